@@ -1,0 +1,30 @@
+/*
+ * limits.h - every input-driven size has a named limit here. Going over one
+ * fails the operation with SAFER_ETOOBIG and a message naming the limit.
+ */
+#ifndef SAFER_LIMITS_H
+#define SAFER_LIMITS_H
+
+/* CSV input (police.uk files, lookups, populations). */
+#define SAFER_LIMIT_CSV_FIELD 4096          /* bytes in one field */
+#define SAFER_LIMIT_CSV_ROW 65536           /* bytes in one row, line breaks included */
+#define SAFER_LIMIT_CSV_FIELDS 64           /* fields in one row */
+#define SAFER_LIMIT_CSV_FILE (4ULL << 30)   /* bytes in one input file: 4 GiB */
+#define SAFER_LIMIT_IMPORT_FILES 100000     /* files in one import command */
+#define SAFER_LIMIT_DICT 16777216           /* distinct values of one column in one file */
+
+/* GeoJSON boundaries. */
+#define SAFER_LIMIT_GEOJSON_FILE (1ULL << 30) /* bytes in one GeoJSON file: 1 GiB */
+#define SAFER_LIMIT_GEOJSON_DEPTH 32          /* nesting depth of JSON values */
+#define SAFER_LIMIT_POLYGON_POINTS 10000000   /* positions in one area's geometry */
+#define SAFER_LIMIT_AREAS 100000              /* features in one GeoJSON file */
+#define SAFER_LIMIT_CODE 64                   /* bytes in an area, LSOA or ward code */
+
+/* Outputs. */
+#define SAFER_LIMIT_REPORT (512ULL << 20) /* bytes in one HTML report */
+#define SAFER_LIMIT_REJECTS_KEPT 1000     /* rejected-row reasons kept per file */
+
+/* The assessment grid. */
+#define SAFER_LIMIT_GRID_CELLS 20000000 /* cells in the study grid */
+
+#endif

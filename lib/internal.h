@@ -1,0 +1,59 @@
+/*
+ * internal.h - helpers shared inside the library (never installed).
+ * Names are safer__<name>.
+ */
+#ifndef SAFER_INTERNAL_H
+#define SAFER_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "safer/error.h"
+
+/* Allocation that never returns NULL: it aborts with a message on failure.
+ * Acceptable only because every input-driven size is capped first. */
+void *safer__xmalloc(size_t n);
+void *safer__xcalloc(size_t n, size_t size);
+void *safer__xrealloc(void *p, size_t n);
+void *safer__xreallocarray(void *p, size_t n, size_t size);
+char *safer__xstrndup(const char *s, size_t n);
+char *safer__xstrdup(const char *s);
+
+static inline bool safer__size_mul(size_t a, size_t b, size_t *out)
+{
+    return !__builtin_mul_overflow(a, b, out);
+}
+static inline bool safer__size_add(size_t a, size_t b, size_t *out)
+{
+    return !__builtin_add_overflow(a, b, out);
+}
+
+/* Grow `*items` (of `size`-byte elements, `*cap` allocated) to hold `need`. */
+void safer__grow(void **items, size_t size, size_t *cap, size_t need);
+#define SAFER__GROW(arr, cap, need) safer__grow((void **)&(arr), sizeof(*(arr)), &(cap), (need))
+
+/* Month as a count of months since year 0: 2019-01 -> 2019*12 + 0. */
+static inline int safer__month_index(int year, int month) { return year * 12 + (month - 1); }
+
+/* Parse "YYYY-MM" (exactly) into a month index; -1 when malformed. */
+int safer__parse_month(const char *p, size_t n);
+
+/* Write a month index as "YYYY-MM" into `out` (8 bytes). */
+void safer__format_month(int mi, char out[8]);
+
+/* Read a whole regular file (NUL-terminated copy; caller frees *out). Files
+ * over `limit` bytes fail with SAFER_ETOOBIG naming `limit_name`. */
+int safer__read_file(const char *path, unsigned long long limit, const char *limit_name,
+                     char **out, size_t *len, struct safer_err *err);
+
+/* Write buffer `b` to `dir`/`name` through a temporary file and a rename. */
+struct safer_buf;
+int safer__write_file(const char *dir, const char *name, const struct safer_buf *b,
+                      struct safer_err *err);
+
+/* Print `v` with the fewest significant digits that read back as the same
+ * double ("%.17g" at most); `out` must hold 32 bytes. */
+void safer__fmt_double(double v, char out[32]);
+
+#endif
