@@ -1,0 +1,55 @@
+/*
+ * csv.h - an RFC 4180 row reader over a byte range in memory.
+ *
+ * Fields are (ptr, len) views; they stay valid until the next call. A quoted
+ * field is unquoted in place when it holds no doubled quote, else copied to
+ * the reader's scratch space (sized once for the longest allowed row, so it
+ * never moves). LF or CRLF line ends; a UTF-8 byte-order mark at the very
+ * start is skipped. Blank lines are not rows.
+ */
+#ifndef SAFER_CSV_H
+#define SAFER_CSV_H
+
+#include <stddef.h>
+
+#include "safer/error.h"
+#include "safer/limits.h"
+
+struct safer_csv_field {
+    const char *ptr; /* borrowed from the input or the scratch space */
+    size_t len;
+};
+
+struct safer_csv {
+    const char *p, *end; /* borrowed: the unread input */
+    const char *path;    /* borrowed: for messages */
+    size_t line;         /* line number of the next unread byte (1-based) */
+    size_t row_line;     /* OUT: first line of the row just read */
+    size_t nfields;      /* OUT: fields in the row just read */
+    struct safer_csv_field fields[SAFER_LIMIT_CSV_FIELDS];
+    char *scratch; /* owned: SAFER_LIMIT_CSV_ROW bytes */
+};
+
+void safer_csv_init(struct safer_csv *c, const char *data, size_t len, const char *path);
+void safer_csv_release(struct safer_csv *c);
+
+/*
+ * Read the next row. Returns 1 when a row was read, 0 at the end of input,
+ * SAFER_EPARSE for a malformed row (unterminated quote, text after a closing
+ * quote) — the row is skipped, the reader is ready for the next one, and
+ * `err` says "path:line: what" — and SAFER_ETOOBIG when a row goes over a
+ * named limit, which the caller must treat as fatal for the file.
+ */
+int safer_csv_next(struct safer_csv *c, struct safer_err *err);
+
+/* Does the field hold exactly the NUL-terminated string `s`? */
+int safer_csv_eq(const struct safer_csv_field *f, const char *s);
+
+/*
+ * Append `len` bytes of `s` as one CSV field to `b`: quoted (with doubled
+ * quotes) only when it holds a comma, a quote or a line break.
+ */
+struct safer_buf;
+void safer_csv_put_field(struct safer_buf *b, const char *s, size_t len);
+
+#endif

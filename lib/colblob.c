@@ -1,0 +1,134 @@
+/*
+ * colblob.c - dictionaries and blob cursors for the crime column blobs.
+ */
+#include "compat.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <xxhash.h>
+
+#include "colblob.h"
+#include "internal.h"
+#include "safer/limits.h"
+
+void safer__dict_init(struct safer__dict *d)
+{
+    memset(d, 0, sizeof(*d));
+    safer_buf_init(&d->bytes, (size_t)UINT32_MAX - 1);
+    d->off_cap = 64;
+    d->off = safer__xmalloc(sizeof(uint32_t) * d->off_cap);
+    d->off[0] = 0;
+    d->nslots = 64;
+    d->slots = safer__xcalloc(d->nslots, sizeof(uint32_t));
+}
+
+void safer__dict_release(struct safer__dict *d)
+{
+    safer_buf_release(&d->bytes);
+    free(d->off);
+    free(d->slots);
+    memset(d, 0, sizeof(*d));
+}
+
+static void rehash(struct safer__dict *d)
+{
+    uint32_t n = d->nslots * 2;
+    uint32_t *slots = safer__xcalloc(n, sizeof(uint32_t));
+    for (uint32_t i = 0; i < d->count; i++) {
+        size_t len;
+        const char *s = safer__dict_str(d, i, &len);
+        uint32_t h = (uint32_t)XXH3_64bits(s, len) & (n - 1);
+        while (slots[h])
+            h = (h + 1) & (n - 1);
+        slots[h] = i + 1;
+    }
+    free(d->slots);
+    d->slots = slots;
+    d->nslots = n;
+}
+
+int64_t safer__dict_intern(struct safer__dict *d, const char *p, size_t len)
+{
+    uint32_t mask = d->nslots - 1;
+    uint32_t h = (uint32_t)XXH3_64bits(p, len) & mask;
+    for (;;) {
+        uint32_t v = d->slots[h];
+        if (!v)
+            break;
+        size_t l;
+        const char *s = safer__dict_str(d, v - 1, &l);
+        if (l == len && memcmp(s, p, len) == 0)
+            return v - 1;
+        h = (h + 1) & mask;
+    }
+    if (d->count >= SAFER_LIMIT_DICT)
+        return SAFER_ETOOBIG;
+    int rc = safer_buf_add(&d->bytes, p, len);
+    if (rc < 0)
+        return rc;
+    if (d->count + 2 > d->off_cap) {
+        d->off_cap *= 2;
+        d->off = safer__xreallocarray(d->off, d->off_cap, sizeof(uint32_t));
+    }
+    uint32_t idx = d->count++;
+    d->off[d->count] = (uint32_t)d->bytes.len;
+    d->slots[h] = idx + 1;
+    if (d->count * 2 > d->nslots)
+        rehash(d);
+    return idx;
+}
+
+void safer__dict_put(struct safer_buf *out, const struct safer__dict *d)
+{
+    safer__put_u32(out, d->count);
+    for (uint32_t i = 0; i < d->count; i++) {
+        size_t len;
+        const char *s = safer__dict_str(d, i, &len);
+        safer__put_u32(out, (uint32_t)len);
+        safer_buf_put(out, s, len);
+    }
+}
+
+const unsigned char *safer__rd_bytes(struct safer__blobrd *r, size_t n)
+{
+    if (r->bad || (size_t)(r->end - r->p) < n) {
+        r->bad = 1;
+        return NULL;
+    }
+    const unsigned char *p = r->p;
+    r->p += n;
+    return p;
+}
+
+uint32_t safer__rd_u32(struct safer__blobrd *r)
+{
+    const unsigned char *x = safer__rd_bytes(r, 4);
+    if (!x)
+        return 0;
+    return (uint32_t)x[0] | (uint32_t)x[1] << 8 | (uint32_t)x[2] << 16 | (uint32_t)x[3] << 24;
+}
+
+struct safer__strview *safer__rd_dict(struct safer__blobrd *r, uint32_t *count)
+{
+    uint32_t n = safer__rd_u32(r);
+    if (r->bad || n > (size_t)(r->end - r->p) / 4) {
+        r->bad = 1;
+        *count = 0;
+        return NULL;
+    }
+    struct safer__strview *v = safer__xcalloc(n ? n : 1, sizeof(*v));
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t len = safer__rd_u32(r);
+        const unsigned char *s = safer__rd_bytes(r, len);
+        if (!s) {
+            free(v);
+            *count = 0;
+            return NULL;
+        }
+        v[i].ptr = (const char *)s;
+        v[i].len = len;
+    }
+    *count = n;
+    return v;
+}

@@ -1,0 +1,66 @@
+/*
+ * colblob.h - the column-blob encoding of crime records (internal).
+ *
+ * A (force, month) publication is stored as two blobs. Integers are
+ * little-endian, arrays are unaligned (read with memcpy):
+ *
+ *   hot:  "SHB1" u32 n | dict types | dict lsoa codes |
+ *         f64 lon[n] | f64 lat[n] | u32 type[n] | u32 lsoa[n]
+ *   cold: "SCB1" u32 n | dict falls_within | dict location | dict lsoa name |
+ *         dict outcome | dict context | u32 idx[5][n] | crime ids
+ *
+ * A dict is u32 count, then count × (u32 len, bytes). Missing coordinates
+ * are NaN. Each crime id is a tag byte: 0 empty, 1 followed by 32 bytes (a
+ * 64-character lowercase hexadecimal id, packed), 2 followed by u32 len and
+ * the bytes.
+ */
+#ifndef SAFER_COLBLOB_H
+#define SAFER_COLBLOB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "safer/buf.h"
+
+/* A string dictionary: distinct strings in first-seen order. */
+struct safer__dict {
+    struct safer_buf bytes; /* all strings, back to back */
+    uint32_t *off;          /* owned: start of string i in bytes; count + 1 entries */
+    uint32_t count, off_cap;
+    uint32_t *slots; /* owned: open-addressing table of index + 1, 0 empty */
+    uint32_t nslots;
+};
+
+void safer__dict_init(struct safer__dict *d);
+void safer__dict_release(struct safer__dict *d);
+/* Index of (p, len), adding it when new; negative SAFER_ETOOBIG past SAFER_LIMIT_DICT. */
+int64_t safer__dict_intern(struct safer__dict *d, const char *p, size_t len);
+static inline const char *safer__dict_str(const struct safer__dict *d, uint32_t i, size_t *len)
+{
+    *len = d->off[i + 1] - d->off[i];
+    return d->bytes.ptr + d->off[i];
+}
+void safer__dict_put(struct safer_buf *out, const struct safer__dict *d);
+
+/* A cursor over a blob; reads past the end set `bad` and return zeros. */
+struct safer__blobrd {
+    const unsigned char *p, *end;
+    int bad;
+};
+uint32_t safer__rd_u32(struct safer__blobrd *r);
+/* Read a dict as an array of (ptr, len) views into the blob. */
+struct safer__strview {
+    const char *ptr;
+    uint32_t len;
+};
+struct safer__strview *safer__rd_dict(struct safer__blobrd *r, uint32_t *count);
+const unsigned char *safer__rd_bytes(struct safer__blobrd *r, size_t n);
+
+static inline void safer__put_u32(struct safer_buf *b, uint32_t v)
+{
+    unsigned char x[4] = {(unsigned char)v, (unsigned char)(v >> 8), (unsigned char)(v >> 16),
+                          (unsigned char)(v >> 24)};
+    safer_buf_put(b, x, 4);
+}
+
+#endif

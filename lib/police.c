@@ -1,0 +1,711 @@
+/*
+ * police.c - parsing police.uk street-level CSV files into column blobs, and
+ * the import that runs the parsing on worker threads while the calling
+ * thread writes finished files to the store in input order.
+ */
+#include "compat.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <pthread.h>
+#include <time.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <xxhash.h>
+
+#include "colblob.h"
+#include "internal.h"
+#include "police_internal.h"
+#include "safer/csv.h"
+#include "safer/limits.h"
+#include "safer/store.h"
+
+enum col {
+    C_ID, C_MONTH, C_REPORTED, C_FALLS, C_LON, C_LAT, C_LOCATION, C_LSOA, C_LSOA_NAME,
+    C_TYPE, C_OUTCOME, C_CONTEXT, NCOLS
+};
+
+static const char *const col_names[NCOLS] = {
+    "Crime ID", "Month", "Reported by", "Falls within", "Longitude", "Latitude",
+    "Location", "LSOA code", "LSOA name", "Crime type", "Last outcome category", "Context",
+};
+
+/* A group under construction: columns appended row by row. */
+struct gbuild {
+    char *force;
+    int32_t month;
+    size_t n, cap;
+    double *lon, *lat;
+    uint32_t *idx[7]; /* type, lsoa, falls, location, lsoa name, outcome, context */
+    struct safer__dict dict[7];
+    struct safer_buf ids;
+};
+
+enum { D_TYPE, D_LSOA, D_FALLS, D_LOC, D_LNAME, D_OUTCOME, D_CONTEXT };
+
+static void gbuild_init(struct gbuild *g, const char *force, size_t flen, int32_t month)
+{
+    memset(g, 0, sizeof(*g));
+    g->force = safer__xstrndup(force, flen);
+    g->month = month;
+    for (int i = 0; i < 7; i++)
+        safer__dict_init(&g->dict[i]);
+    safer_buf_init(&g->ids, (size_t)UINT32_MAX);
+}
+
+static void gbuild_release(struct gbuild *g)
+{
+    free(g->force);
+    free(g->lon);
+    free(g->lat);
+    for (int i = 0; i < 7; i++) {
+        free(g->idx[i]);
+        safer__dict_release(&g->dict[i]);
+    }
+    safer_buf_release(&g->ids);
+}
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    return -1;
+}
+
+static void put_crime_id(struct safer_buf *b, const char *p, size_t len)
+{
+    if (len == 0) {
+        safer_buf_put(b, "\0", 1);
+        return;
+    }
+    if (len == 64) {
+        unsigned char packed[33];
+        packed[0] = 1;
+        size_t i;
+        for (i = 0; i < 32; i++) {
+            int hi = hexval(p[2 * i]), lo = hexval(p[2 * i + 1]);
+            if (hi < 0 || lo < 0)
+                break;
+            packed[1 + i] = (unsigned char)(hi << 4 | lo);
+        }
+        if (i == 32) {
+            safer_buf_put(b, packed, 33);
+            return;
+        }
+    }
+    safer_buf_put(b, "\2", 1);
+    safer__put_u32(b, (uint32_t)len);
+    safer_buf_put(b, p, len);
+}
+
+/* Strict decimal number: the whole field, finite. */
+static int parse_coord(const struct safer_csv_field *f, double lo, double hi, double *out)
+{
+    char tmp[64];
+    if (f->len == 0 || f->len >= sizeof(tmp))
+        return -1;
+    memcpy(tmp, f->ptr, f->len);
+    tmp[f->len] = '\0';
+    for (size_t i = 0; i < f->len; i++) {
+        char c = tmp[i];
+        if (!((c >= '0' && c <= '9') || c == '.' || c == '-' || c == '+' || c == 'e' || c == 'E'))
+            return -1;
+    }
+    char *end;
+    errno = 0;
+    double v = strtod(tmp, &end);
+    if (end != tmp + f->len || errno == ERANGE || !isfinite(v))
+        return -1;
+    if (v < lo || v > hi)
+        return -2;
+    *out = v;
+    return 0;
+}
+
+static void add_reject(struct safer__pfile *f, uint64_t line, const char *msg)
+{
+    f->rejected++;
+    if (f->nrejects >= SAFER_LIMIT_REJECTS_KEPT)
+        return;
+    if (!f->rejects)
+        f->rejects = safer__xcalloc(SAFER_LIMIT_REJECTS_KEPT, sizeof(*f->rejects));
+    f->rejects[f->nrejects].line = line;
+    f->rejects[f->nrejects].msg = safer__xstrdup(msg);
+    f->nrejects++;
+}
+
+static void field_preview(const struct safer_csv_field *fl, char *out, size_t cap)
+{
+    size_t n = fl->len < cap - 4 ? fl->len : cap - 4;
+    size_t j = 0;
+    for (size_t i = 0; i < n; i++)
+        out[j++] = (fl->ptr[i] >= 0x20 && fl->ptr[i] != 0x7f) ? fl->ptr[i] : '?';
+    if (n < fl->len) {
+        memcpy(out + j, "...", 3);
+        j += 3;
+    }
+    out[j] = '\0';
+}
+
+/* Check one row; on success append it to its group. Returns 0, or -1 with msg set. */
+static int take_row(struct safer__pfile *f, struct safer_csv *c, const int *map,
+                    struct gbuild **groups, size_t *ngroups, char *msg, size_t msgcap)
+{
+    const struct safer_csv_field *fl[NCOLS];
+    if (c->nfields != NCOLS) {
+        snprintf(msg, msgcap, "%s:%zu: expected %d fields, found %zu", f->path, c->row_line,
+                 NCOLS, c->nfields);
+        return -1;
+    }
+    for (int i = 0; i < NCOLS; i++)
+        fl[map[i]] = &c->fields[i];
+
+    char pv[80];
+    int32_t month = safer__parse_month(fl[C_MONTH]->ptr, fl[C_MONTH]->len);
+    if (month < 0) {
+        field_preview(fl[C_MONTH], pv, sizeof(pv));
+        snprintf(msg, msgcap, "%s:%zu: bad month '%s' (expected YYYY-MM)", f->path, c->row_line,
+                 pv);
+        return -1;
+    }
+    if (fl[C_REPORTED]->len == 0) {
+        snprintf(msg, msgcap, "%s:%zu: empty 'Reported by'", f->path, c->row_line);
+        return -1;
+    }
+    if (fl[C_TYPE]->len == 0) {
+        snprintf(msg, msgcap, "%s:%zu: empty 'Crime type'", f->path, c->row_line);
+        return -1;
+    }
+    double lon = NAN, lat = NAN;
+    if (fl[C_LON]->len || fl[C_LAT]->len) {
+        static const char *const names[2] = {"Longitude", "Latitude"};
+        const struct safer_csv_field *cf[2] = {fl[C_LON], fl[C_LAT]};
+        double *dst[2] = {&lon, &lat};
+        double lim[2] = {180.0, 90.0};
+        for (int k = 0; k < 2; k++) {
+            int rc = parse_coord(cf[k], -lim[k], lim[k], dst[k]);
+            if (rc < 0) {
+                field_preview(cf[k], pv, sizeof(pv));
+                if (cf[k]->len == 0)
+                    snprintf(msg, msgcap, "%s:%zu: '%s' is empty but '%s' is not", f->path,
+                             c->row_line, names[k], names[1 - k]);
+                else if (rc == -1)
+                    snprintf(msg, msgcap, "%s:%zu: '%s' is not a number: '%s'", f->path,
+                             c->row_line, names[k], pv);
+                else
+                    snprintf(msg, msgcap, "%s:%zu: '%s' out of range: '%s'", f->path,
+                             c->row_line, names[k], pv);
+                return -1;
+            }
+        }
+    }
+
+    struct gbuild *g = NULL;
+    for (size_t i = 0; i < *ngroups; i++) {
+        struct gbuild *h = &(*groups)[i];
+        if (h->month == month && strlen(h->force) == fl[C_REPORTED]->len &&
+            memcmp(h->force, fl[C_REPORTED]->ptr, fl[C_REPORTED]->len) == 0) {
+            g = h;
+            break;
+        }
+    }
+    if (!g) {
+        *groups = safer__xreallocarray(*groups, *ngroups + 1, sizeof(**groups));
+        g = &(*groups)[(*ngroups)++];
+        gbuild_init(g, fl[C_REPORTED]->ptr, fl[C_REPORTED]->len, month);
+    }
+    if (g->n == g->cap) {
+        g->cap = g->cap ? g->cap * 2 : 4096;
+        g->lon = safer__xreallocarray(g->lon, g->cap, sizeof(double));
+        g->lat = safer__xreallocarray(g->lat, g->cap, sizeof(double));
+        for (int i = 0; i < 7; i++)
+            g->idx[i] = safer__xreallocarray(g->idx[i], g->cap, sizeof(uint32_t));
+    }
+    static const int dcol[7] = {C_TYPE, C_LSOA, C_FALLS, C_LOCATION, C_LSOA_NAME, C_OUTCOME,
+                                C_CONTEXT};
+    for (int i = 0; i < 7; i++) {
+        int64_t v = safer__dict_intern(&g->dict[i], fl[dcol[i]]->ptr, fl[dcol[i]]->len);
+        if (v < 0) {
+            snprintf(msg, msgcap, "%s:%zu: too many distinct values of '%s' (limit SAFER_LIMIT_DICT)",
+                     f->path, c->row_line, col_names[dcol[i]]);
+            return -2;
+        }
+        g->idx[i][g->n] = (uint32_t)v;
+    }
+    g->lon[g->n] = lon;
+    g->lat[g->n] = lat;
+    put_crime_id(&g->ids, fl[C_ID]->ptr, fl[C_ID]->len);
+    g->n++;
+    return 0;
+}
+
+static void put_array(struct safer_buf *b, const void *p, size_t n) { safer_buf_put(b, p, n); }
+
+static void encode_group(struct gbuild *g, struct safer__pgroup *out)
+{
+    memset(out, 0, sizeof(*out));
+    out->force = g->force;
+    g->force = NULL;
+    out->month = g->month;
+    out->rows = g->n;
+    out->rows_read = g->n;
+    safer_buf_init(&out->hot, SIZE_MAX);
+    safer_buf_init(&out->cold, SIZE_MAX);
+
+    struct safer_buf *h = &out->hot;
+    if (safer_buf_grow(h, 16 + g->n * 24 + g->dict[D_TYPE].bytes.len + g->dict[D_LSOA].bytes.len +
+                                8 * (g->dict[D_TYPE].count + g->dict[D_LSOA].count)) < 0)
+        h->err = SAFER_ETOOBIG;
+    safer_buf_put(h, "SHB1", 4);
+    safer__put_u32(h, (uint32_t)g->n);
+    safer__dict_put(h, &g->dict[D_TYPE]);
+    safer__dict_put(h, &g->dict[D_LSOA]);
+    put_array(h, g->lon, g->n * sizeof(double));
+    put_array(h, g->lat, g->n * sizeof(double));
+    put_array(h, g->idx[D_TYPE], g->n * sizeof(uint32_t));
+    put_array(h, g->idx[D_LSOA], g->n * sizeof(uint32_t));
+
+    struct safer_buf *c = &out->cold;
+    safer_buf_put(c, "SCB1", 4);
+    safer__put_u32(c, (uint32_t)g->n);
+    for (int i = D_FALLS; i <= D_CONTEXT; i++)
+        safer__dict_put(c, &g->dict[i]);
+    for (int i = D_FALLS; i <= D_CONTEXT; i++)
+        put_array(c, g->idx[i], g->n * sizeof(uint32_t));
+    safer_buf_put(c, g->ids.ptr, g->ids.len);
+}
+
+static int map_header(struct safer__pfile *f, struct safer_csv *c, int *map)
+{
+    int seen[NCOLS] = {0};
+    for (size_t i = 0; i < c->nfields; i++) {
+        int found = -1;
+        for (int k = 0; k < NCOLS; k++) {
+            if (safer_csv_eq(&c->fields[i], col_names[k])) {
+                found = k;
+                break;
+            }
+        }
+        char pv[80];
+        field_preview(&c->fields[i], pv, sizeof(pv));
+        if (found < 0)
+            return safer_err_set(&f->err, SAFER_EPARSE,
+                                 "%s:%zu: unexpected column '%s' in a police.uk street file",
+                                 f->path, c->row_line, pv);
+        if (seen[found])
+            return safer_err_set(&f->err, SAFER_EPARSE, "%s:%zu: column '%s' appears twice",
+                                 f->path, c->row_line, pv);
+        seen[found] = 1;
+        map[i] = found;
+    }
+    for (int k = 0; k < NCOLS; k++) {
+        if (!seen[k])
+            return safer_err_set(&f->err, SAFER_EPARSE, "%s:%zu: missing column '%s'", f->path,
+                                 c->row_line, col_names[k]);
+    }
+    return 0;
+}
+
+static int parse_buffer(struct safer__pfile *f, const char *data, size_t len, unsigned flags,
+                        uint64_t *volatile progress_rows)
+{
+    struct safer_csv c;
+    struct gbuild *groups = NULL;
+    size_t ngroups = 0;
+    int map[NCOLS];
+    int rc;
+    char msg[600];
+
+    safer_csv_init(&c, data, len, f->path);
+    rc = safer_csv_next(&c, &f->err);
+    if (rc == 0) {
+        rc = safer_err_set(&f->err, SAFER_EPARSE, "%s: empty file: no header row", f->path);
+        goto out;
+    }
+    if (rc < 0)
+        goto out;
+    if (c.nfields != NCOLS && c.nfields < 2) {
+        rc = safer_err_set(&f->err, SAFER_EPARSE,
+                           "%s:1: not a police.uk street file: the header has %zu column(s)",
+                           f->path, c.nfields);
+        goto out;
+    }
+    rc = map_header(f, &c, map);
+    if (rc < 0)
+        goto out;
+    uint64_t since = 0;
+    for (;;) {
+        struct safer_err rerr = {0};
+        rc = safer_csv_next(&c, &rerr);
+        if (rc == 0)
+            break;
+        if (rc == SAFER_ETOOBIG) {
+            safer_err_set(&f->err, rc, "%s", rerr.msg);
+            goto out;
+        }
+        f->rows_read++;
+        if (rc == SAFER_EPARSE) {
+            snprintf(msg, sizeof(msg), "%s", rerr.msg);
+            add_reject(f, c.row_line, msg);
+        } else {
+            int t = take_row(f, &c, map, &groups, &ngroups, msg, sizeof(msg));
+            if (t == -2) {
+                rc = safer_err_set(&f->err, SAFER_ETOOBIG, "%s", msg);
+                goto out;
+            }
+            if (t < 0)
+                add_reject(f, c.row_line, msg);
+        }
+        if ((flags & SAFER_IMPORT_STRICT) && f->rejected) {
+            rc = safer_err_set(&f->err, SAFER_EPARSE, "%s (rejected in --strict mode)",
+                               f->rejects[0].msg);
+            goto out;
+        }
+        if (++since == 16384) {
+            __atomic_fetch_add(progress_rows, since, __ATOMIC_RELAXED);
+            since = 0;
+        }
+    }
+    __atomic_fetch_add(progress_rows, since, __ATOMIC_RELAXED);
+    if (ngroups == 0 && f->rows_read == 0) {
+        rc = 0; /* a header alone: nothing to store */
+        goto out;
+    }
+    f->groups = safer__xcalloc(ngroups ? ngroups : 1, sizeof(*f->groups));
+    for (size_t i = 0; i < ngroups; i++) {
+        encode_group(&groups[i], &f->groups[i]);
+        if (safer_buf_error(&f->groups[i].hot) || safer_buf_error(&f->groups[i].cold)) {
+            f->ngroups = i + 1;
+            rc = safer_err_set(&f->err, SAFER_ETOOBIG, "%s: too much data in one file", f->path);
+            goto out;
+        }
+    }
+    f->ngroups = ngroups;
+    /* Rejected rows cannot always say their month; they count as read in the
+     * file's largest group, so coverage sees every row the force published. */
+    if (ngroups) {
+        size_t big = 0;
+        for (size_t i = 1; i < ngroups; i++)
+            if (f->groups[i].rows > f->groups[big].rows)
+                big = i;
+        f->groups[big].rows_read += f->rejected;
+    }
+    rc = 0;
+out:
+    for (size_t i = 0; i < ngroups; i++)
+        gbuild_release(&groups[i]);
+    free(groups);
+    safer_csv_release(&c);
+    return rc;
+}
+
+void safer__police_parse_file(struct safer__pfile *f, unsigned flags,
+                              uint64_t *volatile progress_rows)
+{
+    int fd = open(f->path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        f->rc = safer_err_set(&f->err, SAFER_EIO, "%s: cannot open: %s", f->path, strerror(errno));
+        return;
+    }
+    struct stat sb;
+    if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode)) {
+        f->rc = safer_err_set(&f->err, SAFER_EIO, "%s: not a regular file", f->path);
+        close(fd);
+        return;
+    }
+    if ((unsigned long long)sb.st_size > SAFER_LIMIT_CSV_FILE) {
+        f->rc = safer_err_set(&f->err, SAFER_ETOOBIG,
+                              "%s: file is larger than %llu bytes (limit SAFER_LIMIT_CSV_FILE)",
+                              f->path, (unsigned long long)SAFER_LIMIT_CSV_FILE);
+        close(fd);
+        return;
+    }
+    size_t len = (size_t)sb.st_size;
+    f->bytes = len;
+    const char *data = "";
+    void *map = NULL;
+    if (len) {
+        map = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
+        if (map == MAP_FAILED) {
+            f->rc = safer_err_set(&f->err, SAFER_EIO, "%s: cannot read: %s", f->path,
+                                  strerror(errno));
+            close(fd);
+            return;
+        }
+        madvise(map, len, MADV_SEQUENTIAL);
+        data = map;
+    }
+    close(fd);
+    XXH128_hash_t h = XXH3_128bits(data, len);
+    snprintf(f->checksum, sizeof(f->checksum), "%016llx%016llx", (unsigned long long)h.high64,
+             (unsigned long long)h.low64);
+    f->rc = parse_buffer(f, data, len, flags, progress_rows);
+    if (map)
+        munmap(map, len);
+}
+
+void safer__pfile_release(struct safer__pfile *f)
+{
+    for (size_t i = 0; i < f->ngroups; i++) {
+        free(f->groups[i].force);
+        safer_buf_release(&f->groups[i].hot);
+        safer_buf_release(&f->groups[i].cold);
+    }
+    free(f->groups);
+    for (size_t i = 0; i < f->nrejects; i++)
+        free(f->rejects[i].msg);
+    free(f->rejects);
+    f->groups = NULL;
+    f->rejects = NULL;
+    f->ngroups = f->nrejects = 0;
+}
+
+/* ---- finding the files ---- */
+
+struct pathlist {
+    char **v;
+    size_t n, cap;
+};
+
+static int ends_with(const char *s, const char *suffix)
+{
+    size_t a = strlen(s), b = strlen(suffix);
+    return a >= b && strcmp(s + a - b, suffix) == 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int collect(const char *path, int top, struct pathlist *out, uint64_t *skipped,
+                   struct safer_err *err)
+{
+    struct stat sb;
+    if (stat(path, &sb) < 0)
+        return safer_err_set(err, SAFER_EIO, "%s: %s", path, strerror(errno));
+    if (!S_ISDIR(sb.st_mode)) {
+        if (!top && !ends_with(path, ".csv"))
+            return 0;
+        if (!top && (ends_with(path, "-outcomes.csv") || ends_with(path, "-stop-and-search.csv"))) {
+            (*skipped)++;
+            return 0;
+        }
+        if (out->n >= SAFER_LIMIT_IMPORT_FILES)
+            return safer_err_set(err, SAFER_ETOOBIG,
+                                 "more than %d files in one import (limit SAFER_LIMIT_IMPORT_FILES)",
+                                 SAFER_LIMIT_IMPORT_FILES);
+        SAFER__GROW(out->v, out->cap, out->n + 1);
+        out->v[out->n++] = safer__xstrdup(path);
+        return 0;
+    }
+    DIR *d = opendir(path);
+    if (!d)
+        return safer_err_set(err, SAFER_EIO, "%s: %s", path, strerror(errno));
+    struct pathlist here = {0};
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        SAFER__GROW(here.v, here.cap, here.n + 1);
+        size_t n = strlen(path) + strlen(e->d_name) + 2;
+        here.v[here.n] = safer__xmalloc(n);
+        snprintf(here.v[here.n], n, "%s/%s", path, e->d_name);
+        here.n++;
+    }
+    closedir(d);
+    qsort(here.v, here.n, sizeof(char *), cmp_str);
+    int rc = 0;
+    for (size_t i = 0; i < here.n; i++) {
+        if (rc == 0)
+            rc = collect(here.v[i], 0, out, skipped, err);
+        free(here.v[i]);
+    }
+    free(here.v);
+    return rc;
+}
+
+/* ---- the import: parse on workers, write in order ---- */
+
+struct job {
+    struct safer__pfile *files;
+    size_t nfiles;
+    unsigned flags;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    size_t next;    /* next file to parse */
+    size_t written; /* files written so far (the writer's position) */
+    size_t window;  /* at most this many parsed files wait for the writer */
+    int stop;
+    unsigned char *done;
+    uint64_t rows;
+};
+
+static void *worker(void *arg)
+{
+    struct job *j = arg;
+    for (;;) {
+        pthread_mutex_lock(&j->mu);
+        while (!j->stop && j->next < j->nfiles && j->next >= j->written + j->window)
+            pthread_cond_wait(&j->cv, &j->mu);
+        if (j->stop || j->next >= j->nfiles) {
+            pthread_mutex_unlock(&j->mu);
+            return NULL;
+        }
+        size_t i = j->next++;
+        pthread_mutex_unlock(&j->mu);
+
+        safer__police_parse_file(&j->files[i], j->flags, &j->rows);
+
+        pthread_mutex_lock(&j->mu);
+        j->done[i] = 1;
+        pthread_cond_broadcast(&j->cv);
+        pthread_mutex_unlock(&j->mu);
+    }
+}
+
+static int nworkers(size_t nfiles)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    if (n < 1)
+        n = 1;
+    if (n > 8)
+        n = 8;
+    if ((size_t)n > nfiles)
+        n = (long)nfiles;
+    return (int)n;
+}
+
+int safer_police_import(struct safer_store *st, const char *const *paths, size_t npaths,
+                        const struct safer_import_opts *opts, struct safer_import_stats *stats,
+                        struct safer_err *err)
+{
+    static const struct safer_import_opts none;
+    if (!opts)
+        opts = &none;
+    memset(stats, 0, sizeof(*stats));
+    struct pathlist list = {0};
+    int rc = 0;
+    for (size_t i = 0; i < npaths && rc == 0; i++)
+        rc = collect(paths[i], 1, &list, &stats->files_skipped, err);
+    if (rc == 0 && list.n == 0)
+        rc = safer_err_set(err, SAFER_EINVAL, "no police.uk CSV files found in the given paths");
+    if (rc < 0)
+        goto free_list;
+
+    struct job j = {0};
+    j.files = safer__xcalloc(list.n, sizeof(*j.files));
+    j.nfiles = list.n;
+    j.flags = opts->flags;
+    j.done = safer__xcalloc(list.n, 1);
+    pthread_mutex_init(&j.mu, NULL);
+    pthread_cond_init(&j.cv, NULL);
+    int nw = nworkers(list.n);
+    j.window = (size_t)nw + 1;
+    for (size_t i = 0; i < list.n; i++)
+        j.files[i].path = list.v[i];
+
+    rc = safer_store_begin(st, err);
+    if (rc < 0)
+        goto free_job;
+
+    pthread_t tids[8];
+    int started = 0;
+    for (int i = 0; i < nw; i++) {
+        if (pthread_create(&tids[i], NULL, worker, &j) == 0)
+            started++;
+    }
+    if (!started) {
+        /* No threads to be had: parse on this thread, one file at a time. */
+        j.window = list.n;
+    }
+
+    for (size_t i = 0; i < list.n; i++) {
+        if (!started) {
+            safer__police_parse_file(&j.files[i], j.flags, &j.rows);
+            j.done[i] = 1;
+        }
+        pthread_mutex_lock(&j.mu);
+        while (!j.done[i]) {
+            struct timespec ts;
+            clock_gettime(CLOCK_REALTIME, &ts);
+            ts.tv_nsec += 200 * 1000000L;
+            if (ts.tv_nsec >= 1000000000L) {
+                ts.tv_sec++;
+                ts.tv_nsec -= 1000000000L;
+            }
+            pthread_cond_timedwait(&j.cv, &j.mu, &ts);
+            if (!j.done[i] && opts->progress) {
+                uint64_t rows = __atomic_load_n(&j.rows, __ATOMIC_RELAXED);
+                pthread_mutex_unlock(&j.mu);
+                opts->progress(opts->ctx, rows, stats->bytes);
+                pthread_mutex_lock(&j.mu);
+            }
+        }
+        pthread_mutex_unlock(&j.mu);
+
+        struct safer__pfile *f = &j.files[i];
+        if (f->rc < 0) {
+            rc = safer_err_set(err, f->rc, "%s", safer_err_msg(&f->err, f->rc));
+        } else {
+            stats->files++;
+            stats->bytes += f->bytes;
+            stats->rows_read += f->rows_read;
+            stats->rows_rejected += f->rejected;
+            if (opts->reject) {
+                for (size_t k = 0; k < f->nrejects; k++)
+                    opts->reject(opts->ctx, f->rejects[k].msg);
+                if (f->rejected > f->nrejects) {
+                    char m[300];
+                    snprintf(m, sizeof(m), "%s: %llu more rejected rows not listed", f->path,
+                             (unsigned long long)(f->rejected - f->nrejects));
+                    opts->reject(opts->ctx, m);
+                }
+            }
+            rc = safer__police_store_file(st, f, stats, err);
+        }
+        safer__pfile_release(f);
+        pthread_mutex_lock(&j.mu);
+        j.written = i + 1;
+        if (rc < 0)
+            j.stop = 1;
+        pthread_cond_broadcast(&j.cv);
+        pthread_mutex_unlock(&j.mu);
+        if (opts->progress)
+            opts->progress(opts->ctx, __atomic_load_n(&j.rows, __ATOMIC_RELAXED), stats->bytes);
+        if (rc < 0)
+            break;
+    }
+    for (int i = 0; i < started; i++)
+        pthread_join(tids[i], NULL);
+    if (rc == 0)
+        rc = safer_store_commit(st, err);
+    if (rc < 0) {
+        safer_store_rollback(st);
+        uint64_t skipped = stats->files_skipped;
+        memset(stats, 0, sizeof(*stats));
+        stats->files_skipped = skipped;
+    }
+free_job:
+    for (size_t i = 0; i < list.n; i++)
+        safer__pfile_release(&j.files[i]);
+    free(j.files);
+    free(j.done);
+    pthread_mutex_destroy(&j.mu);
+    pthread_cond_destroy(&j.cv);
+free_list:
+    for (size_t i = 0; i < list.n; i++)
+        free(list.v[i]);
+    free(list.v);
+    return rc;
+}

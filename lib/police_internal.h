@@ -1,0 +1,48 @@
+/*
+ * police_internal.h - a parsed police.uk file between the parsing threads
+ * and the thread that writes to the store.
+ */
+#ifndef SAFER_POLICE_INTERNAL_H
+#define SAFER_POLICE_INTERNAL_H
+
+#include <stdint.h>
+
+#include "safer/buf.h"
+#include "safer/police.h"
+
+struct safer__pgroup {
+    char *force;        /* owned: Reported by */
+    int32_t month;      /* month index */
+    uint64_t rows;      /* records */
+    uint64_t rows_read; /* records plus the file's rejected rows attributed here */
+    struct safer_buf hot, cold; /* the encoded blobs, see colblob.h */
+};
+
+struct safer__preject {
+    uint64_t line;
+    char *msg; /* owned: "file:line: reason" */
+};
+
+struct safer__pfile {
+    const char *path;   /* borrowed */
+    char checksum[40];  /* XXH3-128 of the file's bytes, hex */
+    struct safer__pgroup *groups;
+    size_t ngroups;
+    uint64_t rows_read, rejected, bytes;
+    struct safer__preject *rejects; /* the first SAFER_LIMIT_REJECTS_KEPT */
+    size_t nrejects;
+    int rc; /* < 0: the file failed; err says why */
+    struct safer_err err;
+};
+
+/* Parse and encode one file (thread-safe; touches no shared state). */
+void safer__police_parse_file(struct safer__pfile *f, unsigned flags,
+                              uint64_t *volatile progress_rows);
+void safer__pfile_release(struct safer__pfile *f);
+
+/* Write one parsed file into the store inside the open transaction. */
+struct safer_store;
+int safer__police_store_file(struct safer_store *st, const struct safer__pfile *f,
+                             struct safer_import_stats *stats, struct safer_err *err);
+
+#endif

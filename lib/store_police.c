@@ -1,0 +1,521 @@
+/*
+ * store_police.c - crime publications in SQLite: writing parsed files,
+ * reading the records back for the assessment and for export.
+ */
+#include "compat.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "colblob.h"
+#include "internal.h"
+#include "police_internal.h"
+#include "safer/limits.h"
+#include "store_internal.h"
+
+static const char *base_name(const char *path)
+{
+    const char *s = strrchr(path, '/');
+    return s ? s + 1 : path;
+}
+
+/* Is the stored copy of (force, month) from a file with this checksum? */
+static int group_unchanged(struct safer_store *st, const struct safer__pgroup *g,
+                           const char *checksum, struct safer_err *err)
+{
+    sqlite3_stmt *s;
+    int rc = safer__store_prepare(
+        st, "SELECT checksum FROM crime_batch WHERE force = ? AND month = ?", &s, err);
+    if (rc < 0)
+        return rc;
+    safer__bind_text(s, 1, g->force, -1);
+    sqlite3_bind_int(s, 2, g->month);
+    int same = 0;
+    if (sqlite3_step(s) == SQLITE_ROW)
+        same = strcmp((const char *)sqlite3_column_text(s, 0), checksum) == 0;
+    sqlite3_finalize(s);
+    return same;
+}
+
+int safer__police_store_file(struct safer_store *st, const struct safer__pfile *f,
+                             struct safer_import_stats *stats, struct safer_err *err)
+{
+    sqlite3_stmt *s = NULL;
+    int rc = 0;
+    size_t changed = 0;
+    for (size_t i = 0; i < f->ngroups; i++) {
+        rc = group_unchanged(st, &f->groups[i], f->checksum, err);
+        if (rc < 0)
+            return rc;
+        changed += !rc;
+    }
+    if (f->ngroups && !changed) {
+        stats->files_unchanged++;
+        return 0;
+    }
+
+    /* The log row. */
+    int32_t mfirst = INT32_MAX, mlast = INT32_MIN;
+    const char *force = NULL;
+    int several = 0;
+    for (size_t i = 0; i < f->ngroups; i++) {
+        const struct safer__pgroup *g = &f->groups[i];
+        if (g->month < mfirst)
+            mfirst = g->month;
+        if (g->month > mlast)
+            mlast = g->month;
+        if (force && strcmp(force, g->force))
+            several = 1;
+        force = g->force;
+    }
+    char m1[8] = "", m2[8] = "", now[32];
+    if (f->ngroups) {
+        safer__format_month(mfirst, m1);
+        safer__format_month(mlast, m2);
+    }
+    safer__now_iso(now);
+    rc = safer__store_prepare(st,
+                              "INSERT INTO import_log(kind, file, checksum, force, month_first,"
+                              " month_last, rows_read, imported, rejected, replaced, imported_at)"
+                              " VALUES('police', ?, ?, ?, ?, ?, ?, 0, ?, 0, ?)",
+                              &s, err);
+    if (rc < 0)
+        return rc;
+    safer__bind_text(s, 1, base_name(f->path), -1);
+    safer__bind_text(s, 2, f->checksum, -1);
+    safer__bind_text(s, 3, several ? "(several)" : force, -1);
+    safer__bind_text(s, 4, f->ngroups ? m1 : NULL, -1);
+    safer__bind_text(s, 5, f->ngroups ? m2 : NULL, -1);
+    sqlite3_bind_int64(s, 6, (sqlite3_int64)f->rows_read);
+    sqlite3_bind_int64(s, 7, (sqlite3_int64)f->rejected);
+    safer__bind_text(s, 8, now, -1);
+    if (sqlite3_step(s) != SQLITE_DONE)
+        rc = safer__store_fail(st, err, "cannot write the import log");
+    sqlite3_finalize(s);
+    if (rc < 0)
+        return rc;
+    sqlite3_int64 log_id = sqlite3_last_insert_rowid(st->db);
+
+    uint64_t imported = 0, replaced = 0;
+    sqlite3_stmt *del = NULL, *ins = NULL;
+    rc = safer__store_prepare(st, "DELETE FROM crime_batch WHERE force = ? AND month = ? RETURNING rows",
+                              &del, err);
+    if (rc == 0)
+        rc = safer__store_prepare(st,
+                                  "INSERT INTO crime_batch(force, month, rows, rows_read, log_id,"
+                                  " checksum, hot, cold) VALUES(?, ?, ?, ?, ?, ?, ?, ?)",
+                                  &ins, err);
+    for (size_t i = 0; rc == 0 && i < f->ngroups; i++) {
+        const struct safer__pgroup *g = &f->groups[i];
+        int same = group_unchanged(st, g, f->checksum, err);
+        if (same < 0) {
+            rc = same;
+            break;
+        }
+        if (same)
+            continue;
+        sqlite3_reset(del);
+        safer__bind_text(del, 1, g->force, -1);
+        sqlite3_bind_int(del, 2, g->month);
+        int step;
+        while ((step = sqlite3_step(del)) == SQLITE_ROW)
+            replaced += (uint64_t)sqlite3_column_int64(del, 0);
+        if (step != SQLITE_DONE) {
+            rc = safer__store_fail(st, err, "cannot replace a publication");
+            break;
+        }
+        sqlite3_reset(ins);
+        safer__bind_text(ins, 1, g->force, -1);
+        sqlite3_bind_int(ins, 2, g->month);
+        sqlite3_bind_int64(ins, 3, (sqlite3_int64)g->rows);
+        sqlite3_bind_int64(ins, 4, (sqlite3_int64)g->rows_read);
+        sqlite3_bind_int64(ins, 5, log_id);
+        safer__bind_text(ins, 6, f->checksum, -1);
+        sqlite3_bind_blob64(ins, 7, g->hot.ptr, g->hot.len, SQLITE_STATIC);
+        sqlite3_bind_blob64(ins, 8, g->cold.ptr, g->cold.len, SQLITE_STATIC);
+        if (sqlite3_step(ins) != SQLITE_DONE) {
+            rc = safer__store_fail(st, err, "cannot store crime records");
+            break;
+        }
+        imported += g->rows;
+    }
+    sqlite3_finalize(del);
+    sqlite3_finalize(ins);
+    if (rc < 0)
+        return rc;
+
+    rc = safer__store_prepare(st, "UPDATE import_log SET imported = ?, replaced = ? WHERE id = ?", &s,
+                              err);
+    if (rc < 0)
+        return rc;
+    sqlite3_bind_int64(s, 1, (sqlite3_int64)imported);
+    sqlite3_bind_int64(s, 2, (sqlite3_int64)replaced);
+    sqlite3_bind_int64(s, 3, log_id);
+    if (sqlite3_step(s) != SQLITE_DONE)
+        rc = safer__store_fail(st, err, "cannot write the import log");
+    sqlite3_finalize(s);
+    if (rc < 0 || !f->nrejects)
+        goto done;
+
+    rc = safer__store_prepare(st, "INSERT INTO import_reject(log_id, line, reason) VALUES(?, ?, ?)",
+                              &s, err);
+    if (rc < 0)
+        return rc;
+    for (size_t i = 0; i < f->nrejects; i++) {
+        sqlite3_reset(s);
+        sqlite3_bind_int64(s, 1, log_id);
+        sqlite3_bind_int64(s, 2, (sqlite3_int64)f->rejects[i].line);
+        safer__bind_text(s, 3, f->rejects[i].msg, -1);
+        if (sqlite3_step(s) != SQLITE_DONE) {
+            rc = safer__store_fail(st, err, "cannot record a rejected row");
+            break;
+        }
+    }
+    sqlite3_finalize(s);
+done:
+    stats->rows_imported += imported;
+    stats->rows_replaced += replaced;
+    return rc;
+}
+
+/* ---- reading back ---- */
+
+
+void safer_crimes_release(struct safer_crimes *c)
+{
+    free(c->lon);
+    free(c->lat);
+    free(c->month);
+    free(c->force);
+    free(c->type);
+    free(c->lsoa);
+    for (size_t i = 0; i < c->nforces; i++)
+        free(c->forces[i]);
+    for (size_t i = 0; i < c->ntypes; i++)
+        free(c->types[i]);
+    for (size_t i = 0; i < c->nlsoas; i++)
+        free(c->lsoas[i]);
+    free(c->forces);
+    free(c->types);
+    free(c->lsoas);
+    memset(c, 0, sizeof(*c));
+}
+
+/* qsort has no context argument in C11; loading runs on one thread. */
+static const struct safer__dict *sort_dict;
+
+static int cmp_idx(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    size_t lx, ly;
+    const char *sx = safer__dict_str(sort_dict, x, &lx);
+    const char *sy = safer__dict_str(sort_dict, y, &ly);
+    size_t n = lx < ly ? lx : ly;
+    int c = memcmp(sx, sy, n);
+    if (c)
+        return c;
+    return lx < ly ? -1 : lx > ly;
+}
+
+/* Sort the dictionary's strings; out[i] is string i's rank. Returns the sorted copies. */
+static char **sorted_strings(const struct safer__dict *d, uint32_t **rank)
+{
+    uint32_t *order = safer__xmalloc(sizeof(uint32_t) * (d->count ? d->count : 1));
+    for (uint32_t i = 0; i < d->count; i++)
+        order[i] = i;
+    sort_dict = d;
+    qsort(order, d->count, sizeof(uint32_t), cmp_idx);
+    sort_dict = NULL;
+    char **out = safer__xmalloc(sizeof(char *) * (d->count ? d->count : 1));
+    *rank = safer__xmalloc(sizeof(uint32_t) * (d->count ? d->count : 1));
+    for (uint32_t i = 0; i < d->count; i++) {
+        size_t len;
+        const char *s = safer__dict_str(d, order[i], &len);
+        out[i] = safer__xstrndup(s, len);
+        (*rank)[order[i]] = i;
+    }
+    free(order);
+    return out;
+}
+
+int safer_crimes_load(struct safer_store *st, struct safer_crimes *out, struct safer_err *err)
+{
+    memset(out, 0, sizeof(*out));
+    sqlite3_stmt *s = NULL;
+    int rc = safer__store_prepare(st, "SELECT SUM(rows) FROM crime_batch", &s, err);
+    if (rc < 0)
+        return rc;
+    size_t total = 0;
+    if (sqlite3_step(s) == SQLITE_ROW)
+        total = (size_t)sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+
+    size_t cap = total ? total : 1;
+    out->lon = safer__xmalloc(sizeof(double) * cap);
+    out->lat = safer__xmalloc(sizeof(double) * cap);
+    out->month = safer__xmalloc(sizeof(int32_t) * cap);
+    out->force = safer__xmalloc(sizeof(uint16_t) * cap);
+    out->type = safer__xmalloc(sizeof(uint16_t) * cap);
+    out->lsoa = safer__xmalloc(sizeof(uint32_t) * cap);
+
+    struct safer__dict forces, types, lsoas;
+    safer__dict_init(&forces);
+    safer__dict_init(&types);
+    safer__dict_init(&lsoas);
+    uint32_t *map = NULL;
+    size_t mapcap = 0;
+
+    rc = safer__store_prepare(st, "SELECT force, month, rows, hot FROM crime_batch ORDER BY force, month",
+                              &s, err);
+    if (rc < 0)
+        goto fail;
+    size_t n = 0;
+    int step;
+    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+        const char *force = (const char *)sqlite3_column_text(s, 0);
+        int32_t month = sqlite3_column_int(s, 1);
+        int64_t fidx = safer__dict_intern(&forces, force, strlen(force));
+        const void *blob = sqlite3_column_blob(s, 3);
+        size_t blen = (size_t)sqlite3_column_bytes(s, 3);
+        struct safer__blobrd r = {blob, (const unsigned char *)blob + blen, 0};
+        const unsigned char *magic = safer__rd_bytes(&r, 4);
+        uint32_t bn = safer__rd_u32(&r);
+        uint32_t nt = 0, nl = 0;
+        struct safer__strview *tv = safer__rd_dict(&r, &nt);
+        struct safer__strview *lv = safer__rd_dict(&r, &nl);
+        const unsigned char *plon = safer__rd_bytes(&r, (size_t)bn * 8);
+        const unsigned char *plat = safer__rd_bytes(&r, (size_t)bn * 8);
+        const unsigned char *ptyp = safer__rd_bytes(&r, (size_t)bn * 4);
+        const unsigned char *plso = safer__rd_bytes(&r, (size_t)bn * 4);
+        if (r.bad || !magic || memcmp(magic, "SHB1", 4) || n + bn > total || fidx < 0 ||
+            fidx > UINT16_MAX) {
+            free(tv);
+            free(lv);
+            rc = safer_err_set(err, SAFER_EDB, "%s: stored records of '%s' are damaged", st->path,
+                               force);
+            goto fail;
+        }
+        memcpy(out->lon + n, plon, (size_t)bn * 8);
+        memcpy(out->lat + n, plat, (size_t)bn * 8);
+        SAFER__GROW(map, mapcap, (size_t)nt + nl + 1);
+        for (uint32_t i = 0; i < nt; i++) {
+            int64_t v = safer__dict_intern(&types, tv[i].ptr, tv[i].len);
+            map[i] = v < 0 ? 0 : (uint32_t)v;
+        }
+        for (uint32_t i = 0; i < nl; i++) {
+            int64_t v = safer__dict_intern(&lsoas, lv[i].ptr, lv[i].len);
+            map[nt + i] = v < 0 ? 0 : (uint32_t)v;
+        }
+        int bad = types.count > UINT16_MAX;
+        for (uint32_t i = 0; i < bn && !bad; i++) {
+            uint32_t t, l;
+            memcpy(&t, ptyp + 4 * (size_t)i, 4);
+            memcpy(&l, plso + 4 * (size_t)i, 4);
+            if (t >= nt || l >= nl) {
+                bad = 1;
+                break;
+            }
+            out->type[n + i] = (uint16_t)map[t];
+            out->lsoa[n + i] = map[nt + l];
+            out->month[n + i] = month;
+            out->force[n + i] = (uint16_t)fidx;
+        }
+        free(tv);
+        free(lv);
+        if (bad) {
+            rc = safer_err_set(err, SAFER_EDB, "%s: stored records of '%s' are damaged", st->path,
+                               force);
+            goto fail;
+        }
+        n += bn;
+    }
+    if (step != SQLITE_DONE) {
+        rc = safer__store_fail(st, err, "cannot read crime records");
+        goto fail;
+    }
+    sqlite3_finalize(s);
+    s = NULL;
+    out->n = n;
+
+    /* Give every dictionary byte order, so outputs sort by index. */
+    uint32_t *rank;
+    out->forces = sorted_strings(&forces, &rank);
+    out->nforces = forces.count;
+    for (size_t i = 0; i < n; i++)
+        out->force[i] = (uint16_t)rank[out->force[i]];
+    free(rank);
+    out->types = sorted_strings(&types, &rank);
+    out->ntypes = types.count;
+    for (size_t i = 0; i < n; i++)
+        out->type[i] = (uint16_t)rank[out->type[i]];
+    free(rank);
+    if (lsoas.count == 0)
+        safer__dict_intern(&lsoas, "", 0);
+    out->lsoas = sorted_strings(&lsoas, &rank);
+    out->nlsoas = lsoas.count;
+    for (size_t i = 0; i < n; i++)
+        out->lsoa[i] = rank[out->lsoa[i]];
+    free(rank);
+    rc = 0;
+    goto done;
+fail:
+    safer_crimes_release(out);
+done:
+    sqlite3_finalize(s);
+    free(map);
+    safer__dict_release(&forces);
+    safer__dict_release(&types);
+    safer__dict_release(&lsoas);
+    return rc;
+}
+
+int safer_publications_list(struct safer_store *st, struct safer_publication **out, size_t *n,
+                            struct safer_err *err)
+{
+    *out = NULL;
+    *n = 0;
+    sqlite3_stmt *s;
+    int rc = safer__store_prepare(
+        st,
+        "SELECT b.force, b.month, b.rows, b.rows_read, l.file, b.checksum, l.imported_at,"
+        " l.rejected"
+        " FROM crime_batch b JOIN import_log l ON l.id = b.log_id ORDER BY b.force, b.month",
+        &s, err);
+    if (rc < 0)
+        return rc;
+    size_t cap = 0;
+    struct safer_publication *v = NULL;
+    int step;
+    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+        SAFER__GROW(v, cap, *n + 1);
+        struct safer_publication *p = &v[*n];
+        memset(p, 0, sizeof(*p));
+        snprintf(p->force, sizeof(p->force), "%s", (const char *)sqlite3_column_text(s, 0));
+        p->month = sqlite3_column_int(s, 1);
+        p->rows = sqlite3_column_int64(s, 2);
+        p->rows_read = sqlite3_column_int64(s, 3);
+        snprintf(p->file, sizeof(p->file), "%s", (const char *)sqlite3_column_text(s, 4));
+        snprintf(p->checksum, sizeof(p->checksum), "%s", (const char *)sqlite3_column_text(s, 5));
+        snprintf(p->imported_at, sizeof(p->imported_at), "%s",
+                 (const char *)sqlite3_column_text(s, 6));
+        p->rejected = sqlite3_column_int64(s, 7);
+        (*n)++;
+    }
+    if (step != SQLITE_DONE) {
+        rc = safer__store_fail(st, err, "cannot list publications");
+        free(v);
+        *n = 0;
+        v = NULL;
+    }
+    sqlite3_finalize(s);
+    *out = v;
+    return rc;
+}
+
+static char *viewdup(const struct safer__strview *v) { return safer__xstrndup(v->ptr, v->len); }
+
+int safer_police_each(struct safer_store *st, safer_police_row_fn row, void *ctx,
+                      struct safer_err *err)
+{
+    sqlite3_stmt *s;
+    int rc = safer__store_prepare(
+        st, "SELECT force, month, rows, hot, cold FROM crime_batch ORDER BY force, month", &s, err);
+    if (rc < 0)
+        return rc;
+    int step;
+    while (rc == 0 && (step = sqlite3_step(s)) == SQLITE_ROW) {
+        const char *force = (const char *)sqlite3_column_text(s, 0);
+        char month[8];
+        safer__format_month(sqlite3_column_int(s, 1), month);
+        const void *hb = sqlite3_column_blob(s, 3);
+        size_t hl = (size_t)sqlite3_column_bytes(s, 3);
+        const void *cb = sqlite3_column_blob(s, 4);
+        size_t cl = (size_t)sqlite3_column_bytes(s, 4);
+        struct safer__blobrd h = {hb, (const unsigned char *)hb + hl, 0};
+        struct safer__blobrd c = {cb, (const unsigned char *)cb + cl, 0};
+        safer__rd_bytes(&h, 4);
+        uint32_t n = safer__rd_u32(&h);
+        uint32_t cnt[7] = {0};
+        struct safer__strview *dv[7];
+        dv[0] = safer__rd_dict(&h, &cnt[0]);
+        dv[1] = safer__rd_dict(&h, &cnt[1]);
+        const unsigned char *plon = safer__rd_bytes(&h, (size_t)n * 8);
+        const unsigned char *plat = safer__rd_bytes(&h, (size_t)n * 8);
+        const unsigned char *pidx[7];
+        pidx[0] = safer__rd_bytes(&h, (size_t)n * 4);
+        pidx[1] = safer__rd_bytes(&h, (size_t)n * 4);
+        safer__rd_bytes(&c, 4);
+        uint32_t cn = safer__rd_u32(&c);
+        for (int k = 2; k < 7; k++)
+            dv[k] = safer__rd_dict(&c, &cnt[k]);
+        for (int k = 2; k < 7; k++)
+            pidx[k] = safer__rd_bytes(&c, (size_t)cn * 4);
+        if (h.bad || c.bad || cn != n) {
+            rc = safer_err_set(err, SAFER_EDB, "%s: stored records of '%s' are damaged", st->path,
+                               force);
+        }
+        /* dictionary index k: 0 type, 1 lsoa, 2 falls, 3 location, 4 lsoa name, 5 outcome, 6 context */
+        for (uint32_t i = 0; rc == 0 && i < n; i++) {
+            uint32_t ix[7];
+            int bad = 0;
+            for (int k = 0; k < 7; k++) {
+                memcpy(&ix[k], pidx[k] + 4 * (size_t)i, 4);
+                bad |= ix[k] >= cnt[k];
+            }
+            const unsigned char *tag = safer__rd_bytes(&c, 1);
+            char id[130] = "";
+            char *idp = id;
+            char *idheap = NULL;
+            if (!tag || bad) {
+                rc = safer_err_set(err, SAFER_EDB, "%s: stored records of '%s' are damaged",
+                                   st->path, force);
+                break;
+            }
+            if (*tag == 1) {
+                const unsigned char *b = safer__rd_bytes(&c, 32);
+                static const char hex[] = "0123456789abcdef";
+                for (int k = 0; b && k < 32; k++) {
+                    id[2 * k] = hex[b[k] >> 4];
+                    id[2 * k + 1] = hex[b[k] & 15];
+                }
+                id[64] = '\0';
+            } else if (*tag == 2) {
+                uint32_t len = safer__rd_u32(&c);
+                const unsigned char *b = safer__rd_bytes(&c, len);
+                if (b)
+                    idp = idheap = safer__xstrndup((const char *)b, len);
+            }
+            if (c.bad) {
+                free(idheap);
+                rc = safer_err_set(err, SAFER_EDB, "%s: stored records of '%s' are damaged",
+                                   st->path, force);
+                break;
+            }
+            double lon, lat;
+            memcpy(&lon, plon + 8 * (size_t)i, 8);
+            memcpy(&lat, plat + 8 * (size_t)i, 8);
+            char lonbuf[32] = "", latbuf[32] = "";
+            if (!isnan(lon)) {
+                snprintf(lonbuf, sizeof(lonbuf), "%.6f", lon);
+                snprintf(latbuf, sizeof(latbuf), "%.6f", lat);
+            }
+            char *str[7];
+            for (int k = 0; k < 7; k++)
+                str[k] = viewdup(&dv[k][ix[k]]);
+            const char *fields[12] = {idp,    month,  force,  str[2], lonbuf, latbuf,
+                                      str[3], str[1], str[4], str[0], str[5], str[6]};
+            int r = row(ctx, fields, lon, lat);
+            for (int k = 0; k < 7; k++)
+                free(str[k]);
+            free(idheap);
+            if (r < 0)
+                rc = r;
+        }
+        for (int k = 0; k < 7; k++)
+            free(dv[k]);
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
