@@ -1,0 +1,74 @@
+/*
+ * lookup.h - ONS geography lookups and population denominators.
+ *
+ * Lookups are recognised by their header: LSOA -> ward (-> district) with
+ * columns LSOAyyCD, WDyyCD (and LADyyCD); ward -> district with WDyyCD and
+ * LADyyCD; district -> Community Safety Partnership (-> police force area)
+ * with LADyyCD and CSPyyCD (and PFAyyCD). Name columns (..NM) are kept when
+ * present. Rows replace earlier rows with the same code. Any malformed row
+ * fails the whole import with FILE:LINE, and nothing changes.
+ */
+#ifndef SAFER_LOOKUP_H
+#define SAFER_LOOKUP_H
+
+#include <stddef.h>
+
+#include "safer/error.h"
+
+struct safer_store;
+
+struct safer_lookup_stats {
+    char kind[32]; /* "lsoa-ward", "ward-district" or "district-csp" */
+    size_t rows;
+    size_t replaced;
+};
+
+int safer_lookup_import(struct safer_store *st, const char *path, struct safer_lookup_stats *stats,
+                        struct safer_err *err);
+
+/*
+ * Population by LSOA or ward from a CSV with a code column (LSOA code,
+ * LSOAyyCD, WDyyCD, "LSOA code (2011)") and a total population column (the
+ * first whose name starts with "Total population", or is "population" /
+ * "All Ages"). Numbers may carry thousands separators ("1,296").
+ * The column's heading is kept as the population's basis ("Total population:
+ * mid 2015 (excluding prisoners)").
+ */
+struct safer_population_stats {
+    char level[16];   /* "lsoa" or "ward" */
+    char basis[256];  /* the population column's heading */
+    size_t rows;
+    double total;
+};
+
+int safer_population_import(struct safer_store *st, const char *path,
+                            struct safer_population_stats *stats, struct safer_err *err);
+
+/* A list of code pairs read back from the lookups. */
+struct safer_pairs {
+    char **a, **b; /* owned */
+    size_t n;
+};
+void safer_pairs_release(struct safer_pairs *p);
+
+/* LSOA code -> ward code, from the LSOA lookup. */
+int safer_lookup_lsoa_wards(struct safer_store *st, struct safer_pairs *out, struct safer_err *err);
+
+/* Ward code -> district code, from the ward and LSOA lookups. */
+int safer_lookup_ward_districts(struct safer_store *st, struct safer_pairs *out,
+                                struct safer_err *err);
+
+/* The districts of Community Safety Partnership `csp` (empty when unknown),
+ * and the partnership's name in *name (malloc'd, or NULL). */
+int safer_lookup_csp_districts(struct safer_store *st, const char *csp, struct safer_pairs *out,
+                               char **name, struct safer_err *err);
+
+/* The name of district `code` from any lookup (malloc'd), or NULL. */
+char *safer_lookup_district_name(struct safer_store *st, const char *code);
+
+/* LSOA code -> population (as text in b) at `level` ("lsoa" or "ward"),
+ * and the basis and source of the figures in *basis (malloc'd, or NULL). */
+int safer_population_list(struct safer_store *st, const char *level, struct safer_pairs *out,
+                          char **basis, struct safer_err *err);
+
+#endif
