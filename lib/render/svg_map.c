@@ -1,0 +1,1163 @@
+/*
+ * svg_map.c - choropleth and hot spot maps from British National Grid
+ * geometry (see include/safer/svg.h).
+ *
+ * Projection. EPSG:27700 is already a plane in metres (transverse Mercator,
+ * scale factor 0.9996 on the central meridian, within 0.04% across England),
+ * so a map is one uniform scale k px/m and a flip of the y axis, since
+ * northing grows upwards and SVG y downwards:
+ *     px = ox + (E - minE) * k,    py = oy + (maxN - N) * k.
+ * Up is grid north; the north arrow says so. The scale bar measures grid
+ * metres, which differ from ground metres by less than the width of its line.
+ *
+ * Size. Coordinates are rounded to 0.1 px and written relative to the
+ * previous vertex. Vertices closer than 0.3 px to the last one kept are
+ * dropped, then Douglas-Peucker at 0.2 px removes those that lie within
+ * 0.2 px of the chord that replaces them, and rings that end up with fewer
+ * than three vertices are left out: at that scale they cannot be seen. Adjacent polygons may then differ
+ * by up to 0.3 px along a shared edge; their 0.5 px outlines cover it.
+ *
+ * Layout: the map on the left, fitted to its box at one scale; a legend
+ * column on the right (legend, then north arrow and scale bar at the
+ * bottom); caption and attribution wrapped across the full width underneath.
+ */
+#include "compat.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../internal.h"
+#include "safer/html.h"
+#include "safer/svg.h"
+
+#define NODATA_FILL "#f3f2f1"
+#define SIMPLIFY_RADIAL 3 /* tenths of a px: 0.3 px */
+#define SIMPLIFY_CHORD 2.0 /* tenths of a px: 0.2 px, the Douglas-Peucker tolerance */
+
+/* ColorBrewer YlOrRd (Brewer, Harrower; Apache-2.0 colours), sequential, colour-blind safe. */
+static const char *const ylorrd[SAFER_SVG_MAX_CLASSES][SAFER_SVG_MAX_CLASSES] = {
+    {"#fd8d3c"},
+    {"#fecc5c", "#e31a1c"},
+    {"#ffeda0", "#feb24c", "#f03b20"},
+    {"#ffffb2", "#fecc5c", "#fd8d3c", "#e31a1c"},
+    {"#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026"},
+    {"#ffffb2", "#fed976", "#feb24c", "#fd8d3c", "#f03b20", "#bd0026"},
+    {"#ffffb2", "#fed976", "#feb24c", "#fd8d3c", "#fc4e2a", "#e31a1c", "#b10026"},
+};
+
+/* Gi* classes: ColorBrewer RdBu (diverging, colour-blind safe); NULL = hatched. */
+static const struct {
+    const char *name;   /* as accepted by safer_svg_gi_class_from_name */
+    const char *label;  /* legend text */
+    const char *fill;
+} gi[SAFER_SVG_GI_NCLASSES] = {
+    [SAFER_SVG_GI_HOT99] = {"hot99", "Hot spot, 99% confidence", "#b2182b"},
+    [SAFER_SVG_GI_HOT95] = {"hot95", "Hot spot, 95% confidence", "#d6604d"},
+    [SAFER_SVG_GI_HOT90] = {"hot90", "Hot spot, 90% confidence", "#f4a582"},
+    [SAFER_SVG_GI_NONE] = {"none", "Not significant", "#f0f0f0"},
+    [SAFER_SVG_GI_COLD90] = {"cold90", "Cold spot, 90% confidence", "#92c5de"},
+    [SAFER_SVG_GI_COLD95] = {"cold95", "Cold spot, 95% confidence", "#4393c3"},
+    [SAFER_SVG_GI_COLD99] = {"cold99", "Cold spot, 99% confidence", "#2166ac"},
+    [SAFER_SVG_GI_NO_SCORE] = {"no_score", "No score", NULL},
+};
+
+int safer_svg_gi_class_from_name(const char *name)
+{
+    if (!name)
+        return SAFER_EINVAL;
+    for (int i = 0; i < SAFER_SVG_GI_NCLASSES; i++) {
+        if (strcmp(name, gi[i].name) == 0)
+            return i;
+    }
+    return SAFER_EINVAL;
+}
+
+const char *safer_svg_gi_class_name(enum safer_svg_gi_class cls)
+{
+    if ((int)cls < 0 || cls >= SAFER_SVG_GI_NCLASSES)
+        return NULL;
+    return gi[cls].name;
+}
+
+/* ------------------------------------------------------------- geometry */
+
+struct bbox {
+    double minx, miny, maxx, maxy;
+    bool any;
+};
+
+static void bbox_add(struct bbox *bb, double x, double y)
+{
+    if (!bb->any) {
+        bb->minx = bb->maxx = x;
+        bb->miny = bb->maxy = y;
+        bb->any = true;
+        return;
+    }
+    bb->minx = fmin(bb->minx, x);
+    bb->maxx = fmax(bb->maxx, x);
+    bb->miny = fmin(bb->miny, y);
+    bb->maxy = fmax(bb->maxy, y);
+}
+
+/* Check the invariants of geom.h that reading the arrays relies on, and the coordinates. */
+static int check_geom(const struct safer_geom *g, const char *what, size_t i, struct safer_err *err)
+{
+    if ((g->npoints && !g->xy) || (g->nrings && !g->ring_start) ||
+        (g->nparts && !g->part_start))
+        return safer_err_set(err, SAFER_EINVAL, "%s %zu has counts but no arrays", what, i);
+    if (g->nrings) {
+        for (uint32_t r = 0; r < g->nrings; r++) {
+            if (g->ring_start[r] > g->ring_start[r + 1])
+                return safer_err_set(err, SAFER_EINVAL, "%s %zu: ring %u starts after its end",
+                                     what, i, r);
+        }
+        if (g->ring_start[g->nrings] > g->npoints)
+            return safer_err_set(err, SAFER_EINVAL, "%s %zu: rings run past the last point",
+                                 what, i);
+    }
+    if (g->nparts) {
+        for (uint32_t p = 0; p < g->nparts; p++) {
+            if (g->part_start[p] > g->part_start[p + 1])
+                return safer_err_set(err, SAFER_EINVAL, "%s %zu: part %u starts after its end",
+                                     what, i, p);
+        }
+        if (g->part_start[g->nparts] > g->nrings)
+            return safer_err_set(err, SAFER_EINVAL, "%s %zu: parts run past the last ring", what,
+                                 i);
+    }
+    for (size_t k = 0; k < 2 * (size_t)g->npoints; k++) {
+        if (!isfinite(g->xy[k]))
+            return safer_err_set(err, SAFER_EINVAL, "%s %zu has a non-finite coordinate", what, i);
+    }
+    return 0;
+}
+
+static void bbox_add_geom(struct bbox *bb, const struct safer_geom *g)
+{
+    uint32_t end = g->nrings ? g->ring_start[g->nrings] : 0;
+    for (uint32_t k = g->nrings ? g->ring_start[0] : 0; k < end; k++)
+        bbox_add(bb, g->xy[2 * k], g->xy[2 * k + 1]);
+}
+
+struct proj {
+    double minx, maxy; /* metres */
+    double k;          /* px per metre */
+    double ox, oy;     /* px of (minx, maxy) */
+};
+
+static double proj_x(const struct proj *p, double e) { return p->ox + (e - p->minx) * p->k; }
+static double proj_y(const struct proj *p, double n) { return p->oy + (p->maxy - n) * p->k; }
+
+/* Reusable scratch memory for one render. */
+struct scratch {
+    long long *pts; /* projected ring, tenths: x0, y0, x1, y1 ... */
+    size_t cap;
+    double *xs; /* crossings for label placement */
+    size_t xcap;
+    unsigned char *keep; /* Douglas-Peucker: vertex kept */
+    size_t kcap;
+    size_t *stack; /* Douglas-Peucker: pending (start, end) pairs */
+    size_t scap;
+};
+
+static void scratch_release(struct scratch *s)
+{
+    free(s->pts);
+    free(s->xs);
+    free(s->keep);
+    free(s->stack);
+}
+
+/* Squared distance in tenths between points a and b of `p`. */
+static double dist2(const long long *a, const long long *b)
+{
+    double dx = (double)(a[0] - b[0]), dy = (double)(a[1] - b[1]);
+    return dx * dx + dy * dy;
+}
+
+/* Squared distance in tenths from v to the segment a-b. */
+static double seg_dist2(const long long *v, const long long *a, const long long *b)
+{
+    double dx = (double)(b[0] - a[0]), dy = (double)(b[1] - a[1]);
+    double len2 = dx * dx + dy * dy;
+    double t = 0;
+    if (len2 > 0) {
+        t = (dx * (double)(v[0] - a[0]) + dy * (double)(v[1] - a[1])) / len2;
+        t = t < 0 ? 0 : t > 1 ? 1 : t;
+    }
+    double px = (double)a[0] + t * dx - (double)v[0], py = (double)a[1] + t * dy - (double)v[1];
+    return px * px + py * py;
+}
+
+/*
+ * Douglas-Peucker on the closed ring of `k` (>= 3) points in sc->pts, at
+ * SIMPLIFY_CHORD: split at the vertex farthest from the first, keep every
+ * vertex that lies farther than the tolerance from the chord that would
+ * replace it. Iterative (an explicit stack) so a long ring cannot exhaust the
+ * C stack. Compacts sc->pts and returns how many vertices remain.
+ */
+static size_t ring_douglas_peucker(struct scratch *sc, size_t k)
+{
+    const long long *p = sc->pts;
+    size_t far = 0;
+    double dmax = -1;
+    for (size_t i = 1; i < k; i++) {
+        double d = dist2(p + 2 * i, p);
+        if (d > dmax) {
+            dmax = d;
+            far = i;
+        }
+    }
+    SAFER__GROW(sc->keep, sc->kcap, k + 1);
+    SAFER__GROW(sc->stack, sc->scap, 2 * (k + 1));
+    memset(sc->keep, 0, k + 1);
+    sc->keep[0] = sc->keep[far] = sc->keep[k] = 1;
+    size_t top = 0;
+    sc->stack[top++] = 0;
+    sc->stack[top++] = far;
+    sc->stack[top++] = far;
+    sc->stack[top++] = k; /* index k is vertex 0 again: the ring closes */
+    while (top) {
+        size_t e = sc->stack[--top], s = sc->stack[--top];
+        if (e - s < 2)
+            continue;
+        const long long *a = p + 2 * s, *b = p + 2 * (e % k);
+        size_t imax = 0;
+        double best = -1;
+        for (size_t i = s + 1; i < e; i++) {
+            double d = seg_dist2(p + 2 * i, a, b);
+            if (d > best) {
+                best = d;
+                imax = i;
+            }
+        }
+        if (best <= SIMPLIFY_CHORD * SIMPLIFY_CHORD)
+            continue;
+        sc->keep[imax] = 1;
+        sc->stack[top++] = s;
+        sc->stack[top++] = imax;
+        sc->stack[top++] = imax;
+        sc->stack[top++] = e;
+    }
+    size_t out = 0;
+    for (size_t i = 0; i < k; i++) {
+        if (!sc->keep[i])
+            continue;
+        sc->pts[2 * out] = sc->pts[2 * i];
+        sc->pts[2 * out + 1] = sc->pts[2 * i + 1];
+        out++;
+    }
+    return out;
+}
+
+/*
+ * Project ring [s, e) of `g` into sc->pts and simplify it; returns the
+ * number of vertices kept (the closing duplicate is never kept).
+ */
+static size_t ring_project(const struct safer_geom *g, uint32_t s, uint32_t e,
+                           const struct proj *pj, struct scratch *sc)
+{
+    size_t cnt = e - s;
+    if (cnt >= 2 && g->xy[2 * s] == g->xy[2 * (e - 1)] && g->xy[2 * s + 1] == g->xy[2 * (e - 1) + 1])
+        cnt--;
+    if (cnt == 0)
+        return 0;
+    SAFER__GROW(sc->pts, sc->cap, 2 * cnt);
+    long long *p = sc->pts;
+
+    /* Radial pass: drop a vertex within 0.3 px of the last one kept. */
+    size_t k = 0;
+    for (size_t i = 0; i < cnt; i++) {
+        long long x = safer_svg_tenths(proj_x(pj, g->xy[2 * (s + i)]));
+        long long y = safer_svg_tenths(proj_y(pj, g->xy[2 * (s + i) + 1]));
+        long long q[2] = {x, y};
+        if (k > 0 && dist2(q, p + 2 * (k - 1)) < SIMPLIFY_RADIAL * SIMPLIFY_RADIAL)
+            continue;
+        p[2 * k] = x;
+        p[2 * k + 1] = y;
+        k++;
+    }
+    while (k > 1 && dist2(p + 2 * (k - 1), p) < SIMPLIFY_RADIAL * SIMPLIFY_RADIAL)
+        k--;
+    if (k < 3)
+        return k;
+
+    return ring_douglas_peucker(sc, k);
+}
+
+/* Write the "d" of all rings of `g`. Returns the number of rings drawn. */
+static size_t geom_path(struct safer_buf *b, const struct safer_geom *g, const struct proj *pj,
+                        struct scratch *sc)
+{
+    struct safer_svg_path path;
+    size_t drawn = 0;
+    safer_svg_path_init(&path, b);
+    for (uint32_t r = 0; r < g->nrings; r++) {
+        size_t k = ring_project(g, g->ring_start[r], g->ring_start[r + 1], pj, sc);
+        if (k < 3)
+            continue;
+        safer_svg_path_move(&path, sc->pts[0], sc->pts[1]);
+        for (size_t i = 1; i < k; i++)
+            safer_svg_path_line(&path, sc->pts[2 * i], sc->pts[2 * i + 1]);
+        safer_svg_path_close(&path);
+        drawn++;
+    }
+    return drawn;
+}
+
+/* Signed area and centroid of ring [s, e) (shoelace). */
+static double ring_centroid(const struct safer_geom *g, uint32_t s, uint32_t e, double *cx,
+                            double *cy)
+{
+    double a = 0, x = 0, y = 0;
+    if (e - s < 3)
+        return 0;
+    /* Relative to the first vertex: BNG coordinates are large, products lose digits. */
+    double x0 = g->xy[2 * s], y0 = g->xy[2 * s + 1];
+    for (uint32_t i = s; i + 1 < e; i++) {
+        double xa = g->xy[2 * i] - x0, ya = g->xy[2 * i + 1] - y0;
+        double xb = g->xy[2 * i + 2] - x0, yb = g->xy[2 * i + 3] - y0;
+        double cr = xa * yb - xb * ya;
+        a += cr;
+        x += (xa + xb) * cr;
+        y += (ya + yb) * cr;
+    }
+    if (a != 0) {
+        *cx = x0 + x / (3 * a);
+        *cy = y0 + y / (3 * a);
+    }
+    return a / 2;
+}
+
+/* Even-odd test of (x, y) against rings [r0, r1) of `g`. */
+static bool inside_rings(const struct safer_geom *g, uint32_t r0, uint32_t r1, double x, double y)
+{
+    bool in = false;
+    for (uint32_t r = r0; r < r1; r++) {
+        uint32_t s = g->ring_start[r], e = g->ring_start[r + 1];
+        for (uint32_t i = s; i + 1 < e; i++) {
+            double xa = g->xy[2 * i], ya = g->xy[2 * i + 1];
+            double xb = g->xy[2 * i + 2], yb = g->xy[2 * i + 3];
+            if ((ya > y) != (yb > y) && x < xa + (y - ya) * (xb - xa) / (yb - ya))
+                in = !in;
+        }
+    }
+    return in;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/*
+ * A point inside the largest part of `g` for its label: the centroid of the
+ * part's shell when that lies inside the part, else the middle of the
+ * widest inside span on seven horizontal lines across it. Sets *area to the
+ * part's area (m^2). False when `g` has no area.
+ */
+static bool label_point(const struct safer_geom *g, struct scratch *sc, double *lx, double *ly,
+                        double *area)
+{
+    uint32_t best_r0 = 0, best_r1 = 0;
+    double best_a = 0, cx = 0, cy = 0;
+    uint32_t nparts = g->nparts ? g->nparts : g->nrings; /* no parts: every ring a shell */
+    for (uint32_t p = 0; p < nparts; p++) {
+        uint32_t r0 = g->nparts ? g->part_start[p] : p;
+        uint32_t r1 = g->nparts ? g->part_start[p + 1] : p + 1;
+        if (r0 >= r1)
+            continue;
+        double x = 0, y = 0;
+        double a = fabs(ring_centroid(g, g->ring_start[r0], g->ring_start[r0 + 1], &x, &y));
+        if (a > best_a) {
+            best_a = a;
+            best_r0 = r0;
+            best_r1 = r1;
+            cx = x;
+            cy = y;
+        }
+    }
+    if (!(best_a > 0))
+        return false;
+    *area = best_a;
+    if (inside_rings(g, best_r0, best_r1, cx, cy)) {
+        *lx = cx;
+        *ly = cy;
+        return true;
+    }
+    struct bbox bb = {0};
+    for (uint32_t k = g->ring_start[best_r0]; k < g->ring_start[best_r0 + 1]; k++)
+        bbox_add(&bb, g->xy[2 * k], g->xy[2 * k + 1]);
+    double best_w = -1;
+    for (int line = 1; line <= 7; line++) {
+        double y = bb.miny + (bb.maxy - bb.miny) * line / 8.0;
+        size_t nx = 0;
+        for (uint32_t r = best_r0; r < best_r1; r++) {
+            for (uint32_t i = g->ring_start[r]; i + 1 < g->ring_start[r + 1]; i++) {
+                double xa = g->xy[2 * i], ya = g->xy[2 * i + 1];
+                double xb = g->xy[2 * i + 2], yb = g->xy[2 * i + 3];
+                if ((ya > y) != (yb > y)) {
+                    SAFER__GROW(sc->xs, sc->xcap, nx + 1);
+                    sc->xs[nx++] = xa + (y - ya) * (xb - xa) / (yb - ya);
+                }
+            }
+        }
+        qsort(sc->xs, nx, sizeof(double), cmp_double);
+        for (size_t i = 0; i + 1 < nx; i += 2) {
+            if (sc->xs[i + 1] - sc->xs[i] > best_w) {
+                best_w = sc->xs[i + 1] - sc->xs[i];
+                *lx = (sc->xs[i] + sc->xs[i + 1]) / 2;
+                *ly = y;
+            }
+        }
+    }
+    if (best_w < 0) {
+        *lx = (bb.minx + bb.maxx) / 2;
+        *ly = (bb.miny + bb.maxy) / 2;
+    }
+    return true;
+}
+
+/* ---------------------------------------------------------------- frame */
+
+struct layout {
+    double W, H, sc, pad;
+    double fs, fts, ftn;
+    double map_x0, map_y0, map_x1, map_y1; /* box the map is fitted into */
+    double col_x, col_w;                   /* legend column */
+    double text_y;                         /* first caption baseline */
+    size_t ncap, nattr;
+    struct proj pj;
+};
+
+#define CAPTION_LINES 6
+#define ATTRIBUTION_LINES 4
+#define NORTH_H 40.0 /* px at scale 1, arrow and its "N" */
+#define SCALE_H 34.0 /* px at scale 1, bar and its labels */
+
+static int check_frame(const struct safer_svg_map_frame *f, struct safer_err *err)
+{
+    if (!f->attribution || !f->attribution[0])
+        return safer_err_set(err, SAFER_EINVAL,
+                             "map has no attribution (the OS and OGL notices are required)");
+    return 0;
+}
+
+/*
+ * Lay out a map of extent `bb` whose legend column needs `legend_h` px,
+ * following opts (height 0 = from the extent's aspect ratio).
+ */
+static void layout_map(struct layout *L, const struct safer_svg_opts *opts,
+                       const struct safer_svg_map_frame *f, const struct bbox *bb,
+                       double legend_h_at_1)
+{
+    size_t st[CAPTION_LINES], ln[CAPTION_LINES];
+    L->W = opts->width ? opts->width : SAFER_SVG_DEFAULT_WIDTH;
+    L->sc = safer_svg_scale(L->W);
+    L->pad = 10 * L->sc;
+    L->fs = SAFER_SVG_FONT * L->sc;
+    L->fts = SAFER_SVG_FONT_SMALL * L->sc;
+    L->ftn = SAFER_SVG_FONT_TINY * L->sc;
+    L->col_w = fmax(180 * L->sc, fmin(0.3 * L->W, 230 * L->sc));
+    L->col_x = L->W - L->pad - L->col_w;
+    L->ncap = safer_svg_wrap(f->caption, L->fts, L->W - 2 * L->pad, st, ln, CAPTION_LINES);
+    L->nattr = safer_svg_wrap(f->attribution, L->ftn, L->W - 2 * L->pad, st, ln, ATTRIBUTION_LINES);
+    double bottom_h = (double)L->ncap * L->fts * 1.35 + (double)L->nattr * L->ftn * 1.3 +
+                      (L->ncap ? L->ftn * 0.5 : 0);
+    double gap = 12 * L->sc;
+    double mw = L->col_x - gap - L->pad;
+    double col_h = (legend_h_at_1 + NORTH_H + SCALE_H + 16) * L->sc;
+    double dx = fmax(bb->maxx - bb->minx, 1.0), dy = fmax(bb->maxy - bb->miny, 1.0);
+    double mh;
+    if (opts->height) {
+        L->H = opts->height;
+        mh = L->H - 2 * L->pad - gap - bottom_h;
+    } else {
+        mh = fmin(fmax(mw * dy / dx, 0.5 * mw), 1.6 * mw);
+        mh = fmax(mh, col_h);
+        L->H = ceil(2 * L->pad + mh + gap + bottom_h);
+        if (L->H > SAFER_SVG_MAX_SIDE) {
+            L->H = SAFER_SVG_MAX_SIDE;
+            mh = L->H - 2 * L->pad - gap - bottom_h;
+        }
+    }
+    if (mh < 40 * L->sc)
+        mh = 40 * L->sc;
+    L->map_x0 = L->pad;
+    L->map_y0 = L->pad;
+    L->map_x1 = L->pad + mw;
+    L->map_y1 = L->pad + mh;
+    L->text_y = L->map_y1 + gap + L->fts;
+
+    /* One scale for both axes, centred; 2 px in from the box so outlines are whole. */
+    double iw = mw - 4, ih = mh - 4;
+    L->pj.k = fmin(iw / dx, ih / dy);
+    L->pj.minx = bb->minx;
+    L->pj.maxy = bb->maxy;
+    L->pj.ox = L->map_x0 + 2 + (iw - dx * L->pj.k) / 2;
+    L->pj.oy = L->map_y0 + 2 + (ih - dy * L->pj.k) / 2;
+}
+
+static void put_defs(struct safer_buf *b, const char *id, double sc)
+{
+    /* Grey hatching for "no data" / "no score": distinct from every class colour. */
+    safer_html_raw(b, "<defs><pattern id=\"");
+    safer_buf_puts(b, id);
+    safer_html_raw(b, "-nodata\" patternUnits=\"userSpaceOnUse\" width=\"");
+    safer_svg_num(b, 6 * sc);
+    safer_html_raw(b, "\" height=\"");
+    safer_svg_num(b, 6 * sc);
+    safer_html_raw(b, "\" patternTransform=\"rotate(45)\"><rect width=\"");
+    safer_svg_num(b, 6 * sc);
+    safer_html_raw(b, "\" height=\"");
+    safer_svg_num(b, 6 * sc);
+    safer_html_raw(b, "\" fill=\"" NODATA_FILL "\"/><path d=\"M0 0V");
+    safer_svg_num(b, 6 * sc);
+    safer_html_raw(b, "\" stroke=\"#8a8f91\" stroke-width=\"");
+    safer_svg_num(b, 1.6 * sc);
+    safer_html_raw(b, "\"/></pattern></defs>\n");
+}
+
+static void put_nodata_fill(struct safer_buf *b, const char *id)
+{
+    safer_html_raw(b, "url(#");
+    safer_buf_puts(b, id);
+    safer_html_raw(b, "-nodata)");
+}
+
+/* A legend swatch at (x, y) top-left: `fill` colour, or the hatching when NULL. */
+static void swatch(struct safer_buf *b, const struct layout *L, const char *id, double x, double y,
+                   const char *fill)
+{
+    safer_html_raw(b, "<rect x=\"");
+    safer_svg_num(b, x);
+    safer_html_raw(b, "\" y=\"");
+    safer_svg_num(b, y);
+    safer_html_raw(b, "\" width=\"");
+    safer_svg_num(b, 22 * L->sc);
+    safer_html_raw(b, "\" height=\"");
+    safer_svg_num(b, 14 * L->sc);
+    safer_html_raw(b, "\" fill=\"");
+    if (fill)
+        safer_buf_puts(b, fill); /* from our palettes */
+    else
+        put_nodata_fill(b, id);
+    safer_html_raw(b, "\" stroke=\"#505a5f\" stroke-width=\"0.5\"/>\n");
+}
+
+#define LEGEND_ROW 21.0 /* px at scale 1 */
+
+/* Legend title lines; returns the y below them. */
+static double legend_title(struct safer_buf *b, const struct layout *L, const char *title)
+{
+    double y = L->map_y0 + L->fs * 0.9;
+    if (!title)
+        return L->map_y0;
+    safer_html_raw(b, "<g font-weight=\"bold\">");
+    size_t nl = safer_svg_text_lines(b, L->col_x, y, L->fs, L->fs * 1.25, L->col_w, 3, "start",
+                                     NULL, title);
+    safer_html_raw(b, "</g>\n");
+    return L->map_y0 + (double)nl * L->fs * 1.25 + 6 * L->sc;
+}
+
+static double legend_title_h(const char *title)
+{
+    size_t st[3], ln[3];
+    /* The real width is only known after layout: estimate with the narrowest column. */
+    size_t nl = safer_svg_wrap(title, SAFER_SVG_FONT, 180, st, ln, 3);
+    return (double)nl * SAFER_SVG_FONT * 1.25 + 6;
+}
+
+static void north_arrow(struct safer_buf *b, const struct layout *L, double cx, double top)
+{
+    double s = L->sc;
+    safer_html_raw(b, "<g class=\"safer-north-arrow\"><title>North arrow: up is grid north</title>"
+                      "<text font-weight=\"bold\" text-anchor=\"middle\" x=\"");
+    safer_svg_num(b, cx);
+    safer_html_raw(b, "\" y=\"");
+    safer_svg_num(b, top + 12 * s);
+    safer_html_raw(b, "\" font-size=\"");
+    safer_svg_num(b, L->fts);
+    safer_html_raw(b, "\">N</text><path fill=\"#0b0c0c\" stroke=\"#0b0c0c\" stroke-width=\"1\" "
+                      "stroke-linejoin=\"round\" d=\"M");
+    safer_svg_num(b, cx);
+    safer_html_raw(b, " ");
+    safer_svg_num(b, top + 15 * s);
+    safer_html_raw(b, "l");
+    safer_svg_num(b, -8 * s);
+    safer_html_raw(b, " ");
+    safer_svg_num(b, 23 * s);
+    safer_html_raw(b, "l");
+    safer_svg_num(b, 8 * s);
+    safer_html_raw(b, " ");
+    safer_svg_num(b, -6 * s);
+    safer_html_raw(b, "z\"/><path fill=\"#fff\" stroke=\"#0b0c0c\" stroke-width=\"1\" "
+                      "stroke-linejoin=\"round\" d=\"M");
+    safer_svg_num(b, cx);
+    safer_html_raw(b, " ");
+    safer_svg_num(b, top + 15 * s);
+    safer_html_raw(b, "l");
+    safer_svg_num(b, 8 * s);
+    safer_html_raw(b, " ");
+    safer_svg_num(b, 23 * s);
+    safer_html_raw(b, "l");
+    safer_svg_num(b, -8 * s);
+    safer_html_raw(b, " ");
+    safer_svg_num(b, -6 * s);
+    safer_html_raw(b, "z\"/></g>\n");
+}
+
+/*
+ * A scale bar of a round length (1, 2 or 5 x 10^n metres) no longer than
+ * `max_px`, in four alternating segments, "0" under its left end and the
+ * length with its unit under the right end.
+ */
+static void scale_bar(struct safer_buf *b, const struct layout *L, double x, double top,
+                      double max_px)
+{
+    double s = L->sc, k = L->pj.k;
+    double max_m = max_px / k;
+    double mag = pow(10.0, floor(log10(max_m)));
+    double len_m = mag;
+    if (5 * mag <= max_m)
+        len_m = 5 * mag;
+    else if (2 * mag <= max_m)
+        len_m = 2 * mag;
+    double len = len_m * k, h = 6 * s;
+    char lab[48], num[40];
+    if (len_m >= 1000)
+        snprintf(lab, sizeof(lab), "%s km", safer_svg_format_number(num, sizeof(num), len_m / 1000, 0, false));
+    else if (len_m >= 1)
+        snprintf(lab, sizeof(lab), "%s m", safer_svg_format_number(num, sizeof(num), len_m, 0, false));
+    else
+        snprintf(lab, sizeof(lab), "%s m", safer_svg_format_number(num, sizeof(num), len_m, 2, false));
+
+    safer_html_raw(b, "<g class=\"safer-scale-bar\"><title>Scale bar: ");
+    safer_html_text(b, lab);
+    safer_html_raw(b, "</title>\n");
+    for (int i = 0; i < 4; i++) {
+        safer_html_raw(b, "<rect x=\"");
+        safer_svg_num(b, x + len * i / 4);
+        safer_html_raw(b, "\" y=\"");
+        safer_svg_num(b, top);
+        safer_html_raw(b, "\" width=\"");
+        safer_svg_num(b, len / 4);
+        safer_html_raw(b, "\" height=\"");
+        safer_svg_num(b, h);
+        safer_buf_puts(b, i % 2 ? "\" fill=\"#fff\"" : "\" fill=\"#0b0c0c\"");
+        safer_html_raw(b, " stroke=\"#0b0c0c\" stroke-width=\"0.75\"/>\n");
+    }
+    safer_svg_text_lines(b, x, top + h + L->fts * 1.15, L->fts, L->fts, L->col_w, 1, "middle", NULL,
+                         "0");
+    safer_svg_text_lines(b, x + len, top + h + L->fts * 1.15, L->fts, L->fts, L->col_w, 1, "middle",
+                         NULL, lab);
+    safer_html_raw(b, "</g>\n");
+}
+
+/* North arrow and scale bar at the bottom of the legend column. */
+static void map_furniture(struct safer_buf *b, const struct layout *L)
+{
+    double s = L->sc;
+    double bar_top = L->map_y1 - SCALE_H * s + 4 * s;
+    double x = L->col_x + 8 * s;
+    /* Room for the end label, centred on the bar's end: "20 km" at most in practice. */
+    double max_px = L->col_w - 8 * s - safer_svg_text_width("500 km", L->fts) / 2 - 4 * s;
+    north_arrow(b, L, x + 4 * s, bar_top - NORTH_H * s - 4 * s);
+    scale_bar(b, L, x, bar_top, max_px);
+}
+
+static void map_texts(struct safer_buf *b, const struct layout *L,
+                      const struct safer_svg_map_frame *f)
+{
+    double y = L->text_y;
+    if (L->ncap) {
+        safer_svg_text_lines(b, L->pad, y, L->fts, L->fts * 1.35, L->W - 2 * L->pad, CAPTION_LINES,
+                             "start", "safer-caption", f->caption);
+        y += (double)L->ncap * L->fts * 1.35 + L->ftn * 0.5;
+    }
+    safer_html_raw(b, "<g fill=\"#505a5f\">\n");
+    safer_svg_text_lines(b, L->pad, y, L->ftn, L->ftn * 1.3, L->W - 2 * L->pad, ATTRIBUTION_LINES,
+                         "start", "safer-attribution", f->attribution);
+    safer_html_raw(b, "</g>\n");
+}
+
+/* ----------------------------------------------------------- choropleth */
+
+struct classes {
+    size_t n;                                  /* 0 when no value is finite */
+    double lim[SAFER_SVG_MAX_CLASSES - 1];     /* n - 1 ascending inner limits */
+    double min, max;                           /* of the finite values */
+    size_t nnan;
+};
+
+static size_t class_of(const struct classes *cl, double v)
+{
+    size_t i = 0;
+    while (i + 1 < cl->n && v >= cl->lim[i])
+        i++;
+    return i;
+}
+
+static void classify(const struct safer_svg_choropleth *m, struct classes *cl)
+{
+    double *v = safer__xmalloc((m->n ? m->n : 1) * sizeof(double));
+    size_t nf = 0;
+    memset(cl, 0, sizeof(*cl));
+    for (size_t i = 0; i < m->n; i++) {
+        if (isfinite(m->values[i]))
+            v[nf++] = m->values[i];
+        else
+            cl->nnan++;
+    }
+    if (nf == 0) {
+        free(v);
+        return;
+    }
+    qsort(v, nf, sizeof(double), cmp_double);
+    cl->min = v[0];
+    cl->max = v[nf - 1];
+    if (m->breaks) {
+        cl->n = m->nbreaks + 1;
+        for (size_t i = 0; i < m->nbreaks; i++)
+            cl->lim[i] = m->breaks[i];
+    } else {
+        /* Quantiles: the k-th limit is the first value of the k-th fifth. */
+        double prev = v[0];
+        cl->n = 1;
+        for (size_t k = 1; k < 5; k++) {
+            double t = v[k * nf / 5];
+            if (t > prev) {
+                cl->lim[cl->n - 1] = t;
+                cl->n++;
+                prev = t;
+            }
+        }
+    }
+    free(v);
+}
+
+static void class_label(char *out, size_t outsz, const struct classes *cl, size_t i, int dec)
+{
+    char a[40], z[40];
+    if (cl->n == 1) {
+        snprintf(out, outsz, "%s to %s", safer_svg_format_number(a, sizeof(a), cl->min, dec, false),
+                 safer_svg_format_number(z, sizeof(z), cl->max, dec, false));
+    } else if (i == 0) {
+        snprintf(out, outsz, "Under %s", safer_svg_format_number(a, sizeof(a), cl->lim[0], dec, false));
+    } else if (i + 1 == cl->n) {
+        snprintf(out, outsz, "%s and over",
+                 safer_svg_format_number(a, sizeof(a), cl->lim[i - 1], dec, false));
+    } else {
+        snprintf(out, outsz, "%s to under %s",
+                 safer_svg_format_number(a, sizeof(a), cl->lim[i - 1], dec, false),
+                 safer_svg_format_number(z, sizeof(z), cl->lim[i], dec, false));
+    }
+}
+
+static int check_choropleth(const struct safer_svg_choropleth *m, struct safer_err *err)
+{
+    if (!m)
+        return safer_err_set(err, SAFER_EINVAL, "map missing");
+    int rc = check_frame(&m->frame, err);
+    if (rc < 0)
+        return rc;
+    if (m->n && (!m->areas || !m->values))
+        return safer_err_set(err, SAFER_EINVAL, "map has %zu areas but no geometry or values", m->n);
+    if (m->decimals < 0 || m->decimals > 6)
+        return safer_err_set(err, SAFER_EINVAL, "map decimals %d outside 0..6", m->decimals);
+    if (m->breaks || m->nbreaks) {
+        if (!m->breaks)
+            return safer_err_set(err, SAFER_EINVAL, "map has %zu breaks but no array", m->nbreaks);
+        if (m->nbreaks + 1 > SAFER_SVG_MAX_CLASSES)
+            return safer_err_set(err, SAFER_ETOOBIG, "map has %zu classes, over the limit of %d",
+                                 m->nbreaks + 1, SAFER_SVG_MAX_CLASSES);
+        for (size_t i = 0; i < m->nbreaks; i++) {
+            if (!isfinite(m->breaks[i]) || (i > 0 && !(m->breaks[i] > m->breaks[i - 1])))
+                return safer_err_set(err, SAFER_EINVAL,
+                                     "map break %zu is not finite or not above the one before", i);
+        }
+    }
+    for (size_t i = 0; i < m->n; i++) {
+        rc = check_geom(&m->areas[i], "area", i, err);
+        if (rc < 0)
+            return rc;
+    }
+    return 0;
+}
+
+struct label {
+    double x, y, w; /* px: anchor (middle of the baseline) and width */
+    double area;    /* m^2 of the polygon's largest part: bigger areas go first */
+    size_t i;
+};
+
+static int cmp_label(const void *a, const void *b)
+{
+    const struct label *p = a, *q = b;
+    if (p->area != q->area)
+        return p->area < q->area ? 1 : -1;
+    return (p->i > q->i) - (p->i < q->i);
+}
+
+/*
+ * Short labels at a point inside each polygon. Greedy placement, largest
+ * area first: a label that would overlap one already placed, or stick out
+ * of the map box, is left out (its name is still in the tooltip and, as for
+ * everything on a map, in the caller's table).
+ */
+static void map_labels(struct safer_buf *b, const struct safer_svg_choropleth *m,
+                       const struct layout *L, struct scratch *sc)
+{
+    struct label *lab = safer__xmalloc(m->n * sizeof(*lab));
+    size_t nl = 0, nkept = 0;
+    double h = L->ftn, gap = 2 * L->sc;
+    for (size_t i = 0; i < m->n; i++) {
+        double lx = 0, ly = 0, area = 0;
+        if (!m->labels[i] || !m->labels[i][0] || !label_point(&m->areas[i], sc, &lx, &ly, &area))
+            continue;
+        lab[nl].x = proj_x(&L->pj, lx);
+        lab[nl].y = proj_y(&L->pj, ly) + h * 0.35;
+        lab[nl].w = safer_svg_text_width(m->labels[i], h);
+        lab[nl].area = area;
+        lab[nl].i = i;
+        nl++;
+    }
+    qsort(lab, nl, sizeof(*lab), cmp_label);
+    safer_html_raw(b, "<g class=\"safer-map-labels\" stroke=\"#fff\" stroke-width=\"");
+    safer_svg_num(b, 3 * L->sc);
+    safer_html_raw(b, "\" stroke-linejoin=\"round\" paint-order=\"stroke\">\n");
+    for (size_t k = 0; k < nl; k++) {
+        struct label *a = &lab[k];
+        double x0 = a->x - a->w / 2 - gap, x1 = a->x + a->w / 2 + gap;
+        double y0 = a->y - h * 0.8 - gap, y1 = a->y + h * 0.25 + gap;
+        bool clash = x0 < L->map_x0 || x1 > L->map_x1 || y0 < L->map_y0 || y1 > L->map_y1;
+        for (size_t j = 0; j < nkept && !clash; j++) {
+            const struct label *q = &lab[j];
+            clash = x0 < q->x + q->w / 2 + gap && q->x - q->w / 2 - gap < x1 &&
+                    y0 < q->y + h * 0.25 + gap && q->y - h * 0.8 - gap < y1;
+        }
+        if (clash)
+            continue;
+        safer_svg_text_lines(b, a->x, a->y, h, h, L->map_x1 - L->map_x0, 1, "middle", NULL,
+                             m->labels[a->i]);
+        lab[nkept++] = *a; /* kept labels are compacted to the front */
+    }
+    safer_html_raw(b, "</g>\n");
+    free(lab);
+}
+
+int safer_svg_choropleth(struct safer_buf *b, const struct safer_svg_opts *opts,
+                         const struct safer_svg_choropleth *m, struct safer_err *err)
+{
+    int rc = safer_svg_check_opts(opts, err);
+    if (rc < 0)
+        return rc;
+    rc = check_choropleth(m, err);
+    if (rc < 0)
+        return rc;
+
+    struct bbox bb = {0};
+    for (size_t i = 0; i < m->n; i++)
+        bbox_add_geom(&bb, &m->areas[i]);
+    if (!bb.any)
+        return safer_svg_placeholder(b, opts, "No areas to show", err);
+
+    struct classes cl;
+    classify(m, &cl);
+    const char *id = opts->id ? opts->id : "svg";
+    size_t nentries = cl.n + (cl.nnan ? 1 : 0);
+    struct layout L;
+    layout_map(&L, opts, &m->frame, &bb,
+               legend_title_h(m->frame.legend_title) + LEGEND_ROW * (double)nentries);
+
+    struct safer_buf desc;
+    safer_buf_init(&desc, 4096);
+    safer_buf_putf(&desc, "Map of %zu areas", m->n);
+    if (m->frame.legend_title) {
+        safer_buf_puts(&desc, " shaded by ");
+        safer_buf_puts(&desc, m->frame.legend_title);
+    }
+    safer_buf_putf(&desc, " in %zu classes", cl.n);
+    if (cl.nnan)
+        safer_buf_putf(&desc, "; %zu with no data", cl.nnan);
+    safer_buf_puts(&desc, ".");
+    rc = safer_svg_begin(b, opts, L.W, L.H, desc.ptr, err);
+    safer_buf_release(&desc);
+    if (rc < 0)
+        return rc;
+    put_defs(b, id, L.sc);
+
+    struct scratch sc = {0};
+    const char *const *pal = cl.n ? ylorrd[cl.n - 1] : NULL;
+    /* Hairlines: thinner when there are many areas, or small ones turn grey. */
+    safer_html_raw(b, "<g class=\"safer-areas\" stroke=\"#505a5f\" stroke-width=\"");
+    safer_svg_num(b, (m->n > 150 ? 0.3 : 0.5) * L.sc);
+    safer_html_raw(b, "\" stroke-linejoin=\"round\" fill-rule=\"evenodd\">\n");
+    for (size_t i = 0; i < m->n; i++) {
+        double v = m->values[i];
+        char num[40];
+        safer_html_raw(b, "<path fill=\"");
+        if (isfinite(v))
+            safer_buf_puts(b, pal[class_of(&cl, v)]);
+        else
+            put_nodata_fill(b, id);
+        safer_html_raw(b, "\" d=\"");
+        geom_path(b, &m->areas[i], &L.pj, &sc);
+        safer_html_raw(b, "\"><title>");
+        if (m->names && m->names[i]) {
+            safer_html_text(b, m->names[i]);
+            safer_html_raw(b, ": ");
+        }
+        if (isfinite(v)) {
+            safer_html_text(b, safer_svg_format_number(num, sizeof(num), v, m->decimals, false));
+            safer_html_text(b, m->unit);
+        } else {
+            safer_html_raw(b, "no data");
+        }
+        safer_html_raw(b, "</title></path>\n");
+    }
+    safer_html_raw(b, "</g>\n");
+
+    if (m->labels)
+        map_labels(b, m, &L, &sc);
+
+    /* Legend. */
+    safer_html_raw(b, "<g class=\"safer-legend\">\n");
+    double y = legend_title(b, &L, m->frame.legend_title);
+    for (size_t i = 0; i < nentries; i++) {
+        char lab[100];
+        bool nodata = i == cl.n;
+        if (nodata)
+            snprintf(lab, sizeof(lab), "No data");
+        else
+            class_label(lab, sizeof(lab), &cl, i, m->decimals);
+        swatch(b, &L, id, L.col_x, y, nodata ? NULL : pal[i]);
+        safer_svg_text_lines(b, L.col_x + 30 * L.sc, y + 11.5 * L.sc, L.fs, L.fs,
+                             L.col_w - 30 * L.sc, 1, "start", NULL, lab);
+        y += LEGEND_ROW * L.sc;
+    }
+    safer_html_raw(b, "</g>\n");
+    map_furniture(b, &L);
+    map_texts(b, &L, &m->frame);
+    safer_svg_end(b);
+    scratch_release(&sc);
+    return safer_buf_error(b);
+}
+
+/* ---------------------------------------------------------- hot spots */
+
+struct cellpx {
+    long long x0, x1, y0, y1; /* tenths; y0 top, y1 bottom */
+    int cls;
+};
+
+static int cmp_cellpx(const void *a, const void *b)
+{
+    const struct cellpx *p = a, *q = b;
+    if (p->cls != q->cls)
+        return (p->cls > q->cls) - (p->cls < q->cls);
+    if (p->y0 != q->y0)
+        return (p->y0 > q->y0) - (p->y0 < q->y0);
+    if (p->x0 != q->x0)
+        return (p->x0 > q->x0) - (p->x0 < q->x0);
+    if (p->x1 != q->x1)
+        return (p->x1 > q->x1) - (p->x1 < q->x1);
+    return (p->y1 > q->y1) - (p->y1 < q->y1);
+}
+
+static int check_hotspot(const struct safer_svg_hotspot_map *m, struct safer_err *err)
+{
+    if (!m)
+        return safer_err_set(err, SAFER_EINVAL, "map missing");
+    int rc = check_frame(&m->frame, err);
+    if (rc < 0)
+        return rc;
+    if (m->ncells && !m->cells)
+        return safer_err_set(err, SAFER_EINVAL, "map has %zu cells but no array", m->ncells);
+    if (m->nwards && !m->wards)
+        return safer_err_set(err, SAFER_EINVAL, "map has %zu wards but no array", m->nwards);
+    if (!isfinite(m->cell_size) || !(m->cell_size > 0))
+        return safer_err_set(err, SAFER_EINVAL, "cell size must be a positive number of metres");
+    for (size_t i = 0; i < m->ncells; i++) {
+        const struct safer_svg_cell *c = &m->cells[i];
+        if (!isfinite(c->x) || !isfinite(c->y))
+            return safer_err_set(err, SAFER_EINVAL, "cell %zu has a non-finite corner", i);
+        if ((int)c->cls < 0 || c->cls >= SAFER_SVG_GI_NCLASSES)
+            return safer_err_set(err, SAFER_EINVAL, "cell %zu has unknown class %d", i,
+                                 (int)c->cls);
+    }
+    for (size_t i = 0; i < m->nwards; i++) {
+        rc = check_geom(&m->wards[i], "ward", i, err);
+        if (rc < 0)
+            return rc;
+    }
+    return 0;
+}
+
+/* Drawing order: the faint "not significant" first, then no score, then cold to hot. */
+static const int gi_order[SAFER_SVG_GI_NCLASSES] = {
+    SAFER_SVG_GI_NONE,   SAFER_SVG_GI_NO_SCORE, SAFER_SVG_GI_COLD90, SAFER_SVG_GI_COLD95,
+    SAFER_SVG_GI_COLD99, SAFER_SVG_GI_HOT90,    SAFER_SVG_GI_HOT95,  SAFER_SVG_GI_HOT99,
+};
+
+int safer_svg_hotspot_map(struct safer_buf *b, const struct safer_svg_opts *opts,
+                          const struct safer_svg_hotspot_map *m, struct safer_err *err)
+{
+    int rc = safer_svg_check_opts(opts, err);
+    if (rc < 0)
+        return rc;
+    rc = check_hotspot(m, err);
+    if (rc < 0)
+        return rc;
+
+    struct bbox bb = {0};
+    size_t count[SAFER_SVG_GI_NCLASSES] = {0};
+    for (size_t i = 0; i < m->ncells; i++) {
+        bbox_add(&bb, m->cells[i].x, m->cells[i].y);
+        bbox_add(&bb, m->cells[i].x + m->cell_size, m->cells[i].y + m->cell_size);
+        count[m->cells[i].cls]++;
+    }
+    for (size_t i = 0; i < m->nwards; i++)
+        bbox_add_geom(&bb, &m->wards[i]);
+    if (!bb.any || m->ncells == 0)
+        return safer_svg_placeholder(b, opts, "No hot spot results to show", err);
+
+    const char *id = opts->id ? opts->id : "svg";
+    const char *title = m->frame.legend_title ? m->frame.legend_title : "Hot and cold spots (Gi*)";
+    size_t nentries = SAFER_SVG_GI_NO_SCORE + (count[SAFER_SVG_GI_NO_SCORE] ? 1 : 0) +
+                      (m->nwards ? 1 : 0);
+    struct layout L;
+    layout_map(&L, opts, &m->frame, &bb, legend_title_h(title) + LEGEND_ROW * (double)nentries);
+
+    struct safer_buf desc;
+    char size[40];
+    safer_buf_init(&desc, 4096);
+    safer_buf_putf(&desc,
+                   "Hot spot map of %zu grid cells of %s m: %zu hot spots and %zu cold spots at "
+                   "90%% confidence or more",
+                   m->ncells, safer_svg_format_number(size, sizeof(size), m->cell_size, 0, false),
+                   count[0] + count[1] + count[2], count[4] + count[5] + count[6]);
+    if (m->nwards)
+        safer_buf_putf(&desc, ", under %zu ward outlines", m->nwards);
+    safer_buf_puts(&desc, ".");
+
+    /* Cells as projected rectangles, sorted by class, then row, then column. */
+    struct cellpx *cp = safer__xmalloc(m->ncells * sizeof(*cp));
+    for (size_t i = 0; i < m->ncells; i++) {
+        const struct safer_svg_cell *c = &m->cells[i];
+        cp[i].x0 = safer_svg_tenths(proj_x(&L.pj, c->x));
+        cp[i].x1 = safer_svg_tenths(proj_x(&L.pj, c->x + m->cell_size));
+        cp[i].y0 = safer_svg_tenths(proj_y(&L.pj, c->y + m->cell_size));
+        cp[i].y1 = safer_svg_tenths(proj_y(&L.pj, c->y));
+        cp[i].cls = (int)c->cls;
+    }
+    qsort(cp, m->ncells, sizeof(*cp), cmp_cellpx);
+
+    rc = safer_svg_begin(b, opts, L.W, L.H, desc.ptr, err);
+    safer_buf_release(&desc);
+    if (rc < 0)
+        goto out;
+    put_defs(b, id, L.sc);
+
+    /* One path per class; cells that touch along a row merge into one rectangle. */
+    safer_html_raw(b, "<g class=\"safer-cells\">\n");
+    for (int o = 0; o < SAFER_SVG_GI_NCLASSES; o++) {
+        int cls = gi_order[o];
+        if (!count[cls])
+            continue;
+        safer_html_raw(b, "<path fill=\"");
+        if (gi[cls].fill)
+            safer_buf_puts(b, gi[cls].fill);
+        else
+            put_nodata_fill(b, id);
+        /* A hairline of the same colour hides anti-aliasing seams between cells. */
+        if (gi[cls].fill) {
+            safer_html_raw(b, "\" stroke=\"");
+            safer_buf_puts(b, gi[cls].fill);
+            safer_html_raw(b, "\" stroke-width=\"0.4");
+        }
+        safer_html_raw(b, "\" d=\"");
+        struct safer_svg_path p;
+        safer_svg_path_init(&p, b);
+        size_t i = 0;
+        while (i < m->ncells) {
+            if (cp[i].cls != cls) {
+                i++;
+                continue;
+            }
+            size_t j = i;
+            while (j + 1 < m->ncells && cp[j + 1].cls == cls && cp[j + 1].y0 == cp[i].y0 &&
+                   cp[j + 1].y1 == cp[i].y1 && cp[j + 1].x0 <= cp[j].x1)
+                j++;
+            long long x1 = cp[i].x1;
+            for (size_t k = i; k <= j; k++)
+                x1 = cp[k].x1 > x1 ? cp[k].x1 : x1;
+            safer_svg_path_move(&p, cp[i].x0, cp[i].y0);
+            safer_svg_path_line(&p, x1, cp[i].y0);
+            safer_svg_path_line(&p, x1, cp[i].y1);
+            safer_svg_path_line(&p, cp[i].x0, cp[i].y1);
+            safer_svg_path_close(&p);
+            i = j + 1;
+        }
+        safer_html_raw(b, "\"><title>");
+        safer_html_text(b, gi[cls].label);
+        safer_html_raw(b, "</title></path>\n");
+    }
+    safer_html_raw(b, "</g>\n");
+
+    /* Ward outlines on top. */
+    if (m->nwards) {
+        struct scratch sc = {0};
+        safer_html_raw(b, "<g class=\"safer-wards\" fill=\"none\" stroke=\"#0b0c0c\" "
+                          "stroke-width=\"0.8\" stroke-linejoin=\"round\">\n");
+        for (size_t i = 0; i < m->nwards; i++) {
+            safer_html_raw(b, "<path d=\"");
+            geom_path(b, &m->wards[i], &L.pj, &sc);
+            safer_html_raw(b, "\">");
+            if (m->ward_names && m->ward_names[i]) {
+                safer_html_raw(b, "<title>");
+                safer_html_text(b, m->ward_names[i]);
+                safer_html_raw(b, "</title>");
+            }
+            safer_html_raw(b, "</path>\n");
+        }
+        safer_html_raw(b, "</g>\n");
+        scratch_release(&sc);
+    }
+
+    /* Legend. */
+    safer_html_raw(b, "<g class=\"safer-legend\">\n");
+    double y = legend_title(b, &L, title);
+    for (int cls = 0; cls < SAFER_SVG_GI_NCLASSES; cls++) {
+        if (cls == SAFER_SVG_GI_NO_SCORE && !count[cls])
+            continue;
+        swatch(b, &L, id, L.col_x, y, gi[cls].fill);
+        safer_svg_text_lines(b, L.col_x + 30 * L.sc, y + 11.5 * L.sc, L.fs, L.fs,
+                             L.col_w - 30 * L.sc, 1, "start", NULL, gi[cls].label);
+        y += LEGEND_ROW * L.sc;
+    }
+    if (m->nwards) {
+        safer_html_raw(b, "<path stroke=\"#0b0c0c\" stroke-width=\"0.8\" d=\"M");
+        safer_svg_num(b, L.col_x);
+        safer_html_raw(b, " ");
+        safer_svg_num(b, y + 7 * L.sc);
+        safer_html_raw(b, "h");
+        safer_svg_num(b, 22 * L.sc);
+        safer_html_raw(b, "\"/>\n");
+        safer_svg_text_lines(b, L.col_x + 30 * L.sc, y + 11.5 * L.sc, L.fs, L.fs,
+                             L.col_w - 30 * L.sc, 1, "start", NULL, "Ward boundary");
+    }
+    safer_html_raw(b, "</g>\n");
+    map_furniture(b, &L);
+    map_texts(b, &L, &m->frame);
+    safer_svg_end(b);
+    rc = safer_buf_error(b);
+out:
+    free(cp);
+    return rc;
+}
