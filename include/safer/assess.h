@@ -1,0 +1,121 @@
+/*
+ * assess.h - the strategic assessment: levels, change and places.
+ *
+ * safer_assess_compute() reads the store and computes everything; the
+ * writers turn the result into CSV files and the HTML report. Windows: the
+ * latest month L is opts->to, else the latest Month of any stored record;
+ * latest 12 = [L-11, L]; previous 12 = [L-23, L-12]. Records after L are
+ * left out of every figure and counted in rows_after_latest.
+ *
+ * A record belongs to the ward whose polygon interior contains its point,
+ * tested on the stored lon/lat numbers (PostGIS ST_Contains semantics).
+ * A record without coordinates whose LSOA the lookup maps to a stored ward
+ * is assigned to it (rows_assigned_by_lsoa) but has no point. With
+ * opts->area, only the wards of that district or Community Safety
+ * Partnership are kept; records in other wards count as rows_outside_area.
+ */
+#ifndef SAFER_ASSESS_H
+#define SAFER_ASSESS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "safer/area.h"
+#include "safer/error.h"
+#include "safer/police.h"
+
+struct safer_store;
+
+struct safer_assess_opts {
+    int32_t to;        /* latest month index, or -1 for the latest in the data */
+    const char *area;  /* district or CSP code, or NULL for every ward */
+    double cell;       /* grid cell size in metres (default 250) */
+    const char *title; /* partnership or area title for the report, or NULL */
+};
+
+/* Coverage of one force's month. */
+enum safer_coverage_status { SAFER_COVERAGE_OK, SAFER_COVERAGE_PARTIAL, SAFER_COVERAGE_MISSING };
+
+struct safer_coverage {
+    char *force; /* owned */
+    int32_t month;
+    int64_t rows; /* data rows published (read), rejected included */
+    enum safer_coverage_status status;
+};
+
+/* One change test (scope "type" or "ward"). */
+struct safer_change_test {
+    const char *scope; /* static */
+    char *key;         /* owned: crime type or ward code */
+    int64_t prev, latest;
+    double p, p_adj; /* NaN when not tested */
+    int significant, comparable;
+};
+
+struct safer_hotcell {
+    int32_t i, j;
+    double e, n; /* centre, metres */
+    int64_t count;
+    int neighbours;
+    double z, p, p_adj; /* NaN when no score */
+    int cls;            /* enum safer_gi_class from stats.h */
+};
+
+struct safer_moran_row {
+    const char *variable, *style;
+    size_t n;
+    double I, expectation, variance, z, p;
+    size_t islands;
+};
+
+struct safer_assessment {
+    /* Windows (month indexes). */
+    int32_t latest, l12_start, p12_start, p12_end, first_month, nmonths;
+    char *area_code, *area_name; /* owned; NULL without --area */
+    char *title;                 /* owned */
+
+    /* The study wards, sorted by code (owned). */
+    struct safer_area *wards;
+    size_t nwards;
+    /* Crime types present in the store, sorted (owned). */
+    char **types;
+    size_t ntypes;
+
+    /* counts[(w * ntypes + t) * nmonths + (m - first_month)] */
+    uint32_t *counts;
+    int64_t *ward_prev, *ward_latest; /* per study ward, all types */
+    int64_t *type_prev, *type_latest; /* per type, study wards */
+
+    uint64_t rows_total, rows_no_coords, rows_outside_wards, rows_assigned, rows_assigned_by_lsoa,
+        rows_outside_area, rows_after_latest, rows_unknown_lsoa;
+
+    /* Statistics (may be absent: n = 0). */
+    struct safer_coverage *coverage;
+    size_t ncoverage;
+    int latest12_complete, prev12_complete; /* no missing/partial month in the window */
+    struct safer_change_test *tests;
+    size_t ntests;
+    struct safer_hotcell *cells;
+    size_t ncells;
+    int gi_no_score;
+    uint64_t points_outside_grid;
+    double cell;
+    char *proj_operation; /* owned: the PROJ operation used */
+    struct safer_moran_row moran[2];
+    size_t nmoran;
+    double *population; /* per study ward, NaN when unknown (owned, or NULL) */
+    char *population_basis;
+    struct safer_geom *wards_bng; /* the study wards in metres (owned) */
+    struct safer_publication *publications;
+    size_t npublications;
+};
+
+void safer_assessment_release(struct safer_assessment *a);
+
+int safer_assess_compute(struct safer_store *st, const struct safer_assess_opts *opts,
+                         struct safer_assessment *out, struct safer_err *err);
+
+/* Write the CSV outputs into folder `dir` (which must exist). */
+int safer_assess_write_csv(const struct safer_assessment *a, const char *dir, struct safer_err *err);
+
+#endif

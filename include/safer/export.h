@@ -1,0 +1,23 @@
+/*
+ * export.h - stored records with their ward assignment.
+ */
+#ifndef SAFER_EXPORT_H
+#define SAFER_EXPORT_H
+
+#include "safer/error.h"
+
+struct safer_store;
+
+/*
+ * Call `row` for every stored record with 14 NUL-terminated fields: the 12
+ * police.uk columns (coordinates printed as the shortest decimal that reads
+ * back as the stored number), the ward code (empty when unassigned) and how
+ * it was assigned ("point", "lsoa" or "none"), against every stored ward,
+ * with the rules of the assessment. A negative return from `row` stops the
+ * export and is returned.
+ */
+typedef int (*safer_export_row_fn)(void *ctx, const char *const fields[14]);
+int safer_export_police(struct safer_store *st, safer_export_row_fn row, void *ctx,
+                        struct safer_err *err);
+
+#endif

@@ -1,0 +1,321 @@
+/*
+ * assess.c - computing the assessment: ward assignment, windows, counts.
+ */
+#include "compat.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "assess_internal.h"
+#include "internal.h"
+#include "safer/assess.h"
+#include "safer/locate.h"
+#include "safer/lookup.h"
+#include "safer/police.h"
+
+void safer_assessment_release(struct safer_assessment *a)
+{
+    free(a->area_code);
+    free(a->area_name);
+    free(a->title);
+    safer_areas_free(a->wards, a->nwards);
+    for (size_t i = 0; i < a->ntypes; i++)
+        free(a->types[i]);
+    free(a->types);
+    free(a->counts);
+    free(a->ward_prev);
+    free(a->ward_latest);
+    free(a->type_prev);
+    free(a->type_latest);
+    for (size_t i = 0; i < a->ncoverage; i++)
+        free(a->coverage[i].force);
+    free(a->coverage);
+    for (size_t i = 0; i < a->ntests; i++)
+        free(a->tests[i].key);
+    free(a->tests);
+    free(a->cells);
+    free(a->proj_operation);
+    free(a->population);
+    free(a->population_basis);
+    if (a->wards_bng) {
+        for (size_t i = 0; i < a->nwards; i++)
+            safer_geom_release(&a->wards_bng[i]);
+        free(a->wards_bng);
+    }
+    free(a->publications);
+    memset(a, 0, sizeof(*a));
+}
+
+/* Index of `key` in sorted array `v`, or -1. */
+static long bsearch_str(char *const *v, size_t n, const char *key)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(v[mid], key);
+        if (c == 0)
+            return (long)mid;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return -1;
+}
+
+struct assign_job {
+    const struct safer_locator *loc;
+    const struct safer_crimes *c;
+    int32_t *ward;
+    size_t from, to;
+};
+
+static void *assign_range(void *arg)
+{
+    struct assign_job *j = arg;
+    for (size_t i = j->from; i < j->to; i++) {
+        double x = j->c->lon[i], y = j->c->lat[i];
+        j->ward[i] = isnan(x) ? ASSIGN_NO_POINT : safer_locator_find(j->loc, x, y);
+    }
+    return NULL;
+}
+
+/* Point-in-polygon for every record with a point, on two threads. */
+static void assign_points(const struct safer_locator *loc, const struct safer_crimes *c,
+                          int32_t *ward)
+{
+    enum { NT = 2 };
+    struct assign_job jobs[NT];
+    pthread_t tid[NT];
+    int started[NT] = {0};
+    for (int k = 0; k < NT; k++) {
+        jobs[k] = (struct assign_job){loc, c, ward, c->n * (size_t)k / NT, c->n * (size_t)(k + 1) / NT};
+        if (k > 0 && c->n > 100000)
+            started[k] = pthread_create(&tid[k], NULL, assign_range, &jobs[k]) == 0;
+    }
+    assign_range(&jobs[0]);
+    for (int k = 1; k < NT; k++) {
+        if (started[k])
+            pthread_join(tid[k], NULL);
+        else
+            assign_range(&jobs[k]);
+    }
+}
+
+/* Choose the study wards: all, or those of a district / CSP. */
+static int study_wards(struct safer_store *st, const struct safer_assess_opts *o,
+                       const struct safer_area *all, size_t n, unsigned char *keep,
+                       struct safer_assessment *a, struct safer_err *err)
+{
+    if (!o->area) {
+        memset(keep, 1, n);
+        return 0;
+    }
+    struct safer_pairs wd = {0}, csp = {0};
+    char *csp_name = NULL;
+    int rc = safer_lookup_ward_districts(st, &wd, err);
+    if (rc == 0)
+        rc = safer_lookup_csp_districts(st, o->area, &csp, &csp_name, err);
+    if (rc < 0)
+        goto out;
+    /* The districts that make up the area: a CSP's, or the code itself. */
+    size_t ndist = csp.n ? csp.n : 1;
+    const char *self[1] = {o->area};
+    char *const *dists = csp.n ? csp.a : (char *const *)self;
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *d = all[i].district;
+        if (!d) {
+            long k = bsearch_str(wd.a, wd.n, all[i].code);
+            d = k >= 0 ? wd.b[k] : NULL;
+        }
+        keep[i] = 0;
+        for (size_t k = 0; d && k < ndist; k++) {
+            if (strcmp(d, dists[k]) == 0) {
+                keep[i] = 1;
+                kept++;
+                break;
+            }
+        }
+    }
+    if (!kept) {
+        rc = safer_err_set(err, SAFER_ENOTFOUND,
+                           "no stored ward lies in area '%s' (a district code, or a Community "
+                           "Safety Partnership code with the district to CSP lookup loaded)",
+                           o->area);
+        goto out;
+    }
+    a->area_code = safer__xstrdup(o->area);
+    if (csp_name)
+        a->area_name = safer__xstrdup(csp_name);
+    else
+        a->area_name = safer_lookup_district_name(st, o->area);
+out:
+    free(csp_name);
+    safer_pairs_release(&wd);
+    safer_pairs_release(&csp);
+    return rc;
+}
+
+int safer_assess_compute(struct safer_store *st, const struct safer_assess_opts *opts,
+                         struct safer_assessment *a, struct safer_err *err)
+{
+    struct safer_assess_opts o = *opts;
+    if (!(o.cell > 0))
+        o.cell = 250;
+    memset(a, 0, sizeof(*a));
+    struct safer_crimes c = {0};
+    struct safer_area *all = NULL;
+    size_t nall = 0;
+    struct safer_locator *loc = NULL;
+    struct safer_geom *geoms = NULL;
+    int32_t *ward = NULL, *study_of = NULL;
+    unsigned char *keep = NULL;
+    struct safer_pairs lw = {0};
+
+    int rc = safer_areas_load(st, "ward", &all, &nall, err);
+    if (rc < 0)
+        goto out;
+    if (nall == 0) {
+        rc = safer_err_set(err, SAFER_ENOTFOUND,
+                           "no wards in the store: import ward boundaries first "
+                           "(safer import areas WARDS.geojson)");
+        goto out;
+    }
+    rc = safer_crimes_load(st, &c, err);
+    if (rc < 0)
+        goto out;
+    if (c.n == 0) {
+        rc = safer_err_set(err, SAFER_ENOTFOUND,
+                           "no crime records in the store: import police.uk files first "
+                           "(safer import police FOLDER)");
+        goto out;
+    }
+    keep = safer__xmalloc(nall);
+    rc = study_wards(st, &o, all, nall, keep, a, err);
+    if (rc < 0)
+        goto out;
+
+    /* Windows. */
+    int32_t maxm = INT32_MIN, minm = INT32_MAX;
+    for (size_t i = 0; i < c.n; i++) {
+        if (c.month[i] > maxm)
+            maxm = c.month[i];
+        if (c.month[i] < minm)
+            minm = c.month[i];
+    }
+    a->latest = o.to >= 0 ? o.to : maxm;
+    a->l12_start = a->latest - 11;
+    a->p12_start = a->latest - 23;
+    a->p12_end = a->latest - 12;
+    a->first_month = minm < a->latest ? minm : a->latest;
+    a->nmonths = a->latest - a->first_month + 1;
+    a->cell = o.cell;
+    a->title = safer__xstrdup(o.title ? o.title : a->area_name ? a->area_name : "All wards");
+
+    /* Assignment against every stored ward. */
+    geoms = safer__xmalloc(sizeof(*geoms) * nall);
+    for (size_t i = 0; i < nall; i++)
+        geoms[i] = all[i].geom;
+    loc = safer_locator_new(geoms, nall);
+    ward = safer__xmalloc(sizeof(int32_t) * (c.n ? c.n : 1));
+    assign_points(loc, &c, ward);
+
+    /* LSOA fallback for records without a point. */
+    rc = safer_lookup_lsoa_wards(st, &lw, err);
+    if (rc < 0)
+        goto out;
+    char **allcodes = safer__xmalloc(sizeof(char *) * nall);
+    for (size_t i = 0; i < nall; i++)
+        allcodes[i] = all[i].code;
+    int32_t *lsoa_ward = safer__xmalloc(sizeof(int32_t) * c.nlsoas);
+    for (size_t i = 0; i < c.nlsoas; i++) {
+        long k = c.lsoas[i][0] ? bsearch_str(lw.a, lw.n, c.lsoas[i]) : -1;
+        lsoa_ward[i] = k >= 0 ? (int32_t)bsearch_str(allcodes, nall, lw.b[k]) : -1;
+    }
+    free(allcodes);
+
+    /* The study wards, in code order, and each stored ward's study index. */
+    study_of = safer__xmalloc(sizeof(int32_t) * nall);
+    size_t ns = 0;
+    for (size_t i = 0; i < nall; i++)
+        study_of[i] = keep[i] ? (int32_t)ns++ : -1;
+    a->wards = safer__xcalloc(ns, sizeof(*a->wards));
+    for (size_t i = 0, k = 0; i < nall; i++) {
+        if (keep[i]) {
+            a->wards[k++] = all[i];
+            memset(&all[i], 0, sizeof(all[i]));
+        }
+    }
+    a->nwards = ns;
+
+    a->ntypes = c.ntypes;
+    a->types = safer__xmalloc(sizeof(char *) * (c.ntypes ? c.ntypes : 1));
+    for (size_t t = 0; t < c.ntypes; t++)
+        a->types[t] = safer__xstrdup(c.types[t]);
+    size_t ncounts = ns * c.ntypes * (size_t)a->nmonths;
+    a->counts = safer__xcalloc(ncounts ? ncounts : 1, sizeof(uint32_t));
+    a->ward_prev = safer__xcalloc(ns ? ns : 1, sizeof(int64_t));
+    a->ward_latest = safer__xcalloc(ns ? ns : 1, sizeof(int64_t));
+    a->type_prev = safer__xcalloc(c.ntypes ? c.ntypes : 1, sizeof(int64_t));
+    a->type_latest = safer__xcalloc(c.ntypes ? c.ntypes : 1, sizeof(int64_t));
+
+    for (size_t i = 0; i < c.n; i++) {
+        int32_t m = c.month[i];
+        if (m > a->latest) {
+            a->rows_after_latest++;
+            ward[i] = ASSIGN_AFTER_LATEST;
+            continue;
+        }
+        a->rows_total++;
+        int32_t w = ward[i];
+        if (w == ASSIGN_NO_POINT) {
+            w = lsoa_ward[c.lsoa[i]];
+            if (w < 0) {
+                a->rows_no_coords++;
+                if (c.lsoas[c.lsoa[i]][0])
+                    a->rows_unknown_lsoa++;
+                continue;
+            }
+            ward[i] = ASSIGN_BY_LSOA_BASE - w;
+        } else if (w < 0) {
+            a->rows_outside_wards++;
+            continue;
+        }
+        int32_t s = study_of[w];
+        if (s < 0) {
+            a->rows_outside_area++;
+            continue;
+        }
+        a->rows_assigned++;
+        if (ward[i] <= ASSIGN_BY_LSOA_BASE)
+            a->rows_assigned_by_lsoa++;
+        size_t t = c.type[i];
+        a->counts[((size_t)s * c.ntypes + t) * (size_t)a->nmonths + (size_t)(m - a->first_month)]++;
+        if (m >= a->l12_start) {
+            a->ward_latest[s]++;
+            a->type_latest[t]++;
+        } else if (m >= a->p12_start) {
+            a->ward_prev[s]++;
+            a->type_prev[t]++;
+        }
+    }
+    free(lsoa_ward);
+
+    rc = safer__assess_statistics(st, &o, &c, ward, study_of, a, err);
+out:
+    safer_pairs_release(&lw);
+    safer_locator_free(loc);
+    free(geoms);
+    free(ward);
+    free(study_of);
+    free(keep);
+    safer_areas_free(all, nall);
+    safer_crimes_release(&c);
+    if (rc < 0)
+        safer_assessment_release(a);
+    return rc;
+}

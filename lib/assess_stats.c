@@ -1,0 +1,523 @@
+/*
+ * assess_stats.c - coverage of the police.uk publications, change tests,
+ * rates, and the spatial statistics (grid, Gi*, Moran's I) on top of the
+ * counts. Definitions are in docs/statistics.md.
+ */
+#include "compat.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "assess_internal.h"
+#include "internal.h"
+#include "safer/limits.h"
+#include "safer/locate.h"
+#include "safer/lookup.h"
+#include "safer/proj.h"
+#include "safer/police.h"
+#include "safer/stats.h"
+
+static int cmp_i64(const void *x, const void *y)
+{
+    int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
+    return (a > b) - (a < b);
+}
+
+/*
+ * Coverage: for each force with records in the study wards, every month it
+ * has in the store up to the latest month, plus every month of the two
+ * windows it has no file for. A month is partial when its rows are under
+ * 60% of the median of that force's stored months.
+ */
+static void coverage(const struct safer_crimes *c, const int32_t *ward, const int32_t *study_of,
+                     struct safer_assessment *a)
+{
+    unsigned char *force_in = safer__xcalloc(c->nforces ? c->nforces : 1, 1);
+    for (size_t i = 0; i < c->n; i++) {
+        int32_t w = ward[i];
+        if (w <= ASSIGN_BY_LSOA_BASE)
+            w = ASSIGN_BY_LSOA_BASE - w;
+        if (w >= 0 && study_of[w] >= 0)
+            force_in[c->force[i]] = 1;
+    }
+    size_t cap = 0;
+    a->latest12_complete = a->prev12_complete = 1;
+    for (size_t f = 0; f < c->nforces; f++) {
+        if (!force_in[f])
+            continue;
+        /* This force's publications (the list is sorted by force, month). */
+        int64_t *rows = NULL;
+        size_t nrows = 0, rcap = 0;
+        for (size_t p = 0; p < a->npublications; p++) {
+            if (strcmp(a->publications[p].force, c->forces[f]) == 0) {
+                SAFER__GROW(rows, rcap, nrows + 1);
+                rows[nrows++] = a->publications[p].rows_read;
+            }
+        }
+        double median = 0;
+        if (nrows) {
+            int64_t *sorted = safer__xmalloc(sizeof(int64_t) * nrows);
+            memcpy(sorted, rows, sizeof(int64_t) * nrows);
+            qsort(sorted, nrows, sizeof(int64_t), cmp_i64);
+            median = nrows % 2 ? (double)sorted[nrows / 2]
+                               : ((double)sorted[nrows / 2 - 1] + (double)sorted[nrows / 2]) / 2.0;
+            free(sorted);
+        }
+        free(rows);
+        int32_t first = a->p12_start;
+        for (size_t p = 0; p < a->npublications; p++) {
+            if (strcmp(a->publications[p].force, c->forces[f]) == 0 &&
+                a->publications[p].month < first)
+                first = a->publications[p].month;
+        }
+        for (int32_t m = first; m <= a->latest; m++) {
+            const struct safer_publication *pub = NULL;
+            for (size_t p = 0; p < a->npublications; p++) {
+                if (a->publications[p].month == m &&
+                    strcmp(a->publications[p].force, c->forces[f]) == 0) {
+                    pub = &a->publications[p];
+                    break;
+                }
+            }
+            if (!pub && m < a->p12_start)
+                continue;
+            SAFER__GROW(a->coverage, cap, a->ncoverage + 1);
+            struct safer_coverage *cv = &a->coverage[a->ncoverage++];
+            cv->force = safer__xstrdup(c->forces[f]);
+            cv->month = m;
+            cv->rows = pub ? pub->rows_read : 0;
+            if (!pub)
+                cv->status = SAFER_COVERAGE_MISSING;
+            else if ((double)pub->rows_read < 0.6 * median)
+                cv->status = SAFER_COVERAGE_PARTIAL;
+            else
+                cv->status = SAFER_COVERAGE_OK;
+            if (cv->status != SAFER_COVERAGE_OK) {
+                if (m >= a->l12_start)
+                    a->latest12_complete = 0;
+                else if (m >= a->p12_start)
+                    a->prev12_complete = 0;
+            }
+        }
+    }
+    free(force_in);
+}
+
+/* Does the segment (x1,y1)-(x2,y2) meet the closed box? (Liang-Barsky.) */
+static int seg_meets_box(double x1, double y1, double x2, double y2, double bx0, double by0,
+                         double bx1, double by1)
+{
+    double dx = x2 - x1, dy = y2 - y1;
+    double p[4] = {-dx, dx, -dy, dy};
+    double q[4] = {x1 - bx0, bx1 - x1, y1 - by0, by1 - y1};
+    double t0 = 0, t1 = 1;
+    for (int k = 0; k < 4; k++) {
+        if (p[k] == 0) {
+            if (q[k] < 0)
+                return 0;
+            continue;
+        }
+        double r = q[k] / p[k];
+        if (p[k] < 0) {
+            if (r > t1)
+                return 0;
+            if (r > t0)
+                t0 = r;
+        } else {
+            if (r < t0)
+                return 0;
+            if (r < t1)
+                t1 = r;
+        }
+    }
+    return 1;
+}
+
+/* Copy the study wards and convert their positions to metres. */
+static int wards_to_bng(struct safer_bng *bng, struct safer_assessment *a, struct safer_err *err)
+{
+    a->wards_bng = safer__xcalloc(a->nwards ? a->nwards : 1, sizeof(*a->wards_bng));
+    for (size_t w = 0; w < a->nwards; w++) {
+        struct safer_geom *g = &a->wards_bng[w];
+        safer_geom_copy(g, &a->wards[w].geom);
+        double *x = safer__xmalloc(sizeof(double) * (g->npoints + 1));
+        double *y = safer__xmalloc(sizeof(double) * (g->npoints + 1));
+        for (uint32_t i = 0; i < g->npoints; i++) {
+            x[i] = g->xy[2 * i];
+            y[i] = g->xy[2 * i + 1];
+        }
+        long bad = safer_bng_transform(bng, x, y, g->npoints, err);
+        for (uint32_t i = 0; i < g->npoints; i++) {
+            g->xy[2 * i] = x[i];
+            g->xy[2 * i + 1] = y[i];
+        }
+        free(x);
+        free(y);
+        if (bad != 0)
+            return safer_err_set(err, SAFER_EPROJ,
+                                 "ward '%s' has positions PROJ cannot convert to British National Grid",
+                                 a->wards[w].code);
+        safer_geom_update_bbox(g);
+    }
+    return 0;
+}
+
+/*
+ * The study grid and Gi*. Cells are S-metre squares with corners on
+ * multiples of S; a cell is in the study grid when its closed square meets
+ * the union of the study wards: an edge of a ward meets it, or its centre
+ * lies inside a ward (then all of it does, since no edge crosses it).
+ */
+static int hotspots(const struct safer_crimes *c, const int32_t *ward, const int32_t *study_of,
+                    struct safer_assessment *a, struct safer_err *err)
+{
+    const double S = a->cell;
+    struct safer_bng *bng = NULL;
+    unsigned char *mark = NULL;
+    int32_t *index = NULL;
+    double *px = NULL, *py = NULL, *x = NULL, *z = NULL, *padj = NULL;
+    int32_t *ci = NULL, *cj = NULL;
+    uint32_t *nbrs = NULL;
+    enum safer_gi_class *cls = NULL;
+    struct safer_locator *loc = NULL;
+    int rc = safer_bng_new(&bng, err);
+    if (rc < 0)
+        return rc;
+    rc = wards_to_bng(bng, a, err);
+    if (rc < 0)
+        goto out;
+
+    double minx = INFINITY, miny = INFINITY, maxx = -INFINITY, maxy = -INFINITY;
+    for (size_t w = 0; w < a->nwards; w++) {
+        const struct safer_geom *g = &a->wards_bng[w];
+        minx = fmin(minx, g->minx);
+        miny = fmin(miny, g->miny);
+        maxx = fmax(maxx, g->maxx);
+        maxy = fmax(maxy, g->maxy);
+    }
+    /* One cell of margin each side: a ward touching a cell line meets both cells. */
+    int64_t i0 = (int64_t)floor(minx / S) - 1, i1 = (int64_t)floor(maxx / S) + 1;
+    int64_t j0 = (int64_t)floor(miny / S) - 1, j1 = (int64_t)floor(maxy / S) + 1;
+    int64_t nx = i1 - i0 + 1, ny = j1 - j0 + 1;
+    if (nx <= 0 || ny <= 0 || (double)nx * (double)ny > SAFER_LIMIT_GRID_CELLS) {
+        rc = safer_err_set(err, SAFER_ETOOBIG,
+                           "the study grid would have more than %d cells of %g m (limit "
+                           "SAFER_LIMIT_GRID_CELLS): choose a larger --cell",
+                           SAFER_LIMIT_GRID_CELLS, S);
+        goto out;
+    }
+    size_t ncell = (size_t)nx * (size_t)ny;
+    mark = safer__xcalloc(ncell, 1);
+    for (size_t w = 0; w < a->nwards; w++) {
+        const struct safer_geom *g = &a->wards_bng[w];
+        for (uint32_t r = 0; r < g->nrings; r++) {
+            for (uint32_t k = g->ring_start[r]; k + 1 < g->ring_start[r + 1]; k++) {
+                double xa = g->xy[2 * k], ya = g->xy[2 * k + 1];
+                double xb = g->xy[2 * k + 2], yb = g->xy[2 * k + 3];
+                int64_t ea = (int64_t)floor(fmin(xa, xb) / S) - 1, eb = (int64_t)floor(fmax(xa, xb) / S) + 1;
+                int64_t fa = (int64_t)floor(fmin(ya, yb) / S) - 1, fb = (int64_t)floor(fmax(ya, yb) / S) + 1;
+                for (int64_t j = fa; j <= fb; j++) {
+                    for (int64_t i = ea; i <= eb; i++) {
+                        if (i < i0 || i > i1 || j < j0 || j > j1)
+                            continue;
+                        size_t cix = (size_t)(j - j0) * (size_t)nx + (size_t)(i - i0);
+                        if (!mark[cix] && seg_meets_box(xa, ya, xb, yb, (double)i * S, (double)j * S,
+                                                        (double)(i + 1) * S, (double)(j + 1) * S))
+                            mark[cix] = 1;
+                    }
+                }
+            }
+        }
+    }
+    /* Edge-free cells: in when their centre is inside a ward; one test per run. */
+    loc = safer_locator_new(a->wards_bng, a->nwards);
+    for (int64_t j = j0; j <= j1; j++) {
+        int run = -1;
+        for (int64_t i = i0; i <= i1; i++) {
+            size_t cix = (size_t)(j - j0) * (size_t)nx + (size_t)(i - i0);
+            if (mark[cix]) {
+                run = -1;
+                continue;
+            }
+            if (run < 0)
+                run = safer_locator_find(loc, ((double)i + 0.5) * S, ((double)j + 0.5) * S) >= 0 ? 2 : 0;
+            mark[cix] = (unsigned char)run;
+        }
+    }
+
+    /* The cells, ordered by row (cell_j) then column (cell_i). */
+    index = safer__xmalloc(sizeof(int32_t) * ncell);
+    size_t n = 0;
+    for (size_t k = 0; k < ncell; k++)
+        index[k] = mark[k] ? (int32_t)n++ : -1;
+    a->cells = safer__xcalloc(n ? n : 1, sizeof(*a->cells));
+    a->ncells = n;
+    for (int64_t j = j0; j <= j1; j++) {
+        for (int64_t i = i0; i <= i1; i++) {
+            int32_t k = index[(size_t)(j - j0) * (size_t)nx + (size_t)(i - i0)];
+            if (k < 0)
+                continue;
+            struct safer_hotcell *h = &a->cells[k];
+            h->i = (int32_t)i;
+            h->j = (int32_t)j;
+            h->e = ((double)i + 0.5) * S;
+            h->n = ((double)j + 0.5) * S;
+        }
+    }
+
+    /* Counts: records with a point in a study ward, latest 12 months. */
+    size_t np = 0, cap = 1024;
+    px = safer__xmalloc(sizeof(double) * cap);
+    py = safer__xmalloc(sizeof(double) * cap);
+    for (size_t r = 0; r < c->n; r++) {
+        if (ward[r] < 0 || study_of[ward[r]] < 0 || c->month[r] < a->l12_start ||
+            c->month[r] > a->latest)
+            continue;
+        if (np == cap) {
+            cap *= 2;
+            px = safer__xreallocarray(px, cap, sizeof(double));
+            py = safer__xreallocarray(py, cap, sizeof(double));
+        }
+        px[np] = c->lon[r];
+        py[np] = c->lat[r];
+        np++;
+    }
+    safer_bng_transform(bng, px, py, np, err);
+    a->proj_operation = safer__xstrdup(safer_bng_operation(bng));
+    for (size_t r = 0; r < np; r++) {
+        if (isnan(px[r])) {
+            a->points_outside_grid++;
+            continue;
+        }
+        int64_t i = (int64_t)floor(px[r] / S), j = (int64_t)floor(py[r] / S);
+        int32_t k = (i < i0 || i > i1 || j < j0 || j > j1)
+                        ? -1
+                        : index[(size_t)(j - j0) * (size_t)nx + (size_t)(i - i0)];
+        if (k < 0)
+            a->points_outside_grid++;
+        else
+            a->cells[k].count++;
+    }
+
+    /* Gi*: no score when every cell holds the same count. */
+    ci = safer__xmalloc(sizeof(int32_t) * (n ? n : 1));
+    cj = safer__xmalloc(sizeof(int32_t) * (n ? n : 1));
+    x = safer__xmalloc(sizeof(double) * (n ? n : 1));
+    z = safer__xmalloc(sizeof(double) * (n ? n : 1));
+    padj = safer__xmalloc(sizeof(double) * (n ? n : 1));
+    nbrs = safer__xmalloc(sizeof(uint32_t) * (n ? n : 1));
+    cls = safer__xmalloc(sizeof(*cls) * (n ? n : 1));
+    for (size_t k = 0; k < n; k++) {
+        ci[k] = a->cells[k].i;
+        cj[k] = a->cells[k].j;
+        x[k] = (double)a->cells[k].count;
+    }
+    int g = n >= 2 ? safer_gistar(ci, cj, x, n, z, nbrs, err) : SAFER_STATS_NO_SCORE;
+    if (g < 0) {
+        rc = g;
+        goto out;
+    }
+    if (n < 2) {
+        for (size_t k = 0; k < n; k++) {
+            z[k] = NAN;
+            nbrs[k] = 1;
+        }
+    }
+    a->gi_no_score = g == SAFER_STATS_NO_SCORE;
+    safer_gi_classify(z, n, padj, cls);
+    for (size_t k = 0; k < n; k++) {
+        struct safer_hotcell *h = &a->cells[k];
+        h->neighbours = (int)nbrs[k];
+        h->z = z[k];
+        h->p = safer_pnorm_two_sided(z[k]);
+        h->p_adj = padj[k];
+        h->cls = cls[k];
+    }
+    rc = 0;
+out:
+    safer_locator_free(loc);
+    safer_bng_free(bng);
+    free(mark);
+    free(index);
+    free(px);
+    free(py);
+    free(ci);
+    free(cj);
+    free(x);
+    free(z);
+    free(padj);
+    free(nbrs);
+    free(cls);
+    return rc;
+}
+
+/* Moran's I of ward totals in the latest 12 months, queen contiguity. */
+static int moran(struct safer_assessment *a, struct safer_err *err)
+{
+    if (a->nwards < 2)
+        return 0;
+    struct safer_geom *geoms = safer__xmalloc(sizeof(*geoms) * a->nwards);
+    double *xv = safer__xmalloc(sizeof(double) * a->nwards);
+    for (size_t w = 0; w < a->nwards; w++) {
+        geoms[w] = a->wards[w].geom;
+        xv[w] = (double)a->ward_latest[w];
+    }
+    struct safer_nb nb;
+    safer_nb_init(&nb);
+    int rc = safer_nb_queen(&nb, geoms, a->nwards, SAFER_NB_SNAP_DEFAULT, err);
+    static const char *const styles[2] = {"W", "B"};
+    for (int k = 0; rc == 0 && k < 2; k++) {
+        struct safer_moran m;
+        int r = safer_moran_test(xv, &nb, k == 0 ? SAFER_MORAN_W : SAFER_MORAN_B, &m, err);
+        if (r < 0) {
+            rc = r;
+            break;
+        }
+        struct safer_moran_row *row = &a->moran[a->nmoran++];
+        row->variable = "total_latest12";
+        row->style = styles[k];
+        row->n = m.n_used;
+        row->I = m.I;
+        row->expectation = m.expectation;
+        row->variance = m.variance;
+        row->z = m.z;
+        row->p = m.p_value;
+        row->islands = m.islands;
+    }
+    safer_nb_release(&nb);
+    free(geoms);
+    free(xv);
+    return rc;
+}
+
+/*
+ * Change tests: for each crime type and each ward, the exact two-sided
+ * binomial test of latest_12 given latest_12 + prev_12 against 1/2 (no
+ * change), Benjamini-Hochberg adjusted over all the tests together.
+ * Significant: adjusted p < 0.05 and both windows complete.
+ */
+static void change_tests(struct safer_assessment *a)
+{
+    size_t n = a->ntypes + a->nwards;
+    a->tests = safer__xcalloc(n ? n : 1, sizeof(*a->tests));
+    double *p = safer__xmalloc(sizeof(double) * (n ? n : 1));
+    int comparable = a->latest12_complete && a->prev12_complete;
+    for (size_t k = 0; k < n; k++) {
+        struct safer_change_test *t = &a->tests[k];
+        int is_type = k < a->ntypes;
+        size_t i = is_type ? k : k - a->ntypes;
+        t->scope = is_type ? "type" : "ward";
+        t->key = safer__xstrdup(is_type ? a->types[i] : a->wards[i].code);
+        t->prev = is_type ? a->type_prev[i] : a->ward_prev[i];
+        t->latest = is_type ? a->type_latest[i] : a->ward_latest[i];
+        t->p = t->prev + t->latest > 0 ? safer_binom_test_half((long)t->latest, (long)(t->prev + t->latest))
+                                       : NAN;
+        t->comparable = comparable;
+        p[k] = t->p;
+    }
+    a->ntests = n;
+    double *adj = safer__xmalloc(sizeof(double) * (n ? n : 1));
+    safer_p_adjust_bh(p, n, adj);
+    for (size_t k = 0; k < n; k++) {
+        a->tests[k].p_adj = adj[k];
+        a->tests[k].significant = a->tests[k].comparable && adj[k] < 0.05;
+    }
+    free(p);
+    free(adj);
+}
+
+static long find_code(char *const *v, size_t n, const char *key)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int cmp = strcmp(v[mid], key);
+        if (cmp == 0)
+            return (long)mid;
+        if (cmp < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return -1;
+}
+
+/* Ward populations: stored by ward, else summed from LSOAs through the lookup. */
+static int rates(struct safer_store *st, struct safer_assessment *a, struct safer_err *err)
+{
+    struct safer_pairs pop = {0}, lw = {0};
+    char *basis = NULL;
+    int rc = safer_population_list(st, "ward", &pop, &basis, err);
+    if (rc < 0)
+        return rc;
+    int by_lsoa = pop.n == 0;
+    if (by_lsoa) {
+        free(basis);
+        basis = NULL;
+        rc = safer_population_list(st, "lsoa", &pop, &basis, err);
+        if (rc == 0)
+            rc = safer_lookup_lsoa_wards(st, &lw, err);
+    }
+    if (rc < 0 || pop.n == 0)
+        goto out;
+    a->population = safer__xmalloc(sizeof(double) * (a->nwards ? a->nwards : 1));
+    for (size_t w = 0; w < a->nwards; w++)
+        a->population[w] = by_lsoa ? 0 : NAN;
+    if (by_lsoa) {
+        /* Every LSOA of a study ward must have a population, else the ward has none. */
+        unsigned char *missing = safer__xcalloc(a->nwards ? a->nwards : 1, 1);
+        char **codes = safer__xmalloc(sizeof(char *) * (a->nwards ? a->nwards : 1));
+        for (size_t w = 0; w < a->nwards; w++)
+            codes[w] = a->wards[w].code;
+        for (size_t k = 0; k < lw.n; k++) {
+            long w = find_code(codes, a->nwards, lw.b[k]);
+            if (w < 0)
+                continue;
+            long p = find_code(pop.a, pop.n, lw.a[k]);
+            if (p < 0)
+                missing[w] = 1;
+            else
+                a->population[w] += strtod(pop.b[p], NULL);
+        }
+        for (size_t w = 0; w < a->nwards; w++) {
+            if (missing[w] || a->population[w] <= 0)
+                a->population[w] = NAN;
+        }
+        free(missing);
+        free(codes);
+    } else {
+        for (size_t w = 0; w < a->nwards; w++) {
+            long p = find_code(pop.a, pop.n, a->wards[w].code);
+            if (p >= 0)
+                a->population[w] = strtod(pop.b[p], NULL);
+        }
+    }
+    a->population_basis = basis;
+    basis = NULL;
+out:
+    free(basis);
+    safer_pairs_release(&pop);
+    safer_pairs_release(&lw);
+    return rc;
+}
+
+int safer__assess_statistics(struct safer_store *st, const struct safer_assess_opts *o,
+                             const struct safer_crimes *c, const int32_t *ward,
+                             const int32_t *study_of, struct safer_assessment *a,
+                             struct safer_err *err)
+{
+    (void)o;
+    int rc = safer_publications_list(st, &a->publications, &a->npublications, err);
+    if (rc < 0)
+        return rc;
+    coverage(c, ward, study_of, a);
+    change_tests(a);
+    rc = rates(st, a, err);
+    if (rc == 0)
+        rc = moran(a, err);
+    if (rc == 0)
+        rc = hotspots(c, ward, study_of, a, err);
+    return rc;
+}

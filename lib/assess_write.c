@@ -1,0 +1,252 @@
+/*
+ * assess_write.c - the assessment's CSV outputs. UTF-8, LF line ends, a
+ * header row, fields quoted only when they hold a comma, quote or line
+ * break. Each file is written to a temporary name and renamed into place.
+ */
+#include "compat.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "safer/assess.h"
+#include "safer/buf.h"
+#include "safer/csv.h"
+#include "safer/stats.h"
+
+int safer__write_file(const char *dir, const char *name, const struct safer_buf *b,
+                      struct safer_err *err)
+{
+    if (safer_buf_error(b))
+        return safer_err_set(err, safer_buf_error(b), "%s/%s: output too large", dir, name);
+    char path[4096], tmp[4200];
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+    FILE *f = fopen(tmp, "wb");
+    if (!f)
+        return safer_err_set(err, SAFER_EIO, "%s: cannot write: %s", tmp, strerror(errno));
+    size_t w = fwrite(b->ptr, 1, b->len, f);
+    int bad = w != b->len || ferror(f);
+    if (fclose(f) != 0)
+        bad = 1;
+    if (bad || rename(tmp, path) != 0) {
+        int e = errno;
+        remove(tmp);
+        return safer_err_set(err, SAFER_EIO, "%s: cannot write: %s", path, strerror(e));
+    }
+    return 0;
+}
+
+static void put_str(struct safer_buf *b, const char *s) { safer_csv_put_field(b, s, strlen(s)); }
+
+static void put_pct(struct safer_buf *b, int64_t prev, int64_t latest)
+{
+    if (prev == 0)
+        return;
+    double pct = (100.0 * (double)(latest - prev)) / (double)prev;
+    safer_buf_putf(b, "%.17g", pct);
+}
+
+static void put_num(struct safer_buf *b, double v)
+{
+    if (isnan(v))
+        return;
+    safer_buf_putf(b, "%.17g", v);
+}
+
+static void put_month(struct safer_buf *b, int32_t m)
+{
+    char s[8];
+    safer__format_month(m, s);
+    safer_buf_puts(b, s);
+}
+
+int safer_assess_write_csv(const struct safer_assessment *a, const char *dir, struct safer_err *err)
+{
+    struct safer_buf b;
+    safer_buf_init(&b, (size_t)1 << 31);
+    int rc;
+
+    /* counts_ward_type_month.csv */
+    safer_buf_puts(&b, "ward_code,crime_type,month,count\n");
+    for (size_t w = 0; w < a->nwards; w++) {
+        for (size_t t = 0; t < a->ntypes; t++) {
+            const uint32_t *row = a->counts + (w * a->ntypes + t) * (size_t)a->nmonths;
+            for (int32_t m = 0; m < a->nmonths; m++) {
+                if (!row[m])
+                    continue;
+                put_str(&b, a->wards[w].code);
+                safer_buf_puts(&b, ",");
+                put_str(&b, a->types[t]);
+                safer_buf_puts(&b, ",");
+                put_month(&b, a->first_month + m);
+                safer_buf_putf(&b, ",%u\n", row[m]);
+            }
+        }
+    }
+    rc = safer__write_file(dir, "counts_ward_type_month.csv", &b, err);
+    if (rc < 0)
+        goto out;
+
+    /* change_by_type.csv */
+    safer_buf_reset(&b);
+    safer_buf_puts(&b, "crime_type,prev_12,latest_12,change,pct_change\n");
+    for (size_t t = 0; t < a->ntypes; t++) {
+        put_str(&b, a->types[t]);
+        safer_buf_putf(&b, ",%lld,%lld,%lld,", (long long)a->type_prev[t],
+                       (long long)a->type_latest[t], (long long)(a->type_latest[t] - a->type_prev[t]));
+        put_pct(&b, a->type_prev[t], a->type_latest[t]);
+        safer_buf_puts(&b, "\n");
+    }
+    rc = safer__write_file(dir, "change_by_type.csv", &b, err);
+    if (rc < 0)
+        goto out;
+
+    /* change_by_ward.csv */
+    safer_buf_reset(&b);
+    safer_buf_puts(&b, "ward_code,ward_name,prev_12,latest_12,change,pct_change\n");
+    for (size_t w = 0; w < a->nwards; w++) {
+        put_str(&b, a->wards[w].code);
+        safer_buf_puts(&b, ",");
+        put_str(&b, a->wards[w].name);
+        safer_buf_putf(&b, ",%lld,%lld,%lld,", (long long)a->ward_prev[w],
+                       (long long)a->ward_latest[w], (long long)(a->ward_latest[w] - a->ward_prev[w]));
+        put_pct(&b, a->ward_prev[w], a->ward_latest[w]);
+        safer_buf_puts(&b, "\n");
+    }
+    rc = safer__write_file(dir, "change_by_ward.csv", &b, err);
+    if (rc < 0)
+        goto out;
+
+    /* summary.csv */
+    safer_buf_reset(&b);
+    safer_buf_puts(&b, "metric,value\n");
+    safer_buf_putf(&b, "rows_total,%llu\n", (unsigned long long)a->rows_total);
+    safer_buf_putf(&b, "rows_no_coords,%llu\n", (unsigned long long)a->rows_no_coords);
+    safer_buf_putf(&b, "rows_outside_wards,%llu\n", (unsigned long long)a->rows_outside_wards);
+    if (a->area_code)
+        safer_buf_putf(&b, "rows_outside_area,%llu\n", (unsigned long long)a->rows_outside_area);
+    safer_buf_putf(&b, "rows_assigned,%llu\n", (unsigned long long)a->rows_assigned);
+    safer_buf_putf(&b, "rows_assigned_by_lsoa,%llu\n", (unsigned long long)a->rows_assigned_by_lsoa);
+    safer_buf_putf(&b, "rows_after_latest,%llu\n", (unsigned long long)a->rows_after_latest);
+    safer_buf_puts(&b, "latest_month,");
+    put_month(&b, a->latest);
+    safer_buf_puts(&b, "\nlatest_12_start,");
+    put_month(&b, a->l12_start);
+    safer_buf_puts(&b, "\nprev_12_start,");
+    put_month(&b, a->p12_start);
+    safer_buf_puts(&b, "\nprev_12_end,");
+    put_month(&b, a->p12_end);
+    safer_buf_putf(&b, "\nwards,%zu\n", a->nwards);
+    if (a->area_code) {
+        safer_buf_puts(&b, "area,");
+        put_str(&b, a->area_code);
+        safer_buf_puts(&b, "\n");
+    }
+    safer_buf_putf(&b, "latest_12_complete,%s\n", a->latest12_complete ? "yes" : "no");
+    safer_buf_putf(&b, "prev_12_complete,%s\n", a->prev12_complete ? "yes" : "no");
+    if (a->ncells)
+        safer_buf_putf(&b, "points_outside_grid,%llu\n", (unsigned long long)a->points_outside_grid);
+    rc = safer__write_file(dir, "summary.csv", &b, err);
+    if (rc < 0)
+        goto out;
+
+    /* coverage.csv */
+    safer_buf_reset(&b);
+    safer_buf_puts(&b, "force,month,rows,status\n");
+    static const char *const status[] = {"ok", "partial", "missing"};
+    for (size_t i = 0; i < a->ncoverage; i++) {
+        const struct safer_coverage *cv = &a->coverage[i];
+        put_str(&b, cv->force);
+        safer_buf_puts(&b, ",");
+        put_month(&b, cv->month);
+        safer_buf_putf(&b, ",%lld,%s\n", (long long)cv->rows, status[cv->status]);
+    }
+    rc = safer__write_file(dir, "coverage.csv", &b, err);
+    if (rc < 0)
+        goto out;
+
+    /* change_tests.csv */
+    safer_buf_reset(&b);
+    safer_buf_puts(&b, "scope,key,prev_12,latest_12,p_value,p_adjusted,significant,comparable\n");
+    for (size_t i = 0; i < a->ntests; i++) {
+        const struct safer_change_test *t = &a->tests[i];
+        safer_buf_puts(&b, t->scope);
+        safer_buf_puts(&b, ",");
+        put_str(&b, t->key);
+        safer_buf_putf(&b, ",%lld,%lld,", (long long)t->prev, (long long)t->latest);
+        put_num(&b, t->p);
+        safer_buf_puts(&b, ",");
+        put_num(&b, t->p_adj);
+        safer_buf_putf(&b, ",%s,%s\n", t->significant ? "yes" : "no", t->comparable ? "yes" : "no");
+    }
+    rc = safer__write_file(dir, "change_tests.csv", &b, err);
+    if (rc < 0)
+        goto out;
+
+    /* hotspots.csv */
+    safer_buf_reset(&b);
+    safer_buf_puts(&b, "cell_i,cell_j,e_centre,n_centre,count,neighbours,gi_z,p_value,p_adjusted,class\n");
+    for (size_t i = 0; i < a->ncells; i++) {
+        const struct safer_hotcell *h = &a->cells[i];
+        safer_buf_putf(&b, "%d,%d,", h->i, h->j);
+        put_num(&b, h->e);
+        safer_buf_puts(&b, ",");
+        put_num(&b, h->n);
+        safer_buf_putf(&b, ",%lld,%d,", (long long)h->count, h->neighbours);
+        put_num(&b, h->z);
+        safer_buf_puts(&b, ",");
+        put_num(&b, h->p);
+        safer_buf_puts(&b, ",");
+        put_num(&b, h->p_adj);
+        safer_buf_putf(&b, ",%s\n", safer_gi_class_name(h->cls));
+    }
+    rc = safer__write_file(dir, "hotspots.csv", &b, err);
+    if (rc < 0)
+        goto out;
+
+    /* moran.csv */
+    safer_buf_reset(&b);
+    safer_buf_puts(&b, "variable,style,assumption,n,I,expectation,variance,z,p_value\n");
+    for (size_t i = 0; i < a->nmoran; i++) {
+        const struct safer_moran_row *m = &a->moran[i];
+        safer_buf_putf(&b, "%s,%s,randomisation,%zu,", m->variable, m->style, m->n);
+        put_num(&b, m->I);
+        safer_buf_puts(&b, ",");
+        put_num(&b, m->expectation);
+        safer_buf_puts(&b, ",");
+        put_num(&b, m->variance);
+        safer_buf_puts(&b, ",");
+        put_num(&b, m->z);
+        safer_buf_puts(&b, ",");
+        put_num(&b, m->p);
+        safer_buf_puts(&b, "\n");
+    }
+    rc = safer__write_file(dir, "moran.csv", &b, err);
+    if (rc < 0)
+        goto out;
+
+    /* rates_by_ward.csv, when a population is loaded */
+    if (a->population) {
+        safer_buf_reset(&b);
+        safer_buf_puts(&b, "ward_code,ward_name,population,latest_12,rate_per_1000\n");
+        for (size_t w = 0; w < a->nwards; w++) {
+            put_str(&b, a->wards[w].code);
+            safer_buf_puts(&b, ",");
+            put_str(&b, a->wards[w].name);
+            safer_buf_puts(&b, ",");
+            put_num(&b, a->population[w]);
+            safer_buf_putf(&b, ",%lld,", (long long)a->ward_latest[w]);
+            if (a->population[w] > 0)
+                put_num(&b, 1000.0 * (double)a->ward_latest[w] / a->population[w]);
+            safer_buf_puts(&b, "\n");
+        }
+        rc = safer__write_file(dir, "rates_by_ward.csv", &b, err);
+    }
+out:
+    safer_buf_release(&b);
+    return rc;
+}

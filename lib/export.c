@@ -1,0 +1,96 @@
+/*
+ * export.c - stored records with the ward each one is assigned to.
+ */
+#include "compat.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "safer/area.h"
+#include "safer/export.h"
+#include "safer/locate.h"
+#include "safer/lookup.h"
+#include "safer/police.h"
+
+struct ctx {
+    const struct safer_area *wards;
+    size_t nwards;
+    const struct safer_locator *loc;
+    const struct safer_pairs *lw;
+    char **codes;
+    safer_export_row_fn row;
+    void *ctx;
+};
+
+static long find(char *const *v, size_t n, const char *key)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(v[mid], key);
+        if (c == 0)
+            return (long)mid;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return -1;
+}
+
+static int each(void *arg, const char *const f[12], double lon, double lat)
+{
+    struct ctx *c = arg;
+    const char *ward = "", *how = "none";
+    char lonbuf[32] = "", latbuf[32] = "";
+    if (!isnan(lon)) {
+        safer__fmt_double(lon, lonbuf);
+        safer__fmt_double(lat, latbuf);
+        int32_t w = safer_locator_find(c->loc, lon, lat);
+        if (w >= 0) {
+            ward = c->wards[w].code;
+            how = "point";
+        }
+    } else if (f[7][0]) {
+        long k = find(c->lw->a, c->lw->n, f[7]);
+        if (k >= 0 && find(c->codes, c->nwards, c->lw->b[k]) >= 0) {
+            ward = c->lw->b[k];
+            how = "lsoa";
+        }
+    }
+    const char *out[14] = {f[0], f[1], f[2], f[3], lonbuf, latbuf, f[6],
+                           f[7], f[8], f[9], f[10], f[11], ward, how};
+    return c->row(c->ctx, out);
+}
+
+int safer_export_police(struct safer_store *st, safer_export_row_fn row, void *ctx,
+                        struct safer_err *err)
+{
+    struct safer_area *wards = NULL;
+    size_t n = 0;
+    struct safer_pairs lw = {0};
+    int rc = safer_areas_load(st, "ward", &wards, &n, err);
+    if (rc == 0)
+        rc = safer_lookup_lsoa_wards(st, &lw, err);
+    if (rc < 0) {
+        safer_areas_free(wards, n);
+        return rc;
+    }
+    struct safer_geom *geoms = safer__xmalloc(sizeof(*geoms) * (n ? n : 1));
+    char **codes = safer__xmalloc(sizeof(char *) * (n ? n : 1));
+    for (size_t i = 0; i < n; i++) {
+        geoms[i] = wards[i].geom;
+        codes[i] = wards[i].code;
+    }
+    struct safer_locator *loc = safer_locator_new(geoms, n);
+    struct ctx c = {wards, n, loc, &lw, codes, row, ctx};
+    rc = safer_police_each(st, each, &c, err);
+    safer_locator_free(loc);
+    free(geoms);
+    free(codes);
+    safer_pairs_release(&lw);
+    safer_areas_free(wards, n);
+    return rc;
+}
