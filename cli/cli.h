@@ -1,0 +1,43 @@
+/*
+ * cli.h - what the subcommands of the `safer` command share.
+ */
+#ifndef SAFER_CLI_H
+#define SAFER_CLI_H
+
+#include "safer/error.h"
+
+struct safer_store;
+
+/* Exit statuses. */
+#define EXIT_OK 0
+#define EXIT_FAILED 1
+#define EXIT_USAGE 2
+
+/* The store path: --db, else $SAFER_DB, else ./safer.db. */
+extern const char *cli_db_path;
+
+/* Open the store or print why not; returns NULL on failure. */
+struct safer_store *cli_open_store(void);
+
+/* Print "safer: <message>" for a failed library call; returns EXIT_FAILED. */
+int cli_fail(const struct safer_err *err, int rc);
+
+/* Print "safer: <message>" and the usage hint; returns EXIT_USAGE. */
+int cli_usage_error(const char *usage, const char *fmt, ...) SAFER_PRINTF(2, 3);
+
+/* Parse "YYYY-MM" into a month index, or -1. */
+int cli_parse_month(const char *s);
+
+/* Create folder `dir` if missing; prints why not and returns -1. */
+int cli_make_dir(const char *dir);
+
+/* Compute the assessment and write its CSV files and report into `out`. */
+struct safer_assess_opts;
+int cli_assess(struct safer_store *st, const struct safer_assess_opts *o, const char *out);
+
+int cmd_import(int argc, char **argv);
+int cmd_assess(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+int cmd_demo(int argc, char **argv);
+
+#endif
