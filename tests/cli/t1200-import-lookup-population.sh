@@ -1,0 +1,41 @@
+#!/bin/sh
+# Lookups and populations: recognised by their headers; a bad row fails the
+# whole file with FILE:LINE and changes nothing.
+. "$(dirname "$0")/lib.sh"
+
+expect_status 0 "$SAFER" import lookup "$DATA/lookup_lsoa_ward.csv"
+expect_grep 'imported 3 lsoa-ward lookup rows (0 replaced)' "$TMP/out"
+expect_status 0 "$SAFER" import lookup "$DATA/lookup_csp.csv"
+expect_grep 'imported 2 district-csp lookup rows' "$TMP/out"
+expect_status 0 "$SAFER" import lookup "$DATA/lookup_lsoa_ward.csv"
+expect_grep '(3 replaced)' "$TMP/out"
+
+expect_status 1 "$SAFER" import lookup "$DATA/lookup-bad.csv"
+expect_grep 'lookup-bad.csv:3: empty or overlong area code' "$TMP/err"
+expect_status 1 "$SAFER" import lookup "$DATA/population.csv"
+expect_grep 'not a lookup this program knows' "$TMP/err"
+
+# Population: thousands separators, a byte-order mark, the column's heading kept.
+expect_status 0 "$SAFER" import population "$DATA/population.csv"
+expect_grep "imported population of 3 lsoa areas (total 3287) from .*; basis 'Total population: mid 2015 (excluding prisoners)'" "$TMP/out"
+expect_status 1 "$SAFER" import population "$DATA/population-bad.csv"
+expect_grep "population-bad.csv:2: population '1,2x6' is not a number" "$TMP/err"
+expect_status 1 "$SAFER" import population "$DATA/lookup_csp.csv"
+expect_grep 'expected an area code column' "$TMP/err"
+
+# Rates reach the assessment: LSOAs summed to wards through the lookup.
+"$SAFER" import areas "$DATA/areas/wards.geojson" >/dev/null
+"$SAFER" import police "$DATA/police/2019-01-kent-street.csv" >/dev/null
+expect_status 0 "$SAFER" assess --out rep
+expect_file rep/rates_by_ward.csv 'ward_code,ward_name,population,latest_12,rate_per_1000
+E05000001,Alpha,1296,3,2.3148148148148149
+E05000002,"Beta, the island",1004,1,0.99601593625498008
+E05000003,Gamma,987,2,2.0263424518743669'
+
+# The real IoD2019 denominators, when the shared data is beside the checkout.
+IMD=${SAFER_SHARED_DATA:-}/imd/File_6_-_IoD2019_Population_Denominators.csv
+if [ -f "$IMD" ]; then
+    expect_status 0 "$SAFER" import population "$IMD"
+    expect_grep 'imported population of 32844 lsoa areas' "$TMP/out"
+fi
+done_testing

@@ -1,0 +1,34 @@
+#!/bin/sh
+# The main job: the demo builds a partnership from nothing, deterministically,
+# and never touches ./safer.db.
+. "$(dirname "$0")/lib.sh"
+unset SAFER_DB
+
+expect_status 0 "$SAFER" demo --out one
+expect_grep 'report: one/index.html' "$TMP/out"
+checks=$((checks + 1))
+[ ! -e safer.db ] || fail "the demo created ./safer.db"
+expect_status 0 "$SAFER" demo --out two
+for f in counts_ward_type_month change_by_type change_by_ward summary coverage change_tests hotspots moran rates_by_ward; do
+    checks=$((checks + 1))
+    cmp -s "one/$f.csv" "two/$f.csv" || fail "$f.csv differs between two demo runs"
+done
+checks=$((checks + 1))
+cmp -s one/index.html two/index.html || fail "index.html differs between two demo runs"
+
+# 20-30 wards, 36 months, a partial month, the LSOA fallback, two forces.
+checks=$((checks + 1))
+w=$(metric one/summary.csv wards)
+[ "$w" -ge 20 ] && [ "$w" -le 30 ] || fail "demo has $w wards"
+checks=$((checks + 1))
+[ "$(grep -c '^Kent Police,' one/coverage.csv)" -ge 24 ] || fail "demo coverage too short"
+expect_grep '^Kent Police,[0-9-]*,[0-9]*,partial$' one/coverage.csv
+expect_grep '^British Transport Police,' one/coverage.csv
+checks=$((checks + 1))
+[ "$(metric one/summary.csv rows_assigned_by_lsoa)" -gt 0 ] || fail "no LSOA fallback in the demo"
+expect_grep 'hot99$' one/hotspots.csv
+expect_grep 'synthetic' one/index.html
+expect_status 0 "$SAFER" --db one/demo.db export police --out all.csv
+checks=$((checks + 1))
+[ "$(($(wc -l < all.csv) - 1))" = "$(metric one/summary.csv rows_total)" ] || fail "export row count"
+done_testing
