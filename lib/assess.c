@@ -66,9 +66,82 @@ static long bsearch_str(char *const *v, size_t n, const char *key)
     return -1;
 }
 
+void safer__points_build(const struct safer_crimes *c, struct safer__points *p)
+{
+    memset(p, 0, sizeof(*p));
+    p->of = safer__xmalloc(sizeof(int32_t) * (c->n ? c->n : 1));
+    /* Open addressing on the coordinates' bits; grows at half full. */
+    size_t nslots = 1 << 16;
+    int32_t *slot = safer__xmalloc(sizeof(int32_t) * nslots);
+    memset(slot, 0xff, sizeof(int32_t) * nslots);
+    size_t cap = 1024;
+    p->x = safer__xmalloc(sizeof(double) * cap);
+    p->y = safer__xmalloc(sizeof(double) * cap);
+    for (size_t i = 0; i < c->n; i++) {
+        double x = c->lon[i], y = c->lat[i];
+        if (isnan(x)) {
+            p->of[i] = -1;
+            continue;
+        }
+        uint64_t bx, by;
+        memcpy(&bx, &x, 8);
+        memcpy(&by, &y, 8);
+        uint64_t h = (bx * 0x9E3779B97F4A7C15ULL) ^ (by * 0xC2B2AE3D27D4EB4FULL);
+        size_t k = (size_t)(h >> 20) & (nslots - 1);
+        for (;;) {
+            int32_t v = slot[k];
+            if (v < 0) {
+                if (2 * (p->n + 1) > nslots) {
+                    /* Rehash into a table twice the size, then look again. */
+                    nslots *= 2;
+                    free(slot);
+                    slot = safer__xmalloc(sizeof(int32_t) * nslots);
+                    memset(slot, 0xff, sizeof(int32_t) * nslots);
+                    for (size_t q = 0; q < p->n; q++) {
+                        uint64_t qx, qy;
+                        memcpy(&qx, &p->x[q], 8);
+                        memcpy(&qy, &p->y[q], 8);
+                        uint64_t qh = (qx * 0x9E3779B97F4A7C15ULL) ^ (qy * 0xC2B2AE3D27D4EB4FULL);
+                        size_t qk = (size_t)(qh >> 20) & (nslots - 1);
+                        while (slot[qk] >= 0)
+                            qk = (qk + 1) & (nslots - 1);
+                        slot[qk] = (int32_t)q;
+                    }
+                    k = (size_t)(h >> 20) & (nslots - 1);
+                    continue;
+                }
+                if (p->n == cap) {
+                    cap *= 2;
+                    p->x = safer__xreallocarray(p->x, cap, sizeof(double));
+                    p->y = safer__xreallocarray(p->y, cap, sizeof(double));
+                }
+                p->x[p->n] = x;
+                p->y[p->n] = y;
+                slot[k] = (int32_t)p->n;
+                p->of[i] = (int32_t)p->n++;
+                break;
+            }
+            if (p->x[v] == x && p->y[v] == y) {
+                p->of[i] = v;
+                break;
+            }
+            k = (k + 1) & (nslots - 1);
+        }
+    }
+    free(slot);
+}
+
+void safer__points_release(struct safer__points *p)
+{
+    free(p->x);
+    free(p->y);
+    free(p->of);
+    memset(p, 0, sizeof(*p));
+}
+
 struct assign_job {
     const struct safer_locator *loc;
-    const struct safer_crimes *c;
+    const struct safer__points *pts;
     int32_t *ward;
     size_t from, to;
 };
@@ -76,15 +149,13 @@ struct assign_job {
 static void *assign_range(void *arg)
 {
     struct assign_job *j = arg;
-    for (size_t i = j->from; i < j->to; i++) {
-        double x = j->c->lon[i], y = j->c->lat[i];
-        j->ward[i] = isnan(x) ? ASSIGN_NO_POINT : safer_locator_find(j->loc, x, y);
-    }
+    for (size_t i = j->from; i < j->to; i++)
+        j->ward[i] = safer_locator_find(j->loc, j->pts->x[i], j->pts->y[i]);
     return NULL;
 }
 
-/* Point-in-polygon for every record with a point, on two threads. */
-static void assign_points(const struct safer_locator *loc, const struct safer_crimes *c,
+/* Point-in-polygon for every distinct location, on two threads when many. */
+static void assign_points(const struct safer_locator *loc, const struct safer__points *pts,
                           int32_t *ward)
 {
     enum { NT = 2 };
@@ -92,8 +163,9 @@ static void assign_points(const struct safer_locator *loc, const struct safer_cr
     pthread_t tid[NT];
     int started[NT] = {0};
     for (int k = 0; k < NT; k++) {
-        jobs[k] = (struct assign_job){loc, c, ward, c->n * (size_t)k / NT, c->n * (size_t)(k + 1) / NT};
-        if (k > 0 && c->n > 100000)
+        jobs[k] = (struct assign_job){loc, pts, ward, pts->n * (size_t)k / NT,
+                                      pts->n * (size_t)(k + 1) / NT};
+        if (k > 0 && pts->n > 20000)
             started[k] = pthread_create(&tid[k], NULL, assign_range, &jobs[k]) == 0;
     }
     assign_range(&jobs[0]);
@@ -175,6 +247,7 @@ int safer_assess_compute(struct safer_store *st, const struct safer_assess_opts 
     int32_t *ward = NULL, *study_of = NULL;
     unsigned char *keep = NULL;
     struct safer_pairs lw = {0};
+    struct safer__points pts = {0};
 
     int rc = safer_areas_load(st, "ward", &all, &nall, err);
     if (rc < 0)
@@ -221,8 +294,13 @@ int safer_assess_compute(struct safer_store *st, const struct safer_assess_opts 
     for (size_t i = 0; i < nall; i++)
         geoms[i] = all[i].geom;
     loc = safer_locator_new(geoms, nall);
+    safer__points_build(&c, &pts);
+    int32_t *pward = safer__xmalloc(sizeof(int32_t) * (pts.n ? pts.n : 1));
+    assign_points(loc, &pts, pward);
     ward = safer__xmalloc(sizeof(int32_t) * (c.n ? c.n : 1));
-    assign_points(loc, &c, ward);
+    for (size_t i = 0; i < c.n; i++)
+        ward[i] = pts.of[i] < 0 ? ASSIGN_NO_POINT : pward[pts.of[i]];
+    free(pward);
 
     /* LSOA fallback for records without a point. */
     rc = safer_lookup_lsoa_wards(st, &lw, err);
@@ -305,8 +383,9 @@ int safer_assess_compute(struct safer_store *st, const struct safer_assess_opts 
     }
     free(lsoa_ward);
 
-    rc = safer__assess_statistics(st, &o, &c, ward, study_of, a, err);
+    rc = safer__assess_statistics(st, &o, &c, &pts, ward, study_of, a, err);
 out:
+    safer__points_release(&pts);
     safer_pairs_release(&lw);
     safer_locator_free(loc);
     free(geoms);

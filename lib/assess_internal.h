@@ -19,13 +19,28 @@
 struct safer_store;
 
 /*
+ * The distinct locations of the records. police.uk moves every record to one
+ * of a limited set of anonymous map points, so there are many fewer
+ * locations than records: point-in-polygon and the conversion to metres run
+ * once per location.
+ */
+struct safer__points {
+    size_t n;
+    double *x, *y; /* owned: longitude, latitude of location k */
+    int32_t *of;   /* owned: per record, its location, or -1 without one */
+};
+
+void safer__points_build(const struct safer_crimes *c, struct safer__points *p);
+void safer__points_release(struct safer__points *p);
+
+/*
  * The statistics on top of the counts: coverage, change tests, the grid and
  * Gi*, Moran's I, rates. `ward` holds each record's assignment code and
  * `study_of` each stored ward's study index (-1 when not studied).
  */
 int safer__assess_statistics(struct safer_store *st, const struct safer_assess_opts *o,
-                             const struct safer_crimes *c, const int32_t *ward,
-                             const int32_t *study_of, struct safer_assessment *a,
-                             struct safer_err *err);
+                             const struct safer_crimes *c, const struct safer__points *pts,
+                             const int32_t *ward, const int32_t *study_of,
+                             struct safer_assessment *a, struct safer_err *err);
 
 #endif

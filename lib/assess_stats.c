@@ -170,8 +170,9 @@ static int wards_to_bng(struct safer_bng *bng, struct safer_assessment *a, struc
  * the union of the study wards: an edge of a ward meets it, or its centre
  * lies inside a ward (then all of it does, since no edge crosses it).
  */
-static int hotspots(const struct safer_crimes *c, const int32_t *ward, const int32_t *study_of,
-                    struct safer_assessment *a, struct safer_err *err)
+static int hotspots(const struct safer_crimes *c, const struct safer__points *pts,
+                    const int32_t *ward, const int32_t *study_of, struct safer_assessment *a,
+                    struct safer_err *err)
 {
     const double S = a->cell;
     struct safer_bng *bng = NULL;
@@ -267,31 +268,38 @@ static int hotspots(const struct safer_crimes *c, const int32_t *ward, const int
         }
     }
 
-    /* Counts: records with a point in a study ward, latest 12 months. */
-    size_t np = 0, cap = 1024;
-    px = safer__xmalloc(sizeof(double) * cap);
-    py = safer__xmalloc(sizeof(double) * cap);
+    /* Counts: records with a point in a study ward, latest 12 months. Each
+     * distinct location they use is converted to metres once. */
+    int32_t *slot = safer__xmalloc(sizeof(int32_t) * (pts->n ? pts->n : 1));
+    memset(slot, 0xff, sizeof(int32_t) * (pts->n ? pts->n : 1));
+    size_t np = 0;
     for (size_t r = 0; r < c->n; r++) {
         if (ward[r] < 0 || study_of[ward[r]] < 0 || c->month[r] < a->l12_start ||
-            c->month[r] > a->latest)
+            c->month[r] > a->latest || pts->of[r] < 0)
             continue;
-        if (np == cap) {
-            cap *= 2;
-            px = safer__xreallocarray(px, cap, sizeof(double));
-            py = safer__xreallocarray(py, cap, sizeof(double));
+        if (slot[pts->of[r]] < 0)
+            slot[pts->of[r]] = (int32_t)np++;
+    }
+    px = safer__xmalloc(sizeof(double) * (np ? np : 1));
+    py = safer__xmalloc(sizeof(double) * (np ? np : 1));
+    for (size_t k = 0; k < pts->n; k++) {
+        if (slot[k] >= 0) {
+            px[slot[k]] = pts->x[k];
+            py[slot[k]] = pts->y[k];
         }
-        px[np] = c->lon[r];
-        py[np] = c->lat[r];
-        np++;
     }
     safer_bng_transform(bng, px, py, np, err);
     a->proj_operation = safer__xstrdup(safer_bng_operation(bng));
-    for (size_t r = 0; r < np; r++) {
-        if (isnan(px[r])) {
+    for (size_t r = 0; r < c->n; r++) {
+        if (ward[r] < 0 || study_of[ward[r]] < 0 || c->month[r] < a->l12_start ||
+            c->month[r] > a->latest || pts->of[r] < 0)
+            continue;
+        int32_t u = slot[pts->of[r]];
+        if (isnan(px[u])) {
             a->points_outside_grid++;
             continue;
         }
-        int64_t i = (int64_t)floor(px[r] / S), j = (int64_t)floor(py[r] / S);
+        int64_t i = (int64_t)floor(px[u] / S), j = (int64_t)floor(py[u] / S);
         int32_t k = (i < i0 || i > i1 || j < j0 || j > j1)
                         ? -1
                         : index[(size_t)(j - j0) * (size_t)nx + (size_t)(i - i0)];
@@ -300,6 +308,7 @@ static int hotspots(const struct safer_crimes *c, const int32_t *ward, const int
         else
             a->cells[k].count++;
     }
+    free(slot);
 
     /* Gi*: no score when every cell holds the same count. */
     ci = safer__xmalloc(sizeof(int32_t) * (n ? n : 1));
@@ -504,9 +513,9 @@ out:
 }
 
 int safer__assess_statistics(struct safer_store *st, const struct safer_assess_opts *o,
-                             const struct safer_crimes *c, const int32_t *ward,
-                             const int32_t *study_of, struct safer_assessment *a,
-                             struct safer_err *err)
+                             const struct safer_crimes *c, const struct safer__points *pts,
+                             const int32_t *ward, const int32_t *study_of,
+                             struct safer_assessment *a, struct safer_err *err)
 {
     (void)o;
     int rc = safer_publications_list(st, &a->publications, &a->npublications, err);
@@ -518,6 +527,6 @@ int safer__assess_statistics(struct safer_store *st, const struct safer_assess_o
     if (rc == 0)
         rc = moran(a, err);
     if (rc == 0)
-        rc = hotspots(c, ward, study_of, a, err);
+        rc = hotspots(c, pts, ward, study_of, a, err);
     return rc;
 }

@@ -3,6 +3,7 @@
  */
 #include "compat.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -50,6 +51,13 @@ static void rehash(struct safer__dict *d)
 
 int64_t safer__dict_intern(struct safer__dict *d, const char *p, size_t len)
 {
+    /* Runs of equal values are common (force, outcome, context): try the last one first. */
+    if (d->last) {
+        size_t l;
+        const char *s = safer__dict_str(d, d->last - 1, &l);
+        if (l == len && memcmp(s, p, len) == 0)
+            return d->last - 1;
+    }
     uint32_t mask = d->nslots - 1;
     uint32_t h = (uint32_t)XXH3_64bits(p, len) & mask;
     for (;;) {
@@ -58,8 +66,10 @@ int64_t safer__dict_intern(struct safer__dict *d, const char *p, size_t len)
             break;
         size_t l;
         const char *s = safer__dict_str(d, v - 1, &l);
-        if (l == len && memcmp(s, p, len) == 0)
+        if (l == len && memcmp(s, p, len) == 0) {
+            d->last = v;
             return v - 1;
+        }
         h = (h + 1) & mask;
     }
     if (d->count >= SAFER_LIMIT_DICT)
@@ -74,6 +84,7 @@ int64_t safer__dict_intern(struct safer__dict *d, const char *p, size_t len)
     uint32_t idx = d->count++;
     d->off[d->count] = (uint32_t)d->bytes.len;
     d->slots[h] = idx + 1;
+    d->last = idx + 1;
     if (d->count * 2 > d->nslots)
         rehash(d);
     return idx;
@@ -131,4 +142,109 @@ struct safer__strview *safer__rd_dict(struct safer__blobrd *r, uint32_t *count)
     }
     *count = n;
     return v;
+}
+
+void safer__put_points(struct safer_buf *b, const double *lon, const double *lat, size_t n)
+{
+    int exact = 1;
+    for (size_t i = 0; i < n && exact; i++) {
+        const double *v[2] = {&lon[i], &lat[i]};
+        for (int k = 0; k < 2; k++) {
+            double x = *v[k];
+            if (isnan(x))
+                continue;
+            double m = nearbyint(x * 1e6);
+            if (!(fabs(m) < 2147483647.0) || m / 1e6 != x)
+                exact = 0;
+        }
+    }
+    size_t width = exact ? 4 : 8;
+    if (safer_buf_grow(b, 1 + 2 * n * width) < 0) {
+        b->err = SAFER_ETOOBIG;
+        return;
+    }
+    b->ptr[b->len++] = exact ? 0 : 1;
+    const double *src[2] = {lon, lat};
+    for (int k = 0; k < 2; k++) {
+        unsigned char *out = (unsigned char *)b->ptr + b->len;
+        for (size_t i = 0; i < n; i++) {
+            double x = src[k][i];
+            if (exact) {
+                int32_t m = isnan(x) ? INT32_MIN : (int32_t)nearbyint(x * 1e6);
+                memcpy(out + 4 * i, &m, 4);
+            } else {
+                memcpy(out + 8 * i, &x, 8);
+            }
+        }
+        b->len += n * width;
+    }
+    b->ptr[b->len] = '\0';
+}
+
+void safer__put_index(struct safer_buf *b, const uint32_t *v, size_t n, uint32_t count)
+{
+    unsigned w = count <= 256 ? 1 : count <= 65536 ? 2 : 4;
+    if (safer_buf_grow(b, 1 + n * w) < 0) {
+        b->err = SAFER_ETOOBIG;
+        return;
+    }
+    unsigned char *out = (unsigned char *)b->ptr + b->len;
+    *out++ = (unsigned char)w;
+    if (w == 1) {
+        for (size_t i = 0; i < n; i++)
+            out[i] = (unsigned char)v[i];
+    } else if (w == 2) {
+        for (size_t i = 0; i < n; i++) {
+            out[2 * i] = (unsigned char)v[i];
+            out[2 * i + 1] = (unsigned char)(v[i] >> 8);
+        }
+    } else {
+        memcpy(out, v, n * 4);
+    }
+    b->len += 1 + n * w;
+    b->ptr[b->len] = '\0';
+}
+
+int safer__rd_points(struct safer__blobrd *r, size_t n, double *lon, double *lat)
+{
+    const unsigned char *kind = safer__rd_bytes(r, 1);
+    if (!kind || *kind > 1)
+        return -1;
+    size_t width = *kind == 0 ? 4 : 8;
+    double *dst[2] = {lon, lat};
+    for (int k = 0; k < 2; k++) {
+        const unsigned char *p = safer__rd_bytes(r, n * width);
+        if (!p)
+            return -1;
+        if (width == 8) {
+            memcpy(dst[k], p, n * 8);
+            continue;
+        }
+        for (size_t i = 0; i < n; i++) {
+            int32_t m;
+            memcpy(&m, p + 4 * i, 4);
+            dst[k][i] = m == INT32_MIN ? NAN : (double)m / 1e6;
+        }
+    }
+    return 0;
+}
+
+int safer__rd_index(struct safer__blobrd *r, size_t n, uint32_t *out)
+{
+    const unsigned char *w = safer__rd_bytes(r, 1);
+    if (!w || (*w != 1 && *w != 2 && *w != 4))
+        return -1;
+    const unsigned char *p = safer__rd_bytes(r, n * *w);
+    if (!p)
+        return -1;
+    if (*w == 1) {
+        for (size_t i = 0; i < n; i++)
+            out[i] = p[i];
+    } else if (*w == 2) {
+        for (size_t i = 0; i < n; i++)
+            out[i] = (uint32_t)p[2 * i] | (uint32_t)p[2 * i + 1] << 8;
+    } else {
+        memcpy(out, p, n * 4);
+    }
+    return 0;
 }

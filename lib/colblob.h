@@ -4,15 +4,20 @@
  * A (force, month) publication is stored as two blobs. Integers are
  * little-endian, arrays are unaligned (read with memcpy):
  *
- *   hot:  "SHB1" u32 n | dict types | dict lsoa codes |
- *         f64 lon[n] | f64 lat[n] | u32 type[n] | u32 lsoa[n]
- *   cold: "SCB1" u32 n | dict falls_within | dict location | dict lsoa name |
- *         dict outcome | dict context | u32 idx[5][n] | crime ids
+ *   hot:  "SHB2" u32 n | dict types | dict lsoa codes | points |
+ *         index type | index lsoa
+ *   cold: "SCB2" u32 n | dict falls_within | dict location | dict lsoa name |
+ *         dict outcome | dict context | 5 × index | crime ids
  *
- * A dict is u32 count, then count × (u32 len, bytes). Missing coordinates
- * are NaN. Each crime id is a tag byte: 0 empty, 1 followed by 32 bytes (a
- * 64-character lowercase hexadecimal id, packed), 2 followed by u32 len and
- * the bytes.
+ * A dict is u32 count, then count × (u32 len, bytes). An index is a width
+ * byte w (1, 2 or 4: the narrowest that holds the dict's indexes) and n
+ * w-byte little-endian integers. Points are a kind byte and two arrays:
+ * kind 0 holds i32 longitude[n] and latitude[n] in millionths of a degree,
+ * used only when every value v satisfies (double)i / 1e6 == v exactly (as
+ * police.uk's six decimals do), with INT32_MIN for "no location"; kind 1
+ * holds f64 arrays with NaN for "no location". Each crime id is a tag byte:
+ * 0 empty, 1 followed by 32 bytes (a 64-character lowercase hexadecimal id,
+ * packed), 2 followed by u32 len and the bytes.
  */
 #ifndef SAFER_COLBLOB_H
 #define SAFER_COLBLOB_H
@@ -29,6 +34,7 @@ struct safer__dict {
     uint32_t count, off_cap;
     uint32_t *slots; /* owned: open-addressing table of index + 1, 0 empty */
     uint32_t nslots;
+    uint32_t last; /* index + 1 of the last string interned, 0 none */
 };
 
 void safer__dict_init(struct safer__dict *d);
@@ -55,6 +61,15 @@ struct safer__strview {
 };
 struct safer__strview *safer__rd_dict(struct safer__blobrd *r, uint32_t *count);
 const unsigned char *safer__rd_bytes(struct safer__blobrd *r, size_t n);
+
+/* Append points (see above): the compact kind when it is exact. */
+void safer__put_points(struct safer_buf *b, const double *lon, const double *lat, size_t n);
+/* Append an index of n values below `count`, as narrow as `count` allows. */
+void safer__put_index(struct safer_buf *b, const uint32_t *v, size_t n, uint32_t count);
+/* Read n points into lon/lat (NaN for no location); -1 when malformed. */
+int safer__rd_points(struct safer__blobrd *r, size_t n, double *lon, double *lat);
+/* Read an index of n values into out; -1 when malformed. Values are not range-checked. */
+int safer__rd_index(struct safer__blobrd *r, size_t n, uint32_t *out);
 
 static inline void safer__put_u32(struct safer_buf *b, uint32_t v)
 {

@@ -51,14 +51,22 @@ struct gbuild {
 
 enum { D_TYPE, D_LSOA, D_FALLS, D_LOC, D_LNAME, D_OUTCOME, D_CONTEXT };
 
-static void gbuild_init(struct gbuild *g, const char *force, size_t flen, int32_t month)
+static void gbuild_init(struct gbuild *g, const char *force, size_t flen, int32_t month,
+                        size_t rows_hint)
 {
     memset(g, 0, sizeof(*g));
+    g->cap = rows_hint < 1024 ? 1024 : rows_hint;
+    g->lon = safer__xmalloc(sizeof(double) * g->cap);
+    g->lat = safer__xmalloc(sizeof(double) * g->cap);
+    for (int i = 0; i < 7; i++)
+        g->idx[i] = safer__xmalloc(sizeof(uint32_t) * g->cap);
     g->force = safer__xstrndup(force, flen);
     g->month = month;
     for (int i = 0; i < 7; i++)
         safer__dict_init(&g->dict[i]);
     safer_buf_init(&g->ids, (size_t)UINT32_MAX);
+    if (safer_buf_grow(&g->ids, g->cap * 33 + 64) < 0)
+        g->ids.err = SAFER_ETOOBIG;
 }
 
 static void gbuild_release(struct gbuild *g)
@@ -73,33 +81,34 @@ static void gbuild_release(struct gbuild *g)
     safer_buf_release(&g->ids);
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    return -1;
-}
+/* Hex digit values, 0xFF for anything that is not a lowercase hex digit. */
+static const unsigned char HEX[256] = {
+    ['0'] = 0,  ['1'] = 1,  ['2'] = 2,  ['3'] = 3,  ['4'] = 4,  ['5'] = 5,  ['6'] = 6,
+    ['7'] = 7,  ['8'] = 8,  ['9'] = 9,  ['a'] = 10, ['b'] = 11, ['c'] = 12, ['d'] = 13,
+    ['e'] = 14, ['f'] = 15,
+};
 
+static int is_hex(unsigned char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); }
+
+/* Append a crime id (see colblob.h): a 64-digit lowercase hex id packs into 32 bytes. */
 static void put_crime_id(struct safer_buf *b, const char *p, size_t len)
 {
     if (len == 0) {
         safer_buf_put(b, "\0", 1);
         return;
     }
-    if (len == 64) {
-        unsigned char packed[33];
-        packed[0] = 1;
-        size_t i;
-        for (i = 0; i < 32; i++) {
-            int hi = hexval(p[2 * i]), lo = hexval(p[2 * i + 1]);
-            if (hi < 0 || lo < 0)
-                break;
-            packed[1 + i] = (unsigned char)(hi << 4 | lo);
+    if (len == 64 && safer_buf_grow(b, 33) == 0) {
+        unsigned char *out = (unsigned char *)b->ptr + b->len;
+        unsigned bad = 0;
+        out[0] = 1;
+        for (size_t i = 0; i < 32; i++) {
+            unsigned char hi = (unsigned char)p[2 * i], lo = (unsigned char)p[2 * i + 1];
+            bad |= !is_hex(hi) | !is_hex(lo);
+            out[1 + i] = (unsigned char)(HEX[hi] << 4 | HEX[lo]);
         }
-        if (i == 32) {
-            safer_buf_put(b, packed, 33);
+        if (!bad) {
+            b->len += 33;
+            b->ptr[b->len] = '\0';
             return;
         }
     }
@@ -108,10 +117,52 @@ static void put_crime_id(struct safer_buf *b, const char *p, size_t len)
     safer_buf_put(b, p, len);
 }
 
+/*
+ * The fast path for a plain decimal ("-0.513191"): at most 15 digits and 22
+ * decimals make the mantissa and the power of ten exact doubles, so one
+ * division, correctly rounded, gives exactly what strtod would (Clinger's
+ * fast path). Returns 0 with *out set, or -1 to fall back to strtod.
+ */
+static int fast_decimal(const char *p, size_t n, double *out)
+{
+    static const double P10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                 1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+    size_t i = 0;
+    int neg = 0;
+    if (i < n && (p[i] == '-' || p[i] == '+'))
+        neg = p[i++] == '-';
+    uint64_t m = 0;
+    int digits = 0, decimals = 0, dot = 0;
+    for (; i < n; i++) {
+        char c = p[i];
+        if (c >= '0' && c <= '9') {
+            m = m * 10 + (uint64_t)(c - '0');
+            digits++;
+            decimals += dot;
+        } else if (c == '.' && !dot) {
+            dot = 1;
+        } else {
+            return -1;
+        }
+    }
+    if (digits == 0 || digits > 15 || decimals > 15)
+        return -1;
+    double v = (double)m / P10[decimals];
+    *out = neg ? -v : v;
+    return 0;
+}
+
 /* Strict decimal number: the whole field, finite. */
 static int parse_coord(const struct safer_csv_field *f, double lo, double hi, double *out)
 {
     char tmp[64];
+    double fv;
+    if (f->len && fast_decimal(f->ptr, f->len, &fv) == 0) {
+        if (fv < lo || fv > hi)
+            return -2;
+        *out = fv;
+        return 0;
+    }
     if (f->len == 0 || f->len >= sizeof(tmp))
         return -1;
     memcpy(tmp, f->ptr, f->len);
@@ -159,7 +210,8 @@ static void field_preview(const struct safer_csv_field *fl, char *out, size_t ca
 
 /* Check one row; on success append it to its group. Returns 0, or -1 with msg set. */
 static int take_row(struct safer__pfile *f, struct safer_csv *c, const int *map,
-                    struct gbuild **groups, size_t *ngroups, char *msg, size_t msgcap)
+                    struct gbuild **groups, size_t *ngroups, size_t rows_hint, char *msg,
+                    size_t msgcap)
 {
     const struct safer_csv_field *fl[NCOLS];
     if (c->nfields != NCOLS) {
@@ -222,7 +274,8 @@ static int take_row(struct safer__pfile *f, struct safer_csv *c, const int *map,
     if (!g) {
         *groups = safer__xreallocarray(*groups, *ngroups + 1, sizeof(**groups));
         g = &(*groups)[(*ngroups)++];
-        gbuild_init(g, fl[C_REPORTED]->ptr, fl[C_REPORTED]->len, month);
+        gbuild_init(g, fl[C_REPORTED]->ptr, fl[C_REPORTED]->len, month,
+                    *ngroups == 1 ? rows_hint : 0);
     }
     if (g->n == g->cap) {
         g->cap = g->cap ? g->cap * 2 : 4096;
@@ -249,8 +302,6 @@ static int take_row(struct safer__pfile *f, struct safer_csv *c, const int *map,
     return 0;
 }
 
-static void put_array(struct safer_buf *b, const void *p, size_t n) { safer_buf_put(b, p, n); }
-
 static void encode_group(struct gbuild *g, struct safer__pgroup *out)
 {
     memset(out, 0, sizeof(*out));
@@ -263,25 +314,29 @@ static void encode_group(struct gbuild *g, struct safer__pgroup *out)
     safer_buf_init(&out->cold, SIZE_MAX);
 
     struct safer_buf *h = &out->hot;
-    if (safer_buf_grow(h, 16 + g->n * 24 + g->dict[D_TYPE].bytes.len + g->dict[D_LSOA].bytes.len +
-                                8 * (g->dict[D_TYPE].count + g->dict[D_LSOA].count)) < 0)
+    if (safer_buf_grow(h, 16 + g->n * 20 + g->dict[D_TYPE].bytes.len + g->dict[D_LSOA].bytes.len +
+                              4 * (g->dict[D_TYPE].count + g->dict[D_LSOA].count)) < 0)
         h->err = SAFER_ETOOBIG;
-    safer_buf_put(h, "SHB1", 4);
+    size_t cold = 8 + g->n * 20 + g->ids.len;
+    for (int i = D_FALLS; i <= D_CONTEXT; i++)
+        cold += 5 + g->dict[i].bytes.len + 4 * (size_t)g->dict[i].count;
+    if (safer_buf_grow(&out->cold, cold) < 0)
+        out->cold.err = SAFER_ETOOBIG;
+    safer_buf_put(h, "SHB2", 4);
     safer__put_u32(h, (uint32_t)g->n);
     safer__dict_put(h, &g->dict[D_TYPE]);
     safer__dict_put(h, &g->dict[D_LSOA]);
-    put_array(h, g->lon, g->n * sizeof(double));
-    put_array(h, g->lat, g->n * sizeof(double));
-    put_array(h, g->idx[D_TYPE], g->n * sizeof(uint32_t));
-    put_array(h, g->idx[D_LSOA], g->n * sizeof(uint32_t));
+    safer__put_points(h, g->lon, g->lat, g->n);
+    safer__put_index(h, g->idx[D_TYPE], g->n, g->dict[D_TYPE].count);
+    safer__put_index(h, g->idx[D_LSOA], g->n, g->dict[D_LSOA].count);
 
     struct safer_buf *c = &out->cold;
-    safer_buf_put(c, "SCB1", 4);
+    safer_buf_put(c, "SCB2", 4);
     safer__put_u32(c, (uint32_t)g->n);
     for (int i = D_FALLS; i <= D_CONTEXT; i++)
         safer__dict_put(c, &g->dict[i]);
     for (int i = D_FALLS; i <= D_CONTEXT; i++)
-        put_array(c, g->idx[i], g->n * sizeof(uint32_t));
+        safer__put_index(c, g->idx[i], g->n, g->dict[i].count);
     safer_buf_put(c, g->ids.ptr, g->ids.len);
 }
 
@@ -344,6 +399,8 @@ static int parse_buffer(struct safer__pfile *f, const char *data, size_t len, un
     if (rc < 0)
         goto out;
     uint64_t since = 0;
+    /* police.uk rows are 150-250 bytes: size the first group's columns once. */
+    size_t rows_hint = len / 100 + 16;
     for (;;) {
         struct safer_err rerr = {0};
         rc = safer_csv_next(&c, &rerr);
@@ -358,7 +415,7 @@ static int parse_buffer(struct safer__pfile *f, const char *data, size_t len, un
             snprintf(msg, sizeof(msg), "%s", rerr.msg);
             add_reject(f, c.row_line, msg);
         } else {
-            int t = take_row(f, &c, map, &groups, &ngroups, msg, sizeof(msg));
+            int t = take_row(f, &c, map, &groups, &ngroups, rows_hint, msg, sizeof(msg));
             if (t == -2) {
                 rc = safer_err_set(&f->err, SAFER_ETOOBIG, "%s", msg);
                 goto out;

@@ -264,8 +264,8 @@ int safer_crimes_load(struct safer_store *st, struct safer_crimes *out, struct s
     safer__dict_init(&forces);
     safer__dict_init(&types);
     safer__dict_init(&lsoas);
-    uint32_t *map = NULL;
-    size_t mapcap = 0;
+    uint32_t *map = NULL, *scratch = NULL;
+    size_t mapcap = 0, scratchcap = 0;
 
     rc = safer__store_prepare(st, "SELECT force, month, rows, hot FROM crime_batch ORDER BY force, month",
                               &s, err);
@@ -285,34 +285,25 @@ int safer_crimes_load(struct safer_store *st, struct safer_crimes *out, struct s
         uint32_t nt = 0, nl = 0;
         struct safer__strview *tv = safer__rd_dict(&r, &nt);
         struct safer__strview *lv = safer__rd_dict(&r, &nl);
-        const unsigned char *plon = safer__rd_bytes(&r, (size_t)bn * 8);
-        const unsigned char *plat = safer__rd_bytes(&r, (size_t)bn * 8);
-        const unsigned char *ptyp = safer__rd_bytes(&r, (size_t)bn * 4);
-        const unsigned char *plso = safer__rd_bytes(&r, (size_t)bn * 4);
-        if (r.bad || !magic || memcmp(magic, "SHB1", 4) || n + bn > total || fidx < 0 ||
-            fidx > UINT16_MAX) {
-            free(tv);
-            free(lv);
-            rc = safer_err_set(err, SAFER_EDB, "%s: stored records of '%s' are damaged", st->path,
-                               force);
-            goto fail;
-        }
-        memcpy(out->lon + n, plon, (size_t)bn * 8);
-        memcpy(out->lat + n, plat, (size_t)bn * 8);
+        int bad = r.bad || !magic || memcmp(magic, "SHB2", 4) || n + bn > total || fidx < 0 ||
+                  fidx > UINT16_MAX;
+        if (!bad)
+            bad = safer__rd_points(&r, bn, out->lon + n, out->lat + n) < 0;
         SAFER__GROW(map, mapcap, (size_t)nt + nl + 1);
-        for (uint32_t i = 0; i < nt; i++) {
+        SAFER__GROW(scratch, scratchcap, 2 * (size_t)bn + 1);
+        if (!bad)
+            bad = safer__rd_index(&r, bn, scratch) < 0 || safer__rd_index(&r, bn, scratch + bn) < 0;
+        for (uint32_t i = 0; !bad && i < nt; i++) {
             int64_t v = safer__dict_intern(&types, tv[i].ptr, tv[i].len);
             map[i] = v < 0 ? 0 : (uint32_t)v;
         }
-        for (uint32_t i = 0; i < nl; i++) {
+        for (uint32_t i = 0; !bad && i < nl; i++) {
             int64_t v = safer__dict_intern(&lsoas, lv[i].ptr, lv[i].len);
             map[nt + i] = v < 0 ? 0 : (uint32_t)v;
         }
-        int bad = types.count > UINT16_MAX;
+        bad |= types.count > UINT16_MAX;
         for (uint32_t i = 0; i < bn && !bad; i++) {
-            uint32_t t, l;
-            memcpy(&t, ptyp + 4 * (size_t)i, 4);
-            memcpy(&l, plso + 4 * (size_t)i, 4);
+            uint32_t t = scratch[i], l = scratch[bn + i];
             if (t >= nt || l >= nl) {
                 bad = 1;
                 break;
@@ -365,6 +356,7 @@ fail:
 done:
     sqlite3_finalize(s);
     free(map);
+    free(scratch);
     safer__dict_release(&forces);
     safer__dict_release(&types);
     safer__dict_release(&lsoas);
@@ -435,40 +427,41 @@ int safer_police_each(struct safer_store *st, safer_police_row_fn row, void *ctx
         size_t cl = (size_t)sqlite3_column_bytes(s, 4);
         struct safer__blobrd h = {hb, (const unsigned char *)hb + hl, 0};
         struct safer__blobrd c = {cb, (const unsigned char *)cb + cl, 0};
-        safer__rd_bytes(&h, 4);
+        const unsigned char *hm = safer__rd_bytes(&h, 4);
         uint32_t n = safer__rd_u32(&h);
         uint32_t cnt[7] = {0};
-        struct safer__strview *dv[7];
+        struct safer__strview *dv[7] = {NULL};
         dv[0] = safer__rd_dict(&h, &cnt[0]);
         dv[1] = safer__rd_dict(&h, &cnt[1]);
-        const unsigned char *plon = safer__rd_bytes(&h, (size_t)n * 8);
-        const unsigned char *plat = safer__rd_bytes(&h, (size_t)n * 8);
-        const unsigned char *pidx[7];
-        pidx[0] = safer__rd_bytes(&h, (size_t)n * 4);
-        pidx[1] = safer__rd_bytes(&h, (size_t)n * 4);
-        safer__rd_bytes(&c, 4);
+        double *lons = safer__xmalloc(sizeof(double) * ((size_t)n + 1));
+        double *lats = safer__xmalloc(sizeof(double) * ((size_t)n + 1));
+        uint32_t *idx = safer__xmalloc(sizeof(uint32_t) * (7 * (size_t)n + 1));
+        int bad = !hm || memcmp(hm, "SHB2", 4) || safer__rd_points(&h, n, lons, lats) < 0 ||
+                  safer__rd_index(&h, n, idx) < 0 || safer__rd_index(&h, n, idx + n) < 0;
+        const unsigned char *cm = safer__rd_bytes(&c, 4);
         uint32_t cn = safer__rd_u32(&c);
         for (int k = 2; k < 7; k++)
             dv[k] = safer__rd_dict(&c, &cnt[k]);
-        for (int k = 2; k < 7; k++)
-            pidx[k] = safer__rd_bytes(&c, (size_t)cn * 4);
-        if (h.bad || c.bad || cn != n) {
+        bad |= !cm || memcmp(cm, "SCB2", 4) || cn != n;
+        for (int k = 2; k < 7 && !bad; k++)
+            bad |= safer__rd_index(&c, n, idx + (size_t)k * n) < 0;
+        if (h.bad || c.bad || bad) {
             rc = safer_err_set(err, SAFER_EDB, "%s: stored records of '%s' are damaged", st->path,
                                force);
         }
         /* dictionary index k: 0 type, 1 lsoa, 2 falls, 3 location, 4 lsoa name, 5 outcome, 6 context */
         for (uint32_t i = 0; rc == 0 && i < n; i++) {
             uint32_t ix[7];
-            int bad = 0;
+            int out_of_range = 0;
             for (int k = 0; k < 7; k++) {
-                memcpy(&ix[k], pidx[k] + 4 * (size_t)i, 4);
-                bad |= ix[k] >= cnt[k];
+                ix[k] = idx[(size_t)k * n + i];
+                out_of_range |= ix[k] >= cnt[k];
             }
             const unsigned char *tag = safer__rd_bytes(&c, 1);
             char id[130] = "";
             char *idp = id;
             char *idheap = NULL;
-            if (!tag || bad) {
+            if (!tag || out_of_range) {
                 rc = safer_err_set(err, SAFER_EDB, "%s: stored records of '%s' are damaged",
                                    st->path, force);
                 break;
@@ -493,13 +486,11 @@ int safer_police_each(struct safer_store *st, safer_police_row_fn row, void *ctx
                                    st->path, force);
                 break;
             }
-            double lon, lat;
-            memcpy(&lon, plon + 8 * (size_t)i, 8);
-            memcpy(&lat, plat + 8 * (size_t)i, 8);
+            double lon = lons[i], lat = lats[i];
             char lonbuf[32] = "", latbuf[32] = "";
             if (!isnan(lon)) {
-                snprintf(lonbuf, sizeof(lonbuf), "%.6f", lon);
-                snprintf(latbuf, sizeof(latbuf), "%.6f", lat);
+                safer__fmt_double(lon, lonbuf);
+                safer__fmt_double(lat, latbuf);
             }
             char *str[7];
             for (int k = 0; k < 7; k++)
@@ -515,6 +506,9 @@ int safer_police_each(struct safer_store *st, safer_police_row_fn row, void *ctx
         }
         for (int k = 0; k < 7; k++)
             free(dv[k]);
+        free(lons);
+        free(lats);
+        free(idx);
     }
     sqlite3_finalize(s);
     return rc;
