@@ -143,9 +143,12 @@ struct safer_svg_bar_chart {
  * Append a horizontal bar chart: category labels on the left (shortened with
  * an ellipsis past 40% of the width; the full text stays in the tooltip),
  * bars from a zero line, a value label past the end of each bar (the note
- * right after it), light vertical grid lines at 1-2-5 ticks, the axis label
- * and a wrapped footnote. Default height: 26 px per bar plus axes and notes.
- * EINVAL: NULL bars with nbars > 0, bad style, decimals outside 0-6.
+ * right after it), light vertical grid lines at the 1-2-5 ticks that fall
+ * within the data's range (which the bars span, zero included), the axis label
+ * and a wrapped footnote. Default height: 26 px per bar plus axes and notes
+ * (capped at SAFER_SVG_MAX_SIDE); a given height is shared out between the
+ * bars, which may then be thin. A value label (number, unit, note) is cut at
+ * 95 bytes. EINVAL: NULL bars with nbars > 0, bad style, decimals outside 0-6.
  */
 int safer_svg_bar_chart(struct safer_buf *b, const struct safer_svg_opts *opts,
                         const struct safer_svg_bar_chart *chart, struct safer_err *err);
@@ -181,17 +184,20 @@ struct safer_svg_choropleth {
 /*
  * Append a choropleth map. A value v falls in class i, the number of limits
  * <= v, so limits belong to the class above them; the legend reads
- * "Under a", "a to under b", ..., "z and over" and shows "No data" (grey
- * hatching) when a value is NaN. Quantile limits are the values at ranks
+ * "Under a", "a to under b", ..., "z and over" ("min to max" for a single
+ * class) and shows "No data" (grey hatching) when a value is NaN. Quantile limits are the values at ranks
  * floor(k n / 5) of the sorted finite values, k = 1..4, duplicates dropped,
  * so ties give fewer classes rather than empty ones. The palette is
  * ColorBrewer YlOrRd for the number of classes (colour-blind safe,
  * photocopy-friendly). Each polygon is one <path> (holes by the even-odd
  * rule) with a "name: value" tooltip; labels, when given, are drawn at a
- * point inside the polygon's largest part. The map fills the space left of a
+ * point inside the polygon's largest part, largest areas first, leaving out
+ * any label that would overlap one already placed. The map fills the space left of a
  * legend column that also holds the north arrow and a scale bar of a round
- * length; caption and attribution go underneath. Default height: from the
- * areas' aspect ratio. EINVAL: NULL arrays with n > 0, no attribution, a
+ * length; caption (up to 6 lines) and attribution (up to 4) go underneath.
+ * Default height: from the areas' aspect ratio, at least what the legend
+ * column needs; a smaller given height lets the legend run into the scale
+ * bar. EINVAL: NULL arrays with n > 0, no attribution, a
  * non-finite coordinate or a broken ring/part index in a polygon, breaks not
  * strictly ascending or not finite, decimals outside 0-6. ETOOBIG: more than
  * SAFER_SVG_MAX_CLASSES classes.
@@ -281,10 +287,11 @@ size_t safer_svg_wrap(const char *s, double font_px, double max_px, size_t *star
                       size_t max_lines);
 
 /*
- * Append <text> lines of `s` wrapped to `max_px`, the first baseline at
+ * Append <text> lines of `s` (escaped) wrapped to `max_px`, the first baseline at
  * (x, y), each further line `line_px` lower, with text-anchor `anchor`
  * ("start", "middle" or "end") and optional `cls` class (NULL = none).
- * Returns the number of lines written (at most `max_lines`).
+ * Returns the number of lines written (at most `max_lines`, itself capped
+ * at 16); text that does not fit ends in an ellipsis.
  */
 size_t safer_svg_text_lines(struct safer_buf *b, double x, double y, double font_px,
                             double line_px, double max_px, size_t max_lines, const char *anchor,
@@ -300,8 +307,9 @@ void safer_svg_num(struct safer_buf *b, double v);
  * Format `v` for people into `out` (`outsz` >= 32 bytes): rounded to
  * `decimals` (0-6) digits, thousands separated by commas ("12,345.6"),
  * a leading "+" for positive values when `plus`, and "-" for negative ones
- * (never "-0"). Non-finite values give "n/a"; magnitudes of 1e15 or more
- * give "n/a" too. Locale-independent. Returns `out`.
+ * (never "-0"). Fewer decimals are used when a value is too large for
+ * them; non-finite values and magnitudes of 9e15 or more give "n/a".
+ * Locale-independent. Returns `out` (an empty string if outsz < 32).
  */
 char *safer_svg_format_number(char *out, size_t outsz, double v, int decimals, bool plus);
 

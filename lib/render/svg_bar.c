@@ -125,9 +125,17 @@ int safer_svg_bar_chart(struct safer_buf *b, const struct safer_svg_opts *opts,
     double first, step;
     size_t nt = safer_svg_nice_ticks(lo, hi, target, &first, &step);
     int tdec = safer_svg_step_decimals(step);
-    double dmin = first, dmax = first + (double)(nt - 1) * step;
+    /*
+     * The bars use the data's range (with zero), not the enclosing ticks: a
+     * longest bar of 338 should not leave room for 400. Ticks outside the
+     * range are not drawn; zero, a multiple of every step, always is.
+     */
+    double dmin = lo, dmax = hi;
+    if (!(dmax > dmin))
+        dmax = dmin + step;
     double kx = (ix1 - ix0) / (dmax - dmin);
     double x0 = ix0 + (0 - dmin) * kx;
+    double eps = step * 1e-9;
 
     struct safer_buf desc;
     safer_buf_init(&desc, 4096);
@@ -144,7 +152,10 @@ int safer_svg_bar_chart(struct safer_buf *b, const struct safer_svg_opts *opts,
         struct safer_svg_path p;
         safer_svg_path_init(&p, b);
         for (size_t t = 0; t < nt; t++) {
-            double x = ix0 + (double)t * step * kx;
+            double v = first + (double)t * step;
+            if (v < dmin - eps || v > dmax + eps)
+                continue;
+            double x = x0 + v * kx;
             safer_svg_path_move(&p, safer_svg_tenths(x), safer_svg_tenths(top));
             safer_svg_path_line(&p, safer_svg_tenths(x), safer_svg_tenths(bars_bottom + 4 * sc));
         }
@@ -153,8 +164,10 @@ int safer_svg_bar_chart(struct safer_buf *b, const struct safer_svg_opts *opts,
     for (size_t t = 0; t < nt; t++) {
         char lab[40];
         double v = first + (double)t * step;
+        if (v < dmin - eps || v > dmax + eps)
+            continue;
         safer_svg_format_number(lab, sizeof(lab), v, tdec, c->style == SAFER_SVG_BAR_DIVERGING);
-        safer_svg_text_lines(b, ix0 + (double)t * step * kx, bars_bottom + 4 * sc + fts * 1.1, fts,
+        safer_svg_text_lines(b, x0 + v * kx, bars_bottom + 4 * sc + fts * 1.1, fts,
                              fts, W, 1, "middle", NULL, lab);
     }
     if (c->axis_label)

@@ -227,6 +227,8 @@ int safer_svg_line_chart(struct safer_buf *b, const struct safer_svg_opts *opts,
     if (overhang > 0) {
         plot_left = fmax(plot_left, pad + overhang);
         plot_right = W - pad - overhang;
+        if (plot_right - plot_left < 20 * sc) /* absurdly long labels: keep a plot anyway */
+            plot_right = plot_left + 20 * sc;
         bw = (plot_right - plot_left) / (double)n;
     }
     size_t lstep = label_steps[sizeof(label_steps) / sizeof(label_steps[0]) - 1];
