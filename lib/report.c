@@ -421,7 +421,9 @@ static void section_summary(struct safer_buf *h, const struct safer_assessment *
             put_int(h, (long long)hot);
             safer_html_raw(h, " of ");
             put_int(h, (long long)a->ncells);
-            safer_buf_putf(h, " %g-metre grid cells are statistically significant hot spots", a->cell);
+            safer_html_raw(h, " ");
+            put_dec(h, a->cell, 0, false);
+            safer_html_raw(h, "-metre grid cells are statistically significant hot spots");
             if (cold) {
                 safer_html_raw(h, " and ");
                 put_int(h, (long long)cold);
@@ -684,11 +686,18 @@ static void section_levels(struct safer_buf *h, const struct safer_assessment *a
         shade[nshade].label = c->status == SAFER_COVERAGE_PARTIAL ? "partial" : "missing";
         nshade++;
     }
-    struct safer_svg_marker marker = {(size_t)(a->l12_start - first), "latest 12 months"};
-    struct safer_svg_line_chart ch = {lp, nm, series, 1, "Records per month", shade, nshade,
-                                      a->l12_start > first ? &marker : NULL,
-                                      a->l12_start > first ? 1 : 0};
-    struct safer_svg_opts o = {0, 0, "trend-all", "Figure 1: all records by month", NULL};
+    struct safer_svg_marker marker = {.month = (size_t)(a->l12_start - first),
+                                      .label = "latest 12 months"};
+    struct safer_svg_line_chart ch = {.months = lp,
+                                      .nmonths = nm,
+                                      .series = series,
+                                      .nseries = 1,
+                                      .y_label = "Records per month",
+                                      .shaded = shade,
+                                      .nshaded = nshade,
+                                      .markers = a->l12_start > first ? &marker : NULL,
+                                      .nmarkers = a->l12_start > first ? 1 : 0};
+    struct safer_svg_opts o = {.id = "trend-all", .title = "Figure 1: all records by month"};
     safer_html_raw(h, "<figure>");
     struct safer_err e = {0};
     int rc = safer_svg_line_chart(h, &o, &ch, &e);
@@ -700,7 +709,8 @@ static void section_levels(struct safer_buf *h, const struct safer_assessment *a
 
     ch.series = series + 1;
     ch.nseries = nser;
-    struct safer_svg_opts o2 = {0, 0, "trend-types", "Figure 2: the largest categories by month", NULL};
+    struct safer_svg_opts o2 = {.id = "trend-types",
+                                .title = "Figure 2: the largest categories by month"};
     safer_html_raw(h, "<figure>");
     safer_err_clear(&e);
     rc = safer_svg_line_chart(h, &o2, &ch, &e);
@@ -779,15 +789,20 @@ static void section_change(struct safer_buf *h, const struct safer_assessment *a
             bars[i].note = !comparable ? "\u2020" : (t && t->significant ? "*" : NULL);
         }
         struct safer_svg_bar_chart ch = {
-            bars, n, SAFER_SVG_BAR_DIVERGING, 0, "%", "Change on the previous 12 months (%)",
-            comparable ? "* significant change (adjusted p < 0.05). No value: nothing recorded "
-                         "in the previous 12 months."
-                       : "\u2020 not comparable: a window has missing or partial months. No value: "
-                         "nothing recorded in the previous 12 months."};
-        struct safer_svg_opts o = {0, 0, scope == 0 ? "change-type" : "change-ward",
-                                   scope == 0 ? "Figure 3: change by category"
-                                              : "Figure 4: change by ward",
-                                   NULL};
+            .bars = bars,
+            .nbars = n,
+            .style = SAFER_SVG_BAR_DIVERGING,
+            .decimals = 0,
+            .unit = "%",
+            .axis_label = "Change on the previous 12 months (%)",
+            .footnote = comparable
+                            ? "* significant change (adjusted p < 0.05). No value: nothing "
+                              "recorded in the previous 12 months."
+                            : "\u2020 not comparable: a window has missing or partial months. No "
+                              "value: nothing recorded in the previous 12 months."};
+        struct safer_svg_opts o = {.id = scope == 0 ? "change-type" : "change-ward",
+                                   .title = scope == 0 ? "Figure 3: change by category"
+                                                       : "Figure 4: change by ward"};
         safer_html_raw(h, "<figure>");
         struct safer_err e = {0};
         int rc = safer_svg_bar_chart(h, &o, &ch, &e);
@@ -877,16 +892,21 @@ static void section_places(struct safer_buf *h, const struct safer_assessment *a
     }
     if (a->wards_bng) {
         struct safer_svg_choropleth map = {
-            a->wards_bng, v, names, NULL, a->nwards, NULL, 0, rates ? 1 : 0,
-            rates ? " per 1,000" : NULL,
-            {rates ? "Records per 1,000 residents" : "Records, latest 12 months",
-             rates ? "Records in the latest 12 months per 1,000 residents, by ward."
-                   : "Records in the latest 12 months, by ward.",
-             OGL_ATTRIBUTION}};
-        struct safer_svg_opts o = {0, 0, "ward-map",
-                                   rates ? "Figure 5: records per 1,000 residents by ward"
-                                         : "Figure 5: records by ward",
-                                   NULL};
+            .areas = a->wards_bng,
+            .values = v,
+            .names = names,
+            .n = a->nwards,
+            .decimals = rates ? 1 : 0,
+            .unit = rates ? " per 1,000" : NULL,
+            .frame = {.legend_title = rates ? "Records per 1,000 residents"
+                                            : "Records, latest 12 months",
+                      .caption = rates ? "Records in the latest 12 months per 1,000 residents, "
+                                         "by ward."
+                                       : "Records in the latest 12 months, by ward.",
+                      .attribution = OGL_ATTRIBUTION}};
+        struct safer_svg_opts o = {.id = "ward-map",
+                                   .title = rates ? "Figure 5: records per 1,000 residents by ward"
+                                                  : "Figure 5: records by ward"};
         safer_html_raw(h, "<figure>");
         struct safer_err e = {0};
         int rc = safer_svg_choropleth(h, &o, &map, &e);
@@ -923,7 +943,7 @@ static void section_places(struct safer_buf *h, const struct safer_assessment *a
 
     /* Hotspots. */
     safer_html_raw(h, "<h3>Hot spots</h3><p>The area is covered by a grid of ");
-    safer_buf_putf(h, "%g", a->cell);
+    put_dec(h, a->cell, 0, false);
     safer_html_raw(h, "-metre squares on the British National Grid. Each square's count of "
                       "located records in the latest 12 months is compared with its neighbours' "
                       "(Getis-Ord Gi*): a hot spot is a square that, with its neighbours, holds "
@@ -942,10 +962,17 @@ static void section_places(struct safer_buf *h, const struct safer_assessment *a
             cells[k].cls = cls < 0 ? SAFER_SVG_GI_NO_SCORE : (enum safer_svg_gi_class)cls;
         }
         struct safer_svg_hotspot_map map = {
-            cells, a->ncells, a->cell, a->wards_bng, names, a->nwards,
-            {NULL, "Gi* classes by Benjamini-Hochberg adjusted p-value; ward boundaries on top.",
-             OGL_ATTRIBUTION}};
-        struct safer_svg_opts o = {0, 0, "hotspot-map", "Figure 6: hot and cold spots (Gi*)", NULL};
+            .cells = cells,
+            .ncells = a->ncells,
+            .cell_size = a->cell,
+            .wards = a->wards_bng,
+            .ward_names = names,
+            .nwards = a->nwards,
+            .frame = {.caption = "Gi* classes by Benjamini-Hochberg adjusted p-value; ward "
+                                 "boundaries on top.",
+                      .attribution = OGL_ATTRIBUTION}};
+        struct safer_svg_opts o = {.id = "hotspot-map",
+                                   .title = "Figure 6: hot and cold spots (Gi*)"};
         safer_html_raw(h, "<figure>");
         struct safer_err e = {0};
         int rc = safer_svg_hotspot_map(h, &o, &map, &e);
@@ -1211,7 +1238,7 @@ static void section_method(struct safer_buf *h, const struct safer_assessment *a
                       "chose the operation <em>");
     safer_html_text(h, a->proj_operation ? a->proj_operation : "(none needed)");
     safer_html_raw(h, "</em>. Squares of ");
-    safer_buf_putf(h, "%g", a->cell);
+    put_dec(h, a->cell, 0, false);
     safer_html_raw(h, " m have corners on multiples of the side; the study grid is every square "
                       "whose closed area meets a ward of the area, empty squares included.</dd>");
     safer_html_raw(h, "<dt>Hot spots</dt><dd>Getis-Ord Gi* with binary weights over each square "
