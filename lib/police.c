@@ -215,8 +215,14 @@ static int take_row(struct safer__pfile *f, struct safer_csv *c, const int *map,
 {
     const struct safer_csv_field *fl[NCOLS];
     if (c->nfields != NCOLS) {
-        snprintf(msg, msgcap, "%s:%zu: expected %d fields, found %zu", f->path, c->row_line,
-                 NCOLS, c->nfields);
+        if (c->line - 1 > c->row_line)
+            snprintf(msg, msgcap,
+                     "%s:%zu: expected %d fields, found %zu in a row that a quoted field runs "
+                     "on to line %zu (a stray quote?)",
+                     f->path, c->row_line, NCOLS, c->nfields, c->line - 1);
+        else
+            snprintf(msg, msgcap, "%s:%zu: expected %d fields, found %zu", f->path, c->row_line,
+                     NCOLS, c->nfields);
         return -1;
     }
     for (int i = 0; i < NCOLS; i++)
