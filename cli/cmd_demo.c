@@ -102,9 +102,15 @@ int cmd_demo(int argc, char **argv)
         snprintf(path, sizeof(path), "%s/population.csv", data);
         rc = safer_population_import(st, path, &ps, &err);
     }
+    struct safer_deprivation_stats ds;
+    if (rc == 0) {
+        snprintf(path, sizeof(path), "%s/deprivation.csv", data);
+        rc = safer_deprivation_import(st, path, &ds, &err);
+    }
     struct safer_import_stats is;
     if (rc == 0) {
-        printf("imported the lookups and the population of %zu LSOAs\n", ps.rows);
+        printf("imported the lookups, and the population and deprivation of %zu LSOAs\n",
+               ps.rows);
         snprintf(path, sizeof(path), "%s/police", data);
         const char *paths[1] = {path};
         rc = safer_police_import(st, paths, 1, NULL, &is, &err);

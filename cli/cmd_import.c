@@ -20,7 +20,8 @@ static const char USAGE[] =
     "       safer [--db PATH] import areas PATH.geojson [--level ward] [--code-field F]\n"
     "                                      [--name-field F] [--replace-level]\n"
     "       safer [--db PATH] import lookup PATH.csv\n"
-    "       safer [--db PATH] import population PATH.csv\n";
+    "       safer [--db PATH] import population PATH.csv\n"
+    "       safer [--db PATH] import deprivation PATH.csv\n";
 
 static const char HELP[] =
     "\n"
@@ -38,6 +39,7 @@ static const char HELP[] =
     "lookup      ONS lookup: LSOA to ward (to district), ward to district, or\n"
     "            district to Community Safety Partnership\n"
     "population  population by LSOA or ward (e.g. the IoD2019 denominators)\n"
+    "deprivation IMD rank and decile by LSOA (IoD2019 File 1)\n"
     "\nEvery import is one transaction: a failed import changes nothing.\n";
 
 struct progress {
@@ -179,7 +181,9 @@ static int import_areas(int argc, char **argv)
     return EXIT_OK;
 }
 
-static int import_simple(int argc, char **argv, int population)
+enum simple_kind { KIND_LOOKUP, KIND_POPULATION, KIND_DEPRIVATION };
+
+static int import_simple(int argc, char **argv, enum simple_kind kind)
 {
     if (argc == 2 && strcmp(argv[1], "--help") == 0) {
         printf("%s%s", USAGE, HELP);
@@ -192,7 +196,12 @@ static int import_simple(int argc, char **argv, int population)
         return EXIT_FAILED;
     struct safer_err err = {0};
     int rc;
-    if (population) {
+    if (kind == KIND_DEPRIVATION) {
+        struct safer_deprivation_stats s;
+        rc = safer_deprivation_import(st, argv[1], &s, &err);
+        if (rc == 0)
+            printf("imported deprivation of %zu LSOAs from %s\n", s.rows, argv[1]);
+    } else if (kind == KIND_POPULATION) {
         struct safer_population_stats s;
         rc = safer_population_import(st, argv[1], &s, &err);
         if (rc == 0)
@@ -217,7 +226,8 @@ static int import_simple(int argc, char **argv, int population)
 int cmd_import(int argc, char **argv)
 {
     if (argc < 2)
-        return cli_usage_error(USAGE, "import needs a kind: police, areas, lookup or population");
+        return cli_usage_error(USAGE, "import needs a kind: police, areas, lookup, population or "
+                                      "deprivation");
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
         printf("%s%s", USAGE, HELP);
         return EXIT_OK;
@@ -227,8 +237,10 @@ int cmd_import(int argc, char **argv)
     if (strcmp(argv[1], "areas") == 0)
         return import_areas(argc - 1, argv + 1);
     if (strcmp(argv[1], "lookup") == 0)
-        return import_simple(argc - 1, argv + 1, 0);
+        return import_simple(argc - 1, argv + 1, KIND_LOOKUP);
     if (strcmp(argv[1], "population") == 0)
-        return import_simple(argc - 1, argv + 1, 1);
+        return import_simple(argc - 1, argv + 1, KIND_POPULATION);
+    if (strcmp(argv[1], "deprivation") == 0)
+        return import_simple(argc - 1, argv + 1, KIND_DEPRIVATION);
     return cli_usage_error(USAGE, "unknown import kind '%s'", argv[1]);
 }

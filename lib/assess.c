@@ -39,6 +39,9 @@ void safer_assessment_release(struct safer_assessment *a)
     free(a->cells);
     free(a->proj_operation);
     free(a->population);
+    free(a->imd_lsoas);
+    free(a->imd_most_deprived);
+    free(a->imd_mean_decile);
     free(a->population_basis);
     if (a->wards_bng) {
         for (size_t i = 0; i < a->nwards; i++)

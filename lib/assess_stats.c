@@ -512,6 +512,42 @@ out:
     return rc;
 }
 
+/* Deprivation of each study ward from its LSOAs' IMD deciles. */
+static int deprivation(struct safer_store *st, struct safer_assessment *a, struct safer_err *err)
+{
+    struct safer_pairs dep = {0}, lw = {0};
+    int rc = safer_deprivation_list(st, &dep, err);
+    if (rc < 0 || dep.n == 0)
+        goto out;
+    rc = safer_lookup_lsoa_wards(st, &lw, err);
+    if (rc < 0)
+        goto out;
+    size_t n = a->nwards ? a->nwards : 1;
+    a->imd_lsoas = safer__xcalloc(n, sizeof(int));
+    a->imd_most_deprived = safer__xcalloc(n, sizeof(int));
+    a->imd_mean_decile = safer__xcalloc(n, sizeof(double));
+    char **codes = safer__xmalloc(sizeof(char *) * n);
+    for (size_t w = 0; w < a->nwards; w++)
+        codes[w] = a->wards[w].code;
+    for (size_t k = 0; k < lw.n; k++) {
+        long w = find_code(codes, a->nwards, lw.b[k]);
+        long d = w >= 0 ? find_code(dep.a, dep.n, lw.a[k]) : -1;
+        if (d < 0)
+            continue;
+        int decile = (int)strtol(dep.b[d], NULL, 10);
+        a->imd_lsoas[w]++;
+        a->imd_most_deprived[w] += decile <= 2;
+        a->imd_mean_decile[w] += decile;
+    }
+    for (size_t w = 0; w < a->nwards; w++)
+        a->imd_mean_decile[w] = a->imd_lsoas[w] ? a->imd_mean_decile[w] / a->imd_lsoas[w] : NAN;
+    free(codes);
+out:
+    safer_pairs_release(&dep);
+    safer_pairs_release(&lw);
+    return rc;
+}
+
 int safer__assess_statistics(struct safer_store *st, const struct safer_assess_opts *o,
                              const struct safer_crimes *c, const struct safer__points *pts,
                              const int32_t *ward, const int32_t *study_of,
@@ -524,6 +560,8 @@ int safer__assess_statistics(struct safer_store *st, const struct safer_assess_o
     coverage(c, ward, study_of, a);
     change_tests(a);
     rc = rates(st, a, err);
+    if (rc == 0)
+        rc = deprivation(st, a, err);
     if (rc == 0)
         rc = moran(a, err);
     if (rc == 0)

@@ -245,6 +245,23 @@ int safer_assess_write_csv(const struct safer_assessment *a, const char *dir, st
             safer_buf_puts(&b, "\n");
         }
         rc = safer__write_file(dir, "rates_by_ward.csv", &b, err);
+        if (rc < 0)
+            goto out;
+    }
+
+    /* deprivation_by_ward.csv, when deprivation data is loaded */
+    if (a->imd_lsoas) {
+        safer_buf_reset(&b);
+        safer_buf_puts(&b, "ward_code,ward_name,lsoas,lsoas_most_deprived_20pct,mean_imd_decile\n");
+        for (size_t w = 0; w < a->nwards; w++) {
+            put_str(&b, a->wards[w].code);
+            safer_buf_puts(&b, ",");
+            put_str(&b, a->wards[w].name);
+            safer_buf_putf(&b, ",%d,%d,", a->imd_lsoas[w], a->imd_most_deprived[w]);
+            put_num(&b, a->imd_mean_decile[w]);
+            safer_buf_puts(&b, "\n");
+        }
+        rc = safer__write_file(dir, "deprivation_by_ward.csv", &b, err);
     }
 out:
     safer_buf_release(&b);

@@ -886,6 +886,10 @@ static void section_places(struct safer_buf *h, const struct safer_assessment *a
         safer_html_text(h, a->population_basis ? a->population_basis : "as imported");
         safer_html_raw(h, ". Town-centre wards with few residents and many visitors have high "
                           "rates that say more about footfall than about residents' risk.</p>");
+        if (a->imd_lsoas)
+            safer_html_raw(h, "<p>Deprivation: the English Indices of Deprivation 2019 (IMD) of "
+                              "each ward's LSOAs; decile 1 is the most deprived tenth of "
+                              "England.</p>");
     } else {
         safer_html_raw(h, "<p>No population is loaded, so wards are shaded by count, not rate "
                           "(load one with <code>safer import population</code>).</p>");
@@ -924,6 +928,10 @@ static void section_places(struct safer_buf *h, const struct safer_assessment *a
         th(h, "Population", 1);
         th(h, "Per 1,000", 1);
     }
+    if (a->imd_lsoas) {
+        th(h, "LSOAs in the most deprived 20%", 1);
+        th(h, "Mean IMD decile", 1);
+    }
     safer_html_raw(h, "</tr></thead><tbody>");
     for (size_t w = 0; w < a->nwards; w++) {
         safer_html_raw(h, "<tr>");
@@ -935,6 +943,15 @@ static void section_places(struct safer_buf *h, const struct safer_assessment *a
             put_dec(h, a->population[w], 0, false);
             safer_html_raw(h, "</td><td class=\"n\">");
             put_dec(h, v[w], 1, false);
+            safer_html_raw(h, "</td>");
+        }
+        if (a->imd_lsoas) {
+            safer_html_raw(h, "<td class=\"n\">");
+            put_int(h, a->imd_most_deprived[w]);
+            safer_html_raw(h, " of ");
+            put_int(h, a->imd_lsoas[w]);
+            safer_html_raw(h, "</td><td class=\"n\">");
+            put_dec(h, a->imd_mean_decile[w], 1, false);
             safer_html_raw(h, "</td>");
         }
         safer_html_raw(h, "</tr>");
@@ -1268,6 +1285,8 @@ static void section_method(struct safer_buf *h, const struct safer_assessment *a
                       "change_tests.csv, coverage.csv, hotspots.csv, moran.csv, summary.csv");
     if (a->population)
         safer_html_raw(h, ", rates_by_ward.csv");
+    if (a->imd_lsoas)
+        safer_html_raw(h, ", deprivation_by_ward.csv");
     safer_html_raw(h, ".</dd><dt>Licence</dt><dd>" OGL_ATTRIBUTION " Police data: data.police.uk."
                       "</dd></dl>");
 }

@@ -432,3 +432,115 @@ int safer_population_list(struct safer_store *st, const char *level, struct safe
     }
     return rc;
 }
+
+int safer_deprivation_import(struct safer_store *st, const char *path,
+                             struct safer_deprivation_stats *stats, struct safer_err *err)
+{
+    memset(stats, 0, sizeof(*stats));
+    char *data;
+    size_t len;
+    int rc = safer__read_file(path, SAFER_LIMIT_CSV_FILE, "SAFER_LIMIT_CSV_FILE", &data, &len, err);
+    if (rc < 0)
+        return rc;
+    struct safer_csv c;
+    safer_csv_init(&c, data, len, path);
+    sqlite3_stmt *ins = NULL;
+    rc = safer_csv_next(&c, err);
+    if (rc <= 0) {
+        if (rc == 0)
+            rc = safer_err_set(err, SAFER_EPARSE, "%s: empty file: no header row", path);
+        goto out;
+    }
+    static const char *const code_names[] = {"LSOA code (2011)", "LSOA code (2021)", "LSOA code",
+                                             NULL};
+    static const char *const rank_names[] = {"Index of Multiple Deprivation (IMD) Rank",
+                                             "IMD Rank", NULL};
+    static const char *const decile_names[] = {"Index of Multiple Deprivation (IMD) Decile",
+                                               "IMD Decile", NULL};
+    int code = find_named(&c, code_names);
+    if (code < 0)
+        code = find_col(&c, "LSOA", "CD");
+    int rank = find_named(&c, rank_names), decile = find_named(&c, decile_names);
+    if (code < 0 || decile < 0) {
+        rc = safer_err_set(err, SAFER_EPARSE,
+                           "%s:1: expected an LSOA code column and an 'Index of Multiple "
+                           "Deprivation (IMD) Decile' column",
+                           path);
+        goto out;
+    }
+    size_t nheader = c.nfields;
+    rc = safer_store_begin(st, err);
+    if (rc < 0)
+        goto out;
+    rc = safer__store_prepare(st,
+                              "INSERT OR REPLACE INTO deprivation(lsoa_code, score, rank, decile,"
+                              " source) VALUES(?, NULL, ?, ?, ?)",
+                              &ins, err);
+    while (rc == 0) {
+        int r = safer_csv_next(&c, err);
+        if (r == 0)
+            break;
+        if (r < 0) {
+            rc = r;
+            break;
+        }
+        if (c.nfields != nheader) {
+            rc = safer_err_set(err, SAFER_EPARSE, "%s:%zu: expected %zu fields, found %zu", path,
+                               c.row_line, nheader, c.nfields);
+            break;
+        }
+        double d, rk = NAN;
+        if (c.fields[code].len == 0 || c.fields[code].len > SAFER_LIMIT_CODE) {
+            rc = safer_err_set(err, SAFER_EPARSE, "%s:%zu: empty or overlong LSOA code", path,
+                               c.row_line);
+            break;
+        }
+        if (parse_count(&c.fields[decile], &d) < 0 || d < 1 || d > 10 || d != floor(d)) {
+            rc = safer_err_set(err, SAFER_EPARSE, "%s:%zu: IMD decile '%.*s' is not 1 to 10",
+                               path, c.row_line,
+                               (int)(c.fields[decile].len < 40 ? c.fields[decile].len : 40),
+                               c.fields[decile].ptr);
+            break;
+        }
+        if (rank >= 0 && parse_count(&c.fields[rank], &rk) < 0) {
+            rc = safer_err_set(err, SAFER_EPARSE, "%s:%zu: IMD rank '%.*s' is not a number", path,
+                               c.row_line, (int)(c.fields[rank].len < 40 ? c.fields[rank].len : 40),
+                               c.fields[rank].ptr);
+            break;
+        }
+        sqlite3_reset(ins);
+        sqlite3_bind_text(ins, 1, c.fields[code].ptr, (int)c.fields[code].len, SQLITE_TRANSIENT);
+        if (isnan(rk))
+            sqlite3_bind_null(ins, 2);
+        else
+            sqlite3_bind_int64(ins, 2, (sqlite3_int64)rk);
+        sqlite3_bind_int(ins, 3, (int)d);
+        safer__bind_text(ins, 4, base_name(path), -1);
+        if (sqlite3_step(ins) != SQLITE_DONE) {
+            rc = safer__store_fail(st, err, "cannot store a deprivation row");
+            break;
+        }
+        stats->rows++;
+    }
+    if (rc == 0 && stats->rows == 0)
+        rc = safer_err_set(err, SAFER_EPARSE, "%s: no data rows", path);
+    sqlite3_finalize(ins);
+    ins = NULL;
+    if (rc == 0)
+        rc = safer_store_commit(st, err);
+    if (rc < 0)
+        safer_store_rollback(st);
+out:
+    sqlite3_finalize(ins);
+    safer_csv_release(&c);
+    free(data);
+    if (rc < 0)
+        memset(stats, 0, sizeof(*stats));
+    return rc;
+}
+
+int safer_deprivation_list(struct safer_store *st, struct safer_pairs *out, struct safer_err *err)
+{
+    return pairs_query(st, "SELECT lsoa_code, decile FROM deprivation ORDER BY lsoa_code", NULL,
+                       out, err);
+}

@@ -104,6 +104,11 @@ struct safer_assessment {
     struct safer_moran_row moran[2];
     size_t nmoran;
     double *population; /* per study ward, NaN when unknown (owned, or NULL) */
+    /* Deprivation per study ward (owned, or NULL without deprivation data):
+     * LSOAs of the ward in the lookup, of which in IMD deciles 1-2 (the most
+     * deprived 20% of England), and their mean decile (NaN when none). */
+    int *imd_lsoas, *imd_most_deprived;
+    double *imd_mean_decile;
     char *population_basis;
     struct safer_geom *wards_bng; /* the study wards in metres (owned) */
     struct safer_publication *publications;

@@ -44,6 +44,20 @@ struct safer_population_stats {
 int safer_population_import(struct safer_store *st, const char *path,
                             struct safer_population_stats *stats, struct safer_err *err);
 
+/*
+ * Deprivation by LSOA from the English Indices of Deprivation (File 1 of
+ * IoD2019: "LSOA code (2011)", "Index of Multiple Deprivation (IMD) Rank",
+ * "Index of Multiple Deprivation (IMD) Decile"; ranks may carry thousands
+ * separators). Decile 1 is the most deprived tenth of England's LSOAs.
+ */
+struct safer_deprivation_stats {
+    size_t rows;
+};
+
+int safer_deprivation_import(struct safer_store *st, const char *path,
+                             struct safer_deprivation_stats *stats, struct safer_err *err);
+
+
 /* A list of code pairs read back from the lookups. */
 struct safer_pairs {
     char **a, **b; /* owned */
@@ -62,6 +76,9 @@ int safer_lookup_ward_districts(struct safer_store *st, struct safer_pairs *out,
  * and the partnership's name in *name (malloc'd, or NULL). */
 int safer_lookup_csp_districts(struct safer_store *st, const char *csp, struct safer_pairs *out,
                                char **name, struct safer_err *err);
+
+/* LSOA code -> IMD decile (as text in b), sorted by code. */
+int safer_deprivation_list(struct safer_store *st, struct safer_pairs *out, struct safer_err *err);
 
 /* The name of district `code` from any lookup (malloc'd), or NULL. */
 char *safer_lookup_district_name(struct safer_store *st, const char *code);

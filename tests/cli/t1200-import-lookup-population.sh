@@ -32,10 +32,24 @@ E05000001,Alpha,1296,3,2.3148148148148149
 E05000002,"Beta, the island",1004,1,0.99601593625498008
 E05000003,Gamma,987,2,2.0263424518743669'
 
+# Deprivation: IMD deciles by LSOA, 1 to 10.
+expect_status 1 "$SAFER" import deprivation "$DATA/deprivation-bad.csv"
+expect_grep "deprivation-bad.csv:2: IMD decile '11' is not 1 to 10" "$TMP/err"
+printf 'LSOA code (2011),Index of Multiple Deprivation (IMD) Rank,Index of Multiple Deprivation (IMD) Decile\nE01000001,"1,234",1\nE01000002,"30,000",10\n' > dep.csv
+expect_status 0 "$SAFER" import deprivation dep.csv
+expect_grep 'imported deprivation of 2 LSOAs' "$TMP/out"
+expect_status 0 "$SAFER" assess --out rep2
+expect_file rep2/deprivation_by_ward.csv 'ward_code,ward_name,lsoas,lsoas_most_deprived_20pct,mean_imd_decile
+E05000001,Alpha,1,1,1
+E05000002,"Beta, the island",1,0,10
+E05000003,Gamma,0,0,'
+
 # The real IoD2019 denominators, when the shared data is beside the checkout.
 IMD=${SAFER_SHARED_DATA:-}/imd/File_6_-_IoD2019_Population_Denominators.csv
 if [ -f "$IMD" ]; then
     expect_status 0 "$SAFER" import population "$IMD"
     expect_grep 'imported population of 32844 lsoa areas' "$TMP/out"
+    expect_status 0 "$SAFER" import deprivation "${SAFER_SHARED_DATA}/imd/File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv"
+    expect_grep 'imported deprivation of 32844 LSOAs' "$TMP/out"
 fi
 done_testing

@@ -9,7 +9,7 @@ expect_grep 'report: one/index.html' "$TMP/out"
 checks=$((checks + 1))
 [ ! -e safer.db ] || fail "the demo created ./safer.db"
 expect_status 0 "$SAFER" demo --out two
-for f in counts_ward_type_month change_by_type change_by_ward summary coverage change_tests hotspots moran rates_by_ward; do
+for f in counts_ward_type_month change_by_type change_by_ward summary coverage change_tests hotspots moran rates_by_ward deprivation_by_ward; do
     checks=$((checks + 1))
     cmp -s "one/$f.csv" "two/$f.csv" || fail "$f.csv differs between two demo runs"
 done
