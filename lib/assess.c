@@ -52,23 +52,6 @@ void safer_assessment_release(struct safer_assessment *a)
     memset(a, 0, sizeof(*a));
 }
 
-/* Index of `key` in sorted array `v`, or -1. */
-static long bsearch_str(char *const *v, size_t n, const char *key)
-{
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        int c = strcmp(v[mid], key);
-        if (c == 0)
-            return (long)mid;
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return -1;
-}
-
 void safer__points_build(const struct safer_crimes *c, struct safer__points *p)
 {
     memset(p, 0, sizeof(*p));
@@ -204,7 +187,7 @@ static int study_wards(struct safer_store *st, const struct safer_assess_opts *o
     for (size_t i = 0; i < n; i++) {
         const char *d = all[i].district;
         if (!d) {
-            long k = bsearch_str(wd.a, wd.n, all[i].code);
+            long k = safer__find_str(wd.a, wd.n, all[i].code);
             d = k >= 0 ? wd.b[k] : NULL;
         }
         keep[i] = 0;
@@ -314,8 +297,8 @@ int safer_assess_compute(struct safer_store *st, const struct safer_assess_opts 
         allcodes[i] = all[i].code;
     int32_t *lsoa_ward = safer__xmalloc(sizeof(int32_t) * c.nlsoas);
     for (size_t i = 0; i < c.nlsoas; i++) {
-        long k = c.lsoas[i][0] ? bsearch_str(lw.a, lw.n, c.lsoas[i]) : -1;
-        lsoa_ward[i] = k >= 0 ? (int32_t)bsearch_str(allcodes, nall, lw.b[k]) : -1;
+        long k = c.lsoas[i][0] ? safer__find_str(lw.a, lw.n, c.lsoas[i]) : -1;
+        lsoa_ward[i] = k >= 0 ? (int32_t)safer__find_str(allcodes, nall, lw.b[k]) : -1;
     }
     free(allcodes);
 

@@ -437,22 +437,6 @@ static void change_tests(struct safer_assessment *a)
     free(adj);
 }
 
-static long find_code(char *const *v, size_t n, const char *key)
-{
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        int cmp = strcmp(v[mid], key);
-        if (cmp == 0)
-            return (long)mid;
-        if (cmp < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return -1;
-}
-
 /* Ward populations: stored by ward, else summed from LSOAs through the lookup. */
 static int rates(struct safer_store *st, struct safer_assessment *a, struct safer_err *err)
 {
@@ -481,10 +465,10 @@ static int rates(struct safer_store *st, struct safer_assessment *a, struct safe
         for (size_t w = 0; w < a->nwards; w++)
             codes[w] = a->wards[w].code;
         for (size_t k = 0; k < lw.n; k++) {
-            long w = find_code(codes, a->nwards, lw.b[k]);
+            long w = safer__find_str(codes, a->nwards, lw.b[k]);
             if (w < 0)
                 continue;
-            long p = find_code(pop.a, pop.n, lw.a[k]);
+            long p = safer__find_str(pop.a, pop.n, lw.a[k]);
             if (p < 0)
                 missing[w] = 1;
             else
@@ -498,7 +482,7 @@ static int rates(struct safer_store *st, struct safer_assessment *a, struct safe
         free(codes);
     } else {
         for (size_t w = 0; w < a->nwards; w++) {
-            long p = find_code(pop.a, pop.n, a->wards[w].code);
+            long p = safer__find_str(pop.a, pop.n, a->wards[w].code);
             if (p >= 0)
                 a->population[w] = strtod(pop.b[p], NULL);
         }
@@ -530,8 +514,8 @@ static int deprivation(struct safer_store *st, struct safer_assessment *a, struc
     for (size_t w = 0; w < a->nwards; w++)
         codes[w] = a->wards[w].code;
     for (size_t k = 0; k < lw.n; k++) {
-        long w = find_code(codes, a->nwards, lw.b[k]);
-        long d = w >= 0 ? find_code(dep.a, dep.n, lw.a[k]) : -1;
+        long w = safer__find_str(codes, a->nwards, lw.b[k]);
+        long d = w >= 0 ? safer__find_str(dep.a, dep.n, lw.a[k]) : -1;
         if (d < 0)
             continue;
         int decile = (int)strtol(dep.b[d], NULL, 10);

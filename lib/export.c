@@ -24,22 +24,6 @@ struct ctx {
     void *ctx;
 };
 
-static long find(char *const *v, size_t n, const char *key)
-{
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        int c = strcmp(v[mid], key);
-        if (c == 0)
-            return (long)mid;
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return -1;
-}
-
 static int each(void *arg, const char *const f[12], double lon, double lat)
 {
     struct ctx *c = arg;
@@ -54,8 +38,8 @@ static int each(void *arg, const char *const f[12], double lon, double lat)
             how = "point";
         }
     } else if (f[7][0]) {
-        long k = find(c->lw->a, c->lw->n, f[7]);
-        if (k >= 0 && find(c->codes, c->nwards, c->lw->b[k]) >= 0) {
+        long k = safer__find_str(c->lw->a, c->lw->n, f[7]);
+        if (k >= 0 && safer__find_str(c->codes, c->nwards, c->lw->b[k]) >= 0) {
             ward = c->lw->b[k];
             how = "lsoa";
         }

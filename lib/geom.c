@@ -151,31 +151,11 @@ static long ring_crossings(const double *xy, uint32_t a, uint32_t b, double x, d
 {
     long count = 0;
     for (uint32_t i = a; i + 1 < b; i++) {
-        double x1 = xy[2 * i], y1 = xy[2 * i + 1];
-        double x2 = xy[2 * i + 2], y2 = xy[2 * i + 3];
-        if (x1 < x && x2 < x)
-            continue;
-        if (x == x2 && y == y2)
+        int c = safer__edge_crossing(xy[2 * i], xy[2 * i + 1], xy[2 * i + 2], xy[2 * i + 3], x, y);
+        if (c < 0)
             return -1;
-        if (y1 == y && y2 == y) {
-            double lo = x1 < x2 ? x1 : x2, hi = x1 < x2 ? x2 : x1;
-            if (lo <= x && x <= hi)
-                return -1;
-            continue;
-        }
-        if ((y1 > y && y2 <= y) || (y2 > y && y1 <= y)) {
-            int o = safer_orient2d(x1, y1, x2, y2, x, y);
-            if (o == 0)
-                return -1;
-            if (y2 < y1)
-                o = -o;
-            if (o > 0)
-                count++;
-        }
+        count += c;
     }
-    /* The first vertex is only tested as the end of the closing edge. */
-    if (b > a && xy[2 * a] == x && xy[2 * a + 1] == y)
-        return -1;
     return count;
 }
 

@@ -33,6 +33,39 @@ static inline bool safer__size_add(size_t a, size_t b, size_t *out)
 void safer__grow(void **items, size_t size, size_t *cap, size_t need);
 #define SAFER__GROW(arr, cap, need) safer__grow((void **)&(arr), sizeof(*(arr)), &(cap), (need))
 
+/* Index of `key` in the byte-ordered array `v` of `n` strings, or -1. */
+long safer__find_str(char *const *v, size_t n, const char *key);
+
+/*
+ * One step of the ray-crossing point-in-polygon test (the rules of GEOS's
+ * RayCrossingCounter): how the edge (x1,y1)-(x2,y2) meets the horizontal ray
+ * from (x, y) to the right. Returns -1 when the point lies on the edge, 1
+ * when the edge crosses the ray (an upward edge includes its start and
+ * excludes its end, a downward edge the reverse), 0 otherwise. Exact.
+ */
+int safer_orient2d(double ax, double ay, double bx, double by, double cx, double cy);
+static inline int safer__edge_crossing(double x1, double y1, double x2, double y2, double x,
+                                       double y)
+{
+    if (x1 < x && x2 < x)
+        return 0;
+    if ((x == x2 && y == y2) || (x == x1 && y == y1))
+        return -1;
+    if (y1 == y && y2 == y) {
+        double lo = x1 < x2 ? x1 : x2, hi = x1 < x2 ? x2 : x1;
+        return lo <= x && x <= hi ? -1 : 0;
+    }
+    if ((y1 > y && y2 <= y) || (y2 > y && y1 <= y)) {
+        int o = safer_orient2d(x1, y1, x2, y2, x, y);
+        if (o == 0)
+            return -1;
+        if (y2 < y1)
+            o = -o;
+        return o > 0;
+    }
+    return 0;
+}
+
 /* Month as a count of months since year 0: 2019-01 -> 2019*12 + 0. */
 static inline int safer__month_index(int year, int month) { return year * 12 + (month - 1); }
 

@@ -97,33 +97,13 @@ static long slab_ring(const struct safer_geom *g, const struct slabs *s, uint32_
         p++;
     for (; p < end && s->ring[p] == r; p++) {
         uint32_t i = s->edge[p];
-        double x1 = g->xy[2 * i], y1 = g->xy[2 * i + 1];
-        double x2 = g->xy[2 * i + 2], y2 = g->xy[2 * i + 3];
-        if (x1 < x && x2 < x)
-            continue;
-        if ((x == x2 && y == y2) || (x == x1 && y == y1)) {
+        int c = safer__edge_crossing(g->xy[2 * i], g->xy[2 * i + 1], g->xy[2 * i + 2],
+                                     g->xy[2 * i + 3], x, y);
+        if (c < 0) {
             *pos = p;
             return -1;
         }
-        if (y1 == y && y2 == y) {
-            double lo = x1 < x2 ? x1 : x2, hi = x1 < x2 ? x2 : x1;
-            if (lo <= x && x <= hi) {
-                *pos = p;
-                return -1;
-            }
-            continue;
-        }
-        if ((y1 > y && y2 <= y) || (y2 > y && y1 <= y)) {
-            int o = safer_orient2d(x1, y1, x2, y2, x, y);
-            if (o == 0) {
-                *pos = p;
-                return -1;
-            }
-            if (y2 < y1)
-                o = -o;
-            if (o > 0)
-                count++;
-        }
+        count += c;
     }
     *pos = p;
     return count;
