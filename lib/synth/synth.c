@@ -43,6 +43,12 @@
 #include "internal.h"
 #include "safer/synth.h"
 
+/* No fused multiply-add: it would round differently on machines that have
+ * it. GCC already keeps contraction off under -std=c11; clang needs telling. */
+#if defined(__clang__)
+#pragma STDC FP_CONTRACT OFF
+#endif
+
 #define PI 3.14159265358979323846
 #define TWO_PI 6.28318530717958647692
 
@@ -111,7 +117,10 @@ static inline uint64_t rng_next(struct rng *r)
 /* Uniform in [0, 1), 53 bits. */
 static inline double rng_unit(struct rng *r) { return (double)(rng_next(r) >> 11) * 0x1.0p-53; }
 
-static inline double rng_range(struct rng *r, double a, double b) { return a + (b - a) * rng_unit(r); }
+static inline double rng_range(struct rng *r, double a, double b)
+{
+    return a + (b - a) * rng_unit(r);
+}
 
 /* Uniform in [0, n). */
 static inline uint32_t rng_below(struct rng *r, uint32_t n)
@@ -1108,16 +1117,18 @@ static void build_hotspots(struct gen *g)
     if (o->flags & SAFER_SYNTH_DEMO) {
         /* Two persistent hotspots (a town centre and an estate), one that
          * emerges in the last 12 months, and three minor ones. */
-        static const double demo[3][5] = {
-            {0.50, 0.55, 0.015, 0.16, 0}, {0.22, 0.30, 0.011, 0.08, 0}, {0.75, 0.72, 0.009, 0.12, 1},
+        static const double fixed[3][5] = {
+            {0.50, 0.55, 0.015, 0.16, 0},
+            {0.22, 0.30, 0.011, 0.08, 0},
+            {0.75, 0.72, 0.009, 0.12, 1},
         };
         for (int i = 0; i < 3; i++) {
             struct hotspot *h = &g->hot[g->nhot++];
-            h->lon = g->lon0 + demo[i][0] * o->width_deg;
-            h->lat = g->lat0 + demo[i][1] * o->height_deg;
-            h->sigma = demo[i][2] * s;
-            h->share = demo[i][3];
-            h->kind = (int)demo[i][4];
+            h->lon = g->lon0 + fixed[i][0] * o->width_deg;
+            h->lat = g->lat0 + fixed[i][1] * o->height_deg;
+            h->sigma = fixed[i][2] * s;
+            h->share = fixed[i][3];
+            h->kind = (int)fixed[i][4];
         }
         for (int i = 0; i < 3; i++) {
             struct hotspot *h = &g->hot[g->nhot++];
@@ -1431,7 +1442,11 @@ out:
 
 static bool demo(const struct gen *g) { return (g->o->flags & SAFER_SYNTH_DEMO) != 0; }
 
-static int partial_month(const struct gen *g) { return demo(g) && g->o->months >= 12 ? g->o->months - 7 : -1; }
+/* The partial month of the demo (the 30th of 36), or -1. */
+static int partial_month(const struct gen *g)
+{
+    return demo(g) && g->o->months >= 12 ? g->o->months - 7 : -1;
+}
 
 /* Relative weight of each crime type in month m (0-based). */
 static void type_weights(const struct gen *g, int m, double *w)
@@ -1603,9 +1618,10 @@ static int write_police(struct gen *g, const char *dir, struct safer_synth_resul
     double *mw = safer__xcalloc((size_t)months + 1, sizeof(double));
     char *btp_csv = csv_field(BTP_NAME);
 
-    /* Second-force rows per month, taken out of the total; the rest spread
-     * over the months in proportion to their weights (largest-remainder
-     * free: cumulative flooring telescopes to the exact total). */
+    /* Second-force rows per month come out of the total; the rest are
+     * spread over the months in proportion to their weights. Each month
+     * gets floor(total * cumulative share) minus the same for the month
+     * before, so the months add up to the total exactly. */
     uint64_t btp = demo(g) ? o->second_force_rows : 0;
     if (btp * (uint64_t)months > o->rows / 10)
         btp = o->rows / (10 * (uint64_t)months);
@@ -1627,9 +1643,9 @@ static int write_police(struct gen *g, const char *dir, struct safer_synth_resul
         char month[8], name[128];
         struct out of = {0};
         struct rng r;
-        uint64_t lo = (uint64_t)floor((double)main_total * (mw[m] / mw[months]));
-        uint64_t hi = m + 1 == months ? main_total
-                                      : (uint64_t)floor((double)main_total * (mw[m + 1] / mw[months]));
+        double share_lo = mw[m] / mw[months], share_hi = mw[m + 1] / mw[months];
+        uint64_t lo = (uint64_t)floor((double)main_total * share_lo);
+        uint64_t hi = m + 1 == months ? main_total : (uint64_t)floor((double)main_total * share_hi);
         uint64_t n = hi - lo;
         int from_end = months - 1 - m;
 
