@@ -498,7 +498,7 @@ void safer__police_parse_file(struct safer__pfile *f, unsigned flags,
     const char *data = "";
     void *map = NULL;
     if (len) {
-        map = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
+        map = mmap(NULL, len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
         if (map == MAP_FAILED) {
             f->rc = safer_err_set(&f->err, SAFER_EIO, "%s: cannot read: %s", f->path,
                                   strerror(errno));
