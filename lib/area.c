@@ -1,17 +1,24 @@
 /*
- * area.c - GeoJSON boundaries into areas (Jansson does the JSON).
+ * area.c - GeoJSON boundaries into areas.
+ *
+ * The file is read in one pass by yajl's event parser: no document tree is
+ * built. A DOM parser (Jansson) spent three quarters of a 300-ward import
+ * allocating a node per coordinate; here each number goes straight into
+ * the ring being built. Members may come in any order (properties after
+ * geometry, type after coordinates), so a feature is checked when it ends.
  */
 #include "compat.h"
 
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include <jansson.h>
+#include <yajl/yajl_parse.h>
 
 #include "internal.h"
 #include "safer/area.h"
@@ -79,176 +86,341 @@ static int level_rank(const char *prefix, const char *level)
     return 0;
 }
 
-struct ctx {
-    const char *path;
-    const char *level;
-    size_t feature; /* 1-based, for messages */
-    const char *code;
-    struct safer_err *err;
+/* ---- the feature under construction ---- */
+
+struct prop {
+    char *key, *value; /* owned */
 };
 
-static int feat_err(struct ctx *c, int code, const char *what)
-{
-    if (c->code)
-        return safer_err_set(c->err, code, "%s: feature %zu ('%s'): %s", c->path, c->feature,
-                             c->code, what);
-    return safer_err_set(c->err, code, "%s: feature %zu: %s", c->path, c->feature, what);
-}
-
-struct gbuild {
+struct feature {
+    struct prop *props;
+    size_t nprops, capprops;
+    char gtype[40]; /* geometry "type", "" when absent */
+    int has_geometry, geometry_null;
+    /* Coordinates as built: positions, ring ends and polygon ends, with the
+     * nesting level (1 = the coordinates array) at which positions sat. */
     double *xy;
     size_t np, capp;
-    uint32_t *rings;
+    uint32_t *rings; /* start of each ring in positions */
     size_t nr, capr;
-    uint32_t *parts;
+    uint32_t *parts; /* first ring of each polygon */
     size_t npart, cappart;
+    int pos_level;   /* level of the position arrays, 0 before any */
+    char err[200];   /* the first problem met, reported when the feature ends */
+    int err_code;
 };
 
-static int add_ring(struct ctx *c, struct gbuild *g, json_t *ring)
+static void feature_reset(struct feature *f)
 {
-    char msg[200];
-    if (!json_is_array(ring))
-        return feat_err(c, SAFER_EPARSE, "a ring is not an array of positions");
-    size_t n = json_array_size(ring);
-    if (n < 4) {
-        snprintf(msg, sizeof(msg), "a ring has %zu positions; at least 4 are needed", n);
-        return feat_err(c, SAFER_EPARSE, msg);
+    for (size_t i = 0; i < f->nprops; i++) {
+        free(f->props[i].key);
+        free(f->props[i].value);
     }
-    if (g->np + n > SAFER_LIMIT_POLYGON_POINTS)
-        return feat_err(c, SAFER_ETOOBIG,
-                        "geometry has too many positions (limit SAFER_LIMIT_POLYGON_POINTS)");
-    SAFER__GROW(g->rings, g->capr, g->nr + 2);
-    g->rings[g->nr++] = (uint32_t)g->np;
-    SAFER__GROW(g->xy, g->capp, 2 * (g->np + n));
-    for (size_t i = 0; i < n; i++) {
-        json_t *pos = json_array_get(ring, i);
-        if (!json_is_array(pos) || json_array_size(pos) < 2 ||
-            !json_is_number(json_array_get(pos, 0)) || !json_is_number(json_array_get(pos, 1))) {
-            snprintf(msg, sizeof(msg), "position %zu of a ring is not a pair of numbers", i + 1);
-            return feat_err(c, SAFER_EPARSE, msg);
+    f->nprops = 0;
+    f->gtype[0] = '\0';
+    f->has_geometry = f->geometry_null = 0;
+    f->np = f->nr = f->npart = 0;
+    f->pos_level = 0;
+    f->err[0] = '\0';
+    f->err_code = 0;
+}
+
+static void feature_release(struct feature *f)
+{
+    feature_reset(f);
+    free(f->props);
+    free(f->xy);
+    free(f->rings);
+    free(f->parts);
+    memset(f, 0, sizeof(*f));
+}
+
+static const char *feature_prop(const struct feature *f, const char *key)
+{
+    for (size_t i = 0; i < f->nprops; i++) {
+        if (strcmp(f->props[i].key, key) == 0)
+            return f->props[i].value;
+    }
+    return NULL;
+}
+
+static void feature_fail(struct feature *f, int code, const char *fmt, ...) SAFER_PRINTF(3, 4);
+static void feature_fail(struct feature *f, int code, const char *fmt, ...)
+{
+    if (f->err_code)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(f->err, sizeof(f->err), fmt, ap);
+    va_end(ap);
+    f->err_code = code;
+}
+
+/* ---- the event parser's state ---- */
+
+enum role {
+    R_SKIP, R_ROOT, R_CRS, R_CRS_PROPS, R_FEATURES, R_FEATURE, R_PROPS, R_GEOMETRY, R_COORDS
+};
+
+struct frame {
+    enum role role;
+    int is_array;
+    int level;       /* R_COORDS: 1 for the coordinates array itself */
+    int children;    /* R_COORDS: elements so far */
+    int child_kind;  /* R_COORDS: 0 none yet, 1 numbers, 2 arrays */
+    int child_level; /* R_COORDS with array children: what those held (0 numbers, 1 rings...) */
+    double num[2];   /* R_COORDS holding numbers: the first two */
+    int bad;         /* R_COORDS holding numbers: a non-number or a bad number met */
+    char key[72];    /* maps: the current member's name ("" when too long) */
+};
+
+struct parser {
+    const char *path;
+    const struct safer_areas_opts *opts;
+    struct safer_areas_stats *stats;
+    struct safer_err *err;
+    int rc;
+    struct frame stack[SAFER_LIMIT_GEOJSON_DEPTH];
+    int depth;
+    int is_collection;
+    char crs[128];
+    int has_crs;
+    size_t nfeatures;
+    struct feature f;
+    int fields_chosen;
+    struct safer_area *areas;
+    size_t nareas, capareas;
+};
+
+static struct frame *top(struct parser *p) { return p->depth ? &p->stack[p->depth - 1] : NULL; }
+
+static int fail(struct parser *p, int code, const char *fmt, ...) SAFER_PRINTF(3, 4);
+static int fail(struct parser *p, int code, const char *fmt, ...)
+{
+    if (!p->rc) {
+        char msg[400];
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(msg, sizeof(msg), fmt, ap);
+        va_end(ap);
+        p->rc = safer_err_set(p->err, code, "%s", msg);
+    }
+    return 0; /* stop yajl */
+}
+
+static int push(struct parser *p, int is_array)
+{
+    if (p->depth == SAFER_LIMIT_GEOJSON_DEPTH)
+        return fail(p, SAFER_ETOOBIG, "%s: JSON nested deeper than %d levels (limit SAFER_LIMIT_GEOJSON_DEPTH)",
+                    p->path, SAFER_LIMIT_GEOJSON_DEPTH);
+    struct frame *parent = top(p);
+    struct frame *fr = &p->stack[p->depth++];
+    memset(fr, 0, sizeof(*fr));
+    fr->is_array = is_array;
+    if (!parent) {
+        fr->role = is_array ? R_SKIP : R_ROOT;
+        return 1;
+    }
+    const char *k = parent->key;
+    switch (parent->role) {
+    case R_ROOT:
+        if (!is_array && strcmp(k, "crs") == 0)
+            fr->role = R_CRS;
+        else if (is_array && strcmp(k, "features") == 0)
+            fr->role = R_FEATURES;
+        break;
+    case R_CRS:
+        if (!is_array && strcmp(k, "properties") == 0)
+            fr->role = R_CRS_PROPS;
+        break;
+    case R_FEATURES:
+        if (!is_array) {
+            fr->role = R_FEATURE;
+            feature_reset(&p->f);
+            p->nfeatures++;
+            if (p->nfeatures > SAFER_LIMIT_AREAS)
+                return fail(p, SAFER_ETOOBIG, "%s: more than %d features (limit SAFER_LIMIT_AREAS)",
+                            p->path, SAFER_LIMIT_AREAS);
         }
-        double x = json_number_value(json_array_get(pos, 0));
-        double y = json_number_value(json_array_get(pos, 1));
-        if (!isfinite(x) || !isfinite(y) || x < -180 || x > 180 || y < -90 || y > 90) {
-            snprintf(msg, sizeof(msg),
-                     "position (%g, %g) is not longitude/latitude; the file must be in CRS84 / "
-                     "EPSG:4326 (British National Grid files must be converted first)",
-                     x, y);
-            return feat_err(c, SAFER_EPARSE, msg);
+        break;
+    case R_FEATURE:
+        if (!is_array && strcmp(k, "properties") == 0)
+            fr->role = R_PROPS;
+        else if (!is_array && strcmp(k, "geometry") == 0) {
+            fr->role = R_GEOMETRY;
+            p->f.has_geometry = 1;
         }
-        g->xy[2 * (g->np + i)] = x;
-        g->xy[2 * (g->np + i) + 1] = y;
+        break;
+    case R_GEOMETRY:
+        if (is_array && strcmp(k, "coordinates") == 0) {
+            fr->role = R_COORDS;
+            fr->level = 1;
+        }
+        break;
+    case R_COORDS:
+        if (parent->child_kind == 1)
+            parent->bad = 1; /* an array among numbers */
+        parent->child_kind = parent->child_kind == 1 ? 1 : 2;
+        parent->children++;
+        if (is_array) {
+            fr->role = R_COORDS;
+            fr->level = parent->level + 1;
+        } else {
+            fr->role = R_SKIP;
+            parent->bad = 1;
+        }
+        break;
+    default:
+        break;
     }
-    if (g->xy[2 * g->np] != g->xy[2 * (g->np + n - 1)] ||
-        g->xy[2 * g->np + 1] != g->xy[2 * (g->np + n - 1) + 1])
-        return feat_err(c, SAFER_EPARSE, "a ring is not closed (its last position differs from its first)");
-    g->np += n;
-    return 0;
+    return 1;
 }
 
-static int add_polygon(struct ctx *c, struct gbuild *g, json_t *rings)
+/* A scalar inside coordinates. `num` is NULL for anything but a number. */
+static void coords_scalar(struct parser *p, struct frame *fr, const char *num, size_t len)
 {
-    if (!json_is_array(rings) || json_array_size(rings) == 0)
-        return feat_err(c, SAFER_EPARSE, "a polygon has no rings");
-    SAFER__GROW(g->parts, g->cappart, g->npart + 2);
-    g->parts[g->npart++] = (uint32_t)g->nr;
-    for (size_t i = 0; i < json_array_size(rings); i++) {
-        int rc = add_ring(c, g, json_array_get(rings, i));
-        if (rc < 0)
-            return rc;
+    if (fr->child_kind == 2)
+        fr->bad = 1;
+    fr->child_kind = 1;
+    if (!num) {
+        fr->bad = 1;
+        fr->children++;
+        return;
     }
-    return 0;
+    double v;
+    if (safer__fast_decimal(num, len, &v) < 0) {
+        char tmp[64];
+        char *end;
+        if (len >= sizeof(tmp)) {
+            fr->bad = 1;
+            fr->children++;
+            return;
+        }
+        memcpy(tmp, num, len);
+        tmp[len] = '\0';
+        v = strtod(tmp, &end);
+        if (*end || !isfinite(v))
+            fr->bad = 1;
+    }
+    if (fr->children < 2)
+        fr->num[fr->children] = v;
+    fr->children++;
+    (void)p;
 }
 
-static int parse_geometry(struct ctx *c, json_t *geom, struct safer_geom *out)
+/* The end of an array inside coordinates: a position, a ring or a polygon. */
+static int coords_end(struct parser *p, struct frame *fr)
 {
-    if (!json_is_object(geom))
-        return feat_err(c, SAFER_EPARSE, "no geometry");
-    const char *type = json_string_value(json_object_get(geom, "type"));
-    json_t *coords = json_object_get(geom, "coordinates");
-    struct gbuild g = {0};
-    int rc = 0;
-    if (type && strcmp(type, "Polygon") == 0) {
-        rc = add_polygon(c, &g, coords);
-    } else if (type && strcmp(type, "MultiPolygon") == 0) {
-        if (!json_is_array(coords) || json_array_size(coords) == 0)
-            rc = feat_err(c, SAFER_EPARSE, "a MultiPolygon has no polygons");
-        for (size_t i = 0; rc == 0 && i < json_array_size(coords); i++)
-            rc = add_polygon(c, &g, json_array_get(coords, i));
-    } else {
-        char msg[160];
-        snprintf(msg, sizeof(msg), "geometry type '%.60s' is not Polygon or MultiPolygon",
-                 type ? type : "(none)");
-        rc = feat_err(c, SAFER_EPARSE, msg);
+    struct feature *f = &p->f;
+    struct frame *parent = p->depth >= 2 ? &p->stack[p->depth - 2] : NULL;
+    int what; /* 0 position, 1 ring, 2 polygon, 3 multipolygon */
+    if (fr->child_kind == 1 || fr->children == 0)
+        what = 0;
+    else
+        what = fr->child_level + 1;
+    if (parent && parent->role == R_COORDS)
+        parent->child_level = what;
+
+    if (what == 0) {
+        /* A position: two numbers (a third, the height, is allowed and ignored). */
+        size_t ring_start = f->nr ? f->rings[f->nr - 1] : 0;
+        if (!f->pos_level)
+            f->pos_level = fr->level;
+        if (fr->bad || fr->children < 2 || fr->children > 3) {
+            feature_fail(f, SAFER_EPARSE, "position %zu of a ring is not a pair of numbers",
+                         f->np - ring_start + 1);
+            return 1;
+        }
+        double x = fr->num[0], y = fr->num[1];
+        if (x < -180 || x > 180 || y < -90 || y > 90) {
+            feature_fail(f, SAFER_EPARSE,
+                         "position (%g, %g) is not longitude/latitude; the file must be in CRS84 "
+                         "/ EPSG:4326 (British National Grid files must be converted first)",
+                         x, y);
+            return 1;
+        }
+        if (f->np + 1 > SAFER_LIMIT_POLYGON_POINTS) {
+            feature_fail(f, SAFER_ETOOBIG,
+                         "geometry has too many positions (limit SAFER_LIMIT_POLYGON_POINTS)");
+            return 1;
+        }
+        SAFER__GROW(f->xy, f->capp, 2 * (f->np + 1));
+        f->xy[2 * f->np] = x;
+        f->xy[2 * f->np + 1] = y;
+        f->np++;
+        /* A ring's start is recorded when its first position arrives. */
+        if (f->nr == 0 || f->rings[f->nr - 1] == UINT32_MAX) {
+            if (f->nr == 0) {
+                SAFER__GROW(f->rings, f->capr, f->nr + 2);
+                f->nr++;
+            }
+            f->rings[f->nr - 1] = (uint32_t)(f->np - 1);
+        }
+        return 1;
     }
-    if (rc < 0) {
-        free(g.xy);
-        free(g.rings);
-        free(g.parts);
-        return rc;
+    if (what == 1) {
+        /* A ring ends: check it, and open the next. */
+        uint32_t start = f->nr ? f->rings[f->nr - 1] : UINT32_MAX;
+        size_t n = start == UINT32_MAX ? 0 : f->np - start;
+        if (n < 4)
+            feature_fail(f, SAFER_EPARSE, "a ring has %zu positions; at least 4 are needed", n);
+        else if (f->xy[2 * start] != f->xy[2 * (f->np - 1)] ||
+                 f->xy[2 * start + 1] != f->xy[2 * (f->np - 1) + 1])
+            feature_fail(f, SAFER_EPARSE,
+                         "a ring is not closed (its last position differs from its first)");
+        if (start == UINT32_MAX) {
+            /* An empty ring: keep the structure consistent. */
+            SAFER__GROW(f->rings, f->capr, f->nr + 2);
+            f->rings[f->nr++] = (uint32_t)f->np;
+        }
+        if (f->npart == 0 || f->parts[f->npart - 1] == UINT32_MAX) {
+            if (f->npart == 0) {
+                SAFER__GROW(f->parts, f->cappart, f->npart + 2);
+                f->npart++;
+            }
+            f->parts[f->npart - 1] = (uint32_t)(f->nr - 1);
+        }
+        SAFER__GROW(f->rings, f->capr, f->nr + 2);
+        f->rings[f->nr++] = UINT32_MAX; /* the next ring, not started */
+        return 1;
     }
-    g.rings[g.nr] = (uint32_t)g.np;
-    g.parts[g.npart] = (uint32_t)g.nr;
-    out->xy = g.xy;
-    out->ring_start = g.rings;
-    out->part_start = g.parts;
-    out->npoints = (uint32_t)g.np;
-    out->nrings = (uint32_t)g.nr;
-    out->nparts = (uint32_t)g.npart;
-    safer_geom_update_bbox(out);
-    return 0;
+    if (what == 2) {
+        if (f->npart == 0 || f->parts[f->npart - 1] == UINT32_MAX)
+            feature_fail(f, SAFER_EPARSE, "a polygon has no rings");
+        SAFER__GROW(f->parts, f->cappart, f->npart + 2);
+        f->parts[f->npart++] = UINT32_MAX; /* the next polygon, not started */
+        return 1;
+    }
+    return 1;
 }
 
-static int check_crs(json_t *root, const char *path, struct safer_err *err)
-{
-    json_t *crs = json_object_get(root, "crs");
-    if (!crs || json_is_null(crs))
-        return 0;
-    const char *name = json_string_value(json_object_get(json_object_get(crs, "properties"), "name"));
-    if (!name)
-        return safer_err_set(err, SAFER_EPARSE, "%s: the 'crs' member has no name", path);
-    static const char *const ok[] = {"urn:ogc:def:crs:OGC:1.3:CRS84", "urn:ogc:def:crs:OGC::CRS84",
-                                     "urn:ogc:def:crs:EPSG::4326", "EPSG:4326", "CRS84",
-                                     "OGC:CRS84"};
-    for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
-        if (strcmp(name, ok[i]) == 0)
-            return 0;
-    }
-    return safer_err_set(err, SAFER_EPARSE,
-                         "%s: the file is in CRS '%.100s'; only longitude/latitude (CRS84 / "
-                         "EPSG:4326) is accepted: convert it first, for example with "
-                         "ogr2ogr -t_srs EPSG:4326",
-                         path, name);
-}
+/* ---- choosing the code, name and district properties ---- */
 
-/* Pick the code, name and district properties from the first feature. */
-static void pick_fields(json_t *props, const struct safer_areas_opts *o,
+static void pick_fields(const struct feature *f, const struct safer_areas_opts *o,
                         struct safer_areas_stats *stats)
 {
-    const char *key;
-    json_t *v;
     char prefix[64];
     int best = -1;
     if (o->code_field)
         snprintf(stats->code_field, sizeof(stats->code_field), "%s", o->code_field);
-    json_object_foreach(props, key, v)
-    {
-        if (!json_is_string(v) || !ons_field(key, "CD", prefix, sizeof(prefix)))
+    for (size_t i = 0; i < f->nprops && !o->code_field; i++) {
+        if (!ons_field(f->props[i].key, "CD", prefix, sizeof(prefix)))
             continue;
         int r = level_rank(prefix, o->level);
-        if (!o->code_field && r > best) {
+        if (r > best) {
             best = r;
-            snprintf(stats->code_field, sizeof(stats->code_field), "%s", key);
+            snprintf(stats->code_field, sizeof(stats->code_field), "%s", f->props[i].key);
         }
     }
     /* The district: a LAD..CD property other than the code itself. */
-    json_object_foreach(props, key, v)
-    {
-        if (!json_is_string(v) || !ons_field(key, "CD", prefix, sizeof(prefix)))
+    for (size_t i = 0; i < f->nprops; i++) {
+        const char *key = f->props[i].key;
+        if (!ons_field(key, "CD", prefix, sizeof(prefix)))
             continue;
-        if (strncasecmp(prefix, "LAD", 3) == 0 && strcmp(key, stats->code_field) != 0 &&
-            !stats->district_field[0])
+        if (strncasecmp(prefix, "LAD", 3) == 0 && strcmp(key, stats->code_field) != 0) {
             snprintf(stats->district_field, sizeof(stats->district_field), "%s", key);
+            break;
+        }
     }
     if (o->name_field) {
         snprintf(stats->name_field, sizeof(stats->name_field), "%s", o->name_field);
@@ -264,6 +436,225 @@ static void pick_fields(json_t *props, const struct safer_areas_opts *o,
     }
 }
 
+/* A feature has ended: check it and keep it as an area. */
+static int feature_end(struct parser *p)
+{
+    struct feature *f = &p->f;
+    size_t idx = p->nfeatures;
+    if (!p->fields_chosen) {
+        pick_fields(f, p->opts, p->stats);
+        p->fields_chosen = 1;
+        if (!p->stats->code_field[0])
+            return fail(p, SAFER_EPARSE,
+                        "%s: no area code property found (expected an ONS code such as WD19CD "
+                        "or LSOA11CD); name it with --code-field",
+                        p->path);
+    }
+    const char *code = feature_prop(f, p->stats->code_field);
+    if (!code || !*code)
+        return fail(p, SAFER_EPARSE, "%s: feature %zu: no '%s' property", p->path, idx,
+                    p->stats->code_field);
+    if (strlen(code) > SAFER_LIMIT_CODE)
+        return fail(p, SAFER_ETOOBIG, "%s: feature %zu ('%.80s'): code longer than SAFER_LIMIT_CODE",
+                    p->path, idx, code);
+    int poly = strcmp(f->gtype, "Polygon") == 0, multi = strcmp(f->gtype, "MultiPolygon") == 0;
+    if (!f->has_geometry || f->geometry_null)
+        return fail(p, SAFER_EPARSE, "%s: feature %zu ('%s'): no geometry", p->path, idx, code);
+    if (!poly && !multi)
+        return fail(p, SAFER_EPARSE,
+                    "%s: feature %zu ('%s'): geometry type '%.60s' is not Polygon or MultiPolygon",
+                    p->path, idx, code, f->gtype[0] ? f->gtype : "(none)");
+    if (f->err_code)
+        return fail(p, f->err_code, "%s: feature %zu ('%s'): %s", p->path, idx, code, f->err);
+    if (f->np == 0)
+        return fail(p, SAFER_EPARSE, "%s: feature %zu ('%s'): a polygon has no rings", p->path,
+                    idx, code);
+    if (f->pos_level != (poly ? 3 : 4))
+        return fail(p, SAFER_EPARSE,
+                    "%s: feature %zu ('%s'): the coordinates are not nested as a %s's are",
+                    p->path, idx, code, f->gtype);
+
+    /* Close the structure: drop the unstarted ring and polygon, add the ends. */
+    size_t nr = f->nr, npart = f->npart;
+    if (nr && f->rings[nr - 1] == UINT32_MAX)
+        nr--;
+    if (npart && f->parts[npart - 1] == UINT32_MAX)
+        npart--;
+    struct safer_geom g;
+    safer_geom_init(&g);
+    g.npoints = (uint32_t)f->np;
+    g.nrings = (uint32_t)nr;
+    g.nparts = (uint32_t)npart;
+    g.xy = safer__xmalloc(sizeof(double) * 2 * f->np);
+    memcpy(g.xy, f->xy, sizeof(double) * 2 * f->np);
+    g.ring_start = safer__xmalloc(sizeof(uint32_t) * (nr + 1));
+    memcpy(g.ring_start, f->rings, sizeof(uint32_t) * nr);
+    g.ring_start[nr] = (uint32_t)f->np;
+    g.part_start = safer__xmalloc(sizeof(uint32_t) * (npart + 1));
+    memcpy(g.part_start, f->parts, sizeof(uint32_t) * npart);
+    g.part_start[npart] = (uint32_t)nr;
+    safer_geom_update_bbox(&g);
+
+    SAFER__GROW(p->areas, p->capareas, p->nareas + 1);
+    struct safer_area *a = &p->areas[p->nareas++];
+    memset(a, 0, sizeof(*a));
+    a->geom = g;
+    const char *name = feature_prop(f, p->stats->name_field);
+    const char *district =
+        p->stats->district_field[0] ? feature_prop(f, p->stats->district_field) : NULL;
+    a->code = safer__xstrdup(code);
+    a->name = safer__xstrdup(name ? name : code);
+    a->level = safer__xstrdup(p->opts->level);
+    a->district = district && *district ? safer__xstrdup(district) : NULL;
+    p->stats->points += f->np;
+    return 1;
+}
+
+static int crs_ok(const char *name)
+{
+    static const char *const ok[] = {"urn:ogc:def:crs:OGC:1.3:CRS84", "urn:ogc:def:crs:OGC::CRS84",
+                                     "urn:ogc:def:crs:EPSG::4326", "EPSG:4326", "CRS84",
+                                     "OGC:CRS84"};
+    for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+        if (strcmp(name, ok[i]) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+static int crs_fail(struct parser *p)
+{
+    return fail(p, SAFER_EPARSE,
+                "%s: the file is in CRS '%s'; only longitude/latitude (CRS84 / EPSG:4326) is "
+                "accepted: convert it first, for example with ogr2ogr -t_srs EPSG:4326",
+                p->path, p->crs);
+}
+
+/* ---- yajl callbacks ---- */
+
+static int on_string(void *ctx, const unsigned char *s, size_t len)
+{
+    struct parser *p = ctx;
+    struct frame *fr = top(p);
+    if (!fr)
+        return 1;
+    switch (fr->role) {
+    case R_ROOT:
+        if (strcmp(fr->key, "type") == 0)
+            p->is_collection = len == 17 && memcmp(s, "FeatureCollection", 17) == 0;
+        break;
+    case R_CRS_PROPS:
+        if (strcmp(fr->key, "name") == 0) {
+            snprintf(p->crs, sizeof(p->crs), "%.*s", (int)(len < 100 ? len : 100), (const char *)s);
+            p->has_crs = 1;
+            if (!crs_ok(p->crs))
+                return crs_fail(p);
+        }
+        break;
+    case R_PROPS: {
+        struct feature *f = &p->f;
+        if (!fr->key[0] || len > 4096)
+            break;
+        SAFER__GROW(f->props, f->capprops, f->nprops + 1);
+        f->props[f->nprops].key = safer__xstrdup(fr->key);
+        f->props[f->nprops].value = safer__xstrndup((const char *)s, len);
+        f->nprops++;
+        break;
+    }
+    case R_GEOMETRY:
+        if (strcmp(fr->key, "type") == 0)
+            snprintf(p->f.gtype, sizeof(p->f.gtype), "%.*s", (int)(len < 39 ? len : 39),
+                     (const char *)s);
+        break;
+    case R_COORDS:
+        coords_scalar(p, fr, NULL, 0);
+        break;
+    default:
+        break;
+    }
+    return 1;
+}
+
+static int on_number(void *ctx, const char *s, size_t len)
+{
+    struct parser *p = ctx;
+    struct frame *fr = top(p);
+    if (fr && fr->role == R_COORDS)
+        coords_scalar(p, fr, s, len);
+    return 1;
+}
+
+static int on_other(struct parser *p, int is_null)
+{
+    struct frame *fr = top(p);
+    if (!fr)
+        return 1;
+    if (fr->role == R_COORDS)
+        coords_scalar(p, fr, NULL, 0);
+    else if (fr->role == R_FEATURE && is_null && strcmp(fr->key, "geometry") == 0)
+        p->f.geometry_null = 1, p->f.has_geometry = 1;
+    return 1;
+}
+
+static int on_null(void *ctx) { return on_other(ctx, 1); }
+static int on_boolean(void *ctx, int v)
+{
+    (void)v;
+    return on_other(ctx, 0);
+}
+
+static int on_map_key(void *ctx, const unsigned char *s, size_t len)
+{
+    struct parser *p = ctx;
+    struct frame *fr = top(p);
+    if (!fr)
+        return 1;
+    if (len < sizeof(fr->key)) {
+        memcpy(fr->key, s, len);
+        fr->key[len] = '\0';
+    } else {
+        fr->key[0] = '\0';
+    }
+    return 1;
+}
+
+static int on_start_map(void *ctx) { return push(ctx, 0); }
+static int on_start_array(void *ctx) { return push(ctx, 1); }
+
+static int on_end(void *ctx)
+{
+    struct parser *p = ctx;
+    struct frame *fr = top(p);
+    int ok = 1;
+    if (fr->role == R_COORDS)
+        ok = coords_end(p, fr);
+    else if (fr->role == R_FEATURE)
+        ok = feature_end(p);
+    p->depth--;
+    return ok && !p->rc;
+}
+
+static const yajl_callbacks CALLBACKS = {
+    .yajl_null = on_null,
+    .yajl_boolean = on_boolean,
+    .yajl_number = on_number,
+    .yajl_string = on_string,
+    .yajl_start_map = on_start_map,
+    .yajl_map_key = on_map_key,
+    .yajl_end_map = on_end,
+    .yajl_start_array = on_start_array,
+    .yajl_end_array = on_end,
+};
+
+/* Line of byte offset `off` in data, for syntax errors. */
+static size_t line_of(const char *data, size_t off)
+{
+    size_t line = 1;
+    for (size_t i = 0; i < off; i++)
+        line += data[i] == '\n';
+    return line;
+}
+
 int safer_areas_parse(const char *data, size_t len, const char *path,
                       const struct safer_areas_opts *opts, struct safer_area **out, size_t *n,
                       struct safer_areas_stats *stats, struct safer_err *err)
@@ -275,80 +666,45 @@ int safer_areas_parse(const char *data, size_t len, const char *path,
     *n = 0;
     memset(stats, 0, sizeof(*stats));
     if (len > SAFER_LIMIT_GEOJSON_FILE)
-        return safer_err_set(err, SAFER_ETOOBIG, "%s: larger than %llu bytes (limit SAFER_LIMIT_GEOJSON_FILE)",
-                             path, (unsigned long long)SAFER_LIMIT_GEOJSON_FILE);
-    json_error_t jerr;
-    json_t *root = json_loadb(data, len, 0, &jerr);
-    if (!root)
-        return safer_err_set(err, SAFER_EPARSE, "%s:%d: not valid JSON: %s", path, jerr.line,
-                             jerr.text);
-    int rc = 0;
-    struct safer_area *areas = NULL;
-    size_t count = 0;
-    const char *type = json_string_value(json_object_get(root, "type"));
-    json_t *features = json_object_get(root, "features");
-    if (!type || strcmp(type, "FeatureCollection") != 0 || !json_is_array(features)) {
+        return safer_err_set(err, SAFER_ETOOBIG,
+                             "%s: larger than %llu bytes (limit SAFER_LIMIT_GEOJSON_FILE)", path,
+                             (unsigned long long)SAFER_LIMIT_GEOJSON_FILE);
+    struct parser *p = safer__xcalloc(1, sizeof(*p));
+    p->path = path;
+    p->opts = &o;
+    p->stats = stats;
+    p->err = err;
+    yajl_handle h = yajl_alloc(&CALLBACKS, NULL, p);
+    if (!h) {
+        free(p);
+        return safer_err_set(err, SAFER_ENOMEM, "%s: cannot start the JSON parser", path);
+    }
+    yajl_status st = yajl_parse(h, (const unsigned char *)data, len);
+    if (st == yajl_status_ok)
+        st = yajl_complete_parse(h);
+    int rc = p->rc;
+    if (st == yajl_status_error && !rc) {
+        size_t off = yajl_get_bytes_consumed(h);
+        unsigned char *msg = yajl_get_error(h, 0, (const unsigned char *)data, len);
+        rc = safer_err_set(err, SAFER_EPARSE, "%s:%zu: not valid JSON: %s", path,
+                           line_of(data, off < len ? off : len), msg ? (const char *)msg : "error");
+        if (msg)
+            yajl_free_error(h, msg);
+    }
+    if (rc == 0 && !p->is_collection)
         rc = safer_err_set(err, SAFER_EPARSE, "%s: not a GeoJSON FeatureCollection", path);
-        goto out;
-    }
-    rc = check_crs(root, path, err);
-    if (rc < 0)
-        goto out;
-    size_t nf = json_array_size(features);
-    if (nf == 0) {
+    if (rc == 0 && p->nareas == 0)
         rc = safer_err_set(err, SAFER_EPARSE, "%s: the FeatureCollection has no features", path);
-        goto out;
+    yajl_free(h);
+    feature_release(&p->f);
+    if (rc < 0) {
+        safer_areas_free(p->areas, p->nareas);
+        memset(stats, 0, sizeof(*stats));
+    } else {
+        stats->features = p->nareas;
+        *out = p->areas;
+        *n = p->nareas;
     }
-    if (nf > SAFER_LIMIT_AREAS) {
-        rc = safer_err_set(err, SAFER_ETOOBIG, "%s: more than %d features (limit SAFER_LIMIT_AREAS)",
-                           path, SAFER_LIMIT_AREAS);
-        goto out;
-    }
-    pick_fields(json_object_get(json_array_get(features, 0), "properties"), &o, stats);
-    if (!stats->code_field[0]) {
-        rc = safer_err_set(err, SAFER_EPARSE,
-                           "%s: no area code property found (expected an ONS code such as WD19CD "
-                           "or LSOA11CD); name it with --code-field",
-                           path);
-        goto out;
-    }
-    areas = safer__xcalloc(nf, sizeof(*areas));
-    for (size_t i = 0; i < nf; i++) {
-        json_t *f = json_array_get(features, i);
-        struct ctx c = {path, o.level, i + 1, NULL, err};
-        json_t *props = json_object_get(f, "properties");
-        const char *code = json_string_value(json_object_get(props, stats->code_field));
-        if (!code || !*code) {
-            char msg[160];
-            snprintf(msg, sizeof(msg), "no '%s' property", stats->code_field);
-            rc = feat_err(&c, SAFER_EPARSE, msg);
-            goto out;
-        }
-        c.code = code;
-        if (strlen(code) > SAFER_LIMIT_CODE) {
-            rc = feat_err(&c, SAFER_ETOOBIG, "code longer than SAFER_LIMIT_CODE");
-            goto out;
-        }
-        struct safer_area *a = &areas[count++];
-        rc = parse_geometry(&c, json_object_get(f, "geometry"), &a->geom);
-        if (rc < 0)
-            goto out;
-        const char *name = json_string_value(json_object_get(props, stats->name_field));
-        const char *district = stats->district_field[0]
-                                   ? json_string_value(json_object_get(props, stats->district_field))
-                                   : NULL;
-        a->code = safer__xstrdup(code);
-        a->name = safer__xstrdup(name ? name : code);
-        a->level = safer__xstrdup(o.level);
-        a->district = district && *district ? safer__xstrdup(district) : NULL;
-        stats->points += a->geom.npoints;
-    }
-    stats->features = count;
-    *out = areas;
-    *n = count;
-    areas = NULL;
-out:
-    safer_areas_free(areas, count);
-    json_decref(root);
+    free(p);
     return rc;
 }

@@ -33,6 +33,10 @@ static inline bool safer__size_add(size_t a, size_t b, size_t *out)
 void safer__grow(void **items, size_t size, size_t *cap, size_t need);
 #define SAFER__GROW(arr, cap, need) safer__grow((void **)&(arr), sizeof(*(arr)), &(cap), (need))
 
+/* A plain decimal ("-0.513191", at most 15 digits) read exactly as strtod
+ * would; -1 when the text is not of that form (then use strtod). */
+int safer__fast_decimal(const char *p, size_t n, double *out);
+
 /* Index of `key` in the byte-ordered array `v` of `n` strings, or -1. */
 long safer__find_str(char *const *v, size_t n, const char *key);
 

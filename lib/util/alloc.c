@@ -148,3 +148,38 @@ long safer__find_str(char *const *v, size_t n, const char *key)
     }
     return -1;
 }
+
+/*
+ * The fast path for a plain decimal ("-0.513191"): at most 15 digits and 22
+ * decimals make the mantissa and the power of ten exact doubles, so one
+ * division, correctly rounded, gives exactly what strtod would (Clinger's
+ * fast path). Returns 0 with *out set, or -1 to fall back to strtod.
+ */
+int safer__fast_decimal(const char *p, size_t n, double *out)
+{
+    static const double P10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                 1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+    size_t i = 0;
+    int neg = 0;
+    if (i < n && (p[i] == '-' || p[i] == '+'))
+        neg = p[i++] == '-';
+    uint64_t m = 0;
+    int digits = 0, decimals = 0, dot = 0;
+    for (; i < n; i++) {
+        char c = p[i];
+        if (c >= '0' && c <= '9') {
+            m = m * 10 + (uint64_t)(c - '0');
+            digits++;
+            decimals += dot;
+        } else if (c == '.' && !dot) {
+            dot = 1;
+        } else {
+            return -1;
+        }
+    }
+    if (digits == 0 || digits > 15 || decimals > 15)
+        return -1;
+    double v = (double)m / P10[decimals];
+    *out = neg ? -v : v;
+    return 0;
+}
