@@ -135,33 +135,43 @@ static int seg_meets_box(double x1, double y1, double x2, double y2, double bx0,
     return 1;
 }
 
-/* Copy the study wards and convert their positions to metres. */
+/* Copy the study wards and convert their positions to metres, in one call. */
 static int wards_to_bng(struct safer_bng *bng, struct safer_assessment *a, struct safer_err *err)
 {
     a->wards_bng = safer__xcalloc(a->nwards ? a->nwards : 1, sizeof(*a->wards_bng));
+    size_t total = 0;
+    for (size_t w = 0; w < a->nwards; w++)
+        total += a->wards[w].geom.npoints;
+    double *x = safer__xmalloc(sizeof(double) * (total + 1));
+    double *y = safer__xmalloc(sizeof(double) * (total + 1));
+    size_t k = 0;
+    for (size_t w = 0; w < a->nwards; w++) {
+        const struct safer_geom *g = &a->wards[w].geom;
+        for (uint32_t i = 0; i < g->npoints; i++, k++) {
+            x[k] = g->xy[2 * i];
+            y[k] = g->xy[2 * i + 1];
+        }
+    }
+    safer_bng_transform(bng, x, y, total, err);
+    int rc = 0;
+    k = 0;
     for (size_t w = 0; w < a->nwards; w++) {
         struct safer_geom *g = &a->wards_bng[w];
         safer_geom_copy(g, &a->wards[w].geom);
-        double *x = safer__xmalloc(sizeof(double) * (g->npoints + 1));
-        double *y = safer__xmalloc(sizeof(double) * (g->npoints + 1));
-        for (uint32_t i = 0; i < g->npoints; i++) {
-            x[i] = g->xy[2 * i];
-            y[i] = g->xy[2 * i + 1];
+        for (uint32_t i = 0; i < g->npoints; i++, k++) {
+            if (isnan(x[k]) && rc == 0)
+                rc = safer_err_set(err, SAFER_EPROJ,
+                                   "ward '%s' has positions PROJ cannot convert to British "
+                                   "National Grid",
+                                   a->wards[w].code);
+            g->xy[2 * i] = x[k];
+            g->xy[2 * i + 1] = y[k];
         }
-        long bad = safer_bng_transform(bng, x, y, g->npoints, err);
-        for (uint32_t i = 0; i < g->npoints; i++) {
-            g->xy[2 * i] = x[i];
-            g->xy[2 * i + 1] = y[i];
-        }
-        free(x);
-        free(y);
-        if (bad != 0)
-            return safer_err_set(err, SAFER_EPROJ,
-                                 "ward '%s' has positions PROJ cannot convert to British National Grid",
-                                 a->wards[w].code);
         safer_geom_update_bbox(g);
     }
-    return 0;
+    free(x);
+    free(y);
+    return rc;
 }
 
 /*

@@ -4,6 +4,7 @@
 #include "compat.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,8 @@
 struct safer_bng {
     PJ_CONTEXT *ctx;
     PJ *pj;
+    PJ_CONTEXT *ctx2; /* a second thread's own context and copy of pj, made on demand */
+    PJ *pj2;
     char op[256];
 };
 
@@ -52,9 +55,26 @@ void safer_bng_free(struct safer_bng *t)
 {
     if (!t)
         return;
+    proj_destroy(t->pj2);
+    if (t->ctx2)
+        proj_context_destroy(t->ctx2);
     proj_destroy(t->pj);
     proj_context_destroy(t->ctx);
     free(t);
+}
+
+struct half {
+    PJ *pj;
+    double *x, *y;
+    size_t n;
+};
+
+static void *run_half(void *arg)
+{
+    struct half *h = arg;
+    proj_trans_generic(h->pj, PJ_FWD, h->x, sizeof(double), h->n, h->y, sizeof(double), h->n, NULL,
+                       0, 0, NULL, 0, 0);
+    return NULL;
 }
 
 long safer_bng_transform(struct safer_bng *t, double *x, double *y, size_t n,
@@ -77,9 +97,26 @@ long safer_bng_transform(struct safer_bng *t, double *x, double *y, size_t n,
         }
         (void)r;
     }
-    proj_errno_reset(t->pj);
-    proj_trans_generic(t->pj, PJ_FWD, x, sizeof(double), n, y, sizeof(double), n, NULL, 0, 0, NULL,
-                       0, 0);
+    /* PROJ objects are not shared between threads: a second thread gets its own
+     * context and a clone of the operation, and takes the second half. */
+    struct half h2 = {NULL, x + n / 2, y + n / 2, n - n / 2};
+    pthread_t tid;
+    int threaded = 0;
+    if (n >= 20000) {
+        if (!t->pj2) {
+            t->ctx2 = proj_context_create();
+            if (t->ctx2) {
+                proj_context_set_enable_network(t->ctx2, 0);
+                t->pj2 = proj_clone(t->ctx2, t->pj);
+            }
+        }
+        h2.pj = t->pj2;
+        threaded = h2.pj && pthread_create(&tid, NULL, run_half, &h2) == 0;
+    }
+    struct half h1 = {t->pj, x, y, threaded ? n / 2 : n};
+    run_half(&h1);
+    if (threaded)
+        pthread_join(tid, NULL);
     long bad = 0;
     for (size_t i = 0; i < n; i++) {
         if (!isfinite(x[i]) || !isfinite(y[i]) || x[i] == HUGE_VAL) {
