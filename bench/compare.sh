@@ -16,7 +16,8 @@
 #
 # Environment: BUILD (default <repo>/build: safer and gen live there),
 # SAFER, GEN, WARDS (300), VERTICES (300), SEED (1), WORK (a temp folder),
-# KEEP=1 keeps WORK, SKIP_PG=1 / SKIP_R=1 leave a side out.
+# KEEP=1 keeps WORK, SKIP_PG=1 / SKIP_R=1 leave a side out, PG_DURABLE=0
+# runs PostgreSQL without fsync and with unlogged tables (not persisted).
 # PostGIS runs in a throwaway cluster (bench/pglib.sh) on a unix socket.
 set -eu
 
@@ -33,6 +34,11 @@ SKIP_R=${SKIP_R:-0}
 KEEP=${KEEP:-0}
 if [ $# -eq 0 ]; then
     set -- 100000 1000000
+fi
+PG_DURABLE=${PG_DURABLE:-1}
+PG_TABLE=TABLE
+if [ "$PG_DURABLE" = 0 ]; then
+    PG_TABLE="UNLOGGED TABLE"
 fi
 
 for exe in "$SAFER" "$GEN"; do
@@ -98,10 +104,10 @@ write_pg_job() {
     out=$2
     sql=$WORK/pg-police.sql
     {
-        cat <<'SQL'
+        cat <<SQL
 SET client_min_messages = warning;
 DROP TABLE IF EXISTS crimes, pts, assigned;
-CREATE UNLOGGED TABLE crimes (
+CREATE $PG_TABLE crimes (
     crime_id text, month text, reported_by text, falls_within text,
     longitude float8, latitude float8, location text, lsoa_code text,
     lsoa_name text, crime_type text, last_outcome text, context text);
@@ -109,15 +115,15 @@ SQL
         for f in "$data"/police/*.csv; do
             printf '%s\n' "\\copy crimes FROM '$f' WITH (FORMAT csv, HEADER true)"
         done
-        cat <<'SQL'
-CREATE UNLOGGED TABLE pts AS
+        cat <<SQL
+CREATE $PG_TABLE pts AS
     SELECT month, crime_type,
            substr(month, 1, 4)::int * 12 + substr(month, 6, 2)::int - 1 AS mi,
            ST_SetSRID(ST_MakePoint(longitude, latitude), 4326) AS geom
     FROM crimes WHERE longitude IS NOT NULL AND latitude IS NOT NULL;
 CREATE INDEX pts_geom_gist ON pts USING gist (geom);
 ANALYZE pts;
-CREATE UNLOGGED TABLE assigned AS
+CREATE $PG_TABLE assigned AS
     SELECT p.month, p.mi, p.crime_type, w.code AS ward_code
     FROM pts p JOIN wards w ON ST_Contains(w.geom, p.geom);
 SQL

@@ -7,11 +7,13 @@
 #   pg_psql ARGS   psql with ON_ERROR_STOP, quiet, no psqlrc.
 #
 # Run as root, the server runs as user "postgres" (initdb refuses root);
-# otherwise as the calling user. Durability is switched off (fsync,
-# synchronous_commit, full_page_writes): this is a throwaway cluster, and
-# it gives PostGIS the benefit of the doubt in the timings.
+# otherwise as the calling user. PG_DURABLE=1 (the default) keeps
+# PostgreSQL's durability (fsync, synchronous_commit, full_page_writes), as
+# safer persists its data; PG_DURABLE=0 switches it off, which gives
+# PostGIS the benefit of the doubt but no longer persists the data.
 
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
+PG_DURABLE=${PG_DURABLE:-1}
 PG_DIR=
 PG_RUNAS=
 
@@ -31,10 +33,14 @@ pg_start() {
         chown -R postgres "$PG_DIR"
     fi
     chmod 755 "$PG_DIR" "$PG_DIR/sock"
+    pg_durability=
+    if [ "$PG_DURABLE" = 0 ]; then
+        pg_durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    fi
     pg__as "$PG_BIN/initdb" -D "$PG_DIR/data" -A trust -U postgres -E UTF8 \
         --no-locale >"$PG_DIR/initdb.log" 2>&1
     pg__as "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w \
-        -o "-k $PG_DIR/sock -c listen_addresses= -c port=${PG_PORT:-54329} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c shared_buffers=1GB -c work_mem=256MB -c maintenance_work_mem=1GB -c max_wal_size=8GB -c max_parallel_workers_per_gather=2 -c jit=off" \
+        -o "-k $PG_DIR/sock -c listen_addresses= -c port=${PG_PORT:-54329} $pg_durability -c shared_buffers=1GB -c work_mem=256MB -c maintenance_work_mem=1GB -c max_wal_size=8GB -c max_parallel_workers_per_gather=2 -c jit=off" \
         start >/dev/null
     PGHOST=$PG_DIR/sock
     PGPORT=${PG_PORT:-54329}
