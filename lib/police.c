@@ -103,7 +103,7 @@ static void put_crime_id(struct safer_buf *b, const char *p, size_t len)
         out[0] = 1;
         for (size_t i = 0; i < 32; i++) {
             unsigned char hi = (unsigned char)p[2 * i], lo = (unsigned char)p[2 * i + 1];
-            bad |= !is_hex(hi) | !is_hex(lo);
+            bad |= (unsigned)(!is_hex(hi)) | (unsigned)(!is_hex(lo));
             out[1 + i] = (unsigned char)(HEX[hi] << 4 | HEX[lo]);
         }
         if (!bad) {

@@ -33,7 +33,7 @@ int safer_buf_add(struct safer_buf *b, const void *p, size_t n) SAFER_MUST_CHECK
 int safer_buf_adds(struct safer_buf *b, const char *s) SAFER_MUST_CHECK;
 int safer_buf_addc(struct safer_buf *b, char c) SAFER_MUST_CHECK;
 int safer_buf_addf(struct safer_buf *b, const char *fmt, ...) SAFER_PRINTF(2, 3) SAFER_MUST_CHECK;
-int safer_buf_vaddf(struct safer_buf *b, const char *fmt, va_list ap) SAFER_MUST_CHECK;
+int safer_buf_vaddf(struct safer_buf *b, const char *fmt, va_list ap) SAFER_PRINTF(2, 0) SAFER_MUST_CHECK;
 
 /*
  * Sticky variants for renderers: they record the first failure in b->err and
