@@ -170,21 +170,52 @@ static struct gaps window_gaps(const struct safer_assessment *a)
     return g;
 }
 
-/* List the force-months of one status inside [first, last]. */
+/* List the force-months of one status inside [first, last], per force,
+ * runs of consecutive months as ranges: "Kent Police 2018-03 to 2018-09". */
 static void list_months(struct safer_buf *h, const struct safer_assessment *a,
                         enum safer_coverage_status st, int32_t first, int32_t last)
 {
     int n = 0;
-    for (size_t i = 0; i < a->ncoverage; i++) {
+    for (size_t i = 0; i < a->ncoverage;) {
         const struct safer_coverage *c = &a->coverage[i];
-        if (c->status != st || c->month < first || c->month > last)
+        if (c->status != st || c->month < first || c->month > last) {
+            i++;
             continue;
+        }
+        /* The run: same force, same status, consecutive months. */
+        size_t j = i + 1;
+        while (j < a->ncoverage && a->coverage[j].status == st &&
+               a->coverage[j].month == a->coverage[j - 1].month + 1 &&
+               a->coverage[j].month <= last && strcmp(a->coverage[j].force, c->force) == 0)
+            j++;
         if (n++)
-            safer_html_raw(h, ", ");
+            safer_html_raw(h, "; ");
         safer_html_text(h, c->force);
         safer_html_raw(h, " ");
         put_month(h, c->month);
+        if (j - i > 1) {
+            safer_html_raw(h, " to ");
+            put_month(h, a->coverage[j - 1].month);
+        }
+        i = j;
     }
+}
+
+/* One window's gaps: "have no file for X and only part of Y". */
+static void window_gaps_text(struct safer_buf *h, const struct safer_assessment *a, int missing,
+                             int partial, int32_t first, int32_t last)
+{
+    if (missing) {
+        safer_html_raw(h, "have no file for ");
+        list_months(h, a, SAFER_COVERAGE_MISSING, first, last);
+    }
+    if (missing && partial)
+        safer_html_raw(h, ", and ");
+    if (partial) {
+        safer_html_raw(h, "have only part of ");
+        list_months(h, a, SAFER_COVERAGE_PARTIAL, first, last);
+    }
+    safer_html_raw(h, ". ");
 }
 
 /* The flag printed next to every figure that a gap in the windows affects. */
@@ -196,36 +227,12 @@ static void gap_flag(struct safer_buf *h, const struct safer_assessment *a, int 
         return;
     safer_html_raw(h, "<p class=\"flag\"><strong>Incomplete data.</strong> ");
     if (g.missing_latest || g.partial_latest) {
-        safer_html_raw(h, "The latest 12 months lack ");
-        if (g.missing_latest) {
-            safer_html_raw(h, "missing months (");
-            list_months(h, a, SAFER_COVERAGE_MISSING, a->l12_start, a->latest);
-            safer_html_raw(h, ")");
-        }
-        if (g.missing_latest && g.partial_latest)
-            safer_html_raw(h, " and ");
-        if (g.partial_latest) {
-            safer_html_raw(h, "part of partial months (");
-            list_months(h, a, SAFER_COVERAGE_PARTIAL, a->l12_start, a->latest);
-            safer_html_raw(h, ")");
-        }
-        safer_html_raw(h, ". ");
+        safer_html_raw(h, "The latest 12 months ");
+        window_gaps_text(h, a, g.missing_latest, g.partial_latest, a->l12_start, a->latest);
     }
     if (change && (g.missing_prev || g.partial_prev)) {
-        safer_html_raw(h, "The previous 12 months lack ");
-        if (g.missing_prev) {
-            safer_html_raw(h, "missing months (");
-            list_months(h, a, SAFER_COVERAGE_MISSING, a->p12_start, a->p12_end);
-            safer_html_raw(h, ")");
-        }
-        if (g.missing_prev && g.partial_prev)
-            safer_html_raw(h, " and ");
-        if (g.partial_prev) {
-            safer_html_raw(h, "part of partial months (");
-            list_months(h, a, SAFER_COVERAGE_PARTIAL, a->p12_start, a->p12_end);
-            safer_html_raw(h, ")");
-        }
-        safer_html_raw(h, ". ");
+        safer_html_raw(h, "The previous 12 months ");
+        window_gaps_text(h, a, g.missing_prev, g.partial_prev, a->p12_start, a->p12_end);
     }
     if (change)
         safer_html_raw(h, "Changes computed over these windows are marked not comparable.");
@@ -326,8 +333,11 @@ static void section_summary(struct safer_buf *h, const struct safer_assessment *
     put_window(h, a->l12_start, a->latest);
     safer_html_raw(h, "), against ");
     put_int(h, tp);
-    safer_html_raw(h, " in the previous 12 months: ");
-    put_pct(h, tp, tl);
+    safer_html_raw(h, " in the previous 12 months");
+    if (tp) {
+        safer_html_raw(h, ": ");
+        put_pct(h, tp, tl);
+    }
     if (!comparable)
         safer_html_raw(h, ", <strong>not comparable</strong> because a window has missing or "
                           "partial months (section 2)");
@@ -373,9 +383,9 @@ static void section_summary(struct safer_buf *h, const struct safer_assessment *
         safer_html_raw(h, "<li>No crime type changed by more than chance would explain "
                           "(adjusted p &lt; 0.05).</li>");
     else
-        safer_html_raw(h, "<li>Changes are not tested for significance as comparable: the "
-                          "windows are incomplete. Treat every change in this report with "
-                          "caution.</li>");
+        safer_html_raw(h, "<li>No change is marked significant: the windows have missing or "
+                          "partial months, so the figures of the two years are not comparable. "
+                          "Treat every change in this report with caution.</li>");
 
     /* Wards. */
     if (a->nwards) {
@@ -458,9 +468,15 @@ static void section_summary(struct safer_buf *h, const struct safer_assessment *
     if (g.missing_latest + g.partial_latest + g.missing_prev + g.partial_prev) {
         safer_html_raw(h, "<li><strong>Data gaps:</strong> ");
         put_int(h, g.missing_latest + g.missing_prev);
-        safer_html_raw(h, " force-months are missing and ");
+        if (g.missing_latest + g.missing_prev == 1)
+            safer_html_raw(h, " force-month is missing and ");
+        else
+            safer_html_raw(h, " force-months are missing and ");
         put_int(h, g.partial_latest + g.partial_prev);
-        safer_html_raw(h, " look partial in the two windows (section 2).</li>");
+        if (g.partial_latest + g.partial_prev == 1)
+            safer_html_raw(h, " looks partial in the two windows (section 2).</li>");
+        else
+            safer_html_raw(h, " look partial in the two windows (section 2).</li>");
     }
     safer_html_raw(h, "</ul>");
 }
@@ -1279,7 +1295,10 @@ static void section_method(struct safer_buf *h, const struct safer_assessment *a
                       "there is no file.</dd>");
     safer_html_raw(h, "<dt>Rates</dt><dd>Records in the latest 12 months per 1,000 residents; "
                       "LSOA populations are summed to wards through the ONS lookup, and a ward "
-                      "missing any of its LSOAs' populations gets no rate.</dd>");
+                      "missing any of its LSOAs' populations gets no rate. ONS LSOA-to-ward "
+                      "lookups are best fit: each LSOA goes wholly to the ward holding most of "
+                      "its people, so a ward's summed population, and so its rate, is an "
+                      "approximation, least good for small wards.</dd>");
     safer_html_raw(h, "<dt>Files</dt><dd>Every figure is in the CSV files beside this report: "
                       "counts_ward_type_month.csv, change_by_type.csv, change_by_ward.csv, "
                       "change_tests.csv, coverage.csv, hotspots.csv, moran.csv, summary.csv");
