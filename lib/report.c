@@ -821,7 +821,12 @@ static void section_change(struct safer_buf *h, const struct safer_assessment *a
                                                        : "Figure 4: change by ward"};
         safer_html_raw(h, "<figure>");
         struct safer_err e = {0};
-        int rc = safer_svg_bar_chart(h, &o, &ch, &e);
+        int rc = total_prev(a) == 0
+                     ? safer_svg_placeholder(h, &o,
+                                             "No change to show: nothing was recorded in the "
+                                             "previous 12 months",
+                                             &e)
+                     : safer_svg_bar_chart(h, &o, &ch, &e);
         if (rc < 0)
             figure_failed(h, &e, rc);
         if (scope == 0)
