@@ -234,6 +234,12 @@ int safer_assess_compute(struct safer_store *st, const struct safer_assess_opts 
     unsigned char *keep = NULL;
     struct safer_pairs lw = {0};
     struct safer__points pts = {0};
+    struct safer__geo geo;
+    memset(&geo, 0, sizeof(geo));
+    safer_nb_init(&geo.nb);
+    pthread_t geo_tid;
+    int geo_started = 0;
+    char **allcodes = NULL;
 
     int rc = safer_areas_load(st, "ward", &all, &nall, err);
     if (rc < 0)
@@ -244,6 +250,40 @@ int safer_assess_compute(struct safer_store *st, const struct safer_assess_opts 
                            "(safer import areas WARDS.geojson)");
         goto out;
     }
+    keep = safer__xmalloc(nall);
+    rc = study_wards(st, &o, all, nall, keep, a, err);
+    if (rc < 0)
+        goto out;
+
+    /* Every stored ward's polygon and code for the assignment; the study
+     * wards, in code order, move into the assessment (the copies in geoms
+     * and allcodes point at the same memory). */
+    geoms = safer__xmalloc(sizeof(*geoms) * nall);
+    allcodes = safer__xmalloc(sizeof(char *) * nall);
+    for (size_t i = 0; i < nall; i++) {
+        geoms[i] = all[i].geom;
+        allcodes[i] = all[i].code;
+    }
+    study_of = safer__xmalloc(sizeof(int32_t) * nall);
+    size_t ns = 0;
+    for (size_t i = 0; i < nall; i++)
+        study_of[i] = keep[i] ? (int32_t)ns++ : -1;
+    a->wards = safer__xcalloc(ns ? ns : 1, sizeof(*a->wards));
+    for (size_t i = 0, k = 0; i < nall; i++) {
+        if (keep[i]) {
+            a->wards[k++] = all[i];
+            memset(&all[i], 0, sizeof(all[i]));
+        }
+    }
+    a->nwards = ns;
+    a->cell = o.cell;
+
+    /* What depends only on the wards runs beside the loading of the records. */
+    geo.a = a;
+    geo_started = pthread_create(&geo_tid, NULL, safer__geo_run, &geo) == 0;
+    if (!geo_started)
+        safer__geo_run(&geo);
+
     rc = safer_crimes_load(st, &c, err);
     if (rc < 0)
         goto out;
@@ -253,10 +293,6 @@ int safer_assess_compute(struct safer_store *st, const struct safer_assess_opts 
                            "(safer import police FOLDER)");
         goto out;
     }
-    keep = safer__xmalloc(nall);
-    rc = study_wards(st, &o, all, nall, keep, a, err);
-    if (rc < 0)
-        goto out;
 
     /* Windows. */
     int32_t maxm = INT32_MIN, minm = INT32_MAX;
@@ -272,13 +308,9 @@ int safer_assess_compute(struct safer_store *st, const struct safer_assess_opts 
     a->p12_end = a->latest - 12;
     a->first_month = minm < a->latest ? minm : a->latest;
     a->nmonths = a->latest - a->first_month + 1;
-    a->cell = o.cell;
     a->title = safer__xstrdup(o.title ? o.title : a->area_name ? a->area_name : "All wards");
 
     /* Assignment against every stored ward. */
-    geoms = safer__xmalloc(sizeof(*geoms) * nall);
-    for (size_t i = 0; i < nall; i++)
-        geoms[i] = all[i].geom;
     loc = safer_locator_new(geoms, nall);
     safer__points_build(&c, &pts);
     int32_t *pward = safer__xmalloc(sizeof(int32_t) * (pts.n ? pts.n : 1));
@@ -292,29 +324,11 @@ int safer_assess_compute(struct safer_store *st, const struct safer_assess_opts 
     rc = safer_lookup_lsoa_wards(st, &lw, err);
     if (rc < 0)
         goto out;
-    char **allcodes = safer__xmalloc(sizeof(char *) * nall);
-    for (size_t i = 0; i < nall; i++)
-        allcodes[i] = all[i].code;
     int32_t *lsoa_ward = safer__xmalloc(sizeof(int32_t) * c.nlsoas);
     for (size_t i = 0; i < c.nlsoas; i++) {
         long k = c.lsoas[i][0] ? safer__find_str(lw.a, lw.n, c.lsoas[i]) : -1;
         lsoa_ward[i] = k >= 0 ? (int32_t)safer__find_str(allcodes, nall, lw.b[k]) : -1;
     }
-    free(allcodes);
-
-    /* The study wards, in code order, and each stored ward's study index. */
-    study_of = safer__xmalloc(sizeof(int32_t) * nall);
-    size_t ns = 0;
-    for (size_t i = 0; i < nall; i++)
-        study_of[i] = keep[i] ? (int32_t)ns++ : -1;
-    a->wards = safer__xcalloc(ns, sizeof(*a->wards));
-    for (size_t i = 0, k = 0; i < nall; i++) {
-        if (keep[i]) {
-            a->wards[k++] = all[i];
-            memset(&all[i], 0, sizeof(all[i]));
-        }
-    }
-    a->nwards = ns;
 
     a->ntypes = c.ntypes;
     a->types = safer__xmalloc(sizeof(char *) * (c.ntypes ? c.ntypes : 1));
@@ -369,8 +383,16 @@ int safer_assess_compute(struct safer_store *st, const struct safer_assess_opts 
     }
     free(lsoa_ward);
 
-    rc = safer__assess_statistics(st, &o, &c, &pts, ward, study_of, a, err);
+    if (geo_started) {
+        pthread_join(geo_tid, NULL);
+        geo_started = 0;
+    }
+    rc = safer__assess_statistics(st, &o, &c, &pts, ward, study_of, a, &geo, err);
 out:
+    if (geo_started)
+        pthread_join(geo_tid, NULL);
+    safer__geo_release(&geo);
+    free(allcodes);
     safer__points_release(&pts);
     safer_pairs_release(&lw);
     safer_locator_free(loc);

@@ -175,30 +175,18 @@ static int wards_to_bng(struct safer_bng *bng, struct safer_assessment *a, struc
 }
 
 /*
- * The study grid and Gi*. Cells are S-metre squares with corners on
- * multiples of S; a cell is in the study grid when its closed square meets
- * the union of the study wards: an edge of a ward meets it, or its centre
- * lies inside a ward (then all of it does, since no edge crosses it).
+ * The study grid. Cells are S-metre squares with corners on multiples of S;
+ * a cell is in the study grid when its closed square meets the union of the
+ * study wards: an edge of a ward meets it, or its centre lies inside a ward
+ * (then all of it does, since no edge crosses it). Needs the wards in metres.
  */
-static int hotspots(const struct safer_crimes *c, const struct safer__points *pts,
-                    const int32_t *ward, const int32_t *study_of, struct safer_assessment *a,
-                    struct safer_err *err)
+static int study_grid(struct safer__geo *geo, struct safer_err *err)
 {
+    struct safer_assessment *a = geo->a;
     const double S = a->cell;
-    struct safer_bng *bng = NULL;
     unsigned char *mark = NULL;
-    int32_t *index = NULL;
-    double *px = NULL, *py = NULL, *x = NULL, *z = NULL, *padj = NULL;
-    int32_t *ci = NULL, *cj = NULL;
-    uint32_t *nbrs = NULL;
-    enum safer_gi_class *cls = NULL;
     struct safer_locator *loc = NULL;
-    int rc = safer_bng_new(&bng, err);
-    if (rc < 0)
-        return rc;
-    rc = wards_to_bng(bng, a, err);
-    if (rc < 0)
-        goto out;
+    int rc = 0;
 
     double minx = INFINITY, miny = INFINITY, maxx = -INFINITY, maxy = -INFINITY;
     for (size_t w = 0; w < a->nwards; w++) {
@@ -212,13 +200,11 @@ static int hotspots(const struct safer_crimes *c, const struct safer__points *pt
     int64_t i0 = (int64_t)floor(minx / S) - 1, i1 = (int64_t)floor(maxx / S) + 1;
     int64_t j0 = (int64_t)floor(miny / S) - 1, j1 = (int64_t)floor(maxy / S) + 1;
     int64_t nx = i1 - i0 + 1, ny = j1 - j0 + 1;
-    if (nx <= 0 || ny <= 0 || (double)nx * (double)ny > SAFER_LIMIT_GRID_CELLS) {
-        rc = safer_err_set(err, SAFER_ETOOBIG,
-                           "the study grid would have more than %d cells of %g m (limit "
-                           "SAFER_LIMIT_GRID_CELLS): choose a larger --cell",
-                           SAFER_LIMIT_GRID_CELLS, S);
-        goto out;
-    }
+    if (nx <= 0 || ny <= 0 || (double)nx * (double)ny > SAFER_LIMIT_GRID_CELLS)
+        return safer_err_set(err, SAFER_ETOOBIG,
+                             "the study grid would have more than %d cells of %g m (limit "
+                             "SAFER_LIMIT_GRID_CELLS): choose a larger --cell",
+                             SAFER_LIMIT_GRID_CELLS, S);
     size_t ncell = (size_t)nx * (size_t)ny;
     mark = safer__xcalloc(ncell, 1);
     for (size_t w = 0; w < a->nwards; w++) {
@@ -259,24 +245,85 @@ static int hotspots(const struct safer_crimes *c, const struct safer__points *pt
     }
 
     /* The cells, ordered by row (cell_j) then column (cell_i). */
-    index = safer__xmalloc(sizeof(int32_t) * ncell);
+    geo->index = safer__xmalloc(sizeof(int32_t) * ncell);
     size_t n = 0;
     for (size_t k = 0; k < ncell; k++)
-        index[k] = mark[k] ? (int32_t)n++ : -1;
-    a->cells = safer__xcalloc(n ? n : 1, sizeof(*a->cells));
-    a->ncells = n;
+        geo->index[k] = mark[k] ? (int32_t)n++ : -1;
+    geo->cells = safer__xcalloc(n ? n : 1, sizeof(*geo->cells));
+    geo->ncells = n;
     for (int64_t j = j0; j <= j1; j++) {
         for (int64_t i = i0; i <= i1; i++) {
-            int32_t k = index[(size_t)(j - j0) * (size_t)nx + (size_t)(i - i0)];
+            int32_t k = geo->index[(size_t)(j - j0) * (size_t)nx + (size_t)(i - i0)];
             if (k < 0)
                 continue;
-            struct safer_hotcell *h = &a->cells[k];
+            struct safer_hotcell *h = &geo->cells[k];
             h->i = (int32_t)i;
             h->j = (int32_t)j;
             h->e = ((double)i + 0.5) * S;
             h->n = ((double)j + 0.5) * S;
         }
     }
+    geo->i0 = i0;
+    geo->i1 = i1;
+    geo->j0 = j0;
+    geo->j1 = j1;
+    geo->nx = nx;
+    safer_locator_free(loc);
+    free(mark);
+    return rc;
+}
+
+void *safer__geo_run(void *arg)
+{
+    struct safer__geo *geo = arg;
+    struct safer_assessment *a = geo->a;
+    struct safer_err *err = &geo->err;
+    int rc = safer_bng_new(&geo->bng, err);
+    if (rc == 0)
+        rc = wards_to_bng(geo->bng, a, err);
+    if (rc == 0)
+        rc = study_grid(geo, err);
+    safer_nb_init(&geo->nb);
+    if (rc == 0 && a->nwards >= 2) {
+        struct safer_geom *geoms = safer__xmalloc(sizeof(*geoms) * a->nwards);
+        for (size_t w = 0; w < a->nwards; w++)
+            geoms[w] = a->wards[w].geom;
+        rc = safer_nb_queen(&geo->nb, geoms, a->nwards, SAFER_NB_SNAP_DEFAULT, err);
+        free(geoms);
+    }
+    geo->rc = rc;
+    return NULL;
+}
+
+void safer__geo_release(struct safer__geo *geo)
+{
+    safer_bng_free(geo->bng);
+    free(geo->index);
+    free(geo->cells);
+    safer_nb_release(&geo->nb);
+    geo->bng = NULL;
+    geo->index = NULL;
+    geo->cells = NULL;
+}
+
+/* Count located records of the latest 12 months in the study grid, then Gi*. */
+static int hotspots(const struct safer_crimes *c, const struct safer__points *pts,
+                    const int32_t *ward, const int32_t *study_of, struct safer_assessment *a,
+                    struct safer__geo *geo, struct safer_err *err)
+{
+    const double S = a->cell;
+    double *px = NULL, *py = NULL, *x = NULL, *z = NULL, *padj = NULL;
+    int32_t *ci = NULL, *cj = NULL;
+    uint32_t *nbrs = NULL;
+    enum safer_gi_class *cls = NULL;
+    int rc = 0;
+    a->cells = geo->cells;
+    a->ncells = geo->ncells;
+    geo->cells = NULL;
+    size_t n = a->ncells;
+    int64_t i0 = geo->i0, i1 = geo->i1, j0 = geo->j0, j1 = geo->j1, nx = geo->nx;
+    const int32_t *index = geo->index;
+    struct safer_bng *bng = geo->bng;
 
     /* Counts: records with a point in a study ward, latest 12 months. Each
      * distinct location they use is converted to metres once. */
@@ -356,10 +403,6 @@ static int hotspots(const struct safer_crimes *c, const struct safer__points *pt
     }
     rc = 0;
 out:
-    safer_locator_free(loc);
-    safer_bng_free(bng);
-    free(mark);
-    free(index);
     free(px);
     free(py);
     free(ci);
@@ -372,24 +415,19 @@ out:
     return rc;
 }
 
-/* Moran's I of ward totals in the latest 12 months, queen contiguity. */
-static int moran(struct safer_assessment *a, struct safer_err *err)
+/* Moran's I of ward totals in the latest 12 months, queen contiguity (prepared). */
+static int moran(struct safer_assessment *a, const struct safer__geo *geo, struct safer_err *err)
 {
     if (a->nwards < 2)
         return 0;
-    struct safer_geom *geoms = safer__xmalloc(sizeof(*geoms) * a->nwards);
     double *xv = safer__xmalloc(sizeof(double) * a->nwards);
-    for (size_t w = 0; w < a->nwards; w++) {
-        geoms[w] = a->wards[w].geom;
+    for (size_t w = 0; w < a->nwards; w++)
         xv[w] = (double)a->ward_latest[w];
-    }
-    struct safer_nb nb;
-    safer_nb_init(&nb);
-    int rc = safer_nb_queen(&nb, geoms, a->nwards, SAFER_NB_SNAP_DEFAULT, err);
+    int rc = 0;
     static const char *const styles[2] = {"W", "B"};
     for (int k = 0; rc == 0 && k < 2; k++) {
         struct safer_moran m;
-        int r = safer_moran_test(xv, &nb, k == 0 ? SAFER_MORAN_W : SAFER_MORAN_B, &m, err);
+        int r = safer_moran_test(xv, &geo->nb, k == 0 ? SAFER_MORAN_W : SAFER_MORAN_B, &m, err);
         if (r < 0) {
             rc = r;
             break;
@@ -405,8 +443,6 @@ static int moran(struct safer_assessment *a, struct safer_err *err)
         row->p = m.p_value;
         row->islands = m.islands;
     }
-    safer_nb_release(&nb);
-    free(geoms);
     free(xv);
     return rc;
 }
@@ -545,7 +581,8 @@ out:
 int safer__assess_statistics(struct safer_store *st, const struct safer_assess_opts *o,
                              const struct safer_crimes *c, const struct safer__points *pts,
                              const int32_t *ward, const int32_t *study_of,
-                             struct safer_assessment *a, struct safer_err *err)
+                             struct safer_assessment *a, struct safer__geo *geo,
+                             struct safer_err *err)
 {
     (void)o;
     int rc = safer_publications_list(st, &a->publications, &a->npublications, err);
@@ -556,9 +593,11 @@ int safer__assess_statistics(struct safer_store *st, const struct safer_assess_o
     rc = rates(st, a, err);
     if (rc == 0)
         rc = deprivation(st, a, err);
+    if (rc == 0 && geo->rc < 0)
+        rc = safer_err_set(err, geo->rc, "%s", safer_err_msg(&geo->err, geo->rc));
     if (rc == 0)
-        rc = moran(a, err);
+        rc = moran(a, geo, err);
     if (rc == 0)
-        rc = hotspots(c, pts, ward, study_of, a, err);
+        rc = hotspots(c, pts, ward, study_of, a, geo, err);
     return rc;
 }
