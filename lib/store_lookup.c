@@ -46,135 +46,198 @@ static int find_named(const struct safer_csv *c, const char *const *names)
     return -1;
 }
 
-static char *field_dup(const struct safer_csv *c, int i)
-{
-    if (i < 0 || (size_t)i >= c->nfields)
-        return NULL;
-    return safer__xstrndup(c->fields[i].ptr, c->fields[i].len);
-}
-
 static const char *base_name(const char *path)
 {
     const char *s = strrchr(path, '/');
     return s ? s + 1 : path;
 }
 
-int safer_lookup_import(struct safer_store *st, const char *path, struct safer_lookup_stats *stats,
-                        struct safer_err *err)
+/*
+ * Every reference table (lookups, populations, deprivation) imports the same
+ * way: read the file, let the kind look at the header and name its INSERT,
+ * then one transaction in which every row must have the header's field
+ * count and pass the kind's checks. Any bad row fails the whole file with
+ * FILE:LINE, and nothing changes.
+ */
+struct table_import {
+    struct safer_store *st;
+    const char *path;
+    struct safer_csv c;
+    sqlite3_stmt *ins; /* the kind's INSERT, prepared by the driver */
+    size_t rows;
+};
+
+struct table_kind {
+    /* Look at the header (t->c holds it); return the INSERT to prepare, or NULL with err set. */
+    const char *(*header)(void *ctx, struct table_import *t, struct safer_err *err);
+    /* Check and store one row through t->ins (bound, not yet stepped): 0 or a negative code. */
+    int (*row)(void *ctx, struct table_import *t, struct safer_err *err);
+    void *ctx;
+};
+
+static int import_table(struct safer_store *st, const char *path, const struct table_kind *k,
+                        size_t *rows, struct safer_err *err)
 {
-    memset(stats, 0, sizeof(*stats));
     char *data;
     size_t len;
+    *rows = 0;
     int rc = safer__read_file(path, SAFER_LIMIT_CSV_FILE, "SAFER_LIMIT_CSV_FILE", &data, &len, err);
     if (rc < 0)
         return rc;
-    struct safer_csv c;
-    safer_csv_init(&c, data, len, path);
-    sqlite3_stmt *ins = NULL, *old = NULL;
-    rc = safer_csv_next(&c, err);
+    struct table_import t = {st, path, {0}, NULL, 0};
+    safer_csv_init(&t.c, data, len, path);
+    rc = safer_csv_next(&t.c, err);
     if (rc <= 0) {
         if (rc == 0)
             rc = safer_err_set(err, SAFER_EPARSE, "%s: empty file: no header row", path);
         goto out;
     }
-    int lsoa = find_col(&c, "LSOA", "CD"), lsoa_nm = find_col(&c, "LSOA", "NM");
-    int wd = find_col(&c, "WD", "CD"), wd_nm = find_col(&c, "WD", "NM");
-    int lad = find_col(&c, "LAD", "CD"), lad_nm = find_col(&c, "LAD", "NM");
-    int csp = find_col(&c, "CSP", "CD"), csp_nm = find_col(&c, "CSP", "NM");
-    int pfa = find_col(&c, "PFA", "CD"), pfa_nm = find_col(&c, "PFA", "NM");
-    int cols[6];
-    const char *sql, *table, *key_sql;
-    if (lsoa >= 0 && wd >= 0) {
-        snprintf(stats->kind, sizeof(stats->kind), "lsoa-ward");
-        int v[6] = {lsoa, lsoa_nm, wd, wd_nm, lad, lad_nm};
-        memcpy(cols, v, sizeof(v));
-        table = "lookup_lsoa";
-        key_sql = "SELECT 1 FROM lookup_lsoa WHERE lsoa_code = ?";
-        sql = "INSERT OR REPLACE INTO lookup_lsoa(lsoa_code, lsoa_name, ward_code, ward_name,"
-              " district_code, district_name) VALUES(?, ?, ?, ?, ?, ?)";
-    } else if (wd >= 0 && lad >= 0) {
-        snprintf(stats->kind, sizeof(stats->kind), "ward-district");
-        int v[6] = {wd, wd_nm, lad, lad_nm, -1, -1};
-        memcpy(cols, v, sizeof(v));
-        table = "lookup_ward";
-        key_sql = "SELECT 1 FROM lookup_ward WHERE ward_code = ?";
-        sql = "INSERT OR REPLACE INTO lookup_ward(ward_code, ward_name, district_code, district_name)"
-              " VALUES(?, ?, ?, ?)";
-    } else if (lad >= 0 && csp >= 0) {
-        snprintf(stats->kind, sizeof(stats->kind), "district-csp");
-        int v[6] = {lad, lad_nm, csp, csp_nm, pfa, pfa_nm};
-        memcpy(cols, v, sizeof(v));
-        table = "lookup_district";
-        key_sql = "SELECT 1 FROM lookup_district WHERE district_code = ?";
-        sql = "INSERT OR REPLACE INTO lookup_district(district_code, district_name, csp_code,"
-              " csp_name, pfa_code, pfa_name) VALUES(?, ?, ?, ?, ?, ?)";
-    } else {
-        rc = safer_err_set(err, SAFER_EPARSE,
-                           "%s:1: not a lookup this program knows: expected columns LSOAyyCD and "
-                           "WDyyCD (LSOA to ward), WDyyCD and LADyyCD (ward to district), or "
-                           "LADyyCD and CSPyyCD (district to Community Safety Partnership)",
-                           path);
+    const char *sql = k->header(k->ctx, &t, err);
+    if (!sql) {
+        rc = err && err->code ? err->code : SAFER_EPARSE;
         goto out;
     }
-    (void)table;
-    size_t nheader = c.nfields;
-    int ncols = cols[4] == -1 && cols[5] == -1 && strcmp(stats->kind, "ward-district") == 0 ? 4 : 6;
+    size_t nheader = t.c.nfields;
     rc = safer_store_begin(st, err);
     if (rc < 0)
         goto out;
-    rc = safer__store_prepare(st, sql, &ins, err);
-    if (rc == 0)
-        rc = safer__store_prepare(st, key_sql, &old, err);
+    rc = safer__store_prepare(st, sql, &t.ins, err);
     while (rc == 0) {
-        int r = safer_csv_next(&c, err);
+        int r = safer_csv_next(&t.c, err);
         if (r == 0)
             break;
         if (r < 0) {
             rc = r;
             break;
         }
-        if (c.nfields != nheader) {
+        if (t.c.nfields != nheader) {
             rc = safer_err_set(err, SAFER_EPARSE, "%s:%zu: expected %zu fields, found %zu", path,
-                               c.row_line, nheader, c.nfields);
+                               t.c.row_line, nheader, t.c.nfields);
             break;
         }
-        /* Required codes: the first and third columns of each kind. */
-        if (c.fields[cols[0]].len == 0 || c.fields[cols[2]].len == 0 ||
-            c.fields[cols[0]].len > SAFER_LIMIT_CODE || c.fields[cols[2]].len > SAFER_LIMIT_CODE) {
-            rc = safer_err_set(err, SAFER_EPARSE, "%s:%zu: empty or overlong area code", path,
-                               c.row_line);
-            break;
-        }
-        sqlite3_reset(old);
-        sqlite3_bind_text(old, 1, c.fields[cols[0]].ptr, (int)c.fields[cols[0]].len, SQLITE_TRANSIENT);
-        if (sqlite3_step(old) == SQLITE_ROW)
-            stats->replaced++;
-        sqlite3_reset(ins);
-        for (int k = 0; k < ncols; k++) {
-            char *v = field_dup(&c, cols[k]);
-            safer__bind_text(ins, k + 1, v && *v ? v : NULL, -1);
-            free(v);
-        }
-        if (sqlite3_step(ins) != SQLITE_DONE) {
-            rc = safer__store_fail(st, err, "cannot store a lookup row");
-            break;
-        }
-        stats->rows++;
+        sqlite3_reset(t.ins);
+        rc = k->row(k->ctx, &t, err);
+        if (rc == 0 && sqlite3_step(t.ins) != SQLITE_DONE)
+            rc = safer__store_fail(st, err, "cannot store a row");
+        if (rc == 0)
+            t.rows++;
     }
-    if (rc == 0 && stats->rows == 0)
+    if (rc == 0 && t.rows == 0)
         rc = safer_err_set(err, SAFER_EPARSE, "%s: no data rows", path);
-    sqlite3_finalize(ins);
-    sqlite3_finalize(old);
-    ins = old = NULL;
+    sqlite3_finalize(t.ins);
+    t.ins = NULL;
     if (rc == 0)
         rc = safer_store_commit(st, err);
     if (rc < 0)
         safer_store_rollback(st);
 out:
-    sqlite3_finalize(ins);
-    sqlite3_finalize(old);
-    safer_csv_release(&c);
+    sqlite3_finalize(t.ins);
+    safer_csv_release(&t.c);
     free(data);
+    *rows = rc < 0 ? 0 : t.rows;
+    return rc;
+}
+
+/* The code field must be present and short. */
+static int check_code(const struct table_import *t, int col, struct safer_err *err)
+{
+    const struct safer_csv_field *f = &t->c.fields[col];
+    if (f->len == 0 || f->len > SAFER_LIMIT_CODE)
+        return safer_err_set(err, SAFER_EPARSE, "%s:%zu: empty or overlong area code", t->path,
+                             t->c.row_line);
+    return 0;
+}
+
+/* ---- lookups ---- */
+
+struct lookup_ctx {
+    struct safer_lookup_stats *stats;
+    int cols[6], ncols;
+    sqlite3_stmt *old; /* is the key already stored? */
+};
+
+static const char *lookup_header(void *arg, struct table_import *t, struct safer_err *err)
+{
+    struct lookup_ctx *x = arg;
+    const struct safer_csv *c = &t->c;
+    int lsoa = find_col(c, "LSOA", "CD"), lsoa_nm = find_col(c, "LSOA", "NM");
+    int wd = find_col(c, "WD", "CD"), wd_nm = find_col(c, "WD", "NM");
+    int lad = find_col(c, "LAD", "CD"), lad_nm = find_col(c, "LAD", "NM");
+    int csp = find_col(c, "CSP", "CD"), csp_nm = find_col(c, "CSP", "NM");
+    int pfa = find_col(c, "PFA", "CD"), pfa_nm = find_col(c, "PFA", "NM");
+    const char *sql, *key_sql, *kind;
+    if (lsoa >= 0 && wd >= 0) {
+        kind = "lsoa-ward";
+        int v[6] = {lsoa, lsoa_nm, wd, wd_nm, lad, lad_nm};
+        memcpy(x->cols, v, sizeof(v));
+        x->ncols = 6;
+        key_sql = "SELECT 1 FROM lookup_lsoa WHERE lsoa_code = ?";
+        sql = "INSERT OR REPLACE INTO lookup_lsoa(lsoa_code, lsoa_name, ward_code, ward_name,"
+              " district_code, district_name) VALUES(?, ?, ?, ?, ?, ?)";
+    } else if (wd >= 0 && lad >= 0) {
+        kind = "ward-district";
+        int v[6] = {wd, wd_nm, lad, lad_nm, -1, -1};
+        memcpy(x->cols, v, sizeof(v));
+        x->ncols = 4;
+        key_sql = "SELECT 1 FROM lookup_ward WHERE ward_code = ?";
+        sql = "INSERT OR REPLACE INTO lookup_ward(ward_code, ward_name, district_code, district_name)"
+              " VALUES(?, ?, ?, ?)";
+    } else if (lad >= 0 && csp >= 0) {
+        kind = "district-csp";
+        int v[6] = {lad, lad_nm, csp, csp_nm, pfa, pfa_nm};
+        memcpy(x->cols, v, sizeof(v));
+        x->ncols = 6;
+        key_sql = "SELECT 1 FROM lookup_district WHERE district_code = ?";
+        sql = "INSERT OR REPLACE INTO lookup_district(district_code, district_name, csp_code,"
+              " csp_name, pfa_code, pfa_name) VALUES(?, ?, ?, ?, ?, ?)";
+    } else {
+        safer_err_set(err, SAFER_EPARSE,
+                      "%s:1: not a lookup this program knows: expected columns LSOAyyCD and "
+                      "WDyyCD (LSOA to ward), WDyyCD and LADyyCD (ward to district), or "
+                      "LADyyCD and CSPyyCD (district to Community Safety Partnership)",
+                      t->path);
+        return NULL;
+    }
+    snprintf(x->stats->kind, sizeof(x->stats->kind), "%s", kind);
+    if (safer__store_prepare(t->st, key_sql, &x->old, err) < 0)
+        return NULL;
+    return sql;
+}
+
+static int lookup_row(void *arg, struct table_import *t, struct safer_err *err)
+{
+    struct lookup_ctx *x = arg;
+    const struct safer_csv *c = &t->c;
+    /* Required codes: the first and third columns of each kind. */
+    int rc = check_code(t, x->cols[0], err);
+    if (rc == 0)
+        rc = check_code(t, x->cols[2], err);
+    if (rc < 0)
+        return rc;
+    sqlite3_reset(x->old);
+    sqlite3_bind_text(x->old, 1, c->fields[x->cols[0]].ptr, (int)c->fields[x->cols[0]].len,
+                      SQLITE_TRANSIENT);
+    if (sqlite3_step(x->old) == SQLITE_ROW)
+        x->stats->replaced++;
+    for (int k = 0; k < x->ncols; k++) {
+        int col = x->cols[k];
+        if (col < 0 || c->fields[col].len == 0)
+            sqlite3_bind_null(t->ins, k + 1);
+        else
+            sqlite3_bind_text(t->ins, k + 1, c->fields[col].ptr, (int)c->fields[col].len,
+                              SQLITE_TRANSIENT);
+    }
+    return 0;
+}
+
+int safer_lookup_import(struct safer_store *st, const char *path, struct safer_lookup_stats *stats,
+                        struct safer_err *err)
+{
+    memset(stats, 0, sizeof(*stats));
+    struct lookup_ctx x = {stats, {0}, 0, NULL};
+    struct table_kind k = {lookup_header, lookup_row, &x};
+    int rc = import_table(st, path, &k, &stats->rows, err);
+    sqlite3_finalize(x.old);
     if (rc < 0)
         memset(stats, 0, sizeof(*stats));
     return rc;
@@ -207,115 +270,81 @@ static int parse_count(const struct safer_csv_field *f, double *out)
     return 0;
 }
 
+/* ---- populations ---- */
+
+struct population_ctx {
+    struct safer_population_stats *stats;
+    int code, pop;
+};
+
+static const char *population_header(void *arg, struct table_import *t, struct safer_err *err)
+{
+    struct population_ctx *x = arg;
+    const struct safer_csv *c = &t->c;
+    static const char *const lsoa_names[] = {"LSOA code (2011)", "LSOA code (2021)", "LSOA code",
+                                             NULL};
+    static const char *const ward_names[] = {"Ward code", NULL};
+    x->code = find_named(c, lsoa_names);
+    if (x->code < 0)
+        x->code = find_col(c, "LSOA", "CD");
+    if (x->code >= 0) {
+        snprintf(x->stats->level, sizeof(x->stats->level), "lsoa");
+    } else {
+        x->code = find_named(c, ward_names);
+        if (x->code < 0)
+            x->code = find_col(c, "WD", "CD");
+        if (x->code >= 0)
+            snprintf(x->stats->level, sizeof(x->stats->level), "ward");
+    }
+    x->pop = -1;
+    for (size_t i = 0; i < c->nfields && x->pop < 0; i++) {
+        const struct safer_csv_field *f = &c->fields[i];
+        if ((f->len >= 16 && strncasecmp(f->ptr, "Total population", 16) == 0) ||
+            (f->len == 10 && strncasecmp(f->ptr, "population", 10) == 0) ||
+            (f->len == 8 && strncasecmp(f->ptr, "All Ages", 8) == 0))
+            x->pop = (int)i;
+    }
+    if (x->code < 0 || x->pop < 0) {
+        safer_err_set(err, SAFER_EPARSE,
+                      "%s:1: expected an area code column ('LSOA code (2011)', LSOAyyCD or "
+                      "WDyyCD) and a total population column ('Total population...', "
+                      "'population' or 'All Ages')",
+                      t->path);
+        return NULL;
+    }
+    snprintf(x->stats->basis, sizeof(x->stats->basis), "%.*s",
+             (int)(c->fields[x->pop].len < 200 ? c->fields[x->pop].len : 200), c->fields[x->pop].ptr);
+    return "INSERT OR REPLACE INTO population(code, level, population, basis, source)"
+           " VALUES(?, ?, ?, ?, ?)";
+}
+
+static int population_row(void *arg, struct table_import *t, struct safer_err *err)
+{
+    struct population_ctx *x = arg;
+    const struct safer_csv_field *code = &t->c.fields[x->code], *pop = &t->c.fields[x->pop];
+    double v;
+    int rc = check_code(t, x->code, err);
+    if (rc < 0)
+        return rc;
+    if (parse_count(pop, &v) < 0)
+        return safer_err_set(err, SAFER_EPARSE, "%s:%zu: population '%.*s' is not a number",
+                             t->path, t->c.row_line, (int)(pop->len < 40 ? pop->len : 40), pop->ptr);
+    sqlite3_bind_text(t->ins, 1, code->ptr, (int)code->len, SQLITE_TRANSIENT);
+    safer__bind_text(t->ins, 2, x->stats->level, -1);
+    sqlite3_bind_double(t->ins, 3, v);
+    safer__bind_text(t->ins, 4, x->stats->basis, -1);
+    safer__bind_text(t->ins, 5, base_name(t->path), -1);
+    x->stats->total += v;
+    return 0;
+}
+
 int safer_population_import(struct safer_store *st, const char *path,
                             struct safer_population_stats *stats, struct safer_err *err)
 {
     memset(stats, 0, sizeof(*stats));
-    char *data;
-    size_t len;
-    int rc = safer__read_file(path, SAFER_LIMIT_CSV_FILE, "SAFER_LIMIT_CSV_FILE", &data, &len, err);
-    if (rc < 0)
-        return rc;
-    struct safer_csv c;
-    safer_csv_init(&c, data, len, path);
-    sqlite3_stmt *ins = NULL;
-    rc = safer_csv_next(&c, err);
-    if (rc <= 0) {
-        if (rc == 0)
-            rc = safer_err_set(err, SAFER_EPARSE, "%s: empty file: no header row", path);
-        goto out;
-    }
-    static const char *const lsoa_names[] = {"LSOA code (2011)", "LSOA code (2021)", "LSOA code",
-                                             NULL};
-    int code = find_named(&c, lsoa_names);
-    if (code < 0)
-        code = find_col(&c, "LSOA", "CD");
-    if (code >= 0) {
-        snprintf(stats->level, sizeof(stats->level), "lsoa");
-    } else {
-        static const char *const ward_names[] = {"Ward code", NULL};
-        code = find_named(&c, ward_names);
-        if (code < 0)
-            code = find_col(&c, "WD", "CD");
-        if (code >= 0)
-            snprintf(stats->level, sizeof(stats->level), "ward");
-    }
-    int pop = -1;
-    for (size_t i = 0; i < c.nfields && pop < 0; i++) {
-        const struct safer_csv_field *f = &c.fields[i];
-        if ((f->len >= 16 && strncasecmp(f->ptr, "Total population", 16) == 0) ||
-            (f->len == 10 && strncasecmp(f->ptr, "population", 10) == 0) ||
-            (f->len == 8 && strncasecmp(f->ptr, "All Ages", 8) == 0))
-            pop = (int)i;
-    }
-    if (code < 0 || pop < 0) {
-        rc = safer_err_set(err, SAFER_EPARSE,
-                           "%s:1: expected an area code column ('LSOA code (2011)', LSOAyyCD or "
-                           "WDyyCD) and a total population column ('Total population...', "
-                           "'population' or 'All Ages')",
-                           path);
-        goto out;
-    }
-    snprintf(stats->basis, sizeof(stats->basis), "%.*s",
-             (int)(c.fields[pop].len < 200 ? c.fields[pop].len : 200), c.fields[pop].ptr);
-    size_t nheader = c.nfields;
-    rc = safer_store_begin(st, err);
-    if (rc < 0)
-        goto out;
-    rc = safer__store_prepare(st,
-                              "INSERT OR REPLACE INTO population(code, level, population, basis,"
-                              " source) VALUES(?, ?, ?, ?, ?)",
-                              &ins, err);
-    while (rc == 0) {
-        int r = safer_csv_next(&c, err);
-        if (r == 0)
-            break;
-        if (r < 0) {
-            rc = r;
-            break;
-        }
-        if (c.nfields != nheader) {
-            rc = safer_err_set(err, SAFER_EPARSE, "%s:%zu: expected %zu fields, found %zu", path,
-                               c.row_line, nheader, c.nfields);
-            break;
-        }
-        double v;
-        if (c.fields[code].len == 0 || c.fields[code].len > SAFER_LIMIT_CODE) {
-            rc = safer_err_set(err, SAFER_EPARSE, "%s:%zu: empty or overlong area code", path,
-                               c.row_line);
-            break;
-        }
-        if (parse_count(&c.fields[pop], &v) < 0) {
-            rc = safer_err_set(err, SAFER_EPARSE, "%s:%zu: population '%.*s' is not a number",
-                               path, c.row_line, (int)(c.fields[pop].len < 40 ? c.fields[pop].len : 40),
-                               c.fields[pop].ptr);
-            break;
-        }
-        sqlite3_reset(ins);
-        sqlite3_bind_text(ins, 1, c.fields[code].ptr, (int)c.fields[code].len, SQLITE_TRANSIENT);
-        safer__bind_text(ins, 2, stats->level, -1);
-        sqlite3_bind_double(ins, 3, v);
-        safer__bind_text(ins, 4, stats->basis, -1);
-        safer__bind_text(ins, 5, base_name(path), -1);
-        if (sqlite3_step(ins) != SQLITE_DONE) {
-            rc = safer__store_fail(st, err, "cannot store a population row");
-            break;
-        }
-        stats->rows++;
-        stats->total += v;
-    }
-    if (rc == 0 && stats->rows == 0)
-        rc = safer_err_set(err, SAFER_EPARSE, "%s: no data rows", path);
-    sqlite3_finalize(ins);
-    ins = NULL;
-    if (rc == 0)
-        rc = safer_store_commit(st, err);
-    if (rc < 0)
-        safer_store_rollback(st);
-out:
-    sqlite3_finalize(ins);
-    safer_csv_release(&c);
-    free(data);
+    struct population_ctx x = {stats, -1, -1};
+    struct table_kind k = {population_header, population_row, &x};
+    int rc = import_table(st, path, &k, &stats->rows, err);
     if (rc < 0)
         memset(stats, 0, sizeof(*stats));
     return rc;
@@ -433,110 +462,71 @@ int safer_population_list(struct safer_store *st, const char *level, struct safe
     return rc;
 }
 
-int safer_deprivation_import(struct safer_store *st, const char *path,
-                             struct safer_deprivation_stats *stats, struct safer_err *err)
+/* ---- deprivation ---- */
+
+struct deprivation_ctx {
+    int code, rank, decile;
+};
+
+static const char *deprivation_header(void *arg, struct table_import *t, struct safer_err *err)
 {
-    memset(stats, 0, sizeof(*stats));
-    char *data;
-    size_t len;
-    int rc = safer__read_file(path, SAFER_LIMIT_CSV_FILE, "SAFER_LIMIT_CSV_FILE", &data, &len, err);
-    if (rc < 0)
-        return rc;
-    struct safer_csv c;
-    safer_csv_init(&c, data, len, path);
-    sqlite3_stmt *ins = NULL;
-    rc = safer_csv_next(&c, err);
-    if (rc <= 0) {
-        if (rc == 0)
-            rc = safer_err_set(err, SAFER_EPARSE, "%s: empty file: no header row", path);
-        goto out;
-    }
+    struct deprivation_ctx *x = arg;
+    const struct safer_csv *c = &t->c;
     static const char *const code_names[] = {"LSOA code (2011)", "LSOA code (2021)", "LSOA code",
                                              NULL};
     static const char *const rank_names[] = {"Index of Multiple Deprivation (IMD) Rank",
                                              "IMD Rank", NULL};
     static const char *const decile_names[] = {"Index of Multiple Deprivation (IMD) Decile",
                                                "IMD Decile", NULL};
-    int code = find_named(&c, code_names);
-    if (code < 0)
-        code = find_col(&c, "LSOA", "CD");
-    int rank = find_named(&c, rank_names), decile = find_named(&c, decile_names);
-    if (code < 0 || decile < 0) {
-        rc = safer_err_set(err, SAFER_EPARSE,
-                           "%s:1: expected an LSOA code column and an 'Index of Multiple "
-                           "Deprivation (IMD) Decile' column",
-                           path);
-        goto out;
+    x->code = find_named(c, code_names);
+    if (x->code < 0)
+        x->code = find_col(c, "LSOA", "CD");
+    x->rank = find_named(c, rank_names);
+    x->decile = find_named(c, decile_names);
+    if (x->code < 0 || x->decile < 0) {
+        safer_err_set(err, SAFER_EPARSE,
+                      "%s:1: expected an LSOA code column and an 'Index of Multiple "
+                      "Deprivation (IMD) Decile' column",
+                      t->path);
+        return NULL;
     }
-    size_t nheader = c.nfields;
-    rc = safer_store_begin(st, err);
+    return "INSERT OR REPLACE INTO deprivation(lsoa_code, score, rank, decile, source)"
+           " VALUES(?, NULL, ?, ?, ?)";
+}
+
+static int deprivation_row(void *arg, struct table_import *t, struct safer_err *err)
+{
+    struct deprivation_ctx *x = arg;
+    const struct safer_csv_field *code = &t->c.fields[x->code], *dec = &t->c.fields[x->decile];
+    double d, rk = NAN;
+    int rc = check_code(t, x->code, err);
     if (rc < 0)
-        goto out;
-    rc = safer__store_prepare(st,
-                              "INSERT OR REPLACE INTO deprivation(lsoa_code, score, rank, decile,"
-                              " source) VALUES(?, NULL, ?, ?, ?)",
-                              &ins, err);
-    while (rc == 0) {
-        int r = safer_csv_next(&c, err);
-        if (r == 0)
-            break;
-        if (r < 0) {
-            rc = r;
-            break;
-        }
-        if (c.nfields != nheader) {
-            rc = safer_err_set(err, SAFER_EPARSE, "%s:%zu: expected %zu fields, found %zu", path,
-                               c.row_line, nheader, c.nfields);
-            break;
-        }
-        double d, rk = NAN;
-        if (c.fields[code].len == 0 || c.fields[code].len > SAFER_LIMIT_CODE) {
-            rc = safer_err_set(err, SAFER_EPARSE, "%s:%zu: empty or overlong LSOA code", path,
-                               c.row_line);
-            break;
-        }
-        if (parse_count(&c.fields[decile], &d) < 0 || d < 1 || d > 10 || d != floor(d)) {
-            rc = safer_err_set(err, SAFER_EPARSE, "%s:%zu: IMD decile '%.*s' is not 1 to 10",
-                               path, c.row_line,
-                               (int)(c.fields[decile].len < 40 ? c.fields[decile].len : 40),
-                               c.fields[decile].ptr);
-            break;
-        }
-        if (rank >= 0 && parse_count(&c.fields[rank], &rk) < 0) {
-            rc = safer_err_set(err, SAFER_EPARSE, "%s:%zu: IMD rank '%.*s' is not a number", path,
-                               c.row_line, (int)(c.fields[rank].len < 40 ? c.fields[rank].len : 40),
-                               c.fields[rank].ptr);
-            break;
-        }
-        sqlite3_reset(ins);
-        sqlite3_bind_text(ins, 1, c.fields[code].ptr, (int)c.fields[code].len, SQLITE_TRANSIENT);
-        if (isnan(rk))
-            sqlite3_bind_null(ins, 2);
-        else
-            sqlite3_bind_int64(ins, 2, (sqlite3_int64)rk);
-        sqlite3_bind_int(ins, 3, (int)d);
-        safer__bind_text(ins, 4, base_name(path), -1);
-        if (sqlite3_step(ins) != SQLITE_DONE) {
-            rc = safer__store_fail(st, err, "cannot store a deprivation row");
-            break;
-        }
-        stats->rows++;
+        return rc;
+    if (parse_count(dec, &d) < 0 || d < 1 || d > 10 || d != floor(d))
+        return safer_err_set(err, SAFER_EPARSE, "%s:%zu: IMD decile '%.*s' is not 1 to 10",
+                             t->path, t->c.row_line, (int)(dec->len < 40 ? dec->len : 40), dec->ptr);
+    if (x->rank >= 0 && parse_count(&t->c.fields[x->rank], &rk) < 0) {
+        const struct safer_csv_field *r = &t->c.fields[x->rank];
+        return safer_err_set(err, SAFER_EPARSE, "%s:%zu: IMD rank '%.*s' is not a number",
+                             t->path, t->c.row_line, (int)(r->len < 40 ? r->len : 40), r->ptr);
     }
-    if (rc == 0 && stats->rows == 0)
-        rc = safer_err_set(err, SAFER_EPARSE, "%s: no data rows", path);
-    sqlite3_finalize(ins);
-    ins = NULL;
-    if (rc == 0)
-        rc = safer_store_commit(st, err);
-    if (rc < 0)
-        safer_store_rollback(st);
-out:
-    sqlite3_finalize(ins);
-    safer_csv_release(&c);
-    free(data);
-    if (rc < 0)
-        memset(stats, 0, sizeof(*stats));
-    return rc;
+    sqlite3_bind_text(t->ins, 1, code->ptr, (int)code->len, SQLITE_TRANSIENT);
+    if (isnan(rk))
+        sqlite3_bind_null(t->ins, 2);
+    else
+        sqlite3_bind_int64(t->ins, 2, (sqlite3_int64)rk);
+    sqlite3_bind_int(t->ins, 3, (int)d);
+    safer__bind_text(t->ins, 4, base_name(t->path), -1);
+    return 0;
+}
+
+int safer_deprivation_import(struct safer_store *st, const char *path,
+                             struct safer_deprivation_stats *stats, struct safer_err *err)
+{
+    memset(stats, 0, sizeof(*stats));
+    struct deprivation_ctx x = {-1, -1, -1};
+    struct table_kind k = {deprivation_header, deprivation_row, &x};
+    return import_table(st, path, &k, &stats->rows, err);
 }
 
 int safer_deprivation_list(struct safer_store *st, struct safer_pairs *out, struct safer_err *err)
