@@ -677,6 +677,7 @@ int safer_police_import(struct safer_store *st, const char *const *paths, size_t
     for (size_t i = 0; i < list.n; i++)
         j.files[i].path = list.v[i];
 
+    safer_store_bulk_begin(st);
     rc = safer_store_begin(st, err);
     if (rc < 0)
         goto free_job;
@@ -759,6 +760,7 @@ int safer_police_import(struct safer_store *st, const char *const *paths, size_t
         stats->files_skipped = skipped;
     }
 free_job:
+    safer_store_bulk_end(st);
     for (size_t i = 0; i < list.n; i++)
         safer__pfile_release(&j.files[i]);
     free(j.files);

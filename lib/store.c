@@ -3,6 +3,7 @@
  */
 #include "compat.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -122,6 +123,7 @@ void safer_store_close(struct safer_store *st)
         return;
     if (st->in_tx)
         safer_store_rollback(st);
+    safer_store_bulk_end(st);
     sqlite3_close_v2(st->db);
     free(st->path);
     free(st);
@@ -175,4 +177,34 @@ char *safer_store_get_meta(struct safer_store *st, const char *key)
         v = safer__xstrdup((const char *)sqlite3_column_text(s, 0));
     sqlite3_finalize(s);
     return v;
+}
+
+static int journal_mode_cb(void *arg, int n, char **values, char **names)
+{
+    (void)names;
+    if (n > 0 && values[0])
+        snprintf(arg, 16, "%s", values[0]);
+    return 0;
+}
+
+void safer_store_bulk_begin(struct safer_store *st)
+{
+    char mode[16] = "";
+    if (st->bulk || st->in_tx)
+        return;
+    /* SQLite refuses to leave WAL while another connection has the file open. */
+    if (sqlite3_exec(st->db, "PRAGMA journal_mode=TRUNCATE", journal_mode_cb, mode, NULL) ==
+            SQLITE_OK &&
+        strcmp(mode, "truncate") == 0) {
+        st->bulk = 1;
+        sqlite3_exec(st->db, "PRAGMA synchronous=FULL", NULL, NULL, NULL);
+    }
+}
+
+void safer_store_bulk_end(struct safer_store *st)
+{
+    if (!st->bulk || st->in_tx)
+        return;
+    sqlite3_exec(st->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL", NULL, NULL, NULL);
+    st->bulk = 0;
 }

@@ -13,6 +13,7 @@ struct safer_store {
     sqlite3 *db;
     char *path; /* owned */
     int in_tx;
+    int bulk; /* in bulk mode: a rollback journal instead of WAL */
 };
 
 /* Prepare `sql`; on failure record the SQLite message in err and return SAFER_EDB. */
