@@ -52,15 +52,30 @@ void safer_assessment_release(struct safer_assessment *a)
     memset(a, 0, sizeof(*a));
 }
 
+static uint64_t point_hash(double x, double y)
+{
+    uint64_t bx, by;
+    memcpy(&bx, &x, 8);
+    memcpy(&by, &y, 8);
+    uint64_t h = (bx * 0x9E3779B97F4A7C15ULL) ^ (by * 0xC2B2AE3D27D4EB4FULL);
+    return h ^ (h >> 29);
+}
+
+/*
+ * Open addressing on the coordinates' bits. A slot holds the upper half of
+ * the hash and the location's index + 1 (0 empty), so a probe reads one
+ * word and compares coordinates only when the hashes agree. Grows at half
+ * full; starts sized for one location per four records.
+ */
 void safer__points_build(const struct safer_crimes *c, struct safer__points *p)
 {
     memset(p, 0, sizeof(*p));
     p->of = safer__xmalloc(sizeof(int32_t) * (c->n ? c->n : 1));
-    /* Open addressing on the coordinates' bits; grows at half full. */
-    size_t nslots = 1 << 16;
-    int32_t *slot = safer__xmalloc(sizeof(int32_t) * nslots);
-    memset(slot, 0xff, sizeof(int32_t) * nslots);
-    size_t cap = 1024;
+    size_t nslots = 1 << 12;
+    while (nslots < c->n / 2)
+        nslots *= 2;
+    uint64_t *slot = safer__xcalloc(nslots, sizeof(uint64_t));
+    size_t cap = nslots / 2 + 1;
     p->x = safer__xmalloc(sizeof(double) * cap);
     p->y = safer__xmalloc(sizeof(double) * cap);
     for (size_t i = 0; i < c->n; i++) {
@@ -69,31 +84,25 @@ void safer__points_build(const struct safer_crimes *c, struct safer__points *p)
             p->of[i] = -1;
             continue;
         }
-        uint64_t bx, by;
-        memcpy(&bx, &x, 8);
-        memcpy(&by, &y, 8);
-        uint64_t h = (bx * 0x9E3779B97F4A7C15ULL) ^ (by * 0xC2B2AE3D27D4EB4FULL);
-        size_t k = (size_t)(h >> 20) & (nslots - 1);
+        uint64_t h = point_hash(x, y);
+        uint64_t tag = h & 0xFFFFFFFF00000000ULL;
+        size_t k = (size_t)h & (nslots - 1);
         for (;;) {
-            int32_t v = slot[k];
-            if (v < 0) {
+            uint64_t v = slot[k];
+            if (v == 0) {
                 if (2 * (p->n + 1) > nslots) {
                     /* Rehash into a table twice the size, then look again. */
                     nslots *= 2;
                     free(slot);
-                    slot = safer__xmalloc(sizeof(int32_t) * nslots);
-                    memset(slot, 0xff, sizeof(int32_t) * nslots);
+                    slot = safer__xcalloc(nslots, sizeof(uint64_t));
                     for (size_t q = 0; q < p->n; q++) {
-                        uint64_t qx, qy;
-                        memcpy(&qx, &p->x[q], 8);
-                        memcpy(&qy, &p->y[q], 8);
-                        uint64_t qh = (qx * 0x9E3779B97F4A7C15ULL) ^ (qy * 0xC2B2AE3D27D4EB4FULL);
-                        size_t qk = (size_t)(qh >> 20) & (nslots - 1);
-                        while (slot[qk] >= 0)
+                        uint64_t qh = point_hash(p->x[q], p->y[q]);
+                        size_t qk = (size_t)qh & (nslots - 1);
+                        while (slot[qk])
                             qk = (qk + 1) & (nslots - 1);
-                        slot[qk] = (int32_t)q;
+                        slot[qk] = (qh & 0xFFFFFFFF00000000ULL) | (uint64_t)(q + 1);
                     }
-                    k = (size_t)(h >> 20) & (nslots - 1);
+                    k = (size_t)h & (nslots - 1);
                     continue;
                 }
                 if (p->n == cap) {
@@ -103,13 +112,16 @@ void safer__points_build(const struct safer_crimes *c, struct safer__points *p)
                 }
                 p->x[p->n] = x;
                 p->y[p->n] = y;
-                slot[k] = (int32_t)p->n;
+                slot[k] = tag | (uint64_t)(p->n + 1);
                 p->of[i] = (int32_t)p->n++;
                 break;
             }
-            if (p->x[v] == x && p->y[v] == y) {
-                p->of[i] = v;
-                break;
+            if ((v & 0xFFFFFFFF00000000ULL) == tag) {
+                uint32_t idx = (uint32_t)v - 1;
+                if (p->x[idx] == x && p->y[idx] == y) {
+                    p->of[i] = (int32_t)idx;
+                    break;
+                }
             }
             k = (k + 1) & (nslots - 1);
         }

@@ -325,35 +325,35 @@ static int hotspots(const struct safer_crimes *c, const struct safer__points *pt
     const int32_t *index = geo->index;
     struct safer_bng *bng = geo->bng;
 
-    /* Counts: records with a point in a study ward, latest 12 months. Each
-     * distinct location they use is converted to metres once. */
-    int32_t *slot = safer__xmalloc(sizeof(int32_t) * (pts->n ? pts->n : 1));
-    memset(slot, 0xff, sizeof(int32_t) * (pts->n ? pts->n : 1));
-    size_t np = 0;
+    /* Counts: records with a point in a study ward, latest 12 months, per
+     * distinct location (one pass over the records); each location used is
+     * then converted to metres once and its count added to its cell. */
+    uint32_t *uses = safer__xcalloc(pts->n ? pts->n : 1, sizeof(uint32_t));
     for (size_t r = 0; r < c->n; r++) {
-        if (ward[r] < 0 || study_of[ward[r]] < 0 || c->month[r] < a->l12_start ||
-            c->month[r] > a->latest || pts->of[r] < 0)
-            continue;
-        if (slot[pts->of[r]] < 0)
-            slot[pts->of[r]] = (int32_t)np++;
+        if (ward[r] >= 0 && study_of[ward[r]] >= 0 && c->month[r] >= a->l12_start &&
+            c->month[r] <= a->latest && pts->of[r] >= 0)
+            uses[pts->of[r]]++;
     }
+    size_t np = 0;
+    for (size_t k = 0; k < pts->n; k++)
+        np += uses[k] != 0;
     px = safer__xmalloc(sizeof(double) * (np ? np : 1));
     py = safer__xmalloc(sizeof(double) * (np ? np : 1));
+    uint32_t *pcount = safer__xmalloc(sizeof(uint32_t) * (np ? np : 1));
+    np = 0;
     for (size_t k = 0; k < pts->n; k++) {
-        if (slot[k] >= 0) {
-            px[slot[k]] = pts->x[k];
-            py[slot[k]] = pts->y[k];
+        if (uses[k]) {
+            px[np] = pts->x[k];
+            py[np] = pts->y[k];
+            pcount[np++] = uses[k];
         }
     }
+    free(uses);
     safer_bng_transform(bng, px, py, np, err);
     a->proj_operation = safer__xstrdup(safer_bng_operation(bng));
-    for (size_t r = 0; r < c->n; r++) {
-        if (ward[r] < 0 || study_of[ward[r]] < 0 || c->month[r] < a->l12_start ||
-            c->month[r] > a->latest || pts->of[r] < 0)
-            continue;
-        int32_t u = slot[pts->of[r]];
+    for (size_t u = 0; u < np; u++) {
         if (isnan(px[u])) {
-            a->points_outside_grid++;
+            a->points_outside_grid += pcount[u];
             continue;
         }
         int64_t i = (int64_t)floor(px[u] / S), j = (int64_t)floor(py[u] / S);
@@ -361,11 +361,11 @@ static int hotspots(const struct safer_crimes *c, const struct safer__points *pt
                         ? -1
                         : index[(size_t)(j - j0) * (size_t)nx + (size_t)(i - i0)];
         if (k < 0)
-            a->points_outside_grid++;
+            a->points_outside_grid += pcount[u];
         else
-            a->cells[k].count++;
+            a->cells[k].count += pcount[u];
     }
-    free(slot);
+    free(pcount);
 
     /* Gi*: no score when every cell holds the same count. */
     ci = safer__xmalloc(sizeof(int32_t) * (n ? n : 1));
