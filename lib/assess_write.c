@@ -70,22 +70,37 @@ int safer_assess_write_csv(const struct safer_assessment *a, const char *dir, st
     safer_buf_init(&b, (size_t)1 << 31);
     int rc;
 
-    /* counts_ward_type_month.csv */
+    /* counts_ward_type_month.csv: the largest file (a row per non-zero
+     * ward, type and month), so its fields are escaped once, not per row. */
     safer_buf_puts(&b, "ward_code,crime_type,month,count\n");
-    for (size_t w = 0; w < a->nwards; w++) {
-        for (size_t t = 0; t < a->ntypes; t++) {
-            const uint32_t *row = a->counts + (w * a->ntypes + t) * (size_t)a->nmonths;
-            for (int32_t m = 0; m < a->nmonths; m++) {
-                if (!row[m])
-                    continue;
-                put_str(&b, a->wards[w].code);
-                safer_buf_puts(&b, ",");
-                put_str(&b, a->types[t]);
-                safer_buf_puts(&b, ",");
-                put_month(&b, a->first_month + m);
-                safer_buf_putf(&b, ",%u\n", row[m]);
+    {
+        struct safer_buf esc;
+        safer_buf_init(&esc, (size_t)1 << 30);
+        size_t *at = safer__xmalloc(sizeof(size_t) * (a->nwards + a->ntypes + 1));
+        for (size_t k = 0; k < a->nwards + a->ntypes; k++) {
+            at[k] = esc.len;
+            put_str(&esc, k < a->nwards ? a->wards[k].code : a->types[k - a->nwards]);
+            safer_buf_put(&esc, ",", 1);
+        }
+        at[a->nwards + a->ntypes] = esc.len;
+        for (size_t w = 0; w < a->nwards; w++) {
+            for (size_t t = 0; t < a->ntypes; t++) {
+                const uint32_t *row = a->counts + (w * a->ntypes + t) * (size_t)a->nmonths;
+                size_t tt = a->nwards + t;
+                for (int32_t m = 0; m < a->nmonths; m++) {
+                    if (!row[m])
+                        continue;
+                    char month[8], tail[32];
+                    safer__format_month(a->first_month + m, month);
+                    int n = snprintf(tail, sizeof(tail), "%s,%u\n", month, row[m]);
+                    safer_buf_put(&b, esc.ptr + at[w], at[w + 1] - at[w]);
+                    safer_buf_put(&b, esc.ptr + at[tt], at[tt + 1] - at[tt]);
+                    safer_buf_put(&b, tail, (size_t)n);
+                }
             }
         }
+        free(at);
+        safer_buf_release(&esc);
     }
     rc = safer__write_file(dir, "counts_ward_type_month.csv", &b, err);
     if (rc < 0)
