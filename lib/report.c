@@ -666,7 +666,8 @@ static void section_levels(struct safer_buf *h, const struct safer_assessment *a
     safer_html_raw(h, "<h2 id=\"levels\">3. Levels and patterns</h2>");
     gap_flag(h, a, 0);
 
-    int32_t first = a->first_month > a->p12_start ? a->first_month : a->p12_start;
+    /* Up to five years of months: the trend behind the two windows. */
+    int32_t first = a->first_month > a->latest - 59 ? a->first_month : a->latest - 59;
     size_t nm = (size_t)(a->latest - first + 1);
     char (*labels)[8] = safer__xmalloc(sizeof(*labels) * nm);
     const char **lp = safer__xmalloc(sizeof(char *) * nm);

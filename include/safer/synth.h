@@ -60,7 +60,8 @@
  * Demo features (SAFER_SYNTH_DEMO): violence rises about 60% and burglary
  * falls about half over the period; anti-social behaviour peaks each July;
  * two persistent hotspots, and a third that appears in the last 12 months;
- * month `months - 7` (the 30th of 36) is partial, about 40% of a normal
+ * the sixth month (the 7th from the end when there are fewer than 31) is
+ * partial, about 40% of a normal
  * month; three rows a month have an LSOA code but no coordinates, to
  * exercise the LSOA fallback; a second force ("British Transport Police",
  * slug "btp") reports a few rows a month at stations on a railway line

@@ -277,8 +277,8 @@ static void test_synth_rows_add_up(void **state)
     assert_true(st.quoted_location > 0);
     assert_true(st.asb > o.rows / 5 && st.asb < o.rows / 2);
 
-    /* The partial month (the 7th from the end) is well under its neighbours. */
-    int pm = o.months - 7;
+    /* The partial month (the sixth of 31 or more) is well under its neighbours. */
+    int pm = o.months >= 31 ? 5 : o.months - 7;
     assert_true(res.rows_by_month[pm] * 2 < res.rows_by_month[pm - 1]);
     assert_true(res.rows_by_month[pm] * 2 < res.rows_by_month[pm + 1]);
 
