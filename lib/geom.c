@@ -159,14 +159,12 @@ static long ring_crossings(const double *xy, uint32_t a, uint32_t b, double x, d
     return count;
 }
 
-int safer_geom_locate(const struct safer_geom *g, double x, double y)
+int safer__locate_parts(const struct safer_geom *g, safer__ring_fn ring, void *ctx)
 {
-    if (x < g->minx || x > g->maxx || y < g->miny || y > g->maxy)
-        return -1;
     int result = -1;
     for (uint32_t p = 0; p < g->nparts; p++) {
         uint32_t r0 = g->part_start[p], r1 = g->part_start[p + 1];
-        long c = ring_crossings(g->xy, g->ring_start[r0], g->ring_start[r0 + 1], x, y);
+        long c = ring(ctx, r0);
         if (c < 0) {
             result = 0;
             continue;
@@ -175,7 +173,7 @@ int safer_geom_locate(const struct safer_geom *g, double x, double y)
             continue;
         int in = 1;
         for (uint32_t r = r0 + 1; r < r1; r++) {
-            long h = ring_crossings(g->xy, g->ring_start[r], g->ring_start[r + 1], x, y);
+            long h = ring(ctx, r);
             if (h < 0) {
                 in = 0;
                 break;
@@ -191,4 +189,23 @@ int safer_geom_locate(const struct safer_geom *g, double x, double y)
             result = 0;
     }
     return result;
+}
+
+struct whole_ring {
+    const struct safer_geom *g;
+    double x, y;
+};
+
+static long whole_ring(void *arg, uint32_t r)
+{
+    const struct whole_ring *w = arg;
+    return ring_crossings(w->g->xy, w->g->ring_start[r], w->g->ring_start[r + 1], w->x, w->y);
+}
+
+int safer_geom_locate(const struct safer_geom *g, double x, double y)
+{
+    if (x < g->minx || x > g->maxx || y < g->miny || y > g->maxy)
+        return -1;
+    struct whole_ring w = {g, x, y};
+    return safer__locate_parts(g, whole_ring, &w);
 }

@@ -70,6 +70,18 @@ static inline int safer__edge_crossing(double x1, double y1, double x2, double y
     return 0;
 }
 
+/*
+ * Combine ring tests into a polygon answer (1 interior, 0 boundary, -1
+ * exterior): the point is inside a part when it is inside the part's shell
+ * (odd crossings) and inside none of its holes; on any ring it is on the
+ * boundary unless another part holds it inside. `ring` returns the
+ * crossings of ring r, or -1 when the point is on it; rings are asked for
+ * in increasing order, so a caller may keep a cursor in `ctx`.
+ */
+struct safer_geom;
+typedef long (*safer__ring_fn)(void *ctx, uint32_t r);
+int safer__locate_parts(const struct safer_geom *g, safer__ring_fn ring, void *ctx);
+
 /* Month as a count of months since year 0: 2019-01 -> 2019*12 + 0. */
 static inline int safer__month_index(int year, int month) { return year * 12 + (month - 1); }
 

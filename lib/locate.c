@@ -109,6 +109,19 @@ static long slab_ring(const struct safer_geom *g, const struct slabs *s, uint32_
     return count;
 }
 
+struct slab_cursor {
+    const struct safer_geom *g;
+    const struct slabs *s;
+    uint32_t pos, end;
+    double x, y;
+};
+
+static long slab_cursor_ring(void *arg, uint32_t r)
+{
+    struct slab_cursor *c = arg;
+    return slab_ring(c->g, c->s, &c->pos, c->end, r, c->x, c->y);
+}
+
 int safer_locator_locate(const struct safer_locator *l, size_t gi, double x, double y)
 {
     const struct safer_geom *g = &l->geoms[gi];
@@ -120,35 +133,8 @@ int safer_locator_locate(const struct safer_locator *l, size_t gi, double x, dou
         k = 0;
     if (k >= (long)s->nslabs)
         k = (long)s->nslabs - 1;
-    uint32_t pos = s->start[k], end = s->start[k + 1];
-    int result = -1;
-    for (uint32_t p = 0; p < g->nparts; p++) {
-        uint32_t r0 = g->part_start[p], r1 = g->part_start[p + 1];
-        long c = slab_ring(g, s, &pos, end, r0, x, y);
-        if (c < 0) {
-            result = 0;
-            continue;
-        }
-        if (!(c & 1))
-            continue;
-        int in = 1;
-        for (uint32_t r = r0 + 1; r < r1; r++) {
-            long h = slab_ring(g, s, &pos, end, r, x, y);
-            if (h < 0) {
-                in = 0;
-                break;
-            }
-            if (h & 1) {
-                in = -1;
-                break;
-            }
-        }
-        if (in == 1)
-            return 1;
-        if (in == 0)
-            result = 0;
-    }
-    return result;
+    struct slab_cursor c = {g, s, s->start[k], s->start[k + 1], x, y};
+    return safer__locate_parts(g, slab_cursor_ring, &c);
 }
 
 static int64_t cell_of(double v, double v0, double w, uint32_t n)
