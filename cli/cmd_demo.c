@@ -7,7 +7,6 @@
  */
 #include "compat.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -34,25 +33,10 @@ static const char HELP[] =
 
 int cmd_demo(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"out", required_argument, NULL, 'o'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     const char *out = "demo";
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'o':
-            out = optarg;
-            break;
-        case 'h':
-            printf("%s%s", USAGE, HELP);
-            return EXIT_OK;
-        default:
-            return cli_usage_error(USAGE, "bad option");
-        }
-    }
-    if (optind != argc)
-        return cli_usage_error(USAGE, "unexpected argument '%s'", argv[optind]);
+    int status = cli_parse_out_only(argc, argv, USAGE, HELP, &out);
+    if (status >= 0)
+        return status;
     if (cli_make_dir(out) < 0)
         return EXIT_FAILED;
 

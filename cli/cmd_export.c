@@ -5,7 +5,6 @@
 #include "compat.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -47,8 +46,6 @@ static int row(void *ctx, const char *const fields[14])
 
 int cmd_export(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"out", required_argument, NULL, 'o'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     const char *path = NULL;
     if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
         printf("%s%s", USAGE, HELP);
@@ -56,24 +53,9 @@ int cmd_export(int argc, char **argv)
     }
     if (argc < 2 || strcmp(argv[1], "police") != 0)
         return cli_usage_error(USAGE, "export needs a kind: police");
-    argc--;
-    argv++;
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'o':
-            path = optarg;
-            break;
-        case 'h':
-            printf("%s%s", USAGE, HELP);
-            return EXIT_OK;
-        default:
-            return cli_usage_error(USAGE, "bad option");
-        }
-    }
-    if (optind != argc)
-        return cli_usage_error(USAGE, "unexpected argument '%s'", argv[optind]);
+    int status = cli_parse_out_only(argc - 1, argv + 1, USAGE, HELP, &path);
+    if (status >= 0)
+        return status;
     struct safer_store *st = cli_open_store();
     if (!st)
         return EXIT_FAILED;

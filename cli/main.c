@@ -3,6 +3,7 @@
  */
 #include "compat.h"
 
+#include <getopt.h>
 #include <malloc.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -65,6 +66,30 @@ int cli_usage_error(const char *use, const char *fmt, ...)
     if (use)
         fprintf(stderr, "%s", use);
     return EXIT_USAGE;
+}
+
+int cli_parse_out_only(int argc, char **argv, const char *usage, const char *help,
+                       const char **out)
+{
+    static const struct option longopts[] = {
+        {"out", required_argument, NULL, 'o'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'o':
+            *out = optarg;
+            break;
+        case 'h':
+            printf("%s%s", usage, help);
+            return EXIT_OK;
+        default:
+            return cli_usage_error(usage, "bad option");
+        }
+    }
+    if (optind != argc)
+        return cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
+    return -1;
 }
 
 int cli_parse_month(const char *s)
