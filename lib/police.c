@@ -15,7 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -343,38 +342,47 @@ static int map_header(struct safer__pfile *f, struct safer_csv *c, int *map)
 }
 
 /*
- * The file's checksum is computed a block ahead of the parser rather than in
- * a pass of its own, so each byte comes from memory once: the hash pulls a
- * block into the cache and the parser reads it there.
+ * A file is read a chunk at a time into the CSV reader's buffer, which is
+ * used again for the next chunk, and hashed as it arrives, while the chunk
+ * is in the cache. Reading through one small buffer touches few pages of
+ * memory, which is what costs most here, not the copying.
  */
-#define HASH_BLOCK (256u << 10)
-
-struct hasher {
+struct source {
+    int fd;
+    const char *path;
     XXH3_state_t *st;
-    const char *data;
-    size_t len, done;
+    uint64_t bytes;
 };
 
-static void hash_upto(struct hasher *h, size_t upto)
+static long read_chunk(void *ctx, char *dst, size_t cap, struct safer_err *err)
 {
-    while (h->done < h->len && h->done < upto) {
-        size_t n = h->len - h->done < HASH_BLOCK ? h->len - h->done : HASH_BLOCK;
-        XXH3_128bits_update(h->st, h->data + h->done, n);
-        h->done += n;
+    struct source *s = ctx;
+    for (;;) {
+        ssize_t n = read(s->fd, dst, cap);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return safer_err_set(err, SAFER_EIO, "%s: cannot read: %s", s->path, strerror(errno));
+        if (s->bytes + (uint64_t)n > SAFER_LIMIT_CSV_FILE)
+            return safer_err_set(err, SAFER_ETOOBIG,
+                                 "%s: file is larger than %llu bytes (limit SAFER_LIMIT_CSV_FILE)",
+                                 s->path, (unsigned long long)SAFER_LIMIT_CSV_FILE);
+        XXH3_128bits_update(s->st, dst, (size_t)n);
+        s->bytes += (uint64_t)n;
+        return (long)n;
     }
 }
 
-static int parse_buffer(struct safer__pfile *f, const char *data, size_t len, unsigned flags,
-                        uint64_t *volatile progress_rows, struct hasher *hs)
+static int parse_stream(struct safer__pfile *f, struct safer_csv *cp, size_t len, unsigned flags,
+                        uint64_t *volatile progress_rows)
 {
-    struct safer_csv c;
+    struct safer_csv c = *cp;
     struct gbuild *groups = NULL;
     size_t ngroups = 0;
     int map[NCOLS];
     int rc;
     char msg[600];
 
-    safer_csv_init(&c, data, len, f->path);
     rc = safer_csv_next(&c, &f->err);
     if (rc == 0) {
         rc = safer_err_set(&f->err, SAFER_EPARSE, "%s: empty file: no header row", f->path);
@@ -396,12 +404,10 @@ static int parse_buffer(struct safer__pfile *f, const char *data, size_t len, un
     size_t rows_hint = len / 100 + 16;
     for (;;) {
         struct safer_err rerr = {0};
-        if ((size_t)(c.p - data) + HASH_BLOCK / 2 > hs->done)
-            hash_upto(hs, (size_t)(c.p - data) + HASH_BLOCK);
         rc = safer_csv_next(&c, &rerr);
         if (rc == 0)
             break;
-        if (rc == SAFER_ETOOBIG) {
+        if (rc < 0 && rc != SAFER_EPARSE) {
             safer_err_set(&f->err, rc, "%s", rerr.msg);
             goto out;
         }
@@ -457,7 +463,7 @@ out:
     for (size_t i = 0; i < ngroups; i++)
         gbuild_release(&groups[i]);
     free(groups);
-    safer_csv_release(&c);
+    *cp = c;
     return rc;
 }
 
@@ -483,37 +489,31 @@ void safer__police_parse_file(struct safer__pfile *f, unsigned flags,
         return;
     }
     size_t len = (size_t)sb.st_size;
-    f->bytes = len;
-    const char *data = "";
-    void *map = NULL;
-    if (len) {
-        map = mmap(NULL, len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
-        if (map == MAP_FAILED) {
-            f->rc = safer_err_set(&f->err, SAFER_EIO, "%s: cannot read: %s", f->path,
-                                  strerror(errno));
-            close(fd);
-            return;
-        }
-        madvise(map, len, MADV_SEQUENTIAL);
-        data = map;
-    }
-    close(fd);
-    struct hasher hs = {XXH3_createState(), data, len, 0};
-    if (!hs.st) {
+    posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+    struct source src = {fd, f->path, XXH3_createState(), 0};
+    if (!src.st) {
         f->rc = safer_err_set(&f->err, SAFER_ENOMEM, "%s: out of memory", f->path);
-        if (map)
-            munmap(map, len);
+        close(fd);
         return;
     }
-    XXH3_128bits_reset(hs.st);
-    f->rc = parse_buffer(f, data, len, flags, progress_rows, &hs);
-    hash_upto(&hs, len); /* the rest, after a failure or trailing blank lines */
-    XXH128_hash_t h = XXH3_128bits_digest(hs.st);
-    XXH3_freeState(hs.st);
+    XXH3_128bits_reset(src.st);
+    struct safer_csv c;
+    safer_csv_init_stream(&c, read_chunk, &src, f->path);
+    f->rc = parse_stream(f, &c, len, flags, progress_rows);
+    /* The rest, after a failure or trailing blank lines, still counts in the checksum. */
+    char *rest = c.buf;
+    long n = 0;
+    while (n >= 0 && c.more && (n = read_chunk(&src, rest, SAFER_CSV_CHUNK, &f->err)) > 0)
+        ;
+    if (n < 0 && f->rc == 0)
+        f->rc = (int)n;
+    safer_csv_release(&c);
+    close(fd);
+    f->bytes = src.bytes;
+    XXH128_hash_t h = XXH3_128bits_digest(src.st);
+    XXH3_freeState(src.st);
     snprintf(f->checksum, sizeof(f->checksum), "%016llx%016llx", (unsigned long long)h.high64,
              (unsigned long long)h.low64);
-    if (map)
-        munmap(map, len);
 }
 
 void safer__pfile_release(struct safer__pfile *f)

@@ -1,11 +1,15 @@
 /*
- * csv.h - an RFC 4180 row reader over a byte range in memory.
+ * csv.h - an RFC 4180 row reader over a byte range in memory, or over a
+ * stream read a chunk at a time into one buffer that is used again.
  *
  * Fields are (ptr, len) views; they stay valid until the next call. A quoted
  * field is unquoted in place when it holds no doubled quote, else copied to
  * the reader's scratch space (sized once for the longest allowed row, so it
  * never moves). LF or CRLF line ends; a UTF-8 byte-order mark at the very
- * start is skipped. Blank lines are not rows.
+ * start is skipped. Blank lines are not rows. A quoted field must close
+ * within SAFER_LIMIT_CSV_ROW bytes of the row's start; one that does not is
+ * an unterminated quote, so a stray quote costs one rejected row however
+ * much input follows it.
  */
 #ifndef SAFER_CSV_H
 #define SAFER_CSV_H
@@ -20,17 +24,33 @@ struct safer_csv_field {
     size_t len;
 };
 
+/*
+ * A stream: read up to `cap` bytes into `dst`; return how many (0 at the end
+ * of input), or a negative SAFER_E code with `err` set.
+ */
+typedef long (*safer_csv_read_fn)(void *ctx, char *dst, size_t cap, struct safer_err *err);
+
 struct safer_csv {
-    const char *p, *end; /* borrowed: the unread input */
+    const char *p, *end; /* the unread input in memory (borrowed, or in buf) */
     const char *path;    /* borrowed: for messages */
     size_t line;         /* line number of the next unread byte (1-based) */
     size_t row_line;     /* OUT: first line of the row just read */
     size_t nfields;      /* OUT: fields in the row just read */
     struct safer_csv_field fields[SAFER_LIMIT_CSV_FIELDS];
     char *scratch; /* owned: SAFER_LIMIT_CSV_ROW bytes */
+    /* A stream's state: more input follows `end` while `more` is set. */
+    safer_csv_read_fn read;
+    void *read_ctx;
+    char *buf; /* owned: SAFER_CSV_CHUNK + SAFER_LIMIT_CSV_ROW + 2 bytes */
+    int more, started;
 };
 
+/* Bytes a stream reads at a time: small enough to stay in the CPU's cache. */
+#define SAFER_CSV_CHUNK (256u << 10)
+
 void safer_csv_init(struct safer_csv *c, const char *data, size_t len, const char *path);
+void safer_csv_init_stream(struct safer_csv *c, safer_csv_read_fn read, void *ctx,
+                           const char *path);
 void safer_csv_release(struct safer_csv *c);
 
 /*
@@ -38,7 +58,8 @@ void safer_csv_release(struct safer_csv *c);
  * SAFER_EPARSE for a malformed row (unterminated quote, text after a closing
  * quote) — the row is skipped, the reader is ready for the next one, and
  * `err` says "path:line: what" — and SAFER_ETOOBIG when a row goes over a
- * named limit, which the caller must treat as fatal for the file.
+ * named limit, or the stream's error, which the caller must treat as fatal
+ * for the file.
  */
 int safer_csv_next(struct safer_csv *c, struct safer_err *err);
 

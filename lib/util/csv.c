@@ -3,6 +3,7 @@
  */
 #include "compat.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,24 +24,124 @@ void safer_csv_init(struct safer_csv *c, const char *data, size_t len, const cha
     c->scratch = safer__xmalloc(SAFER_LIMIT_CSV_ROW);
 }
 
+#define BUF_CAP (SAFER_CSV_CHUNK + SAFER_LIMIT_CSV_ROW + 2)
+
+void safer_csv_init_stream(struct safer_csv *c, safer_csv_read_fn read, void *ctx,
+                           const char *path)
+{
+    memset(c, 0, sizeof(*c));
+    c->path = path;
+    c->line = 1;
+    c->scratch = safer__xmalloc(SAFER_LIMIT_CSV_ROW);
+    c->read = read;
+    c->read_ctx = ctx;
+    c->buf = safer__xmalloc(BUF_CAP);
+    c->p = c->end = c->buf;
+    c->more = 1;
+}
+
 void safer_csv_release(struct safer_csv *c)
 {
     free(c->scratch);
+    free(c->buf);
     c->scratch = NULL;
+    c->buf = NULL;
 }
 
-/* Skip to just past the end of the current physical line. */
-static void skip_line(struct safer_csv *c, const char *from)
+/*
+ * While a stream has more, the buffer holds more than a whole row from the
+ * next unread byte: so a row is always read from memory in one piece, and
+ * running into `end` with more to come means the row is over the limit.
+ */
+static int need_more(const struct safer_csv *c)
 {
-    const char *nl = memchr(from, '\n', (size_t)(c->end - from));
-    c->p = nl ? nl + 1 : c->end;
+    return c->more && (size_t)(c->end - c->p) < SAFER_LIMIT_CSV_ROW + 2;
+}
+
+static int refill(struct safer_csv *c, struct safer_err *err)
+{
+    size_t have = (size_t)(c->end - c->p);
+    memmove(c->buf, c->p, have);
+    while (c->more && have < BUF_CAP) {
+        long n = c->read(c->read_ctx, c->buf + have, BUF_CAP - have, err);
+        if (n < 0)
+            return (int)n;
+        if (n == 0)
+            c->more = 0;
+        have += (size_t)n;
+    }
+    c->p = c->buf;
+    c->end = c->buf + have;
+    if (!c->started) {
+        c->started = 1;
+        if (have >= 3 && (unsigned char)c->p[0] == 0xEF && (unsigned char)c->p[1] == 0xBB &&
+            (unsigned char)c->p[2] == 0xBF)
+            c->p += 3;
+    }
+    return 0;
+}
+
+/* Skip to just past the end of the physical line that `from` is on. */
+static int skip_line(struct safer_csv *c, const char *from, struct safer_err *err)
+{
+    for (;;) {
+        const char *nl = memchr(from, '\n', (size_t)(c->end - from));
+        if (nl) {
+            c->p = nl + 1;
+            return 0;
+        }
+        c->p = c->end;
+        if (!c->more)
+            return 0;
+        int rc = refill(c, err);
+        if (rc < 0)
+            return rc;
+        from = c->p;
+    }
+}
+
+/* A row that cannot be read: skip its line, say why; `code` is SAFER_EPARSE or SAFER_ETOOBIG. */
+static int row_error(struct safer_csv *c, const char *from, struct safer_err *err, int code,
+                     const char *why)
+{
+    int rc = skip_line(c, from, err);
+    if (rc < 0)
+        return rc;
+    return safer_err_set(err, code, "%s:%zu: %s", c->path, c->row_line, why);
+}
+
+static int too_many_fields(struct safer_csv *c, const char *from, struct safer_err *err)
+{
+    char why[100];
+    snprintf(why, sizeof(why), "row has more than %d fields (limit SAFER_LIMIT_CSV_FIELDS)",
+             SAFER_LIMIT_CSV_FIELDS);
+    return row_error(c, from, err, SAFER_ETOOBIG, why);
+}
+
+static int field_too_long(struct safer_csv *c, const char *from, struct safer_err *err)
+{
+    char why[100];
+    snprintf(why, sizeof(why), "field %zu is longer than %d bytes (limit SAFER_LIMIT_CSV_FIELD)",
+             c->nfields, SAFER_LIMIT_CSV_FIELD);
+    return row_error(c, from, err, SAFER_ETOOBIG, why);
 }
 
 int safer_csv_next(struct safer_csv *c, struct safer_err *err)
 {
     /* Blank lines are not rows. */
-    while (c->p < c->end && (*c->p == '\n' || (*c->p == '\r' && c->p + 1 < c->end && c->p[1] == '\n'))) {
-        c->p += *c->p == '\r' ? 2 : 1;
+    for (;;) {
+        if (need_more(c)) {
+            int rc = refill(c, err);
+            if (rc < 0)
+                return rc;
+        }
+        if (c->p < c->end && *c->p == '\n') {
+            c->p++;
+        } else if (c->end - c->p >= 2 && c->p[0] == '\r' && c->p[1] == '\n') {
+            c->p += 2;
+        } else {
+            break;
+        }
         c->line++;
     }
     if (c->p >= c->end)
@@ -52,18 +153,16 @@ int safer_csv_next(struct safer_csv *c, struct safer_err *err)
     c->row_line = c->line;
     c->nfields = 0;
 
-    /* The common case: a line without quotes, split at commas (memchr is vectorised). */
+    /* The common case: a whole line without quotes, split at commas (memchr is vectorised). */
     const char *nl = memchr(p, '\n', (size_t)(end - p));
     const char *eol = nl ? nl : end;
-    if ((size_t)(eol - p) <= SAFER_LIMIT_CSV_ROW && !memchr(p, '"', (size_t)(eol - p))) {
+    if ((nl || !c->more) && (size_t)(eol - p) <= SAFER_LIMIT_CSV_ROW &&
+        !memchr(p, '"', (size_t)(eol - p))) {
         const char *stop = eol > p && eol[-1] == '\r' ? eol - 1 : eol;
         for (;;) {
             if (c->nfields == SAFER_LIMIT_CSV_FIELDS) {
-                c->p = nl ? nl + 1 : end;
                 c->line++;
-                return safer_err_set(err, SAFER_ETOOBIG,
-                                     "%s:%zu: row has more than %d fields (limit SAFER_LIMIT_CSV_FIELDS)",
-                                     c->path, c->row_line, SAFER_LIMIT_CSV_FIELDS);
+                return too_many_fields(c, p, err);
             }
             const char *comma = memchr(p, ',', (size_t)(stop - p));
             const char *fe = comma ? comma : stop;
@@ -71,11 +170,8 @@ int safer_csv_next(struct safer_csv *c, struct safer_err *err)
             f->ptr = p;
             f->len = (size_t)(fe - p);
             if (f->len > SAFER_LIMIT_CSV_FIELD) {
-                c->p = nl ? nl + 1 : end;
                 c->line++;
-                return safer_err_set(err, SAFER_ETOOBIG,
-                                     "%s:%zu: field %zu is longer than %d bytes (limit SAFER_LIMIT_CSV_FIELD)",
-                                     c->path, c->row_line, c->nfields, SAFER_LIMIT_CSV_FIELD);
+                return field_too_long(c, p, err);
             }
             if (!comma)
                 break;
@@ -86,13 +182,14 @@ int safer_csv_next(struct safer_csv *c, struct safer_err *err)
         return 1;
     }
 
+    /* A closing quote is looked for within the row limit only. */
+    const char *qlim = (size_t)(end - start) > SAFER_LIMIT_CSV_ROW + 1
+                           ? start + SAFER_LIMIT_CSV_ROW + 1
+                           : end;
     for (;;) {
         if (c->nfields == SAFER_LIMIT_CSV_FIELDS) {
-            skip_line(c, p);
-            c->line++;
-            return safer_err_set(err, SAFER_ETOOBIG,
-                                 "%s:%zu: row has more than %d fields (limit SAFER_LIMIT_CSV_FIELDS)",
-                                 c->path, c->row_line, SAFER_LIMIT_CSV_FIELDS);
+            c->line += lines + 1;
+            return too_many_fields(c, p, err);
         }
         struct safer_csv_field *f = &c->fields[c->nfields++];
         if (p < end && *p == '"') {
@@ -100,13 +197,11 @@ int safer_csv_next(struct safer_csv *c, struct safer_err *err)
             const char *q = p + 1;
             int doubled = 0;
             for (;;) {
-                const char *quote = memchr(q, '"', (size_t)(end - q));
+                const char *quote = q < qlim ? memchr(q, '"', (size_t)(qlim - q)) : NULL;
                 if (!quote) {
                     /* Unterminated: reject the row, resume on the next line. */
                     c->line = c->row_line + 1;
-                    skip_line(c, start);
-                    return safer_err_set(err, SAFER_EPARSE, "%s:%zu: unterminated quoted field",
-                                         c->path, c->row_line);
+                    return row_error(c, start, err, SAFER_EPARSE, "unterminated quoted field");
                 }
                 if (quote + 1 < end && quote[1] == '"') {
                     doubled = 1;
@@ -138,10 +233,10 @@ int safer_csv_next(struct safer_csv *c, struct safer_err *err)
             if (p < end && *p != ',' && *p != '\n' && !(*p == '\r' && p + 1 < end && p[1] == '\n') &&
                 !(*p == '\r' && p + 1 == end)) {
                 c->line += lines + 1;
-                skip_line(c, p);
-                return safer_err_set(err, SAFER_EPARSE,
-                                     "%s:%zu: unexpected text after a closing quote in field %zu",
-                                     c->path, c->row_line, c->nfields);
+                char why[100];
+                snprintf(why, sizeof(why), "unexpected text after a closing quote in field %zu",
+                         c->nfields);
+                return row_error(c, p, err, SAFER_EPARSE, why);
             }
         } else {
             const char *q = p;
@@ -156,11 +251,8 @@ int safer_csv_next(struct safer_csv *c, struct safer_err *err)
             p = q;
         }
         if (f->len > SAFER_LIMIT_CSV_FIELD) {
-            skip_line(c, p);
             c->line += lines + 1;
-            return safer_err_set(err, SAFER_ETOOBIG,
-                                 "%s:%zu: field %zu is longer than %d bytes (limit SAFER_LIMIT_CSV_FIELD)",
-                                 c->path, c->row_line, c->nfields, SAFER_LIMIT_CSV_FIELD);
+            return field_too_long(c, p, err);
         }
         if (p < end && *p == ',') {
             p++;
@@ -173,12 +265,13 @@ int safer_csv_next(struct safer_csv *c, struct safer_err *err)
             p++;
         break;
     }
+    /* With more input to come, reaching `end` puts the row over the limit. */
     if ((size_t)(p - start) > SAFER_LIMIT_CSV_ROW) {
-        c->p = p;
         c->line += lines + 1;
-        return safer_err_set(err, SAFER_ETOOBIG,
-                             "%s:%zu: row is longer than %d bytes (limit SAFER_LIMIT_CSV_ROW)", c->path,
-                             c->row_line, SAFER_LIMIT_CSV_ROW);
+        char why[100];
+        snprintf(why, sizeof(why), "row is longer than %d bytes (limit SAFER_LIMIT_CSV_ROW)",
+                 SAFER_LIMIT_CSV_ROW);
+        return row_error(c, p == end ? p : p - 1, err, SAFER_ETOOBIG, why);
     }
     c->p = p;
     c->line += lines + 1;

@@ -16,29 +16,72 @@
 #include "safer/buf.h"
 #include "safer/csv.h"
 
-/* Read every row of `in`; render rows as "f1|f2;" with "!" for a rejected row. */
-static void read_all(const char *in, size_t len, char *out, size_t cap)
+/* Render every row of `c` as "f1|f2@line;", "!line;" for a rejected row. */
+static void render(struct safer_csv *c, struct safer_buf *out)
 {
-    struct safer_csv c;
-    safer_csv_init(&c, in, len, "t.csv");
-    size_t n = 0;
-    out[0] = '\0';
+    char tmp[64];
     for (;;) {
         struct safer_err err = {0};
-        int rc = safer_csv_next(&c, &err);
+        int rc = safer_csv_next(c, &err);
         if (rc == 0)
             break;
         if (rc < 0) {
-            n += (size_t)snprintf(out + n, cap - n, "!%zu;", c.row_line);
+            snprintf(tmp, sizeof(tmp), "!%zu;", c->row_line);
+            safer_buf_puts(out, tmp);
             if (rc == SAFER_ETOOBIG)
                 break;
             continue;
         }
-        for (size_t i = 0; i < c.nfields; i++)
-            n += (size_t)snprintf(out + n, cap - n, "%s%.*s", i ? "|" : "", (int)c.fields[i].len,
-                                  c.fields[i].ptr);
-        n += (size_t)snprintf(out + n, cap - n, "@%zu;", c.row_line);
+        for (size_t i = 0; i < c->nfields; i++) {
+            if (i)
+                safer_buf_put(out, "|", 1);
+            safer_buf_put(out, c->fields[i].ptr, c->fields[i].len);
+        }
+        snprintf(tmp, sizeof(tmp), "@%zu;", c->row_line);
+        safer_buf_puts(out, tmp);
     }
+}
+
+static void read_all(const char *in, size_t len, char *out, size_t cap)
+{
+    struct safer_csv c;
+    struct safer_buf b;
+    safer_buf_init(&b, SIZE_MAX);
+    safer_csv_init(&c, in, len, "t.csv");
+    render(&c, &b);
+    safer_csv_release(&c);
+    snprintf(out, cap, "%s", b.ptr);
+    safer_buf_release(&b);
+}
+
+/* A stream over memory that hands out pieces of awkward, varying sizes. */
+struct pieces {
+    const char *data;
+    size_t len, pos, max;
+    unsigned seed;
+};
+
+static long read_pieces(void *ctx, char *dst, size_t cap, struct safer_err *err)
+{
+    (void)err;
+    struct pieces *p = ctx;
+    p->seed = p->seed * 1103515245u + 12345u;
+    size_t n = 1 + (p->seed >> 8) % p->max;
+    if (n > cap)
+        n = cap;
+    if (n > p->len - p->pos)
+        n = p->len - p->pos;
+    memcpy(dst, p->data + p->pos, n);
+    p->pos += n;
+    return (long)n;
+}
+
+static void read_all_stream(const char *in, size_t len, size_t max, struct safer_buf *out)
+{
+    struct pieces src = {in, len, 0, max, 7};
+    struct safer_csv c;
+    safer_csv_init_stream(&c, read_pieces, &src, "t.csv");
+    render(&c, out);
     safer_csv_release(&c);
 }
 
@@ -70,7 +113,116 @@ static void test_csv_rows(void **state)
         read_all(cases[i].in, strlen(cases[i].in), out, sizeof(out));
         if (strcmp(out, cases[i].want) != 0)
             fail_msg("case %zu: got '%s', want '%s'", i, out, cases[i].want);
+        /* The same rows from a stream, one byte and a few bytes at a time. */
+        for (size_t max = 1; max <= 3; max += 2) {
+            struct safer_buf b;
+            safer_buf_init(&b, SIZE_MAX);
+            read_all_stream(cases[i].in, strlen(cases[i].in), max, &b);
+            if (strcmp(b.ptr, cases[i].want) != 0)
+                fail_msg("case %zu from a stream: got '%s', want '%s'", i, b.ptr, cases[i].want);
+            safer_buf_release(&b);
+        }
     }
+}
+
+/*
+ * Megabytes of every kind of row, with a stray quote whose next quote is far
+ * past the row limit: a stream read in pieces of any size gives the rows the
+ * in-memory reader gives, and the stray quote costs one row.
+ */
+static void test_csv_stream_matches_memory(void **state)
+{
+    (void)state;
+    struct safer_buf in;
+    safer_buf_init(&in, SIZE_MAX);
+    safer_buf_puts(&in, "\xEF\xBB\xBF" "Crime ID,Month,Location\r\n");
+    char row[200];
+    unsigned seed = 1;
+    size_t stray_line = 0, line = 2;
+    for (int i = 0; i < 30000; i++, line++) {
+        seed = seed * 1103515245u + 12345u;
+        switch ((seed >> 16) % 7) {
+        case 0:
+            snprintf(row, sizeof(row), "%08x,2019-%02d,On or near High Street\n", seed, i % 12 + 1);
+            break;
+        case 1:
+            snprintf(row, sizeof(row), "%d,\"a, quoted\",\"say \"\"%d\"\"\"\r\n", i, i);
+            break;
+        case 2:
+            snprintf(row, sizeof(row), "\"two\nlines %d\",,x\n", i);
+            line++;
+            break;
+        case 3:
+            snprintf(row, sizeof(row), "\n%d,,\n", i);
+            line++;
+            break;
+        default:
+            snprintf(row, sizeof(row), "%d,%d,%.*s\n", i, i * 7, (int)(seed % 150),
+                     "................................................................"
+                     "................................................................"
+                     "......................");
+            break;
+        }
+        if (i % 197 == 0) {
+            /* A long row of 14 fields near the field limit: about 55 KB. */
+            for (int k = 0; k < 14; k++) {
+                for (int j = 0; j < 39; j++)
+                    safer_buf_puts(&in, "..........................................................."
+                                        ".........................................");
+                safer_buf_puts(&in, k < 13 ? "," : "\n");
+            }
+            line++;
+        }
+        if (i == 20000) {
+            snprintf(row, sizeof(row), "\"stray,%d\n", i);
+            stray_line = line;
+        }
+        if (i > 20000 && i < 21000 && strchr(row, '"'))
+            snprintf(row, sizeof(row), "%d,no quotes here,just text to pass the row limit\n", i);
+        safer_buf_puts(&in, row);
+    }
+    assert_int_equal(safer_buf_error(&in), 0);
+
+    struct safer_buf mem, str;
+    safer_buf_init(&mem, SIZE_MAX);
+    struct safer_csv c;
+    safer_csv_init(&c, in.ptr, in.len, "t.csv");
+    render(&c, &mem);
+    safer_csv_release(&c);
+    char want[40];
+    snprintf(want, sizeof(want), ";!%zu;", stray_line);
+    assert_non_null(strstr(mem.ptr, want));
+    for (size_t max = 100; max <= 1000000; max *= 10) {
+        safer_buf_init(&str, SIZE_MAX);
+        read_all_stream(in.ptr, in.len, max, &str);
+        assert_int_equal(str.len, mem.len);
+        assert_memory_equal(str.ptr, mem.ptr, mem.len);
+        safer_buf_release(&str);
+    }
+    safer_buf_release(&mem);
+    safer_buf_release(&in);
+}
+
+/* From a stream, a line longer than the row limit is over the limit, wherever the chunks fall. */
+static void test_csv_stream_rejects_overlong_row(void **state)
+{
+    (void)state;
+    size_t n = 3 * SAFER_CSV_CHUNK;
+    char *in = malloc(n + 20);
+    memcpy(in, "a,b\n", 4);
+    for (size_t i = 4; i < n; i++)
+        in[i] = i % 100 == 0 ? ',' : 'x';
+    memcpy(in + n, "\nlast,row\n", 10);
+    struct pieces src = {in, n + 10, 0, 70000, 3};
+    struct safer_csv c;
+    safer_csv_init_stream(&c, read_pieces, &src, "long.csv");
+    struct safer_err err = {0};
+    assert_int_equal(safer_csv_next(&c, &err), 1);
+    assert_int_equal(safer_csv_next(&c, &err), SAFER_ETOOBIG);
+    assert_non_null(strstr(err.msg, "long.csv:2: "));
+    assert_non_null(strstr(err.msg, "limit SAFER_LIMIT_CSV_"));
+    safer_csv_release(&c);
+    free(in);
 }
 
 static void test_csv_rejects_overlong_field(void **state)
@@ -146,6 +298,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_csv_rows),
+        cmocka_unit_test(test_csv_stream_matches_memory),
+        cmocka_unit_test(test_csv_stream_rejects_overlong_row),
         cmocka_unit_test(test_csv_rejects_overlong_field),
         cmocka_unit_test(test_csv_rejects_too_many_fields),
         cmocka_unit_test(test_csv_put_field_quotes_only_when_needed),
