@@ -52,94 +52,9 @@ void safer_assessment_release(struct safer_assessment *a)
     memset(a, 0, sizeof(*a));
 }
 
-static uint64_t point_hash(double x, double y)
-{
-    uint64_t bx, by;
-    memcpy(&bx, &x, 8);
-    memcpy(&by, &y, 8);
-    uint64_t h = (bx * 0x9E3779B97F4A7C15ULL) ^ (by * 0xC2B2AE3D27D4EB4FULL);
-    return h ^ (h >> 29);
-}
-
-/*
- * Open addressing on the coordinates' bits. A slot holds the upper half of
- * the hash and the location's index + 1 (0 empty), so a probe reads one
- * word and compares coordinates only when the hashes agree. Grows at half
- * full; starts sized for one location per four records.
- */
-void safer__points_build(const struct safer_crimes *c, struct safer__points *p)
-{
-    memset(p, 0, sizeof(*p));
-    p->of = safer__xmalloc(sizeof(int32_t) * (c->n ? c->n : 1));
-    size_t nslots = 1 << 12;
-    while (nslots < c->n / 2)
-        nslots *= 2;
-    uint64_t *slot = safer__xcalloc(nslots, sizeof(uint64_t));
-    size_t cap = nslots / 2 + 1;
-    p->x = safer__xmalloc(sizeof(double) * cap);
-    p->y = safer__xmalloc(sizeof(double) * cap);
-    for (size_t i = 0; i < c->n; i++) {
-        double x = c->lon[i], y = c->lat[i];
-        if (isnan(x)) {
-            p->of[i] = -1;
-            continue;
-        }
-        uint64_t h = point_hash(x, y);
-        uint64_t tag = h & 0xFFFFFFFF00000000ULL;
-        size_t k = (size_t)h & (nslots - 1);
-        for (;;) {
-            uint64_t v = slot[k];
-            if (v == 0) {
-                if (2 * (p->n + 1) > nslots) {
-                    /* Rehash into a table twice the size, then look again. */
-                    nslots *= 2;
-                    free(slot);
-                    slot = safer__xcalloc(nslots, sizeof(uint64_t));
-                    for (size_t q = 0; q < p->n; q++) {
-                        uint64_t qh = point_hash(p->x[q], p->y[q]);
-                        size_t qk = (size_t)qh & (nslots - 1);
-                        while (slot[qk])
-                            qk = (qk + 1) & (nslots - 1);
-                        slot[qk] = (qh & 0xFFFFFFFF00000000ULL) | (uint64_t)(q + 1);
-                    }
-                    k = (size_t)h & (nslots - 1);
-                    continue;
-                }
-                if (p->n == cap) {
-                    cap *= 2;
-                    p->x = safer__xreallocarray(p->x, cap, sizeof(double));
-                    p->y = safer__xreallocarray(p->y, cap, sizeof(double));
-                }
-                p->x[p->n] = x;
-                p->y[p->n] = y;
-                slot[k] = tag | (uint64_t)(p->n + 1);
-                p->of[i] = (int32_t)p->n++;
-                break;
-            }
-            if ((v & 0xFFFFFFFF00000000ULL) == tag) {
-                uint32_t idx = (uint32_t)v - 1;
-                if (p->x[idx] == x && p->y[idx] == y) {
-                    p->of[i] = (int32_t)idx;
-                    break;
-                }
-            }
-            k = (k + 1) & (nslots - 1);
-        }
-    }
-    free(slot);
-}
-
-void safer__points_release(struct safer__points *p)
-{
-    free(p->x);
-    free(p->y);
-    free(p->of);
-    memset(p, 0, sizeof(*p));
-}
-
 struct assign_job {
     const struct safer_locator *loc;
-    const struct safer__points *pts;
+    const struct safer_crimes *c;
     int32_t *ward;
     size_t from, to;
 };
@@ -148,22 +63,22 @@ static void *assign_range(void *arg)
 {
     struct assign_job *j = arg;
     for (size_t i = j->from; i < j->to; i++)
-        j->ward[i] = safer_locator_find(j->loc, j->pts->x[i], j->pts->y[i]);
+        j->ward[i] = safer_locator_find(j->loc, j->c->lon[i], j->c->lat[i]);
     return NULL;
 }
 
 /* Point-in-polygon for every distinct location, on two threads when many. */
-static void assign_points(const struct safer_locator *loc, const struct safer__points *pts,
-                          int32_t *ward)
+static void assign_locations(const struct safer_locator *loc, const struct safer_crimes *c,
+                             int32_t *ward)
 {
     enum { NT = 2 };
     struct assign_job jobs[NT];
     pthread_t tid[NT];
     int started[NT] = {0};
     for (int k = 0; k < NT; k++) {
-        jobs[k] = (struct assign_job){loc, pts, ward, pts->n * (size_t)k / NT,
-                                      pts->n * (size_t)(k + 1) / NT};
-        if (k > 0 && pts->n > 20000)
+        jobs[k] = (struct assign_job){loc, c, ward, c->nlocs * (size_t)k / NT,
+                                      c->nlocs * (size_t)(k + 1) / NT};
+        if (k > 0 && c->nlocs > 20000)
             started[k] = pthread_create(&tid[k], NULL, assign_range, &jobs[k]) == 0;
     }
     assign_range(&jobs[0]);
@@ -230,6 +145,19 @@ out:
     return rc;
 }
 
+struct locator_job {
+    const struct safer_geom *geoms;
+    size_t n;
+    struct safer_locator *loc;
+};
+
+static void *locator_run(void *arg)
+{
+    struct locator_job *j = arg;
+    j->loc = safer_locator_new(j->geoms, j->n);
+    return NULL;
+}
+
 int safer_assess_compute(struct safer_store *st, const struct safer_assess_opts *opts,
                          struct safer_assessment *a, struct safer_err *err)
 {
@@ -240,17 +168,17 @@ int safer_assess_compute(struct safer_store *st, const struct safer_assess_opts 
     struct safer_crimes c = {0};
     struct safer_area *all = NULL;
     size_t nall = 0;
-    struct safer_locator *loc = NULL;
+    struct locator_job lj = {0};
     struct safer_geom *geoms = NULL;
-    int32_t *ward = NULL, *study_of = NULL;
-    unsigned char *keep = NULL;
+    int32_t *lward = NULL, *lsoa_ward = NULL, *study_of = NULL;
+    uint32_t *uses = NULL;
+    unsigned char *keep = NULL, *force_in = NULL;
     struct safer_pairs lw = {0};
-    struct safer__points pts = {0};
     struct safer__geo geo;
     memset(&geo, 0, sizeof(geo));
     safer_nb_init(&geo.nb);
-    pthread_t geo_tid;
-    int geo_started = 0;
+    pthread_t geo_tid, loc_tid;
+    int geo_started = 0, loc_started = 0;
     char **allcodes = NULL;
 
     int rc = safer_areas_load(st, "ward", &all, &nall, err);
@@ -290,7 +218,12 @@ int safer_assess_compute(struct safer_store *st, const struct safer_assess_opts 
     a->nwards = ns;
     a->cell = o.cell;
 
-    /* What depends only on the wards runs beside the loading of the records. */
+    /* What depends only on the wards runs beside the loading of the records:
+     * the point locator, and the study wards' geometry in metres. */
+    lj = (struct locator_job){geoms, nall, NULL};
+    loc_started = pthread_create(&loc_tid, NULL, locator_run, &lj) == 0;
+    if (!loc_started)
+        locator_run(&lj);
     geo.a = a;
     geo_started = pthread_create(&geo_tid, NULL, safer__geo_run, &geo) == 0;
     if (!geo_started)
@@ -308,11 +241,11 @@ int safer_assess_compute(struct safer_store *st, const struct safer_assess_opts 
 
     /* Windows. */
     int32_t maxm = INT32_MIN, minm = INT32_MAX;
-    for (size_t i = 0; i < c.n; i++) {
-        if (c.month[i] > maxm)
-            maxm = c.month[i];
-        if (c.month[i] < minm)
-            minm = c.month[i];
+    for (size_t b = 0; b < c.nbatches; b++) {
+        if (c.batches[b].month > maxm)
+            maxm = c.batches[b].month;
+        if (c.batches[b].month < minm)
+            minm = c.batches[b].month;
     }
     a->latest = o.to >= 0 ? o.to : maxm;
     a->l12_start = a->latest - 11;
@@ -322,21 +255,19 @@ int safer_assess_compute(struct safer_store *st, const struct safer_assess_opts 
     a->nmonths = a->latest - a->first_month + 1;
     a->title = safer__xstrdup(o.title ? o.title : a->area_name ? a->area_name : "All wards");
 
-    /* Assignment against every stored ward. */
-    loc = safer_locator_new(geoms, nall);
-    safer__points_build(&c, &pts);
-    int32_t *pward = safer__xmalloc(sizeof(int32_t) * (pts.n ? pts.n : 1));
-    assign_points(loc, &pts, pward);
-    ward = safer__xmalloc(sizeof(int32_t) * (c.n ? c.n : 1));
-    for (size_t i = 0; i < c.n; i++)
-        ward[i] = pts.of[i] < 0 ? ASSIGN_NO_POINT : pward[pts.of[i]];
-    free(pward);
+    /* Assignment of every location against every stored ward. */
+    if (loc_started) {
+        pthread_join(loc_tid, NULL);
+        loc_started = 0;
+    }
+    lward = safer__xmalloc(sizeof(int32_t) * (c.nlocs ? c.nlocs : 1));
+    assign_locations(lj.loc, &c, lward);
 
     /* LSOA fallback for records without a point. */
     rc = safer_lookup_lsoa_wards(st, &lw, err);
     if (rc < 0)
         goto out;
-    int32_t *lsoa_ward = safer__xmalloc(sizeof(int32_t) * c.nlsoas);
+    lsoa_ward = safer__xmalloc(sizeof(int32_t) * c.nlsoas);
     for (size_t i = 0; i < c.nlsoas; i++) {
         long k = c.lsoas[i][0] ? safer__find_str(lw.a, lw.n, c.lsoas[i]) : -1;
         lsoa_ward[i] = k >= 0 ? (int32_t)safer__find_str(allcodes, nall, lw.b[k]) : -1;
@@ -352,64 +283,82 @@ int safer_assess_compute(struct safer_store *st, const struct safer_assess_opts 
     a->ward_latest = safer__xcalloc(ns ? ns : 1, sizeof(int64_t));
     a->type_prev = safer__xcalloc(c.ntypes ? c.ntypes : 1, sizeof(int64_t));
     a->type_latest = safer__xcalloc(c.ntypes ? c.ntypes : 1, sizeof(int64_t));
+    force_in = safer__xcalloc(c.nforces ? c.nforces : 1, 1);
+    uses = safer__xcalloc(c.nlocs ? c.nlocs : 1, sizeof(uint32_t));
 
-    for (size_t i = 0; i < c.n; i++) {
-        int32_t m = c.month[i];
+    /* One pass over the records, a batch (one force, one month) at a time. */
+    for (size_t b = 0; b < c.nbatches; b++) {
+        const struct safer_crime_batch *bt = &c.batches[b];
+        int32_t m = bt->month;
         if (m > a->latest) {
-            a->rows_after_latest++;
-            ward[i] = ASSIGN_AFTER_LATEST;
+            a->rows_after_latest += bt->count;
             continue;
         }
-        a->rows_total++;
-        int32_t w = ward[i];
-        if (w == ASSIGN_NO_POINT) {
-            w = lsoa_ward[c.lsoa[i]];
-            if (w < 0) {
-                a->rows_no_coords++;
-                if (c.lsoas[c.lsoa[i]][0])
-                    a->rows_unknown_lsoa++;
+        int window = m >= a->l12_start ? 2 : m >= a->p12_start ? 1 : 0;
+        size_t mi = (size_t)(m - a->first_month);
+        uint64_t assigned = 0;
+        for (size_t i = bt->first; i < bt->first + bt->count; i++) {
+            int32_t l = c.loc[i], w;
+            int by_lsoa = l < 0;
+            if (l >= 0) {
+                w = lward[l];
+                if (w < 0) {
+                    a->rows_outside_wards++;
+                    continue;
+                }
+            } else {
+                w = lsoa_ward[-1 - l];
+                if (w < 0) {
+                    a->rows_no_coords++;
+                    if (c.lsoas[-1 - l][0])
+                        a->rows_unknown_lsoa++;
+                    continue;
+                }
+            }
+            int32_t s = study_of[w];
+            if (s < 0) {
+                a->rows_outside_area++;
                 continue;
             }
-            ward[i] = ASSIGN_BY_LSOA_BASE - w;
-        } else if (w < 0) {
-            a->rows_outside_wards++;
-            continue;
+            assigned++;
+            a->rows_assigned_by_lsoa += (uint64_t)by_lsoa;
+            size_t t = c.type[i];
+            a->counts[((size_t)s * c.ntypes + t) * (size_t)a->nmonths + mi]++;
+            if (window == 2) {
+                a->ward_latest[s]++;
+                a->type_latest[t]++;
+                if (l >= 0)
+                    uses[l]++;
+            } else if (window == 1) {
+                a->ward_prev[s]++;
+                a->type_prev[t]++;
+            }
         }
-        int32_t s = study_of[w];
-        if (s < 0) {
-            a->rows_outside_area++;
-            continue;
-        }
-        a->rows_assigned++;
-        if (ward[i] <= ASSIGN_BY_LSOA_BASE)
-            a->rows_assigned_by_lsoa++;
-        size_t t = c.type[i];
-        a->counts[((size_t)s * c.ntypes + t) * (size_t)a->nmonths + (size_t)(m - a->first_month)]++;
-        if (m >= a->l12_start) {
-            a->ward_latest[s]++;
-            a->type_latest[t]++;
-        } else if (m >= a->p12_start) {
-            a->ward_prev[s]++;
-            a->type_prev[t]++;
-        }
+        a->rows_total += bt->count;
+        a->rows_assigned += assigned;
+        if (assigned)
+            force_in[bt->force] = 1;
     }
-    free(lsoa_ward);
 
     if (geo_started) {
         pthread_join(geo_tid, NULL);
         geo_started = 0;
     }
-    rc = safer__assess_statistics(st, &o, &c, &pts, ward, study_of, a, &geo, err);
+    rc = safer__assess_statistics(st, &c, force_in, uses, a, &geo, err);
 out:
+    if (loc_started)
+        pthread_join(loc_tid, NULL);
     if (geo_started)
         pthread_join(geo_tid, NULL);
     safer__geo_release(&geo);
     free(allcodes);
-    safer__points_release(&pts);
     safer_pairs_release(&lw);
-    safer_locator_free(loc);
+    safer_locator_free(lj.loc);
     free(geoms);
-    free(ward);
+    free(lward);
+    free(lsoa_ward);
+    free(uses);
+    free(force_in);
     free(study_of);
     free(keep);
     safer_areas_free(all, nall);

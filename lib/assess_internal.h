@@ -10,30 +10,6 @@
 #include "safer/police.h"
 #include "safer/stats.h"
 
-/* Per-record assignment codes (>= 0 is a stored ward's index). */
-#define ASSIGN_OUTSIDE (-1)
-#define ASSIGN_NO_POINT (-2)
-#define ASSIGN_AFTER_LATEST (-3)
-/* Assigned by LSOA to stored ward w: ASSIGN_BY_LSOA_BASE - w. */
-#define ASSIGN_BY_LSOA_BASE (-16)
-
-struct safer_store;
-
-/*
- * The distinct locations of the records. police.uk moves every record to one
- * of a limited set of anonymous map points, so there are many fewer
- * locations than records: point-in-polygon and the conversion to metres run
- * once per location.
- */
-struct safer__points {
-    size_t n;
-    double *x, *y; /* owned: longitude, latitude of location k */
-    int32_t *of;   /* owned: per record, its location, or -1 without one */
-};
-
-void safer__points_build(const struct safer_crimes *c, struct safer__points *p);
-void safer__points_release(struct safer__points *p);
-
 /*
  * What depends only on the study wards, prepared on a second thread while
  * the records load: the wards in metres, the study grid, the contiguity.
@@ -56,12 +32,12 @@ void safer__geo_release(struct safer__geo *geo);
 
 /*
  * The statistics on top of the counts: coverage, change tests, the grid and
- * Gi*, Moran's I, rates. `ward` holds each record's assignment code and
- * `study_of` each stored ward's study index (-1 when not studied).
+ * Gi*, Moran's I, rates. The counting pass hands over `force_in`, which
+ * forces have records in the study wards, and `uses`, per location, its
+ * records in the study wards in the latest 12 months (for the hot spots).
  */
-int safer__assess_statistics(struct safer_store *st, const struct safer_assess_opts *o,
-                             const struct safer_crimes *c, const struct safer__points *pts,
-                             const int32_t *ward, const int32_t *study_of,
+int safer__assess_statistics(struct safer_store *st, const struct safer_crimes *c,
+                             const unsigned char *force_in, const uint32_t *uses,
                              struct safer_assessment *a, struct safer__geo *geo,
                              struct safer_err *err);
 

@@ -31,17 +31,9 @@ static int cmp_i64(const void *x, const void *y)
  * windows it has no file for. A month is partial when its rows are under
  * 60% of the median of that force's stored months.
  */
-static void coverage(const struct safer_crimes *c, const int32_t *ward, const int32_t *study_of,
+static void coverage(const struct safer_crimes *c, const unsigned char *force_in,
                      struct safer_assessment *a)
 {
-    unsigned char *force_in = safer__xcalloc(c->nforces ? c->nforces : 1, 1);
-    for (size_t i = 0; i < c->n; i++) {
-        int32_t w = ward[i];
-        if (w <= ASSIGN_BY_LSOA_BASE)
-            w = ASSIGN_BY_LSOA_BASE - w;
-        if (w >= 0 && study_of[w] >= 0)
-            force_in[c->force[i]] = 1;
-    }
     size_t cap = 0;
     a->latest12_complete = a->prev12_complete = 1;
     for (size_t f = 0; f < c->nforces; f++) {
@@ -102,7 +94,6 @@ static void coverage(const struct safer_crimes *c, const int32_t *ward, const in
             }
         }
     }
-    free(force_in);
 }
 
 /* Does the segment (x1,y1)-(x2,y2) meet the closed box? (Liang-Barsky.) */
@@ -307,9 +298,8 @@ void safer__geo_release(struct safer__geo *geo)
 }
 
 /* Count located records of the latest 12 months in the study grid, then Gi*. */
-static int hotspots(const struct safer_crimes *c, const struct safer__points *pts,
-                    const int32_t *ward, const int32_t *study_of, struct safer_assessment *a,
-                    struct safer__geo *geo, struct safer_err *err)
+static int hotspots(const struct safer_crimes *c, const uint32_t *uses,
+                    struct safer_assessment *a, struct safer__geo *geo, struct safer_err *err)
 {
     const double S = a->cell;
     double *px = NULL, *py = NULL, *x = NULL, *z = NULL, *padj = NULL;
@@ -325,30 +315,22 @@ static int hotspots(const struct safer_crimes *c, const struct safer__points *pt
     const int32_t *index = geo->index;
     struct safer_bng *bng = geo->bng;
 
-    /* Counts: records with a point in a study ward, latest 12 months, per
-     * distinct location (one pass over the records); each location used is
-     * then converted to metres once and its count added to its cell. */
-    uint32_t *uses = safer__xcalloc(pts->n ? pts->n : 1, sizeof(uint32_t));
-    for (size_t r = 0; r < c->n; r++) {
-        if (ward[r] >= 0 && study_of[ward[r]] >= 0 && c->month[r] >= a->l12_start &&
-            c->month[r] <= a->latest && pts->of[r] >= 0)
-            uses[pts->of[r]]++;
-    }
+    /* Each location used in the latest 12 months is converted to metres
+     * once, and its count added to its cell. */
     size_t np = 0;
-    for (size_t k = 0; k < pts->n; k++)
+    for (size_t k = 0; k < c->nlocs; k++)
         np += uses[k] != 0;
     px = safer__xmalloc(sizeof(double) * (np ? np : 1));
     py = safer__xmalloc(sizeof(double) * (np ? np : 1));
     uint32_t *pcount = safer__xmalloc(sizeof(uint32_t) * (np ? np : 1));
     np = 0;
-    for (size_t k = 0; k < pts->n; k++) {
+    for (size_t k = 0; k < c->nlocs; k++) {
         if (uses[k]) {
-            px[np] = pts->x[k];
-            py[np] = pts->y[k];
+            px[np] = c->lon[k];
+            py[np] = c->lat[k];
             pcount[np++] = uses[k];
         }
     }
-    free(uses);
     safer_bng_transform(bng, px, py, np, err);
     a->proj_operation = safer__xstrdup(safer_bng_operation(bng));
     for (size_t u = 0; u < np; u++) {
@@ -578,17 +560,15 @@ out:
     return rc;
 }
 
-int safer__assess_statistics(struct safer_store *st, const struct safer_assess_opts *o,
-                             const struct safer_crimes *c, const struct safer__points *pts,
-                             const int32_t *ward, const int32_t *study_of,
+int safer__assess_statistics(struct safer_store *st, const struct safer_crimes *c,
+                             const unsigned char *force_in, const uint32_t *uses,
                              struct safer_assessment *a, struct safer__geo *geo,
                              struct safer_err *err)
 {
-    (void)o;
     int rc = safer_publications_list(st, &a->publications, &a->npublications, err);
     if (rc < 0)
         return rc;
-    coverage(c, ward, study_of, a);
+    coverage(c, force_in, a);
     change_tests(a);
     rc = rates(st, a, err);
     if (rc == 0)
@@ -598,6 +578,6 @@ int safer__assess_statistics(struct safer_store *st, const struct safer_assess_o
     if (rc == 0)
         rc = moran(a, geo, err);
     if (rc == 0)
-        rc = hotspots(c, pts, ward, study_of, a, geo, err);
+        rc = hotspots(c, uses, a, geo, err);
     return rc;
 }

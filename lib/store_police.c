@@ -185,12 +185,11 @@ done:
 
 void safer_crimes_release(struct safer_crimes *c)
 {
+    free(c->loc);
+    free(c->type);
     free(c->lon);
     free(c->lat);
-    free(c->month);
-    free(c->force);
-    free(c->type);
-    free(c->lsoa);
+    free(c->batches);
     for (size_t i = 0; i < c->nforces; i++)
         free(c->forces[i]);
     for (size_t i = 0; i < c->ntypes; i++)
@@ -240,30 +239,149 @@ static char **sorted_strings(const struct safer__dict *d, uint32_t **rank)
     return out;
 }
 
+/*
+ * The distinct locations, found by open addressing on the coordinates' bits.
+ * A slot holds the upper half of the hash and the location's index + 1 (0
+ * empty), so a probe reads one word and compares coordinates only when the
+ * hashes agree. The table grows at 70% full.
+ */
+struct locations {
+    uint64_t *slot;
+    size_t nslots, n, cap;
+    double *x, *y;
+};
+
+static uint64_t point_hash(double x, double y)
+{
+    uint64_t bx, by;
+    memcpy(&bx, &x, 8);
+    memcpy(&by, &y, 8);
+    uint64_t h = (bx * 0x9E3779B97F4A7C15ULL) ^ (by * 0xC2B2AE3D27D4EB4FULL);
+    return h ^ (h >> 29);
+}
+
+static void locations_init(struct locations *t, size_t rows)
+{
+    memset(t, 0, sizeof(*t));
+    t->nslots = 1 << 12;
+    while (t->nslots < rows / 4)
+        t->nslots *= 2;
+    t->slot = safer__xcalloc(t->nslots, sizeof(uint64_t));
+    t->cap = t->nslots / 2;
+    t->x = safer__xmalloc(sizeof(double) * t->cap);
+    t->y = safer__xmalloc(sizeof(double) * t->cap);
+}
+
+static void locations_grow(struct locations *t)
+{
+    size_t n = t->nslots * 2;
+    free(t->slot);
+    t->slot = safer__xcalloc(n, sizeof(uint64_t));
+    t->nslots = n;
+    for (size_t q = 0; q < t->n; q++) {
+        uint64_t h = point_hash(t->x[q], t->y[q]);
+        size_t k = (size_t)h & (n - 1);
+        while (t->slot[k])
+            k = (k + 1) & (n - 1);
+        t->slot[k] = (h & 0xFFFFFFFF00000000ULL) | (uint64_t)(q + 1);
+    }
+}
+
+static int32_t locations_find(struct locations *t, double x, double y)
+{
+    uint64_t h = point_hash(x, y);
+    uint64_t tag = h & 0xFFFFFFFF00000000ULL;
+    size_t mask = t->nslots - 1, k = (size_t)h & mask;
+    for (;;) {
+        uint64_t v = t->slot[k];
+        if (v == 0)
+            break;
+        if ((v & 0xFFFFFFFF00000000ULL) == tag) {
+            uint32_t i = (uint32_t)v - 1;
+            if (t->x[i] == x && t->y[i] == y)
+                return (int32_t)i;
+        }
+        k = (k + 1) & mask;
+    }
+    if (t->n >= (size_t)INT32_MAX)
+        return -1;
+    if (t->n == t->cap) {
+        t->cap *= 2;
+        t->x = safer__xreallocarray(t->x, t->cap, sizeof(double));
+        t->y = safer__xreallocarray(t->y, t->cap, sizeof(double));
+    }
+    t->x[t->n] = x;
+    t->y[t->n] = y;
+    t->slot[k] = tag | (uint64_t)(t->n + 1);
+    int32_t i = (int32_t)t->n++;
+    if (10 * t->n > 7 * t->nslots)
+        locations_grow(t);
+    return i;
+}
+
+/* Decode one batch's points into locations; records without one get -1 for now. */
+static int batch_points(struct safer__blobrd *r, uint32_t n, struct locations *t, int32_t *loc)
+{
+    const unsigned char *kind = safer__rd_bytes(r, 1);
+    if (!kind || *kind > 1)
+        return -1;
+    size_t width = *kind == 0 ? 4 : 8;
+    const unsigned char *px = safer__rd_bytes(r, n * width);
+    const unsigned char *py = safer__rd_bytes(r, n * width);
+    if (!px || !py)
+        return -1;
+    for (uint32_t i = 0; i < n; i++) {
+        double x, y;
+        if (width == 4) {
+            int32_t mx, my;
+            memcpy(&mx, px + 4 * (size_t)i, 4);
+            memcpy(&my, py + 4 * (size_t)i, 4);
+            if (mx == INT32_MIN) {
+                loc[i] = -1;
+                continue;
+            }
+            x = (double)mx / 1e6;
+            y = (double)my / 1e6;
+        } else {
+            memcpy(&x, px + 8 * (size_t)i, 8);
+            memcpy(&y, py + 8 * (size_t)i, 8);
+            if (isnan(x)) {
+                loc[i] = -1;
+                continue;
+            }
+        }
+        loc[i] = locations_find(t, x, y);
+        if (loc[i] < 0)
+            return -1;
+    }
+    return 0;
+}
+
 int safer_crimes_load(struct safer_store *st, struct safer_crimes *out, struct safer_err *err)
 {
     memset(out, 0, sizeof(*out));
     sqlite3_stmt *s = NULL;
-    int rc = safer__store_prepare(st, "SELECT SUM(rows) FROM crime_batch", &s, err);
+    int rc = safer__store_prepare(st, "SELECT SUM(rows), COUNT(*) FROM crime_batch", &s, err);
     if (rc < 0)
         return rc;
-    size_t total = 0;
-    if (sqlite3_step(s) == SQLITE_ROW)
+    size_t total = 0, nbatches = 0;
+    if (sqlite3_step(s) == SQLITE_ROW) {
         total = (size_t)sqlite3_column_int64(s, 0);
+        nbatches = (size_t)sqlite3_column_int64(s, 1);
+    }
     sqlite3_finalize(s);
 
     size_t cap = total ? total : 1;
-    out->lon = safer__xmalloc(sizeof(double) * cap);
-    out->lat = safer__xmalloc(sizeof(double) * cap);
-    out->month = safer__xmalloc(sizeof(int32_t) * cap);
-    out->force = safer__xmalloc(sizeof(uint16_t) * cap);
+    out->loc = safer__xmalloc(sizeof(int32_t) * cap);
     out->type = safer__xmalloc(sizeof(uint16_t) * cap);
-    out->lsoa = safer__xmalloc(sizeof(uint32_t) * cap);
+    out->batches = safer__xcalloc(nbatches ? nbatches : 1, sizeof(*out->batches));
 
     struct safer__dict forces, types, lsoas;
     safer__dict_init(&forces);
     safer__dict_init(&types);
     safer__dict_init(&lsoas);
+    struct locations t;
+    locations_init(&t, total);
     uint32_t *map = NULL, *scratch = NULL;
     size_t mapcap = 0, scratchcap = 0;
 
@@ -271,7 +389,7 @@ int safer_crimes_load(struct safer_store *st, struct safer_crimes *out, struct s
                               &s, err);
     if (rc < 0)
         goto fail;
-    size_t n = 0;
+    size_t n = 0, nb = 0;
     int step;
     while ((step = sqlite3_step(s)) == SQLITE_ROW) {
         const char *force = (const char *)sqlite3_column_text(s, 0);
@@ -285,10 +403,10 @@ int safer_crimes_load(struct safer_store *st, struct safer_crimes *out, struct s
         uint32_t nt = 0, nl = 0;
         struct safer__strview *tv = safer__rd_dict(&r, &nt);
         struct safer__strview *lv = safer__rd_dict(&r, &nl);
-        int bad = r.bad || !magic || memcmp(magic, "SHB2", 4) || n + bn > total || fidx < 0 ||
-                  fidx > UINT16_MAX;
+        int bad = r.bad || !magic || memcmp(magic, "SHB2", 4) || n + bn > total ||
+                  nb >= nbatches || fidx < 0 || fidx > UINT16_MAX;
         if (!bad)
-            bad = safer__rd_points(&r, bn, out->lon + n, out->lat + n) < 0;
+            bad = batch_points(&r, bn, &t, out->loc + n) < 0;
         SAFER__GROW(map, mapcap, (size_t)nt + nl + 1);
         SAFER__GROW(scratch, scratchcap, 2 * (size_t)bn + 1);
         if (!bad)
@@ -301,17 +419,17 @@ int safer_crimes_load(struct safer_store *st, struct safer_crimes *out, struct s
             int64_t v = safer__dict_intern(&lsoas, lv[i].ptr, lv[i].len);
             map[nt + i] = v < 0 ? 0 : (uint32_t)v;
         }
-        bad |= types.count > UINT16_MAX;
+        bad |= types.count > UINT16_MAX || lsoas.count > (uint32_t)INT32_MAX;
         for (uint32_t i = 0; i < bn && !bad; i++) {
-            uint32_t t = scratch[i], l = scratch[bn + i];
-            if (t >= nt || l >= nl) {
+            uint32_t ty = scratch[i], l = scratch[bn + i];
+            if (ty >= nt || l >= nl) {
                 bad = 1;
                 break;
             }
-            out->type[n + i] = (uint16_t)map[t];
-            out->lsoa[n + i] = map[nt + l];
-            out->month[n + i] = month;
-            out->force[n + i] = (uint16_t)fidx;
+            out->type[n + i] = (uint16_t)map[ty];
+            /* Until the LSOA codes are sorted: -1 - unsorted index. */
+            if (out->loc[n + i] < 0)
+                out->loc[n + i] = -1 - (int32_t)map[nt + l];
         }
         free(tv);
         free(lv);
@@ -320,6 +438,7 @@ int safer_crimes_load(struct safer_store *st, struct safer_crimes *out, struct s
                                force);
             goto fail;
         }
+        out->batches[nb++] = (struct safer_crime_batch){(uint16_t)fidx, month, n, bn};
         n += bn;
     }
     if (step != SQLITE_DONE) {
@@ -329,13 +448,18 @@ int safer_crimes_load(struct safer_store *st, struct safer_crimes *out, struct s
     sqlite3_finalize(s);
     s = NULL;
     out->n = n;
+    out->nbatches = nb;
+    out->nlocs = t.n;
+    out->lon = t.x;
+    out->lat = t.y;
+    t.x = t.y = NULL;
 
     /* Give every dictionary byte order, so outputs sort by index. */
     uint32_t *rank;
     out->forces = sorted_strings(&forces, &rank);
     out->nforces = forces.count;
-    for (size_t i = 0; i < n; i++)
-        out->force[i] = (uint16_t)rank[out->force[i]];
+    for (size_t b = 0; b < nb; b++)
+        out->batches[b].force = (uint16_t)rank[out->batches[b].force];
     free(rank);
     out->types = sorted_strings(&types, &rank);
     out->ntypes = types.count;
@@ -346,8 +470,10 @@ int safer_crimes_load(struct safer_store *st, struct safer_crimes *out, struct s
         safer__dict_intern(&lsoas, "", 0);
     out->lsoas = sorted_strings(&lsoas, &rank);
     out->nlsoas = lsoas.count;
-    for (size_t i = 0; i < n; i++)
-        out->lsoa[i] = rank[out->lsoa[i]];
+    for (size_t i = 0; i < n; i++) {
+        if (out->loc[i] < 0)
+            out->loc[i] = -1 - (int32_t)rank[-1 - out->loc[i]];
+    }
     free(rank);
     rc = 0;
     goto done;
@@ -355,6 +481,9 @@ fail:
     safer_crimes_release(out);
 done:
     sqlite3_finalize(s);
+    free(t.slot);
+    free(t.x);
+    free(t.y);
     free(map);
     free(scratch);
     safer__dict_release(&forces);

@@ -52,17 +52,28 @@ int safer_police_import(struct safer_store *st, const char *const *paths, size_t
                         struct safer_err *err);
 
 /*
- * The crime records the assessment reads, decoded from the store into
- * arrays. Strings are interned: type[i] indexes types[], and so on.
+ * The crime records the assessment reads, decoded from the store. police.uk
+ * moves every record to one of a limited set of anonymous map points, so
+ * records refer to distinct locations, found while loading; force and month
+ * belong to the publication, so they are held once per batch. Strings are
+ * interned and sorted by byte order: type[i] indexes types[], and so on.
  */
+struct safer_crime_batch {
+    uint16_t force;      /* index into forces */
+    int32_t month;       /* month index year*12 + month-1 */
+    size_t first, count; /* its records: [first, first + count) */
+};
+
 struct safer_crimes {
-    size_t n;
-    double *lon, *lat;  /* owned; NaN when the record has no location */
-    int32_t *month;     /* owned; month index year*12 + month-1 */
-    uint16_t *force;    /* owned; index into forces */
-    uint16_t *type;     /* owned; index into types */
-    uint32_t *lsoa;     /* owned; index into lsoas (the empty string when none) */
-    char **forces, **types, **lsoas; /* owned; sorted by byte order */
+    size_t n;           /* records */
+    int32_t *loc;       /* owned; per record: its location k >= 0, or for a
+                           record with no location -1 - (index into lsoas) */
+    uint16_t *type;     /* owned; per record: index into types */
+    size_t nlocs;
+    double *lon, *lat;  /* owned; location k's longitude and latitude */
+    struct safer_crime_batch *batches; /* owned; by force, then month */
+    size_t nbatches;
+    char **forces, **types, **lsoas; /* owned; sorted by byte order; lsoas holds "" */
     size_t nforces, ntypes, nlsoas;
 };
 
