@@ -1,8 +1,15 @@
 /*
  * proj.c - WGS84 lon/lat to British National Grid through PROJ.
+ *
+ * PROJ is loaded when the first transformation is set up, not when safer
+ * starts: with its thirty-odd dependencies (libcurl, GnuTLS, libtiff,
+ * Kerberos...) loading it takes about 25 ms, which every command paid,
+ * though only the assessment uses it. SAFER_PROJ_SONAME is the library's
+ * soname, found when safer is configured.
  */
 #include "compat.h"
 
+#include <dlfcn.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -13,6 +20,68 @@
 
 #include "internal.h"
 #include "safer/proj.h"
+
+static struct {
+    PJ_CONTEXT *(*context_create)(void);
+    PJ_CONTEXT *(*context_destroy)(PJ_CONTEXT *ctx);
+    int (*context_set_enable_network)(PJ_CONTEXT *ctx, int enabled);
+    int (*context_errno)(PJ_CONTEXT *ctx);
+    const char *(*context_errno_string)(PJ_CONTEXT *ctx, int err);
+    PJ *(*create_crs_to_crs)(PJ_CONTEXT *ctx, const char *src, const char *dst, PJ_AREA *area);
+    PJ *(*normalize_for_visualization)(PJ_CONTEXT *ctx, const PJ *obj);
+    PJ *(*clone)(PJ_CONTEXT *ctx, const PJ *obj);
+    PJ *(*destroy)(PJ *pj);
+    PJ_COORD (*trans)(PJ *pj, PJ_DIRECTION dir, PJ_COORD c);
+    PJ *(*trans_get_last_used_operation)(PJ *pj);
+    size_t (*trans_generic)(PJ *pj, PJ_DIRECTION dir, double *x, size_t sx, size_t nx, double *y,
+                            size_t sy, size_t ny, double *z, size_t sz, size_t nz, double *t,
+                            size_t st, size_t nt);
+    PJ_PROJ_INFO (*pj_info)(PJ *pj);
+} P;
+
+static pthread_once_t load_once = PTHREAD_ONCE_INIT;
+static char load_error[512];
+
+static void load_proj(void)
+{
+    void *h = dlopen(SAFER_PROJ_SONAME, RTLD_NOW | RTLD_LOCAL);
+    if (!h) {
+        const char *e = dlerror();
+        snprintf(load_error, sizeof(load_error), "%s", e ? e : "unknown error");
+        return;
+    }
+    static const char *const names[] = {
+        "proj_context_create",       "proj_context_destroy",
+        "proj_context_set_enable_network", "proj_context_errno",
+        "proj_context_errno_string", "proj_create_crs_to_crs",
+        "proj_normalize_for_visualization", "proj_clone",
+        "proj_destroy",              "proj_trans",
+        "proj_trans_get_last_used_operation", "proj_trans_generic",
+        "proj_pj_info",
+    };
+    void *sym[sizeof(names) / sizeof(names[0])];
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        sym[i] = dlsym(h, names[i]);
+        if (!sym[i]) {
+            snprintf(load_error, sizeof(load_error), "%s has no %s", SAFER_PROJ_SONAME, names[i]);
+            return;
+        }
+    }
+    /* POSIX guarantees that a function pointer survives the trip through void *. */
+    memcpy(&P.context_create, &sym[0], sizeof(void *));
+    memcpy(&P.context_destroy, &sym[1], sizeof(void *));
+    memcpy(&P.context_set_enable_network, &sym[2], sizeof(void *));
+    memcpy(&P.context_errno, &sym[3], sizeof(void *));
+    memcpy(&P.context_errno_string, &sym[4], sizeof(void *));
+    memcpy(&P.create_crs_to_crs, &sym[5], sizeof(void *));
+    memcpy(&P.normalize_for_visualization, &sym[6], sizeof(void *));
+    memcpy(&P.clone, &sym[7], sizeof(void *));
+    memcpy(&P.destroy, &sym[8], sizeof(void *));
+    memcpy(&P.trans, &sym[9], sizeof(void *));
+    memcpy(&P.trans_get_last_used_operation, &sym[10], sizeof(void *));
+    memcpy(&P.trans_generic, &sym[11], sizeof(void *));
+    memcpy(&P.pj_info, &sym[12], sizeof(void *));
+}
 
 struct safer_bng {
     PJ_CONTEXT *ctx;
@@ -25,24 +94,30 @@ struct safer_bng {
 int safer_bng_new(struct safer_bng **out, struct safer_err *err)
 {
     *out = NULL;
+    pthread_once(&load_once, load_proj);
+    if (load_error[0])
+        return safer_err_set(err, SAFER_EPROJ,
+                             "cannot load PROJ (%s): %s (is the PROJ library installed? "
+                             "scripts/setup.sh installs it)",
+                             SAFER_PROJ_SONAME, load_error);
     struct safer_bng *t = safer__xcalloc(1, sizeof(*t));
-    t->ctx = proj_context_create();
+    t->ctx = P.context_create();
     if (!t->ctx) {
         free(t);
         return safer_err_set(err, SAFER_EPROJ, "cannot start PROJ");
     }
     /* Never reach for the network for grids: the assessment works offline. */
-    proj_context_set_enable_network(t->ctx, 0);
-    PJ *raw = proj_create_crs_to_crs(t->ctx, "EPSG:4326", "EPSG:27700", NULL);
-    PJ *pj = raw ? proj_normalize_for_visualization(t->ctx, raw) : NULL;
-    proj_destroy(raw);
+    P.context_set_enable_network(t->ctx, 0);
+    PJ *raw = P.create_crs_to_crs(t->ctx, "EPSG:4326", "EPSG:27700", NULL);
+    PJ *pj = raw ? P.normalize_for_visualization(t->ctx, raw) : NULL;
+    P.destroy(raw);
     if (!pj) {
-        int e = proj_context_errno(t->ctx);
+        int e = P.context_errno(t->ctx);
         int rc = safer_err_set(err, SAFER_EPROJ,
                                "PROJ cannot transform EPSG:4326 to EPSG:27700: %s (is proj-data "
                                "installed?)",
-                               proj_context_errno_string(t->ctx, e));
-        proj_context_destroy(t->ctx);
+                               P.context_errno_string(t->ctx, e));
+        P.context_destroy(t->ctx);
         free(t);
         return rc;
     }
@@ -55,11 +130,11 @@ void safer_bng_free(struct safer_bng *t)
 {
     if (!t)
         return;
-    proj_destroy(t->pj2);
+    P.destroy(t->pj2);
     if (t->ctx2)
-        proj_context_destroy(t->ctx2);
-    proj_destroy(t->pj);
-    proj_context_destroy(t->ctx);
+        P.context_destroy(t->ctx2);
+    P.destroy(t->pj);
+    P.context_destroy(t->ctx);
     free(t);
 }
 
@@ -72,7 +147,7 @@ struct half {
 static void *run_half(void *arg)
 {
     struct half *h = arg;
-    proj_trans_generic(h->pj, PJ_FWD, h->x, sizeof(double), h->n, h->y, sizeof(double), h->n, NULL,
+    P.trans_generic(h->pj, PJ_FWD, h->x, sizeof(double), h->n, h->y, sizeof(double), h->n, NULL,
                        0, 0, NULL, 0, 0);
     return NULL;
 }
@@ -85,13 +160,13 @@ long safer_bng_transform(struct safer_bng *t, double *x, double *y, size_t n,
         return 0;
     if (!t->op[0]) {
         /* Transform the first point alone to learn which operation PROJ uses. */
-        PJ_COORD c = proj_coord(x[0], y[0], 0, 0);
-        PJ_COORD r = proj_trans(t->pj, PJ_FWD, c);
-        PJ *used = proj_trans_get_last_used_operation(t->pj);
+        PJ_COORD c = {{x[0], y[0], 0, 0}};
+        PJ_COORD r = P.trans(t->pj, PJ_FWD, c);
+        PJ *used = P.trans_get_last_used_operation(t->pj);
         if (used) {
-            PJ_PROJ_INFO info = proj_pj_info(used);
+            PJ_PROJ_INFO info = P.pj_info(used);
             snprintf(t->op, sizeof(t->op), "%s", info.description ? info.description : "unnamed");
-            proj_destroy(used);
+            P.destroy(used);
         } else {
             snprintf(t->op, sizeof(t->op), "%s", "unnamed");
         }
@@ -104,10 +179,10 @@ long safer_bng_transform(struct safer_bng *t, double *x, double *y, size_t n,
     int threaded = 0;
     if (n >= 20000) {
         if (!t->pj2) {
-            t->ctx2 = proj_context_create();
+            t->ctx2 = P.context_create();
             if (t->ctx2) {
-                proj_context_set_enable_network(t->ctx2, 0);
-                t->pj2 = proj_clone(t->ctx2, t->pj);
+                P.context_set_enable_network(t->ctx2, 0);
+                t->pj2 = P.clone(t->ctx2, t->pj);
             }
         }
         h2.pj = t->pj2;
