@@ -35,6 +35,9 @@ struct safer__dict {
     uint32_t *slots; /* owned: open-addressing table of index + 1, 0 empty */
     uint32_t nslots;
     uint32_t last; /* index + 1 of the last string interned, 0 none */
+    /* A direct-mapped cache in front of the table, on a cheap hash of the
+     * length and the first and last eight bytes: index + 1, 0 empty. */
+    uint32_t cache[256];
 };
 
 void safer__dict_init(struct safer__dict *d);

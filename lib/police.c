@@ -80,14 +80,61 @@ static void gbuild_release(struct gbuild *g)
     safer_buf_release(&g->ids);
 }
 
-/* Hex digit values, 0xFF for anything that is not a lowercase hex digit. */
-static const unsigned char HEX[256] = {
-    ['0'] = 0,  ['1'] = 1,  ['2'] = 2,  ['3'] = 3,  ['4'] = 4,  ['5'] = 5,  ['6'] = 6,
-    ['7'] = 7,  ['8'] = 8,  ['9'] = 9,  ['a'] = 10, ['b'] = 11, ['c'] = 12, ['d'] = 13,
-    ['e'] = 14, ['f'] = 15,
-};
+/*
+ * Pack 64 lowercase hexadecimal digits into 32 bytes; 0 when they all are
+ * such digits, -1 otherwise.
+ */
+#if defined(__SSE2__)
+#include <emmintrin.h>
 
-static int is_hex(unsigned char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); }
+/* Digit values of 16 characters; *bad gets a lane set for each non-digit. */
+static __m128i hex16(const char *p, __m128i *bad)
+{
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+    __m128i d = _mm_sub_epi8(v, _mm_set1_epi8('0'));
+    __m128i a = _mm_sub_epi8(v, _mm_set1_epi8('a'));
+    __m128i is_d = _mm_and_si128(_mm_cmpgt_epi8(d, _mm_set1_epi8(-1)),
+                                 _mm_cmplt_epi8(d, _mm_set1_epi8(10)));
+    __m128i is_a = _mm_and_si128(_mm_cmpgt_epi8(a, _mm_set1_epi8(-1)),
+                                 _mm_cmplt_epi8(a, _mm_set1_epi8(6)));
+    *bad = _mm_or_si128(*bad, _mm_andnot_si128(_mm_or_si128(is_d, is_a), _mm_set1_epi8(-1)));
+    __m128i val = _mm_or_si128(_mm_and_si128(is_d, d),
+                               _mm_and_si128(is_a, _mm_add_epi8(a, _mm_set1_epi8(10))));
+    /* Each 16-bit lane holds (high digit, low digit): make it one byte value. */
+    return _mm_or_si128(_mm_slli_epi16(_mm_and_si128(val, _mm_set1_epi16(0x00FF)), 4),
+                        _mm_srli_epi16(val, 8));
+}
+
+static int pack_hex64(const char *p, unsigned char *out)
+{
+    __m128i bad = _mm_setzero_si128();
+    __m128i w0 = hex16(p, &bad), w1 = hex16(p + 16, &bad);
+    __m128i w2 = hex16(p + 32, &bad), w3 = hex16(p + 48, &bad);
+    _mm_storeu_si128((__m128i *)(void *)out, _mm_packus_epi16(w0, w1));
+    _mm_storeu_si128((__m128i *)(void *)(out + 16), _mm_packus_epi16(w2, w3));
+    return _mm_movemask_epi8(bad) ? -1 : 0;
+}
+#else
+static int hex_digit(unsigned char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    return -1;
+}
+
+static int pack_hex64(const char *p, unsigned char *out)
+{
+    int bad = 0;
+    for (size_t i = 0; i < 32; i++) {
+        int hi = hex_digit((unsigned char)p[2 * i]), lo = hex_digit((unsigned char)p[2 * i + 1]);
+        bad |= hi | lo;
+        out[i] = (unsigned char)(hi << 4 | (lo & 15));
+    }
+    return bad < 0 ? -1 : 0;
+}
+#endif
 
 /* Append a crime id (see colblob.h): a 64-digit lowercase hex id packs into 32 bytes. */
 static void put_crime_id(struct safer_buf *b, const char *p, size_t len)
@@ -98,14 +145,8 @@ static void put_crime_id(struct safer_buf *b, const char *p, size_t len)
     }
     if (len == 64 && safer_buf_grow(b, 33) == 0) {
         unsigned char *out = (unsigned char *)b->ptr + b->len;
-        unsigned bad = 0;
         out[0] = 1;
-        for (size_t i = 0; i < 32; i++) {
-            unsigned char hi = (unsigned char)p[2 * i], lo = (unsigned char)p[2 * i + 1];
-            bad |= (unsigned)(!is_hex(hi)) | (unsigned)(!is_hex(lo));
-            out[1 + i] = (unsigned char)(HEX[hi] << 4 | HEX[lo]);
-        }
-        if (!bad) {
+        if (pack_hex64(p, out + 1) == 0) {
             b->len += 33;
             b->ptr[b->len] = '\0';
             return;
@@ -402,8 +443,10 @@ static int parse_stream(struct safer__pfile *f, struct safer_csv *cp, size_t len
     uint64_t since = 0;
     /* police.uk rows are 150-250 bytes: size the first group's columns once. */
     size_t rows_hint = len / 100 + 16;
+    struct safer_err rerr;
     for (;;) {
-        struct safer_err rerr = {0};
+        rerr.code = 0; /* not the whole message buffer: this runs once a row */
+        rerr.msg[0] = '\0';
         rc = safer_csv_next(&c, &rerr);
         if (rc == 0)
             break;

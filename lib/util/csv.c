@@ -126,6 +126,74 @@ static int field_too_long(struct safer_csv *c, const char *from, struct safer_er
     return row_error(c, from, err, SAFER_ETOOBIG, why);
 }
 
+/*
+ * Split a line without quotes at its commas, for the common case. Returns
+ * where the line ends (its '\n', or `end` at the end of input) with the
+ * fields set, or NULL when the line needs the general reader: it holds a
+ * quote, goes over a limit, or runs past what is in memory.
+ */
+#if defined(__SSE2__)
+#include <emmintrin.h>
+
+/* Bit i set where the 16 bytes at p equal ch. */
+static unsigned eq16(__m128i v, char ch) { return (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(ch))); }
+#endif
+
+static const char *split_plain(struct safer_csv *c, const char *p, const char *end)
+{
+    const char *start = p, *field = p, *q = p, *eol = NULL;
+    size_t nf = 0;
+    while (!eol) {
+        unsigned nl = 0, quote = 0, comma = 0, n = 16;
+#if defined(__SSE2__)
+        if (end - q >= 16) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)q);
+            nl = eq16(v, '\n');
+            quote = eq16(v, '"');
+            comma = eq16(v, ',');
+        } else
+#endif
+        {
+            n = (size_t)(end - q) < 16 ? (unsigned)(end - q) : 16;
+            for (unsigned i = 0; i < n; i++) {
+                nl |= (unsigned)(q[i] == '\n') << i;
+                quote |= (unsigned)(q[i] == '"') << i;
+                comma |= (unsigned)(q[i] == ',') << i;
+            }
+        }
+        unsigned in_line = n == 16 ? 0xFFFFu : (1u << n) - 1;
+        if (nl) {
+            in_line = (nl & -nl) - 1;
+            eol = q + __builtin_ctz(nl);
+        } else if (n < 16) {
+            if (c->more)
+                return NULL;
+            eol = end;
+        }
+        if (quote & in_line)
+            return NULL;
+        for (comma &= in_line; comma; comma &= comma - 1) {
+            const char *at = q + __builtin_ctz(comma);
+            if (nf == SAFER_LIMIT_CSV_FIELDS - 1 || (size_t)(at - field) > SAFER_LIMIT_CSV_FIELD)
+                return NULL;
+            c->fields[nf].ptr = field;
+            c->fields[nf++].len = (size_t)(at - field);
+            field = at + 1;
+        }
+        q += n;
+        if ((size_t)(q - start) > SAFER_LIMIT_CSV_ROW + 16)
+            return NULL;
+    }
+    const char *stop = eol > start && eol[-1] == '\r' ? eol - 1 : eol;
+    if ((size_t)(eol - start) > SAFER_LIMIT_CSV_ROW || stop < field ||
+        (size_t)(stop - field) > SAFER_LIMIT_CSV_FIELD)
+        return NULL;
+    c->fields[nf].ptr = field;
+    c->fields[nf++].len = (size_t)(stop - field);
+    c->nfields = nf;
+    return eol;
+}
+
 int safer_csv_next(struct safer_csv *c, struct safer_err *err)
 {
     /* Blank lines are not rows. */
@@ -153,34 +221,14 @@ int safer_csv_next(struct safer_csv *c, struct safer_err *err)
     c->row_line = c->line;
     c->nfields = 0;
 
-    /* The common case: a whole line without quotes, split at commas (memchr is vectorised). */
-    const char *nl = memchr(p, '\n', (size_t)(end - p));
-    const char *eol = nl ? nl : end;
-    if ((nl || !c->more) && (size_t)(eol - p) <= SAFER_LIMIT_CSV_ROW &&
-        !memchr(p, '"', (size_t)(eol - p))) {
-        const char *stop = eol > p && eol[-1] == '\r' ? eol - 1 : eol;
-        for (;;) {
-            if (c->nfields == SAFER_LIMIT_CSV_FIELDS) {
-                c->line++;
-                return too_many_fields(c, p, err);
-            }
-            const char *comma = memchr(p, ',', (size_t)(stop - p));
-            const char *fe = comma ? comma : stop;
-            struct safer_csv_field *f = &c->fields[c->nfields++];
-            f->ptr = p;
-            f->len = (size_t)(fe - p);
-            if (f->len > SAFER_LIMIT_CSV_FIELD) {
-                c->line++;
-                return field_too_long(c, p, err);
-            }
-            if (!comma)
-                break;
-            p = comma + 1;
-        }
-        c->p = nl ? nl + 1 : end;
+    /* The common case: a whole line without quotes, split at commas in one pass. */
+    const char *eol = split_plain(c, p, end);
+    if (eol) {
+        c->p = eol < end ? eol + 1 : end;
         c->line++;
         return 1;
     }
+    c->nfields = 0;
 
     /* A closing quote is looked for within the row limit only. */
     const char *qlim = (size_t)(end - start) > SAFER_LIMIT_CSV_ROW + 1
