@@ -63,7 +63,7 @@ static void *assign_range(void *arg)
 {
     struct assign_job *j = arg;
     for (size_t i = j->from; i < j->to; i++)
-        j->ward[i] = safer_locator_find(j->loc, j->c->lon[i], j->c->lat[i]);
+        j->ward[i] = safer_locator_find(j->loc, j->c->xy[2 * i], j->c->xy[2 * i + 1]);
     return NULL;
 }
 
@@ -145,16 +145,20 @@ out:
     return rc;
 }
 
+/* The other ward-only work: the point locator over every stored ward, then
+ * the study wards' contiguity. */
 struct locator_job {
     const struct safer_geom *geoms;
     size_t n;
     struct safer_locator *loc;
+    struct safer__geo *geo;
 };
 
 static void *locator_run(void *arg)
 {
     struct locator_job *j = arg;
     j->loc = safer_locator_new(j->geoms, j->n);
+    safer__geo_contiguity(j->geo);
     return NULL;
 }
 
@@ -218,16 +222,15 @@ int safer_assess_compute(struct safer_store *st, const struct safer_assess_opts 
     a->nwards = ns;
     a->cell = o.cell;
 
-    /* What depends only on the wards runs beside the loading of the records:
-     * the point locator, and the study wards' geometry in metres. */
-    lj = (struct locator_job){geoms, nall, NULL};
+    /* What depends only on the wards runs beside the loading of the records. */
+    geo.a = a;
+    geo_started = pthread_create(&geo_tid, NULL, safer__geo_metres, &geo) == 0;
+    if (!geo_started)
+        safer__geo_metres(&geo);
+    lj = (struct locator_job){geoms, nall, NULL, &geo};
     loc_started = pthread_create(&loc_tid, NULL, locator_run, &lj) == 0;
     if (!loc_started)
         locator_run(&lj);
-    geo.a = a;
-    geo_started = pthread_create(&geo_tid, NULL, safer__geo_run, &geo) == 0;
-    if (!geo_started)
-        safer__geo_run(&geo);
 
     rc = safer_crimes_load(st, &c, err);
     if (rc < 0)

@@ -11,23 +11,28 @@
 #include "safer/stats.h"
 
 /*
- * What depends only on the study wards, prepared on a second thread while
- * the records load: the wards in metres, the study grid, the contiguity.
+ * What depends only on the study wards, prepared on other threads while the
+ * records load: the wards in metres and the study grid (safer__geo_metres,
+ * which needs PROJ), and the wards' contiguity (safer__geo_contiguity).
+ * The two write separate fields.
  */
 struct safer_bng;
 struct safer__geo {
     struct safer_assessment *a; /* borrowed: reads wards and cell, writes wards_bng */
     struct safer_bng *bng;      /* owned: the PROJ transformation, for the points later */
-    int rc;
+    int rc;                     /* of the metres part */
     struct safer_err err;
     int64_t i0, i1, j0, j1, nx;  /* the grid's extent in cell indexes */
     int32_t *index;              /* owned: grid position -> study cell, -1 outside */
     struct safer_hotcell *cells; /* owned until handed to the assessment */
     size_t ncells;
     struct safer_nb nb;          /* queen contiguity of the study wards */
+    int nb_rc;
+    struct safer_err nb_err;
 };
 
-void *safer__geo_run(void *geo);
+void *safer__geo_metres(void *geo);
+void safer__geo_contiguity(struct safer__geo *geo);
 void safer__geo_release(struct safer__geo *geo);
 
 /*

@@ -264,7 +264,7 @@ static int study_grid(struct safer__geo *geo, struct safer_err *err)
     return rc;
 }
 
-void *safer__geo_run(void *arg)
+void *safer__geo_metres(void *arg)
 {
     struct safer__geo *geo = arg;
     struct safer_assessment *a = geo->a;
@@ -274,16 +274,21 @@ void *safer__geo_run(void *arg)
         rc = wards_to_bng(geo->bng, a, err);
     if (rc == 0)
         rc = study_grid(geo, err);
-    safer_nb_init(&geo->nb);
-    if (rc == 0 && a->nwards >= 2) {
-        struct safer_geom *geoms = safer__xmalloc(sizeof(*geoms) * a->nwards);
-        for (size_t w = 0; w < a->nwards; w++)
-            geoms[w] = a->wards[w].geom;
-        rc = safer_nb_queen(&geo->nb, geoms, a->nwards, SAFER_NB_SNAP_DEFAULT, err);
-        free(geoms);
-    }
     geo->rc = rc;
     return NULL;
+}
+
+void safer__geo_contiguity(struct safer__geo *geo)
+{
+    struct safer_assessment *a = geo->a;
+    geo->nb_rc = 0;
+    if (a->nwards < 2)
+        return;
+    struct safer_geom *geoms = safer__xmalloc(sizeof(*geoms) * a->nwards);
+    for (size_t w = 0; w < a->nwards; w++)
+        geoms[w] = a->wards[w].geom;
+    geo->nb_rc = safer_nb_queen(&geo->nb, geoms, a->nwards, SAFER_NB_SNAP_DEFAULT, &geo->nb_err);
+    free(geoms);
 }
 
 void safer__geo_release(struct safer__geo *geo)
@@ -326,8 +331,8 @@ static int hotspots(const struct safer_crimes *c, const uint32_t *uses,
     np = 0;
     for (size_t k = 0; k < c->nlocs; k++) {
         if (uses[k]) {
-            px[np] = c->lon[k];
-            py[np] = c->lat[k];
+            px[np] = c->xy[2 * k];
+            py[np] = c->xy[2 * k + 1];
             pcount[np++] = uses[k];
         }
     }
@@ -575,6 +580,8 @@ int safer__assess_statistics(struct safer_store *st, const struct safer_crimes *
         rc = deprivation(st, a, err);
     if (rc == 0 && geo->rc < 0)
         rc = safer_err_set(err, geo->rc, "%s", safer_err_msg(&geo->err, geo->rc));
+    if (rc == 0 && geo->nb_rc < 0)
+        rc = safer_err_set(err, geo->nb_rc, "%s", safer_err_msg(&geo->nb_err, geo->nb_rc));
     if (rc == 0)
         rc = moran(a, geo, err);
     if (rc == 0)

@@ -187,8 +187,7 @@ void safer_crimes_release(struct safer_crimes *c)
 {
     free(c->loc);
     free(c->type);
-    free(c->lon);
-    free(c->lat);
+    free(c->xy);
     free(c->batches);
     for (size_t i = 0; i < c->nforces; i++)
         free(c->forces[i]);
@@ -243,12 +242,16 @@ static char **sorted_strings(const struct safer__dict *d, uint32_t **rank)
  * The distinct locations, found by open addressing on the coordinates' bits.
  * A slot holds the upper half of the hash and the location's index + 1 (0
  * empty), so a probe reads one word and compares coordinates only when the
- * hashes agree. The table grows at 70% full.
+ * hashes agree; a location's two coordinates sit side by side, so that
+ * comparison reads one cache line. With a million records the table and
+ * the coordinates outgrow the CPU's caches, so each block of points is
+ * looked up in three passes: hash and prefetch the slots, prefetch the
+ * coordinates the slots name, then probe. The table grows at 70% full.
  */
 struct locations {
     uint64_t *slot;
     size_t nslots, n, cap;
-    double *x, *y;
+    double *xy;
 };
 
 static uint64_t point_hash(double x, double y)
@@ -264,12 +267,11 @@ static void locations_init(struct locations *t, size_t rows)
 {
     memset(t, 0, sizeof(*t));
     t->nslots = 1 << 12;
-    while (t->nslots < rows / 4)
+    while (t->nslots < rows / 2)
         t->nslots *= 2;
     t->slot = safer__xcalloc(t->nslots, sizeof(uint64_t));
-    t->cap = t->nslots / 2;
-    t->x = safer__xmalloc(sizeof(double) * t->cap);
-    t->y = safer__xmalloc(sizeof(double) * t->cap);
+    t->cap = 1 << 12;
+    t->xy = safer__xmalloc(2 * sizeof(double) * t->cap);
 }
 
 static void locations_grow(struct locations *t)
@@ -279,7 +281,7 @@ static void locations_grow(struct locations *t)
     t->slot = safer__xcalloc(n, sizeof(uint64_t));
     t->nslots = n;
     for (size_t q = 0; q < t->n; q++) {
-        uint64_t h = point_hash(t->x[q], t->y[q]);
+        uint64_t h = point_hash(t->xy[2 * q], t->xy[2 * q + 1]);
         size_t k = (size_t)h & (n - 1);
         while (t->slot[k])
             k = (k + 1) & (n - 1);
@@ -287,9 +289,8 @@ static void locations_grow(struct locations *t)
     }
 }
 
-static int32_t locations_find(struct locations *t, double x, double y)
+static int32_t locations_find(struct locations *t, double x, double y, uint64_t h)
 {
-    uint64_t h = point_hash(x, y);
     uint64_t tag = h & 0xFFFFFFFF00000000ULL;
     size_t mask = t->nslots - 1, k = (size_t)h & mask;
     for (;;) {
@@ -298,7 +299,7 @@ static int32_t locations_find(struct locations *t, double x, double y)
             break;
         if ((v & 0xFFFFFFFF00000000ULL) == tag) {
             uint32_t i = (uint32_t)v - 1;
-            if (t->x[i] == x && t->y[i] == y)
+            if (t->xy[2 * i] == x && t->xy[2 * i + 1] == y)
                 return (int32_t)i;
         }
         k = (k + 1) & mask;
@@ -307,11 +308,10 @@ static int32_t locations_find(struct locations *t, double x, double y)
         return -1;
     if (t->n == t->cap) {
         t->cap *= 2;
-        t->x = safer__xreallocarray(t->x, t->cap, sizeof(double));
-        t->y = safer__xreallocarray(t->y, t->cap, sizeof(double));
+        t->xy = safer__xreallocarray(t->xy, t->cap, 2 * sizeof(double));
     }
-    t->x[t->n] = x;
-    t->y[t->n] = y;
+    t->xy[2 * t->n] = x;
+    t->xy[2 * t->n + 1] = y;
     t->slot[k] = tag | (uint64_t)(t->n + 1);
     int32_t i = (int32_t)t->n++;
     if (10 * t->n > 7 * t->nslots)
@@ -322,6 +322,7 @@ static int32_t locations_find(struct locations *t, double x, double y)
 /* Decode one batch's points into locations; records without one get -1 for now. */
 static int batch_points(struct safer__blobrd *r, uint32_t n, struct locations *t, int32_t *loc)
 {
+    enum { BLOCK = 32 };
     const unsigned char *kind = safer__rd_bytes(r, 1);
     if (!kind || *kind > 1)
         return -1;
@@ -330,29 +331,40 @@ static int batch_points(struct safer__blobrd *r, uint32_t n, struct locations *t
     const unsigned char *py = safer__rd_bytes(r, n * width);
     if (!px || !py)
         return -1;
-    for (uint32_t i = 0; i < n; i++) {
-        double x, y;
-        if (width == 4) {
-            int32_t mx, my;
-            memcpy(&mx, px + 4 * (size_t)i, 4);
-            memcpy(&my, py + 4 * (size_t)i, 4);
-            if (mx == INT32_MIN) {
-                loc[i] = -1;
-                continue;
+    double bx[BLOCK], by[BLOCK];
+    uint64_t bh[BLOCK];
+    for (uint32_t base = 0; base < n; base += BLOCK) {
+        uint32_t m = n - base < BLOCK ? n - base : BLOCK;
+        for (uint32_t j = 0; j < m; j++) {
+            size_t i = (size_t)base + j;
+            if (width == 4) {
+                int32_t mx, my;
+                memcpy(&mx, px + 4 * i, 4);
+                memcpy(&my, py + 4 * i, 4);
+                bx[j] = mx == INT32_MIN ? NAN : (double)mx / 1e6;
+                by[j] = (double)my / 1e6;
+            } else {
+                memcpy(&bx[j], px + 8 * i, 8);
+                memcpy(&by[j], py + 8 * i, 8);
             }
-            x = (double)mx / 1e6;
-            y = (double)my / 1e6;
-        } else {
-            memcpy(&x, px + 8 * (size_t)i, 8);
-            memcpy(&y, py + 8 * (size_t)i, 8);
-            if (isnan(x)) {
-                loc[i] = -1;
-                continue;
-            }
+            bh[j] = point_hash(bx[j], by[j]);
+            __builtin_prefetch(&t->slot[(size_t)bh[j] & (t->nslots - 1)]);
         }
-        loc[i] = locations_find(t, x, y);
-        if (loc[i] < 0)
-            return -1;
+        for (uint32_t j = 0; j < m; j++) {
+            uint64_t v = t->slot[(size_t)bh[j] & (t->nslots - 1)];
+            if (v)
+                __builtin_prefetch(&t->xy[2 * (size_t)((uint32_t)v - 1)]);
+        }
+        for (uint32_t j = 0; j < m; j++) {
+            int32_t *out = &loc[base + j];
+            if (isnan(bx[j])) {
+                *out = -1;
+                continue;
+            }
+            *out = locations_find(t, bx[j], by[j], bh[j]);
+            if (*out < 0)
+                return -1;
+        }
     }
     return 0;
 }
@@ -450,9 +462,8 @@ int safer_crimes_load(struct safer_store *st, struct safer_crimes *out, struct s
     out->n = n;
     out->nbatches = nb;
     out->nlocs = t.n;
-    out->lon = t.x;
-    out->lat = t.y;
-    t.x = t.y = NULL;
+    out->xy = t.xy;
+    t.xy = NULL;
 
     /* Give every dictionary byte order, so outputs sort by index. */
     uint32_t *rank;
@@ -482,8 +493,7 @@ fail:
 done:
     sqlite3_finalize(s);
     free(t.slot);
-    free(t.x);
-    free(t.y);
+    free(t.xy);
     free(map);
     free(scratch);
     safer__dict_release(&forces);

@@ -70,7 +70,7 @@ struct safer_crimes {
                            record with no location -1 - (index into lsoas) */
     uint16_t *type;     /* owned; per record: index into types */
     size_t nlocs;
-    double *lon, *lat;  /* owned; location k's longitude and latitude */
+    double *xy;         /* owned; location k's longitude xy[2k] and latitude xy[2k+1] */
     struct safer_crime_batch *batches; /* owned; by force, then month */
     size_t nbatches;
     char **forces, **types, **lsoas; /* owned; sorted by byte order; lsoas holds "" */
