@@ -165,6 +165,16 @@ static int wards_to_bng(struct safer_bng *bng, struct safer_assessment *a, struc
     return rc;
 }
 
+static int inside_some_ward(const struct safer_geom *g, size_t n, double x, double y)
+{
+    for (size_t w = 0; w < n; w++) {
+        if (x >= g[w].minx && x <= g[w].maxx && y >= g[w].miny && y <= g[w].maxy &&
+            safer_geom_locate(&g[w], x, y) == 1)
+            return 1;
+    }
+    return 0;
+}
+
 /*
  * The study grid. Cells are S-metre squares with corners on multiples of S;
  * a cell is in the study grid when its closed square meets the union of the
@@ -176,7 +186,6 @@ static int study_grid(struct safer__geo *geo, struct safer_err *err)
     struct safer_assessment *a = geo->a;
     const double S = a->cell;
     unsigned char *mark = NULL;
-    struct safer_locator *loc = NULL;
     int rc = 0;
 
     double minx = INFINITY, miny = INFINITY, maxx = -INFINITY, maxy = -INFINITY;
@@ -219,8 +228,8 @@ static int study_grid(struct safer__geo *geo, struct safer_err *err)
             }
         }
     }
-    /* Edge-free cells: in when their centre is inside a ward; one test per run. */
-    loc = safer_locator_new(a->wards_bng, a->nwards);
+    /* Edge-free cells: in when their centre is inside a ward; one test per
+     * run of them in a row (no edge crosses a run, so all of it is in or out). */
     for (int64_t j = j0; j <= j1; j++) {
         int run = -1;
         for (int64_t i = i0; i <= i1; i++) {
@@ -230,7 +239,8 @@ static int study_grid(struct safer__geo *geo, struct safer_err *err)
                 continue;
             }
             if (run < 0)
-                run = safer_locator_find(loc, ((double)i + 0.5) * S, ((double)j + 0.5) * S) >= 0 ? 2 : 0;
+                run = inside_some_ward(a->wards_bng, a->nwards, ((double)i + 0.5) * S,
+                                       ((double)j + 0.5) * S) ? 2 : 0;
             mark[cix] = (unsigned char)run;
         }
     }
@@ -259,7 +269,6 @@ static int study_grid(struct safer__geo *geo, struct safer_err *err)
     geo->j0 = j0;
     geo->j1 = j1;
     geo->nx = nx;
-    safer_locator_free(loc);
     free(mark);
     return rc;
 }

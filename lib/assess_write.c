@@ -71,31 +71,55 @@ int safer_assess_write_csv(const struct safer_assessment *a, const char *dir, st
     int rc;
 
     /* counts_ward_type_month.csv: the largest file (a row per non-zero
-     * ward, type and month), so its fields are escaped once, not per row. */
+     * ward, type and month), so its ward, type and month fields are
+     * formatted once and copied per row, and the buffer is sized once. */
     safer_buf_puts(&b, "ward_code,crime_type,month,count\n");
     {
         struct safer_buf esc;
         safer_buf_init(&esc, (size_t)1 << 30);
-        size_t *at = safer__xmalloc(sizeof(size_t) * (a->nwards + a->ntypes + 1));
-        for (size_t k = 0; k < a->nwards + a->ntypes; k++) {
+        size_t nkeys = a->nwards + a->ntypes + (size_t)a->nmonths;
+        size_t *at = safer__xmalloc(sizeof(size_t) * (nkeys + 1));
+        for (size_t k = 0; k < nkeys; k++) {
             at[k] = esc.len;
-            put_str(&esc, k < a->nwards ? a->wards[k].code : a->types[k - a->nwards]);
+            if (k < a->nwards + a->ntypes) {
+                put_str(&esc, k < a->nwards ? a->wards[k].code : a->types[k - a->nwards]);
+            } else {
+                char month[8];
+                safer__format_month(a->first_month + (int32_t)(k - a->nwards - a->ntypes), month);
+                safer_buf_puts(&esc, month);
+            }
             safer_buf_put(&esc, ",", 1);
         }
-        at[a->nwards + a->ntypes] = esc.len;
+        at[nkeys] = esc.len;
+        size_t need = 0, tm = a->nwards + a->ntypes;
         for (size_t w = 0; w < a->nwards; w++) {
+            for (size_t t = 0; t < a->ntypes; t++) {
+                const uint32_t *row = a->counts + (w * a->ntypes + t) * (size_t)a->nmonths;
+                for (int32_t m = 0; m < a->nmonths; m++)
+                    if (row[m])
+                        need += at[w + 1] - at[w] + at[a->nwards + t + 1] - at[a->nwards + t] +
+                                at[tm + (size_t)m + 1] - at[tm + (size_t)m] + 11;
+            }
+        }
+        if (safer_buf_grow(&b, need) < 0)
+            b.err = SAFER_ETOOBIG;
+        for (size_t w = 0; w < a->nwards && !b.err; w++) {
             for (size_t t = 0; t < a->ntypes; t++) {
                 const uint32_t *row = a->counts + (w * a->ntypes + t) * (size_t)a->nmonths;
                 size_t tt = a->nwards + t;
                 for (int32_t m = 0; m < a->nmonths; m++) {
                     if (!row[m])
                         continue;
-                    char month[8], tail[32];
-                    safer__format_month(a->first_month + m, month);
-                    int n = snprintf(tail, sizeof(tail), "%s,%u\n", month, row[m]);
+                    size_t mm = tm + (size_t)m;
+                    char num[12];
+                    size_t n = sizeof(num);
+                    num[--n] = '\n';
+                    for (uint32_t v = row[m]; v || n == sizeof(num) - 1; v /= 10)
+                        num[--n] = (char)('0' + v % 10);
                     safer_buf_put(&b, esc.ptr + at[w], at[w + 1] - at[w]);
                     safer_buf_put(&b, esc.ptr + at[tt], at[tt + 1] - at[tt]);
-                    safer_buf_put(&b, tail, (size_t)n);
+                    safer_buf_put(&b, esc.ptr + at[mm], at[mm + 1] - at[mm]);
+                    safer_buf_put(&b, num + n, sizeof(num) - n);
                 }
             }
         }
