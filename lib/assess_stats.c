@@ -329,13 +329,15 @@ static int hotspots(const struct safer_crimes *c, const uint32_t *uses,
     const int32_t *index = geo->index;
     struct safer_bng *bng = geo->bng;
 
-    /* Each location used in the latest 12 months is converted to metres
-     * once, and its count added to its cell. */
+    /* Each location used in the latest 12 months is placed in its cell
+     * once, and its count added to the cell. */
     size_t np = 0;
     for (size_t k = 0; k < c->nlocs; k++)
         np += uses[k] != 0;
     px = safer__xmalloc(sizeof(double) * (np ? np : 1));
     py = safer__xmalloc(sizeof(double) * (np ? np : 1));
+    int64_t *pi = safer__xmalloc(sizeof(int64_t) * (np ? np : 1));
+    int64_t *pj = safer__xmalloc(sizeof(int64_t) * (np ? np : 1));
     uint32_t *pcount = safer__xmalloc(sizeof(uint32_t) * (np ? np : 1));
     np = 0;
     for (size_t k = 0; k < c->nlocs; k++) {
@@ -345,14 +347,10 @@ static int hotspots(const struct safer_crimes *c, const uint32_t *uses,
             pcount[np++] = uses[k];
         }
     }
-    safer_bng_transform(bng, px, py, np, err);
+    safer_bng_cells(bng, px, py, np, S, pi, pj, err);
     a->proj_operation = safer__xstrdup(safer_bng_operation(bng));
     for (size_t u = 0; u < np; u++) {
-        if (isnan(px[u])) {
-            a->points_outside_grid += pcount[u];
-            continue;
-        }
-        int64_t i = (int64_t)floor(px[u] / S), j = (int64_t)floor(py[u] / S);
+        int64_t i = pi[u], j = pj[u];
         int32_t k = (i < i0 || i > i1 || j < j0 || j > j1)
                         ? -1
                         : index[(size_t)(j - j0) * (size_t)nx + (size_t)(i - i0)];
@@ -361,6 +359,8 @@ static int hotspots(const struct safer_crimes *c, const uint32_t *uses,
         else
             a->cells[k].count += pcount[u];
     }
+    free(pi);
+    free(pj);
     free(pcount);
 
     /* Gi*: no score when every cell holds the same count. */

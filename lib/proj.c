@@ -89,6 +89,7 @@ struct safer_bng {
     PJ_CONTEXT *ctx2; /* a second thread's own context and copy of pj, made on demand */
     PJ *pj2;
     char op[256];
+    size_t exact; /* points the last safer_bng_cells sent through PROJ */
 };
 
 int safer_bng_new(struct safer_bng **out, struct safer_err *err)
@@ -203,3 +204,144 @@ long safer_bng_transform(struct safer_bng *t, double *x, double *y, size_t n,
 }
 
 const char *safer_bng_operation(const struct safer_bng *t) { return t->op; }
+
+/*
+ * Cells through a lattice. PROJ's operation for Great Britain (a Helmert
+ * datum shift and a transverse Mercator projection) costs about half a
+ * microsecond a point, and a hot spot grid needs only each point's cell.
+ * So PROJ transforms the nodes of a lattice of LATTICE_STEP degrees over
+ * the points; a point's easting and northing are interpolated bilinearly
+ * from the four nodes around it, which is accurate to the bilinear error
+ * bound (h^2 / 8) (|f_xx| + |f_yy|). The lattice's own second differences
+ * measure h^2 |f_xx| and h^2 |f_yy|; their largest, four times over, bound
+ * the error here. A point whose interpolated position is within
+ * LATTICE_MARGIN of a cell line -- ten times that bound or more -- is
+ * transformed by PROJ itself, so every cell is the one PROJ's own
+ * coordinates give. The lattice is used only over Great Britain and its
+ * waters, where the projection's second derivatives are small and smooth,
+ * and only when it saves work; otherwise every point goes through PROJ.
+ */
+#define LATTICE_STEP 0.01
+#define LATTICE_MARGIN 1.0
+
+static void exact_cells(struct safer_bng *t, const double *lon, const double *lat,
+                        const size_t *which, size_t n, double cell, int64_t *ci, int64_t *cj,
+                        long *bad, struct safer_err *err)
+{
+    t->exact = n;
+    double *x = safer__xmalloc(sizeof(double) * (n ? n : 1));
+    double *y = safer__xmalloc(sizeof(double) * (n ? n : 1));
+    for (size_t k = 0; k < n; k++) {
+        size_t i = which ? which[k] : k;
+        x[k] = lon[i];
+        y[k] = lat[i];
+    }
+    safer_bng_transform(t, x, y, n, err);
+    for (size_t k = 0; k < n; k++) {
+        size_t i = which ? which[k] : k;
+        if (isnan(x[k])) {
+            ci[i] = cj[i] = SAFER_BNG_NO_CELL;
+            (*bad)++;
+        } else {
+            ci[i] = (int64_t)floor(x[k] / cell);
+            cj[i] = (int64_t)floor(y[k] / cell);
+        }
+    }
+    free(x);
+    free(y);
+}
+
+/* Distance from v to the nearest multiple of cell, and floor(v / cell). */
+static double line_gap(double v, double cell, int64_t *k)
+{
+    double f = floor(v / cell);
+    *k = (int64_t)f;
+    double d = v - f * cell;
+    return d < cell - d ? d : cell - d;
+}
+
+long safer_bng_cells(struct safer_bng *t, const double *lon, const double *lat, size_t n,
+                     double cell, int64_t *ci, int64_t *cj, struct safer_err *err)
+{
+    long bad = 0;
+    double x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY;
+    int finite = 1;
+    for (size_t i = 0; i < n; i++) {
+        if (!isfinite(lon[i]) || !isfinite(lat[i])) {
+            finite = 0;
+            break;
+        }
+        x0 = fmin(x0, lon[i]);
+        x1 = fmax(x1, lon[i]);
+        y0 = fmin(y0, lat[i]);
+        y1 = fmax(y1, lat[i]);
+    }
+    size_t nx = 0, ny = 0;
+    if (finite && n && x0 >= -9.0 && x1 <= 3.0 && y0 >= 49.0 && y1 <= 61.0 &&
+        cell >= 8 * LATTICE_MARGIN) {
+        nx = (size_t)floor((x1 - x0) / LATTICE_STEP) + 2;
+        ny = (size_t)floor((y1 - y0) / LATTICE_STEP) + 2;
+    }
+    /* Worth it only when the lattice is much smaller than the points. */
+    if (nx < 3 || ny < 3 || nx * ny > n / 8) {
+        exact_cells(t, lon, lat, NULL, n, cell, ci, cj, &bad, err);
+        return bad;
+    }
+    size_t nn = nx * ny;
+    double *e = safer__xmalloc(sizeof(double) * nn);
+    double *no = safer__xmalloc(sizeof(double) * nn);
+    for (size_t r = 0; r < ny; r++) {
+        for (size_t q = 0; q < nx; q++) {
+            e[r * nx + q] = x0 + (double)q * LATTICE_STEP;
+            no[r * nx + q] = y0 + (double)r * LATTICE_STEP;
+        }
+    }
+    long lost = safer_bng_transform(t, e, no, nn, err);
+    /* The error bound from the lattice's second differences. */
+    double dxx = 0, dyy = 0;
+    for (size_t r = 0; lost == 0 && r < ny; r++) {
+        for (size_t q = 0; q < nx; q++) {
+            size_t k = r * nx + q;
+            if (q > 0 && q + 1 < nx) {
+                dxx = fmax(dxx, fabs(e[k - 1] - 2 * e[k] + e[k + 1]));
+                dxx = fmax(dxx, fabs(no[k - 1] - 2 * no[k] + no[k + 1]));
+            }
+            if (r > 0 && r + 1 < ny) {
+                dyy = fmax(dyy, fabs(e[k - nx] - 2 * e[k] + e[k + nx]));
+                dyy = fmax(dyy, fabs(no[k - nx] - 2 * no[k] + no[k + nx]));
+            }
+        }
+    }
+    if (lost != 0 || !(4.0 * (dxx + dyy) / 8.0 <= LATTICE_MARGIN / 10.0)) {
+        free(e);
+        free(no);
+        exact_cells(t, lon, lat, NULL, n, cell, ci, cj, &bad, err);
+        return bad;
+    }
+    size_t *near = safer__xmalloc(sizeof(size_t) * n);
+    size_t nnear = 0;
+    for (size_t i = 0; i < n; i++) {
+        double fx = (lon[i] - x0) / LATTICE_STEP, fy = (lat[i] - y0) / LATTICE_STEP;
+        size_t q = (size_t)fx, r = (size_t)fy;
+        if (q > nx - 2)
+            q = nx - 2;
+        if (r > ny - 2)
+            r = ny - 2;
+        double u = fx - (double)q, v = fy - (double)r;
+        size_t k = r * nx + q;
+        double ie = (1 - v) * ((1 - u) * e[k] + u * e[k + 1]) +
+                    v * ((1 - u) * e[k + nx] + u * e[k + nx + 1]);
+        double in = (1 - v) * ((1 - u) * no[k] + u * no[k + 1]) +
+                    v * ((1 - u) * no[k + nx] + u * no[k + nx + 1]);
+        if (line_gap(ie, cell, &ci[i]) <= LATTICE_MARGIN ||
+            line_gap(in, cell, &cj[i]) <= LATTICE_MARGIN)
+            near[nnear++] = i;
+    }
+    free(e);
+    free(no);
+    exact_cells(t, lon, lat, near, nnear, cell, ci, cj, &bad, err);
+    free(near);
+    return bad;
+}
+
+size_t safer_bng_exact_count(const struct safer_bng *t) { return t->exact; }

@@ -10,6 +10,7 @@
 #define SAFER_PROJ_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "safer/error.h"
 
@@ -26,6 +27,23 @@ void safer_bng_free(struct safer_bng *t);
  */
 long safer_bng_transform(struct safer_bng *t, double *x, double *y, size_t n,
                          struct safer_err *err);
+
+/*
+ * The cell of the grid of `cell`-metre squares with corners on multiples of
+ * `cell` that holds each point (longitude lon[i], latitude lat[i]):
+ * ci[i] = floor(E / cell) and cj[i] = floor(N / cell) for the easting and
+ * northing PROJ gives the point, or SAFER_BNG_NO_CELL in both when PROJ
+ * cannot transform it. The same cells as safer_bng_transform would give,
+ * for many points in much less time (see docs/internals/geography.md).
+ * Returns the count of points without a cell, or a negative code.
+ */
+#define SAFER_BNG_NO_CELL INT64_MIN
+long safer_bng_cells(struct safer_bng *t, const double *lon, const double *lat, size_t n,
+                     double cell, int64_t *ci, int64_t *cj, struct safer_err *err);
+
+/* How many points of the last safer_bng_cells call PROJ transformed itself
+ * (the others were placed through the lattice). */
+size_t safer_bng_exact_count(const struct safer_bng *t);
 
 /* The name of the operation PROJ used for the first point it transformed
  * (a static string owned by `t`), or "" before any. */
