@@ -19,62 +19,118 @@
  * lon/lat with s2 off.
  *
  * Instead of spdep's all-pairs loop over candidate areas, the vertices are
- * put on a grid of square cells of side snap, sorted by cell, and each
- * vertex is compared with the vertices of the nearby cells only. Two
- * vertices within snap of each other are at most one cell apart, or two
- * after rounding x / snap, so cells up to two apart are searched. The
- * cell indices are exact integers while |x / snap| < 2^52.
+ * sorted by x (a radix sort on the bits of the doubles) and each vertex is
+ * compared with the vertices after it whose x is within snap: every pair
+ * the vertex test accepts is among those. Pairs of areas are kept once, in
+ * a small hash set, however many vertices they share.
  */
 #include "compat.h"
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "internal.h"
 #include "safer/limits.h"
 #include "safer/stats.h"
 
-/* |x / snap| must stay below this for the cell index to be an exact integer. */
-#define MAX_CELL_INDEX 4503599627370496.0 /* 2^52 */
-
 struct vtx {
-    int64_t qx, qy; /* cell on the snap grid (unused when snap == 0) */
     double x, y;
     uint32_t area;
 };
 
+/* Distinct ordered pairs of areas: open addressing on (a << 32 | b) + 1. */
 struct pairs {
-    uint64_t *v; /* owned: (area << 32 | area) */
-    size_t len, cap;
+    uint64_t *slot;
+    size_t nslots, len;
 };
+
+static void pairs_put(struct pairs *p, uint64_t key)
+{
+    if (2 * (p->len + 1) > p->nslots) {
+        size_t n = p->nslots ? 2 * p->nslots : 1024;
+        uint64_t *s = safer__xcalloc(n, sizeof(uint64_t));
+        for (size_t i = 0; i < p->nslots; i++) {
+            if (!p->slot[i])
+                continue;
+            size_t k = (size_t)((p->slot[i] * 0x9E3779B97F4A7C15ULL) >> 40) & (n - 1);
+            while (s[k])
+                k = (k + 1) & (n - 1);
+            s[k] = p->slot[i];
+        }
+        free(p->slot);
+        p->slot = s;
+        p->nslots = n;
+    }
+    uint64_t v = key + 1;
+    size_t k = (size_t)((v * 0x9E3779B97F4A7C15ULL) >> 40) & (p->nslots - 1);
+    while (p->slot[k]) {
+        if (p->slot[k] == v)
+            return;
+        k = (k + 1) & (p->nslots - 1);
+    }
+    p->slot[k] = v;
+    p->len++;
+}
 
 static void pairs_add(struct pairs *p, uint32_t a, uint32_t b)
 {
-    SAFER__GROW(p->v, p->cap, p->len + 2);
-    p->v[p->len++] = (uint64_t)a << 32 | b;
-    p->v[p->len++] = (uint64_t)b << 32 | a;
-}
-
-static int cmp_cell(const void *pa, const void *pb)
-{
-    const struct vtx *a = pa, *b = pb;
-    if (a->qx != b->qx)
-        return (a->qx > b->qx) - (a->qx < b->qx);
-    return (a->qy > b->qy) - (a->qy < b->qy);
-}
-
-static int cmp_xy(const void *pa, const void *pb)
-{
-    const struct vtx *a = pa, *b = pb;
-    if (a->x != b->x)
-        return (a->x > b->x) - (a->x < b->x);
-    return (a->y > b->y) - (a->y < b->y);
+    pairs_put(p, (uint64_t)a << 32 | b);
+    pairs_put(p, (uint64_t)b << 32 | a);
 }
 
 static int cmp_u64(const void *pa, const void *pb)
 {
     uint64_t a = *(const uint64_t *)pa, b = *(const uint64_t *)pb;
     return (a > b) - (a < b);
+}
+
+/* The bits of x as an unsigned key in the order of the numbers. */
+static uint64_t order_key(double x)
+{
+    uint64_t u;
+    memcpy(&u, &x, sizeof(u));
+    return (u >> 63) ? ~u : u | 0x8000000000000000ULL;
+}
+
+/* The order of v by x (indexes into v): least significant digit first, a
+ * byte at a time, skipping the bytes every key shares. */
+static uint32_t *order_by_x(const struct vtx *v, size_t n)
+{
+    uint64_t *key = safer__xmalloc(sizeof(uint64_t) * n * 2);
+    uint32_t *idx = safer__xmalloc(sizeof(uint32_t) * n * 2);
+    uint64_t *k2 = key + n;
+    uint32_t *i2 = idx + n;
+    for (size_t i = 0; i < n; i++) {
+        key[i] = order_key(v[i].x);
+        idx[i] = (uint32_t)i;
+    }
+    int swapped = 0;
+    for (unsigned shift = 0; shift < 64; shift += 8) {
+        size_t count[257] = {0};
+        for (size_t i = 0; i < n; i++)
+            count[((key[i] >> shift) & 0xFF) + 1]++;
+        if (count[((key[0] >> shift) & 0xFF) + 1] == n)
+            continue;
+        for (int d = 0; d < 256; d++)
+            count[d + 1] += count[d];
+        for (size_t i = 0; i < n; i++) {
+            size_t at = count[(key[i] >> shift) & 0xFF]++;
+            k2[at] = key[i];
+            i2[at] = idx[i];
+        }
+        uint64_t *tk = key;
+        key = k2;
+        k2 = tk;
+        uint32_t *ti = idx;
+        idx = i2;
+        i2 = ti;
+        swapped ^= 1;
+    }
+    free(swapped ? k2 : key);
+    if (swapped)
+        memmove(i2, idx, sizeof(uint32_t) * n); /* i2 is the start of the block */
+    return swapped ? i2 : idx;
 }
 
 /* spdep's vertex test, in its order, so that borderline pairs agree. */
@@ -89,44 +145,18 @@ static bool within(const struct vtx *a, const struct vtx *b, double snap)
     return hypot(dx, dy) <= snap;
 }
 
-/* The first vertex at or after cell (qx, qy) in v[0..n), sorted by cell. */
-static size_t lower_bound(const struct vtx *v, size_t n, int64_t qx, int64_t qy)
-{
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (v[mid].qx < qx || (v[mid].qx == qx && v[mid].qy < qy))
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
-
-static void find_pairs_snap(const struct vtx *v, size_t nv, double snap, struct pairs *out)
+/* Every pair of vertices of different areas within snap; `ord` sorts v by x. */
+static void find_pairs(const struct vtx *v, const uint32_t *ord, size_t nv, double snap,
+                       struct pairs *out)
 {
     for (size_t a = 0; a < nv; a++) {
-        /* This cell column, after a; columns before a's see a themselves. */
-        for (size_t b = a + 1; b < nv && v[b].qx == v[a].qx && v[b].qy <= v[a].qy + 2; b++)
-            if (v[b].area != v[a].area && within(&v[a], &v[b], snap))
-                pairs_add(out, v[a].area, v[b].area);
-        for (int64_t dq = 1; dq <= 2; dq++) {
-            int64_t qx = v[a].qx + dq;
-            for (size_t b = lower_bound(v, nv, qx, v[a].qy - 2);
-                 b < nv && v[b].qx == qx && v[b].qy <= v[a].qy + 2; b++)
-                if (v[b].area != v[a].area && within(&v[a], &v[b], snap))
-                    pairs_add(out, v[a].area, v[b].area);
+        const struct vtx *va = &v[ord[a]];
+        for (size_t b = a + 1; b < nv && v[ord[b]].x - va->x <= snap; b++) {
+            const struct vtx *vb = &v[ord[b]];
+            if (vb->area != va->area && within(va, vb, snap))
+                pairs_add(out, va->area, vb->area);
         }
     }
-}
-
-/* snap == 0: only equal positions count; they are adjacent once sorted. */
-static void find_pairs_exact(const struct vtx *v, size_t nv, struct pairs *out)
-{
-    for (size_t a = 0; a < nv; a++)
-        for (size_t b = a + 1; b < nv && v[b].x == v[a].x && v[b].y == v[a].y; b++)
-            if (v[b].area != v[a].area)
-                pairs_add(out, v[a].area, v[b].area);
 }
 
 void safer_nb_init(struct safer_nb *nb)
@@ -200,37 +230,19 @@ int safer_nb_queen(struct safer_nb *nb, const struct safer_geom *polys, size_t n
             p->x = x;
             p->y = y;
             p->area = (uint32_t)i;
-            p->qx = p->qy = 0;
-            if (snap > 0.0) {
-                double fx = floor(x / snap), fy = floor(y / snap);
-                if (fabs(fx) >= MAX_CELL_INDEX || fabs(fy) >= MAX_CELL_INDEX) {
-                    rc = safer_err_set(err, SAFER_EINVAL,
-                                       "area %zu: position (%g, %g) is too far from the "
-                                       "origin for snap distance %g",
-                                       i, x, y, snap);
-                    goto out;
-                }
-                p->qx = (int64_t)fx;
-                p->qy = (int64_t)fy;
-            }
         }
     }
+    uint32_t *ord = order_by_x(v, nv);
+    find_pairs(v, ord, nv, snap, &pr);
+    free(ord);
 
-    if (snap > 0.0) {
-        qsort(v, nv, sizeof(*v), cmp_cell);
-        find_pairs_snap(v, nv, snap, &pr);
-    } else {
-        qsort(v, nv, sizeof(*v), cmp_xy);
-        find_pairs_exact(v, nv, &pr);
-    }
-
-    /* Both directions of every pair, sorted and unique: the rows in order. */
-    if (pr.len)
-        qsort(pr.v, pr.len, sizeof(*pr.v), cmp_u64);
+    /* Both directions of every pair, sorted: the rows in order. */
     size_t ne = 0;
-    for (size_t k = 0; k < pr.len; k++)
-        if (k == 0 || pr.v[k] != pr.v[k - 1])
-            pr.v[ne++] = pr.v[k];
+    for (size_t k = 0; k < pr.nslots; k++)
+        if (pr.slot[k])
+            pr.slot[ne++] = pr.slot[k] - 1;
+    if (ne)
+        qsort(pr.slot, ne, sizeof(*pr.slot), cmp_u64);
     if (ne > UINT32_MAX) {
         rc = safer_err_set(err, SAFER_ETOOBIG, "too many pairs of neighbours");
         goto out;
@@ -239,13 +251,13 @@ int safer_nb_queen(struct safer_nb *nb, const struct safer_geom *polys, size_t n
     nb->start = safer__xcalloc(n + 1, sizeof(*nb->start));
     nb->adj = safer__xmalloc((ne ? ne : 1) * sizeof(*nb->adj));
     for (size_t k = 0; k < ne; k++) {
-        nb->start[(pr.v[k] >> 32) + 1]++;
-        nb->adj[k] = (uint32_t)(pr.v[k] & 0xffffffffu);
+        nb->start[(pr.slot[k] >> 32) + 1]++;
+        nb->adj[k] = (uint32_t)(pr.slot[k] & 0xffffffffu);
     }
     for (size_t i = 0; i < n; i++)
         nb->start[i + 1] += nb->start[i];
 out:
-    free(pr.v);
+    free(pr.slot);
     free(v);
     return rc;
 }
