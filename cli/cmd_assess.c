@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +42,20 @@ int cli_make_dir(const char *dir)
     return -1;
 }
 
+struct report_job {
+    const struct safer_assessment *a;
+    const char *out;
+    int rc;
+    struct safer_err err;
+};
+
+static void *write_report(void *arg)
+{
+    struct report_job *j = arg;
+    j->rc = safer_report_write(j->a, j->out, &j->err);
+    return NULL;
+}
+
 int cli_assess(struct safer_store *st, const struct safer_assess_opts *o, const char *out)
 {
     struct safer_assessment a;
@@ -48,9 +63,19 @@ int cli_assess(struct safer_store *st, const struct safer_assess_opts *o, const 
     int rc = safer_assess_compute(st, o, &a, &err);
     if (rc < 0)
         return cli_fail(&err, rc);
+    /* The report and the CSV files only read the assessment: write both at once. */
+    struct report_job rj = {&a, out, 0, {0}};
+    pthread_t tid;
+    int threaded = pthread_create(&tid, NULL, write_report, &rj) == 0;
     rc = safer_assess_write_csv(&a, out, &err);
-    if (rc == 0)
-        rc = safer_report_write(&a, out, &err);
+    if (threaded)
+        pthread_join(tid, NULL);
+    else
+        write_report(&rj);
+    if (rc == 0 && rj.rc < 0) {
+        rc = rj.rc;
+        err = rj.err;
+    }
     if (rc < 0) {
         safer_assessment_release(&a);
         return cli_fail(&err, rc);

@@ -342,6 +342,13 @@ int safer_assess_compute(struct safer_store *st, const struct safer_assess_opts 
         if (assigned)
             force_in[bt->force] = 1;
     }
+    /* The per-record arrays are done with: the statistics reuse their memory. */
+    free(c.loc);
+    free(c.type);
+    c.loc = NULL;
+    c.type = NULL;
+    free(lward);
+    lward = NULL;
 
     if (geo_started) {
         pthread_join(geo_tid, NULL);
