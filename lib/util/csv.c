@@ -49,9 +49,12 @@ void safer_csv_release(struct safer_csv *c)
 }
 
 /*
- * While a stream has more, the buffer holds more than a whole row from the
- * next unread byte: so a row is always read from memory in one piece, and
- * running into `end` with more to come means the row is over the limit.
+ * Before the general reader looks at a row of a stream with more to come,
+ * the buffer holds more than a whole row from its start: so a row is always
+ * read from memory in one piece, and running into `end` with more to come
+ * means the row is over the limit. The common case, a whole line without
+ * quotes already in the buffer, is read without refilling, so the bytes
+ * kept from one chunk to the next are a partial line, not a row limit.
  */
 static int need_more(const struct safer_csv *c)
 {
@@ -198,7 +201,7 @@ int safer_csv_next(struct safer_csv *c, struct safer_err *err)
 {
     /* Blank lines are not rows. */
     for (;;) {
-        if (need_more(c)) {
+        if (c->more && c->end - c->p < 2) {
             int rc = refill(c, err);
             if (rc < 0)
                 return rc;
@@ -229,6 +232,12 @@ int safer_csv_next(struct safer_csv *c, struct safer_err *err)
         return 1;
     }
     c->nfields = 0;
+    if (need_more(c)) {
+        int rc = refill(c, err);
+        if (rc < 0)
+            return rc;
+        return safer_csv_next(c, err);
+    }
 
     /* A closing quote is looked for within the row limit only. */
     const char *qlim = (size_t)(end - start) > SAFER_LIMIT_CSV_ROW + 1
