@@ -51,41 +51,52 @@ static void rehash(struct safer__dict *d)
 }
 
 /*
- * police.uk columns repeat a few hundred values per file, so most lookups
- * are answered by the cache on a hash of 16 bytes; the table behind it
- * hashes the whole string (XXH3), so no input can make it slow.
+ * police.uk columns repeat a few hundred to a few thousand values per file,
+ * so most lookups are answered by the cache, on a cheap hash of the length
+ * and the first and last eight bytes; the table behind it hashes the whole
+ * string (XXH3), so no input can make it slow.
  */
-static unsigned cache_slot(const char *p, size_t len)
+static inline int same_bytes(const char *a, const char *b, size_t n)
 {
-    uint64_t a = 0, b = 0;
-    if (len >= 8) {
-        memcpy(&a, p, 8);
-        memcpy(&b, p + len - 8, 8);
-    } else {
-        memcpy(&a, p, len);
+    uint64_t x = 0, y = 0;
+    if (n < 8) {
+        for (size_t i = 0; i < n; i++)
+            if (a[i] != b[i])
+                return 0;
+        return 1;
     }
-    uint64_t h = (a ^ (b * 0x9E3779B97F4A7C15ULL) ^ len) * 0xC2B2AE3D27D4EB4FULL;
-    return (unsigned)(h >> 56);
+    for (size_t i = 0; i + 8 <= n; i += 8) {
+        memcpy(&x, a + i, 8);
+        memcpy(&y, b + i, 8);
+        if (x != y)
+            return 0;
+    }
+    memcpy(&x, a + n - 8, 8);
+    memcpy(&y, b + n - 8, 8);
+    return x == y;
 }
 
-static int same(const struct safer__dict *d, uint32_t i, const char *p, size_t len)
+static inline int same(const struct safer__dict *d, uint32_t i, const char *p, size_t len)
 {
     size_t l;
     const char *s = safer__dict_str(d, i, &l);
-    return l == len && memcmp(s, p, len) == 0;
+    return l == len && same_bytes(s, p, len);
 }
 
 int64_t safer__dict_intern(struct safer__dict *d, const char *p, size_t len)
 {
-    /* Runs of equal values are common (force, outcome, context): try the last one first. */
-    if (d->last && same(d, d->last - 1, p, len))
-        return d->last - 1;
-    unsigned cs = cache_slot(p, len);
-    uint32_t c = d->cache[cs];
-    if (c && same(d, c - 1, p, len)) {
-        d->last = c;
-        return c - 1;
+    uint64_t head = 0, tail = 0;
+    if (len >= 8) {
+        memcpy(&head, p, 8);
+        memcpy(&tail, p + len - 8, 8);
+    } else {
+        memcpy(&head, p, len);
     }
+    uint64_t hh = (head ^ (tail * 0x9E3779B97F4A7C15ULL) ^ len) * 0xC2B2AE3D27D4EB4FULL;
+    unsigned cs = (unsigned)(hh >> 32) & (SAFER__DICT_CACHE - 1);
+    uint32_t c = d->cache[cs];
+    if (c && same(d, c - 1, p, len))
+        return c - 1;
     uint32_t mask = d->nslots - 1;
     uint32_t h = (uint32_t)XXH3_64bits(p, len) & mask;
     for (;;) {
@@ -93,7 +104,7 @@ int64_t safer__dict_intern(struct safer__dict *d, const char *p, size_t len)
         if (!v)
             break;
         if (same(d, v - 1, p, len)) {
-            d->last = d->cache[cs] = v;
+            d->cache[cs] = v;
             return v - 1;
         }
         h = (h + 1) & mask;
@@ -110,7 +121,7 @@ int64_t safer__dict_intern(struct safer__dict *d, const char *p, size_t len)
     uint32_t idx = d->count++;
     d->off[d->count] = (uint32_t)d->bytes.len;
     d->slots[h] = idx + 1;
-    d->last = d->cache[cs] = idx + 1;
+    d->cache[cs] = idx + 1;
     if (d->count * 2 > d->nslots)
         rehash(d);
     return idx;

@@ -28,16 +28,16 @@
 #include "safer/buf.h"
 
 /* A string dictionary: distinct strings in first-seen order. */
+#define SAFER__DICT_CACHE 256
 struct safer__dict {
     struct safer_buf bytes; /* all strings, back to back */
     uint32_t *off;          /* owned: start of string i in bytes; count + 1 entries */
     uint32_t count, off_cap;
     uint32_t *slots; /* owned: open-addressing table of index + 1, 0 empty */
     uint32_t nslots;
-    uint32_t last; /* index + 1 of the last string interned, 0 none */
     /* A direct-mapped cache in front of the table, on a cheap hash of the
      * length and the first and last eight bytes: index + 1, 0 empty. */
-    uint32_t cache[256];
+    uint32_t cache[SAFER__DICT_CACHE];
 };
 
 void safer__dict_init(struct safer__dict *d);
