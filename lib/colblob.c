@@ -83,6 +83,11 @@ static inline int same(const struct safer__dict *d, uint32_t i, const char *p, s
     return l == len && same_bytes(s, p, len);
 }
 
+int safer__dict_is(const struct safer__dict *d, uint32_t i, const char *p, size_t len)
+{
+    return same(d, i, p, len);
+}
+
 int64_t safer__dict_intern(struct safer__dict *d, const char *p, size_t len)
 {
     uint64_t head = 0, tail = 0;

@@ -44,6 +44,8 @@ void safer__dict_init(struct safer__dict *d);
 void safer__dict_release(struct safer__dict *d);
 /* Index of (p, len), adding it when new; negative SAFER_ETOOBIG past SAFER_LIMIT_DICT. */
 int64_t safer__dict_intern(struct safer__dict *d, const char *p, size_t len);
+/* Is string i of the dictionary exactly (p, len)? */
+int safer__dict_is(const struct safer__dict *d, uint32_t i, const char *p, size_t len);
 static inline const char *safer__dict_str(const struct safer__dict *d, uint32_t i, size_t *len)
 {
     *len = d->off[i + 1] - d->off[i];

@@ -46,6 +46,10 @@ struct gbuild {
     uint32_t *idx[7]; /* type, lsoa, falls, location, lsoa name, outcome, context */
     struct safer__dict dict[7];
     struct safer_buf ids;
+    /* An LSOA code nearly always comes with the same name: per code, the
+     * index + 1 of the name it came with last (0 none), tried first. */
+    uint32_t *name_of;
+    size_t name_cap;
 };
 
 enum { D_TYPE, D_LSOA, D_FALLS, D_LOC, D_LNAME, D_OUTCOME, D_CONTEXT };
@@ -78,6 +82,7 @@ static void gbuild_release(struct gbuild *g)
         safer__dict_release(&g->dict[i]);
     }
     safer_buf_release(&g->ids);
+    free(g->name_of);
 }
 
 /*
@@ -213,6 +218,29 @@ static void field_preview(const struct safer_csv_field *fl, char *out, size_t ca
     out[j] = '\0';
 }
 
+/* The LSOA name of the row being added, after its LSOA code: the name that
+ * code came with last when it is the same, else through the dictionary. */
+static int64_t lsoa_name(struct gbuild *g, const struct safer_csv_field *f)
+{
+    uint32_t lsoa = g->idx[D_LSOA][g->n];
+    if (lsoa < g->name_cap && g->name_of[lsoa] &&
+        safer__dict_is(&g->dict[D_LNAME], g->name_of[lsoa] - 1, f->ptr, f->len))
+        return g->name_of[lsoa] - 1;
+    int64_t v = safer__dict_intern(&g->dict[D_LNAME], f->ptr, f->len);
+    if (v < 0)
+        return v;
+    if (lsoa >= g->name_cap) {
+        size_t cap = g->name_cap ? g->name_cap : 1024;
+        while (cap <= lsoa)
+            cap *= 2;
+        g->name_of = safer__xreallocarray(g->name_of, cap, sizeof(uint32_t));
+        memset(g->name_of + g->name_cap, 0, (cap - g->name_cap) * sizeof(uint32_t));
+        g->name_cap = cap;
+    }
+    g->name_of[lsoa] = (uint32_t)v + 1;
+    return v;
+}
+
 /* Check one row; on success append it to its group. Returns 0, or -1 with msg set. */
 static int take_row(struct safer__pfile *f, struct safer_csv *c, const int *map,
                     struct gbuild **groups, size_t *ngroups, size_t rows_hint, char *msg,
@@ -298,7 +326,9 @@ static int take_row(struct safer__pfile *f, struct safer_csv *c, const int *map,
     static const int dcol[7] = {C_TYPE, C_LSOA, C_FALLS, C_LOCATION, C_LSOA_NAME, C_OUTCOME,
                                 C_CONTEXT};
     for (int i = 0; i < 7; i++) {
-        int64_t v = safer__dict_intern(&g->dict[i], fl[dcol[i]]->ptr, fl[dcol[i]]->len);
+        const struct safer_csv_field *fv = fl[dcol[i]];
+        int64_t v = i == D_LNAME ? lsoa_name(g, fv)
+                                 : safer__dict_intern(&g->dict[i], fv->ptr, fv->len);
         if (v < 0) {
             snprintf(msg, msgcap, "%s:%zu: too many distinct values of '%s' (limit SAFER_LIMIT_DICT)",
                      f->path, c->row_line, col_names[dcol[i]]);

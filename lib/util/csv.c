@@ -142,6 +142,23 @@ static int field_too_long(struct safer_csv *c, const char *from, struct safer_er
 static unsigned eq16(__m128i v, char ch) { return (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(ch))); }
 #endif
 
+/* The first ',' or '\n' in [p, end), or end. */
+static const char *field_end(const char *p, const char *end)
+{
+#if defined(__SSE2__)
+    while (end - p >= 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+        unsigned m = eq16(v, ',') | eq16(v, '\n');
+        if (m)
+            return p + __builtin_ctz(m);
+        p += 16;
+    }
+#endif
+    while (p < end && *p != ',' && *p != '\n')
+        p++;
+    return p;
+}
+
 static const char *split_plain(struct safer_csv *c, const char *p, const char *end)
 {
     const char *start = p, *field = p, *q = p, *eol = NULL;
@@ -296,9 +313,7 @@ int safer_csv_next(struct safer_csv *c, struct safer_err *err)
                 return row_error(c, p, err, SAFER_EPARSE, why);
             }
         } else {
-            const char *q = p;
-            while (q < end && *q != ',' && *q != '\n')
-                q++;
+            const char *q = field_end(p, end);
             f->ptr = p;
             f->len = (size_t)(q - p);
             if (q < end && *q == '\n' && f->len && q[-1] == '\r')
