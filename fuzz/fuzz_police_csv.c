@@ -31,7 +31,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memset(&f, 0, sizeof(f));
     f.path = path;
     uint64_t rows = 0;
-    safer__police_parse_file(&f, 0, &rows);
+    safer__police_parse_file(&f, 0, &rows, NULL);
     safer__pfile_release(&f);
     unlink(path);
     return 0;

@@ -33,6 +33,15 @@ void safer__dict_release(struct safer__dict *d)
     memset(d, 0, sizeof(*d));
 }
 
+void safer__dict_clear(struct safer__dict *d)
+{
+    safer_buf_reset(&d->bytes);
+    d->count = 0;
+    d->off[0] = 0;
+    memset(d->slots, 0, sizeof(uint32_t) * d->nslots);
+    memset(d->cache, 0, sizeof(d->cache));
+}
+
 static void rehash(struct safer__dict *d)
 {
     uint32_t n = d->nslots * 2;

@@ -42,6 +42,8 @@ struct safer__dict {
 
 void safer__dict_init(struct safer__dict *d);
 void safer__dict_release(struct safer__dict *d);
+/* Empty the dictionary, keeping its memory. */
+void safer__dict_clear(struct safer__dict *d);
 /* Index of (p, len), adding it when new; negative SAFER_ETOOBIG past SAFER_LIMIT_DICT. */
 int64_t safer__dict_intern(struct safer__dict *d, const char *p, size_t len);
 /* Is string i of the dictionary exactly (p, len)? */

@@ -35,9 +35,15 @@ struct safer__pfile {
     struct safer_err err;
 };
 
-/* Parse and encode one file (thread-safe; touches no shared state). */
+/* A parsing thread's memory, kept from one file to the next. */
+struct safer__pscratch;
+struct safer__pscratch *safer__pscratch_new(void);
+void safer__pscratch_free(struct safer__pscratch *sc);
+
+/* Parse and encode one file (thread-safe; touches no shared state but the
+ * scratch, which may be NULL, and belongs to one thread at a time). */
 void safer__police_parse_file(struct safer__pfile *f, unsigned flags,
-                              uint64_t *volatile progress_rows);
+                              uint64_t *volatile progress_rows, struct safer__pscratch *scratch);
 void safer__pfile_release(struct safer__pfile *f);
 
 /* Write one parsed file into the store inside the open transaction. */

@@ -46,7 +46,7 @@ static void police(const char *path)
     memset(&f, 0, sizeof(f));
     f.path = path;
     uint64_t rows = 0;
-    safer__police_parse_file(&f, 0, &rows);
+    safer__police_parse_file(&f, 0, &rows, NULL);
     safer__pfile_release(&f);
 }
 
