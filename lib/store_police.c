@@ -270,7 +270,9 @@ static void locations_init(struct locations *t, size_t rows)
     while (t->nslots < rows / 2)
         t->nslots *= 2;
     t->slot = safer__xcalloc(t->nslots, sizeof(uint64_t));
-    t->cap = 1 << 12;
+    /* Room for a location per record, so the coordinates never move: only
+     * the pages used are ever touched. */
+    t->cap = rows > (1 << 12) ? rows : (1 << 12);
     t->xy = safer__xmalloc(2 * sizeof(double) * t->cap);
 }
 
