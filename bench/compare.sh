@@ -151,6 +151,9 @@ for N in "$@"; do
     echo "== N=$N: generating ($WARDS wards, ~$VERTICES vertices each, 36 months, seed $SEED)" >&2
     "$GEN" --out "$data" --rows "$N" --wards "$WARDS" --vertices "$VERTICES" --months 36 \
         --seed "$SEED" >"$WORK/gen-$N.log"
+    # Write the generated files out now, untimed: otherwise the first side
+    # timed shares the disk with their writeback.
+    sync
 
     # safer
     echo "== N=$N: safer" >&2
