@@ -126,40 +126,69 @@ static int seg_meets_box(double x1, double y1, double x2, double y2, double bx0,
     return 1;
 }
 
-/* Copy the study wards and convert their positions to metres, in one call. */
+static uint64_t position_hash(double x, double y)
+{
+    uint64_t bx, by;
+    memcpy(&bx, &x, 8);
+    memcpy(&by, &y, 8);
+    uint64_t h = (bx * 0x9E3779B97F4A7C15ULL) ^ (by * 0xC2B2AE3D27D4EB4FULL);
+    return h ^ (h >> 29);
+}
+
+/*
+ * Copy the study wards and convert their positions to metres, in one call.
+ * Neighbouring wards share their boundaries, so most positions appear two
+ * or three times: each distinct position is converted once.
+ */
 static int wards_to_bng(struct safer_bng *bng, struct safer_assessment *a, struct safer_err *err)
 {
     a->wards_bng = safer__xcalloc(a->nwards ? a->nwards : 1, sizeof(*a->wards_bng));
     size_t total = 0;
     for (size_t w = 0; w < a->nwards; w++)
         total += a->wards[w].geom.npoints;
+    size_t nslots = 1024;
+    while (nslots < 2 * total)
+        nslots *= 2;
+    uint32_t *slot = safer__xcalloc(nslots, sizeof(uint32_t));
+    uint32_t *of = safer__xmalloc(sizeof(uint32_t) * (total + 1));
     double *x = safer__xmalloc(sizeof(double) * (total + 1));
     double *y = safer__xmalloc(sizeof(double) * (total + 1));
-    size_t k = 0;
+    size_t k = 0, nu = 0;
     for (size_t w = 0; w < a->nwards; w++) {
         const struct safer_geom *g = &a->wards[w].geom;
         for (uint32_t i = 0; i < g->npoints; i++, k++) {
-            x[k] = g->xy[2 * i];
-            y[k] = g->xy[2 * i + 1];
+            double px = g->xy[2 * i], py = g->xy[2 * i + 1];
+            size_t q = (size_t)position_hash(px, py) & (nslots - 1);
+            while (slot[q] && !(x[slot[q] - 1] == px && y[slot[q] - 1] == py))
+                q = (q + 1) & (nslots - 1);
+            if (!slot[q]) {
+                x[nu] = px;
+                y[nu] = py;
+                slot[q] = (uint32_t)++nu;
+            }
+            of[k] = slot[q] - 1;
         }
     }
-    safer_bng_transform(bng, x, y, total, err);
+    free(slot);
+    safer_bng_transform(bng, x, y, nu, err);
     int rc = 0;
     k = 0;
     for (size_t w = 0; w < a->nwards; w++) {
         struct safer_geom *g = &a->wards_bng[w];
         safer_geom_copy(g, &a->wards[w].geom);
         for (uint32_t i = 0; i < g->npoints; i++, k++) {
-            if (isnan(x[k]) && rc == 0)
+            uint32_t u = of[k];
+            if (isnan(x[u]) && rc == 0)
                 rc = safer_err_set(err, SAFER_EPROJ,
                                    "ward '%s' has positions PROJ cannot convert to British "
                                    "National Grid",
                                    a->wards[w].code);
-            g->xy[2 * i] = x[k];
-            g->xy[2 * i + 1] = y[k];
+            g->xy[2 * i] = x[u];
+            g->xy[2 * i + 1] = y[u];
         }
         safer_geom_update_bbox(g);
     }
+    free(of);
     free(x);
     free(y);
     return rc;
