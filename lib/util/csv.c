@@ -3,6 +3,7 @@
  */
 #include "compat.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -159,33 +160,42 @@ static const char *field_end(const char *p, const char *end)
     return p;
 }
 
+/* Bit i of each mask set where byte i of the n (<= 64) bytes at q is a line
+ * break, a quote or a comma. */
+static void classify(const char *q, unsigned n, uint64_t *nl, uint64_t *quote, uint64_t *comma)
+{
+    *nl = *quote = *comma = 0;
+#if defined(__SSE2__)
+    if (n == 64) {
+        for (unsigned k = 0; k < 64; k += 16) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(q + k));
+            *nl |= (uint64_t)eq16(v, '\n') << k;
+            *quote |= (uint64_t)eq16(v, '"') << k;
+            *comma |= (uint64_t)eq16(v, ',') << k;
+        }
+        return;
+    }
+#endif
+    for (unsigned i = 0; i < n; i++) {
+        *nl |= (uint64_t)(q[i] == '\n') << i;
+        *quote |= (uint64_t)(q[i] == '"') << i;
+        *comma |= (uint64_t)(q[i] == ',') << i;
+    }
+}
+
 static const char *split_plain(struct safer_csv *c, const char *p, const char *end)
 {
     const char *start = p, *field = p, *q = p, *eol = NULL;
     size_t nf = 0;
     while (!eol) {
-        unsigned nl = 0, quote = 0, comma = 0, n = 16;
-#if defined(__SSE2__)
-        if (end - q >= 16) {
-            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)q);
-            nl = eq16(v, '\n');
-            quote = eq16(v, '"');
-            comma = eq16(v, ',');
-        } else
-#endif
-        {
-            n = (size_t)(end - q) < 16 ? (unsigned)(end - q) : 16;
-            for (unsigned i = 0; i < n; i++) {
-                nl |= (unsigned)(q[i] == '\n') << i;
-                quote |= (unsigned)(q[i] == '"') << i;
-                comma |= (unsigned)(q[i] == ',') << i;
-            }
-        }
-        unsigned in_line = n == 16 ? 0xFFFFu : (1u << n) - 1;
+        unsigned n = end - q >= 64 ? 64 : (unsigned)(end - q);
+        uint64_t nl, quote, comma;
+        classify(q, n, &nl, &quote, &comma);
+        uint64_t in_line = n == 64 ? ~(uint64_t)0 : ((uint64_t)1 << n) - 1;
         if (nl) {
             in_line = (nl & -nl) - 1;
-            eol = q + __builtin_ctz(nl);
-        } else if (n < 16) {
+            eol = q + __builtin_ctzll(nl);
+        } else if (n < 64) {
             if (c->more)
                 return NULL;
             eol = end;
@@ -193,7 +203,7 @@ static const char *split_plain(struct safer_csv *c, const char *p, const char *e
         if (quote & in_line)
             return NULL;
         for (comma &= in_line; comma; comma &= comma - 1) {
-            const char *at = q + __builtin_ctz(comma);
+            const char *at = q + __builtin_ctzll(comma);
             if (nf == SAFER_LIMIT_CSV_FIELDS - 1 || (size_t)(at - field) > SAFER_LIMIT_CSV_FIELD)
                 return NULL;
             c->fields[nf].ptr = field;
@@ -201,7 +211,7 @@ static const char *split_plain(struct safer_csv *c, const char *p, const char *e
             field = at + 1;
         }
         q += n;
-        if ((size_t)(q - start) > SAFER_LIMIT_CSV_ROW + 16)
+        if ((size_t)(q - start) > SAFER_LIMIT_CSV_ROW + 64)
             return NULL;
     }
     const char *stop = eol > start && eol[-1] == '\r' ? eol - 1 : eol;
