@@ -14,7 +14,9 @@
 /* Version 1 of the schema. Crime rows live in column blobs (see
  * docs/internals/store.md): `hot` holds what the assessment reads, `cold`
  * the rest, so reading `hot` never walks the pages of `cold`. */
+/* One transaction: a new store's tables are written in one commit. */
 static const char SCHEMA[] =
+    "BEGIN;"
     "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
     "CREATE TABLE IF NOT EXISTS import_log("
     "  id INTEGER PRIMARY KEY, kind TEXT NOT NULL, file TEXT NOT NULL, checksum TEXT NOT NULL,"
@@ -43,7 +45,8 @@ static const char SCHEMA[] =
     "  code TEXT NOT NULL, level TEXT NOT NULL, population REAL NOT NULL, basis TEXT NOT NULL,"
     "  source TEXT NOT NULL, PRIMARY KEY(code, level));"
     "CREATE TABLE IF NOT EXISTS deprivation("
-    "  lsoa_code TEXT PRIMARY KEY, score REAL, rank INTEGER, decile INTEGER, source TEXT NOT NULL);";
+    "  lsoa_code TEXT PRIMARY KEY, score REAL, rank INTEGER, decile INTEGER, source TEXT NOT NULL);"
+    "COMMIT;";
 
 int safer__store_fail(struct safer_store *st, struct safer_err *err, const char *what)
 {
