@@ -133,12 +133,26 @@ int safer__police_store_file(struct safer_store *st, const struct safer__pfile *
         sqlite3_bind_int64(ins, 4, (sqlite3_int64)g->rows_read);
         sqlite3_bind_int64(ins, 5, log_id);
         safer__bind_text(ins, 6, f->checksum, -1);
-        sqlite3_bind_blob64(ins, 7, g->hot.ptr, g->hot.len, SQLITE_STATIC);
-        sqlite3_bind_blob64(ins, 8, g->cold.ptr, g->cold.len, SQLITE_STATIC);
+        /* Room for the blobs, then the blobs written into it: SQLite does
+         * not assemble a megabyte-long record first. */
+        sqlite3_bind_zeroblob64(ins, 7, g->hot.len);
+        sqlite3_bind_zeroblob64(ins, 8, g->cold.len);
         if (sqlite3_step(ins) != SQLITE_DONE) {
             rc = safer__store_fail(st, err, "cannot store crime records");
             break;
         }
+        sqlite3_int64 row = sqlite3_last_insert_rowid(st->db);
+        for (int k = 0; k < 2 && rc == 0; k++) {
+            const struct safer_buf *b = k == 0 ? &g->hot : &g->cold;
+            sqlite3_blob *h = NULL;
+            if (sqlite3_blob_open(st->db, "main", "crime_batch", k == 0 ? "hot" : "cold", row, 1,
+                                  &h) != SQLITE_OK ||
+                sqlite3_blob_write(h, b->ptr, (int)b->len, 0) != SQLITE_OK)
+                rc = safer__store_fail(st, err, "cannot store crime records");
+            sqlite3_blob_close(h);
+        }
+        if (rc < 0)
+            break;
         imported += g->rows;
     }
     sqlite3_finalize(del);
