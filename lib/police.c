@@ -23,6 +23,7 @@
 #include "colblob.h"
 #include "internal.h"
 #include "police_internal.h"
+#include "store_internal.h"
 #include "safer/csv.h"
 #include "safer/limits.h"
 #include "safer/store.h"
@@ -800,6 +801,10 @@ int safer_police_import(struct safer_store *st, const char *const *paths, size_t
         j.files[i].path = list.v[i];
 
     safer_store_bulk_begin(st);
+    /* Writing a blob walks its overflow pages; through the memory map that
+     * would map the whole growing file in (twice the memory at six million
+     * rows, and a third slower). The page cache does it in 2 MiB. */
+    sqlite3_exec(st->db, "PRAGMA mmap_size=0", NULL, NULL, NULL);
     rc = safer_store_begin(st, err);
     if (rc < 0)
         goto free_job;
@@ -882,6 +887,7 @@ int safer_police_import(struct safer_store *st, const char *const *paths, size_t
         stats->files_skipped = skipped;
     }
 free_job:
+    sqlite3_exec(st->db, "PRAGMA mmap_size=" SAFER__STORE_MMAP, NULL, NULL, NULL);
     safer_store_bulk_end(st);
     for (size_t i = 0; i < list.n; i++)
         safer__pfile_release(&j.files[i]);

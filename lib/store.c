@@ -110,7 +110,7 @@ int safer_store_open(struct safer_store **out, const char *path, struct safer_er
     rc = safer__store_exec(st,
                            "PRAGMA page_size=65536; PRAGMA journal_mode=WAL;"
                            "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
-                           "PRAGMA cache_size=-2048; PRAGMA mmap_size=1073741824;",
+                           "PRAGMA cache_size=-2048; PRAGMA mmap_size=" SAFER__STORE_MMAP ";",
                            err);
     if (rc == 0)
         rc = safer__store_exec(st, SCHEMA, err);

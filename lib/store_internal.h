@@ -9,6 +9,9 @@
 
 #include "safer/store.h"
 
+/* Reads go through a memory map of up to this many bytes (PRAGMA mmap_size). */
+#define SAFER__STORE_MMAP "1073741824"
+
 struct safer_store {
     sqlite3 *db;
     char *path; /* owned */
