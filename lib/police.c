@@ -800,15 +800,7 @@ int safer_police_import(struct safer_store *st, const char *const *paths, size_t
     for (size_t i = 0; i < list.n; i++)
         j.files[i].path = list.v[i];
 
-    safer_store_bulk_begin(st);
-    /* Writing a blob walks its overflow pages; through the memory map that
-     * would map the whole growing file in (twice the memory at six million
-     * rows, and a third slower). The page cache does it in 2 MiB. */
-    sqlite3_exec(st->db, "PRAGMA mmap_size=0", NULL, NULL, NULL);
-    rc = safer_store_begin(st, err);
-    if (rc < 0)
-        goto free_job;
-
+    /* Parsing needs nothing from the store: it starts first. */
     pthread_t tids[8];
     int started = 0;
     for (int i = 0; i < nw; i++) {
@@ -818,6 +810,22 @@ int safer_police_import(struct safer_store *st, const char *const *paths, size_t
     if (!started) {
         /* No threads to be had: parse on this thread, one file at a time. */
         j.window = list.n;
+    }
+
+    safer_store_bulk_begin(st);
+    /* Writing a blob walks its overflow pages; through the memory map that
+     * would map the whole growing file in (twice the memory at six million
+     * rows, and a third slower). The page cache does it in 2 MiB. */
+    sqlite3_exec(st->db, "PRAGMA mmap_size=0", NULL, NULL, NULL);
+    rc = safer_store_begin(st, err);
+    if (rc < 0) {
+        pthread_mutex_lock(&j.mu);
+        j.stop = 1;
+        pthread_cond_broadcast(&j.cv);
+        pthread_mutex_unlock(&j.mu);
+        for (int i = 0; i < started; i++)
+            pthread_join(tids[i], NULL);
+        goto free_job;
     }
 
     for (size_t i = 0; i < list.n; i++) {
