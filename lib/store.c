@@ -3,6 +3,7 @@
  */
 #include "compat.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,8 +89,17 @@ void safer__now_iso(char out[32])
     strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+/*
+ * Before SQLite starts: no memory statistics, which take a global mutex on
+ * every allocation, ours and PROJ's (it reads its own SQLite database while
+ * setting up a transformation). A no-op when SQLite already runs.
+ */
+static void configure_sqlite(void) { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); }
+
 int safer_store_open(struct safer_store **out, const char *path, struct safer_err *err)
 {
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, configure_sqlite);
     *out = NULL;
     struct safer_store *st = safer__xcalloc(1, sizeof(*st));
     st->path = safer__xstrdup(path);
