@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,11 +51,35 @@ static void put_pct(struct safer_buf *b, int64_t prev, int64_t latest)
     safer_buf_putf(b, "%.17g", pct);
 }
 
-static void put_num(struct safer_buf *b, double v)
+/*
+ * Numbers are written with %.17g, which is slow in glibc; the hot spot file
+ * repeats the same few hundred z-scores and p-values over thousands of
+ * cells, so each is formatted once and remembered (direct-mapped on the
+ * double's bits).
+ */
+struct numcache {
+    uint64_t bits[1024];
+    unsigned char len[1024]; /* 0: empty */
+    char text[1024][32];
+};
+
+static void put_num(struct safer_buf *b, double v, struct numcache *nc)
 {
     if (isnan(v))
         return;
-    safer_buf_putf(b, "%.17g", v);
+    uint64_t u;
+    memcpy(&u, &v, sizeof(u));
+    size_t k = (size_t)((u * 0x9E3779B97F4A7C15ULL) >> 54);
+    if (!nc->len[k] || nc->bits[k] != u) {
+        int n = snprintf(nc->text[k], sizeof(nc->text[k]), "%.17g", v);
+        nc->len[k] = (unsigned char)(n > 0 && n < 32 ? n : 0);
+        nc->bits[k] = u;
+        if (!nc->len[k]) {
+            safer_buf_putf(b, "%.17g", v);
+            return;
+        }
+    }
+    safer_buf_put(b, nc->text[k], nc->len[k]);
 }
 
 static void put_month(struct safer_buf *b, int32_t m)
@@ -68,6 +93,7 @@ int safer_assess_write_csv(const struct safer_assessment *a, const char *dir, st
 {
     struct safer_buf b;
     safer_buf_init(&b, (size_t)1 << 31);
+    struct numcache *nc = safer__xcalloc(1, sizeof(*nc));
     int rc;
 
     /* counts_ward_type_month.csv: the largest file (a row per non-zero
@@ -217,9 +243,9 @@ int safer_assess_write_csv(const struct safer_assessment *a, const char *dir, st
         safer_buf_puts(&b, ",");
         put_str(&b, t->key);
         safer_buf_putf(&b, ",%lld,%lld,", (long long)t->prev, (long long)t->latest);
-        put_num(&b, t->p);
+        put_num(&b, t->p, nc);
         safer_buf_puts(&b, ",");
-        put_num(&b, t->p_adj);
+        put_num(&b, t->p_adj, nc);
         safer_buf_putf(&b, ",%s,%s\n", t->significant ? "yes" : "no", t->comparable ? "yes" : "no");
     }
     rc = safer__write_file(dir, "change_tests.csv", &b, err);
@@ -232,15 +258,15 @@ int safer_assess_write_csv(const struct safer_assessment *a, const char *dir, st
     for (size_t i = 0; i < a->ncells; i++) {
         const struct safer_hotcell *h = &a->cells[i];
         safer_buf_putf(&b, "%d,%d,", h->i, h->j);
-        put_num(&b, h->e);
+        put_num(&b, h->e, nc);
         safer_buf_puts(&b, ",");
-        put_num(&b, h->n);
+        put_num(&b, h->n, nc);
         safer_buf_putf(&b, ",%lld,%d,", (long long)h->count, h->neighbours);
-        put_num(&b, h->z);
+        put_num(&b, h->z, nc);
         safer_buf_puts(&b, ",");
-        put_num(&b, h->p);
+        put_num(&b, h->p, nc);
         safer_buf_puts(&b, ",");
-        put_num(&b, h->p_adj);
+        put_num(&b, h->p_adj, nc);
         safer_buf_putf(&b, ",%s\n", safer_gi_class_name(h->cls));
     }
     rc = safer__write_file(dir, "hotspots.csv", &b, err);
@@ -253,15 +279,15 @@ int safer_assess_write_csv(const struct safer_assessment *a, const char *dir, st
     for (size_t i = 0; i < a->nmoran; i++) {
         const struct safer_moran_row *m = &a->moran[i];
         safer_buf_putf(&b, "%s,%s,randomisation,%zu,", m->variable, m->style, m->n);
-        put_num(&b, m->I);
+        put_num(&b, m->I, nc);
         safer_buf_puts(&b, ",");
-        put_num(&b, m->expectation);
+        put_num(&b, m->expectation, nc);
         safer_buf_puts(&b, ",");
-        put_num(&b, m->variance);
+        put_num(&b, m->variance, nc);
         safer_buf_puts(&b, ",");
-        put_num(&b, m->z);
+        put_num(&b, m->z, nc);
         safer_buf_puts(&b, ",");
-        put_num(&b, m->p);
+        put_num(&b, m->p, nc);
         safer_buf_puts(&b, "\n");
     }
     rc = safer__write_file(dir, "moran.csv", &b, err);
@@ -277,10 +303,10 @@ int safer_assess_write_csv(const struct safer_assessment *a, const char *dir, st
             safer_buf_puts(&b, ",");
             put_str(&b, a->wards[w].name);
             safer_buf_puts(&b, ",");
-            put_num(&b, a->population[w]);
+            put_num(&b, a->population[w], nc);
             safer_buf_putf(&b, ",%lld,", (long long)a->ward_latest[w]);
             if (a->population[w] > 0)
-                put_num(&b, 1000.0 * (double)a->ward_latest[w] / a->population[w]);
+                put_num(&b, 1000.0 * (double)a->ward_latest[w] / a->population[w], nc);
             safer_buf_puts(&b, "\n");
         }
         rc = safer__write_file(dir, "rates_by_ward.csv", &b, err);
@@ -297,12 +323,13 @@ int safer_assess_write_csv(const struct safer_assessment *a, const char *dir, st
             safer_buf_puts(&b, ",");
             put_str(&b, a->wards[w].name);
             safer_buf_putf(&b, ",%d,%d,", a->imd_lsoas[w], a->imd_most_deprived[w]);
-            put_num(&b, a->imd_mean_decile[w]);
+            put_num(&b, a->imd_mean_decile[w], nc);
             safer_buf_puts(&b, "\n");
         }
         rc = safer__write_file(dir, "deprivation_by_ward.csv", &b, err);
     }
 out:
+    free(nc);
     safer_buf_release(&b);
     return rc;
 }
