@@ -126,15 +126,6 @@ static int seg_meets_box(double x1, double y1, double x2, double y2, double bx0,
     return 1;
 }
 
-static uint64_t position_hash(double x, double y)
-{
-    uint64_t bx, by;
-    memcpy(&bx, &x, 8);
-    memcpy(&by, &y, 8);
-    uint64_t h = (bx * 0x9E3779B97F4A7C15ULL) ^ (by * 0xC2B2AE3D27D4EB4FULL);
-    return h ^ (h >> 29);
-}
-
 /*
  * Copy the study wards and convert their positions to metres, in one call.
  * Neighbouring wards share their boundaries, so most positions appear two
@@ -158,7 +149,7 @@ static int wards_to_bng(struct safer_bng *bng, struct safer_assessment *a, struc
         const struct safer_geom *g = &a->wards[w].geom;
         for (uint32_t i = 0; i < g->npoints; i++, k++) {
             double px = g->xy[2 * i], py = g->xy[2 * i + 1];
-            size_t q = (size_t)position_hash(px, py) & (nslots - 1);
+            size_t q = (size_t)safer__position_hash(px, py) & (nslots - 1);
             while (slot[q] && !(x[slot[q] - 1] == px && y[slot[q] - 1] == py))
                 q = (q + 1) & (nslots - 1);
             if (!slot[q]) {

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "safer/error.h"
 
@@ -84,6 +85,16 @@ int safer__locate_parts(const struct safer_geom *g, safer__ring_fn ring, void *c
 
 /* Month as a count of months since year 0: 2019-01 -> 2019*12 + 0. */
 static inline int safer__month_index(int year, int month) { return year * 12 + (month - 1); }
+
+/* A hash of a position's exact bits, for tables of distinct positions. */
+static inline uint64_t safer__position_hash(double x, double y)
+{
+    uint64_t bx, by;
+    memcpy(&bx, &x, 8);
+    memcpy(&by, &y, 8);
+    uint64_t h = (bx * 0x9E3779B97F4A7C15ULL) ^ (by * 0xC2B2AE3D27D4EB4FULL);
+    return h ^ (h >> 29);
+}
 
 /* Parse "YYYY-MM" (exactly) into a month index; -1 when malformed. */
 int safer__parse_month(const char *p, size_t n);

@@ -268,15 +268,6 @@ struct locations {
     double *xy;
 };
 
-static uint64_t point_hash(double x, double y)
-{
-    uint64_t bx, by;
-    memcpy(&bx, &x, 8);
-    memcpy(&by, &y, 8);
-    uint64_t h = (bx * 0x9E3779B97F4A7C15ULL) ^ (by * 0xC2B2AE3D27D4EB4FULL);
-    return h ^ (h >> 29);
-}
-
 static void locations_init(struct locations *t, size_t rows)
 {
     memset(t, 0, sizeof(*t));
@@ -297,7 +288,7 @@ static void locations_grow(struct locations *t)
     t->slot = safer__xcalloc(n, sizeof(uint64_t));
     t->nslots = n;
     for (size_t q = 0; q < t->n; q++) {
-        uint64_t h = point_hash(t->xy[2 * q], t->xy[2 * q + 1]);
+        uint64_t h = safer__position_hash(t->xy[2 * q], t->xy[2 * q + 1]);
         size_t k = (size_t)h & (n - 1);
         while (t->slot[k])
             k = (k + 1) & (n - 1);
@@ -363,7 +354,7 @@ static int batch_points(struct safer__blobrd *r, uint32_t n, struct locations *t
                 memcpy(&bx[j], px + 8 * i, 8);
                 memcpy(&by[j], py + 8 * i, 8);
             }
-            bh[j] = point_hash(bx[j], by[j]);
+            bh[j] = safer__position_hash(bx[j], by[j]);
             __builtin_prefetch(&t->slot[(size_t)bh[j] & (t->nslots - 1)]);
         }
         for (uint32_t j = 0; j < m; j++) {

@@ -27,13 +27,18 @@ static double uniform(void)
     return (double)(rng >> 11) * 0x1p-53;
 }
 
+/* PROJ called directly (the reference), and safer's transformation. */
 struct ref {
     PJ_CONTEXT *ctx;
     PJ *pj;
+    struct safer_bng *bng;
 };
 
 static void ref_open(struct ref *r)
 {
+    struct safer_err err = {0};
+    r->bng = NULL;
+    assert_int_equal(safer_bng_new(&r->bng, &err), 0);
     r->ctx = proj_context_create();
     proj_context_set_enable_network(r->ctx, 0);
     PJ *raw = proj_create_crs_to_crs(r->ctx, "EPSG:4326", "EPSG:27700", NULL);
@@ -44,6 +49,7 @@ static void ref_open(struct ref *r)
 
 static void ref_close(struct ref *r)
 {
+    safer_bng_free(r->bng);
     proj_destroy(r->pj);
     proj_context_destroy(r->ctx);
 }
@@ -83,9 +89,7 @@ static void test_cells_over_kent(void **state)
     (void)state;
     struct ref r;
     ref_open(&r);
-    struct safer_bng *bng = NULL;
-    struct safer_err err = {0};
-    assert_int_equal(safer_bng_new(&bng, &err), 0);
+    struct safer_bng *bng = r.bng;
 
     enum { RANDOM = 100000, NEAR = 20000 };
     size_t n = RANDOM + NEAR;
@@ -121,7 +125,6 @@ static void test_cells_over_kent(void **state)
     }
     free(lon);
     free(lat);
-    safer_bng_free(bng);
     ref_close(&r);
 }
 
@@ -130,9 +133,7 @@ static void test_cells_elsewhere_and_unlocated(void **state)
     (void)state;
     struct ref r;
     ref_open(&r);
-    struct safer_bng *bng = NULL;
-    struct safer_err err = {0};
-    assert_int_equal(safer_bng_new(&bng, &err), 0);
+    struct safer_bng *bng = r.bng;
     size_t n = 50000;
     double *lon = malloc(sizeof(double) * n), *lat = malloc(sizeof(double) * n);
     /* Northern France and the Channel: outside the lattice's area. */
@@ -151,7 +152,6 @@ static void test_cells_elsewhere_and_unlocated(void **state)
     assert_int_equal(check_cells(bng, &r, lon, lat, 3, 250), 3);
     free(lon);
     free(lat);
-    safer_bng_free(bng);
     ref_close(&r);
 }
 
