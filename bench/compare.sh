@@ -62,18 +62,8 @@ if [ "$SKIP_R" != 1 ] && ! command -v Rscript >/dev/null 2>&1; then
     SKIP_R=1
 fi
 
-WORK=${WORK:-$(mktemp -d "${TMPDIR:-/tmp}/safer-bench.XXXXXX")}
-mkdir -p "$WORK"
-chmod 755 "$WORK"
 . "$HERE/pglib.sh"
-cleanup() {
-    pg_stop
-    if [ "$KEEP" != 1 ]; then
-        rm -rf "$WORK"
-    fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+bench_work safer-bench
 
 # Wall seconds and peak RSS (KiB) from a GNU time -v report.
 wall_of() {

@@ -5,6 +5,9 @@
 #                  in DIR/sock; sets PGHOST, PGPORT, PGUSER for psql.
 #   pg_stop        stop it (safe to call twice) and remove DIR.
 #   pg_psql ARGS   psql with ON_ERROR_STOP, quiet, no psqlrc.
+#   bench_work NAME  make the scratch folder WORK (a new one under $TMPDIR
+#                  named NAME.XXXXXX unless WORK is set) and, on exit, stop
+#                  the cluster and remove WORK unless KEEP=1.
 #
 # Run as root, the server runs as user "postgres" (initdb refuses root);
 # otherwise as the calling user. PG_DURABLE=1 (the default) keeps
@@ -59,4 +62,19 @@ pg_stop() {
 
 pg_psql() {
     psql -X -q -v ON_ERROR_STOP=1 "$@"
+}
+
+bench_work() {
+    WORK=${WORK:-$(mktemp -d "${TMPDIR:-/tmp}/$1.XXXXXX")}
+    mkdir -p "$WORK"
+    chmod 755 "$WORK"
+    trap bench__cleanup EXIT
+    trap 'exit 130' INT TERM
+}
+
+bench__cleanup() {
+    pg_stop
+    if [ "${KEEP:-0}" != 1 ]; then
+        rm -rf "$WORK"
+    fi
 }

@@ -11,6 +11,7 @@
 
 #include <dlfcn.h>
 #include <math.h>
+#include <stddef.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,7 +22,7 @@
 #include "internal.h"
 #include "safer/proj.h"
 
-static struct {
+static struct proj_api {
     PJ_CONTEXT *(*context_create)(void);
     PJ_CONTEXT *(*context_destroy)(PJ_CONTEXT *ctx);
     int (*context_set_enable_network)(PJ_CONTEXT *ctx, int enabled);
@@ -50,37 +51,29 @@ static void load_proj(void)
         snprintf(load_error, sizeof(load_error), "%s", e ? e : "unknown error");
         return;
     }
-    static const char *const names[] = {
-        "proj_context_create",       "proj_context_destroy",
-        "proj_context_set_enable_network", "proj_context_errno",
-        "proj_context_errno_string", "proj_create_crs_to_crs",
-        "proj_normalize_for_visualization", "proj_clone",
-        "proj_destroy",              "proj_trans",
-        "proj_trans_get_last_used_operation", "proj_trans_generic",
-        "proj_pj_info",
+#define API(f) {"proj_" #f, offsetof(struct proj_api, f)}
+    static const struct {
+        const char *name;
+        size_t at;
+    } api[] = {
+        API(context_create),    API(context_destroy),
+        API(context_set_enable_network), API(context_errno),
+        API(context_errno_string), API(create_crs_to_crs),
+        API(normalize_for_visualization), API(clone),
+        API(destroy),           API(trans),
+        API(trans_get_last_used_operation), API(trans_generic),
+        API(pj_info),
     };
-    void *sym[sizeof(names) / sizeof(names[0])];
-    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-        sym[i] = dlsym(h, names[i]);
-        if (!sym[i]) {
-            snprintf(load_error, sizeof(load_error), "%s has no %s", SAFER_PROJ_SONAME, names[i]);
+#undef API
+    for (size_t i = 0; i < sizeof(api) / sizeof(api[0]); i++) {
+        void *sym = dlsym(h, api[i].name);
+        if (!sym) {
+            snprintf(load_error, sizeof(load_error), "%s has no %s", SAFER_PROJ_SONAME, api[i].name);
             return;
         }
+        /* POSIX guarantees that a function pointer survives the trip through void *. */
+        memcpy((char *)&P + api[i].at, &sym, sizeof(void *));
     }
-    /* POSIX guarantees that a function pointer survives the trip through void *. */
-    memcpy(&P.context_create, &sym[0], sizeof(void *));
-    memcpy(&P.context_destroy, &sym[1], sizeof(void *));
-    memcpy(&P.context_set_enable_network, &sym[2], sizeof(void *));
-    memcpy(&P.context_errno, &sym[3], sizeof(void *));
-    memcpy(&P.context_errno_string, &sym[4], sizeof(void *));
-    memcpy(&P.create_crs_to_crs, &sym[5], sizeof(void *));
-    memcpy(&P.normalize_for_visualization, &sym[6], sizeof(void *));
-    memcpy(&P.clone, &sym[7], sizeof(void *));
-    memcpy(&P.destroy, &sym[8], sizeof(void *));
-    memcpy(&P.trans, &sym[9], sizeof(void *));
-    memcpy(&P.trans_get_last_used_operation, &sym[10], sizeof(void *));
-    memcpy(&P.trans_generic, &sym[11], sizeof(void *));
-    memcpy(&P.pj_info, &sym[12], sizeof(void *));
 }
 
 struct safer_bng {

@@ -45,14 +45,21 @@ int safer__police_store_file(struct safer_store *st, const struct safer__pfile *
     sqlite3_stmt *s = NULL;
     int rc = 0;
     size_t changed = 0;
+    /* Which of the file's publications are stored already from this very file. */
+    unsigned char *same = safer__xcalloc(f->ngroups ? f->ngroups : 1, 1);
     for (size_t i = 0; i < f->ngroups; i++) {
         rc = group_unchanged(st, &f->groups[i], f->checksum, err);
-        if (rc < 0)
+        if (rc < 0) {
+            free(same);
             return rc;
+        }
+        same[i] = (unsigned char)rc;
         changed += !rc;
     }
+    rc = 0;
     if (f->ngroups && !changed) {
         stats->files_unchanged++;
+        free(same);
         return 0;
     }
 
@@ -81,8 +88,10 @@ int safer__police_store_file(struct safer_store *st, const struct safer__pfile *
                               " month_last, rows_read, imported, rejected, replaced, imported_at)"
                               " VALUES('police', ?, ?, ?, ?, ?, ?, 0, ?, 0, ?)",
                               &s, err);
-    if (rc < 0)
+    if (rc < 0) {
+        free(same);
         return rc;
+    }
     safer__bind_text(s, 1, base_name(f->path), -1);
     safer__bind_text(s, 2, f->checksum, -1);
     safer__bind_text(s, 3, several ? "(several)" : force, -1);
@@ -94,8 +103,10 @@ int safer__police_store_file(struct safer_store *st, const struct safer__pfile *
     if (sqlite3_step(s) != SQLITE_DONE)
         rc = safer__store_fail(st, err, "cannot write the import log");
     sqlite3_finalize(s);
-    if (rc < 0)
+    if (rc < 0) {
+        free(same);
         return rc;
+    }
     sqlite3_int64 log_id = sqlite3_last_insert_rowid(st->db);
 
     uint64_t imported = 0, replaced = 0;
@@ -109,12 +120,7 @@ int safer__police_store_file(struct safer_store *st, const struct safer__pfile *
                                   &ins, err);
     for (size_t i = 0; rc == 0 && i < f->ngroups; i++) {
         const struct safer__pgroup *g = &f->groups[i];
-        int same = group_unchanged(st, g, f->checksum, err);
-        if (same < 0) {
-            rc = same;
-            break;
-        }
-        if (same)
+        if (same[i])
             continue;
         sqlite3_reset(del);
         safer__bind_text(del, 1, g->force, -1);
@@ -157,6 +163,7 @@ int safer__police_store_file(struct safer_store *st, const struct safer__pfile *
     }
     sqlite3_finalize(del);
     sqlite3_finalize(ins);
+    free(same);
     if (rc < 0)
         return rc;
 
