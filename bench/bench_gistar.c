@@ -4,7 +4,7 @@
  * clustered counts. Prints the best of several runs of each phase.
  *   bench_gistar [CELLS]
  */
-#include "compat.h"
+#include "util/compat.h"
 
 #include <math.h>
 #include <stdint.h>

@@ -10,7 +10,7 @@
  * second force, no LSOA-only rows), which is what a like-for-like
  * comparison of tools wants. Prints what it wrote and how long it took.
  */
-#include "compat.h"
+#include "util/compat.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -20,7 +20,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "internal.h"
+#include "util/internal.h"
 #include "safer/synth.h"
 
 static void usage(FILE *f)

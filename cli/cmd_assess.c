@@ -1,7 +1,7 @@
 /*
  * cmd_assess.c - `safer assess --out DIR [--to YYYY-MM] [--area CODE]`.
  */
-#include "compat.h"
+#include "util/compat.h"
 
 #include <errno.h>
 #include <getopt.h>

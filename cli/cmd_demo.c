@@ -5,7 +5,7 @@
  * into DIR/demo.db (never ./safer.db) and writes the assessment into DIR.
  * The same options always give the same files.
  */
-#include "compat.h"
+#include "util/compat.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -2,7 +2,7 @@
  * cmd_export.c - `safer export police [--out FILE]`: every stored record
  * with its 12 police.uk fields, the ward it was assigned to and how.
  */
-#include "compat.h"
+#include "util/compat.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -1,7 +1,7 @@
 /*
  * cmd_import.c - `safer import police|areas|lookup|population`.
  */
-#include "compat.h"
+#include "util/compat.h"
 
 #include <getopt.h>
 #include <stdio.h>

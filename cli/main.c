@@ -1,7 +1,7 @@
 /*
  * main.c - the `safer` command: global options and the command table.
  */
-#include "compat.h"
+#include "util/compat.h"
 
 #include <getopt.h>
 #include <malloc.h>

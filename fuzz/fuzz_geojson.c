@@ -1,7 +1,7 @@
 /*
  * fuzz_geojson.c - the streaming GeoJSON reader: bytes in, areas out, freed.
  */
-#include "compat.h"
+#include "util/compat.h"
 
 #include <stdint.h>
 #include <stdlib.h>

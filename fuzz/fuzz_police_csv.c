@@ -2,7 +2,7 @@
  * fuzz_police_csv.c - the police.uk row parser: bytes in, parsed and
  * encoded publication blobs out, everything freed.
  */
-#include "compat.h"
+#include "util/compat.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "police_internal.h"
+#include "import/police_internal.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -10,7 +10,7 @@
  * (tenths of a px for coordinates) and printed with "%lld", which no locale
  * changes.
  */
-#include "compat.h"
+#include "util/compat.h"
 
 #include <math.h>
 #include <stdint.h>

@@ -7,14 +7,14 @@
  * positive bars. Reserving both margins up front means a value label never
  * overlaps a bar or a category label, whatever the signs.
  */
-#include "compat.h"
+#include "util/compat.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../internal.h"
+#include "util/internal.h"
 #include "safer/html.h"
 #include "safer/svg.h"
 

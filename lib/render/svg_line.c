@@ -7,14 +7,14 @@
  * labels of shaded ranges and markers (only when there are any), the plot,
  * the month labels.
  */
-#include "compat.h"
+#include "util/compat.h"
 
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../internal.h"
+#include "util/internal.h"
 #include "safer/html.h"
 #include "safer/svg.h"
 

@@ -21,7 +21,7 @@
  * column on the right (legend, then north arrow and scale bar at the
  * bottom); caption and attribution wrapped across the full width underneath.
  */
-#include "compat.h"
+#include "util/compat.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -29,7 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../internal.h"
+#include "util/internal.h"
 #include "safer/html.h"
 #include "safer/svg.h"
 

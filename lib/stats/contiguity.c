@@ -24,13 +24,13 @@
  * the vertex test accepts is among those. Pairs of areas are kept once, in
  * a small hash set, however many vertices they share.
  */
-#include "compat.h"
+#include "util/compat.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "util/internal.h"
 #include "safer/limits.h"
 #include "safer/stats.h"
 

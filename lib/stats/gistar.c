@@ -16,12 +16,12 @@
  * by a second pass, so the numerator carries no large cancellation; the
  * agreement with R is below 1e-13 on the fixtures.
  */
-#include "compat.h"
+#include "util/compat.h"
 
 #include <math.h>
 #include <stdlib.h>
 
-#include "internal.h"
+#include "util/internal.h"
 #include "safer/limits.h"
 #include "safer/stats.h"
 

@@ -21,12 +21,12 @@
  * their order of operations. Islands thus count in the mean, the spread and
  * the kurtosis of x but contribute no weights.
  */
-#include "compat.h"
+#include "util/compat.h"
 
 #include <math.h>
 #include <stdlib.h>
 
-#include "internal.h"
+#include "util/internal.h"
 #include "safer/stats.h"
 
 /* Whether j is in row i of nb (rows are strictly ascending). */

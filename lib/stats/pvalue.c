@@ -11,12 +11,12 @@
  * stays near machine precision even for n in the millions. Tail sums are
  * then taken term by term from the largest term outwards.
  */
-#include "compat.h"
+#include "util/compat.h"
 
 #include <math.h>
 #include <stdlib.h>
 
-#include "internal.h"
+#include "util/internal.h"
 #include "safer/stats.h"
 
 double safer_pnorm_two_sided(double z)

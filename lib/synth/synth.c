@@ -28,7 +28,7 @@
  * with contraction off, which -std=c11 gives GCC), a polynomial sine of our
  * own, integers for everything printed.
  */
-#include "compat.h"
+#include "util/compat.h"
 
 #include <errno.h>
 #include <math.h>
@@ -40,7 +40,7 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
-#include "internal.h"
+#include "util/internal.h"
 #include "safer/synth.h"
 
 /* No fused multiply-add: it would round differently on machines that have

@@ -2,14 +2,14 @@
  * alloc.c - allocation that aborts instead of returning NULL, and a few
  * small helpers shared across the library.
  */
-#include "compat.h"
+#include "util/compat.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 
-#include "../internal.h"
+#include "util/internal.h"
 
 static void oom(size_t n)
 {

@@ -1,14 +1,14 @@
 /*
  * buf.c - the growable byte buffer (see include/safer/buf.h).
  */
-#include "compat.h"
+#include "util/compat.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../internal.h"
+#include "util/internal.h"
 #include "safer/buf.h"
 
 static char empty[1];

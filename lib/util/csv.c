@@ -1,14 +1,14 @@
 /*
  * csv.c - the RFC 4180 row reader and field writer (see safer/csv.h).
  */
-#include "compat.h"
+#include "util/compat.h"
 
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "util/internal.h"
 #include "safer/buf.h"
 #include "safer/csv.h"
 

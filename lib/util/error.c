@@ -1,7 +1,7 @@
 /*
  * error.c - the code table and the caller-owned error message.
  */
-#include "compat.h"
+#include "util/compat.h"
 
 #include <stdarg.h>
 #include <stdio.h>

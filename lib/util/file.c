@@ -1,7 +1,7 @@
 /*
  * file.c - reading a whole file into memory under a size limit.
  */
-#include "compat.h"
+#include "util/compat.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -9,7 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "internal.h"
+#include "util/internal.h"
 
 int safer__read_file(const char *path, unsigned long long limit, const char *limit_name,
                      char **out, size_t *len, struct safer_err *err)

@@ -6,7 +6,7 @@
  * is not allowed through verbatim is replaced in place: markup characters by
  * entities, ill-formed UTF-8 and control characters by U+FFFD.
  */
-#include "compat.h"
+#include "util/compat.h"
 
 #include <stdbool.h>
 #include <stdint.h>

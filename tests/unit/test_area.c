@@ -2,7 +2,7 @@
  * test_area.c - the streaming GeoJSON reader: member order, nesting,
  * escapes, and the errors that name the feature.
  */
-#include "compat.h"
+#include "util/compat.h"
 
 #include <setjmp.h>
 #include <stdarg.h>

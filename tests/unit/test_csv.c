@@ -1,7 +1,7 @@
 /*
  * test_csv.c - the RFC 4180 row reader and field writer.
  */
-#include "compat.h"
+#include "util/compat.h"
 
 #include <setjmp.h>
 #include <stdarg.h>

@@ -3,7 +3,7 @@
  * that once crashed one (tests/data/fuzz-regress/) through the same entry
  * points, without a fuzzer, so CI runs them under the sanitizers.
  */
-#include "compat.h"
+#include "util/compat.h"
 
 #include <dirent.h>
 #include <setjmp.h>
@@ -16,8 +16,8 @@
 
 #include <cmocka.h>
 
-#include "internal.h"
-#include "police_internal.h"
+#include "util/internal.h"
+#include "import/police_internal.h"
 #include "safer/area.h"
 
 /* Run `fn` on every regular file of `dir`; returns how many. */

@@ -1,7 +1,7 @@
 /*
  * test_geom.c - the exact orientation predicate and point-in-polygon.
  */
-#include "compat.h"
+#include "util/compat.h"
 
 #include <math.h>
 #include <setjmp.h>

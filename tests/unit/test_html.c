@@ -3,7 +3,7 @@
  * control characters, attribute whitespace, percent-encoding and the
  * sticky buffer error.
  */
-#include "compat.h"
+#include "util/compat.h"
 
 #include <stdarg.h>
 #include <stddef.h>

@@ -2,7 +2,7 @@
  * test_locate.c - the grid point locator agrees with testing every polygon,
  * on random points, points on shared edges and vertices, and far away.
  */
-#include "compat.h"
+#include "util/compat.h"
 
 #include <math.h>
 #include <setjmp.h>

@@ -4,7 +4,7 @@
  * a metre of cell lines, points outside Great Britain, and no location.
  * The reference is PROJ itself, called here directly.
  */
-#include "compat.h"
+#include "util/compat.h"
 
 #include <math.h>
 #include <setjmp.h>

@@ -11,7 +11,7 @@
  * relative. Each comparison prints the largest difference it met, which
  * docs/statistics.md quotes.
  */
-#include "compat.h"
+#include "util/compat.h"
 
 #include <math.h>
 #include <stdarg.h>

@@ -2,7 +2,7 @@
  * test_store.c - the store's journal modes: WAL by default, a rollback
  * journal for a bulk import only when nothing else has the file open.
  */
-#include "compat.h"
+#include "util/compat.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,7 +15,7 @@
 
 #include <cmocka.h>
 
-#include "store_internal.h"
+#include "store/store_internal.h"
 
 static void journal_mode(struct safer_store *st, char out[16])
 {

@@ -5,7 +5,7 @@
  * empty inputs are handled; the output is deterministic and independent of
  * the numeric locale; bad arguments fail before anything is written.
  */
-#include "compat.h"
+#include "util/compat.h"
 
 #include <stdarg.h>
 #include <stddef.h>

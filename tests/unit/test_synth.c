@@ -5,7 +5,7 @@
  * of their LSOA, police.uk headers and fields, a no-location share near
  * 1%, and the errors for bad options and unwritable folders.
  */
-#include "compat.h"
+#include "util/compat.h"
 
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,13 +1,14 @@
 /*
  * locate.c - the point locator (see safer/locate.h).
  */
-#include "compat.h"
+#include "util/compat.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "geo/geo_internal.h"
+#include "util/internal.h"
 #include "safer/locate.h"
 
 /* Edges of one polygon bucketed by horizontal slab. An edge is listed in

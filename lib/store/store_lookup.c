@@ -1,7 +1,7 @@
 /*
  * store_lookup.c - importing ONS lookups and population denominators.
  */
-#include "compat.h"
+#include "util/compat.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -11,11 +11,11 @@
 #include <string.h>
 #include <strings.h>
 
-#include "internal.h"
+#include "util/internal.h"
 #include "safer/csv.h"
 #include "safer/limits.h"
 #include "safer/lookup.h"
-#include "store_internal.h"
+#include "store/store_internal.h"
 
 /* Column whose name is LETTERS + 2 digits + suffix, LETTERS == prefix (any case). */
 static int find_col(const struct safer_csv *c, const char *letters, const char *suffix)

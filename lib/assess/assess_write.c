@@ -3,7 +3,7 @@
  * header row, fields quoted only when they hold a comma, quote or line
  * break. Each file is written to a temporary name and renamed into place.
  */
-#include "compat.h"
+#include "util/compat.h"
 
 #include <errno.h>
 #include <math.h>
@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "util/internal.h"
 #include "safer/assess.h"
 #include "safer/buf.h"
 #include "safer/csv.h"

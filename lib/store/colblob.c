@@ -1,7 +1,7 @@
 /*
  * colblob.c - dictionaries and blob cursors for the crime column blobs.
  */
-#include "compat.h"
+#include "util/compat.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -10,8 +10,8 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
-#include "colblob.h"
-#include "internal.h"
+#include "store/colblob.h"
+#include "util/internal.h"
 #include "safer/limits.h"
 
 void safer__dict_init(struct safer__dict *d)

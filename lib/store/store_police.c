@@ -2,18 +2,18 @@
  * store_police.c - crime publications in SQLite: writing parsed files,
  * reading the records back for the assessment and for export.
  */
-#include "compat.h"
+#include "util/compat.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "colblob.h"
-#include "internal.h"
-#include "police_internal.h"
+#include "store/colblob.h"
+#include "util/internal.h"
+#include "import/police_internal.h"
 #include "safer/limits.h"
-#include "store_internal.h"
+#include "store/store_internal.h"
 
 static const char *base_name(const char *path)
 {

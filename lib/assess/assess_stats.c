@@ -3,15 +3,15 @@
  * rates, and the spatial statistics (grid, Gi*, Moran's I) on top of the
  * counts. Definitions are in docs/statistics.md.
  */
-#include "compat.h"
+#include "util/compat.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "assess_internal.h"
-#include "internal.h"
+#include "assess/assess_internal.h"
+#include "util/internal.h"
 #include "safer/limits.h"
 #include "safer/locate.h"
 #include "safer/lookup.h"

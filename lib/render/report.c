@@ -9,14 +9,14 @@
  * figure affected by a missing or partial month says so next to it.
  * The output depends only on the assessment: no clock, no locale.
  */
-#include "compat.h"
+#include "util/compat.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "util/internal.h"
 #include "safer/html.h"
 #include "safer/limits.h"
 #include "safer/report.h"

@@ -1,7 +1,7 @@
 /*
  * assess.c - computing the assessment: ward assignment, windows, counts.
  */
-#include "compat.h"
+#include "util/compat.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "assess_internal.h"
-#include "internal.h"
+#include "assess/assess_internal.h"
+#include "util/internal.h"
 #include "safer/assess.h"
 #include "safer/locate.h"
 #include "safer/lookup.h"

@@ -1,13 +1,13 @@
 /*
  * export.c - stored records with the ward each one is assigned to.
  */
-#include "compat.h"
+#include "util/compat.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "util/internal.h"
 #include "safer/area.h"
 #include "safer/export.h"
 #include "safer/locate.h"

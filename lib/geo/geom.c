@@ -7,13 +7,14 @@
  * edge or vertex is on the boundary. The orientation predicate is exact
  * (see safer_orient2d), so the answer never depends on rounding.
  */
-#include "compat.h"
+#include "util/compat.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "geo/geo_internal.h"
+#include "util/internal.h"
 #include "safer/geom.h"
 
 void safer_geom_init(struct safer_geom *g) { memset(g, 0, sizeof(*g)); }

@@ -5,16 +5,16 @@
  * f64 xy[2 * npoints], u32 ring_start[nrings + 1], u32 part_start[nparts + 1]
  * (little-endian, read with memcpy).
  */
-#include "compat.h"
+#include "util/compat.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "colblob.h"
-#include "internal.h"
+#include "store/colblob.h"
+#include "util/internal.h"
 #include "safer/area.h"
 #include "safer/limits.h"
-#include "store_internal.h"
+#include "store/store_internal.h"
 
 static void geom_encode(struct safer_buf *b, const struct safer_geom *g)
 {

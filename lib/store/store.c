@@ -1,7 +1,7 @@
 /*
  * store.c - opening the SQLite store, its schema and transactions.
  */
-#include "compat.h"
+#include "util/compat.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -9,8 +9,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "internal.h"
-#include "store_internal.h"
+#include "util/internal.h"
+#include "store/store_internal.h"
 
 /* Version 1 of the schema. Crime rows live in column blobs (see
  * docs/internals/store.md): `hot` holds what the assessment reads, `cold`

@@ -3,7 +3,7 @@
  * the import that runs the parsing on worker threads while the calling
  * thread writes finished files to the store in input order.
  */
-#include "compat.h"
+#include "util/compat.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -20,10 +20,10 @@
 
 #include <xxhash.h>
 
-#include "colblob.h"
-#include "internal.h"
-#include "police_internal.h"
-#include "store_internal.h"
+#include "store/colblob.h"
+#include "util/internal.h"
+#include "import/police_internal.h"
+#include "store/store_internal.h"
 #include "safer/csv.h"
 #include "safer/limits.h"
 #include "safer/store.h"

@@ -7,7 +7,7 @@
  * the ring being built. Members may come in any order (properties after
  * geometry, type after coordinates), so a feature is checked when it ends.
  */
-#include "compat.h"
+#include "util/compat.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -20,7 +20,7 @@
 
 #include <yajl/yajl_parse.h>
 
-#include "internal.h"
+#include "util/internal.h"
 #include "safer/area.h"
 #include "safer/limits.h"
 

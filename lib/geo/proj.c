@@ -7,7 +7,7 @@
  * though only the assessment uses it. SAFER_PROJ_SONAME is the library's
  * soname, found when safer is configured.
  */
-#include "compat.h"
+#include "util/compat.h"
 
 #include <dlfcn.h>
 #include <math.h>
@@ -19,7 +19,7 @@
 
 #include <proj.h>
 
-#include "internal.h"
+#include "util/internal.h"
 #include "safer/proj.h"
 
 static struct proj_api {
