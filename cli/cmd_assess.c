@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "safer/lib.h"
 #include "safer/assess.h"
 #include "safer/report.h"
 #include "safer/store.h"
@@ -99,7 +100,7 @@ int cmd_assess(int argc, char **argv)
         {"area", required_argument, NULL, 'a'}, {"cell", required_argument, NULL, 'c'},
         {"title", required_argument, NULL, 'T'}, {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
-    struct safer_assess_opts o = {-1, NULL, 250, NULL};
+    struct safer_assess_opts o = {-1, NULL, 250, NULL, safer_cores()};
     const char *out = NULL;
     int c;
     optind = 1;

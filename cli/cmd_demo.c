@@ -12,6 +12,8 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "safer/lib.h"
+#include "safer/lib.h"
 #include "safer/area.h"
 #include "safer/assess.h"
 #include "safer/lookup.h"
@@ -97,7 +99,8 @@ int cmd_demo(int argc, char **argv)
                ps.rows);
         snprintf(path, sizeof(path), "%s/police", data);
         const char *paths[1] = {path};
-        rc = safer_police_import(st, paths, 1, NULL, &is, &err);
+        struct safer_import_opts io = {0, safer_cores(), NULL, NULL, NULL};
+        rc = safer_police_import(st, paths, 1, &io, &is, &err);
     }
     if (rc < 0) {
         safer_store_close(st);
@@ -107,7 +110,7 @@ int cmd_demo(int argc, char **argv)
            (unsigned long long)is.files, (unsigned long long)is.rows_imported,
            (unsigned long long)is.rows_rejected);
 
-    struct safer_assess_opts o = {-1, "E22900001", 250, DEMO_TITLE};
+    struct safer_assess_opts o = {-1, "E22900001", 250, DEMO_TITLE, safer_cores()};
     rc = cli_assess(st, &o, out);
     safer_store_close(st);
     return rc;

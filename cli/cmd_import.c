@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "safer/lib.h"
 #include "safer/area.h"
 #include "safer/lookup.h"
 #include "safer/police.h"
@@ -106,7 +107,7 @@ static int import_police(int argc, char **argv)
         return EXIT_FAILED;
     struct progress prog = {isatty(2), {0, 0}, 0, 0};
     clock_gettime(CLOCK_MONOTONIC, &prog.start);
-    struct safer_import_opts opts = {flags, on_progress, on_reject, &prog};
+    struct safer_import_opts opts = {flags, safer_cores(), on_progress, on_reject, &prog};
     struct safer_import_stats s;
     struct safer_err err = {0};
     int rc = safer_police_import(st, (const char *const *)argv + optind, (size_t)(argc - optind),

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "safer/lib.h"
 #include "safer/store.h"
 
 const char *cli_db_path;
@@ -127,7 +128,7 @@ int main(int argc, char **argv)
             usage(stdout);
             return EXIT_OK;
         } else if (strcmp(argv[i], "--version") == 0) {
-            printf("safer 0.1.0\n");
+            printf("safer %s\n", safer_version());
             return EXIT_OK;
         } else {
             usage(stderr);

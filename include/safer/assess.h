@@ -31,6 +31,8 @@ struct safer_assess_opts {
     const char *area;  /* district or CSP code, or NULL for every ward */
     double cell;       /* grid cell size in metres (default 250) */
     const char *title; /* partnership or area title for the report, or NULL */
+    unsigned threads;  /* threads the assessment may use, the calling one
+                          included (0 or 1: the calling thread only) */
 };
 
 /* Coverage of one force's month. */

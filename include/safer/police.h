@@ -24,7 +24,9 @@ enum safer_import_flags {
 };
 
 struct safer_import_opts {
-    unsigned flags; /* enum safer_import_flags */
+    unsigned flags;   /* enum safer_import_flags */
+    unsigned threads; /* parsing threads besides the calling one, which writes
+                         to the store (0: everything on the calling thread) */
     /* Called now and then on the calling thread with rows parsed so far. */
     void (*progress)(void *ctx, uint64_t rows, uint64_t bytes);
     /* Called once per rejected row with "file:line: reason". */

@@ -4,13 +4,13 @@
 #include "util/compat.h"
 
 #include <math.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "assess/assess_internal.h"
 #include "util/internal.h"
+#include "util/tasks.h"
 #include "safer/assess.h"
 #include "safer/locate.h"
 #include "safer/lookup.h"
@@ -56,38 +56,26 @@ struct assign_job {
     const struct safer_locator *loc;
     const struct safer_crimes *c;
     int32_t *ward;
-    size_t from, to;
 };
 
-static void *assign_range(void *arg)
+/* Point-in-polygon for one slice of the distinct locations. */
+#define ASSIGN_SLICE 16384
+static void assign_slice(void *arg, size_t k)
 {
     struct assign_job *j = arg;
-    for (size_t i = j->from; i < j->to; i++)
+    size_t from = k * ASSIGN_SLICE, to = from + ASSIGN_SLICE;
+    if (to > j->c->nlocs)
+        to = j->c->nlocs;
+    for (size_t i = from; i < to; i++)
         j->ward[i] = safer_locator_find(j->loc, j->c->xy[2 * i], j->c->xy[2 * i + 1]);
-    return NULL;
 }
 
-/* Point-in-polygon for every distinct location, on two threads when many. */
-static void assign_locations(const struct safer_locator *loc, const struct safer_crimes *c,
-                             int32_t *ward)
+/* Point-in-polygon for every distinct location, on the group's spare threads. */
+static void assign_locations(struct safer__tasks *g, const struct safer_locator *loc,
+                             const struct safer_crimes *c, int32_t *ward)
 {
-    enum { NT = 2 };
-    struct assign_job jobs[NT];
-    pthread_t tid[NT];
-    int started[NT] = {0};
-    for (int k = 0; k < NT; k++) {
-        jobs[k] = (struct assign_job){loc, c, ward, c->nlocs * (size_t)k / NT,
-                                      c->nlocs * (size_t)(k + 1) / NT};
-        if (k > 0 && c->nlocs > 20000)
-            started[k] = pthread_create(&tid[k], NULL, assign_range, &jobs[k]) == 0;
-    }
-    assign_range(&jobs[0]);
-    for (int k = 1; k < NT; k++) {
-        if (started[k])
-            pthread_join(tid[k], NULL);
-        else
-            assign_range(&jobs[k]);
-    }
+    struct assign_job j = {loc, c, ward};
+    safer__parallel_for(g, (c->nlocs + ASSIGN_SLICE - 1) / ASSIGN_SLICE, assign_slice, &j);
 }
 
 /* Choose the study wards: all, or those of a district / CSP. */
@@ -181,8 +169,9 @@ int safer_assess_compute(struct safer_store *st, const struct safer_assess_opts 
     struct safer__geo geo;
     memset(&geo, 0, sizeof(geo));
     safer_nb_init(&geo.nb);
-    pthread_t geo_tid, loc_tid;
-    int geo_started = 0, loc_started = 0;
+    struct safer__tasks tasks;
+    struct safer__task geo_task = {0}, loc_task = {0};
+    safer__tasks_init(&tasks, o.threads);
     char **allcodes = NULL;
 
     int rc = safer_areas_load(st, "ward", &all, &nall, err);
@@ -224,13 +213,10 @@ int safer_assess_compute(struct safer_store *st, const struct safer_assess_opts 
 
     /* What depends only on the wards runs beside the loading of the records. */
     geo.a = a;
-    geo_started = pthread_create(&geo_tid, NULL, safer__geo_metres, &geo) == 0;
-    if (!geo_started)
-        safer__geo_metres(&geo);
+    geo.tasks = &tasks;
+    safer__tasks_start(&tasks, &geo_task, safer__geo_metres, &geo);
     lj = (struct locator_job){geoms, nall, NULL, &geo};
-    loc_started = pthread_create(&loc_tid, NULL, locator_run, &lj) == 0;
-    if (!loc_started)
-        locator_run(&lj);
+    safer__tasks_start(&tasks, &loc_task, locator_run, &lj);
 
     rc = safer_crimes_load(st, &c, err);
     if (rc < 0)
@@ -259,12 +245,9 @@ int safer_assess_compute(struct safer_store *st, const struct safer_assess_opts 
     a->title = safer__xstrdup(o.title ? o.title : a->area_name ? a->area_name : "All wards");
 
     /* Assignment of every location against every stored ward. */
-    if (loc_started) {
-        pthread_join(loc_tid, NULL);
-        loc_started = 0;
-    }
+    safer__tasks_join(&tasks, &loc_task);
     lward = safer__xmalloc(sizeof(int32_t) * (c.nlocs ? c.nlocs : 1));
-    assign_locations(lj.loc, &c, lward);
+    assign_locations(&tasks, lj.loc, &c, lward);
 
     /* LSOA fallback for records without a point. */
     rc = safer_lookup_lsoa_wards(st, &lw, err);
@@ -350,16 +333,11 @@ int safer_assess_compute(struct safer_store *st, const struct safer_assess_opts 
     free(lward);
     lward = NULL;
 
-    if (geo_started) {
-        pthread_join(geo_tid, NULL);
-        geo_started = 0;
-    }
+    safer__tasks_join(&tasks, &geo_task);
     rc = safer__assess_statistics(st, &c, force_in, uses, a, &geo, err);
 out:
-    if (loc_started)
-        pthread_join(loc_tid, NULL);
-    if (geo_started)
-        pthread_join(geo_tid, NULL);
+    safer__tasks_join(&tasks, &loc_task);
+    safer__tasks_join(&tasks, &geo_task);
     safer__geo_release(&geo);
     free(allcodes);
     safer_pairs_release(&lw);

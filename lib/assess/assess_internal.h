@@ -19,6 +19,7 @@
 struct safer_bng;
 struct safer__geo {
     struct safer_assessment *a; /* borrowed: reads wards and cell, writes wards_bng */
+    struct safer__tasks *tasks; /* borrowed: the assessment's threads */
     struct safer_bng *bng;      /* owned: the PROJ transformation, for the points later */
     int rc;                     /* of the metres part */
     struct safer_err err;

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "assess/assess_internal.h"
+#include "geo/geo_internal.h"
 #include "util/internal.h"
 #include "safer/limits.h"
 #include "safer/locate.h"
@@ -299,6 +300,8 @@ void *safer__geo_metres(void *arg)
     struct safer_assessment *a = geo->a;
     struct safer_err *err = &geo->err;
     int rc = safer_bng_new(&geo->bng, err);
+    if (rc == 0)
+        safer__bng_set_tasks(geo->bng, geo->tasks);
     if (rc == 0)
         rc = wards_to_bng(geo->bng, a, err);
     if (rc == 0)

@@ -49,4 +49,10 @@ struct safer_geom;
 typedef long (*safer__ring_fn)(void *ctx, uint32_t r);
 int safer__locate_parts(const struct safer_geom *g, safer__ring_fn ring, void *ctx);
 
+/* Let transformations of `t` split large batches over spare threads of
+ * group `g` (borrowed; NULL: the calling thread only). */
+struct safer_bng;
+struct safer__tasks;
+void safer__bng_set_tasks(struct safer_bng *t, struct safer__tasks *g);
+
 #endif

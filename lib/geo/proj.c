@@ -19,7 +19,9 @@
 
 #include <proj.h>
 
+#include "geo/geo_internal.h"
 #include "util/internal.h"
+#include "util/tasks.h"
 #include "safer/proj.h"
 
 static struct proj_api {
@@ -81,6 +83,7 @@ struct safer_bng {
     PJ *pj;
     PJ_CONTEXT *ctx2; /* a second thread's own context and copy of pj, made on demand */
     PJ *pj2;
+    struct safer__tasks *tasks; /* borrowed: threads a transformation may use, or NULL */
     char op[256];
     size_t exact; /* points the last safer_bng_cells sent through PROJ */
 };
@@ -169,9 +172,9 @@ long safer_bng_transform(struct safer_bng *t, double *x, double *y, size_t n,
     /* PROJ objects are not shared between threads: a second thread gets its own
      * context and a clone of the operation, and takes the second half. */
     struct half h2 = {NULL, x + n / 2, y + n / 2, n - n / 2};
-    pthread_t tid;
-    int threaded = 0;
-    if (n >= 20000) {
+    struct safer__task task = {0};
+    int split = 0;
+    if (n >= 20000 && t->tasks && atomic_load(&t->tasks->budget) > 0) {
         if (!t->pj2) {
             t->ctx2 = P.context_create();
             if (t->ctx2) {
@@ -180,12 +183,14 @@ long safer_bng_transform(struct safer_bng *t, double *x, double *y, size_t n,
             }
         }
         h2.pj = t->pj2;
-        threaded = h2.pj && pthread_create(&tid, NULL, run_half, &h2) == 0;
+        split = h2.pj != NULL;
+        if (split)
+            safer__tasks_start(t->tasks, &task, run_half, &h2);
     }
-    struct half h1 = {t->pj, x, y, threaded ? n / 2 : n};
+    struct half h1 = {t->pj, x, y, split ? n / 2 : n};
     run_half(&h1);
-    if (threaded)
-        pthread_join(tid, NULL);
+    if (split)
+        safer__tasks_join(t->tasks, &task);
     long bad = 0;
     for (size_t i = 0; i < n; i++) {
         if (!isfinite(x[i]) || !isfinite(y[i]) || x[i] == HUGE_VAL) {
@@ -197,6 +202,8 @@ long safer_bng_transform(struct safer_bng *t, double *x, double *y, size_t n,
 }
 
 const char *safer_bng_operation(const struct safer_bng *t) { return t->op; }
+
+void safer__bng_set_tasks(struct safer_bng *t, struct safer__tasks *g) { t->tasks = g; }
 
 /*
  * Cells through a lattice. PROJ's operation for Great Britain (a Helmert

@@ -759,16 +759,11 @@ static void *worker(void *arg)
     }
 }
 
-static int nworkers(size_t nfiles)
+/* Parsing threads: as many as the caller allows, no more than there are files. */
+static int nworkers(unsigned threads, size_t nfiles)
 {
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-    if (n < 1)
-        n = 1;
-    if (n > 8)
-        n = 8;
-    if ((size_t)n > nfiles)
-        n = (long)nfiles;
-    return (int)n;
+    size_t n = threads > 64 ? 64 : threads;
+    return (int)(n < nfiles ? n : nfiles);
 }
 
 int safer_police_import(struct safer_store *st, const char *const *paths, size_t npaths,
@@ -795,13 +790,13 @@ int safer_police_import(struct safer_store *st, const char *const *paths, size_t
     j.done = safer__xcalloc(list.n, 1);
     pthread_mutex_init(&j.mu, NULL);
     pthread_cond_init(&j.cv, NULL);
-    int nw = nworkers(list.n);
+    int nw = nworkers(opts->threads, list.n);
     j.window = (size_t)nw + 1;
     for (size_t i = 0; i < list.n; i++)
         j.files[i].path = list.v[i];
 
     /* Parsing needs nothing from the store: it starts first. */
-    pthread_t tids[8];
+    pthread_t tids[64];
     int started = 0;
     for (int i = 0; i < nw; i++) {
         if (pthread_create(&tids[i], NULL, worker, &j) == 0)
