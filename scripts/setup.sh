@@ -7,7 +7,7 @@ set -eu
 cd "$(dirname "$0")/.."
 
 PACKAGES="build-essential cmake pkg-config libsqlite3-dev libproj-dev proj-data libjansson-dev
-libxxhash-dev libcmocka-dev libyajl-dev"
+libxxhash-dev libcmocka-dev libyajl-dev libpq-dev"
 
 missing=""
 for p in $PACKAGES; do

@@ -17,4 +17,23 @@ const char *safer_version(void);
  * end passes as its thread count. */
 unsigned safer_cores(void);
 
+/*
+ * Fault injection, for tests: make the Nth call of a kind fail as a real
+ * failure would. Database calls fail with SAFER_EDB; allocations end the
+ * program with "out of memory" (as a real one does: the library's
+ * allocations never return NULL); file writes fail with SAFER_EIO. The
+ * counters are the library's only process-wide state: atomic, and inert
+ * until armed.
+ */
+enum safer_fault_kind { SAFER_FAULT_DB, SAFER_FAULT_ALLOC, SAFER_FAULT_WRITE, SAFER_FAULT_KINDS };
+
+/* From now on, call `n` (1-based) of `kind` fails; 0 disarms. Restarts the count. */
+void safer_fault_arm(enum safer_fault_kind kind, unsigned long n);
+
+/* Calls of `kind` since the program started or the kind was last armed. */
+unsigned long safer_fault_calls(enum safer_fault_kind kind);
+
+/* The kind's name ("db", "alloc", "write"), or NULL. */
+const char *safer_fault_name(enum safer_fault_kind kind);
+
 #endif

@@ -12,6 +12,7 @@
 #define SAFER_LIMIT_CSV_FILE (4ULL << 30)   /* bytes in one input file: 4 GiB */
 #define SAFER_LIMIT_IMPORT_FILES 100000     /* files in one import command */
 #define SAFER_LIMIT_DICT 16777216           /* distinct values of one column in one file */
+#define SAFER_LIMIT_TABLE_ROWS 10000000     /* rows in one lookup, population or deprivation file */
 
 /* GeoJSON boundaries. */
 #define SAFER_LIMIT_GEOJSON_FILE (1ULL << 30) /* bytes in one GeoJSON file: 1 GiB */
@@ -23,6 +24,10 @@
 /* Outputs. */
 #define SAFER_LIMIT_REPORT (512ULL << 20) /* bytes in one HTML report */
 #define SAFER_LIMIT_REJECTS_KEPT 1000     /* rejected-row reasons kept per file */
+
+/* The store. */
+#define SAFER_LIMIT_STORE_WAIT 120        /* seconds a writer waits for another writer */
+#define SAFER_LIMIT_BLOB ((1ULL << 30) - 1) /* bytes in one stored value (PostgreSQL's bound) */
 
 /* The assessment grid. */
 #define SAFER_LIMIT_GRID_CELLS 20000000 /* cells in the study grid */

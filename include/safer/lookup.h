@@ -65,7 +65,15 @@ struct safer_pairs {
 };
 void safer_pairs_release(struct safer_pairs *p);
 
-/* LSOA code -> ward code, from the LSOA lookup. */
+/* Codes with a number each, sorted by code (byte order). */
+struct safer_values {
+    char **code;   /* owned */
+    double *value; /* owned */
+    size_t n;
+};
+void safer_values_release(struct safer_values *v);
+
+/* LSOA code -> ward code, from the LSOA lookup, sorted by LSOA code. */
 int safer_lookup_lsoa_wards(struct safer_store *st, struct safer_pairs *out, struct safer_err *err);
 
 /* Ward code -> district code, from the ward and LSOA lookups. */
@@ -77,15 +85,18 @@ int safer_lookup_ward_districts(struct safer_store *st, struct safer_pairs *out,
 int safer_lookup_csp_districts(struct safer_store *st, const char *csp, struct safer_pairs *out,
                                char **name, struct safer_err *err);
 
-/* LSOA code -> IMD decile (as text in b), sorted by code. */
-int safer_deprivation_list(struct safer_store *st, struct safer_pairs *out, struct safer_err *err);
+/* The name of district `code` from any lookup: *name is malloc'd, or NULL
+ * when no lookup names it. */
+int safer_lookup_district_name(struct safer_store *st, const char *code, char **name,
+                               struct safer_err *err);
 
-/* The name of district `code` from any lookup (malloc'd), or NULL. */
-char *safer_lookup_district_name(struct safer_store *st, const char *code);
+/* LSOA code -> IMD decile. */
+int safer_deprivation_list(struct safer_store *st, struct safer_values *out,
+                           struct safer_err *err);
 
-/* LSOA code -> population (as text in b) at `level` ("lsoa" or "ward"),
- * and the basis and source of the figures in *basis (malloc'd, or NULL). */
-int safer_population_list(struct safer_store *st, const char *level, struct safer_pairs *out,
+/* Area code -> population at `level` ("lsoa" or "ward"), and the basis and
+ * source of the figures in *basis (malloc'd, or NULL when none). */
+int safer_population_list(struct safer_store *st, const char *level, struct safer_values *out,
                           char **basis, struct safer_err *err);
 
 #endif

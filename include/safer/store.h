@@ -1,11 +1,27 @@
 /*
- * store.h - the embedded SQLite store.
+ * store.h - the store: SQLite by default, PostgreSQL for larger deployments.
  *
- * One file holds everything: the import log, crime records (kept per
+ * One store holds everything: the import log, crime records (kept per
  * (force, month) publication as compact column blobs, see
- * docs/internals/store.md), area polygons, lookups and populations. The
- * database runs in WAL mode. Every importer runs as one transaction: a failed
- * import leaves the store exactly as it was.
+ * docs/internals/store.md), a count table kept up to date for indicators,
+ * area polygons, lookups, populations and deprivation.
+ *
+ * `target` names the store: a postgresql:// (or postgres://) URL selects
+ * PostgreSQL through libpq; anything else is the path of a SQLite file
+ * (created if missing; "" and ":memory:" are refused, since an in-memory
+ * store would lose every import when the command ends).
+ *
+ * The store's schema has a version. Opening a store written by an older
+ * safer migrates it, forward only, in one transaction; a store newer than
+ * this program is refused with a message; an empty SQLite file or an empty
+ * PostgreSQL database gets the whole schema.
+ *
+ * Concurrency: any number of handles, in any threads or processes, may
+ * read while one writes. Every import is one transaction, and writers take
+ * turns: a second writer waits for the first (up to SAFER_LIMIT_STORE_WAIT
+ * seconds, then fails naming it where the engine can). A reader sees the
+ * store as it was before or after an import, never between. One handle
+ * belongs to one thread at a time.
  */
 #ifndef SAFER_STORE_H
 #define SAFER_STORE_H
@@ -16,34 +32,37 @@
 
 struct safer_store;
 
-/* Open (creating if needed) the store at `path`; *out is freed with safer_store_close(). */
-int safer_store_open(struct safer_store **out, const char *path, struct safer_err *err);
+/* The schema version this program writes. */
+#define SAFER_STORE_SCHEMA 2
+
+/* Open (creating or migrating as needed) the store `target`; *out is freed
+ * with safer_store_close(). */
+int safer_store_open(struct safer_store **out, const char *target, struct safer_err *err);
 
 /* Close the store; NULL does nothing. An open transaction is rolled back. */
 void safer_store_close(struct safer_store *st);
 
-/* BEGIN IMMEDIATE / COMMIT / ROLLBACK. Rollback never fails. */
-int safer_store_begin(struct safer_store *st, struct safer_err *err);
-int safer_store_commit(struct safer_store *st, struct safer_err *err);
-void safer_store_rollback(struct safer_store *st);
+/* "sqlite" or "postgresql". */
+const char *safer_store_engine(const struct safer_store *st);
 
-/*
- * Bulk mode, for one large import. When no other connection has the
- * database open, the store leaves WAL for a rollback journal
- * (journal_mode=TRUNCATE, synchronous=FULL): new pages are then written
- * once, instead of to the WAL and again at the checkpoint, which takes a
- * fifth off importing a million police.uk rows. safer_store_bulk_end()
- * returns to WAL (closing the store does too). While another connection
- * holds the database, the switch is refused and the store stays in WAL, so
- * readers are never locked out. Call both outside a transaction.
- */
-void safer_store_bulk_begin(struct safer_store *st);
-void safer_store_bulk_end(struct safer_store *st);
+/* The store's name for messages: its path, or its URL without a password. */
+const char *safer_store_name(const struct safer_store *st);
 
-/* Set and read a text setting (key/value), e.g. the partnership's name. */
+/* Set a text setting (key/value), e.g. the partnership's name. */
 int safer_store_set_meta(struct safer_store *st, const char *key, const char *value,
                          struct safer_err *err);
-/* Returns a malloc'd copy (caller frees) or NULL when the key is unset. */
-char *safer_store_get_meta(struct safer_store *st, const char *key);
+
+/* Read a setting: *out is a malloc'd copy (caller frees), or NULL when the
+ * key is unset. */
+int safer_store_get_meta(struct safer_store *st, const char *key, char **out,
+                         struct safer_err *err);
+
+/*
+ * A digest of everything the store holds: every table's rows in key order,
+ * hashed (XXH3-128, 32 hexadecimal digits into `out`). Two stores with the
+ * same content have the same digest, whichever engine holds them; the
+ * import log's times are left out. For tests and for checking a copy.
+ */
+int safer_store_digest(struct safer_store *st, char out[33], struct safer_err *err);
 
 #endif

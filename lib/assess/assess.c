@@ -11,6 +11,7 @@
 #include "assess/assess_internal.h"
 #include "util/internal.h"
 #include "util/tasks.h"
+#include "store/store_internal.h"
 #include "safer/assess.h"
 #include "safer/locate.h"
 #include "safer/lookup.h"
@@ -125,7 +126,7 @@ static int study_wards(struct safer_store *st, const struct safer_assess_opts *o
     if (csp_name)
         a->area_name = safer__xstrdup(csp_name);
     else
-        a->area_name = safer_lookup_district_name(st, o->area);
+        rc = safer_lookup_district_name(st, o->area, &a->area_name, err);
 out:
     free(csp_name);
     safer_pairs_release(&wd);
@@ -165,7 +166,9 @@ int safer_assess_compute(struct safer_store *st, const struct safer_assess_opts 
     int32_t *lward = NULL, *lsoa_ward = NULL, *study_of = NULL;
     uint32_t *uses = NULL;
     unsigned char *keep = NULL, *force_in = NULL;
-    struct safer_pairs lw = {0};
+    struct safer__inputs in;
+    memset(&in, 0, sizeof(in));
+    int in_tx = 0;
     struct safer__geo geo;
     memset(&geo, 0, sizeof(geo));
     safer_nb_init(&geo.nb);
@@ -174,7 +177,15 @@ int safer_assess_compute(struct safer_store *st, const struct safer_assess_opts 
     safer__tasks_init(&tasks, o.threads);
     char **allcodes = NULL;
 
-    int rc = safer_areas_load(st, "ward", &all, &nall, err);
+    /* Everything is read in one read transaction, one snapshot of the store:
+     * an import meanwhile is seen whole or not at all. The ward work starts
+     * on other threads as soon as the wards are read; the rest is computed
+     * after the transaction, without the store. */
+    int rc = safer__store_begin_read(st, err);
+    if (rc < 0)
+        goto out;
+    in_tx = 1;
+    rc = safer_areas_load(st, "ward", &all, &nall, err);
     if (rc < 0)
         goto out;
     if (nall == 0) {
@@ -219,8 +230,13 @@ int safer_assess_compute(struct safer_store *st, const struct safer_assess_opts 
     safer__tasks_start(&tasks, &loc_task, locator_run, &lj);
 
     rc = safer_crimes_load(st, &c, err);
+    if (rc == 0)
+        rc = safer__inputs_read(st, &in, a, err);
+    if (rc == 0)
+        rc = safer__store_commit(st, err);
     if (rc < 0)
         goto out;
+    in_tx = 0;
     if (c.n == 0) {
         rc = safer_err_set(err, SAFER_ENOTFOUND,
                            "no crime records in the store: import police.uk files first "
@@ -250,13 +266,11 @@ int safer_assess_compute(struct safer_store *st, const struct safer_assess_opts 
     assign_locations(&tasks, lj.loc, &c, lward);
 
     /* LSOA fallback for records without a point. */
-    rc = safer_lookup_lsoa_wards(st, &lw, err);
-    if (rc < 0)
-        goto out;
+    const struct safer_pairs *lw = &in.lsoa_ward;
     lsoa_ward = safer__xmalloc(sizeof(int32_t) * c.nlsoas);
     for (size_t i = 0; i < c.nlsoas; i++) {
-        long k = c.lsoas[i][0] ? safer__find_str(lw.a, lw.n, c.lsoas[i]) : -1;
-        lsoa_ward[i] = k >= 0 ? (int32_t)safer__find_str(allcodes, nall, lw.b[k]) : -1;
+        long k = c.lsoas[i][0] ? safer__find_str(lw->a, lw->n, c.lsoas[i]) : -1;
+        lsoa_ward[i] = k >= 0 ? (int32_t)safer__find_str(allcodes, nall, lw->b[k]) : -1;
     }
 
     a->ntypes = c.ntypes;
@@ -334,13 +348,15 @@ int safer_assess_compute(struct safer_store *st, const struct safer_assess_opts 
     lward = NULL;
 
     safer__tasks_join(&tasks, &geo_task);
-    rc = safer__assess_statistics(st, &c, force_in, uses, a, &geo, err);
+    rc = safer__assess_statistics(&in, &c, force_in, uses, a, &geo, err);
 out:
+    if (in_tx)
+        safer__store_rollback(st);
+    safer__inputs_release(&in);
     safer__tasks_join(&tasks, &loc_task);
     safer__tasks_join(&tasks, &geo_task);
     safer__geo_release(&geo);
     free(allcodes);
-    safer_pairs_release(&lw);
     safer_locator_free(lj.loc);
     free(geoms);
     free(lward);

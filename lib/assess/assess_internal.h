@@ -8,6 +8,7 @@
 
 #include "safer/assess.h"
 #include "safer/police.h"
+#include "safer/lookup.h"
 #include "safer/stats.h"
 
 /*
@@ -37,12 +38,28 @@ void safer__geo_contiguity(struct safer__geo *geo);
 void safer__geo_release(struct safer__geo *geo);
 
 /*
+ * What the assessment reads from the store besides the wards and the
+ * records, in the same read transaction (one snapshot); the computation
+ * then runs without the store.
+ */
+struct safer__inputs {
+    struct safer_pairs lsoa_ward;          /* LSOA -> ward, sorted by LSOA */
+    struct safer_values pop_ward, pop_lsoa; /* populations by ward and by LSOA */
+    char *basis_ward, *basis_lsoa;         /* owned: their bases, or NULL */
+    struct safer_values deprivation;       /* LSOA -> IMD decile */
+};
+
+int safer__inputs_read(struct safer_store *st, struct safer__inputs *in,
+                       struct safer_assessment *a, struct safer_err *err);
+void safer__inputs_release(struct safer__inputs *in);
+
+/*
  * The statistics on top of the counts: coverage, change tests, the grid and
  * Gi*, Moran's I, rates. The counting pass hands over `force_in`, which
  * forces have records in the study wards, and `uses`, per location, its
  * records in the study wards in the latest 12 months (for the hot spots).
  */
-int safer__assess_statistics(struct safer_store *st, const struct safer_crimes *c,
+int safer__assess_statistics(const struct safer__inputs *in, const struct safer_crimes *c,
                              const unsigned char *force_in, const uint32_t *uses,
                              struct safer_assessment *a, struct safer__geo *geo,
                              struct safer_err *err);

@@ -502,75 +502,97 @@ static void change_tests(struct safer_assessment *a)
     free(adj);
 }
 
-/* Ward populations: stored by ward, else summed from LSOAs through the lookup. */
-static int rates(struct safer_store *st, struct safer_assessment *a, struct safer_err *err)
+int safer__inputs_read(struct safer_store *st, struct safer__inputs *in,
+                       struct safer_assessment *a, struct safer_err *err)
 {
-    struct safer_pairs pop = {0}, lw = {0};
-    char *basis = NULL;
-    int rc = safer_population_list(st, "ward", &pop, &basis, err);
-    if (rc < 0)
-        return rc;
-    int by_lsoa = pop.n == 0;
-    if (by_lsoa) {
-        free(basis);
-        basis = NULL;
-        rc = safer_population_list(st, "lsoa", &pop, &basis, err);
-        if (rc == 0)
-            rc = safer_lookup_lsoa_wards(st, &lw, err);
-    }
-    if (rc < 0 || pop.n == 0)
-        goto out;
-    a->population = safer__xmalloc(sizeof(double) * (a->nwards ? a->nwards : 1));
-    for (size_t w = 0; w < a->nwards; w++)
-        a->population[w] = by_lsoa ? 0 : NAN;
-    if (by_lsoa) {
-        /* Every LSOA of a study ward must have a population, else the ward has none. */
-        unsigned char *missing = safer__xcalloc(a->nwards ? a->nwards : 1, 1);
-        char **codes = safer__xmalloc(sizeof(char *) * (a->nwards ? a->nwards : 1));
-        for (size_t w = 0; w < a->nwards; w++)
-            codes[w] = a->wards[w].code;
-        for (size_t k = 0; k < lw.n; k++) {
-            long w = safer__find_str(codes, a->nwards, lw.b[k]);
-            if (w < 0)
-                continue;
-            long p = safer__find_str(pop.a, pop.n, lw.a[k]);
-            if (p < 0)
-                missing[w] = 1;
-            else
-                a->population[w] += strtod(pop.b[p], NULL);
-        }
-        for (size_t w = 0; w < a->nwards; w++) {
-            if (missing[w] || a->population[w] <= 0)
-                a->population[w] = NAN;
-        }
-        free(missing);
-        free(codes);
-    } else {
-        for (size_t w = 0; w < a->nwards; w++) {
-            long p = safer__find_str(pop.a, pop.n, a->wards[w].code);
-            if (p >= 0)
-                a->population[w] = strtod(pop.b[p], NULL);
-        }
-    }
-    a->population_basis = basis;
-    basis = NULL;
-out:
-    free(basis);
-    safer_pairs_release(&pop);
-    safer_pairs_release(&lw);
+    memset(in, 0, sizeof(*in));
+    int rc = safer_publications_list(st, &a->publications, &a->npublications, err);
+    if (rc == 0)
+        rc = safer_lookup_lsoa_wards(st, &in->lsoa_ward, err);
+    if (rc == 0)
+        rc = safer_population_list(st, "ward", &in->pop_ward, &in->basis_ward, err);
+    if (rc == 0)
+        rc = safer_population_list(st, "lsoa", &in->pop_lsoa, &in->basis_lsoa, err);
+    if (rc == 0)
+        rc = safer_deprivation_list(st, &in->deprivation, err);
     return rc;
 }
 
-/* Deprivation of each study ward from its LSOAs' IMD deciles. */
-static int deprivation(struct safer_store *st, struct safer_assessment *a, struct safer_err *err)
+void safer__inputs_release(struct safer__inputs *in)
 {
-    struct safer_pairs dep = {0}, lw = {0};
-    int rc = safer_deprivation_list(st, &dep, err);
-    if (rc < 0 || dep.n == 0)
-        goto out;
-    rc = safer_lookup_lsoa_wards(st, &lw, err);
-    if (rc < 0)
-        goto out;
+    safer_pairs_release(&in->lsoa_ward);
+    safer_values_release(&in->pop_ward);
+    safer_values_release(&in->pop_lsoa);
+    safer_values_release(&in->deprivation);
+    free(in->basis_ward);
+    free(in->basis_lsoa);
+    memset(in, 0, sizeof(*in));
+}
+
+/*
+ * Ward populations, per ward: the ward's own figure when one is stored,
+ * else the sum of its LSOAs' through the lookup when every one of them has
+ * a figure. A ward without either, or whose figure is 0, has no rate; the
+ * others keep theirs.
+ */
+static void rates(const struct safer__inputs *in, struct safer_assessment *a)
+{
+    if (in->pop_ward.n == 0 && in->pop_lsoa.n == 0)
+        return;
+    size_t n = a->nwards ? a->nwards : 1;
+    double *lsoa_sum = safer__xcalloc(n, sizeof(double));
+    unsigned char *lsoa_missing = safer__xcalloc(n, 1), *lsoa_any = safer__xcalloc(n, 1);
+    char **codes = safer__xmalloc(sizeof(char *) * n);
+    for (size_t w = 0; w < a->nwards; w++)
+        codes[w] = a->wards[w].code;
+    for (size_t k = 0; in->pop_lsoa.n && k < in->lsoa_ward.n; k++) {
+        long w = safer__find_str(codes, a->nwards, in->lsoa_ward.b[k]);
+        if (w < 0)
+            continue;
+        lsoa_any[w] = 1;
+        long p = safer__find_str(in->pop_lsoa.code, in->pop_lsoa.n, in->lsoa_ward.a[k]);
+        if (p < 0)
+            lsoa_missing[w] = 1;
+        else
+            lsoa_sum[w] += in->pop_lsoa.value[p];
+    }
+    a->population = safer__xmalloc(sizeof(double) * n);
+    int used_ward = 0, used_lsoa = 0;
+    for (size_t w = 0; w < a->nwards; w++) {
+        long p = safer__find_str(in->pop_ward.code, in->pop_ward.n, codes[w]);
+        double v = NAN;
+        if (p >= 0) {
+            v = in->pop_ward.value[p];
+            used_ward = 1;
+        } else if (in->pop_lsoa.n && lsoa_any[w] && !lsoa_missing[w]) {
+            v = lsoa_sum[w];
+            used_lsoa = 1;
+        }
+        a->population[w] = v > 0 ? v : NAN;
+    }
+    /* The basis of the figures used: one level's, or both. */
+    const char *bw = used_ward ? in->basis_ward : NULL, *bl = used_lsoa ? in->basis_lsoa : NULL;
+    if (bw && bl) {
+        size_t len = strlen(bw) + strlen(bl) + 16;
+        a->population_basis = safer__xmalloc(len);
+        snprintf(a->population_basis, len, "%s; %s", bw, bl);
+    } else if (bw || bl) {
+        a->population_basis = safer__xstrdup(bw ? bw : bl);
+    } else {
+        a->population_basis = safer__xstrdup(in->basis_ward ? in->basis_ward : in->basis_lsoa);
+    }
+    free(lsoa_sum);
+    free(lsoa_missing);
+    free(lsoa_any);
+    free(codes);
+}
+
+/* Deprivation of each study ward from its LSOAs' IMD deciles. */
+static void deprivation(const struct safer__inputs *in, struct safer_assessment *a)
+{
+    const struct safer_values *dep = &in->deprivation;
+    if (dep->n == 0)
+        return;
     size_t n = a->nwards ? a->nwards : 1;
     a->imd_lsoas = safer__xcalloc(n, sizeof(int));
     a->imd_most_deprived = safer__xcalloc(n, sizeof(int));
@@ -578,12 +600,12 @@ static int deprivation(struct safer_store *st, struct safer_assessment *a, struc
     char **codes = safer__xmalloc(sizeof(char *) * n);
     for (size_t w = 0; w < a->nwards; w++)
         codes[w] = a->wards[w].code;
-    for (size_t k = 0; k < lw.n; k++) {
-        long w = safer__find_str(codes, a->nwards, lw.b[k]);
-        long d = w >= 0 ? safer__find_str(dep.a, dep.n, lw.a[k]) : -1;
+    for (size_t k = 0; k < in->lsoa_ward.n; k++) {
+        long w = safer__find_str(codes, a->nwards, in->lsoa_ward.b[k]);
+        long d = w >= 0 ? safer__find_str(dep->code, dep->n, in->lsoa_ward.a[k]) : -1;
         if (d < 0)
             continue;
-        int decile = (int)strtol(dep.b[d], NULL, 10);
+        int decile = (int)dep->value[d];
         a->imd_lsoas[w]++;
         a->imd_most_deprived[w] += decile <= 2;
         a->imd_mean_decile[w] += decile;
@@ -591,25 +613,18 @@ static int deprivation(struct safer_store *st, struct safer_assessment *a, struc
     for (size_t w = 0; w < a->nwards; w++)
         a->imd_mean_decile[w] = a->imd_lsoas[w] ? a->imd_mean_decile[w] / a->imd_lsoas[w] : NAN;
     free(codes);
-out:
-    safer_pairs_release(&dep);
-    safer_pairs_release(&lw);
-    return rc;
 }
 
-int safer__assess_statistics(struct safer_store *st, const struct safer_crimes *c,
+int safer__assess_statistics(const struct safer__inputs *in, const struct safer_crimes *c,
                              const unsigned char *force_in, const uint32_t *uses,
                              struct safer_assessment *a, struct safer__geo *geo,
                              struct safer_err *err)
 {
-    int rc = safer_publications_list(st, &a->publications, &a->npublications, err);
-    if (rc < 0)
-        return rc;
+    int rc = 0;
     coverage(c, force_in, a);
     change_tests(a);
-    rc = rates(st, a, err);
-    if (rc == 0)
-        rc = deprivation(st, a, err);
+    rates(in, a);
+    deprivation(in, a);
     if (rc == 0 && geo->rc < 0)
         rc = safer_err_set(err, geo->rc, "%s", safer_err_msg(&geo->err, geo->rc));
     if (rc == 0 && geo->nb_rc < 0)

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/store_internal.h"
 #include "util/internal.h"
 #include "safer/area.h"
 #include "safer/export.h"
@@ -55,10 +56,14 @@ int safer_export_police(struct safer_store *st, safer_export_row_fn row, void *c
     struct safer_area *wards = NULL;
     size_t n = 0;
     struct safer_pairs lw = {0};
-    int rc = safer_areas_load(st, "ward", &wards, &n, err);
+    /* One snapshot: the wards, the lookup and the records as one import left them. */
+    int rc = safer__store_begin_read(st, err);
+    if (rc == 0)
+        rc = safer_areas_load(st, "ward", &wards, &n, err);
     if (rc == 0)
         rc = safer_lookup_lsoa_wards(st, &lw, err);
     if (rc < 0) {
+        safer__store_rollback(st);
         safer_areas_free(wards, n);
         return rc;
     }
@@ -71,6 +76,10 @@ int safer_export_police(struct safer_store *st, safer_export_row_fn row, void *c
     struct safer_locator *loc = safer_locator_new(geoms, n);
     struct ctx c = {wards, n, loc, &lw, codes, row, ctx};
     rc = safer_police_each(st, each, &c, err);
+    if (rc == 0)
+        rc = safer__store_commit(st, err);
+    else
+        safer__store_rollback(st);
     safer_locator_free(loc);
     free(geoms);
     free(codes);

@@ -23,10 +23,8 @@
 #include "store/colblob.h"
 #include "util/internal.h"
 #include "import/police_internal.h"
-#include "store/store_internal.h"
 #include "safer/csv.h"
 #include "safer/limits.h"
-#include "safer/store.h"
 
 enum col {
     C_ID, C_MONTH, C_REPORTED, C_FALLS, C_LON, C_LAT, C_LOCATION, C_LSOA, C_LSOA_NAME,
@@ -392,7 +390,7 @@ static int take_row(struct safer__pfile *f, struct safer_csv *c, const int *map,
     return 0;
 }
 
-static void encode_group(struct gbuild *g, struct safer__pgroup *out)
+static void encode_group(struct gbuild *g, struct safer__pub *out)
 {
     memset(out, 0, sizeof(*out));
     out->force = g->force;
@@ -807,12 +805,8 @@ int safer_police_import(struct safer_store *st, const char *const *paths, size_t
         j.window = list.n;
     }
 
-    safer_store_bulk_begin(st);
-    /* Writing a blob walks its overflow pages; through the memory map that
-     * would map the whole growing file in (twice the memory at six million
-     * rows, and a third slower). The page cache does it in 2 MiB. */
-    sqlite3_exec(st->db, "PRAGMA mmap_size=0", NULL, NULL, NULL);
-    rc = safer_store_begin(st, err);
+    safer__store_large_writes(st, 1);
+    rc = safer__store_begin_write(st, err);
     if (rc < 0) {
         pthread_mutex_lock(&j.mu);
         j.stop = 1;
@@ -865,7 +859,11 @@ int safer_police_import(struct safer_store *st, const char *const *paths, size_t
                     opts->reject(opts->ctx, m);
                 }
             }
-            rc = safer__police_store_file(st, f, stats, err);
+            struct safer__pubfile pf = {f->path,   "",         f->groups,  f->ngroups,
+                                        f->rows_read, f->rejected, f->bytes, f->rejects,
+                                        f->nrejects};
+            memcpy(pf.checksum, f->checksum, sizeof(pf.checksum));
+            rc = safer__store_police_file(st, &pf, stats, err);
         }
         safer__pfile_release(f);
         pthread_mutex_lock(&j.mu);
@@ -882,16 +880,15 @@ int safer_police_import(struct safer_store *st, const char *const *paths, size_t
     for (int i = 0; i < started; i++)
         pthread_join(tids[i], NULL);
     if (rc == 0)
-        rc = safer_store_commit(st, err);
+        rc = safer__store_commit(st, err);
     if (rc < 0) {
-        safer_store_rollback(st);
+        safer__store_rollback(st);
         uint64_t skipped = stats->files_skipped;
         memset(stats, 0, sizeof(*stats));
         stats->files_skipped = skipped;
     }
 free_job:
-    sqlite3_exec(st->db, "PRAGMA mmap_size=" SAFER__STORE_MMAP, NULL, NULL, NULL);
-    safer_store_bulk_end(st);
+    safer__store_large_writes(st, 0);
     for (size_t i = 0; i < list.n; i++)
         safer__pfile_release(&j.files[i]);
     free(j.files);

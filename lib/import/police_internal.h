@@ -9,27 +9,15 @@
 
 #include "safer/buf.h"
 #include "safer/police.h"
-
-struct safer__pgroup {
-    char *force;        /* owned: Reported by */
-    int32_t month;      /* month index */
-    uint64_t rows;      /* records */
-    uint64_t rows_read; /* records plus the file's rejected rows attributed here */
-    struct safer_buf hot, cold; /* the encoded blobs, see colblob.h */
-};
-
-struct safer__preject {
-    uint64_t line;
-    char *msg; /* owned: "file:line: reason" */
-};
+#include "store/store_internal.h"
 
 struct safer__pfile {
     const char *path;   /* borrowed */
     char checksum[40];  /* XXH3-128 of the file's bytes, hex */
-    struct safer__pgroup *groups;
+    struct safer__pub *groups; /* the file's publications (store/store_internal.h) */
     size_t ngroups;
     uint64_t rows_read, rejected, bytes;
-    struct safer__preject *rejects; /* the first SAFER_LIMIT_REJECTS_KEPT */
+    struct safer__reject *rejects; /* the first SAFER_LIMIT_REJECTS_KEPT */
     size_t nrejects;
     int rc; /* < 0: the file failed; err says why */
     struct safer_err err;
@@ -45,10 +33,5 @@ void safer__pscratch_free(struct safer__pscratch *sc);
 void safer__police_parse_file(struct safer__pfile *f, unsigned flags,
                               uint64_t *volatile progress_rows, struct safer__pscratch *scratch);
 void safer__pfile_release(struct safer__pfile *f);
-
-/* Write one parsed file into the store inside the open transaction. */
-struct safer_store;
-int safer__police_store_file(struct safer_store *st, const struct safer__pfile *f,
-                             struct safer_import_stats *stats, struct safer_err *err);
 
 #endif

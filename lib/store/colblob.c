@@ -299,3 +299,57 @@ int safer__rd_index(struct safer__blobrd *r, size_t n, uint32_t *out)
     }
     return 0;
 }
+
+int safer__hot_decode(const void *blob, size_t len, struct safer__hot *out)
+{
+    memset(out, 0, sizeof(*out));
+    struct safer__blobrd r = {blob, (const unsigned char *)blob + len, 0};
+    const unsigned char *magic = safer__rd_bytes(&r, 4);
+    uint32_t n = safer__rd_u32(&r);
+    if (!magic || memcmp(magic, "SHB2", 4) || (size_t)n > len / SAFER__HOT_MIN_RECORD)
+        return -1;
+    out->n = n;
+    out->types = safer__rd_dict(&r, &out->ntypes);
+    out->lsoas = safer__rd_dict(&r, &out->nlsoas);
+    const unsigned char *kind = safer__rd_bytes(&r, 1);
+    if (r.bad || !kind || *kind > 1)
+        goto bad;
+    out->width = *kind == 0 ? 4 : 8;
+    out->px = safer__rd_bytes(&r, n * out->width);
+    out->py = safer__rd_bytes(&r, n * out->width);
+    out->type = safer__xmalloc(sizeof(uint32_t) * ((size_t)n + 1));
+    out->lsoa = safer__xmalloc(sizeof(uint32_t) * ((size_t)n + 1));
+    if (r.bad || safer__rd_index(&r, n, out->type) < 0 || safer__rd_index(&r, n, out->lsoa) < 0)
+        goto bad;
+    for (uint32_t i = 0; i < n; i++) {
+        if (out->type[i] >= out->ntypes || out->lsoa[i] >= out->nlsoas)
+            goto bad;
+    }
+    return 0;
+bad:
+    safer__hot_release(out);
+    return -1;
+}
+
+void safer__hot_release(struct safer__hot *h)
+{
+    free(h->types);
+    free(h->lsoas);
+    free(h->type);
+    free(h->lsoa);
+    memset(h, 0, sizeof(*h));
+}
+
+void safer__hot_point(const struct safer__hot *h, uint32_t i, double *x, double *y)
+{
+    if (h->width == 4) {
+        int32_t mx, my;
+        memcpy(&mx, h->px + 4 * (size_t)i, 4);
+        memcpy(&my, h->py + 4 * (size_t)i, 4);
+        *x = mx == INT32_MIN ? NAN : (double)mx / 1e6;
+        *y = mx == INT32_MIN ? NAN : (double)my / 1e6;
+    } else {
+        memcpy(x, h->px + 8 * (size_t)i, 8);
+        memcpy(y, h->py + 8 * (size_t)i, 8);
+    }
+}

@@ -27,6 +27,11 @@
 
 #include "safer/buf.h"
 
+/* Blobs are little-endian and read with memcpy: the build refuses other hosts. */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "safer's stored blobs are little-endian, read with memcpy: build on a little-endian host"
+#endif
+
 /* A string dictionary: distinct strings in first-seen order. */
 #define SAFER__DICT_CACHE 256
 struct safer__dict {
@@ -77,6 +82,30 @@ void safer__put_index(struct safer_buf *b, const uint32_t *v, size_t n, uint32_t
 int safer__rd_points(struct safer__blobrd *r, size_t n, double *lon, double *lat);
 /* Read an index of n values into out; -1 when malformed. Values are not range-checked. */
 int safer__rd_index(struct safer__blobrd *r, size_t n, uint32_t *out);
+
+/* A hot blob, decoded: dictionaries and points are views into the blob
+ * (which must outlive it), the indexes are decoded and range-checked. */
+struct safer__hot {
+    uint32_t n;
+    struct safer__strview *types, *lsoas; /* owned arrays of views */
+    uint32_t ntypes, nlsoas;
+    size_t width;                /* 4: i32 millionths of a degree; 8: f64 */
+    const unsigned char *px, *py; /* the point arrays, in the blob */
+    uint32_t *type, *lsoa;        /* owned: per record, indexes into types, lsoas */
+};
+
+/* Decode a hot blob; -1 when it is damaged (then `out` holds nothing). The
+ * record count is checked against the blob's length first, so a damaged
+ * count cannot ask for more memory than the blob could describe. */
+int safer__hot_decode(const void *blob, size_t len, struct safer__hot *out);
+void safer__hot_release(struct safer__hot *h);
+
+/* Record i's longitude and latitude (NaN, NaN when it has no location). */
+void safer__hot_point(const struct safer__hot *h, uint32_t i, double *x, double *y);
+
+/* The smallest hot blob that could hold n records: two 4-byte coordinates
+ * and two index bytes each. */
+#define SAFER__HOT_MIN_RECORD 10
 
 static inline void safer__put_u32(struct safer_buf *b, uint32_t v)
 {

@@ -1,84 +1,23 @@
 /*
- * store.c - opening the SQLite store, its schema and transactions.
+ * store.c - opening a store on either engine, its transactions, settings,
+ * and the digest of its content.
  */
 #include "util/compat.h"
 
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include <xxhash.h>
+
+#include "store/store_impl.h"
 #include "util/internal.h"
-#include "store/store_internal.h"
 
-/* Version 1 of the schema. Crime rows live in column blobs (see
- * docs/internals/store.md): `hot` holds what the assessment reads, `cold`
- * the rest, so reading `hot` never walks the pages of `cold`. */
-/* One transaction: a new store's tables are written in one commit. */
-static const char SCHEMA[] =
-    "BEGIN;"
-    "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
-    "CREATE TABLE IF NOT EXISTS import_log("
-    "  id INTEGER PRIMARY KEY, kind TEXT NOT NULL, file TEXT NOT NULL, checksum TEXT NOT NULL,"
-    "  force TEXT, month_first TEXT, month_last TEXT, rows_read INTEGER NOT NULL DEFAULT 0,"
-    "  imported INTEGER NOT NULL DEFAULT 0, rejected INTEGER NOT NULL DEFAULT 0,"
-    "  replaced INTEGER NOT NULL DEFAULT 0, imported_at TEXT NOT NULL);"
-    "CREATE TABLE IF NOT EXISTS import_reject("
-    "  log_id INTEGER NOT NULL REFERENCES import_log(id), line INTEGER NOT NULL,"
-    "  reason TEXT NOT NULL);"
-    "CREATE TABLE IF NOT EXISTS crime_batch("
-    "  id INTEGER PRIMARY KEY, force TEXT NOT NULL, month INTEGER NOT NULL,"
-    "  rows INTEGER NOT NULL, rows_read INTEGER NOT NULL, log_id INTEGER NOT NULL,"
-    "  checksum TEXT NOT NULL, hot BLOB NOT NULL, cold BLOB NOT NULL, UNIQUE(force, month));"
-    "CREATE TABLE IF NOT EXISTS area("
-    "  code TEXT PRIMARY KEY, name TEXT NOT NULL, level TEXT NOT NULL, district_code TEXT,"
-    "  source TEXT NOT NULL, geom BLOB NOT NULL);"
-    "CREATE TABLE IF NOT EXISTS lookup_lsoa("
-    "  lsoa_code TEXT PRIMARY KEY, lsoa_name TEXT, ward_code TEXT NOT NULL, ward_name TEXT,"
-    "  district_code TEXT, district_name TEXT);"
-    "CREATE TABLE IF NOT EXISTS lookup_ward("
-    "  ward_code TEXT PRIMARY KEY, ward_name TEXT, district_code TEXT NOT NULL, district_name TEXT);"
-    "CREATE TABLE IF NOT EXISTS lookup_district("
-    "  district_code TEXT PRIMARY KEY, district_name TEXT, csp_code TEXT NOT NULL, csp_name TEXT,"
-    "  pfa_code TEXT, pfa_name TEXT);"
-    "CREATE TABLE IF NOT EXISTS population("
-    "  code TEXT NOT NULL, level TEXT NOT NULL, population REAL NOT NULL, basis TEXT NOT NULL,"
-    "  source TEXT NOT NULL, PRIMARY KEY(code, level));"
-    "CREATE TABLE IF NOT EXISTS deprivation("
-    "  lsoa_code TEXT PRIMARY KEY, score REAL, rank INTEGER, decile INTEGER, source TEXT NOT NULL);"
-    "COMMIT;";
-
-int safer__store_fail(struct safer_store *st, struct safer_err *err, const char *what)
+const char *safer__base_name(const char *path)
 {
-    return safer_err_set(err, SAFER_EDB, "%s: %s: %s", st->path, what, sqlite3_errmsg(st->db));
-}
-
-int safer__store_prepare(struct safer_store *st, const char *sql, sqlite3_stmt **out,
-                         struct safer_err *err)
-{
-    *out = NULL;
-    if (sqlite3_prepare_v2(st->db, sql, -1, out, NULL) != SQLITE_OK)
-        return safer__store_fail(st, err, "cannot prepare a statement");
-    return 0;
-}
-
-int safer__store_exec(struct safer_store *st, const char *sql, struct safer_err *err)
-{
-    char *msg = NULL;
-    if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-        int rc = safer_err_set(err, SAFER_EDB, "%s: %s", st->path, msg ? msg : "database error");
-        sqlite3_free(msg);
-        return rc;
-    }
-    return 0;
-}
-
-int safer__bind_text(sqlite3_stmt *s, int i, const char *p, int len)
-{
-    if (!p)
-        return sqlite3_bind_null(s, i);
-    return sqlite3_bind_text(s, i, p, len, SQLITE_TRANSIENT);
+    const char *s = strrchr(path, '/');
+    return s ? s + 1 : path;
 }
 
 void safer__now_iso(char out[32])
@@ -89,41 +28,16 @@ void safer__now_iso(char out[32])
     strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-/*
- * Before SQLite starts: no memory statistics, which take a global mutex on
- * every allocation, ours and PROJ's (it reads its own SQLite database while
- * setting up a transformation). A no-op when SQLite already runs.
- */
-static void configure_sqlite(void) { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); }
-
-int safer_store_open(struct safer_store **out, const char *path, struct safer_err *err)
+int safer_store_open(struct safer_store **out, const char *target, struct safer_err *err)
 {
-    static pthread_once_t once = PTHREAD_ONCE_INIT;
-    pthread_once(&once, configure_sqlite);
     *out = NULL;
-    struct safer_store *st = safer__xcalloc(1, sizeof(*st));
-    st->path = safer__xstrdup(path);
-    int rc = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
-    if (rc != SQLITE_OK) {
-        rc = safer_err_set(err, SAFER_EDB, "%s: cannot open the database: %s", path,
-                           st->db ? sqlite3_errmsg(st->db) : "out of memory");
-        safer_store_close(st);
+    struct safer__db *db;
+    int rc = safer__db_open(&db, target, err);
+    if (rc < 0)
         return rc;
-    }
-    sqlite3_busy_timeout(st->db, 5000);
-    sqlite3_db_config(st->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
-    /* 64 KiB pages (set when the file is created): the store is mostly
-     * publication blobs of a megabyte, written and read whole. WAL for readers
-     * alongside a writer. A small page cache: a long import spills pages
-     * rather than touching fresh memory, which costs more than the writes;
-     * reads go through a memory map rather than copies. */
-    rc = safer__store_exec(st,
-                           "PRAGMA page_size=65536; PRAGMA journal_mode=WAL;"
-                           "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
-                           "PRAGMA cache_size=-2048; PRAGMA mmap_size=" SAFER__STORE_MMAP ";",
-                           err);
-    if (rc == 0)
-        rc = safer__store_exec(st, SCHEMA, err);
+    struct safer_store *st = safer__xcalloc(1, sizeof(*st));
+    st->db = db;
+    rc = safer__schema_migrate(st, err);
     if (rc < 0) {
         safer_store_close(st);
         return rc;
@@ -136,90 +50,184 @@ void safer_store_close(struct safer_store *st)
 {
     if (!st)
         return;
-    if (st->in_tx)
-        safer_store_rollback(st);
-    safer_store_bulk_end(st);
-    sqlite3_close_v2(st->db);
-    free(st->path);
+    safer__store_rollback(st);
+    safer__db_close(st->db);
     free(st);
 }
 
-int safer_store_begin(struct safer_store *st, struct safer_err *err)
+const char *safer_store_engine(const struct safer_store *st)
 {
-    int rc = safer__store_exec(st, "BEGIN IMMEDIATE", err);
-    if (rc == 0)
-        st->in_tx = 1;
-    return rc;
+    return st->db->engine == SAFER__SQLITE ? "sqlite" : "postgresql";
 }
 
-int safer_store_commit(struct safer_store *st, struct safer_err *err)
+const char *safer_store_name(const struct safer_store *st) { return st->db->name; }
+
+int safer__store_begin_write(struct safer_store *st, struct safer_err *err)
 {
-    int rc = safer__store_exec(st, "COMMIT", err);
-    if (rc == 0)
-        st->in_tx = 0;
-    return rc;
+    return safer__db_begin(st->db, SAFER__TX_WRITE, err);
 }
 
-void safer_store_rollback(struct safer_store *st)
+int safer__store_begin_read(struct safer_store *st, struct safer_err *err)
 {
-    sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
-    st->in_tx = 0;
+    return safer__db_begin(st->db, SAFER__TX_READ, err);
+}
+
+int safer__store_commit(struct safer_store *st, struct safer_err *err)
+{
+    safer__counter_drop(st);
+    return safer__db_commit(st->db, err);
+}
+
+void safer__store_rollback(struct safer_store *st)
+{
+    safer__counter_drop(st);
+    safer__db_rollback(st->db);
+}
+
+void safer__store_large_writes(struct safer_store *st, int on)
+{
+    if (st->db->engine == SAFER__SQLITE)
+        safer__sqlite_large_writes(st->db, on);
 }
 
 int safer_store_set_meta(struct safer_store *st, const char *key, const char *value,
                          struct safer_err *err)
 {
-    sqlite3_stmt *s;
-    int rc = safer__store_prepare(st, "INSERT OR REPLACE INTO meta(key, value) VALUES(?, ?)", &s, err);
+    struct safer__stmt *s;
+    int rc = safer__prep(st,
+                         "INSERT INTO meta(key, value) VALUES(?, ?)"
+                         " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                         &s, err);
     if (rc < 0)
         return rc;
-    safer__bind_text(s, 1, key, -1);
-    safer__bind_text(s, 2, value, -1);
-    if (sqlite3_step(s) != SQLITE_DONE)
-        rc = safer__store_fail(st, err, "cannot save a setting");
-    sqlite3_finalize(s);
+    safer__bind_text(s, 1, key);
+    safer__bind_text(s, 2, value);
+    rc = safer__step_done(s, err);
+    safer__stmt_finalize(s);
     return rc;
 }
 
-char *safer_store_get_meta(struct safer_store *st, const char *key)
+int safer_store_get_meta(struct safer_store *st, const char *key, char **out,
+                         struct safer_err *err)
 {
-    sqlite3_stmt *s;
-    char *v = NULL;
-    if (safer__store_prepare(st, "SELECT value FROM meta WHERE key = ?", &s, NULL) < 0)
-        return NULL;
-    safer__bind_text(s, 1, key, -1);
-    if (sqlite3_step(s) == SQLITE_ROW)
-        v = safer__xstrdup((const char *)sqlite3_column_text(s, 0));
-    sqlite3_finalize(s);
-    return v;
+    *out = NULL;
+    struct safer__stmt *s;
+    int rc = safer__prep(st, "SELECT value FROM meta WHERE key = ?", &s, err);
+    if (rc < 0)
+        return rc;
+    safer__bind_text(s, 1, key);
+    rc = safer__step(s, err);
+    if (rc == 1)
+        *out = safer__xstrdup(safer__col_text(s, 0));
+    safer__stmt_finalize(s);
+    return rc < 0 ? rc : 0;
 }
 
-static int journal_mode_cb(void *arg, int n, char **values, char **names)
-{
-    (void)names;
-    if (n > 0 && values[0])
-        snprintf(arg, 16, "%s", values[0]);
-    return 0;
-}
+/* ---- the digest ---- */
 
-void safer_store_bulk_begin(struct safer_store *st)
+/* Each table's columns as kinds: I integer, R real, T text, B blob. */
+struct digest_table {
+    const char *sql; /* every row, in key order */
+    const char *kinds;
+};
+
+static const struct digest_table DIGEST[] = {
+    {"SELECT key, value FROM meta ORDER BY key", "TT"},
+    {"SELECT id, kind, file, checksum, force, month_first, month_last, rows_read, imported,"
+     " rejected, replaced FROM import_log ORDER BY id",
+     "ITTTTTTIIII"},
+    {"SELECT log_id, line, reason FROM import_reject ORDER BY log_id, line, reason", "IIT"},
+    {"SELECT force, month, rows, rows_read, log_id, checksum, hot, cold FROM crime_batch"
+     " ORDER BY force, month",
+     "TIIIITBB"},
+    {"SELECT force, month, rows, rows_read, log_id, checksum, data FROM outcome_batch"
+     " ORDER BY force, month",
+     "TIIIITB"},
+    {"SELECT force, month, area_code, crime_type, count FROM crime_count"
+     " ORDER BY force, month, area_code, crime_type",
+     "TITTI"},
+    {"SELECT code, name, level, district_code, source, code_field, geom FROM area ORDER BY code",
+     "TTTTTTB"},
+    {"SELECT lsoa_code, lsoa_name, ward_code, ward_name, district_code, district_name"
+     " FROM lookup_lsoa ORDER BY lsoa_code",
+     "TTTTTT"},
+    {"SELECT ward_code, ward_name, district_code, district_name FROM lookup_ward"
+     " ORDER BY ward_code",
+     "TTTT"},
+    {"SELECT district_code, district_name, csp_code, csp_name, pfa_code, pfa_name"
+     " FROM lookup_district ORDER BY district_code",
+     "TTTTTT"},
+    {"SELECT code, level, population, basis, source FROM population ORDER BY code, level",
+     "TTRTT"},
+    {"SELECT lsoa_code, score, rank, decile, source FROM deprivation ORDER BY lsoa_code",
+     "TRIIT"},
+};
+
+static void hash_value(XXH3_state_t *h, struct safer__stmt *s, int col, char kind)
 {
-    char mode[16] = "";
-    if (st->bulk || st->in_tx)
+    unsigned char tag = safer__col_is_null(s, col) ? 0 : (unsigned char)kind;
+    XXH3_128bits_update(h, &tag, 1);
+    if (!tag)
         return;
-    /* SQLite refuses to leave WAL while another connection has the file open. */
-    if (sqlite3_exec(st->db, "PRAGMA journal_mode=TRUNCATE", journal_mode_cb, mode, NULL) ==
-            SQLITE_OK &&
-        strcmp(mode, "truncate") == 0) {
-        st->bulk = 1;
-        sqlite3_exec(st->db, "PRAGMA synchronous=FULL", NULL, NULL, NULL);
+    unsigned char le[8];
+    uint64_t u;
+    const void *p;
+    size_t len;
+    switch (kind) {
+    case 'I':
+        u = (uint64_t)safer__col_int64(s, col);
+        break;
+    case 'R': {
+        double d = safer__col_double(s, col);
+        memcpy(&u, &d, 8);
+        break;
     }
+    default:
+        p = kind == 'B' ? safer__col_blob(s, col, &len) : safer__col_textn(s, col, &len);
+        u = len;
+        for (int k = 0; k < 8; k++)
+            le[k] = (unsigned char)(u >> (8 * k));
+        XXH3_128bits_update(h, le, 8);
+        if (len)
+            XXH3_128bits_update(h, p, len);
+        return;
+    }
+    for (int k = 0; k < 8; k++)
+        le[k] = (unsigned char)(u >> (8 * k));
+    XXH3_128bits_update(h, le, 8);
 }
 
-void safer_store_bulk_end(struct safer_store *st)
+int safer_store_digest(struct safer_store *st, char out[33], struct safer_err *err)
 {
-    if (!st->bulk || st->in_tx)
-        return;
-    sqlite3_exec(st->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL", NULL, NULL, NULL);
-    st->bulk = 0;
+    out[0] = '\0';
+    XXH3_state_t *h = XXH3_createState();
+    if (!h)
+        return safer_err_set(err, SAFER_ENOMEM, "out of memory");
+    XXH3_128bits_reset(h);
+    int rc = safer__store_begin_read(st, err);
+    for (size_t t = 0; rc == 0 && t < sizeof(DIGEST) / sizeof(DIGEST[0]); t++) {
+        struct safer__stmt *s;
+        rc = safer__prep(st, DIGEST[t].sql, &s, err);
+        if (rc < 0)
+            break;
+        unsigned char sep = 0xff;
+        XXH3_128bits_update(h, &sep, 1);
+        int ncol = (int)strlen(DIGEST[t].kinds);
+        while ((rc = safer__step(s, err)) == 1) {
+            for (int c = 0; c < ncol; c++)
+                hash_value(h, s, c, DIGEST[t].kinds[c]);
+        }
+        safer__stmt_finalize(s);
+    }
+    if (rc == 0)
+        rc = safer__store_commit(st, err);
+    if (rc < 0) {
+        safer__store_rollback(st);
+    } else {
+        XXH128_hash_t d = XXH3_128bits_digest(h);
+        snprintf(out, 33, "%016llx%016llx", (unsigned long long)d.high64,
+                 (unsigned long long)d.low64);
+    }
+    XXH3_freeState(h);
+    return rc;
 }

@@ -1,5 +1,5 @@
 /*
- * store_area.c - areas and their polygons in SQLite.
+ * store_area.c - areas and their polygons in the store.
  *
  * A geometry blob is "SGM1", u32 npoints, u32 nrings, u32 nparts, then
  * f64 xy[2 * npoints], u32 ring_start[nrings + 1], u32 part_start[nparts + 1]
@@ -14,7 +14,7 @@
 #include "util/internal.h"
 #include "safer/area.h"
 #include "safer/limits.h"
-#include "store/store_internal.h"
+#include "store/store_impl.h"
 
 static void geom_encode(struct safer_buf *b, const struct safer_geom *g)
 {
@@ -83,7 +83,9 @@ int safer_areas_import(struct safer_store *st, const char *path, const struct sa
     size_t len;
     struct safer_area *areas = NULL;
     size_t n = 0;
-    sqlite3_stmt *ins = NULL, *old = NULL;
+    struct safer__stmt *ins = NULL, *old = NULL;
+    struct safer_buf blob;
+    safer_buf_init(&blob, SAFER_LIMIT_BLOB);
     int rc = safer__read_file(path, SAFER_LIMIT_GEOJSON_FILE, "SAFER_LIMIT_GEOJSON_FILE", &data,
                               &len, err);
     if (rc < 0)
@@ -100,58 +102,70 @@ int safer_areas_import(struct safer_store *st, const char *path, const struct sa
             goto out;
         }
     }
-    const char *source = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-    rc = safer_store_begin(st, err);
+    const char *source = safer__base_name(path);
+    const char *level = n ? areas[0].level : (opts && opts->level ? opts->level : "ward");
+    rc = safer__store_begin_write(st, err);
     if (rc < 0)
         goto out;
     if (opts && opts->replace_level) {
-        sqlite3_stmt *del;
-        rc = safer__store_prepare(st, "DELETE FROM area WHERE level = ?", &del, err);
+        struct safer__stmt *del;
+        rc = safer__prep(st, "DELETE FROM area WHERE level = ? RETURNING code", &del, err);
         if (rc == 0) {
-            safer__bind_text(del, 1, areas[0].level, -1);
-            if (sqlite3_step(del) != SQLITE_DONE)
-                rc = safer__store_fail(st, err, "cannot remove areas");
-            else
-                stats->replaced += (size_t)sqlite3_changes(st->db);
-            sqlite3_finalize(del);
+            safer__bind_text(del, 1, level);
+            while ((rc = safer__step(del, err)) == 1)
+                stats->replaced++;
+            safer__stmt_finalize(del);
         }
     }
     if (rc == 0)
-        rc = safer__store_prepare(st, "SELECT 1 FROM area WHERE code = ?", &old, err);
+        rc = safer__prep(st, "SELECT 1 FROM area WHERE code = ?", &old, err);
     if (rc == 0)
-        rc = safer__store_prepare(st,
-                                  "INSERT OR REPLACE INTO area(code, name, level, district_code,"
-                                  " source, geom) VALUES(?, ?, ?, ?, ?, ?)",
-                                  &ins, err);
-    struct safer_buf blob;
-    safer_buf_init(&blob, SIZE_MAX);
+        rc = safer__prep(st,
+                         "INSERT INTO area(code, name, level, district_code, source, code_field,"
+                         " geom) VALUES(?, ?, ?, ?, ?, ?, ?) ON CONFLICT(code) DO UPDATE SET"
+                         " name = excluded.name, level = excluded.level,"
+                         " district_code = excluded.district_code, source = excluded.source,"
+                         " code_field = excluded.code_field, geom = excluded.geom",
+                         &ins, err);
     for (size_t i = 0; rc == 0 && i < n; i++) {
         const struct safer_area *a = &areas[i];
-        sqlite3_reset(old);
-        safer__bind_text(old, 1, a->code, -1);
-        if (sqlite3_step(old) == SQLITE_ROW)
-            stats->replaced++;
+        safer__stmt_reset(old);
+        safer__bind_text(old, 1, a->code);
+        rc = safer__step(old, err);
+        if (rc < 0)
+            break;
+        stats->replaced += (size_t)rc;
         safer_buf_reset(&blob);
         geom_encode(&blob, &a->geom);
-        sqlite3_reset(ins);
-        safer__bind_text(ins, 1, a->code, -1);
-        safer__bind_text(ins, 2, a->name, -1);
-        safer__bind_text(ins, 3, a->level, -1);
-        safer__bind_text(ins, 4, a->district, -1);
-        safer__bind_text(ins, 5, source, -1);
-        sqlite3_bind_blob64(ins, 6, blob.ptr, blob.len, SQLITE_STATIC);
-        if (safer_buf_error(&blob) || sqlite3_step(ins) != SQLITE_DONE)
-            rc = safer__store_fail(st, err, "cannot store an area");
+        if (safer_buf_error(&blob)) {
+            rc = safer_err_set(err, SAFER_ETOOBIG, "%s: area '%s' is too large to store", path,
+                               a->code);
+            break;
+        }
+        safer__stmt_reset(ins);
+        safer__bind_text(ins, 1, a->code);
+        safer__bind_text(ins, 2, a->name);
+        safer__bind_text(ins, 3, a->level);
+        safer__bind_text(ins, 4, a->district);
+        safer__bind_text(ins, 5, source);
+        safer__bind_text(ins, 6, stats->code_field[0] ? stats->code_field : NULL);
+        safer__bind_blob(ins, 7, blob.ptr, blob.len);
+        rc = safer__step_done(ins, err);
     }
-    safer_buf_release(&blob);
-    sqlite3_finalize(old);
-    sqlite3_finalize(ins);
+    safer__stmt_finalize(old);
+    safer__stmt_finalize(ins);
+    /* New ward boundaries move records between wards: recount them all. */
+    if (rc == 0 && strcmp(level, "ward") == 0)
+        rc = safer__store_recount(st, err);
     if (rc == 0)
-        rc = safer_store_commit(st, err);
+        rc = safer__store_commit(st, err);
     if (rc < 0)
-        safer_store_rollback(st);
+        safer__store_rollback(st);
 out:
+    safer_buf_release(&blob);
     safer_areas_free(areas, n);
+    if (rc < 0)
+        stats->replaced = 0;
     return rc;
 }
 
@@ -160,35 +174,34 @@ int safer_areas_load(struct safer_store *st, const char *level, struct safer_are
 {
     *out = NULL;
     *n = 0;
-    sqlite3_stmt *s;
-    int rc = safer__store_prepare(
+    struct safer__stmt *s;
+    int rc = safer__prep(
         st, "SELECT code, name, level, district_code, geom FROM area WHERE level = ? ORDER BY code",
         &s, err);
     if (rc < 0)
         return rc;
-    safer__bind_text(s, 1, level, -1);
+    safer__bind_text(s, 1, level);
     struct safer_area *v = NULL;
     size_t cap = 0, count = 0;
-    int step;
-    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+    while ((rc = safer__step(s, err)) == 1) {
         SAFER__GROW(v, cap, count + 1);
         struct safer_area *a = &v[count];
         memset(a, 0, sizeof(*a));
-        if (geom_decode(sqlite3_column_blob(s, 4), (size_t)sqlite3_column_bytes(s, 4), &a->geom) < 0) {
+        size_t blen;
+        const void *blob = safer__col_blob(s, 4, &blen);
+        if (!blob || geom_decode(blob, blen, &a->geom) < 0) {
             rc = safer_err_set(err, SAFER_EDB, "%s: the stored geometry of area '%s' is damaged",
-                               st->path, (const char *)sqlite3_column_text(s, 0));
+                               safer_store_name(st), safer__col_text(s, 0));
             break;
         }
-        a->code = safer__xstrdup((const char *)sqlite3_column_text(s, 0));
-        a->name = safer__xstrdup((const char *)sqlite3_column_text(s, 1));
-        a->level = safer__xstrdup((const char *)sqlite3_column_text(s, 2));
-        const char *d = (const char *)sqlite3_column_text(s, 3);
+        a->code = safer__xstrdup(safer__col_text(s, 0));
+        a->name = safer__xstrdup(safer__col_text(s, 1));
+        a->level = safer__xstrdup(safer__col_text(s, 2));
+        const char *d = safer__col_text(s, 3);
         a->district = d ? safer__xstrdup(d) : NULL;
         count++;
     }
-    if (rc == 0 && step != SQLITE_DONE)
-        rc = safer__store_fail(st, err, "cannot read areas");
-    sqlite3_finalize(s);
+    safer__stmt_finalize(s);
     if (rc < 0) {
         safer_areas_free(v, count);
         return rc;
@@ -196,4 +209,23 @@ int safer_areas_load(struct safer_store *st, const char *level, struct safer_are
     *out = v;
     *n = count;
     return 0;
+}
+
+int safer__areas_vintage(struct safer_store *st, const char *level, char **code_field,
+                         struct safer_err *err)
+{
+    *code_field = NULL;
+    struct safer__stmt *s;
+    int rc = safer__prep(st,
+                         "SELECT code_field, COUNT(*) FROM area WHERE level = ?"
+                         " GROUP BY code_field ORDER BY 2 DESC, 1 LIMIT 1",
+                         &s, err);
+    if (rc < 0)
+        return rc;
+    safer__bind_text(s, 1, level);
+    rc = safer__step(s, err);
+    if (rc == 1 && !safer__col_is_null(s, 0))
+        *code_field = safer__xstrdup(safer__col_text(s, 0));
+    safer__stmt_finalize(s);
+    return rc < 0 ? rc : 0;
 }

@@ -1,5 +1,5 @@
 /*
- * store_police.c - crime publications in SQLite: writing parsed files,
+ * store_police.c - crime publications in the store: writing parsed files,
  * reading the records back for the assessment and for export.
  */
 #include "util/compat.h"
@@ -11,64 +11,68 @@
 
 #include "store/colblob.h"
 #include "util/internal.h"
-#include "import/police_internal.h"
 #include "safer/limits.h"
-#include "store/store_internal.h"
-
-static const char *base_name(const char *path)
-{
-    const char *s = strrchr(path, '/');
-    return s ? s + 1 : path;
-}
+#include "store/store_impl.h"
 
 /* Is the stored copy of (force, month) from a file with this checksum? */
-static int group_unchanged(struct safer_store *st, const struct safer__pgroup *g,
-                           const char *checksum, struct safer_err *err)
+static int publication_unchanged(struct safer__stmt *q, const struct safer__pub *g,
+                                 const char *checksum, struct safer_err *err)
 {
-    sqlite3_stmt *s;
-    int rc = safer__store_prepare(
-        st, "SELECT checksum FROM crime_batch WHERE force = ? AND month = ?", &s, err);
-    if (rc < 0)
-        return rc;
-    safer__bind_text(s, 1, g->force, -1);
-    sqlite3_bind_int(s, 2, g->month);
-    int same = 0;
-    if (sqlite3_step(s) == SQLITE_ROW)
-        same = strcmp((const char *)sqlite3_column_text(s, 0), checksum) == 0;
-    sqlite3_finalize(s);
-    return same;
+    safer__stmt_reset(q);
+    safer__bind_text(q, 1, g->force);
+    safer__bind_int64(q, 2, g->month);
+    int rc = safer__step(q, err);
+    if (rc == 1)
+        rc = strcmp(safer__col_text(q, 0), checksum) == 0;
+    return rc;
 }
 
-int safer__police_store_file(struct safer_store *st, const struct safer__pfile *f,
-                             struct safer_import_stats *stats, struct safer_err *err)
+/* Write the new row of a publication, and its blobs. */
+static int insert_publication(struct safer_store *st, struct safer__stmt *ins,
+                              const struct safer__pub *g, int64_t log_id, const char *checksum,
+                              struct safer_err *err)
 {
-    sqlite3_stmt *s = NULL;
-    int rc = 0;
-    size_t changed = 0;
-    /* Which of the file's publications are stored already from this very file. */
-    unsigned char *same = safer__xcalloc(f->ngroups ? f->ngroups : 1, 1);
-    for (size_t i = 0; i < f->ngroups; i++) {
-        rc = group_unchanged(st, &f->groups[i], f->checksum, err);
-        if (rc < 0) {
-            free(same);
-            return rc;
-        }
-        same[i] = (unsigned char)rc;
-        changed += !rc;
+    int sqlite = st->db->engine == SAFER__SQLITE;
+    safer__stmt_reset(ins);
+    safer__bind_text(ins, 1, g->force);
+    safer__bind_int64(ins, 2, g->month);
+    safer__bind_int64(ins, 3, (int64_t)g->rows);
+    safer__bind_int64(ins, 4, (int64_t)g->rows_read);
+    safer__bind_int64(ins, 5, log_id);
+    safer__bind_text(ins, 6, checksum);
+    if (sqlite) {
+        /* Room for the blobs, then the blobs written into it: SQLite does
+         * not assemble a megabyte-long record first. */
+        safer__sqlite_bind_zeroblob(ins, 7, g->hot.len);
+        safer__sqlite_bind_zeroblob(ins, 8, g->cold.len);
+    } else {
+        safer__bind_blob(ins, 7, g->hot.ptr, g->hot.len);
+        safer__bind_blob(ins, 8, g->cold.ptr, g->cold.len);
     }
-    rc = 0;
-    if (f->ngroups && !changed) {
-        stats->files_unchanged++;
-        free(same);
-        return 0;
-    }
+    int rc = safer__step(ins, err);
+    if (rc == 0)
+        rc = safer__db_fail(st->db, err, "cannot store crime records", "no row id");
+    if (rc < 0)
+        return rc;
+    int64_t row = safer__col_int64(ins, 0);
+    rc = safer__step_done(ins, err);
+    if (rc == 0 && sqlite)
+        rc = safer__sqlite_blob_write(st->db, "crime_batch", "hot", row, g->hot.ptr, g->hot.len,
+                                      err);
+    if (rc == 0 && sqlite)
+        rc = safer__sqlite_blob_write(st->db, "crime_batch", "cold", row, g->cold.ptr,
+                                      g->cold.len, err);
+    return rc;
+}
 
-    /* The log row. */
+static int log_file(struct safer_store *st, const struct safer__pubfile *f, int64_t *log_id,
+                    struct safer_err *err)
+{
     int32_t mfirst = INT32_MAX, mlast = INT32_MIN;
     const char *force = NULL;
     int several = 0;
-    for (size_t i = 0; i < f->ngroups; i++) {
-        const struct safer__pgroup *g = &f->groups[i];
+    for (size_t i = 0; i < f->npubs; i++) {
+        const struct safer__pub *g = &f->pubs[i];
         if (g->month < mfirst)
             mfirst = g->month;
         if (g->month > mlast)
@@ -78,126 +82,120 @@ int safer__police_store_file(struct safer_store *st, const struct safer__pfile *
         force = g->force;
     }
     char m1[8] = "", m2[8] = "", now[32];
-    if (f->ngroups) {
+    if (f->npubs) {
         safer__format_month(mfirst, m1);
         safer__format_month(mlast, m2);
     }
     safer__now_iso(now);
-    rc = safer__store_prepare(st,
-                              "INSERT INTO import_log(kind, file, checksum, force, month_first,"
-                              " month_last, rows_read, imported, rejected, replaced, imported_at)"
-                              " VALUES('police', ?, ?, ?, ?, ?, ?, 0, ?, 0, ?)",
-                              &s, err);
-    if (rc < 0) {
-        free(same);
+    struct safer__stmt *s;
+    int rc = safer__prep(st,
+                         "INSERT INTO import_log(kind, file, checksum, force, month_first,"
+                         " month_last, rows_read, imported, rejected, replaced, imported_at)"
+                         " VALUES('police', ?, ?, ?, ?, ?, ?, 0, ?, 0, ?) RETURNING id",
+                         &s, err);
+    if (rc < 0)
         return rc;
+    safer__bind_text(s, 1, safer__base_name(f->path));
+    safer__bind_text(s, 2, f->checksum);
+    safer__bind_text(s, 3, several ? "(several)" : force);
+    safer__bind_text(s, 4, f->npubs ? m1 : NULL);
+    safer__bind_text(s, 5, f->npubs ? m2 : NULL);
+    safer__bind_int64(s, 6, (int64_t)f->rows_read);
+    safer__bind_int64(s, 7, (int64_t)f->rejected);
+    safer__bind_text(s, 8, now);
+    rc = safer__step(s, err);
+    if (rc == 1) {
+        *log_id = safer__col_int64(s, 0);
+        rc = safer__step_done(s, err);
+    } else if (rc == 0) {
+        rc = safer__db_fail(st->db, err, "cannot write the import log", "no row id");
     }
-    safer__bind_text(s, 1, base_name(f->path), -1);
-    safer__bind_text(s, 2, f->checksum, -1);
-    safer__bind_text(s, 3, several ? "(several)" : force, -1);
-    safer__bind_text(s, 4, f->ngroups ? m1 : NULL, -1);
-    safer__bind_text(s, 5, f->ngroups ? m2 : NULL, -1);
-    sqlite3_bind_int64(s, 6, (sqlite3_int64)f->rows_read);
-    sqlite3_bind_int64(s, 7, (sqlite3_int64)f->rejected);
-    safer__bind_text(s, 8, now, -1);
-    if (sqlite3_step(s) != SQLITE_DONE)
-        rc = safer__store_fail(st, err, "cannot write the import log");
-    sqlite3_finalize(s);
-    if (rc < 0) {
-        free(same);
-        return rc;
-    }
-    sqlite3_int64 log_id = sqlite3_last_insert_rowid(st->db);
+    safer__stmt_finalize(s);
+    return rc;
+}
 
+int safer__store_police_file(struct safer_store *st, const struct safer__pubfile *f,
+                             struct safer_import_stats *stats, struct safer_err *err)
+{
+    struct safer__stmt *q = NULL, *del = NULL, *ins = NULL, *s = NULL;
+    size_t changed = 0;
+    int64_t log_id = 0;
     uint64_t imported = 0, replaced = 0;
-    sqlite3_stmt *del = NULL, *ins = NULL;
-    rc = safer__store_prepare(st, "DELETE FROM crime_batch WHERE force = ? AND month = ? RETURNING rows",
-                              &del, err);
+    /* Which of the file's publications are stored already from this very file. */
+    unsigned char *same = safer__xcalloc(f->npubs ? f->npubs : 1, 1);
+    int rc = safer__prep(st, "SELECT checksum FROM crime_batch WHERE force = ? AND month = ?", &q,
+                         err);
+    for (size_t i = 0; rc == 0 && i < f->npubs; i++) {
+        rc = publication_unchanged(q, &f->pubs[i], f->checksum, err);
+        if (rc >= 0) {
+            same[i] = (unsigned char)rc;
+            changed += !rc;
+            rc = 0;
+        }
+    }
+    if (rc < 0)
+        goto out;
+    if (f->npubs && !changed) {
+        stats->files_unchanged++;
+        goto out;
+    }
+    rc = log_file(st, f, &log_id, err);
     if (rc == 0)
-        rc = safer__store_prepare(st,
-                                  "INSERT INTO crime_batch(force, month, rows, rows_read, log_id,"
-                                  " checksum, hot, cold) VALUES(?, ?, ?, ?, ?, ?, ?, ?)",
-                                  &ins, err);
-    for (size_t i = 0; rc == 0 && i < f->ngroups; i++) {
-        const struct safer__pgroup *g = &f->groups[i];
+        rc = safer__prep(st, "DELETE FROM crime_batch WHERE force = ? AND month = ? RETURNING rows",
+                         &del, err);
+    if (rc == 0)
+        rc = safer__prep(st,
+                         "INSERT INTO crime_batch(force, month, rows, rows_read, log_id,"
+                         " checksum, hot, cold) VALUES(?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                         &ins, err);
+    for (size_t i = 0; rc == 0 && i < f->npubs; i++) {
+        const struct safer__pub *g = &f->pubs[i];
         if (same[i])
             continue;
-        sqlite3_reset(del);
-        safer__bind_text(del, 1, g->force, -1);
-        sqlite3_bind_int(del, 2, g->month);
-        int step;
-        while ((step = sqlite3_step(del)) == SQLITE_ROW)
-            replaced += (uint64_t)sqlite3_column_int64(del, 0);
-        if (step != SQLITE_DONE) {
-            rc = safer__store_fail(st, err, "cannot replace a publication");
-            break;
-        }
-        sqlite3_reset(ins);
-        safer__bind_text(ins, 1, g->force, -1);
-        sqlite3_bind_int(ins, 2, g->month);
-        sqlite3_bind_int64(ins, 3, (sqlite3_int64)g->rows);
-        sqlite3_bind_int64(ins, 4, (sqlite3_int64)g->rows_read);
-        sqlite3_bind_int64(ins, 5, log_id);
-        safer__bind_text(ins, 6, f->checksum, -1);
-        /* Room for the blobs, then the blobs written into it: SQLite does
-         * not assemble a megabyte-long record first. */
-        sqlite3_bind_zeroblob64(ins, 7, g->hot.len);
-        sqlite3_bind_zeroblob64(ins, 8, g->cold.len);
-        if (sqlite3_step(ins) != SQLITE_DONE) {
-            rc = safer__store_fail(st, err, "cannot store crime records");
-            break;
-        }
-        sqlite3_int64 row = sqlite3_last_insert_rowid(st->db);
-        for (int k = 0; k < 2 && rc == 0; k++) {
-            const struct safer_buf *b = k == 0 ? &g->hot : &g->cold;
-            sqlite3_blob *h = NULL;
-            if (sqlite3_blob_open(st->db, "main", "crime_batch", k == 0 ? "hot" : "cold", row, 1,
-                                  &h) != SQLITE_OK ||
-                sqlite3_blob_write(h, b->ptr, (int)b->len, 0) != SQLITE_OK)
-                rc = safer__store_fail(st, err, "cannot store crime records");
-            sqlite3_blob_close(h);
-        }
-        if (rc < 0)
-            break;
-        imported += g->rows;
+        safer__stmt_reset(del);
+        safer__bind_text(del, 1, g->force);
+        safer__bind_int64(del, 2, g->month);
+        while ((rc = safer__step(del, err)) == 1)
+            replaced += (uint64_t)safer__col_int64(del, 0);
+        if (rc == 0)
+            rc = insert_publication(st, ins, g, log_id, f->checksum, err);
+        if (rc == 0)
+            rc = safer__counts_put(st, g->force, g->month, g->hot.ptr, g->hot.len, err);
+        if (rc == 0)
+            imported += g->rows;
     }
-    sqlite3_finalize(del);
-    sqlite3_finalize(ins);
+    if (rc < 0)
+        goto out;
+
+    rc = safer__prep(st, "UPDATE import_log SET imported = ?, replaced = ? WHERE id = ?", &s, err);
+    if (rc == 0) {
+        safer__bind_int64(s, 1, (int64_t)imported);
+        safer__bind_int64(s, 2, (int64_t)replaced);
+        safer__bind_int64(s, 3, log_id);
+        rc = safer__step_done(s, err);
+    }
+    safer__stmt_finalize(s);
+    s = NULL;
+    if (rc == 0 && f->nrejects)
+        rc = safer__prep(st, "INSERT INTO import_reject(log_id, line, reason) VALUES(?, ?, ?)", &s,
+                         err);
+    for (size_t i = 0; rc == 0 && i < f->nrejects; i++) {
+        safer__stmt_reset(s);
+        safer__bind_int64(s, 1, log_id);
+        safer__bind_int64(s, 2, (int64_t)f->rejects[i].line);
+        safer__bind_text(s, 3, f->rejects[i].msg);
+        rc = safer__step_done(s, err);
+    }
+    if (rc == 0) {
+        stats->rows_imported += imported;
+        stats->rows_replaced += replaced;
+    }
+out:
+    safer__stmt_finalize(q);
+    safer__stmt_finalize(del);
+    safer__stmt_finalize(ins);
+    safer__stmt_finalize(s);
     free(same);
-    if (rc < 0)
-        return rc;
-
-    rc = safer__store_prepare(st, "UPDATE import_log SET imported = ?, replaced = ? WHERE id = ?", &s,
-                              err);
-    if (rc < 0)
-        return rc;
-    sqlite3_bind_int64(s, 1, (sqlite3_int64)imported);
-    sqlite3_bind_int64(s, 2, (sqlite3_int64)replaced);
-    sqlite3_bind_int64(s, 3, log_id);
-    if (sqlite3_step(s) != SQLITE_DONE)
-        rc = safer__store_fail(st, err, "cannot write the import log");
-    sqlite3_finalize(s);
-    if (rc < 0 || !f->nrejects)
-        goto done;
-
-    rc = safer__store_prepare(st, "INSERT INTO import_reject(log_id, line, reason) VALUES(?, ?, ?)",
-                              &s, err);
-    if (rc < 0)
-        return rc;
-    for (size_t i = 0; i < f->nrejects; i++) {
-        sqlite3_reset(s);
-        sqlite3_bind_int64(s, 1, log_id);
-        sqlite3_bind_int64(s, 2, (sqlite3_int64)f->rejects[i].line);
-        safer__bind_text(s, 3, f->rejects[i].msg, -1);
-        if (sqlite3_step(s) != SQLITE_DONE) {
-            rc = safer__store_fail(st, err, "cannot record a rejected row");
-            break;
-        }
-    }
-    sqlite3_finalize(s);
-done:
-    stats->rows_imported += imported;
-    stats->rows_replaced += replaced;
     return rc;
 }
 
@@ -222,40 +220,40 @@ void safer_crimes_release(struct safer_crimes *c)
     memset(c, 0, sizeof(*c));
 }
 
-/* qsort has no context argument in C11; loading runs on one thread. */
-static const struct safer__dict *sort_dict;
+/* A dictionary string and its index, sorted by the string's bytes. */
+struct ranked {
+    const char *s;
+    size_t len;
+    uint32_t i;
+};
 
-static int cmp_idx(const void *a, const void *b)
+static int cmp_ranked(const void *a, const void *b)
 {
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    size_t lx, ly;
-    const char *sx = safer__dict_str(sort_dict, x, &lx);
-    const char *sy = safer__dict_str(sort_dict, y, &ly);
-    size_t n = lx < ly ? lx : ly;
-    int c = memcmp(sx, sy, n);
+    const struct ranked *x = a, *y = b;
+    size_t n = x->len < y->len ? x->len : y->len;
+    int c = memcmp(x->s, y->s, n);
     if (c)
         return c;
-    return lx < ly ? -1 : lx > ly;
+    return x->len < y->len ? -1 : x->len > y->len;
 }
 
-/* Sort the dictionary's strings; out[i] is string i's rank. Returns the sorted copies. */
+/* Sort the dictionary's strings; (*rank)[i] is string i's rank. Returns the sorted copies. */
 static char **sorted_strings(const struct safer__dict *d, uint32_t **rank)
 {
-    uint32_t *order = safer__xmalloc(sizeof(uint32_t) * (d->count ? d->count : 1));
-    for (uint32_t i = 0; i < d->count; i++)
-        order[i] = i;
-    sort_dict = d;
-    qsort(order, d->count, sizeof(uint32_t), cmp_idx);
-    sort_dict = NULL;
-    char **out = safer__xmalloc(sizeof(char *) * (d->count ? d->count : 1));
-    *rank = safer__xmalloc(sizeof(uint32_t) * (d->count ? d->count : 1));
+    size_t n = d->count ? d->count : 1;
+    struct ranked *v = safer__xmalloc(sizeof(*v) * n);
     for (uint32_t i = 0; i < d->count; i++) {
-        size_t len;
-        const char *s = safer__dict_str(d, order[i], &len);
-        out[i] = safer__xstrndup(s, len);
-        (*rank)[order[i]] = i;
+        v[i].s = safer__dict_str(d, i, &v[i].len);
+        v[i].i = i;
     }
-    free(order);
+    qsort(v, d->count, sizeof(*v), cmp_ranked);
+    char **out = safer__xmalloc(sizeof(char *) * n);
+    *rank = safer__xmalloc(sizeof(uint32_t) * n);
+    for (uint32_t i = 0; i < d->count; i++) {
+        out[i] = safer__xstrndup(v[i].s, v[i].len);
+        (*rank)[v[i].i] = i;
+    }
+    free(v);
     return out;
 }
 
@@ -386,16 +384,28 @@ static int batch_points(struct safer__blobrd *r, uint32_t n, struct locations *t
 int safer_crimes_load(struct safer_store *st, struct safer_crimes *out, struct safer_err *err)
 {
     memset(out, 0, sizeof(*out));
-    sqlite3_stmt *s = NULL;
-    int rc = safer__store_prepare(st, "SELECT SUM(rows), COUNT(*) FROM crime_batch", &s, err);
+    struct safer__stmt *s = NULL;
+    /* The arrays are sized from the stored row counts, each checked against
+     * its blob's length first: a damaged count cannot ask for more memory
+     * than the blobs could describe. */
+    int rc = safer__prep(st, "SELECT force, rows, length(hot) FROM crime_batch", &s, err);
     if (rc < 0)
         return rc;
     size_t total = 0, nbatches = 0;
-    if (sqlite3_step(s) == SQLITE_ROW) {
-        total = (size_t)sqlite3_column_int64(s, 0);
-        nbatches = (size_t)sqlite3_column_int64(s, 1);
+    while ((rc = safer__step(s, err)) == 1) {
+        int64_t rows = safer__col_int64(s, 1), len = safer__col_int64(s, 2);
+        if (rows < 0 || len < 0 || rows > len / SAFER__HOT_MIN_RECORD) {
+            rc = safer_err_set(err, SAFER_EDB, "%s: stored records of '%s' are damaged",
+                               safer_store_name(st), safer__col_text(s, 0));
+            break;
+        }
+        total += (size_t)rows;
+        nbatches++;
     }
-    sqlite3_finalize(s);
+    safer__stmt_finalize(s);
+    s = NULL;
+    if (rc < 0)
+        return rc;
 
     size_t cap = total ? total : 1;
     out->loc = safer__xmalloc(sizeof(int32_t) * cap);
@@ -411,18 +421,17 @@ int safer_crimes_load(struct safer_store *st, struct safer_crimes *out, struct s
     uint32_t *map = NULL, *scratch = NULL;
     size_t mapcap = 0, scratchcap = 0;
 
-    rc = safer__store_prepare(st, "SELECT force, month, rows, hot FROM crime_batch ORDER BY force, month",
-                              &s, err);
+    rc = safer__prep(st, "SELECT force, month, rows, hot FROM crime_batch ORDER BY force, month",
+                     &s, err);
     if (rc < 0)
         goto fail;
     size_t n = 0, nb = 0;
-    int step;
-    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-        const char *force = (const char *)sqlite3_column_text(s, 0);
-        int32_t month = sqlite3_column_int(s, 1);
+    while ((rc = safer__step(s, err)) == 1) {
+        const char *force = safer__col_text(s, 0);
+        int32_t month = (int32_t)safer__col_int64(s, 1);
         int64_t fidx = safer__dict_intern(&forces, force, strlen(force));
-        const void *blob = sqlite3_column_blob(s, 3);
-        size_t blen = (size_t)sqlite3_column_bytes(s, 3);
+        size_t blen;
+        const void *blob = safer__col_blob(s, 3, &blen);
         struct safer__blobrd r = {blob, (const unsigned char *)blob + blen, 0};
         const unsigned char *magic = safer__rd_bytes(&r, 4);
         uint32_t bn = safer__rd_u32(&r);
@@ -460,18 +469,16 @@ int safer_crimes_load(struct safer_store *st, struct safer_crimes *out, struct s
         free(tv);
         free(lv);
         if (bad) {
-            rc = safer_err_set(err, SAFER_EDB, "%s: stored records of '%s' are damaged", st->path,
-                               force);
+            rc = safer_err_set(err, SAFER_EDB, "%s: stored records of '%s' are damaged",
+                               safer_store_name(st), force);
             goto fail;
         }
         out->batches[nb++] = (struct safer_crime_batch){(uint16_t)fidx, month, n, bn};
         n += bn;
     }
-    if (step != SQLITE_DONE) {
-        rc = safer__store_fail(st, err, "cannot read crime records");
+    if (rc < 0)
         goto fail;
-    }
-    sqlite3_finalize(s);
+    safer__stmt_finalize(s);
     s = NULL;
     out->n = n;
     out->nbatches = nb;
@@ -505,7 +512,7 @@ int safer_crimes_load(struct safer_store *st, struct safer_crimes *out, struct s
 fail:
     safer_crimes_release(out);
 done:
-    sqlite3_finalize(s);
+    safer__stmt_finalize(s);
     free(t.slot);
     free(t.xy);
     free(map);
@@ -521,8 +528,8 @@ int safer_publications_list(struct safer_store *st, struct safer_publication **o
 {
     *out = NULL;
     *n = 0;
-    sqlite3_stmt *s;
-    int rc = safer__store_prepare(
+    struct safer__stmt *s;
+    int rc = safer__prep(
         st,
         "SELECT b.force, b.month, b.rows, b.rows_read, l.file, b.checksum, l.imported_at,"
         " l.rejected"
@@ -532,29 +539,26 @@ int safer_publications_list(struct safer_store *st, struct safer_publication **o
         return rc;
     size_t cap = 0;
     struct safer_publication *v = NULL;
-    int step;
-    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+    while ((rc = safer__step(s, err)) == 1) {
         SAFER__GROW(v, cap, *n + 1);
         struct safer_publication *p = &v[*n];
         memset(p, 0, sizeof(*p));
-        snprintf(p->force, sizeof(p->force), "%s", (const char *)sqlite3_column_text(s, 0));
-        p->month = sqlite3_column_int(s, 1);
-        p->rows = sqlite3_column_int64(s, 2);
-        p->rows_read = sqlite3_column_int64(s, 3);
-        snprintf(p->file, sizeof(p->file), "%s", (const char *)sqlite3_column_text(s, 4));
-        snprintf(p->checksum, sizeof(p->checksum), "%s", (const char *)sqlite3_column_text(s, 5));
-        snprintf(p->imported_at, sizeof(p->imported_at), "%s",
-                 (const char *)sqlite3_column_text(s, 6));
-        p->rejected = sqlite3_column_int64(s, 7);
+        snprintf(p->force, sizeof(p->force), "%s", safer__col_text(s, 0));
+        p->month = (int32_t)safer__col_int64(s, 1);
+        p->rows = safer__col_int64(s, 2);
+        p->rows_read = safer__col_int64(s, 3);
+        snprintf(p->file, sizeof(p->file), "%s", safer__col_text(s, 4));
+        snprintf(p->checksum, sizeof(p->checksum), "%s", safer__col_text(s, 5));
+        snprintf(p->imported_at, sizeof(p->imported_at), "%s", safer__col_text(s, 6));
+        p->rejected = safer__col_int64(s, 7);
         (*n)++;
     }
-    if (step != SQLITE_DONE) {
-        rc = safer__store_fail(st, err, "cannot list publications");
+    safer__stmt_finalize(s);
+    if (rc < 0) {
         free(v);
         *n = 0;
         v = NULL;
     }
-    sqlite3_finalize(s);
     *out = v;
     return rc;
 }
@@ -564,24 +568,29 @@ static char *viewdup(const struct safer__strview *v) { return safer__xstrndup(v-
 int safer_police_each(struct safer_store *st, safer_police_row_fn row, void *ctx,
                       struct safer_err *err)
 {
-    sqlite3_stmt *s;
-    int rc = safer__store_prepare(
+    struct safer__stmt *s;
+    int rc = safer__prep(
         st, "SELECT force, month, rows, hot, cold FROM crime_batch ORDER BY force, month", &s, err);
     if (rc < 0)
         return rc;
-    int step;
-    while (rc == 0 && (step = sqlite3_step(s)) == SQLITE_ROW) {
-        const char *force = (const char *)sqlite3_column_text(s, 0);
+    while (rc == 0 && (rc = safer__step(s, err)) == 1) {
+        rc = 0;
+        const char *force = safer__col_text(s, 0);
         char month[8];
-        safer__format_month(sqlite3_column_int(s, 1), month);
-        const void *hb = sqlite3_column_blob(s, 3);
-        size_t hl = (size_t)sqlite3_column_bytes(s, 3);
-        const void *cb = sqlite3_column_blob(s, 4);
-        size_t cl = (size_t)sqlite3_column_bytes(s, 4);
+        safer__format_month((int)safer__col_int64(s, 1), month);
+        size_t hl, cl;
+        const void *hb = safer__col_blob(s, 3, &hl);
+        const void *cb = safer__col_blob(s, 4, &cl);
         struct safer__blobrd h = {hb, (const unsigned char *)hb + hl, 0};
         struct safer__blobrd c = {cb, (const unsigned char *)cb + cl, 0};
         const unsigned char *hm = safer__rd_bytes(&h, 4);
         uint32_t n = safer__rd_u32(&h);
+        /* Checked before anything is sized from it. */
+        if ((size_t)n > hl / SAFER__HOT_MIN_RECORD) {
+            rc = safer_err_set(err, SAFER_EDB, "%s: stored records of '%s' are damaged",
+                               safer_store_name(st), force);
+            break;
+        }
         uint32_t cnt[7] = {0};
         struct safer__strview *dv[7] = {NULL};
         dv[0] = safer__rd_dict(&h, &cnt[0]);
@@ -599,7 +608,7 @@ int safer_police_each(struct safer_store *st, safer_police_row_fn row, void *ctx
         for (int k = 2; k < 7 && !bad; k++)
             bad |= safer__rd_index(&c, n, idx + (size_t)k * n) < 0;
         if (h.bad || c.bad || bad) {
-            rc = safer_err_set(err, SAFER_EDB, "%s: stored records of '%s' are damaged", st->path,
+            rc = safer_err_set(err, SAFER_EDB, "%s: stored records of '%s' are damaged", safer_store_name(st),
                                force);
         }
         /* dictionary index k: 0 type, 1 lsoa, 2 falls, 3 location, 4 lsoa name, 5 outcome, 6 context */
@@ -616,7 +625,7 @@ int safer_police_each(struct safer_store *st, safer_police_row_fn row, void *ctx
             char *idheap = NULL;
             if (!tag || out_of_range) {
                 rc = safer_err_set(err, SAFER_EDB, "%s: stored records of '%s' are damaged",
-                                   st->path, force);
+                                   safer_store_name(st), force);
                 break;
             }
             if (*tag == 1) {
@@ -636,7 +645,7 @@ int safer_police_each(struct safer_store *st, safer_police_row_fn row, void *ctx
             if (c.bad) {
                 free(idheap);
                 rc = safer_err_set(err, SAFER_EDB, "%s: stored records of '%s' are damaged",
-                                   st->path, force);
+                                   safer_store_name(st), force);
                 break;
             }
             double lon = lons[i], lat = lats[i];
@@ -663,6 +672,6 @@ int safer_police_each(struct safer_store *st, safer_police_row_fn row, void *ctx
         free(lats);
         free(idx);
     }
-    sqlite3_finalize(s);
+    safer__stmt_finalize(s);
     return rc;
 }

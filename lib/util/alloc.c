@@ -27,6 +27,8 @@ static void oom(size_t n)
 
 void *safer__xmalloc(size_t n)
 {
+    if (safer__fault(SAFER_FAULT_ALLOC))
+        oom(n);
     if (n >= HUGE_ALLOC) {
         void *p = NULL;
         if (posix_memalign(&p, HUGE_PAGE, n) != 0 || !p)
@@ -48,6 +50,8 @@ void *safer__xcalloc(size_t n, size_t size)
         memset(p, 0, bytes);
         return p;
     }
+    if (safer__fault(SAFER_FAULT_ALLOC))
+        oom(n * size);
     void *p = calloc(n ? n : 1, size ? size : 1);
     if (!p)
         oom(n * size);
@@ -56,6 +60,8 @@ void *safer__xcalloc(size_t n, size_t size)
 
 void *safer__xrealloc(void *p, size_t n)
 {
+    if (safer__fault(SAFER_FAULT_ALLOC))
+        oom(n);
     void *q = realloc(p, n ? n : 1);
     if (!q)
         oom(n);

@@ -11,6 +11,11 @@
 #include <string.h>
 
 #include "safer/error.h"
+#include "safer/lib.h"
+
+/* Should this call of `kind` (enum safer_fault_kind, safer/lib.h) fail?
+ * Counts the call; true only for the armed one (tests). */
+bool safer__fault(enum safer_fault_kind kind);
 
 /* Allocation that never returns NULL: it aborts with a message on failure.
  * Acceptable only because every input-driven size is capped first. */

@@ -11,7 +11,7 @@ expect_status 0 "$SAFER" import lookup "$DATA/lookup_lsoa_ward.csv"
 expect_grep '(3 replaced)' "$TMP/out"
 
 expect_status 1 "$SAFER" import lookup "$DATA/lookup-bad.csv"
-expect_grep 'lookup-bad.csv:3: empty or overlong area code' "$TMP/err"
+expect_grep 'lookup-bad.csv:3: empty ward code' "$TMP/err"
 expect_status 1 "$SAFER" import lookup "$DATA/population.csv"
 expect_grep 'not a lookup this program knows' "$TMP/err"
 

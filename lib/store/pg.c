@@ -1,0 +1,552 @@
+/*
+ * pg.c - the PostgreSQL engine, through libpq.
+ *
+ * For a county or force-wide deployment: several `safer serve` nodes on one
+ * PostgreSQL primary with a streaming replica. Statements are prepared on
+ * the server once per connection (a cache keyed by the SQL and the
+ * parameters' types) and run with parameters and results in PostgreSQL's
+ * binary format, so integers and doubles cross as the numbers they are and
+ * blobs as their bytes. A writer serialises with the other writers through a
+ * transaction-scoped advisory lock, as SQLite's single writer does; a
+ * reader's transaction is REPEATABLE READ, one snapshot for all its reads.
+ */
+#include "util/compat.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libpq-fe.h>
+
+#include "safer/limits.h"
+#include "store/db.h"
+#include "util/internal.h"
+
+/* Type OIDs (pg_type.h is a server header). */
+enum {
+    OID_BOOL = 16, OID_BYTEA = 17, OID_NAME = 19, OID_INT8 = 20, OID_INT2 = 21, OID_INT4 = 23,
+    OID_TEXT = 25, OID_FLOAT4 = 700, OID_FLOAT8 = 701, OID_VARCHAR = 1043, OID_BPCHAR = 1042,
+};
+
+/* The advisory lock every writer holds for its transaction ('safe'). */
+#define WRITER_LOCK "1935762021"
+
+struct prepared {
+    char *sql; /* owned: the translated SQL */
+    Oid *types; /* owned */
+    int n;
+    char name[16];
+};
+
+struct pg_db {
+    struct safer__db base;
+    PGconn *c;
+    struct prepared *cache;
+    size_t ncache, capcache;
+};
+
+struct param {
+    Oid type;      /* 0 while unbound or NULL */
+    int is_null;
+    char *data;    /* owned */
+    size_t len;
+    char fixed[8]; /* an integer or double in network order */
+};
+
+struct pg_stmt {
+    struct safer__stmt base;
+    char *sql; /* owned: with $n parameters */
+    int n;
+    struct param *p;
+    PGresult *res;
+    int row, nrows;
+};
+
+static PGconn *conn(struct safer__db *db) { return ((struct pg_db *)db)->c; }
+static struct pg_stmt *ps(struct safer__stmt *s) { return (struct pg_stmt *)s; }
+
+/* libpq's messages end in a line break; drop it (and any trailing space). */
+static void trim(char *m)
+{
+    size_t n = strlen(m);
+    while (n && (m[n - 1] == '\n' || m[n - 1] == ' '))
+        m[--n] = '\0';
+}
+
+static int fail_msg(struct safer__db *db, struct safer_err *err, const char *what,
+                    const char *detail)
+{
+    char m[400];
+    snprintf(m, sizeof(m), "%s", detail && *detail ? detail : "unknown error");
+    trim(m);
+    return safer__db_fail(db, err, what, m);
+}
+
+static int fail_res(struct safer__db *db, struct safer_err *err, const char *what, PGresult *r)
+{
+    const char *code = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+    /* 55P03: lock_not_available, when lock_timeout runs out waiting for
+     * another writer: say who it is. */
+    if (code && strcmp(code, "55P03") == 0) {
+        PGresult *who = PQexec(conn(db),
+                               "SELECT a.application_name || ' (pid ' || a.pid || ', since ' ||"
+                               " to_char(a.xact_start, 'YYYY-MM-DD HH24:MI:SS') || ')'"
+                               " FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
+                               " WHERE l.locktype = 'advisory' AND l.granted AND l.objid = "
+                               WRITER_LOCK " LIMIT 1");
+        const char *name = who && PQresultStatus(who) == PGRES_TUPLES_OK && PQntuples(who)
+                               ? PQgetvalue(who, 0, 0)
+                               : "another command";
+        int rc = safer_err_set(err, SAFER_EDB,
+                               "%s: %s: %s held the store for more than %d s", db->name, what,
+                               name, SAFER_LIMIT_STORE_WAIT);
+        PQclear(who);
+        return rc;
+    }
+    return fail_msg(db, err, what, r ? PQresultErrorMessage(r) : PQerrorMessage(conn(db)));
+}
+
+static void pg_close(struct safer__db *db)
+{
+    struct pg_db *p = (struct pg_db *)db;
+    if (p->c)
+        PQfinish(p->c);
+    for (size_t i = 0; i < p->ncache; i++) {
+        free(p->cache[i].sql);
+        free(p->cache[i].types);
+    }
+    free(p->cache);
+    free(db->name);
+    free(p);
+}
+
+static int pg_exec(struct safer__db *db, const char *sql, struct safer_err *err)
+{
+    PGresult *r = PQexec(conn(db), sql);
+    ExecStatusType st = PQresultStatus(r);
+    int rc = 0;
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+        rc = fail_res(db, err, "a statement failed", r);
+    PQclear(r);
+    return rc;
+}
+
+/* `?` and `?NNN` to `$n`, outside quotes; counts the parameters. */
+static char *translate(const char *sql, int *nparams)
+{
+    size_t n = strlen(sql);
+    char *out = safer__xmalloc(2 * n + 16);
+    size_t o = 0;
+    int next = 0, max = 0;
+    char quote = 0;
+    for (size_t i = 0; i < n; i++) {
+        char ch = sql[i];
+        if (quote) {
+            out[o++] = ch;
+            if (ch == quote)
+                quote = 0;
+            continue;
+        }
+        if (ch == '\'' || ch == '"') {
+            quote = ch;
+            out[o++] = ch;
+            continue;
+        }
+        if (ch != '?') {
+            out[o++] = ch;
+            continue;
+        }
+        int k = 0;
+        size_t j = i + 1;
+        while (j < n && sql[j] >= '0' && sql[j] <= '9' && k < 10000)
+            k = k * 10 + (sql[j++] - '0');
+        if (j == i + 1)
+            k = ++next;
+        else
+            next = k;
+        if (k > max)
+            max = k;
+        o += (size_t)snprintf(out + o, 16, "$%d", k);
+        i = j - 1;
+    }
+    out[o] = '\0';
+    *nparams = max;
+    return out;
+}
+
+static int pg_prepare(struct safer__db *db, const char *sql, struct safer__stmt **out,
+                      struct safer_err *err)
+{
+    (void)err;
+    struct pg_stmt *s = safer__xcalloc(1, sizeof(*s));
+    s->base.db = db;
+    s->sql = translate(sql, &s->n);
+    s->p = safer__xcalloc(s->n ? (size_t)s->n : 1, sizeof(*s->p));
+    *out = &s->base;
+    return 0;
+}
+
+static struct param *param(struct safer__stmt *s, int i)
+{
+    struct pg_stmt *p = ps(s);
+    if (i < 1 || i > p->n) {
+        if (s->bind_err == 0)
+            s->bind_err = SAFER_EINVAL;
+        return NULL;
+    }
+    struct param *q = &p->p[i - 1];
+    free(q->data);
+    q->data = NULL;
+    q->len = 0;
+    q->is_null = 0;
+    return q;
+}
+
+static void pg_bind_null(struct safer__stmt *s, int i)
+{
+    struct param *q = param(s, i);
+    if (q) {
+        q->is_null = 1;
+        q->type = 0;
+    }
+}
+
+static void put_be64(char out[8], uint64_t v)
+{
+    for (int k = 7; k >= 0; k--, v >>= 8)
+        out[k] = (char)(v & 0xff);
+}
+
+static void pg_bind_int64(struct safer__stmt *s, int i, int64_t v)
+{
+    struct param *q = param(s, i);
+    if (!q)
+        return;
+    q->type = OID_INT8;
+    put_be64(q->fixed, (uint64_t)v);
+    q->len = 8;
+}
+
+static void pg_bind_double(struct safer__stmt *s, int i, double v)
+{
+    struct param *q = param(s, i);
+    if (!q)
+        return;
+    uint64_t bits;
+    memcpy(&bits, &v, 8);
+    q->type = OID_FLOAT8;
+    put_be64(q->fixed, bits);
+    q->len = 8;
+}
+
+static void bind_bytes(struct safer__stmt *s, int i, Oid type, const void *p, size_t len)
+{
+    struct param *q = param(s, i);
+    if (!q)
+        return;
+    if (len > (size_t)SAFER_LIMIT_BLOB) {
+        if (s->bind_err == 0)
+            s->bind_err = SAFER_ETOOBIG;
+        q->is_null = 1;
+        return;
+    }
+    q->type = type;
+    q->data = safer__xmalloc(len + 1);
+    memcpy(q->data, p, len);
+    q->len = len;
+}
+
+static void pg_bind_text(struct safer__stmt *s, int i, const char *p, size_t len)
+{
+    bind_bytes(s, i, OID_TEXT, p, len);
+}
+
+static void pg_bind_blob(struct safer__stmt *s, int i, const void *p, size_t len)
+{
+    bind_bytes(s, i, OID_BYTEA, p, len);
+}
+
+/* The server-side statement for this SQL and these types, prepared once. */
+static const char *prepared_name(struct safer__stmt *s, const Oid *types, struct safer_err *err)
+{
+    struct pg_db *d = (struct pg_db *)s->db;
+    struct pg_stmt *p = ps(s);
+    for (size_t k = 0; k < d->ncache; k++) {
+        struct prepared *c = &d->cache[k];
+        if (c->n == p->n && strcmp(c->sql, p->sql) == 0 &&
+            (p->n == 0 || memcmp(c->types, types, sizeof(Oid) * (size_t)p->n) == 0))
+            return c->name;
+    }
+    SAFER__GROW(d->cache, d->capcache, d->ncache + 1);
+    struct prepared *c = &d->cache[d->ncache];
+    snprintf(c->name, sizeof(c->name), "s%zu", d->ncache);
+    PGresult *r = PQprepare(d->c, c->name, p->sql, p->n, types);
+    if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+        fail_res(s->db, err, "cannot prepare a statement", r);
+        PQclear(r);
+        return NULL;
+    }
+    PQclear(r);
+    c->sql = safer__xstrdup(p->sql);
+    c->n = p->n;
+    c->types = safer__xmalloc(sizeof(Oid) * (size_t)(p->n ? p->n : 1));
+    memcpy(c->types, types, sizeof(Oid) * (size_t)p->n);
+    d->ncache++;
+    return c->name;
+}
+
+/* Every result column must be of a type the accessors decode. */
+static int check_columns(struct safer__stmt *s, struct safer_err *err)
+{
+    PGresult *r = ps(s)->res;
+    for (int c = 0; c < PQnfields(r); c++) {
+        switch (PQftype(r, c)) {
+        case OID_BOOL: case OID_BYTEA: case OID_NAME: case OID_INT8: case OID_INT2:
+        case OID_INT4: case OID_TEXT: case OID_FLOAT4: case OID_FLOAT8: case OID_VARCHAR:
+        case OID_BPCHAR:
+            break;
+        default: {
+            char m[120];
+            snprintf(m, sizeof(m), "column %d has type %u, which the store does not read", c + 1,
+                     (unsigned)PQftype(r, c));
+            return safer__db_fail(s->db, err, "cannot read a result", m);
+        }
+        }
+    }
+    return 0;
+}
+
+static int execute(struct safer__stmt *s, struct safer_err *err)
+{
+    struct pg_stmt *p = ps(s);
+    size_t n = p->n ? (size_t)p->n : 1;
+    Oid *types = safer__xcalloc(n, sizeof(Oid));
+    const char **values = safer__xcalloc(n, sizeof(char *));
+    int *lengths = safer__xcalloc(n, sizeof(int));
+    int *formats = safer__xcalloc(n, sizeof(int));
+    for (int i = 0; i < p->n; i++) {
+        struct param *q = &p->p[i];
+        types[i] = q->is_null ? 0 : q->type;
+        values[i] = q->is_null ? NULL : q->data ? q->data : q->len ? q->fixed : "";
+        lengths[i] = (int)q->len;
+        formats[i] = 1;
+    }
+    int rc = 0;
+    const char *name = prepared_name(s, types, err);
+    if (!name) {
+        rc = SAFER_EDB;
+    } else {
+        p->res = PQexecPrepared(conn(s->db), name, p->n, values, lengths, formats, 1);
+        ExecStatusType st = PQresultStatus(p->res);
+        if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK)
+            rc = fail_res(s->db, err, "a statement failed", p->res);
+        else
+            rc = check_columns(s, err);
+        if (rc == 0) {
+            p->nrows = PQntuples(p->res);
+            p->row = -1;
+        }
+    }
+    free(types);
+    free(values);
+    free(lengths);
+    free(formats);
+    return rc;
+}
+
+static int pg_step(struct safer__stmt *s, struct safer_err *err)
+{
+    struct pg_stmt *p = ps(s);
+    if (!p->res) {
+        int rc = execute(s, err);
+        if (rc < 0) {
+            PQclear(p->res);
+            p->res = NULL;
+            p->nrows = 0;
+            p->row = 0;
+            return rc;
+        }
+    }
+    if (p->row + 1 < p->nrows) {
+        p->row++;
+        return 1;
+    }
+    p->row = p->nrows;
+    return 0;
+}
+
+static int pg_is_null(struct safer__stmt *s, int col)
+{
+    struct pg_stmt *p = ps(s);
+    return !p->res || p->row < 0 || p->row >= p->nrows || PQgetisnull(p->res, p->row, col);
+}
+
+static uint64_t be(const unsigned char *b, int n)
+{
+    uint64_t v = 0;
+    for (int k = 0; k < n; k++)
+        v = v << 8 | b[k];
+    return v;
+}
+
+static int64_t pgc_int64(struct safer__stmt *s, int col)
+{
+    struct pg_stmt *p = ps(s);
+    if (pg_is_null(s, col))
+        return 0;
+    const unsigned char *b = (const unsigned char *)PQgetvalue(p->res, p->row, col);
+    switch (PQftype(p->res, col)) {
+    case OID_INT8: return (int64_t)be(b, 8);
+    case OID_INT4: return (int32_t)be(b, 4);
+    case OID_INT2: return (int16_t)be(b, 2);
+    case OID_BOOL: return b[0] != 0;
+    case OID_FLOAT8: {
+        uint64_t u = be(b, 8);
+        double d;
+        memcpy(&d, &u, 8);
+        return (int64_t)d;
+    }
+    default: return 0;
+    }
+}
+
+static double pgc_double(struct safer__stmt *s, int col)
+{
+    struct pg_stmt *p = ps(s);
+    if (pg_is_null(s, col))
+        return 0;
+    const unsigned char *b = (const unsigned char *)PQgetvalue(p->res, p->row, col);
+    switch (PQftype(p->res, col)) {
+    case OID_FLOAT8: {
+        uint64_t u = be(b, 8);
+        double d;
+        memcpy(&d, &u, 8);
+        return d;
+    }
+    case OID_FLOAT4: {
+        uint32_t u = (uint32_t)be(b, 4);
+        float f;
+        memcpy(&f, &u, 4);
+        return f;
+    }
+    default: return (double)pgc_int64(s, col);
+    }
+}
+
+/* Text and bytea come as their bytes; libpq adds a NUL after every value. */
+static const char *pgc_text(struct safer__stmt *s, int col, size_t *len)
+{
+    struct pg_stmt *p = ps(s);
+    *len = 0;
+    if (pg_is_null(s, col))
+        return NULL;
+    *len = (size_t)PQgetlength(p->res, p->row, col);
+    return PQgetvalue(p->res, p->row, col);
+}
+
+static const void *pgc_blob(struct safer__stmt *s, int col, size_t *len)
+{
+    return pgc_text(s, col, len);
+}
+
+static void pg_reset(struct safer__stmt *s)
+{
+    struct pg_stmt *p = ps(s);
+    PQclear(p->res);
+    p->res = NULL;
+    p->nrows = p->row = 0;
+    for (int i = 0; i < p->n; i++) {
+        free(p->p[i].data);
+        memset(&p->p[i], 0, sizeof(p->p[i]));
+    }
+}
+
+static void pg_finalize(struct safer__stmt *s)
+{
+    struct pg_stmt *p = ps(s);
+    pg_reset(s);
+    free(p->p);
+    free(p->sql);
+    free(p);
+}
+
+static int pg_begin(struct safer__db *db, enum safer__tx kind, struct safer_err *err)
+{
+    if (kind == SAFER__TX_READ)
+        return pg_exec(db, "BEGIN ISOLATION LEVEL REPEATABLE READ", err);
+    int rc = pg_exec(db, "BEGIN", err);
+    if (rc == 0)
+        rc = pg_exec(db, "SELECT pg_advisory_xact_lock(" WRITER_LOCK ")", err);
+    if (rc < 0)
+        PQclear(PQexec(conn(db), "ROLLBACK"));
+    return rc;
+}
+
+static int pg_commit(struct safer__db *db, struct safer_err *err)
+{
+    return pg_exec(db, "COMMIT", err);
+}
+
+static void pg_rollback(struct safer__db *db) { PQclear(PQexec(conn(db), "ROLLBACK")); }
+
+static const struct safer__db_ops PG_OPS = {
+    pg_close,     pg_exec,      pg_prepare, pg_bind_null, pg_bind_int64, pg_bind_double,
+    pg_bind_text, pg_bind_blob, pg_step,    pg_is_null,   pgc_int64,      pgc_double,
+    pgc_text,      pgc_blob,      pg_reset,   pg_finalize,  pg_begin,      pg_commit,
+    pg_rollback,
+};
+
+/* The URL without its password, for messages. */
+static char *public_name(const char *url)
+{
+    char *s = safer__xstrdup(url);
+    char *scheme = strstr(s, "://");
+    if (!scheme)
+        return s;
+    char *auth = scheme + 3;
+    char *at = strchr(auth, '@');
+    char *slash = strchr(auth, '/');
+    if (!at || (slash && slash < at))
+        return s;
+    char *colon = memchr(auth, ':', (size_t)(at - auth));
+    if (colon)
+        memmove(colon, at, strlen(at) + 1);
+    return s;
+}
+
+int safer__db_open_pg(struct safer__db **out, const char *url, struct safer_err *err)
+{
+    *out = NULL;
+    struct pg_db *db = safer__xcalloc(1, sizeof(*db));
+    db->base.ops = &PG_OPS;
+    db->base.engine = SAFER__POSTGRES;
+    db->base.name = public_name(url);
+    if (safer__fault(SAFER_FAULT_DB)) {
+        int rc = safer__db_fail(&db->base, err, "cannot connect", "injected fault");
+        pg_close(&db->base);
+        return rc;
+    }
+    db->c = PQconnectdb(url);
+    if (!db->c || PQstatus(db->c) != CONNECTION_OK) {
+        int rc = fail_msg(&db->base, err, "cannot connect",
+                          db->c ? PQerrorMessage(db->c) : "out of memory");
+        pg_close(&db->base);
+        return rc;
+    }
+    /* UTF-8 text; byte-order comparisons come from the schema's COLLATE "C";
+     * a writer waits for another as long as SQLite's would. */
+    char set[300];
+    snprintf(set, sizeof(set),
+             "SET client_encoding = 'UTF8'; SET lock_timeout = '%ds';"
+             " SET client_min_messages = warning;"
+             " SET application_name = 'safer %s';",
+             SAFER_LIMIT_STORE_WAIT, safer_version());
+    int rc = pg_exec(&db->base, set, err);
+    if (rc < 0) {
+        pg_close(&db->base);
+        return rc;
+    }
+    *out = &db->base;
+    return 0;
+}
