@@ -781,6 +781,8 @@ int safer_police_import(struct safer_store *st, const char *const *paths, size_t
     if (rc < 0)
         goto free_list;
 
+    struct safer__pub *kept = NULL;
+    size_t nkept = 0, capkept = 0;
     struct job j = {0};
     j.files = safer__xcalloc(list.n, sizeof(*j.files));
     j.nfiles = list.n;
@@ -864,6 +866,19 @@ int safer_police_import(struct safer_store *st, const char *const *paths, size_t
                                         f->nrejects};
             memcpy(pf.checksum, f->checksum, sizeof(pf.checksum));
             rc = safer__store_police_file(st, &pf, stats, err);
+            /* The publications written are counted at the end: keep their hot blobs. */
+            for (size_t k = 0; rc == 0 && k < f->ngroups; k++) {
+                struct safer__pub *g = &f->groups[k];
+                if (!g->stored)
+                    continue;
+                SAFER__GROW(kept, capkept, nkept + 1);
+                kept[nkept] = *g;
+                safer_buf_release(&kept[nkept].cold);
+                nkept++;
+                g->force = NULL;
+                safer_buf_init(&g->hot, 0);
+                safer_buf_init(&g->cold, 0);
+            }
         }
         safer__pfile_release(f);
         pthread_mutex_lock(&j.mu);
@@ -879,6 +894,14 @@ int safer_police_import(struct safer_store *st, const char *const *paths, size_t
     }
     for (int i = 0; i < started; i++)
         pthread_join(tids[i], NULL);
+    /* The count table, on the threads the parsing had. */
+    if (rc == 0 && nkept) {
+        const struct safer__pub **kp = safer__xmalloc(sizeof(*kp) * nkept);
+        for (size_t k = 0; k < nkept; k++)
+            kp[k] = &kept[k];
+        rc = safer__store_count(st, kp, nkept, opts->threads ? opts->threads : 1, err);
+        free(kp);
+    }
     if (rc == 0)
         rc = safer__store_commit(st, err);
     if (rc < 0) {
@@ -889,6 +912,11 @@ int safer_police_import(struct safer_store *st, const char *const *paths, size_t
     }
 free_job:
     safer__store_large_writes(st, 0);
+    for (size_t k = 0; k < nkept; k++) {
+        free(kept[k].force);
+        safer_buf_release(&kept[k].hot);
+    }
+    free(kept);
     for (size_t i = 0; i < list.n; i++)
         safer__pfile_release(&j.files[i]);
     free(j.files);

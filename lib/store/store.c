@@ -74,15 +74,10 @@ int safer__store_begin_read(struct safer_store *st, struct safer_err *err)
 
 int safer__store_commit(struct safer_store *st, struct safer_err *err)
 {
-    safer__counter_drop(st);
     return safer__db_commit(st->db, err);
 }
 
-void safer__store_rollback(struct safer_store *st)
-{
-    safer__counter_drop(st);
-    safer__db_rollback(st->db);
-}
+void safer__store_rollback(struct safer_store *st) { safer__db_rollback(st->db); }
 
 void safer__store_large_writes(struct safer_store *st, int on)
 {

@@ -7,20 +7,9 @@
 #include "store/db.h"
 #include "store/store_internal.h"
 
-struct safer__counter;
-
 struct safer_store {
-    struct safer__db *db;           /* owned */
-    struct safer__counter *counter; /* owned: ward assignment for the count
-                                       table, built once per write transaction */
+    struct safer__db *db; /* owned */
 };
-
-/* The count table (store_counts.c): replace the counts of publication
- * (force, month) with those of its hot blob (NULL: remove them). */
-int safer__counts_put(struct safer_store *st, const char *force, int32_t month, const void *hot,
-                      size_t hlen, struct safer_err *err);
-/* Forget the ward assignment (at the end of every transaction). */
-void safer__counter_drop(struct safer_store *st);
 
 /* Bring the schema up to SAFER_STORE_SCHEMA (schema.c). */
 int safer__schema_migrate(struct safer_store *st, struct safer_err *err);

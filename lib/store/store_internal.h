@@ -34,6 +34,8 @@ struct safer__pub {
     uint64_t rows;      /* records */
     uint64_t rows_read; /* records plus the file's rejected rows attributed here */
     struct safer_buf hot, cold; /* the encoded blobs, see store/colblob.h */
+    int stored; /* set by safer__store_police_file: 1 when it was written
+                   (0: the store holds it from a byte-identical file) */
 };
 
 struct safer__reject {
@@ -54,9 +56,16 @@ struct safer__pubfile {
 
 /* Store one parsed file inside the open write transaction: log it, and
  * replace each of its publications unless the stored copy came from a
- * byte-identical file. Keeps the count table up to date. */
-int safer__store_police_file(struct safer_store *st, const struct safer__pubfile *f,
+ * byte-identical file (pubs[i].stored says which were written). The count
+ * table is brought up to date afterwards, by safer__store_count. */
+int safer__store_police_file(struct safer_store *st, struct safer__pubfile *f,
                              struct safer_import_stats *stats, struct safer_err *err);
+
+/* Replace the count table's rows of these publications (just written in
+ * the open write transaction) with their counts, counting on up to
+ * `threads` threads. */
+int safer__store_count(struct safer_store *st, const struct safer__pub *const *pubs, size_t n,
+                       unsigned threads, struct safer_err *err);
 
 /* Bring the count table up to date with every stored record (after the
  * wards or the LSOA to ward lookup changed), inside the open write

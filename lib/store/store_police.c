@@ -114,7 +114,7 @@ static int log_file(struct safer_store *st, const struct safer__pubfile *f, int6
     return rc;
 }
 
-int safer__store_police_file(struct safer_store *st, const struct safer__pubfile *f,
+int safer__store_police_file(struct safer_store *st, struct safer__pubfile *f,
                              struct safer_import_stats *stats, struct safer_err *err)
 {
     struct safer__stmt *q = NULL, *del = NULL, *ins = NULL, *s = NULL;
@@ -159,10 +159,10 @@ int safer__store_police_file(struct safer_store *st, const struct safer__pubfile
             replaced += (uint64_t)safer__col_int64(del, 0);
         if (rc == 0)
             rc = insert_publication(st, ins, g, log_id, f->checksum, err);
-        if (rc == 0)
-            rc = safer__counts_put(st, g->force, g->month, g->hot.ptr, g->hot.len, err);
-        if (rc == 0)
+        if (rc == 0) {
+            f->pubs[i].stored = 1;
             imported += g->rows;
+        }
     }
     if (rc < 0)
         goto out;
