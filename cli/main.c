@@ -27,12 +27,14 @@ static const struct cmd commands[] = {
     {"import", cmd_import, "load police.uk files, boundaries, lookups or populations"},
     {"assess", cmd_assess, "write the strategic assessment (CSV files and an HTML report)"},
     {"export", cmd_export, "write stored records, with their wards, as CSV"},
+    {"store", cmd_store, "the store's engine and schema version, and a digest of its content"},
 };
 
 static void usage(FILE *out)
 {
     fprintf(out, "usage: safer [--db PATH] COMMAND [ARGS]\n\n"
-                 "The store is --db PATH, else $SAFER_DB, else ./safer.db.\n\ncommands:\n");
+                 "The store is --db PATH (a SQLite file) or --db postgresql://USER@HOST:PORT/DB,\n"
+                 "else $SAFER_DB, else ./safer.db.\n\ncommands:\n");
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
         fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].help);
     fprintf(out, "\nRun 'safer COMMAND --help' for a command's options.\n");

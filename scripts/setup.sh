@@ -1,13 +1,18 @@
 #!/bin/sh
-# Install the Debian packages safer needs to build and test (only those that
-# are missing), then configure and build. Run as root or with sudo.
-#   scripts/setup.sh            build dependencies and a release build in build/
-#   scripts/setup.sh --asan     also a sanitizer build in build-asan/
+# Install the Debian packages safer needs (only those missing, with apt-get),
+# then configure and build. Run as root or with sudo.
+#   scripts/setup.sh                 build dependencies and a release build in build/
+#   scripts/setup.sh --tests         also what the tests need (a PostgreSQL server to
+#                                    start and stop), and the sanitizer builds:
+#                                    build-asan/ (ASan + UBSan) and build-tsan/ (TSan)
 set -eu
 cd "$(dirname "$0")/.."
 
 PACKAGES="build-essential cmake pkg-config libsqlite3-dev libproj-dev proj-data libjansson-dev
 libxxhash-dev libcmocka-dev libyajl-dev libpq-dev"
+if [ "${1:-}" = "--tests" ]; then
+    PACKAGES="$PACKAGES postgresql-15 postgresql-client-15"
+fi
 
 missing=""
 for p in $PACKAGES; do
@@ -26,7 +31,10 @@ fi
 jobs=$(nproc 2>/dev/null || echo 2)
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j"$jobs"
-if [ "${1:-}" = "--asan" ]; then
+if [ "${1:-}" = "--tests" ]; then
     cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DSAFER_ASAN=ON -DSAFER_BENCH=OFF >/dev/null
     cmake --build build-asan -j"$jobs"
+    cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSAFER_TSAN=ON -DSAFER_BENCH=OFF \
+        >/dev/null
+    cmake --build build-tsan -j"$jobs"
 fi

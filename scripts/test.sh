@@ -1,13 +1,47 @@
 #!/bin/sh
-# Set up, build and run every test: once on the normal build, once built
-# with AddressSanitizer and UndefinedBehaviorSanitizer.
+# Set up, build and run every test: on the release build against SQLite and
+# against a throwaway PostgreSQL server, then under AddressSanitizer and
+# UndefinedBehaviorSanitizer, then under ThreadSanitizer. A test that cannot
+# run here (no PostgreSQL, no ../shared/data) is reported as skipped; with
+# CI=true nothing may skip.
 set -eu
 cd "$(dirname "$0")/.."
-sh scripts/setup.sh --asan
+sh scripts/setup.sh --tests
 jobs=$(nproc 2>/dev/null || echo 2)
-echo "== tests (release build)"
+start=$(date +%s)
+
+stage() {
+    echo "== $1 ($(($(date +%s) - start)) s so far)"
+}
+
+stage "tests (release build, SQLite)"
 (cd build && ctest --output-on-failure -j"$jobs")
-echo "== tests (AddressSanitizer + UndefinedBehaviorSanitizer)"
+
+stage "tests (release build, PostgreSQL)"
+set +e
+pgenv=$(sh scripts/pg.sh start)
+pgrc=$?
+set -e
+if [ $pgrc -eq 0 ]; then
+    eval "$pgenv"
+    trap 'sh scripts/pg.sh stop "$SAFER_TEST_PG_DIR"' EXIT
+    (cd build && ctest --output-on-failure -j"$jobs")
+    sh scripts/pg.sh stop "$SAFER_TEST_PG_DIR"
+    trap - EXIT
+    unset SAFER_TEST_PG SAFER_TEST_PG_DIR
+elif [ $pgrc -eq 77 ] && [ "${CI:-}" != true ]; then
+    echo "skipped: PostgreSQL 15 is not installed"
+else
+    echo "test.sh: cannot start PostgreSQL for the tests" >&2
+    exit 1
+fi
+
+stage "tests (AddressSanitizer + UndefinedBehaviorSanitizer, SQLite)"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 (cd build-asan && ctest --output-on-failure -j"$jobs")
+
+stage "tests (ThreadSanitizer, SQLite)"
+export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
+(cd build-tsan && ctest --output-on-failure -j"$jobs" -R '^unit/')
+stage "done"

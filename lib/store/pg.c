@@ -136,7 +136,8 @@ static int pg_exec(struct safer__db *db, const char *sql, struct safer_err *err)
 static char *translate(const char *sql, int *nparams)
 {
     size_t n = strlen(sql);
-    char *out = safer__xmalloc(2 * n + 16);
+    /* A '?' becomes at most "$10000" (parameter numbers stop at 10000). */
+    char *out = safer__xmalloc(6 * n + 16);
     size_t o = 0;
     int next = 0, max = 0;
     char quote = 0;
@@ -167,7 +168,7 @@ static char *translate(const char *sql, int *nparams)
             next = k;
         if (k > max)
             max = k;
-        o += (size_t)snprintf(out + o, 16, "$%d", k);
+        o += (size_t)snprintf(out + o, 7, "$%d", k);
         i = j - 1;
     }
     out[o] = '\0';

@@ -388,7 +388,8 @@ int safer_counts_query(struct safer_store *st, const struct safer_counts_query *
     int rc = safer__prep(st,
                          "SELECT area_code, crime_type, month, CAST(SUM(count) AS BIGINT)"
                          " FROM crime_count"
-                         " WHERE (?1 IS NULL OR area_code = ?1) AND (?2 IS NULL OR crime_type = ?2)"
+                         " WHERE (CAST(?1 AS TEXT) IS NULL OR area_code = ?1)"
+                         " AND (CAST(?2 AS TEXT) IS NULL OR crime_type = ?2)"
                          " AND (?3 < 0 OR month >= ?3) AND (?4 < 0 OR month <= ?4)"
                          " GROUP BY area_code, crime_type, month"
                          " ORDER BY area_code, crime_type, month",

@@ -5,11 +5,53 @@ set -eu
 : "${SAFER_TEST_DATA:?set SAFER_TEST_DATA to tests/data}"
 DATA=$SAFER_TEST_DATA
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/safer-test.XXXXXX")
-trap 'rm -rf "$TMP"' EXIT
 cd "$TMP"
-export SAFER_DB="$TMP/test.db"
 failures=0
 checks=0
+
+# With SAFER_TEST_PG (a server's base URL, see scripts/pg.sh) every store of
+# the test is a new PostgreSQL database on that server, else a SQLite file.
+PG_PREFIX=$(basename "$TMP" | tr 'A-Z.-' 'a-z__')
+cleanup() {
+    if [ -n "${SAFER_TEST_PG:-}" ]; then
+        for db in $(psql -X -At "$SAFER_TEST_PG/postgres" -c \
+                "SELECT datname FROM pg_database WHERE datname LIKE '${PG_PREFIX}_%'"); do
+            psql -X -q "$SAFER_TEST_PG/postgres" -c "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" \
+                >/dev/null 2>&1 || true
+        done
+    fi
+    rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+# new_store NAME: the target of a new, empty store for this test.
+new_store() {
+    if [ -n "${SAFER_TEST_PG:-}" ]; then
+        psql -X -q "$SAFER_TEST_PG/postgres" -c "CREATE DATABASE \"${PG_PREFIX}_$1\"" >/dev/null
+        echo "$SAFER_TEST_PG/${PG_PREFIX}_$1"
+    else
+        echo "$TMP/$1.db"
+    fi
+}
+
+SAFER_DB=$(new_store test)
+export SAFER_DB
+
+# digest [TARGET]: the digest of a store (default $SAFER_DB).
+digest() {
+    SAFER_DB=${1:-$SAFER_DB} "$SAFER" store digest
+}
+
+# skip REASON: this test cannot run here (exit 77, which ctest reports as
+# skipped). Under CI=true nothing may skip: that is a failure.
+skip() {
+    if [ "${CI:-}" = true ]; then
+        echo "FAIL: cannot run under CI: $*" >&2
+        exit 1
+    fi
+    echo "skipped: $*"
+    exit 77
+}
 
 fail() {
     echo "FAIL: $*" >&2

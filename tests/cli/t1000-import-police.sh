@@ -26,7 +26,7 @@ expect_grep 'bad-rows.csv:7: unterminated quoted field' "$TMP/err"
 expect_grep "bad-rows.csv:9: 'Latitude' is empty but 'Longitude' is not" "$TMP/err"
 
 # --strict: the first rejected row fails the import, which changes nothing.
-cp "$SAFER_DB" before.db
+before=$(digest)
 expect_status 1 "$SAFER" import police --strict "$P/2019-01-btp-street-bad-rows.csv"
 expect_grep 'bad-rows.csv:3: expected 12 fields' "$TMP/err"
 expect_grep 'nothing was imported' "$TMP/err"
@@ -35,9 +35,8 @@ expect_grep 'nothing was imported' "$TMP/err"
 expect_status 1 "$SAFER" import police "$P/2018-01-kent-street.csv" "$P/missing-column.csv"
 expect_grep "missing-column.csv:1: missing column 'Crime type'" "$TMP/err"
 "$SAFER" export police --out after.csv
-SAFER_DB=before.db "$SAFER" export police --out before.csv
 checks=$((checks + 1))
-cmp -s before.csv after.csv || fail "a failed import changed the store"
+[ "$(digest)" = "$before" ] || fail "a failed import changed the store"
 expect_grep '^d4,2018-01,' after.csv
 
 # Every field survives the store: export reproduces the input rows.
@@ -48,8 +47,9 @@ expect_grep '^aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1,2
 # Crime IDs that look like police.uk's 64 hex digits but are not (capitals,
 # a 'g', a '/') are kept as they are; export gives back the file's fields
 # byte for byte (it adds the ward columns; the file quotes nothing).
-SAFER_DB=ids.db "$SAFER" import police "$P/2019-02-metropolitan-street-ids.csv" >/dev/null
-SAFER_DB=ids.db "$SAFER" export police --out ids.csv
+ids=$(new_store ids)
+SAFER_DB=$ids "$SAFER" import police "$P/2019-02-metropolitan-street-ids.csv" >/dev/null
+SAFER_DB=$ids "$SAFER" export police --out ids.csv
 checks=$((checks + 1))
 cut -d, -f1-12 ids.csv | cmp -s "$P/2019-02-metropolitan-street-ids.csv" - ||
     fail "crime ids changed in the store"

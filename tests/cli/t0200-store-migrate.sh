@@ -1,0 +1,26 @@
+#!/bin/sh
+# A store written by safer 0.1.0 opens, is migrated once, in one
+# transaction, and gives the same outputs 0.1.0 gave.
+. "$(dirname "$0")/lib.sh"
+V1=$DATA/store-v1
+gzip -dc "$V1/store-v1.db.gz" >old.db
+
+expect_status 0 "$SAFER" --db old.db store info
+expect_grep '^engine: sqlite$' "$TMP/out"
+expect_grep '^schema version: 2$' "$TMP/out"
+first=$(digest old.db)
+
+# Opening it again migrates nothing more.
+expect_status 0 "$SAFER" --db old.db store info
+checks=$((checks + 1))
+[ "$(digest old.db)" = "$first" ] || fail "a second open changed the migrated store"
+
+expect_status 0 "$SAFER" --db old.db export police --out export.csv
+checks=$((checks + 1))
+cmp -s "$V1/export.csv" export.csv || fail "export differs from 0.1.0's"
+expect_status 0 "$SAFER" --db old.db assess --out rep
+for f in "$V1"/assess/*.csv; do
+    checks=$((checks + 1))
+    cmp -s "$f" "rep/$(basename "$f")" || fail "$(basename "$f") differs from 0.1.0's"
+done
+done_testing
