@@ -109,6 +109,37 @@ int cli_parse_month(const char *s)
     return y * 12 + m - 1;
 }
 
+/*
+ * Fault injection for the tests: SAFER_FAULT=KIND:N (KIND db, alloc or
+ * write) fails the Nth such call of this command; with it set, the counts
+ * of calls made are printed on standard error at the end, so a test can
+ * walk a command through every call it makes (tests/cli/t0300-faults.sh).
+ */
+static int fault_armed;
+
+static void fault_arm(void)
+{
+    const char *spec = getenv("SAFER_FAULT");
+    if (!spec || !*spec)
+        return;
+    fault_armed = 1;
+    for (int k = 0; k < SAFER_FAULT_KINDS; k++) {
+        const char *name = safer_fault_name(k);
+        size_t n = strlen(name);
+        if (strncmp(spec, name, n) == 0 && spec[n] == ':')
+            safer_fault_arm(k, strtoul(spec + n + 1, NULL, 10));
+    }
+}
+
+static int fault_report(int status)
+{
+    if (fault_armed)
+        fprintf(stderr, "safer: fault calls: db=%lu alloc=%lu write=%lu\n",
+                safer_fault_calls(SAFER_FAULT_DB), safer_fault_calls(SAFER_FAULT_ALLOC),
+                safer_fault_calls(SAFER_FAULT_WRITE));
+    return status;
+}
+
 int main(int argc, char **argv)
 {
     int i = 1;
@@ -142,8 +173,10 @@ int main(int argc, char **argv)
         return EXIT_USAGE;
     }
     for (size_t k = 0; k < sizeof(commands) / sizeof(commands[0]); k++) {
-        if (strcmp(argv[i], commands[k].name) == 0)
-            return commands[k].fn(argc - i, argv + i);
+        if (strcmp(argv[i], commands[k].name) == 0) {
+            fault_arm();
+            return fault_report(commands[k].fn(argc - i, argv + i));
+        }
     }
     usage(stderr);
     return cli_usage_error(NULL, "unknown command '%s'", argv[i]);

@@ -26,7 +26,11 @@ int safer__write_file(const char *dir, const char *name, const struct safer_buf 
     char path[4096], tmp[4200];
     snprintf(path, sizeof(path), "%s/%s", dir, name);
     snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-    FILE *f = fopen(tmp, "wb");
+    FILE *f = NULL;
+    if (safer__fault(SAFER_FAULT_WRITE))
+        errno = EIO;
+    else
+        f = fopen(tmp, "wb");
     if (!f)
         return safer_err_set(err, SAFER_EIO, "%s: cannot write: %s", tmp, strerror(errno));
     size_t w = fwrite(b->ptr, 1, b->len, f);
