@@ -86,6 +86,23 @@ static int level_rank(const char *prefix, const char *level)
     return 0;
 }
 
+/*
+ * Axis order. GeoJSON positions are [longitude, latitude], but files are
+ * still written the other way round, by hand or by tools that follow the
+ * EPSG definition of EPSG:4326 (latitude first), and a swapped file reads
+ * as valid numbers. Great Britain and Northern Ireland, with Scilly,
+ * Shetland and the Channel Islands, lie inside 9 W to 3 E, 49 N to 61 N
+ * (the box lib/geo/proj.c uses for its lattice). Swapped, that box is 49 E
+ * to 61 E, 9 S to 3 N: open Indian Ocean around the Seychelles, where no
+ * area of a UK partnership lies. So a position there is refused as a
+ * swapped one, whatever the file's crs says; the two boxes do not overlap,
+ * so no position is ambiguous between them.
+ */
+static int in_gb(double lon, double lat)
+{
+    return lon >= -9.0 && lon <= 3.0 && lat >= 49.0 && lat <= 61.0;
+}
+
 /* ---- the feature under construction ---- */
 
 struct prop {
@@ -185,6 +202,9 @@ struct parser {
     int is_collection;
     char crs[128];
     int has_crs;
+    int crs_latlon;    /* the crs names a latitude-first axis order */
+    size_t outside_gb; /* the first feature with a position outside Great Britain, 0 none */
+    double outside_x, outside_y; /* that position */
     size_t nfeatures;
     struct feature f;
     int fields_chosen;
@@ -338,6 +358,20 @@ static int coords_end(struct parser *p, struct frame *fr)
                          "/ EPSG:4326 (British National Grid files must be converted first)",
                          x, y);
             return 1;
+        }
+        if (in_gb(y, x)) {
+            feature_fail(f, SAFER_EPARSE,
+                         "position (%g, %g) has latitude first: GeoJSON positions are "
+                         "[longitude, latitude], and read that way this one lies in the Indian "
+                         "Ocean; swap each pair to put longitude first",
+                         x, y);
+            return 1;
+        }
+        if (!p->outside_gb && !in_gb(x, y)) {
+            /* Kept for a crs whose axis order is latitude first (see crs_axes). */
+            p->outside_gb = p->nfeatures;
+            p->outside_x = x;
+            p->outside_y = y;
         }
         if (f->np + 1 > SAFER_LIMIT_POLYGON_POINTS) {
             feature_fail(f, SAFER_ETOOBIG,
@@ -510,14 +544,34 @@ static int feature_end(struct parser *p)
     return 1;
 }
 
-static int crs_ok(const char *name)
+/*
+ * The crs names this file accepts, all WGS 84 in degrees. CRS84 is
+ * longitude first by definition. The legacy "EPSG:4326" has no axis order
+ * of its own; GeoJSON 2008 cites it as the legacy identifier, and files
+ * that use it hold longitude first. The OGC URN and URI of EPSG:4326 name
+ * the EPSG definition, whose axes are latitude then longitude, so such a
+ * file may hold either order (tools disagree); it is read only when every
+ * position lies in Great Britain read longitude first, which rules out the
+ * other order (see in_gb). Returns 1 lon/lat, 2 lat/lon, 0 not accepted.
+ */
+static int crs_axes(const char *name)
 {
-    static const char *const ok[] = {"urn:ogc:def:crs:OGC:1.3:CRS84", "urn:ogc:def:crs:OGC::CRS84",
-                                     "urn:ogc:def:crs:EPSG::4326", "EPSG:4326", "CRS84",
-                                     "OGC:CRS84"};
-    for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
-        if (strcmp(name, ok[i]) == 0)
-            return 1;
+    static const struct {
+        const char *name;
+        int axes;
+    } known[] = {
+        {"urn:ogc:def:crs:OGC:1.3:CRS84", 1},
+        {"urn:ogc:def:crs:OGC::CRS84", 1},
+        {"http://www.opengis.net/def/crs/OGC/1.3/CRS84", 1},
+        {"OGC:CRS84", 1},
+        {"CRS84", 1},
+        {"EPSG:4326", 1},
+        {"urn:ogc:def:crs:EPSG::4326", 2},
+        {"http://www.opengis.net/def/crs/EPSG/0/4326", 2},
+    };
+    for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
+        if (strcmp(name, known[i].name) == 0)
+            return known[i].axes;
     }
     return 0;
 }
@@ -526,7 +580,7 @@ static int crs_fail(struct parser *p)
 {
     return fail(p, SAFER_EPARSE,
                 "%s: the file is in CRS '%s'; only longitude/latitude (CRS84 / EPSG:4326) is "
-                "accepted: convert it first, for example with ogr2ogr -t_srs EPSG:4326",
+                "accepted: convert it first, for example with ogr2ogr -t_srs OGC:CRS84",
                 p->path, p->crs);
 }
 
@@ -547,8 +601,10 @@ static int on_string(void *ctx, const unsigned char *s, size_t len)
         if (strcmp(fr->key, "name") == 0) {
             snprintf(p->crs, sizeof(p->crs), "%.*s", (int)(len < 100 ? len : 100), (const char *)s);
             p->has_crs = 1;
-            if (!crs_ok(p->crs))
+            int axes = crs_axes(p->crs);
+            if (!axes)
                 return crs_fail(p);
+            p->crs_latlon = axes == 2;
         }
         break;
     case R_PROPS: {
@@ -695,6 +751,13 @@ int safer_areas_parse(const char *data, size_t len, const char *path,
         rc = safer_err_set(err, SAFER_EPARSE, "%s: not a GeoJSON FeatureCollection", path);
     if (rc == 0 && p->nareas == 0)
         rc = safer_err_set(err, SAFER_EPARSE, "%s: the FeatureCollection has no features", path);
+    if (rc == 0 && p->crs_latlon && p->outside_gb)
+        rc = safer_err_set(err, SAFER_EPARSE,
+                           "%s: the crs '%s' puts latitude first, and position (%g, %g) of "
+                           "feature %zu lies outside Great Britain either way round, so the "
+                           "order cannot be told; write the file in CRS84 (longitude first), "
+                           "for example with ogr2ogr -t_srs OGC:CRS84",
+                           path, p->crs, p->outside_x, p->outside_y, p->outside_gb);
     yajl_free(h);
     feature_release(&p->f);
     if (rc < 0) {

@@ -124,12 +124,104 @@ static void test_area_errors_name_the_feature(void **state)
     }
 }
 
+/* One Polygon feature with ring `ring`, in a file whose crs is `crs` (NULL: none). */
+static int parse_ring(const char *crs, const char *ring, struct safer_area **a, size_t *n,
+                      struct safer_err *err)
+{
+    char json[2048];
+    char crs_member[160] = "";
+    if (crs)
+        snprintf(crs_member, sizeof(crs_member),
+                 "\"crs\":{\"type\":\"name\",\"properties\":{\"name\":\"%s\"}},", crs);
+    int len = snprintf(json, sizeof(json),
+                       "{\"type\":\"FeatureCollection\",%s\"features\":[{\"type\":\"Feature\","
+                       "\"properties\":{\"WD19CD\":\"E1\"},\"geometry\":{\"type\":"
+                       "\"Polygon\",\"coordinates\":[%s]}}]}",
+                       crs_member, ring);
+    assert_true(len > 0 && (size_t)len < sizeof(json));
+    return parse(json, a, n, err);
+}
+
+/* Runs `cases` through parse_ring: want NULL means the file is read. */
+struct ring_case {
+    const char *crs, *ring, *want;
+};
+static void check_ring_cases(const struct ring_case *cases, size_t ncases)
+{
+    for (size_t i = 0; i < ncases; i++) {
+        struct safer_area *a = NULL;
+        size_t n = 0;
+        struct safer_err err = {0};
+        int rc = parse_ring(cases[i].crs, cases[i].ring, &a, &n, &err);
+        if (!cases[i].want && rc != 0)
+            fail_msg("case %zu (%s): refused: %s", i, cases[i].ring, err.msg);
+        if (cases[i].want && (rc >= 0 || !strstr(err.msg, cases[i].want)))
+            fail_msg("case %zu (%s): rc %d, message '%s', want '%s'", i, cases[i].ring, rc,
+                     err.msg, cases[i].want);
+        if (cases[i].want) {
+            assert_null(a);
+            assert_int_equal(n, 0);
+        }
+        safer_areas_free(a, n);
+    }
+}
+
+/* Longitude first is read; latitude first is refused whatever the crs says. */
+static void test_area_axis_order(void **state)
+{
+    (void)state;
+#define LONLAT "[[0.5,51.2],[0.6,51.2],[0.6,51.3],[0.5,51.2]]"
+#define LATLON "[[51.2,0.5],[51.2,0.6],[51.3,0.6],[51.2,0.5]]"
+#define PARIS "[[2.3,48.8],[2.4,48.8],[2.4,48.9],[2.3,48.8]]"
+#define SWAPPED "position (51.2, 0.5) has latitude first"
+#define UNTOLD "position (2.3, 48.8) of feature 1 lies outside Great Britain either way round"
+    static const struct ring_case cases[] = {
+        {NULL, LONLAT, NULL},
+        {"urn:ogc:def:crs:OGC:1.3:CRS84", LONLAT, NULL},
+        {"urn:ogc:def:crs:OGC::CRS84", LONLAT, NULL},
+        {"http://www.opengis.net/def/crs/OGC/1.3/CRS84", LONLAT, NULL},
+        {"OGC:CRS84", LONLAT, NULL},
+        {"CRS84", LONLAT, NULL},
+        {"EPSG:4326", LONLAT, NULL},
+        /* latitude first by definition, but these positions can only be longitude first */
+        {"urn:ogc:def:crs:EPSG::4326", LONLAT, NULL},
+        {"http://www.opengis.net/def/crs/EPSG/0/4326", LONLAT, NULL},
+        /* outside Great Britain: read as declared only where the order is not in doubt */
+        {NULL, PARIS, NULL},
+        {"urn:ogc:def:crs:OGC:1.3:CRS84", PARIS, NULL},
+        {"urn:ogc:def:crs:EPSG::4326", PARIS, UNTOLD},
+        {"http://www.opengis.net/def/crs/EPSG/0/4326", PARIS, UNTOLD},
+        /* swapped positions, whatever the crs */
+        {NULL, LATLON, SWAPPED},
+        {"urn:ogc:def:crs:OGC:1.3:CRS84", LATLON, SWAPPED},
+        {"EPSG:4326", LATLON, SWAPPED},
+        {"urn:ogc:def:crs:EPSG::4326", LATLON, SWAPPED},
+        /* one swapped position is enough; the corners of the swapped box count */
+        {NULL, "[[0.5,51.2],[0.6,51.2],[61,-9],[0.5,51.2]]", "position (61, -9) has latitude first"},
+        {NULL, "[[0.5,51.2],[0.6,51.2],[49,3],[0.5,51.2]]", "position (49, 3) has latitude first"},
+        {NULL, "[[0.5,51.2],[0.6,51.2],[48.9,3],[0.5,51.2]]", NULL},
+        /* the box of Great Britain is closed too */
+        {"urn:ogc:def:crs:EPSG::4326", "[[-9,49],[3,49],[3,61],[-9,49]]", NULL},
+        {"urn:ogc:def:crs:EPSG::4326", "[[-9,49],[3.001,49],[3,61],[-9,49]]",
+         "position (3.001, 49) of feature 1 lies outside"},
+        {"EPSG:27700", LONLAT, "is in CRS 'EPSG:27700'"},
+        {"urn:ogc:def:crs:EPSG::4258", LONLAT, "is in CRS 'urn:ogc:def:crs:EPSG::4258'"},
+    };
+#undef LONLAT
+#undef LATLON
+#undef PARIS
+#undef SWAPPED
+#undef UNTOLD
+    check_ring_cases(cases, sizeof(cases) / sizeof(cases[0]));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_area_members_in_any_order),
         cmocka_unit_test(test_area_multipolygon_holes_and_heights),
         cmocka_unit_test(test_area_errors_name_the_feature),
+        cmocka_unit_test(test_area_axis_order),
     };
     return cmocka_run_group_tests_name("area", tests, NULL, NULL);
 }
