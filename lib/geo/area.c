@@ -20,6 +20,7 @@
 
 #include <yajl/yajl_parse.h>
 
+#include "geo/geo_internal.h"
 #include "util/internal.h"
 #include "safer/area.h"
 #include "safer/limits.h"
@@ -207,6 +208,7 @@ struct parser {
     double outside_x, outside_y; /* that position */
     size_t nfeatures;
     struct feature f;
+    struct safer__rings *rings; /* owned: scratch space of the ring check */
     int fields_chosen;
     struct safer_area *areas;
     size_t nareas, capareas;
@@ -470,6 +472,61 @@ static void pick_fields(const struct feature *f, const struct safer_areas_opts *
     }
 }
 
+/* "ring 2", or "ring 1 of polygon 3" in a MultiPolygon. */
+static void ring_name(char *buf, size_t cap, const struct safer_geom *g, int multi, uint32_t r)
+{
+    uint32_t part = 0;
+    while (part + 1 < g->nparts && g->part_start[part + 1] <= r)
+        part++;
+    if (multi)
+        snprintf(buf, cap, "ring %u of polygon %u", (unsigned)(r - g->part_start[part] + 1),
+                 (unsigned)part + 1);
+    else
+        snprintf(buf, cap, "ring %u", (unsigned)r + 1);
+}
+
+/* The message for a fault of the ring check, into feature f's error. */
+static void ring_fault(struct feature *f, const struct safer_geom *g, int multi,
+                       const struct safer__ring_fault *rf)
+{
+    char a[48], b[48], x[32], y[32];
+    ring_name(a, sizeof(a), g, multi, rf->a);
+    ring_name(b, sizeof(b), g, multi, rf->b);
+    /* A vertex is printed as it reads back, to be found in the file. */
+    safer__fmt_double(rf->x, x);
+    safer__fmt_double(rf->y, y);
+    switch (rf->kind) {
+    case SAFER__RINGS_FEW:
+        feature_fail(f, SAFER_EPARSE, "%s has %u distinct positions; at least 3 are needed", a,
+                     (unsigned)rf->n);
+        break;
+    case SAFER__RINGS_SELF_CROSS:
+        feature_fail(f, SAFER_EPARSE, "%s crosses itself near %.6f, %.6f", a, rf->x, rf->y);
+        break;
+    case SAFER__RINGS_SELF_TOUCH:
+        feature_fail(f, SAFER_EPARSE, "%s touches itself at %s, %s", a, x, y);
+        break;
+    case SAFER__RINGS_SELF_OVERLAP:
+        feature_fail(f, SAFER_EPARSE, "%s runs back along itself at %s, %s", a, x, y);
+        break;
+    case SAFER__RINGS_CROSS:
+        feature_fail(f, SAFER_EPARSE, "%s crosses %s near %.6f, %.6f", a, b, rf->x, rf->y);
+        break;
+    case SAFER__RINGS_OVERLAP:
+        feature_fail(f, SAFER_EPARSE, "%s and %s share a stretch of boundary at %s, %s", a, b,
+                     x, y);
+        break;
+    case SAFER__RINGS_LOOP:
+        feature_fail(f, SAFER_EPARSE,
+                     "%s and %s touch at %s, %s and again elsewhere, which cuts the polygon's "
+                     "interior in two",
+                     a, b, x, y);
+        break;
+    case SAFER__RINGS_OK:
+        break;
+    }
+}
+
 /* A feature has ended: check it and keep it as an area. */
 static int feature_end(struct parser *p)
 {
@@ -528,6 +585,16 @@ static int feature_end(struct parser *p)
     memcpy(g.part_start, f->parts, sizeof(uint32_t) * npart);
     g.part_start[npart] = (uint32_t)nr;
     safer_geom_update_bbox(&g);
+
+    /* Crossing or touching rings make point-in-polygon meaningless. */
+    if (!p->rings)
+        p->rings = safer__rings_new();
+    struct safer__ring_fault rf;
+    if (safer__rings_check(p->rings, &g, &rf) != SAFER__RINGS_OK) {
+        ring_fault(f, &g, multi, &rf);
+        safer_geom_release(&g);
+        return fail(p, f->err_code, "%s: feature %zu ('%s'): %s", p->path, idx, code, f->err);
+    }
 
     SAFER__GROW(p->areas, p->capareas, p->nareas + 1);
     struct safer_area *a = &p->areas[p->nareas++];
@@ -760,6 +827,7 @@ int safer_areas_parse(const char *data, size_t len, const char *path,
                            path, p->crs, p->outside_x, p->outside_y, p->outside_gb);
     yajl_free(h);
     feature_release(&p->f);
+    safer__rings_free(p->rings);
     if (rc < 0) {
         safer_areas_free(p->areas, p->nareas);
         memset(stats, 0, sizeof(*stats));
