@@ -367,6 +367,54 @@ static void test_area_checks_a_large_ring_in_n_log_n(void **state)
     free(json);
 }
 
+/*
+ * tests/data/areas/rings-postgis.tsv: 400 random polygons and what PostGIS
+ * ST_IsValidReason says of each (rings-postgis.py writes it). What PostGIS
+ * calls valid is read; what it faults for an intersection or a
+ * disconnected interior is refused; where it faults how rings lie relative
+ * to each other, which the reader does not check, either may happen.
+ */
+static void test_area_agrees_with_postgis(void **state)
+{
+    (void)state;
+    FILE *in = fopen(SAFER_TEST_DATA "/areas/rings-postgis.tsv", "r");
+    assert_non_null(in);
+    char line[8192], json[8400];
+    size_t lineno = 0, valid = 0, invalid = 0;
+    while (fgets(line, sizeof(line), in)) {
+        lineno++;
+        line[strcspn(line, "\n")] = '\0';
+        char *tab = strchr(line, '\t');
+        assert_non_null(tab);
+        *tab = '\0';
+        const char *reason = line, *geometry = tab + 1;
+        int len = snprintf(json, sizeof(json),
+                           "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":"
+                           "\"Feature\",\"properties\":{\"WD19CD\":\"E1\"},\"geometry\":%s}]}",
+                           geometry);
+        assert_true(len > 0 && (size_t)len < sizeof(json));
+        struct safer_area *a = NULL;
+        size_t n = 0;
+        struct safer_err err = {0};
+        int rc = parse(json, &a, &n, &err);
+        safer_areas_free(a, n);
+        int must_read = strcmp(reason, "Valid Geometry") == 0;
+        int must_refuse = strcmp(reason, "Self-intersection") == 0 ||
+                          strcmp(reason, "Ring Self-intersection") == 0 ||
+                          strcmp(reason, "Too few points in geometry component") == 0 ||
+                          strcmp(reason, "Interior is disconnected") == 0;
+        if (must_read && rc != 0)
+            fail_msg("line %zu: PostGIS says valid, we refuse: %s", lineno, err.msg);
+        if (must_refuse && rc != SAFER_EPARSE)
+            fail_msg("line %zu: PostGIS says '%s', we read it", lineno, reason);
+        valid += must_read;
+        invalid += must_refuse;
+    }
+    fclose(in);
+    assert_int_equal(lineno, 400);
+    assert_true(valid > 100 && invalid > 200);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -376,6 +424,7 @@ int main(void)
         cmocka_unit_test(test_area_axis_order),
         cmocka_unit_test(test_area_refuses_crossing_and_touching_rings),
         cmocka_unit_test(test_area_checks_a_large_ring_in_n_log_n),
+        cmocka_unit_test(test_area_agrees_with_postgis),
     };
     return cmocka_run_group_tests_name("area", tests, NULL, NULL);
 }
