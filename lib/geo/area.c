@@ -20,6 +20,7 @@
 
 #include <yajl/yajl_parse.h>
 
+#include "geo/geo_internal.h"
 #include "util/internal.h"
 #include "safer/area.h"
 #include "safer/limits.h"
@@ -84,6 +85,23 @@ static int level_rank(const char *prefix, const char *level)
             return strcmp(up, want[k].letters) == 0 ? 2 : 0;
     }
     return 0;
+}
+
+/*
+ * Axis order. GeoJSON positions are [longitude, latitude], but files are
+ * still written the other way round, by hand or by tools that follow the
+ * EPSG definition of EPSG:4326 (latitude first), and a swapped file reads
+ * as valid numbers. Great Britain and Northern Ireland, with Scilly,
+ * Shetland and the Channel Islands, lie inside 9 W to 3 E, 49 N to 61 N
+ * (the box lib/geo/proj.c uses for its lattice). Swapped, that box is 49 E
+ * to 61 E, 9 S to 3 N: open Indian Ocean around the Seychelles, where no
+ * area of a UK partnership lies. So a position there is refused as a
+ * swapped one, whatever the file's crs says; the two boxes do not overlap,
+ * so no position is ambiguous between them.
+ */
+static int in_gb(double lon, double lat)
+{
+    return lon >= -9.0 && lon <= 3.0 && lat >= 49.0 && lat <= 61.0;
 }
 
 /* ---- the feature under construction ---- */
@@ -185,8 +203,12 @@ struct parser {
     int is_collection;
     char crs[128];
     int has_crs;
+    int crs_latlon;    /* the crs names a latitude-first axis order */
+    size_t outside_gb; /* the first feature with a position outside Great Britain, 0 none */
+    double outside_x, outside_y; /* that position */
     size_t nfeatures;
     struct feature f;
+    struct safer__rings *rings; /* owned: scratch space of the ring check */
     int fields_chosen;
     struct safer_area *areas;
     size_t nareas, capareas;
@@ -339,6 +361,20 @@ static int coords_end(struct parser *p, struct frame *fr)
                          x, y);
             return 1;
         }
+        if (in_gb(y, x)) {
+            feature_fail(f, SAFER_EPARSE,
+                         "position (%g, %g) has latitude first: GeoJSON positions are "
+                         "[longitude, latitude], and read that way this one lies in the Indian "
+                         "Ocean; swap each pair to put longitude first",
+                         x, y);
+            return 1;
+        }
+        if (!p->outside_gb && !in_gb(x, y)) {
+            /* Kept for a crs whose axis order is latitude first (see crs_axes). */
+            p->outside_gb = p->nfeatures;
+            p->outside_x = x;
+            p->outside_y = y;
+        }
         if (f->np + 1 > SAFER_LIMIT_POLYGON_POINTS) {
             feature_fail(f, SAFER_ETOOBIG,
                          "geometry has too many positions (limit SAFER_LIMIT_POLYGON_POINTS)");
@@ -436,6 +472,61 @@ static void pick_fields(const struct feature *f, const struct safer_areas_opts *
     }
 }
 
+/* "ring 2", or "ring 1 of polygon 3" in a MultiPolygon. */
+static void ring_name(char *buf, size_t cap, const struct safer_geom *g, int multi, uint32_t r)
+{
+    uint32_t part = 0;
+    while (part + 1 < g->nparts && g->part_start[part + 1] <= r)
+        part++;
+    if (multi)
+        snprintf(buf, cap, "ring %u of polygon %u", (unsigned)(r - g->part_start[part] + 1),
+                 (unsigned)part + 1);
+    else
+        snprintf(buf, cap, "ring %u", (unsigned)r + 1);
+}
+
+/* The message for a fault of the ring check, into feature f's error. */
+static void ring_fault(struct feature *f, const struct safer_geom *g, int multi,
+                       const struct safer__ring_fault *rf)
+{
+    char a[48], b[48], x[32], y[32];
+    ring_name(a, sizeof(a), g, multi, rf->a);
+    ring_name(b, sizeof(b), g, multi, rf->b);
+    /* A vertex is printed as it reads back, to be found in the file. */
+    safer__fmt_double(rf->x, x);
+    safer__fmt_double(rf->y, y);
+    switch (rf->kind) {
+    case SAFER__RINGS_FEW:
+        feature_fail(f, SAFER_EPARSE, "%s has %u distinct positions; at least 3 are needed", a,
+                     (unsigned)rf->n);
+        break;
+    case SAFER__RINGS_SELF_CROSS:
+        feature_fail(f, SAFER_EPARSE, "%s crosses itself near %.6f, %.6f", a, rf->x, rf->y);
+        break;
+    case SAFER__RINGS_SELF_TOUCH:
+        feature_fail(f, SAFER_EPARSE, "%s touches itself at %s, %s", a, x, y);
+        break;
+    case SAFER__RINGS_SELF_OVERLAP:
+        feature_fail(f, SAFER_EPARSE, "%s runs back along itself at %s, %s", a, x, y);
+        break;
+    case SAFER__RINGS_CROSS:
+        feature_fail(f, SAFER_EPARSE, "%s crosses %s near %.6f, %.6f", a, b, rf->x, rf->y);
+        break;
+    case SAFER__RINGS_OVERLAP:
+        feature_fail(f, SAFER_EPARSE, "%s and %s share a stretch of boundary at %s, %s", a, b,
+                     x, y);
+        break;
+    case SAFER__RINGS_LOOP:
+        feature_fail(f, SAFER_EPARSE,
+                     "%s and %s touch at %s, %s and again elsewhere, which cuts the polygon's "
+                     "interior in two",
+                     a, b, x, y);
+        break;
+    case SAFER__RINGS_OK:
+        break;
+    }
+}
+
 /* A feature has ended: check it and keep it as an area. */
 static int feature_end(struct parser *p)
 {
@@ -495,6 +586,16 @@ static int feature_end(struct parser *p)
     g.part_start[npart] = (uint32_t)nr;
     safer_geom_update_bbox(&g);
 
+    /* Crossing or touching rings make point-in-polygon meaningless. */
+    if (!p->rings)
+        p->rings = safer__rings_new();
+    struct safer__ring_fault rf;
+    if (safer__rings_check(p->rings, &g, &rf) != SAFER__RINGS_OK) {
+        ring_fault(f, &g, multi, &rf);
+        safer_geom_release(&g);
+        return fail(p, f->err_code, "%s: feature %zu ('%s'): %s", p->path, idx, code, f->err);
+    }
+
     SAFER__GROW(p->areas, p->capareas, p->nareas + 1);
     struct safer_area *a = &p->areas[p->nareas++];
     memset(a, 0, sizeof(*a));
@@ -510,14 +611,34 @@ static int feature_end(struct parser *p)
     return 1;
 }
 
-static int crs_ok(const char *name)
+/*
+ * The crs names this file accepts, all WGS 84 in degrees. CRS84 is
+ * longitude first by definition. The legacy "EPSG:4326" has no axis order
+ * of its own; GeoJSON 2008 cites it as the legacy identifier, and files
+ * that use it hold longitude first. The OGC URN and URI of EPSG:4326 name
+ * the EPSG definition, whose axes are latitude then longitude, so such a
+ * file may hold either order (tools disagree); it is read only when every
+ * position lies in Great Britain read longitude first, which rules out the
+ * other order (see in_gb). Returns 1 lon/lat, 2 lat/lon, 0 not accepted.
+ */
+static int crs_axes(const char *name)
 {
-    static const char *const ok[] = {"urn:ogc:def:crs:OGC:1.3:CRS84", "urn:ogc:def:crs:OGC::CRS84",
-                                     "urn:ogc:def:crs:EPSG::4326", "EPSG:4326", "CRS84",
-                                     "OGC:CRS84"};
-    for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
-        if (strcmp(name, ok[i]) == 0)
-            return 1;
+    static const struct {
+        const char *name;
+        int axes;
+    } known[] = {
+        {"urn:ogc:def:crs:OGC:1.3:CRS84", 1},
+        {"urn:ogc:def:crs:OGC::CRS84", 1},
+        {"http://www.opengis.net/def/crs/OGC/1.3/CRS84", 1},
+        {"OGC:CRS84", 1},
+        {"CRS84", 1},
+        {"EPSG:4326", 1},
+        {"urn:ogc:def:crs:EPSG::4326", 2},
+        {"http://www.opengis.net/def/crs/EPSG/0/4326", 2},
+    };
+    for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
+        if (strcmp(name, known[i].name) == 0)
+            return known[i].axes;
     }
     return 0;
 }
@@ -526,7 +647,7 @@ static int crs_fail(struct parser *p)
 {
     return fail(p, SAFER_EPARSE,
                 "%s: the file is in CRS '%s'; only longitude/latitude (CRS84 / EPSG:4326) is "
-                "accepted: convert it first, for example with ogr2ogr -t_srs EPSG:4326",
+                "accepted: convert it first, for example with ogr2ogr -t_srs OGC:CRS84",
                 p->path, p->crs);
 }
 
@@ -547,8 +668,10 @@ static int on_string(void *ctx, const unsigned char *s, size_t len)
         if (strcmp(fr->key, "name") == 0) {
             snprintf(p->crs, sizeof(p->crs), "%.*s", (int)(len < 100 ? len : 100), (const char *)s);
             p->has_crs = 1;
-            if (!crs_ok(p->crs))
+            int axes = crs_axes(p->crs);
+            if (!axes)
                 return crs_fail(p);
+            p->crs_latlon = axes == 2;
         }
         break;
     case R_PROPS: {
@@ -695,8 +818,16 @@ int safer_areas_parse(const char *data, size_t len, const char *path,
         rc = safer_err_set(err, SAFER_EPARSE, "%s: not a GeoJSON FeatureCollection", path);
     if (rc == 0 && p->nareas == 0)
         rc = safer_err_set(err, SAFER_EPARSE, "%s: the FeatureCollection has no features", path);
+    if (rc == 0 && p->crs_latlon && p->outside_gb)
+        rc = safer_err_set(err, SAFER_EPARSE,
+                           "%s: the crs '%s' puts latitude first, and position (%g, %g) of "
+                           "feature %zu lies outside Great Britain either way round, so the "
+                           "order cannot be told; write the file in CRS84 (longitude first), "
+                           "for example with ogr2ogr -t_srs OGC:CRS84",
+                           path, p->crs, p->outside_x, p->outside_y, p->outside_gb);
     yajl_free(h);
     feature_release(&p->f);
+    safer__rings_free(p->rings);
     if (rc < 0) {
         safer_areas_free(p->areas, p->nareas);
         memset(stats, 0, sizeof(*stats));

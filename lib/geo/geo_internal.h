@@ -49,6 +49,47 @@ struct safer_geom;
 typedef long (*safer__ring_fn)(void *ctx, uint32_t r);
 int safer__locate_parts(const struct safer_geom *g, safer__ring_fn ring, void *ctx);
 
+/*
+ * Ring validity (rings.c): are the rings of a geometry simple closed curves
+ * that do not cross? A fault names the rings (numbers as in
+ * g->ring_start, a <= b) and a place: the vertex where it happens, or for a
+ * crossing inside two edges, a point near it (rounded).
+ */
+enum safer__ring_fault_kind {
+    SAFER__RINGS_OK = 0,
+    SAFER__RINGS_FEW,          /* ring a keeps n < 3 positions once repeats are dropped */
+    SAFER__RINGS_SELF_CROSS,   /* ring a crosses itself near (x, y) */
+    SAFER__RINGS_SELF_TOUCH,   /* ring a touches itself at (x, y) */
+    SAFER__RINGS_SELF_OVERLAP, /* ring a runs back along itself at (x, y) */
+    SAFER__RINGS_CROSS,        /* rings a and b cross near (x, y) */
+    SAFER__RINGS_OVERLAP,      /* rings a and b share a stretch of boundary at (x, y) */
+    SAFER__RINGS_LOOP,         /* rings a and b of one polygon touch at (x, y) and also
+                                  elsewhere, directly or through other rings: the
+                                  polygon's interior is cut in two */
+};
+struct safer__ring_fault {
+    enum safer__ring_fault_kind kind;
+    uint32_t a, b;
+    uint32_t n;
+    double x, y;
+};
+
+/* Scratch space for the check, reused from one geometry to the next. */
+struct safer__rings;
+struct safer__rings *safer__rings_new(void);
+void safer__rings_free(struct safer__rings *w); /* NULL does nothing */
+
+/*
+ * Check the rings of `g` (borrowed; rings closed, at least one part): no
+ * ring crosses, touches or runs back along itself (consecutive repeated
+ * positions are not a touch); no two rings cross or share a stretch of
+ * boundary; the rings of one part touch only at points that do not close
+ * a loop. Returns SAFER__RINGS_OK (0), or the kind of the first fault the
+ * sweep meets, described in *out. Exact; O(n log n) in the positions.
+ */
+int safer__rings_check(struct safer__rings *w, const struct safer_geom *g,
+                       struct safer__ring_fault *out);
+
 /* Let transformations of `t` split large batches over spare threads of
  * group `g` (borrowed; NULL: the calling thread only). */
 struct safer_bng;
