@@ -73,13 +73,17 @@ void safer__report_month(struct safer_buf *h, int32_t m)
     safer_html_text(h, s);
 }
 
-static const char *const MONTH_NAMES[12] = {"January", "February", "March",     "April",
-                                            "May",     "June",     "July",      "August",
-                                            "September", "October", "November", "December"};
+const char *safer__report_month_name(int32_t m)
+{
+    static const char *const names[12] = {"January", "February", "March",     "April",
+                                           "May",     "June",     "July",      "August",
+                                           "September", "October", "November", "December"};
+    return names[m % 12];
+}
 
 void safer__report_month_long(struct safer_buf *h, int32_t m)
 {
-    safer_html_text(h, MONTH_NAMES[m % 12]);
+    safer_html_text(h, safer__report_month_name(m));
     safer_buf_putf(h, " %d", m / 12);
 }
 
@@ -114,28 +118,65 @@ void safer__report_p(struct safer_buf *h, double p)
     safer__report_dec(h, p, 4, false);
 }
 
-void safer__report_th(struct safer_buf *h, const char *text, int numeric)
+/* ---- tables ---- */
+
+void safer__report_table_head(struct safer_buf *h, struct safer__report_caption caption,
+                              const struct safer__report_col *cols, size_t ncols)
 {
-    if (numeric)
-        safer_html_raw(h, "<th scope=\"col\" class=\"n\">");
+    safer_html_raw(h, "<table><caption>");
+    if (caption.literal_len)
+        safer_buf_put(h, caption.s, caption.literal_len);
     else
-        safer_html_raw(h, "<th scope=\"col\">");
-    safer_html_text(h, text);
-    safer_html_raw(h, "</th>");
+        safer_html_text(h, caption.s);
+    safer_html_raw(h, "</caption><thead><tr>");
+    for (size_t c = 0; c < ncols; c++) {
+        if (cols[c].numeric)
+            safer_html_raw(h, "<th scope=\"col\" class=\"n\">");
+        else
+            safer_html_raw(h, "<th scope=\"col\">");
+        safer_html_text(h, cols[c].heading);
+        safer_html_raw(h, "</th>");
+    }
+    safer_html_raw(h, "</tr></thead><tbody>");
 }
 
-void safer__report_td_int(struct safer_buf *h, long long v)
+void safer__report_table_end(struct safer_buf *h)
 {
-    safer_html_raw(h, "<td class=\"n\">");
-    safer__report_int(h, v);
-    safer_html_raw(h, "</td>");
+    safer_html_raw(h, "</tbody></table>");
 }
 
-void safer__report_td_text(struct safer_buf *h, const char *s)
+void safer__report_cells(struct safer_buf *h, const struct safer__report_col *cols, size_t ncols,
+                         const void *rows, size_t i)
 {
-    safer_html_raw(h, "<td>");
-    safer_html_text(h, s);
-    safer_html_raw(h, "</td>");
+    for (size_t c = 0; c < ncols; c++) {
+        const struct safer__report_col *col = &cols[c];
+        const void *data = col->data ? col->data : rows;
+        const char *cls = col->cls ? col->cls(data, i) : NULL;
+        if (cls) {
+            safer_html_raw(h, "<td class=\"");
+            safer_html_attr(h, cls);
+            safer_html_raw(h, "\">");
+        } else if (col->numeric) {
+            safer_html_raw(h, "<td class=\"n\">");
+        } else {
+            safer_html_raw(h, "<td>");
+        }
+        col->cell(h, data, i);
+        safer_html_raw(h, "</td>");
+    }
+}
+
+void safer__report_table(struct safer_buf *h, struct safer__report_caption caption,
+                         const struct safer__report_col *cols, size_t ncols, const void *rows,
+                         size_t nrows)
+{
+    safer__report_table_head(h, caption, cols, ncols);
+    for (size_t i = 0; i < nrows; i++) {
+        safer_html_raw(h, "<tr>");
+        safer__report_cells(h, cols, ncols, rows, i);
+        safer_html_raw(h, "</tr>");
+    }
+    safer__report_table_end(h);
 }
 
 /* Figures render into the page; a renderer's failure becomes a visible note. */

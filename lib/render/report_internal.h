@@ -11,6 +11,7 @@
 #define SAFER_REPORT_INTERNAL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "safer/assess.h"
@@ -32,6 +33,9 @@ void safer__report_dec(struct safer_buf *h, double v, int decimals, bool plus);
 /* A month index as 2019-01. */
 void safer__report_month(struct safer_buf *h, int32_t m);
 
+/* A month index's name, "January" (a static string). */
+const char *safer__report_month_name(int32_t m);
+
 /* A month index as January 2019. */
 void safer__report_month_long(struct safer_buf *h, int32_t m);
 
@@ -44,11 +48,57 @@ void safer__report_pct(struct safer_buf *h, int64_t prev, int64_t latest);
 /* A p-value to 4 decimals, "<0.0001" below that, "n/a" for NaN. */
 void safer__report_p(struct safer_buf *h, double p);
 
-/* ---- table cells ---- */
+/* ---- tables ---- */
 
-void safer__report_th(struct safer_buf *h, const char *text, int numeric);
-void safer__report_td_int(struct safer_buf *h, long long v);
-void safer__report_td_text(struct safer_buf *h, const char *s);
+/*
+ * A table is a description plus a loop: one column per heading, each with a
+ * function that writes the content of one cell. The writer adds all the
+ * markup around it (caption, header row, one <td> per cell), so a section
+ * only says what goes in a cell, and a cell function writes through the
+ * helpers above or safer_html_text(), never raw data.
+ */
+struct safer__report_col {
+    const char *heading; /* borrowed; written escaped */
+    bool numeric;        /* class "n": right-aligned, figures in columns */
+    /* Write the content of row i's cell, reading `data`. */
+    void (*cell)(struct safer_buf *h, const void *data, size_t i);
+    const void *data; /* what cell() reads: NULL for the table's rows, or a
+                         column's own array (one series of several) */
+    /* Optional: row i's cell's class (a static name) in place of "n". */
+    const char *(*cls)(const void *data, size_t i);
+};
+
+#define SAFER__NELEM(array) (sizeof(array) / sizeof((array)[0]))
+
+/*
+ * A caption: the report's own wording, a string literal written as it is
+ * (SAFER__REPORT_LITERAL("...")), or text made at run time, escaped
+ * (SAFER__REPORT_TEXT(s)).
+ */
+struct safer__report_caption {
+    const char *s;
+    size_t literal_len; /* of a literal; 0 for text */
+};
+#define SAFER__REPORT_LITERAL(s) ((struct safer__report_caption){"" s, sizeof(s) - 1})
+#define SAFER__REPORT_TEXT(s) ((struct safer__report_caption){(s), 0})
+
+/* The table: caption, header row, then `nrows` rows of `cols` read from
+ * `rows` (passed to each column's cell function unless it has its own data). */
+void safer__report_table(struct safer_buf *h, struct safer__report_caption caption,
+                         const struct safer__report_col *cols, size_t ncols, const void *rows,
+                         size_t nrows);
+
+/*
+ * The parts, for a table whose body is irregular (cells spanning rows): the
+ * caption and header row from `cols` (headings and numeric only), the cells
+ * of row i of the columns that have a cell function (no <tr>), and the end.
+ * The caller writes the rows between head and end.
+ */
+void safer__report_table_head(struct safer_buf *h, struct safer__report_caption caption,
+                              const struct safer__report_col *cols, size_t ncols);
+void safer__report_cells(struct safer_buf *h, const struct safer__report_col *cols, size_t ncols,
+                         const void *rows, size_t i);
+void safer__report_table_end(struct safer_buf *h);
 
 /* Figures render into the page; a renderer's failure becomes a visible note. */
 void safer__report_figure_failed(struct safer_buf *h, const struct safer_err *e, int rc);

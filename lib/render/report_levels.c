@@ -31,11 +31,60 @@ static double month_count(const struct safer_assessment *a, long t, int32_t m)
     return s;
 }
 
-static int months_in_window(const struct safer_assessment *a, int32_t first, int32_t last)
+/* ---- the table behind figures 1 and 2 ---- */
+
+static void month_label(struct safer_buf *h, const void *labels, size_t i)
 {
-    (void)a;
-    return last - first + 1;
+    safer_html_text(h, ((const char *const *)labels)[i]);
 }
+
+static void month_value(struct safer_buf *h, const void *values, size_t i)
+{
+    safer__report_int(h, (long long)((const double *)values)[i]);
+}
+
+/* ---- records by category ---- */
+
+struct by_type {
+    const struct safer_assessment *a;
+    const size_t *order; /* types by volume */
+    int64_t total;       /* all records, latest 12 months */
+};
+
+#define TYPE(rows, i) (((const struct by_type *)(rows))->order[i])
+#define A(rows) (((const struct by_type *)(rows))->a)
+
+static void type_name(struct safer_buf *h, const void *rows, size_t i)
+{
+    safer_html_text(h, A(rows)->types[TYPE(rows, i)]);
+}
+
+static void type_latest(struct safer_buf *h, const void *rows, size_t i)
+{
+    safer__report_int(h, A(rows)->type_latest[TYPE(rows, i)]);
+}
+
+static void type_share(struct safer_buf *h, const void *rows, size_t i)
+{
+    int64_t total = ((const struct by_type *)rows)->total;
+    int64_t n = A(rows)->type_latest[TYPE(rows, i)];
+    safer__report_dec(h, total ? 100.0 * (double)n / (double)total : 0, 1, false);
+    safer_html_raw(h, "%");
+}
+
+static void type_monthly(struct safer_buf *h, const void *rows, size_t i)
+{
+    const struct safer_assessment *a = A(rows);
+    int months = a->latest - a->l12_start + 1;
+    safer__report_dec(h, (double)a->type_latest[TYPE(rows, i)] / months, 1, false);
+}
+
+static const struct safer__report_col BY_TYPE[] = {
+    {.heading = "Category", .cell = type_name},
+    {.heading = "Latest 12 months", .numeric = true, .cell = type_latest},
+    {.heading = "Share", .numeric = true, .cell = type_share},
+    {.heading = "Monthly average", .numeric = true, .cell = type_monthly},
+};
 
 void safer__report_levels(struct safer_buf *h, const struct safer_assessment *a)
 {
@@ -112,42 +161,22 @@ void safer__report_levels(struct safer_buf *h, const struct safer_assessment *a)
     safer_html_raw(h, "<figcaption>Figure 2: the six largest categories of the latest 12 months, "
                       "by month.</figcaption></figure>");
 
-    /* The table behind both figures. */
-    safer_html_raw(h, "<details><summary>Table behind figures 1 and 2</summary><table><caption>"
-                      "Records by month</caption><thead><tr>");
-    safer__report_th(h, "Month", 0);
+    /* The table behind both figures: a column per series. */
+    struct safer__report_col cols[8];
+    cols[0] = (struct safer__report_col){.heading = "Month", .cell = month_label, .data = lp};
     for (size_t s = 0; s <= nser; s++)
-        safer__report_th(h, series[s].name, 1);
-    safer_html_raw(h, "</tr></thead><tbody>");
-    for (size_t i = 0; i < nm; i++) {
-        safer_html_raw(h, "<tr>");
-        safer__report_td_text(h, lp[i]);
-        for (size_t s = 0; s <= nser; s++)
-            safer__report_td_int(h, (long long)vals[s * nm + i]);
-        safer_html_raw(h, "</tr>");
-    }
-    safer_html_raw(h, "</tbody></table></details>");
+        cols[s + 1] = (struct safer__report_col){.heading = series[s].name,
+                                                 .numeric = true,
+                                                 .cell = month_value,
+                                                 .data = series[s].values};
+    safer_html_raw(h, "<details><summary>Table behind figures 1 and 2</summary>");
+    safer__report_table(h, SAFER__REPORT_LITERAL("Records by month"), cols, nser + 2, NULL, nm);
+    safer_html_raw(h, "</details>");
 
     /* Levels by type. */
-    int64_t tl = safer__report_total_latest(a);
-    safer_html_raw(h, "<table><caption>Records by category, latest 12 months</caption><thead><tr>");
-    safer__report_th(h, "Category", 0);
-    safer__report_th(h, "Latest 12 months", 1);
-    safer__report_th(h, "Share", 1);
-    safer__report_th(h, "Monthly average", 1);
-    safer_html_raw(h, "</tr></thead><tbody>");
-    for (size_t i = 0; i < a->ntypes; i++) {
-        size_t t = order[i];
-        safer_html_raw(h, "<tr>");
-        safer__report_td_text(h, a->types[t]);
-        safer__report_td_int(h, a->type_latest[t]);
-        safer_html_raw(h, "<td class=\"n\">");
-        safer__report_dec(h, tl ? 100.0 * (double)a->type_latest[t] / (double)tl : 0, 1, false);
-        safer_html_raw(h, "%</td><td class=\"n\">");
-        safer__report_dec(h, (double)a->type_latest[t] / months_in_window(a, a->l12_start, a->latest), 1, false);
-        safer_html_raw(h, "</td></tr>");
-    }
-    safer_html_raw(h, "</tbody></table>");
+    struct by_type rows = {a, order, safer__report_total_latest(a)};
+    safer__report_table(h, SAFER__REPORT_LITERAL("Records by category, latest 12 months"), BY_TYPE,
+                        SAFER__NELEM(BY_TYPE), &rows, a->ntypes);
     free(shade);
     free(vals);
     free(order);

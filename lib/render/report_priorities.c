@@ -57,6 +57,39 @@ static const struct priority PRIORITIES[] = {
      "police.uk shows police-recorded incidents only, not council or housing reports."},
 };
 
+/* A category's figures; the row is the category's index in the assessment. */
+static void category_name(struct safer_buf *h, const void *a, size_t t)
+{
+    safer_html_text(h, ((const struct safer_assessment *)a)->types[t]);
+}
+
+static void category_prev(struct safer_buf *h, const void *a, size_t t)
+{
+    safer__report_int(h, ((const struct safer_assessment *)a)->type_prev[t]);
+}
+
+static void category_latest(struct safer_buf *h, const void *a, size_t t)
+{
+    safer__report_int(h, ((const struct safer_assessment *)a)->type_latest[t]);
+}
+
+static void category_pct(struct safer_buf *h, const void *a, size_t t)
+{
+    const struct safer_assessment *x = a;
+    safer__report_pct(h, x->type_prev[t], x->type_latest[t]);
+}
+
+/* The first and last columns span a priority's rows, so they are written
+ * by hand; the category's figures come from the description. */
+static const struct safer__report_col PRIORITY_TABLE[] = {
+    {.heading = "Priority"},
+    {.heading = "Category", .cell = category_name},
+    {.heading = "Previous 12", .numeric = true, .cell = category_prev},
+    {.heading = "Latest 12", .numeric = true, .cell = category_latest},
+    {.heading = "Change %", .numeric = true, .cell = category_pct},
+    {.heading = "What police.uk cannot show"},
+};
+
 void safer__report_priorities(struct safer_buf *h, const struct safer_assessment *a)
 {
     safer_html_raw(h, "<h2 id=\"priorities\">6. The partnership's priorities</h2><p>How the "
@@ -64,16 +97,10 @@ void safer__report_priorities(struct safer_buf *h, const struct safer_assessment
                       "this data cannot show. The figures are the categories' totals in the "
                       "area; a category appears under every priority it informs.</p>");
     safer__report_gap_flag(h, a, 1);
-    safer_html_raw(h, "<table><caption>Priorities and the police.uk categories that inform them"
-                      "</caption><thead><tr>");
-    safer__report_th(h, "Priority", 0);
-    safer__report_th(h, "Category", 0);
-    safer__report_th(h, "Previous 12", 1);
-    safer__report_th(h, "Latest 12", 1);
-    safer__report_th(h, "Change %", 1);
-    safer__report_th(h, "What police.uk cannot show", 0);
-    safer_html_raw(h, "</tr></thead><tbody>");
-    for (size_t p = 0; p < sizeof(PRIORITIES) / sizeof(PRIORITIES[0]); p++) {
+    safer__report_table_head(
+        h, SAFER__REPORT_LITERAL("Priorities and the police.uk categories that inform them"),
+        PRIORITY_TABLE, SAFER__NELEM(PRIORITY_TABLE));
+    for (size_t p = 0; p < SAFER__NELEM(PRIORITIES); p++) {
         const struct priority *pr = &PRIORITIES[p];
         size_t nt = 0;
         while (nt < 5 && pr->types[nt])
@@ -86,20 +113,15 @@ void safer__report_priorities(struct safer_buf *h, const struct safer_assessment
                 safer_html_text(h, pr->name);
                 safer_html_raw(h, "</th>");
             }
+            long t = nt ? type_index(a, pr->types[r]) : -1;
             if (!nt) {
                 safer_html_raw(h, "<td colspan=\"4\">No police.uk category</td>");
+            } else if (t < 0) {
+                safer_html_raw(h, "<td>");
+                safer_html_text(h, pr->types[r]);
+                safer_html_raw(h, "</td><td colspan=\"3\">not in the data</td>");
             } else {
-                long t = type_index(a, pr->types[r]);
-                safer__report_td_text(h, pr->types[r]);
-                if (t < 0) {
-                    safer_html_raw(h, "<td colspan=\"3\">not in the data</td>");
-                } else {
-                    safer__report_td_int(h, a->type_prev[t]);
-                    safer__report_td_int(h, a->type_latest[t]);
-                    safer_html_raw(h, "<td class=\"n\">");
-                    safer__report_pct(h, a->type_prev[t], a->type_latest[t]);
-                    safer_html_raw(h, "</td>");
-                }
+                safer__report_cells(h, PRIORITY_TABLE + 1, 4, a, (size_t)t);
             }
             if (r == 0) {
                 safer_buf_putf(h, "<td rowspan=\"%zu\">", rows);
@@ -109,5 +131,5 @@ void safer__report_priorities(struct safer_buf *h, const struct safer_assessment
             safer_html_raw(h, "</tr>");
         }
     }
-    safer_html_raw(h, "</tbody></table>");
+    safer__report_table_end(h);
 }
