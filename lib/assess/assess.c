@@ -157,6 +157,7 @@ int safer_assess_compute(struct safer_store *st, const struct safer_assess_opts 
     if (!(o.cell > 0))
         o.cell = 250;
     memset(a, 0, sizeof(*a));
+    safer_rules_init(&a->rules);
     struct safer_crimes c = {0};
     struct safer_area *all = NULL;
     size_t nall = 0;
