@@ -118,6 +118,29 @@ void safer__report_p(struct safer_buf *h, double p)
     safer__report_dec(h, p, 4, false);
 }
 
+/* ---- thresholds ---- */
+
+int safer__report_decimals(double v)
+{
+    double scaled = v;
+    for (int d = 0; d < 6; d++, scaled *= 10.0) {
+        if (fabs(scaled - round(scaled)) <= 1e-9 * fmax(1.0, fabs(scaled)))
+            return d;
+    }
+    return 6;
+}
+
+void safer__report_level(struct safer_buf *h, double v)
+{
+    safer__report_dec(h, v, safer__report_decimals(v), false);
+}
+
+void safer__report_percent(struct safer_buf *h, double fraction)
+{
+    safer__report_level(h, 100.0 * fraction);
+    safer_html_raw(h, "%");
+}
+
 /* ---- tables ---- */
 
 void safer__report_table_head(struct safer_buf *h, struct safer__report_caption caption,

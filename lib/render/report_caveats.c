@@ -11,16 +11,22 @@
 #include "render/report_internal.h"
 #include "safer/html.h"
 
+/* The months of Covid-19 restrictions the caveat names, as month indexes
+ * (year * 12 + month - 1): the test and the text both read them. */
+#define PANDEMIC_FIRST (2020 * 12 + 2) /* March 2020 */
+#define PANDEMIC_LAST (2021 * 12 + 5)  /* June 2021 */
+
 void safer__report_caveats(struct safer_buf *h, const struct safer_assessment *a)
 {
     safer_html_raw(h, "<h2 id=\"caveats\">7. Caveats</h2><ul>");
-    /* The pandemic: March 2020 to June 2021 overlapping either window. */
-    int32_t c0 = 2020 * 12 + 2, c1 = 2021 * 12 + 5;
-    if (a->latest >= c0 && a->p12_start <= c1)
+    /* The pandemic, when it overlaps either window. */
+    if (a->latest >= PANDEMIC_FIRST && a->p12_start <= PANDEMIC_LAST) {
         safer_html_raw(h, "<li><strong>The pandemic.</strong> The windows overlap the Covid-19 "
-                          "restrictions (March 2020 to June 2021), when recorded crime and "
-                          "anti-social behaviour moved for reasons that say little about the "
-                          "underlying trend.</li>");
+                          "restrictions (");
+        safer__report_window(h, PANDEMIC_FIRST, PANDEMIC_LAST);
+        safer_html_raw(h, "), when recorded crime and anti-social behaviour moved for reasons "
+                          "that say little about the underlying trend.</li>");
+    }
     struct safer__report_gaps g = safer__report_window_gaps(a);
     if (g.partial_latest || g.partial_prev)
         safer_html_raw(h, "<li><strong>Partial months.</strong> At least one force's file for a "

@@ -10,6 +10,7 @@
 #include "util/compat.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -133,6 +134,14 @@ static void change_figure(struct safer_buf *h, const struct changes *c)
         bars[i].value = prev ? 100.0 * (double)(latest - prev) / (double)prev : NAN;
         bars[i].note = !c->comparable ? "\u2020" : (t && t->significant ? "*" : NULL);
     }
+    /* The footnote is text for the figure, which escapes it. */
+    char alpha[32], footnote[160];
+    safer_svg_format_number(alpha, sizeof(alpha), a->rules.change_alpha,
+                            safer__report_decimals(a->rules.change_alpha), false);
+    snprintf(footnote, sizeof(footnote),
+             "* significant change (adjusted p < %s). No value: nothing recorded in the previous "
+             "12 months.",
+             alpha);
     struct safer_svg_bar_chart ch = {
         .bars = bars,
         .nbars = c->n,
@@ -141,8 +150,7 @@ static void change_figure(struct safer_buf *h, const struct changes *c)
         .unit = "%",
         .axis_label = "Change on the previous 12 months (%)",
         .footnote = c->comparable
-                        ? "* significant change (adjusted p < 0.05). No value: nothing "
-                          "recorded in the previous 12 months."
+                        ? footnote
                         : "\u2020 not comparable: a window has missing or partial months. No "
                           "value: nothing recorded in the previous 12 months."};
     struct safer_svg_opts o = {.id = c->wards ? "change-ward" : "change-type",
@@ -174,8 +182,9 @@ void safer__report_change(struct safer_buf *h, const struct safer_assessment *a)
     safer__report_window(h, a->p12_start, a->p12_end);
     safer_html_raw(h, "). A change is marked significant (*) when an exact binomial test of the "
                       "latest count given the two counts' total rejects \"no change\" after "
-                      "Benjamini-Hochberg adjustment over all the tests (adjusted p &lt; 0.05), "
-                      "and both windows are complete.</p>");
+                      "Benjamini-Hochberg adjustment over all the tests (adjusted p &lt; ");
+    safer__report_level(h, a->rules.change_alpha);
+    safer_html_raw(h, "), and both windows are complete.</p>");
     safer__report_gap_flag(h, a, 1);
 
     for (int wards = 0; wards < 2; wards++) {

@@ -316,8 +316,10 @@ void safer__report_data(struct safer_buf *h, const struct safer_assessment *a)
     safer_html_raw(h, "<h3>Coverage by force and month</h3><p>For each force with records in the "
                       "area, every month it published up to the latest month, and every month of "
                       "the two 12-month windows it did not publish. A month is "
-                      "<strong>partial</strong> when its file has under 60% of the median rows of "
-                      "that force's months, and <strong>missing</strong> when there is no file.</p>");
+                      "<strong>partial</strong> when its file has under ");
+    safer__report_percent(h, a->rules.coverage_partial);
+    safer_html_raw(h, " of the median rows of that force's months, and <strong>missing</strong> "
+                      "when there is no file.</p>");
     safer__report_gap_flag(h, a, 1);
     /* One line per force, then every force-month in a table that folds away. */
     coverage_by_force(h, a);

@@ -48,6 +48,18 @@ void safer__report_pct(struct safer_buf *h, int64_t prev, int64_t latest);
 /* A p-value to 4 decimals, "<0.0001" below that, "n/a" for NaN. */
 void safer__report_p(struct safer_buf *h, double p);
 
+/* ---- thresholds (struct safer_rules, the Gi* levels) ---- */
+
+/* The fewest decimals, up to 6, that show `v` exactly: 0.05 has 2, 0.1 has
+ * 1, 60 has 0 (to a relative 1e-9, so 100 * 0.6 has 0). */
+int safer__report_decimals(double v);
+
+/* A level or threshold as it was set: 0.05, 0.1. */
+void safer__report_level(struct safer_buf *h, double v);
+
+/* A fraction as a percentage with as many decimals as it needs: 60%. */
+void safer__report_percent(struct safer_buf *h, double fraction);
+
 /* ---- tables ---- */
 
 /*

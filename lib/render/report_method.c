@@ -4,12 +4,41 @@
  * How every figure was computed, precisely enough to reproduce it: the
  * windows, the ward of a record, the grid and projection, the Gi*, Moran's
  * I and change tests as the R functions they match, coverage, rates, the
- * CSV files beside the report, and the licence of the data.
+ * CSV files beside the report, and the licence of the data. The thresholds
+ * it states are the ones the computation used: the assessment's rules
+ * (a->rules) and the constants of stats.h, never numbers typed in here.
  */
 #include "util/compat.h"
 
+#include <math.h>
+
 #include "render/report_internal.h"
 #include "safer/html.h"
+#include "safer/stats.h"
+
+/* The Gi* class levels, all with the decimals of the finest: 0.01, 0.05
+ * and 0.10. */
+static void gi_levels(struct safer_buf *h)
+{
+    int d = safer__report_decimals(SAFER_GI_P99);
+    if (safer__report_decimals(SAFER_GI_P95) > d)
+        d = safer__report_decimals(SAFER_GI_P95);
+    if (safer__report_decimals(SAFER_GI_P90) > d)
+        d = safer__report_decimals(SAFER_GI_P90);
+    safer__report_dec(h, SAFER_GI_P99, d, false);
+    safer_html_raw(h, ", ");
+    safer__report_dec(h, SAFER_GI_P95, d, false);
+    safer_html_raw(h, " and ");
+    safer__report_dec(h, SAFER_GI_P90, d, false);
+}
+
+/* A small positive number to three figures: 1.49e-8. */
+static void put_small(struct safer_buf *h, double v)
+{
+    int e = (int)floor(log10(v));
+    safer__report_dec(h, v / pow(10.0, e), 2, false);
+    safer_buf_putf(h, "e%d", e);
+}
 
 void safer__report_method(struct safer_buf *h, const struct safer_assessment *a)
 {
@@ -43,21 +72,27 @@ void safer__report_method(struct safer_buf *h, const struct safer_assessment *a)
                       "and its up to 8 neighbours in the grid (itself included), z = (&#931;w x "
                       "&#8722; x&#772; W) / (s &#8730;((n S1 &#8722; W&#178;)/(n &#8722; 1))); "
                       "two-sided normal p-values adjusted by Benjamini-Hochberg over the grid; "
-                      "classes at adjusted p below 0.01, 0.05 and 0.10. This is what R "
-                      "spdep::localG computes with include.self and style B.</dd>");
+                      "classes at adjusted p below ");
+    gi_levels(h);
+    safer_html_raw(h, ". This is what R spdep::localG computes with include.self and style "
+                      "B.</dd>");
     safer_html_raw(h, "<dt>Clustering</dt><dd>Moran's I of ward totals in the latest 12 months "
                       "with queen contiguity as spdep::poly2nb finds it (wards sharing a "
-                      "boundary point within 1.49e-8 degrees), row-standardised and binary "
-                      "weights, variance under randomisation, one-sided p (greater), as "
-                      "spdep::moran.test.</dd>");
+                      "boundary point within ");
+    put_small(h, SAFER_NB_SNAP_DEFAULT);
+    safer_html_raw(h, " degrees), row-standardised and binary weights, variance under "
+                      "randomisation, one-sided p (greater), as spdep::moran.test.</dd>");
     safer_html_raw(h, "<dt>Change</dt><dd>Exact two-sided binomial test of the latest count "
                       "given the sum of both windows against a probability of one half (no "
                       "change), as R binom.test; Benjamini-Hochberg adjustment over all category "
-                      "and ward tests; significant below 0.05, and only when both windows are "
-                      "complete.</dd>");
+                      "and ward tests; significant below ");
+    safer__report_level(h, a->rules.change_alpha);
+    safer_html_raw(h, ", and only when both windows are complete.</dd>");
     safer_html_raw(h, "<dt>Coverage</dt><dd>A force-month is partial when its file has fewer "
-                      "than 60% of the median rows of that force's stored months, missing when "
-                      "there is no file.</dd>");
+                      "than ");
+    safer__report_percent(h, a->rules.coverage_partial);
+    safer_html_raw(h, " of the median rows of that force's stored months, missing when there is "
+                      "no file.</dd>");
     safer_html_raw(h, "<dt>Rates</dt><dd>Records in the latest 12 months per 1,000 residents; "
                       "LSOA populations are summed to wards through the ONS lookup, and a ward "
                       "missing any of its LSOAs' populations gets no rate. ONS LSOA-to-ward "

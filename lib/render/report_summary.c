@@ -68,23 +68,29 @@ void safer__report_summary(struct safer_buf *h, const struct safer_assessment *a
         const struct safer_change_test *t = &a->tests[i];
         if (strcmp(t->scope, "type") != 0 || !t->significant)
             continue;
-        if (!nsig++)
-            safer_html_raw(h, "<li>Changes larger than chance (adjusted p &lt; 0.05): ");
-        else
+        if (!nsig++) {
+            safer_html_raw(h, "<li>Changes larger than chance (adjusted p &lt; ");
+            safer__report_level(h, a->rules.change_alpha);
+            safer_html_raw(h, "): ");
+        } else {
             safer_html_raw(h, "; ");
+        }
         safer_html_text(h, t->key);
         safer_html_raw(h, " ");
         safer__report_pct(h, t->prev, t->latest);
     }
-    if (nsig)
+    if (nsig) {
         safer_html_raw(h, ".</li>");
-    else if (comparable)
+    } else if (comparable) {
         safer_html_raw(h, "<li>No crime type changed by more than chance would explain "
-                          "(adjusted p &lt; 0.05).</li>");
-    else
+                          "(adjusted p &lt; ");
+        safer__report_level(h, a->rules.change_alpha);
+        safer_html_raw(h, ").</li>");
+    } else {
         safer_html_raw(h, "<li>No change is marked significant: the windows have missing or "
                           "partial months, so the figures of the two years are not comparable. "
                           "Treat every change in this report with caution.</li>");
+    }
 
     /* Wards. */
     if (a->nwards) {
@@ -138,7 +144,11 @@ void safer__report_summary(struct safer_buf *h, const struct safer_assessment *a
                 safer__report_int(h, (long long)cold);
                 safer_html_raw(h, " cold spots");
             }
-            safer_html_raw(h, " (Getis-Ord Gi*, false discovery rate 10%).");
+            /* Hot spots of every class are counted, so the false discovery
+             * rate is the level of the weakest class, hot90. */
+            safer_html_raw(h, " (Getis-Ord Gi*, false discovery rate ");
+            safer__report_percent(h, SAFER_GI_P90);
+            safer_html_raw(h, ").");
         }
         safer_html_raw(h, "</li>");
     }
@@ -147,7 +157,7 @@ void safer__report_summary(struct safer_buf *h, const struct safer_assessment *a
         safer_html_raw(h, "<li>");
         if (isnan(m->p)) {
             safer_html_raw(h, "Spatial clustering of ward totals could not be tested.");
-        } else if (m->p < 0.05) {
+        } else if (m->p < a->rules.clustering_alpha) {
             safer_html_raw(h, "Ward totals cluster in space: neighbouring wards are more alike "
                               "than chance would give (Moran's I ");
             safer__report_dec(h, m->I, 3, false);
