@@ -23,6 +23,7 @@
 #include "render/report_internal.h"
 #include "util/internal.h"
 #include "safer/html.h"
+#include "safer/lib.h"
 #include "safer/limits.h"
 #include "safer/report.h"
 #include "safer/svg.h"
@@ -358,8 +359,9 @@ int safer_report_render(const struct safer_assessment *a, struct safer_buf *h,
         safer_html_raw(h, "), ");
     }
     safer__report_int(h, (long long)a->nwards);
-    safer_html_raw(h, " wards. Produced by safer 0.1.0 from the files listed in section 2."
-                      "</p></header>");
+    safer_html_raw(h, " wards. Produced by safer ");
+    safer_html_text(h, safer_version());
+    safer_html_raw(h, " from the files listed in section 2.</p></header>");
     safer_html_raw(h, "<nav aria-label=\"Contents\"><h2>Contents</h2><ol>"
                       "<li><a href=\"#summary\">Summary of findings</a></li>"
                       "<li><a href=\"#data\">Data used and its coverage</a></li>"
