@@ -119,6 +119,10 @@ struct safer_assessment {
     /* The thresholds the assessment was computed with: the report states
      * these, not numbers of its own. */
     struct safer_rules rules;
+    /* The year of the Ordnance Survey boundaries the wards come from, which
+     * the licence's copyright line names; 0 when unknown (the report then
+     * makes no OS statement). */
+    int boundary_year;
 };
 
 void safer_assessment_release(struct safer_assessment *a);

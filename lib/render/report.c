@@ -203,6 +203,18 @@ void safer__report_table(struct safer_buf *h, struct safer__report_caption capti
     safer__report_table_end(h);
 }
 
+void safer__report_licence(const struct safer_assessment *a, char out[SAFER__REPORT_LICENCE_MAX])
+{
+    static const char ogl[] =
+        "Contains public sector information licensed under the Open Government Licence v3.0.";
+    if (a->boundary_year > 0)
+        snprintf(out, SAFER__REPORT_LICENCE_MAX,
+                 "%s Contains OS data \u00a9 Crown copyright and database right %d.", ogl,
+                 a->boundary_year);
+    else
+        snprintf(out, SAFER__REPORT_LICENCE_MAX, "%s", ogl);
+}
+
 /* Figures render into the page; a renderer's failure becomes a visible note. */
 void safer__report_figure_failed(struct safer_buf *h, const struct safer_err *e, int rc)
 {

@@ -18,10 +18,6 @@
 #include "safer/buf.h"
 #include "safer/error.h"
 
-#define OGL_ATTRIBUTION                                                                            \
-    "Contains public sector information licensed under the Open Government Licence v3.0. "        \
-    "Contains OS data \u00a9 Crown copyright and database right 2024."
-
 /* ---- numbers and months ---- */
 
 /* An integer with thousands separators: 12,345. */
@@ -111,6 +107,14 @@ void safer__report_table_head(struct safer_buf *h, struct safer__report_caption 
 void safer__report_cells(struct safer_buf *h, const struct safer__report_col *cols, size_t ncols,
                          const void *rows, size_t i);
 void safer__report_table_end(struct safer_buf *h);
+
+/*
+ * The licence line, as text: the Open Government Licence statement, and the
+ * OS copyright with the boundaries' year when the assessment knows it
+ * (a->boundary_year). For the Licence note and the maps' attribution.
+ */
+#define SAFER__REPORT_LICENCE_MAX 192
+void safer__report_licence(const struct safer_assessment *a, char out[SAFER__REPORT_LICENCE_MAX]);
 
 /* Figures render into the page; a renderer's failure becomes a visible note. */
 void safer__report_figure_failed(struct safer_buf *h, const struct safer_err *e, int rc);

@@ -106,6 +106,9 @@ void safer__report_method(struct safer_buf *h, const struct safer_assessment *a)
         safer_html_raw(h, ", rates_by_ward.csv");
     if (a->imd_lsoas)
         safer_html_raw(h, ", deprivation_by_ward.csv");
-    safer_html_raw(h, ".</dd><dt>Licence</dt><dd>" OGL_ATTRIBUTION " Police data: data.police.uk."
-                      "</dd></dl>");
+    char licence[SAFER__REPORT_LICENCE_MAX];
+    safer__report_licence(a, licence);
+    safer_html_raw(h, ".</dd><dt>Licence</dt><dd>");
+    safer_html_text(h, licence);
+    safer_html_raw(h, " Police data: data.police.uk.</dd></dl>");
 }

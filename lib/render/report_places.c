@@ -102,6 +102,8 @@ static void wards(struct safer_buf *h, const struct safer_assessment *a, const d
                           "(load one with <code>safer import population</code>).</p>");
     }
     if (a->wards_bng) {
+        char licence[SAFER__REPORT_LICENCE_MAX];
+        safer__report_licence(a, licence);
         struct safer_svg_choropleth map = {
             .areas = a->wards_bng,
             .values = v,
@@ -114,7 +116,7 @@ static void wards(struct safer_buf *h, const struct safer_assessment *a, const d
                       .caption = rates ? "Records in the latest 12 months per 1,000 residents, "
                                          "by ward."
                                        : "Records in the latest 12 months, by ward.",
-                      .attribution = OGL_ATTRIBUTION}};
+                      .attribution = licence}};
         struct safer_svg_opts o = {.id = "ward-map",
                                    .title = rates ? "Figure 5: records per 1,000 residents by ward"
                                                   : "Figure 5: records by ward"};
@@ -260,6 +262,8 @@ static void hotspots(struct safer_buf *h, const struct safer_assessment *a, cons
         safer_html_raw(h, "<p class=\"warn\">No z-score exists for this grid: every square holds "
                           "the same count, so there is no hot or cold spot to find.</p>");
     if (a->ncells && a->wards_bng) {
+        char licence[SAFER__REPORT_LICENCE_MAX];
+        safer__report_licence(a, licence);
         struct safer_svg_cell *cells = safer__xmalloc(sizeof(*cells) * a->ncells);
         for (size_t k = 0; k < a->ncells; k++) {
             const struct safer_hotcell *c = &a->cells[k];
@@ -277,7 +281,7 @@ static void hotspots(struct safer_buf *h, const struct safer_assessment *a, cons
             .nwards = a->nwards,
             .frame = {.caption = "Gi* classes by Benjamini-Hochberg adjusted p-value; ward "
                                  "boundaries on top.",
-                      .attribution = OGL_ATTRIBUTION}};
+                      .attribution = licence}};
         struct safer_svg_opts o = {.id = "hotspot-map",
                                    .title = "Figure 6: hot and cold spots (Gi*)"};
         safer_html_raw(h, "<figure>");
