@@ -215,9 +215,10 @@ void safer__report_licence(const struct safer_assessment *a, char out[SAFER__REP
         snprintf(out, SAFER__REPORT_LICENCE_MAX, "%s", ogl);
 }
 
-/* Figures render into the page; a renderer's failure becomes a visible note. */
-void safer__report_figure_failed(struct safer_buf *h, const struct safer_err *e, int rc)
+void safer__report_figure_drawn(struct safer_buf *h, int rc, const struct safer_err *e)
 {
+    if (rc >= 0)
+        return;
     safer_html_raw(h, "<p class=\"warn\">This figure could not be drawn: ");
     safer_html_text(h, safer_err_msg(e, rc));
     safer_html_raw(h, "</p>");

@@ -164,8 +164,7 @@ static void change_figure(struct safer_buf *h, const struct changes *c)
                                          "previous 12 months",
                                          &e)
                  : safer_svg_bar_chart(h, &o, &ch, &e);
-    if (rc < 0)
-        safer__report_figure_failed(h, &e, rc);
+    safer__report_figure_drawn(h, rc, &e);
     if (c->wards)
         safer_html_raw(h, "<figcaption>Figure 4: percentage change by ward.</figcaption>");
     else

@@ -116,8 +116,12 @@ void safer__report_table_end(struct safer_buf *h);
 #define SAFER__REPORT_LICENCE_MAX 192
 void safer__report_licence(const struct safer_assessment *a, char out[SAFER__REPORT_LICENCE_MAX]);
 
-/* Figures render into the page; a renderer's failure becomes a visible note. */
-void safer__report_figure_failed(struct safer_buf *h, const struct safer_err *e, int rc);
+/*
+ * Figures render into the page. Called with what a figure's renderer
+ * returned: a failure (rc < 0, `e` saying why) becomes a visible note in
+ * the figure's place; success writes nothing.
+ */
+void safer__report_figure_drawn(struct safer_buf *h, int rc, const struct safer_err *e);
 
 /* ---- window completeness ---- */
 

@@ -143,8 +143,7 @@ void safer__report_levels(struct safer_buf *h, const struct safer_assessment *a)
     safer_html_raw(h, "<figure>");
     struct safer_err e = {0};
     int rc = safer_svg_line_chart(h, &o, &ch, &e);
-    if (rc < 0)
-        safer__report_figure_failed(h, &e, rc);
+    safer__report_figure_drawn(h, rc, &e);
     safer_html_raw(h, "<figcaption>Figure 1: all police-recorded crime and anti-social behaviour "
                       "in the area's wards by month. Shaded months are partial or missing in at "
                       "least one force's data.</figcaption></figure>");
@@ -156,8 +155,7 @@ void safer__report_levels(struct safer_buf *h, const struct safer_assessment *a)
     safer_html_raw(h, "<figure>");
     safer_err_clear(&e);
     rc = safer_svg_line_chart(h, &o2, &ch, &e);
-    if (rc < 0)
-        safer__report_figure_failed(h, &e, rc);
+    safer__report_figure_drawn(h, rc, &e);
     safer_html_raw(h, "<figcaption>Figure 2: the six largest categories of the latest 12 months, "
                       "by month.</figcaption></figure>");
 

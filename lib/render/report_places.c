@@ -123,8 +123,7 @@ static void wards(struct safer_buf *h, const struct safer_assessment *a, const d
         safer_html_raw(h, "<figure>");
         struct safer_err e = {0};
         int rc = safer_svg_choropleth(h, &o, &map, &e);
-        if (rc < 0)
-            safer__report_figure_failed(h, &e, rc);
+        safer__report_figure_drawn(h, rc, &e);
         safer_html_raw(h, "<figcaption>Figure 5: wards shaded by ");
         safer_html_text(h, rates ? "rate per 1,000 residents" : "count");
         safer_html_raw(h, " in quintiles.</figcaption></figure>");
@@ -287,8 +286,7 @@ static void hotspots(struct safer_buf *h, const struct safer_assessment *a, cons
         safer_html_raw(h, "<figure>");
         struct safer_err e = {0};
         int rc = safer_svg_hotspot_map(h, &o, &map, &e);
-        if (rc < 0)
-            safer__report_figure_failed(h, &e, rc);
+        safer__report_figure_drawn(h, rc, &e);
         safer_html_raw(h, "<figcaption>Figure 6: hot and cold spots, latest 12 months."
                           "</figcaption></figure>");
         free(cells);
