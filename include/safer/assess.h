@@ -23,6 +23,7 @@
 #include "safer/area.h"
 #include "safer/error.h"
 #include "safer/police.h"
+#include "safer/rules.h"
 
 struct safer_store;
 
@@ -115,6 +116,13 @@ struct safer_assessment {
     struct safer_geom *wards_bng; /* the study wards in metres (owned) */
     struct safer_publication *publications;
     size_t npublications;
+    /* The thresholds the assessment was computed with: the report states
+     * these, not numbers of its own. */
+    struct safer_rules rules;
+    /* The year of the Ordnance Survey boundaries the wards come from, which
+     * the licence's copyright line names; 0 when unknown (the report then
+     * makes no OS statement). */
+    int boundary_year;
 };
 
 void safer_assessment_release(struct safer_assessment *a);

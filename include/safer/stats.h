@@ -102,8 +102,14 @@ int safer_gistar(const int32_t *ci, const int32_t *cj, const double *x, size_t n
  * Hotspot classes, from the Gi* z and its Benjamini-Hochberg adjusted
  * two-sided p-value: hot99 when z > 0 and p_adj < 0.01, hot95 when
  * p_adj < 0.05, hot90 when p_adj < 0.10, the cold classes likewise when
- * z < 0, none otherwise, and no_score when z is NaN.
+ * z < 0, none otherwise, and no_score when z is NaN. The levels are part of
+ * the classes' definition (their names say them); the report states them
+ * from these constants.
  */
+#define SAFER_GI_P99 0.01
+#define SAFER_GI_P95 0.05
+#define SAFER_GI_P90 0.10
+
 enum safer_gi_class {
     SAFER_GI_COLD99 = -3,
     SAFER_GI_COLD95 = -2,

@@ -134,6 +134,20 @@ out:
     return rc;
 }
 
+/*
+ * The year of the OS data the study wards' boundaries come from, for the
+ * licence line ("database right YEAR"), or 0 when unknown. The store does
+ * not record a boundary file's vintage yet; when it does, it fills this in
+ * and this returns it. Until then it is unknown: the report leaves the OS
+ * sentence out rather than state a year nobody checked.
+ */
+static int boundary_year(const struct safer_area *wards, size_t n)
+{
+    (void)wards;
+    (void)n;
+    return 0;
+}
+
 /* The other ward-only work: the point locator over every stored ward, then
  * the study wards' contiguity. */
 struct locator_job {
@@ -158,6 +172,7 @@ int safer_assess_compute(struct safer_store *st, const struct safer_assess_opts 
     if (!(o.cell > 0))
         o.cell = 250;
     memset(a, 0, sizeof(*a));
+    safer_rules_init(&a->rules);
     struct safer_crimes c = {0};
     struct safer_area *all = NULL;
     size_t nall = 0;
@@ -220,6 +235,7 @@ int safer_assess_compute(struct safer_store *st, const struct safer_assess_opts 
         }
     }
     a->nwards = ns;
+    a->boundary_year = boundary_year(a->wards, a->nwards);
     a->cell = o.cell;
 
     /* What depends only on the wards runs beside the loading of the records. */

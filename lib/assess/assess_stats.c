@@ -30,7 +30,8 @@ static int cmp_i64(const void *x, const void *y)
  * Coverage: for each force with records in the study wards, every month it
  * has in the store up to the latest month, plus every month of the two
  * windows it has no file for. A month is partial when its rows are under
- * 60% of the median of that force's stored months.
+ * a->rules.coverage_partial (60%) of the median of that force's stored
+ * months.
  */
 static void coverage(const struct safer_crimes *c, const unsigned char *force_in,
                      struct safer_assessment *a)
@@ -83,7 +84,7 @@ static void coverage(const struct safer_crimes *c, const unsigned char *force_in
             cv->rows = pub ? pub->rows_read : 0;
             if (!pub)
                 cv->status = SAFER_COVERAGE_MISSING;
-            else if ((double)pub->rows_read < 0.6 * median)
+            else if ((double)pub->rows_read < a->rules.coverage_partial * median)
                 cv->status = SAFER_COVERAGE_PARTIAL;
             else
                 cv->status = SAFER_COVERAGE_OK;
@@ -470,7 +471,8 @@ static int moran(struct safer_assessment *a, const struct safer__geo *geo, struc
  * Change tests: for each crime type and each ward, the exact two-sided
  * binomial test of latest_12 given latest_12 + prev_12 against 1/2 (no
  * change), Benjamini-Hochberg adjusted over all the tests together.
- * Significant: adjusted p < 0.05 and both windows complete.
+ * Significant: adjusted p < a->rules.change_alpha (0.05) and both windows
+ * complete.
  */
 static void change_tests(struct safer_assessment *a)
 {
@@ -496,7 +498,7 @@ static void change_tests(struct safer_assessment *a)
     safer_p_adjust_bh(p, n, adj);
     for (size_t k = 0; k < n; k++) {
         a->tests[k].p_adj = adj[k];
-        a->tests[k].significant = a->tests[k].comparable && adj[k] < 0.05;
+        a->tests[k].significant = a->tests[k].comparable && adj[k] < a->rules.change_alpha;
     }
     free(p);
     free(adj);

@@ -217,11 +217,11 @@ enum safer_gi_class safer_gi_class_of(double z, double p_adj)
 
     if (isnan(z) || isnan(p_adj))
         return SAFER_GI_NO_SCORE;
-    if (p_adj < 0.01)
+    if (p_adj < SAFER_GI_P99)
         level = 3;
-    else if (p_adj < 0.05)
+    else if (p_adj < SAFER_GI_P95)
         level = 2;
-    else if (p_adj < 0.10)
+    else if (p_adj < SAFER_GI_P90)
         level = 1;
     else
         return SAFER_GI_NONE;

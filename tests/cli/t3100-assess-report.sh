@@ -51,6 +51,16 @@ expect_grep 'safer-north-arrow' $R
 expect_grep 'Open Government Licence' $R
 expect_grep 'police.uk has no domestic-abuse flag' $R
 expect_grep 'chose the operation' $R
+# The version line names the version of the binary that wrote it.
+checks=$((checks + 1))
+version=$("$SAFER" --version | sed -n 's/^safer \([0-9][0-9.]*[0-9]\)$/\1/p')
+[ -n "$version" ] || fail "safer --version gives no version number"
+grep -qF "Produced by safer $version from the files listed in section 2." $R ||
+    fail "the report does not say it was produced by safer $version"
+# The licence line: the OGL statement, and no OS copyright year, since the
+# store does not know which year the fixtures' boundaries are from.
+expect_grep '<dt>Licence</dt><dd>Contains public sector information licensed under the Open Government Licence v3\.0\. Police data: data\.police\.uk\.</dd>' $R
+expect_no_grep 'database right' $R
 
 # Every square holding the same count: no z-score, said plainly.
 rm -f "$SAFER_DB"

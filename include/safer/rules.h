@@ -1,0 +1,45 @@
+/*
+ * rules.h - the thresholds of the strategic assessment, in one place.
+ *
+ * Each rule is used twice: where a verdict is made (a month is partial, a
+ * change is significant, ward totals cluster) and where the report states
+ * it ("under 60% of the median", "adjusted p < 0.05"). Both read the same
+ * struct safer_rules: the assessment keeps a copy of the rules it was
+ * computed with (safer_assessment.rules), and the report takes its
+ * verdicts and prints its numbers from that copy, so the text cannot
+ * disagree with the figures.
+ *
+ * Not here: the Gi* class levels (adjusted p below 0.01, 0.05, 0.10). They
+ * are part of the definition of the classes, whose names say them ("hot99"
+ * is 99% confidence), so they are constants next to the classes in stats.h
+ * (SAFER_GI_P99, SAFER_GI_P95, SAFER_GI_P90), read by both the
+ * classification and the report. Nor are the LSOAs "in the most deprived
+ * 20%" (IMD deciles 1 and 2), which a CSV column name states.
+ */
+#ifndef SAFER_RULES_H
+#define SAFER_RULES_H
+
+struct safer_rules {
+    /*
+     * A force-month is partial when its file has fewer data rows than this
+     * fraction of the median rows of that force's stored months: 0 marks
+     * no month partial, 1 every month under the median. Default 0.6.
+     */
+    double coverage_partial;
+    /*
+     * A change test is significant when its Benjamini-Hochberg adjusted
+     * p-value is below this (and both windows are complete). Default 0.05.
+     */
+    double change_alpha;
+    /*
+     * The summary says ward totals cluster in space when Moran's I's
+     * one-sided p-value (row-standardised weights) is below this.
+     * Default 0.05.
+     */
+    double clustering_alpha;
+};
+
+/* Set `r` to the default rules (the values above). */
+void safer_rules_init(struct safer_rules *r);
+
+#endif

@@ -1,0 +1,330 @@
+/*
+ * report_data.c - section 2, the data used and its coverage.
+ *
+ * What went in and how complete it is, so that a reader can judge every
+ * later figure: the records and where they were placed, every input file
+ * with its checksum, and each force's months, partial or missing, that the
+ * windows depend on. The rest of the report points here whenever a gap
+ * affects a figure.
+ */
+#include "util/compat.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "render/report_internal.h"
+#include "util/internal.h"
+#include "safer/html.h"
+#include "safer/police.h"
+
+/* ---- records: where they were placed ---- */
+
+struct count_row {
+    const char *label;
+    uint64_t v;
+};
+
+static void count_label(struct safer_buf *h, const void *rows, size_t i)
+{
+    safer_html_text(h, ((const struct count_row *)rows)[i].label);
+}
+
+static void count_value(struct safer_buf *h, const void *rows, size_t i)
+{
+    safer__report_int(h, (long long)((const struct count_row *)rows)[i].v);
+}
+
+static const struct safer__report_col RECORDS[] = {
+    {.heading = "Records", .cell = count_label},
+    {.heading = "Count", .numeric = true, .cell = count_value},
+};
+
+static void records_table(struct safer_buf *h, const struct safer_assessment *a)
+{
+    struct count_row rows[7];
+    size_t n = 0;
+    rows[n++] = (struct count_row){"All records in the store", a->rows_total};
+    rows[n++] = (struct count_row){"Placed in a ward of the area by their location",
+                                   a->rows_assigned - a->rows_assigned_by_lsoa};
+    rows[n++] = (struct count_row){"Placed in a ward through their LSOA (no location published)",
+                                   a->rows_assigned_by_lsoa};
+    rows[n++] = (struct count_row){"Without a location, and no LSOA lookup places them",
+                                   a->rows_no_coords};
+    rows[n++] = (struct count_row){"Located outside every stored ward (or on a ward boundary)",
+                                   a->rows_outside_wards};
+    if (a->area_code)
+        rows[n++] = (struct count_row){"In stored wards outside the area", a->rows_outside_area};
+    if (a->rows_after_latest)
+        rows[n++] = (struct count_row){"After the latest month (left out)", a->rows_after_latest};
+
+    char caption[64];
+    snprintf(caption, sizeof(caption), "Records up to %s %d", safer__report_month_name(a->latest),
+             (int)(a->latest / 12));
+    safer__report_table(h, SAFER__REPORT_TEXT(caption), RECORDS, SAFER__NELEM(RECORDS), rows, n);
+}
+
+/* ---- input files ---- */
+
+#define PUB(rows, i) ((const struct safer_publication *)(rows) + (i))
+
+static void pub_force(struct safer_buf *h, const void *rows, size_t i)
+{
+    safer_html_text(h, PUB(rows, i)->force);
+}
+
+static void pub_month(struct safer_buf *h, const void *rows, size_t i)
+{
+    safer__report_month(h, PUB(rows, i)->month);
+}
+
+static void pub_file(struct safer_buf *h, const void *rows, size_t i)
+{
+    safer_html_text(h, PUB(rows, i)->file);
+}
+
+static void pub_read(struct safer_buf *h, const void *rows, size_t i)
+{
+    safer__report_int(h, PUB(rows, i)->rows_read);
+}
+
+static void pub_rejected(struct safer_buf *h, const void *rows, size_t i)
+{
+    safer__report_int(h, PUB(rows, i)->rejected);
+}
+
+static void pub_stored(struct safer_buf *h, const void *rows, size_t i)
+{
+    safer__report_int(h, PUB(rows, i)->rows);
+}
+
+static void pub_checksum(struct safer_buf *h, const void *rows, size_t i)
+{
+    safer_html_raw(h, "<code>");
+    safer_html_text(h, PUB(rows, i)->checksum);
+    safer_html_raw(h, "</code>");
+}
+
+static const struct safer__report_col INPUT_FILES[] = {
+    {.heading = "Force", .cell = pub_force},
+    {.heading = "Month", .cell = pub_month},
+    {.heading = "File", .cell = pub_file},
+    {.heading = "Rows read", .numeric = true, .cell = pub_read},
+    {.heading = "Rejected", .numeric = true, .cell = pub_rejected},
+    {.heading = "Stored", .numeric = true, .cell = pub_stored},
+    {.heading = "Checksum (XXH3-128)", .cell = pub_checksum},
+};
+
+static void input_files(struct safer_buf *h, const struct safer_assessment *a)
+{
+    long long rejected = 0, read = 0;
+    for (size_t i = 0; i < a->npublications; i++) {
+        rejected += a->publications[i].rejected;
+        read += a->publications[i].rows_read;
+    }
+    safer_html_raw(h, "<p>");
+    safer__report_int(h, (long long)a->npublications);
+    safer_html_raw(h, " publications were used, with ");
+    safer__report_int(h, read);
+    safer_html_raw(h, " data rows read and ");
+    safer__report_int(h, rejected);
+    safer_html_raw(h, " rows rejected as malformed (the import log lists each by file and "
+                      "line).</p>");
+    safer_html_raw(h, "<details><summary>Every input file</summary>");
+    safer__report_table(h, SAFER__REPORT_LITERAL("Input files"), INPUT_FILES,
+                        SAFER__NELEM(INPUT_FILES), a->publications, a->npublications);
+    safer_html_raw(h, "</details>");
+}
+
+/* ---- coverage, one line per force ---- */
+
+/* One force's run of coverage rows, [first, end) (the list is sorted by force). */
+struct force_row {
+    const struct safer_coverage *cov; /* borrowed: the assessment's coverage */
+    size_t first, end;
+    int published;
+    int32_t first_month, last_month; /* -1 when nothing was published */
+};
+
+#define FORCE(rows, i) ((const struct force_row *)(rows) + (i))
+
+static void force_name(struct safer_buf *h, const void *rows, size_t i)
+{
+    safer_html_text(h, FORCE(rows, i)->cov[FORCE(rows, i)->first].force);
+}
+
+static void force_published(struct safer_buf *h, const void *rows, size_t i)
+{
+    safer__report_int(h, FORCE(rows, i)->published);
+}
+
+static void force_first(struct safer_buf *h, const void *rows, size_t i)
+{
+    if (FORCE(rows, i)->first_month >= 0)
+        safer__report_month(h, FORCE(rows, i)->first_month);
+}
+
+static void force_last(struct safer_buf *h, const void *rows, size_t i)
+{
+    if (FORCE(rows, i)->last_month >= 0)
+        safer__report_month(h, FORCE(rows, i)->last_month);
+}
+
+/* The force's months of one status, each marked in the status's colour. */
+static void force_months(struct safer_buf *h, const struct force_row *f,
+                         enum safer_coverage_status st)
+{
+    int n = 0;
+    for (size_t k = f->first; k < f->end; k++) {
+        const struct safer_coverage *c = &f->cov[k];
+        if (c->status != st)
+            continue;
+        if (n++)
+            safer_html_raw(h, ", ");
+        if (st == SAFER_COVERAGE_PARTIAL)
+            safer_html_raw(h, "<span class=\"s-partial\">");
+        else
+            safer_html_raw(h, "<span class=\"s-missing\">");
+        safer__report_month(h, c->month);
+        if (st == SAFER_COVERAGE_PARTIAL) {
+            safer_html_raw(h, " (");
+            safer__report_int(h, c->rows);
+            safer_html_raw(h, " rows)");
+        }
+        safer_html_raw(h, "</span>");
+    }
+    if (!n)
+        safer_html_raw(h, "none");
+}
+
+static void force_partial(struct safer_buf *h, const void *rows, size_t i)
+{
+    force_months(h, FORCE(rows, i), SAFER_COVERAGE_PARTIAL);
+}
+
+static void force_missing(struct safer_buf *h, const void *rows, size_t i)
+{
+    force_months(h, FORCE(rows, i), SAFER_COVERAGE_MISSING);
+}
+
+static const struct safer__report_col COVERAGE_BY_FORCE[] = {
+    {.heading = "Force", .cell = force_name},
+    {.heading = "Months published", .numeric = true, .cell = force_published},
+    {.heading = "First", .cell = force_first},
+    {.heading = "Last", .cell = force_last},
+    {.heading = "Partial months", .cell = force_partial},
+    {.heading = "Missing months in the windows", .cell = force_missing},
+};
+
+static void coverage_by_force(struct safer_buf *h, const struct safer_assessment *a)
+{
+    struct force_row *rows = safer__xcalloc(a->ncoverage ? a->ncoverage : 1, sizeof(*rows));
+    size_t n = 0;
+    for (size_t i = 0; i < a->ncoverage;) {
+        struct force_row *f = &rows[n++];
+        *f = (struct force_row){a->coverage, i, i, 0, -1, -1};
+        while (f->end < a->ncoverage &&
+               strcmp(a->coverage[f->end].force, a->coverage[i].force) == 0) {
+            const struct safer_coverage *c = &a->coverage[f->end];
+            if (c->status != SAFER_COVERAGE_MISSING) {
+                f->published++;
+                if (f->first_month < 0)
+                    f->first_month = c->month;
+                f->last_month = c->month;
+            }
+            f->end++;
+        }
+        i = f->end;
+    }
+    safer__report_table(h, SAFER__REPORT_LITERAL("Coverage by force"), COVERAGE_BY_FORCE,
+                        SAFER__NELEM(COVERAGE_BY_FORCE), rows, n);
+    free(rows);
+}
+
+/* ---- coverage, every force and month ---- */
+
+#define COV(rows, i) (&((const struct safer_assessment *)(rows))->coverage[i])
+
+static void cov_force(struct safer_buf *h, const void *rows, size_t i)
+{
+    safer_html_text(h, COV(rows, i)->force);
+}
+
+static void cov_month(struct safer_buf *h, const void *rows, size_t i)
+{
+    safer__report_month(h, COV(rows, i)->month);
+}
+
+static void cov_rows(struct safer_buf *h, const void *rows, size_t i)
+{
+    safer__report_int(h, COV(rows, i)->rows);
+}
+
+static const char *const STATUS_NAMES[] = {
+    [SAFER_COVERAGE_OK] = "ok",
+    [SAFER_COVERAGE_PARTIAL] = "partial",
+    [SAFER_COVERAGE_MISSING] = "missing",
+};
+
+static const char *const STATUS_CLASSES[] = {
+    [SAFER_COVERAGE_OK] = "s-ok",
+    [SAFER_COVERAGE_PARTIAL] = "s-partial",
+    [SAFER_COVERAGE_MISSING] = "s-missing",
+};
+
+static void cov_status(struct safer_buf *h, const void *rows, size_t i)
+{
+    safer_html_text(h, STATUS_NAMES[COV(rows, i)->status]);
+}
+
+static const char *cov_status_class(const void *rows, size_t i)
+{
+    return STATUS_CLASSES[COV(rows, i)->status];
+}
+
+static void cov_window(struct safer_buf *h, const void *rows, size_t i)
+{
+    const struct safer_assessment *a = rows;
+    int32_t m = COV(rows, i)->month;
+    if (m >= a->l12_start)
+        safer_html_text(h, "latest 12");
+    else if (m >= a->p12_start)
+        safer_html_text(h, "previous 12");
+    else
+        safer_html_text(h, "earlier");
+}
+
+static const struct safer__report_col COVERAGE_BY_MONTH[] = {
+    {.heading = "Force", .cell = cov_force},
+    {.heading = "Month", .cell = cov_month},
+    {.heading = "Rows published", .numeric = true, .cell = cov_rows},
+    {.heading = "Status", .cell = cov_status, .cls = cov_status_class},
+    {.heading = "Window", .cell = cov_window},
+};
+
+void safer__report_data(struct safer_buf *h, const struct safer_assessment *a)
+{
+    safer_html_raw(h, "<h2 id=\"data\">2. Data used and its coverage</h2>");
+    safer_html_raw(h, "<p>Police-recorded crime and anti-social behaviour come from the police.uk "
+                      "street-level files listed below, one file per force and month, imported "
+                      "unchanged. Each record is placed in the ward whose boundary contains its "
+                      "published (anonymised) location.</p>");
+    records_table(h, a);
+    input_files(h, a);
+
+    safer_html_raw(h, "<h3>Coverage by force and month</h3><p>For each force with records in the "
+                      "area, every month it published up to the latest month, and every month of "
+                      "the two 12-month windows it did not publish. A month is "
+                      "<strong>partial</strong> when its file has under ");
+    safer__report_percent(h, a->rules.coverage_partial);
+    safer_html_raw(h, " of the median rows of that force's months, and <strong>missing</strong> "
+                      "when there is no file.</p>");
+    safer__report_gap_flag(h, a, 1);
+    /* One line per force, then every force-month in a table that folds away. */
+    coverage_by_force(h, a);
+    safer_html_raw(h, "<details><summary>Every force and month</summary>");
+    safer__report_table(h, SAFER__REPORT_LITERAL("Coverage by force and month"), COVERAGE_BY_MONTH,
+                        SAFER__NELEM(COVERAGE_BY_MONTH), a, a->ncoverage);
+    safer_html_raw(h, "</details>");
+}

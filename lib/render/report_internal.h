@@ -1,0 +1,163 @@
+/*
+ * report_internal.h - what the report's section files share: number and
+ * month formatting, table cells, the flag for incomplete windows, totals,
+ * and one function per section.
+ *
+ * Every helper writes through safer_html_text()/safer_html_raw(), so a
+ * section never formats data into markup itself. The output depends only on
+ * the assessment: no clock, no locale.
+ */
+#ifndef SAFER_REPORT_INTERNAL_H
+#define SAFER_REPORT_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "safer/assess.h"
+#include "safer/buf.h"
+#include "safer/error.h"
+
+/* ---- numbers and months ---- */
+
+/* An integer with thousands separators: 12,345. */
+void safer__report_int(struct safer_buf *h, long long v);
+
+/* `v` rounded to `decimals`, with a "+" on positive values when `plus`. */
+void safer__report_dec(struct safer_buf *h, double v, int decimals, bool plus);
+
+/* A month index as 2019-01. */
+void safer__report_month(struct safer_buf *h, int32_t m);
+
+/* A month index's name, "January" (a static string). */
+const char *safer__report_month_name(int32_t m);
+
+/* A month index as January 2019. */
+void safer__report_month_long(struct safer_buf *h, int32_t m);
+
+/* "January 2018 to December 2018". */
+void safer__report_window(struct safer_buf *h, int32_t first, int32_t last);
+
+/* Percentage change as text, or "n/a" when the previous count is 0. */
+void safer__report_pct(struct safer_buf *h, int64_t prev, int64_t latest);
+
+/* A p-value to 4 decimals, "<0.0001" below that, "n/a" for NaN. */
+void safer__report_p(struct safer_buf *h, double p);
+
+/* ---- thresholds (struct safer_rules, the Gi* levels) ---- */
+
+/* The fewest decimals, up to 6, that show `v` exactly: 0.05 has 2, 0.1 has
+ * 1, 60 has 0 (to a relative 1e-9, so 100 * 0.6 has 0). */
+int safer__report_decimals(double v);
+
+/* A level or threshold as it was set: 0.05, 0.1. */
+void safer__report_level(struct safer_buf *h, double v);
+
+/* A fraction as a percentage with as many decimals as it needs: 60%. */
+void safer__report_percent(struct safer_buf *h, double fraction);
+
+/* ---- tables ---- */
+
+/*
+ * A table is a description plus a loop: one column per heading, each with a
+ * function that writes the content of one cell. The writer adds all the
+ * markup around it (caption, header row, one <td> per cell), so a section
+ * only says what goes in a cell, and a cell function writes through the
+ * helpers above or safer_html_text(), never raw data.
+ */
+struct safer__report_col {
+    const char *heading; /* borrowed; written escaped */
+    bool numeric;        /* class "n": right-aligned, figures in columns */
+    /* Write the content of row i's cell, reading `data`. */
+    void (*cell)(struct safer_buf *h, const void *data, size_t i);
+    const void *data; /* what cell() reads: NULL for the table's rows, or a
+                         column's own array (one series of several) */
+    /* Optional: row i's cell's class (a static name) in place of "n". */
+    const char *(*cls)(const void *data, size_t i);
+};
+
+#define SAFER__NELEM(array) (sizeof(array) / sizeof((array)[0]))
+
+/*
+ * A caption: the report's own wording, a string literal written as it is
+ * (SAFER__REPORT_LITERAL("...")), or text made at run time, escaped
+ * (SAFER__REPORT_TEXT(s)).
+ */
+struct safer__report_caption {
+    const char *s;
+    size_t literal_len; /* of a literal; 0 for text */
+};
+#define SAFER__REPORT_LITERAL(s) ((struct safer__report_caption){"" s, sizeof(s) - 1})
+#define SAFER__REPORT_TEXT(s) ((struct safer__report_caption){(s), 0})
+
+/* The table: caption, header row, then `nrows` rows of `cols` read from
+ * `rows` (passed to each column's cell function unless it has its own data). */
+void safer__report_table(struct safer_buf *h, struct safer__report_caption caption,
+                         const struct safer__report_col *cols, size_t ncols, const void *rows,
+                         size_t nrows);
+
+/*
+ * The parts, for a table whose body is irregular (cells spanning rows): the
+ * caption and header row from `cols` (headings and numeric only), the cells
+ * of row i of the columns that have a cell function (no <tr>), and the end.
+ * The caller writes the rows between head and end.
+ */
+void safer__report_table_head(struct safer_buf *h, struct safer__report_caption caption,
+                              const struct safer__report_col *cols, size_t ncols);
+void safer__report_cells(struct safer_buf *h, const struct safer__report_col *cols, size_t ncols,
+                         const void *rows, size_t i);
+void safer__report_table_end(struct safer_buf *h);
+
+/*
+ * The licence line, as text: the Open Government Licence statement, and the
+ * OS copyright with the boundaries' year when the assessment knows it
+ * (a->boundary_year). For the Licence note and the maps' attribution.
+ */
+#define SAFER__REPORT_LICENCE_MAX 192
+void safer__report_licence(const struct safer_assessment *a, char out[SAFER__REPORT_LICENCE_MAX]);
+
+/*
+ * Figures render into the page. Called with what a figure's renderer
+ * returned: a failure (rc < 0, `e` saying why) becomes a visible note in
+ * the figure's place; success writes nothing.
+ */
+void safer__report_figure_drawn(struct safer_buf *h, int rc, const struct safer_err *e);
+
+/* ---- window completeness ---- */
+
+/* Force-months missing or partial in the latest and previous 12 months. */
+struct safer__report_gaps {
+    int missing_latest, partial_latest, missing_prev, partial_prev;
+};
+
+struct safer__report_gaps safer__report_window_gaps(const struct safer_assessment *a);
+
+/*
+ * The flag printed next to every figure that a gap in the windows affects:
+ * the latest window's gaps, and with `change` the previous window's too.
+ * Writes nothing when no gap affects the figure.
+ */
+void safer__report_gap_flag(struct safer_buf *h, const struct safer_assessment *a, int change);
+
+/* ---- totals ---- */
+
+/* All records of the study wards in the latest (previous) 12 months. */
+int64_t safer__report_total_latest(const struct safer_assessment *a);
+int64_t safer__report_total_prev(const struct safer_assessment *a);
+
+/* Type indexes ordered by latest-12 count, largest first, ties in the
+ * assessment's order (by name). The caller frees the array. */
+size_t *safer__report_types_by_volume(const struct safer_assessment *a);
+
+/* ---- the sections, in the order of the page ---- */
+
+void safer__report_summary(struct safer_buf *h, const struct safer_assessment *a);
+void safer__report_data(struct safer_buf *h, const struct safer_assessment *a);
+void safer__report_levels(struct safer_buf *h, const struct safer_assessment *a);
+void safer__report_change(struct safer_buf *h, const struct safer_assessment *a);
+void safer__report_places(struct safer_buf *h, const struct safer_assessment *a);
+void safer__report_priorities(struct safer_buf *h, const struct safer_assessment *a);
+void safer__report_caveats(struct safer_buf *h, const struct safer_assessment *a);
+void safer__report_method(struct safer_buf *h, const struct safer_assessment *a);
+
+#endif

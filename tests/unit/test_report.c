@@ -1,0 +1,451 @@
+/*
+ * test_report.c - the HTML report's structure, on a small assessment built
+ * by hand: the sections in order, a caption and a header row on every
+ * table, a text alternative on every figure, the rules' numbers in the
+ * method notes, the version and licence lines, and data escaped.
+ *
+ * The assessment: three wards side by side (1 km squares on the British
+ * National Grid), three categories over 30 months up to January 2019, one
+ * force with a partial and a missing month in the windows, change tests,
+ * a 2 x 2 grid of hot spot cells and both Moran's I rows.
+ */
+#include "util/compat.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "safer/assess.h"
+#include "safer/buf.h"
+#include "safer/lib.h"
+#include "safer/limits.h"
+#include "safer/report.h"
+#include "safer/rules.h"
+#include "safer/stats.h"
+
+#define NWARDS 3
+#define NTYPES 3
+#define LATEST (2019 * 12) /* January 2019 */
+#define FIRST (LATEST - 29)
+
+static const char *const WARD_NAMES[NWARDS] = {"Allington", "<script>alert(1)</script>",
+                                               "Bearsted & Thurnham"};
+static const char *const TYPES[NTYPES] = {"Anti-social behaviour", "Burglary",
+                                          "Violence and sexual offences"};
+
+static char *dup(const char *s)
+{
+    char *d = strdup(s);
+    assert_non_null(d);
+    return d;
+}
+
+static void *zalloc(size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size);
+    assert_non_null(p);
+    return p;
+}
+
+/* A closed square ring with corners (x, y) and (x + side, y + side). */
+static void square(struct safer_geom *g, double x, double y, double side)
+{
+    const double xy[10] = {x, y, x + side, y, x + side, y + side, x, y + side, x, y};
+    safer_geom_init(g);
+    g->npoints = 5;
+    g->nrings = 1;
+    g->nparts = 1;
+    g->xy = zalloc(10, sizeof(double));
+    memcpy(g->xy, xy, sizeof(xy));
+    g->ring_start = zalloc(2, sizeof(uint32_t));
+    g->ring_start[1] = 5;
+    g->part_start = zalloc(2, sizeof(uint32_t));
+    g->part_start[1] = 1;
+    safer_geom_update_bbox(g);
+}
+
+static void build(struct safer_assessment *a, const struct safer_rules *rules, int year)
+{
+    memset(a, 0, sizeof(*a));
+    a->latest = LATEST;
+    a->l12_start = LATEST - 11;
+    a->p12_start = LATEST - 23;
+    a->p12_end = LATEST - 12;
+    a->first_month = FIRST;
+    a->nmonths = LATEST - FIRST + 1;
+    a->title = dup("Safer <Testborough> & 'Co'");
+
+    a->nwards = NWARDS;
+    a->wards = zalloc(NWARDS, sizeof(*a->wards));
+    a->wards_bng = zalloc(NWARDS, sizeof(*a->wards_bng));
+    for (size_t w = 0; w < NWARDS; w++) {
+        char code[16];
+        snprintf(code, sizeof(code), "E0500000%zu", w + 1);
+        a->wards[w].code = dup(code);
+        a->wards[w].name = dup(WARD_NAMES[w]);
+        a->wards[w].level = dup("ward");
+        safer_geom_init(&a->wards[w].geom);
+        square(&a->wards_bng[w], 575000.0 + 1000.0 * (double)w, 155000.0, 1000.0);
+    }
+    a->ntypes = NTYPES;
+    a->types = zalloc(NTYPES, sizeof(char *));
+    for (size_t t = 0; t < NTYPES; t++)
+        a->types[t] = dup(TYPES[t]);
+
+    /* Counts rising through the months; the window totals follow from them. */
+    a->counts = zalloc((size_t)NWARDS * NTYPES * (size_t)a->nmonths, sizeof(uint32_t));
+    a->ward_prev = zalloc(NWARDS, sizeof(int64_t));
+    a->ward_latest = zalloc(NWARDS, sizeof(int64_t));
+    a->type_prev = zalloc(NTYPES, sizeof(int64_t));
+    a->type_latest = zalloc(NTYPES, sizeof(int64_t));
+    for (size_t w = 0; w < NWARDS; w++) {
+        for (size_t t = 0; t < NTYPES; t++) {
+            for (int32_t m = FIRST; m <= LATEST; m++) {
+                uint32_t n = (uint32_t)(1 + w + 2 * t + (size_t)(m - FIRST) / 6);
+                a->counts[(w * NTYPES + t) * (size_t)a->nmonths + (size_t)(m - FIRST)] = n;
+                if (m >= a->l12_start) {
+                    a->ward_latest[w] += n;
+                    a->type_latest[t] += n;
+                } else if (m >= a->p12_start) {
+                    a->ward_prev[w] += n;
+                    a->type_prev[t] += n;
+                }
+            }
+        }
+    }
+    a->rows_total = 1000;
+    a->rows_assigned = 990;
+    a->rows_assigned_by_lsoa = 5;
+    a->rows_no_coords = 6;
+    a->rows_outside_wards = 4;
+
+    /* One force, every month from the previous window on: 2018-03 partial,
+     * 2018-07 missing. */
+    a->ncoverage = (size_t)(LATEST - a->p12_start + 1);
+    a->coverage = zalloc(a->ncoverage, sizeof(*a->coverage));
+    for (size_t i = 0; i < a->ncoverage; i++) {
+        struct safer_coverage *c = &a->coverage[i];
+        c->force = dup("Kent Police");
+        c->month = a->p12_start + (int32_t)i;
+        c->rows = 1000;
+        c->status = SAFER_COVERAGE_OK;
+        if (c->month == 2018 * 12 + 2) {
+            c->rows = 300;
+            c->status = SAFER_COVERAGE_PARTIAL;
+        } else if (c->month == 2018 * 12 + 6) {
+            c->rows = 0;
+            c->status = SAFER_COVERAGE_MISSING;
+        }
+    }
+    a->latest12_complete = 0;
+    a->prev12_complete = 1;
+
+    a->ntests = NTYPES + NWARDS;
+    a->tests = zalloc(a->ntests, sizeof(*a->tests));
+    for (size_t k = 0; k < a->ntests; k++) {
+        struct safer_change_test *t = &a->tests[k];
+        int is_type = k < NTYPES;
+        size_t i = is_type ? k : k - NTYPES;
+        t->scope = is_type ? "type" : "ward";
+        t->key = dup(is_type ? TYPES[i] : a->wards[i].code);
+        t->prev = is_type ? a->type_prev[i] : a->ward_prev[i];
+        t->latest = is_type ? a->type_latest[i] : a->ward_latest[i];
+        t->p = 0.001 * (double)(k + 1);
+        t->p_adj = 0.002 * (double)(k + 1);
+        t->comparable = 0;
+    }
+
+    a->cell = 500;
+    a->ncells = 4;
+    a->cells = zalloc(a->ncells, sizeof(*a->cells));
+    for (size_t k = 0; k < a->ncells; k++) {
+        struct safer_hotcell *c = &a->cells[k];
+        c->i = 1150 + (int32_t)(k % 2);
+        c->j = 310 + (int32_t)(k / 2);
+        c->e = ((double)c->i + 0.5) * a->cell;
+        c->n = ((double)c->j + 0.5) * a->cell;
+        c->count = (int64_t)(10 * k);
+        c->neighbours = 3;
+        c->z = k == 3 ? 2.9 : -0.5;
+        c->p = k == 3 ? 0.004 : 0.6;
+        c->p_adj = k == 3 ? 0.008 : 0.8;
+        c->cls = k == 3 ? SAFER_GI_HOT99 : SAFER_GI_NONE;
+    }
+    a->nmoran = 2;
+    for (size_t i = 0; i < 2; i++) {
+        struct safer_moran_row *m = &a->moran[i];
+        m->variable = "total_latest12";
+        m->style = i == 0 ? "W" : "B";
+        m->n = NWARDS;
+        m->I = 0.25;
+        m->expectation = -0.5;
+        m->variance = 0.1;
+        m->z = 2.37;
+        m->p = 0.0089;
+    }
+    a->population = zalloc(NWARDS, sizeof(double));
+    for (size_t w = 0; w < NWARDS; w++)
+        a->population[w] = 5000.0 + 1000.0 * (double)w;
+    a->population_basis = dup("Mid-2015 population");
+    a->npublications = 1;
+    a->publications = zalloc(1, sizeof(*a->publications));
+    snprintf(a->publications[0].force, sizeof(a->publications[0].force), "Kent Police");
+    a->publications[0].month = LATEST;
+    a->publications[0].rows = a->publications[0].rows_read = 1000;
+    snprintf(a->publications[0].file, sizeof(a->publications[0].file), "2019-01-kent-street.csv");
+    snprintf(a->publications[0].checksum, sizeof(a->publications[0].checksum), "%032x", 7u);
+    if (rules)
+        a->rules = *rules;
+    else
+        safer_rules_init(&a->rules);
+    a->boundary_year = year;
+}
+
+/* The report of the test assessment; the caller frees it. */
+static char *render(const struct safer_rules *rules, int year)
+{
+    struct safer_assessment a;
+    struct safer_buf b;
+    struct safer_err err = {0};
+    build(&a, rules, year);
+    safer_buf_init(&b, SAFER_LIMIT_REPORT);
+    assert_int_equal(safer_report_render(&a, &b, &err), 0);
+    safer_assessment_release(&a);
+    return safer_buf_detach(&b, NULL);
+}
+
+static size_t count(const char *s, const char *what)
+{
+    size_t n = 0;
+    for (const char *p = strstr(s, what); p; p = strstr(p + 1, what))
+        n++;
+    return n;
+}
+
+/* The text of section `id` of the page: from its heading to the next one. */
+static char *section(const char *html, const char *id)
+{
+    char open[64];
+    snprintf(open, sizeof(open), "<h2 id=\"%s\">", id);
+    const char *from = strstr(html, open);
+    assert_non_null(from);
+    const char *to = strstr(from + 1, "<h2 id=");
+    if (!to)
+        to = from + strlen(from);
+    char *s = strndup(from, (size_t)(to - from));
+    assert_non_null(s);
+    return s;
+}
+
+static void test_report_sections_in_order(void **state)
+{
+    static const char *const headings[] = {
+        "<h2 id=\"summary\">1. Summary of findings</h2>",
+        "<h2 id=\"data\">2. Data used and its coverage</h2>",
+        "<h2 id=\"levels\">3. Levels and patterns</h2>",
+        "<h2 id=\"change\">4. Change</h2>",
+        "<h2 id=\"places\">5. Places</h2>",
+        "<h2 id=\"priorities\">6. The partnership's priorities</h2>",
+        "<h2 id=\"caveats\">7. Caveats</h2>",
+        "<h2 id=\"method\">8. Method notes</h2>",
+    };
+    const char *html = *state;
+    const char *at = html;
+    for (size_t i = 0; i < sizeof(headings) / sizeof(headings[0]); i++) {
+        const char *p = strstr(at, headings[i]);
+        if (!p)
+            fail_msg("'%s' missing, or not after the heading before it", headings[i]);
+        at = p + strlen(headings[i]);
+    }
+    /* Nothing but the contents' heading besides these. */
+    assert_int_equal(count(html, "<h2"), 1 + sizeof(headings) / sizeof(headings[0]));
+    assert_int_equal(strncmp(html, "<!DOCTYPE html>\n", 16), 0);
+    assert_non_null(strstr(html, "</main></body></html>\n"));
+}
+
+static void test_report_tables_have_caption_and_header_row(void **state)
+{
+    const char *html = *state;
+    size_t n = 0;
+    for (const char *t = strstr(html, "<table"); t; t = strstr(t + 1, "<table")) {
+        const char *end = strstr(t, "</table>");
+        assert_non_null(end);
+        const char *cap = strstr(t, "<caption>");
+        const char *cap_end = strstr(t, "</caption>");
+        if (!cap || cap != t + strlen("<table>") || !cap_end || cap_end > end ||
+            cap_end == cap + strlen("<caption>"))
+            fail_msg("table %zu has no caption right after <table>", n + 1);
+        const char *head = cap_end + strlen("</caption>");
+        if (strncmp(head, "<thead><tr><th scope=\"col\"", 26) != 0)
+            fail_msg("table %zu has no header row after its caption", n + 1);
+        const char *body = strstr(head, "</tr></thead><tbody>");
+        assert_true(body && body < end);
+        /* Each column heading has text. */
+        for (const char *th = strstr(head, "<th scope=\"col\""); th && th < body;
+             th = strstr(th + 1, "<th scope=\"col\"")) {
+            const char *gt = strchr(th, '>');
+            assert_non_null(gt);
+            assert_true(strncmp(gt + 1, "</th>", 5) != 0);
+        }
+        n++;
+    }
+    /* Records, input files, two coverage tables, records by month and by
+     * category, two change tables, wards, hot spots, Moran's I, priorities. */
+    assert_int_equal(n, 12);
+    /* Every element the writer opens, it closes. */
+    static const char *const pairs[][2] = {
+        {"<table>", "</table>"},     {"<thead>", "</thead>"},   {"<tbody>", "</tbody>"},
+        {"<tr>", "</tr>"},           {"<th ", "</th>"},         {"<td", "</td>"},
+        {"<caption>", "</caption>"}, {"<figure>", "</figure>"}, {"<details>", "</details>"},
+    };
+    for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
+        if (count(html, pairs[i][0]) != count(html, pairs[i][1]))
+            fail_msg("%zu %s but %zu %s", count(html, pairs[i][0]), pairs[i][0],
+                     count(html, pairs[i][1]), pairs[i][1]);
+    }
+}
+
+static void test_report_figures_have_text_alternatives(void **state)
+{
+    const char *html = *state;
+    size_t n = 0;
+    for (const char *s = strstr(html, "<svg"); s; s = strstr(s + 1, "<svg")) {
+        const char *gt = strchr(s, '>');
+        assert_non_null(gt);
+        char tag[1024];
+        assert_true((size_t)(gt - s) < sizeof(tag));
+        memcpy(tag, s, (size_t)(gt - s));
+        tag[gt - s] = '\0';
+        if (!strstr(tag, "role=\"img\""))
+            fail_msg("figure %zu has no role=\"img\"", n + 1);
+        const char *lab = strstr(tag, "aria-labelledby=\"");
+        if (!lab)
+            fail_msg("figure %zu has no aria-labelledby", n + 1);
+        lab += strlen("aria-labelledby=\"");
+        char title[128];
+        int len = (int)(strchr(lab, '"') - lab);
+        snprintf(title, sizeof(title), "<title id=\"%.*s\">", len, lab);
+        /* The title it names is the figure's own, and says something. */
+        const char *t = strstr(gt, title);
+        const char *svg_end = strstr(gt, "</svg>");
+        if (!t || t > svg_end)
+            fail_msg("figure %zu: no %s inside it", n + 1, title);
+        assert_true(strncmp(t + strlen(title), "</title>", 8) != 0);
+        n++;
+    }
+    assert_int_equal(n, 6);
+    assert_int_equal(count(html, "<svg"), count(html, "</svg>"));
+}
+
+static void test_report_method_states_the_rules(void **state)
+{
+    (void)state;
+    /* The defaults give the text the report always had. */
+    char *html = render(NULL, 0);
+    char *method = section(html, "method");
+    assert_non_null(strstr(method, "fewer than 60% of the median rows"));
+    assert_non_null(strstr(method, "significant below 0.05, and only when both windows"));
+    assert_non_null(strstr(method, "classes at adjusted p below 0.01, 0.05 and 0.10."));
+    assert_non_null(strstr(method, "boundary point within 1.49e-8 degrees"));
+    char *data = section(html, "data");
+    assert_non_null(strstr(data, "under 60% of the median rows"));
+    char *change = section(html, "change");
+    assert_non_null(strstr(change, "(adjusted p &lt; 0.05), and both windows"));
+    free(change);
+    free(data);
+    free(method);
+    free(html);
+
+    /* Other rules: the text follows them. */
+    struct safer_rules r;
+    safer_rules_init(&r);
+    r.coverage_partial = 0.55;
+    r.change_alpha = 0.1;
+    r.clustering_alpha = 0.005; /* Moran's p is 0.0089: no clustering */
+    html = render(&r, 0);
+    method = section(html, "method");
+    assert_non_null(strstr(method, "fewer than 55% of the median rows"));
+    assert_non_null(strstr(method, "significant below 0.1, and only when both windows"));
+    assert_null(strstr(method, "60%"));
+    char *summary = section(html, "summary");
+    assert_non_null(strstr(summary, "Ward totals show no significant spatial clustering"));
+    free(summary);
+    free(method);
+    free(html);
+
+    r.clustering_alpha = 0.01;
+    html = render(&r, 0);
+    summary = section(html, "summary");
+    assert_non_null(strstr(summary, "Ward totals cluster in space"));
+    free(summary);
+    free(html);
+}
+
+static void test_report_version_and_licence_lines(void **state)
+{
+    (void)state;
+    char line[128];
+    snprintf(line, sizeof(line), "Produced by safer %s from the files listed in section 2.",
+             safer_version());
+
+    char *html = render(NULL, 0);
+    assert_non_null(strstr(html, line));
+    /* No boundary year: the OGL statement, and no OS copyright. */
+    assert_non_null(strstr(html, "<dt>Licence</dt><dd>Contains public sector information "
+                                 "licensed under the Open Government Licence v3.0. Police "
+                                 "data: data.police.uk.</dd>"));
+    assert_null(strstr(html, "Crown copyright"));
+    free(html);
+
+    /* With the year, the licence note and both maps state it. */
+    html = render(NULL, 2019);
+    assert_non_null(strstr(html, "<dt>Licence</dt><dd>Contains public sector information "
+                                 "licensed under the Open Government Licence v3.0. Contains OS "
+                                 "data \xC2\xA9 Crown copyright and database right 2019. Police "
+                                 "data: data.police.uk.</dd>"));
+    assert_int_equal(count(html, "database right 2019."), 3);
+    free(html);
+}
+
+static void test_report_escapes_data(void **state)
+{
+    const char *html = *state;
+    /* The ward called <script>...: in the tables and in the maps' tooltips. */
+    assert_null(strstr(html, "<script"));
+    assert_non_null(strstr(html, "<td>&lt;script&gt;alert(1)&lt;/script&gt;</td>"));
+    assert_non_null(strstr(html, "<td>Bearsted &amp; Thurnham</td>"));
+    assert_non_null(strstr(html, "<title>Safer &lt;Testborough&gt; &amp; &#39;Co&#39;</title>"));
+    assert_non_null(strstr(html, "<h1>Safer &lt;Testborough&gt; &amp; &#39;Co&#39;</h1>"));
+}
+
+/* The page of the default assessment, shared by the tests that only read it. */
+static int render_default(void **state)
+{
+    *state = render(NULL, 0);
+    return 0;
+}
+
+static int free_default(void **state)
+{
+    free(*state);
+    return 0;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_report_sections_in_order),
+        cmocka_unit_test(test_report_tables_have_caption_and_header_row),
+        cmocka_unit_test(test_report_figures_have_text_alternatives),
+        cmocka_unit_test(test_report_method_states_the_rules),
+        cmocka_unit_test(test_report_version_and_licence_lines),
+        cmocka_unit_test(test_report_escapes_data),
+    };
+    return cmocka_run_group_tests_name("report", tests, render_default, free_default);
+}
