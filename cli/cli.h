@@ -36,12 +36,9 @@ int cli_parse_out_only(int argc, char **argv, const char *usage, const char *hel
 /* Parse "YYYY-MM" into a month index, or -1. */
 int cli_parse_month(const char *s);
 
-/* Create folder `dir` if missing; prints why not and returns -1. */
-int cli_make_dir(const char *dir);
-
-/* Compute the assessment and write its CSV files and report into `out`. */
-struct safer_assess_opts;
-int cli_assess(struct safer_store *st, const struct safer_assess_opts *o, const char *out);
+/* Print the summary of an assessment written into folder `out`. */
+struct safer_assessment;
+void cli_print_assessed(const struct safer_assessment *a, const char *out);
 
 int cmd_import(int argc, char **argv);
 int cmd_assess(int argc, char **argv);
