@@ -106,4 +106,12 @@ checks=$((checks + 1))
 expect_status 1 "$SAFER" demo --out mine
 expect_grep "holds 'notes.txt'" "$TMP/err"
 
+# export --out FILE: the file appears whole; a link there is replaced, not followed.
+ln -s victim exported.csv
+expect_status 0 "$SAFER" export police --out exported.csv
+checks=$((checks + 1))
+[ ! -L exported.csv ] && [ "$(cat victim)" = precious ] || fail "export wrote through a link"
+expect_grep '^Crime ID,' exported.csv
+expect_status 1 "$SAFER" export police --out no/such/folder.csv
+expect_grep '^safer: no/such/folder.csv: cannot write' "$TMP/err"
 done_testing
