@@ -20,7 +20,8 @@ static const char HELP[] =
     "Writes every stored police.uk record as CSV (to standard output without\n"
     "--out, or with --out -): the 12 police.uk columns, then ward_code (empty\n"
     "when unassigned) and assigned_by (point, lsoa or none), assigned against\n"
-    "every stored ward. FILE is put in place whole.\n";
+    "every stored ward. FILE is put in place whole. Text that a spreadsheet\n"
+    "would run as a formula starts with an apostrophe.\n";
 
 int cmd_export(int argc, char **argv)
 {

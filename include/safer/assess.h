@@ -125,8 +125,8 @@ int safer_assess_compute(struct safer_store *st, const struct safer_assess_opts 
 
 /*
  * Add the CSV files of `a` (docs/assessment.md) to output set `out`; a
- * population or deprivation file only when that data was loaded. Returns
- * 0, or the first error of
+ * population or deprivation file only when that data was loaded. Text
+ * fields go through safer_csv_put_text(). Returns 0, or the first error of
  * safer_output_add(); files added before it stay in `out`.
  */
 struct safer_output;

@@ -1,7 +1,7 @@
 /*
  * assess_write.c - the assessment's CSV outputs, added to an output set.
  * UTF-8, LF line ends, a header row, fields quoted only when they hold a
- * comma, quote or line break.
+ * comma, quote or line break, text guarded against spreadsheet formulas.
  */
 #include "util/compat.h"
 
@@ -41,7 +41,8 @@ int safer__write_file(const char *dir, const char *name, const struct safer_buf 
     return rc;
 }
 
-static void put_str(struct safer_buf *b, const char *s) { safer_csv_put_field(b, s, strlen(s)); }
+/* Names, codes and types come from the inputs: text, guarded against formulas. */
+static void put_str(struct safer_buf *b, const char *s) { safer_csv_put_text(b, s, strlen(s)); }
 
 static void put_pct(struct safer_buf *b, int64_t prev, int64_t latest)
 {

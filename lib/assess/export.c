@@ -88,6 +88,7 @@ struct csv_out {
     struct safer_err *err;
 };
 
+/* Longitude and Latitude are numbers; every other field is text. */
 static int csv_row(void *ctx, const char *const f[14])
 {
     struct csv_out *c = ctx;
@@ -95,7 +96,10 @@ static int csv_row(void *ctx, const char *const f[14])
     for (int i = 0; i < 14; i++) {
         if (i)
             safer_buf_put(b, ",", 1);
-        safer_csv_put_field(b, f[i], strlen(f[i]));
+        if (i == 4 || i == 5)
+            safer_csv_put_field(b, f[i], strlen(f[i]));
+        else
+            safer_csv_put_text(b, f[i], strlen(f[i]));
     }
     safer_buf_put(b, "\n", 1);
     if (b->len >= SAFER_STREAM_CHUNK || safer_buf_error(b))
