@@ -1,9 +1,8 @@
 /*
- * cmd_assess.c - `safer assess --out DIR [--to YYYY-MM] [--area CODE]`.
+ * cmd_assess.c - `safer assess --out DIR [--to YYYY-MM] [--area CODE] ...`.
  */
 #include "util/compat.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -13,22 +12,25 @@
 #include "safer/output.h"
 #include "safer/store.h"
 
-static const char USAGE[] =
+enum { O_OUT, O_TO, O_AREA, O_CELL, O_TITLE };
+static const struct cli_opt opts[] = {
+    [O_OUT] = {"out", "DIR", "folder to write: new, empty, or written by safer before"},
+    [O_TO] = {"to", "YYYY-MM", "latest month of the assessment (default: the latest in the data)"},
+    [O_AREA] = {"area", "CODE",
+                "keep the wards of one district (LAD code) or Community Safety\n"
+                "Partnership (CSP code, with the district to CSP lookup loaded)"},
+    [O_CELL] = {"cell", "METRES", "hotspot grid cell size in metres (default 250)"},
+    [O_TITLE] = {"title", "TEXT", "the report's title (default: the area's name)"},
+    {NULL, NULL, NULL},
+};
+static const struct cli_spec spec = {
     "usage: safer [--db PATH] assess --out DIR [--to YYYY-MM] [--area CODE] [--cell METRES]\n"
-    "                               [--title TEXT]\n";
-
-static const char HELP[] =
-    "\n"
+    "                               [--title TEXT]\n",
     "Writes the strategic assessment into DIR: index.html (the report) and the\n"
     "CSV files behind every figure. The files are put in place together: DIR\n"
     "holds the whole earlier set or the whole new one, never a mixture. A\n"
-    "folder holding anything safer did not write is refused.\n"
-    "  --out DIR      folder to write: new, empty, or written by safer before\n"
-    "  --to YYYY-MM   latest month of the assessment (default: the latest in the data)\n"
-    "  --area CODE    keep the wards of one district (LAD code) or Community Safety\n"
-    "                 Partnership (CSP code, with the district to CSP lookup loaded)\n"
-    "  --cell METRES  hotspot grid cell size in metres (default 250)\n"
-    "  --title TEXT   the report's title (default: the area's name)\n";
+    "folder holding anything safer did not write is refused.\n",
+    opts, 0, 0, 0, NULL};
 
 void cli_print_assessed(const struct safer_assessment *a, const char *out)
 {
@@ -44,68 +46,44 @@ void cli_print_assessed(const struct safer_assessment *a, const char *out)
 
 int cmd_assess(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"out", required_argument, NULL, 'o'},  {"to", required_argument, NULL, 't'},
-        {"area", required_argument, NULL, 'a'}, {"cell", required_argument, NULL, 'c'},
-        {"title", required_argument, NULL, 'T'}, {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
-    struct safer_assess_opts o = {-1, NULL, 250, NULL, safer_cores()};
-    const char *out = NULL;
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'o':
-            out = optarg;
-            break;
-        case 't':
-            o.to = cli_parse_month(optarg);
-            if (o.to < 0)
-                return cli_usage_error(USAGE, "--to '%s' is not a month (YYYY-MM)", optarg);
-            break;
-        case 'a':
-            o.area = optarg;
-            break;
-        case 'c': {
-            char *end;
-            o.cell = strtod(optarg, &end);
-            if (*end || !(o.cell >= 10 && o.cell <= 100000))
-                return cli_usage_error(USAGE, "--cell '%s' must be metres between 10 and 100000",
-                                       optarg);
-            break;
-        }
-        case 'T':
-            o.title = optarg;
-            break;
-        case 'h':
-            printf("%s%s", USAGE, HELP);
-            return EXIT_OK;
-        default:
-            return cli_usage_error(USAGE, "bad option");
-        }
+    struct cli_args args;
+    int status = cli_parse(&spec, argc, argv, &args);
+    if (status >= 0)
+        return status;
+    const char *dir = args.val[O_OUT], *to = args.val[O_TO], *cell = args.val[O_CELL];
+    if (!dir)
+        return cli_usage_error(&spec, "assess needs --out DIR");
+    struct safer_assess_opts o = {-1, args.val[O_AREA], 250, args.val[O_TITLE], safer_cores()};
+    if (to) {
+        o.to = cli_parse_month(to);
+        if (o.to < 0)
+            return cli_usage_error(&spec, "--to '%s' is not a month (YYYY-MM)", to);
     }
-    if (!out)
-        return cli_usage_error(USAGE, "assess needs --out DIR");
-    if (optind != argc)
-        return cli_usage_error(USAGE, "unexpected argument '%s'", argv[optind]);
+    if (cell) {
+        char *end;
+        o.cell = strtod(cell, &end);
+        if (*end || !(o.cell >= 10 && o.cell <= 100000))
+            return cli_usage_error(&spec, "--cell '%s' must be metres between 10 and 100000", cell);
+    }
+
     struct safer_err err = {0};
-    struct safer_output dir;
-    int rc = safer_output_init_dir(&dir, out, 0, &err);
+    struct safer_output out;
+    int rc = safer_output_init_dir(&out, dir, 0, &err);
     if (rc < 0)
         return cli_fail(&err, rc);
     struct safer_store *st = cli_open_store();
     if (!st) {
-        safer_output_release(&dir);
+        safer_output_release(&out);
         return EXIT_FAILED;
     }
     struct safer_assessment a;
-    rc = safer_assess_run(st, &o, &dir, &a, &err);
+    rc = safer_assess_run(st, &o, &out, &a, &err);
     safer_store_close(st);
     if (rc == 0)
-        rc = safer_output_commit(&dir, &err);
-    safer_output_release(&dir);
+        rc = safer_output_commit(&out, &err);
+    safer_output_release(&out);
     if (rc == 0)
-        cli_print_assessed(&a, out);
+        cli_print_assessed(&a, dir);
     safer_assessment_release(&a);
     return rc < 0 ? cli_fail(&err, rc) : EXIT_OK;
 }

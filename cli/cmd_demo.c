@@ -11,15 +11,21 @@
 #include "safer/assess.h"
 #include "safer/demo.h"
 
-static const char USAGE[] = "usage: safer demo [--out DIR]\n";
-static const char HELP[] =
-    "\n"
+enum { O_OUT };
+static const struct cli_opt opts[] = {
+    [O_OUT] = {"out", "DIR", "folder to write (default ./demo): new, empty, or written by\n"
+                             "safer before"},
+    {NULL, NULL, NULL},
+};
+static const struct cli_spec spec = {
+    "usage: safer demo [--out DIR]\n",
     "Builds the demo partnership from nothing: a synthetic borough of 26 wards\n"
     "placed in Kent with 36 months of police.uk-format records (trends,\n"
     "hotspots, a partial month), lookups and a population, imports it through\n"
-    "the real importers into DIR/demo.db and writes the assessment into DIR\n"
-    "(default ./demo), with the generated files in DIR/data. Needs no network\n"
-    "and no files outside the program.\n";
+    "the real importers into DIR/demo.db and writes the assessment into DIR,\n"
+    "with the generated files in DIR/data. Needs no network and no files\n"
+    "outside the program.\n",
+    opts, 0, 0, 0, NULL};
 
 static void on_progress(void *ctx, const struct safer_demo_progress *p)
 {
@@ -45,17 +51,18 @@ static void on_progress(void *ctx, const struct safer_demo_progress *p)
 
 int cmd_demo(int argc, char **argv)
 {
-    const char *out = "demo";
-    int status = cli_parse_out_only(argc, argv, USAGE, HELP, &out);
+    struct cli_args args;
+    int status = cli_parse(&spec, argc, argv, &args);
     if (status >= 0)
         return status;
-    struct safer_demo_opts o = {safer_cores(), on_progress, (void *)out};
+    const char *dir = args.val[O_OUT] ? args.val[O_OUT] : "demo";
+    struct safer_demo_opts o = {safer_cores(), on_progress, (void *)dir};
     struct safer_assessment a;
     struct safer_err err = {0};
-    int rc = safer_demo_run(out, &o, &a, &err);
+    int rc = safer_demo_run(dir, &o, &a, &err);
     if (rc < 0)
         return cli_fail(&err, rc);
-    cli_print_assessed(&a, out);
+    cli_print_assessed(&a, dir);
     safer_assessment_release(&a);
     return EXIT_OK;
 }

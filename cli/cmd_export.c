@@ -4,7 +4,6 @@
  */
 #include "util/compat.h"
 
-#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -13,28 +12,27 @@
 #include "safer/output.h"
 #include "safer/store.h"
 
-static const char USAGE[] = "usage: safer [--db PATH] export police [--out FILE.csv]\n";
+enum { O_OUT };
+static const struct cli_opt opts[] = {
+    [O_OUT] = {"out", "FILE", "file to write, put in place whole (default, or '-': standard\n"
+                              "output)"},
+    {NULL, NULL, NULL},
+};
+static const struct cli_spec police_spec = {
+    "usage: safer [--db PATH] export police [--out FILE.csv]\n",
+    "Writes every stored police.uk record as CSV: the 12 police.uk columns,\n"
+    "then ward_code (empty when unassigned) and assigned_by (point, lsoa or\n"
+    "none), assigned against every stored ward. Text that a spreadsheet would\n"
+    "run as a formula starts with an apostrophe.\n",
+    opts, 0, 0, 0, NULL};
 
-static const char HELP[] =
-    "\n"
-    "Writes every stored police.uk record as CSV (to standard output without\n"
-    "--out, or with --out -): the 12 police.uk columns, then ward_code (empty\n"
-    "when unassigned) and assigned_by (point, lsoa or none), assigned against\n"
-    "every stored ward. FILE is put in place whole. Text that a spreadsheet\n"
-    "would run as a formula starts with an apostrophe.\n";
-
-int cmd_export(int argc, char **argv)
+static int export_police(const struct cli_spec *sp, int argc, char **argv)
 {
-    const char *path = NULL;
-    if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-        printf("%s%s", USAGE, HELP);
-        return EXIT_OK;
-    }
-    if (argc < 2 || strcmp(argv[1], "police") != 0)
-        return cli_usage_error(USAGE, "export needs a kind: police");
-    int status = cli_parse_out_only(argc - 1, argv + 1, USAGE, HELP, &path);
+    struct cli_args args;
+    int status = cli_parse(sp, argc, argv, &args);
     if (status >= 0)
         return status;
+    const char *path = args.val[O_OUT];
     struct safer_store *st = cli_open_store();
     if (!st)
         return EXIT_FAILED;
@@ -51,7 +49,12 @@ int cmd_export(int argc, char **argv)
         rc = safer_stream_commit(&out, &err);
     safer_stream_release(&out);
     safer_store_close(st);
-    if (rc < 0)
-        return cli_fail(&err, rc);
-    return EXIT_OK;
+    return rc < 0 ? cli_fail(&err, rc) : EXIT_OK;
+}
+
+static const struct cli_kind kinds[] = {{"police", &police_spec, export_police}};
+
+int cmd_export(int argc, char **argv)
+{
+    return cli_run_kind("export", kinds, sizeof(kinds) / sizeof(kinds[0]), argc, argv);
 }
