@@ -4,8 +4,10 @@
 #ifndef SAFER_CLI_H
 #define SAFER_CLI_H
 
+#include "opt.h"
 #include "safer/error.h"
 
+struct safer_assessment;
 struct safer_store;
 
 /* Exit statuses. */
@@ -22,26 +24,11 @@ struct safer_store *cli_open_store(void);
 /* Print "safer: <message>" for a failed library call; returns EXIT_FAILED. */
 int cli_fail(const struct safer_err *err, int rc);
 
-/* Print "safer: <message>" and the usage hint; returns EXIT_USAGE. */
-int cli_usage_error(const char *usage, const char *fmt, ...) SAFER_PRINTF(2, 3);
-
-/*
- * Parse the only options of a command that takes `--out PATH` and `--help`
- * and no arguments. Returns -1 to go on (with *out set when given), or the
- * exit status to return (after --help, or a usage error).
- */
-int cli_parse_out_only(int argc, char **argv, const char *usage, const char *help,
-                       const char **out);
-
 /* Parse "YYYY-MM" into a month index, or -1. */
 int cli_parse_month(const char *s);
 
-/* Create folder `dir` if missing; prints why not and returns -1. */
-int cli_make_dir(const char *dir);
-
-/* Compute the assessment and write its CSV files and report into `out`. */
-struct safer_assess_opts;
-int cli_assess(struct safer_store *st, const struct safer_assess_opts *o, const char *out);
+/* Print the summary of an assessment written into folder `out`. */
+void cli_print_assessed(const struct safer_assessment *a, const char *out);
 
 int cmd_import(int argc, char **argv);
 int cmd_assess(int argc, char **argv);

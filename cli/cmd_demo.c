@@ -1,117 +1,68 @@
 /*
- * cmd_demo.c - `safer demo [--out DIR]`: the main job. It generates a
- * synthetic borough (wards placed in Kent, three years of police.uk-format
- * crime, lookups and a population), imports it through the real importers
- * into DIR/demo.db (never ./safer.db) and writes the assessment into DIR.
- * The same options always give the same files.
+ * cmd_demo.c - `safer demo [--out DIR]`: the main job (safer/demo.h). It
+ * builds a synthetic partnership from nothing into DIR, never ./safer.db.
  */
 #include "util/compat.h"
 
 #include <stdio.h>
-#include <string.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "safer/lib.h"
-#include "safer/lib.h"
-#include "safer/area.h"
 #include "safer/assess.h"
-#include "safer/lookup.h"
-#include "safer/police.h"
-#include "safer/store.h"
-#include "safer/synth.h"
+#include "safer/demo.h"
 
-static const char USAGE[] = "usage: safer demo [--out DIR]\n";
-static const char HELP[] =
-    "\n"
+enum { O_OUT };
+static const struct cli_opt opts[] = {
+    [O_OUT] = {"out", "DIR", "folder to write (default ./demo): new, empty, or written by\n"
+                             "safer before"},
+    {NULL, NULL, NULL},
+};
+static const struct cli_spec spec = {
+    "usage: safer demo [--out DIR]\n",
     "Builds the demo partnership from nothing: a synthetic borough of 26 wards\n"
     "placed in Kent with 36 months of police.uk-format records (trends,\n"
     "hotspots, a partial month), lookups and a population, imports it through\n"
-    "the real importers into DIR/demo.db and writes the assessment into DIR\n"
-    "(default ./demo). Needs no network and no files outside the program.\n";
+    "the real importers into DIR/demo.db and writes the assessment into DIR,\n"
+    "with the generated files in DIR/data. Needs no network and no files\n"
+    "outside the program.\n",
+    opts, 0, 0, 0, NULL};
 
-/* The demo partnership: the Safer Maidstone Partnership's plan, synthetic data. */
-#define DEMO_TITLE "Safer Maidstone Partnership: strategic assessment (synthetic demo data)"
+static void on_progress(void *ctx, const struct safer_demo_progress *p)
+{
+    const char *dir = ctx;
+    switch (p->step) {
+    case SAFER_DEMO_GENERATED:
+        printf("generated a synthetic borough in %s/data/\n", dir);
+        break;
+    case SAFER_DEMO_WARDS:
+        printf("imported %zu wards\n", p->wards);
+        break;
+    case SAFER_DEMO_TABLES:
+        printf("imported the lookups, and the population and deprivation of %zu LSOAs\n",
+               p->lsoas);
+        break;
+    case SAFER_DEMO_POLICE:
+        printf("imported %llu police.uk files: %llu rows, %llu rejected\n",
+               (unsigned long long)p->police.files, (unsigned long long)p->police.rows_imported,
+               (unsigned long long)p->police.rows_rejected);
+        break;
+    }
+}
 
 int cmd_demo(int argc, char **argv)
 {
-    const char *out = "demo";
-    int status = cli_parse_out_only(argc, argv, USAGE, HELP, &out);
+    struct cli_args args;
+    int status = cli_parse(&spec, argc, argv, &args);
     if (status >= 0)
         return status;
-    if (cli_make_dir(out) < 0)
-        return EXIT_FAILED;
-
-    char data[4096], db[4096], path[4200];
-    snprintf(data, sizeof(data), "%s/data", out);
-    snprintf(db, sizeof(db), "%s/demo.db", out);
-    static const char *const suffixes[] = {"", "-wal", "-shm"};
-    for (int i = 0; i < 3; i++) {
-        snprintf(path, sizeof(path), "%s%s", db, suffixes[i]);
-        unlink(path);
-    }
-
+    const char *dir = args.val[O_OUT] ? args.val[O_OUT] : "demo";
+    struct safer_demo_opts o = {safer_cores(), on_progress, (void *)dir};
+    struct safer_assessment a;
     struct safer_err err = {0};
-    struct safer_synth_opts so;
-    safer_synth_opts_init(&so);
-    so.nwards = 26;
-    so.rows = 60000; /* about Maidstone's volume: 1,700 records a month */
-    so.district_name = "Maidstone (synthetic)";
-    struct safer_synth_result res = {0};
-    int rc = safer_synth_write(data, &so, &res, &err);
-    safer_synth_result_release(&res);
+    int rc = safer_demo_run(dir, &o, &a, &err);
     if (rc < 0)
         return cli_fail(&err, rc);
-    printf("generated a synthetic borough in %s/\n", data);
-
-    struct safer_store *st;
-    rc = safer_store_open(&st, db, &err);
-    if (rc < 0)
-        return cli_fail(&err, rc);
-
-    struct safer_areas_opts ao = {"ward", NULL, NULL, 0};
-    struct safer_areas_stats as;
-    snprintf(path, sizeof(path), "%s/wards.geojson", data);
-    rc = safer_areas_import(st, path, &ao, &as, &err);
-    struct safer_lookup_stats ls;
-    if (rc == 0) {
-        printf("imported %zu wards\n", as.features);
-        snprintf(path, sizeof(path), "%s/lookup.csv", data);
-        rc = safer_lookup_import(st, path, &ls, &err);
-    }
-    if (rc == 0) {
-        snprintf(path, sizeof(path), "%s/csp_lookup.csv", data);
-        rc = safer_lookup_import(st, path, &ls, &err);
-    }
-    struct safer_population_stats ps;
-    if (rc == 0) {
-        snprintf(path, sizeof(path), "%s/population.csv", data);
-        rc = safer_population_import(st, path, &ps, &err);
-    }
-    struct safer_deprivation_stats ds;
-    if (rc == 0) {
-        snprintf(path, sizeof(path), "%s/deprivation.csv", data);
-        rc = safer_deprivation_import(st, path, &ds, &err);
-    }
-    struct safer_import_stats is;
-    if (rc == 0) {
-        printf("imported the lookups, and the population and deprivation of %zu LSOAs\n",
-               ps.rows);
-        snprintf(path, sizeof(path), "%s/police", data);
-        const char *paths[1] = {path};
-        struct safer_import_opts io = {0, safer_cores(), NULL, NULL, NULL};
-        rc = safer_police_import(st, paths, 1, &io, &is, &err);
-    }
-    if (rc < 0) {
-        safer_store_close(st);
-        return cli_fail(&err, rc);
-    }
-    printf("imported %llu police.uk files: %llu rows, %llu rejected\n",
-           (unsigned long long)is.files, (unsigned long long)is.rows_imported,
-           (unsigned long long)is.rows_rejected);
-
-    struct safer_assess_opts o = {-1, "E22900001", 250, DEMO_TITLE, safer_cores()};
-    rc = cli_assess(st, &o, out);
-    safer_store_close(st);
-    return rc;
+    cli_print_assessed(&a, dir);
+    safer_assessment_release(&a);
+    return EXIT_OK;
 }

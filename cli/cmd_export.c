@@ -4,83 +4,57 @@
  */
 #include "util/compat.h"
 
-#include <errno.h>
-#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
-#include "safer/buf.h"
-#include "safer/csv.h"
 #include "safer/export.h"
+#include "safer/output.h"
 #include "safer/store.h"
 
-static const char USAGE[] = "usage: safer [--db PATH] export police [--out FILE.csv]\n";
-
-static const char HELP[] =
-    "\n"
-    "Writes every stored police.uk record as CSV (to standard output without\n"
-    "--out): the 12 police.uk columns, then ward_code (empty when unassigned)\n"
-    "and assigned_by (point, lsoa or none), assigned against every stored ward.\n";
-
-struct out {
-    FILE *f;
-    struct safer_buf b;
+enum { O_OUT };
+static const struct cli_opt opts[] = {
+    [O_OUT] = {"out", "FILE", "file to write, put in place whole (default, or '-': standard\n"
+                              "output)"},
+    {NULL, NULL, NULL},
 };
+static const struct cli_spec police_spec = {
+    "usage: safer [--db PATH] export police [--out FILE.csv]\n",
+    "Writes every stored police.uk record as CSV: the 12 police.uk columns,\n"
+    "then ward_code (empty when unassigned) and assigned_by (point, lsoa or\n"
+    "none), assigned against every stored ward. Text that a spreadsheet would\n"
+    "run as a formula starts with an apostrophe.\n",
+    opts, 0, 0, 0, NULL};
 
-static int row(void *ctx, const char *const fields[14])
+static int export_police(const struct cli_spec *sp, int argc, char **argv)
 {
-    struct out *o = ctx;
-    for (int i = 0; i < 14; i++) {
-        if (i)
-            safer_buf_put(&o->b, ",", 1);
-        safer_csv_put_field(&o->b, fields[i], strlen(fields[i]));
-    }
-    safer_buf_put(&o->b, "\n", 1);
-    if (o->b.len > (1 << 20)) {
-        if (fwrite(o->b.ptr, 1, o->b.len, o->f) != o->b.len)
-            return SAFER_EIO;
-        safer_buf_reset(&o->b);
-    }
-    return safer_buf_error(&o->b);
-}
-
-int cmd_export(int argc, char **argv)
-{
-    const char *path = NULL;
-    if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-        printf("%s%s", USAGE, HELP);
-        return EXIT_OK;
-    }
-    if (argc < 2 || strcmp(argv[1], "police") != 0)
-        return cli_usage_error(USAGE, "export needs a kind: police");
-    int status = cli_parse_out_only(argc - 1, argv + 1, USAGE, HELP, &path);
+    struct cli_args args;
+    int status = cli_parse(sp, argc, argv, &args);
     if (status >= 0)
         return status;
+    const char *path = args.val[O_OUT];
     struct safer_store *st = cli_open_store();
     if (!st)
         return EXIT_FAILED;
-    struct out o = {stdout, {0}};
-    safer_buf_init(&o.b, (size_t)1 << 30);
-    if (path && strcmp(path, "-") != 0) {
-        o.f = fopen(path, "wb");
-        if (!o.f) {
-            fprintf(stderr, "safer: %s: cannot write: %s\n", path, strerror(errno));
-            safer_store_close(st);
-            return EXIT_FAILED;
-        }
-    }
-    safer_buf_puts(&o.b, "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,"
-                         "LSOA code,LSOA name,Crime type,Last outcome category,Context,ward_code,"
-                         "assigned_by\n");
     struct safer_err err = {0};
-    int rc = safer_export_police(st, row, &o, &err);
-    if (rc == 0 && o.b.len && fwrite(o.b.ptr, 1, o.b.len, o.f) != o.b.len)
-        rc = safer_err_set(&err, SAFER_EIO, "%s: write failed", path ? path : "standard output");
-    if (o.f != stdout && fclose(o.f) != 0 && rc == 0)
-        rc = safer_err_set(&err, SAFER_EIO, "%s: write failed", path);
-    safer_buf_release(&o.b);
+    struct safer_stream out;
+    int rc = 0;
+    if (!path || strcmp(path, "-") == 0)
+        safer_stream_init_fd(&out, STDOUT_FILENO, "standard output");
+    else
+        rc = safer_stream_open(&out, path, &err);
+    if (rc == 0)
+        rc = safer_export_police_csv(st, &out, &err);
+    if (rc == 0)
+        rc = safer_stream_commit(&out, &err);
+    safer_stream_release(&out);
     safer_store_close(st);
-    if (rc < 0)
-        return cli_fail(&err, rc);
-    return EXIT_OK;
+    return rc < 0 ? cli_fail(&err, rc) : EXIT_OK;
+}
+
+static const struct cli_kind kinds[] = {{"police", &police_spec, export_police}};
+
+int cmd_export(int argc, char **argv)
+{
+    return cli_run_kind("export", kinds, sizeof(kinds) / sizeof(kinds[0]), argc, argv);
 }

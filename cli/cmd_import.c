@@ -1,9 +1,8 @@
 /*
- * cmd_import.c - `safer import police|areas|lookup|population`.
+ * cmd_import.c - `safer import police|areas|lookup|population|deprivation`.
  */
 #include "util/compat.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -16,32 +15,57 @@
 #include "safer/police.h"
 #include "safer/store.h"
 
-static const char USAGE[] =
-    "usage: safer [--db PATH] import police [--strict] PATH...\n"
-    "       safer [--db PATH] import areas PATH.geojson [--level ward] [--code-field F]\n"
-    "                                      [--name-field F] [--replace-level]\n"
-    "       safer [--db PATH] import lookup PATH.csv\n"
-    "       safer [--db PATH] import population PATH.csv\n"
-    "       safer [--db PATH] import deprivation PATH.csv\n";
+#define ONE_TRANSACTION "Every import is one transaction: a failed import changes nothing.\n"
 
-static const char HELP[] =
-    "\n"
-    "police      police.uk street-level CSV files, or folders searched for *.csv\n"
-    "            (outcomes and stop-and-search files in folders are skipped).\n"
-    "            A file replaces the stored rows of its force and month; a\n"
-    "            byte-identical file changes nothing. Malformed rows are\n"
-    "            rejected and listed as FILE:LINE: reason.\n"
-    "  --strict  fail the whole import at the first rejected row\n"
-    "areas       GeoJSON FeatureCollection of Polygon/MultiPolygon in lon/lat\n"
-    "  --level L         what the areas are (default ward)\n"
-    "  --code-field F    property holding the code (default: the ONS ..NNCD one)\n"
-    "  --name-field F    property holding the name (default: the matching ..NNNM)\n"
-    "  --replace-level   remove every stored area of this level first\n"
-    "lookup      ONS lookup: LSOA to ward (to district), ward to district, or\n"
-    "            district to Community Safety Partnership\n"
-    "population  population by LSOA or ward (e.g. the IoD2019 denominators)\n"
-    "deprivation IMD rank and decile by LSOA (IoD2019 File 1)\n"
-    "\nEvery import is one transaction: a failed import changes nothing.\n";
+enum { P_STRICT };
+static const struct cli_opt police_opts[] = {
+    [P_STRICT] = {"strict", NULL, "fail the whole import at the first rejected row"},
+    {NULL, NULL, NULL},
+};
+static const struct cli_spec police_spec = {
+    "usage: safer [--db PATH] import police [--strict] PATH...\n",
+    "police.uk street-level CSV files, or folders searched for *.csv (outcomes\n"
+    "and stop-and-search files in folders are skipped). A file replaces the\n"
+    "stored rows of its force and month; a byte-identical file changes nothing.\n"
+    "Malformed rows are rejected and listed as FILE:LINE: reason.\n" ONE_TRANSACTION,
+    police_opts, 0, 1, -1, "import police needs at least one file or folder"};
+
+enum { A_LEVEL, A_CODE, A_NAME, A_REPLACE };
+static const struct cli_opt areas_opts[] = {
+    [A_LEVEL] = {"level", "L", "what the areas are (default ward)"},
+    [A_CODE] = {"code-field", "F", "property holding the code (default: the ONS ..NNCD one)"},
+    [A_NAME] = {"name-field", "F", "property holding the name (default: the matching ..NNNM)"},
+    [A_REPLACE] = {"replace-level", NULL, "remove every stored area of this level first"},
+    {NULL, NULL, NULL},
+};
+static const struct cli_spec areas_spec = {
+    "usage: safer [--db PATH] import areas PATH.geojson [--level L] [--code-field F]\n"
+    "                                      [--name-field F] [--replace-level]\n",
+    "A GeoJSON FeatureCollection of Polygon/MultiPolygon in lon/lat.\n" ONE_TRANSACTION,
+    areas_opts, 0, 1, 1, "import areas needs exactly one GeoJSON file"};
+
+static const struct cli_opt no_opts[] = {{NULL, NULL, NULL}};
+static const struct cli_spec lookup_spec = {
+    "usage: safer [--db PATH] import lookup PATH.csv\n",
+    "An ONS lookup: LSOA to ward (to district), ward to district, or district\n"
+    "to Community Safety Partnership.\n" ONE_TRANSACTION,
+    no_opts, 0, 1, 1, "import lookup needs exactly one CSV file"};
+static const struct cli_spec population_spec = {
+    "usage: safer [--db PATH] import population PATH.csv\n",
+    "Population by LSOA or ward (e.g. the IoD2019 denominators).\n" ONE_TRANSACTION, no_opts, 0,
+    1, 1, "import population needs exactly one CSV file"};
+static const struct cli_spec deprivation_spec = {
+    "usage: safer [--db PATH] import deprivation PATH.csv\n",
+    "IMD rank and decile by LSOA (IoD2019 File 1).\n" ONE_TRANSACTION, no_opts, 0, 1, 1,
+    "import deprivation needs exactly one CSV file"};
+
+/* Every import is one transaction: say so when one fails. */
+static int import_failed(const struct safer_err *err, int rc)
+{
+    cli_fail(err, rc);
+    fprintf(stderr, "safer: nothing was imported\n");
+    return EXIT_FAILED;
+}
 
 struct progress {
     int tty;
@@ -81,27 +105,13 @@ static void on_reject(void *ctx, const char *msg)
     fprintf(stderr, "safer: rejected: %s\n", msg);
 }
 
-static int import_police(int argc, char **argv)
+static int import_police(const struct cli_spec *spec, int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"strict", no_argument, NULL, 's'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
-    unsigned flags = 0;
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-        switch (c) {
-        case 's':
-            flags |= SAFER_IMPORT_STRICT;
-            break;
-        case 'h':
-            printf("%s%s", USAGE, HELP);
-            return EXIT_OK;
-        default:
-            return cli_usage_error(USAGE, "bad option");
-        }
-    }
-    if (optind >= argc)
-        return cli_usage_error(USAGE, "import police needs at least one file or folder");
+    struct cli_args args;
+    int status = cli_parse(spec, argc, argv, &args);
+    if (status >= 0)
+        return status;
+    unsigned flags = args.val[P_STRICT] ? SAFER_IMPORT_STRICT : 0;
     struct safer_store *st = cli_open_store();
     if (!st)
         return EXIT_FAILED;
@@ -110,16 +120,13 @@ static int import_police(int argc, char **argv)
     struct safer_import_opts opts = {flags, safer_cores(), on_progress, on_reject, &prog};
     struct safer_import_stats s;
     struct safer_err err = {0};
-    int rc = safer_police_import(st, (const char *const *)argv + optind, (size_t)(argc - optind),
-                                 &opts, &s, &err);
+    int rc = safer_police_import(st, (const char *const *)args.args, (size_t)args.nargs, &opts, &s,
+                                 &err);
     if (prog.shown)
         fputs("\r\033[K", stderr);
     safer_store_close(st);
-    if (rc < 0) {
-        cli_fail(&err, rc);
-        fprintf(stderr, "safer: nothing was imported\n");
-        return EXIT_FAILED;
-    }
+    if (rc < 0)
+        return import_failed(&err, rc);
     printf("imported %llu files (%llu unchanged%s): %llu rows read, %llu imported, %llu rejected, "
            "%llu replaced in %.2f s\n",
            (unsigned long long)s.files, (unsigned long long)s.files_unchanged,
@@ -130,118 +137,76 @@ static int import_police(int argc, char **argv)
     return EXIT_OK;
 }
 
-static int import_areas(int argc, char **argv)
+static int import_areas(const struct cli_spec *spec, int argc, char **argv)
 {
-    static const struct option longopts[] = {{"level", required_argument, NULL, 'l'},
-                                              {"code-field", required_argument, NULL, 'c'},
-                                              {"name-field", required_argument, NULL, 'n'},
-                                              {"replace-level", no_argument, NULL, 'r'},
-                                              {"help", no_argument, NULL, 'h'},
-                                              {NULL, 0, NULL, 0}};
-    struct safer_areas_opts o = {"ward", NULL, NULL, 0};
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'l':
-            o.level = optarg;
-            break;
-        case 'c':
-            o.code_field = optarg;
-            break;
-        case 'n':
-            o.name_field = optarg;
-            break;
-        case 'r':
-            o.replace_level = 1;
-            break;
-        case 'h':
-            printf("%s%s", USAGE, HELP);
-            return EXIT_OK;
-        default:
-            return cli_usage_error(USAGE, "bad option");
-        }
-    }
-    if (optind != argc - 1)
-        return cli_usage_error(USAGE, "import areas needs exactly one GeoJSON file");
+    struct cli_args args;
+    int status = cli_parse(spec, argc, argv, &args);
+    if (status >= 0)
+        return status;
+    struct safer_areas_opts o = {args.val[A_LEVEL] ? args.val[A_LEVEL] : "ward",
+                                 args.val[A_CODE], args.val[A_NAME], args.val[A_REPLACE] != NULL};
+    const char *path = args.args[0];
     struct safer_store *st = cli_open_store();
     if (!st)
         return EXIT_FAILED;
     struct safer_areas_stats s;
     struct safer_err err = {0};
-    int rc = safer_areas_import(st, argv[optind], &o, &s, &err);
+    int rc = safer_areas_import(st, path, &o, &s, &err);
     safer_store_close(st);
-    if (rc < 0) {
-        cli_fail(&err, rc);
-        fprintf(stderr, "safer: nothing was imported\n");
-        return EXIT_FAILED;
-    }
+    if (rc < 0)
+        return import_failed(&err, rc);
     printf("imported %zu %s areas (%zu replaced, %zu positions) from %s; code '%s', name '%s'%s%s\n",
-           s.features, o.level, s.replaced, s.points, argv[optind], s.code_field, s.name_field,
+           s.features, o.level, s.replaced, s.points, path, s.code_field, s.name_field,
            s.district_field[0] ? ", district " : "", s.district_field);
     return EXIT_OK;
 }
 
-enum simple_kind { KIND_LOOKUP, KIND_POPULATION, KIND_DEPRIVATION };
-
-static int import_simple(int argc, char **argv, enum simple_kind kind)
+/* lookup, population and deprivation: one CSV file, no options. */
+static int import_table(const struct cli_spec *spec, int argc, char **argv)
 {
-    if (argc == 2 && strcmp(argv[1], "--help") == 0) {
-        printf("%s%s", USAGE, HELP);
-        return EXIT_OK;
-    }
-    if (argc != 2 || argv[1][0] == '-')
-        return cli_usage_error(USAGE, "import %s needs exactly one CSV file", argv[0]);
+    struct cli_args args;
+    int status = cli_parse(spec, argc, argv, &args);
+    if (status >= 0)
+        return status;
+    const char *path = args.args[0];
     struct safer_store *st = cli_open_store();
     if (!st)
         return EXIT_FAILED;
     struct safer_err err = {0};
     int rc;
-    if (kind == KIND_DEPRIVATION) {
+    if (spec == &deprivation_spec) {
         struct safer_deprivation_stats s;
-        rc = safer_deprivation_import(st, argv[1], &s, &err);
+        rc = safer_deprivation_import(st, path, &s, &err);
         if (rc == 0)
-            printf("imported deprivation of %zu LSOAs from %s\n", s.rows, argv[1]);
-    } else if (kind == KIND_POPULATION) {
+            printf("imported deprivation of %zu LSOAs from %s\n", s.rows, path);
+    } else if (spec == &population_spec) {
         struct safer_population_stats s;
-        rc = safer_population_import(st, argv[1], &s, &err);
+        rc = safer_population_import(st, path, &s, &err);
         if (rc == 0)
             printf("imported population of %zu %s areas (total %.0f) from %s; basis '%s'\n", s.rows,
-                   s.level, s.total, argv[1], s.basis);
+                   s.level, s.total, path, s.basis);
     } else {
         struct safer_lookup_stats s;
-        rc = safer_lookup_import(st, argv[1], &s, &err);
+        rc = safer_lookup_import(st, path, &s, &err);
         if (rc == 0)
             printf("imported %zu %s lookup rows (%zu replaced) from %s\n", s.rows, s.kind,
-                   s.replaced, argv[1]);
+                   s.replaced, path);
     }
     safer_store_close(st);
-    if (rc < 0) {
-        cli_fail(&err, rc);
-        fprintf(stderr, "safer: nothing was imported\n");
-        return EXIT_FAILED;
-    }
+    if (rc < 0)
+        return import_failed(&err, rc);
     return EXIT_OK;
 }
 
+static const struct cli_kind kinds[] = {
+    {"police", &police_spec, import_police},
+    {"areas", &areas_spec, import_areas},
+    {"lookup", &lookup_spec, import_table},
+    {"population", &population_spec, import_table},
+    {"deprivation", &deprivation_spec, import_table},
+};
+
 int cmd_import(int argc, char **argv)
 {
-    if (argc < 2)
-        return cli_usage_error(USAGE, "import needs a kind: police, areas, lookup, population or "
-                                      "deprivation");
-    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-        printf("%s%s", USAGE, HELP);
-        return EXIT_OK;
-    }
-    if (strcmp(argv[1], "police") == 0)
-        return import_police(argc - 1, argv + 1);
-    if (strcmp(argv[1], "areas") == 0)
-        return import_areas(argc - 1, argv + 1);
-    if (strcmp(argv[1], "lookup") == 0)
-        return import_simple(argc - 1, argv + 1, KIND_LOOKUP);
-    if (strcmp(argv[1], "population") == 0)
-        return import_simple(argc - 1, argv + 1, KIND_POPULATION);
-    if (strcmp(argv[1], "deprivation") == 0)
-        return import_simple(argc - 1, argv + 1, KIND_DEPRIVATION);
-    return cli_usage_error(USAGE, "unknown import kind '%s'", argv[1]);
+    return cli_run_kind("import", kinds, sizeof(kinds) / sizeof(kinds[0]), argc, argv);
 }

@@ -6,34 +6,37 @@
 
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "cli.h"
 #include "safer/store.h"
 
-static const char USAGE[] = "usage: safer [--db PATH|URL] store info\n"
-                            "       safer [--db PATH|URL] store digest\n";
-static const char HELP[] =
-    "\n"
-    "info    the store's engine, name and schema version (migrating an older one)\n"
-    "digest  a hash of everything the store holds, in key order: equal stores\n"
-    "        give equal digests, on either engine (the import log's times are\n"
-    "        left out). For checking a copy, or that a failed command changed nothing.\n";
+static const struct cli_opt none[] = {{NULL, NULL, NULL}};
 
-int cmd_store(int argc, char **argv)
+static const struct cli_spec info_spec = {
+    "usage: safer [--db PATH|URL] store info\n",
+    "The store's engine, name and schema version (opening an older store\n"
+    "migrates it).\n",
+    none, 0, 0, 0, NULL};
+
+static const struct cli_spec digest_spec = {
+    "usage: safer [--db PATH|URL] store digest\n",
+    "A hash of everything the store holds, table by table in key order: equal\n"
+    "stores give equal digests, on either engine (the import log's times are\n"
+    "left out). For checking a copy, or that a failed command changed nothing.\n",
+    none, 0, 0, 0, NULL};
+
+static int run(const struct cli_spec *sp, int argc, char **argv)
 {
-    if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-        printf("%s%s", USAGE, HELP);
-        return EXIT_OK;
-    }
-    if (argc != 2 || (strcmp(argv[1], "info") != 0 && strcmp(argv[1], "digest") != 0))
-        return cli_usage_error(USAGE, "store needs one of: info, digest");
+    struct cli_args args;
+    int status = cli_parse(sp, argc, argv, &args);
+    if (status >= 0)
+        return status;
     struct safer_store *st = cli_open_store();
     if (!st)
         return EXIT_FAILED;
     struct safer_err err = {0};
-    int rc = 0;
-    if (strcmp(argv[1], "digest") == 0) {
+    int rc;
+    if (sp == &digest_spec) {
         char d[33];
         rc = safer_store_digest(st, d, &err);
         if (rc == 0)
@@ -48,4 +51,11 @@ int cmd_store(int argc, char **argv)
     }
     safer_store_close(st);
     return rc < 0 ? cli_fail(&err, rc) : EXIT_OK;
+}
+
+static const struct cli_kind kinds[] = {{"info", &info_spec, run}, {"digest", &digest_spec, run}};
+
+int cmd_store(int argc, char **argv)
+{
+    return cli_run_kind("store", kinds, sizeof(kinds) / sizeof(kinds[0]), argc, argv);
 }

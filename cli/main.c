@@ -3,9 +3,7 @@
  */
 #include "util/compat.h"
 
-#include <getopt.h>
 #include <malloc.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,14 +28,25 @@ static const struct cmd commands[] = {
     {"store", cmd_store, "the store's engine and schema version, and a digest of its content"},
 };
 
+enum { G_DB, G_VERSION };
+static const struct cli_opt global_opts[] = {
+    [G_DB] = {"db", "PATH|URL", "the store: a SQLite file, or postgresql://USER@HOST:PORT/DB\n"
+                                "(default: $SAFER_DB, else ./safer.db)"},
+    [G_VERSION] = {"version", NULL, "print the version"},
+    {NULL, NULL, NULL},
+};
+static const struct cli_spec global = {
+    "usage: safer [--db PATH|URL] COMMAND [ARGS]\n",
+    "Exit status: 0 done, 1 failed (safer: what went wrong), 2 usage error.\n",
+    global_opts, 1, 0, -1, NULL};
+
 static void usage(FILE *out)
 {
-    fprintf(out, "usage: safer [--db PATH] COMMAND [ARGS]\n\n"
-                 "The store is --db PATH (a SQLite file) or --db postgresql://USER@HOST:PORT/DB,\n"
-                 "else $SAFER_DB, else ./safer.db.\n\ncommands:\n");
+    cli_opt_help(&global, out);
+    fputs("\ncommands:\n", out);
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
         fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].help);
-    fprintf(out, "\nRun 'safer COMMAND --help' for a command's options.\n");
+    fputs("\nRun 'safer COMMAND --help' for a command's options.\n", out);
 }
 
 struct safer_store *cli_open_store(void)
@@ -56,43 +65,6 @@ int cli_fail(const struct safer_err *err, int rc)
 {
     fprintf(stderr, "safer: %s\n", safer_err_msg(err, rc));
     return EXIT_FAILED;
-}
-
-int cli_usage_error(const char *use, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("safer: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
-    va_end(ap);
-    if (use)
-        fprintf(stderr, "%s", use);
-    return EXIT_USAGE;
-}
-
-int cli_parse_out_only(int argc, char **argv, const char *usage, const char *help,
-                       const char **out)
-{
-    static const struct option longopts[] = {
-        {"out", required_argument, NULL, 'o'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'o':
-            *out = optarg;
-            break;
-        case 'h':
-            printf("%s%s", usage, help);
-            return EXIT_OK;
-        default:
-            return cli_usage_error(usage, "bad option");
-        }
-    }
-    if (optind != argc)
-        return cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
-    return -1;
 }
 
 int cli_parse_month(const char *s)
@@ -142,42 +114,44 @@ static int fault_report(int status)
 
 int main(int argc, char **argv)
 {
-    int i = 1;
     /* Imports allocate and free column buffers of a few megabytes per file: keep
      * them on the heap for reuse rather than mapping fresh zeroed pages each time. */
     mallopt(M_MMAP_THRESHOLD, 64 << 20);
     mallopt(M_TRIM_THRESHOLD, 256 << 20);
-    cli_db_path = getenv("SAFER_DB");
+    struct cli_args a;
+    int rc = cli_opt_parse(&global, argc, argv, &a);
+    if (rc == CLI_OPT_HELP) {
+        usage(stdout);
+        return EXIT_OK;
+    }
+    if (rc == CLI_OPT_USAGE) {
+        fprintf(stderr, "safer: %s\n", a.msg);
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    if (a.val[G_VERSION]) {
+        printf("safer %s\n", safer_version());
+        return EXIT_OK;
+    }
+    if (a.val[G_DB] && !*a.val[G_DB])
+        return cli_usage_error(&global, "--db needs a path");
+    cli_db_path = a.val[G_DB];
+    if (!cli_db_path)
+        cli_db_path = getenv("SAFER_DB");
     if (!cli_db_path || !*cli_db_path)
         cli_db_path = "safer.db";
-    while (i < argc && argv[i][0] == '-') {
-        if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) {
-            cli_db_path = argv[i + 1];
-            i += 2;
-        } else if (strncmp(argv[i], "--db=", 5) == 0) {
-            cli_db_path = argv[i] + 5;
-            i++;
-        } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            usage(stdout);
-            return EXIT_OK;
-        } else if (strcmp(argv[i], "--version") == 0) {
-            printf("safer %s\n", safer_version());
-            return EXIT_OK;
-        } else {
-            usage(stderr);
-            return cli_usage_error(NULL, "unknown option '%s'", argv[i]);
-        }
-    }
-    if (i >= argc) {
+    if (a.nargs == 0) {
+        fputs("safer: no command given\n", stderr);
         usage(stderr);
         return EXIT_USAGE;
     }
     for (size_t k = 0; k < sizeof(commands) / sizeof(commands[0]); k++) {
-        if (strcmp(argv[i], commands[k].name) == 0) {
+        if (strcmp(a.args[0], commands[k].name) == 0) {
             fault_arm();
-            return fault_report(commands[k].fn(argc - i, argv + i));
+            return fault_report(commands[k].fn(a.nargs, a.args));
         }
     }
+    fprintf(stderr, "safer: unknown command '%s'\n", a.args[0]);
     usage(stderr);
-    return cli_usage_error(NULL, "unknown command '%s'", argv[i]);
+    return EXIT_USAGE;
 }

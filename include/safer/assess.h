@@ -2,7 +2,8 @@
  * assess.h - the strategic assessment: levels, change and places.
  *
  * safer_assess_compute() reads the store and computes everything; the
- * writers turn the result into CSV files and the HTML report. Windows: the
+ * writers turn the result into CSV files and the HTML report (report.h);
+ * safer_assess_run() does all three into an output set (output.h). Windows: the
  * latest month L is opts->to, else the latest Month of any stored record;
  * latest 12 = [L-11, L]; previous 12 = [L-23, L-12]. Records after L are
  * left out of every figure and counted in rows_after_latest.
@@ -130,7 +131,32 @@ void safer_assessment_release(struct safer_assessment *a);
 int safer_assess_compute(struct safer_store *st, const struct safer_assess_opts *opts,
                          struct safer_assessment *out, struct safer_err *err);
 
-/* Write the CSV outputs into folder `dir` (which must exist). */
-int safer_assess_write_csv(const struct safer_assessment *a, const char *dir, struct safer_err *err);
+/*
+ * Add the CSV files of `a` (docs/assessment.md) to output set `out`; a
+ * population or deprivation file only when that data was loaded. Text
+ * fields go through safer_csv_put_text(). Returns 0, or the first error of
+ * safer_output_add(); files added before it stay in `out`.
+ */
+struct safer_output;
+int safer_assess_write_csv(const struct safer_assessment *a, struct safer_output *out,
+                           struct safer_err *err);
+
+/*
+ * The whole job, for every front end: compute the assessment
+ * (safer_assess_compute()), then add its CSV files and the report,
+ * index.html, to `out`. The report is rendered while the CSV files are
+ * written, through a task group of opts->threads threads (the calling one
+ * included): started threads only ever come from that budget. `out` is not
+ * committed: the caller puts a folder in place with safer_output_commit(),
+ * or serves the files from memory.
+ *
+ * On success *a holds the assessment (for the caller's summary: windows,
+ * record counts) and the caller releases it with safer_assessment_release().
+ * On failure *a is empty, `out` may hold some of the files (release it
+ * without committing), and the error is compute's, the CSV writer's or the
+ * report's, in that order.
+ */
+int safer_assess_run(struct safer_store *st, const struct safer_assess_opts *opts,
+                     struct safer_output *out, struct safer_assessment *a, struct safer_err *err);
 
 #endif

@@ -73,4 +73,15 @@ int safer_csv_eq(const struct safer_csv_field *f, const char *s);
 struct safer_buf;
 void safer_csv_put_field(struct safer_buf *b, const char *s, size_t len);
 
+/*
+ * Append text field `s` as safer_csv_put_field() does, made safe for a
+ * spreadsheet first: text starting with '=', '+', '-', '@', a tab or a
+ * carriage return, which a spreadsheet would run as a formula, gets a
+ * leading apostrophe ("=1+1" is written '=1+1, "-x,y" is written
+ * "'-x,y"). Every CSV writer of the library puts names, codes and other
+ * text from its inputs through this, and numbers through
+ * safer_csv_put_field() or a format: "-0.5" is a number, not a formula.
+ */
+void safer_csv_put_text(struct safer_buf *b, const char *s, size_t len);
+
 #endif

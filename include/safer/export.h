@@ -20,4 +20,16 @@ typedef int (*safer_export_row_fn)(void *ctx, const char *const fields[14]);
 int safer_export_police(struct safer_store *st, safer_export_row_fn row, void *ctx,
                         struct safer_err *err);
 
+/*
+ * The same records as CSV, written to `out` (flushed every
+ * SAFER_STREAM_CHUNK bytes; not committed): a header row with the 12
+ * police.uk column names, ward_code and assigned_by, then a row per record,
+ * quoted as RFC 4180 needs, text fields guarded against spreadsheet
+ * formulas (safer_csv_put_text(); the coordinates are numbers and never
+ * touched). Returns 0, or the store's or the stream's error.
+ */
+struct safer_stream;
+int safer_export_police_csv(struct safer_store *st, struct safer_stream *out,
+                            struct safer_err *err);
+
 #endif

@@ -17,7 +17,4 @@
 int safer_report_render(const struct safer_assessment *a, struct safer_buf *out,
                         struct safer_err *err);
 
-/* Render and write `dir`/index.html. */
-int safer_report_write(const struct safer_assessment *a, const char *dir, struct safer_err *err);
-
 #endif

@@ -134,20 +134,6 @@ out:
     return rc;
 }
 
-/*
- * The year of the OS data the study wards' boundaries come from, for the
- * licence line ("database right YEAR"), or 0 when unknown. The store does
- * not record a boundary file's vintage yet; when it does, it fills this in
- * and this returns it. Until then it is unknown: the report leaves the OS
- * sentence out rather than state a year nobody checked.
- */
-static int boundary_year(const struct safer_area *wards, size_t n)
-{
-    (void)wards;
-    (void)n;
-    return 0;
-}
-
 /* The other ward-only work: the point locator over every stored ward, then
  * the study wards' contiguity. */
 struct locator_job {
@@ -235,7 +221,6 @@ int safer_assess_compute(struct safer_store *st, const struct safer_assess_opts 
         }
     }
     a->nwards = ns;
-    a->boundary_year = boundary_year(a->wards, a->nwards);
     a->cell = o.cell;
 
     /* What depends only on the wards runs beside the loading of the records. */

@@ -49,6 +49,11 @@ struct safer__inputs {
     struct safer_values deprivation;       /* LSOA -> IMD decile */
 };
 
+/* The year of the Ordnance Survey data behind the stored wards, for the
+ * licence line: from the property their codes came from ("WD19CD": 2019),
+ * 0 when unknown or when the store says its data are synthetic (the demo). */
+int safer__boundary_year(struct safer_store *st, struct safer_err *err, int *year);
+
 int safer__inputs_read(struct safer_store *st, struct safer__inputs *in,
                        struct safer_assessment *a, struct safer_err *err);
 void safer__inputs_release(struct safer__inputs *in);

@@ -13,6 +13,7 @@
 #include "assess/assess_internal.h"
 #include "geo/geo_internal.h"
 #include "util/internal.h"
+#include "store/store_internal.h"
 #include "safer/limits.h"
 #include "safer/locate.h"
 #include "safer/lookup.h"
@@ -517,6 +518,25 @@ int safer__inputs_read(struct safer_store *st, struct safer__inputs *in,
         rc = safer_population_list(st, "lsoa", &in->pop_lsoa, &in->basis_lsoa, err);
     if (rc == 0)
         rc = safer_deprivation_list(st, &in->deprivation, err);
+    if (rc == 0)
+        rc = safer__boundary_year(st, err, &a->boundary_year);
+    return rc;
+}
+
+int safer__boundary_year(struct safer_store *st, struct safer_err *err, int *year)
+{
+    *year = 0;
+    char *field = NULL, *synthetic = NULL;
+    int rc = safer__areas_vintage(st, "ward", &field, err);
+    if (rc == 0)
+        rc = safer_store_get_meta(st, "synthetic", &synthetic, err);
+    /* ONS names code columns LETTERS + two digits of the year + "CD". */
+    size_t n = field ? strlen(field) : 0;
+    if (rc == 0 && !synthetic && n >= 4 && strcmp(field + n - 2, "CD") == 0 &&
+        field[n - 4] >= '0' && field[n - 4] <= '9' && field[n - 3] >= '0' && field[n - 3] <= '9')
+        *year = 2000 + (field[n - 4] - '0') * 10 + (field[n - 3] - '0');
+    free(field);
+    free(synthetic);
     return rc;
 }
 

@@ -1,11 +1,10 @@
 /*
- * assess_write.c - the assessment's CSV outputs. UTF-8, LF line ends, a
- * header row, fields quoted only when they hold a comma, quote or line
- * break. Each file is written to a temporary name and renamed into place.
+ * assess_write.c - the assessment's CSV outputs, added to an output set.
+ * UTF-8, LF line ends, a header row, fields quoted only when they hold a
+ * comma, quote or line break, text guarded against spreadsheet formulas.
  */
 #include "util/compat.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -16,36 +15,11 @@
 #include "safer/assess.h"
 #include "safer/buf.h"
 #include "safer/csv.h"
+#include "safer/output.h"
 #include "safer/stats.h"
 
-int safer__write_file(const char *dir, const char *name, const struct safer_buf *b,
-                      struct safer_err *err)
-{
-    if (safer_buf_error(b))
-        return safer_err_set(err, safer_buf_error(b), "%s/%s: output too large", dir, name);
-    char path[4096], tmp[4200];
-    snprintf(path, sizeof(path), "%s/%s", dir, name);
-    snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-    FILE *f = NULL;
-    if (safer__fault(SAFER_FAULT_WRITE))
-        errno = EIO;
-    else
-        f = fopen(tmp, "wb");
-    if (!f)
-        return safer_err_set(err, SAFER_EIO, "%s: cannot write: %s", tmp, strerror(errno));
-    size_t w = fwrite(b->ptr, 1, b->len, f);
-    int bad = w != b->len || ferror(f);
-    if (fclose(f) != 0)
-        bad = 1;
-    if (bad || rename(tmp, path) != 0) {
-        int e = errno;
-        remove(tmp);
-        return safer_err_set(err, SAFER_EIO, "%s: cannot write: %s", path, strerror(e));
-    }
-    return 0;
-}
-
-static void put_str(struct safer_buf *b, const char *s) { safer_csv_put_field(b, s, strlen(s)); }
+/* Names, codes and types come from the inputs: text, guarded against formulas. */
+static void put_str(struct safer_buf *b, const char *s) { safer_csv_put_text(b, s, strlen(s)); }
 
 static void put_pct(struct safer_buf *b, int64_t prev, int64_t latest)
 {
@@ -93,7 +67,8 @@ static void put_month(struct safer_buf *b, int32_t m)
     safer_buf_puts(b, s);
 }
 
-int safer_assess_write_csv(const struct safer_assessment *a, const char *dir, struct safer_err *err)
+int safer_assess_write_csv(const struct safer_assessment *a, struct safer_output *out,
+                           struct safer_err *err)
 {
     struct safer_buf b;
     safer_buf_init(&b, (size_t)1 << 31);
@@ -156,7 +131,7 @@ int safer_assess_write_csv(const struct safer_assessment *a, const char *dir, st
         free(at);
         safer_buf_release(&esc);
     }
-    rc = safer__write_file(dir, "counts_ward_type_month.csv", &b, err);
+    rc = safer_output_add(out, "counts_ward_type_month.csv", &b, err);
     if (rc < 0)
         goto out;
 
@@ -170,7 +145,7 @@ int safer_assess_write_csv(const struct safer_assessment *a, const char *dir, st
         put_pct(&b, a->type_prev[t], a->type_latest[t]);
         safer_buf_puts(&b, "\n");
     }
-    rc = safer__write_file(dir, "change_by_type.csv", &b, err);
+    rc = safer_output_add(out, "change_by_type.csv", &b, err);
     if (rc < 0)
         goto out;
 
@@ -186,7 +161,7 @@ int safer_assess_write_csv(const struct safer_assessment *a, const char *dir, st
         put_pct(&b, a->ward_prev[w], a->ward_latest[w]);
         safer_buf_puts(&b, "\n");
     }
-    rc = safer__write_file(dir, "change_by_ward.csv", &b, err);
+    rc = safer_output_add(out, "change_by_ward.csv", &b, err);
     if (rc < 0)
         goto out;
 
@@ -219,7 +194,7 @@ int safer_assess_write_csv(const struct safer_assessment *a, const char *dir, st
     safer_buf_putf(&b, "prev_12_complete,%s\n", a->prev12_complete ? "yes" : "no");
     if (a->ncells)
         safer_buf_putf(&b, "points_outside_grid,%llu\n", (unsigned long long)a->points_outside_grid);
-    rc = safer__write_file(dir, "summary.csv", &b, err);
+    rc = safer_output_add(out, "summary.csv", &b, err);
     if (rc < 0)
         goto out;
 
@@ -234,7 +209,7 @@ int safer_assess_write_csv(const struct safer_assessment *a, const char *dir, st
         put_month(&b, cv->month);
         safer_buf_putf(&b, ",%lld,%s\n", (long long)cv->rows, status[cv->status]);
     }
-    rc = safer__write_file(dir, "coverage.csv", &b, err);
+    rc = safer_output_add(out, "coverage.csv", &b, err);
     if (rc < 0)
         goto out;
 
@@ -252,7 +227,7 @@ int safer_assess_write_csv(const struct safer_assessment *a, const char *dir, st
         put_num(&b, t->p_adj, nc);
         safer_buf_putf(&b, ",%s,%s\n", t->significant ? "yes" : "no", t->comparable ? "yes" : "no");
     }
-    rc = safer__write_file(dir, "change_tests.csv", &b, err);
+    rc = safer_output_add(out, "change_tests.csv", &b, err);
     if (rc < 0)
         goto out;
 
@@ -273,7 +248,7 @@ int safer_assess_write_csv(const struct safer_assessment *a, const char *dir, st
         put_num(&b, h->p_adj, nc);
         safer_buf_putf(&b, ",%s\n", safer_gi_class_name(h->cls));
     }
-    rc = safer__write_file(dir, "hotspots.csv", &b, err);
+    rc = safer_output_add(out, "hotspots.csv", &b, err);
     if (rc < 0)
         goto out;
 
@@ -294,7 +269,7 @@ int safer_assess_write_csv(const struct safer_assessment *a, const char *dir, st
         put_num(&b, m->p, nc);
         safer_buf_puts(&b, "\n");
     }
-    rc = safer__write_file(dir, "moran.csv", &b, err);
+    rc = safer_output_add(out, "moran.csv", &b, err);
     if (rc < 0)
         goto out;
 
@@ -313,7 +288,7 @@ int safer_assess_write_csv(const struct safer_assessment *a, const char *dir, st
                 put_num(&b, 1000.0 * (double)a->ward_latest[w] / a->population[w], nc);
             safer_buf_puts(&b, "\n");
         }
-        rc = safer__write_file(dir, "rates_by_ward.csv", &b, err);
+        rc = safer_output_add(out, "rates_by_ward.csv", &b, err);
         if (rc < 0)
             goto out;
     }
@@ -330,7 +305,7 @@ int safer_assess_write_csv(const struct safer_assessment *a, const char *dir, st
             put_num(&b, a->imd_mean_decile[w], nc);
             safer_buf_puts(&b, "\n");
         }
-        rc = safer__write_file(dir, "deprivation_by_ward.csv", &b, err);
+        rc = safer_output_add(out, "deprivation_by_ward.csv", &b, err);
     }
 out:
     free(nc);

@@ -1,5 +1,6 @@
 /*
- * export.c - stored records with the ward each one is assigned to.
+ * export.c - stored records with the ward each one is assigned to, as rows
+ * or as a CSV file.
  */
 #include "util/compat.h"
 
@@ -10,9 +11,12 @@
 #include "store/store_internal.h"
 #include "util/internal.h"
 #include "safer/area.h"
+#include "safer/buf.h"
+#include "safer/csv.h"
 #include "safer/export.h"
 #include "safer/locate.h"
 #include "safer/lookup.h"
+#include "safer/output.h"
 #include "safer/police.h"
 
 struct ctx {
@@ -85,5 +89,42 @@ int safer_export_police(struct safer_store *st, safer_export_row_fn row, void *c
     free(codes);
     safer_pairs_release(&lw);
     safer_areas_free(wards, n);
+    return rc;
+}
+
+struct csv_out {
+    struct safer_stream *s;
+    struct safer_err *err;
+};
+
+/* Longitude and Latitude are numbers; every other field is text. */
+static int csv_row(void *ctx, const char *const f[14])
+{
+    struct csv_out *c = ctx;
+    struct safer_buf *b = &c->s->buf;
+    for (int i = 0; i < 14; i++) {
+        if (i)
+            safer_buf_put(b, ",", 1);
+        if (i == 4 || i == 5)
+            safer_csv_put_field(b, f[i], strlen(f[i]));
+        else
+            safer_csv_put_text(b, f[i], strlen(f[i]));
+    }
+    safer_buf_put(b, "\n", 1);
+    if (b->len >= SAFER_STREAM_CHUNK || safer_buf_error(b))
+        return safer_stream_flush(c->s, c->err);
+    return 0;
+}
+
+int safer_export_police_csv(struct safer_store *st, struct safer_stream *out,
+                            struct safer_err *err)
+{
+    struct csv_out c = {out, err};
+    safer_buf_puts(&out->buf, "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,"
+                              "LSOA code,LSOA name,Crime type,Last outcome category,Context,"
+                              "ward_code,assigned_by\n");
+    int rc = safer_export_police(st, csv_row, &c, err);
+    if (rc == 0)
+        rc = safer_stream_flush(out, err);
     return rc;
 }

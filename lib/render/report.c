@@ -399,14 +399,3 @@ int safer_report_render(const struct safer_assessment *a, struct safer_buf *h,
                              (unsigned long long)SAFER_LIMIT_REPORT);
     return 0;
 }
-
-int safer_report_write(const struct safer_assessment *a, const char *dir, struct safer_err *err)
-{
-    struct safer_buf b;
-    safer_buf_init(&b, SAFER_LIMIT_REPORT);
-    int rc = safer_report_render(a, &b, err);
-    if (rc == 0)
-        rc = safer__write_file(dir, "index.html", &b, err);
-    safer_buf_release(&b);
-    return rc;
-}

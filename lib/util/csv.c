@@ -366,7 +366,10 @@ int safer_csv_eq(const struct safer_csv_field *f, const char *s)
     return f->len == n && memcmp(f->ptr, s, n) == 0;
 }
 
-void safer_csv_put_field(struct safer_buf *b, const char *s, size_t len)
+/* Append a field: `lead` (a formula guard, or nothing) then `s`, quoted
+ * (with doubled quotes) only when it holds a comma, a quote or a line break. */
+static void put_field(struct safer_buf *b, const char *lead, size_t nlead, const char *s,
+                      size_t len)
 {
     int quote = 0;
     for (size_t i = 0; i < len; i++) {
@@ -375,15 +378,49 @@ void safer_csv_put_field(struct safer_buf *b, const char *s, size_t len)
             break;
         }
     }
+    if (quote)
+        safer_buf_put(b, "\"", 1);
+    if (nlead)
+        safer_buf_put(b, lead, nlead);
     if (!quote) {
         safer_buf_put(b, s, len);
         return;
     }
-    safer_buf_put(b, "\"", 1);
     for (size_t i = 0; i < len; i++) {
         if (s[i] == '"')
             safer_buf_put(b, "\"", 1);
         safer_buf_put(b, &s[i], 1);
     }
     safer_buf_put(b, "\"", 1);
+}
+
+void safer_csv_put_field(struct safer_buf *b, const char *s, size_t len)
+{
+    put_field(b, "", 0, s, len);
+}
+
+/*
+ * The one rule for spreadsheet formulas ("CSV injection", OWASP): Excel,
+ * LibreOffice and Google Sheets take a cell starting with '=', '+', '-' or
+ * '@' as a formula, and some skip a leading tab or carriage return before
+ * looking. A leading apostrophe makes them show the text as it is.
+ */
+void safer_csv_put_text(struct safer_buf *b, const char *s, size_t len)
+{
+    int formula = 0;
+    if (len > 0) {
+        switch (s[0]) {
+        case '=':
+        case '+':
+        case '-':
+        case '@':
+        case '\t':
+        case '\r':
+            formula = 1;
+            break;
+        default:
+            break;
+        }
+    }
+    put_field(b, "'", (size_t)formula, s, len);
 }

@@ -70,11 +70,6 @@ void safer__format_month(int mi, char out[8]);
 int safer__read_file(const char *path, unsigned long long limit, const char *limit_name,
                      char **out, size_t *len, struct safer_err *err);
 
-/* Write buffer `b` to `dir`/`name` through a temporary file and a rename. */
-struct safer_buf;
-int safer__write_file(const char *dir, const char *name, const struct safer_buf *b,
-                      struct safer_err *err);
-
 /* Print `v` with the fewest significant digits that read back as the same
  * double ("%.17g" at most); `out` must hold 32 bytes. */
 void safer__fmt_double(double v, char out[32]);

@@ -28,6 +28,8 @@ checks=$((checks + 1))
 [ "$(metric one/summary.csv rows_assigned_by_lsoa)" -gt 0 ] || fail "no LSOA fallback in the demo"
 expect_grep 'hot99$' one/hotspots.csv
 expect_grep 'synthetic' one/index.html
+# Synthetic boundaries are no one's data: no OS copyright line.
+expect_no_grep 'OS data' one/index.html
 expect_status 0 "$SAFER" --db one/demo.db export police --out all.csv
 checks=$((checks + 1))
 [ "$(($(wc -l < all.csv) - 1))" = "$(metric one/summary.csv rows_total)" ] || fail "export row count"

@@ -36,7 +36,7 @@ only() {
 }
 
 PUB='safer/[a-z_]+\.h'
-allowed lib/util   "util/[a-z_]+\.h|safer/(buf|csv|error|html|limits|lib)\.h"
+allowed lib/util   "util/[a-z_]+\.h|safer/(buf|csv|error|html|limits|lib|output)\.h"
 allowed lib/geo    "util/[a-z_]+\.h|geo/[a-z_]+\.h|$PUB"
 allowed lib/stats  "util/[a-z_]+\.h|$PUB"
 allowed lib/store  "util/[a-z_]+\.h|store/[a-z_]+\.h|$PUB"
@@ -44,6 +44,7 @@ allowed lib/import "util/[a-z_]+\.h|import/[a-z_]+\.h|store/(store_internal|colb
 allowed lib/assess "util/[a-z_]+\.h|assess/[a-z_]+\.h|geo/geo_internal\.h|store/store_internal\.h|$PUB"
 allowed lib/render "util/[a-z_]+\.h|render/[a-z_]+\.h|$PUB"
 allowed lib/synth  "util/[a-z_]+\.h|$PUB"
+allowed lib/run    "util/[a-z_]+\.h|$PUB"
 allowed cli        "cli\.h|[a-z_]+\.h|util/compat\.h|$PUB"
 only sqlite3.h lib/store/sqlite.c
 only libpq-fe.h lib/store/pg.c

@@ -277,6 +277,51 @@ static void test_csv_put_field_quotes_only_when_needed(void **state)
     safer_buf_release(&b);
 }
 
+/* Text that a spreadsheet would run gets an apostrophe, then quotes as usual. */
+static void test_csv_put_text_guards_formulas(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in, *out;
+    } cases[] = {
+        {"", ""},
+        {"plain", "plain"},
+        {"=1+1", "'=1+1"},
+        {"+44 1622", "'+44 1622"},
+        {"-0.5", "'-0.5"}, /* as text; numbers go through safer_csv_put_field */
+        {"@SUM(A1:A9)", "'@SUM(A1:A9)"},
+        {"\tTAB", "'\tTAB"},
+        {"\rCR", "\"'\rCR\""},
+        {"=HYPERLINK(\"http://x\",\"y\")", "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\""},
+        {"-a,b", "\"'-a,b\""},
+        {"=\nnext", "\"'=\nnext\""},
+        {"a=b", "a=b"},
+        {" =x", " =x"},
+        {"'=x", "'=x"},
+        {"On or near A, B", "\"On or near A, B\""},
+        {"say \"hi\"", "\"say \"\"hi\"\"\""},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct safer_buf b;
+        safer_buf_init(&b, 1024);
+        safer_csv_put_text(&b, cases[i].in, strlen(cases[i].in));
+        assert_string_equal(b.ptr, cases[i].out);
+        assert_int_equal(safer_buf_error(&b), 0);
+        safer_buf_release(&b);
+    }
+    /* A NUL inside the field is data, not an end. */
+    struct safer_buf b;
+    safer_buf_init(&b, 1024);
+    safer_csv_put_text(&b, "=\0x", 3);
+    assert_int_equal(b.len, 4);
+    assert_memory_equal(b.ptr, "'=\0x", 4);
+    /* Numbers are never touched by the plain writer. */
+    safer_buf_reset(&b);
+    safer_csv_put_field(&b, "-12.5", 5);
+    assert_string_equal(b.ptr, "-12.5");
+    safer_buf_release(&b);
+}
+
 static void test_buf_cap_is_sticky(void **state)
 {
     (void)state;
@@ -303,6 +348,7 @@ int main(void)
         cmocka_unit_test(test_csv_rejects_overlong_field),
         cmocka_unit_test(test_csv_rejects_too_many_fields),
         cmocka_unit_test(test_csv_put_field_quotes_only_when_needed),
+        cmocka_unit_test(test_csv_put_text_guards_formulas),
         cmocka_unit_test(test_buf_cap_is_sticky),
     };
     return cmocka_run_group_tests_name("csv", tests, NULL, NULL);

@@ -1,0 +1,62 @@
+/*
+ * demo.h - the demo partnership, built from nothing.
+ *
+ * A synthetic borough (26 wards placed in Kent, 36 months and 60,000
+ * police.uk-format records with trends, hotspots and a partial month, the
+ * lookups, a population and deprivation; see synth.h) is generated, imported
+ * through the real importers into a store of its own and assessed for the
+ * Safer Maidstone Partnership's plan. Everything lands in one output folder
+ * DIR, put in place as a unit (output.h):
+ *
+ *   DIR/data/      the generated input files
+ *   DIR/demo.db    the store (never the caller's), rebuilt every run
+ *   DIR/index.html and the CSV files of the assessment (docs/assessment.md)
+ *
+ * The same call always gives the same data, report and CSV files.
+ */
+#ifndef SAFER_DEMO_H
+#define SAFER_DEMO_H
+
+#include <stddef.h>
+
+#include "safer/error.h"
+#include "safer/police.h"
+
+struct safer_assessment;
+
+/* The steps the demo reports as it goes, in this order. */
+enum safer_demo_step {
+    SAFER_DEMO_GENERATED, /* the input files are written */
+    SAFER_DEMO_WARDS,     /* `wards` wards imported */
+    SAFER_DEMO_TABLES,    /* the lookups, and population and deprivation of `lsoas` LSOAs */
+    SAFER_DEMO_POLICE,    /* the police.uk files imported: `police` */
+};
+
+struct safer_demo_progress {
+    enum safer_demo_step step;
+    size_t wards;                     /* from SAFER_DEMO_WARDS on */
+    size_t lsoas;                     /* from SAFER_DEMO_TABLES on */
+    struct safer_import_stats police; /* at SAFER_DEMO_POLICE */
+};
+
+struct safer_demo_opts {
+    unsigned threads; /* given to the police.uk import (its parsing threads,
+                         safer_import_opts) and to the assessment (its thread
+                         budget, safer_assess_opts); 0 uses the calling
+                         thread only */
+    /* Called on the calling thread after each step; may be NULL. */
+    void (*progress)(void *ctx, const struct safer_demo_progress *p);
+    void *ctx;
+};
+
+/*
+ * Build the demo into folder `dir`, which must be new, empty or written by
+ * safer (see safer_output_init_dir(): an earlier demo's store is replaced).
+ * On success *a holds the assessment, for the caller's summary; release it
+ * with safer_assessment_release(). On failure *a is empty, `dir` is as it
+ * was, and the error names the step's file or the folder.
+ */
+int safer_demo_run(const char *dir, const struct safer_demo_opts *opts, struct safer_assessment *a,
+                   struct safer_err *err);
+
+#endif
