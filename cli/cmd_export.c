@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "safer/counts.h"
 #include "safer/export.h"
 #include "safer/output.h"
 #include "safer/store.h"
@@ -26,13 +27,13 @@ static const struct cli_spec police_spec = {
     "run as a formula starts with an apostrophe.\n",
     opts, 0, 0, 0, NULL};
 
-static int export_police(const struct cli_spec *sp, int argc, char **argv)
+/* Open the store and the output (FILE, or standard output for none or '-'),
+ * write with `write`, and put the file in place only when all went well. */
+static int export_to(const char *path,
+                     int (*write)(struct safer_store *st, const void *arg,
+                                  struct safer_stream *out, struct safer_err *err),
+                     const void *arg)
 {
-    struct cli_args args;
-    int status = cli_parse(sp, argc, argv, &args);
-    if (status >= 0)
-        return status;
-    const char *path = args.val[O_OUT];
     struct safer_store *st = cli_open_store();
     if (!st)
         return EXIT_FAILED;
@@ -44,7 +45,7 @@ static int export_police(const struct cli_spec *sp, int argc, char **argv)
     else
         rc = safer_stream_open(&out, path, &err);
     if (rc == 0)
-        rc = safer_export_police_csv(st, &out, &err);
+        rc = write(st, arg, &out, &err);
     if (rc == 0)
         rc = safer_stream_commit(&out, &err);
     safer_stream_release(&out);
@@ -52,7 +53,66 @@ static int export_police(const struct cli_spec *sp, int argc, char **argv)
     return rc < 0 ? cli_fail(&err, rc) : EXIT_OK;
 }
 
-static const struct cli_kind kinds[] = {{"police", &police_spec, export_police}};
+static int write_police(struct safer_store *st, const void *arg, struct safer_stream *out,
+                        struct safer_err *err)
+{
+    (void)arg;
+    return safer_export_police_csv(st, out, err);
+}
+
+static int export_police(const struct cli_spec *sp, int argc, char **argv)
+{
+    struct cli_args args;
+    int status = cli_parse(sp, argc, argv, &args);
+    if (status >= 0)
+        return status;
+    return export_to(args.val[O_OUT], write_police, NULL);
+}
+
+enum { C_OUT, C_WARD, C_TYPE, C_FROM, C_TO };
+static const struct cli_opt counts_opts[] = {
+    [C_OUT] = {"out", "FILE", "file to write, put in place whole (default, or '-': standard\n"
+                              "output)"},
+    [C_WARD] = {"ward", "CODE", "one ward (\"\" for records in no stored ward)"},
+    [C_TYPE] = {"type", "TYPE", "one crime type, as police.uk names it"},
+    [C_FROM] = {"from", "YYYY-MM", "first month"},
+    [C_TO] = {"to", "YYYY-MM", "last month"},
+    {NULL, NULL, NULL},
+};
+static const struct cli_spec counts_spec = {
+    "usage: safer [--db PATH] export counts [--out FILE.csv] [--ward CODE] [--type TYPE]\n"
+    "                                       [--from YYYY-MM] [--to YYYY-MM]\n",
+    "Writes records per ward, crime type and month from the store's count\n"
+    "table, kept up to date at every import: the columns of the assessment's\n"
+    "counts_ward_type_month.csv, all forces together, every stored ward, and\n"
+    "an empty ward_code for records in no stored ward.\n",
+    counts_opts, 0, 0, 0, NULL};
+
+static int write_counts(struct safer_store *st, const void *arg, struct safer_stream *out,
+                        struct safer_err *err)
+{
+    return safer_export_counts_csv(st, arg, out, err);
+}
+
+static int export_counts(const struct cli_spec *sp, int argc, char **argv)
+{
+    struct cli_args args;
+    int status = cli_parse(sp, argc, argv, &args);
+    if (status >= 0)
+        return status;
+    struct safer_counts_query q = {args.val[C_WARD], args.val[C_TYPE], -1, -1};
+    const char *months[2] = {args.val[C_FROM], args.val[C_TO]};
+    int32_t *dst[2] = {&q.from, &q.to};
+    for (int k = 0; k < 2; k++) {
+        if (months[k] && (*dst[k] = cli_parse_month(months[k])) < 0)
+            return cli_usage_error(sp, "--%s '%s' is not a month (YYYY-MM)", k ? "to" : "from",
+                                   months[k]);
+    }
+    return export_to(args.val[C_OUT], write_counts, &q);
+}
+
+static const struct cli_kind kinds[] = {{"police", &police_spec, export_police},
+                                        {"counts", &counts_spec, export_counts}};
 
 int cmd_export(int argc, char **argv)
 {

@@ -3,8 +3,10 @@
  */
 #include "util/compat.h"
 
-#include <malloc.h>
 #include <stdio.h>
+#if defined(__GLIBC__)
+#include <malloc.h> /* mallopt(): glibc only */
+#endif
 #include <stdlib.h>
 #include <string.h>
 
@@ -116,8 +118,10 @@ int main(int argc, char **argv)
 {
     /* Imports allocate and free column buffers of a few megabytes per file: keep
      * them on the heap for reuse rather than mapping fresh zeroed pages each time. */
+#if defined(__GLIBC__)
     mallopt(M_MMAP_THRESHOLD, 64 << 20);
     mallopt(M_TRIM_THRESHOLD, 256 << 20);
+#endif
     struct cli_args a;
     int rc = cli_opt_parse(&global, argc, argv, &a);
     if (rc == CLI_OPT_HELP) {

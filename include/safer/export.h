@@ -32,4 +32,14 @@ struct safer_stream;
 int safer_export_police_csv(struct safer_store *st, struct safer_stream *out,
                             struct safer_err *err);
 
+/*
+ * Records per ward, crime type and month from the store's count table
+ * (include/safer/counts.h), as CSV with the columns of the assessment's
+ * counts_ward_type_month.csv: ward_code (empty for records in no stored
+ * ward), crime_type, month (YYYY-MM), count. `q` filters (NULL: all).
+ */
+struct safer_counts_query;
+int safer_export_counts_csv(struct safer_store *st, const struct safer_counts_query *q,
+                            struct safer_stream *out, struct safer_err *err);
+
 #endif

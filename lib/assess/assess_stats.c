@@ -48,7 +48,7 @@ static void coverage(const struct safer_crimes *c, const unsigned char *force_in
         for (size_t p = 0; p < a->npublications; p++) {
             if (strcmp(a->publications[p].force, c->forces[f]) == 0) {
                 SAFER__GROW(rows, rcap, nrows + 1);
-                rows[nrows++] = a->publications[p].rows_read;
+                rows[nrows++] = a->publications[p].rows;
             }
         }
         double median = 0;
@@ -85,7 +85,7 @@ static void coverage(const struct safer_crimes *c, const unsigned char *force_in
             cv->rows = pub ? pub->rows_read : 0;
             if (!pub)
                 cv->status = SAFER_COVERAGE_MISSING;
-            else if ((double)pub->rows_read < a->rules.coverage_partial * median)
+            else if ((double)pub->rows < a->rules.coverage_partial * median)
                 cv->status = SAFER_COVERAGE_PARTIAL;
             else
                 cv->status = SAFER_COVERAGE_OK;

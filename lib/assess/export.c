@@ -13,6 +13,7 @@
 #include "safer/area.h"
 #include "safer/buf.h"
 #include "safer/csv.h"
+#include "safer/counts.h"
 #include "safer/export.h"
 #include "safer/locate.h"
 #include "safer/lookup.h"
@@ -126,5 +127,31 @@ int safer_export_police_csv(struct safer_store *st, struct safer_stream *out,
     int rc = safer_export_police(st, csv_row, &c, err);
     if (rc == 0)
         rc = safer_stream_flush(out, err);
+    return rc;
+}
+
+int safer_export_counts_csv(struct safer_store *st, const struct safer_counts_query *q,
+                            struct safer_stream *out, struct safer_err *err)
+{
+    struct safer_counts c;
+    int rc = safer_counts_query(st, q, &c, err);
+    if (rc < 0)
+        return rc;
+    struct safer_buf *b = &out->buf;
+    safer_buf_puts(b, "ward_code,crime_type,month,count\n");
+    for (size_t i = 0; i < c.n && rc == 0; i++) {
+        const struct safer_count_row *r = &c.rows[i];
+        char month[8];
+        safer__format_month(r->month, month);
+        safer_csv_put_text(b, r->ward, strlen(r->ward));
+        safer_buf_put(b, ",", 1);
+        safer_csv_put_text(b, r->crime_type, strlen(r->crime_type));
+        safer_buf_putf(b, ",%s,%lld\n", month, (long long)r->count);
+        if (b->len >= SAFER_STREAM_CHUNK || safer_buf_error(b))
+            rc = safer_stream_flush(out, err);
+    }
+    if (rc == 0)
+        rc = safer_stream_flush(out, err);
+    safer_counts_release(&c);
     return rc;
 }

@@ -33,7 +33,9 @@ void *safer__xmalloc(size_t n)
         void *p = NULL;
         if (posix_memalign(&p, HUGE_PAGE, n) != 0 || !p)
             oom(n);
+#if defined(MADV_HUGEPAGE) /* Linux; elsewhere the pages are just ordinary */
         madvise(p, n - n % HUGE_PAGE, MADV_HUGEPAGE);
+#endif
         return p;
     }
     void *p = malloc(n ? n : 1);

@@ -33,4 +33,18 @@ expect_no_grep 'OS data' one/index.html
 expect_status 0 "$SAFER" --db one/demo.db export police --out all.csv
 checks=$((checks + 1))
 [ "$(($(wc -l < all.csv) - 1))" = "$(metric one/summary.csv rows_total)" ] || fail "export row count"
+# The count table agrees with the assessment: every demo ward is in the
+# partnership, so its counts up to the latest month are the assessment's.
+latest=$(metric one/summary.csv latest_month)
+expect_status 0 "$SAFER" --db one/demo.db export counts --to "$latest" --out counts.csv
+grep -v '^,' counts.csv >counts-wards.csv
+checks=$((checks + 1))
+cmp -s one/counts_ward_type_month.csv counts-wards.csv ||
+    fail "the count table disagrees with counts_ward_type_month.csv"
+expect_status 0 "$SAFER" --db one/demo.db export counts --ward E05900001 --type Burglary
+checks=$((checks + 1))
+n=$(grep -c '^E05900001,Burglary,' "$TMP/out")
+[ "$n" -gt 0 ] && [ "$n" = "$(($(wc -l < "$TMP/out") - 1))" ] ||
+    fail "export counts --ward --type gave other rows"
+expect_status 2 "$SAFER" --db one/demo.db export counts --from 2019-13
 done_testing
