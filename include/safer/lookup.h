@@ -13,6 +13,7 @@
 
 #include <stddef.h>
 
+#include "safer/arena.h"
 #include "safer/error.h"
 
 struct safer_store;
@@ -58,18 +59,21 @@ int safer_deprivation_import(struct safer_store *st, const char *path,
                              struct safer_deprivation_stats *stats, struct safer_err *err);
 
 
-/* A list of code pairs read back from the lookups. */
+/* A list of code pairs read back from the lookups. The strings live in
+ * the list's arena and go with it. */
 struct safer_pairs {
-    char **a, **b; /* owned */
+    char **a, **b; /* owned arrays; the strings are in `arena` */
     size_t n;
+    struct safer_arena arena;
 };
 void safer_pairs_release(struct safer_pairs *p);
 
 /* Codes with a number each, sorted by code (byte order). */
 struct safer_values {
-    char **code;   /* owned */
+    char **code;   /* owned array; the strings are in `arena` */
     double *value; /* owned */
     size_t n;
+    struct safer_arena arena;
 };
 void safer_values_release(struct safer_values *v);
 

@@ -155,10 +155,7 @@ int safer__store_deprivation(struct safer_store *st, const struct safer__value_r
 
 void safer_pairs_release(struct safer_pairs *p)
 {
-    for (size_t i = 0; i < p->n; i++) {
-        free(p->a[i]);
-        free(p->b[i]);
-    }
+    safer_arena_release(&p->arena);
     free(p->a);
     free(p->b);
     memset(p, 0, sizeof(*p));
@@ -166,8 +163,7 @@ void safer_pairs_release(struct safer_pairs *p)
 
 void safer_values_release(struct safer_values *v)
 {
-    for (size_t i = 0; i < v->n; i++)
-        free(v->code[i]);
+    safer_arena_release(&v->arena);
     free(v->code);
     free(v->value);
     memset(v, 0, sizeof(*v));
@@ -189,8 +185,8 @@ static int pairs_query(struct safer_store *st, const char *sql, const char *arg,
         const char *a = safer__col_text(s, 0), *b = safer__col_text(s, 1);
         SAFER__GROW(out->a, cap, out->n + 1);
         SAFER__GROW(out->b, capb, out->n + 1);
-        out->a[out->n] = safer__xstrdup(a ? a : "");
-        out->b[out->n] = safer__xstrdup(b ? b : "");
+        out->a[out->n] = safer_arena_strdup(&out->arena, a ? a : "");
+        out->b[out->n] = safer_arena_strdup(&out->arena, b ? b : "");
         out->n++;
     }
     safer__stmt_finalize(s);
@@ -214,7 +210,7 @@ static int values_query(struct safer_store *st, const char *sql, const char *arg
     while ((rc = safer__step(s, err)) == 1) {
         SAFER__GROW(out->code, cap, out->n + 1);
         SAFER__GROW(out->value, capv, out->n + 1);
-        out->code[out->n] = safer__xstrdup(safer__col_text(s, 0));
+        out->code[out->n] = safer_arena_strdup(&out->arena, safer__col_text(s, 0));
         out->value[out->n] = safer__col_double(s, 1);
         out->n++;
     }

@@ -36,7 +36,7 @@ only() {
 }
 
 PUB='safer/[a-z_]+\.h'
-allowed lib/util   "util/[a-z_]+\.h|safer/(buf|csv|error|html|limits|lib|output)\.h"
+allowed lib/util   "util/[a-z_]+\.h|safer/(arena|buf|csv|error|html|limits|lib|output)\.h"
 allowed lib/geo    "util/[a-z_]+\.h|geo/[a-z_]+\.h|$PUB"
 allowed lib/stats  "util/[a-z_]+\.h|$PUB"
 allowed lib/store  "util/[a-z_]+\.h|store/[a-z_]+\.h|$PUB"
