@@ -92,31 +92,50 @@ void safer__report_summary(struct safer_buf *h, const struct safer_assessment *a
                           "Treat every change in this report with caution.</li>");
     }
 
-    /* Wards. */
+    /* Wards: the highest rate among the wards that have one, else the most
+     * records. A ward without a population has no rate, and no rate is
+     * ever made up for it. */
     if (a->nwards) {
-        size_t best = 0;
-        int rate = a->population != NULL;
-        double bestv = -1;
-        for (size_t w = 0; w < a->nwards; w++) {
-            double v = rate ? (a->population[w] > 0 ? 1000.0 * (double)a->ward_latest[w] / a->population[w] : -1)
-                            : (double)a->ward_latest[w];
-            if (v > bestv) {
+        size_t best = 0, rated = 0;
+        double bestv = 0;
+        for (size_t w = 0; a->population && w < a->nwards; w++) {
+            if (!(a->population[w] > 0))
+                continue;
+            double v = 1000.0 * (double)a->ward_latest[w] / a->population[w];
+            if (!rated++ || v > bestv) {
                 bestv = v;
                 best = w;
+            }
+        }
+        if (!rated) {
+            for (size_t w = 1; w < a->nwards; w++) {
+                if (a->ward_latest[w] > a->ward_latest[best])
+                    best = w;
             }
         }
         safer_html_raw(h, "<li>");
         safer_html_text(h, a->wards[best].name);
         safer_html_raw(h, " had the ");
-        if (rate) {
+        if (rated) {
             safer_html_raw(h, "highest rate, ");
             safer__report_dec(h, bestv, 1, false);
             safer_html_raw(h, " per 1,000 residents (");
             safer__report_int(h, a->ward_latest[best]);
             safer_html_raw(h, " records)");
+            if (rated < a->nwards) {
+                safer_html_raw(h, "; ");
+                safer__report_int(h, (long long)(a->nwards - rated));
+                if (rated + 1 == a->nwards)
+                    safer_html_raw(h, " ward has no population figure, so no rate");
+                else
+                    safer_html_raw(h, " wards have no population figure, so no rate");
+            }
         } else {
             safer_html_raw(h, "most records, ");
             safer__report_int(h, a->ward_latest[best]);
+            if (a->population)
+                safer_html_raw(h, " (no ward of the area has a population figure, so there "
+                                  "are no rates)");
         }
         safer_html_raw(h, ".</li>");
     }
