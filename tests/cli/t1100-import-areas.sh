@@ -23,6 +23,11 @@ printf '{"type": "FeatureCollection", "features": [' > broken.geojson
 expect_status 1 "$SAFER" import areas broken.geojson
 expect_grep "broken.geojson:1: not valid JSON" "$TMP/err"
 
+# A FIFO fails at once (timeout: it used to wait for a writer for ever).
+mkfifo pipe.geojson
+expect_status 1 timeout 20 "$SAFER" import areas pipe.geojson
+expect_grep 'pipe.geojson: not a regular file' "$TMP/err"
+
 # None of the failures stored anything: still the three wards.
 expect_status 0 "$SAFER" import areas --code-field WD19CD --name-field WD19NM "$A/wards.geojson"
 expect_grep "imported 3 ward areas (3 replaced" "$TMP/out"
