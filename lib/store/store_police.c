@@ -565,6 +565,31 @@ int safer_publications_list(struct safer_store *st, struct safer_publication **o
 
 static char *viewdup(const struct safer__strview *v) { return safer__xstrndup(v->ptr, v->len); }
 
+/*
+ * Record i's text, as police.uk writes it: its coordinates ("" when it has
+ * none) in x and y, and copies of its `ndict` dictionary strings (a view
+ * into a blob is not NUL-terminated) in str, which free_texts frees. The
+ * indexes are column by column: dictionary k's of record i is idx[k*n + i].
+ */
+static void record_texts(double lon, double lat, char x[32], char y[32],
+                         struct safer__strview *const *dv, const uint32_t *idx, size_t n,
+                         size_t i, int ndict, char **str)
+{
+    x[0] = y[0] = '\0';
+    if (!isnan(lon)) {
+        safer__fmt_double(lon, x);
+        safer__fmt_double(lat, y);
+    }
+    for (int k = 0; k < ndict; k++)
+        str[k] = viewdup(&dv[k][idx[(size_t)k * n + i]]);
+}
+
+static void free_texts(char **str, int ndict)
+{
+    for (int k = 0; k < ndict; k++)
+        free(str[k]);
+}
+
 int safer_police_each(struct safer_store *st, safer_police_row_fn row, void *ctx,
                       struct safer_err *err)
 {
@@ -613,55 +638,23 @@ int safer_police_each(struct safer_store *st, safer_police_row_fn row, void *ctx
         }
         /* dictionary index k: 0 type, 1 lsoa, 2 falls, 3 location, 4 lsoa name, 5 outcome, 6 context */
         for (uint32_t i = 0; rc == 0 && i < n; i++) {
-            uint32_t ix[7];
             int out_of_range = 0;
-            for (int k = 0; k < 7; k++) {
-                ix[k] = idx[(size_t)k * n + i];
-                out_of_range |= ix[k] >= cnt[k];
-            }
-            const unsigned char *tag = safer__rd_bytes(&c, 1);
-            char id[130] = "";
-            char *idp = id;
-            char *idheap = NULL;
-            if (!tag || out_of_range) {
-                rc = safer_err_set(err, SAFER_EDB, "%s: stored records of '%s' are damaged",
-                                   safer_store_name(st), force);
-                break;
-            }
-            if (*tag == 1) {
-                const unsigned char *b = safer__rd_bytes(&c, 32);
-                static const char hex[] = "0123456789abcdef";
-                for (int k = 0; b && k < 32; k++) {
-                    id[2 * k] = hex[b[k] >> 4];
-                    id[2 * k + 1] = hex[b[k] & 15];
-                }
-                id[64] = '\0';
-            } else if (*tag == 2) {
-                uint32_t len = safer__rd_u32(&c);
-                const unsigned char *b = safer__rd_bytes(&c, len);
-                if (b)
-                    idp = idheap = safer__xstrndup((const char *)b, len);
-            }
-            if (c.bad) {
-                free(idheap);
-                rc = safer_err_set(err, SAFER_EDB, "%s: stored records of '%s' are damaged",
-                                   safer_store_name(st), force);
-                break;
-            }
-            double lon = lons[i], lat = lats[i];
-            char lonbuf[32] = "", latbuf[32] = "";
-            if (!isnan(lon)) {
-                safer__fmt_double(lon, lonbuf);
-                safer__fmt_double(lat, latbuf);
-            }
-            char *str[7];
             for (int k = 0; k < 7; k++)
-                str[k] = viewdup(&dv[k][ix[k]]);
+                out_of_range |= idx[(size_t)k * n + i] >= cnt[k];
+            char id[65];
+            char *idheap = NULL;
+            const char *idp = out_of_range ? NULL : safer__rd_crime_id(&c, id, &idheap);
+            if (!idp) {
+                rc = safer_err_set(err, SAFER_EDB, "%s: stored records of '%s' are damaged",
+                                   safer_store_name(st), force);
+                break;
+            }
+            char lonbuf[32], latbuf[32], *str[7];
+            record_texts(lons[i], lats[i], lonbuf, latbuf, dv, idx, n, i, 7, str);
             const char *fields[12] = {idp,    month,  force,  str[2], lonbuf, latbuf,
                                       str[3], str[1], str[4], str[0], str[5], str[6]};
-            int r = row(ctx, fields, lon, lat);
-            for (int k = 0; k < 7; k++)
-                free(str[k]);
+            int r = row(ctx, fields, lons[i], lats[i]);
+            free_texts(str, 7);
             free(idheap);
             if (r < 0)
                 rc = r;
