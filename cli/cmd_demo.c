@@ -99,7 +99,7 @@ int cmd_demo(int argc, char **argv)
                ps.rows);
         snprintf(path, sizeof(path), "%s/police", data);
         const char *paths[1] = {path};
-        struct safer_import_opts io = {0, safer_cores(), NULL, NULL, NULL};
+        struct safer_import_opts io = {.threads = safer_cores()};
         rc = safer_police_import(st, paths, 1, &io, &is, &err);
     }
     if (rc < 0) {

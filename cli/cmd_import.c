@@ -26,10 +26,11 @@ static const char USAGE[] =
 
 static const char HELP[] =
     "\n"
-    "police      police.uk street-level CSV files, or folders searched for *.csv\n"
-    "            (outcomes and stop-and-search files in folders are skipped).\n"
+    "police      police.uk street-level and outcomes CSV files, or folders\n"
+    "            searched for *.csv (stop-and-search files are skipped).\n"
     "            A file replaces the stored rows of its force and month; a\n"
-    "            byte-identical file changes nothing. Malformed rows are\n"
+    "            byte-identical file changes nothing. Rows of another force\n"
+    "            or month than most of the file's, and malformed rows, are\n"
     "            rejected and listed as FILE:LINE: reason.\n"
     "  --strict  fail the whole import at the first rejected row\n"
     "areas       GeoJSON FeatureCollection of Polygon/MultiPolygon in lon/lat\n"
@@ -81,6 +82,16 @@ static void on_reject(void *ctx, const char *msg)
     fprintf(stderr, "safer: rejected: %s\n", msg);
 }
 
+static void on_notice(void *ctx, const char *msg)
+{
+    struct progress *p = ctx;
+    if (p->shown) {
+        fputs("\r\033[K", stderr);
+        p->shown = 0;
+    }
+    fprintf(stderr, "safer: note: %s\n", msg);
+}
+
 static int import_police(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -107,7 +118,9 @@ static int import_police(int argc, char **argv)
         return EXIT_FAILED;
     struct progress prog = {isatty(2), {0, 0}, 0, 0};
     clock_gettime(CLOCK_MONOTONIC, &prog.start);
-    struct safer_import_opts opts = {flags, safer_cores(), on_progress, on_reject, &prog};
+    struct safer_import_opts opts = {.flags = flags, .threads = safer_cores(),
+                                     .progress = on_progress, .reject = on_reject,
+                                     .notice = on_notice, .ctx = &prog};
     struct safer_import_stats s;
     struct safer_err err = {0};
     int rc = safer_police_import(st, (const char *const *)argv + optind, (size_t)(argc - optind),
@@ -120,11 +133,15 @@ static int import_police(int argc, char **argv)
         fprintf(stderr, "safer: nothing was imported\n");
         return EXIT_FAILED;
     }
-    printf("imported %llu files (%llu unchanged%s): %llu rows read, %llu imported, %llu rejected, "
-           "%llu replaced in %.2f s\n",
-           (unsigned long long)s.files, (unsigned long long)s.files_unchanged,
-           s.files_skipped ? ", outcomes and stop-and-search files skipped" : "",
-           (unsigned long long)s.rows_read, (unsigned long long)s.rows_imported,
+    char outcomes[48] = "";
+    if (s.files_outcomes)
+        snprintf(outcomes, sizeof(outcomes), ", %llu of outcomes",
+                 (unsigned long long)s.files_outcomes);
+    printf("imported %llu files%s (%llu unchanged, %llu skipped): %llu rows read, %llu imported, "
+           "%llu rejected, %llu replaced in %.2f s\n",
+           (unsigned long long)s.files, outcomes, (unsigned long long)s.files_unchanged,
+           (unsigned long long)s.files_skipped, (unsigned long long)s.rows_read,
+           (unsigned long long)s.rows_imported,
            (unsigned long long)s.rows_rejected, (unsigned long long)s.rows_replaced,
            elapsed(&prog.start));
     return EXIT_OK;

@@ -1,13 +1,26 @@
 /*
- * colblob.h - the column-blob encoding of crime records (internal).
+ * colblob.h - the column-blob encoding of crime records and outcomes
+ * (internal).
  *
- * A (force, month) publication is stored as two blobs. Integers are
+ * A (force, month) street publication is stored as two blobs. Integers are
  * little-endian, arrays are unaligned (read with memcpy):
  *
  *   hot:  "SHB2" u32 n | dict types | dict lsoa codes | points |
  *         index type | index lsoa
  *   cold: "SCB2" u32 n | dict falls_within | dict location | dict lsoa name |
  *         dict outcome | dict context | 5 × index | crime ids
+ *
+ * A (force, month) outcomes publication is one blob, outcome_batch.data:
+ *
+ *   data: "SOB1" u32 n | dict outcome type | dict falls_within |
+ *         dict location | dict lsoa code | dict lsoa name | points |
+ *         5 × index (in the dicts' order) | crime ids
+ *
+ * Outcome type comes first: with the crime ids it is what readers join to
+ * the street records; the rest keeps every field of the file, so it can be
+ * written back out. Force and month belong to the row of the table, as for
+ * street records. police.uk gives every outcome a Crime ID (64 hex digits),
+ * so ids take 33 bytes and the rest of a record 6 to 14.
  *
  * A dict is u32 count, then count × (u32 len, bytes); no string holds a NUL
  * byte (the importer rejects such rows). An index is a width
