@@ -24,10 +24,11 @@ static const struct cli_opt police_opts[] = {
 };
 static const struct cli_spec police_spec = {
     "usage: safer [--db PATH] import police [--strict] PATH...\n",
-    "police.uk street-level CSV files, or folders searched for *.csv (outcomes\n"
-    "and stop-and-search files in folders are skipped). A file replaces the\n"
+    "police.uk street-level and outcomes CSV files, or folders searched for\n"
+    "*.csv (stop-and-search files are skipped with a note). A file replaces the\n"
     "stored rows of its force and month; a byte-identical file changes nothing.\n"
-    "Malformed rows are rejected and listed as FILE:LINE: reason.\n" ONE_TRANSACTION,
+    "Rows of another force or month than most of the file's, and malformed\n"
+    "rows, are rejected and listed as FILE:LINE: reason.\n" ONE_TRANSACTION,
     police_opts, 0, 1, -1, "import police needs at least one file or folder"};
 
 enum { A_LEVEL, A_CODE, A_NAME, A_REPLACE };
@@ -105,6 +106,16 @@ static void on_reject(void *ctx, const char *msg)
     fprintf(stderr, "safer: rejected: %s\n", msg);
 }
 
+static void on_notice(void *ctx, const char *msg)
+{
+    struct progress *p = ctx;
+    if (p->shown) {
+        fputs("\r\033[K", stderr);
+        p->shown = 0;
+    }
+    fprintf(stderr, "safer: note: %s\n", msg);
+}
+
 static int import_police(const struct cli_spec *spec, int argc, char **argv)
 {
     struct cli_args args;
@@ -117,7 +128,9 @@ static int import_police(const struct cli_spec *spec, int argc, char **argv)
         return EXIT_FAILED;
     struct progress prog = {isatty(2), {0, 0}, 0, 0};
     clock_gettime(CLOCK_MONOTONIC, &prog.start);
-    struct safer_import_opts opts = {flags, safer_cores(), on_progress, on_reject, &prog};
+    struct safer_import_opts opts = {.flags = flags, .threads = safer_cores(),
+                                     .progress = on_progress, .reject = on_reject,
+                                     .notice = on_notice, .ctx = &prog};
     struct safer_import_stats s;
     struct safer_err err = {0};
     int rc = safer_police_import(st, (const char *const *)args.args, (size_t)args.nargs, &opts, &s,
@@ -127,11 +140,15 @@ static int import_police(const struct cli_spec *spec, int argc, char **argv)
     safer_store_close(st);
     if (rc < 0)
         return import_failed(&err, rc);
-    printf("imported %llu files (%llu unchanged%s): %llu rows read, %llu imported, %llu rejected, "
-           "%llu replaced in %.2f s\n",
-           (unsigned long long)s.files, (unsigned long long)s.files_unchanged,
-           s.files_skipped ? ", outcomes and stop-and-search files skipped" : "",
-           (unsigned long long)s.rows_read, (unsigned long long)s.rows_imported,
+    char outcomes[48] = "";
+    if (s.files_outcomes)
+        snprintf(outcomes, sizeof(outcomes), ", %llu of outcomes",
+                 (unsigned long long)s.files_outcomes);
+    printf("imported %llu files%s (%llu unchanged, %llu skipped): %llu rows read, %llu imported, "
+           "%llu rejected, %llu replaced in %.2f s\n",
+           (unsigned long long)s.files, outcomes, (unsigned long long)s.files_unchanged,
+           (unsigned long long)s.files_skipped, (unsigned long long)s.rows_read,
+           (unsigned long long)s.rows_imported,
            (unsigned long long)s.rows_rejected, (unsigned long long)s.rows_replaced,
            elapsed(&prog.start));
     return EXIT_OK;

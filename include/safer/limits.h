@@ -12,6 +12,9 @@
 #define SAFER_LIMIT_CSV_FILE (4ULL << 30)   /* bytes in one input file: 4 GiB */
 #define SAFER_LIMIT_IMPORT_FILES 100000     /* files in one import command */
 #define SAFER_LIMIT_DICT 16777216           /* distinct values of one column in one file */
+#define SAFER_LIMIT_FILE_PUBLICATIONS 1000  /* distinct (force, month) pairs named by the rows
+                                               of one police.uk file (it is one publication;
+                                               the others' rows are counted, then rejected) */
 #define SAFER_LIMIT_TABLE_ROWS 10000000     /* rows in one lookup, population or deprivation file */
 
 /* GeoJSON boundaries. */

@@ -1,13 +1,35 @@
 /*
- * police.h - police.uk street-level crime: import, read back, export.
+ * police.h - police.uk street-level crime and outcomes: import, read back,
+ * export.
  *
- * A police.uk street file is one force's publication for one month. Rows are
- * grouped by (Reported by, Month); importing a group that the store already
- * holds replaces it in the same transaction (police.uk republishes months),
- * and a group whose stored copy came from a byte-identical file is left
- * alone. A malformed row is rejected, counted and reported as FILE:LINE:
- * reason; a missing header column or an input over a named limit fails the
- * whole import, which then changes nothing.
+ * A police.uk file is one force's publication of one kind for one month:
+ * street-level crimes ("YYYY-MM-<force>-street.csv"), outcomes
+ * ("-outcomes.csv") or stop and searches ("-stop-and-search.csv"). The
+ * store keeps one copy of each (force, month) street and outcomes
+ * publication, and importing a file replaces the stored copy of its
+ * publication in the same transaction (police.uk republishes months); a
+ * publication whose stored copy came from a byte-identical file is left
+ * alone. Only a file that is a publication replaces it:
+ *
+ * - A file's kind comes from its header row, not its name. Stop-and-search
+ *   files are skipped with a notice.
+ * - A file's publication is the (Reported by, Month) of more than half of
+ *   its rows; rows of another force or month are rejected and replace
+ *   nothing. A file with no such majority fails the import.
+ * - A file named as police.uk names them whose name disagrees with its
+ *   header or its rows (another month or force) fails the import: it was
+ *   mislabelled or edited, and the analyst must say which is right, by
+ *   renaming it. A file named otherwise is judged by its rows alone.
+ * - Two files of one publication in one command fail the import, naming
+ *   both, unless they are byte-identical (then the second is skipped).
+ * - Rows of a month after the month of the import are rejected.
+ *
+ * A malformed row is rejected, counted and reported as FILE:LINE: reason;
+ * a file with some rejected rows still replaces its publication with its
+ * other rows (not with SAFER_IMPORT_STRICT). A file with no row left
+ * replaces nothing; a command in which no file has a row to import fails.
+ * A missing header column or an input over a named limit fails the whole
+ * import, which then changes nothing.
  */
 #ifndef SAFER_POLICE_H
 #define SAFER_POLICE_H
@@ -32,12 +54,22 @@ struct safer_import_opts {
     /* Called once per rejected row with "file:line: reason". */
     void (*reject)(void *ctx, const char *msg);
     void *ctx;
+    /* Called on the calling thread with a note on a file that is neither a
+     * failure nor a rejected row: "file: skipped: ..." for a file not read
+     * (stop-and-search, or a byte-identical copy of another file of the
+     * command), "file: no row imported: ..." for a file with none to keep. */
+    void (*notice)(void *ctx, const char *msg);
+    /* The time of the import in seconds since 1970 (0: read the clock,
+     * once): rows of a later month (UTC) are rejected. */
+    int64_t now;
 };
 
 struct safer_import_stats {
-    uint64_t files;           /* files read */
-    uint64_t files_unchanged; /* byte-identical to what the store holds */
-    uint64_t files_skipped;   /* in folders: police.uk outcomes and stop-and-search files */
+    uint64_t files;           /* street and outcomes files read */
+    uint64_t files_outcomes;  /* of which outcomes files */
+    uint64_t files_unchanged; /* of which byte-identical to what the store holds */
+    uint64_t files_skipped;   /* not read: stop-and-search files, and byte-identical
+                                 copies of another file of the same command */
     uint64_t rows_read;       /* data rows read, rejected included */
     uint64_t rows_imported;
     uint64_t rows_rejected;
@@ -46,8 +78,19 @@ struct safer_import_stats {
 };
 
 /*
- * Import the police.uk street-level CSV files named by `paths` (files, or
- * folders searched recursively for *.csv in name order) in one transaction.
+ * Import the police.uk CSV files named by `paths` (files, or folders
+ * searched recursively for *.csv in name order) in one transaction, under
+ * the rules above. Every input must be a regular file: each is checked,
+ * without blocking, before the store's write lock is taken.
+ *
+ * Fails with SAFER_EINVAL when the paths hold no CSV file, SAFER_EIO when
+ * one cannot be read or is not a regular file, SAFER_EPARSE for a header
+ * that is none of police.uk's, a file with no majority publication, a name
+ * that disagrees with the contents, two files of one publication, a
+ * command with no row to import, or any rejected row under
+ * SAFER_IMPORT_STRICT, SAFER_ETOOBIG over a named limit, SAFER_EDB from
+ * the store. A failed import changes nothing; `stats` is then zero but for
+ * files_skipped.
  */
 int safer_police_import(struct safer_store *st, const char *const *paths, size_t npaths,
                         const struct safer_import_opts *opts, struct safer_import_stats *stats,
@@ -109,5 +152,20 @@ typedef int (*safer_police_row_fn)(void *ctx, const char *const fields[12], doub
                                    double lat);
 int safer_police_each(struct safer_store *st, safer_police_row_fn row, void *ctx,
                       struct safer_err *err);
+
+/*
+ * Call `row` once per stored outcome, in (force, month, file order), with
+ * its 10 police.uk fields (Crime ID, Month, Reported by, Falls within,
+ * Longitude, Latitude, Location, LSOA code, LSOA name, Outcome type) as
+ * NUL-terminated strings; lon and lat are NaN when it has no location.
+ * The Crime ID links an outcome to its crime in the street records (an
+ * outcome's month is the month of the outcome, not of the crime). Stops and
+ * returns the callback's value when it is negative; SAFER_EDB when a stored
+ * publication is damaged.
+ */
+typedef int (*safer_outcome_row_fn)(void *ctx, const char *const fields[10], double lon,
+                                    double lat);
+int safer_outcomes_each(struct safer_store *st, safer_outcome_row_fn row, void *ctx,
+                        struct safer_err *err);
 
 #endif

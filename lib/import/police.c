@@ -1,7 +1,17 @@
 /*
- * police.c - parsing police.uk street-level CSV files into column blobs, and
- * the import that runs the parsing on worker threads while the calling
- * thread writes finished files to the store in input order.
+ * police.c - parsing police.uk files (street-level crimes and outcomes)
+ * into column blobs, and the import that runs the parsing on worker threads
+ * while the calling thread writes finished files to the store in input
+ * order.
+ *
+ * A police.uk file is one force's publication for one month, and importing
+ * it replaces the stored copy of that publication, so a file may replace
+ * only the publication it is (police.h has the rules). Which one that is
+ * comes from its rows: the force and month of more than half of them. The
+ * first row's force and month are taken as the file's, each row is checked
+ * against them (one comparison), rows of another force or month are
+ * rejected and tallied, and in the rare file whose first row was of the
+ * minority the file is read again with the majority's.
  */
 #include "util/compat.h"
 
@@ -11,6 +21,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <time.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,15 +42,30 @@ enum col {
     C_TYPE, C_OUTCOME, C_CONTEXT, NCOLS
 };
 
-static const char *const col_names[NCOLS] = {
+/* The columns of each kind of file, by enum col (NULL: the kind has none).
+ * An outcomes file's 'Outcome type' takes the place of a street file's
+ * 'Last outcome category', so one path reads the rows of both. */
+static const char *const street_cols[NCOLS] = {
     "Crime ID", "Month", "Reported by", "Falls within", "Longitude", "Latitude",
     "Location", "LSOA code", "LSOA name", "Crime type", "Last outcome category", "Context",
 };
+static const char *const outcome_cols[NCOLS] = {
+    "Crime ID", "Month", "Reported by", "Falls within", "Longitude", "Latitude",
+    "Location", "LSOA code", "LSOA name", NULL, "Outcome type", NULL,
+};
 
-/* A group under construction: columns appended row by row. */
+/* Each kind of file's name and what it holds, for messages. */
+static const struct {
+    const char *name, *holds;
+} KINDS[] = {
+    [SAFER__PK_NONE] = {"unknown", "nothing known"},
+    [SAFER__PK_STREET] = {"street", "street-level crimes"},
+    [SAFER__PK_OUTCOMES] = {"outcomes", "outcomes"},
+    [SAFER__PK_STOP_SEARCH] = {"stop-and-search", "stop and searches"},
+};
+
+/* A publication under construction: columns appended row by row. */
 struct gbuild {
-    char *force;
-    int32_t month;
     size_t n, cap;
     double *lon, *lat;
     uint32_t *idx[7]; /* type, lsoa, falls, location, lsoa name, outcome, context */
@@ -54,14 +80,14 @@ struct gbuild {
 enum { D_TYPE, D_LSOA, D_FALLS, D_LOC, D_LNAME, D_OUTCOME, D_CONTEXT };
 
 /*
- * What a parsing thread keeps from one file to the next: its groups'
- * columns and dictionaries, reset rather than freed, so every file reuses
- * the same memory instead of touching fresh pages, which costs more here
- * than the parsing.
+ * What a parsing thread keeps from one file to the next: the columns and
+ * dictionaries of a publication, reset rather than freed, so every file
+ * reuses the same memory instead of touching fresh pages, which costs more
+ * here than the parsing.
  */
 struct safer__pscratch {
-    struct gbuild *groups;
-    size_t nalloc; /* groups set up so far */
+    struct gbuild g;
+    int ready; /* g is set up */
 };
 
 struct safer__pscratch *safer__pscratch_new(void)
@@ -75,14 +101,12 @@ void safer__pscratch_free(struct safer__pscratch *sc)
 {
     if (!sc)
         return;
-    for (size_t i = 0; i < sc->nalloc; i++)
-        gbuild_release(&sc->groups[i]);
-    free(sc->groups);
+    if (sc->ready)
+        gbuild_release(&sc->g);
     free(sc);
 }
 
-static void gbuild_init(struct gbuild *g, const char *force, size_t flen, int32_t month,
-                        size_t rows_hint)
+static void gbuild_init(struct gbuild *g, size_t rows_hint)
 {
     memset(g, 0, sizeof(*g));
     g->cap = rows_hint < 1024 ? 1024 : rows_hint;
@@ -90,8 +114,6 @@ static void gbuild_init(struct gbuild *g, const char *force, size_t flen, int32_
     g->lat = safer__xmalloc(sizeof(double) * g->cap);
     for (int i = 0; i < 7; i++)
         g->idx[i] = safer__xmalloc(sizeof(uint32_t) * g->cap);
-    g->force = safer__xstrndup(force, flen);
-    g->month = month;
     for (int i = 0; i < 7; i++)
         safer__dict_init(&g->dict[i]);
     safer_buf_init(&g->ids, (size_t)UINT32_MAX);
@@ -99,12 +121,9 @@ static void gbuild_init(struct gbuild *g, const char *force, size_t flen, int32_
         g->ids.err = SAFER_ETOOBIG;
 }
 
-/* Start a new group in a gbuild used before, keeping its memory. */
-static void gbuild_reset(struct gbuild *g, const char *force, size_t flen, int32_t month)
+/* Start a new publication in a gbuild used before, keeping its memory. */
+static void gbuild_reset(struct gbuild *g)
 {
-    free(g->force);
-    g->force = safer__xstrndup(force, flen);
-    g->month = month;
     g->n = 0;
     for (int i = 0; i < 7; i++)
         safer__dict_clear(&g->dict[i]);
@@ -115,7 +134,6 @@ static void gbuild_reset(struct gbuild *g, const char *force, size_t flen, int32
 
 static void gbuild_release(struct gbuild *g)
 {
-    free(g->force);
     free(g->lon);
     free(g->lat);
     for (int i = 0; i < 7; i++) {
@@ -182,25 +200,41 @@ static int pack_hex64(const char *p, unsigned char *out)
 }
 #endif
 
-/* Append a crime id (see colblob.h): a 64-digit lowercase hex id packs into 32 bytes. */
-static void put_crime_id(struct safer_buf *b, const char *p, size_t len)
+/*
+ * How a crime id is stored (see colblob.h): 0 empty, 1 packed into the 32
+ * bytes of `packed` (64 lowercase hex digits), 2 as it is; -1 when it
+ * holds a NUL byte (the row is rejected). Only an id that is not police.uk's
+ * 64 hex digits is searched for a NUL: a packed one cannot hold one.
+ */
+static int crime_id_form(const struct safer_csv_field *f, unsigned char packed[32])
 {
-    if (len == 0) {
+    if (f->len == 0)
+        return 0;
+    if (f->len == 64 && pack_hex64(f->ptr, packed) == 0)
+        return 1;
+    return memchr(f->ptr, 0, f->len) ? -1 : 2;
+}
+
+static void put_crime_id(struct safer_buf *b, const struct safer_csv_field *f, int form,
+                         const unsigned char packed[32])
+{
+    if (form == 0) {
         safer_buf_put(b, "\0", 1);
-        return;
-    }
-    if (len == 64 && safer_buf_grow(b, 33) == 0) {
-        unsigned char *out = (unsigned char *)b->ptr + b->len;
-        out[0] = 1;
-        if (pack_hex64(p, out + 1) == 0) {
-            b->len += 33;
-            b->ptr[b->len] = '\0';
+    } else if (form == 1) {
+        if (safer_buf_grow(b, 33) < 0) {
+            b->err = SAFER_ETOOBIG;
             return;
         }
+        unsigned char *out = (unsigned char *)b->ptr + b->len;
+        out[0] = 1;
+        memcpy(out + 1, packed, 32);
+        b->len += 33;
+        b->ptr[b->len] = '\0';
+    } else {
+        safer_buf_put(b, "\2", 1);
+        safer__put_u32(b, (uint32_t)f->len);
+        safer_buf_put(b, f->ptr, f->len);
     }
-    safer_buf_put(b, "\2", 1);
-    safer__put_u32(b, (uint32_t)len);
-    safer_buf_put(b, p, len);
 }
 
 /* Strict decimal number: the whole field, finite. */
@@ -259,15 +293,52 @@ static void field_preview(const struct safer_csv_field *fl, char *out, size_t ca
     out[j] = '\0';
 }
 
+/*
+ * One reading of a file: its kind and columns, and the publication its rows
+ * are checked against with the tally of the rows of others.
+ */
+struct pass {
+    enum safer__pkind kind;
+    const char *const *cols; /* street_cols or outcome_cols */
+    size_t ncols;
+    int map[SAFER_LIMIT_CSV_FIELDS]; /* header position -> enum col */
+    /* The file's publication: the first row's force and month, or, read
+     * again, the majority's (forced). */
+    char *force; /* owned */
+    size_t flen;
+    int32_t month;
+    int have_key, forced;
+    uint64_t key_rows;   /* rows of the publication */
+    uint64_t other_rows; /* rows naming another force or month */
+    /* Those others, as month (4 bytes) and force: at most
+     * SAFER_LIMIT_FILE_PUBLICATIONS - 1, each with its count of rows. */
+    struct safer__dict others;
+    uint64_t *other_count;
+    size_t other_cap;
+    int others_ready;
+    uint64_t first_stray; /* line of the first row of another publication */
+    struct gbuild *g;
+};
+
+static const struct safer_csv_field empty_field = {"", 0};
+
+static const char *col_name(const struct pass *ps, int k)
+{
+    return ps->cols[k] ? ps->cols[k] : street_cols[k];
+}
+
 /* The LSOA name of the row being added, after its LSOA code: the name that
- * code came with last when it is the same, else through the dictionary. */
+ * code came with last when it is the same, else through the dictionary
+ * (as safer__dict_intern_text returns). The hint is checked against the
+ * dictionary's count, which a rejected row may have cut back. */
 static int64_t lsoa_name(struct gbuild *g, const struct safer_csv_field *f)
 {
     uint32_t lsoa = g->idx[D_LSOA][g->n];
     if (lsoa < g->name_cap && g->name_of[lsoa] &&
+        g->name_of[lsoa] <= g->dict[D_LNAME].count &&
         safer__dict_is(&g->dict[D_LNAME], g->name_of[lsoa] - 1, f->ptr, f->len))
         return g->name_of[lsoa] - 1;
-    int64_t v = safer__dict_intern(&g->dict[D_LNAME], f->ptr, f->len);
+    int64_t v = safer__dict_intern_text(&g->dict[D_LNAME], f->ptr, f->len);
     if (v < 0)
         return v;
     if (lsoa >= g->name_cap) {
@@ -282,24 +353,77 @@ static int64_t lsoa_name(struct gbuild *g, const struct safer_csv_field *f)
     return v;
 }
 
-/* Check one row; on success append it to its group. Returns 0, or -1 with msg set. */
-static int take_row(struct safer__pfile *f, struct safer_csv *c, const int *map,
-                    struct safer__pscratch *sc, size_t *ngroups, size_t rows_hint, char *msg,
+enum { ROW_OK = 0, ROW_REJECTED = -1, ROW_FATAL = -2, ROW_STRAY = -3 };
+
+/* A row of another force or month than the file's: tally it, say so. */
+static int other_publication(struct safer__pfile *f, const struct safer_csv *c, struct pass *ps,
+                             const struct safer_csv_field *rf, int32_t month, char *msg,
+                             size_t msgcap)
+{
+    char pv[80], mine[80], m1[8], m2[8];
+    if (memchr(rf->ptr, 0, rf->len)) {
+        snprintf(msg, msgcap, "%s:%zu: 'Reported by' holds a NUL byte", f->path, c->row_line);
+        return ROW_REJECTED;
+    }
+    if (!ps->others_ready) {
+        safer__dict_init(&ps->others);
+        ps->others_ready = 1;
+    }
+    char key[4 + SAFER_LIMIT_CSV_FIELD];
+    size_t klen = rf->len < SAFER_LIMIT_CSV_FIELD ? rf->len : SAFER_LIMIT_CSV_FIELD;
+    uint32_t um = (uint32_t)month;
+    memcpy(key, &um, 4);
+    memcpy(key + 4, rf->ptr, klen);
+    uint32_t had = ps->others.count;
+    int64_t k = safer__dict_intern(&ps->others, key, 4 + klen);
+    if (k < 0 || (k >= had && (size_t)k + 2 > SAFER_LIMIT_FILE_PUBLICATIONS)) {
+        snprintf(msg, msgcap,
+                 "%s:%zu: rows of more than %d forces and months (limit "
+                 "SAFER_LIMIT_FILE_PUBLICATIONS): a police.uk file is one force's publication "
+                 "for one month",
+                 f->path, c->row_line, SAFER_LIMIT_FILE_PUBLICATIONS);
+        return ROW_FATAL;
+    }
+    SAFER__GROW(ps->other_count, ps->other_cap, (size_t)k + 1);
+    if (k >= had)
+        ps->other_count[k] = 0;
+    ps->other_count[k]++;
+    if (!ps->other_rows)
+        ps->first_stray = c->row_line;
+    ps->other_rows++;
+    struct safer_csv_field kf = {ps->force, ps->flen};
+    field_preview(rf, pv, sizeof(pv));
+    field_preview(&kf, mine, sizeof(mine));
+    safer__format_month(month, m1);
+    safer__format_month(ps->month, m2);
+    snprintf(msg, msgcap,
+             "%s:%zu: a row of '%s' for %s in the file of '%s' for %s (a police.uk file is one "
+             "force's publication for one month)",
+             f->path, c->row_line, pv, m1, mine, m2);
+    return ROW_STRAY;
+}
+
+/* Check one row; on success append it to the publication. Returns ROW_OK,
+ * or another ROW_ value with msg set. */
+static int take_row(struct safer__pfile *f, struct safer_csv *c, struct pass *ps, char *msg,
                     size_t msgcap)
 {
     const struct safer_csv_field *fl[NCOLS];
-    if (c->nfields != NCOLS) {
+    const size_t ncols = ps->ncols;
+    const int *map = ps->map;
+    if (c->nfields != ncols) {
         if (c->line - 1 > c->row_line)
             snprintf(msg, msgcap,
-                     "%s:%zu: expected %d fields, found %zu in a row that a quoted field runs "
+                     "%s:%zu: expected %zu fields, found %zu in a row that a quoted field runs "
                      "on to line %zu (a stray quote?)",
-                     f->path, c->row_line, NCOLS, c->nfields, c->line - 1);
+                     f->path, c->row_line, ncols, c->nfields, c->line - 1);
         else
-            snprintf(msg, msgcap, "%s:%zu: expected %d fields, found %zu", f->path, c->row_line,
-                     NCOLS, c->nfields);
-        return -1;
+            snprintf(msg, msgcap, "%s:%zu: expected %zu fields, found %zu", f->path, c->row_line,
+                     ncols, c->nfields);
+        return ROW_REJECTED;
     }
-    for (int i = 0; i < NCOLS; i++)
+    fl[C_TYPE] = fl[C_CONTEXT] = &empty_field; /* an outcomes file has neither */
+    for (size_t i = 0; i < ncols; i++)
         fl[map[i]] = &c->fields[i];
 
     char pv[80];
@@ -308,15 +432,48 @@ static int take_row(struct safer__pfile *f, struct safer_csv *c, const int *map,
         field_preview(fl[C_MONTH], pv, sizeof(pv));
         snprintf(msg, msgcap, "%s:%zu: bad month '%s' (expected YYYY-MM)", f->path, c->row_line,
                  pv);
-        return -1;
+        return ROW_REJECTED;
     }
-    if (fl[C_REPORTED]->len == 0) {
+    if (f->last_month && month > f->last_month) {
+        char lm[8];
+        field_preview(fl[C_MONTH], pv, sizeof(pv));
+        safer__format_month(f->last_month, lm);
+        snprintf(msg, msgcap, "%s:%zu: month '%s' is after the month of this import (%s)",
+                 f->path, c->row_line, pv, lm);
+        return ROW_REJECTED;
+    }
+    const struct safer_csv_field *rf = fl[C_REPORTED];
+    if (rf->len == 0) {
         snprintf(msg, msgcap, "%s:%zu: empty 'Reported by'", f->path, c->row_line);
-        return -1;
+        return ROW_REJECTED;
     }
-    if (fl[C_TYPE]->len == 0) {
+    if (!ps->have_key) {
+        if (memchr(rf->ptr, 0, rf->len)) {
+            snprintf(msg, msgcap, "%s:%zu: 'Reported by' holds a NUL byte", f->path, c->row_line);
+            return ROW_REJECTED;
+        }
+        ps->force = safer__xstrndup(rf->ptr, rf->len);
+        ps->flen = rf->len;
+        ps->month = month;
+        ps->have_key = 1;
+    }
+    /* The one check a row costs to keep other publications out. */
+    if (month != ps->month || rf->len != ps->flen || memcmp(rf->ptr, ps->force, rf->len) != 0)
+        return other_publication(f, c, ps, rf, month, msg, msgcap);
+    ps->key_rows++;
+
+    if (ps->kind == SAFER__PK_STREET && fl[C_TYPE]->len == 0) {
         snprintf(msg, msgcap, "%s:%zu: empty 'Crime type'", f->path, c->row_line);
-        return -1;
+        return ROW_REJECTED;
+    }
+    if (ps->kind == SAFER__PK_OUTCOMES && fl[C_ID]->len == 0) {
+        snprintf(msg, msgcap, "%s:%zu: empty 'Crime ID' (an outcome belongs to a crime)",
+                 f->path, c->row_line);
+        return ROW_REJECTED;
+    }
+    if (ps->kind == SAFER__PK_OUTCOMES && fl[C_OUTCOME]->len == 0) {
+        snprintf(msg, msgcap, "%s:%zu: empty 'Outcome type'", f->path, c->row_line);
+        return ROW_REJECTED;
     }
     double lon = NAN, lat = NAN;
     if (fl[C_LON]->len || fl[C_LAT]->len) {
@@ -337,32 +494,18 @@ static int take_row(struct safer__pfile *f, struct safer_csv *c, const int *map,
                 else
                     snprintf(msg, msgcap, "%s:%zu: '%s' out of range: '%s'", f->path,
                              c->row_line, names[k], pv);
-                return -1;
+                return ROW_REJECTED;
             }
         }
     }
+    unsigned char packed[32];
+    int idform = crime_id_form(fl[C_ID], packed);
+    if (idform < 0) {
+        snprintf(msg, msgcap, "%s:%zu: 'Crime ID' holds a NUL byte", f->path, c->row_line);
+        return ROW_REJECTED;
+    }
 
-    struct gbuild *g = NULL;
-    for (size_t i = 0; i < *ngroups; i++) {
-        struct gbuild *h = &sc->groups[i];
-        if (h->month == month && strlen(h->force) == fl[C_REPORTED]->len &&
-            memcmp(h->force, fl[C_REPORTED]->ptr, fl[C_REPORTED]->len) == 0) {
-            g = h;
-            break;
-        }
-    }
-    if (!g) {
-        if (*ngroups < sc->nalloc) {
-            g = &sc->groups[(*ngroups)++];
-            gbuild_reset(g, fl[C_REPORTED]->ptr, fl[C_REPORTED]->len, month);
-        } else {
-            sc->groups = safer__xreallocarray(sc->groups, sc->nalloc + 1, sizeof(*sc->groups));
-            g = &sc->groups[sc->nalloc++];
-            (*ngroups)++;
-            gbuild_init(g, fl[C_REPORTED]->ptr, fl[C_REPORTED]->len, month,
-                        *ngroups == 1 ? rows_hint : 0);
-        }
-    }
+    struct gbuild *g = ps->g;
     if (g->n == g->cap) {
         g->cap = g->cap ? g->cap * 2 : 4096;
         g->lon = safer__xreallocarray(g->lon, g->cap, sizeof(double));
@@ -370,37 +513,57 @@ static int take_row(struct safer__pfile *f, struct safer_csv *c, const int *map,
         for (int i = 0; i < 7; i++)
             g->idx[i] = safer__xreallocarray(g->idx[i], g->cap, sizeof(uint32_t));
     }
+    /* A NUL byte can only come in with a string new to its dictionary; the
+     * row is then rejected, and the strings it added (`added`, one per
+     * dictionary at most, each the last) taken out again. */
     static const int dcol[7] = {C_TYPE, C_LSOA, C_FALLS, C_LOCATION, C_LSOA_NAME, C_OUTCOME,
                                 C_CONTEXT};
+    unsigned added = 0;
     for (int i = 0; i < 7; i++) {
         const struct safer_csv_field *fv = fl[dcol[i]];
         int64_t v = i == D_LNAME ? lsoa_name(g, fv)
-                                 : safer__dict_intern(&g->dict[i], fv->ptr, fv->len);
-        if (v < 0) {
-            snprintf(msg, msgcap, "%s:%zu: too many distinct values of '%s' (limit SAFER_LIMIT_DICT)",
-                     f->path, c->row_line, col_names[dcol[i]]);
-            return -2;
+                                 : safer__dict_intern_text(&g->dict[i], fv->ptr, fv->len);
+        if ((uint64_t)v > UINT32_MAX) {
+            if (v == SAFER_EPARSE) {
+                for (int k = 0; k < i; k++) {
+                    if (added & (1u << k))
+                        safer__dict_truncate(&g->dict[k], g->idx[k][g->n]);
+                }
+                snprintf(msg, msgcap, "%s:%zu: '%s' holds a NUL byte", f->path, c->row_line,
+                         col_name(ps, dcol[i]));
+                return ROW_REJECTED;
+            }
+            if (v < 0) {
+                snprintf(msg, msgcap,
+                         "%s:%zu: too many distinct values of '%s' (limit SAFER_LIMIT_DICT)",
+                         f->path, c->row_line, col_name(ps, dcol[i]));
+                return ROW_FATAL;
+            }
+            added |= 1u << i;
+            v -= SAFER__DICT_NEW;
         }
         g->idx[i][g->n] = (uint32_t)v;
     }
     g->lon[g->n] = lon;
     g->lat[g->n] = lat;
-    put_crime_id(&g->ids, fl[C_ID]->ptr, fl[C_ID]->len);
+    put_crime_id(&g->ids, fl[C_ID], idform, packed);
     g->n++;
-    return 0;
+    return ROW_OK;
 }
 
-static void encode_group(struct gbuild *g, struct safer__pub *out)
+static void pub_init(struct safer__pub *out, const struct pass *ps, size_t n)
 {
     memset(out, 0, sizeof(*out));
-    out->force = g->force;
-    g->force = NULL;
-    out->month = g->month;
-    out->rows = g->n;
-    out->rows_read = g->n;
+    out->force = safer__xstrndup(ps->force, ps->flen);
+    out->month = ps->month;
+    out->rows = n;
     safer_buf_init(&out->hot, SIZE_MAX);
     safer_buf_init(&out->cold, SIZE_MAX);
+}
 
+static void encode_street(struct gbuild *g, const struct pass *ps, struct safer__pub *out)
+{
+    pub_init(out, ps, g->n);
     struct safer_buf *h = &out->hot;
     if (safer_buf_grow(h, 16 + g->n * 20 + g->dict[D_TYPE].bytes.len + g->dict[D_LSOA].bytes.len +
                               4 * (g->dict[D_TYPE].count + g->dict[D_LSOA].count)) < 0)
@@ -428,13 +591,48 @@ static void encode_group(struct gbuild *g, struct safer__pub *out)
     safer_buf_put(c, g->ids.ptr, g->ids.len);
 }
 
-static int map_header(struct safer__pfile *f, struct safer_csv *c, int *map)
+/* An outcomes publication: one blob, "SOB1" (colblob.h), in out->hot. */
+static void encode_outcomes(struct gbuild *g, const struct pass *ps, struct safer__pub *out)
+{
+    static const int order[5] = {D_OUTCOME, D_FALLS, D_LOC, D_LSOA, D_LNAME};
+    pub_init(out, ps, g->n);
+    struct safer_buf *b = &out->hot;
+    size_t need = 16 + g->n * 28 + g->ids.len;
+    for (int i = 0; i < 5; i++)
+        need += 5 + g->dict[order[i]].bytes.len + 4 * (size_t)g->dict[order[i]].count;
+    if (safer_buf_grow(b, need) < 0)
+        b->err = SAFER_ETOOBIG;
+    safer_buf_put(b, "SOB1", 4);
+    safer__put_u32(b, (uint32_t)g->n);
+    for (int i = 0; i < 5; i++)
+        safer__dict_put(b, &g->dict[order[i]]);
+    safer__put_points(b, g->lon, g->lat, g->n);
+    for (int i = 0; i < 5; i++)
+        safer__put_index(b, g->idx[order[i]], g->n, g->dict[order[i]].count);
+    safer_buf_put(b, g->ids.ptr, g->ids.len);
+}
+
+/* The kind of file a header row is: outcomes and stop-and-search files
+ * have a column no street file has; anything else is read as a street
+ * file, whose columns map_header then checks. */
+static enum safer__pkind header_kind(const struct safer_csv *c)
+{
+    for (size_t i = 0; i < c->nfields; i++) {
+        if (safer_csv_eq(&c->fields[i], "Outcome type"))
+            return SAFER__PK_OUTCOMES;
+        if (safer_csv_eq(&c->fields[i], "Object of search"))
+            return SAFER__PK_STOP_SEARCH;
+    }
+    return SAFER__PK_STREET;
+}
+
+static int map_header(struct safer__pfile *f, struct safer_csv *c, struct pass *ps)
 {
     int seen[NCOLS] = {0};
     for (size_t i = 0; i < c->nfields; i++) {
         int found = -1;
         for (int k = 0; k < NCOLS; k++) {
-            if (safer_csv_eq(&c->fields[i], col_names[k])) {
+            if (ps->cols[k] && safer_csv_eq(&c->fields[i], ps->cols[k])) {
                 found = k;
                 break;
             }
@@ -443,19 +641,142 @@ static int map_header(struct safer__pfile *f, struct safer_csv *c, int *map)
         field_preview(&c->fields[i], pv, sizeof(pv));
         if (found < 0)
             return safer_err_set(&f->err, SAFER_EPARSE,
-                                 "%s:%zu: unexpected column '%s' in a police.uk street file",
-                                 f->path, c->row_line, pv);
+                                 "%s:%zu: unexpected column '%s' in a police.uk %s file", f->path,
+                                 c->row_line, pv, KINDS[ps->kind].name);
         if (seen[found])
             return safer_err_set(&f->err, SAFER_EPARSE, "%s:%zu: column '%s' appears twice",
                                  f->path, c->row_line, pv);
         seen[found] = 1;
-        map[i] = found;
+        ps->map[i] = found;
     }
     for (int k = 0; k < NCOLS; k++) {
-        if (!seen[k])
+        if (ps->cols[k] && !seen[k])
             return safer_err_set(&f->err, SAFER_EPARSE, "%s:%zu: missing column '%s'", f->path,
-                                 c->row_line, col_names[k]);
+                                 c->row_line, ps->cols[k]);
     }
+    ps->ncols = c->nfields;
+    return 0;
+}
+
+/* ---- what a file's name says ---- */
+
+/* police.uk's name of a file: "YYYY-MM-<force>-<kind>.csv". */
+struct pname {
+    int32_t month;
+    const char *force; /* the force's part, e.g. "kent", "devon-and-cornwall" */
+    size_t flen;
+    enum safer__pkind kind;
+};
+
+/* 0 when the base name of `path` is police.uk's, -1 otherwise. */
+static int parse_name(const char *path, struct pname *out)
+{
+    static const struct {
+        const char *suffix;
+        enum safer__pkind kind;
+    } kinds[] = {{"-street.csv", SAFER__PK_STREET},
+                 {"-outcomes.csv", SAFER__PK_OUTCOMES},
+                 {"-stop-and-search.csv", SAFER__PK_STOP_SEARCH}};
+    const char *b = strrchr(path, '/');
+    b = b ? b + 1 : path;
+    size_t n = strlen(b);
+    if (n < 9 || b[7] != '-')
+        return -1;
+    out->month = safer__parse_month(b, 7);
+    if (out->month < 0)
+        return -1;
+    for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+        size_t sl = strlen(kinds[i].suffix);
+        if (n <= 8 + sl || strcmp(b + n - sl, kinds[i].suffix) != 0)
+            continue;
+        out->force = b + 8;
+        out->flen = n - sl - 8;
+        out->kind = kinds[i].kind;
+        for (size_t k = 0; k < out->flen; k++) {
+            char ch = out->force[k];
+            if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-'))
+                return -1;
+        }
+        return 0;
+    }
+    return -1;
+}
+
+static int has_suffix(const char *s, size_t n, const char *suffix)
+{
+    size_t k = strlen(suffix);
+    return n >= k && memcmp(s + n - k, suffix, k) == 0;
+}
+
+/*
+ * Is `slug` (from a file's name) police.uk's name for force `force` (its
+ * rows' 'Reported by')? police.uk's names are the force's name in lowercase
+ * with '&' as "and", other runs of punctuation as '-', and "Police",
+ * "Constabulary", "Police Service" and "Police Service of" left out
+ * ("Devon & Cornwall Police": devon-and-cornwall; "Police Service of
+ * Northern Ireland": northern-ireland), but for British Transport Police.
+ */
+static int slug_matches(const char *slug, size_t slen, const char *force, size_t flen)
+{
+    if (slen == 3 && memcmp(slug, "btp", 3) == 0)
+        return flen == 24 && memcmp(force, "British Transport Police", 24) == 0;
+    char s[SAFER_LIMIT_CSV_FIELD * 3 + 8];
+    size_t n = 0;
+    for (size_t i = 0; i < flen && n + 5 < sizeof(s); i++) {
+        unsigned char ch = (unsigned char)force[i];
+        if (ch >= 'A' && ch <= 'Z')
+            ch = (unsigned char)(ch - 'A' + 'a');
+        if ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9')) {
+            s[n++] = (char)ch;
+            continue;
+        }
+        if (n && s[n - 1] != '-')
+            s[n++] = '-';
+        if (ch == '&') {
+            memcpy(s + n, "and-", 4);
+            n += 4;
+        }
+    }
+    while (n && s[n - 1] == '-')
+        n--;
+    const char *p = s;
+    if (n > 18 && memcmp(p, "police-service-of-", 18) == 0) {
+        p += 18;
+        n -= 18;
+    }
+    static const char *const tails[] = {"-police-service", "-police", "-constabulary"};
+    for (size_t i = 0; i < sizeof(tails) / sizeof(tails[0]); i++) {
+        if (has_suffix(p, n, tails[i]) && n > strlen(tails[i])) {
+            n -= strlen(tails[i]);
+            break;
+        }
+    }
+    return n == slen && memcmp(p, slug, n) == 0;
+}
+
+/* A file whose police.uk name disagrees with its rows fails: it was
+ * mislabelled or edited, and only the analyst can say which is right. */
+static int check_name_rows(struct safer__pfile *f, const struct pass *ps)
+{
+    struct pname pn;
+    if (parse_name(f->path, &pn) < 0)
+        return 0;
+    char m1[8], m2[8], pv[80];
+    struct safer_csv_field kf = {ps->force, ps->flen};
+    field_preview(&kf, pv, sizeof(pv));
+    if (pn.month != ps->month) {
+        safer__format_month(pn.month, m1);
+        safer__format_month(ps->month, m2);
+        return safer_err_set(&f->err, SAFER_EPARSE,
+                             "%s: the name says %s but the rows are of %s ('%s'): rename the file "
+                             "if its rows are right",
+                             f->path, m1, m2, pv);
+    }
+    if (!slug_matches(pn.force, pn.flen, ps->force, ps->flen))
+        return safer_err_set(&f->err, SAFER_EPARSE,
+                             "%s: the name says force '%.*s' but the rows are of '%s': rename the "
+                             "file if its rows are right",
+                             f->path, (int)pn.flen, pn.force, pv);
     return 0;
 }
 
@@ -491,14 +812,71 @@ static long read_chunk(void *ctx, char *dst, size_t cap, struct safer_err *err)
     }
 }
 
+/*
+ * After a reading: 0 when the publication holds more than half of the rows
+ * naming a force and a month; 1 when another holds more rows than it (its
+ * key is then the pass's, to read the file again); SAFER_EPARSE when none
+ * holds more than half.
+ */
+static int decide(struct safer__pfile *f, struct pass *ps)
+{
+    uint64_t keyed = ps->key_rows + ps->other_rows;
+    if (!keyed)
+        return 0;
+    size_t best = 0;
+    uint64_t bestn = 0;
+    for (size_t i = 0; i < ps->others.count; i++) {
+        if (ps->other_count[i] > bestn) {
+            best = i;
+            bestn = ps->other_count[i];
+        }
+    }
+    if (bestn > ps->key_rows && !ps->forced) {
+        size_t len;
+        const char *k = safer__dict_str(&ps->others, (uint32_t)best, &len);
+        uint32_t um;
+        memcpy(&um, k, 4);
+        free(ps->force);
+        ps->force = safer__xstrndup(k + 4, len - 4);
+        ps->flen = len - 4;
+        ps->month = (int32_t)um;
+        ps->forced = 1;
+        return 1;
+    }
+    if (ps->key_rows * 2 > keyed)
+        return 0;
+    /* Name the two largest and count the rest. */
+    char pv[80], pv2[80], m[8], m2[8], more[80] = "";
+    struct safer_csv_field kf = {ps->force, ps->flen};
+    field_preview(&kf, pv, sizeof(pv));
+    safer__format_month(ps->month, m);
+    size_t len;
+    const char *k = safer__dict_str(&ps->others, (uint32_t)best, &len);
+    uint32_t um;
+    memcpy(&um, k, 4);
+    struct safer_csv_field of = {k + 4, len - 4};
+    field_preview(&of, pv2, sizeof(pv2));
+    safer__format_month((int32_t)um, m2);
+    uint64_t rest = keyed - ps->key_rows - bestn;
+    if (rest)
+        snprintf(more, sizeof(more), ", and %llu of %u others", (unsigned long long)rest,
+                 ps->others.count - 1);
+    return safer_err_set(&f->err, SAFER_EPARSE,
+                         "%s: no force and month has more than half of its %llu rows: %llu are "
+                         "of '%s' for %s, %llu of '%s' for %s%s (a police.uk file is one force's "
+                         "publication for one month)",
+                         f->path, (unsigned long long)keyed, (unsigned long long)ps->key_rows, pv,
+                         m, (unsigned long long)bestn, pv2, m2, more);
+}
+
 static int parse_stream(struct safer__pfile *f, struct safer_csv *cp, size_t len, unsigned flags,
-                        uint64_t *volatile progress_rows, struct safer__pscratch *sc)
+                        uint64_t *volatile progress_rows, struct safer__pscratch *sc,
+                        struct pass *ps)
 {
     struct safer_csv c = *cp;
-    size_t ngroups = 0;
-    int map[NCOLS];
     int rc;
     char msg[600];
+    struct pname pn;
 
     rc = safer_csv_next(&c, &f->err);
     if (rc == 0) {
@@ -507,18 +885,37 @@ static int parse_stream(struct safer__pfile *f, struct safer_csv *cp, size_t len
     }
     if (rc < 0)
         goto out;
-    if (c.nfields != NCOLS && c.nfields < 2) {
+    if (c.nfields < 2) {
         rc = safer_err_set(&f->err, SAFER_EPARSE,
-                           "%s:1: not a police.uk street file: the header has %zu column(s)",
-                           f->path, c.nfields);
+                           "%s:1: not a police.uk file: the header has %zu column(s)", f->path,
+                           c.nfields);
         goto out;
     }
-    rc = map_header(f, &c, map);
+    ps->kind = f->kind = header_kind(&c);
+    if (parse_name(f->path, &pn) == 0 && pn.kind != ps->kind) {
+        rc = safer_err_set(&f->err, SAFER_EPARSE,
+                           "%s: the name says it holds %s but its header is that of %s: "
+                           "rename the file if its header is right",
+                           f->path, KINDS[pn.kind].holds, KINDS[ps->kind].holds);
+        goto out;
+    }
+    if (ps->kind == SAFER__PK_STOP_SEARCH) {
+        rc = 0; /* skipped: not read further */
+        goto out;
+    }
+    ps->cols = ps->kind == SAFER__PK_OUTCOMES ? outcome_cols : street_cols;
+    rc = map_header(f, &c, ps);
     if (rc < 0)
         goto out;
+    /* police.uk rows are 150-250 bytes: size the columns once. */
+    if (!sc->ready) {
+        gbuild_init(&sc->g, len / 100 + 16);
+        sc->ready = 1;
+    } else {
+        gbuild_reset(&sc->g);
+    }
+    ps->g = &sc->g;
     uint64_t since = 0;
-    /* police.uk rows are 150-250 bytes: size the first group's columns once. */
-    size_t rows_hint = len / 100 + 16;
     struct safer_err rerr;
     for (;;) {
         rerr.code = 0; /* not the whole message buffer: this runs once a row */
@@ -531,22 +928,25 @@ static int parse_stream(struct safer__pfile *f, struct safer_csv *cp, size_t len
             goto out;
         }
         f->rows_read++;
+        int t;
         if (rc == SAFER_EPARSE) {
             snprintf(msg, sizeof(msg), "%s", rerr.msg);
-            add_reject(f, c.row_line, msg);
+            t = ROW_REJECTED;
         } else {
-            int t = take_row(f, &c, map, sc, &ngroups, rows_hint, msg, sizeof(msg));
-            if (t == -2) {
-                rc = safer_err_set(&f->err, SAFER_ETOOBIG, "%s", msg);
+            t = take_row(f, &c, ps, msg, sizeof(msg));
+        }
+        if (t == ROW_FATAL) {
+            rc = safer_err_set(&f->err, SAFER_ETOOBIG, "%s", msg);
+            goto out;
+        }
+        if (t != ROW_OK) {
+            add_reject(f, c.row_line, msg);
+            /* --strict: the first rejected row fails the file; but a row of
+             * another publication only once the file's is known for sure. */
+            if ((flags & SAFER_IMPORT_STRICT) && (t != ROW_STRAY || ps->forced)) {
+                rc = safer_err_set(&f->err, SAFER_EPARSE, "%s (rejected in --strict mode)", msg);
                 goto out;
             }
-            if (t < 0)
-                add_reject(f, c.row_line, msg);
-        }
-        if ((flags & SAFER_IMPORT_STRICT) && f->rejected) {
-            rc = safer_err_set(&f->err, SAFER_EPARSE, "%s (rejected in --strict mode)",
-                               f->rejects[0].msg);
-            goto out;
         }
         if (++since == 16384) {
             __atomic_fetch_add(progress_rows, since, __ATOMIC_RELAXED);
@@ -554,28 +954,29 @@ static int parse_stream(struct safer__pfile *f, struct safer_csv *cp, size_t len
         }
     }
     __atomic_fetch_add(progress_rows, since, __ATOMIC_RELAXED);
-    if (ngroups == 0 && f->rows_read == 0) {
-        rc = 0; /* a header alone: nothing to store */
+    rc = decide(f, ps);
+    if (rc != 0)
+        goto out;
+    if ((flags & SAFER_IMPORT_STRICT) && ps->other_rows) {
+        rc = safer_err_set(&f->err, SAFER_EPARSE, "%s (rejected in --strict mode)",
+                           f->rejects[0].msg);
         goto out;
     }
-    f->groups = safer__xcalloc(ngroups ? ngroups : 1, sizeof(*f->groups));
-    for (size_t i = 0; i < ngroups; i++) {
-        encode_group(&sc->groups[i], &f->groups[i]);
-        if (safer_buf_error(&f->groups[i].hot) || safer_buf_error(&f->groups[i].cold)) {
-            f->ngroups = i + 1;
+    if (ps->key_rows) {
+        rc = check_name_rows(f, ps);
+        if (rc < 0)
+            goto out;
+    }
+    if (ps->g->n) {
+        if (ps->kind == SAFER__PK_OUTCOMES)
+            encode_outcomes(ps->g, ps, &f->pub);
+        else
+            encode_street(ps->g, ps, &f->pub);
+        f->has_pub = 1;
+        if (safer_buf_error(&f->pub.hot) || safer_buf_error(&f->pub.cold)) {
             rc = safer_err_set(&f->err, SAFER_ETOOBIG, "%s: too much data in one file", f->path);
             goto out;
         }
-    }
-    f->ngroups = ngroups;
-    /* Rejected rows cannot always say their month; they count as read in the
-     * file's largest group, so coverage sees every row the force published. */
-    if (ngroups) {
-        size_t big = 0;
-        for (size_t i = 1; i < ngroups; i++)
-            if (f->groups[i].rows > f->groups[big].rows)
-                big = i;
-        f->groups[big].rows_read += f->rejected;
     }
     rc = 0;
 out:
@@ -583,49 +984,54 @@ out:
     return rc;
 }
 
-void safer__police_parse_file(struct safer__pfile *f, unsigned flags,
-                              uint64_t *volatile progress_rows, struct safer__pscratch *scratch)
+/* Forget what a reading of the file found, before reading it again. */
+static void pfile_reset(struct safer__pfile *f)
 {
-    int fd = open(f->path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        f->rc = safer_err_set(&f->err, SAFER_EIO, "%s: cannot open: %s", f->path, strerror(errno));
-        return;
-    }
+    safer__pfile_release(f);
+    f->rows_read = f->rejected = f->bytes = 0;
+    f->kind = SAFER__PK_NONE;
+}
+
+/* Read and parse the file once: 0, 1 to read it again (see decide), or a
+ * negative code with f->err set. */
+static int parse_once(struct safer__pfile *f, unsigned flags, uint64_t *volatile progress_rows,
+                      struct safer__pscratch *sc, struct pass *ps)
+{
     struct stat sb;
-    if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode)) {
-        f->rc = safer_err_set(&f->err, SAFER_EIO, "%s: not a regular file", f->path);
+    int fd = safer__open_regular(f->path, &sb, &f->err);
+    if (fd < 0)
+        return fd;
+    if ((f->dev || f->ino) && ((uint64_t)sb.st_dev != f->dev || (uint64_t)sb.st_ino != f->ino)) {
         close(fd);
-        return;
+        return safer_err_set(&f->err, SAFER_EIO, "%s: replaced by another file during the import",
+                             f->path);
     }
     if ((unsigned long long)sb.st_size > SAFER_LIMIT_CSV_FILE) {
-        f->rc = safer_err_set(&f->err, SAFER_ETOOBIG,
-                              "%s: file is larger than %llu bytes (limit SAFER_LIMIT_CSV_FILE)",
-                              f->path, (unsigned long long)SAFER_LIMIT_CSV_FILE);
         close(fd);
-        return;
+        return safer_err_set(&f->err, SAFER_ETOOBIG,
+                             "%s: file is larger than %llu bytes (limit SAFER_LIMIT_CSV_FILE)",
+                             f->path, (unsigned long long)SAFER_LIMIT_CSV_FILE);
     }
     size_t len = (size_t)sb.st_size;
     posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
     struct source src = {fd, f->path, XXH3_createState(), 0};
     if (!src.st) {
-        f->rc = safer_err_set(&f->err, SAFER_ENOMEM, "%s: out of memory", f->path);
         close(fd);
-        return;
+        return safer_err_set(&f->err, SAFER_ENOMEM, "%s: out of memory", f->path);
     }
     XXH3_128bits_reset(src.st);
     struct safer_csv c;
     safer_csv_init_stream(&c, read_chunk, &src, f->path);
-    struct safer__pscratch *sc = scratch ? scratch : safer__pscratch_new();
-    f->rc = parse_stream(f, &c, len, flags, progress_rows, sc);
-    if (!scratch)
-        safer__pscratch_free(sc);
-    /* The rest, after a failure or trailing blank lines, still counts in the checksum. */
+    int rc = parse_stream(f, &c, len, flags, progress_rows, sc, ps);
+    /* The rest, after a failure or trailing blank lines, still counts in the
+     * checksum; a skipped file is not read further. */
     char *rest = c.buf;
     long n = 0;
-    while (n >= 0 && c.more && (n = read_chunk(&src, rest, SAFER_CSV_CHUNK, &f->err)) > 0)
+    while (f->kind != SAFER__PK_STOP_SEARCH && n >= 0 && c.more &&
+           (n = read_chunk(&src, rest, SAFER_CSV_CHUNK, &f->err)) > 0)
         ;
-    if (n < 0 && f->rc == 0)
-        f->rc = (int)n;
+    if (n < 0 && rc >= 0)
+        rc = (int)n;
     safer_csv_release(&c);
     close(fd);
     f->bytes = src.bytes;
@@ -633,28 +1039,68 @@ void safer__police_parse_file(struct safer__pfile *f, unsigned flags,
     XXH3_freeState(src.st);
     snprintf(f->checksum, sizeof(f->checksum), "%016llx%016llx", (unsigned long long)h.high64,
              (unsigned long long)h.low64);
+    return rc;
+}
+
+void safer__police_parse_file(struct safer__pfile *f, unsigned flags,
+                              uint64_t *volatile progress_rows, struct safer__pscratch *scratch)
+{
+    struct safer__pscratch *sc = scratch ? scratch : safer__pscratch_new();
+    struct pass ps;
+    memset(&ps, 0, sizeof(ps));
+    int rc = parse_once(f, flags, progress_rows, sc, &ps);
+    if (rc == 1) {
+        /* The first row was not of the file's publication: read it again
+         * with the majority's, so its rows are kept and the others'
+         * rejected. The bytes must be the same both times. */
+        char first[sizeof(f->checksum)];
+        memcpy(first, f->checksum, sizeof(first));
+        pfile_reset(f);
+        ps.key_rows = ps.other_rows = 0;
+        if (ps.others_ready)
+            safer__dict_clear(&ps.others);
+        rc = parse_once(f, flags, progress_rows, sc, &ps);
+        if (rc == 0 && memcmp(first, f->checksum, sizeof(first)) != 0)
+            rc = safer_err_set(&f->err, SAFER_EIO, "%s: changed while it was read", f->path);
+    }
+    if (rc > 0) /* cannot happen: a second reading never asks for a third */
+        rc = safer_err_set(&f->err, SAFER_EPARSE, "%s: changed while it was read", f->path);
+    f->rc = rc;
+    if (rc == 0 && f->has_pub)
+        f->pub.rows_read = f->rows_read; /* every row of the file, rejected included */
+    free(ps.force);
+    if (ps.others_ready)
+        safer__dict_release(&ps.others);
+    free(ps.other_count);
+    if (!scratch)
+        safer__pscratch_free(sc);
 }
 
 void safer__pfile_release(struct safer__pfile *f)
 {
-    for (size_t i = 0; i < f->ngroups; i++) {
-        free(f->groups[i].force);
-        safer_buf_release(&f->groups[i].hot);
-        safer_buf_release(&f->groups[i].cold);
+    if (f->has_pub) {
+        free(f->pub.force);
+        safer_buf_release(&f->pub.hot);
+        safer_buf_release(&f->pub.cold);
     }
-    free(f->groups);
+    memset(&f->pub, 0, sizeof(f->pub));
+    f->has_pub = 0;
     for (size_t i = 0; i < f->nrejects; i++)
         free(f->rejects[i].msg);
     free(f->rejects);
-    f->groups = NULL;
     f->rejects = NULL;
-    f->ngroups = f->nrejects = 0;
+    f->nrejects = 0;
 }
 
 /* ---- finding the files ---- */
 
+struct input {
+    char *path; /* owned */
+    uint64_t dev, ino;
+};
+
 struct pathlist {
-    char **v;
+    struct input *v;
     size_t n, cap;
 };
 
@@ -669,8 +1115,12 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int collect(const char *path, int top, struct pathlist *out, uint64_t *skipped,
-                   struct safer_err *err)
+/*
+ * Add `path` (a file, or a folder searched for *.csv in name order). Each
+ * file is opened and checked here, without blocking, before the store is
+ * locked; the parsing opens it the same way and checks it is the same file.
+ */
+static int collect(const char *path, int top, struct pathlist *out, struct safer_err *err)
 {
     struct stat sb;
     if (stat(path, &sb) < 0)
@@ -678,41 +1128,44 @@ static int collect(const char *path, int top, struct pathlist *out, uint64_t *sk
     if (!S_ISDIR(sb.st_mode)) {
         if (!top && !ends_with(path, ".csv"))
             return 0;
-        if (!top && (ends_with(path, "-outcomes.csv") || ends_with(path, "-stop-and-search.csv"))) {
-            (*skipped)++;
-            return 0;
-        }
         if (out->n >= SAFER_LIMIT_IMPORT_FILES)
             return safer_err_set(err, SAFER_ETOOBIG,
                                  "more than %d files in one import (limit SAFER_LIMIT_IMPORT_FILES)",
                                  SAFER_LIMIT_IMPORT_FILES);
+        int fd = safer__open_regular(path, &sb, err);
+        if (fd < 0)
+            return fd;
+        close(fd);
         SAFER__GROW(out->v, out->cap, out->n + 1);
-        out->v[out->n++] = safer__xstrdup(path);
+        out->v[out->n++] = (struct input){safer__xstrdup(path), (uint64_t)sb.st_dev,
+                                          (uint64_t)sb.st_ino};
         return 0;
     }
     DIR *d = opendir(path);
     if (!d)
         return safer_err_set(err, SAFER_EIO, "%s: %s", path, strerror(errno));
-    struct pathlist here = {0};
+    char **here = NULL;
+    size_t n = 0, cap = 0;
     struct dirent *e;
     while ((e = readdir(d)) != NULL) {
         if (e->d_name[0] == '.')
             continue;
-        SAFER__GROW(here.v, here.cap, here.n + 1);
-        size_t n = strlen(path) + strlen(e->d_name) + 2;
-        here.v[here.n] = safer__xmalloc(n);
-        snprintf(here.v[here.n], n, "%s/%s", path, e->d_name);
-        here.n++;
+        SAFER__GROW(here, cap, n + 1);
+        size_t len = strlen(path) + strlen(e->d_name) + 2;
+        here[n] = safer__xmalloc(len);
+        snprintf(here[n], len, "%s/%s", path, e->d_name);
+        n++;
     }
     closedir(d);
-    qsort(here.v, here.n, sizeof(char *), cmp_str);
+    if (n > 1) /* an empty folder has no array to sort */
+        qsort(here, n, sizeof(char *), cmp_str);
     int rc = 0;
-    for (size_t i = 0; i < here.n; i++) {
+    for (size_t i = 0; i < n; i++) {
         if (rc == 0)
-            rc = collect(here.v[i], 0, out, skipped, err);
-        free(here.v[i]);
+            rc = collect(here[i], 0, out, err);
+        free(here[i]);
     }
-    free(here.v);
+    free(here);
     return rc;
 }
 
@@ -764,6 +1217,137 @@ static int nworkers(unsigned threads, size_t nfiles)
     return (int)(n < nfiles ? n : nfiles);
 }
 
+/* The month of the import (UTC): rows of a later month are rejected. */
+static int32_t import_month(int64_t now)
+{
+    time_t t = now ? (time_t)now : time(NULL);
+    struct tm tm;
+    if (!gmtime_r(&t, &tm))
+        return 0;
+    return safer__month_index(tm.tm_year + 1900, tm.tm_mon + 1);
+}
+
+static void notice(const struct safer_import_opts *o, const char *fmt, ...) SAFER_PRINTF(2, 3);
+static void notice(const struct safer_import_opts *o, const char *fmt, ...)
+{
+    if (!o->notice)
+        return;
+    char m[1200];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(m, sizeof(m), fmt, ap);
+    va_end(ap);
+    o->notice(o->ctx, m);
+}
+
+/* The publications of the files written so far, to find two files of one. */
+struct seen {
+    struct safer__dict keys; /* kind (1 byte), month (4), force */
+    struct seen_file {
+        const char *path; /* borrowed: the file the key came from */
+        char checksum[40];
+    } *v;
+    size_t cap;
+};
+
+/* The publications written, kept for the count table. */
+struct kept {
+    struct safer__pub *v;
+    size_t n, cap;
+};
+
+/* Write one parsed file inside the transaction, by the rules of police.h. */
+static int write_file(struct safer_store *st, struct safer__pfile *f,
+                      const struct safer_import_opts *opts, struct safer_import_stats *stats,
+                      struct seen *seen, struct kept *kept, uint64_t *rows_kept,
+                      struct safer_err *err)
+{
+    if (f->kind == SAFER__PK_STOP_SEARCH) {
+        stats->files_skipped++;
+        notice(opts, "%s: skipped: a stop-and-search file", f->path);
+        return 0;
+    }
+    if (f->has_pub) {
+        char key[5 + SAFER_LIMIT_CSV_FIELD];
+        size_t flen = strlen(f->pub.force);
+        if (flen > SAFER_LIMIT_CSV_FIELD)
+            flen = SAFER_LIMIT_CSV_FIELD;
+        uint32_t um = (uint32_t)f->pub.month;
+        key[0] = (char)f->kind;
+        memcpy(key + 1, &um, 4);
+        memcpy(key + 5, f->pub.force, flen);
+        uint32_t had = seen->keys.count;
+        int64_t k = safer__dict_intern(&seen->keys, key, 5 + flen);
+        if (k < 0)
+            return safer_err_set(err, (int)k, "too many publications in one import");
+        if (k < had) {
+            char m[8];
+            safer__format_month(f->pub.month, m);
+            if (memcmp(seen->v[k].checksum, f->checksum, sizeof(f->checksum)) == 0) {
+                stats->files_skipped++;
+                notice(opts, "%s: skipped: byte-identical to %s", f->path, seen->v[k].path);
+                *rows_kept += f->pub.rows;
+                return 0;
+            }
+            return safer_err_set(err, SAFER_EPARSE,
+                                 "%s and %s are both the %s publication of '%s' for %s: import "
+                                 "one of them",
+                                 seen->v[k].path, f->path, KINDS[f->kind].name, f->pub.force, m);
+        }
+        SAFER__GROW(seen->v, seen->cap, (size_t)k + 1);
+        seen->v[k].path = f->path;
+        memcpy(seen->v[k].checksum, f->checksum, sizeof(f->checksum));
+    }
+    stats->files++;
+    stats->files_outcomes += f->kind == SAFER__PK_OUTCOMES;
+    stats->bytes += f->bytes;
+    stats->rows_read += f->rows_read;
+    stats->rows_rejected += f->rejected;
+    if (opts->reject) {
+        for (size_t k = 0; k < f->nrejects; k++)
+            opts->reject(opts->ctx, f->rejects[k].msg);
+        if (f->rejected > f->nrejects) {
+            char m[300];
+            snprintf(m, sizeof(m), "%s: %llu more rejected rows not listed", f->path,
+                     (unsigned long long)(f->rejected - f->nrejects));
+            opts->reject(opts->ctx, m);
+        }
+    }
+    if (!f->has_pub) {
+        if (f->rows_read)
+            notice(opts, "%s: no row imported: all its %llu rows were rejected", f->path,
+                   (unsigned long long)f->rows_read);
+        else
+            notice(opts, "%s: no row imported: it has no data rows", f->path);
+    } else {
+        *rows_kept += f->pub.rows;
+    }
+    struct safer__pubfile pf = {
+        .path = f->path,
+        .outcomes = f->kind == SAFER__PK_OUTCOMES,
+        .pubs = f->has_pub ? &f->pub : NULL,
+        .npubs = f->has_pub ? 1 : 0,
+        .rows_read = f->rows_read,
+        .rejected = f->rejected,
+        .bytes = f->bytes,
+        .rejects = f->rejects,
+        .nrejects = f->nrejects,
+    };
+    memcpy(pf.checksum, f->checksum, sizeof(pf.checksum));
+    int rc = safer__store_police_file(st, &pf, stats, err);
+    /* The street publications written are counted at the end: keep their hot blobs. */
+    if (rc == 0 && f->has_pub && f->pub.stored && f->kind == SAFER__PK_STREET) {
+        SAFER__GROW(kept->v, kept->cap, kept->n + 1);
+        kept->v[kept->n] = f->pub;
+        safer_buf_release(&kept->v[kept->n].cold);
+        kept->n++;
+        f->pub.force = NULL;
+        safer_buf_init(&f->pub.hot, 0);
+        safer_buf_init(&f->pub.cold, 0);
+    }
+    return rc;
+}
+
 int safer_police_import(struct safer_store *st, const char *const *paths, size_t npaths,
                         const struct safer_import_opts *opts, struct safer_import_stats *stats,
                         struct safer_err *err)
@@ -775,14 +1359,17 @@ int safer_police_import(struct safer_store *st, const char *const *paths, size_t
     struct pathlist list = {0};
     int rc = 0;
     for (size_t i = 0; i < npaths && rc == 0; i++)
-        rc = collect(paths[i], 1, &list, &stats->files_skipped, err);
+        rc = collect(paths[i], 1, &list, err);
     if (rc == 0 && list.n == 0)
         rc = safer_err_set(err, SAFER_EINVAL, "no police.uk CSV files found in the given paths");
     if (rc < 0)
         goto free_list;
 
-    struct safer__pub *kept = NULL;
-    size_t nkept = 0, capkept = 0;
+    struct kept kept = {0};
+    struct seen seen = {0};
+    safer__dict_init(&seen.keys);
+    uint64_t rows_kept = 0;
+    int32_t last_month = import_month(opts->now);
     struct job j = {0};
     j.files = safer__xcalloc(list.n, sizeof(*j.files));
     j.nfiles = list.n;
@@ -792,10 +1379,15 @@ int safer_police_import(struct safer_store *st, const char *const *paths, size_t
     pthread_cond_init(&j.cv, NULL);
     int nw = nworkers(opts->threads, list.n);
     j.window = (size_t)nw + 1;
-    for (size_t i = 0; i < list.n; i++)
-        j.files[i].path = list.v[i];
+    for (size_t i = 0; i < list.n; i++) {
+        j.files[i].path = list.v[i].path;
+        j.files[i].dev = list.v[i].dev;
+        j.files[i].ino = list.v[i].ino;
+        j.files[i].last_month = last_month;
+    }
 
-    /* Parsing needs nothing from the store: it starts first. */
+    /* Every input is checked by now. Parsing needs nothing from the store:
+     * it starts first, and never blocks (each file is opened as checked). */
     pthread_t tids[64];
     int started = 0;
     for (int i = 0; i < nw; i++) {
@@ -844,42 +1436,10 @@ int safer_police_import(struct safer_store *st, const char *const *paths, size_t
         pthread_mutex_unlock(&j.mu);
 
         struct safer__pfile *f = &j.files[i];
-        if (f->rc < 0) {
+        if (f->rc < 0)
             rc = safer_err_set(err, f->rc, "%s", safer_err_msg(&f->err, f->rc));
-        } else {
-            stats->files++;
-            stats->bytes += f->bytes;
-            stats->rows_read += f->rows_read;
-            stats->rows_rejected += f->rejected;
-            if (opts->reject) {
-                for (size_t k = 0; k < f->nrejects; k++)
-                    opts->reject(opts->ctx, f->rejects[k].msg);
-                if (f->rejected > f->nrejects) {
-                    char m[300];
-                    snprintf(m, sizeof(m), "%s: %llu more rejected rows not listed", f->path,
-                             (unsigned long long)(f->rejected - f->nrejects));
-                    opts->reject(opts->ctx, m);
-                }
-            }
-            struct safer__pubfile pf = {f->path,   "",         f->groups,  f->ngroups,
-                                        f->rows_read, f->rejected, f->bytes, f->rejects,
-                                        f->nrejects};
-            memcpy(pf.checksum, f->checksum, sizeof(pf.checksum));
-            rc = safer__store_police_file(st, &pf, stats, err);
-            /* The publications written are counted at the end: keep their hot blobs. */
-            for (size_t k = 0; rc == 0 && k < f->ngroups; k++) {
-                struct safer__pub *g = &f->groups[k];
-                if (!g->stored)
-                    continue;
-                SAFER__GROW(kept, capkept, nkept + 1);
-                kept[nkept] = *g;
-                safer_buf_release(&kept[nkept].cold);
-                nkept++;
-                g->force = NULL;
-                safer_buf_init(&g->hot, 0);
-                safer_buf_init(&g->cold, 0);
-            }
-        }
+        else
+            rc = write_file(st, f, opts, stats, &seen, &kept, &rows_kept, err);
         safer__pfile_release(f);
         pthread_mutex_lock(&j.mu);
         j.written = i + 1;
@@ -894,12 +1454,26 @@ int safer_police_import(struct safer_store *st, const char *const *paths, size_t
     }
     for (int i = 0; i < started; i++)
         pthread_join(tids[i], NULL);
+    /* A command that has no row to keep, for all its files, fails: an empty
+     * or wholly rejected input is a mistake to report, not a success. */
+    if (rc == 0 && rows_kept == 0) {
+        if (stats->rows_read)
+            rc = safer_err_set(err, SAFER_EPARSE,
+                               "no row was imported: all %llu rows read were rejected",
+                               (unsigned long long)stats->rows_read);
+        else if (stats->files)
+            rc = safer_err_set(err, SAFER_EPARSE, "no row was imported: the files have no data rows");
+        else
+            rc = safer_err_set(err, SAFER_EINVAL,
+                               "no row was imported: no police.uk street or outcomes file among "
+                               "the inputs");
+    }
     /* The count table, on the threads the parsing had. */
-    if (rc == 0 && nkept) {
-        const struct safer__pub **kp = safer__xmalloc(sizeof(*kp) * nkept);
-        for (size_t k = 0; k < nkept; k++)
-            kp[k] = &kept[k];
-        rc = safer__store_count(st, kp, nkept, opts->threads ? opts->threads : 1, err);
+    if (rc == 0 && kept.n) {
+        const struct safer__pub **kp = safer__xmalloc(sizeof(*kp) * kept.n);
+        for (size_t k = 0; k < kept.n; k++)
+            kp[k] = &kept.v[k];
+        rc = safer__store_count(st, kp, kept.n, opts->threads ? opts->threads : 1, err);
         free(kp);
     }
     if (rc == 0)
@@ -912,11 +1486,13 @@ int safer_police_import(struct safer_store *st, const char *const *paths, size_t
     }
 free_job:
     safer__store_large_writes(st, 0);
-    for (size_t k = 0; k < nkept; k++) {
-        free(kept[k].force);
-        safer_buf_release(&kept[k].hot);
+    for (size_t k = 0; k < kept.n; k++) {
+        free(kept.v[k].force);
+        safer_buf_release(&kept.v[k].hot);
     }
-    free(kept);
+    free(kept.v);
+    safer__dict_release(&seen.keys);
+    free(seen.v);
     for (size_t i = 0; i < list.n; i++)
         safer__pfile_release(&j.files[i]);
     free(j.files);
@@ -925,7 +1501,7 @@ free_job:
     pthread_cond_destroy(&j.cv);
 free_list:
     for (size_t i = 0; i < list.n; i++)
-        free(list.v[i]);
+        free(list.v[i].path);
     free(list.v);
     return rc;
 }

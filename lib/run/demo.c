@@ -81,7 +81,7 @@ static int import_all(struct safer_store *st, const char *data, const struct saf
 
     path = path_in(data, "police");
     const char *paths[1] = {path};
-    struct safer_import_opts io = {0, opts->threads, NULL, NULL, NULL};
+    struct safer_import_opts io = {.threads = opts->threads};
     rc = safer_police_import(st, paths, 1, &io, &p->police, err);
     free(path);
     if (rc == 0)

@@ -1,5 +1,6 @@
 /*
- * colblob.c - dictionaries and blob cursors for the crime column blobs.
+ * colblob.c - dictionaries and blob cursors for the crime and outcome
+ * column blobs.
  */
 #include "util/compat.h"
 
@@ -97,7 +98,9 @@ int safer__dict_is(const struct safer__dict *d, uint32_t i, const char *p, size_
     return same(d, i, p, len);
 }
 
-int64_t safer__dict_intern(struct safer__dict *d, const char *p, size_t len)
+/* Inlined into both entry points: the lookup runs for every field of every row. */
+static inline __attribute__((always_inline)) int64_t intern(struct safer__dict *d, const char *p,
+                                                            size_t len, int text)
 {
     uint64_t head = 0, tail = 0;
     if (len >= 8) {
@@ -123,6 +126,8 @@ int64_t safer__dict_intern(struct safer__dict *d, const char *p, size_t len)
         }
         h = (h + 1) & mask;
     }
+    if (text && memchr(p, 0, len))
+        return SAFER_EPARSE;
     if (d->count >= SAFER_LIMIT_DICT)
         return SAFER_ETOOBIG;
     int rc = safer_buf_add(&d->bytes, p, len);
@@ -138,7 +143,49 @@ int64_t safer__dict_intern(struct safer__dict *d, const char *p, size_t len)
     d->cache[cs] = idx + 1;
     if (d->count * 2 > d->nslots)
         rehash(d);
-    return idx;
+    return text ? idx + SAFER__DICT_NEW : idx;
+}
+
+int64_t safer__dict_intern(struct safer__dict *d, const char *p, size_t len)
+{
+    return intern(d, p, len, 0);
+}
+
+int64_t safer__dict_intern_text(struct safer__dict *d, const char *p, size_t len)
+{
+    return intern(d, p, len, 1);
+}
+
+/*
+ * In a table with linear probing, the string added last sits in a slot that
+ * was empty when every other string was placed, so no other string's probe
+ * sequence passes through it: emptying that slot is an exact undo. (A
+ * rehash places the strings again in index order, so that still holds.)
+ * Undoing the last ones in reverse order therefore gives back the table of
+ * the first `count`.
+ */
+void safer__dict_truncate(struct safer__dict *d, uint32_t count)
+{
+    if (count >= d->count)
+        return;
+    uint32_t mask = d->nslots - 1;
+    while (d->count > count) {
+        uint32_t i = d->count - 1;
+        size_t len;
+        const char *s = safer__dict_str(d, i, &len);
+        uint32_t h = (uint32_t)XXH3_64bits(s, len) & mask;
+        while (d->slots[h] != i + 1)
+            h = (h + 1) & mask;
+        d->slots[h] = 0;
+        d->count = i;
+    }
+    d->bytes.len = d->off[count];
+    if (d->bytes.cap)
+        d->bytes.ptr[d->bytes.len] = '\0';
+    for (unsigned k = 0; k < SAFER__DICT_CACHE; k++) {
+        if (d->cache[k] > count)
+            d->cache[k] = 0;
+    }
 }
 
 void safer__dict_put(struct safer_buf *out, const struct safer__dict *d)
@@ -298,6 +345,38 @@ int safer__rd_index(struct safer__blobrd *r, size_t n, uint32_t *out)
         memcpy(out, p, n * 4);
     }
     return 0;
+}
+
+const char *safer__rd_crime_id(struct safer__blobrd *r, char buf[65], char **heap)
+{
+    *heap = NULL;
+    const unsigned char *tag = safer__rd_bytes(r, 1);
+    if (!tag || *tag > 2)
+        return NULL;
+    buf[0] = '\0';
+    if (*tag == 1) {
+        static const char hex[] = "0123456789abcdef";
+        const unsigned char *b = safer__rd_bytes(r, 32);
+        if (!b)
+            return NULL;
+        for (int k = 0; k < 32; k++) {
+            buf[2 * k] = hex[b[k] >> 4];
+            buf[2 * k + 1] = hex[b[k] & 15];
+        }
+        buf[64] = '\0';
+    } else if (*tag == 2) {
+        uint32_t len = safer__rd_u32(r);
+        const unsigned char *b = safer__rd_bytes(r, len);
+        if (!b)
+            return NULL;
+        if (len < 65) {
+            memcpy(buf, b, len);
+            buf[len] = '\0';
+        } else {
+            return *heap = safer__xstrndup((const char *)b, len);
+        }
+    }
+    return buf;
 }
 
 int safer__hot_decode(const void *blob, size_t len, struct safer__hot *out)

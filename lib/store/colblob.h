@@ -1,7 +1,8 @@
 /*
- * colblob.h - the column-blob encoding of crime records (internal).
+ * colblob.h - the column-blob encoding of crime records and outcomes
+ * (internal).
  *
- * A (force, month) publication is stored as two blobs. Integers are
+ * A (force, month) street publication is stored as two blobs. Integers are
  * little-endian, arrays are unaligned (read with memcpy):
  *
  *   hot:  "SHB2" u32 n | dict types | dict lsoa codes | points |
@@ -9,7 +10,20 @@
  *   cold: "SCB2" u32 n | dict falls_within | dict location | dict lsoa name |
  *         dict outcome | dict context | 5 × index | crime ids
  *
- * A dict is u32 count, then count × (u32 len, bytes). An index is a width
+ * A (force, month) outcomes publication is one blob, outcome_batch.data:
+ *
+ *   data: "SOB1" u32 n | dict outcome type | dict falls_within |
+ *         dict location | dict lsoa code | dict lsoa name | points |
+ *         5 × index (in the dicts' order) | crime ids
+ *
+ * Outcome type comes first: with the crime ids it is what readers join to
+ * the street records; the rest keeps every field of the file, so it can be
+ * written back out. Force and month belong to the row of the table, as for
+ * street records. police.uk gives every outcome a Crime ID (64 hex digits),
+ * so ids take 33 bytes and the rest of a record 6 to 14.
+ *
+ * A dict is u32 count, then count × (u32 len, bytes); no string holds a NUL
+ * byte (the importer rejects such rows). An index is a width
  * byte w (1, 2 or 4: the narrowest that holds the dict's indexes) and n
  * w-byte little-endian integers. Points are a kind byte and two arrays:
  * kind 0 holds i32 longitude[n] and latitude[n] in millionths of a degree,
@@ -51,6 +65,16 @@ void safer__dict_release(struct safer__dict *d);
 void safer__dict_clear(struct safer__dict *d);
 /* Index of (p, len), adding it when new; negative SAFER_ETOOBIG past SAFER_LIMIT_DICT. */
 int64_t safer__dict_intern(struct safer__dict *d, const char *p, size_t len);
+/* The same for text from a file: a new string holding a NUL byte is not
+ * added, and gives SAFER_EPARSE (costing nothing more for a string the
+ * dictionary holds already, which cannot hold one); a string it adds comes
+ * back as its index + SAFER__DICT_NEW, so one test (v > UINT32_MAX) finds
+ * both the rare cases. */
+#define SAFER__DICT_NEW ((int64_t)1 << 32)
+int64_t safer__dict_intern_text(struct safer__dict *d, const char *p, size_t len);
+/* Remove the strings added after the dictionary held `count` (the most
+ * recent ones: a rejected row's), as if they had never been added. */
+void safer__dict_truncate(struct safer__dict *d, uint32_t count);
 /* Is string i of the dictionary exactly (p, len)? */
 int safer__dict_is(const struct safer__dict *d, uint32_t i, const char *p, size_t len);
 static inline const char *safer__dict_str(const struct safer__dict *d, uint32_t i, size_t *len)
@@ -82,6 +106,10 @@ void safer__put_index(struct safer_buf *b, const uint32_t *v, size_t n, uint32_t
 int safer__rd_points(struct safer__blobrd *r, size_t n, double *lon, double *lat);
 /* Read an index of n values into out; -1 when malformed. Values are not range-checked. */
 int safer__rd_index(struct safer__blobrd *r, size_t n, uint32_t *out);
+/* Read one crime id as a NUL-terminated string: in `buf` when it fits,
+ * else in *heap (malloc'd; the caller frees it, NULL otherwise). NULL when
+ * the blob is damaged. */
+const char *safer__rd_crime_id(struct safer__blobrd *r, char buf[65], char **heap);
 
 /* A hot blob, decoded: dictionaries and points are views into the blob
  * (which must outlive it), the indexes are decoded and range-checked. */

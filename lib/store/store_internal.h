@@ -33,7 +33,8 @@ struct safer__pub {
     int32_t month;      /* month index */
     uint64_t rows;      /* records */
     uint64_t rows_read; /* records plus the file's rejected rows attributed here */
-    struct safer_buf hot, cold; /* the encoded blobs, see store/colblob.h */
+    struct safer_buf hot, cold; /* the encoded blobs, see store/colblob.h (an
+                                   outcomes publication: its data in hot) */
     int stored; /* set by safer__store_police_file: 1 when it was written
                    (0: the store holds it from a byte-identical file) */
 };
@@ -47,6 +48,7 @@ struct safer__reject {
 struct safer__pubfile {
     const char *path;  /* borrowed */
     char checksum[40]; /* XXH3-128 of the file's bytes, hex */
+    int outcomes;      /* 1: police.uk outcomes (outcome_batch), 0: street (crime_batch) */
     struct safer__pub *pubs;
     size_t npubs;
     uint64_t rows_read, rejected, bytes;

@@ -1,6 +1,7 @@
 /*
- * store_police.c - crime publications in the store: writing parsed files,
- * reading the records back for the assessment and for export.
+ * store_police.c - crime and outcome publications in the store: writing
+ * parsed files, reading the records back for the assessment and for
+ * export, and the outcomes for whoever joins them to crimes.
  */
 #include "util/compat.h"
 
@@ -27,12 +28,14 @@ static int publication_unchanged(struct safer__stmt *q, const struct safer__pub 
     return rc;
 }
 
-/* Write the new row of a publication, and its blobs. */
+/* Write the new row of a publication, and its blobs (an outcomes
+ * publication has one, in g->hot, bound to parameter 7 of `ins`). */
 static int insert_publication(struct safer_store *st, struct safer__stmt *ins,
-                              const struct safer__pub *g, int64_t log_id, const char *checksum,
-                              struct safer_err *err)
+                              const struct safer__pub *g, int outcomes, int64_t log_id,
+                              const char *checksum, struct safer_err *err)
 {
     int sqlite = st->db->engine == SAFER__SQLITE;
+    const char *table = outcomes ? "outcome_batch" : "crime_batch";
     safer__stmt_reset(ins);
     safer__bind_text(ins, 1, g->force);
     safer__bind_int64(ins, 2, g->month);
@@ -44,10 +47,12 @@ static int insert_publication(struct safer_store *st, struct safer__stmt *ins,
         /* Room for the blobs, then the blobs written into it: SQLite does
          * not assemble a megabyte-long record first. */
         safer__sqlite_bind_zeroblob(ins, 7, g->hot.len);
-        safer__sqlite_bind_zeroblob(ins, 8, g->cold.len);
+        if (!outcomes)
+            safer__sqlite_bind_zeroblob(ins, 8, g->cold.len);
     } else {
         safer__bind_blob(ins, 7, g->hot.ptr, g->hot.len);
-        safer__bind_blob(ins, 8, g->cold.ptr, g->cold.len);
+        if (!outcomes)
+            safer__bind_blob(ins, 8, g->cold.ptr, g->cold.len);
     }
     int rc = safer__step(ins, err);
     if (rc == 0)
@@ -57,11 +62,10 @@ static int insert_publication(struct safer_store *st, struct safer__stmt *ins,
     int64_t row = safer__col_int64(ins, 0);
     rc = safer__step_done(ins, err);
     if (rc == 0 && sqlite)
-        rc = safer__sqlite_blob_write(st->db, "crime_batch", "hot", row, g->hot.ptr, g->hot.len,
-                                      err);
-    if (rc == 0 && sqlite)
-        rc = safer__sqlite_blob_write(st->db, "crime_batch", "cold", row, g->cold.ptr,
-                                      g->cold.len, err);
+        rc = safer__sqlite_blob_write(st->db, table, outcomes ? "data" : "hot", row, g->hot.ptr,
+                                      g->hot.len, err);
+    if (rc == 0 && sqlite && !outcomes)
+        rc = safer__sqlite_blob_write(st->db, table, "cold", row, g->cold.ptr, g->cold.len, err);
     return rc;
 }
 
@@ -91,18 +95,19 @@ static int log_file(struct safer_store *st, const struct safer__pubfile *f, int6
     int rc = safer__prep(st,
                          "INSERT INTO import_log(kind, file, checksum, force, month_first,"
                          " month_last, rows_read, imported, rejected, replaced, imported_at)"
-                         " VALUES('police', ?, ?, ?, ?, ?, ?, 0, ?, 0, ?) RETURNING id",
+                         " VALUES(?, ?, ?, ?, ?, ?, ?, 0, ?, 0, ?) RETURNING id",
                          &s, err);
     if (rc < 0)
         return rc;
-    safer__bind_text(s, 1, safer__base_name(f->path));
-    safer__bind_text(s, 2, f->checksum);
-    safer__bind_text(s, 3, several ? "(several)" : force);
-    safer__bind_text(s, 4, f->npubs ? m1 : NULL);
-    safer__bind_text(s, 5, f->npubs ? m2 : NULL);
-    safer__bind_int64(s, 6, (int64_t)f->rows_read);
-    safer__bind_int64(s, 7, (int64_t)f->rejected);
-    safer__bind_text(s, 8, now);
+    safer__bind_text(s, 1, f->outcomes ? "police-outcomes" : "police");
+    safer__bind_text(s, 2, safer__base_name(f->path));
+    safer__bind_text(s, 3, f->checksum);
+    safer__bind_text(s, 4, several ? "(several)" : force);
+    safer__bind_text(s, 5, f->npubs ? m1 : NULL);
+    safer__bind_text(s, 6, f->npubs ? m2 : NULL);
+    safer__bind_int64(s, 7, (int64_t)f->rows_read);
+    safer__bind_int64(s, 8, (int64_t)f->rejected);
+    safer__bind_text(s, 9, now);
     rc = safer__step(s, err);
     if (rc == 1) {
         *log_id = safer__col_int64(s, 0);
@@ -123,8 +128,11 @@ int safer__store_police_file(struct safer_store *st, struct safer__pubfile *f,
     uint64_t imported = 0, replaced = 0;
     /* Which of the file's publications are stored already from this very file. */
     unsigned char *same = safer__xcalloc(f->npubs ? f->npubs : 1, 1);
-    int rc = safer__prep(st, "SELECT checksum FROM crime_batch WHERE force = ? AND month = ?", &q,
-                         err);
+    int rc = safer__prep(st,
+                         f->outcomes
+                             ? "SELECT checksum FROM outcome_batch WHERE force = ? AND month = ?"
+                             : "SELECT checksum FROM crime_batch WHERE force = ? AND month = ?",
+                         &q, err);
     for (size_t i = 0; rc == 0 && i < f->npubs; i++) {
         rc = publication_unchanged(q, &f->pubs[i], f->checksum, err);
         if (rc >= 0) {
@@ -141,12 +149,19 @@ int safer__store_police_file(struct safer_store *st, struct safer__pubfile *f,
     }
     rc = log_file(st, f, &log_id, err);
     if (rc == 0)
-        rc = safer__prep(st, "DELETE FROM crime_batch WHERE force = ? AND month = ? RETURNING rows",
+        rc = safer__prep(st,
+                         f->outcomes ? "DELETE FROM outcome_batch WHERE force = ? AND month = ?"
+                                       " RETURNING rows"
+                                     : "DELETE FROM crime_batch WHERE force = ? AND month = ?"
+                                       " RETURNING rows",
                          &del, err);
     if (rc == 0)
         rc = safer__prep(st,
-                         "INSERT INTO crime_batch(force, month, rows, rows_read, log_id,"
-                         " checksum, hot, cold) VALUES(?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                         f->outcomes
+                             ? "INSERT INTO outcome_batch(force, month, rows, rows_read, log_id,"
+                               " checksum, data) VALUES(?, ?, ?, ?, ?, ?, ?) RETURNING id"
+                             : "INSERT INTO crime_batch(force, month, rows, rows_read, log_id,"
+                               " checksum, hot, cold) VALUES(?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                          &ins, err);
     for (size_t i = 0; rc == 0 && i < f->npubs; i++) {
         const struct safer__pub *g = &f->pubs[i];
@@ -158,7 +173,7 @@ int safer__store_police_file(struct safer_store *st, struct safer__pubfile *f,
         while ((rc = safer__step(del, err)) == 1)
             replaced += (uint64_t)safer__col_int64(del, 0);
         if (rc == 0)
-            rc = insert_publication(st, ins, g, log_id, f->checksum, err);
+            rc = insert_publication(st, ins, g, f->outcomes, log_id, f->checksum, err);
         if (rc == 0) {
             f->pubs[i].stored = 1;
             imported += g->rows;
@@ -565,6 +580,31 @@ int safer_publications_list(struct safer_store *st, struct safer_publication **o
 
 static char *viewdup(const struct safer__strview *v) { return safer__xstrndup(v->ptr, v->len); }
 
+/*
+ * Record i's text, as police.uk writes it: its coordinates ("" when it has
+ * none) in x and y, and copies of its `ndict` dictionary strings (a view
+ * into a blob is not NUL-terminated) in str, which free_texts frees. The
+ * indexes are column by column: dictionary k's of record i is idx[k*n + i].
+ */
+static void record_texts(double lon, double lat, char x[32], char y[32],
+                         struct safer__strview *const *dv, const uint32_t *idx, size_t n,
+                         size_t i, int ndict, char **str)
+{
+    x[0] = y[0] = '\0';
+    if (!isnan(lon)) {
+        safer__fmt_double(lon, x);
+        safer__fmt_double(lat, y);
+    }
+    for (int k = 0; k < ndict; k++)
+        str[k] = viewdup(&dv[k][idx[(size_t)k * n + i]]);
+}
+
+static void free_texts(char **str, int ndict)
+{
+    for (int k = 0; k < ndict; k++)
+        free(str[k]);
+}
+
 int safer_police_each(struct safer_store *st, safer_police_row_fn row, void *ctx,
                       struct safer_err *err)
 {
@@ -613,60 +653,99 @@ int safer_police_each(struct safer_store *st, safer_police_row_fn row, void *ctx
         }
         /* dictionary index k: 0 type, 1 lsoa, 2 falls, 3 location, 4 lsoa name, 5 outcome, 6 context */
         for (uint32_t i = 0; rc == 0 && i < n; i++) {
-            uint32_t ix[7];
             int out_of_range = 0;
-            for (int k = 0; k < 7; k++) {
-                ix[k] = idx[(size_t)k * n + i];
-                out_of_range |= ix[k] >= cnt[k];
-            }
-            const unsigned char *tag = safer__rd_bytes(&c, 1);
-            char id[130] = "";
-            char *idp = id;
-            char *idheap = NULL;
-            if (!tag || out_of_range) {
-                rc = safer_err_set(err, SAFER_EDB, "%s: stored records of '%s' are damaged",
-                                   safer_store_name(st), force);
-                break;
-            }
-            if (*tag == 1) {
-                const unsigned char *b = safer__rd_bytes(&c, 32);
-                static const char hex[] = "0123456789abcdef";
-                for (int k = 0; b && k < 32; k++) {
-                    id[2 * k] = hex[b[k] >> 4];
-                    id[2 * k + 1] = hex[b[k] & 15];
-                }
-                id[64] = '\0';
-            } else if (*tag == 2) {
-                uint32_t len = safer__rd_u32(&c);
-                const unsigned char *b = safer__rd_bytes(&c, len);
-                if (b)
-                    idp = idheap = safer__xstrndup((const char *)b, len);
-            }
-            if (c.bad) {
-                free(idheap);
-                rc = safer_err_set(err, SAFER_EDB, "%s: stored records of '%s' are damaged",
-                                   safer_store_name(st), force);
-                break;
-            }
-            double lon = lons[i], lat = lats[i];
-            char lonbuf[32] = "", latbuf[32] = "";
-            if (!isnan(lon)) {
-                safer__fmt_double(lon, lonbuf);
-                safer__fmt_double(lat, latbuf);
-            }
-            char *str[7];
             for (int k = 0; k < 7; k++)
-                str[k] = viewdup(&dv[k][ix[k]]);
+                out_of_range |= idx[(size_t)k * n + i] >= cnt[k];
+            char id[65];
+            char *idheap = NULL;
+            const char *idp = out_of_range ? NULL : safer__rd_crime_id(&c, id, &idheap);
+            if (!idp) {
+                rc = safer_err_set(err, SAFER_EDB, "%s: stored records of '%s' are damaged",
+                                   safer_store_name(st), force);
+                break;
+            }
+            char lonbuf[32], latbuf[32], *str[7];
+            record_texts(lons[i], lats[i], lonbuf, latbuf, dv, idx, n, i, 7, str);
             const char *fields[12] = {idp,    month,  force,  str[2], lonbuf, latbuf,
                                       str[3], str[1], str[4], str[0], str[5], str[6]};
-            int r = row(ctx, fields, lon, lat);
-            for (int k = 0; k < 7; k++)
-                free(str[k]);
+            int r = row(ctx, fields, lons[i], lats[i]);
+            free_texts(str, 7);
             free(idheap);
             if (r < 0)
                 rc = r;
         }
         for (int k = 0; k < 7; k++)
+            free(dv[k]);
+        free(lons);
+        free(lats);
+        free(idx);
+    }
+    safer__stmt_finalize(s);
+    return rc;
+}
+
+int safer_outcomes_each(struct safer_store *st, safer_outcome_row_fn row, void *ctx,
+                        struct safer_err *err)
+{
+    struct safer__stmt *s;
+    int rc = safer__prep(st, "SELECT force, month, data FROM outcome_batch ORDER BY force, month",
+                         &s, err);
+    if (rc < 0)
+        return rc;
+    /* dictionary k: 0 outcome type, 1 falls within, 2 location, 3 lsoa code, 4 lsoa name */
+    enum { NDICT = 5 };
+    while (rc == 0 && (rc = safer__step(s, err)) == 1) {
+        rc = 0;
+        const char *force = safer__col_text(s, 0);
+        char month[8];
+        safer__format_month((int)safer__col_int64(s, 1), month);
+        size_t len;
+        const void *blob = safer__col_blob(s, 2, &len);
+        struct safer__blobrd r = {blob, (const unsigned char *)blob + len, 0};
+        const unsigned char *magic = safer__rd_bytes(&r, 4);
+        uint32_t n = safer__rd_u32(&r);
+        /* Checked before anything is sized from it: a record takes at least
+         * a crime id's tag, five index bytes and two 4-byte coordinates. */
+        if (!magic || memcmp(magic, "SOB1", 4) || (size_t)n > len / 14) {
+            rc = safer_err_set(err, SAFER_EDB, "%s: stored outcomes of '%s' are damaged",
+                               safer_store_name(st), force);
+            break;
+        }
+        uint32_t cnt[NDICT] = {0};
+        struct safer__strview *dv[NDICT] = {NULL};
+        for (int k = 0; k < NDICT; k++)
+            dv[k] = safer__rd_dict(&r, &cnt[k]);
+        double *lons = safer__xmalloc(sizeof(double) * ((size_t)n + 1));
+        double *lats = safer__xmalloc(sizeof(double) * ((size_t)n + 1));
+        uint32_t *idx = safer__xmalloc(sizeof(uint32_t) * (NDICT * (size_t)n + 1));
+        int bad = r.bad || safer__rd_points(&r, n, lons, lats) < 0;
+        for (int k = 0; k < NDICT && !bad; k++)
+            bad = safer__rd_index(&r, n, idx + (size_t)k * n) < 0;
+        for (size_t i = 0; i < NDICT * (size_t)n && !bad; i++)
+            bad = idx[i] >= cnt[i / n];
+        if (bad)
+            rc = safer_err_set(err, SAFER_EDB, "%s: stored outcomes of '%s' are damaged",
+                               safer_store_name(st), force);
+        for (uint32_t i = 0; rc == 0 && i < n; i++) {
+            char id[65];
+            char *idheap = NULL;
+            const char *idp = safer__rd_crime_id(&r, id, &idheap);
+            if (!idp) {
+                rc = safer_err_set(err, SAFER_EDB, "%s: stored outcomes of '%s' are damaged",
+                                   safer_store_name(st), force);
+                break;
+            }
+            char lonbuf[32], latbuf[32], *str[NDICT];
+            record_texts(lons[i], lats[i], lonbuf, latbuf, dv, idx, n, i, NDICT, str);
+            const char *fields[10] = {idp,    month,  force,  str[1], lonbuf,
+                                      latbuf, str[2], str[3], str[4], str[0]};
+            int cb = row(ctx, fields, lons[i], lats[i]);
+            free_texts(str, NDICT);
+            free(idheap);
+            if (cb < 0)
+                rc = cb;
+        }
+        for (int k = 0; k < NDICT; k++)
             free(dv[k]);
         free(lons);
         free(lats);

@@ -65,8 +65,16 @@ int safer__parse_month(const char *p, size_t n);
 /* Write a month index as "YYYY-MM" into `out` (8 bytes). */
 void safer__format_month(int mi, char out[8]);
 
-/* Read a whole regular file (NUL-terminated copy; caller frees *out). Files
- * over `limit` bytes fail with SAFER_ETOOBIG naming `limit_name`. */
+/* Open `path` for reading if it is a regular file, without ever blocking
+ * (a FIFO's open waits for a writer): stat, open with O_NONBLOCK, fstat.
+ * Returns the descriptor (close-on-exec; *sb is its fstat), or SAFER_EIO
+ * with `err` naming the path. */
+struct stat;
+int safer__open_regular(const char *path, struct stat *sb, struct safer_err *err);
+
+/* Read a whole regular file (NUL-terminated copy; caller frees *out),
+ * opened as safer__open_regular does. Files over `limit` bytes fail with
+ * SAFER_ETOOBIG naming `limit_name`. */
 int safer__read_file(const char *path, unsigned long long limit, const char *limit_name,
                      char **out, size_t *len, struct safer_err *err);
 

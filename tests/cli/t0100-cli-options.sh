@@ -23,7 +23,7 @@ expect_grep '^Crime ID,' all.csv
 # "--" ends the options: a file whose name starts with '-'.
 cp "$P/2018-01-kent-street.csv" ./-2018-01.csv
 expect_status 0 "$SAFER" import police -- -2018-01.csv
-expect_grep 'imported 1 files (0 unchanged): 4 rows read, 4 imported' "$TMP/out"
+expect_grep 'imported 1 files (0 unchanged, 0 skipped): 4 rows read, 4 imported' "$TMP/out"
 
 # Usage errors: exit 2, "safer: what is wrong", then the usage.
 expect_status 2 "$SAFER" assess --out rep --bogus

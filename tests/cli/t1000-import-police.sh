@@ -5,11 +5,11 @@
 P=$DATA/police
 
 expect_status 0 "$SAFER" import police "$P/2019-01-kent-street.csv" "$P/2018-01-kent-street.csv"
-expect_grep 'imported 2 files (0 unchanged): 14 rows read, 14 imported, 0 rejected, 0 replaced' "$TMP/out"
+expect_grep 'imported 2 files (0 unchanged, 0 skipped): 14 rows read, 14 imported, 0 rejected, 0 replaced' "$TMP/out"
 
 # Byte-identical again: nothing changes.
 expect_status 0 "$SAFER" import police "$P/2019-01-kent-street.csv"
-expect_grep 'imported 1 files (1 unchanged): 10 rows read, 0 imported, 0 rejected, 0 replaced' "$TMP/out"
+expect_grep 'imported 1 files (1 unchanged, 0 skipped): 10 rows read, 0 imported, 0 rejected, 0 replaced' "$TMP/out"
 
 # A republished month replaces the four stored rows of 2018-01.
 expect_status 0 "$SAFER" import police "$P/2018-01-kent-street-republished.csv"
@@ -54,14 +54,16 @@ checks=$((checks + 1))
 cut -d, -f1-12 ids.csv | cmp -s "$P/2019-02-metropolitan-street-ids.csv" - ||
     fail "crime ids changed in the store"
 
-# Folders are searched for *.csv; a missing path fails.
+# Folders are searched for *.csv, whatever their kind (by the header:
+# t1020); a missing path fails.
 expect_status 1 "$SAFER" import police "$TMP/nope"
 expect_grep 'nope' "$TMP/err"
 mkdir -p dir/sub
-cp "$P/2019-01-kent-street.csv" dir/sub/
-echo "not,a,police,file" > dir/sub/2019-01-kent-outcomes.csv
+cp "$P/2019-01-kent-street.csv" "$P/2019-01-btp-stop-and-search.csv" dir/sub/
+echo "not a csv file" > dir/sub/notes.txt
 expect_status 0 "$SAFER" import police dir
-expect_grep 'imported 1 files (1 unchanged, outcomes and stop-and-search files skipped)' "$TMP/out"
+expect_grep 'imported 1 files (1 unchanged, 1 skipped)' "$TMP/out"
+expect_grep 'note: dir/sub/2019-01-btp-stop-and-search.csv: skipped: a stop-and-search file' "$TMP/err"
 
 # Usage errors exit 2.
 expect_status 2 "$SAFER" import police

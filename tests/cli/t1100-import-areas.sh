@@ -42,6 +42,11 @@ printf '{"type": "FeatureCollection", "features": [' > broken.geojson
 expect_status 1 "$SAFER" import areas broken.geojson
 expect_grep "broken.geojson:1: not valid JSON" "$TMP/err"
 
+# A FIFO fails at once (timeout: it used to wait for a writer for ever).
+mkfifo pipe.geojson
+expect_status 1 timeout 20 "$SAFER" import areas pipe.geojson
+expect_grep 'pipe.geojson: not a regular file' "$TMP/err"
+
 # None of the failures stored anything, not even the good features before
 # a bad one: still the three wards, the only ward areas --replace-level
 # removes.

@@ -15,6 +15,11 @@ expect_grep 'lookup-bad.csv:3: empty ward code' "$TMP/err"
 expect_status 1 "$SAFER" import lookup "$DATA/population.csv"
 expect_grep 'not a lookup this program knows' "$TMP/err"
 
+# A FIFO fails at once (timeout: it used to wait for a writer for ever).
+mkfifo pipe.csv
+expect_status 1 timeout 20 "$SAFER" import lookup pipe.csv
+expect_grep 'pipe.csv: not a regular file' "$TMP/err"
+
 # Population: thousands separators, a byte-order mark, the column's heading kept.
 expect_status 0 "$SAFER" import population "$DATA/population.csv"
 expect_grep "imported population of 3 lsoa areas (total 3287) from .*; basis 'Total population: mid 2015 (excluding prisoners)'" "$TMP/out"

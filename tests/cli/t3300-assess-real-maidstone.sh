@@ -6,7 +6,7 @@ D=${SAFER_SHARED_DATA:-/nonexistent}
 [ -d "$D/police-uk/kent" ] || skip "the shared data is not at $D"
 expect_status 0 "$SAFER" import areas "$D/boundaries/maidstone/maidstone_wards_2019_WD19.geojson"
 expect_status 0 "$SAFER" import police "$D/police-uk/kent/street" "$D/police-uk/btp/street"
-expect_grep 'imported 10 files (0 unchanged): 100404 rows read, 100404 imported, 0 rejected' "$TMP/out"
+expect_grep 'imported 10 files (0 unchanged, 0 skipped): 100404 rows read, 100404 imported, 0 rejected' "$TMP/out"
 expect_status 0 "$SAFER" assess --out rep --area E07000110
 checks=$((checks + 1))
 [ "$(metric rep/summary.csv wards)" = 26 ] || fail "26 Maidstone wards"

@@ -10,15 +10,19 @@ cat > wards.geojson <<'JSON'
   "geometry": { "type": "Polygon", "coordinates": [
     [ [-0.6, 51.4], [-0.4, 51.4], [-0.4, 51.6], [-0.6, 51.6], [-0.6, 51.4] ] ] } } ] }
 JSON
-cat > police.csv <<'CSV'
+# One file per publication (force and month), as police.uk publishes them.
+cat > police-2019.csv <<'CSV'
 Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,Last outcome category,Context
 ,2019-01,-Force,-Force,-0.5,51.5,=1+1,E01000001,-2+3,+Burglary,,
 a1,2019-01,-Force,-Force,-0.45,51.45,@SUM(A1),E01000001,"=cmd|' /C calc'!A0",Shoplifting,,
+CSV
+cat > police-2018.csv <<'CSV'
+Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,Last outcome category,Context
 a2,2018-01,-Force,-Force,-0.5,51.5,"=HYPERLINK(""http://x"",""y"")",E01000001,@x,+Burglary,,
 a3,2018-01,-Force,-Force,-0.55,51.55,"-a, b",E01000001,Plain,+Burglary,,
 CSV
 "$SAFER" import areas wards.geojson >/dev/null
-"$SAFER" import police police.csv >/dev/null
+"$SAFER" import police police-2019.csv police-2018.csv >/dev/null
 
 expect_status 0 "$SAFER" export police --out all.csv
 expect_file all.csv "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,Last outcome category,Context,ward_code,assigned_by

@@ -112,7 +112,7 @@ static struct safer_store *open_store(const char *target)
 /* Import police files [from, to) of the list. */
 static void import_files(struct safer_store *st, size_t from, size_t to, unsigned threads)
 {
-    struct safer_import_opts io = {0, threads, NULL, NULL, NULL};
+    struct safer_import_opts io = {.threads = threads};
     struct safer_import_stats s;
     struct safer_err err = {0};
     if (safer_police_import(st, (const char *const *)files + from, to - from, &io, &s, &err) < 0)

@@ -135,7 +135,7 @@ static void test_store_counts_follow_imports(void **state)
     struct safer_areas_opts ao = {"ward", NULL, NULL, 0};
     assert_int_equal(safer_areas_import(st, DATA "/areas/wards.geojson", &ao, &as, &err), 0);
     const char *paths[] = {DATA "/police/2019-01-kent-street.csv"};
-    struct safer_import_opts io = {0, 2, NULL, NULL, NULL};
+    struct safer_import_opts io = {.threads = 2};
     struct safer_import_stats is;
     assert_int_equal(safer_police_import(st, paths, 1, &io, &is, &err), 0);
 
