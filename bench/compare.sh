@@ -6,7 +6,11 @@
 # For each N: bench/gen writes N police.uk rows over 36 months and a ward
 # layer (not timed). Then, in the same run and on the same files:
 #   safer    import areas + import police + assess, three commands, each
-#            under /usr/bin/time -v; wall times summed, peak RSS the largest
+#            under /usr/bin/time -v; wall times summed, peak RSS the largest;
+#            then import areas again (a boundary change: every stored record
+#            is placed again for the count table), timed alone
+#   safer_pg the same three commands with the store on PostgreSQL (the same
+#            throwaway cluster as PostGIS, durable, its own database)
 #   PostGIS  one psql session: GeoJSON -> SQL (bench/geojson2sql.py, inside
 #            the timing), \copy the CSVs, build points, GiST index,
 #            ST_Contains join, the same aggregations, \copy the results out
@@ -165,6 +169,31 @@ for N in "$@"; do
         fi
     done
     python3 "$HERE/sortcounts.py" "$sout/counts_ward_type_month.csv" >"$WORK/counts-safer-$N.tsv"
+    # A boundary change: the same wards again, so every record is placed again.
+    timed "safer-reareas-$N" "$SAFER" --db "$db" import areas "$data/wards.geojson"
+    s_reareas=$(wall_of "$WORK/safer-reareas-$N.time")
+    echo "   safer areas again (recount): ${s_reareas}s" >&2
+
+    # safer on PostgreSQL
+    g_wall=n/a
+    if [ "$SKIP_PG" != 1 ]; then
+        echo "== N=$N: safer on PostgreSQL" >&2
+        gout=$WORK/saferpg-out-$N
+        rm -rf "$gout"
+        pg_psql -d postgres -c "DROP DATABASE IF EXISTS saferpg" -c "CREATE DATABASE saferpg"
+        url="postgresql://postgres@/saferpg?host=$PGHOST&port=$PGPORT"
+        timed "saferpg-areas-$N" "$SAFER" --db "$url" import areas "$data/wards.geojson"
+        timed "saferpg-police-$N" "$SAFER" --db "$url" import police "$data/police"
+        timed "saferpg-assess-$N" "$SAFER" --db "$url" assess --out "$gout"
+        g_wall=0
+        for step in areas police assess; do
+            w=$(wall_of "$WORK/saferpg-$step-$N.time")
+            echo "   safer_pg $step: ${w}s" >&2
+            g_wall=$(awk -v a="$g_wall" -v b="$w" 'BEGIN { printf "%.2f", a + b }')
+        done
+        python3 "$HERE/sortcounts.py" "$gout/counts_ward_type_month.csv" >"$WORK/counts-saferpg-$N.tsv"
+        pg_psql -d postgres -c "DROP DATABASE saferpg"
+    fi
 
     # PostGIS
     p_wall=n/a
@@ -200,7 +229,7 @@ for N in "$@"; do
     # Agreement: counts_ward_type_month (the check that decides), and the
     # integer columns of the two change tables (reported only).
     agree=agreed
-    for side in pg r; do
+    for side in saferpg pg r; do
         f=$WORK/counts-$side-$N.tsv
         if [ -f "$f" ] && ! cmp -s "$WORK/counts-safer-$N.tsv" "$f"; then
             agree="disagreed($side)"
@@ -223,20 +252,21 @@ for N in "$@"; do
             fi
         done
     done
-    printf '%s %s %s %s %s %s %s %s\n' "$N" "$s_wall" "$p_wall" "$r_wall" "$s_rss" \
-        "$r_rss" "$agree" "$cells" >>"$RESULTS"
+    printf '%s %s %s %s %s %s %s %s %s %s\n' "$N" "$s_wall" "$p_wall" "$r_wall" "$s_rss" \
+        "$r_rss" "$agree" "$cells" "$g_wall" "$s_reareas" >>"$RESULTS"
     if [ "$KEEP" != 1 ]; then
         rm -rf "$data" "$db" "$db-wal" "$db-shm"
     fi
 done
 
 echo
-awk 'function ratio(x, y) { return (x == "n/a" || y + 0 == 0) ? "n/a" : sprintf("%.1f", x / y) }
+awk 'function ratio(x, y) { return (x == "n/a" || y == "n/a" || y + 0 == 0) ? "n/a" : sprintf("%.1f", x / y) }
      function mib(k) { return (k == "n/a") ? "n/a" : sprintf("%.0f", k / 1024) }
-     BEGIN { printf "%10s %9s %11s %9s %11s %9s %14s %10s  %s\n", "N", "safer_s", "postgis_s",
-             "r_s", "postgis/saf", "r/safer", "safer_rss_MiB", "r_rss_MiB", "counts" }
-     { printf "%10s %9s %11s %9s %11s %9s %14s %10s  %s\n", $1, $2, $3, $4, ratio($3, $2),
-             ratio($4, $2), mib($5), mib($6), $7 }' "$RESULTS"
+     BEGIN { printf "%10s %8s %10s %10s %8s %11s %12s %8s %10s %12s  %s\n", "N", "safer_s",
+             "safer_pg_s", "postgis_s", "r_s", "postgis/saf", "postgis/sfpg", "r/safer",
+             "recount_s", "safer_rss_MB", "counts" }
+     { printf "%10s %8s %10s %10s %8s %11s %12s %8s %10s %12s  %s\n", $1, $2, $9, $3, $4,
+             ratio($3, $2), ratio($3, $9), ratio($4, $2), $10, mib($5), $7 }' "$RESULTS"
 if [ "$KEEP" = 1 ]; then
     echo "(work files kept in $WORK)"
 fi
