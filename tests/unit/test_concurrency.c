@@ -343,12 +343,35 @@ static void test_imports_at_once(void **state)
     testdb_drop(target);
 }
 
+/* An import gives the same store on the calling thread alone and on four. */
+static void test_import_thread_count_does_not_matter(void **state)
+{
+    (void)state;
+    char a[512], b[512], da[33], db[33];
+    testdb_new("threads1", a, sizeof(a));
+    testdb_new("threads4", b, sizeof(b));
+    struct safer_store *sa = open_store(a), *sb = open_store(b);
+    import_geography(sa);
+    import_geography(sb);
+    import_files(sa, 0, nfiles, 0);
+    import_files(sb, 0, nfiles, 4);
+    struct safer_err err = {0};
+    assert_int_equal(safer_store_digest(sa, da, &err), 0);
+    assert_int_equal(safer_store_digest(sb, db, &err), 0);
+    assert_string_equal(da, db);
+    safer_store_close(sa);
+    safer_store_close(sb);
+    testdb_drop(a);
+    testdb_drop(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_single_thread_reference),
         cmocka_unit_test(test_readers_while_a_writer_imports),
         cmocka_unit_test(test_imports_at_once),
+        cmocka_unit_test(test_import_thread_count_does_not_matter),
     };
     return cmocka_run_group_tests_name("concurrency", tests, setup, teardown);
 }
