@@ -86,9 +86,17 @@ static int fail_msg(struct safer__db *db, struct safer_err *err, const char *wha
 static int fail_res(struct safer__db *db, struct safer_err *err, const char *what, PGresult *r)
 {
     const char *code = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+    /* 25006: read_only_sql_transaction: a write sent to a standby. */
+    if (code && strcmp(code, "25006") == 0)
+        return safer_err_set(err, SAFER_EDB,
+                             "%s: %s: the server is a read-only standby (a replica): send "
+                             "imports and other changes to the primary",
+                             db->name, what);
     /* 55P03: lock_not_available, when lock_timeout runs out waiting for
-     * another writer: say who it is. */
+     * another writer: say who it is. The failed transaction must end
+     * first, or the server answers nothing more. */
     if (code && strcmp(code, "55P03") == 0) {
+        PQclear(PQexec(conn(db), "ROLLBACK"));
         PGresult *who = PQexec(conn(db),
                                "SELECT a.application_name || ' (pid ' || a.pid || ', since ' ||"
                                " to_char(a.xact_start, 'YYYY-MM-DD HH24:MI:SS') || ')'"
@@ -498,6 +506,12 @@ static const struct safer__db_ops PG_OPS = {
     pg_rollback,
 };
 
+static void quiet(void *arg, const char *message)
+{
+    (void)arg;
+    (void)message;
+}
+
 /* The URL without its password, for messages. */
 static char *public_name(const char *url)
 {
@@ -535,6 +549,9 @@ int safer__db_open_pg(struct safer__db **out, const char *url, struct safer_err 
         pg_close(&db->base);
         return rc;
     }
+    /* The library never prints: the server's notices (a rollback with no
+     * transaction, say) are not for the user; errors come back as results. */
+    PQsetNoticeProcessor(db->c, quiet, NULL);
     /* UTF-8 text; byte-order comparisons come from the schema's COLLATE "C";
      * a writer waits for another as long as SQLite's would. */
     char set[300];
