@@ -2,8 +2,10 @@
  * test_store_police.c - crime publications in the store
  * (lib/store/store_police.c), through the public API on either engine
  * (SAFER_TEST_PG selects PostgreSQL): records come back as imported, the
- * publications are listed as their files left them, and store failures
- * are reported.
+ * publications are listed as their files left them, store failures are
+ * reported, and a damaged store is reported rather than trusted. The
+ * damage is done behind the library's back, with the engine's own client
+ * library.
  */
 #include "util/compat.h"
 
@@ -15,11 +17,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include <cmocka.h>
+#include <sqlite3.h>
 
 #include "safer/area.h"
+#include "safer/assess.h"
 #include "safer/csv.h"
+#include "safer/export.h"
 #include "safer/lib.h"
 #include "safer/police.h"
 #include "safer/store.h"
@@ -37,6 +43,12 @@ static const char *const FILES[] = {
     POLICE "2019-02-metropolitan-street-ids.csv",
 };
 #define NFILES (sizeof(FILES) / sizeof(FILES[0]))
+
+static int pg(void)
+{
+    const char *p = getenv("SAFER_TEST_PG");
+    return p && *p;
+}
 
 /* ---- helpers ---- */
 
@@ -90,6 +102,15 @@ static void import_files(struct safer_store *st, const char *const *paths, size_
     struct safer_err err = {0};
     struct safer_import_stats s;
     if (safer_police_import(st, paths, n, &io, stats ? stats : &s, &err) < 0)
+        fail_msg("%s", err.msg);
+}
+
+static void import_wards(struct safer_store *st)
+{
+    struct safer_areas_stats as;
+    struct safer_areas_opts ao = {.level = "ward"};
+    struct safer_err err = {0};
+    if (safer_areas_import(st, DATA "/areas/wards.geojson", &ao, &as, &err) < 0)
         fail_msg("%s", err.msg);
 }
 
@@ -500,8 +521,194 @@ static void test_store_police_import_failing_anywhere_changes_nothing(void **sta
     testdb_drop(target);
 }
 
+/* ---- a damaged store ---- */
+
+/* Run the statement `sql` on the store behind the library's back. */
+static void raw_exec(const char *target, const char *sql)
+{
+    if (pg()) {
+        PGconn *c = PQconnectdb(target);
+        assert_int_equal(PQstatus(c), CONNECTION_OK);
+        PGresult *r = PQexec(c, sql);
+        if (PQresultStatus(r) != PGRES_COMMAND_OK)
+            fail_msg("%s: %s", sql, PQerrorMessage(c));
+        PQclear(r);
+        PQfinish(c);
+        return;
+    }
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open(target, &db), SQLITE_OK);
+    char *msg = NULL;
+    if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
+        fail_msg("%s: %s", sql, msg);
+    sqlite3_close(db);
+}
+
+/* Set the record count inside the stored hot blob of Kent Police's 2019-01
+ * (`delta` from the stored count, or `count` when delta is 0). */
+static void damage_hot_count(const char *target, int64_t delta, uint32_t count)
+{
+    const char *where = "force = 'Kent Police' AND month = 24228";
+    char sql[512];
+    if (pg()) {
+        PGconn *c = PQconnectdb(target);
+        assert_int_equal(PQstatus(c), CONNECTION_OK);
+        snprintf(sql, sizeof(sql),
+                 "SELECT get_byte(hot, 4) + 256 * get_byte(hot, 5) + 65536 * get_byte(hot, 6) + "
+                 "16777216::bigint * get_byte(hot, 7) FROM crime_batch WHERE %s",
+                 where);
+        PGresult *r = PQexec(c, sql);
+        assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
+        uint32_t n = (uint32_t)strtoul(PQgetvalue(r, 0, 0), NULL, 10);
+        PQclear(r);
+        PQfinish(c);
+        uint32_t v = delta ? (uint32_t)((int64_t)n + delta) : count;
+        snprintf(sql, sizeof(sql),
+                 "UPDATE crime_batch SET hot = overlay(hot placing '\\x%02x%02x%02x%02x'::bytea "
+                 "from 5 for 4) WHERE %s",
+                 v & 0xff, (v >> 8) & 0xff, (v >> 16) & 0xff, v >> 24, where);
+        raw_exec(target, sql);
+        return;
+    }
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open(target, &db), SQLITE_OK);
+    sqlite3_stmt *s = NULL;
+    snprintf(sql, sizeof(sql), "SELECT id, hot FROM crime_batch WHERE %s", where);
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+    int64_t id = sqlite3_column_int64(s, 0);
+    int len = sqlite3_column_bytes(s, 1);
+    unsigned char *hot = malloc((size_t)len);
+    memcpy(hot, sqlite3_column_blob(s, 1), (size_t)len);
+    sqlite3_finalize(s);
+    uint32_t n;
+    memcpy(&n, hot + 4, 4);
+    uint32_t v = delta ? (uint32_t)((int64_t)n + delta) : count;
+    memcpy(hot + 4, &v, 4);
+    assert_int_equal(
+        sqlite3_prepare_v2(db, "UPDATE crime_batch SET hot = ? WHERE id = ?", -1, &s, NULL),
+        SQLITE_OK);
+    sqlite3_bind_blob(s, 1, hot, len, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(s, 2, id);
+    assert_int_equal(sqlite3_step(s), SQLITE_DONE);
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+    free(hot);
+}
+
+static void damage_rows(const char *target, const char *expr)
+{
+    char sql[256];
+    snprintf(sql, sizeof(sql),
+             "UPDATE crime_batch SET rows = %s WHERE force = 'Kent Police' AND month = 24228",
+             expr);
+    raw_exec(target, sql);
+}
+
+/* The message names the store and the damaged force's records. */
+static void assert_damage_reported(struct safer_store *st, int rc, const struct safer_err *err,
+                                   const char *what, const char *call)
+{
+    if (rc != SAFER_EDB)
+        fail_msg("%s: %s returned %s (%s)", what, call, safer_errname(rc), err->msg);
+    if (!strstr(err->msg, safer_store_name(st)) || !strstr(err->msg, "'Kent Police'") ||
+        !strstr(err->msg, "damaged"))
+        fail_msg("%s: %s said '%s'", what, call, err->msg);
+}
+
+static int ignore_row(void *ctx, const char *const f[14])
+{
+    (void)ctx;
+    (void)f;
+    return 0;
+}
+
+static void test_store_police_damaged_record_counts_are_reported(void **state)
+{
+    (void)state;
+    /* { what, damage the hot blob's count: by delta, or set it (delta 0);
+     *   the rows column: SQL for its new value, or NULL } */
+    static const struct {
+        const char *what;
+        int hot;
+        int64_t delta;
+        uint32_t count;
+        const char *rows;
+    } cases[] = {
+        {"hot count 2^32 - 16", 1, 0, UINT32_MAX - 15, NULL},
+        {"hot count 2^31", 1, 0, UINT32_C(1) << 31, NULL},
+        {"hot count one more", 1, 1, 0, NULL},
+        {"hot count one fewer", 1, -1, 0, NULL},
+        {"hot count zero", 1, 0, 0, NULL},
+        {"rows 6,000,000,000", 0, 0, 0, "6000000000"},
+        {"rows negative", 0, 0, 0, "-1"},
+        {"rows one more", 0, 0, 0, "rows + 1"},
+        {"rows one fewer", 0, 0, 0, "rows - 1"},
+        {"rows and hot count both 2^32 - 16", 1, 0, UINT32_MAX - 15, "4294967280"},
+    };
+    char target[512];
+    struct safer_store *st = open_store("damaged", target, sizeof(target));
+    import_wards(st);
+    import_files(st, FILES, NFILES, NULL, NULL);
+    safer_store_close(st);
+    for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+        if (cases[k].rows)
+            damage_rows(target, cases[k].rows);
+        if (cases[k].hot)
+            damage_hot_count(target, cases[k].delta, cases[k].count);
+        struct safer_err err = {0};
+        assert_int_equal(safer_store_open(&st, target, &err), 0);
+
+        struct safer_crimes c;
+        int rc = safer_crimes_load(st, &c, &err);
+        assert_damage_reported(st, rc, &err, cases[k].what, "safer_crimes_load");
+        assert_null(c.loc);
+
+        safer_err_clear(&err);
+        struct recs r = {.stop_after = -1};
+        rc = safer_police_each(st, collect, &r, &err);
+        assert_damage_reported(st, rc, &err, cases[k].what, "safer_police_each");
+        /* Nothing of Kent's damaged month was handed out. */
+        for (size_t i = 0; i < r.n; i++)
+            assert_false(strcmp(r.v[i].f[2], "Kent Police") == 0 &&
+                         strcmp(r.v[i].f[1], "2019-01") == 0);
+        recs_release(&r);
+
+        safer_err_clear(&err);
+        rc = safer_export_police(st, ignore_row, NULL, &err);
+        assert_damage_reported(st, rc, &err, cases[k].what, "safer_export_police");
+
+        safer_err_clear(&err);
+        struct safer_assess_opts ao = {.to = -1, .threads = 2};
+        struct safer_assessment a;
+        rc = safer_assess_compute(st, &ao, &a, &err);
+        assert_damage_reported(st, rc, &err, cases[k].what, "safer_assess_compute");
+        safer_store_close(st);
+
+        /* Mended (Kent's 2019-01 holds 10 records), the store reads again. */
+        damage_rows(target, "10");
+        damage_hot_count(target, 0, 10);
+        assert_int_equal(safer_store_open(&st, target, &err), 0);
+        rc = safer_crimes_load(st, &c, &err);
+        if (rc < 0)
+            fail_msg("mended after %s: %s", cases[k].what, err.msg);
+        assert_int_equal(c.n, 21);
+        safer_crimes_release(&c);
+        safer_store_close(st);
+    }
+    testdb_drop(target);
+}
+
 int main(void)
 {
+    /* A damaged count must be refused before memory is sized from it. Under
+     * a sanitizer a request for tens of gigabytes aborts; without one, the
+     * kernel might grant it untouched, so cap the address space (8 GiB, far
+     * above what these tests need) to make it fail the same way. */
+#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
+    struct rlimit rl = {(rlim_t)8 << 30, (rlim_t)8 << 30};
+    setrlimit(RLIMIT_AS, &rl);
+#endif
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_store_police_records_come_back_as_imported),
         cmocka_unit_test(test_store_police_publications_list_their_files),
@@ -510,6 +717,7 @@ int main(void)
         cmocka_unit_test(test_store_police_callback_stops_the_walk),
         cmocka_unit_test(test_store_police_reads_report_a_failing_store),
         cmocka_unit_test(test_store_police_import_failing_anywhere_changes_nothing),
+        cmocka_unit_test(test_store_police_damaged_record_counts_are_reported),
     };
     return cmocka_run_group_tests_name("store_police", tests, NULL, NULL);
 }
