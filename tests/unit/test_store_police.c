@@ -27,6 +27,7 @@
 #include "safer/csv.h"
 #include "safer/export.h"
 #include "safer/lib.h"
+#include "safer/lookup.h"
 #include "safer/police.h"
 #include "safer/store.h"
 #include "testdb.h"
@@ -683,6 +684,12 @@ static void test_store_police_damaged_record_counts_are_reported(void **state)
         struct safer_assessment a;
         rc = safer_assess_compute(st, &ao, &a, &err);
         assert_damage_reported(st, rc, &err, cases[k].what, "safer_assess_compute");
+
+        /* A lookup makes the store count every stored record again. */
+        safer_err_clear(&err);
+        struct safer_lookup_stats ls;
+        rc = safer_lookup_import(st, DATA "/lookup_lsoa_ward.csv", &ls, &err);
+        assert_damage_reported(st, rc, &err, cases[k].what, "safer_lookup_import");
         safer_store_close(st);
 
         /* Mended (Kent's 2019-01 holds 10 records), the store reads again. */
