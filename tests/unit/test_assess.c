@@ -24,7 +24,6 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -35,7 +34,7 @@
 #include "safer/output.h"
 #include "safer/police.h"
 #include "safer/store.h"
-#include "testdb.h"
+#include "testfix.h"
 
 #define DATA SAFER_TEST_DATA
 #define POLICE DATA "/police/"
@@ -45,93 +44,16 @@
 #define BETA "E05000002"
 #define GAMMA "E05000003"
 
-/* A folder of this run's generated files. */
-static char tmpdir[256];
-
-static int group_setup(void **state)
-{
-    (void)state;
-    const char *t = getenv("TMPDIR");
-    snprintf(tmpdir, sizeof(tmpdir), "%s/safer-test-assess-XXXXXX", t && *t ? t : "/tmp");
-    return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int group_teardown(void **state)
-{
-    (void)state;
-    char cmd[600];
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-    return system(cmd) == 0 ? 0 : -1;
-}
-
-/* Write `text` to tmpdir/name; the path goes into out. */
-static void write_file(const char *name, const char *text, char *out, size_t cap)
-{
-    snprintf(out, cap, "%s/%s", tmpdir, name);
-    FILE *f = fopen(out, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    assert_int_equal(fclose(f), 0);
-}
-
-/* ---- stores ---- */
-
+/* What the tests' stores hold (testfix.h). */
 enum {
-    WARDS = 1 << 0,  /* tests/data/areas/wards.geojson */
-    LOOKUP = 1 << 1, /* LSOA -> ward */
-    CSP = 1 << 2,    /* district -> CSP */
-    KENT = 1 << 3,   /* 2018-01 and 2019-01 of tests/data/police */
+    WARDS = TESTFIX_WARDS,
+    LOOKUP = TESTFIX_LOOKUP,
+    CSP = TESTFIX_CSP,
+    KENT = TESTFIX_KENT_2018 | TESTFIX_KENT_2019,
 };
 
-static void import_police(struct safer_store *st, const char *const *paths, size_t n)
-{
-    struct safer_import_opts io = {.threads = 1};
-    struct safer_import_stats is;
-    struct safer_err err = {0};
-    if (safer_police_import(st, paths, n, &io, &is, &err) < 0)
-        fail_msg("%s", err.msg);
-}
-
-static void import_lookup(struct safer_store *st, const char *path)
-{
-    struct safer_lookup_stats ls;
-    struct safer_err err = {0};
-    if (safer_lookup_import(st, path, &ls, &err) < 0)
-        fail_msg("%s", err.msg);
-}
-
-static struct safer_store *store_with(const char *name, unsigned what, char *target, size_t cap)
-{
-    testdb_new(name, target, cap);
-    struct safer_store *st = NULL;
-    struct safer_err err = {0};
-    if (safer_store_open(&st, target, &err) < 0)
-        fail_msg("%s", err.msg);
-    if (what & WARDS) {
-        struct safer_areas_stats as;
-        struct safer_areas_opts ao = {.level = "ward"};
-        if (safer_areas_import(st, DATA "/areas/wards.geojson", &ao, &as, &err) < 0)
-            fail_msg("%s", err.msg);
-    }
-    if (what & LOOKUP)
-        import_lookup(st, DATA "/lookup_lsoa_ward.csv");
-    if (what & CSP)
-        import_lookup(st, DATA "/lookup_csp.csv");
-    if (what & KENT) {
-        const char *p[] = {POLICE "2018-01-kent-street.csv", POLICE "2019-01-kent-street.csv"};
-        import_police(st, p, 2);
-    }
-    return st;
-}
-
-static void store_done(struct safer_store *st, const char *target)
-{
-    safer_store_close(st);
-    testdb_drop(target);
-}
-
 /*
- * One month of a generated force's publication in tmpdir/SET/: `b`
+ * One month of a generated force's publication in testfix_dir/SET/: `b`
  * burglaries in Alpha, `o` other thefts in Beta, `v` vehicle crimes in
  * Gamma, `d` drug offences far from every ward, and `bad` rows the import
  * rejects (an empty crime type). The path is added to paths[*n].
@@ -140,7 +62,7 @@ static void gen_month(const char *set, const char *force, int32_t month, int b, 
                       int bad, char (*paths)[512], size_t *n)
 {
     char dir[300];
-    snprintf(dir, sizeof(dir), "%s/%s", tmpdir, set);
+    snprintf(dir, sizeof(dir), "%s/%s", testfix_dir, set);
     mkdir(dir, 0755);
     char ym[16];
     snprintf(ym, sizeof(ym), "%04d-%02d", month / 12, month % 12 + 1);
@@ -319,7 +241,7 @@ static void test_assess_assigns_records_as_the_fixture_readme_says(void **state)
     for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
         char target[512];
         struct safer_store *st =
-            store_with("assign", WARDS | KENT | cases[k].lookup, target, sizeof(target));
+            testfix_store("assign", WARDS | KENT | cases[k].lookup, target, sizeof(target));
         struct safer_assess_opts o = {.to = -1};
         struct safer_assessment a;
         compute(st, &o, &a);
@@ -361,7 +283,7 @@ static void test_assess_assigns_records_as_the_fixture_readme_says(void **state)
         assert_null(strstr(file_text(&out, "summary.csv"), "rows_outside_area"));
         safer_output_release(&out);
         safer_assessment_release(&a);
-        store_done(st, target);
+        testfix_done(st, target);
     }
 }
 
@@ -369,7 +291,8 @@ static void test_assess_windows_follow_the_latest_month_or_to(void **state)
 {
     (void)state;
     char target[512];
-    struct safer_store *st = store_with("windows", WARDS | LOOKUP | KENT, target, sizeof(target));
+    struct safer_store *st =
+        testfix_store("windows", WARDS | LOOKUP | KENT, target, sizeof(target));
     /* { to, latest, first month, total, after latest, Alpha prev, Alpha latest } */
     static const struct {
         int32_t to, latest, first;
@@ -413,7 +336,7 @@ static void test_assess_windows_follow_the_latest_month_or_to(void **state)
         safer_output_release(&out);
         safer_assessment_release(&a);
     }
-    store_done(st, target);
+    testfix_done(st, target);
 }
 
 static void test_assess_area_keeps_a_district_or_partnership(void **state)
@@ -421,7 +344,7 @@ static void test_assess_area_keeps_a_district_or_partnership(void **state)
     (void)state;
     char target[512];
     struct safer_store *st =
-        store_with("area", WARDS | LOOKUP | CSP | KENT, target, sizeof(target));
+        testfix_store("area", WARDS | LOOKUP | CSP | KENT, target, sizeof(target));
     static const struct {
         const char *area, *name;
         const char *wards[3];
@@ -477,7 +400,7 @@ static void test_assess_area_keeps_a_district_or_partnership(void **state)
     assert_int_equal(safer_assess_compute(st, &o, &a, &err), SAFER_ENOTFOUND);
     assert_non_null(strstr(err.msg, "'E07999999'"));
     assert_null(a.wards);
-    store_done(st, target);
+    testfix_done(st, target);
 }
 
 /* ---- rates and deprivation ---- */
@@ -523,22 +446,23 @@ static void test_assess_rates_from_ward_and_lsoa_populations(void **state)
     };
     for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
         char target[512], path[600];
-        struct safer_store *st = store_with("rates", WARDS | LOOKUP | KENT, target, sizeof(target));
+        struct safer_store *st =
+            testfix_store("rates", WARDS | LOOKUP | KENT, target, sizeof(target));
         struct safer_population_stats ps;
         struct safer_err err = {0};
         if (strstr(cases[k].what, "missing one")) {
-            write_file("lookup-more.csv", "LSOA11CD,WD19CD\nE01000004,E05000003\n", path,
-                       sizeof(path));
-            import_lookup(st, path);
+            testfix_write("lookup-more.csv", "LSOA11CD,WD19CD\nE01000004,E05000003\n", path,
+                          sizeof(path));
+            testfix_lookup(st, path);
         }
         if (cases[k].ward) {
-            write_file("pop-ward.csv", cases[k].ward, path, sizeof(path));
+            testfix_write("pop-ward.csv", cases[k].ward, path, sizeof(path));
             assert_int_equal(safer_population_import(st, path, &ps, &err), 0);
             assert_string_equal(ps.level, "ward");
         }
         if (cases[k].lsoa) {
             if (*cases[k].lsoa)
-                write_file("pop-lsoa.csv", cases[k].lsoa, path, sizeof(path));
+                testfix_write("pop-lsoa.csv", cases[k].lsoa, path, sizeof(path));
             else
                 snprintf(path, sizeof(path), "%s", DATA "/population.csv");
             assert_int_equal(safer_population_import(st, path, &ps, &err), 0);
@@ -586,7 +510,7 @@ static void test_assess_rates_from_ward_and_lsoa_populations(void **state)
         }
         safer_output_release(&out);
         safer_assessment_release(&a);
-        store_done(st, target);
+        testfix_done(st, target);
     }
 }
 
@@ -594,7 +518,8 @@ static void test_assess_without_population_has_no_rates(void **state)
 {
     (void)state;
     char target[512];
-    struct safer_store *st = store_with("norates", WARDS | LOOKUP | KENT, target, sizeof(target));
+    struct safer_store *st =
+        testfix_store("norates", WARDS | LOOKUP | KENT, target, sizeof(target));
     struct safer_assess_opts o = {.to = -1};
     struct safer_assessment a;
     compute(st, &o, &a);
@@ -606,25 +531,25 @@ static void test_assess_without_population_has_no_rates(void **state)
     assert_null(safer_output_find(&out, "deprivation_by_ward.csv"));
     safer_output_release(&out);
     safer_assessment_release(&a);
-    store_done(st, target);
+    testfix_done(st, target);
 }
 
 static void test_assess_deprivation_by_ward(void **state)
 {
     (void)state;
     char target[512], path[600];
-    struct safer_store *st = store_with("imd", WARDS | LOOKUP | KENT, target, sizeof(target));
+    struct safer_store *st = testfix_store("imd", WARDS | LOOKUP | KENT, target, sizeof(target));
     /* Alpha's one LSOA in decile 1; Beta's two (E01000004 added to it
      * here) in deciles 2 and 3; Gamma's not in the file; E01000009 is in
      * no ward of the lookup. Deciles 1 and 2 are the most deprived 20%. */
-    write_file("lookup-beta.csv", "LSOA11CD,WD19CD\nE01000004,E05000002\n", path, sizeof(path));
-    import_lookup(st, path);
-    write_file("imd.csv",
-               "LSOA code (2011),Index of Multiple Deprivation (IMD) Rank,"
-               "Index of Multiple Deprivation (IMD) Decile\n"
-               "E01000001,\"1,234\",1\nE01000002,\"3,000\",2\nE01000004,\"9,000\",3\n"
-               "E01000009,5,2\n",
-               path, sizeof(path));
+    testfix_write("lookup-beta.csv", "LSOA11CD,WD19CD\nE01000004,E05000002\n", path, sizeof(path));
+    testfix_lookup(st, path);
+    testfix_write("imd.csv",
+                  "LSOA code (2011),Index of Multiple Deprivation (IMD) Rank,"
+                  "Index of Multiple Deprivation (IMD) Decile\n"
+                  "E01000001,\"1,234\",1\nE01000002,\"3,000\",2\nE01000004,\"9,000\",3\n"
+                  "E01000009,5,2\n",
+                  path, sizeof(path));
     struct safer_deprivation_stats ds;
     struct safer_err err = {0};
     assert_int_equal(safer_deprivation_import(st, path, &ds, &err), 0);
@@ -648,7 +573,7 @@ static void test_assess_deprivation_by_ward(void **state)
                         "E05000003,Gamma,0,0,\n");
     safer_output_release(&out);
     safer_assessment_release(&a);
-    store_done(st, target);
+    testfix_done(st, target);
 }
 
 /* ---- coverage and change tests ---- */
@@ -682,8 +607,8 @@ static void test_assess_coverage_marks_months_ok_partial_or_missing(void **state
     for (size_t i = 0; i < n; i++)
         p[i] = paths[i];
     char target[512];
-    struct safer_store *st = store_with("coverage", WARDS | LOOKUP, target, sizeof(target));
-    import_police(st, p, n);
+    struct safer_store *st = testfix_store("coverage", WARDS | LOOKUP, target, sizeof(target));
+    testfix_police(st, p, n);
 
     struct safer_assess_opts o = {.to = MONTH(2019, 1)};
     struct safer_assessment a;
@@ -740,7 +665,7 @@ static void test_assess_coverage_marks_months_ok_partial_or_missing(void **state
     assert_false(a.prev12_complete);
     assert_int_equal(a.coverage[a.ncoverage - 1].month, MONTH(2019, 7));
     safer_assessment_release(&a);
-    store_done(st, target);
+    testfix_done(st, target);
 }
 
 static void test_assess_change_tests_match_r_binom_test(void **state)
@@ -752,8 +677,8 @@ static void test_assess_change_tests_match_r_binom_test(void **state)
     for (size_t i = 0; i < n; i++)
         p[i] = paths[i];
     char target[512];
-    struct safer_store *st = store_with("change", WARDS | LOOKUP, target, sizeof(target));
-    import_police(st, p, n);
+    struct safer_store *st = testfix_store("change", WARDS | LOOKUP, target, sizeof(target));
+    testfix_police(st, p, n);
     struct safer_assess_opts o = {.to = -1};
     struct safer_assessment a;
     compute(st, &o, &a);
@@ -819,7 +744,7 @@ static void test_assess_change_tests_match_r_binom_test(void **state)
     assert_non_null(strstr(cbt, "\nOther theft,40,34,-6,-15\n"));
     safer_output_release(&out);
     safer_assessment_release(&a);
-    store_done(st, target);
+    testfix_done(st, target);
 }
 
 /* ---- threads ---- */
@@ -835,14 +760,14 @@ static void test_assess_same_files_on_1_2_4_threads(void **state)
     p[n++] = POLICE "2018-01-kent-street.csv";
     p[n++] = POLICE "2019-01-kent-street.csv";
     char target[512], path[600];
-    struct safer_store *st = store_with("threads", WARDS | LOOKUP | CSP, target, sizeof(target));
-    import_police(st, p, n);
+    struct safer_store *st = testfix_store("threads", WARDS | LOOKUP | CSP, target, sizeof(target));
+    testfix_police(st, p, n);
     struct safer_population_stats ps;
     struct safer_err err = {0};
     assert_int_equal(safer_population_import(st, DATA "/population.csv", &ps, &err), 0);
-    write_file("imd-threads.csv",
-               "LSOA code (2011),IMD Rank,IMD Decile\nE01000001,10,1\nE01000003,20000,7\n", path,
-               sizeof(path));
+    testfix_write("imd-threads.csv",
+                  "LSOA code (2011),IMD Rank,IMD Decile\nE01000001,10,1\nE01000003,20000,7\n", path,
+                  sizeof(path));
     struct safer_deprivation_stats ds;
     assert_int_equal(safer_deprivation_import(st, path, &ds, &err), 0);
 
@@ -872,7 +797,7 @@ static void test_assess_same_files_on_1_2_4_threads(void **state)
     assert_non_null(safer_output_find(&out[0], "hotspots.csv"));
     for (size_t k = 0; k < 3; k++)
         safer_output_release(&out[k]);
-    store_done(st, target);
+    testfix_done(st, target);
 }
 
 /* ---- failures ---- */
@@ -895,7 +820,7 @@ static void test_assess_reports_what_it_lacks(void **state)
     };
     for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
         char target[512];
-        struct safer_store *st = store_with("lacks", cases[k].what, target, sizeof(target));
+        struct safer_store *st = testfix_store("lacks", cases[k].what, target, sizeof(target));
         struct safer_assess_opts o = {.to = -1, .cell = cases[k].cell, .threads = 2};
         struct safer_assessment a;
         struct safer_err err = {0};
@@ -912,7 +837,7 @@ static void test_assess_reports_what_it_lacks(void **state)
         safer_err_clear(&err);
         assert_int_equal(safer_assess_run(st, &o, &out, &a, &err), cases[k].rc);
         safer_output_release(&out);
-        store_done(st, target);
+        testfix_done(st, target);
     }
 }
 
@@ -921,7 +846,7 @@ static void test_assess_reports_a_failing_store(void **state)
     (void)state;
     char target[512];
     struct safer_store *st =
-        store_with("dbfail", WARDS | LOOKUP | CSP | KENT, target, sizeof(target));
+        testfix_store("dbfail", WARDS | LOOKUP | CSP | KENT, target, sizeof(target));
     /* Fail the 1st, 2nd, ... database call until the assessment gets
      * through: each failure is SAFER_EDB, leaves nothing to release, and
      * the handle keeps working. */
@@ -946,7 +871,7 @@ static void test_assess_reports_a_failing_store(void **state)
     }
     assert_int_equal(rc, 0);
     assert_true(at > 5);
-    store_done(st, target);
+    testfix_done(st, target);
 }
 
 int main(void)
@@ -964,5 +889,5 @@ int main(void)
         cmocka_unit_test(test_assess_reports_what_it_lacks),
         cmocka_unit_test(test_assess_reports_a_failing_store),
     };
-    return cmocka_run_group_tests_name("assess", tests, group_setup, group_teardown);
+    return cmocka_run_group_tests_name("assess", tests, testfix_setup, testfix_teardown);
 }

@@ -15,7 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -27,37 +26,9 @@
 #include "safer/output.h"
 #include "safer/police.h"
 #include "safer/store.h"
-#include "testdb.h"
+#include "testfix.h"
 
 #define DATA SAFER_TEST_DATA
-
-/* A folder of this run's generated files. */
-static char tmpdir[256];
-
-static int group_setup(void **state)
-{
-    (void)state;
-    const char *t = getenv("TMPDIR");
-    snprintf(tmpdir, sizeof(tmpdir), "%s/safer-test-export-XXXXXX", t && *t ? t : "/tmp");
-    return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int group_teardown(void **state)
-{
-    (void)state;
-    char cmd[300];
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-    return system(cmd) == 0 ? 0 : -1;
-}
-
-static void write_file(const char *name, const char *text, char *out, size_t cap)
-{
-    snprintf(out, cap, "%s/%s", tmpdir, name);
-    FILE *f = fopen(out, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    assert_int_equal(fclose(f), 0);
-}
 
 /*
  * Test Police's 2019-03: text starting with each of = + - @ (a Crime ID, a
@@ -72,53 +43,28 @@ static const char FORMULAS[] =
     "E01000001,+Test 001A,Burglary,@SUM(A1),-context\n"
     ",2019-03,Test Police,Test Police,,,No Location,E01000009,Nowhere 001A,=1+1,,\n";
 
-enum { WARDS = 1, LOOKUP = 2, KENT = 4, FORMULA = 8 };
+enum {
+    WARDS = TESTFIX_WARDS,
+    LOOKUP = TESTFIX_LOOKUP, /* with E01000009 in a ward whose boundary is not stored */
+    KENT = TESTFIX_KENT_2019,
+    FORMULA = 1 << 8, /* FORMULAS, above */
+};
 
 static struct safer_store *store_with(const char *name, unsigned what, char *target, size_t cap)
 {
-    testdb_new(name, target, cap);
-    struct safer_store *st = NULL;
-    struct safer_err err = {0};
-    if (safer_store_open(&st, target, &err) < 0)
-        fail_msg("%s", err.msg);
-    if (what & WARDS) {
-        struct safer_areas_stats as;
-        struct safer_areas_opts ao = {.level = "ward"};
-        if (safer_areas_import(st, DATA "/areas/wards.geojson", &ao, &as, &err) < 0)
-            fail_msg("%s", err.msg);
-    }
-    struct safer_lookup_stats ls;
+    struct safer_store *st = testfix_store(name, what & ~(unsigned)FORMULA, target, cap);
     char path[600];
     if (what & LOOKUP) {
-        if (safer_lookup_import(st, DATA "/lookup_lsoa_ward.csv", &ls, &err) < 0)
-            fail_msg("%s", err.msg);
-        /* E01000009 is in a ward whose boundary is not stored. */
-        write_file("lookup-more.csv", "LSOA11CD,WD19CD\nE01000009,E05000099\n", path, sizeof(path));
-        if (safer_lookup_import(st, path, &ls, &err) < 0)
-            fail_msg("%s", err.msg);
+        testfix_write("lookup-more.csv", "LSOA11CD,WD19CD\nE01000009,E05000099\n", path,
+                      sizeof(path));
+        testfix_lookup(st, path);
     }
-    const char *files[2];
-    size_t n = 0;
-    if (what & KENT)
-        files[n++] = DATA "/police/2019-01-kent-street.csv";
     if (what & FORMULA) {
-        write_file("export-formulas.csv", FORMULAS, path, sizeof(path));
-        files[n++] = path;
-    }
-    if (n) {
-        struct safer_import_opts io = {.threads = 1};
-        struct safer_import_stats is;
-        if (safer_police_import(st, files, n, &io, &is, &err) < 0)
-            fail_msg("%s", err.msg);
-        assert_int_equal(is.rows_rejected, 0);
+        testfix_write("export-formulas.csv", FORMULAS, path, sizeof(path));
+        const char *p[1] = {path};
+        testfix_police(st, p, 1);
     }
     return st;
-}
-
-static void store_done(struct safer_store *st, const char *target)
-{
-    safer_store_close(st);
-    testdb_drop(target);
 }
 
 /* Each record's Crime ID, ward_code and assigned_by, "id|ward|how;". */
@@ -203,7 +149,7 @@ static void test_export_assigns_each_record_as_the_readme_says(void **state)
             fail_msg("%s: %s", cases[k].what, err.msg);
         if (strcmp(s.text, want) != 0)
             fail_msg("%s:\n got %s\nwant %s", cases[k].what, s.text, want);
-        store_done(st, target);
+        testfix_done(st, target);
     }
 }
 
@@ -250,7 +196,7 @@ static void test_export_csv_guards_text_but_not_numbers(void **state)
     assert_int_equal(nl, 1 + 10 + 2);
     assert_int_equal(csv[out.buf.len - 1], '\n');
     safer_stream_release(&out);
-    store_done(st, target);
+    testfix_done(st, target);
 }
 
 static void test_export_of_an_empty_store_is_the_header(void **state)
@@ -267,7 +213,7 @@ static void test_export_of_an_empty_store_is_the_header(void **state)
                         "LSOA code,LSOA name,Crime type,Last outcome category,Context,ward_code,"
                         "assigned_by\n");
     safer_stream_release(&out);
-    store_done(st, target);
+    testfix_done(st, target);
 }
 
 static void test_export_stops_when_asked_or_when_it_fails(void **state)
@@ -303,7 +249,7 @@ static void test_export_stops_when_asked_or_when_it_fails(void **state)
     struct seen all = {.stop_after = -1};
     assert_int_equal(safer_export_police(st, see, &all, &err), 0);
     assert_int_equal(all.rows, 10);
-    store_done(st, target);
+    testfix_done(st, target);
 }
 
 int main(void)
@@ -314,5 +260,5 @@ int main(void)
         cmocka_unit_test(test_export_of_an_empty_store_is_the_header),
         cmocka_unit_test(test_export_stops_when_asked_or_when_it_fails),
     };
-    return cmocka_run_group_tests_name("export", tests, group_setup, group_teardown);
+    return cmocka_run_group_tests_name("export", tests, testfix_setup, testfix_teardown);
 }

@@ -30,7 +30,7 @@
 #include "safer/lookup.h"
 #include "safer/police.h"
 #include "safer/store.h"
-#include "testdb.h"
+#include "testfix.h"
 
 #define DATA SAFER_TEST_DATA
 #define POLICE DATA "/police/"
@@ -86,16 +86,6 @@ static void rejects_release(struct rejects *r)
     r->n = 0;
 }
 
-static struct safer_store *open_store(const char *name, char *target, size_t cap)
-{
-    testdb_new(name, target, cap);
-    struct safer_store *st = NULL;
-    struct safer_err err = {0};
-    if (safer_store_open(&st, target, &err) < 0)
-        fail_msg("%s", err.msg);
-    return st;
-}
-
 static void import_files(struct safer_store *st, const char *const *paths, size_t n,
                          struct safer_import_stats *stats, struct rejects *rej)
 {
@@ -103,15 +93,6 @@ static void import_files(struct safer_store *st, const char *const *paths, size_
     struct safer_err err = {0};
     struct safer_import_stats s;
     if (safer_police_import(st, paths, n, &io, stats ? stats : &s, &err) < 0)
-        fail_msg("%s", err.msg);
-}
-
-static void import_wards(struct safer_store *st)
-{
-    struct safer_areas_stats as;
-    struct safer_areas_opts ao = {.level = "ward"};
-    struct safer_err err = {0};
-    if (safer_areas_import(st, DATA "/areas/wards.geojson", &ao, &as, &err) < 0)
         fail_msg("%s", err.msg);
 }
 
@@ -206,7 +187,7 @@ static void test_store_police_records_come_back_as_imported(void **state)
 {
     (void)state;
     char target[512];
-    struct safer_store *st = open_store("asimported", target, sizeof(target));
+    struct safer_store *st = testfix_store("asimported", 0, target, sizeof(target));
     struct rejects rej = {0};
     struct safer_import_stats is;
     import_files(st, FILES, NFILES, &is, &rej);
@@ -249,15 +230,14 @@ static void test_store_police_records_come_back_as_imported(void **state)
     recs_release(&want);
     recs_release(&got);
     rejects_release(&rej);
-    safer_store_close(st);
-    testdb_drop(target);
+    testfix_done(st, target);
 }
 
 static void test_store_police_publications_list_their_files(void **state)
 {
     (void)state;
     char target[512];
-    struct safer_store *st = open_store("pubs", target, sizeof(target));
+    struct safer_store *st = testfix_store("pubs", 0, target, sizeof(target));
     import_files(st, FILES, NFILES, NULL, NULL);
     struct safer_publication *p = NULL;
     size_t n = 0;
@@ -292,23 +272,21 @@ static void test_store_police_publications_list_their_files(void **state)
 
     /* An empty store has none. */
     char other[512];
-    struct safer_store *empty = open_store("pubs_empty", other, sizeof(other));
+    struct safer_store *empty = testfix_store("pubs_empty", 0, other, sizeof(other));
     p = (struct safer_publication *)1;
     n = 99;
     assert_int_equal(safer_publications_list(empty, &p, &n, &err), 0);
     assert_int_equal(n, 0);
     free(p);
-    safer_store_close(empty);
-    testdb_drop(other);
-    safer_store_close(st);
-    testdb_drop(target);
+    testfix_done(empty, other);
+    testfix_done(st, target);
 }
 
 static void test_store_police_crimes_load_matches_the_records(void **state)
 {
     (void)state;
     char target[512];
-    struct safer_store *st = open_store("load", target, sizeof(target));
+    struct safer_store *st = testfix_store("load", 0, target, sizeof(target));
     import_files(st, FILES, NFILES, NULL, NULL);
     struct recs r = {.stop_after = -1};
     struct safer_err err = {0};
@@ -368,24 +346,22 @@ static void test_store_police_crimes_load_matches_the_records(void **state)
 
     /* An empty store loads as nothing. */
     char other[512];
-    struct safer_store *empty = open_store("load_empty", other, sizeof(other));
+    struct safer_store *empty = testfix_store("load_empty", 0, other, sizeof(other));
     assert_int_equal(safer_crimes_load(empty, &c, &err), 0);
     assert_int_equal(c.n, 0);
     assert_int_equal(c.nbatches, 0);
     safer_crimes_release(&c);
-    safer_store_close(empty);
-    testdb_drop(other);
+    testfix_done(empty, other);
 
     recs_release(&r);
-    safer_store_close(st);
-    testdb_drop(target);
+    testfix_done(st, target);
 }
 
 static void test_store_police_republished_month_replaces_the_stored_one(void **state)
 {
     (void)state;
     char target[512];
-    struct safer_store *st = open_store("republish", target, sizeof(target));
+    struct safer_store *st = testfix_store("republish", 0, target, sizeof(target));
     const char *first[] = {POLICE "2018-01-kent-street.csv"};
     const char *again[] = {POLICE "2018-01-kent-street-republished.csv"};
     struct safer_import_stats is;
@@ -411,15 +387,14 @@ static void test_store_police_republished_month_replaces_the_stored_one(void **s
     assert_string_equal(p[0].file, "2018-01-kent-street-republished.csv");
     free(p);
     recs_release(&r);
-    safer_store_close(st);
-    testdb_drop(target);
+    testfix_done(st, target);
 }
 
 static void test_store_police_callback_stops_the_walk(void **state)
 {
     (void)state;
     char target[512];
-    struct safer_store *st = open_store("stop", target, sizeof(target));
+    struct safer_store *st = testfix_store("stop", 0, target, sizeof(target));
     import_files(st, FILES, NFILES, NULL, NULL);
     /* Stopping in the first publication and in a later one. */
     static const long stops[] = {0, 3, 7};
@@ -430,8 +405,7 @@ static void test_store_police_callback_stops_the_walk(void **state)
         assert_int_equal(r.n, (size_t)stops[k]);
         recs_release(&r);
     }
-    safer_store_close(st);
-    testdb_drop(target);
+    testfix_done(st, target);
 }
 
 /* ---- failures of the store ---- */
@@ -440,7 +414,7 @@ static void test_store_police_reads_report_a_failing_store(void **state)
 {
     (void)state;
     char target[512];
-    struct safer_store *st = open_store("dbfail", target, sizeof(target));
+    struct safer_store *st = testfix_store("dbfail", 0, target, sizeof(target));
     import_files(st, FILES, NFILES, NULL, NULL);
     /* Each read fails at its first, then at its second database call. */
     for (unsigned long at = 1; at <= 2; at++) {
@@ -475,15 +449,14 @@ static void test_store_police_reads_report_a_failing_store(void **state)
     assert_int_equal(safer_crimes_load(st, &c, &err), 0);
     assert_int_equal(c.n, 21);
     safer_crimes_release(&c);
-    safer_store_close(st);
-    testdb_drop(target);
+    testfix_done(st, target);
 }
 
 static void test_store_police_import_failing_anywhere_changes_nothing(void **state)
 {
     (void)state;
     char target[512];
-    struct safer_store *st = open_store("importfail", target, sizeof(target));
+    struct safer_store *st = testfix_store("importfail", 0, target, sizeof(target));
     const char *first[] = {POLICE "2018-01-kent-street.csv"};
     const char *next[] = {POLICE "2018-01-kent-street-republished.csv",
                           POLICE "2019-01-kent-street.csv"};
@@ -518,8 +491,7 @@ static void test_store_police_import_failing_anywhere_changes_nothing(void **sta
     assert_int_equal(safer_police_each(st, collect, &r, &err), 0);
     assert_int_equal(r.n, 6 + 10);
     recs_release(&r);
-    safer_store_close(st);
-    testdb_drop(target);
+    testfix_done(st, target);
 }
 
 /* ---- a damaged store ---- */
@@ -648,8 +620,7 @@ static void test_store_police_damaged_record_counts_are_reported(void **state)
         {"rows and hot count both 2^32 - 16", 1, 0, UINT32_MAX - 15, "4294967280"},
     };
     char target[512];
-    struct safer_store *st = open_store("damaged", target, sizeof(target));
-    import_wards(st);
+    struct safer_store *st = testfix_store("damaged", TESTFIX_WARDS, target, sizeof(target));
     import_files(st, FILES, NFILES, NULL, NULL);
     safer_store_close(st);
     for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
