@@ -117,6 +117,27 @@ static size_t gen_complete(char (*paths)[512])
     return n;
 }
 
+/* The store most tests read: the wards, both lookups and the Kent files.
+ * The tests leave it as they found it. */
+static struct {
+    char target[512];
+    struct safer_store *st;
+} kent;
+
+static int group_setup(void **state)
+{
+    if (testfix_setup(state) < 0)
+        return -1;
+    kent.st = testfix_store("kent", WARDS | LOOKUP | CSP | KENT, kent.target, sizeof(kent.target));
+    return 0;
+}
+
+static int group_teardown(void **state)
+{
+    testfix_done(kent.st, kent.target);
+    return testfix_teardown(state);
+}
+
 /* ---- reading the results ---- */
 
 static void compute(struct safer_store *st, const struct safer_assess_opts *o,
@@ -233,15 +254,17 @@ static void test_assess_assigns_records_as_the_fixture_readme_says(void **state)
         uint64_t no_coords, outside, assigned, by_lsoa, unknown_lsoa;
         uint32_t alpha_shoplifting;
     } cases[] = {
-        /* with the lookup, line 8 (no location, LSOA E01000001) is Alpha's */
-        {LOOKUP, 1, 3, 10, 1, 0, 1},
-        /* without it, it has no ward, and its LSOA is one the lookup lacks */
+        /* without the lookup, line 8 (no location, LSOA E01000001) has no
+         * ward, and its LSOA is one the lookup lacks */
         {0, 2, 3, 9, 0, 1, 0},
+        /* with it (imported now, into the same store), it is Alpha's */
+        {LOOKUP, 1, 3, 10, 1, 0, 1},
     };
+    char target[512];
+    struct safer_store *st = testfix_store("assign", WARDS | KENT, target, sizeof(target));
     for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
-        char target[512];
-        struct safer_store *st =
-            testfix_store("assign", WARDS | KENT | cases[k].lookup, target, sizeof(target));
+        if (cases[k].lookup)
+            testfix_lookup(st, DATA "/lookup_lsoa_ward.csv");
         struct safer_assess_opts o = {.to = -1};
         struct safer_assessment a;
         compute(st, &o, &a);
@@ -283,16 +306,14 @@ static void test_assess_assigns_records_as_the_fixture_readme_says(void **state)
         assert_null(strstr(file_text(&out, "summary.csv"), "rows_outside_area"));
         safer_output_release(&out);
         safer_assessment_release(&a);
-        testfix_done(st, target);
     }
+    testfix_done(st, target);
 }
 
 static void test_assess_windows_follow_the_latest_month_or_to(void **state)
 {
     (void)state;
-    char target[512];
-    struct safer_store *st =
-        testfix_store("windows", WARDS | LOOKUP | KENT, target, sizeof(target));
+    struct safer_store *st = kent.st;
     /* { to, latest, first month, total, after latest, Alpha prev, Alpha latest } */
     static const struct {
         int32_t to, latest, first;
@@ -336,15 +357,12 @@ static void test_assess_windows_follow_the_latest_month_or_to(void **state)
         safer_output_release(&out);
         safer_assessment_release(&a);
     }
-    testfix_done(st, target);
 }
 
 static void test_assess_area_keeps_a_district_or_partnership(void **state)
 {
     (void)state;
-    char target[512];
-    struct safer_store *st =
-        testfix_store("area", WARDS | LOOKUP | CSP | KENT, target, sizeof(target));
+    struct safer_store *st = kent.st;
     static const struct {
         const char *area, *name;
         const char *wards[3];
@@ -400,7 +418,6 @@ static void test_assess_area_keeps_a_district_or_partnership(void **state)
     assert_int_equal(safer_assess_compute(st, &o, &a, &err), SAFER_ENOTFOUND);
     assert_non_null(strstr(err.msg, "'E07999999'"));
     assert_null(a.wards);
-    testfix_done(st, target);
 }
 
 /* ---- rates and deprivation ---- */
@@ -411,61 +428,80 @@ static void test_assess_rates_from_ward_and_lsoa_populations(void **state)
     const double none = NAN;
     static const char lsoa_basis[] =
         "Total population: mid 2015 (excluding prisoners) (population.csv)";
-    /* { ward population file, LSOA population file (NULL: none; "" the
-     *   fixture), Alpha, Beta, Gamma, basis } */
+    static const char both_basis[] = "population (pop-ward.csv); Total population: mid 2015 "
+                                     "(excluding prisoners) (population.csv)";
+    /* Steps, each adding to the store of its series (a new store when the
+     * series changes): a ward population file to import, the LSOA fixture
+     * (tests/data/population.csv), or E01000004 (with no population) put
+     * in Gamma by the lookup; then Alpha's, Beta's and Gamma's population
+     * and the basis named. */
     const struct {
-        const char *what, *ward, *lsoa;
+        int series;
+        const char *what, *ward;
+        int lsoa, more_lookup;
         double pop[3];
         const char *basis;
-    } cases[] = {
-        {"per LSOA, summed through the lookup", NULL, "", {1296, 1004, 987}, lsoa_basis},
-        {"per ward",
-         "WD19CD,population\nE05000001,2000\nE05000002,500\nE05000003,1000\n",
-         NULL,
-         {2000, 500, 1000},
-         "population (pop-ward.csv)"},
-        {"both: the ward's own figure wins for its ward",
+    } steps[] = {
+        {0, "per LSOA, summed through the lookup", NULL, 1, 0, {1296, 1004, 987}, lsoa_basis},
+        {0,
+         "both: the ward's own figure wins for its ward",
          "WD19CD,population\nE05000001,2000\n",
-         "",
+         0,
+         0,
          {2000, 1004, 987},
-         "population (pop-ward.csv); Total population: mid 2015 (excluding prisoners) "
-         "(population.csv)"},
-        {"a ward of population 0 has no rate, the others keep theirs",
+         both_basis},
+        {0,
+         "a ward of population 0 has no rate, the others keep theirs",
          "WD19CD,population\nE05000002,0\n",
-         "",
-         {1296, none, 987},
-         "population (pop-ward.csv); Total population: mid 2015 (excluding prisoners) "
-         "(population.csv)"},
-        /* with E01000004, which has no population, added to Gamma below */
-        {"a ward missing one of its LSOAs has no rate", NULL, "", {1296, 1004, none}, lsoa_basis},
-        {"only a 0",
-         "WD19CD,population\nE05000002,0\n",
+         0,
+         0,
+         {2000, none, 987},
+         both_basis},
+        {0,
+         "a ward missing one of its LSOAs has no rate",
          NULL,
+         0,
+         1,
+         {2000, none, none},
+         /* no LSOA figure is used any more */
+         "population (pop-ward.csv)"},
+        {1,
+         "only a 0",
+         "WD19CD,population\nE05000002,0\n",
+         0,
+         0,
          {none, none, none},
          "population (pop-ward.csv)"},
+        {1,
+         "per ward",
+         "WD19CD,population\nE05000001,2000\nE05000002,500\nE05000003,1000\n",
+         0,
+         0,
+         {2000, 500, 1000},
+         "population (pop-ward.csv)"},
     };
-    for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
-        char target[512], path[600];
-        struct safer_store *st =
-            testfix_store("rates", WARDS | LOOKUP | KENT, target, sizeof(target));
+    char target[512], path[600];
+    struct safer_store *st = NULL;
+    for (size_t k = 0; k < sizeof(steps) / sizeof(steps[0]); k++) {
+        if (k == 0 || steps[k].series != steps[k - 1].series) {
+            if (st)
+                testfix_done(st, target);
+            st = testfix_store("rates", WARDS | LOOKUP | KENT, target, sizeof(target));
+        }
         struct safer_population_stats ps;
         struct safer_err err = {0};
-        if (strstr(cases[k].what, "missing one")) {
+        if (steps[k].more_lookup) {
             testfix_write("lookup-more.csv", "LSOA11CD,WD19CD\nE01000004,E05000003\n", path,
                           sizeof(path));
             testfix_lookup(st, path);
         }
-        if (cases[k].ward) {
-            testfix_write("pop-ward.csv", cases[k].ward, path, sizeof(path));
+        if (steps[k].ward) {
+            testfix_write("pop-ward.csv", steps[k].ward, path, sizeof(path));
             assert_int_equal(safer_population_import(st, path, &ps, &err), 0);
             assert_string_equal(ps.level, "ward");
         }
-        if (cases[k].lsoa) {
-            if (*cases[k].lsoa)
-                testfix_write("pop-lsoa.csv", cases[k].lsoa, path, sizeof(path));
-            else
-                snprintf(path, sizeof(path), "%s", DATA "/population.csv");
-            assert_int_equal(safer_population_import(st, path, &ps, &err), 0);
+        if (steps[k].lsoa) {
+            assert_int_equal(safer_population_import(st, DATA "/population.csv", &ps, &err), 0);
             assert_string_equal(ps.level, "lsoa");
         }
         struct safer_assess_opts o = {.to = -1, .threads = 2};
@@ -474,9 +510,9 @@ static void test_assess_rates_from_ward_and_lsoa_populations(void **state)
         struct safer_assessment a;
         int rc = safer_assess_run(st, &o, &out, &a, &err);
         if (rc < 0)
-            fail_msg("%s: %s", cases[k].what, err.msg);
+            fail_msg("%s: %s", steps[k].what, err.msg);
         assert_non_null(a.population);
-        assert_string_equal(a.population_basis, cases[k].basis);
+        assert_string_equal(a.population_basis, steps[k].basis);
 
         /* rates_by_ward.csv: ward, name, population, latest 12, rate per 1,000;
          * empty where there is no population. Latest 12: Alpha 3, Beta 1, Gamma 2. */
@@ -485,11 +521,11 @@ static void test_assess_rates_from_ward_and_lsoa_populations(void **state)
         char want[1024] = "ward_code,ward_name,population,latest_12,rate_per_1000\n";
         size_t used = strlen(want);
         for (size_t w = 0; w < 3; w++) {
-            double p = cases[k].pop[w];
+            double p = steps[k].pop[w];
             if (isnan(p)) {
                 assert_true(isnan(a.population[w]));
             } else if (a.population[w] != p) {
-                fail_msg("%s: ward %zu population %.17g, not %.17g", cases[k].what, w,
+                fail_msg("%s: ward %zu population %.17g, not %.17g", steps[k].what, w,
                          a.population[w], p);
             }
             if (isnan(p))
@@ -506,20 +542,18 @@ static void test_assess_rates_from_ward_and_lsoa_populations(void **state)
         for (size_t i = 0; i < out.nfiles; i++) {
             const char *bad = non_finite_text(out.files[i].data);
             if (bad)
-                fail_msg("%s: %s holds '%.20s'", cases[k].what, out.files[i].name, bad);
+                fail_msg("%s: %s holds '%.20s'", steps[k].what, out.files[i].name, bad);
         }
         safer_output_release(&out);
         safer_assessment_release(&a);
-        testfix_done(st, target);
     }
+    testfix_done(st, target);
 }
 
 static void test_assess_without_population_has_no_rates(void **state)
 {
     (void)state;
-    char target[512];
-    struct safer_store *st =
-        testfix_store("norates", WARDS | LOOKUP | KENT, target, sizeof(target));
+    struct safer_store *st = kent.st;
     struct safer_assess_opts o = {.to = -1};
     struct safer_assessment a;
     compute(st, &o, &a);
@@ -531,7 +565,6 @@ static void test_assess_without_population_has_no_rates(void **state)
     assert_null(safer_output_find(&out, "deprivation_by_ward.csv"));
     safer_output_release(&out);
     safer_assessment_release(&a);
-    testfix_done(st, target);
 }
 
 static void test_assess_deprivation_by_ward(void **state)
@@ -805,22 +838,32 @@ static void test_assess_same_files_on_1_2_4_threads(void **state)
 static void test_assess_reports_what_it_lacks(void **state)
 {
     (void)state;
-    /* { what the store holds, options' cell, code, words of the message } */
+    /* Steps filling one store: { what to add, options' cell, code, words of
+     * the message } */
     static const struct {
-        unsigned what;
+        unsigned add;
         double cell;
         int rc;
         const char *msg;
     } cases[] = {
         {0, 0, SAFER_ENOTFOUND, "no wards in the store"},
-        {KENT, 0, SAFER_ENOTFOUND, "no wards in the store"},
         {WARDS, 0, SAFER_ENOTFOUND, "no crime records in the store"},
         /* 1 mm cells: far more than SAFER_LIMIT_GRID_CELLS */
-        {WARDS | KENT, 0.001, SAFER_ETOOBIG, "SAFER_LIMIT_GRID_CELLS"},
+        {KENT, 0.001, SAFER_ETOOBIG, "SAFER_LIMIT_GRID_CELLS"},
     };
+    char target[512];
+    struct safer_store *st = testfix_store("lacks", 0, target, sizeof(target));
     for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
-        char target[512];
-        struct safer_store *st = testfix_store("lacks", cases[k].what, target, sizeof(target));
+        if (cases[k].add == WARDS) {
+            struct safer_areas_stats as;
+            struct safer_areas_opts ao = {.level = "ward"};
+            struct safer_err e = {0};
+            assert_int_equal(safer_areas_import(st, DATA "/areas/wards.geojson", &ao, &as, &e), 0);
+        }
+        if (cases[k].add == KENT) {
+            const char *p[] = {POLICE "2018-01-kent-street.csv", POLICE "2019-01-kent-street.csv"};
+            testfix_police(st, p, 2);
+        }
         struct safer_assess_opts o = {.to = -1, .cell = cases[k].cell, .threads = 2};
         struct safer_assessment a;
         struct safer_err err = {0};
@@ -837,16 +880,14 @@ static void test_assess_reports_what_it_lacks(void **state)
         safer_err_clear(&err);
         assert_int_equal(safer_assess_run(st, &o, &out, &a, &err), cases[k].rc);
         safer_output_release(&out);
-        testfix_done(st, target);
     }
+    testfix_done(st, target);
 }
 
 static void test_assess_reports_a_failing_store(void **state)
 {
     (void)state;
-    char target[512];
-    struct safer_store *st =
-        testfix_store("dbfail", WARDS | LOOKUP | CSP | KENT, target, sizeof(target));
+    struct safer_store *st = kent.st;
     /* Fail the 1st, 2nd, ... database call until the assessment gets
      * through: each failure is SAFER_EDB, leaves nothing to release, and
      * the handle keeps working. */
@@ -871,7 +912,6 @@ static void test_assess_reports_a_failing_store(void **state)
     }
     assert_int_equal(rc, 0);
     assert_true(at > 5);
-    testfix_done(st, target);
 }
 
 int main(void)
@@ -889,5 +929,5 @@ int main(void)
         cmocka_unit_test(test_assess_reports_what_it_lacks),
         cmocka_unit_test(test_assess_reports_a_failing_store),
     };
-    return cmocka_run_group_tests_name("assess", tests, testfix_setup, testfix_teardown);
+    return cmocka_run_group_tests_name("assess", tests, group_setup, group_teardown);
 }

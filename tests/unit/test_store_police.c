@@ -181,23 +181,49 @@ static void read_kept_rows(const char *path, const struct rejects *rej, struct r
     safer_csv_release(&c);
 }
 
+/* The stores most tests read, made once: one holding FILES, as imported
+ * with its rejected rows' messages and statistics, and an empty one. The
+ * tests leave them as they found them. */
+static struct {
+    char target[512], empty_target[512];
+    struct safer_store *st, *empty;
+    struct rejects rej;
+    struct safer_import_stats stats;
+} files;
+
+static int group_setup(void **state)
+{
+    (void)state;
+    files.st = testfix_store("files", 0, files.target, sizeof(files.target));
+    import_files(files.st, FILES, NFILES, &files.stats, &files.rej);
+    files.empty = testfix_store("empty", 0, files.empty_target, sizeof(files.empty_target));
+    return 0;
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    rejects_release(&files.rej);
+    testfix_done(files.st, files.target);
+    testfix_done(files.empty, files.empty_target);
+    return 0;
+}
+
 /* ---- records and publications ---- */
 
 static void test_store_police_records_come_back_as_imported(void **state)
 {
     (void)state;
-    char target[512];
-    struct safer_store *st = testfix_store("asimported", 0, target, sizeof(target));
-    struct rejects rej = {0};
-    struct safer_import_stats is;
-    import_files(st, FILES, NFILES, &is, &rej);
+    struct safer_store *st = files.st;
+    const struct rejects *rej = &files.rej;
+    const struct safer_import_stats is = files.stats;
     /* README.md: six of BTP's eight rows are rejected. */
     assert_int_equal(is.rows_rejected, 6);
-    assert_int_equal(rej.n, 6);
+    assert_int_equal(rej->n, 6);
 
     struct recs want = {0}, got = {.stop_after = -1};
     for (size_t i = 0; i < NFILES; i++)
-        read_kept_rows(FILES[i], &rej, &want);
+        read_kept_rows(FILES[i], rej, &want);
     assert_int_equal(want.n, 2 + 4 + 10 + 5);
     assert_int_equal(is.rows_imported, want.n);
 
@@ -229,16 +255,12 @@ static void test_store_police_records_come_back_as_imported(void **state)
     }
     recs_release(&want);
     recs_release(&got);
-    rejects_release(&rej);
-    testfix_done(st, target);
 }
 
 static void test_store_police_publications_list_their_files(void **state)
 {
     (void)state;
-    char target[512];
-    struct safer_store *st = testfix_store("pubs", 0, target, sizeof(target));
-    import_files(st, FILES, NFILES, NULL, NULL);
+    struct safer_store *st = files.st;
     struct safer_publication *p = NULL;
     size_t n = 0;
     struct safer_err err = {0};
@@ -271,23 +293,18 @@ static void test_store_police_publications_list_their_files(void **state)
     free(p);
 
     /* An empty store has none. */
-    char other[512];
-    struct safer_store *empty = testfix_store("pubs_empty", 0, other, sizeof(other));
+    struct safer_store *empty = files.empty;
     p = (struct safer_publication *)1;
     n = 99;
     assert_int_equal(safer_publications_list(empty, &p, &n, &err), 0);
     assert_int_equal(n, 0);
     free(p);
-    testfix_done(empty, other);
-    testfix_done(st, target);
 }
 
 static void test_store_police_crimes_load_matches_the_records(void **state)
 {
     (void)state;
-    char target[512];
-    struct safer_store *st = testfix_store("load", 0, target, sizeof(target));
-    import_files(st, FILES, NFILES, NULL, NULL);
+    struct safer_store *st = files.st;
     struct recs r = {.stop_after = -1};
     struct safer_err err = {0};
     assert_int_equal(safer_police_each(st, collect, &r, &err), 0);
@@ -345,16 +362,13 @@ static void test_store_police_crimes_load_matches_the_records(void **state)
     safer_crimes_release(&c); /* released twice: harmless */
 
     /* An empty store loads as nothing. */
-    char other[512];
-    struct safer_store *empty = testfix_store("load_empty", 0, other, sizeof(other));
+    struct safer_store *empty = files.empty;
     assert_int_equal(safer_crimes_load(empty, &c, &err), 0);
     assert_int_equal(c.n, 0);
     assert_int_equal(c.nbatches, 0);
     safer_crimes_release(&c);
-    testfix_done(empty, other);
 
     recs_release(&r);
-    testfix_done(st, target);
 }
 
 static void test_store_police_republished_month_replaces_the_stored_one(void **state)
@@ -393,9 +407,7 @@ static void test_store_police_republished_month_replaces_the_stored_one(void **s
 static void test_store_police_callback_stops_the_walk(void **state)
 {
     (void)state;
-    char target[512];
-    struct safer_store *st = testfix_store("stop", 0, target, sizeof(target));
-    import_files(st, FILES, NFILES, NULL, NULL);
+    struct safer_store *st = files.st;
     /* Stopping in the first publication and in a later one. */
     static const long stops[] = {0, 3, 7};
     for (size_t k = 0; k < sizeof(stops) / sizeof(stops[0]); k++) {
@@ -405,7 +417,6 @@ static void test_store_police_callback_stops_the_walk(void **state)
         assert_int_equal(r.n, (size_t)stops[k]);
         recs_release(&r);
     }
-    testfix_done(st, target);
 }
 
 /* ---- failures of the store ---- */
@@ -413,9 +424,7 @@ static void test_store_police_callback_stops_the_walk(void **state)
 static void test_store_police_reads_report_a_failing_store(void **state)
 {
     (void)state;
-    char target[512];
-    struct safer_store *st = testfix_store("dbfail", 0, target, sizeof(target));
-    import_files(st, FILES, NFILES, NULL, NULL);
+    struct safer_store *st = files.st;
     /* Each read fails at its first, then at its second database call. */
     for (unsigned long at = 1; at <= 2; at++) {
         struct safer_err err = {0};
@@ -449,7 +458,6 @@ static void test_store_police_reads_report_a_failing_store(void **state)
     assert_int_equal(safer_crimes_load(st, &c, &err), 0);
     assert_int_equal(c.n, 21);
     safer_crimes_release(&c);
-    testfix_done(st, target);
 }
 
 static void test_store_police_import_failing_anywhere_changes_nothing(void **state)
@@ -697,5 +705,5 @@ int main(void)
         cmocka_unit_test(test_store_police_import_failing_anywhere_changes_nothing),
         cmocka_unit_test(test_store_police_damaged_record_counts_are_reported),
     };
-    return cmocka_run_group_tests_name("store_police", tests, NULL, NULL);
+    return cmocka_run_group_tests_name("store_police", tests, group_setup, group_teardown);
 }
