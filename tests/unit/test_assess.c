@@ -721,14 +721,18 @@ static void test_assess_change_tests_match_r_binom_test(void **state)
     assert_int_equal(a.ncoverage, 24);
 
     /*
-     * Expected values from R 4.x:
+     * The expected values are those of these R calls:
      *   binom.test(10, 10, 0.5)$p.value  0.001953125       (= 2/1024)
      *   binom.test(34, 74, 0.5)$p.value  0.5613807442989819
      *   binom.test(3, 11, 0.5)$p.value   0.2265625         (= 464/2048)
      *   p.adjust(c(0.001953125, 0.5613807442989819, 0.2265625,
      *              0.001953125, 0.5613807442989819, 0.2265625), "BH")
      *     0.005859375 0.5613807442989819 0.33984375 (twice)
-     * (exact binomial tail sums; the first and third are exact in binary).
+     * worked out here as exact fractions (no R on the machine that wrote
+     * this): for p = 1/2, binom.test's p-value is 2 P(X <= min(x, n - x)),
+     * 331380701375740834161 / 2^69 for the second; BH as p.adjust defines
+     * it. The first and third are exact in binary; the tolerance below is
+     * 1e-12 relative. Rerun the calls in R when one is at hand.
      * Drugs: no record in a study ward in either window, so no test.
      */
     static const struct {
