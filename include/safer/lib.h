@@ -10,7 +10,7 @@
 #ifndef SAFER_LIB_H
 #define SAFER_LIB_H
 
-/* The version, as the build set it ("0.1.0"). */
+/* The version, as the build set it ("0.2.0"). */
 const char *safer_version(void);
 
 /* The number of online processors (at least 1): what a command-line front

@@ -1457,16 +1457,23 @@ int safer_police_import(struct safer_store *st, const char *const *paths, size_t
     /* A command that has no row to keep, for all its files, fails: an empty
      * or wholly rejected input is a mistake to report, not a success. */
     if (rc == 0 && rows_kept == 0) {
+        /* Name the file, or how many there were. */
+        char what[300];
+        if (list.n == 1)
+            snprintf(what, sizeof(what), "%s", list.v[0].path);
+        else
+            snprintf(what, sizeof(what), "%zu files", list.n);
         if (stats->rows_read)
             rc = safer_err_set(err, SAFER_EPARSE,
-                               "no row was imported: all %llu rows read were rejected",
+                               "%s: no row was imported: all %llu rows read were rejected", what,
                                (unsigned long long)stats->rows_read);
         else if (stats->files)
-            rc = safer_err_set(err, SAFER_EPARSE, "no row was imported: the files have no data rows");
+            rc = safer_err_set(err, SAFER_EPARSE, "%s: no row was imported: no data rows", what);
         else
             rc = safer_err_set(err, SAFER_EINVAL,
-                               "no row was imported: no police.uk street or outcomes file among "
-                               "the inputs");
+                               "%s: no row was imported: no police.uk street or outcomes file "
+                               "among them",
+                               what);
     }
     /* The count table, on the threads the parsing had. */
     if (rc == 0 && kept.n) {

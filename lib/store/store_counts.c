@@ -145,6 +145,7 @@ struct job {
     int32_t month;
     const void *hot; /* borrowed */
     size_t hlen;
+    int64_t rows; /* the publication's row count, which the blob must hold */
     struct safer__hot h;
     uint64_t *count; /* owned: [(nwards + 1) * ntypes], the last ward row unassigned */
     int bad;
@@ -152,7 +153,7 @@ struct job {
 
 static void count_job(const struct counter *c, struct places *p, struct job *j)
 {
-    if (safer__hot_decode(j->hot, j->hlen, &j->h) < 0) {
+    if (safer__hot_decode(j->hot, j->hlen, &j->h) < 0 || (int64_t)j->h.n != j->rows) {
         j->bad = 1;
         return;
     }
@@ -327,7 +328,8 @@ int safer__store_count(struct safer_store *st, const struct safer__pub *const *p
     struct job *jobs = safer__xcalloc(n, sizeof(*jobs));
     for (size_t i = 0; i < n; i++)
         jobs[i] = (struct job){.force = pubs[i]->force, .month = pubs[i]->month,
-                               .hot = pubs[i]->hot.ptr, .hlen = pubs[i]->hot.len};
+                               .hot = pubs[i]->hot.ptr, .hlen = pubs[i]->hot.len,
+                               .rows = (int64_t)pubs[i]->rows};
     int rc = count_and_write(st, jobs, n, threads, err);
     free(jobs);
     return rc;
@@ -342,8 +344,8 @@ int safer__store_recount(struct safer_store *st, struct safer_err *err)
     size_t n = 0, cap = 0, capk = 0;
     int rc = safer__db_exec(st->db, "DELETE FROM crime_count", err);
     if (rc == 0)
-        rc = safer__prep(st, "SELECT force, month, hot FROM crime_batch ORDER BY force, month", &s,
-                         err);
+        rc = safer__prep(st, "SELECT force, month, hot, rows FROM crime_batch ORDER BY force, month",
+                         &s, err);
     while (rc == 0 && (rc = safer__step(s, err)) == 1) {
         size_t len;
         const void *hot = safer__col_blob(s, 2, &len);
@@ -354,7 +356,8 @@ int safer__store_recount(struct safer_store *st, struct safer_err *err)
         if (len)
             memcpy(keep[2 * n + 1], hot, len);
         jobs[n] = (struct job){.force = keep[2 * n], .month = (int32_t)safer__col_int64(s, 1),
-                               .hot = keep[2 * n + 1], .hlen = len};
+                               .hot = keep[2 * n + 1], .hlen = len,
+                               .rows = safer__col_int64(s, 3)};
         n++;
         rc = 0;
     }

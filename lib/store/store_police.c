@@ -444,6 +444,7 @@ int safer_crimes_load(struct safer_store *st, struct safer_crimes *out, struct s
     while ((rc = safer__step(s, err)) == 1) {
         const char *force = safer__col_text(s, 0);
         int32_t month = (int32_t)safer__col_int64(s, 1);
+        int64_t rows = safer__col_int64(s, 2);
         int64_t fidx = safer__dict_intern(&forces, force, strlen(force));
         size_t blen;
         const void *blob = safer__col_blob(s, 3, &blen);
@@ -453,14 +454,18 @@ int safer_crimes_load(struct safer_store *st, struct safer_crimes *out, struct s
         uint32_t nt = 0, nl = 0;
         struct safer__strview *tv = safer__rd_dict(&r, &nt);
         struct safer__strview *lv = safer__rd_dict(&r, &nl);
-        int bad = r.bad || !magic || memcmp(magic, "SHB2", 4) || n + bn > total ||
+        /* The blob's own count must be the row's, and is checked (against
+         * the blob's length too) before anything is sized from it. */
+        int bad = r.bad || !magic || memcmp(magic, "SHB2", 4) || (int64_t)bn != rows ||
+                  (size_t)bn > blen / SAFER__HOT_MIN_RECORD || n + bn > total ||
                   nb >= nbatches || fidx < 0 || fidx > UINT16_MAX;
         if (!bad)
             bad = batch_points(&r, bn, &t, out->loc + n) < 0;
-        SAFER__GROW(map, mapcap, (size_t)nt + nl + 1);
-        SAFER__GROW(scratch, scratchcap, 2 * (size_t)bn + 1);
-        if (!bad)
+        if (!bad) {
+            SAFER__GROW(map, mapcap, (size_t)nt + nl + 1);
+            SAFER__GROW(scratch, scratchcap, 2 * (size_t)bn + 1);
             bad = safer__rd_index(&r, bn, scratch) < 0 || safer__rd_index(&r, bn, scratch + bn) < 0;
+        }
         for (uint32_t i = 0; !bad && i < nt; i++) {
             int64_t v = safer__dict_intern(&types, tv[i].ptr, tv[i].len);
             map[i] = v < 0 ? 0 : (uint32_t)v;
@@ -625,8 +630,9 @@ int safer_police_each(struct safer_store *st, safer_police_row_fn row, void *ctx
         struct safer__blobrd c = {cb, (const unsigned char *)cb + cl, 0};
         const unsigned char *hm = safer__rd_bytes(&h, 4);
         uint32_t n = safer__rd_u32(&h);
-        /* Checked before anything is sized from it. */
-        if ((size_t)n > hl / SAFER__HOT_MIN_RECORD) {
+        /* Checked before anything is sized from it: against the blob's
+         * length, and against the publication's stored row count. */
+        if ((size_t)n > hl / SAFER__HOT_MIN_RECORD || (int64_t)n != safer__col_int64(s, 2)) {
             rc = safer_err_set(err, SAFER_EDB, "%s: stored records of '%s' are damaged",
                                safer_store_name(st), force);
             break;

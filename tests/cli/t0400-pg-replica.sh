@@ -266,15 +266,15 @@ READERS="postgresql://safer@127.0.0.1:$P1,127.0.0.1:$P2/safer?target_session_att
 checks=$((checks + 1))
 [ "$(digest "$READERS")" = "$d1" ] || fail "the readers' URL gives another digest"
 expect_status 1 "$SAFER" --db "$READERS" import lookup "$DATA/lookup_csp.csv"
-expect_grep 'read-only transaction' "$TMP/err"
+expect_grep 'the server is a read-only standby' "$TMP/err"
 
 # An import sent to the replica fails, changes nothing, and says why.
 expect_status 1 "$SAFER" --db "$REPLICA" import police "$DATA/police/2019-01-btp-street-bad-rows.csv"
 expect_grep '^safer: ' "$TMP/err"
-expect_grep 'read-only transaction' "$TMP/err"
+expect_grep 'the server is a read-only standby' "$TMP/err"
 cp "$TMP/err" replica-import.err
 expect_status 1 "$SAFER" --db "$REPLICA" import areas "$DATA/areas/wards.geojson"
-expect_grep 'read-only transaction' "$TMP/err"
+expect_grep 'the server is a read-only standby' "$TMP/err"
 cp "$TMP/err" replica-areas.err
 checks=$((checks + 1))
 [ "$(digest "$REPLICA")" = "$d1" ] || fail "a refused import changed the replica"
@@ -285,7 +285,7 @@ checks=$((checks + 1))
 as_pg createdb -w -h "$PGD" -p "$P1" -U postgres --owner=safer safer_drill </dev/null
 wait_replayed "$P1" "$P2"
 expect_status 1 "$SAFER" --db "postgresql://safer@127.0.0.1:$P2/safer_drill?$TLS" store info
-expect_grep 'read-only transaction' "$TMP/err"
+expect_grep 'the server is a read-only standby' "$TMP/err"
 cp "$TMP/err" replica-migrate.err
 
 # --- Backups. WAL archiving: every finished segment is in the archive.

@@ -47,7 +47,7 @@ expect_grep 'imported 2 files, 1 of outcomes (1 unchanged, 0 skipped)' "$TMP/out
 # A stop-and-search file alone imports nothing: that fails.
 before=$(digest)
 expect_status 1 "$SAFER" import police "$P/2019-01-btp-stop-and-search.csv"
-expect_grep 'no row was imported: no police.uk street or outcomes file among the inputs' "$TMP/err"
+expect_grep 'no row was imported: no police.uk street or outcomes file among them' "$TMP/err"
 checks=$((checks + 1))
 [ "$(digest)" = "$before" ] || fail "a failed import changed the store"
 
