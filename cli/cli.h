@@ -18,8 +18,10 @@ struct safer_store;
 /* The store path: --db, else $SAFER_DB, else ./safer.db. */
 extern const char *cli_db_path;
 
-/* Open the store or print why not; returns NULL on failure. */
-struct safer_store *cli_open_store(void);
+/* Open the store or print why not; returns NULL on failure. A command that
+ * only reads opens an existing store: a mistyped path makes no new one. */
+enum cli_store { CLI_STORE_CREATE, CLI_STORE_EXISTING };
+struct safer_store *cli_open_store(enum cli_store how);
 
 /* Print "safer: <message>" for a failed library call; returns EXIT_FAILED. */
 int cli_fail(const struct safer_err *err, int rc);

@@ -71,7 +71,7 @@ int cmd_assess(int argc, char **argv)
     int rc = safer_output_init_dir(&out, dir, 0, &err);
     if (rc < 0)
         return cli_fail(&err, rc);
-    struct safer_store *st = cli_open_store();
+    struct safer_store *st = cli_open_store(CLI_STORE_EXISTING);
     if (!st) {
         safer_output_release(&out);
         return EXIT_FAILED;

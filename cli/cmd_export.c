@@ -34,7 +34,7 @@ static int export_to(const char *path,
                                   struct safer_stream *out, struct safer_err *err),
                      const void *arg)
 {
-    struct safer_store *st = cli_open_store();
+    struct safer_store *st = cli_open_store(CLI_STORE_EXISTING);
     if (!st)
         return EXIT_FAILED;
     struct safer_err err = {0};

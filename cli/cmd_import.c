@@ -123,7 +123,7 @@ static int import_police(const struct cli_spec *spec, int argc, char **argv)
     if (status >= 0)
         return status;
     unsigned flags = args.val[P_STRICT] ? SAFER_IMPORT_STRICT : 0;
-    struct safer_store *st = cli_open_store();
+    struct safer_store *st = cli_open_store(CLI_STORE_CREATE);
     if (!st)
         return EXIT_FAILED;
     struct progress prog = {isatty(2), {0, 0}, 0, 0};
@@ -163,7 +163,7 @@ static int import_areas(const struct cli_spec *spec, int argc, char **argv)
     struct safer_areas_opts o = {args.val[A_LEVEL] ? args.val[A_LEVEL] : "ward",
                                  args.val[A_CODE], args.val[A_NAME], args.val[A_REPLACE] != NULL};
     const char *path = args.args[0];
-    struct safer_store *st = cli_open_store();
+    struct safer_store *st = cli_open_store(CLI_STORE_CREATE);
     if (!st)
         return EXIT_FAILED;
     struct safer_areas_stats s;
@@ -186,7 +186,7 @@ static int import_table(const struct cli_spec *spec, int argc, char **argv)
     if (status >= 0)
         return status;
     const char *path = args.args[0];
-    struct safer_store *st = cli_open_store();
+    struct safer_store *st = cli_open_store(CLI_STORE_CREATE);
     if (!st)
         return EXIT_FAILED;
     struct safer_err err = {0};

@@ -1,6 +1,7 @@
 /*
- * cmd_store.c - `safer store info|digest`: what a store is, and a digest of
- * what it holds (two stores with the same content have the same digest).
+ * cmd_store.c - `safer store init|info|digest`: make or migrate a store,
+ * say what a store is, and a digest of what it holds (two stores with the
+ * same content have the same digest).
  */
 #include "util/compat.h"
 
@@ -11,6 +12,14 @@
 #include "safer/store.h"
 
 static const struct cli_opt none[] = {{NULL, NULL, NULL}};
+
+static const struct cli_spec init_spec = {
+    "usage: safer [--db PATH|URL] store init\n",
+    "Make the store when there is none (a new SQLite file, or safer's tables in\n"
+    "an empty PostgreSQL database), or migrate an older one; then say what it\n"
+    "is, as info does. Imports make the store too; commands that only read\n"
+    "never do.\n",
+    none, 0, 0, 0, NULL};
 
 static const struct cli_spec info_spec = {
     "usage: safer [--db PATH|URL] store info\n",
@@ -31,7 +40,8 @@ static int run(const struct cli_spec *sp, int argc, char **argv)
     int status = cli_parse(sp, argc, argv, &args);
     if (status >= 0)
         return status;
-    struct safer_store *st = cli_open_store();
+    struct safer_store *st =
+        cli_open_store(sp == &init_spec ? CLI_STORE_CREATE : CLI_STORE_EXISTING);
     if (!st)
         return EXIT_FAILED;
     struct safer_err err = {0};
@@ -53,7 +63,8 @@ static int run(const struct cli_spec *sp, int argc, char **argv)
     return rc < 0 ? cli_fail(&err, rc) : EXIT_OK;
 }
 
-static const struct cli_kind kinds[] = {{"info", &info_spec, run}, {"digest", &digest_spec, run}};
+static const struct cli_kind kinds[] = {
+    {"init", &init_spec, run}, {"info", &info_spec, run}, {"digest", &digest_spec, run}};
 
 int cmd_store(int argc, char **argv)
 {

@@ -51,11 +51,12 @@ static void usage(FILE *out)
     fputs("\nRun 'safer COMMAND --help' for a command's options.\n", out);
 }
 
-struct safer_store *cli_open_store(void)
+struct safer_store *cli_open_store(enum cli_store how)
 {
     struct safer_store *st;
     struct safer_err err = {0};
-    int rc = safer_store_open(&st, cli_db_path, &err);
+    int rc = how == CLI_STORE_EXISTING ? safer_store_open_existing(&st, cli_db_path, &err)
+                                       : safer_store_open(&st, cli_db_path, &err);
     if (rc < 0) {
         cli_fail(&err, rc);
         return NULL;

@@ -39,6 +39,13 @@ struct safer_store;
  * with safer_store_close(). */
 int safer_store_open(struct safer_store **out, const char *target, struct safer_err *err);
 
+/* Open a store that must exist already (migrating it as needed), for a
+ * command that only reads: a mistyped path must not quietly make an empty
+ * store and report on it. No SQLite file there, or a PostgreSQL database
+ * without safer's tables, is SAFER_ENOTFOUND. */
+int safer_store_open_existing(struct safer_store **out, const char *target,
+                              struct safer_err *err);
+
 /* Close the store; NULL does nothing. An open transaction is rolled back. */
 void safer_store_close(struct safer_store *st);
 

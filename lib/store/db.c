@@ -15,12 +15,13 @@ static int is_pg_url(const char *t)
     return strncmp(t, "postgresql://", 13) == 0 || strncmp(t, "postgres://", 11) == 0;
 }
 
-int safer__db_open(struct safer__db **out, const char *target, struct safer_err *err)
+int safer__db_open(struct safer__db **out, const char *target, int must_exist,
+                   struct safer_err *err)
 {
     *out = NULL;
     if (is_pg_url(target))
         return safer__db_open_pg(out, target, err);
-    return safer__db_open_sqlite(out, target, err);
+    return safer__db_open_sqlite(out, target, must_exist, err);
 }
 
 void safer__db_close(struct safer__db *db)

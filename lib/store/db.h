@@ -78,9 +78,12 @@ struct safer__db_ops {
 };
 
 /* Open `target`: a postgresql:// or postgres:// URL selects PostgreSQL,
- * anything else is a SQLite path. */
-int safer__db_open(struct safer__db **out, const char *target, struct safer_err *err);
-int safer__db_open_sqlite(struct safer__db **out, const char *path, struct safer_err *err);
+ * anything else is a SQLite path. With `must_exist`, a SQLite file that is
+ * not there is SAFER_ENOTFOUND rather than created. */
+int safer__db_open(struct safer__db **out, const char *target, int must_exist,
+                   struct safer_err *err);
+int safer__db_open_sqlite(struct safer__db **out, const char *path, int must_exist,
+                          struct safer_err *err);
 int safer__db_open_pg(struct safer__db **out, const char *url, struct safer_err *err);
 void safer__db_close(struct safer__db *db);
 

@@ -206,6 +206,17 @@ static int write_version(struct safer__db *db, int version, struct safer_err *er
     return rc;
 }
 
+int safer__schema_exists(struct safer_store *st, struct safer_err *err)
+{
+    int rc = has_table(st->db, "meta", err);
+    if (rc == 0)
+        rc = safer_err_set(err, SAFER_ENOTFOUND,
+                           "%s: no safer store there (a command that only reads makes none: "
+                           "check the name, or import into it first)",
+                           st->db->name);
+    return rc < 0 ? rc : 0;
+}
+
 int safer__schema_migrate(struct safer_store *st, struct safer_err *err)
 {
     struct safer__db *db = st->db;

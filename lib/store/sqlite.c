@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -172,7 +173,8 @@ static const struct safer__db_ops SQLITE_OPS = {
  */
 static void configure_sqlite(void) { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); }
 
-int safer__db_open_sqlite(struct safer__db **out, const char *path, struct safer_err *err)
+int safer__db_open_sqlite(struct safer__db **out, const char *path, int must_exist,
+                          struct safer_err *err)
 {
     static pthread_once_t once = PTHREAD_ONCE_INIT;
     *out = NULL;
@@ -190,9 +192,16 @@ int safer__db_open_sqlite(struct safer__db **out, const char *path, struct safer
     db->base.ops = &SQLITE_OPS;
     db->base.engine = SAFER__SQLITE;
     db->base.name = safer__xstrdup(path);
-    if (safer__fault(SAFER_FAULT_DB) ||
-        sqlite3_open_v2(path, &db->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
-            SQLITE_OK) {
+    int flags = SQLITE_OPEN_READWRITE | (must_exist ? 0 : SQLITE_OPEN_CREATE);
+    if (safer__fault(SAFER_FAULT_DB) || sqlite3_open_v2(path, &db->h, flags, NULL) != SQLITE_OK) {
+        if (must_exist && db->h && sqlite3_errcode(db->h) == SQLITE_CANTOPEN &&
+            access(path, F_OK) != 0) {
+            sq_close(&db->base);
+            return safer_err_set(err, SAFER_ENOTFOUND,
+                                 "%s: no store there (a command that only reads makes none: "
+                                 "check the path, or import into it first)",
+                                 path);
+        }
         int rc = safer_err_set(err, SAFER_EDB, "%s: cannot open the store: %s", path,
                                db->h ? sqlite3_errmsg(db->h) : "injected fault");
         sq_close(&db->base);

@@ -28,22 +28,36 @@ void safer__now_iso(char out[32])
     strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-int safer_store_open(struct safer_store **out, const char *target, struct safer_err *err)
+static int store_open(struct safer_store **out, const char *target, int must_exist,
+                      struct safer_err *err)
 {
     *out = NULL;
     struct safer__db *db;
-    int rc = safer__db_open(&db, target, err);
+    int rc = safer__db_open(&db, target, must_exist, err);
     if (rc < 0)
         return rc;
     struct safer_store *st = safer__xcalloc(1, sizeof(*st));
     st->db = db;
-    rc = safer__schema_migrate(st, err);
+    rc = must_exist ? safer__schema_exists(st, err) : 0;
+    if (rc == 0)
+        rc = safer__schema_migrate(st, err);
     if (rc < 0) {
         safer_store_close(st);
         return rc;
     }
     *out = st;
     return 0;
+}
+
+int safer_store_open(struct safer_store **out, const char *target, struct safer_err *err)
+{
+    return store_open(out, target, 0, err);
+}
+
+int safer_store_open_existing(struct safer_store **out, const char *target,
+                              struct safer_err *err)
+{
+    return store_open(out, target, 1, err);
 }
 
 void safer_store_close(struct safer_store *st)

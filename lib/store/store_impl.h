@@ -11,6 +11,9 @@ struct safer_store {
     struct safer__db *db; /* owned */
 };
 
+/* SAFER_ENOTFOUND unless the store holds safer's tables (schema.c). */
+int safer__schema_exists(struct safer_store *st, struct safer_err *err);
+
 /* Bring the schema up to SAFER_STORE_SCHEMA (schema.c). */
 int safer__schema_migrate(struct safer_store *st, struct safer_err *err);
 

@@ -171,8 +171,8 @@ TLS="sslmode=verify-full&sslrootcert=$TMP/db-ca.crt"
 PRIMARY="postgresql://safer@127.0.0.1:$P1/safer?$TLS"
 REPLICA="postgresql://safer@127.0.0.1:$P2/safer?$TLS"
 
-# Imports go to the primary.
-expect_status 0 "$SAFER" --db "$PRIMARY" store info
+# Imports go to the primary; the store is made there once.
+expect_status 0 "$SAFER" --db "$PRIMARY" store init
 expect_grep '^engine: postgresql$' "$TMP/out"
 expect_grep '^schema version: 2$' "$TMP/out"
 checks=$((checks + 1))
@@ -284,8 +284,11 @@ checks=$((checks + 1))
 # database is the extreme case, needing every migration.
 as_pg createdb -w -h "$PGD" -p "$P1" -U postgres --owner=safer safer_drill </dev/null
 wait_replayed "$P1" "$P2"
-expect_status 1 "$SAFER" --db "postgresql://safer@127.0.0.1:$P2/safer_drill?$TLS" store info
+expect_status 1 "$SAFER" --db "postgresql://safer@127.0.0.1:$P2/safer_drill?$TLS" import lookup "$DATA/lookup_csp.csv"
 expect_grep 'the server is a read-only standby' "$TMP/err"
+# A command that only reads does not make a store: it says there is none.
+expect_status 1 "$SAFER" --db "postgresql://safer@127.0.0.1:$P2/safer_drill?$TLS" store info
+expect_grep 'no safer store there' "$TMP/err"
 cp "$TMP/err" replica-migrate.err
 
 # --- Backups. WAL archiving: every finished segment is in the archive.
