@@ -1250,16 +1250,10 @@ struct seen {
     size_t cap;
 };
 
-/* The publications written, kept for the count table. */
-struct kept {
-    struct safer__pub *v;
-    size_t n, cap;
-};
-
 /* Write one parsed file inside the transaction, by the rules of police.h. */
 static int write_file(struct safer_store *st, struct safer__pfile *f,
                       const struct safer_import_opts *opts, struct safer_import_stats *stats,
-                      struct seen *seen, struct kept *kept, uint64_t *rows_kept,
+                      struct seen *seen, struct safer__tally **tally, uint64_t *rows_kept,
                       struct safer_err *err)
 {
     if (f->kind == SAFER__PK_STOP_SEARCH) {
@@ -1335,15 +1329,14 @@ static int write_file(struct safer_store *st, struct safer__pfile *f,
     };
     memcpy(pf.checksum, f->checksum, sizeof(pf.checksum));
     int rc = safer__store_police_file(st, &pf, stats, err);
-    /* The street publications written are counted at the end: keep their hot blobs. */
+    /* The street publications written are counted now, while the parsing
+     * threads work; the rows go in at the end. */
     if (rc == 0 && f->has_pub && f->pub.stored && f->kind == SAFER__PK_STREET) {
-        SAFER__GROW(kept->v, kept->cap, kept->n + 1);
-        kept->v[kept->n] = f->pub;
-        safer_buf_release(&kept->v[kept->n].cold);
-        kept->n++;
-        f->pub.force = NULL;
-        safer_buf_init(&f->pub.hot, 0);
-        safer_buf_init(&f->pub.cold, 0);
+        if (!*tally)
+            rc = safer__tally_new(st, tally, err);
+        if (rc == 0)
+            rc = safer__tally_add(st, *tally, f->pub.force, f->pub.month, f->pub.hot.ptr,
+                                  f->pub.hot.len, (int64_t)f->pub.rows, err);
     }
     return rc;
 }
@@ -1365,7 +1358,7 @@ int safer_police_import(struct safer_store *st, const char *const *paths, size_t
     if (rc < 0)
         goto free_list;
 
-    struct kept kept = {0};
+    struct safer__tally *tally = NULL;
     struct seen seen = {0};
     safer__dict_init(&seen.keys);
     uint64_t rows_kept = 0;
@@ -1439,7 +1432,7 @@ int safer_police_import(struct safer_store *st, const char *const *paths, size_t
         if (f->rc < 0)
             rc = safer_err_set(err, f->rc, "%s", safer_err_msg(&f->err, f->rc));
         else
-            rc = write_file(st, f, opts, stats, &seen, &kept, &rows_kept, err);
+            rc = write_file(st, f, opts, stats, &seen, &tally, &rows_kept, err);
         safer__pfile_release(f);
         pthread_mutex_lock(&j.mu);
         j.written = i + 1;
@@ -1475,14 +1468,9 @@ int safer_police_import(struct safer_store *st, const char *const *paths, size_t
                                "among them",
                                what);
     }
-    /* The count table, on the threads the parsing had. */
-    if (rc == 0 && kept.n) {
-        const struct safer__pub **kp = safer__xmalloc(sizeof(*kp) * kept.n);
-        for (size_t k = 0; k < kept.n; k++)
-            kp[k] = &kept.v[k];
-        rc = safer__store_count(st, kp, kept.n, opts->threads ? opts->threads : 1, err);
-        free(kp);
-    }
+    /* The count table's rows of what was written. */
+    if (rc == 0 && tally)
+        rc = safer__tally_write(st, tally, opts->threads ? opts->threads : 1, err);
     if (rc == 0)
         rc = safer__store_commit(st, err);
     if (rc < 0) {
@@ -1493,11 +1481,7 @@ int safer_police_import(struct safer_store *st, const char *const *paths, size_t
     }
 free_job:
     safer__store_large_writes(st, 0);
-    for (size_t k = 0; k < kept.n; k++) {
-        free(kept.v[k].force);
-        safer_buf_release(&kept.v[k].hot);
-    }
-    free(kept.v);
+    safer__tally_free(tally);
     safer__dict_release(&seen.keys);
     free(seen.v);
     for (size_t i = 0; i < list.n; i++)

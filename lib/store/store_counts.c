@@ -9,9 +9,12 @@
  * lowest code on overlaps), else for a record without coordinates the ward
  * its LSOA maps to when that ward is stored, else "" (unassigned).
  *
- * Counting decodes each publication's hot blob and places its points; it
- * runs on the caller's threads, one share of the publications each, and
- * only then are the rows written, in batches.
+ * A tally takes publications one at a time as an import writes them (the
+ * writing thread has time to spare while the parsing threads work): it
+ * finds each record's map point among those met so far, and keeps six
+ * bytes a record, not the publication. At the end each distinct point is
+ * placed in its ward once, the records are counted (both on the threads
+ * the import may use), and the rows written in the table's key order.
  */
 #include "util/compat.h"
 
@@ -28,166 +31,223 @@
 #include "util/internal.h"
 #include "util/tasks.h"
 
-/* What assignment needs, read in the writer's transaction. Read-only while
- * counting, so the counting threads share it. */
-struct counter {
+/* One publication taken, then counted. */
+struct tallied {
+    char *force; /* owned */
+    int32_t month;
+    uint32_t ntypes;
+    char **types;    /* owned: sorted by byte order */
+    uint32_t n;      /* records */
+    int32_t *at;     /* owned: per record, its point (>= 0), or without one
+                        -2 - its LSOA's ward, or -1 (no ward); freed once counted */
+    uint16_t *type;  /* owned: per record, index into types; freed once counted */
+    uint64_t *count; /* owned: [(nwards + 1) * ntypes]; row 0 is unassigned ("" sorts
+                        first), row w + 1 ward w */
+};
+
+/*
+ * The distinct positions met so far, and their wards. police.uk moves
+ * records to a fixed set of anonymous map points and uses them month after
+ * month (five records a point on the real Kent files). Open addressing on
+ * the position's bits; a slot holds the upper half of the hash and index +
+ * 1 (0 empty), so a probe reads one word and compares coordinates only when
+ * the hashes agree. Grows at 70% full.
+ */
+struct safer__tally {
     struct safer_area *wards; /* sorted by code */
     size_t nwards;
     struct safer_geom *geoms;
     struct safer_locator *loc;
     struct safer_pairs lsoa_ward; /* LSOA -> ward, sorted by LSOA */
     char **codes;
+    uint64_t *slot;
+    size_t nslots, npos, cappos;
+    double *pos;   /* x, y of position k */
+    int32_t *ward; /* of position k, -1 none */
+    struct tallied *pubs;
+    size_t npubs, cappubs;
 };
 
-static void counter_release(struct counter *c)
+void safer__tally_free(struct safer__tally *t)
 {
-    safer_locator_free(c->loc);
-    free(c->geoms);
-    free(c->codes);
-    safer_areas_free(c->wards, c->nwards);
-    safer_pairs_release(&c->lsoa_ward);
-    memset(c, 0, sizeof(*c));
+    if (!t)
+        return;
+    for (size_t i = 0; i < t->npubs; i++) {
+        struct tallied *p = &t->pubs[i];
+        free(p->force);
+        for (uint32_t k = 0; k < p->ntypes; k++)
+            free(p->types[k]);
+        free(p->types);
+        free(p->at);
+        free(p->type);
+        free(p->count);
+    }
+    free(t->pubs);
+    free(t->slot);
+    free(t->pos);
+    free(t->ward);
+    safer_locator_free(t->loc);
+    free(t->geoms);
+    free(t->codes);
+    safer_areas_free(t->wards, t->nwards);
+    safer_pairs_release(&t->lsoa_ward);
+    free(t);
 }
 
-static int counter_read(struct safer_store *st, struct counter *c, struct safer_err *err)
+int safer__tally_new(struct safer_store *st, struct safer__tally **out, struct safer_err *err)
 {
-    memset(c, 0, sizeof(*c));
-    int rc = safer_areas_load(st, "ward", &c->wards, &c->nwards, err);
+    struct safer__tally *t = safer__xcalloc(1, sizeof(*t));
+    *out = NULL;
+    int rc = safer_areas_load(st, "ward", &t->wards, &t->nwards, err);
     if (rc == 0)
-        rc = safer_lookup_lsoa_wards(st, &c->lsoa_ward, err);
+        rc = safer_lookup_lsoa_wards(st, &t->lsoa_ward, err);
     if (rc < 0) {
-        counter_release(c);
+        safer__tally_free(t);
         return rc;
     }
-    size_t n = c->nwards ? c->nwards : 1;
-    c->geoms = safer__xmalloc(sizeof(*c->geoms) * n);
-    c->codes = safer__xmalloc(sizeof(char *) * n);
-    for (size_t i = 0; i < c->nwards; i++) {
-        c->geoms[i] = c->wards[i].geom;
-        c->codes[i] = c->wards[i].code;
+    size_t n = t->nwards ? t->nwards : 1;
+    t->geoms = safer__xmalloc(sizeof(*t->geoms) * n);
+    t->codes = safer__xmalloc(sizeof(char *) * n);
+    for (size_t i = 0; i < t->nwards; i++) {
+        t->geoms[i] = t->wards[i].geom;
+        t->codes[i] = t->wards[i].code;
     }
-    c->loc = safer_locator_new(c->geoms, c->nwards);
+    t->loc = safer_locator_new(t->geoms, t->nwards);
+    *out = t;
     return 0;
 }
 
-/*
- * The ward of every position a counting thread has placed: police.uk moves
- * records to a fixed set of anonymous map points and uses them month after
- * month, so an import meets each point several times (five times on the
- * real Kent files). Open addressing on the position's bits; a slot holds
- * index + 1 (0: empty).
- */
-struct places {
-    uint32_t *slot;
-    size_t nslots, n, cap;
-    double *pos;   /* x, y of position k */
-    int32_t *ward; /* of position k, -1 none */
-};
-
-static void places_release(struct places *p)
+static void grow_slots(struct safer__tally *t)
 {
-    free(p->slot);
-    free(p->pos);
-    free(p->ward);
-    memset(p, 0, sizeof(*p));
+    size_t n = t->nslots ? t->nslots * 2 : 1 << 14;
+    uint64_t *slot = safer__xcalloc(n, sizeof(uint64_t));
+    for (size_t k = 0; k < t->npos; k++) {
+        uint64_t h = safer__position_hash(t->pos[2 * k], t->pos[2 * k + 1]);
+        size_t q = (size_t)h & (n - 1);
+        while (slot[q])
+            q = (q + 1) & (n - 1);
+        slot[q] = (h & 0xFFFFFFFF00000000ULL) | (uint64_t)(k + 1);
+    }
+    free(t->slot);
+    t->slot = slot;
+    t->nslots = n;
 }
 
-static int32_t point_ward(const struct counter *c, struct places *p, double x, double y)
+/* The index of point (x, y) among those met, added when new. */
+static int32_t point_index(struct safer__tally *t, double x, double y)
 {
-    if (4 * (p->n + 1) > 3 * p->nslots) {
-        size_t n = p->nslots ? p->nslots * 2 : 4096;
-        uint32_t *slot = safer__xcalloc(n, sizeof(uint32_t));
-        for (size_t k = 0; k < p->n; k++) {
-            size_t h = (size_t)safer__position_hash(p->pos[2 * k], p->pos[2 * k + 1]) & (n - 1);
-            while (slot[h])
-                h = (h + 1) & (n - 1);
-            slot[h] = (uint32_t)(k + 1);
+    if (10 * (t->npos + 1) > 7 * t->nslots)
+        grow_slots(t);
+    uint64_t h = safer__position_hash(x, y), tag = h & 0xFFFFFFFF00000000ULL;
+    size_t mask = t->nslots - 1, q = (size_t)h & mask;
+    for (uint64_t v; (v = t->slot[q]) != 0; q = (q + 1) & mask) {
+        if ((v & 0xFFFFFFFF00000000ULL) == tag) {
+            uint32_t k = (uint32_t)v - 1;
+            if (t->pos[2 * k] == x && t->pos[2 * k + 1] == y)
+                return (int32_t)k;
         }
-        free(p->slot);
-        p->slot = slot;
-        p->nslots = n;
     }
-    size_t mask = p->nslots - 1, h = (size_t)safer__position_hash(x, y) & mask;
-    for (; p->slot[h]; h = (h + 1) & mask) {
-        uint32_t k = p->slot[h] - 1;
-        if (p->pos[2 * k] == x && p->pos[2 * k + 1] == y)
-            return p->ward[k];
+    if (t->npos == t->cappos) {
+        t->cappos = t->cappos ? 2 * t->cappos : 1 << 14;
+        t->pos = safer__xreallocarray(t->pos, t->cappos, 2 * sizeof(double));
     }
-    if (p->n == p->cap) {
-        p->cap = p->cap ? 2 * p->cap : 4096;
-        p->pos = safer__xreallocarray(p->pos, p->cap, 2 * sizeof(double));
-        p->ward = safer__xreallocarray(p->ward, p->cap, sizeof(int32_t));
-    }
-    int32_t w = safer_locator_find(c->loc, x, y);
-    p->pos[2 * p->n] = x;
-    p->pos[2 * p->n + 1] = y;
-    p->ward[p->n] = w;
-    p->slot[h] = (uint32_t)++p->n;
-    return w;
+    t->pos[2 * t->npos] = x;
+    t->pos[2 * t->npos + 1] = y;
+    t->slot[q] = tag | (uint64_t)(t->npos + 1);
+    return (int32_t)t->npos++;
 }
 
-/* The ward (index into c->wards) of an LSOA code, -1 none. */
-static int32_t lsoa_ward(const struct counter *c, const struct safer__strview *v)
+/* The ward of an LSOA code (index into t->wards), -1 none. */
+static int32_t lsoa_ward(const struct safer__tally *t, const struct safer__strview *v)
 {
     if (v->len == 0)
         return -1;
     char *code = safer__xstrndup(v->ptr, v->len);
-    long k = safer__find_str(c->lsoa_ward.a, c->lsoa_ward.n, code);
+    long k = safer__find_str(t->lsoa_ward.a, t->lsoa_ward.n, code);
     free(code);
     if (k < 0)
         return -1;
-    return (int32_t)safer__find_str(c->codes, c->nwards, c->lsoa_ward.b[k]);
+    return (int32_t)safer__find_str(t->codes, t->nwards, t->lsoa_ward.b[k]);
 }
 
-/* One publication to count, and its counts once counted. */
-struct job {
-    const char *force; /* borrowed */
-    int32_t month;
-    const void *hot; /* borrowed */
-    size_t hlen;
-    int64_t rows; /* the publication's row count, which the blob must hold */
-    struct safer__hot h;
-    uint64_t *count; /* owned: [(nwards + 1) * ntypes], the last ward row unassigned */
-    int bad;
+struct type_order {
+    const struct safer__strview *v;
+    uint32_t i;
 };
 
-static void count_job(const struct counter *c, struct places *p, struct job *j)
+static int cmp_type(const void *a, const void *b)
 {
-    if (safer__hot_decode(j->hot, j->hlen, &j->h) < 0 || (int64_t)j->h.n != j->rows) {
-        j->bad = 1;
-        return;
+    const struct safer__strview *x = ((const struct type_order *)a)->v;
+    const struct safer__strview *y = ((const struct type_order *)b)->v;
+    size_t n = x->len < y->len ? x->len : y->len;
+    int c = memcmp(x->ptr, y->ptr, n);
+    return c ? c : (x->len > y->len) - (x->len < y->len);
+}
+
+int safer__tally_add(struct safer_store *st, struct safer__tally *t, const char *force,
+                     int32_t month, const void *hot, size_t hlen, int64_t rows,
+                     struct safer_err *err)
+{
+    struct safer__hot h;
+    if (!hot || safer__hot_decode(hot, hlen, &h) < 0 || (int64_t)h.n != rows)
+        return safer_err_set(err, SAFER_EDB, "%s: stored records of '%s' are damaged",
+                             safer_store_name(st), force);
+    /* The types in byte order, so the rows go in in the table's key order. */
+    uint32_t nt = h.ntypes;
+    struct type_order *order = safer__xmalloc(sizeof(*order) * (nt ? nt : 1));
+    uint32_t *rank = safer__xmalloc(sizeof(uint32_t) * (nt ? nt : 1));
+    for (uint32_t k = 0; k < nt; k++)
+        order[k] = (struct type_order){&h.types[k], k};
+    qsort(order, nt, sizeof(*order), cmp_type);
+    SAFER__GROW(t->pubs, t->cappubs, t->npubs + 1);
+    struct tallied *p = &t->pubs[t->npubs++];
+    memset(p, 0, sizeof(*p));
+    p->force = safer__xstrdup(force);
+    p->month = month;
+    p->ntypes = nt;
+    p->types = safer__xmalloc(sizeof(char *) * (nt ? nt : 1));
+    for (uint32_t k = 0; k < nt; k++) {
+        rank[order[k].i] = k;
+        p->types[k] = safer__xstrndup(order[k].v->ptr, order[k].v->len);
     }
-    size_t nt = j->h.ntypes ? j->h.ntypes : 1;
-    j->count = safer__xcalloc((c->nwards + 1) * nt, sizeof(uint64_t));
-    int32_t *by_lsoa = safer__xmalloc(sizeof(int32_t) * (j->h.nlsoas ? j->h.nlsoas : 1));
-    for (uint32_t i = 0; i < j->h.nlsoas; i++)
-        by_lsoa[i] = lsoa_ward(c, &j->h.lsoas[i]);
-    for (uint32_t i = 0; i < j->h.n; i++) {
-        double x, y;
-        safer__hot_point(&j->h, i, &x, &y);
-        int32_t w = isnan(x) ? by_lsoa[j->h.lsoa[i]] : point_ward(c, p, x, y);
-        size_t row = w < 0 ? c->nwards : (size_t)w;
-        j->count[row * j->h.ntypes + j->h.type[i]]++;
+    if (nt > UINT16_MAX || h.n >= (uint32_t)INT32_MAX || t->npos >= (size_t)INT32_MAX - h.n) {
+        free(order);
+        free(rank);
+        safer__hot_release(&h);
+        return safer_err_set(err, SAFER_ETOOBIG, "%s: too many records or crime types to count",
+                             force);
+    }
+    p->n = h.n;
+    p->at = safer__xmalloc(sizeof(int32_t) * ((size_t)h.n + 1));
+    p->type = safer__xmalloc(sizeof(uint16_t) * ((size_t)h.n + 1));
+    int32_t *by_lsoa = safer__xmalloc(sizeof(int32_t) * (h.nlsoas ? h.nlsoas : 1));
+    for (uint32_t i = 0; i < h.nlsoas; i++)
+        by_lsoa[i] = lsoa_ward(t, &h.lsoas[i]);
+    /* With a million records the table of points outgrows the CPU's caches:
+     * each block of records is looked up in two passes, the first hashing
+     * and prefetching the slots, as safer_crimes_load does. */
+    enum { BLOCK = 32 };
+    for (uint32_t base = 0; base < h.n; base += BLOCK) {
+        uint32_t m = h.n - base < BLOCK ? h.n - base : BLOCK;
+        double bx[BLOCK], by[BLOCK];
+        for (uint32_t j = 0; j < m; j++) {
+            safer__hot_point(&h, base + j, &bx[j], &by[j]);
+            if (t->nslots && !isnan(bx[j]))
+                __builtin_prefetch(
+                    &t->slot[(size_t)safer__position_hash(bx[j], by[j]) & (t->nslots - 1)]);
+        }
+        for (uint32_t j = 0; j < m; j++) {
+            uint32_t i = base + j;
+            int32_t w = by_lsoa[h.lsoa[i]];
+            p->at[i] = isnan(bx[j]) ? (w < 0 ? -1 : -2 - w) : point_index(t, bx[j], by[j]);
+            p->type[i] = (uint16_t)rank[h.type[i]];
+        }
     }
     free(by_lsoa);
-}
-
-/* A counting thread takes every k-th publication, so it keeps one table of
- * places for all of them. */
-struct share {
-    const struct counter *c;
-    struct job *jobs;
-    size_t njobs, first, step;
-};
-
-static void *count_share(void *arg)
-{
-    struct share *s = arg;
-    struct places p = {0};
-    for (size_t i = s->first; i < s->njobs; i += s->step)
-        count_job(s->c, &p, &s->jobs[i]);
-    places_release(&p);
-    return NULL;
+    free(order);
+    free(rank);
+    safer__hot_release(&h);
+    return 0;
 }
 
 /* Rows go to the count table in statements of up to BATCH rows: one round
@@ -201,7 +261,6 @@ struct writer {
     int32_t month;
     const char *ward[BATCH];
     const char *type[BATCH];
-    size_t tlen[BATCH];
     int64_t n[BATCH];
     size_t used;
 };
@@ -239,7 +298,7 @@ static int flush(struct writer *w, struct safer_err *err)
         safer__bind_text(s, p + 1, w->force);
         safer__bind_int64(s, p + 2, w->month);
         safer__bind_text(s, p + 3, w->ward[i]);
-        safer__bind_textn(s, p + 4, w->type[i], w->tlen[i]);
+        safer__bind_text(s, p + 4, w->type[i]);
         safer__bind_int64(s, p + 5, w->n[i]);
     }
     rc = safer__step_done(s, err);
@@ -249,125 +308,95 @@ static int flush(struct writer *w, struct safer_err *err)
     return rc;
 }
 
-/* Replace the stored counts of one counted publication with its own. */
-static int write_job(struct writer *w, struct safer__stmt *del, const struct counter *c,
-                     const struct job *j, struct safer_err *err)
+/* The wards of points [k * SLICE, (k + 1) * SLICE). */
+#define SLICE 4096
+static void place_slice(void *arg, size_t k)
 {
-    if (j->bad)
-        return safer_err_set(err, SAFER_EDB, "%s: stored records of '%s' are damaged",
-                             safer_store_name(w->st), j->force);
-    safer__stmt_reset(del);
-    safer__bind_text(del, 1, j->force);
-    safer__bind_int64(del, 2, j->month);
-    int rc = safer__step_done(del, err);
-    w->force = j->force;
-    w->month = j->month;
-    for (size_t r = 0; rc == 0 && r <= c->nwards; r++) {
-        for (uint32_t t = 0; rc == 0 && t < j->h.ntypes; t++) {
-            uint64_t n = j->count[r * j->h.ntypes + t];
-            if (!n)
-                continue;
-            w->ward[w->used] = r < c->nwards ? c->codes[r] : "";
-            w->type[w->used] = j->h.types[t].ptr;
-            w->tlen[w->used] = j->h.types[t].len;
-            w->n[w->used] = (int64_t)n;
-            if (++w->used == BATCH)
-                rc = flush(w, err);
-        }
-    }
-    if (rc == 0)
-        rc = flush(w, err);
-    return rc;
+    struct safer__tally *t = arg;
+    size_t to = (k + 1) * SLICE < t->npos ? (k + 1) * SLICE : t->npos;
+    for (size_t i = k * SLICE; i < to; i++)
+        t->ward[i] = safer_locator_find(t->loc, t->pos[2 * i], t->pos[2 * i + 1]);
 }
 
-/* Count `n` publications on up to `threads` threads, then write their rows. */
-static int count_and_write(struct safer_store *st, struct job *jobs, size_t n, unsigned threads,
-                           struct safer_err *err)
+/* Count publication k's records by (ward, type). */
+static void count_one(void *arg, size_t k)
 {
-    struct counter c;
-    int rc = counter_read(st, &c, err);
-    if (rc < 0)
-        return rc;
-    enum { MAX_SHARES = 64 };
-    size_t k = threads < 1 ? 1 : threads > MAX_SHARES ? MAX_SHARES : threads;
-    if (k > n)
-        k = n ? n : 1;
-    struct share shares[MAX_SHARES];
-    struct safer__task tasks[MAX_SHARES];
-    struct safer__tasks g;
-    safer__tasks_init(&g, (unsigned)k);
-    for (size_t i = 0; i < k; i++) {
-        shares[i] = (struct share){&c, jobs, n, i, k};
-        if (i > 0)
-            safer__tasks_start(&g, &tasks[i], count_share, &shares[i]);
+    struct safer__tally *t = arg;
+    struct tallied *p = &t->pubs[k];
+    size_t nt = p->ntypes ? p->ntypes : 1;
+    p->count = safer__xcalloc((t->nwards + 1) * nt, sizeof(uint64_t));
+    for (uint32_t i = 0; i < p->n; i++) {
+        int32_t a = p->at[i];
+        int32_t w = a >= 0 ? t->ward[a] : -2 - a;
+        p->count[(size_t)(w + 1) * nt + p->type[i]]++;
     }
-    count_share(&shares[0]);
-    for (size_t i = 1; i < k; i++)
-        safer__tasks_join(&g, &tasks[i]);
+    free(p->at);
+    free(p->type);
+    p->at = NULL;
+    p->type = NULL;
+}
 
-    struct writer w = {st, NULL, NULL, 0, {0}, {0}, {0}, {0}, 0};
+int safer__tally_write(struct safer_store *st, struct safer__tally *t, unsigned threads,
+                       struct safer_err *err)
+{
+    struct safer__tasks g;
+    safer__tasks_init(&g, threads);
+    t->ward = safer__xmalloc(sizeof(int32_t) * (t->npos + 1));
+    safer__parallel_for(&g, (t->npos + SLICE - 1) / SLICE, place_slice, t);
+    safer__parallel_for(&g, t->npubs, count_one, t);
+
+    struct writer w = {st, NULL, NULL, 0, {0}, {0}, {0}, 0};
     struct safer__stmt *del = NULL;
-    rc = safer__prep(st, "DELETE FROM crime_count WHERE force = ? AND month = ?", &del, err);
-    for (size_t i = 0; rc == 0 && i < n; i++)
-        rc = write_job(&w, del, &c, &jobs[i], err);
+    int rc = safer__prep(st, "DELETE FROM crime_count WHERE force = ? AND month = ?", &del, err);
+    for (size_t i = 0; rc == 0 && i < t->npubs; i++) {
+        const struct tallied *p = &t->pubs[i];
+        safer__stmt_reset(del);
+        safer__bind_text(del, 1, p->force);
+        safer__bind_int64(del, 2, p->month);
+        rc = safer__step_done(del, err);
+        w.force = p->force;
+        w.month = p->month;
+        for (size_t r = 0; rc == 0 && r <= t->nwards; r++) {
+            for (uint32_t k = 0; rc == 0 && k < p->ntypes; k++) {
+                uint64_t n = p->count[r * p->ntypes + k];
+                if (!n)
+                    continue;
+                w.ward[w.used] = r ? t->codes[r - 1] : "";
+                w.type[w.used] = p->types[k];
+                w.n[w.used] = (int64_t)n;
+                if (++w.used == BATCH)
+                    rc = flush(&w, err);
+            }
+        }
+        if (rc == 0)
+            rc = flush(&w, err);
+    }
     safer__stmt_finalize(del);
     safer__stmt_finalize(w.full);
-    for (size_t i = 0; i < n; i++) {
-        safer__hot_release(&jobs[i].h);
-        free(jobs[i].count);
-    }
-    counter_release(&c);
-    return rc;
-}
-
-int safer__store_count(struct safer_store *st, const struct safer__pub *const *pubs, size_t n,
-                       unsigned threads, struct safer_err *err)
-{
-    if (n == 0)
-        return 0;
-    struct job *jobs = safer__xcalloc(n, sizeof(*jobs));
-    for (size_t i = 0; i < n; i++)
-        jobs[i] = (struct job){.force = pubs[i]->force, .month = pubs[i]->month,
-                               .hot = pubs[i]->hot.ptr, .hlen = pubs[i]->hot.len,
-                               .rows = (int64_t)pubs[i]->rows};
-    int rc = count_and_write(st, jobs, n, threads, err);
-    free(jobs);
     return rc;
 }
 
 int safer__store_recount(struct safer_store *st, struct safer_err *err)
 {
-    /* Every publication's hot blob, copied out of the statement first. */
+    struct safer__tally *t;
+    int rc = safer__tally_new(st, &t, err);
+    if (rc < 0)
+        return rc;
     struct safer__stmt *s = NULL;
-    struct job *jobs = NULL;
-    char **keep = NULL;
-    size_t n = 0, cap = 0, capk = 0;
-    int rc = safer__db_exec(st->db, "DELETE FROM crime_count", err);
+    rc = safer__db_exec(st->db, "DELETE FROM crime_count", err);
     if (rc == 0)
-        rc = safer__prep(st, "SELECT force, month, hot, rows FROM crime_batch ORDER BY force, month",
+        rc = safer__prep(st, "SELECT force, month, rows, hot FROM crime_batch ORDER BY force, month",
                          &s, err);
     while (rc == 0 && (rc = safer__step(s, err)) == 1) {
         size_t len;
-        const void *hot = safer__col_blob(s, 2, &len);
-        SAFER__GROW(jobs, cap, n + 1);
-        SAFER__GROW(keep, capk, 2 * n + 2);
-        keep[2 * n] = safer__xstrdup(safer__col_text(s, 0));
-        keep[2 * n + 1] = safer__xmalloc(len + 1);
-        if (len)
-            memcpy(keep[2 * n + 1], hot, len);
-        jobs[n] = (struct job){.force = keep[2 * n], .month = (int32_t)safer__col_int64(s, 1),
-                               .hot = keep[2 * n + 1], .hlen = len,
-                               .rows = safer__col_int64(s, 3)};
-        n++;
-        rc = 0;
+        const void *hot = safer__col_blob(s, 3, &len);
+        rc = safer__tally_add(st, t, safer__col_text(s, 0), (int32_t)safer__col_int64(s, 1), hot,
+                              len, safer__col_int64(s, 2), err);
     }
     safer__stmt_finalize(s);
-    if (rc == 0 && n)
-        rc = count_and_write(st, jobs, n, 1, err);
-    for (size_t i = 0; i < 2 * n; i++)
-        free(keep[i]);
-    free(keep);
-    free(jobs);
+    if (rc == 0)
+        rc = safer__tally_write(st, t, 1, err);
+    safer__tally_free(t);
     return rc;
 }
 

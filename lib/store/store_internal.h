@@ -59,15 +59,22 @@ struct safer__pubfile {
 /* Store one parsed file inside the open write transaction: log it, and
  * replace each of its publications unless the stored copy came from a
  * byte-identical file (pubs[i].stored says which were written). The count
- * table is brought up to date afterwards, by safer__store_count. */
+ * table is brought up to date afterwards, through a tally. */
 int safer__store_police_file(struct safer_store *st, struct safer__pubfile *f,
                              struct safer_import_stats *stats, struct safer_err *err);
 
-/* Replace the count table's rows of these publications (just written in
- * the open write transaction) with their counts, counting on up to
- * `threads` threads. */
-int safer__store_count(struct safer_store *st, const struct safer__pub *const *pubs, size_t n,
-                       unsigned threads, struct safer_err *err);
+/* The count table's rows of the publications an import writes: start a
+ * tally inside the write transaction, add each street publication as it is
+ * written (its hot blob may be freed after), and write them all before the
+ * commit, counting on up to `threads` threads. */
+struct safer__tally;
+int safer__tally_new(struct safer_store *st, struct safer__tally **out, struct safer_err *err);
+int safer__tally_add(struct safer_store *st, struct safer__tally *t, const char *force,
+                     int32_t month, const void *hot, size_t hlen, int64_t rows,
+                     struct safer_err *err);
+int safer__tally_write(struct safer_store *st, struct safer__tally *t, unsigned threads,
+                       struct safer_err *err);
+void safer__tally_free(struct safer__tally *t);
 
 /* Bring the count table up to date with every stored record (after the
  * wards or the LSOA to ward lookup changed), inside the open write
