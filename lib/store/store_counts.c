@@ -189,7 +189,12 @@ int safer__tally_add(struct safer_store *st, struct safer__tally *t, const char 
                      struct safer_err *err)
 {
     struct safer__hot h;
-    if (!hot || safer__hot_decode(hot, hlen, &h) < 0 || (int64_t)h.n != rows)
+    int bad = !hot || safer__hot_decode(hot, hlen, &h) < 0;
+    if (!bad && (int64_t)h.n != rows) {
+        safer__hot_release(&h);
+        bad = 1;
+    }
+    if (bad)
         return safer_err_set(err, SAFER_EDB, "%s: stored records of '%s' are damaged",
                              safer_store_name(st), force);
     /* The types in byte order, so the rows go in in the table's key order. */
