@@ -1,6 +1,7 @@
 /*
- * cmd_export.c - `safer export police [--out FILE]`: every stored record
- * with its 12 police.uk fields, the ward it was assigned to and how.
+ * cmd_export.c - `safer export police [--area CODE] [--out FILE]`: stored
+ * records with their 12 police.uk fields, the ward each was assigned to and
+ * how; `safer export counts`: the count table.
  */
 #include "util/compat.h"
 
@@ -13,15 +14,17 @@
 #include "safer/output.h"
 #include "safer/store.h"
 
-enum { O_OUT };
+enum { O_OUT, O_AREA };
 static const struct cli_opt opts[] = {
     [O_OUT] = {"out", "FILE", "file to write, put in place whole (default, or '-': standard\n"
                               "output)"},
+    [O_AREA] = {"area", "CODE", "only the records of a district (LAD code) or Community\n"
+                                "Safety Partnership (CSP code): those its assessment counts"},
     {NULL, NULL, NULL},
 };
 static const struct cli_spec police_spec = {
-    "usage: safer [--db PATH] export police [--out FILE.csv]\n",
-    "Writes every stored police.uk record as CSV: the 12 police.uk columns,\n"
+    "usage: safer [--db PATH] export police [--area CODE] [--out FILE.csv]\n",
+    "Writes the stored police.uk records as CSV: the 12 police.uk columns,\n"
     "then ward_code (empty when unassigned) and assigned_by (point, lsoa or\n"
     "none), assigned against every stored ward. Text that a spreadsheet would\n"
     "run as a formula starts with an apostrophe.\n",
@@ -56,8 +59,7 @@ static int export_to(const char *path,
 static int write_police(struct safer_store *st, const void *arg, struct safer_stream *out,
                         struct safer_err *err)
 {
-    (void)arg;
-    return safer_export_police_csv(st, out, err);
+    return safer_export_police_csv(st, arg, out, err);
 }
 
 static int export_police(const struct cli_spec *sp, int argc, char **argv)
@@ -66,7 +68,7 @@ static int export_police(const struct cli_spec *sp, int argc, char **argv)
     int status = cli_parse(sp, argc, argv, &args);
     if (status >= 0)
         return status;
-    return export_to(args.val[O_OUT], write_police, NULL);
+    return export_to(args.val[O_OUT], write_police, args.val[O_AREA]);
 }
 
 enum { C_OUT, C_WARD, C_TYPE, C_FROM, C_TO };

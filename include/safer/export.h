@@ -13,12 +13,14 @@ struct safer_store;
  * police.uk columns (coordinates printed as the shortest decimal that reads
  * back as the stored number), the ward code (empty when unassigned) and how
  * it was assigned ("point", "lsoa" or "none"), against every stored ward,
- * with the rules of the assessment. A negative return from `row` stops the
- * export and is returned.
+ * with the rules of the assessment. With `area` (a district or Community
+ * Safety Partnership code, as `safer assess --area` takes; NULL for all),
+ * only the records assigned to the area's wards: the records its assessment
+ * counts. A negative return from `row` stops the export and is returned.
  */
 typedef int (*safer_export_row_fn)(void *ctx, const char *const fields[14]);
-int safer_export_police(struct safer_store *st, safer_export_row_fn row, void *ctx,
-                        struct safer_err *err);
+int safer_export_police(struct safer_store *st, const char *area, safer_export_row_fn row,
+                        void *ctx, struct safer_err *err);
 
 /*
  * The same records as CSV, written to `out` (flushed every
@@ -29,7 +31,7 @@ int safer_export_police(struct safer_store *st, safer_export_row_fn row, void *c
  * touched). Returns 0, or the store's or the stream's error.
  */
 struct safer_stream;
-int safer_export_police_csv(struct safer_store *st, struct safer_stream *out,
+int safer_export_police_csv(struct safer_store *st, const char *area, struct safer_stream *out,
                             struct safer_err *err);
 
 /*

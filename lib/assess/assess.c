@@ -79,61 +79,6 @@ static void assign_locations(struct safer__tasks *g, const struct safer_locator 
     safer__parallel_for(g, (c->nlocs + ASSIGN_SLICE - 1) / ASSIGN_SLICE, assign_slice, &j);
 }
 
-/* Choose the study wards: all, or those of a district / CSP. */
-static int study_wards(struct safer_store *st, const struct safer_assess_opts *o,
-                       const struct safer_area *all, size_t n, unsigned char *keep,
-                       struct safer_assessment *a, struct safer_err *err)
-{
-    if (!o->area) {
-        memset(keep, 1, n);
-        return 0;
-    }
-    struct safer_pairs wd = {0}, csp = {0};
-    char *csp_name = NULL;
-    int rc = safer_lookup_ward_districts(st, &wd, err);
-    if (rc == 0)
-        rc = safer_lookup_csp_districts(st, o->area, &csp, &csp_name, err);
-    if (rc < 0)
-        goto out;
-    /* The districts that make up the area: a CSP's, or the code itself. */
-    size_t ndist = csp.n ? csp.n : 1;
-    const char *self[1] = {o->area};
-    char *const *dists = csp.n ? csp.a : (char *const *)self;
-    size_t kept = 0;
-    for (size_t i = 0; i < n; i++) {
-        const char *d = all[i].district;
-        if (!d) {
-            long k = safer__find_str(wd.a, wd.n, all[i].code);
-            d = k >= 0 ? wd.b[k] : NULL;
-        }
-        keep[i] = 0;
-        for (size_t k = 0; d && k < ndist; k++) {
-            if (strcmp(d, dists[k]) == 0) {
-                keep[i] = 1;
-                kept++;
-                break;
-            }
-        }
-    }
-    if (!kept) {
-        rc = safer_err_set(err, SAFER_ENOTFOUND,
-                           "no stored ward lies in area '%s' (a district code, or a Community "
-                           "Safety Partnership code with the district to CSP lookup loaded)",
-                           o->area);
-        goto out;
-    }
-    a->area_code = safer__xstrdup(o->area);
-    if (csp_name)
-        a->area_name = safer__xstrdup(csp_name);
-    else
-        rc = safer_lookup_district_name(st, o->area, &a->area_name, err);
-out:
-    free(csp_name);
-    safer_pairs_release(&wd);
-    safer_pairs_release(&csp);
-    return rc;
-}
-
 /* The other ward-only work: the point locator over every stored ward, then
  * the study wards' contiguity. */
 struct locator_job {
@@ -196,9 +141,11 @@ int safer_assess_compute(struct safer_store *st, const struct safer_assess_opts 
         goto out;
     }
     keep = safer__xmalloc(nall);
-    rc = study_wards(st, &o, all, nall, keep, a, err);
+    rc = safer__area_wards(st, o.area, all, nall, keep, &a->area_name, err);
     if (rc < 0)
         goto out;
+    if (o.area)
+        a->area_code = safer__xstrdup(o.area);
 
     /* Every stored ward's polygon and code for the assignment; the study
      * wards, in code order, move into the assessment (the copies in geoms

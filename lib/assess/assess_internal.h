@@ -38,6 +38,17 @@ void safer__geo_contiguity(struct safer__geo *geo);
 void safer__geo_release(struct safer__geo *geo);
 
 /*
+ * Which of the stored wards `all` (n of them) lie in `area` (a district
+ * code, or a Community Safety Partnership's code through the district to
+ * CSP lookup; NULL: every ward): keep[i] is 1 for those. *name gets the
+ * area's name (malloc'd) when a lookup knows it. SAFER_ENOTFOUND when no
+ * stored ward lies in the area. Reads the lookups: call it inside the
+ * caller's read transaction.
+ */
+int safer__area_wards(struct safer_store *st, const char *area, const struct safer_area *all,
+                      size_t n, unsigned char *keep, char **name, struct safer_err *err);
+
+/*
  * What the assessment reads from the store besides the wards and the
  * records, in the same read transaction (one snapshot); the computation
  * then runs without the store.

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "store/store_internal.h"
+#include "assess/assess_internal.h"
 #include "util/internal.h"
 #include "safer/area.h"
 #include "safer/buf.h"
@@ -26,6 +27,7 @@ struct ctx {
     const struct safer_locator *loc;
     const struct safer_pairs *lw;
     char **codes;
+    const unsigned char *keep; /* per ward: in the area asked for (NULL: no area) */
     safer_export_row_fn row;
     void *ctx;
 };
@@ -35,28 +37,33 @@ static int each(void *arg, const char *const f[12], double lon, double lat)
     struct ctx *c = arg;
     const char *ward = "", *how = "none";
     char lonbuf[32] = "", latbuf[32] = "";
+    long w = -1;
     if (!isnan(lon)) {
         safer__fmt_double(lon, lonbuf);
         safer__fmt_double(lat, latbuf);
-        int32_t w = safer_locator_find(c->loc, lon, lat);
+        w = safer_locator_find(c->loc, lon, lat);
         if (w >= 0) {
             ward = c->wards[w].code;
             how = "point";
         }
     } else if (f[7][0]) {
         long k = safer__find_str(c->lw->a, c->lw->n, f[7]);
-        if (k >= 0 && safer__find_str(c->codes, c->nwards, c->lw->b[k]) >= 0) {
+        w = k >= 0 ? safer__find_str(c->codes, c->nwards, c->lw->b[k]) : -1;
+        if (w >= 0) {
             ward = c->lw->b[k];
             how = "lsoa";
         }
     }
+    /* An area's export holds the records of its wards, as its assessment counts them. */
+    if (c->keep && (w < 0 || !c->keep[w]))
+        return 0;
     const char *out[14] = {f[0], f[1], f[2], f[3], lonbuf, latbuf, f[6],
                            f[7], f[8], f[9], f[10], f[11], ward, how};
     return c->row(c->ctx, out);
 }
 
-int safer_export_police(struct safer_store *st, safer_export_row_fn row, void *ctx,
-                        struct safer_err *err)
+int safer_export_police(struct safer_store *st, const char *area, safer_export_row_fn row,
+                        void *ctx, struct safer_err *err)
 {
     struct safer_area *wards = NULL;
     size_t n = 0;
@@ -78,14 +85,31 @@ int safer_export_police(struct safer_store *st, safer_export_row_fn row, void *c
         geoms[i] = wards[i].geom;
         codes[i] = wards[i].code;
     }
+    unsigned char *keep = NULL;
+    if (area) {
+        char *name = NULL;
+        keep = safer__xmalloc(n ? n : 1);
+        rc = safer__area_wards(st, area, wards, n, keep, &name, err);
+        free(name);
+    }
+    if (rc < 0) {
+        safer__store_rollback(st);
+        free(keep);
+        free(geoms);
+        free(codes);
+        safer_pairs_release(&lw);
+        safer_areas_free(wards, n);
+        return rc;
+    }
     struct safer_locator *loc = safer_locator_new(geoms, n);
-    struct ctx c = {wards, n, loc, &lw, codes, row, ctx};
+    struct ctx c = {wards, n, loc, &lw, codes, keep, row, ctx};
     rc = safer_police_each(st, each, &c, err);
     if (rc == 0)
         rc = safer__store_commit(st, err);
     else
         safer__store_rollback(st);
     safer_locator_free(loc);
+    free(keep);
     free(geoms);
     free(codes);
     safer_pairs_release(&lw);
@@ -117,14 +141,14 @@ static int csv_row(void *ctx, const char *const f[14])
     return 0;
 }
 
-int safer_export_police_csv(struct safer_store *st, struct safer_stream *out,
+int safer_export_police_csv(struct safer_store *st, const char *area, struct safer_stream *out,
                             struct safer_err *err)
 {
     struct csv_out c = {out, err};
     safer_buf_puts(&out->buf, "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,"
                               "LSOA code,LSOA name,Crime type,Last outcome category,Context,"
                               "ward_code,assigned_by\n");
-    int rc = safer_export_police(st, csv_row, &c, err);
+    int rc = safer_export_police(st, area, csv_row, &c, err);
     if (rc == 0)
         rc = safer_stream_flush(out, err);
     return rc;

@@ -33,6 +33,17 @@ expect_no_grep 'OS data' one/index.html
 expect_status 0 "$SAFER" --db one/demo.db export police --out all.csv
 checks=$((checks + 1))
 [ "$(($(wc -l < all.csv) - 1))" = "$(metric one/summary.csv rows_total)" ] || fail "export row count"
+# An area's export holds the records its assessment counts, no others.
+expect_status 0 "$SAFER" --db one/demo.db export police --area E22900001 --out area.csv
+checks=$((checks + 1))
+[ "$(($(wc -l < area.csv) - 1))" = "$(metric one/summary.csv rows_assigned)" ] ||
+    fail "export --area row count is not rows_assigned"
+checks=$((checks + 1))
+[ "$(awk -F, '{ print $NF }' area.csv | sort -u | tr '\n' ' ')" = "assigned_by lsoa point " ] ||
+    fail "export --area gave unassigned records"
+expect_status 1 "$SAFER" --db one/demo.db export police --area E07000001
+expect_grep "no stored ward lies in area 'E07000001'" "$TMP/err"
+
 # The count table agrees with the assessment: every demo ward is in the
 # partnership, so its counts up to the latest month are the assessment's.
 latest=$(metric one/summary.csv latest_month)

@@ -90,7 +90,7 @@ static uint64_t export_hash(struct safer_store *st)
     XXH3_state_t *h = XXH3_createState();
     XXH3_64bits_reset(h);
     struct safer_err err = {0};
-    int rc = safer_export_police(st, export_row, h, &err);
+    int rc = safer_export_police(st, NULL, export_row, h, &err);
     if (rc < 0)
         fail_msg("export: %s", err.msg);
     uint64_t v = XXH3_64bits_digest(h);

@@ -144,7 +144,7 @@ static void test_export_assigns_each_record_as_the_readme_says(void **state)
         snprintf(want + len, sizeof(want) - len, "%s", cases[k].test_police);
         struct seen s = {.stop_after = -1};
         struct safer_err err = {0};
-        int rc = safer_export_police(st, see, &s, &err);
+        int rc = safer_export_police(st, NULL, see, &s, &err);
         if (rc < 0)
             fail_msg("%s: %s", cases[k].what, err.msg);
         if (strcmp(s.text, want) != 0)
@@ -162,7 +162,7 @@ static void test_export_csv_guards_text_but_not_numbers(void **state)
     struct safer_stream out;
     safer_stream_init_memory(&out, (size_t)1 << 20);
     struct safer_err err = {0};
-    int rc = safer_export_police_csv(st, &out, &err);
+    int rc = safer_export_police_csv(st, NULL, &out, &err);
     if (rc < 0)
         fail_msg("%s", err.msg);
     const char *csv = out.buf.ptr;
@@ -207,7 +207,7 @@ static void test_export_of_an_empty_store_is_the_header(void **state)
     struct safer_stream out;
     safer_stream_init_memory(&out, (size_t)1 << 20);
     struct safer_err err = {0};
-    assert_int_equal(safer_export_police_csv(st, &out, &err), 0);
+    assert_int_equal(safer_export_police_csv(st, NULL, &out, &err), 0);
     assert_string_equal(out.buf.ptr,
                         "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,"
                         "LSOA code,LSOA name,Crime type,Last outcome category,Context,ward_code,"
@@ -225,13 +225,13 @@ static void test_export_stops_when_asked_or_when_it_fails(void **state)
 
     /* The callback's negative value stops the export and is returned. */
     struct seen s = {.stop_after = 4};
-    assert_int_equal(safer_export_police(st, see, &s, &err), -7);
+    assert_int_equal(safer_export_police(st, NULL, see, &s, &err), -7);
     assert_int_equal(s.rows, 4);
 
     /* A stream with room for less than the export: its limit, reported. */
     struct safer_stream out;
     safer_stream_init_memory(&out, 300);
-    assert_int_equal(safer_export_police_csv(st, &out, &err), SAFER_ETOOBIG);
+    assert_int_equal(safer_export_police_csv(st, NULL, &out, &err), SAFER_ETOOBIG);
     safer_stream_release(&out);
 
     /* The store failing at each of the first database calls. */
@@ -239,7 +239,7 @@ static void test_export_stops_when_asked_or_when_it_fails(void **state)
         struct seen t = {.stop_after = -1};
         safer_err_clear(&err);
         safer_fault_arm(SAFER_FAULT_DB, at);
-        int rc = safer_export_police(st, see, &t, &err);
+        int rc = safer_export_police(st, NULL, see, &t, &err);
         safer_fault_arm(SAFER_FAULT_DB, 0);
         assert_int_equal(rc, SAFER_EDB);
         assert_true(strlen(err.msg) > 0);
@@ -247,7 +247,7 @@ static void test_export_stops_when_asked_or_when_it_fails(void **state)
     }
     /* The handle still works. */
     struct seen all = {.stop_after = -1};
-    assert_int_equal(safer_export_police(st, see, &all, &err), 0);
+    assert_int_equal(safer_export_police(st, NULL, see, &all, &err), 0);
     assert_int_equal(all.rows, 10);
     testfix_done(st, target);
 }

@@ -655,7 +655,7 @@ static void test_store_police_damaged_record_counts_are_reported(void **state)
         recs_release(&r);
 
         safer_err_clear(&err);
-        rc = safer_export_police(st, ignore_row, NULL, &err);
+        rc = safer_export_police(st, NULL, ignore_row, NULL, &err);
         assert_damage_reported(st, rc, &err, cases[k].what, "safer_export_police");
 
         safer_err_clear(&err);
