@@ -120,12 +120,29 @@ struct safer_crimes {
     size_t nbatches;
     char **forces, **types, **lsoas; /* owned; sorted by byte order; lsoas holds "" */
     size_t nforces, ntypes, nlsoas;
+    /* With safer_crimes_load_text() only (else NULL): per record, its
+     * police.uk Location ("On or near Station Road") and Last outcome
+     * category as indexes into wheres[] and outcomes[] (sorted by byte
+     * order; each holds "" for an empty field). */
+    uint32_t *where;  /* owned */
+    uint16_t *outcome; /* owned */
+    char **wheres, **outcomes; /* owned */
+    size_t nwheres, noutcomes;
 };
 
 void safer_crimes_release(struct safer_crimes *c);
 
 /* Read every stored record. */
 int safer_crimes_load(struct safer_store *st, struct safer_crimes *out, struct safer_err *err);
+
+/*
+ * Add each record's Location and Last outcome category to `c`, which
+ * safer_crimes_load() filled from the same store in the same read
+ * transaction (the records must be the same: a batch whose count differs
+ * is SAFER_EDB). Reads the cold blobs, which the assessment's counts do
+ * not need: call it only for what uses these texts.
+ */
+int safer_crimes_load_text(struct safer_store *st, struct safer_crimes *c, struct safer_err *err);
 
 /* One stored (force, month) publication and the file it came from. */
 struct safer_publication {

@@ -232,6 +232,14 @@ void safer_crimes_release(struct safer_crimes *c)
     free(c->forces);
     free(c->types);
     free(c->lsoas);
+    free(c->where);
+    free(c->outcome);
+    for (size_t i = 0; i < c->nwheres; i++)
+        free(c->wheres[i]);
+    for (size_t i = 0; i < c->noutcomes; i++)
+        free(c->outcomes[i]);
+    free(c->wheres);
+    free(c->outcomes);
     memset(c, 0, sizeof(*c));
 }
 
@@ -540,6 +548,96 @@ done:
     safer__dict_release(&forces);
     safer__dict_release(&types);
     safer__dict_release(&lsoas);
+    return rc;
+}
+
+int safer_crimes_load_text(struct safer_store *st, struct safer_crimes *c, struct safer_err *err)
+{
+    struct safer__stmt *s = NULL;
+    struct safer__dict wheres, outcomes;
+    safer__dict_init(&wheres);
+    safer__dict_init(&outcomes);
+    uint32_t *map = NULL, *idx = NULL;
+    size_t mapcap = 0, idxcap = 0;
+    c->where = safer__xmalloc(sizeof(uint32_t) * (c->n ? c->n : 1));
+    c->outcome = safer__xmalloc(sizeof(uint16_t) * (c->n ? c->n : 1));
+    int rc = safer__prep(st, "SELECT force, rows, cold FROM crime_batch ORDER BY force, month", &s,
+                         err);
+    size_t b = 0;
+    while (rc == 0 && (rc = safer__step(s, err)) == 1) {
+        rc = 0;
+        size_t len;
+        const void *blob = safer__col_blob(s, 2, &len);
+        int64_t rows = safer__col_int64(s, 1);
+        struct safer__blobrd r = {blob, blob ? (const unsigned char *)blob + len : NULL, 0};
+        const unsigned char *magic = safer__rd_bytes(&r, 4);
+        uint32_t n = safer__rd_u32(&r);
+        uint32_t cnt[5] = {0};
+        struct safer__strview *dv[5] = {NULL};
+        for (int k = 0; k < 5; k++)
+            dv[k] = safer__rd_dict(&r, &cnt[k]);
+        /* dictionaries: 0 falls within, 1 location, 2 LSOA name, 3 outcome, 4 context */
+        int bad = !blob || !magic || memcmp(magic, "SCB2", 4) || (int64_t)n != rows ||
+                  b >= c->nbatches || n != c->batches[b].count || n > len / 5;
+        SAFER__GROW(idx, idxcap, 5 * (size_t)n + 1);
+        for (int k = 0; !bad && k < 5; k++)
+            bad = safer__rd_index(&r, n, idx + (size_t)k * n) < 0;
+        SAFER__GROW(map, mapcap, (size_t)cnt[1] + cnt[3] + 1);
+        for (uint32_t i = 0; !bad && i < cnt[1]; i++) {
+            int64_t v = safer__dict_intern(&wheres, dv[1][i].ptr, dv[1][i].len);
+            bad = v < 0;
+            map[i] = (uint32_t)v;
+        }
+        for (uint32_t i = 0; !bad && i < cnt[3]; i++) {
+            int64_t v = safer__dict_intern(&outcomes, dv[3][i].ptr, dv[3][i].len);
+            bad = v < 0 || v > UINT16_MAX;
+            map[cnt[1] + i] = (uint32_t)v;
+        }
+        size_t first = bad ? 0 : c->batches[b].first;
+        for (uint32_t i = 0; !bad && i < n; i++) {
+            uint32_t w = idx[(size_t)n + i], o = idx[3 * (size_t)n + i];
+            bad = w >= cnt[1] || o >= cnt[3];
+            if (!bad) {
+                c->where[first + i] = map[w];
+                c->outcome[first + i] = (uint16_t)map[cnt[1] + o];
+            }
+        }
+        for (int k = 0; k < 5; k++)
+            free(dv[k]);
+        if (bad || r.bad)
+            rc = safer_err_set(err, SAFER_EDB, "%s: stored records of '%s' are damaged",
+                               safer_store_name(st), safer__col_text(s, 0));
+        b++;
+    }
+    safer__stmt_finalize(s);
+    if (rc == 0 && b != c->nbatches)
+        rc = safer_err_set(err, SAFER_EDB, "%s: the stored records changed while being read",
+                           safer_store_name(st));
+    if (rc == 0) {
+        /* Byte order, so outputs sort by index; "" present in both. */
+        safer__dict_intern(&wheres, "", 0);
+        safer__dict_intern(&outcomes, "", 0);
+        uint32_t *rank;
+        c->wheres = sorted_strings(&wheres, &rank);
+        c->nwheres = wheres.count;
+        for (size_t i = 0; i < c->n; i++)
+            c->where[i] = rank[c->where[i]];
+        free(rank);
+        c->outcomes = sorted_strings(&outcomes, &rank);
+        c->noutcomes = outcomes.count;
+        for (size_t i = 0; i < c->n; i++)
+            c->outcome[i] = (uint16_t)rank[c->outcome[i]];
+        free(rank);
+    } else {
+        free(c->where);
+        free(c->outcome);
+        c->where = NULL;
+        c->outcome = NULL;
+    }
+    free(map);
+    free(idx);
+    safer__dict_release(&wheres);
+    safer__dict_release(&outcomes);
     return rc;
 }
 

@@ -352,6 +352,19 @@ static void test_store_police_crimes_load_matches_the_records(void **state)
         }
     }
     assert_int_equal(next, c.n);
+    /* The texts, record by record: Location and Last outcome category. */
+    assert_null(c.where);
+    rc = safer_crimes_load_text(st, &c, &err);
+    if (rc < 0)
+        fail_msg("%s", err.msg);
+    for (size_t i = 0; i < c.n; i++) {
+        assert_true(c.where[i] < c.nwheres && c.outcome[i] < c.noutcomes);
+        assert_string_equal(c.wheres[c.where[i]], r.v[i].f[6]);
+        assert_string_equal(c.outcomes[c.outcome[i]], r.v[i].f[10]);
+    }
+    for (size_t i = 1; i < c.nwheres; i++)
+        assert_true(strcmp(c.wheres[i - 1], c.wheres[i]) < 0);
+    assert_string_equal(c.outcomes[0], "");
     /* Each distinct location once: the Met's two records at (-0.1, 51.49) share one. */
     assert_true(c.nlocs < located);
     for (size_t a = 0; a < c.nlocs; a++)
