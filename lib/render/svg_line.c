@@ -162,7 +162,6 @@ int safer_svg_line_chart(struct safer_buf *b, const struct safer_svg_opts *opts,
         return safer_svg_placeholder(b, opts, NULL, err);
 
     double W = opts->width ? opts->width : SAFER_SVG_DEFAULT_WIDTH;
-    double H = opts->height ? opts->height : round(W * 0.55);
     double sc = safer_svg_scale(W);
     double fs = SAFER_SVG_FONT * sc, fts = SAFER_SVG_FONT_SMALL * sc;
     double pad = 10 * sc;
@@ -190,10 +189,15 @@ int safer_svg_line_chart(struct safer_buf *b, const struct safer_svg_opts *opts,
     size_t nrows = c->nseries ? item_row[c->nseries - 1] + 1 : 0;
     double legend_bottom = pad + (double)nrows * row_h;
 
-    /* Vertical layout. */
+    /* Vertical layout. A narrow figure's legend takes more rows: the
+     * default height grows so that the plot keeps at least 150 px. */
     double top = legend_bottom + (c->y_label ? fts * 1.6 : fts * 0.6);
     double strip = (c->nshaded || c->nmarkers) ? fts * 1.6 : 0;
     double plot_top = top + strip + fts * 0.6;
+    double H = opts->height ? opts->height
+                            : fmax(round(W * 0.55), ceil(plot_top + 150 * sc + pad + fts * 1.7));
+    if (H > SAFER_SVG_MAX_SIDE)
+        H = SAFER_SVG_MAX_SIDE;
     double plot_bottom = H - pad - fts * 1.7;
     if (plot_bottom < plot_top + 20 * sc)
         plot_bottom = plot_top + 20 * sc;
@@ -268,7 +272,23 @@ int safer_svg_line_chart(struct safer_buf *b, const struct safer_svg_opts *opts,
     if (rc < 0)
         goto out;
 
-    /* Shaded ranges, behind everything, with their labels in the strip. */
+    /* Shaded ranges, behind everything, with their labels in the strip; a
+     * label that would overlap one already written is left out (the range
+     * keeps its tooltip). */
+    size_t nlab_max = c->nshaded + c->nmarkers + 1;
+    double *lab_x0 = safer__xmalloc(nlab_max * sizeof(double));
+    double *lab_x1 = safer__xmalloc(nlab_max * sizeof(double));
+    size_t nlab = 0;
+    /* Markers' labels come first: they say what the line through the plot is. */
+    for (size_t i = 0; i < c->nmarkers; i++) {
+        if (!c->markers[i].label)
+            continue;
+        double x = xs[c->markers[i].month];
+        double lw = safer_svg_text_width(c->markers[i].label, fts);
+        bool left = x + 4 * sc + lw > W - pad;
+        lab_x0[nlab] = left ? x - 4 * sc - lw : x + 4 * sc;
+        lab_x1[nlab++] = left ? x - 4 * sc : x + 4 * sc + lw;
+    }
     for (size_t i = 0; i < c->nshaded; i++) {
         const struct safer_svg_month_range *r = &c->shaded[i];
         double x0 = plot_left + (double)r->first * bw, x1 = plot_left + (double)(r->last + 1) * bw;
@@ -291,6 +311,13 @@ int safer_svg_line_chart(struct safer_buf *b, const struct safer_svg_opts *opts,
             /* Centred on the band; kept inside the figure. */
             double lw = fmin(safer_svg_text_width(r->label, fts), W - 2 * pad);
             double cx = fmin(fmax((x0 + x1) / 2, pad + lw / 2), W - pad - lw / 2);
+            bool clash = false;
+            for (size_t k = 0; k < nlab && !clash; k++)
+                clash = cx - lw / 2 - 4 * sc < lab_x1[k] && lab_x0[k] < cx + lw / 2 + 4 * sc;
+            if (clash)
+                continue;
+            lab_x0[nlab] = cx - lw / 2;
+            lab_x1[nlab++] = cx + lw / 2;
             safer_html_raw(b, "<g fill=\"#505a5f\">");
             safer_svg_text_lines(b, cx, top + fts * 1.1, fts, fts, W - 2 * pad, 1, "middle", NULL,
                                  r->label);
@@ -428,6 +455,8 @@ int safer_svg_line_chart(struct safer_buf *b, const struct safer_svg_opts *opts,
     safer_html_raw(b, "</g>\n");
     safer_svg_end(b);
     rc = safer_buf_error(b);
+    free(lab_x0);
+    free(lab_x1);
 out:
     free(xs);
     free(item_x);
