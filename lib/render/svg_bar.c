@@ -53,6 +53,59 @@ static void value_label(char *out, size_t outsz, const struct safer_svg_bar_char
     snprintf(out, outsz, "%s%s%s", num, c->unit ? c->unit : "", bar->note ? bar->note : "");
 }
 
+#define DESC_MAX 16384 /* bytes of a generated description */
+#define DESC_LIST 30   /* bars listed one by one in it, at most */
+
+/*
+ * What the chart shows, from the values it draws: the axis, the highest and
+ * the lowest bar, how many are above and below zero, then every bar with
+ * its value label in order (up to DESC_LIST) and the footnote that explains
+ * the marks.
+ */
+static void describe(struct safer_buf *d, const struct safer_svg_bar_chart *c,
+                     const char (*vl)[VALUE_LABEL_MAX])
+{
+    size_t n = c->nbars, hi = SIZE_MAX, lo = SIZE_MAX, up = 0, down = 0, none = 0;
+    for (size_t i = 0; i < n; i++) {
+        double v = c->bars[i].value;
+        if (!isfinite(v)) {
+            none++;
+            continue;
+        }
+        up += v > 0;
+        down += v < 0;
+        if (hi == SIZE_MAX || v > c->bars[hi].value)
+            hi = i;
+        if (lo == SIZE_MAX || v < c->bars[lo].value)
+            lo = i;
+    }
+    safer_buf_puts(d, "Bar chart");
+    if (c->axis_label) {
+        safer_buf_puts(d, " (");
+        safer_buf_puts(d, c->axis_label);
+        safer_buf_puts(d, ")");
+    }
+    safer_buf_putf(d, " of %zu bar%s.", n, n == 1 ? "" : "s");
+    if (hi != SIZE_MAX && hi != lo) {
+        safer_buf_putf(d, " Highest %s %s, lowest %s %s.", c->bars[hi].label ? c->bars[hi].label : "",
+                       vl[hi], c->bars[lo].label ? c->bars[lo].label : "", vl[lo]);
+    }
+    if (c->style == SAFER_SVG_BAR_DIVERGING)
+        safer_buf_putf(d, " %zu above zero, %zu below.", up, down);
+    if (none)
+        safer_buf_putf(d, " %zu with no value.", none);
+    for (size_t i = 0; i < n && i < DESC_LIST; i++)
+        safer_buf_putf(d, "%s%s %s", i ? "; " : " ", c->bars[i].label ? c->bars[i].label : "",
+                       vl[i]);
+    if (n > DESC_LIST)
+        safer_buf_putf(d, "; and %zu more", n - DESC_LIST);
+    safer_buf_puts(d, ".");
+    if (c->footnote) {
+        safer_buf_puts(d, " ");
+        safer_buf_puts(d, c->footnote);
+    }
+}
+
 static void zero_line(struct safer_buf *b, double x, double y0, double y1)
 {
     safer_html_raw(b, "<path stroke=\"#0b0c0c\" stroke-width=\"1.5\" d=\"M");
@@ -154,9 +207,8 @@ int safer_svg_bar_chart(struct safer_buf *b, const struct safer_svg_opts *opts,
     double eps = step * 1e-9;
 
     struct safer_buf desc;
-    safer_buf_init(&desc, 4096);
-    safer_buf_putf(&desc, "Horizontal bar chart of %zu %s.", n,
-                   c->style == SAFER_SVG_BAR_DIVERGING ? "values either side of zero" : "values");
+    safer_buf_init(&desc, DESC_MAX);
+    describe(&desc, c, vl);
     rc = safer_svg_begin(b, opts, W, H, desc.ptr, err);
     safer_buf_release(&desc);
     if (rc < 0)

@@ -135,6 +135,144 @@ static void series_path(struct safer_buf *b, const double *v, size_t n, const do
     }
 }
 
+#define DESC_MAX 16384 /* bytes of a generated description */
+#define DESC_SHADED 12 /* shaded ranges named in it; the rest are counted */
+
+static const char *const month_names[12] = {"January", "February", "March",     "April",
+                                            "May",     "June",     "July",      "August",
+                                            "September", "October", "November", "December"};
+
+/* Month `i`'s label, as "October 2018" when it is "2018-10", else as given. */
+static void put_month(struct safer_buf *d, const struct safer_svg_line_chart *c, size_t i)
+{
+    long m = month_of(c->months[i]);
+    if (m >= 0)
+        safer_buf_putf(d, "%s %ld", month_names[m % 12], m / 12);
+    else
+        safer_buf_puts(d, c->months[i] ? c->months[i] : "");
+}
+
+static void put_value(struct safer_buf *d, double v, int decimals)
+{
+    char num[40];
+    safer_buf_puts(d, safer_svg_format_number(num, sizeof(num), v, decimals, false));
+}
+
+/*
+ * What the chart shows, from the values it draws: for each series where
+ * its line starts and ends, which way it went, its highest and lowest
+ * months and how many months have no value; then the shaded ranges and
+ * markers. Ranges are named by their months, never as a span whose first
+ * or last month has no value.
+ */
+static void describe(struct safer_buf *d, const struct safer_svg_line_chart *c)
+{
+    size_t n = c->nmonths;
+    int decimals = 0;
+    for (size_t s = 0; s < c->nseries; s++) {
+        for (size_t i = 0; i < n; i++) {
+            double v = c->series[s].values[i];
+            if (isfinite(v) && fabs(v - round(v)) > 1e-9)
+                decimals = 1;
+        }
+    }
+    safer_buf_puts(d, "Line chart");
+    if (c->y_label) {
+        safer_buf_puts(d, " (");
+        safer_buf_puts(d, c->y_label);
+        safer_buf_puts(d, ")");
+    }
+    safer_buf_putf(d, " of %zu month%s", n, n == 1 ? "" : "s");
+    if (n > 0) {
+        safer_buf_puts(d, n == 1 ? ", " : " to ");
+        put_month(d, c, n - 1);
+    }
+    safer_buf_puts(d, ".");
+    for (size_t s = 0; s < c->nseries; s++) {
+        const double *v = c->series[s].values;
+        size_t first = SIZE_MAX, last = 0, hi = 0, lo = 0, k = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (!isfinite(v[i]))
+                continue;
+            if (first == SIZE_MAX)
+                first = hi = lo = i;
+            last = i;
+            k++;
+            if (v[i] > v[hi])
+                hi = i;
+            if (v[i] < v[lo])
+                lo = i;
+        }
+        safer_buf_puts(d, " ");
+        safer_buf_puts(d, c->series[s].name ? c->series[s].name : "A series");
+        if (k == 0) {
+            safer_buf_puts(d, " has no values.");
+            continue;
+        }
+        if (k == 1) {
+            safer_buf_puts(d, ": ");
+            put_value(d, v[first], decimals);
+            safer_buf_puts(d, " in ");
+            put_month(d, c, first);
+        } else {
+            if (v[last] == v[first]) {
+                safer_buf_puts(d, " was ");
+                put_value(d, v[first], decimals);
+                safer_buf_puts(d, " in both ");
+                put_month(d, c, first);
+                safer_buf_puts(d, " and ");
+            } else {
+                safer_buf_puts(d, v[last] > v[first] ? " rose from " : " fell from ");
+                put_value(d, v[first], decimals);
+                safer_buf_puts(d, " in ");
+                put_month(d, c, first);
+                safer_buf_puts(d, " to ");
+                put_value(d, v[last], decimals);
+                safer_buf_puts(d, " in ");
+            }
+            put_month(d, c, last);
+            safer_buf_puts(d, "; highest ");
+            put_value(d, v[hi], decimals);
+            safer_buf_puts(d, " in ");
+            put_month(d, c, hi);
+            safer_buf_puts(d, ", lowest ");
+            put_value(d, v[lo], decimals);
+            safer_buf_puts(d, " in ");
+            put_month(d, c, lo);
+        }
+        if (k < n)
+            safer_buf_putf(d, "; no value for %zu of the %zu months", n - k, n);
+        safer_buf_puts(d, ".");
+    }
+    for (size_t i = 0; i < c->nshaded && i < DESC_SHADED; i++) {
+        const struct safer_svg_month_range *r = &c->shaded[i];
+        safer_buf_puts(d, i ? "; " : " Shaded: ");
+        put_month(d, c, r->first);
+        if (r->last > r->first) {
+            safer_buf_puts(d, " to ");
+            put_month(d, c, r->last);
+        }
+        if (r->label) {
+            safer_buf_puts(d, " (");
+            safer_buf_puts(d, r->label);
+            safer_buf_puts(d, ")");
+        }
+    }
+    if (c->nshaded > DESC_SHADED)
+        safer_buf_putf(d, "; and %zu more", c->nshaded - DESC_SHADED);
+    if (c->nshaded)
+        safer_buf_puts(d, ".");
+    for (size_t i = 0; i < c->nmarkers; i++) {
+        safer_buf_puts(d, " A dashed line marks ");
+        put_month(d, c, c->markers[i].month);
+        if (c->markers[i].label) {
+            safer_buf_puts(d, ": ");
+            safer_buf_puts(d, c->markers[i].label);
+        }
+        safer_buf_puts(d, ".");
+    }
+}
+
 int safer_svg_line_chart(struct safer_buf *b, const struct safer_svg_opts *opts,
                          const struct safer_svg_line_chart *c, struct safer_err *err)
 {
@@ -257,15 +395,8 @@ int safer_svg_line_chart(struct safer_buf *b, const struct safer_svg_opts *opts,
 
     /* Description for screen readers when the caller gave none. */
     struct safer_buf desc;
-    safer_buf_init(&desc, 4096);
-    safer_buf_putf(&desc, "Line chart of %zu series by month", c->nseries);
-    if (n > 0) {
-        safer_buf_puts(&desc, ", ");
-        safer_buf_puts(&desc, c->months[0] ? c->months[0] : "");
-        safer_buf_puts(&desc, " to ");
-        safer_buf_puts(&desc, c->months[n - 1] ? c->months[n - 1] : "");
-    }
-    safer_buf_puts(&desc, ".");
+    safer_buf_init(&desc, DESC_MAX);
+    describe(&desc, c);
 
     rc = safer_svg_begin(b, opts, W, H, desc.ptr, err);
     safer_buf_release(&desc);

@@ -884,6 +884,53 @@ static void map_labels(struct safer_buf *b, const struct safer_svg_choropleth *m
     free(lab);
 }
 
+/*
+ * What the map shows, from the values it shades: how many areas, shaded by
+ * what in which classes, the lowest and the highest area, and how many
+ * have no data.
+ */
+static void describe_choropleth(struct safer_buf *d, const struct safer_svg_choropleth *m,
+                                const struct classes *cl)
+{
+    char num[40], lab[100];
+    safer_buf_putf(d, "Map of %zu areas", m->n);
+    if (m->frame.legend_title) {
+        safer_buf_puts(d, " shaded by ");
+        safer_buf_puts(d, m->frame.legend_title);
+    }
+    safer_buf_putf(d, " in %zu class%s", cl->n, cl->n == 1 ? "" : "es");
+    for (size_t i = 0; i < cl->n; i++) {
+        class_label(lab, sizeof(lab), cl, i, m->decimals);
+        safer_buf_puts(d, i ? "; " : ": ");
+        safer_buf_puts(d, lab);
+    }
+    safer_buf_puts(d, ".");
+    size_t lo = SIZE_MAX, hi = SIZE_MAX;
+    for (size_t i = 0; i < m->n; i++) {
+        if (!isfinite(m->values[i]))
+            continue;
+        if (lo == SIZE_MAX || m->values[i] < m->values[lo])
+            lo = i;
+        if (hi == SIZE_MAX || m->values[i] > m->values[hi])
+            hi = i;
+    }
+    for (int k = 0; k < 2 && lo != SIZE_MAX && lo != hi; k++) {
+        size_t i = k ? hi : lo;
+        safer_buf_puts(d, k ? " Highest " : " Lowest ");
+        safer_buf_puts(d, safer_svg_format_number(num, sizeof(num), m->values[i], m->decimals,
+                                                  false));
+        if (m->unit)
+            safer_buf_puts(d, m->unit);
+        if (m->names && m->names[i]) {
+            safer_buf_puts(d, " in ");
+            safer_buf_puts(d, m->names[i]);
+        }
+        safer_buf_puts(d, ".");
+    }
+    if (cl->nnan)
+        safer_buf_putf(d, " %zu with no data.", cl->nnan);
+}
+
 int safer_svg_choropleth(struct safer_buf *b, const struct safer_svg_opts *opts,
                          const struct safer_svg_choropleth *m, struct safer_err *err)
 {
@@ -908,16 +955,8 @@ int safer_svg_choropleth(struct safer_buf *b, const struct safer_svg_opts *opts,
     layout_map(&L, opts, &m->frame, &bb, m->frame.legend_title, nentries);
 
     struct safer_buf desc;
-    safer_buf_init(&desc, 4096);
-    safer_buf_putf(&desc, "Map of %zu areas", m->n);
-    if (m->frame.legend_title) {
-        safer_buf_puts(&desc, " shaded by ");
-        safer_buf_puts(&desc, m->frame.legend_title);
-    }
-    safer_buf_putf(&desc, " in %zu classes", cl.n);
-    if (cl.nnan)
-        safer_buf_putf(&desc, "; %zu with no data", cl.nnan);
-    safer_buf_puts(&desc, ".");
+    safer_buf_init(&desc, 16384);
+    describe_choropleth(&desc, m, &cl);
     rc = safer_svg_begin(b, opts, L.W, L.H, desc.ptr, err);
     safer_buf_release(&desc);
     if (rc < 0)
@@ -1067,13 +1106,15 @@ int safer_svg_hotspot_map(struct safer_buf *b, const struct safer_svg_opts *opts
     layout_map(&L, opts, &m->frame, &bb, title, nentries);
 
     struct safer_buf desc;
-    char size[40];
+    char size[40], ncells[40];
     safer_buf_init(&desc, 4096);
     safer_buf_putf(&desc,
-                   "Hot spot map of %zu grid cells of %s m: %zu hot spots and %zu cold spots at "
-                   "90%% confidence or more",
-                   m->ncells, safer_svg_format_number(size, sizeof(size), m->cell_size, 0, false),
-                   count[0] + count[1] + count[2], count[4] + count[5] + count[6]);
+                   "Hot spot map of %s grid cells of %s m: %zu hot spots (%zu at 99%% "
+                   "confidence) and %zu cold spots (%zu at 99%%) at 90%% confidence or more",
+                   safer_svg_format_number(ncells, sizeof(ncells), (double)m->ncells, 0, false),
+                   safer_svg_format_number(size, sizeof(size), m->cell_size, 0, false),
+                   count[0] + count[1] + count[2], count[SAFER_SVG_GI_HOT99],
+                   count[4] + count[5] + count[6], count[SAFER_SVG_GI_COLD99]);
     if (m->nwards)
         safer_buf_putf(&desc, ", under %zu ward outlines", m->nwards);
     safer_buf_puts(&desc, ".");

@@ -1255,6 +1255,62 @@ static void test_svg_narrow_line_chart(void **state)
     safer_buf_release(&b);
 }
 
+/* The generated text alternatives say what the figures show, from their data. */
+static void test_svg_descriptions_state_the_data(void **state)
+{
+    (void)state;
+    double all[12] = {1210, 1185, 1302, 1250, 1120, 1275, 1330, 1412, 1390, 1440, 1380, 700};
+    double vso[12] = {NAN, 380, 455, 430, NAN, 410, 440, 470, 482, 500, 470, 520};
+    double flat[12] = {5, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, 5};
+    struct safer_svg_series ser[3] = {{"All crime", all}, {"Violence", vso}, {"Robbery", flat}};
+    struct safer_svg_month_range sh = {4, 5, "partial"};
+    struct safer_svg_line_chart c = {.months = months12, .nmonths = 12, .series = ser,
+                                     .nseries = 3, .y_label = "Crimes per month", .shaded = &sh,
+                                     .nshaded = 1};
+    struct safer_svg_opts o = {.id = "d", .title = "By month"};
+    struct safer_buf b = render_buf();
+    assert_int_equal(safer_svg_line_chart(&b, &o, &c, NULL), 0);
+    assert_non_null(strstr(b.ptr, "<desc id=\"d-desc\">Line chart (Crimes per month) of 12 "
+                                  "months to September 2019. All crime fell from 1,210 in October "
+                                  "2018 to 700 in September 2019; highest 1,440 in July 2019, "
+                                  "lowest 700 in September 2019. Violence rose from 380 in "
+                                  "November 2018 to 520 in September 2019; highest 520 in "
+                                  "September 2019, lowest 380 in November 2018; no value for 2 of "
+                                  "the 12 months. Robbery was 5 in both October 2018 and "
+                                  "September 2019; highest 5 in October 2018, lowest 5 in October "
+                                  "2018; no value for 10 of the 12 months. Shaded: February 2019 "
+                                  "to March 2019 (partial).</desc>"));
+    safer_buf_release(&b);
+
+    struct safer_svg_bar bars[] = {
+        {"Violence", 12.4, "*"}, {"Burglary", -18.2, NULL}, {"Drugs", NAN, NULL}};
+    struct safer_svg_bar_chart bc = {.bars = bars, .nbars = 3, .style = SAFER_SVG_BAR_DIVERGING,
+                                     .decimals = 1, .unit = "%", .axis_label = "Change (%)",
+                                     .footnote = "* significant."};
+    b = render_buf();
+    assert_int_equal(safer_svg_bar_chart(&b, &o, &bc, NULL), 0);
+    assert_non_null(strstr(b.ptr, ">Bar chart (Change (%)) of 3 bars. Highest Violence +12.4%*, "
+                                  "lowest Burglary -18.2%. 1 above zero, 1 below. 1 with no "
+                                  "value. Violence +12.4%*; Burglary -18.2%; Drugs no data. * "
+                                  "significant.</desc>"));
+    safer_buf_release(&b);
+
+    struct safer_geom g[3];
+    three_areas(g);
+    double values[3] = {12.5, NAN, 40};
+    const char *mnames[3] = {"Allington", EVIL, "Bearsted"};
+    struct safer_svg_choropleth m = {
+        .areas = g, .values = values, .names = mnames, .n = 3, .decimals = 1,
+        .unit = " per 1,000",
+        .frame = {.legend_title = "Crimes per 1,000", .attribution = ATTRIBUTION}};
+    b = render_buf();
+    assert_int_equal(safer_svg_choropleth(&b, &o, &m, NULL), 0);
+    assert_non_null(strstr(b.ptr, ">Map of 3 areas shaded by Crimes per 1,000 in 2 classes: Under "
+                                  "40.0; 40.0 and over. Lowest 12.5 per 1,000 in Allington. "
+                                  "Highest 40.0 per 1,000 in Bearsted. 1 with no data.</desc>"));
+    safer_buf_release(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1287,6 +1343,7 @@ int main(void)
         cmocka_unit_test(test_svg_narrow_bar_chart_stacks_labels),
         cmocka_unit_test(test_svg_narrow_map_stacks_legend),
         cmocka_unit_test(test_svg_narrow_line_chart),
+        cmocka_unit_test(test_svg_descriptions_state_the_data),
     };
     return cmocka_run_group_tests_name("svg", tests, NULL, NULL);
 }
