@@ -1,8 +1,9 @@
 /*
  * test_report.c - the HTML report's structure, on a small assessment built
  * by hand: the sections in order, a caption and a header row on every
- * table, a text alternative on every figure, the rules' numbers in the
- * method notes, the version and licence lines, and data escaped.
+ * table, each in a scrolling box, a text alternative on every figure, the
+ * rules' numbers in the method notes, the version and licence lines, and
+ * data escaped.
  *
  * The assessment: three wards side by side (1 km squares on the British
  * National Grid), three categories over 30 months up to January 2019, one
@@ -343,6 +344,18 @@ static void test_report_figures_have_text_alternatives(void **state)
     assert_int_equal(count(html, "<svg"), count(html, "</svg>"));
 }
 
+/* A table sits in a box that scrolls sideways, focusable and named after its caption. */
+static void test_report_tables_scroll_in_a_named_box(void **state)
+{
+    const char *html = *state;
+    assert_int_equal(count(html, "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" "
+                                 "aria-label=\""),
+                     count(html, "<table>"));
+    assert_non_null(strstr(html, "aria-label=\"Records by month\"><table><caption>Records by "
+                                 "month</caption>"));
+    assert_int_equal(count(html, "</table></div>"), count(html, "<table>"));
+}
+
 static void test_report_method_states_the_rules(void **state)
 {
     (void)state;
@@ -443,6 +456,7 @@ int main(void)
         cmocka_unit_test(test_report_sections_in_order),
         cmocka_unit_test(test_report_tables_have_caption_and_header_row),
         cmocka_unit_test(test_report_figures_have_text_alternatives),
+        cmocka_unit_test(test_report_tables_scroll_in_a_named_box),
         cmocka_unit_test(test_report_method_states_the_rules),
         cmocka_unit_test(test_report_version_and_licence_lines),
         cmocka_unit_test(test_report_escapes_data),
