@@ -29,9 +29,15 @@
 #include "safer/svg.h"
 
 /*
- * The style sheet. The page is at most 60em of text; a wide table scrolls
- * inside its own box (.table-wrap), never the page. Text colours meet WCAG
- * AA (4.5:1) on white; links and controls are at least 24 px apart.
+ * The style sheet. Widths: the page is at most 60em of text; a figure is
+ * drawn twice, at SAFER__REPORT_FIGURE_WIDE px (the A4 text width at 96 dpi,
+ * for wide screens and print) and at SAFER__REPORT_FIGURE_NARROW px (phones),
+ * and the screen shows the one that fits at its natural size, so that no
+ * SVG text is ever scaled below the 11 px it is drawn at: the wide figure
+ * needs 680 px of content, i.e. a viewport of 728 px (45.5em) with the 24 px
+ * side padding. Wide tables scroll inside their own box (.table-wrap), never
+ * the page. Text colours meet WCAG AA (4.5:1) on white; links and controls
+ * are at least 24 px apart.
  */
 static const char CSS[] =
     "body{font-family:Arial,Helvetica,'Liberation Sans',sans-serif;color:#0b0c0c;"
@@ -50,16 +56,20 @@ static const char CSS[] =
     ".warn{background:#fbe9e7;border-left:5px solid #d4351c;padding:.4em .7em;margin:.6em 0}"
     ".inset{border-left:5px solid #b1b4b6;padding:.4em .7em;margin:.6em 0}"
     "figure{margin:1em 0}figcaption{font-size:.9em;color:#505a5f}"
+    ".fig-narrow{display:none}"
     "nav ol{columns:2}nav li{padding:.2em 0}"
     ".s-ok{color:#00703c}.s-partial{color:#8a5b00;font-weight:bold}"
     ".s-missing{color:#d4351c;font-weight:bold}"
     "details{margin:.5em 0}summary{cursor:pointer;color:#1d70b8}"
     "@page{size:A4;margin:15mm}"
+    "@media screen and (max-width:45.5em){body{padding:1em}.fig-wide{display:none}"
+    ".fig-narrow{display:block}}"
     "@media screen and (max-width:30em){nav ol{columns:1}}"
     "@media print{body{max-width:none;padding:0;font-size:10.5pt}h2{break-before:page}"
     "h2:first-of-type{break-before:auto}figure,table{break-inside:avoid}"
     ".table-wrap{overflow:visible}"
-    "details{display:block}details>*{display:block}summary{display:none}nav{display:none}}";
+    "details{display:block}details>*{display:block}summary{display:none}nav{display:none}"
+    ".fig-narrow{display:none}.fig-wide{display:block}}";
 
 /* ---- small formatting helpers ---- */
 
@@ -237,6 +247,48 @@ void safer__report_figure_drawn(struct safer_buf *h, int rc, const struct safer_
     safer_html_raw(h, "<p class=\"warn\">This figure could not be drawn: ");
     safer_html_text(h, safer_err_msg(e, rc));
     safer_html_raw(h, "</p>");
+}
+
+/* Draw `f` with the renderer it names; a placeholder when it names none. */
+static int draw_figure(struct safer_buf *h, const struct safer_svg_opts *o,
+                       const struct safer__report_fig *f, struct safer_err *e)
+{
+    if (f->line)
+        return safer_svg_line_chart(h, o, f->line, e);
+    if (f->bar)
+        return safer_svg_bar_chart(h, o, f->bar, e);
+    if (f->choropleth)
+        return safer_svg_choropleth(h, o, f->choropleth, e);
+    if (f->hotspots)
+        return safer_svg_hotspot_map(h, o, f->hotspots, e);
+    return safer_svg_placeholder(h, o, f->placeholder, e);
+}
+
+void safer__report_figure(struct safer_buf *h, const struct safer_svg_opts *o,
+                          struct safer__report_fig f)
+{
+    struct safer_err e = {0};
+    safer_html_raw(h, "<div class=\"fig-wide\">");
+    struct safer_svg_opts wide = *o;
+    wide.width = SAFER__REPORT_FIGURE_WIDE;
+    int rc = draw_figure(h, &wide, &f, &e);
+    safer__report_figure_drawn(h, rc, &e);
+    safer_html_raw(h, "</div>");
+
+    /* The narrow copy: ids "<id>-n", so that both can be in the page. */
+    char id[SAFER_SVG_ID_MAX + 1];
+    const char *base = o->id ? o->id : "svg";
+    snprintf(id, sizeof(id), "%.*s-n", SAFER_SVG_ID_MAX - 2, base);
+    struct safer_svg_opts narrow = *o;
+    narrow.id = id;
+    narrow.width = SAFER__REPORT_FIGURE_NARROW;
+    narrow.height = 0;
+    safer_err_clear(&e);
+    safer_html_raw(h, "<div class=\"fig-narrow\">");
+    rc = draw_figure(h, &narrow, &f, &e);
+    safer__report_figure_drawn(h, rc, &e);
+    safer_html_raw(h, "</div>");
+
 }
 
 /* ---- window completeness ---- */
