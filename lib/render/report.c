@@ -36,8 +36,9 @@
  * SVG text is ever scaled below the 11 px it is drawn at: the wide figure
  * needs 680 px of content, i.e. a viewport of 728 px (45.5em) with the 24 px
  * side padding. Wide tables scroll inside their own box (.table-wrap), never
- * the page. Text colours meet WCAG AA (4.5:1) on white; links and controls
- * are at least 24 px apart.
+ * the page. Text colours meet WCAG AA (4.5:1) on white. Print: A4, every <details> printed open, no heading left at the
+ * foot of a page, no empty placeholder box, a running footer with page
+ * numbers (its text is written by page_footer() from the assessment).
  */
 static const char CSS[] =
     "body{font-family:Arial,Helvetica,'Liberation Sans',sans-serif;color:#0b0c0c;"
@@ -56,20 +57,22 @@ static const char CSS[] =
     ".warn{background:#fbe9e7;border-left:5px solid #d4351c;padding:.4em .7em;margin:.6em 0}"
     ".inset{border-left:5px solid #b1b4b6;padding:.4em .7em;margin:.6em 0}"
     "figure{margin:1em 0}figcaption{font-size:.9em;color:#505a5f}"
-    ".fig-narrow{display:none}"
+    ".fig-narrow,.print-only{display:none}"
     "nav ol{columns:2}nav li{padding:.2em 0}"
     ".s-ok{color:#00703c}.s-partial{color:#8a5b00;font-weight:bold}"
     ".s-missing{color:#d4351c;font-weight:bold}"
     "details{margin:.5em 0}summary{cursor:pointer;color:#1d70b8}"
-    "@page{size:A4;margin:15mm}"
     "@media screen and (max-width:45.5em){body{padding:1em}.fig-wide{display:none}"
     ".fig-narrow{display:block}}"
     "@media screen and (max-width:30em){nav ol{columns:1}}"
     "@media print{body{max-width:none;padding:0;font-size:10.5pt}h2{break-before:page}"
-    "h2:first-of-type{break-before:auto}figure,table{break-inside:avoid}"
-    ".table-wrap{overflow:visible}"
-    "details{display:block}details>*{display:block}summary{display:none}nav{display:none}"
-    ".fig-narrow{display:none}.fig-wide{display:block}}";
+    "h2:first-of-type{break-before:auto}h1,h2,h3,h4,summary{break-after:avoid}"
+    "figure,tr,.flag,.warn{break-inside:avoid}"
+    ".table-wrap{overflow:visible}td code{overflow-wrap:anywhere}"
+    "details::details-content{content-visibility:visible;display:contents}"
+    "summary{display:none}nav{display:none}"
+    ".fig-narrow{display:none}.fig-wide{display:block}.print-only{display:block}"
+    "svg:has(.safer-placeholder){display:none}}";
 
 /* ---- small formatting helpers ---- */
 
@@ -289,6 +292,12 @@ void safer__report_figure(struct safer_buf *h, const struct safer_svg_opts *o,
     safer__report_figure_drawn(h, rc, &e);
     safer_html_raw(h, "</div>");
 
+    /* An empty figure's box is not printed: its message is, as a line. */
+    if (!f.line && !f.bar && !f.choropleth && !f.hotspots) {
+        safer_html_raw(h, "<p class=\"print-only\">");
+        safer_html_text(h, f.placeholder ? f.placeholder : "No data to show");
+        safer_html_raw(h, ".</p>");
+    }
 }
 
 /* ---- window completeness ---- */
@@ -417,6 +426,80 @@ size_t *safer__report_types_by_volume(const struct safer_assessment *a)
     return order;
 }
 
+/*
+ * `s` as a quoted CSS string. Only letters, digits, the space and , . ( ) -
+ * are written as they are; every other character becomes a CSS hex escape
+ * ("\\3c "), so nothing in `s` can end the string, the rule or the <style>
+ * element. Ill-formed UTF-8 becomes U+FFFD, as the HTML escapers do.
+ */
+static void css_string(struct safer_buf *h, const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    safer_html_raw(h, "\"");
+    while (*p) {
+        unsigned c = *p, cp = 0xFFFD;
+        size_t len = 1;
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+            c == ' ' || c == ',' || c == '.' || c == '(' || c == ')' || c == '-') {
+            safer_buf_put(h, (const char *)p, 1);
+            p++;
+            continue;
+        }
+        if (c < 0x80) {
+            cp = c;
+        } else {
+            size_t need = c >= 0xC2 && c <= 0xDF   ? 2
+                          : c >= 0xE0 && c <= 0xEF ? 3
+                          : c >= 0xF0 && c <= 0xF4 ? 4
+                                                   : 0;
+            unsigned v = need == 4 ? c & 0x07 : need == 3 ? c & 0x0F : c & 0x1F;
+            size_t i = 1;
+            for (; need && i < need && (p[i] & 0xC0) == 0x80; i++)
+                v = v << 6 | (p[i] & 0x3F);
+            if (need && i == need) {
+                bool shortest = (need == 3 && v >= 0x800) || (need == 4 && v >= 0x10000) || need == 2;
+                if (shortest && v <= 0x10FFFF && (v < 0xD800 || v > 0xDFFF))
+                    cp = v;
+                len = need;
+            } else {
+                len = i; /* the maximal ill-formed subpart */
+            }
+        }
+        if (cp == 0 || cp < 0x20 || cp == 0x7F || cp == 0xFFFE || cp == 0xFFFF)
+            cp = 0xFFFD;
+        safer_buf_putf(h, "\\%x ", cp);
+        p += len;
+    }
+    safer_html_raw(h, "\"");
+}
+
+/*
+ * The running footer of printed pages: the area and the period at the
+ * left, "Page n of m" at the right, in @page margin boxes (Chromium 131
+ * and later, and print processors that follow CSS Paged Media). The text
+ * comes from the assessment, so it is written as CSS strings.
+ */
+static void page_footer(struct safer_buf *h, const struct safer_assessment *a)
+{
+    char period[64];
+    snprintf(period, sizeof(period), "12 months to %s %d", safer__report_month_name(a->latest),
+             (int)(a->latest / 12));
+    safer_html_raw(h, "@page{size:A4;margin:15mm;@bottom-left{content:");
+    if (a->area_code) {
+        css_string(h, a->area_name ? a->area_name : a->area_code);
+        safer_html_raw(h, " \" (\" ");
+        css_string(h, a->area_code);
+        safer_html_raw(h, " \")\"");
+    } else {
+        css_string(h, a->title);
+    }
+    safer_html_raw(h, " \", strategic assessment, \" ");
+    css_string(h, period);
+    safer_html_raw(h, ";font:8pt Arial,Helvetica,sans-serif;color:#505a5f}"
+                      "@bottom-right{content:\"Page \" counter(page) \" of \" counter(pages);"
+                      "font:8pt Arial,Helvetica,sans-serif;color:#505a5f}}");
+}
+
 int safer_report_render(const struct safer_assessment *a, struct safer_buf *h,
                         struct safer_err *err)
 {
@@ -427,6 +510,7 @@ int safer_report_render(const struct safer_assessment *a, struct safer_buf *h,
     safer_html_text(h, a->title);
     safer_html_raw(h, "</title><style>");
     safer_buf_put(h, CSS, sizeof(CSS) - 1);
+    page_footer(h, a);
     safer_html_raw(h, "</style></head><body><header><p class=\"meta\">Strategic assessment</p><h1>");
     safer_html_text(h, a->title);
     safer_html_raw(h, "</h1><p class=\"lede\">Police-recorded crime and anti-social behaviour, ");

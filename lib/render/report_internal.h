@@ -130,7 +130,8 @@ void safer__report_figure_drawn(struct safer_buf *h, int rc, const struct safer_
  * shows the one that fits at its natural size, so that SVG text is never
  * scaled below the size it is drawn at (11 px at least). Exactly one of
  * the renderers' descriptions is set; none means a placeholder box saying
- * `placeholder` (NULL: "No data to show"). The caller writes <figure>, the caption and
+ * `placeholder` (NULL: "No data to show"), which print replaces by its
+ * message as a line of text. The caller writes <figure>, the caption and
  * </figure> around it. `o` is the wide figure's; its width and height are
  * not used, and the narrow copy's ids end in "-n".
  */

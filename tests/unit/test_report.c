@@ -3,7 +3,7 @@
  * by hand: the sections in order, a caption and a header row on every
  * table, each in a scrolling box, a text alternative on every figure, each
  * figure at two widths, the rules' numbers in the method notes, the
- * version and licence lines, and data escaped.
+ * version and licence lines, the printed footer, and data escaped.
  *
  * The assessment: three wards side by side (1 km squares on the British
  * National Grid), three categories over 30 months up to January 2019, one
@@ -379,6 +379,16 @@ static void test_report_tables_scroll_in_a_named_box(void **state)
     assert_int_equal(count(html, "</table></div>"), count(html, "<table>"));
 }
 
+/* The printed footer: the title escaped as a CSS string, and page numbers. */
+static void test_report_print_footer(void **state)
+{
+    const char *html = *state;
+    assert_non_null(strstr(html, "@bottom-left{content:\"Safer \\3c Testborough\\3e  \\26  "
+                                 "\\27 Co\\27 \" \", strategic assessment, \" \"12 months to "
+                                 "January 2019\";"));
+    assert_non_null(strstr(html, "content:\"Page \" counter(page) \" of \" counter(pages)"));
+}
+
 static void test_report_method_states_the_rules(void **state)
 {
     (void)state;
@@ -482,6 +492,7 @@ int main(void)
         cmocka_unit_test(test_report_figures_have_text_alternatives),
         cmocka_unit_test(test_report_figures_wide_and_narrow),
         cmocka_unit_test(test_report_tables_scroll_in_a_named_box),
+        cmocka_unit_test(test_report_print_footer),
         cmocka_unit_test(test_report_method_states_the_rules),
         cmocka_unit_test(test_report_version_and_licence_lines),
         cmocka_unit_test(test_report_escapes_data),
