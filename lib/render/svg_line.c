@@ -158,6 +158,16 @@ static void put_value(struct safer_buf *d, double v, int decimals)
     safer_buf_puts(d, safer_svg_format_number(num, sizeof(num), v, decimals, false));
 }
 
+/* " 1,234 in October 2018": value `v` of month `i`. */
+static void put_value_in(struct safer_buf *d, const struct safer_svg_line_chart *c, double v,
+                         size_t i, int decimals)
+{
+    safer_buf_puts(d, " ");
+    put_value(d, v, decimals);
+    safer_buf_puts(d, " in ");
+    put_month(d, c, i);
+}
+
 /*
  * What the chart shows, from the values it draws: for each series where
  * its line starts and ends, which way it went, its highest and lowest
@@ -210,10 +220,8 @@ static void describe(struct safer_buf *d, const struct safer_svg_line_chart *c)
             continue;
         }
         if (k == 1) {
-            safer_buf_puts(d, ": ");
-            put_value(d, v[first], decimals);
-            safer_buf_puts(d, " in ");
-            put_month(d, c, first);
+            safer_buf_puts(d, ":");
+            put_value_in(d, c, v[first], first, decimals);
         } else {
             if (v[last] == v[first]) {
                 safer_buf_puts(d, " was ");
@@ -221,24 +229,17 @@ static void describe(struct safer_buf *d, const struct safer_svg_line_chart *c)
                 safer_buf_puts(d, " in both ");
                 put_month(d, c, first);
                 safer_buf_puts(d, " and ");
+                put_month(d, c, last);
             } else {
-                safer_buf_puts(d, v[last] > v[first] ? " rose from " : " fell from ");
-                put_value(d, v[first], decimals);
-                safer_buf_puts(d, " in ");
-                put_month(d, c, first);
-                safer_buf_puts(d, " to ");
-                put_value(d, v[last], decimals);
-                safer_buf_puts(d, " in ");
+                safer_buf_puts(d, v[last] > v[first] ? " rose from" : " fell from");
+                put_value_in(d, c, v[first], first, decimals);
+                safer_buf_puts(d, " to");
+                put_value_in(d, c, v[last], last, decimals);
             }
-            put_month(d, c, last);
-            safer_buf_puts(d, "; highest ");
-            put_value(d, v[hi], decimals);
-            safer_buf_puts(d, " in ");
-            put_month(d, c, hi);
-            safer_buf_puts(d, ", lowest ");
-            put_value(d, v[lo], decimals);
-            safer_buf_puts(d, " in ");
-            put_month(d, c, lo);
+            safer_buf_puts(d, "; highest");
+            put_value_in(d, c, v[hi], hi, decimals);
+            safer_buf_puts(d, ", lowest");
+            put_value_in(d, c, v[lo], lo, decimals);
         }
         if (k < n)
             safer_buf_putf(d, "; no value for %zu of the %zu months", n - k, n);
