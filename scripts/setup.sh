@@ -2,16 +2,21 @@
 # Install the Debian packages safer needs (only those missing, with apt-get),
 # then configure and build. Run as root or with sudo.
 #   scripts/setup.sh                 build dependencies and a release build in build/
-#   scripts/setup.sh --tests         also what the tests need (a PostgreSQL server to
-#                                    start and stop), and the sanitizer builds:
-#                                    build-asan/ (ASan + UBSan) and build-tsan/ (TSan)
+#   scripts/setup.sh --tests         also what the tests need: a PostgreSQL server to
+#                                    start and stop; for the browser tests Debian's
+#                                    chromium, Liberation Sans (the metrics the figures
+#                                    are laid out with), node, npm, poppler-utils and
+#                                    the npm packages of tests/browser (npm ci); and
+#                                    the sanitizer builds: build-asan/ (ASan + UBSan)
+#                                    and build-tsan/ (TSan)
 set -eu
 cd "$(dirname "$0")/.."
 
 PACKAGES="build-essential cmake pkg-config libsqlite3-dev libproj-dev proj-data libjansson-dev
 libxxhash-dev libcmocka-dev libyajl-dev libpq-dev"
 if [ "${1:-}" = "--tests" ]; then
-    PACKAGES="$PACKAGES postgresql-15 postgresql-client-15"
+    PACKAGES="$PACKAGES postgresql-15 postgresql-client-15 chromium fonts-liberation nodejs npm
+poppler-utils"
 fi
 
 missing=""
@@ -26,6 +31,12 @@ if [ -n "$missing" ]; then
     echo "setup: installing$missing"
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi
+
+if [ "${1:-}" = "--tests" ]; then
+    # The browser tests' npm packages, as the lockfile pins them; the browser
+    # itself is Debian's (playwright-core downloads none).
+    (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
 jobs=$(nproc 2>/dev/null || echo 2)

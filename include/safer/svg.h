@@ -54,6 +54,9 @@
 #define SAFER_SVG_MAX_SIDE 4000   /* px, largest width or height accepted */
 #define SAFER_SVG_ID_MAX 32       /* bytes in opts->id */
 #define SAFER_SVG_DEFAULT_WIDTH 680 /* px, when opts->width is 0 */
+#define SAFER_SVG_STACK_BELOW 480   /* px: a narrower figure stacks its parts
+                                     * (bar labels over their bars, a map's
+                                     * legend under the map), see each renderer */
 
 /* Options shared by every figure. Zero-initialise, then set what you need. */
 struct safer_svg_opts {
@@ -145,9 +148,12 @@ struct safer_svg_bar_chart {
  * bars from a zero line, a value label past the end of each bar (the note
  * right after it), light vertical grid lines at the 1-2-5 ticks that fall
  * within the data's range (which the bars span, zero included), the axis label
- * and a wrapped footnote. Default height: 26 px per bar plus axes and notes
- * (capped at SAFER_SVG_MAX_SIDE); a given height is shared out between the
- * bars, which may then be thin. A value label (number, unit, note) is cut at
+ * and a wrapped footnote. A figure narrower than SAFER_SVG_STACK_BELOW puts
+ * each category label on its own line above its bar, across the whole
+ * width, so that labels are not cut short on a phone. Default height: 26 px
+ * per bar (45 px stacked) plus axes and notes (capped at
+ * SAFER_SVG_MAX_SIDE); a given height is shared out between the bars, which
+ * may then be thin. A value label (number, unit, note) is cut at
  * 95 bytes. EINVAL: NULL bars with nbars > 0, bad style, decimals outside 0-6.
  */
 int safer_svg_bar_chart(struct safer_buf *b, const struct safer_svg_opts *opts,

@@ -28,13 +28,28 @@
 #include "safer/report.h"
 #include "safer/svg.h"
 
+/*
+ * The style sheet. Widths: the page is at most 60em of text; a figure is
+ * drawn twice, at SAFER__REPORT_FIGURE_WIDE px (the A4 text width at 96 dpi,
+ * for wide screens and print) and at SAFER__REPORT_FIGURE_NARROW px (phones),
+ * and the screen shows the one that fits at its natural size, so that no
+ * SVG text is ever scaled below the 11 px it is drawn at: the wide figure
+ * needs 680 px of content, i.e. a viewport of 728 px (45.5em) with the 24 px
+ * side padding. Wide tables scroll inside their own box (.table-wrap), never
+ * the page. Text colours meet WCAG AA (4.5:1) on white. Print: A4, every <details> printed open, no heading left at the
+ * foot of a page, no empty placeholder box, a running footer with page
+ * numbers (its text is written by page_footer() from the assessment).
+ */
 static const char CSS[] =
     "body{font-family:Arial,Helvetica,'Liberation Sans',sans-serif;color:#0b0c0c;"
-    "max-width:60em;margin:0 auto;padding:1em 1.5em;line-height:1.4;font-size:16px}"
+    "max-width:60em;margin:0 auto;padding:1em 1.5em;line-height:1.4;font-size:16px;"
+    "overflow-wrap:break-word}"
     "h1{font-size:2em;margin:.5em 0 .2em}h2{font-size:1.5em;margin-top:1.6em;"
     "border-top:2px solid #0b0c0c;padding-top:.4em}h3{font-size:1.15em;margin-top:1.2em}"
     ".lede{font-size:1.2em}.meta{color:#505a5f}"
-    "table{border-collapse:collapse;margin:.6em 0 1.2em;font-size:.9em;width:100%}"
+    ".table-wrap{overflow-x:auto;margin:.6em 0 1.2em}"
+    ".table-wrap:focus{outline:3px solid #fd0;outline-offset:0;box-shadow:0 0 0 6px #0b0c0c}"
+    "table{border-collapse:collapse;margin:0;font-size:.9em;width:100%}"
     "caption{text-align:left;font-weight:bold;padding:.3em 0}"
     "th,td{border-bottom:1px solid #b1b4b6;padding:.25em .5em;text-align:left;vertical-align:top}"
     "th{background:#f3f2f1}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}"
@@ -42,14 +57,22 @@ static const char CSS[] =
     ".warn{background:#fbe9e7;border-left:5px solid #d4351c;padding:.4em .7em;margin:.6em 0}"
     ".inset{border-left:5px solid #b1b4b6;padding:.4em .7em;margin:.6em 0}"
     "figure{margin:1em 0}figcaption{font-size:.9em;color:#505a5f}"
-    "nav ol{columns:2}"
-    ".s-ok{color:#00703c}.s-partial{color:#b58800;font-weight:bold}"
+    ".fig-narrow,.print-only{display:none}"
+    "nav ol{columns:2}nav li{padding:.2em 0}"
+    ".s-ok{color:#00703c}.s-partial{color:#8a5b00;font-weight:bold}"
     ".s-missing{color:#d4351c;font-weight:bold}"
     "details{margin:.5em 0}summary{cursor:pointer;color:#1d70b8}"
-    "@page{size:A4;margin:15mm}"
+    "@media screen and (max-width:45.5em){body{padding:1em}.fig-wide{display:none}"
+    ".fig-narrow{display:block}}"
+    "@media screen and (max-width:30em){nav ol{columns:1}}"
     "@media print{body{max-width:none;padding:0;font-size:10.5pt}h2{break-before:page}"
-    "h2:first-of-type{break-before:auto}figure,table{break-inside:avoid}"
-    "details{display:block}details>*{display:block}summary{display:none}nav{display:none}}";
+    "h2:first-of-type{break-before:auto}h1,h2,h3,h4,summary{break-after:avoid}"
+    "figure,tr,.flag,.warn{break-inside:avoid}"
+    ".table-wrap{overflow:visible}td code{overflow-wrap:anywhere}"
+    "details::details-content{content-visibility:visible;display:contents}"
+    "summary{display:none}nav{display:none}"
+    ".fig-narrow{display:none}.fig-wide{display:block}.print-only{display:block}"
+    "svg:has(.safer-placeholder){display:none}}";
 
 /* ---- small formatting helpers ---- */
 
@@ -147,7 +170,12 @@ void safer__report_percent(struct safer_buf *h, double fraction)
 void safer__report_table_head(struct safer_buf *h, struct safer__report_caption caption,
                               const struct safer__report_col *cols, size_t ncols)
 {
-    safer_html_raw(h, "<table><caption>");
+    /* The box scrolls sideways when the table is wider than the page; a
+     * scrolling box must be reachable by keyboard, so it is focusable and
+     * named as a region after the table's caption. */
+    safer_html_raw(h, "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"");
+    safer_html_attr(h, caption.s);
+    safer_html_raw(h, "\"><table><caption>");
     if (caption.literal_len)
         safer_buf_put(h, caption.s, caption.literal_len);
     else
@@ -166,7 +194,7 @@ void safer__report_table_head(struct safer_buf *h, struct safer__report_caption 
 
 void safer__report_table_end(struct safer_buf *h)
 {
-    safer_html_raw(h, "</tbody></table>");
+    safer_html_raw(h, "</tbody></table></div>");
 }
 
 void safer__report_cells(struct safer_buf *h, const struct safer__report_col *cols, size_t ncols,
@@ -222,6 +250,54 @@ void safer__report_figure_drawn(struct safer_buf *h, int rc, const struct safer_
     safer_html_raw(h, "<p class=\"warn\">This figure could not be drawn: ");
     safer_html_text(h, safer_err_msg(e, rc));
     safer_html_raw(h, "</p>");
+}
+
+/* Draw `f` with the renderer it names; a placeholder when it names none. */
+static int draw_figure(struct safer_buf *h, const struct safer_svg_opts *o,
+                       const struct safer__report_fig *f, struct safer_err *e)
+{
+    if (f->line)
+        return safer_svg_line_chart(h, o, f->line, e);
+    if (f->bar)
+        return safer_svg_bar_chart(h, o, f->bar, e);
+    if (f->choropleth)
+        return safer_svg_choropleth(h, o, f->choropleth, e);
+    if (f->hotspots)
+        return safer_svg_hotspot_map(h, o, f->hotspots, e);
+    return safer_svg_placeholder(h, o, f->placeholder, e);
+}
+
+void safer__report_figure(struct safer_buf *h, const struct safer_svg_opts *o,
+                          struct safer__report_fig f)
+{
+    struct safer_err e = {0};
+    safer_html_raw(h, "<div class=\"fig-wide\">");
+    struct safer_svg_opts wide = *o;
+    wide.width = SAFER__REPORT_FIGURE_WIDE;
+    int rc = draw_figure(h, &wide, &f, &e);
+    safer__report_figure_drawn(h, rc, &e);
+    safer_html_raw(h, "</div>");
+
+    /* The narrow copy: ids "<id>-n", so that both can be in the page. */
+    char id[SAFER_SVG_ID_MAX + 1];
+    const char *base = o->id ? o->id : "svg";
+    snprintf(id, sizeof(id), "%.*s-n", SAFER_SVG_ID_MAX - 2, base);
+    struct safer_svg_opts narrow = *o;
+    narrow.id = id;
+    narrow.width = SAFER__REPORT_FIGURE_NARROW;
+    narrow.height = 0;
+    safer_err_clear(&e);
+    safer_html_raw(h, "<div class=\"fig-narrow\">");
+    rc = draw_figure(h, &narrow, &f, &e);
+    safer__report_figure_drawn(h, rc, &e);
+    safer_html_raw(h, "</div>");
+
+    /* An empty figure's box is not printed: its message is, as a line. */
+    if (!f.line && !f.bar && !f.choropleth && !f.hotspots) {
+        safer_html_raw(h, "<p class=\"print-only\">");
+        safer_html_text(h, f.placeholder ? f.placeholder : "No data to show");
+        safer_html_raw(h, ".</p>");
+    }
 }
 
 /* ---- window completeness ---- */
@@ -350,6 +426,80 @@ size_t *safer__report_types_by_volume(const struct safer_assessment *a)
     return order;
 }
 
+/*
+ * `s` as a quoted CSS string. Only letters, digits, the space and , . ( ) -
+ * are written as they are; every other character becomes a CSS hex escape
+ * ("\\3c "), so nothing in `s` can end the string, the rule or the <style>
+ * element. Ill-formed UTF-8 becomes U+FFFD, as the HTML escapers do.
+ */
+static void css_string(struct safer_buf *h, const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    safer_html_raw(h, "\"");
+    while (*p) {
+        unsigned c = *p, cp = 0xFFFD;
+        size_t len = 1;
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+            c == ' ' || c == ',' || c == '.' || c == '(' || c == ')' || c == '-') {
+            safer_buf_put(h, (const char *)p, 1);
+            p++;
+            continue;
+        }
+        if (c < 0x80) {
+            cp = c;
+        } else {
+            size_t need = c >= 0xC2 && c <= 0xDF   ? 2
+                          : c >= 0xE0 && c <= 0xEF ? 3
+                          : c >= 0xF0 && c <= 0xF4 ? 4
+                                                   : 0;
+            unsigned v = need == 4 ? c & 0x07 : need == 3 ? c & 0x0F : c & 0x1F;
+            size_t i = 1;
+            for (; need && i < need && (p[i] & 0xC0) == 0x80; i++)
+                v = v << 6 | (p[i] & 0x3F);
+            if (need && i == need) {
+                bool shortest = (need == 3 && v >= 0x800) || (need == 4 && v >= 0x10000) || need == 2;
+                if (shortest && v <= 0x10FFFF && (v < 0xD800 || v > 0xDFFF))
+                    cp = v;
+                len = need;
+            } else {
+                len = i; /* the maximal ill-formed subpart */
+            }
+        }
+        if (cp == 0 || cp < 0x20 || cp == 0x7F || cp == 0xFFFE || cp == 0xFFFF)
+            cp = 0xFFFD;
+        safer_buf_putf(h, "\\%x ", cp);
+        p += len;
+    }
+    safer_html_raw(h, "\"");
+}
+
+/*
+ * The running footer of printed pages: the area and the period at the
+ * left, "Page n of m" at the right, in @page margin boxes (Chromium 131
+ * and later, and print processors that follow CSS Paged Media). The text
+ * comes from the assessment, so it is written as CSS strings.
+ */
+static void page_footer(struct safer_buf *h, const struct safer_assessment *a)
+{
+    char period[64];
+    snprintf(period, sizeof(period), "12 months to %s %d", safer__report_month_name(a->latest),
+             (int)(a->latest / 12));
+    safer_html_raw(h, "@page{size:A4;margin:15mm;@bottom-left{content:");
+    if (a->area_code) {
+        css_string(h, a->area_name ? a->area_name : a->area_code);
+        safer_html_raw(h, " \" (\" ");
+        css_string(h, a->area_code);
+        safer_html_raw(h, " \")\"");
+    } else {
+        css_string(h, a->title);
+    }
+    safer_html_raw(h, " \", strategic assessment, \" ");
+    css_string(h, period);
+    safer_html_raw(h, ";font:8pt Arial,Helvetica,sans-serif;color:#505a5f}"
+                      "@bottom-right{content:\"Page \" counter(page) \" of \" counter(pages);"
+                      "font:8pt Arial,Helvetica,sans-serif;color:#505a5f}}");
+}
+
 int safer_report_render(const struct safer_assessment *a, struct safer_buf *h,
                         struct safer_err *err)
 {
@@ -360,6 +510,7 @@ int safer_report_render(const struct safer_assessment *a, struct safer_buf *h,
     safer_html_text(h, a->title);
     safer_html_raw(h, "</title><style>");
     safer_buf_put(h, CSS, sizeof(CSS) - 1);
+    page_footer(h, a);
     safer_html_raw(h, "</style></head><body><header><p class=\"meta\">Strategic assessment</p><h1>");
     safer_html_text(h, a->title);
     safer_html_raw(h, "</h1><p class=\"lede\">Police-recorded crime and anti-social behaviour, ");

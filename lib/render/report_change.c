@@ -157,14 +157,13 @@ static void change_figure(struct safer_buf *h, const struct changes *c)
                                .title = c->wards ? "Figure 4: change by ward"
                                                  : "Figure 3: change by category"};
     safer_html_raw(h, "<figure>");
-    struct safer_err e = {0};
-    int rc = safer__report_total_prev(a) == 0
-                 ? safer_svg_placeholder(h, &o,
-                                         "No change to show: nothing was recorded in the "
-                                         "previous 12 months",
-                                         &e)
-                 : safer_svg_bar_chart(h, &o, &ch, &e);
-    safer__report_figure_drawn(h, rc, &e);
+    if (safer__report_total_prev(a) == 0)
+        safer__report_figure(h, &o,
+                             (struct safer__report_fig){
+                                 .placeholder = "No change to show: nothing was recorded in the "
+                                                "previous 12 months"});
+    else
+        safer__report_figure(h, &o, (struct safer__report_fig){.bar = &ch});
     if (c->wards)
         safer_html_raw(h, "<figcaption>Figure 4: percentage change by ward.</figcaption>");
     else

@@ -17,6 +17,7 @@
 #include "safer/assess.h"
 #include "safer/buf.h"
 #include "safer/error.h"
+#include "safer/svg.h"
 
 /* ---- numbers and months ---- */
 
@@ -122,6 +123,30 @@ void safer__report_licence(const struct safer_assessment *a, char out[SAFER__REP
  * the figure's place; success writes nothing.
  */
 void safer__report_figure_drawn(struct safer_buf *h, int rc, const struct safer_err *e);
+
+/*
+ * A figure, drawn twice: SAFER__REPORT_FIGURE_WIDE px wide for wide screens
+ * and print, SAFER__REPORT_FIGURE_NARROW px for phones; the style sheet
+ * shows the one that fits at its natural size, so that SVG text is never
+ * scaled below the size it is drawn at (11 px at least). Exactly one of
+ * the renderers' descriptions is set; none means a placeholder box saying
+ * `placeholder` (NULL: "No data to show"), which print replaces by its
+ * message as a line of text. The caller writes <figure>, the caption and
+ * </figure> around it. `o` is the wide figure's; its width and height are
+ * not used, and the narrow copy's ids end in "-n".
+ */
+#define SAFER__REPORT_FIGURE_WIDE 680
+#define SAFER__REPORT_FIGURE_NARROW 320
+struct safer__report_fig {
+    const struct safer_svg_line_chart *line;
+    const struct safer_svg_bar_chart *bar;
+    const struct safer_svg_choropleth *choropleth;
+    const struct safer_svg_hotspot_map *hotspots;
+    const char *placeholder;
+};
+
+void safer__report_figure(struct safer_buf *h, const struct safer_svg_opts *o,
+                          struct safer__report_fig f);
 
 /* ---- window completeness ---- */
 

@@ -141,9 +141,7 @@ void safer__report_levels(struct safer_buf *h, const struct safer_assessment *a)
                                       .nmarkers = a->l12_start > first ? 1 : 0};
     struct safer_svg_opts o = {.id = "trend-all", .title = "Figure 1: all records by month"};
     safer_html_raw(h, "<figure>");
-    struct safer_err e = {0};
-    int rc = safer_svg_line_chart(h, &o, &ch, &e);
-    safer__report_figure_drawn(h, rc, &e);
+    safer__report_figure(h, &o, (struct safer__report_fig){.line = &ch});
     safer_html_raw(h, "<figcaption>Figure 1: all police-recorded crime and anti-social behaviour "
                       "in the area's wards by month. Shaded months are partial or missing in at "
                       "least one force's data.</figcaption></figure>");
@@ -153,9 +151,7 @@ void safer__report_levels(struct safer_buf *h, const struct safer_assessment *a)
     struct safer_svg_opts o2 = {.id = "trend-types",
                                 .title = "Figure 2: the largest categories by month"};
     safer_html_raw(h, "<figure>");
-    safer_err_clear(&e);
-    rc = safer_svg_line_chart(h, &o2, &ch, &e);
-    safer__report_figure_drawn(h, rc, &e);
+    safer__report_figure(h, &o2, (struct safer__report_fig){.line = &ch});
     safer_html_raw(h, "<figcaption>Figure 2: the six largest categories of the latest 12 months, "
                       "by month.</figcaption></figure>");
 

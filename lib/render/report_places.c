@@ -121,9 +121,7 @@ static void wards(struct safer_buf *h, const struct safer_assessment *a, const d
                                    .title = rates ? "Figure 5: records per 1,000 residents by ward"
                                                   : "Figure 5: records by ward"};
         safer_html_raw(h, "<figure>");
-        struct safer_err e = {0};
-        int rc = safer_svg_choropleth(h, &o, &map, &e);
-        safer__report_figure_drawn(h, rc, &e);
+        safer__report_figure(h, &o, (struct safer__report_fig){.choropleth = &map});
         safer_html_raw(h, "<figcaption>Figure 5: wards shaded by ");
         safer_html_text(h, rates ? "rate per 1,000 residents" : "count");
         safer_html_raw(h, " in quintiles.</figcaption></figure>");
@@ -284,9 +282,7 @@ static void hotspots(struct safer_buf *h, const struct safer_assessment *a, cons
         struct safer_svg_opts o = {.id = "hotspot-map",
                                    .title = "Figure 6: hot and cold spots (Gi*)"};
         safer_html_raw(h, "<figure>");
-        struct safer_err e = {0};
-        int rc = safer_svg_hotspot_map(h, &o, &map, &e);
-        safer__report_figure_drawn(h, rc, &e);
+        safer__report_figure(h, &o, (struct safer__report_fig){.hotspots = &map});
         safer_html_raw(h, "<figcaption>Figure 6: hot and cold spots, latest 12 months."
                           "</figcaption></figure>");
         free(cells);

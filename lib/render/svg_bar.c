@@ -5,7 +5,10 @@
  * Columns, left to right: category labels (right-aligned), room for the
  * value labels of negative bars, the bars, room for the value labels of
  * positive bars. Reserving both margins up front means a value label never
- * overlaps a bar or a category label, whatever the signs.
+ * overlaps a bar or a category label, whatever the signs. A narrow figure
+ * (under SAFER_SVG_STACK_BELOW px) has no label column: each label is a
+ * line of its own above its bar, with a white halo where a grid line or
+ * the zero line runs under it.
  */
 #include "util/compat.h"
 
@@ -50,6 +53,70 @@ static void value_label(char *out, size_t outsz, const struct safer_svg_bar_char
     snprintf(out, outsz, "%s%s%s", num, c->unit ? c->unit : "", bar->note ? bar->note : "");
 }
 
+#define DESC_MAX 16384 /* bytes of a generated description */
+#define DESC_LIST 30   /* bars listed one by one in it, at most */
+
+/*
+ * What the chart shows, from the values it draws: the axis, the highest and
+ * the lowest bar, how many are above and below zero, then every bar with
+ * its value label in order (up to DESC_LIST) and the footnote that explains
+ * the marks.
+ */
+static void describe(struct safer_buf *d, const struct safer_svg_bar_chart *c,
+                     const char (*vl)[VALUE_LABEL_MAX])
+{
+    size_t n = c->nbars, hi = SIZE_MAX, lo = SIZE_MAX, up = 0, down = 0, none = 0;
+    for (size_t i = 0; i < n; i++) {
+        double v = c->bars[i].value;
+        if (!isfinite(v)) {
+            none++;
+            continue;
+        }
+        up += v > 0;
+        down += v < 0;
+        if (hi == SIZE_MAX || v > c->bars[hi].value)
+            hi = i;
+        if (lo == SIZE_MAX || v < c->bars[lo].value)
+            lo = i;
+    }
+    safer_buf_puts(d, "Bar chart");
+    if (c->axis_label) {
+        safer_buf_puts(d, " (");
+        safer_buf_puts(d, c->axis_label);
+        safer_buf_puts(d, ")");
+    }
+    safer_buf_putf(d, " of %zu bar%s.", n, n == 1 ? "" : "s");
+    if (hi != SIZE_MAX && hi != lo) {
+        safer_buf_putf(d, " Highest %s %s, lowest %s %s.", c->bars[hi].label ? c->bars[hi].label : "",
+                       vl[hi], c->bars[lo].label ? c->bars[lo].label : "", vl[lo]);
+    }
+    if (c->style == SAFER_SVG_BAR_DIVERGING)
+        safer_buf_putf(d, " %zu above zero, %zu below.", up, down);
+    if (none)
+        safer_buf_putf(d, " %zu with no value.", none);
+    for (size_t i = 0; i < n && i < DESC_LIST; i++)
+        safer_buf_putf(d, "%s%s %s", i ? "; " : " ", c->bars[i].label ? c->bars[i].label : "",
+                       vl[i]);
+    if (n > DESC_LIST)
+        safer_buf_putf(d, "; and %zu more", n - DESC_LIST);
+    safer_buf_puts(d, ".");
+    if (c->footnote) {
+        safer_buf_puts(d, " ");
+        safer_buf_puts(d, c->footnote);
+    }
+}
+
+static void zero_line(struct safer_buf *b, double x, double y0, double y1)
+{
+    safer_html_raw(b, "<path stroke=\"#0b0c0c\" stroke-width=\"1.5\" d=\"M");
+    safer_svg_num(b, x);
+    safer_html_raw(b, " ");
+    safer_svg_num(b, y0);
+    safer_html_raw(b, "V");
+    safer_svg_num(b, y1);
+    safer_html_raw(b, "\"/>\n");
+}
+
 int safer_svg_bar_chart(struct safer_buf *b, const struct safer_svg_opts *opts,
                         const struct safer_svg_bar_chart *c, struct safer_err *err)
 {
@@ -88,7 +155,9 @@ int safer_svg_bar_chart(struct safer_buf *b, const struct safer_svg_opts *opts,
         }
         cat_w = fmax(cat_w, safer_svg_text_width(bar->label, fs));
     }
-    cat_w = fmin(cat_w, 0.4 * W);
+    bool stacked = W < SAFER_SVG_STACK_BELOW;
+    cat_w = stacked ? 0 : fmin(cat_w, 0.4 * W);
+    double label_h = stacked ? fs * 1.3 : 0; /* the label's line above a bar */
 
     /* Footnote and axis label under the bars. */
     size_t starts[8], lens[8];
@@ -103,7 +172,7 @@ int safer_svg_bar_chart(struct safer_buf *b, const struct safer_svg_opts *opts,
         if (row_h < 4)
             row_h = 4;
     } else {
-        row_h = 26 * sc;
+        row_h = stacked ? label_h + 28 * sc : 26 * sc;
         H = ceil(top + row_h * (double)n + axis_h + foot_h + pad);
         if (H > SAFER_SVG_MAX_SIDE)
             H = SAFER_SVG_MAX_SIDE;
@@ -111,7 +180,7 @@ int safer_svg_bar_chart(struct safer_buf *b, const struct safer_svg_opts *opts,
     double bars_bottom = top + row_h * (double)n;
 
     /* Horizontal scale. */
-    double px0 = pad + cat_w + 10 * sc, px1 = W - pad;
+    double px0 = stacked ? pad : pad + cat_w + 10 * sc, px1 = W - pad;
     double ix0 = px0 + (any_neg ? neg_w + 6 * sc : 0);
     double ix1 = px1 - (any_pos ? pos_w + 6 * sc : 0);
     if (ix1 - ix0 < 40 * sc) {
@@ -138,9 +207,8 @@ int safer_svg_bar_chart(struct safer_buf *b, const struct safer_svg_opts *opts,
     double eps = step * 1e-9;
 
     struct safer_buf desc;
-    safer_buf_init(&desc, 4096);
-    safer_buf_putf(&desc, "Horizontal bar chart of %zu %s.", n,
-                   c->style == SAFER_SVG_BAR_DIVERGING ? "values either side of zero" : "values");
+    safer_buf_init(&desc, DESC_MAX);
+    describe(&desc, c, vl);
     rc = safer_svg_begin(b, opts, W, H, desc.ptr, err);
     safer_buf_release(&desc);
     if (rc < 0)
@@ -170,19 +238,39 @@ int safer_svg_bar_chart(struct safer_buf *b, const struct safer_svg_opts *opts,
         safer_svg_text_lines(b, x0 + v * kx, bars_bottom + 4 * sc + fts * 1.1, fts,
                              fts, W, 1, "middle", NULL, lab);
     }
-    if (c->axis_label)
-        safer_svg_text_lines(b, (ix0 + ix1) / 2, bars_bottom + 4 * sc + fts * 2.6, fts, fts,
-                             W - 2 * pad, 1, "middle", NULL, c->axis_label);
+    if (c->axis_label) {
+        /* Centred under the bars, but moved in rather than cut at an edge. */
+        double lw = fmin(safer_svg_text_width(c->axis_label, fts), W - 2 * pad);
+        double cx = fmin(fmax((ix0 + ix1) / 2, pad + lw / 2), W - pad - lw / 2);
+        safer_svg_text_lines(b, cx, bars_bottom + 4 * sc + fts * 2.6, fts, fts, W - 2 * pad, 1,
+                             "middle", NULL, c->axis_label);
+    }
     safer_html_raw(b, "</g>\n");
 
+    /* Stacked, the zero line goes under the labels, which have a halo. */
+    if (stacked)
+        zero_line(b, x0, top - 2 * sc, bars_bottom + 4 * sc);
+
     /* Bars with their labels. */
-    double bh = fmin(row_h * 0.66, 22 * sc);
+    /* Stacked, a bar sits right under its label, the space between rows above the label. */
+    double bh = stacked ? fmin(row_h - label_h - 12 * sc, 16 * sc) : fmin(row_h * 0.66, 22 * sc);
+    if (bh < 2)
+        bh = 2;
     for (size_t i = 0; i < n; i++) {
         const struct safer_svg_bar *bar = &c->bars[i];
-        double yc = top + ((double)i + 0.5) * row_h;
-        double base = yc + fs * 0.35;
-        safer_svg_text_lines(b, pad + cat_w, base, fs, fs, cat_w, 1, "end", "safer-bar-label",
-                             bar->label);
+        double yc = stacked ? top + (double)i * row_h + label_h + 2 * sc + bh / 2
+                            : top + ((double)i + 0.5) * row_h;
+        if (stacked) {
+            safer_html_raw(b, "<g stroke=\"#fff\" stroke-width=\"");
+            safer_svg_num(b, 3 * sc);
+            safer_html_raw(b, "\" stroke-linejoin=\"round\" paint-order=\"stroke\">");
+            safer_svg_text_lines(b, pad, top + (double)i * row_h + fs, fs, fs, W - 2 * pad, 1,
+                                 "start", "safer-bar-label", bar->label);
+            safer_html_raw(b, "</g>\n");
+        } else {
+            safer_svg_text_lines(b, pad + cat_w, yc + fs * 0.35, fs, fs, cat_w, 1, "end",
+                                 "safer-bar-label", bar->label);
+        }
         if (!isfinite(bar->value)) {
             safer_html_raw(b, "<g fill=\"#505a5f\" font-style=\"italic\">");
             safer_svg_text_lines(b, x0 + 4 * sc, yc + fts * 0.35, fts, fts, W, 1, "start", NULL,
@@ -216,13 +304,8 @@ int safer_svg_bar_chart(struct safer_buf *b, const struct safer_svg_opts *opts,
     }
 
     /* The zero line over the bars. */
-    safer_html_raw(b, "<path stroke=\"#0b0c0c\" stroke-width=\"1.5\" d=\"M");
-    safer_svg_num(b, x0);
-    safer_html_raw(b, " ");
-    safer_svg_num(b, top - 2 * sc);
-    safer_html_raw(b, "V");
-    safer_svg_num(b, bars_bottom + 4 * sc);
-    safer_html_raw(b, "\"/>\n");
+    if (!stacked)
+        zero_line(b, x0, top - 2 * sc, bars_bottom + 4 * sc);
 
     if (nfoot) {
         safer_html_raw(b, "<g class=\"safer-footnote\" fill=\"#505a5f\">\n");

@@ -135,6 +135,145 @@ static void series_path(struct safer_buf *b, const double *v, size_t n, const do
     }
 }
 
+#define DESC_MAX 16384 /* bytes of a generated description */
+#define DESC_SHADED 12 /* shaded ranges named in it; the rest are counted */
+
+static const char *const month_names[12] = {"January", "February", "March",     "April",
+                                            "May",     "June",     "July",      "August",
+                                            "September", "October", "November", "December"};
+
+/* Month `i`'s label, as "October 2018" when it is "2018-10", else as given. */
+static void put_month(struct safer_buf *d, const struct safer_svg_line_chart *c, size_t i)
+{
+    long m = month_of(c->months[i]);
+    if (m >= 0)
+        safer_buf_putf(d, "%s %ld", month_names[m % 12], m / 12);
+    else
+        safer_buf_puts(d, c->months[i] ? c->months[i] : "");
+}
+
+static void put_value(struct safer_buf *d, double v, int decimals)
+{
+    char num[40];
+    safer_buf_puts(d, safer_svg_format_number(num, sizeof(num), v, decimals, false));
+}
+
+/* " 1,234 in October 2018": value `v` of month `i`. */
+static void put_value_in(struct safer_buf *d, const struct safer_svg_line_chart *c, double v,
+                         size_t i, int decimals)
+{
+    safer_buf_puts(d, " ");
+    put_value(d, v, decimals);
+    safer_buf_puts(d, " in ");
+    put_month(d, c, i);
+}
+
+/*
+ * What the chart shows, from the values it draws: for each series where
+ * its line starts and ends, which way it went, its highest and lowest
+ * months and how many months have no value; then the shaded ranges and
+ * markers. Ranges are named by their months, never as a span whose first
+ * or last month has no value.
+ */
+static void describe(struct safer_buf *d, const struct safer_svg_line_chart *c)
+{
+    size_t n = c->nmonths;
+    int decimals = 0;
+    for (size_t s = 0; s < c->nseries; s++) {
+        for (size_t i = 0; i < n; i++) {
+            double v = c->series[s].values[i];
+            if (isfinite(v) && fabs(v - round(v)) > 1e-9)
+                decimals = 1;
+        }
+    }
+    safer_buf_puts(d, "Line chart");
+    if (c->y_label) {
+        safer_buf_puts(d, " (");
+        safer_buf_puts(d, c->y_label);
+        safer_buf_puts(d, ")");
+    }
+    safer_buf_putf(d, " of %zu month%s", n, n == 1 ? "" : "s");
+    if (n > 0) {
+        safer_buf_puts(d, n == 1 ? ", " : " to ");
+        put_month(d, c, n - 1);
+    }
+    safer_buf_puts(d, ".");
+    for (size_t s = 0; s < c->nseries; s++) {
+        const double *v = c->series[s].values;
+        size_t first = SIZE_MAX, last = 0, hi = 0, lo = 0, k = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (!isfinite(v[i]))
+                continue;
+            if (first == SIZE_MAX)
+                first = hi = lo = i;
+            last = i;
+            k++;
+            if (v[i] > v[hi])
+                hi = i;
+            if (v[i] < v[lo])
+                lo = i;
+        }
+        safer_buf_puts(d, " ");
+        safer_buf_puts(d, c->series[s].name ? c->series[s].name : "A series");
+        if (k == 0) {
+            safer_buf_puts(d, " has no values.");
+            continue;
+        }
+        if (k == 1) {
+            safer_buf_puts(d, ":");
+            put_value_in(d, c, v[first], first, decimals);
+        } else {
+            if (v[last] == v[first]) {
+                safer_buf_puts(d, " was ");
+                put_value(d, v[first], decimals);
+                safer_buf_puts(d, " in both ");
+                put_month(d, c, first);
+                safer_buf_puts(d, " and ");
+                put_month(d, c, last);
+            } else {
+                safer_buf_puts(d, v[last] > v[first] ? " rose from" : " fell from");
+                put_value_in(d, c, v[first], first, decimals);
+                safer_buf_puts(d, " to");
+                put_value_in(d, c, v[last], last, decimals);
+            }
+            safer_buf_puts(d, "; highest");
+            put_value_in(d, c, v[hi], hi, decimals);
+            safer_buf_puts(d, ", lowest");
+            put_value_in(d, c, v[lo], lo, decimals);
+        }
+        if (k < n)
+            safer_buf_putf(d, "; no value for %zu of the %zu months", n - k, n);
+        safer_buf_puts(d, ".");
+    }
+    for (size_t i = 0; i < c->nshaded && i < DESC_SHADED; i++) {
+        const struct safer_svg_month_range *r = &c->shaded[i];
+        safer_buf_puts(d, i ? "; " : " Shaded: ");
+        put_month(d, c, r->first);
+        if (r->last > r->first) {
+            safer_buf_puts(d, " to ");
+            put_month(d, c, r->last);
+        }
+        if (r->label) {
+            safer_buf_puts(d, " (");
+            safer_buf_puts(d, r->label);
+            safer_buf_puts(d, ")");
+        }
+    }
+    if (c->nshaded > DESC_SHADED)
+        safer_buf_putf(d, "; and %zu more", c->nshaded - DESC_SHADED);
+    if (c->nshaded)
+        safer_buf_puts(d, ".");
+    for (size_t i = 0; i < c->nmarkers; i++) {
+        safer_buf_puts(d, " A dashed line marks ");
+        put_month(d, c, c->markers[i].month);
+        if (c->markers[i].label) {
+            safer_buf_puts(d, ": ");
+            safer_buf_puts(d, c->markers[i].label);
+        }
+        safer_buf_puts(d, ".");
+    }
+}
+
 int safer_svg_line_chart(struct safer_buf *b, const struct safer_svg_opts *opts,
                          const struct safer_svg_line_chart *c, struct safer_err *err)
 {
@@ -162,7 +301,6 @@ int safer_svg_line_chart(struct safer_buf *b, const struct safer_svg_opts *opts,
         return safer_svg_placeholder(b, opts, NULL, err);
 
     double W = opts->width ? opts->width : SAFER_SVG_DEFAULT_WIDTH;
-    double H = opts->height ? opts->height : round(W * 0.55);
     double sc = safer_svg_scale(W);
     double fs = SAFER_SVG_FONT * sc, fts = SAFER_SVG_FONT_SMALL * sc;
     double pad = 10 * sc;
@@ -190,10 +328,15 @@ int safer_svg_line_chart(struct safer_buf *b, const struct safer_svg_opts *opts,
     size_t nrows = c->nseries ? item_row[c->nseries - 1] + 1 : 0;
     double legend_bottom = pad + (double)nrows * row_h;
 
-    /* Vertical layout. */
+    /* Vertical layout. A narrow figure's legend takes more rows: the
+     * default height grows so that the plot keeps at least 150 px. */
     double top = legend_bottom + (c->y_label ? fts * 1.6 : fts * 0.6);
     double strip = (c->nshaded || c->nmarkers) ? fts * 1.6 : 0;
     double plot_top = top + strip + fts * 0.6;
+    double H = opts->height ? opts->height
+                            : fmax(round(W * 0.55), ceil(plot_top + 150 * sc + pad + fts * 1.7));
+    if (H > SAFER_SVG_MAX_SIDE)
+        H = SAFER_SVG_MAX_SIDE;
     double plot_bottom = H - pad - fts * 1.7;
     if (plot_bottom < plot_top + 20 * sc)
         plot_bottom = plot_top + 20 * sc;
@@ -253,22 +396,31 @@ int safer_svg_line_chart(struct safer_buf *b, const struct safer_svg_opts *opts,
 
     /* Description for screen readers when the caller gave none. */
     struct safer_buf desc;
-    safer_buf_init(&desc, 4096);
-    safer_buf_putf(&desc, "Line chart of %zu series by month", c->nseries);
-    if (n > 0) {
-        safer_buf_puts(&desc, ", ");
-        safer_buf_puts(&desc, c->months[0] ? c->months[0] : "");
-        safer_buf_puts(&desc, " to ");
-        safer_buf_puts(&desc, c->months[n - 1] ? c->months[n - 1] : "");
-    }
-    safer_buf_puts(&desc, ".");
+    safer_buf_init(&desc, DESC_MAX);
+    describe(&desc, c);
 
     rc = safer_svg_begin(b, opts, W, H, desc.ptr, err);
     safer_buf_release(&desc);
     if (rc < 0)
         goto out;
 
-    /* Shaded ranges, behind everything, with their labels in the strip. */
+    /* Shaded ranges, behind everything, with their labels in the strip; a
+     * label that would overlap one already written is left out (the range
+     * keeps its tooltip). */
+    size_t nlab_max = c->nshaded + c->nmarkers + 1;
+    double *lab_x0 = safer__xmalloc(nlab_max * sizeof(double));
+    double *lab_x1 = safer__xmalloc(nlab_max * sizeof(double));
+    size_t nlab = 0;
+    /* Markers' labels come first: they say what the line through the plot is. */
+    for (size_t i = 0; i < c->nmarkers; i++) {
+        if (!c->markers[i].label)
+            continue;
+        double x = xs[c->markers[i].month];
+        double lw = safer_svg_text_width(c->markers[i].label, fts);
+        bool left = x + 4 * sc + lw > W - pad;
+        lab_x0[nlab] = left ? x - 4 * sc - lw : x + 4 * sc;
+        lab_x1[nlab++] = left ? x - 4 * sc : x + 4 * sc + lw;
+    }
     for (size_t i = 0; i < c->nshaded; i++) {
         const struct safer_svg_month_range *r = &c->shaded[i];
         double x0 = plot_left + (double)r->first * bw, x1 = plot_left + (double)(r->last + 1) * bw;
@@ -291,6 +443,13 @@ int safer_svg_line_chart(struct safer_buf *b, const struct safer_svg_opts *opts,
             /* Centred on the band; kept inside the figure. */
             double lw = fmin(safer_svg_text_width(r->label, fts), W - 2 * pad);
             double cx = fmin(fmax((x0 + x1) / 2, pad + lw / 2), W - pad - lw / 2);
+            bool clash = false;
+            for (size_t k = 0; k < nlab && !clash; k++)
+                clash = cx - lw / 2 - 4 * sc < lab_x1[k] && lab_x0[k] < cx + lw / 2 + 4 * sc;
+            if (clash)
+                continue;
+            lab_x0[nlab] = cx - lw / 2;
+            lab_x1[nlab++] = cx + lw / 2;
             safer_html_raw(b, "<g fill=\"#505a5f\">");
             safer_svg_text_lines(b, cx, top + fts * 1.1, fts, fts, W - 2 * pad, 1, "middle", NULL,
                                  r->label);
@@ -428,6 +587,8 @@ int safer_svg_line_chart(struct safer_buf *b, const struct safer_svg_opts *opts,
     safer_html_raw(b, "</g>\n");
     safer_svg_end(b);
     rc = safer_buf_error(b);
+    free(lab_x0);
+    free(lab_x1);
 out:
     free(xs);
     free(item_x);

@@ -429,7 +429,10 @@ struct layout {
     double W, H, sc, pad;
     double fs, fts, ftn;
     double map_x0, map_y0, map_x1, map_y1; /* box the map is fitted into */
-    double col_x, col_w;                   /* legend column */
+    double col_x, col_w;                   /* legend column (stacked: the legend block) */
+    double leg_y0;                         /* top of the legend */
+    double north_x, north_top;             /* north arrow: centre, top */
+    double bar_x, bar_top, bar_max;        /* scale bar: left, top, longest px */
     double text_y;                         /* first caption baseline */
     size_t ncap, nattr;
     struct proj pj;
@@ -439,6 +442,7 @@ struct layout {
 #define ATTRIBUTION_LINES 4
 #define NORTH_H 40.0 /* px at scale 1, arrow and its "N" */
 #define SCALE_H 34.0 /* px at scale 1, bar and its labels */
+#define LEGEND_ROW 21.0 /* px at scale 1 */
 
 static int check_frame(const struct safer_svg_map_frame *f, struct safer_err *err)
 {
@@ -448,13 +452,25 @@ static int check_frame(const struct safer_svg_map_frame *f, struct safer_err *er
     return 0;
 }
 
+/* Height at scale 1 of the legend title's lines, wrapped to `width` px at scale 1. */
+static double legend_title_h(const char *title, double width)
+{
+    size_t st[3], ln[3];
+    size_t nl = safer_svg_wrap(title, SAFER_SVG_FONT, width, st, ln, 3);
+    return (double)nl * SAFER_SVG_FONT * 1.25 + 6;
+}
+
 /*
- * Lay out a map of extent `bb` whose legend column needs `legend_h` px,
- * following opts (height 0 = from the extent's aspect ratio).
+ * Lay out a map of extent `bb` with a legend of `title` and `nentries` rows,
+ * following opts (height 0 = from the extent's aspect ratio). A figure of
+ * SAFER_SVG_STACK_BELOW px or more puts the legend in a column right of the
+ * map, north arrow and scale bar at its foot; a narrower one gives the map
+ * the whole width and stacks the legend, then the north arrow beside the
+ * scale bar, under it.
  */
 static void layout_map(struct layout *L, const struct safer_svg_opts *opts,
                        const struct safer_svg_map_frame *f, const struct bbox *bb,
-                       double legend_h_at_1)
+                       const char *title, size_t nentries)
 {
     size_t st[CAPTION_LINES], ln[CAPTION_LINES];
     L->W = opts->width ? opts->width : SAFER_SVG_DEFAULT_WIDTH;
@@ -463,27 +479,39 @@ static void layout_map(struct layout *L, const struct safer_svg_opts *opts,
     L->fs = SAFER_SVG_FONT * L->sc;
     L->fts = SAFER_SVG_FONT_SMALL * L->sc;
     L->ftn = SAFER_SVG_FONT_TINY * L->sc;
-    L->col_w = fmax(180 * L->sc, fmin(0.3 * L->W, 230 * L->sc));
-    L->col_x = L->W - L->pad - L->col_w;
+    bool stacked = L->W < SAFER_SVG_STACK_BELOW;
+    if (stacked) {
+        L->col_w = L->W - 2 * L->pad;
+        L->col_x = L->pad;
+    } else {
+        L->col_w = fmax(180 * L->sc, fmin(0.3 * L->W, 230 * L->sc));
+        L->col_x = L->W - L->pad - L->col_w;
+    }
     L->ncap = safer_svg_wrap(f->caption, L->fts, L->W - 2 * L->pad, st, ln, CAPTION_LINES);
     L->nattr = safer_svg_wrap(f->attribution, L->ftn, L->W - 2 * L->pad, st, ln, ATTRIBUTION_LINES);
     double bottom_h = (double)L->ncap * L->fts * 1.35 + (double)L->nattr * L->ftn * 1.3 +
                       (L->ncap ? L->ftn * 0.5 : 0);
     double gap = 12 * L->sc;
-    double mw = L->col_x - gap - L->pad;
-    double col_h = (legend_h_at_1 + NORTH_H + SCALE_H + 16) * L->sc;
+    double mw = stacked ? L->W - 2 * L->pad : L->col_x - gap - L->pad;
+    /* The legend's height: in a column, estimated with the narrowest column. */
+    double legend_h = (legend_title_h(title, stacked ? L->col_w / L->sc : 180) +
+                       LEGEND_ROW * (double)nentries) * L->sc;
+    double furniture_h = (stacked ? NORTH_H : NORTH_H + SCALE_H + 16) * L->sc;
+    double below = stacked ? gap + legend_h + gap + furniture_h : 0; /* under the map box */
+    double col_h = legend_h + furniture_h;
     double dx = fmax(bb->maxx - bb->minx, 1.0), dy = fmax(bb->maxy - bb->miny, 1.0);
     double mh;
     if (opts->height) {
         L->H = opts->height;
-        mh = L->H - 2 * L->pad - gap - bottom_h;
+        mh = L->H - 2 * L->pad - gap - bottom_h - below;
     } else {
         mh = fmin(fmax(mw * dy / dx, 0.5 * mw), 1.6 * mw);
-        mh = fmax(mh, col_h);
-        L->H = ceil(2 * L->pad + mh + gap + bottom_h);
+        if (!stacked)
+            mh = fmax(mh, col_h);
+        L->H = ceil(2 * L->pad + mh + below + gap + bottom_h);
         if (L->H > SAFER_SVG_MAX_SIDE) {
             L->H = SAFER_SVG_MAX_SIDE;
-            mh = L->H - 2 * L->pad - gap - bottom_h;
+            mh = L->H - 2 * L->pad - gap - bottom_h - below;
         }
     }
     if (mh < 40 * L->sc)
@@ -492,7 +520,27 @@ static void layout_map(struct layout *L, const struct safer_svg_opts *opts,
     L->map_y0 = L->pad;
     L->map_x1 = L->pad + mw;
     L->map_y1 = L->pad + mh;
-    L->text_y = L->map_y1 + gap + L->fts;
+    L->text_y = L->map_y1 + below + gap + L->fts;
+
+    /* Furniture: the widest scale bar that leaves room for its end label,
+     * "20 km" at most in practice (centred on the bar's end). */
+    double s = L->sc, end_label = safer_svg_text_width("500 km", L->fts) / 2 + 4 * s;
+    if (stacked) {
+        L->leg_y0 = L->map_y1 + gap;
+        double top = L->leg_y0 + legend_h + gap;
+        L->north_x = L->col_x + 12 * s;
+        L->north_top = top;
+        L->bar_x = L->col_x + 40 * s;
+        L->bar_top = top + 14 * s;
+        L->bar_max = fmin(L->col_x + L->col_w - L->bar_x - end_label, 0.5 * mw);
+    } else {
+        L->leg_y0 = L->map_y0;
+        L->bar_x = L->col_x + 8 * s;
+        L->bar_top = L->map_y1 - SCALE_H * s + 4 * s;
+        L->bar_max = L->col_w - 8 * s - end_label;
+        L->north_x = L->bar_x + 4 * s;
+        L->north_top = L->bar_top - NORTH_H * s - 4 * s;
+    }
 
     /* One scale for both axes, centred; 2 px in from the box so outlines are whole. */
     double iw = mw - 4, ih = mh - 4;
@@ -550,27 +598,17 @@ static void swatch(struct safer_buf *b, const struct layout *L, const char *id, 
     safer_html_raw(b, "\" stroke=\"#505a5f\" stroke-width=\"0.5\"/>\n");
 }
 
-#define LEGEND_ROW 21.0 /* px at scale 1 */
-
 /* Legend title lines; returns the y below them. */
 static double legend_title(struct safer_buf *b, const struct layout *L, const char *title)
 {
-    double y = L->map_y0 + L->fs * 0.9;
+    double y = L->leg_y0 + L->fs * 0.9;
     if (!title)
-        return L->map_y0;
+        return L->leg_y0;
     safer_html_raw(b, "<g font-weight=\"bold\">");
     size_t nl = safer_svg_text_lines(b, L->col_x, y, L->fs, L->fs * 1.25, L->col_w, 3, "start",
                                      NULL, title);
     safer_html_raw(b, "</g>\n");
-    return L->map_y0 + (double)nl * L->fs * 1.25 + 6 * L->sc;
-}
-
-static double legend_title_h(const char *title)
-{
-    size_t st[3], ln[3];
-    /* The real width is only known after layout: estimate with the narrowest column. */
-    size_t nl = safer_svg_wrap(title, SAFER_SVG_FONT, 180, st, ln, 3);
-    return (double)nl * SAFER_SVG_FONT * 1.25 + 6;
+    return L->leg_y0 + (double)nl * L->fs * 1.25 + 6 * L->sc;
 }
 
 static void north_arrow(struct safer_buf *b, const struct layout *L, double cx, double top)
@@ -659,16 +697,11 @@ static void scale_bar(struct safer_buf *b, const struct layout *L, double x, dou
     safer_html_raw(b, "</g>\n");
 }
 
-/* North arrow and scale bar at the bottom of the legend column. */
+/* North arrow and scale bar where the layout put them. */
 static void map_furniture(struct safer_buf *b, const struct layout *L)
 {
-    double s = L->sc;
-    double bar_top = L->map_y1 - SCALE_H * s + 4 * s;
-    double x = L->col_x + 8 * s;
-    /* Room for the end label, centred on the bar's end: "20 km" at most in practice. */
-    double max_px = L->col_w - 8 * s - safer_svg_text_width("500 km", L->fts) / 2 - 4 * s;
-    north_arrow(b, L, x + 4 * s, bar_top - NORTH_H * s - 4 * s);
-    scale_bar(b, L, x, bar_top, max_px);
+    north_arrow(b, L, L->north_x, L->north_top);
+    scale_bar(b, L, L->bar_x, L->bar_top, L->bar_max);
 }
 
 static void map_texts(struct safer_buf *b, const struct layout *L,
@@ -851,6 +884,53 @@ static void map_labels(struct safer_buf *b, const struct safer_svg_choropleth *m
     free(lab);
 }
 
+/*
+ * What the map shows, from the values it shades: how many areas, shaded by
+ * what in which classes, the lowest and the highest area, and how many
+ * have no data.
+ */
+static void describe_choropleth(struct safer_buf *d, const struct safer_svg_choropleth *m,
+                                const struct classes *cl)
+{
+    char num[40], lab[100];
+    safer_buf_putf(d, "Map of %zu areas", m->n);
+    if (m->frame.legend_title) {
+        safer_buf_puts(d, " shaded by ");
+        safer_buf_puts(d, m->frame.legend_title);
+    }
+    safer_buf_putf(d, " in %zu class%s", cl->n, cl->n == 1 ? "" : "es");
+    for (size_t i = 0; i < cl->n; i++) {
+        class_label(lab, sizeof(lab), cl, i, m->decimals);
+        safer_buf_puts(d, i ? "; " : ": ");
+        safer_buf_puts(d, lab);
+    }
+    safer_buf_puts(d, ".");
+    size_t lo = SIZE_MAX, hi = SIZE_MAX;
+    for (size_t i = 0; i < m->n; i++) {
+        if (!isfinite(m->values[i]))
+            continue;
+        if (lo == SIZE_MAX || m->values[i] < m->values[lo])
+            lo = i;
+        if (hi == SIZE_MAX || m->values[i] > m->values[hi])
+            hi = i;
+    }
+    for (int k = 0; k < 2 && lo != SIZE_MAX && lo != hi; k++) {
+        size_t i = k ? hi : lo;
+        safer_buf_puts(d, k ? " Highest " : " Lowest ");
+        safer_buf_puts(d, safer_svg_format_number(num, sizeof(num), m->values[i], m->decimals,
+                                                  false));
+        if (m->unit)
+            safer_buf_puts(d, m->unit);
+        if (m->names && m->names[i]) {
+            safer_buf_puts(d, " in ");
+            safer_buf_puts(d, m->names[i]);
+        }
+        safer_buf_puts(d, ".");
+    }
+    if (cl->nnan)
+        safer_buf_putf(d, " %zu with no data.", cl->nnan);
+}
+
 int safer_svg_choropleth(struct safer_buf *b, const struct safer_svg_opts *opts,
                          const struct safer_svg_choropleth *m, struct safer_err *err)
 {
@@ -872,20 +952,11 @@ int safer_svg_choropleth(struct safer_buf *b, const struct safer_svg_opts *opts,
     const char *id = opts->id ? opts->id : "svg";
     size_t nentries = cl.n + (cl.nnan ? 1 : 0);
     struct layout L;
-    layout_map(&L, opts, &m->frame, &bb,
-               legend_title_h(m->frame.legend_title) + LEGEND_ROW * (double)nentries);
+    layout_map(&L, opts, &m->frame, &bb, m->frame.legend_title, nentries);
 
     struct safer_buf desc;
-    safer_buf_init(&desc, 4096);
-    safer_buf_putf(&desc, "Map of %zu areas", m->n);
-    if (m->frame.legend_title) {
-        safer_buf_puts(&desc, " shaded by ");
-        safer_buf_puts(&desc, m->frame.legend_title);
-    }
-    safer_buf_putf(&desc, " in %zu classes", cl.n);
-    if (cl.nnan)
-        safer_buf_putf(&desc, "; %zu with no data", cl.nnan);
-    safer_buf_puts(&desc, ".");
+    safer_buf_init(&desc, 16384);
+    describe_choropleth(&desc, m, &cl);
     rc = safer_svg_begin(b, opts, L.W, L.H, desc.ptr, err);
     safer_buf_release(&desc);
     if (rc < 0)
@@ -1032,16 +1103,18 @@ int safer_svg_hotspot_map(struct safer_buf *b, const struct safer_svg_opts *opts
     size_t nentries = SAFER_SVG_GI_NO_SCORE + (count[SAFER_SVG_GI_NO_SCORE] ? 1 : 0) +
                       (m->nwards ? 1 : 0);
     struct layout L;
-    layout_map(&L, opts, &m->frame, &bb, legend_title_h(title) + LEGEND_ROW * (double)nentries);
+    layout_map(&L, opts, &m->frame, &bb, title, nentries);
 
     struct safer_buf desc;
-    char size[40];
+    char size[40], ncells[40];
     safer_buf_init(&desc, 4096);
     safer_buf_putf(&desc,
-                   "Hot spot map of %zu grid cells of %s m: %zu hot spots and %zu cold spots at "
-                   "90%% confidence or more",
-                   m->ncells, safer_svg_format_number(size, sizeof(size), m->cell_size, 0, false),
-                   count[0] + count[1] + count[2], count[4] + count[5] + count[6]);
+                   "Hot spot map of %s grid cells of %s m: %zu hot spots (%zu at 99%% "
+                   "confidence) and %zu cold spots (%zu at 99%%) at 90%% confidence or more",
+                   safer_svg_format_number(ncells, sizeof(ncells), (double)m->ncells, 0, false),
+                   safer_svg_format_number(size, sizeof(size), m->cell_size, 0, false),
+                   count[0] + count[1] + count[2], count[SAFER_SVG_GI_HOT99],
+                   count[4] + count[5] + count[6], count[SAFER_SVG_GI_COLD99]);
     if (m->nwards)
         safer_buf_putf(&desc, ", under %zu ward outlines", m->nwards);
     safer_buf_puts(&desc, ".");

@@ -1,8 +1,9 @@
 /*
  * test_report.c - the HTML report's structure, on a small assessment built
  * by hand: the sections in order, a caption and a header row on every
- * table, a text alternative on every figure, the rules' numbers in the
- * method notes, the version and licence lines, and data escaped.
+ * table, each in a scrolling box, a text alternative on every figure, each
+ * figure at two widths, the rules' numbers in the method notes, the
+ * version and licence lines, the printed footer, and data escaped.
  *
  * The assessment: three wards side by side (1 km squares on the British
  * National Grid), three categories over 30 months up to January 2019, one
@@ -339,8 +340,53 @@ static void test_report_figures_have_text_alternatives(void **state)
         assert_true(strncmp(t + strlen(title), "</title>", 8) != 0);
         n++;
     }
-    assert_int_equal(n, 6);
+    /* Six figures, each drawn wide and narrow. */
+    assert_int_equal(n, 12);
     assert_int_equal(count(html, "<svg"), count(html, "</svg>"));
+}
+
+/* Each figure is drawn twice, for wide screens and print and for phones, with ids of its own. */
+static void test_report_figures_wide_and_narrow(void **state)
+{
+    const char *html = *state;
+    assert_int_equal(count(html, "<div class=\"fig-wide\"><svg"), 6);
+    assert_int_equal(count(html, "<div class=\"fig-narrow\"><svg"), 6);
+    for (const char *w = strstr(html, "<div class=\"fig-wide\">"); w;
+         w = strstr(w + 1, "<div class=\"fig-wide\">")) {
+        const char *nar = strstr(w, "<div class=\"fig-narrow\">");
+        assert_non_null(nar);
+        assert_non_null(strstr(w, "width=\"680\""));
+        assert_true(strstr(w, "width=\"680\"") < nar);
+        assert_true(strncmp(strstr(nar, "width=\""), "width=\"320\"", 11) == 0);
+        /* The narrow copy's ids are the wide one's with "-n". */
+        const char *id = strstr(w, "aria-labelledby=\"") + strlen("aria-labelledby=\"");
+        int len = (int)(strstr(id, "-title\"") - id);
+        char want[80];
+        snprintf(want, sizeof(want), "aria-labelledby=\"%.*s-n-title\"", len, id);
+        assert_non_null(strstr(nar, want));
+    }
+}
+
+/* A table sits in a box that scrolls sideways, focusable and named after its caption. */
+static void test_report_tables_scroll_in_a_named_box(void **state)
+{
+    const char *html = *state;
+    assert_int_equal(count(html, "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" "
+                                 "aria-label=\""),
+                     count(html, "<table>"));
+    assert_non_null(strstr(html, "aria-label=\"Records by month\"><table><caption>Records by "
+                                 "month</caption>"));
+    assert_int_equal(count(html, "</table></div>"), count(html, "<table>"));
+}
+
+/* The printed footer: the title escaped as a CSS string, and page numbers. */
+static void test_report_print_footer(void **state)
+{
+    const char *html = *state;
+    assert_non_null(strstr(html, "@bottom-left{content:\"Safer \\3c Testborough\\3e  \\26  "
+                                 "\\27 Co\\27 \" \", strategic assessment, \" \"12 months to "
+                                 "January 2019\";"));
+    assert_non_null(strstr(html, "content:\"Page \" counter(page) \" of \" counter(pages)"));
 }
 
 static void test_report_method_states_the_rules(void **state)
@@ -409,7 +455,8 @@ static void test_report_version_and_licence_lines(void **state)
                                  "licensed under the Open Government Licence v3.0. Contains OS "
                                  "data \xC2\xA9 Crown copyright and database right 2019. Police "
                                  "data: data.police.uk.</dd>"));
-    assert_int_equal(count(html, "database right 2019."), 3);
+    /* The licence note, and both maps twice (wide and narrow). */
+    assert_int_equal(count(html, "database right 2019."), 5);
     free(html);
 }
 
@@ -443,6 +490,9 @@ int main(void)
         cmocka_unit_test(test_report_sections_in_order),
         cmocka_unit_test(test_report_tables_have_caption_and_header_row),
         cmocka_unit_test(test_report_figures_have_text_alternatives),
+        cmocka_unit_test(test_report_figures_wide_and_narrow),
+        cmocka_unit_test(test_report_tables_scroll_in_a_named_box),
+        cmocka_unit_test(test_report_print_footer),
         cmocka_unit_test(test_report_method_states_the_rules),
         cmocka_unit_test(test_report_version_and_licence_lines),
         cmocka_unit_test(test_report_escapes_data),

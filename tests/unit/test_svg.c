@@ -1129,6 +1129,188 @@ static void test_svg_wide_figure_scales_fonts(void **state)
     safer_buf_release(&b);
 }
 
+/* Every font size in `s` is at least `min` px (the figure shown at its own size). */
+static void check_font_sizes(const char *s, double min)
+{
+    for (const char *p = strstr(s, "font-size=\""); p; p = strstr(p + 1, "font-size=\"")) {
+        double v = strtod(p + strlen("font-size=\""), NULL);
+        if (v < min)
+            fail_msg("font-size %g under %g px", v, min);
+    }
+}
+
+/* A phone-sized bar chart writes each label on its own line above its bar, whole. */
+static void test_svg_narrow_bar_chart_stacks_labels(void **state)
+{
+    (void)state;
+    struct safer_svg_bar bars[] = {
+        {"Violence and sexual offences", 12.4, "*"},
+        {"Anti-social behaviour", -18.2, NULL},
+        {"Criminal damage and arson", 3.0, NULL},
+    };
+    struct safer_svg_bar_chart c = {.bars = bars, .nbars = 3, .style = SAFER_SVG_BAR_DIVERGING,
+                                    .unit = "%", .axis_label = "Change on the previous 12 months (%)"};
+    struct safer_svg_opts o = {.id = "nb", .title = "Change", .width = 320};
+    struct safer_buf b = render_buf();
+    struct xml_stats st;
+
+    assert_int_equal(safer_svg_bar_chart(&b, &o, &c, NULL), 0);
+    check_figure(b.ptr, "nb", &st);
+    check_font_sizes(b.ptr, SAFER_SVG_FONT_TINY);
+    /* Labels start at the left padding, in full, with a halo over the zero line. */
+    assert_int_equal(count(b.ptr, "<text class=\"safer-bar-label\" x=\"10\""), 3);
+    assert_non_null(strstr(b.ptr, ">Violence and sexual offences</text>"));
+    assert_null(strstr(b.ptr, "\xE2\x80\xA6")); /* nothing cut short */
+    assert_int_equal(count(b.ptr, "paint-order=\"stroke\""), 3);
+    /* The axis label is moved in rather than cut at the right edge. */
+    assert_non_null(strstr(b.ptr, ">Change on the previous 12 months (%)</text>"));
+    safer_buf_release(&b);
+
+    /* 680 px: the label column, right-aligned, as before. */
+    o.width = 0;
+    b = render_buf();
+    assert_int_equal(safer_svg_bar_chart(&b, &o, &c, NULL), 0);
+    assert_int_equal(count(b.ptr, "text-anchor=\"end\">Violence and sexual offences</text>"), 1);
+    safer_buf_release(&b);
+}
+
+/* A phone-sized map gives the map the whole width and puts the legend under it. */
+static void test_svg_narrow_map_stacks_legend(void **state)
+{
+    (void)state;
+    struct safer_geom g[3];
+    three_areas(g);
+    double values[3] = {12.5, 20, 40};
+    struct safer_svg_choropleth m = {
+        .areas = g, .values = values, .n = 3, .decimals = 1,
+        .frame = {.legend_title = "Crimes per 1,000 residents", .caption = "Quintiles.",
+                  .attribution = ATTRIBUTION}};
+    struct safer_svg_opts o = {.id = "nm", .title = "Crime rate by ward", .width = 320};
+    struct safer_buf b = render_buf();
+    struct xml_stats st;
+
+    assert_int_equal(safer_svg_choropleth(&b, &o, &m, NULL), 0);
+    check_figure(b.ptr, "nm", &st);
+    check_font_sizes(b.ptr, SAFER_SVG_FONT_TINY);
+    /* The furniture of every map; the attribution wraps to more lines. */
+    assert_non_null(strstr(b.ptr, "class=\"safer-north-arrow\""));
+    assert_non_null(strstr(b.ptr, "<title>Scale bar: "));
+    assert_true(count(b.ptr, "class=\"safer-attribution\"") >= 3);
+    /* Legend swatches at the left padding, below the map box (300 px wide, so at
+     * least 150 px high), the north arrow and scale bar below them. */
+    const char *leg = strstr(b.ptr, "<g class=\"safer-legend\">");
+    assert_non_null(leg);
+    const char *sw = strstr(leg, "<rect x=\"10\" y=\"");
+    assert_non_null(sw);
+    double legend_y = strtod(sw + strlen("<rect x=\"10\" y=\""), NULL);
+    assert_true(legend_y > 160);
+    const char *bar = strstr(b.ptr, "<g class=\"safer-scale-bar\">");
+    assert_non_null(bar);
+    const char *bar_rect = strstr(bar, "\" y=\"");
+    assert_true(strtod(bar_rect + 5, NULL) > legend_y);
+    safer_buf_release(&b);
+
+    struct safer_svg_cell cells[2] = {{575000, 155000, SAFER_SVG_GI_HOT99},
+                                      {575250, 155000, SAFER_SVG_GI_NONE}};
+    struct safer_svg_hotspot_map hm = {.cells = cells, .ncells = 2, .cell_size = 250, .wards = g,
+                                       .nwards = 3, .frame = {.attribution = ATTRIBUTION}};
+    b = render_buf();
+    assert_int_equal(safer_svg_hotspot_map(&b, &o, &hm, NULL), 0);
+    check_figure(b.ptr, "nm", &st);
+    check_font_sizes(b.ptr, SAFER_SVG_FONT_TINY);
+    assert_non_null(strstr(b.ptr, ">Cold spot, 99% confidence</text>")); /* not cut */
+    safer_buf_release(&b);
+}
+
+/* A narrow line chart whose legend takes rows keeps room for its plot, and
+ * labels of neighbouring shaded months do not overprint each other. */
+static void test_svg_narrow_line_chart(void **state)
+{
+    (void)state;
+    double v[6][12];
+    struct safer_svg_series ser[6];
+    static const char *const names[6] = {"Violence and sexual offences", "Anti-social behaviour",
+                                         "Criminal damage and arson", "Other theft",
+                                         "Public order", "Vehicle crime"};
+    for (size_t s = 0; s < 6; s++) {
+        for (size_t i = 0; i < 12; i++)
+            v[s][i] = (double)(100 * (s + 1) + 7 * i);
+        ser[s] = (struct safer_svg_series){names[s], v[s]};
+    }
+    struct safer_svg_month_range sh[2] = {{2, 2, "partial"}, {3, 3, "missing"}};
+    struct safer_svg_line_chart c = {.months = months12, .nmonths = 12, .series = ser,
+                                     .nseries = 6, .shaded = sh, .nshaded = 2};
+    struct safer_svg_opts o = {.id = "nl", .title = "By month", .width = 320};
+    struct safer_buf b = render_buf();
+    struct xml_stats st;
+
+    assert_int_equal(safer_svg_line_chart(&b, &o, &c, NULL), 0);
+    check_figure(b.ptr, "nl", &st);
+    check_font_sizes(b.ptr, SAFER_SVG_FONT_TINY);
+    const char *h = strstr(b.ptr, "height=\"");
+    assert_true(strtod(h + strlen("height=\""), NULL) > 0.55 * 320 + 40);
+    assert_int_equal(count(b.ptr, ">partial</text>") + count(b.ptr, ">missing</text>"), 1);
+    /* Both ranges keep their tooltips. */
+    assert_non_null(strstr(b.ptr, "<title>missing</title>"));
+    safer_buf_release(&b);
+}
+
+/* The generated text alternatives say what the figures show, from their data. */
+static void test_svg_descriptions_state_the_data(void **state)
+{
+    (void)state;
+    double all[12] = {1210, 1185, 1302, 1250, 1120, 1275, 1330, 1412, 1390, 1440, 1380, 700};
+    double vso[12] = {NAN, 380, 455, 430, NAN, 410, 440, 470, 482, 500, 470, 520};
+    double flat[12] = {5, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, 5};
+    struct safer_svg_series ser[3] = {{"All crime", all}, {"Violence", vso}, {"Robbery", flat}};
+    struct safer_svg_month_range sh = {4, 5, "partial"};
+    struct safer_svg_line_chart c = {.months = months12, .nmonths = 12, .series = ser,
+                                     .nseries = 3, .y_label = "Crimes per month", .shaded = &sh,
+                                     .nshaded = 1};
+    struct safer_svg_opts o = {.id = "d", .title = "By month"};
+    struct safer_buf b = render_buf();
+    assert_int_equal(safer_svg_line_chart(&b, &o, &c, NULL), 0);
+    assert_non_null(strstr(b.ptr, "<desc id=\"d-desc\">Line chart (Crimes per month) of 12 "
+                                  "months to September 2019. All crime fell from 1,210 in October "
+                                  "2018 to 700 in September 2019; highest 1,440 in July 2019, "
+                                  "lowest 700 in September 2019. Violence rose from 380 in "
+                                  "November 2018 to 520 in September 2019; highest 520 in "
+                                  "September 2019, lowest 380 in November 2018; no value for 2 of "
+                                  "the 12 months. Robbery was 5 in both October 2018 and "
+                                  "September 2019; highest 5 in October 2018, lowest 5 in October "
+                                  "2018; no value for 10 of the 12 months. Shaded: February 2019 "
+                                  "to March 2019 (partial).</desc>"));
+    safer_buf_release(&b);
+
+    struct safer_svg_bar bars[] = {
+        {"Violence", 12.4, "*"}, {"Burglary", -18.2, NULL}, {"Drugs", NAN, NULL}};
+    struct safer_svg_bar_chart bc = {.bars = bars, .nbars = 3, .style = SAFER_SVG_BAR_DIVERGING,
+                                     .decimals = 1, .unit = "%", .axis_label = "Change (%)",
+                                     .footnote = "* significant."};
+    b = render_buf();
+    assert_int_equal(safer_svg_bar_chart(&b, &o, &bc, NULL), 0);
+    assert_non_null(strstr(b.ptr, ">Bar chart (Change (%)) of 3 bars. Highest Violence +12.4%*, "
+                                  "lowest Burglary -18.2%. 1 above zero, 1 below. 1 with no "
+                                  "value. Violence +12.4%*; Burglary -18.2%; Drugs no data. * "
+                                  "significant.</desc>"));
+    safer_buf_release(&b);
+
+    struct safer_geom g[3];
+    three_areas(g);
+    double values[3] = {12.5, NAN, 40};
+    const char *mnames[3] = {"Allington", EVIL, "Bearsted"};
+    struct safer_svg_choropleth m = {
+        .areas = g, .values = values, .names = mnames, .n = 3, .decimals = 1,
+        .unit = " per 1,000",
+        .frame = {.legend_title = "Crimes per 1,000", .attribution = ATTRIBUTION}};
+    b = render_buf();
+    assert_int_equal(safer_svg_choropleth(&b, &o, &m, NULL), 0);
+    assert_non_null(strstr(b.ptr, ">Map of 3 areas shaded by Crimes per 1,000 in 2 classes: Under "
+                                  "40.0; 40.0 and over. Lowest 12.5 per 1,000 in Allington. "
+                                  "Highest 40.0 per 1,000 in Bearsted. 1 with no data.</desc>"));
+    safer_buf_release(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1158,6 +1340,10 @@ int main(void)
         cmocka_unit_test(test_svg_gi_class_names),
         cmocka_unit_test(test_svg_output_ignores_numeric_locale),
         cmocka_unit_test(test_svg_wide_figure_scales_fonts),
+        cmocka_unit_test(test_svg_narrow_bar_chart_stacks_labels),
+        cmocka_unit_test(test_svg_narrow_map_stacks_legend),
+        cmocka_unit_test(test_svg_narrow_line_chart),
+        cmocka_unit_test(test_svg_descriptions_state_the_data),
     };
     return cmocka_run_group_tests_name("svg", tests, NULL, NULL);
 }

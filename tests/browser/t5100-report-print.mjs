@@ -1,0 +1,84 @@
+// The report printed on A4, with no script and nothing clicked:
+// - every collapsible section prints open (the file list with its checksums
+//   is the audit trail);
+// - headings are kept with what follows them (break-after: avoid);
+// - an empty "no change to show" box is not printed: its message is, as text;
+// - figures print at their A4 width (the wide copy), never the phone copy;
+// - page.pdf() gives an A4 PDF whose text (pdftotext) holds every input file
+//   and a running footer: the area, the period and "Page n of m".
+// Usage: node t5100-report-print.mjs demo|real (ctest runs both).
+import { execFileSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as T from './lib.mjs';
+
+const PDFTOTEXT = '/usr/bin/pdftotext';
+const kind = T.reportKind();
+const { chromium } = await T.load();
+if (!existsSync(PDFTOTEXT))
+    T.skip(`no ${PDFTOTEXT} (apt-get install poppler-utils)`);
+const dir = T.tempDir();
+const report = T.makeReport(kind, dir);
+const context = await T.launch(chromium, dir);
+const page = await context.newPage();
+await page.goto(T.fileUrl(join(report.out, 'index.html')));
+await page.emulateMedia({ media: 'print' });
+
+const printed = await page.evaluate(() => {
+    // checkVisibility() is false inside a closed <details>, whose content
+    // Chromium lays out but does not paint (content-visibility: hidden).
+    const shown = (e) => e.checkVisibility() && e.getBoundingClientRect().height > 0;
+    return {
+        details: [...document.querySelectorAll('details')].map((d) => ({
+            summary: d.querySelector('summary').textContent,
+            open: [...d.children].filter((c) => c.tagName !== 'SUMMARY').every(shown),
+        })),
+        headings: [...document.querySelectorAll('main h2, main h3')].map((h) => ({
+            text: h.textContent, breakAfter: getComputedStyle(h).breakAfter,
+        })),
+        placeholders: [...document.querySelectorAll('svg')]
+            .filter((s) => s.querySelector('.safer-placeholder')).filter(shown).length,
+        messages: [...document.querySelectorAll('figure .print-only')].map((p) => p.textContent)
+            .filter((t) => t.length > 0),
+        emptyFigures: [...document.querySelectorAll('figure')]
+            .filter((f) => [...f.querySelectorAll('svg')].some((s) => s.querySelector('.safer-placeholder'))).length,
+        figureWidths: [...document.querySelectorAll('svg')].filter(shown)
+            .map((s) => s.getAttribute('width')),
+    };
+});
+T.check(printed.details.length > 0, `${kind}: no <details> in the page`);
+for (const d of printed.details)
+    T.check(d.open, `${kind}: '${d.summary}' is not printed open`);
+for (const h of printed.headings)
+    T.check(h.breakAfter === 'avoid', `${kind}: heading '${h.text}' may be left at the foot of a page`);
+T.check(printed.placeholders === 0, `${kind}: ${printed.placeholders} empty boxes are printed`);
+T.check(printed.messages.length === printed.emptyFigures,
+    `${kind}: ${printed.emptyFigures} empty figures but ${printed.messages.length} printed messages`);
+T.check(printed.figureWidths.every((w) => w === '680'),
+    `${kind}: printed figures' widths ${printed.figureWidths.join(' ')}, not all 680`);
+
+const pdfPath = join(dir, 'report.pdf');
+writeFileSync(pdfPath, await page.pdf({ format: 'A4' }));
+await context.close();
+
+const text = execFileSync(PDFTOTEXT, [pdfPath, '-'], { maxBuffer: 64 << 20 }).toString();
+// pdftotext joins a word broken at a hyphen at the end of a line without its
+// hyphen, and a table cell may be broken anywhere: compare without either.
+const flat = (s) => s.replace(/[\s\u00ad-]+/g, '');
+const all = flat(text);
+T.check(report.files.length > 0, `${kind}: no input files found`);
+const missing = report.files.filter((f) => !all.includes(flat(f)));
+T.check(missing.length === 0, `${kind}: the PDF does not list ${missing.length} input files: ${missing.slice(0, 5).join(', ')}`);
+const pages = text.split('\f').filter((p) => p.trim().length > 0);
+T.check(pages.length > 1, `${kind}: the PDF has ${pages.length} pages`);
+pages.forEach((p, i) => {
+    T.check(p.includes(`Page ${i + 1} of ${pages.length}`), `${kind}: page ${i + 1} has no 'Page ${i + 1} of ${pages.length}'`);
+    T.check(p.includes(report.area) && /12 months to [A-Z][a-z]+ \d{4}/.test(p),
+        `${kind}: page ${i + 1} has no footer naming ${report.area} and the period`);
+});
+// A4 is 595 x 842 points.
+const info = execFileSync('/usr/bin/pdfinfo', [pdfPath]).toString();
+T.check(/Page size:\s+595\.\d* x 841\.\d*|Page size:\s+595\.\d* x 842/.test(info),
+    `${kind}: the PDF is not A4: ${info.match(/Page size:.*/)}`);
+
+T.doneTesting();
