@@ -28,6 +28,9 @@ checks=$((checks + 1))
 [ "$(grep -c '^British Transport Police,[0-9-]*,[0-9]*,[0-9]*,0,[0-9][0-9]*,,,ok$' rep/coverage.csv)" = 5 ] ||
     fail "BTP's five months are not ok on crime alone"
 expect_grep 'Kent Police 2018-11 to 2018-12' rep/index.html
+# The report says why, in words.
+expect_grep '2018-11 (crime 11,690 against a usual 15,144; ASB as usual)' rep/index.html
+expect_grep 'crime 6,132 against a usual 15,649; ASB as usual; 8,438 records in all' rep/index.html
 
 # With Kent's 2018-10, 2018-11 and 2019-01 alone, 2018-11 has two
 # neighbouring months with a file (2018-12 is missing, not a 0): too few
