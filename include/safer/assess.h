@@ -40,12 +40,43 @@ struct safer_assess_opts {
 /* Coverage of one force's month. */
 enum safer_coverage_status { SAFER_COVERAGE_OK, SAFER_COVERAGE_PARTIAL, SAFER_COVERAGE_MISSING };
 
+/* Why a month is partial (bits; docs/assessment.md, Coverage). */
+enum safer_coverage_reason {
+    SAFER_COVERAGE_CRIME_LOW = 1 << 0, /* crime under coverage_crime of its usual level */
+    SAFER_COVERAGE_ASB_LOW = 1 << 1,   /* ASB under coverage_asb of its usual level */
+    SAFER_COVERAGE_ROWS_LOW = 1 << 2,  /* rows stored under coverage_partial of the
+                                          force's median month */
+};
+
+/* The name police.uk gives anti-social behaviour; every other type is
+ * notifiable crime. */
+#define SAFER_ASB_TYPE "Anti-social behaviour"
+
 struct safer_coverage {
     char *force; /* owned */
     int32_t month;
     int64_t rows; /* data rows published (read), rejected included */
     enum safer_coverage_status status;
+    /* Records stored, by series: notifiable crime and anti-social
+     * behaviour (crime + asb is the rows stored); 0 for a missing month. */
+    int64_t crime, asb;
+    /* Each series' usual level for this month, a whole number of records;
+     * NaN when that series is not judged (a missing month, a series the
+     * force publishes in none of its months, too few neighbouring months). */
+    double crime_usual, asb_usual;
+    unsigned reason; /* enum safer_coverage_reason bits; 0 unless partial */
 };
+
+/*
+ * Judge one force's months by the rules `r` (docs/assessment.md,
+ * Coverage). `months` holds n of the force's months in increasing order
+ * (force is not read), every month it has a file for among them: a month
+ * without a file has status SAFER_COVERAGE_MISSING; every other month has
+ * crime and asb set. Sets crime_usual, asb_usual, reason and status (ok or
+ * partial) of each month with a file; a missing month stays missing, enters
+ * no usual level and gets no verdict.
+ */
+void safer_coverage_judge(struct safer_coverage *months, size_t n, const struct safer_rules *r);
 
 /* One change test (scope "type" or "ward"). */
 struct safer_change_test {

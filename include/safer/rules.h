@@ -27,6 +27,35 @@ struct safer_rules {
      */
     double coverage_partial;
     /*
+     * Coverage is also judged for each series of a force's months apart:
+     * notifiable crime (every type but anti-social behaviour) and
+     * anti-social behaviour (docs/assessment.md, Coverage). A month's usual
+     * level of a series is the median, per day, of the same series in the
+     * force's nearest months with a file: up to coverage_neighbours of
+     * them on each side, no further than coverage_window months away
+     * (defaults 3 and 6). A series with fewer than coverage_min_months
+     * such months (default 3), or one the force publishes in none of its
+     * months, is not judged for that month.
+     */
+    int coverage_neighbours;
+    int coverage_window;
+    int coverage_min_months;
+    /*
+     * A month is partial when a judged series falls under this fraction of
+     * its usual level: crime rarely moves by a third in a month, so
+     * coverage_crime is 0.8; anti-social behaviour swings with the season,
+     * so coverage_asb is 0.5.
+     */
+    double coverage_crime;
+    double coverage_asb;
+    /*
+     * ... and only when the shortfall is more than coverage_noise standard
+     * deviations of a Poisson count with the usual level as its mean, so
+     * that a series of a few records a month is not flagged by chance.
+     * Default 3.
+     */
+    double coverage_noise;
+    /*
      * A change test is significant when its Benjamini-Hochberg adjusted
      * p-value is below this (and both windows are complete). Default 0.05.
      */

@@ -111,6 +111,7 @@ int safer_assess_compute(struct safer_store *st, const struct safer_assess_opts 
     struct safer_geom *geoms = NULL;
     int32_t *lward = NULL, *lsoa_ward = NULL, *study_of = NULL;
     uint32_t *uses = NULL;
+    int64_t *batch_asb = NULL;
     unsigned char *keep = NULL, *force_in = NULL;
     struct safer__inputs in;
     memset(&in, 0, sizeof(in));
@@ -235,9 +236,15 @@ int safer_assess_compute(struct safer_store *st, const struct safer_assess_opts 
     uses = safer__xcalloc(c.nlocs ? c.nlocs : 1, sizeof(uint32_t));
 
     /* One pass over the records, a batch (one force, one month) at a time. */
+    long asb_type = safer__find_str(c.types, c.ntypes, SAFER_ASB_TYPE);
+    batch_asb = safer__xcalloc(c.nbatches ? c.nbatches : 1, sizeof(int64_t));
     for (size_t b = 0; b < c.nbatches; b++) {
         const struct safer_crime_batch *bt = &c.batches[b];
         int32_t m = bt->month;
+        /* Coverage judges each publication's ASB and crime, those after the
+         * latest month too (they are neighbouring months). */
+        for (size_t i = bt->first; asb_type >= 0 && i < bt->first + bt->count; i++)
+            batch_asb[b] += c.type[i] == (size_t)asb_type;
         if (m > a->latest) {
             a->rows_after_latest += bt->count;
             continue;
@@ -296,7 +303,7 @@ int safer_assess_compute(struct safer_store *st, const struct safer_assess_opts 
     lward = NULL;
 
     safer__tasks_join(&tasks, &geo_task);
-    rc = safer__assess_statistics(&in, &c, force_in, uses, a, &geo, err);
+    rc = safer__assess_statistics(&in, &c, force_in, batch_asb, uses, a, &geo, err);
 out:
     if (in_tx)
         safer__store_rollback(st);
@@ -310,6 +317,7 @@ out:
     free(lward);
     free(lsoa_ward);
     free(uses);
+    free(batch_asb);
     free(force_in);
     free(study_of);
     free(keep);

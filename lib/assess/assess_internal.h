@@ -72,11 +72,14 @@ void safer__inputs_release(struct safer__inputs *in);
 /*
  * The statistics on top of the counts: coverage, change tests, the grid and
  * Gi*, Moran's I, rates. The counting pass hands over `force_in`, which
- * forces have records in the study wards, and `uses`, per location, its
- * records in the study wards in the latest 12 months (for the hot spots).
+ * forces have records in the study wards, `batch_asb`, per batch of
+ * records (one force's month), its anti-social behaviour records (for
+ * coverage), and `uses`, per location, its records in the study wards in
+ * the latest 12 months (for the hot spots).
  */
 int safer__assess_statistics(const struct safer__inputs *in, const struct safer_crimes *c,
-                             const unsigned char *force_in, const uint32_t *uses,
+                             const unsigned char *force_in, const int64_t *batch_asb,
+                             const uint32_t *uses,
                              struct safer_assessment *a, struct safer__geo *geo,
                              struct safer_err *err);
 

@@ -21,74 +21,175 @@
 #include "safer/police.h"
 #include "safer/stats.h"
 
-static int cmp_i64(const void *x, const void *y)
+static int cmp_double(const void *x, const void *y)
 {
-    int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
+    double a = *(const double *)x, b = *(const double *)y;
     return (a > b) - (a < b);
+}
+
+/* The median of v[0..n), n > 0; sorts v. */
+static double median_of(double *v, size_t n)
+{
+    qsort(v, n, sizeof(double), cmp_double);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
+}
+
+/* Days in month index m (year * 12 + month - 1), Gregorian. */
+static int month_days(int32_t m)
+{
+    static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int y = m / 12, mo = m % 12;
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return days[mo] + (mo == 1 && leap);
+}
+
+static int64_t series_of(const struct safer_coverage *c, int asb)
+{
+    return asb ? c->asb : c->crime;
+}
+
+/*
+ * The usual level of one series (asb or crime) for months[i]: the median
+ * daily count of the series in the nearest months with a file, up to
+ * r->coverage_neighbours on each side within r->coverage_window months,
+ * times months[i]'s days, rounded to whole records. Per day, so that
+ * February's 28 days do not read as a fall. NaN when fewer than
+ * r->coverage_min_months such months exist. `rates` has room for
+ * 2 * coverage_neighbours values.
+ */
+static double usual_level(const struct safer_coverage *v, size_t n, size_t i, int asb,
+                          const struct safer_rules *r, double *rates)
+{
+    size_t k = 0;
+    int per_side = r->coverage_neighbours > 0 ? r->coverage_neighbours : 0;
+    for (int dir = -1; dir <= 1; dir += 2) {
+        int taken = 0;
+        for (size_t j = i; taken < per_side;) {
+            if (dir < 0 ? j == 0 : j + 1 >= n)
+                break;
+            j = dir < 0 ? j - 1 : j + 1;
+            int32_t gap = v[j].month - v[i].month;
+            if ((gap < 0 ? -gap : gap) > r->coverage_window)
+                break;
+            if (v[j].status == SAFER_COVERAGE_MISSING)
+                continue; /* no file: no figure, never a 0 */
+            rates[k++] = (double)series_of(&v[j], asb) / month_days(v[j].month);
+            taken++;
+        }
+    }
+    if (k == 0 || k < (size_t)(r->coverage_min_months > 0 ? r->coverage_min_months : 0))
+        return NAN;
+    return round(median_of(rates, k) * month_days(v[i].month));
+}
+
+/* Is `value` short of `usual` by the rules: under `fraction` of it, and by
+ * more than coverage_noise Poisson standard deviations? */
+static int series_low(int64_t value, double usual, double fraction, const struct safer_rules *r)
+{
+    if (isnan(usual))
+        return 0;
+    double x = (double)value;
+    return x < fraction * usual && usual - x > r->coverage_noise * sqrt(usual);
+}
+
+void safer_coverage_judge(struct safer_coverage *v, size_t n, const struct safer_rules *r)
+{
+    /* The rows stored of every month with a file, for the force's median;
+     * and which series the force publishes at all. */
+    double *stored = safer__xmalloc(sizeof(double) * (n ? n : 1));
+    size_t nstored = 0;
+    int64_t crime_total = 0, asb_total = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (v[i].status == SAFER_COVERAGE_MISSING)
+            continue;
+        stored[nstored++] = (double)(v[i].crime + v[i].asb);
+        crime_total += v[i].crime;
+        asb_total += v[i].asb;
+    }
+    double median = nstored ? median_of(stored, nstored) : 0;
+    free(stored);
+    size_t per_side = r->coverage_neighbours > 0 ? (size_t)r->coverage_neighbours : 0;
+    double *rates = safer__xmalloc(sizeof(double) * (2 * per_side + 1));
+    for (size_t i = 0; i < n; i++) {
+        struct safer_coverage *c = &v[i];
+        c->crime_usual = c->asb_usual = NAN;
+        c->reason = 0;
+        if (c->status == SAFER_COVERAGE_MISSING)
+            continue;
+        if (crime_total > 0)
+            c->crime_usual = usual_level(v, n, i, 0, r, rates);
+        if (asb_total > 0)
+            c->asb_usual = usual_level(v, n, i, 1, r, rates);
+        if (series_low(c->crime, c->crime_usual, r->coverage_crime, r))
+            c->reason |= SAFER_COVERAGE_CRIME_LOW;
+        if (series_low(c->asb, c->asb_usual, r->coverage_asb, r))
+            c->reason |= SAFER_COVERAGE_ASB_LOW;
+        if ((double)(c->crime + c->asb) < r->coverage_partial * median)
+            c->reason |= SAFER_COVERAGE_ROWS_LOW;
+        c->status = c->reason ? SAFER_COVERAGE_PARTIAL : SAFER_COVERAGE_OK;
+    }
+    free(rates);
 }
 
 /*
  * Coverage: for each force with records in the study wards, every month it
  * has in the store up to the latest month, plus every month of the two
- * windows it has no file for. A month is partial when its rows are under
- * a->rules.coverage_partial (60%) of the median of that force's stored
- * months.
+ * windows it has no file for, judged by safer_coverage_judge() against all
+ * of the force's stored months (those after the latest month too: they are
+ * neighbours). batch_asb[b] is batch b's anti-social behaviour records;
+ * the rest of its records are notifiable crime.
  */
 static void coverage(const struct safer_crimes *c, const unsigned char *force_in,
-                     struct safer_assessment *a)
+                     const int64_t *batch_asb, struct safer_assessment *a)
 {
     size_t cap = 0;
     a->latest12_complete = a->prev12_complete = 1;
     for (size_t f = 0; f < c->nforces; f++) {
         if (!force_in[f])
             continue;
-        /* This force's publications (the list is sorted by force, month). */
-        int64_t *rows = NULL;
-        size_t nrows = 0, rcap = 0;
+        /* The force's months, from its first file (or the previous window)
+         * to its last (or the latest month). */
+        int32_t first = a->p12_start, last = a->latest;
         for (size_t p = 0; p < a->npublications; p++) {
-            if (strcmp(a->publications[p].force, c->forces[f]) == 0) {
-                SAFER__GROW(rows, rcap, nrows + 1);
-                rows[nrows++] = a->publications[p].rows;
+            const struct safer_publication *pub = &a->publications[p];
+            if (strcmp(pub->force, c->forces[f]) != 0)
+                continue;
+            if (pub->month < first)
+                first = pub->month;
+            if (pub->month > last)
+                last = pub->month;
+        }
+        size_t n = (size_t)(last - first + 1);
+        struct safer_coverage *v = safer__xcalloc(n, sizeof(*v));
+        for (size_t k = 0; k < n; k++) {
+            v[k].month = first + (int32_t)k;
+            v[k].status = SAFER_COVERAGE_MISSING;
+        }
+        for (size_t p = 0; p < a->npublications; p++) {
+            const struct safer_publication *pub = &a->publications[p];
+            if (strcmp(pub->force, c->forces[f]) == 0 && v[pub->month - first].status ==
+                                                             SAFER_COVERAGE_MISSING) {
+                v[pub->month - first].status = SAFER_COVERAGE_OK;
+                v[pub->month - first].rows = pub->rows_read;
             }
         }
-        double median = 0;
-        if (nrows) {
-            int64_t *sorted = safer__xmalloc(sizeof(int64_t) * nrows);
-            memcpy(sorted, rows, sizeof(int64_t) * nrows);
-            qsort(sorted, nrows, sizeof(int64_t), cmp_i64);
-            median = nrows % 2 ? (double)sorted[nrows / 2]
-                               : ((double)sorted[nrows / 2 - 1] + (double)sorted[nrows / 2]) / 2.0;
-            free(sorted);
+        for (size_t b = 0; b < c->nbatches; b++) {
+            const struct safer_crime_batch *bt = &c->batches[b];
+            if (bt->force != f || bt->month < first || bt->month > last)
+                continue;
+            v[bt->month - first].asb += batch_asb[b];
+            v[bt->month - first].crime += (int64_t)bt->count - batch_asb[b];
         }
-        free(rows);
-        int32_t first = a->p12_start;
-        for (size_t p = 0; p < a->npublications; p++) {
-            if (strcmp(a->publications[p].force, c->forces[f]) == 0 &&
-                a->publications[p].month < first)
-                first = a->publications[p].month;
-        }
-        for (int32_t m = first; m <= a->latest; m++) {
-            const struct safer_publication *pub = NULL;
-            for (size_t p = 0; p < a->npublications; p++) {
-                if (a->publications[p].month == m &&
-                    strcmp(a->publications[p].force, c->forces[f]) == 0) {
-                    pub = &a->publications[p];
-                    break;
-                }
-            }
-            if (!pub && m < a->p12_start)
+        safer_coverage_judge(v, n, &a->rules);
+
+        for (size_t k = 0; k < n; k++) {
+            int32_t m = v[k].month;
+            if (m > a->latest || (v[k].status == SAFER_COVERAGE_MISSING && m < a->p12_start))
                 continue;
             SAFER__GROW(a->coverage, cap, a->ncoverage + 1);
             struct safer_coverage *cv = &a->coverage[a->ncoverage++];
+            *cv = v[k];
             cv->force = safer__xstrdup(c->forces[f]);
-            cv->month = m;
-            cv->rows = pub ? pub->rows_read : 0;
-            if (!pub)
-                cv->status = SAFER_COVERAGE_MISSING;
-            else if ((double)pub->rows < a->rules.coverage_partial * median)
-                cv->status = SAFER_COVERAGE_PARTIAL;
-            else
-                cv->status = SAFER_COVERAGE_OK;
             if (cv->status != SAFER_COVERAGE_OK) {
                 if (m >= a->l12_start)
                     a->latest12_complete = 0;
@@ -96,6 +197,7 @@ static void coverage(const struct safer_crimes *c, const unsigned char *force_in
                     a->prev12_complete = 0;
             }
         }
+        free(v);
     }
 }
 
@@ -638,12 +740,13 @@ static void deprivation(const struct safer__inputs *in, struct safer_assessment 
 }
 
 int safer__assess_statistics(const struct safer__inputs *in, const struct safer_crimes *c,
-                             const unsigned char *force_in, const uint32_t *uses,
+                             const unsigned char *force_in, const int64_t *batch_asb,
+                             const uint32_t *uses,
                              struct safer_assessment *a, struct safer__geo *geo,
                              struct safer_err *err)
 {
     int rc = 0;
-    coverage(c, force_in, a);
+    coverage(c, force_in, batch_asb, a);
     change_tests(a);
     rates(in, a);
     deprivation(in, a);

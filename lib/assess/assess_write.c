@@ -21,6 +21,28 @@
 /* Names, codes and types come from the inputs: text, guarded against formulas. */
 static void put_str(struct safer_buf *b, const char *s) { safer_csv_put_text(b, s, strlen(s)); }
 
+/* Why a month is partial, in the words of coverage.csv's reason column:
+ * "crime low", "ASB low", "rows low", joined by "; " (never a comma). */
+static void put_coverage_reason(struct safer_buf *b, unsigned reason)
+{
+    static const struct {
+        unsigned bit;
+        const char *text;
+    } why[] = {
+        {SAFER_COVERAGE_CRIME_LOW, "crime low"},
+        {SAFER_COVERAGE_ASB_LOW, "ASB low"},
+        {SAFER_COVERAGE_ROWS_LOW, "rows low"},
+    };
+    int n = 0;
+    for (size_t k = 0; k < sizeof(why) / sizeof(why[0]); k++) {
+        if (!(reason & why[k].bit))
+            continue;
+        if (n++)
+            safer_buf_puts(b, "; ");
+        put_str(b, why[k].text);
+    }
+}
+
 static void put_pct(struct safer_buf *b, int64_t prev, int64_t latest)
 {
     if (prev == 0)
@@ -200,14 +222,27 @@ int safer_assess_write_csv(const struct safer_assessment *a, struct safer_output
 
     /* coverage.csv */
     safer_buf_reset(&b);
-    safer_buf_puts(&b, "force,month,rows,status\n");
+    safer_buf_puts(&b, "force,month,rows,crime_rows,asb_rows,crime_baseline,asb_baseline,reason,"
+                       "status\n");
     static const char *const status[] = {"ok", "partial", "missing"};
     for (size_t i = 0; i < a->ncoverage; i++) {
         const struct safer_coverage *cv = &a->coverage[i];
         put_str(&b, cv->force);
         safer_buf_puts(&b, ",");
         put_month(&b, cv->month);
-        safer_buf_putf(&b, ",%lld,%s\n", (long long)cv->rows, status[cv->status]);
+        safer_buf_putf(&b, ",%lld,", (long long)cv->rows);
+        if (cv->status == SAFER_COVERAGE_MISSING) {
+            safer_buf_puts(&b, ",,,,,");
+        } else {
+            safer_buf_putf(&b, "%lld,%lld,", (long long)cv->crime, (long long)cv->asb);
+            put_num(&b, cv->crime_usual, nc);
+            safer_buf_puts(&b, ",");
+            put_num(&b, cv->asb_usual, nc);
+            safer_buf_puts(&b, ",");
+            put_coverage_reason(&b, cv->reason);
+            safer_buf_puts(&b, ",");
+        }
+        safer_buf_putf(&b, "%s\n", status[cv->status]);
     }
     rc = safer_output_add(out, "coverage.csv", &b, err);
     if (rc < 0)

@@ -9,6 +9,7 @@
  */
 #include "util/compat.h"
 
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -137,11 +138,53 @@ static void input_files(struct safer_buf *h, const struct safer_assessment *a)
     safer_html_raw(h, "</details>");
 }
 
+/* ---- coverage: why a month is partial ---- */
+
+/* One series' part of the reason: "crime 11,690 against a usual 15,144",
+ * or "ASB as usual"; nothing when the series was not judged. */
+static void series_words(struct safer_buf *h, const char *name, int64_t value, double usual,
+                         int low, int *n)
+{
+    if (isnan(usual))
+        return;
+    if ((*n)++)
+        safer_html_raw(h, "; ");
+    safer_html_text(h, name);
+    if (low) {
+        safer_html_raw(h, " ");
+        safer__report_int(h, value);
+        safer_html_raw(h, " against a usual ");
+        safer__report_int(h, (long long)usual);
+    } else {
+        safer_html_raw(h, " as usual");
+    }
+}
+
+/* Why partial month `c` is partial, in a coordinator's words: each series
+ * judged, low or as usual, and the rows when they are under the force's
+ * median month. */
+static void partial_words(struct safer_buf *h, const struct safer_coverage *c,
+                          const struct safer_rules *r)
+{
+    int n = 0;
+    series_words(h, "crime", c->crime, c->crime_usual, c->reason & SAFER_COVERAGE_CRIME_LOW, &n);
+    series_words(h, "ASB", c->asb, c->asb_usual, c->reason & SAFER_COVERAGE_ASB_LOW, &n);
+    if (c->reason & SAFER_COVERAGE_ROWS_LOW || n == 0) {
+        if (n++)
+            safer_html_raw(h, "; ");
+        safer__report_int(h, c->crime + c->asb);
+        safer_html_raw(h, " records in all, under ");
+        safer__report_percent(h, r->coverage_partial);
+        safer_html_raw(h, " of the force's median month");
+    }
+}
+
 /* ---- coverage, one line per force ---- */
 
 /* One force's run of coverage rows, [first, end) (the list is sorted by force). */
 struct force_row {
     const struct safer_coverage *cov; /* borrowed: the assessment's coverage */
+    const struct safer_rules *rules;  /* borrowed: the assessment's rules */
     size_t first, end;
     int published;
     int32_t first_month, last_month; /* -1 when nothing was published */
@@ -173,7 +216,7 @@ static void force_last(struct safer_buf *h, const void *rows, size_t i)
 
 /* The force's months of one status, each marked in the status's colour. */
 static void force_months(struct safer_buf *h, const struct force_row *f,
-                         enum safer_coverage_status st)
+                         enum safer_coverage_status st, const struct safer_rules *r)
 {
     int n = 0;
     for (size_t k = f->first; k < f->end; k++) {
@@ -189,8 +232,8 @@ static void force_months(struct safer_buf *h, const struct force_row *f,
         safer__report_month(h, c->month);
         if (st == SAFER_COVERAGE_PARTIAL) {
             safer_html_raw(h, " (");
-            safer__report_int(h, c->rows);
-            safer_html_raw(h, " rows)");
+            partial_words(h, c, r);
+            safer_html_raw(h, ")");
         }
         safer_html_raw(h, "</span>");
     }
@@ -200,12 +243,12 @@ static void force_months(struct safer_buf *h, const struct force_row *f,
 
 static void force_partial(struct safer_buf *h, const void *rows, size_t i)
 {
-    force_months(h, FORCE(rows, i), SAFER_COVERAGE_PARTIAL);
+    force_months(h, FORCE(rows, i), SAFER_COVERAGE_PARTIAL, FORCE(rows, i)->rules);
 }
 
 static void force_missing(struct safer_buf *h, const void *rows, size_t i)
 {
-    force_months(h, FORCE(rows, i), SAFER_COVERAGE_MISSING);
+    force_months(h, FORCE(rows, i), SAFER_COVERAGE_MISSING, FORCE(rows, i)->rules);
 }
 
 static const struct safer__report_col COVERAGE_BY_FORCE[] = {
@@ -223,7 +266,7 @@ static void coverage_by_force(struct safer_buf *h, const struct safer_assessment
     size_t n = 0;
     for (size_t i = 0; i < a->ncoverage;) {
         struct force_row *f = &rows[n++];
-        *f = (struct force_row){a->coverage, i, i, 0, -1, -1};
+        *f = (struct force_row){a->coverage, &a->rules, i, i, 0, -1, -1};
         while (f->end < a->ncoverage &&
                strcmp(a->coverage[f->end].force, a->coverage[i].force) == 0) {
             const struct safer_coverage *c = &a->coverage[f->end];
@@ -295,11 +338,19 @@ static void cov_window(struct safer_buf *h, const void *rows, size_t i)
         safer_html_text(h, "earlier");
 }
 
+static void cov_why(struct safer_buf *h, const void *rows, size_t i)
+{
+    const struct safer_assessment *a = rows;
+    if (COV(rows, i)->status == SAFER_COVERAGE_PARTIAL)
+        partial_words(h, COV(rows, i), &a->rules);
+}
+
 static const struct safer__report_col COVERAGE_BY_MONTH[] = {
     {.heading = "Force", .cell = cov_force},
     {.heading = "Month", .cell = cov_month},
     {.heading = "Rows published", .numeric = true, .cell = cov_rows},
     {.heading = "Status", .cell = cov_status, .cls = cov_status_class},
+    {.heading = "Why partial", .cell = cov_why},
     {.heading = "Window", .cell = cov_window},
 };
 
@@ -313,11 +364,29 @@ void safer__report_data(struct safer_buf *h, const struct safer_assessment *a)
     records_table(h, a);
     input_files(h, a);
 
+    const struct safer_rules *r = &a->rules;
     safer_html_raw(h, "<h3>Coverage by force and month</h3><p>For each force with records in the "
                       "area, every month it published up to the latest month, and every month of "
-                      "the two 12-month windows it did not publish. A month is "
-                      "<strong>partial</strong> when its file has under ");
-    safer__report_percent(h, a->rules.coverage_partial);
+                      "the two 12-month windows it did not publish. Notifiable crime and "
+                      "anti-social behaviour (ASB) are judged apart, each against its usual "
+                      "level: the median per day of the same force's nearest months with a file "
+                      "(up to ");
+    safer__report_int(h, r->coverage_neighbours);
+    safer_html_raw(h, " on each side, within ");
+    safer__report_int(h, r->coverage_window);
+    safer_html_raw(h, " months), scaled to the month's days. A month is <strong>partial</strong> "
+                      "when its crime is under ");
+    safer__report_percent(h, r->coverage_crime);
+    safer_html_raw(h, " of its usual level or its ASB, which rises and falls with the season, "
+                      "under ");
+    safer__report_percent(h, r->coverage_asb);
+    safer_html_raw(h, ", by more than chance would explain (");
+    safer__report_level(h, r->coverage_noise);
+    safer_html_raw(h, " standard deviations of a Poisson count); a series with fewer than ");
+    safer__report_int(h, r->coverage_min_months);
+    safer_html_raw(h, " such months, or one the force does not publish, is not judged. A month is "
+                      "also partial when its file has under ");
+    safer__report_percent(h, r->coverage_partial);
     safer_html_raw(h, " of the median rows of that force's months, and <strong>missing</strong> "
                       "when there is no file.</p>");
     safer__report_gap_flag(h, a, 1);

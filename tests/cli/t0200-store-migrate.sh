@@ -21,6 +21,14 @@ cmp -s "$V1/export.csv" export.csv || fail "export differs from 0.1.0's"
 expect_status 0 "$SAFER" --db old.db assess --out rep
 for f in "$V1"/assess/*.csv; do
     checks=$((checks + 1))
-    cmp -s "$f" "rep/$(basename "$f")" || fail "$(basename "$f") differs from 0.1.0's"
+    b=$(basename "$f")
+    if [ "$b" = coverage.csv ]; then
+        # coverage.csv has gained columns between rows and status since
+        # 0.1.0 (docs/assessment.md); those 0.1.0 wrote must be the same.
+        awk -F, -v OFS=, '{ print $1, $2, $3, $NF }' "rep/$b" >coverage-v1.csv
+        cmp -s "$f" coverage-v1.csv || fail "$b differs from 0.1.0's in its 0.1.0 columns"
+    else
+        cmp -s "$f" "rep/$b" || fail "$b differs from 0.1.0's"
+    fi
 done
 done_testing

@@ -15,11 +15,14 @@ expect_grep '^cell_i,cell_j,e_centre,n_centre,count,neighbours,gi_z,p_value,p_ad
 expect_grep '^variable,style,assumption,n,I,expectation,variance,z,p_value$' rep/moran.csv
 expect_grep '^total_latest12,W,randomisation,3,' rep/moran.csv
 expect_grep '^total_latest12,B,randomisation,3,' rep/moran.csv
-expect_grep '^force,month,rows,status$' rep/coverage.csv
-# Kent published 2018-01 (4 rows) and 2019-01 (10 rows) only: the months between
-# are missing, and 2018-01 is under 60% of the median (7) so partial.
-expect_grep '^Kent Police,2018-01,4,partial$' rep/coverage.csv
-expect_grep '^Kent Police,2018-06,0,missing$' rep/coverage.csv
+expect_grep '^force,month,rows,crime_rows,asb_rows,crime_baseline,asb_baseline,reason,status$' rep/coverage.csv
+# Kent published 2018-01 (4 rows: 3 crimes, 1 ASB) and 2019-01 (10 rows) only:
+# the months between are missing, and 2018-01 is under 60% of the median (7)
+# so partial. Neither has enough neighbouring months for its crime or ASB to
+# be judged against a usual level: no baselines.
+expect_grep '^Kent Police,2018-01,4,3,1,,,rows low,partial$' rep/coverage.csv
+expect_grep '^Kent Police,2019-01,10,9,1,,,,ok$' rep/coverage.csv
+expect_grep '^Kent Police,2018-06,0,,,,,,missing$' rep/coverage.csv
 expect_grep '^latest_12_complete,no$' rep/summary.csv
 expect_grep '^type,Burglary,2,1,1,1,no,no$' rep/change_tests.csv
 expect_grep '^ward,E05000002,0,1,' rep/change_tests.csv

@@ -34,6 +34,7 @@
 #include "safer/output.h"
 #include "safer/police.h"
 #include "safer/store.h"
+#include "safer/synth.h"
 #include "testfix.h"
 
 #define DATA SAFER_TEST_DATA
@@ -686,11 +687,17 @@ static void test_assess_coverage_marks_months_ok_partial_or_missing(void **state
     struct safer_output out;
     write_csv(&a, &out);
     const char *cov = file_text(&out, "coverage.csv");
-    assert_true(strncmp(cov, "force,month,rows,status\nTest Police,2016-12,5,ok\n", 48) == 0);
-    assert_non_null(strstr(cov, "\nTest Police,2017-05,4,ok\n"));
-    assert_non_null(strstr(cov, "\nTest Police,2018-07,3,partial\n"));
-    assert_non_null(strstr(cov, "\nTest Police,2018-03,2,partial\n"));
-    assert_non_null(strstr(cov, "\nTest Police,2018-06,0,missing\n"));
+    /* Test Police publishes no ASB: its crime alone is judged, against a
+     * usual 5 a month (2018-06 enters no usual level). Its low months are
+     * a few records short, which chance explains: only their rows, under
+     * 60% of the median, make them partial. */
+    static const char head[] = "force,month,rows,crime_rows,asb_rows,crime_baseline,asb_baseline,"
+                               "reason,status\nTest Police,2016-12,5,5,0,5,,,ok\n";
+    assert_true(strncmp(cov, head, sizeof(head) - 1) == 0);
+    assert_non_null(strstr(cov, "\nTest Police,2017-05,4,3,0,5,,,ok\n"));
+    assert_non_null(strstr(cov, "\nTest Police,2018-07,3,2,0,5,,rows low,partial\n"));
+    assert_non_null(strstr(cov, "\nTest Police,2018-03,2,2,0,5,,rows low,partial\n"));
+    assert_non_null(strstr(cov, "\nTest Police,2018-06,0,,,,,,missing\n"));
     assert_null(strstr(cov, "2017-01"));
     assert_null(strstr(cov, "Far Police"));
     assert_non_null(
@@ -707,6 +714,408 @@ static void test_assess_coverage_marks_months_ok_partial_or_missing(void **state
     assert_int_equal(a.coverage[a.ncoverage - 1].month, MONTH(2019, 7));
     safer_assessment_release(&a);
     testfix_done(st, target);
+}
+
+/*
+ * The coverage rule on hand-built series (safer_coverage_judge). A series
+ * is one force's months from `first`: crime[k] and asb[k] records stored in
+ * month first + k, or crime[k] = NO_FILE for a month without a file.
+ */
+#define NO_FILE (-1)
+
+struct series {
+    struct safer_coverage v[48];
+    size_t n;
+};
+
+static void judge(struct series *s, int32_t first, const int64_t *crime, const int64_t *asb,
+                  size_t n, const struct safer_rules *r)
+{
+    assert_true(n <= sizeof(s->v) / sizeof(s->v[0]));
+    memset(s, 0, sizeof(*s));
+    s->n = n;
+    for (size_t k = 0; k < n; k++) {
+        struct safer_coverage *c = &s->v[k];
+        c->month = first + (int32_t)k;
+        if (crime[k] == NO_FILE) {
+            c->status = SAFER_COVERAGE_MISSING;
+            continue;
+        }
+        c->crime = crime[k];
+        c->asb = asb ? asb[k] : 0;
+        c->rows = c->crime + c->asb;
+    }
+    struct safer_rules def;
+    safer_rules_init(&def);
+    safer_coverage_judge(s->v, n, r ? r : &def);
+}
+
+/* Month k's verdict: its status and reason bits, as "ok", "partial 1" ... */
+static void assert_verdict(const struct series *s, size_t k, enum safer_coverage_status st,
+                           unsigned reason)
+{
+    const struct safer_coverage *c = &s->v[k];
+    if (c->status != st || c->reason != reason)
+        fail_msg("month %zu (%d): %s (reason %u), not %s (reason %u); crime %lld against %g, "
+                 "ASB %lld against %g",
+                 k, (int)c->month, status_name(c->status), c->reason, status_name(st), reason,
+                 (long long)c->crime, c->crime_usual, (long long)c->asb, c->asb_usual);
+}
+
+/* Every month with a file is ok but those in `partial` (-1 ends it). */
+static void assert_only_partial(const struct series *s, const int *partial)
+{
+    for (size_t k = 0; k < s->n; k++) {
+        if (s->v[k].status == SAFER_COVERAGE_MISSING)
+            continue;
+        int want = 0;
+        for (const int *p = partial; *p >= 0; p++)
+            want |= (size_t)*p == k;
+        if ((s->v[k].status == SAFER_COVERAGE_PARTIAL) != want)
+            assert_verdict(s, k, want ? SAFER_COVERAGE_PARTIAL : SAFER_COVERAGE_OK,
+                           s->v[k].reason);
+    }
+}
+
+static void test_coverage_judges_kent_2018_crime_and_asb_apart(void **state)
+{
+    (void)state;
+    /* Kent Police's stored records of 2018-10 to 2019-02 (police.uk, the
+     * shared data): crime falls to 11,690 in 2018-11 and 6,132 in 2018-12
+     * while ASB holds at 2,000-2,300. */
+    static const int64_t crime[] = {17347, 11690, 6132, 15659, 14125};
+    static const int64_t asb[] = {2049, 2128, 2306, 2133, 2166};
+    struct series s;
+    judge(&s, MONTH(2018, 10), crime, asb, 5, NULL);
+    assert_verdict(&s, 0, SAFER_COVERAGE_OK, 0);
+    /* 13,818 rows, 85% of the median: only its crime shows the gap. Its
+     * usual level: the median per day of 2018-10, 2018-12, 2019-01 and
+     * 2019-02 (559.6, 197.8, 505.1 and 504.5) times 30 days. */
+    assert_verdict(&s, 1, SAFER_COVERAGE_PARTIAL, SAFER_COVERAGE_CRIME_LOW);
+    assert_true(s.v[1].crime_usual == 15144);
+    assert_true(s.v[1].asb_usual == 2148);
+    assert_verdict(&s, 2, SAFER_COVERAGE_PARTIAL,
+                   SAFER_COVERAGE_CRIME_LOW | SAFER_COVERAGE_ROWS_LOW);
+    assert_verdict(&s, 3, SAFER_COVERAGE_OK, 0);
+    assert_verdict(&s, 4, SAFER_COVERAGE_OK, 0);
+    /* A rise is never a gap: 2018-10 is 144% of its usual level. */
+    assert_true(s.v[0].crime_usual == 12080);
+
+    /* The rules are the caller's: at 75% 2018-11 (77% of its usual level)
+     * is ok; with 5 neighbouring months needed, no month is judged on its
+     * series, and 2018-12 is partial on its rows alone. */
+    struct safer_rules r;
+    safer_rules_init(&r);
+    r.coverage_crime = 0.75;
+    judge(&s, MONTH(2018, 10), crime, asb, 5, &r);
+    assert_verdict(&s, 1, SAFER_COVERAGE_OK, 0);
+    safer_rules_init(&r);
+    r.coverage_min_months = 5;
+    judge(&s, MONTH(2018, 10), crime, asb, 5, &r);
+    assert_verdict(&s, 1, SAFER_COVERAGE_OK, 0);
+    assert_verdict(&s, 2, SAFER_COVERAGE_PARTIAL, SAFER_COVERAGE_ROWS_LOW);
+    for (size_t k = 0; k < 5; k++)
+        assert_true(isnan(s.v[k].crime_usual) && isnan(s.v[k].asb_usual));
+}
+
+static void test_coverage_season_of_asb_is_not_a_gap(void **state)
+{
+    (void)state;
+    /* Three years from 2016-01 of a force with steady crime (300 a day,
+     * +-10% over the year, so February has 28 days' worth) and ASB that
+     * swings threefold, 50 a day in January to 150 in July. */
+    int64_t crime[36], asb[36];
+    for (int k = 0; k < 36; k++) {
+        int32_t m = MONTH(2016, 1) + k;
+        static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+        int d = days[k % 12] + (m == MONTH(2016, 2));
+        double season = cos(2 * M_PI * (k % 12 - 6) / 12.0);
+        crime[k] = (int64_t)round(d * 300 * (1 + 0.1 * season));
+        asb[k] = (int64_t)round(d * 100 * (1 + 0.5 * season));
+    }
+    struct series s;
+    judge(&s, MONTH(2016, 1), crime, asb, 36, NULL);
+    assert_only_partial(&s, (const int[]){-1});
+    /* Every month is judged on both series, the first and last on the
+     * three months beside them. */
+    for (size_t k = 0; k < 36; k++)
+        assert_false(isnan(s.v[k].crime_usual) || isnan(s.v[k].asb_usual));
+    /* Per day: February's usual crime is 28 (29) days' worth, not 31. */
+    assert_true(s.v[13].crime_usual < 0.93 * s.v[12].crime_usual);
+
+    /* The same year with one file short of a third of its crime (2017-06)
+     * and one short of most of its ASB (2017-11): those two alone. */
+    crime[17] = crime[17] * 2 / 3;
+    asb[22] = asb[22] / 4;
+    judge(&s, MONTH(2016, 1), crime, asb, 36, NULL);
+    assert_only_partial(&s, (const int[]){17, 22, -1});
+    assert_verdict(&s, 17, SAFER_COVERAGE_PARTIAL, SAFER_COVERAGE_CRIME_LOW);
+    assert_verdict(&s, 22, SAFER_COVERAGE_PARTIAL, SAFER_COVERAGE_ASB_LOW);
+}
+
+static void test_coverage_needs_neighbouring_months(void **state)
+{
+    (void)state;
+    /* A crime drop of half, rows still over 60% of the median: in the
+     * first of three months, two neighbours are too few to judge it. */
+    static const int64_t three[] = {500, 1000, 1000};
+    static const int64_t asb3[] = {400, 400, 400};
+    struct series s;
+    judge(&s, MONTH(2019, 1), three, asb3, 3, NULL);
+    assert_only_partial(&s, (const int[]){-1});
+    for (size_t k = 0; k < 3; k++)
+        assert_true(isnan(s.v[k].crime_usual) && isnan(s.v[k].asb_usual));
+
+    /* With a fourth month it has three, and is judged: partial. So is the
+     * last month of the data, on the three before it. */
+    static const int64_t four[] = {500, 1000, 1000, 1000, 500};
+    static const int64_t asb4[] = {400, 400, 400, 400, 400};
+    judge(&s, MONTH(2019, 1), four, asb4, 4, NULL);
+    assert_only_partial(&s, (const int[]){0, -1});
+    judge(&s, MONTH(2019, 2), four + 1, asb4, 4, NULL);
+    assert_only_partial(&s, (const int[]){3, -1});
+
+    /* Missing months never enter a usual level as 0: 2019-04 has files
+     * two months before and after it and none between, so its usual level
+     * is that of those months. Months more than 6 away are no neighbours:
+     * 2020-01, with the nearest file 7 months back, is not judged on its
+     * crime (its rows, under 60% of the median, make it partial). */
+    static const int64_t gaps[] = {1000,    1000,    NO_FILE, 1000,    NO_FILE, 1000,   NO_FILE,
+                                   NO_FILE, NO_FILE, NO_FILE, NO_FILE, NO_FILE, 300};
+    judge(&s, MONTH(2019, 1), gaps, NULL, 13, NULL);
+    assert_only_partial(&s, (const int[]){12, -1});
+    assert_verdict(&s, 12, SAFER_COVERAGE_PARTIAL, SAFER_COVERAGE_ROWS_LOW);
+    assert_true(isnan(s.v[12].crime_usual));
+    assert_false(isnan(s.v[5].crime_usual)); /* 2019-06: on the three files before it */
+    assert_true(fabs(s.v[3].crime_usual - 1000) <= 35); /* days differ, not a 0 */
+    assert_int_equal(s.v[2].status, SAFER_COVERAGE_MISSING);
+    assert_true(isnan(s.v[2].crime_usual));
+}
+
+static void test_coverage_judges_a_force_without_asb_on_crime(void **state)
+{
+    (void)state;
+    /* British Transport Police publishes no ASB: ASB is never judged, and
+     * crime alone decides, as its fall to 70% in month 6 does (its rows
+     * are over 60% of the median). */
+    int64_t crime[12], asb[12];
+    for (int k = 0; k < 12; k++) {
+        crime[k] = k == 6 ? 3500 : 5000;
+        asb[k] = 0;
+    }
+    struct series s;
+    judge(&s, MONTH(2018, 1), crime, asb, 12, NULL);
+    assert_only_partial(&s, (const int[]){6, -1});
+    assert_verdict(&s, 6, SAFER_COVERAGE_PARTIAL, SAFER_COVERAGE_CRIME_LOW);
+    for (size_t k = 0; k < 12; k++)
+        assert_true(isnan(s.v[k].asb_usual) && !isnan(s.v[k].crime_usual));
+
+    /* A force that publishes ASB but has none in one month: that is a gap
+     * (a file without its ASB), judged against the usual level. */
+    for (int k = 0; k < 12; k++)
+        asb[k] = k == 8 ? 0 : 900;
+    crime[6] = 5000;
+    judge(&s, MONTH(2018, 1), crime, asb, 12, NULL);
+    assert_only_partial(&s, (const int[]){8, -1});
+    assert_verdict(&s, 8, SAFER_COVERAGE_PARTIAL, SAFER_COVERAGE_ASB_LOW);
+
+    /* A dozen records a month (the demo's BTP) move by a quarter by chance
+     * alone: under 80% but within 3 standard deviations is not a gap. A
+     * month with none is (and its rows are under 60% of the median). */
+    static const int64_t few[] = {12, 9, 11, 12, 8, 12, 10, 12, 9, 11, 0, 12};
+    static const int64_t fewasb[] = {0, 3, 1, 0, 2, 0, 2, 1, 3, 0, 0, 0};
+    judge(&s, MONTH(2018, 1), few, fewasb, 12, NULL);
+    assert_only_partial(&s, (const int[]){10, -1});
+    assert_verdict(&s, 10, SAFER_COVERAGE_PARTIAL,
+                   SAFER_COVERAGE_CRIME_LOW | SAFER_COVERAGE_ROWS_LOW);
+}
+
+/*
+ * One month of a generated force's publication with `crime` other thefts
+ * in Beta and `asb` anti-social behaviour records in Alpha (test_assess's
+ * coverage through the store).
+ */
+static void gen_crime_asb(const char *set, const char *force, int32_t month, int crime, int asb,
+                          char (*paths)[512], size_t *n)
+{
+    char dir[300];
+    snprintf(dir, sizeof(dir), "%s/%s", testfix_dir, set);
+    mkdir(dir, 0755);
+    snprintf(paths[*n], 512, "%s/gen-%s-%04d-%02d.csv", dir, force, month / 12, month % 12 + 1);
+    FILE *f = fopen(paths[*n], "w");
+    assert_non_null(f);
+    (*n)++;
+    fputs("Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,"
+          "LSOA name,Crime type,Last outcome category,Context\n",
+          f);
+    for (int i = 0; i < crime + asb; i++)
+        fprintf(f, ",%04d-%02d,%s,%s,%s,On or near Somewhere,%s,%s,,\n", month / 12,
+                month % 12 + 1, force, force, i < crime ? "0.507,51.207" : "0.501,51.201",
+                i < crime ? "E01000002,Test 001B" : "E01000001,Test 001A",
+                i < crime ? "Other theft" : "Anti-social behaviour");
+    assert_int_equal(fclose(f), 0);
+}
+
+/* A store with the wards, the LSOA lookup and the n generated files. */
+static struct safer_store *store_of(const char *name, char (*paths)[512], size_t n, char *target,
+                                    size_t cap)
+{
+    const char **p = calloc(n ? n : 1, sizeof(*p));
+    assert_non_null(p);
+    for (size_t i = 0; i < n; i++)
+        p[i] = paths[i];
+    struct safer_store *st = testfix_store(name, WARDS | LOOKUP, target, cap);
+    testfix_police(st, p, n);
+    free(p);
+    return st;
+}
+
+static void test_assess_coverage_counts_crime_and_asb_of_each_file(void **state)
+{
+    (void)state;
+    /* Test Police, 2018-01 to 2019-02: 300 crimes and 100 ASB a month,
+     * but 2018-09 with 180 crimes (rows 280, 70% of the median: ok by
+     * rows) and 2019-01 with 100 crimes, assessed to 2018-12: 2019-01 is
+     * after the latest month, left out of the counts, but a neighbour of
+     * 2018-12 (and not listed). Rail Police publishes 60 crimes a month
+     * and no ASB, 2018-04 to 2018-12. */
+    static char paths[40][512];
+    size_t n = 0;
+    for (int32_t m = MONTH(2018, 1); m <= MONTH(2019, 2); m++)
+        gen_crime_asb("series", "Test Police", m,
+                      m == MONTH(2018, 9) ? 180 : m == MONTH(2019, 1) ? 100 : 300, 100, paths,
+                      &n);
+    for (int32_t m = MONTH(2018, 4); m <= MONTH(2018, 12); m++)
+        gen_crime_asb("series", "Rail Police", m, 60, 0, paths, &n);
+    char target[512];
+    struct safer_store *st = store_of("series", paths, n, target, sizeof(target));
+
+    struct safer_assess_opts o = {.to = MONTH(2018, 12)};
+    struct safer_assessment a;
+    compute(st, &o, &a);
+    assert_sane(&a);
+    /* Rail Police: 2017-01 to 2018-03 missing, 2018-04 to 2018-12; Test
+     * Police: 2017-01 to 2017-12 missing, 2018-01 to 2018-12. */
+    assert_int_equal(a.ncoverage, 24 + 24);
+    for (size_t i = 0; i < a.ncoverage; i++) {
+        const struct safer_coverage *c = &a.coverage[i];
+        int rail = strcmp(c->force, "Rail Police") == 0;
+        if (c->status == SAFER_COVERAGE_MISSING) {
+            assert_true(c->month < (rail ? MONTH(2018, 4) : MONTH(2018, 1)));
+            assert_true(c->crime == 0 && c->asb == 0 && c->reason == 0);
+            assert_true(isnan(c->crime_usual) && isnan(c->asb_usual));
+            continue;
+        }
+        assert_int_equal(c->crime, rail ? 60 : c->month == MONTH(2018, 9) ? 180 : 300);
+        assert_int_equal(c->asb, rail ? 0 : 100);
+        assert_int_equal(c->rows, c->crime + c->asb);
+        assert_true(rail ? isnan(c->asb_usual) : !isnan(c->asb_usual));
+        assert_false(isnan(c->crime_usual));
+        int gap = !rail && c->month == MONTH(2018, 9);
+        assert_int_equal(c->status, gap ? SAFER_COVERAGE_PARTIAL : SAFER_COVERAGE_OK);
+        assert_int_equal(c->reason, gap ? SAFER_COVERAGE_CRIME_LOW : 0);
+    }
+    assert_false(a.latest12_complete);
+    assert_false(a.prev12_complete);
+
+    struct safer_output out;
+    write_csv(&a, &out);
+    const char *cov = file_text(&out, "coverage.csv");
+    assert_non_null(strstr(cov, "\nRail Police,2018-03,0,,,,,,missing\n"));
+    /* Usual levels are per day: 2018-04's neighbours have 60 in 30 or 31
+     * days, a median of 60/31 a day, 58 in its 30 days. */
+    assert_non_null(strstr(cov, "\nRail Police,2018-04,60,60,0,58,,,ok\n"));
+    assert_non_null(strstr(cov, "\nTest Police,2018-09,280,180,100,290,97,crime low,partial\n"));
+    /* 2018-12's neighbours: 2018-09 (low), 2018-10 and 2018-11, and after
+     * the latest month 2019-01 (low) and 2019-02: a median of 300/31 crimes
+     * a day, and 100/30 ASB. */
+    assert_non_null(strstr(cov, "\nTest Police,2018-12,400,300,100,300,103,,ok\n"));
+    assert_null(strstr(cov, "2019-01"));
+    safer_output_release(&out);
+    safer_assessment_release(&a);
+    testfix_done(st, target);
+}
+
+/*
+ * The rule on the synthetic generator's demo years (lib/synth), so that it
+ * is not fitted to Kent's five real months: ASB that more than doubles from
+ * January to July, crime with its trends, British Transport Police's dozen
+ * rows a month, and one partial month (about 40% of a normal one), the
+ * sixth, which falls in a different season for each first month. The
+ * partial month is flagged on its crime, and no other month is.
+ */
+static void test_assess_coverage_on_synthetic_years(void **state)
+{
+    (void)state;
+    static const struct {
+        uint64_t seed;
+        int32_t first;
+        int months;
+        uint64_t rows;
+    } years[] = {
+        {2, MONTH(2016, 2), 36, 40000},
+        {3, MONTH(2016, 5), 48, 40000},
+        {4, MONTH(2016, 8), 36, 20000},
+        {5, MONTH(2016, 11), 40, 40000},
+    };
+    for (size_t y = 0; y < sizeof(years) / sizeof(years[0]); y++) {
+        char dir[300], name[32];
+        snprintf(name, sizeof(name), "synth%zu", y);
+        snprintf(dir, sizeof(dir), "%s/%s", testfix_dir, name);
+        struct safer_synth_opts so;
+        safer_synth_opts_init(&so);
+        so.seed = years[y].seed;
+        so.first_month = years[y].first;
+        so.months = years[y].months;
+        so.rows = years[y].rows;
+        so.nwards = 12;
+        so.vertices_per_ward = 40;
+        struct safer_synth_result res = {0};
+        struct safer_err err = {0};
+        if (safer_synth_write(dir, &so, &res, &err) < 0)
+            fail_msg("%s", err.msg);
+        const char **police = calloc(res.nfiles, sizeof(*police));
+        assert_non_null(police);
+        size_t np = 0;
+        for (size_t i = 0; i < res.nfiles; i++)
+            if (strstr(res.files[i], "/police/"))
+                police[np++] = res.files[i];
+        char target[512], path[400];
+        struct safer_store *st = testfix_store(name, 0, target, sizeof(target));
+        struct safer_areas_stats as;
+        struct safer_areas_opts ao = {.level = "ward"};
+        snprintf(path, sizeof(path), "%s/wards.geojson", dir);
+        if (safer_areas_import(st, path, &ao, &as, &err) < 0)
+            fail_msg("%s", err.msg);
+        testfix_police(st, police, np);
+        free(police);
+        safer_synth_result_release(&res);
+
+        struct safer_assess_opts o = {.to = -1};
+        struct safer_assessment a;
+        compute(st, &o, &a);
+        size_t partial = 0, judged = 0;
+        for (size_t i = 0; i < a.ncoverage; i++) {
+            const struct safer_coverage *c = &a.coverage[i];
+            if (c->status == SAFER_COVERAGE_MISSING)
+                continue;
+            judged += !isnan(c->crime_usual) && !isnan(c->asb_usual);
+            if (c->status != SAFER_COVERAGE_PARTIAL)
+                continue;
+            partial++;
+            if (strcmp(c->force, "Kent Police") != 0 || c->month != years[y].first + 5 ||
+                !(c->reason & SAFER_COVERAGE_CRIME_LOW))
+                fail_msg("year %zu: %s %d partial (reason %u), crime %lld against %g, ASB %lld "
+                         "against %g",
+                         y, c->force, (int)c->month, c->reason, (long long)c->crime,
+                         c->crime_usual, (long long)c->asb, c->asb_usual);
+        }
+        assert_int_equal(partial, 1);
+        /* Both forces, every month: each judged on both of its series. */
+        assert_int_equal(judged, 2 * (size_t)years[y].months);
+        safer_assessment_release(&a);
+        testfix_done(st, target);
+    }
 }
 
 static void test_assess_change_tests_match_r_binom_test(void **state)
@@ -936,6 +1345,12 @@ int main(void)
         cmocka_unit_test(test_assess_without_population_has_no_rates),
         cmocka_unit_test(test_assess_deprivation_by_ward),
         cmocka_unit_test(test_assess_coverage_marks_months_ok_partial_or_missing),
+        cmocka_unit_test(test_coverage_judges_kent_2018_crime_and_asb_apart),
+        cmocka_unit_test(test_coverage_season_of_asb_is_not_a_gap),
+        cmocka_unit_test(test_coverage_needs_neighbouring_months),
+        cmocka_unit_test(test_coverage_judges_a_force_without_asb_on_crime),
+        cmocka_unit_test(test_assess_coverage_counts_crime_and_asb_of_each_file),
+        cmocka_unit_test(test_assess_coverage_on_synthetic_years),
         cmocka_unit_test(test_assess_change_tests_match_r_binom_test),
         cmocka_unit_test(test_assess_same_files_on_1_2_4_threads),
         cmocka_unit_test(test_assess_reports_what_it_lacks),

@@ -126,8 +126,9 @@ static void build(struct safer_assessment *a, const struct safer_rules *rules, i
     a->rows_no_coords = 6;
     a->rows_outside_wards = 4;
 
-    /* One force, every month from the previous window on: 2018-03 partial,
-     * 2018-07 missing. */
+    /* One force, every month from the previous window on: 2018-03 partial
+     * (its crime low, its ASB as usual, its rows low), 2018-07 missing,
+     * 2018-11 partial on its crime alone. */
     a->ncoverage = (size_t)(LATEST - a->p12_start + 1);
     a->coverage = zalloc(a->ncoverage, sizeof(*a->coverage));
     for (size_t i = 0; i < a->ncoverage; i++) {
@@ -135,12 +136,24 @@ static void build(struct safer_assessment *a, const struct safer_rules *rules, i
         c->force = dup("Kent Police");
         c->month = a->p12_start + (int32_t)i;
         c->rows = 1000;
+        c->crime = 800;
+        c->asb = 200;
+        c->crime_usual = 12800;
+        c->asb_usual = 200;
         c->status = SAFER_COVERAGE_OK;
         if (c->month == 2018 * 12 + 2) {
             c->rows = 300;
+            c->crime = 100;
+            c->reason = SAFER_COVERAGE_CRIME_LOW | SAFER_COVERAGE_ROWS_LOW;
+            c->status = SAFER_COVERAGE_PARTIAL;
+        } else if (c->month == 2018 * 12 + 10) {
+            c->rows = 700;
+            c->crime = 500;
+            c->reason = SAFER_COVERAGE_CRIME_LOW;
             c->status = SAFER_COVERAGE_PARTIAL;
         } else if (c->month == 2018 * 12 + 6) {
-            c->rows = 0;
+            c->rows = c->crime = c->asb = 0;
+            c->crime_usual = c->asb_usual = NAN;
             c->status = SAFER_COVERAGE_MISSING;
         }
     }
@@ -401,6 +414,14 @@ static void test_report_method_states_the_rules(void **state)
     assert_non_null(strstr(method, "boundary point within 1.49e-8 degrees"));
     char *data = section(html, "data");
     assert_non_null(strstr(data, "under 60% of the median rows"));
+    assert_non_null(strstr(data, "(up to 3 on each side, within 6 months)"));
+    assert_non_null(strstr(data, "when its crime is under 80% of its usual level or its ASB"));
+    assert_non_null(strstr(data, "under 50%, by more than chance would explain (3 standard"));
+    assert_non_null(strstr(data, "a series with fewer than 3 such months"));
+    /* Each partial month says why, in words. */
+    assert_non_null(strstr(data, "2018-03 (crime 100 against a usual 12,800; ASB as usual; 300 "
+                                 "records in all, under 60% of the force's median month)"));
+    assert_non_null(strstr(data, "2018-11 (crime 500 against a usual 12,800; ASB as usual)"));
     char *change = section(html, "change");
     assert_non_null(strstr(change, "(adjusted p &lt; 0.05), and both windows"));
     free(change);
@@ -412,6 +433,12 @@ static void test_report_method_states_the_rules(void **state)
     struct safer_rules r;
     safer_rules_init(&r);
     r.coverage_partial = 0.55;
+    r.coverage_crime = 0.7;
+    r.coverage_asb = 0.45;
+    r.coverage_neighbours = 4;
+    r.coverage_window = 8;
+    r.coverage_min_months = 2;
+    r.coverage_noise = 2.5;
     r.change_alpha = 0.1;
     r.clustering_alpha = 0.005; /* Moran's p is 0.0089: no clustering */
     html = render(&r, 0);
@@ -419,6 +446,14 @@ static void test_report_method_states_the_rules(void **state)
     assert_non_null(strstr(method, "fewer than 55% of the median rows"));
     assert_non_null(strstr(method, "significant below 0.1, and only when both windows"));
     assert_null(strstr(method, "60%"));
+    data = section(html, "data");
+    assert_non_null(strstr(data, "(up to 4 on each side, within 8 months)"));
+    assert_non_null(strstr(data, "when its crime is under 70% of its usual level or its ASB"));
+    assert_non_null(strstr(data, "under 45%, by more than chance would explain (2.5 standard"));
+    assert_non_null(strstr(data, "a series with fewer than 2 such months"));
+    assert_non_null(strstr(data, "300 records in all, under 55% of the force"));
+    assert_null(strstr(data, "80%"));
+    free(data);
     char *summary = section(html, "summary");
     assert_non_null(strstr(summary, "Ward totals show no significant spatial clustering"));
     free(summary);
