@@ -129,7 +129,7 @@ static const struct safer__report_col GROUP_TABLE[] = {
     {.heading = "Meets", .cell = group_meets},
 };
 
-/* "A, B and C" of the names of the groups of `keys`. */
+/* The names of the groups of `keys`, "; " between them (names hold commas). */
 static void group_names(struct safer_buf *h, const struct safer_plan *p, const char *const *keys,
                         size_t n)
 {
@@ -139,7 +139,7 @@ static void group_names(struct safer_buf *h, const struct safer_plan *p, const c
     }
     for (size_t k = 0; k < n; k++) {
         if (k)
-            safer_html_text(h, k + 1 == n ? " and " : ", ");
+            safer_html_raw(h, "; ");
         const struct safer_plan_group *g = safer_plan_group(p, keys[k]);
         safer_html_text(h, g ? g->name : keys[k]);
     }
