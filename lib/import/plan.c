@@ -960,10 +960,14 @@ int safer_plan_import(struct safer_store *st, const char *path, struct safer_pla
     struct safer_plan p;
     rc = safer_plan_parse(data, len, path, &p, err);
     free(data);
+    /* Everything allocated before the store commits: nothing may fail after. */
+    char *code = rc == 0 && plan_code ? safer__xstrdup(p.code) : NULL;
     if (rc == 0)
         rc = safer_plan_store(st, &p, stats, err);
-    if (rc == 0 && plan_code)
-        *plan_code = safer__xstrdup(p.code);
     safer_plan_release(&p);
+    if (rc == 0 && plan_code)
+        *plan_code = code;
+    else
+        free(code);
     return rc;
 }
