@@ -322,7 +322,10 @@ struct walk {
     struct safer_err *err;
 };
 
-static const struct jnode *node(const struct walk *w, long i) { return i >= 0 ? &w->d->nodes[i] : NULL; }
+static const struct jnode *node(const struct walk *w, long i)
+{
+    return i >= 0 ? &w->d->nodes[i] : NULL;
+}
 
 /* A member the format knows: its name, the type its value must have, and
  * (after members()) the member found, or -1. */
@@ -346,7 +349,8 @@ static int members(const struct walk *w, long obj, const char *what, struct fiel
     for (long i = o->first; i >= 0; i = node(w, i)->next) {
         const struct jnode *m = node(w, i);
         size_t k = 0;
-        while (k < nf && !(strlen(f[k].name) == m->keylen && memcmp(f[k].name, m->key, m->keylen) == 0))
+        while (k < nf &&
+               !(strlen(f[k].name) == m->keylen && memcmp(f[k].name, m->key, m->keylen) == 0))
             k++;
         if (k == nf) {
             char known[400] = "";

@@ -387,7 +387,8 @@ static void check_plan(const char *path, const struct safer_plan *p)
     assert_true(sum > 0);
     assert_true((p->harm.source != NULL) == (p->harm.n > 0));
     for (size_t k = 0; k < p->harm.n; k++)
-        assert_true(listed(safer_plan_categories, p->harm.categories[k]) && p->harm.weights[k] >= 0);
+        assert_true(listed(safer_plan_categories, p->harm.categories[k]) &&
+                    p->harm.weights[k] >= 0);
 }
 
 static void plan(const char *path, void *ctx)

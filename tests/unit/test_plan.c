@@ -30,7 +30,8 @@ static const char FULL[] =
     "  \"about\": \"a test plan\",\n"                                       /* 3 */
     "  \"partnership\": {\"name\": \"Safer Test\", \"code\": \"E22000001\",\n" /* 4 */
     "                  \"districts\": [\"E07000001\"], \"note\": \"made up\"},\n"
-    "  \"plan\": {\"title\": \"Test plan\", \"period\": {\"from\": \"2019\", \"to\": \"2022-03\"},\n"
+    "  \"plan\": {\"title\": \"Test plan\",\n"
+    "           \"period\": {\"from\": \"2019\", \"to\": \"2022-03\"},\n"
     "           \"updated\": \"2021-06\", \"source\": \"nowhere\"},\n"
     "  \"groups\": [\n"                                                      /* 8 */
     "    {\"id\": \"exec\", \"name\": \"Test Executive Group\", \"kind\": \"executive\",\n"
@@ -116,7 +117,7 @@ static void test_plan_reads_every_key(void **state)
 /* The smallest plan, and what is left out takes its default. */
 #define MIN_HEAD                                                                                   \
     "{\"safer_plan\": 1, \"partnership\": {\"name\": \"P\", \"districts\": [\"E07000009\"]},\n"  \
-    "\"plan\": {\"title\": \"T\", \"period\": {\"from\": \"2020\", \"to\": \"2021\"}, "             \
+    "\"plan\": {\"title\": \"T\", \"period\": {\"from\": \"2020\", \"to\": \"2021\"}, "    \
     "\"source\": \"S\"},\n"
 #define MIN_PRIORITY "\"priorities\": [{\"id\": \"a\", \"title\": \"A\"}]"
 #define MIN MIN_HEAD MIN_PRIORITY "}"

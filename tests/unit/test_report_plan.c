@@ -283,8 +283,9 @@ static void test_report_candidates_scoring(void **state)
                                  "1</td><td class=\"n\">100.0</td><td class=\"n\">n/a</td>"
                                  "<td class=\"n\">100.0</td><td class=\"n\">100.0</td></tr>"));
     assert_non_null(strstr(cand, "<tr><td class=\"n\">2</td><td>Violence and sexual offences</td>"
-                                 "<td class=\"n\">1</td><td class=\"n\">100.0</td><td class=\"n\">"
-                                 "n/a</td><td class=\"n\">50.0</td><td class=\"n\">75.0</td></tr>"));
+                                 "<td class=\"n\">1</td><td class=\"n\">100.0</td>"
+                                 "<td class=\"n\">n/a</td><td class=\"n\">50.0</td>"
+                                 "<td class=\"n\">75.0</td></tr>"));
     free(cand);
     free(html);
     safer_assessment_release(&a);
