@@ -19,7 +19,8 @@
  * transaction; other partnerships' plans are untouched. A district belongs
  * to one partnership at most.
  *
- * Every string of a plan lives in the plan's arena and goes with
+ * Every string and array of a plan that safer_plan_parse() or
+ * safer_plan_load() gives lives in the plan's arena and goes with
  * safer_plan_release(); the plan owns all of it.
  */
 #ifndef SAFER_PLAN_H
@@ -169,9 +170,11 @@ int safer_plan_import(struct safer_store *st, const char *path, struct safer_pla
  * The stored plan that applies to `area` (a CSP or district code): the plan
  * of the partnership known by that code; else of the partnership whose
  * districts include it; else, for a district the district to CSP lookup
- * knows, of the partnership known by its CSP's code. *out is a new plan
- * (free with safer_plan_free()), or NULL when none applies (no area, or no
- * plan stored for it). Reads in the caller's transaction when there is one.
+ * knows, of the partnership known by its CSP's code; else, for a CSP the
+ * lookup knows, of the partnership that has one of its districts. *out is a
+ * new plan (free with safer_plan_free()), or NULL when none applies (no
+ * area, or no plan stored for it). Reads in the caller's transaction when
+ * there is one.
  */
 int safer_plan_load(struct safer_store *st, const char *area, struct safer_plan **out,
                     struct safer_err *err);

@@ -385,7 +385,8 @@ static int text_list(struct safer_store *st, struct safer_plan *p, const char *s
     return rc;
 }
 
-/* The partnership whose plan applies to `area`: 0 with *id, 1 when none. */
+/* The partnership whose plan applies to `area`, by the rules of plan.h in
+ * their order: 0 with *id, 1 when none. */
 static int partnership_of(struct safer_store *st, const char *area, int64_t *id,
                           struct safer_err *err)
 {
@@ -396,7 +397,9 @@ static int partnership_of(struct safer_store *st, const char *area, int64_t *id,
                          " WHERE district_code = ?1 UNION ALL"
                          " SELECT p.id, 3 FROM lookup_district d"
                          " JOIN partnership p ON p.code = d.csp_code WHERE d.district_code = ?1"
-                         " ORDER BY 2, 1 LIMIT 1",
+                         " UNION ALL SELECT pd.partnership_id, 4 FROM lookup_district d"
+                         " JOIN partnership_district pd ON pd.district_code = d.district_code"
+                         " WHERE d.csp_code = ?1 ORDER BY 2, 1 LIMIT 1",
                          &s, err);
     if (rc < 0)
         return rc;

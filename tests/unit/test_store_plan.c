@@ -203,9 +203,12 @@ static void test_store_plan_replaces_one_partnership(void **state)
     assert_non_null(got);
     same_plan(&b, got);
     safer_plan_free(got);
-    /* E22000002 is B's partnership in the lookup, but B named no CSP code:
-     * it is known by its district alone. */
-    assert_null(load(st, "E22000002"));
+    /* E22000002 is B's partnership in the lookup: B named no CSP code, but
+     * its district is one of E22000002's. */
+    got = load(st, "E22000002");
+    assert_non_null(got);
+    assert_string_equal(got->code, "E07000002");
+    safer_plan_free(got);
 
     /* A new plan of A, with one group and one priority, replaces A's. */
     static const char A2[] =
