@@ -37,6 +37,11 @@ expect_grep '^safer: missing.json: cannot open: ' "$TMP/err"
 checks=$((checks + 1))
 [ "$(digest)" = "$before" ] || fail "a refused plan changed the store"
 
+# The complete example of docs/plan.md is a plan this program reads.
+sed -n '/^```json$/,/^```$/p' "$DATA/../../docs/plan.md" | sed '1d;$d' >example.json
+expect_status 0 "$SAFER" --db example.db import plan example.json
+expect_grep '^imported the plan of partnership E22000001 from example.json: 2 priorities, 2 groups$' "$TMP/out"
+
 # Usage.
 expect_status 2 "$SAFER" import plan
 expect_grep 'import plan needs exactly one JSON file' "$TMP/err"
