@@ -190,7 +190,7 @@ static int import_areas(const struct cli_spec *spec, int argc, char **argv)
     return EXIT_OK;
 }
 
-/* lookup, population and deprivation: one CSV file, no options. */
+/* lookup, population, deprivation and plan: one file, no options. */
 static int import_table(const struct cli_spec *spec, int argc, char **argv)
 {
     struct cli_args args;
@@ -214,6 +214,15 @@ static int import_table(const struct cli_spec *spec, int argc, char **argv)
         if (rc == 0)
             printf("imported population of %zu %s areas (total %.0f) from %s; basis '%s'\n", s.rows,
                    s.level, s.total, path, s.basis);
+    } else if (spec == &plan_spec) {
+        struct safer_plan_stats s;
+        char *code = NULL;
+        rc = safer_plan_import(st, path, &s, &code, &err);
+        if (rc == 0)
+            printf("imported the plan of partnership %s from %s: %zu priorities, %zu groups%s\n",
+                   code, path, s.priorities, s.groups,
+                   s.replaced ? " (its stored plan replaced)" : "");
+        free(code);
     } else {
         struct safer_lookup_stats s;
         rc = safer_lookup_import(st, path, &s, &err);
@@ -227,36 +236,13 @@ static int import_table(const struct cli_spec *spec, int argc, char **argv)
     return EXIT_OK;
 }
 
-static int import_plan(const struct cli_spec *spec, int argc, char **argv)
-{
-    struct cli_args args;
-    int status = cli_parse(spec, argc, argv, &args);
-    if (status >= 0)
-        return status;
-    const char *path = args.args[0];
-    struct safer_store *st = cli_open_store(CLI_STORE_CREATE);
-    if (!st)
-        return EXIT_FAILED;
-    struct safer_plan_stats s;
-    struct safer_err err = {0};
-    char *code = NULL;
-    int rc = safer_plan_import(st, path, &s, &code, &err);
-    safer_store_close(st);
-    if (rc < 0)
-        return import_failed(&err, rc);
-    printf("imported the plan of partnership %s from %s: %zu priorities, %zu groups%s\n", code,
-           path, s.priorities, s.groups, s.replaced ? " (its stored plan replaced)" : "");
-    free(code);
-    return EXIT_OK;
-}
-
 static const struct cli_kind kinds[] = {
     {"police", &police_spec, import_police},
     {"areas", &areas_spec, import_areas},
     {"lookup", &lookup_spec, import_table},
     {"population", &population_spec, import_table},
     {"deprivation", &deprivation_spec, import_table},
-    {"plan", &plan_spec, import_plan},
+    {"plan", &plan_spec, import_table},
 };
 
 int cmd_import(int argc, char **argv)
