@@ -1,9 +1,10 @@
 /*
- * cmd_import.c - `safer import police|areas|lookup|population|deprivation`.
+ * cmd_import.c - `safer import police|areas|lookup|population|deprivation|plan`.
  */
 #include "util/compat.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -12,6 +13,7 @@
 #include "safer/lib.h"
 #include "safer/area.h"
 #include "safer/lookup.h"
+#include "safer/plan.h"
 #include "safer/police.h"
 #include "safer/store.h"
 
@@ -59,6 +61,16 @@ static const struct cli_spec deprivation_spec = {
     "usage: safer [--db PATH] import deprivation PATH.csv\n",
     "IMD rank and decile by LSOA (IoD2019 File 1).\n" ONE_TRANSACTION, no_opts, 0, 1, 1,
     "import deprivation needs exactly one CSV file"};
+
+static const struct cli_spec plan_spec = {
+    "usage: safer [--db PATH] import plan PLAN.json\n",
+    "A Community Safety Partnership's plan (format in docs/plan.md): the\n"
+    "partnership and its districts, its priorities and the police.uk categories\n"
+    "that inform each, its groups and their remits, the weights of the\n"
+    "assessment's scoring of candidate priorities, and its peers. It replaces\n"
+    "everything stored for that partnership; the assessment of its area then\n"
+    "reports on it.\n" ONE_TRANSACTION,
+    no_opts, 0, 1, 1, "import plan needs exactly one JSON file"};
 
 /* Every import is one transaction: say so when one fails. */
 static int import_failed(const struct safer_err *err, int rc)
@@ -178,7 +190,7 @@ static int import_areas(const struct cli_spec *spec, int argc, char **argv)
     return EXIT_OK;
 }
 
-/* lookup, population and deprivation: one CSV file, no options. */
+/* lookup, population, deprivation and plan: one file, no options. */
 static int import_table(const struct cli_spec *spec, int argc, char **argv)
 {
     struct cli_args args;
@@ -202,6 +214,15 @@ static int import_table(const struct cli_spec *spec, int argc, char **argv)
         if (rc == 0)
             printf("imported population of %zu %s areas (total %.0f) from %s; basis '%s'\n", s.rows,
                    s.level, s.total, path, s.basis);
+    } else if (spec == &plan_spec) {
+        struct safer_plan_stats s;
+        char *code = NULL;
+        rc = safer_plan_import(st, path, &s, &code, &err);
+        if (rc == 0)
+            printf("imported the plan of partnership %s from %s: %zu priorities, %zu groups%s\n",
+                   code, path, s.priorities, s.groups,
+                   s.replaced ? " (its stored plan replaced)" : "");
+        free(code);
     } else {
         struct safer_lookup_stats s;
         rc = safer_lookup_import(st, path, &s, &err);
@@ -221,6 +242,7 @@ static const struct cli_kind kinds[] = {
     {"lookup", &lookup_spec, import_table},
     {"population", &population_spec, import_table},
     {"deprivation", &deprivation_spec, import_table},
+    {"plan", &plan_spec, import_table},
 };
 
 int cmd_import(int argc, char **argv)

@@ -27,6 +27,7 @@
 #include "safer/rules.h"
 
 struct safer_store;
+struct safer_plan;
 
 struct safer_assess_opts {
     int32_t to;        /* latest month index, or -1 for the latest in the data */
@@ -155,6 +156,10 @@ struct safer_assessment {
      * the licence's copyright line names; 0 when unknown (the report then
      * makes no OS statement). */
     int boundary_year;
+    /* The plan of the partnership the area belongs to (plan.h,
+     * safer_plan_load()), read in the same snapshot as the rest; owned, or
+     * NULL without opts->area or when no plan is stored for it. */
+    struct safer_plan *plan;
 };
 
 void safer_assessment_release(struct safer_assessment *a);

@@ -24,6 +24,13 @@
 #define SAFER_LIMIT_AREAS 100000              /* features in one GeoJSON file */
 #define SAFER_LIMIT_CODE 64                   /* bytes in an area, LSOA or ward code */
 
+/* A partnership's plan (safer import plan, docs/plan.md). */
+#define SAFER_LIMIT_PLAN_FILE (1ULL << 20) /* bytes in one plan file: 1 MiB */
+#define SAFER_LIMIT_PLAN_DEPTH 8           /* nesting depth of a plan's JSON values */
+#define SAFER_LIMIT_PLAN_ITEMS 500         /* entries in one list or object of a plan
+                                              (priorities, groups, a group's remit...) */
+#define SAFER_LIMIT_PLAN_TEXT 8192         /* bytes in one text value of a plan */
+
 /* Outputs. */
 #define SAFER_LIMIT_REPORT (512ULL << 20) /* bytes in one HTML report */
 #define SAFER_LIMIT_REJECTS_KEPT 1000     /* rejected-row reasons kept per file */

@@ -4,7 +4,8 @@
  * One store holds everything: the import log, crime records (kept per
  * (force, month) publication as compact column blobs, see
  * docs/internals/store.md), a count table kept up to date for indicators,
- * area polygons, lookups, populations and deprivation.
+ * area polygons, lookups, populations and deprivation, and partnerships
+ * with their plans (plan.h).
  *
  * `target` names the store: a postgresql:// (or postgres://) URL selects
  * PostgreSQL through libpq; anything else is the path of a SQLite file
@@ -33,7 +34,7 @@
 struct safer_store;
 
 /* The schema version this program writes. */
-#define SAFER_STORE_SCHEMA 2
+#define SAFER_STORE_SCHEMA 3
 
 /* Open (creating or migrating as needed) the store `target`; *out is freed
  * with safer_store_close(). */

@@ -14,6 +14,7 @@
 #include "store/store_internal.h"
 #include "safer/assess.h"
 #include "safer/locate.h"
+#include "safer/plan.h"
 #include "safer/lookup.h"
 #include "safer/police.h"
 
@@ -50,6 +51,7 @@ void safer_assessment_release(struct safer_assessment *a)
         free(a->wards_bng);
     }
     free(a->publications);
+    safer_plan_free(a->plan);
     memset(a, 0, sizeof(*a));
 }
 

@@ -17,6 +17,7 @@
 #include "safer/limits.h"
 #include "safer/locate.h"
 #include "safer/lookup.h"
+#include "safer/plan.h"
 #include "safer/proj.h"
 #include "safer/police.h"
 #include "safer/stats.h"
@@ -622,6 +623,9 @@ int safer__inputs_read(struct safer_store *st, struct safer__inputs *in,
         rc = safer_deprivation_list(st, &in->deprivation, err);
     if (rc == 0)
         rc = safer__boundary_year(st, err, &a->boundary_year);
+    /* The partnership's plan, for the report: none without an area. */
+    if (rc == 0)
+        rc = safer_plan_load(st, a->area_code, &a->plan, err);
     return rc;
 }
 

@@ -532,7 +532,10 @@ int safer_report_render(const struct safer_assessment *a, struct safer_buf *h,
                       "<li><a href=\"#levels\">Levels and patterns</a></li>"
                       "<li><a href=\"#change\">Change</a></li>"
                       "<li><a href=\"#places\">Places</a></li>"
+                      "<li><a href=\"#public\">The public's views</a></li>"
+                      "<li><a href=\"#candidates\">Matters to prioritise</a></li>"
                       "<li><a href=\"#priorities\">The partnership's priorities</a></li>"
+                      "<li><a href=\"#progress\">Changes since the last assessment</a></li>"
                       "<li><a href=\"#caveats\">Caveats</a></li>"
                       "<li><a href=\"#method\">Method notes</a></li></ol></nav><main>");
     safer__report_summary(h, a);
@@ -540,7 +543,10 @@ int safer_report_render(const struct safer_assessment *a, struct safer_buf *h,
     safer__report_levels(h, a);
     safer__report_change(h, a);
     safer__report_places(h, a);
+    safer__report_public(h, a);
+    safer__report_candidates(h, a);
     safer__report_priorities(h, a);
+    safer__report_progress(h, a);
     safer__report_caveats(h, a);
     safer__report_method(h, a);
     safer_html_raw(h, "</main></body></html>\n");

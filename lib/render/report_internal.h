@@ -181,7 +181,14 @@ void safer__report_data(struct safer_buf *h, const struct safer_assessment *a);
 void safer__report_levels(struct safer_buf *h, const struct safer_assessment *a);
 void safer__report_change(struct safer_buf *h, const struct safer_assessment *a);
 void safer__report_places(struct safer_buf *h, const struct safer_assessment *a);
+/* Regulation 5 of the Crime and Disorder (Formulation and Implementation of
+ * Strategy) Regulations 2007: the public's views, the matters to prioritise
+ * (candidate priorities scored), the partnership's own plan, and changes
+ * since the last assessment (progress against the plan). */
+void safer__report_public(struct safer_buf *h, const struct safer_assessment *a);
+void safer__report_candidates(struct safer_buf *h, const struct safer_assessment *a);
 void safer__report_priorities(struct safer_buf *h, const struct safer_assessment *a);
+void safer__report_progress(struct safer_buf *h, const struct safer_assessment *a);
 void safer__report_caveats(struct safer_buf *h, const struct safer_assessment *a);
 void safer__report_method(struct safer_buf *h, const struct safer_assessment *a);
 

@@ -1,9 +1,13 @@
 /*
- * report_priorities.c - section 6, the partnership's priorities.
+ * report_priorities.c - section 8, the partnership's priorities.
  *
- * How the police.uk categories bear on each priority of the partnership
- * plan, and what police.uk cannot show of it, so that the assessment does
- * not pretend a category measures a priority it only touches.
+ * Rendered from the plan of the partnership the area belongs to
+ * (a->plan, include/safer/plan.h): how the police.uk categories bear on
+ * each of its priorities, what police.uk cannot show of them, so that the
+ * assessment does not pretend a category measures a priority it only
+ * touches, and the groups that deliver them. With no plan the section says
+ * so and names no partnership's priorities, groups or services: they come
+ * from data, never from the program.
  */
 #include "util/compat.h"
 
@@ -12,6 +16,7 @@
 
 #include "render/report_internal.h"
 #include "safer/html.h"
+#include "safer/plan.h"
 
 static long type_index(const struct safer_assessment *a, const char *name)
 {
@@ -21,41 +26,6 @@ static long type_index(const struct safer_assessment *a, const char *name)
     }
     return -1;
 }
-
-/* The partnership's priorities (Safer Maidstone Partnership plan, 2021). */
-struct priority {
-    const char *name;
-    const char *types[5];
-    const char *cannot;
-};
-
-static const struct priority PRIORITIES[] = {
-    {"Protecting our communities against serious, violent and organised crime (including "
-     "modern-day slavery)",
-     {"Violence and sexual offences", "Robbery", "Possession of weapons", "Drugs", NULL},
-     "police.uk does not separate serious violence, organised crime groups, county lines or "
-     "modern slavery; these need police intelligence and the Serious Organised Crime Panel."},
-    {"Reducing the harm caused by domestic abuse (including stalking)",
-     {"Violence and sexual offences", NULL},
-     "police.uk has no domestic-abuse flag: domestic abuse and stalking sit inside 'Violence and "
-     "sexual offences' and cannot be counted from it. Use the force's domestic-abuse flag, MARAC "
-     "and one-stop-shop figures."},
-    {"Keeping children and young people safe",
-     {"Possession of weapons", "Robbery", NULL},
-     "police.uk records no age of victim or offender, so youth violence, exploitation and knife "
-     "crime among young people cannot be shown; weapons and robbery are at best context. Use "
-     "the contextual safeguarding meeting's data."},
-    {"Reducing the impact of substance misuse on our community",
-     {"Drugs", "Anti-social behaviour", NULL},
-     "'Drugs' mixes possession and supply and reflects police activity as much as use; alcohol "
-     "is not flagged. Use treatment service and licensing data."},
-    {"Safeguarding people whose mental health makes them vulnerable",
-     {NULL},
-     "police.uk holds nothing on mental health or vulnerability; use the Community Safety and "
-     "Vulnerability Group's cases and health partners' data."},
-    {"Cross-cutting: reducing anti-social behaviour", {"Anti-social behaviour", NULL},
-     "police.uk shows police-recorded incidents only, not council or housing reports."},
-};
 
 /* A category's figures; the row is the category's index in the assessment. */
 static void category_name(struct safer_buf *h, const void *a, size_t t)
@@ -79,8 +49,8 @@ static void category_pct(struct safer_buf *h, const void *a, size_t t)
     safer__report_pct(h, x->type_prev[t], x->type_latest[t]);
 }
 
-/* The first and last columns span a priority's rows, so they are written
- * by hand; the category's figures come from the description. */
+/* The first and the last two columns span a priority's rows, so they are
+ * written by hand; the category's figures come from the description. */
 static const struct safer__report_col PRIORITY_TABLE[] = {
     {.heading = "Priority"},
     {.heading = "Category", .cell = category_name},
@@ -88,48 +58,204 @@ static const struct safer__report_col PRIORITY_TABLE[] = {
     {.heading = "Latest 12", .numeric = true, .cell = category_latest},
     {.heading = "Change %", .numeric = true, .cell = category_pct},
     {.heading = "What police.uk cannot show"},
+    {.heading = "Delivered by"},
 };
+
+/* A group kind as the report words it. */
+static const char *kind_name(const char *kind)
+{
+    static const char *const names[][2] = {
+        {"executive", "Executive group"}, {"partnership", "Partnership"},
+        {"scrutiny", "Scrutiny committee"}, {"subgroup", "Sub-group"},
+        {"working-group", "Working group"}, {"task-force", "Task force"},
+        {"meeting", "Meeting"},           {"ward-cluster", "Ward cluster"},
+        {"linked-board", "Linked board"}, {"team", "Team or service"},
+    };
+    for (size_t i = 0; i < SAFER__NELEM(names); i++) {
+        if (strcmp(kind, names[i][0]) == 0)
+            return names[i][1];
+    }
+    return kind;
+}
+
+/* The groups, one row each. */
+static void group_name(struct safer_buf *h, const void *p, size_t i)
+{
+    safer_html_text(h, ((const struct safer_plan *)p)->groups[i].name);
+}
+
+static void group_kind(struct safer_buf *h, const void *p, size_t i)
+{
+    safer_html_text(h, kind_name(((const struct safer_plan *)p)->groups[i].kind));
+}
+
+static void group_parent(struct safer_buf *h, const void *p, size_t i)
+{
+    const struct safer_plan *plan = p;
+    const struct safer_plan_group *up = safer_plan_group(plan, plan->groups[i].parent);
+    if (up)
+        safer_html_text(h, up->name);
+    else
+        safer_html_raw(h, "\u2014");
+}
+
+static void group_remit(struct safer_buf *h, const void *p, size_t i)
+{
+    const struct safer_plan_group *g = &((const struct safer_plan *)p)->groups[i];
+    if (!g->nremit) {
+        safer_html_raw(h, "\u2014");
+        return;
+    }
+    safer_html_raw(h, "<ul>");
+    for (size_t k = 0; k < g->nremit; k++) {
+        safer_html_raw(h, "<li>");
+        safer_html_text(h, g->remit[k]);
+        safer_html_raw(h, "</li>");
+    }
+    safer_html_raw(h, "</ul>");
+}
+
+static void group_meets(struct safer_buf *h, const void *p, size_t i)
+{
+    const struct safer_plan_group *g = &((const struct safer_plan *)p)->groups[i];
+    safer_html_text(h, g->meets ? g->meets : "\u2014");
+}
+
+static const struct safer__report_col GROUP_TABLE[] = {
+    {.heading = "Group", .cell = group_name},
+    {.heading = "Kind", .cell = group_kind},
+    {.heading = "Reports to", .cell = group_parent},
+    {.heading = "Remit", .cell = group_remit},
+    {.heading = "Meets", .cell = group_meets},
+};
+
+/* The names of the groups of `keys`, "; " between them (names hold commas). */
+static void group_names(struct safer_buf *h, const struct safer_plan *p, const char *const *keys,
+                        size_t n)
+{
+    if (!n) {
+        safer_html_raw(h, "\u2014");
+        return;
+    }
+    for (size_t k = 0; k < n; k++) {
+        if (k)
+            safer_html_raw(h, "; ");
+        const struct safer_plan_group *g = safer_plan_group(p, keys[k]);
+        safer_html_text(h, g ? g->name : keys[k]);
+    }
+}
+
+/* "2019 to 2022, updated 2021-06". */
+static void period(struct safer_buf *h, const struct safer_plan *p)
+{
+    safer_html_text(h, p->period_from);
+    safer_html_raw(h, " to ");
+    safer_html_text(h, p->period_to);
+    if (p->updated) {
+        safer_html_raw(h, ", updated ");
+        safer_html_text(h, p->updated);
+    }
+}
+
+static void no_plan(struct safer_buf *h, const struct safer_assessment *a)
+{
+    safer_html_raw(h, "<div class=\"inset\"><p><strong>No plan loaded.</strong> ");
+    if (a->area_code) {
+        safer_html_raw(h, "No partnership's plan is stored for ");
+        safer_html_text(h, a->area_name ? a->area_name : a->area_code);
+        safer_html_raw(h, " (");
+        safer_html_text(h, a->area_code);
+        safer_html_raw(h, ")");
+    } else {
+        safer_html_raw(h, "This assessment covers every stored ward rather than one area "
+                          "(no --area), so no partnership's plan applies to it");
+    }
+    safer_html_raw(h, ", and this report names no partnership's priorities, groups or services. "
+                      "A partnership loads its plan with <code>safer import plan PLAN.json</code> "
+                      "(the format is in docs/plan.md); the assessment of its area then reports "
+                      "against it here. Section 7 scores every police.uk category as a candidate "
+                      "priority with or without one.</p></div>");
+}
 
 void safer__report_priorities(struct safer_buf *h, const struct safer_assessment *a)
 {
-    safer_html_raw(h, "<h2 id=\"priorities\">6. The partnership's priorities</h2><p>How the "
-                      "police.uk categories bear on the partnership plan's priorities, and what "
-                      "this data cannot show. The figures are the categories' totals in the "
-                      "area; a category appears under every priority it informs.</p>");
+    safer_html_raw(h, "<h2 id=\"priorities\">8. The partnership's priorities</h2>");
+    const struct safer_plan *p = a->plan;
+    if (!p) {
+        no_plan(h, a);
+        return;
+    }
+    safer_html_raw(h, "<p>The priorities of ");
+    safer_html_text(h, p->name);
+    safer_html_raw(h, "'s plan, <cite>");
+    safer_html_text(h, p->title);
+    safer_html_raw(h, "</cite> (");
+    period(h, p);
+    safer_html_raw(h, "), and how the police.uk categories bear on each, with what this data "
+                      "cannot show. The figures are the categories' totals in the area; a "
+                      "category appears under every priority it informs.</p>");
+    if (p->note) {
+        safer_html_raw(h, "<p class=\"inset\">");
+        safer_html_text(h, p->note);
+        safer_html_raw(h, "</p>");
+    }
     safer__report_gap_flag(h, a, 1);
     safer__report_table_head(
         h, SAFER__REPORT_LITERAL("Priorities and the police.uk categories that inform them"),
         PRIORITY_TABLE, SAFER__NELEM(PRIORITY_TABLE));
-    for (size_t p = 0; p < SAFER__NELEM(PRIORITIES); p++) {
-        const struct priority *pr = &PRIORITIES[p];
-        size_t nt = 0;
-        while (nt < 5 && pr->types[nt])
-            nt++;
+    for (size_t i = 0; i < p->npriorities; i++) {
+        const struct safer_plan_priority *pr = &p->priorities[i];
+        size_t nt = pr->ncategories;
         size_t rows = nt ? nt : 1;
         for (size_t r = 0; r < rows; r++) {
             safer_html_raw(h, "<tr>");
             if (r == 0) {
                 safer_buf_putf(h, "<th scope=\"row\" rowspan=\"%zu\">", rows);
-                safer_html_text(h, pr->name);
+                safer_html_text(h, pr->title);
+                if (pr->cross_cutting)
+                    safer_html_raw(h, " (cross-cutting theme)");
+                if (pr->objective) {
+                    safer_html_raw(h, "<br><span class=\"meta\">Objective: ");
+                    safer_html_text(h, pr->objective);
+                    safer_html_raw(h, "</span>");
+                }
                 safer_html_raw(h, "</th>");
             }
-            long t = nt ? type_index(a, pr->types[r]) : -1;
+            long t = nt ? type_index(a, pr->categories[r]) : -1;
             if (!nt) {
                 safer_html_raw(h, "<td colspan=\"4\">No police.uk category</td>");
             } else if (t < 0) {
                 safer_html_raw(h, "<td>");
-                safer_html_text(h, pr->types[r]);
+                safer_html_text(h, pr->categories[r]);
                 safer_html_raw(h, "</td><td colspan=\"3\">not in the data</td>");
             } else {
                 safer__report_cells(h, PRIORITY_TABLE + 1, 4, a, (size_t)t);
             }
             if (r == 0) {
                 safer_buf_putf(h, "<td rowspan=\"%zu\">", rows);
-                safer_html_text(h, pr->cannot);
+                safer_html_text(h, pr->cannot_show ? pr->cannot_show : "\u2014");
+                safer_buf_putf(h, "</td><td rowspan=\"%zu\">", rows);
+                group_names(h, p, pr->groups, pr->ngroups);
                 safer_html_raw(h, "</td>");
             }
             safer_html_raw(h, "</tr>");
         }
     }
     safer__report_table_end(h);
+
+    if (p->ngroups) {
+        safer_html_raw(h, "<h3>The partnership's groups</h3>");
+        safer__report_table(h, SAFER__REPORT_LITERAL("The groups the plan names, and their remits"),
+                            GROUP_TABLE, SAFER__NELEM(GROUP_TABLE), p, p->ngroups);
+    }
+    safer_html_raw(h, "<p class=\"meta\">From the plan file ");
+    safer_html_text(h, p->file);
+    safer_html_raw(h, " (XXH3-128 ");
+    safer_html_text(h, p->checksum);
+    safer_html_raw(h, "), whose source is: ");
+    safer_html_text(h, p->source);
+    safer_html_raw(h, ". ");
+    if (p->about)
+        safer_html_text(h, p->about);
+    safer_html_raw(h, "</p>");
 }

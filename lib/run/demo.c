@@ -15,6 +15,7 @@
 #include "safer/demo.h"
 #include "safer/lookup.h"
 #include "safer/output.h"
+#include "safer/plan.h"
 #include "safer/police.h"
 #include "safer/store.h"
 #include "safer/synth.h"
@@ -22,7 +23,13 @@
 /* The demo partnership: the Safer Maidstone Partnership's plan, synthetic data. */
 #define DEMO_TITLE "Safer Maidstone Partnership: strategic assessment (synthetic demo data)"
 #define DEMO_CSP "E22900001" /* the synthetic Community Safety Partnership */
+#define DEMO_DISTRICT "E07900001" /* its one synthetic district (lib/synth/synth.c) */
 #define DEMO_STORE "demo.db"
+
+/* data/plans/safer-maidstone-2021.json, built into the program by CMake
+ * (build/generated/demo_plan.c): the demo reads nothing outside it. */
+extern const unsigned char safer__demo_plan[];
+extern const size_t safer__demo_plan_len;
 
 static void report(const struct safer_demo_opts *opts, struct safer_demo_progress *p,
                    enum safer_demo_step step)
@@ -89,6 +96,35 @@ static int import_all(struct safer_store *st, const char *data, const struct saf
     return rc;
 }
 
+/*
+ * The demo partnership's plan: the Safer Maidstone Partnership's real plan
+ * (our transcription of its June 2021 update), stored under the demo's
+ * synthetic CSP and district codes in place of Maidstone's real ones, with
+ * a note that says so: the plan is real, the figures beside it are not.
+ */
+static int store_plan(struct safer_store *st, struct safer_err *err)
+{
+    struct safer_plan p;
+    int rc = safer_plan_parse((const char *)safer__demo_plan, safer__demo_plan_len,
+                              "safer-maidstone-2021.json", &p, err);
+    if (rc < 0)
+        return rc;
+    const char **districts = safer_arena_alloc(&p.arena, sizeof(char *));
+    districts[0] = DEMO_DISTRICT;
+    p.code = p.csp_code = DEMO_CSP;
+    p.districts = districts;
+    p.ndistricts = 1;
+    p.note = "The demo applies the Safer Maidstone Partnership's real plan to synthetic data: "
+             "its partnership code " DEMO_CSP " and district " DEMO_DISTRICT " are the demo's "
+             "own, and every figure in this report is invented. The plan's priorities and "
+             "groups are the real plan's.";
+    p.file = "safer-maidstone-2021.json (built into safer)";
+    struct safer_plan_stats stats;
+    rc = safer_plan_store(st, &p, &stats, err);
+    safer_plan_release(&p);
+    return rc;
+}
+
 int safer_demo_run(const char *dir, const struct safer_demo_opts *opts, struct safer_assessment *a,
                    struct safer_err *err)
 {
@@ -122,6 +158,8 @@ int safer_demo_run(const char *dir, const struct safer_demo_opts *opts, struct s
     rc = safer_store_set_meta(st, "synthetic", "yes", err);
     if (rc == 0)
         rc = import_all(st, data, opts, &p, err);
+    if (rc == 0)
+        rc = store_plan(st, err);
     if (rc == 0) {
         struct safer_assess_opts ao = {-1, DEMO_CSP, 250, DEMO_TITLE, opts->threads};
         rc = safer_assess_run(st, &ao, &out, a, err);

@@ -170,6 +170,46 @@ static const struct digest_table DIGEST[] = {
      "TTRTT"},
     {"SELECT lsoa_code, score, rank, decile, source FROM deprivation ORDER BY lsoa_code",
      "TRIIT"},
+    /* Partnerships and their plans, by their keys rather than row ids, which
+     * an engine may number differently (a PostgreSQL identity is not given
+     * back by a rollback); the import time is left out. */
+    {"SELECT code, csp_code, name, note FROM partnership ORDER BY code", "TTTT"},
+    {"SELECT p.code, d.seq, d.district_code FROM partnership_district d"
+     " JOIN partnership p ON p.id = d.partnership_id ORDER BY p.code, d.seq",
+     "TIT"},
+    {"SELECT p.code, e.seq, e.code, e.name FROM partnership_peer e"
+     " JOIN partnership p ON p.id = e.partnership_id ORDER BY p.code, e.seq",
+     "TITT"},
+    {"SELECT p.code, g.seq, g.key, g.name, g.kind, u.key, g.meets, g.source"
+     " FROM partnership_group g JOIN partnership p ON p.id = g.partnership_id"
+     " LEFT JOIN partnership_group u ON u.id = g.parent_id ORDER BY p.code, g.seq",
+     "TITTTTTT"},
+    {"SELECT p.code, g.key, r.seq, r.duty FROM group_remit r"
+     " JOIN partnership_group g ON g.id = r.group_id"
+     " JOIN partnership p ON p.id = g.partnership_id ORDER BY p.code, g.key, r.seq",
+     "TTIT"},
+    {"SELECT p.code, l.title, l.period_from, l.period_to, l.updated, l.source, l.about, l.file,"
+     " l.checksum, l.weight_volume, l.weight_rate, l.weight_trend, l.weight_harm,"
+     " l.weight_concern, l.harm_source FROM partnership_plan l"
+     " JOIN partnership p ON p.id = l.partnership_id ORDER BY p.code, l.title",
+     "TTTTTTTTTRRRRRT"},
+    {"SELECT p.code, h.crime_type, h.weight FROM plan_harm_weight h"
+     " JOIN partnership_plan l ON l.id = h.plan_id"
+     " JOIN partnership p ON p.id = l.partnership_id ORDER BY p.code, h.crime_type",
+     "TTR"},
+    {"SELECT p.code, r.seq, r.key, r.title, r.cross_cutting, r.objective, r.description,"
+     " r.cannot_show, r.source FROM plan_priority r JOIN partnership_plan l ON l.id = r.plan_id"
+     " JOIN partnership p ON p.id = l.partnership_id ORDER BY p.code, r.seq",
+     "TITTITTTT"},
+    {"SELECT p.code, r.key, c.seq, c.crime_type FROM priority_category c"
+     " JOIN plan_priority r ON r.id = c.priority_id JOIN partnership_plan l ON l.id = r.plan_id"
+     " JOIN partnership p ON p.id = l.partnership_id ORDER BY p.code, r.key, c.seq",
+     "TTIT"},
+    {"SELECT p.code, r.key, q.seq, g.key FROM priority_group q"
+     " JOIN plan_priority r ON r.id = q.priority_id JOIN partnership_group g ON g.id = q.group_id"
+     " JOIN partnership_plan l ON l.id = r.plan_id JOIN partnership p ON p.id = l.partnership_id"
+     " ORDER BY p.code, r.key, q.seq",
+     "TTIT"},
 };
 
 static void hash_value(XXH3_state_t *h, struct safer__stmt *s, int col, char kind)

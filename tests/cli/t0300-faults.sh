@@ -1,6 +1,7 @@
 #!/bin/sh
-# Fault injection: every importer, assess and export, walked through their
-# database calls, allocations and file writes, failing one at a time
+# Fault injection: every importer (the plan's too), assess and export,
+# walked through their database calls, allocations and file writes, failing
+# one at a time
 # (SAFER_FAULT=KIND:N, see cli/main.c): each failure must exit non-zero
 # with a message, and leave the store exactly as it was (its digest). Every
 # call up to CAP is failed, then one in STEP, until the command runs past
@@ -21,6 +22,7 @@ base() {
         SAFER_DB=$target "$SAFER" import population "$DATA/population.csv" >/dev/null
         SAFER_DB=$target "$SAFER" import police "$P/2019-01-kent-street.csv" \
             "$P/2018-01-kent-street.csv" >/dev/null
+        SAFER_DB=$target "$SAFER" import plan "$DATA/plans/safer-test.json" >/dev/null
     fi
     echo "$target"
 }
@@ -65,6 +67,8 @@ walk "import areas" empty "$SAFER" import areas "$DATA/areas/wards.geojson"
 walk "import lookup" empty "$SAFER" import lookup "$DATA/lookup_lsoa_ward.csv"
 walk "import population" empty "$SAFER" import population "$DATA/population.csv"
 walk "import deprivation" empty "$SAFER" import deprivation "$DATA/store-v1/deprivation.csv"
+walk "import plan" empty "$SAFER" import plan "$DATA/plans/safer-test.json"
+walk "import plan again" full "$SAFER" import plan "$DATA/plans/safer-test.json"
 walk "import police" full "$SAFER" import police "$P/2018-01-kent-street-republished.csv" \
     "$P/2019-01-btp-street-bad-rows.csv"
 walk "assess" full "$SAFER" assess --out "$TMP/rep" --area E22000001

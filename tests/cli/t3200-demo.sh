@@ -38,6 +38,15 @@ checks=$((checks + 1))
 [ "$(metric one/summary.csv rows_assigned_by_lsoa)" -gt 0 ] || fail "no LSOA fallback in the demo"
 expect_grep 'hot99$' one/hotspots.csv
 expect_grep 'synthetic' one/index.html
+# The seed's plan, built into the program (the test runs far from data/),
+# is the demo partnership's: its priorities and groups, under the demo's
+# synthetic code, saying that the figures are invented.
+expect_grep 'Safer Maidstone Partnership Executive Group (SMPEG)' one/index.html
+expect_grep 'Reducing the harm caused by domestic abuse (including stalking)' one/index.html
+expect_grep 'Community Safety and Vulnerability Group (CSVG)' one/index.html
+expect_grep 'its partnership code E22900001 and district E07900001 are the demo' one/index.html
+expect_grep 'From the plan file safer-maidstone-2021.json (built into safer)' one/index.html
+expect_grep 'which are those of the plan <cite>Maidstone Community Safety Partnership Plan</cite>' one/index.html
 # Synthetic boundaries are no one's data: no OS copyright line.
 expect_no_grep 'OS data' one/index.html
 expect_status 0 "$SAFER" --db one/demo.db export police --out all.csv

@@ -11,7 +11,11 @@
  *   (safer_police_each, safer_crimes_load and the count table) as exactly
  *   its stored number of records;
  * - GeoJSON: parsing fails with a message naming the file, or gives areas
- *   whose geometry keeps the invariants of include/safer/geom.h.
+ *   whose geometry keeps the invariants of include/safer/geom.h;
+ * - plans: reading fails with a message naming the file and leaves the plan
+ *   empty, or gives a plan that keeps the promises of include/safer/plan.h
+ *   (every id unique and every reference resolved, categories and kinds
+ *   from the lists, weights in range).
  */
 #include "util/compat.h"
 
@@ -30,6 +34,8 @@
 
 #include "safer/area.h"
 #include "safer/counts.h"
+#include "safer/limits.h"
+#include "safer/plan.h"
 #include "safer/police.h"
 #include "safer/store.h"
 #include "util/internal.h"
@@ -321,11 +327,112 @@ static void test_replay_geojson(void **state)
     assert_true(r.failed > 0);
 }
 
+/* ---- plans ---- */
+
+struct plan_run {
+    size_t parsed, failed;
+};
+
+static bool listed(const char *const *list, const char *s)
+{
+    for (size_t i = 0; list[i]; i++) {
+        if (strcmp(list[i], s) == 0)
+            return true;
+    }
+    return false;
+}
+
+static void check_plan(const char *path, const struct safer_plan *p)
+{
+    assert_non_null(p->code);
+    assert_non_null(p->name);
+    assert_true(p->csp_code ? strcmp(p->code, p->csp_code) == 0
+                            : p->ndistricts > 0 && strcmp(p->code, p->districts[0]) == 0);
+    assert_non_null(p->title);
+    assert_non_null(p->source);
+    assert_true(strcmp(p->period_from, p->period_to) <= 0 ||
+                strncmp(p->period_from, p->period_to, 4) == 0);
+    assert_int_equal(strlen(p->checksum), 32);
+    if (p->npriorities < 1)
+        fail_msg("%s: a plan with no priority", path);
+    for (size_t i = 0; i < p->npriorities; i++) {
+        const struct safer_plan_priority *r = &p->priorities[i];
+        for (size_t k = 0; k < i; k++)
+            assert_true(strcmp(p->priorities[k].key, r->key) != 0);
+        assert_non_null(r->title);
+        for (size_t k = 0; k < r->ncategories; k++)
+            assert_true(listed(safer_plan_categories, r->categories[k]));
+        for (size_t k = 0; k < r->ngroups; k++)
+            assert_non_null(safer_plan_group(p, r->groups[k]));
+    }
+    for (size_t i = 0; i < p->ngroups; i++) {
+        const struct safer_plan_group *g = &p->groups[i];
+        assert_ptr_equal(safer_plan_group(p, g->key), g);
+        assert_true(listed(safer_plan_group_kinds, g->kind));
+        /* Reporting lines end. */
+        size_t steps = 0;
+        for (const struct safer_plan_group *up = g; up->parent; steps++) {
+            up = safer_plan_group(p, up->parent);
+            assert_non_null(up);
+            assert_true(steps <= p->ngroups);
+        }
+    }
+    const double w[5] = {p->weights.volume, p->weights.rate, p->weights.trend, p->weights.harm,
+                         p->weights.concern};
+    double sum = 0;
+    for (int k = 0; k < 5; k++) {
+        assert_true(w[k] >= 0 && w[k] <= SAFER_PLAN_WEIGHT_MAX);
+        sum += w[k];
+    }
+    assert_true(sum > 0);
+    assert_true((p->harm.source != NULL) == (p->harm.n > 0));
+    for (size_t k = 0; k < p->harm.n; k++)
+        assert_true(listed(safer_plan_categories, p->harm.categories[k]) &&
+                    p->harm.weights[k] >= 0);
+}
+
+static void plan(const char *path, void *ctx)
+{
+    struct plan_run *r = ctx;
+    char *data;
+    size_t len;
+    struct safer_err err = {0};
+    if (safer__read_file(path, 1u << 30, "limit", &data, &len, &err) < 0)
+        fail_msg("%s", err.msg);
+    struct safer_plan p;
+    int rc = safer_plan_parse(data, len, path, &p, &err);
+    free(data);
+    if (rc < 0) {
+        if (rc != SAFER_EPARSE && rc != SAFER_ETOOBIG)
+            fail_msg("%s: %s: %s", path, safer_errname(rc), err.msg);
+        if (strncmp(err.msg, path, strlen(path)) != 0 || err.msg[strlen(path)] != ':')
+            fail_msg("%s: the message does not start with the file: %s", path, err.msg);
+        assert_null(p.code);
+        assert_null(p.arena.head);
+        r->failed++;
+        return;
+    }
+    check_plan(path, &p);
+    safer_plan_release(&p);
+    r->parsed++;
+}
+
+static void test_replay_plan(void **state)
+{
+    (void)state;
+    struct plan_run r = {0};
+    assert_true(each_file(SAFER_FUZZ_CORPUS "/plan", plan, &r) > 0);
+    each_file(SAFER_TEST_DATA "/fuzz-regress", plan, &r);
+    assert_true(r.parsed > 0);
+    assert_true(r.failed > 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_replay_police_csv),
         cmocka_unit_test(test_replay_geojson),
+        cmocka_unit_test(test_replay_plan),
     };
     return cmocka_run_group_tests_name("fuzz-regress", tests, NULL, NULL);
 }

@@ -265,9 +265,12 @@ static void test_report_sections_in_order(void **state)
         "<h2 id=\"levels\">3. Levels and patterns</h2>",
         "<h2 id=\"change\">4. Change</h2>",
         "<h2 id=\"places\">5. Places</h2>",
-        "<h2 id=\"priorities\">6. The partnership's priorities</h2>",
-        "<h2 id=\"caveats\">7. Caveats</h2>",
-        "<h2 id=\"method\">8. Method notes</h2>",
+        "<h2 id=\"public\">6. The public's views</h2>",
+        "<h2 id=\"candidates\">7. Matters to prioritise</h2>",
+        "<h2 id=\"priorities\">8. The partnership's priorities</h2>",
+        "<h2 id=\"progress\">9. Changes since the last assessment</h2>",
+        "<h2 id=\"caveats\">10. Caveats</h2>",
+        "<h2 id=\"method\">11. Method notes</h2>",
     };
     const char *html = *state;
     const char *at = html;
@@ -310,8 +313,9 @@ static void test_report_tables_have_caption_and_header_row(void **state)
         n++;
     }
     /* Records, input files, two coverage tables, records by month and by
-     * category, two change tables, wards, hot spots, Moran's I, priorities. */
-    assert_int_equal(n, 12);
+     * category, two change tables, wards, hot spots, Moran's I, the scoring's
+     * weights and candidates (no plan: no priorities table). */
+    assert_int_equal(n, 13);
     /* Every element the writer opens, it closes. */
     static const char *const pairs[][2] = {
         {"<table>", "</table>"},     {"<thead>", "</thead>"},   {"<tbody>", "</tbody>"},

@@ -1,0 +1,182 @@
+/*
+ * plan.h - a Community Safety Partnership's plan: who the partnership is,
+ * its priorities and the police.uk categories that inform each, its groups
+ * and their remits, the weights it scores candidate priorities with, and
+ * the partnerships it compares itself with.
+ *
+ * A plan comes from a JSON file (`safer import plan PLAN.json`, format in
+ * docs/plan.md) and, in time, from the partnership's workspace. The store
+ * keeps it as records (partnership, plan, priorities and their categories,
+ * groups and their remits), not as one document, so that each can be
+ * edited on its own. The assessment reads the plan of the partnership its
+ * area belongs to (safer_plan_load()) and the report renders from it: no
+ * partnership's priorities or groups are written into the program.
+ *
+ * A partnership is known by its Community Safety Partnership code (CSP,
+ * "E22000142"), or, when its plan names none, by its first district
+ * (LAD) code. Importing a plan replaces everything stored for that
+ * partnership (plans, priorities, groups, districts, peers) in one
+ * transaction; other partnerships' plans are untouched. A district belongs
+ * to one partnership at most.
+ *
+ * Every string and array of a plan that safer_plan_parse() or
+ * safer_plan_load() gives lives in the plan's arena and goes with
+ * safer_plan_release(); the plan owns all of it.
+ */
+#ifndef SAFER_PLAN_H
+#define SAFER_PLAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "safer/arena.h"
+#include "safer/error.h"
+
+struct safer_store;
+
+/* The version of the file format this program reads ("safer_plan": 1). */
+#define SAFER_PLAN_FORMAT 1
+
+/* A scoring weight the plan does not state. */
+#define SAFER_PLAN_WEIGHT_DEFAULT 1.0
+/* The largest weight a plan may give (weights are relative: 0 leaves a
+ * component out). */
+#define SAFER_PLAN_WEIGHT_MAX 100.0
+
+/* The kinds of group a plan may name (docs/plan.md), NULL-terminated. */
+extern const char *const safer_plan_group_kinds[];
+
+/* The police.uk crime categories a plan may name (the fourteen of today's
+ * street files and the two of older ones), NULL-terminated. */
+extern const char *const safer_plan_categories[];
+
+struct safer_plan_group {
+    const char *key;    /* the plan's id for it, unique in the plan: "smpeg" */
+    const char *name;   /* "Safer Maidstone Partnership Executive Group (SMPEG)" */
+    const char *kind;   /* one of safer_plan_group_kinds */
+    const char *parent; /* key of the group it reports to, or NULL */
+    const char *meets;  /* how often it meets, as the plan says, or NULL */
+    const char *source; /* where in the plan it is described, or NULL */
+    const char **remit; /* its duties, one a line, in the plan's order */
+    size_t nremit;
+};
+
+struct safer_plan_priority {
+    const char *key;         /* the plan's id for it, unique in the plan */
+    const char *title;
+    bool cross_cutting;      /* a theme that runs through the others */
+    const char *objective;   /* or NULL */
+    const char *description; /* or NULL */
+    const char *cannot_show; /* what police.uk cannot show of it, or NULL */
+    const char *source;      /* or NULL */
+    const char **categories; /* police.uk categories that inform it (may be none) */
+    size_t ncategories;
+    const char **groups;     /* keys of the groups that deliver it */
+    size_t ngroups;
+};
+
+/* How candidate priorities are scored: one weight per component
+ * (docs/plan.md). */
+struct safer_plan_weights {
+    double volume, rate, trend, harm, concern;
+};
+
+/* A severity weight per police.uk category, and where it was published. */
+struct safer_plan_harm {
+    const char *source;      /* NULL when the plan gives no weights */
+    const char **categories;
+    double *weights;         /* > 0, one per category */
+    size_t n;
+};
+
+struct safer_plan_peer {
+    const char *code; /* a CSP or district code */
+    const char *name; /* or NULL */
+};
+
+struct safer_plan {
+    /* The partnership. */
+    const char *code;       /* its key: the CSP code, or its first district */
+    const char *csp_code;   /* as the plan gives it, or NULL */
+    const char *name;
+    const char *note;       /* or NULL */
+    const char **districts; /* district (LAD) codes, may be none */
+    size_t ndistricts;
+
+    /* The plan. */
+    const char *title;
+    const char *period_from, *period_to; /* "2019" or "2019-04" */
+    const char *updated;                 /* or NULL */
+    const char *source;                  /* the document it was transcribed from */
+    const char *about;                   /* a note on the file itself, or NULL */
+    const char *file;                    /* the file's name (no folder) */
+    char checksum[33];                   /* XXH3-128 of the file's bytes, hex */
+
+    struct safer_plan_priority *priorities; /* at least one */
+    size_t npriorities;
+    struct safer_plan_group *groups;
+    size_t ngroups;
+    struct safer_plan_weights weights;
+    struct safer_plan_harm harm;
+    struct safer_plan_peer *peers;
+    size_t npeers;
+
+    struct safer_arena arena; /* owns every string and array above */
+};
+
+void safer_plan_init(struct safer_plan *p);
+/* Free what the plan holds; it is empty (initialised) afterwards. */
+void safer_plan_release(struct safer_plan *p);
+/* Release and free a plan from safer_plan_load(); NULL does nothing. */
+void safer_plan_free(struct safer_plan *p);
+
+/* The group of `key`, or NULL. */
+const struct safer_plan_group *safer_plan_group(const struct safer_plan *p, const char *key);
+
+/*
+ * Parse the plan in `data` (`len` bytes, JSON as docs/plan.md describes;
+ * `path` names it in messages and gives p->file) into `out`, which the
+ * caller has initialised and releases. Fails with SAFER_EPARSE, "PATH:LINE:
+ * what" (or "PATH: what" for something missing), on malformed JSON, a key
+ * the format does not have (a typo must not pass silently), a value of the
+ * wrong type or out of range, an unknown police.uk category or group kind,
+ * an id used twice or naming no group, a group that reports to itself
+ * through others; with SAFER_ETOOBIG, naming the limit, past one of the
+ * SAFER_LIMIT_PLAN_* limits. On failure `out` is empty.
+ */
+int safer_plan_parse(const char *data, size_t len, const char *path, struct safer_plan *out,
+                     struct safer_err *err);
+
+struct safer_plan_stats {
+    size_t priorities, groups;
+    bool replaced; /* the partnership had a stored plan, now replaced */
+};
+
+/*
+ * Store `p` as its partnership's plan in one write transaction, replacing
+ * whatever was stored for that partnership. Fails with SAFER_EINVAL when a
+ * district of the plan belongs to another stored partnership, and with the
+ * store's error otherwise; on failure nothing changes.
+ */
+int safer_plan_store(struct safer_store *st, const struct safer_plan *p,
+                     struct safer_plan_stats *stats, struct safer_err *err);
+
+/* Read the plan file at `path`, parse it and store it (the two above).
+ * `*plan_code`, when not NULL, gets the partnership's key (caller frees). */
+int safer_plan_import(struct safer_store *st, const char *path, struct safer_plan_stats *stats,
+                      char **plan_code, struct safer_err *err);
+
+/*
+ * The stored plan that applies to `area` (a CSP or district code): the plan
+ * of the partnership known by that code; else of the partnership whose
+ * districts include it; else, for a district the district to CSP lookup
+ * knows, of the partnership known by its CSP's code; else, for a CSP the
+ * lookup knows, of the partnership that has one of its districts. *out is a
+ * new plan (free with safer_plan_free()), or NULL when none applies (no
+ * area, or no plan stored for it). Reads in the caller's transaction when
+ * there is one.
+ */
+int safer_plan_load(struct safer_store *st, const char *area, struct safer_plan **out,
+                    struct safer_err *err);
+
+#endif

@@ -1,0 +1,466 @@
+/*
+ * report_candidates.c - section 7, matters to prioritise: every police.uk
+ * category with records in the area, scored as a candidate priority.
+ *
+ * Regulation 5 of the Crime and Disorder (Formulation and Implementation of
+ * Strategy) Regulations 2007 asks the assessment to set out the matters the
+ * partnership should prioritise. The score is a transparent ranking for the
+ * partnership to argue with, not a choice: each component is 0 to 100, the
+ * weights are the plan's (docs/plan.md, "scoring") or the stated defaults,
+ * and a component that cannot be scored for every category is left out of
+ * all of them, with the reason printed beside its weight:
+ *
+ *   volume   100 x latest 12 / the largest category's latest 12
+ *   rate     only against a comparison area's rate, which no version loads
+ *            yet: within one area a rate orders the categories exactly as
+ *            volume does (one population), so scoring it would count
+ *            volume twice. The rate per 1,000 is shown.
+ *   trend    50 + 50 x (latest - previous) / (latest + previous) where the
+ *            assessment's change test finds the change significant, 50
+ *            where it does not; left out unless every category's change is
+ *            comparable
+ *   harm     100 x latest 12 x weight / the largest such product, with the
+ *            plan's published weights; safer has none of its own (see
+ *            docs/plan.md for why), so without them harm is left out
+ *   concern  survey results, which cannot be imported yet
+ *
+ * score = sum(weight x component) / sum(weight), over the components scored.
+ */
+#include "util/compat.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "render/report_internal.h"
+#include "util/internal.h"
+#include "safer/html.h"
+#include "safer/plan.h"
+
+enum { C_VOLUME, C_RATE, C_TREND, C_HARM, C_CONCERN, NCOMP };
+
+struct candidate {
+    size_t type;                /* index in a->types */
+    double volume, trend, harm; /* component scores, 0 to 100 */
+    double rate;                /* records per 1,000 residents, NaN when unknown */
+    double score;               /* NaN when no component is scored */
+};
+
+/* Why a component is left out. */
+enum reason {
+    R_SCORED,
+    R_WEIGHT_ZERO,
+    R_NO_COMPARISON, /* rate */
+    R_NOT_COMPARABLE, /* trend */
+    R_NO_WEIGHTS,     /* harm: none loaded */
+    R_WEIGHT_MISSING, /* harm: a category without one */
+    R_ALL_ZERO,       /* harm: every product is 0 */
+    R_NO_SURVEY,      /* concern */
+};
+
+struct scoring {
+    const struct safer_assessment *a;
+    struct candidate *c; /* owned */
+    size_t n;
+    double weight[NCOMP];
+    enum reason why[NCOMP];
+    const char *harm_missing; /* the first category without a harm weight */
+    bool have_rate;           /* every study ward has a population */
+};
+
+static const struct safer_change_test *type_test(const struct safer_assessment *a, const char *t)
+{
+    for (size_t k = 0; k < a->ntests; k++) {
+        if (strcmp(a->tests[k].scope, "type") == 0 && strcmp(a->tests[k].key, t) == 0)
+            return &a->tests[k];
+    }
+    return NULL;
+}
+
+/* The plan's harm weight of category `t`, or -1. */
+static double harm_weight(const struct safer_plan *p, const char *t)
+{
+    for (size_t k = 0; p && k < p->harm.n; k++) {
+        if (strcmp(p->harm.categories[k], t) == 0)
+            return p->harm.weights[k];
+    }
+    return -1;
+}
+
+/* Highest score first; then more records; then the name. */
+static bool before(const struct safer_assessment *a, const struct candidate *x,
+                   const struct candidate *y)
+{
+    double sx = isnan(x->score) ? -1 : x->score, sy = isnan(y->score) ? -1 : y->score;
+    if (sx != sy)
+        return sx > sy;
+    int64_t lx = a->type_latest[x->type], ly = a->type_latest[y->type];
+    if (lx != ly)
+        return lx > ly;
+    return strcmp(a->types[x->type], a->types[y->type]) < 0;
+}
+
+static void score(struct scoring *s)
+{
+    const struct safer_assessment *a = s->a;
+    const struct safer_plan *p = a->plan;
+    s->weight[C_VOLUME] = p ? p->weights.volume : SAFER_PLAN_WEIGHT_DEFAULT;
+    s->weight[C_RATE] = p ? p->weights.rate : SAFER_PLAN_WEIGHT_DEFAULT;
+    s->weight[C_TREND] = p ? p->weights.trend : SAFER_PLAN_WEIGHT_DEFAULT;
+    s->weight[C_HARM] = p ? p->weights.harm : SAFER_PLAN_WEIGHT_DEFAULT;
+    s->weight[C_CONCERN] = p ? p->weights.concern : SAFER_PLAN_WEIGHT_DEFAULT;
+
+    s->c = safer__xcalloc(a->ntypes ? a->ntypes : 1, sizeof(*s->c));
+    int64_t max = 0;
+    for (size_t t = 0; t < a->ntypes; t++) {
+        if (a->type_latest[t] + a->type_prev[t] == 0)
+            continue;
+        s->c[s->n++].type = t;
+        if (a->type_latest[t] > max)
+            max = a->type_latest[t];
+    }
+
+    /* The area's population: every ward's, or none. */
+    double pop = 0;
+    s->have_rate = a->population != NULL && a->nwards > 0;
+    for (size_t w = 0; s->have_rate && w < a->nwards; w++) {
+        s->have_rate = !isnan(a->population[w]);
+        pop += s->have_rate ? a->population[w] : 0;
+    }
+
+    bool comparable = s->n > 0;
+    double max_harm = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        struct candidate *c = &s->c[i];
+        const char *name = a->types[c->type];
+        double latest = (double)a->type_latest[c->type], prev = (double)a->type_prev[c->type];
+        c->volume = max > 0 ? 100.0 * latest / (double)max : 0;
+        c->rate = s->have_rate && pop > 0 ? 1000.0 * latest / pop : NAN;
+        const struct safer_change_test *ct = type_test(a, name);
+        if (!ct || !ct->comparable)
+            comparable = false;
+        c->trend = ct && ct->significant ? 50.0 + 50.0 * (latest - prev) / (latest + prev) : 50.0;
+        double hw = harm_weight(p, name);
+        if (hw < 0 && !s->harm_missing)
+            s->harm_missing = name;
+        c->harm = hw >= 0 ? latest * hw : 0;
+        if (c->harm > max_harm)
+            max_harm = c->harm;
+    }
+    for (size_t i = 0; i < s->n; i++)
+        s->c[i].harm = max_harm > 0 ? 100.0 * s->c[i].harm / max_harm : 0;
+
+    s->why[C_VOLUME] = R_SCORED;
+    s->why[C_RATE] = R_NO_COMPARISON;
+    s->why[C_TREND] = comparable ? R_SCORED : R_NOT_COMPARABLE;
+    s->why[C_HARM] = !p || !p->harm.n ? R_NO_WEIGHTS
+                     : s->harm_missing ? R_WEIGHT_MISSING
+                     : max_harm > 0    ? R_SCORED
+                                       : R_ALL_ZERO;
+    s->why[C_CONCERN] = R_NO_SURVEY;
+    for (int k = 0; k < NCOMP; k++) {
+        if (s->why[k] == R_SCORED && s->weight[k] == 0)
+            s->why[k] = R_WEIGHT_ZERO;
+    }
+
+    double wsum = 0;
+    for (int k = 0; k < NCOMP; k++)
+        wsum += s->why[k] == R_SCORED ? s->weight[k] : 0;
+    for (size_t i = 0; i < s->n; i++) {
+        struct candidate *c = &s->c[i];
+        double v[NCOMP] = {c->volume, 0, c->trend, c->harm, 0};
+        double sum = 0;
+        for (int k = 0; k < NCOMP; k++)
+            sum += s->why[k] == R_SCORED ? s->weight[k] * v[k] : 0;
+        c->score = wsum > 0 ? sum / wsum : NAN;
+    }
+    /* A handful of categories: insertion sort, no context needed. */
+    for (size_t i = 1; i < s->n; i++) {
+        struct candidate v = s->c[i];
+        size_t j = i;
+        while (j > 0 && before(a, &v, &s->c[j - 1])) {
+            s->c[j] = s->c[j - 1];
+            j--;
+        }
+        s->c[j] = v;
+    }
+}
+
+/* ---- the weights table: one row per component ---- */
+
+static const char *const COMPONENT[NCOMP] = {"Volume", "Rate", "Trend", "Harm",
+                                             "Public concern"};
+
+static void comp_name(struct safer_buf *h, const void *s, size_t k)
+{
+    (void)s;
+    safer_html_text(h, COMPONENT[k]);
+}
+
+static void comp_weight(struct safer_buf *h, const void *s, size_t k)
+{
+    safer__report_level(h, ((const struct scoring *)s)->weight[k]);
+}
+
+static void comp_scored(struct safer_buf *h, const void *s, size_t k)
+{
+    safer_html_raw(h, "");
+    safer_html_text(h, ((const struct scoring *)s)->why[k] == R_SCORED ? "yes" : "no");
+}
+
+/* What the component measures, and why it is left out when it is. */
+static void comp_how(struct safer_buf *h, const void *data, size_t k)
+{
+    const struct scoring *s = data;
+    const struct safer_assessment *a = s->a;
+    switch (k) {
+    case C_VOLUME:
+        safer_html_raw(h, "Records in the latest 12 months: 100 for the largest category.");
+        break;
+    case C_RATE:
+        safer_html_raw(h, "Records per 1,000 residents, against a comparison area's rate for "
+                          "the same category.");
+        break;
+    case C_TREND:
+        safer_html_raw(h, "Change on the previous 12 months where the change test finds one "
+                          "(adjusted p below ");
+        safer__report_level(h, a->rules.change_alpha);
+        safer_html_raw(h, ", section 4): 50 + 50 \u00d7 (latest \u2212 previous) \u00f7 (latest "
+                          "+ previous); 50 where it finds none.");
+        break;
+    case C_HARM:
+        safer_html_raw(h, "Records \u00d7 the category's published harm weight: 100 for the "
+                          "largest.");
+        if (a->plan && a->plan->harm.source) {
+            safer_html_raw(h, " Weights: ");
+            safer_html_text(h, a->plan->harm.source);
+            safer_html_raw(h, ".");
+        }
+        break;
+    default:
+        safer_html_raw(h, "Residents' concern, from survey results.");
+        break;
+    }
+    switch (s->why[k]) {
+    case R_SCORED:
+        break;
+    case R_WEIGHT_ZERO:
+        safer_html_raw(h, " Left out: its weight is 0.");
+        break;
+    case R_NO_COMPARISON:
+        safer_html_raw(h, " Left out: within one area every category has the same population, "
+                          "so a rate orders the categories exactly as volume does; it is scored "
+                          "against a comparison area's rates, which this version does not load "
+                          "yet.");
+        if (s->have_rate)
+            safer_html_raw(h, " Each category's rate is shown below.");
+        break;
+    case R_NOT_COMPARABLE:
+        safer_html_raw(h, " Left out: the change is not comparable for every category (a "
+                          "missing or partial month in a window, section 2).");
+        break;
+    case R_NO_WEIGHTS:
+        safer_html_raw(h, " Left out: no harm weights are loaded. safer has none of its own: the "
+                          "ONS Crime Severity Score and the Cambridge Crime Harm Index weight "
+                          "offences, not police.uk categories, which mix offences of very "
+                          "different harm, and neither publishes a weight per category. A plan "
+                          "may give published weights with their source (docs/plan.md).");
+        break;
+    case R_WEIGHT_MISSING:
+        safer_html_raw(h, " Left out: the plan's harm weights give none for ");
+        safer_html_text(h, s->harm_missing);
+        safer_html_raw(h, ".");
+        break;
+    case R_ALL_ZERO:
+        safer_html_raw(h, " Left out: every category's weighted count is 0.");
+        break;
+    case R_NO_SURVEY:
+        safer_html_raw(h, " Left out: no survey results are loaded (section 6).");
+        break;
+    }
+}
+
+static const struct safer__report_col WEIGHT_TABLE[] = {
+    {.heading = "Component", .cell = comp_name},
+    {.heading = "Weight", .numeric = true, .cell = comp_weight},
+    {.heading = "Scored", .cell = comp_scored},
+    {.heading = "What it measures", .cell = comp_how},
+};
+
+/* ---- the candidates table ---- */
+
+static void c_rank(struct safer_buf *h, const void *s, size_t i)
+{
+    (void)s;
+    safer__report_int(h, (long long)i + 1);
+}
+
+static void c_name(struct safer_buf *h, const void *data, size_t i)
+{
+    const struct scoring *s = data;
+    safer_html_text(h, s->a->types[s->c[i].type]);
+}
+
+static void c_latest(struct safer_buf *h, const void *data, size_t i)
+{
+    const struct scoring *s = data;
+    safer__report_int(h, s->a->type_latest[s->c[i].type]);
+}
+
+static void c_volume(struct safer_buf *h, const void *s, size_t i)
+{
+    safer__report_dec(h, ((const struct scoring *)s)->c[i].volume, 1, false);
+}
+
+static void c_rate(struct safer_buf *h, const void *s, size_t i)
+{
+    safer__report_dec(h, ((const struct scoring *)s)->c[i].rate, 2, false);
+}
+
+static void c_change(struct safer_buf *h, const void *data, size_t i)
+{
+    const struct scoring *s = data;
+    size_t t = s->c[i].type;
+    safer__report_pct(h, s->a->type_prev[t], s->a->type_latest[t]);
+}
+
+static void c_trend(struct safer_buf *h, const void *s, size_t i)
+{
+    safer__report_dec(h, ((const struct scoring *)s)->c[i].trend, 1, false);
+}
+
+static void c_harm(struct safer_buf *h, const void *s, size_t i)
+{
+    safer__report_dec(h, ((const struct scoring *)s)->c[i].harm, 1, false);
+}
+
+static void c_score(struct safer_buf *h, const void *s, size_t i)
+{
+    double v = ((const struct scoring *)s)->c[i].score;
+    if (isnan(v))
+        safer_html_raw(h, "\u2014");
+    else
+        safer__report_dec(h, v, 1, false);
+}
+
+/* The plan's priorities this category informs. */
+static void c_plan(struct safer_buf *h, const void *data, size_t i)
+{
+    const struct scoring *s = data;
+    const struct safer_plan *p = s->a->plan;
+    const char *name = s->a->types[s->c[i].type];
+    int n = 0;
+    for (size_t r = 0; r < p->npriorities; r++) {
+        const struct safer_plan_priority *pr = &p->priorities[r];
+        for (size_t k = 0; k < pr->ncategories; k++) {
+            if (strcmp(pr->categories[k], name) == 0) {
+                if (n++)
+                    safer_html_raw(h, "; ");
+                safer_html_text(h, pr->title);
+                break;
+            }
+        }
+    }
+    if (!n)
+        safer_html_raw(h, "\u2014");
+}
+
+/* The components the score used, as a phrase: "volume and trend". */
+static void scored_list(struct safer_buf *h, const struct scoring *s)
+{
+    static const char *const lower[NCOMP] = {"volume", "rate", "trend", "harm", "public concern"};
+    int n = 0, total = 0;
+    for (int k = 0; k < NCOMP; k++)
+        total += s->why[k] == R_SCORED;
+    for (int k = 0; k < NCOMP; k++) {
+        if (s->why[k] != R_SCORED)
+            continue;
+        if (n++)
+            safer_html_text(h, n == total ? " and " : ", ");
+        safer_html_text(h, lower[k]);
+    }
+}
+
+void safer__report_candidates(struct safer_buf *h, const struct safer_assessment *a)
+{
+    struct scoring s;
+    memset(&s, 0, sizeof(s));
+    s.a = a;
+    score(&s);
+    safer_html_raw(h, "<h2 id=\"candidates\">7. Matters to prioritise</h2><p>Regulation 5 also "
+                      "asks the assessment to set out the matters the partnership should "
+                      "prioritise. Every police.uk category with records in the area is scored "
+                      "here as a candidate: each component from 0 to 100, combined with the "
+                      "weights below, ");
+    if (a->plan) {
+        safer_html_raw(h, "which are those of the plan <cite>");
+        safer_html_text(h, a->plan->title);
+        safer_html_raw(h, "</cite>.");
+    } else {
+        safer_html_raw(h, "which are safer's defaults (no plan is loaded: a plan's "
+                          "<code>scoring</code> changes them, docs/plan.md).");
+    }
+    safer_html_raw(h, " A component that cannot be scored for every category is left out of "
+                      "all of them. The score ranks categories for discussion; it does not "
+                      "choose priorities: what police.uk cannot show (section 8) and what the "
+                      "public says weigh too.</p>");
+    safer__report_gap_flag(h, a, 1);
+    safer__report_table(h, SAFER__REPORT_LITERAL("Scoring components and their weights"),
+                        WEIGHT_TABLE, SAFER__NELEM(WEIGHT_TABLE), &s, NCOMP);
+
+    bool any = s.n > 0 && !isnan(s.c[0].score);
+    if (any) {
+        safer_html_raw(h, "<p>Scored on ");
+        scored_list(h, &s);
+        safer_html_raw(h, ", the highest-scoring ");
+        safer_html_text(h, s.n > 1 ? "categories are " : "category is ");
+        size_t top = s.n < 3 ? s.n : 3;
+        for (size_t i = 0; i < top; i++) {
+            if (i)
+                safer_html_text(h, i + 1 == top ? " and " : ", ");
+            safer_html_text(h, a->types[s.c[i].type]);
+            safer_html_raw(h, " (");
+            safer__report_dec(h, s.c[i].score, 1, false);
+            safer_html_raw(h, ")");
+        }
+        safer_html_raw(h, ".</p>");
+    } else if (s.n) {
+        safer_html_raw(h, "<p>No component could be scored with these weights: the categories "
+                          "are listed by their records.</p>");
+    }
+    if (!s.n) {
+        safer_html_raw(h, "<p>No category has records in the area: there is nothing to "
+                          "score.</p>");
+        free(s.c);
+        return;
+    }
+
+    struct safer__report_col cols[10];
+    size_t nc = 0;
+    cols[nc++] = (struct safer__report_col){.heading = "Rank", .numeric = true, .cell = c_rank};
+    cols[nc++] = (struct safer__report_col){.heading = "Category", .cell = c_name};
+    cols[nc++] = (struct safer__report_col){.heading = "Latest 12", .numeric = true,
+                                            .cell = c_latest};
+    cols[nc++] = (struct safer__report_col){.heading = "Volume", .numeric = true,
+                                            .cell = c_volume};
+    if (s.have_rate)
+        cols[nc++] = (struct safer__report_col){.heading = "Rate per 1,000 (latest 12 months)",
+                                                .numeric = true,
+                                                .cell = c_rate};
+    cols[nc++] = (struct safer__report_col){.heading = "Change %", .numeric = true,
+                                            .cell = c_change};
+    if (s.why[C_TREND] == R_SCORED)
+        cols[nc++] = (struct safer__report_col){.heading = "Trend", .numeric = true,
+                                                .cell = c_trend};
+    if (s.why[C_HARM] == R_SCORED)
+        cols[nc++] = (struct safer__report_col){.heading = "Harm", .numeric = true,
+                                                .cell = c_harm};
+    cols[nc++] = (struct safer__report_col){.heading = "Score", .numeric = true,
+                                            .cell = c_score};
+    if (a->plan)
+        cols[nc++] = (struct safer__report_col){.heading = "In the plan under", .cell = c_plan};
+    safer__report_table(h, SAFER__REPORT_LITERAL("Candidate priorities, highest score first"),
+                        cols, nc, &s, s.n);
+    free(s.c);
+}
