@@ -148,6 +148,13 @@ struct safer_assessment {
     struct safer_geom *wards_bng; /* the study wards in metres (owned) */
     struct safer_publication *publications;
     size_t npublications;
+    /* Per publication (owned, npublications entries; NULL in an assessment
+     * made by hand, which then counts every publication as the area's):
+     * its records assigned to the study wards up to the latest month, and
+     * its records without a location that no lookup places (they may lie
+     * in the area or not). A publication contributed to the area when its
+     * area count is above 0. */
+    int64_t *pub_area, *pub_unplaced;
     /* The thresholds the assessment was computed with: the report states
      * these, not numbers of its own. */
     struct safer_rules rules;
@@ -158,6 +165,20 @@ struct safer_assessment {
 };
 
 void safer_assessment_release(struct safer_assessment *a);
+
+/*
+ * Does month m hold data: has a force with records in the study wards a
+ * file for it (a coverage row for m that is not missing)? Reads
+ * a->coverage only, so it works on an assessment made by hand.
+ */
+int safer_assessment_has_data(const struct safer_assessment *a, int32_t m);
+
+/* How many of the months first..last (inclusive) hold data. */
+int safer_assessment_data_months(const struct safer_assessment *a, int32_t first, int32_t last);
+
+/* Did publication i contribute records to the study wards? (Every
+ * publication does when a->pub_area is NULL.) */
+int safer_assessment_pub_in_area(const struct safer_assessment *a, size_t i);
 
 int safer_assess_compute(struct safer_store *st, const struct safer_assess_opts *opts,
                          struct safer_assessment *out, struct safer_err *err);
