@@ -83,7 +83,9 @@ struct safer_change_test {
     const char *scope; /* static */
     char *key;         /* owned: crime type or ward code */
     int64_t prev, latest;
-    double p, p_adj; /* NaN when not tested */
+    double p, p_adj; /* NaN when not tested: both counts 0, or the windows
+                        hold data for different numbers of months (one
+                        with none included) */
     int significant, comparable;
 };
 
