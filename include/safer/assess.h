@@ -5,8 +5,16 @@
  * writers turn the result into CSV files and the HTML report (report.h);
  * safer_assess_run() does all three into an output set (output.h). Windows: the
  * latest month L is opts->to, else the latest Month of any stored record;
- * latest 12 = [L-11, L]; previous 12 = [L-23, L-12]. Records after L are
- * left out of every figure and counted in rows_after_latest.
+ * the latest window is [L-11, L], or [opts->from, L] when from is set, and
+ * the previous window is as many months just before it (so [L-23, L-12]
+ * by default). Records after L are left out of every figure and counted in
+ * rows_after_latest. The fields keep their "12" names (l12_start,
+ * ward_latest, ...) whatever the windows' length.
+ *
+ * A month holds data when a force with records in the study wards has a
+ * file for it (safer_assessment_has_data()). Averages are taken over the
+ * months with data, and a change is tested only between windows holding
+ * data for the same number of months (docs/assessment.md).
  *
  * A record belongs to the ward whose polygon interior contains its point,
  * tested on the stored lon/lat numbers (PostGIS ST_Contains semantics).
@@ -35,6 +43,9 @@ struct safer_assess_opts {
     const char *title; /* partnership or area title for the report, or NULL */
     unsigned threads;  /* threads the assessment may use, the calling one
                           included (0 or 1: the calling thread only) */
+    int32_t from;      /* first month of the latest window (month index, at
+                          most `to`), or 0 for the 12 months to the latest
+                          month; at most SAFER_LIMIT_WINDOW_MONTHS months */
 };
 
 /* Coverage of one force's month. */

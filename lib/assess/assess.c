@@ -13,6 +13,7 @@
 #include "util/tasks.h"
 #include "store/store_internal.h"
 #include "safer/assess.h"
+#include "safer/limits.h"
 #include "safer/locate.h"
 #include "safer/lookup.h"
 #include "safer/police.h"
@@ -260,10 +261,32 @@ int safer_assess_compute(struct safer_store *st, const struct safer_assess_opts 
         if (c.batches[b].month < minm)
             minm = c.batches[b].month;
     }
+    /* The latest window: the 12 months to L, or --from to L; the previous
+     * window is as long, just before it. */
     a->latest = o.to >= 0 ? o.to : maxm;
-    a->l12_start = a->latest - 11;
-    a->p12_start = a->latest - 23;
-    a->p12_end = a->latest - 12;
+    int32_t len = 12;
+    if (o.from > 0) {
+        char from[8], latest[8];
+        safer__format_month(o.from, from);
+        safer__format_month(a->latest, latest);
+        if (o.from > a->latest) {
+            rc = safer_err_set(err, SAFER_EINVAL,
+                               "the first month '%s' is after the latest month '%s'", from,
+                               latest);
+            goto out;
+        }
+        if (a->latest - o.from + 1 > SAFER_LIMIT_WINDOW_MONTHS) {
+            rc = safer_err_set(err, SAFER_ETOOBIG,
+                               "the window '%s' to '%s' is longer than %d months (limit "
+                               "SAFER_LIMIT_WINDOW_MONTHS)",
+                               from, latest, SAFER_LIMIT_WINDOW_MONTHS);
+            goto out;
+        }
+        len = a->latest - o.from + 1;
+    }
+    a->l12_start = a->latest - (len - 1);
+    a->p12_start = a->l12_start - len;
+    a->p12_end = a->l12_start - 1;
     a->first_month = minm < a->latest ? minm : a->latest;
     a->nmonths = a->latest - a->first_month + 1;
     a->title = safer__xstrdup(o.title ? o.title : a->area_name ? a->area_name : "All wards");
