@@ -183,6 +183,7 @@ static void partial_words(struct safer_buf *h, const struct safer_coverage *c,
 
 /* One force's run of coverage rows, [first, end) (the list is sorted by force). */
 struct force_row {
+    const struct safer_assessment *a; /* borrowed */
     const struct safer_coverage *cov; /* borrowed: the assessment's coverage */
     const struct safer_rules *rules;  /* borrowed: the assessment's rules */
     size_t first, end;
@@ -246,9 +247,39 @@ static void force_partial(struct safer_buf *h, const void *rows, size_t i)
     force_months(h, FORCE(rows, i), SAFER_COVERAGE_PARTIAL, FORCE(rows, i)->rules);
 }
 
+/* For one force's run of coverage rows: has it a file for month m? */
+static int force_has_file(const void *ctx, int32_t m)
+{
+    const struct force_row *f = ctx;
+    for (size_t k = f->first; k < f->end; k++) {
+        if (f->cov[k].month == m)
+            return f->cov[k].status != SAFER_COVERAGE_MISSING;
+    }
+    return 0;
+}
+
+/* The missing months of the windows: a few are listed; many are told by
+ * the months that have a file, so that no span is written whose ends lack
+ * data. */
 static void force_missing(struct safer_buf *h, const void *rows, size_t i)
 {
-    force_months(h, FORCE(rows, i), SAFER_COVERAGE_MISSING, FORCE(rows, i)->rules);
+    const struct force_row *f = FORCE(rows, i);
+    int missing = 0;
+    for (size_t k = f->first; k < f->end; k++)
+        missing += f->cov[k].status == SAFER_COVERAGE_MISSING;
+    if (missing <= 4) {
+        force_months(h, f, SAFER_COVERAGE_MISSING, f->rules);
+        return;
+    }
+    int len = (int)(f->a->latest - f->a->p12_start + 1);
+    safer_html_raw(h, "<span class=\"s-missing\">");
+    safer__report_int(h, missing);
+    safer_buf_putf(h, " of the %d months</span>", len);
+    if (missing < len) {
+        safer_html_raw(h, ": it has files for ");
+        safer__report_runs(h, f->a->p12_start, f->a->latest, force_has_file, f);
+        safer_html_raw(h, " only");
+    }
 }
 
 static const struct safer__report_col COVERAGE_BY_FORCE[] = {
@@ -266,7 +297,7 @@ static void coverage_by_force(struct safer_buf *h, const struct safer_assessment
     size_t n = 0;
     for (size_t i = 0; i < a->ncoverage;) {
         struct force_row *f = &rows[n++];
-        *f = (struct force_row){a->coverage, &a->rules, i, i, 0, -1, -1};
+        *f = (struct force_row){a, a->coverage, &a->rules, i, i, 0, -1, -1};
         while (f->end < a->ncoverage &&
                strcmp(a->coverage[f->end].force, a->coverage[i].force) == 0) {
             const struct safer_coverage *c = &a->coverage[f->end];
@@ -331,9 +362,9 @@ static void cov_window(struct safer_buf *h, const void *rows, size_t i)
     const struct safer_assessment *a = rows;
     int32_t m = COV(rows, i)->month;
     if (m >= a->l12_start)
-        safer_html_text(h, "latest 12");
+        safer_html_text(h, "latest");
     else if (m >= a->p12_start)
-        safer_html_text(h, "previous 12");
+        safer_html_text(h, "previous");
     else
         safer_html_text(h, "earlier");
 }
@@ -361,13 +392,23 @@ void safer__report_data(struct safer_buf *h, const struct safer_assessment *a)
                       "street-level files listed below, one file per force and month, imported "
                       "unchanged. Each record is placed in the ward whose boundary contains its "
                       "published (anonymised) location.</p>");
+    safer_html_raw(h, "<p>A month holds data when a force with records in the area has a file "
+                      "for it. Months with data in ");
+    safer__report_window_name(h, a, 0);
+    safer_html_raw(h, ": ");
+    safer__report_period(h, a, 0);
+    safer_html_raw(h, "; in ");
+    safer__report_window_name(h, a, 1);
+    safer_html_raw(h, ": ");
+    safer__report_period(h, a, 1);
+    safer_html_raw(h, ".</p>");
     records_table(h, a);
     input_files(h, a);
 
     const struct safer_rules *r = &a->rules;
     safer_html_raw(h, "<h3>Coverage by force and month</h3><p>For each force with records in the "
                       "area, every month it published up to the latest month, and every month of "
-                      "the two 12-month windows it did not publish. Notifiable crime and "
+                      "the two windows it did not publish. Notifiable crime and "
                       "anti-social behaviour (ASB) are judged apart, each against its usual "
                       "level: the median per day of the same force's nearest months with a file "
                       "(up to ");

@@ -43,17 +43,18 @@ static void put_small(struct safer_buf *h, double v)
 void safer__report_method(struct safer_buf *h, const struct safer_assessment *a)
 {
     safer_html_raw(h, "<h2 id=\"method\">8. Method notes</h2><dl>");
-    safer_html_raw(h, "<dt>Windows</dt><dd>Latest month ");
-    safer__report_month(h, a->latest);
-    safer_html_raw(h, "; latest 12 months ");
-    safer__report_month(h, a->l12_start);
-    safer_html_raw(h, " to ");
-    safer__report_month(h, a->latest);
-    safer_html_raw(h, "; previous 12 months ");
-    safer__report_month(h, a->p12_start);
-    safer_html_raw(h, " to ");
-    safer__report_month(h, a->p12_end);
-    safer_html_raw(h, ".</dd>");
+    safer_html_raw(h, "<dt>Windows</dt><dd>The latest window is ");
+    safer__report_window_name(h, a, 0);
+    safer_html_raw(h, " (months with data: ");
+    safer__report_period(h, a, 0);
+    safer_html_raw(h, "); the previous window is as many months just before it, ");
+    safer__report_window_name(h, a, 1);
+    safer_html_raw(h, " (months with data: ");
+    safer__report_period(h, a, 1);
+    safer_html_raw(h, "). A month holds data when a force with records in the area has a file "
+                      "for it. A month without data is left out: it is a gap in the figures, "
+                      "never a 0, every average is per month with data, and a period is named "
+                      "by the months that hold data.</dd>");
     safer_html_raw(h, "<dt>Ward of a record</dt><dd>The ward whose polygon interior contains "
                       "the record's published longitude and latitude, tested exactly in the "
                       "plane on the numbers as published (the semantics of PostGIS ST_Contains "
