@@ -60,10 +60,12 @@ checks=$((checks + 1))
 [ "$(metric from1/summary.csv prev_12_end)" = 2018-06 ] || fail "--from prev_12_end"
 [ "$(metric from1/summary.csv window_months)" = 7 ] || fail "--from window_months"
 expect_grep '^Burglary,2,1,-1,-50$' from1/change_by_type.csv
+expect_grep 'in the 7 months to January 2019, compared with the 7 months to June 2018' from1/index.html
 # One month against a previous month that holds no data: no test, p empty.
 expect_status 0 "$SAFER" assess --out from2 --from 2019-01 --to 2019-01
 expect_grep '^type,Burglary,0,1,,,no,no$' from2/change_tests.csv
 expect_grep '^prev_months_with_data,0$' from2/summary.csv
+expect_grep 'no test: no data for December 2018' from2/index.html
 expect_status 2 "$SAFER" assess --out x --from 2019-02 --to 2019-01
 expect_grep "^safer: --from '2019-02' is after --to '2019-01'" "$TMP/err"
 expect_status 2 "$SAFER" assess --out x --from 2019
