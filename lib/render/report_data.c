@@ -42,27 +42,33 @@ static const struct safer__report_col RECORDS[] = {
     {.heading = "Count", .numeric = true, .cell = count_value},
 };
 
+/* The area's records: those assigned to its wards, by location or through
+ * their LSOA, and those of the files that contributed to it which have no
+ * location and no LSOA a lookup places (they may lie in the area or not).
+ * Totals of the whole store are in summary.csv, not here: the report is
+ * the area's. */
 static void records_table(struct safer_buf *h, const struct safer_assessment *a)
 {
-    struct count_row rows[7];
+    struct count_row rows[4];
     size_t n = 0;
-    rows[n++] = (struct count_row){"All records in the store", a->rows_total};
+    int64_t unplaced = 0;
+    for (size_t i = 0; a->pub_unplaced && i < a->npublications; i++) {
+        if (safer_assessment_pub_in_area(a, i))
+            unplaced += a->pub_unplaced[i];
+    }
     rows[n++] = (struct count_row){"Placed in a ward of the area by their location",
                                    a->rows_assigned - a->rows_assigned_by_lsoa};
     rows[n++] = (struct count_row){"Placed in a ward through their LSOA (no location published)",
                                    a->rows_assigned_by_lsoa};
-    rows[n++] = (struct count_row){"Without a location, and no LSOA lookup places them",
-                                   a->rows_no_coords};
-    rows[n++] = (struct count_row){"Located outside every stored ward (or on a ward boundary)",
-                                   a->rows_outside_wards};
-    if (a->area_code)
-        rows[n++] = (struct count_row){"In stored wards outside the area", a->rows_outside_area};
-    if (a->rows_after_latest)
-        rows[n++] = (struct count_row){"After the latest month (left out)", a->rows_after_latest};
+    rows[n++] = (struct count_row){"All records of the area's wards", a->rows_assigned};
+    if (a->pub_unplaced)
+        rows[n++] = (struct count_row){"In the files below, without a location or an LSOA a "
+                                       "lookup places (perhaps in the area, perhaps not)",
+                                       (uint64_t)unplaced};
 
     char caption[64];
-    snprintf(caption, sizeof(caption), "Records up to %s %d", safer__report_month_name(a->latest),
-             (int)(a->latest / 12));
+    snprintf(caption, sizeof(caption), "The area's records up to %s %d",
+             safer__report_month_name(a->latest), (int)(a->latest / 12));
     safer__report_table(h, SAFER__REPORT_TEXT(caption), RECORDS, SAFER__NELEM(RECORDS), rows, n);
 }
 
@@ -117,25 +123,41 @@ static const struct safer__report_col INPUT_FILES[] = {
     {.heading = "Checksum (XXH3-128)", .cell = pub_checksum},
 };
 
+/* The files that contributed records to the area, with their checksums:
+ * the audit trail of every figure. */
 static void input_files(struct safer_buf *h, const struct safer_assessment *a)
 {
     long long rejected = 0, read = 0;
+    size_t n = 0;
+    struct safer_publication *pubs =
+        safer__xcalloc(a->npublications ? a->npublications : 1, sizeof(*pubs));
     for (size_t i = 0; i < a->npublications; i++) {
+        if (!safer_assessment_pub_in_area(a, i))
+            continue;
+        pubs[n++] = a->publications[i];
         rejected += a->publications[i].rejected;
         read += a->publications[i].rows_read;
     }
     safer_html_raw(h, "<p>");
-    safer__report_int(h, (long long)a->npublications);
-    safer_html_raw(h, " publications were used, with ");
+    safer__report_int(h, (long long)n);
+    if (n == 1)
+        safer_html_raw(h, " police.uk file holds records of the area, with ");
+    else
+        safer_html_raw(h, " police.uk files hold records of the area, with ");
     safer__report_int(h, read);
-    safer_html_raw(h, " data rows read and ");
+    safer_html_raw(h, " data rows read in all and ");
     safer__report_int(h, rejected);
     safer_html_raw(h, " rows rejected as malformed (the import log lists each by file and "
-                      "line).</p>");
-    safer_html_raw(h, "<details><summary>Every input file</summary>");
+                      "line).");
+    if (n < a->npublications) {
+        safer_html_raw(h, " Files in the store with no record in the area's wards are not "
+                          "listed.");
+    }
+    safer_html_raw(h, "</p><details><summary>Every file of the area</summary>");
     safer__report_table(h, SAFER__REPORT_LITERAL("Input files"), INPUT_FILES,
-                        SAFER__NELEM(INPUT_FILES), a->publications, a->npublications);
+                        SAFER__NELEM(INPUT_FILES), pubs, n);
     safer_html_raw(h, "</details>");
+    free(pubs);
 }
 
 /* ---- coverage: why a month is partial ---- */
