@@ -218,6 +218,14 @@ int safer__report_period(struct safer_buf *h, const struct safer_assessment *a, 
     return n;
 }
 
+void safer__report_window_held(struct safer_buf *h, const struct safer_assessment *a, int prev)
+{
+    safer__report_window_name(h, a, prev);
+    safer_html_raw(h, " (months with data: ");
+    safer__report_period(h, a, prev);
+    safer_html_raw(h, ")");
+}
+
 double safer__report_per_month(const struct safer_assessment *a, int64_t count, int prev)
 {
     int n = safer__report_window_data(a, prev);

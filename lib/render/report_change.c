@@ -267,13 +267,9 @@ void safer__report_change(struct safer_buf *h, const struct safer_assessment *a)
 {
     safer_html_raw(h, "<h2 id=\"change\">4. Change</h2><p>");
     safer_html_raw(h, "The latest window is ");
-    safer__report_window_name(h, a, 0);
-    safer_html_raw(h, "; months with data: ");
-    safer__report_period(h, a, 0);
-    safer_html_raw(h, ". The previous window is ");
-    safer__report_window_name(h, a, 1);
-    safer_html_raw(h, "; months with data: ");
-    safer__report_period(h, a, 1);
+    safer__report_window_held(h, a, 0);
+    safer_html_raw(h, "; the previous window is ");
+    safer__report_window_held(h, a, 1);
     safer_html_raw(h, ". Two windows are compared only like for like: when they hold data for "
                       "the same number of months. A change is marked significant (*) when an "
                       "exact binomial test of the latest count given the two counts' total "

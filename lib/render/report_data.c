@@ -407,38 +407,16 @@ static const struct safer__report_col COVERAGE_BY_MONTH[] = {
     {.heading = "Window", .cell = cov_window},
 };
 
-void safer__report_data(struct safer_buf *h, const struct safer_assessment *a)
+void safer__report_coverage_rule(struct safer_buf *h, const struct safer_rules *r)
 {
-    safer_html_raw(h, "<h2 id=\"data\">2. Data used and its coverage</h2>");
-    safer_html_raw(h, "<p>Police-recorded crime and anti-social behaviour come from the police.uk "
-                      "street-level files listed below, one file per force and month, imported "
-                      "unchanged. Each record is placed in the ward whose boundary contains its "
-                      "published (anonymised) location.</p>");
-    safer_html_raw(h, "<p>A month holds data when a force with records in the area has a file "
-                      "for it. Months with data in ");
-    safer__report_window_name(h, a, 0);
-    safer_html_raw(h, ": ");
-    safer__report_period(h, a, 0);
-    safer_html_raw(h, "; in ");
-    safer__report_window_name(h, a, 1);
-    safer_html_raw(h, ": ");
-    safer__report_period(h, a, 1);
-    safer_html_raw(h, ".</p>");
-    records_table(h, a);
-    input_files(h, a);
-
-    const struct safer_rules *r = &a->rules;
-    safer_html_raw(h, "<h3>Coverage by force and month</h3><p>For each force with records in the "
-                      "area, every month it published up to the latest month, and every month of "
-                      "the two windows it did not publish. Notifiable crime and "
-                      "anti-social behaviour (ASB) are judged apart, each against its usual "
-                      "level: the median per day of the same force's nearest months with a file "
-                      "(up to ");
+    safer_html_raw(h, "Notifiable crime and anti-social behaviour (ASB) are judged apart, each "
+                      "against its usual level: the median per day of the same force's nearest "
+                      "months with a file (up to ");
     safer__report_int(h, r->coverage_neighbours);
     safer_html_raw(h, " on each side, within ");
     safer__report_int(h, r->coverage_window);
-    safer_html_raw(h, " months), scaled to the month's days. A month is <strong>partial</strong> "
-                      "when its crime is under ");
+    safer_html_raw(h, " months; a month without a file is skipped, never a 0), scaled to the "
+                      "month's days. A month is <strong>partial</strong> when its crime is under ");
     safer__report_percent(h, r->coverage_crime);
     safer_html_raw(h, " of its usual level or its ASB, which rises and falls with the season, "
                       "under ");
@@ -451,7 +429,30 @@ void safer__report_data(struct safer_buf *h, const struct safer_assessment *a)
                       "also partial when its file has under ");
     safer__report_percent(h, r->coverage_partial);
     safer_html_raw(h, " of the median rows of that force's months, and <strong>missing</strong> "
-                      "when there is no file.</p>");
+                      "when there is no file.");
+}
+
+void safer__report_data(struct safer_buf *h, const struct safer_assessment *a)
+{
+    safer_html_raw(h, "<h2 id=\"data\">2. Data used and its coverage</h2>");
+    safer_html_raw(h, "<p>Police-recorded crime and anti-social behaviour come from the police.uk "
+                      "street-level files listed below, one file per force and month, imported "
+                      "unchanged. Each record is placed in the ward whose boundary contains its "
+                      "published (anonymised) location.</p>");
+    safer_html_raw(h, "<p>A month holds data when a force with records in the area has a file "
+                      "for it. The latest window is ");
+    safer__report_window_held(h, a, 0);
+    safer_html_raw(h, "; the previous window is ");
+    safer__report_window_held(h, a, 1);
+    safer_html_raw(h, ".</p>");
+    records_table(h, a);
+    input_files(h, a);
+
+    safer_html_raw(h, "<h3>Coverage by force and month</h3><p>For each force with records in the "
+                      "area, every month it published up to the latest month, and every month of "
+                      "the two windows it did not publish. ");
+    safer__report_coverage_rule(h, &a->rules);
+    safer_html_raw(h, "</p>");
     safer__report_gap_flag(h, a, 1);
     /* One line per force, then every force-month in a table that folds away. */
     coverage_by_force(h, a);

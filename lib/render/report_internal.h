@@ -87,6 +87,10 @@ int safer__report_data_runs(struct safer_buf *h, const struct safer_assessment *
  * Returns the number of months with data. */
 int safer__report_period(struct safer_buf *h, const struct safer_assessment *a, int prev);
 
+/* The window's name and what it holds: "the 12 months to February 2019
+ * (months with data: October 2018 to February 2019: 5 of the 12 months)". */
+void safer__report_window_held(struct safer_buf *h, const struct safer_assessment *a, int prev);
+
 /* `count` per month with data in the window; NaN when no month has data. */
 double safer__report_per_month(const struct safer_assessment *a, int64_t count, int prev);
 
@@ -227,6 +231,10 @@ int64_t safer__report_total_prev(const struct safer_assessment *a);
 /* Type indexes ordered by latest-12 count, largest first, ties in the
  * assessment's order (by name). The caller frees the array. */
 size_t *safer__report_types_by_volume(const struct safer_assessment *a);
+
+/* The coverage rule in words, with the thresholds of `r`: for section 2
+ * and the method notes (report_data.c). */
+void safer__report_coverage_rule(struct safer_buf *h, const struct safer_rules *r);
 
 /* ---- the sections, in the order of the page ---- */
 
