@@ -1,5 +1,5 @@
 /*
- * cmd_assess.c - `safer assess --out DIR [--to YYYY-MM] [--area CODE] ...`.
+ * cmd_assess.c - `safer assess --out DIR [--from YYYY-MM] [--to YYYY-MM] [--area CODE] ...`.
  */
 #include "util/compat.h"
 
@@ -12,9 +12,12 @@
 #include "safer/output.h"
 #include "safer/store.h"
 
-enum { O_OUT, O_TO, O_AREA, O_CELL, O_TITLE };
+enum { O_OUT, O_FROM, O_TO, O_AREA, O_CELL, O_TITLE };
 static const struct cli_opt opts[] = {
     [O_OUT] = {"out", "DIR", "folder to write: new, empty, or written by safer before"},
+    [O_FROM] = {"from", "YYYY-MM",
+                "first month of the period assessed; the previous period is as long,\n"
+                "just before it (default: the 12 months to --to)"},
     [O_TO] = {"to", "YYYY-MM", "latest month of the assessment (default: the latest in the data)"},
     [O_AREA] = {"area", "CODE",
                 "keep the wards of one district (LAD code) or Community Safety\n"
@@ -24,8 +27,8 @@ static const struct cli_opt opts[] = {
     {NULL, NULL, NULL},
 };
 static const struct cli_spec spec = {
-    "usage: safer [--db PATH] assess --out DIR [--to YYYY-MM] [--area CODE] [--cell METRES]\n"
-    "                               [--title TEXT]\n",
+    "usage: safer [--db PATH] assess --out DIR [--from YYYY-MM] [--to YYYY-MM] [--area CODE]\n"
+    "                               [--cell METRES] [--title TEXT]\n",
     "Writes the strategic assessment into DIR: index.html (the report) and the\n"
     "CSV files behind every figure. The files are put in place together: DIR\n"
     "holds the whole earlier set or the whole new one, never a mixture. A\n"
@@ -50,14 +53,26 @@ int cmd_assess(int argc, char **argv)
     int status = cli_parse(&spec, argc, argv, &args);
     if (status >= 0)
         return status;
-    const char *dir = args.val[O_OUT], *to = args.val[O_TO], *cell = args.val[O_CELL];
+    const char *dir = args.val[O_OUT], *from = args.val[O_FROM], *to = args.val[O_TO],
+               *cell = args.val[O_CELL];
     if (!dir)
         return cli_usage_error(&spec, "assess needs --out DIR");
-    struct safer_assess_opts o = {-1, args.val[O_AREA], 250, args.val[O_TITLE], safer_cores()};
+    struct safer_assess_opts o = {.to = -1,
+                                  .area = args.val[O_AREA],
+                                  .cell = 250,
+                                  .title = args.val[O_TITLE],
+                                  .threads = safer_cores()};
     if (to) {
         o.to = cli_parse_month(to);
         if (o.to < 0)
             return cli_usage_error(&spec, "--to '%s' is not a month (YYYY-MM)", to);
+    }
+    if (from) {
+        o.from = cli_parse_month(from);
+        if (o.from < 0)
+            return cli_usage_error(&spec, "--from '%s' is not a month (YYYY-MM)", from);
+        if (to && o.from > o.to)
+            return cli_usage_error(&spec, "--from '%s' is after --to '%s'", from, to);
     }
     if (cell) {
         char *end;

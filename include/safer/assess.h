@@ -5,8 +5,16 @@
  * writers turn the result into CSV files and the HTML report (report.h);
  * safer_assess_run() does all three into an output set (output.h). Windows: the
  * latest month L is opts->to, else the latest Month of any stored record;
- * latest 12 = [L-11, L]; previous 12 = [L-23, L-12]. Records after L are
- * left out of every figure and counted in rows_after_latest.
+ * the latest window is [L-11, L], or [opts->from, L] when from is set, and
+ * the previous window is as many months just before it (so [L-23, L-12]
+ * by default). Records after L are left out of every figure and counted in
+ * rows_after_latest. The fields keep their "12" names (l12_start,
+ * ward_latest, ...) whatever the windows' length.
+ *
+ * A month holds data when a force with records in the study wards has a
+ * file for it (safer_assessment_has_data()). Averages are taken over the
+ * months with data, and a change is tested only between windows holding
+ * data for the same number of months (docs/assessment.md).
  *
  * A record belongs to the ward whose polygon interior contains its point,
  * tested on the stored lon/lat numbers (PostGIS ST_Contains semantics).
@@ -36,6 +44,9 @@ struct safer_assess_opts {
     const char *title; /* partnership or area title for the report, or NULL */
     unsigned threads;  /* threads the assessment may use, the calling one
                           included (0 or 1: the calling thread only) */
+    int32_t from;      /* first month of the latest window (month index, at
+                          most `to`), or 0 for the 12 months to the latest
+                          month; at most SAFER_LIMIT_WINDOW_MONTHS months */
 };
 
 /* Coverage of one force's month. */
@@ -84,7 +95,9 @@ struct safer_change_test {
     const char *scope; /* static */
     char *key;         /* owned: crime type or ward code */
     int64_t prev, latest;
-    double p, p_adj; /* NaN when not tested */
+    double p, p_adj; /* NaN when not tested: both counts 0, or the windows
+                        hold data for different numbers of months (one
+                        with none included) */
     int significant, comparable;
 };
 
@@ -149,6 +162,13 @@ struct safer_assessment {
     struct safer_geom *wards_bng; /* the study wards in metres (owned) */
     struct safer_publication *publications;
     size_t npublications;
+    /* Per publication (owned, npublications entries; NULL in an assessment
+     * made by hand, which then counts every publication as the area's):
+     * its records assigned to the study wards up to the latest month, and
+     * its records without a location that no lookup places (they may lie
+     * in the area or not). A publication contributed to the area when its
+     * area count is above 0. */
+    int64_t *pub_area, *pub_unplaced;
     /* The thresholds the assessment was computed with: the report states
      * these, not numbers of its own. */
     struct safer_rules rules;
@@ -163,6 +183,20 @@ struct safer_assessment {
 };
 
 void safer_assessment_release(struct safer_assessment *a);
+
+/*
+ * Does month m hold data: has a force with records in the study wards a
+ * file for it (a coverage row for m that is not missing)? Reads
+ * a->coverage only, so it works on an assessment made by hand.
+ */
+int safer_assessment_has_data(const struct safer_assessment *a, int32_t m);
+
+/* How many of the months first..last (inclusive) hold data. */
+int safer_assessment_data_months(const struct safer_assessment *a, int32_t first, int32_t last);
+
+/* Did publication i contribute records to the study wards? (Every
+ * publication does when a->pub_area is NULL.) */
+int safer_assessment_pub_in_area(const struct safer_assessment *a, size_t i);
 
 int safer_assess_compute(struct safer_store *st, const struct safer_assess_opts *opts,
                          struct safer_assessment *out, struct safer_err *err);

@@ -39,6 +39,9 @@
 #define SAFER_LIMIT_STORE_WAIT 120        /* seconds a writer waits for another writer */
 #define SAFER_LIMIT_BLOB ((1ULL << 30) - 1) /* bytes in one stored value (PostgreSQL's bound) */
 
+/* The assessment's windows. */
+#define SAFER_LIMIT_WINDOW_MONTHS 120 /* months in the latest window (--from to --to) */
+
 /* The assessment grid. */
 #define SAFER_LIMIT_GRID_CELLS 20000000 /* cells in the study grid */
 

@@ -91,7 +91,8 @@ struct safer_svg_marker {
 };
 
 struct safer_svg_line_chart {
-    const char *const *months; /* borrowed; nmonths labels, e.g. "2018-10" */
+    const char *const *months; /* borrowed; nmonths labels, e.g. "2018-10" or
+                                  "October 2018" */
     size_t nmonths;
     const struct safer_svg_series *series; /* borrowed; nseries */
     size_t nseries;
@@ -103,12 +104,14 @@ struct safer_svg_line_chart {
 };
 
 /*
- * Append a line chart: months along x (labels thinned to fit, aligned to the
- * calendar when they look like "YYYY-MM"), a y axis from 0 (lower when a
- * value is negative) with 1-2-5 ticks, one line per series in the Okabe-Ito
- * palette, with dash patterns as well when there are more than 4 series, and
- * a legend on top. NaN leaves a gap; an isolated value gets a dot. Shaded
- * ranges and markers are drawn behind the lines. Default height: 0.55 x width.
+ * Append a line chart: months along x (labels thinned to fit, aligned to
+ * the calendar when they look like "YYYY-MM" or "October 2018"), a y axis
+ * from 0 (lower when a value is negative) with 1-2-5 ticks, one line per
+ * series in the Okabe-Ito palette, with dash patterns as well when there
+ * are more than 4 series, and a legend on top. NaN leaves a gap; an
+ * isolated value gets a dot. Shaded ranges and markers are drawn behind the
+ * lines; the description names a shaded range by its length and last month
+ * ("the 7 months to September 2018"). Default height: 0.55 x width.
  * EINVAL: NULL pointers with non-zero counts, a range or marker past the last
  * month, first > last. ETOOBIG: more than
  * SAFER_SVG_MAX_SERIES series.

@@ -13,6 +13,7 @@
 #include "util/tasks.h"
 #include "store/store_internal.h"
 #include "safer/assess.h"
+#include "safer/limits.h"
 #include "safer/locate.h"
 #include "safer/plan.h"
 #include "safer/lookup.h"
@@ -52,7 +53,66 @@ void safer_assessment_release(struct safer_assessment *a)
     }
     free(a->publications);
     safer_plan_free(a->plan);
+    free(a->pub_area);
+    free(a->pub_unplaced);
     memset(a, 0, sizeof(*a));
+}
+
+int safer_assessment_has_data(const struct safer_assessment *a, int32_t m)
+{
+    for (size_t i = 0; i < a->ncoverage; i++) {
+        if (a->coverage[i].month == m && a->coverage[i].status != SAFER_COVERAGE_MISSING)
+            return 1;
+    }
+    return 0;
+}
+
+int safer_assessment_data_months(const struct safer_assessment *a, int32_t first, int32_t last)
+{
+    int n = 0;
+    for (int32_t m = first; m <= last; m++)
+        n += safer_assessment_has_data(a, m);
+    return n;
+}
+
+int safer_assessment_pub_in_area(const struct safer_assessment *a, size_t i)
+{
+    return !a->pub_area || a->pub_area[i] > 0;
+}
+
+/* Which batch of `c` is force f's month m: -1 when none. Batches are sorted
+ * by force, then month. */
+static long find_batch(const struct safer_crimes *c, size_t f, int32_t m)
+{
+    size_t lo = 0, hi = c->nbatches;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const struct safer_crime_batch *b = &c->batches[mid];
+        if (b->force < f || (b->force == f && b->month < m))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < c->nbatches && c->batches[lo].force == f && c->batches[lo].month == m ? (long)lo
+                                                                                      : -1;
+}
+
+/* Each publication's records in the study wards and its unplaced records,
+ * from the counting pass's per-batch figures. */
+static void publications_in_area(struct safer_assessment *a, const struct safer_crimes *c,
+                                 const int64_t *batch_area, const int64_t *batch_unplaced)
+{
+    size_t n = a->npublications ? a->npublications : 1;
+    a->pub_area = safer__xcalloc(n, sizeof(int64_t));
+    a->pub_unplaced = safer__xcalloc(n, sizeof(int64_t));
+    for (size_t p = 0; p < a->npublications; p++) {
+        long f = safer__find_str(c->forces, c->nforces, a->publications[p].force);
+        long b = f >= 0 ? find_batch(c, (size_t)f, a->publications[p].month) : -1;
+        if (b >= 0) {
+            a->pub_area[p] = batch_area[b];
+            a->pub_unplaced[p] = batch_unplaced[b];
+        }
+    }
 }
 
 struct assign_job {
@@ -113,7 +173,7 @@ int safer_assess_compute(struct safer_store *st, const struct safer_assess_opts 
     struct safer_geom *geoms = NULL;
     int32_t *lward = NULL, *lsoa_ward = NULL, *study_of = NULL;
     uint32_t *uses = NULL;
-    int64_t *batch_asb = NULL;
+    int64_t *batch_asb = NULL, *batch_area = NULL, *batch_unplaced = NULL;
     unsigned char *keep = NULL, *force_in = NULL;
     struct safer__inputs in;
     memset(&in, 0, sizeof(in));
@@ -203,10 +263,32 @@ int safer_assess_compute(struct safer_store *st, const struct safer_assess_opts 
         if (c.batches[b].month < minm)
             minm = c.batches[b].month;
     }
+    /* The latest window: the 12 months to L, or --from to L; the previous
+     * window is as long, just before it. */
     a->latest = o.to >= 0 ? o.to : maxm;
-    a->l12_start = a->latest - 11;
-    a->p12_start = a->latest - 23;
-    a->p12_end = a->latest - 12;
+    int32_t len = 12;
+    if (o.from > 0) {
+        char from[8], latest[8];
+        safer__format_month(o.from, from);
+        safer__format_month(a->latest, latest);
+        if (o.from > a->latest) {
+            rc = safer_err_set(err, SAFER_EINVAL,
+                               "the first month '%s' is after the latest month '%s'", from,
+                               latest);
+            goto out;
+        }
+        if (a->latest - o.from + 1 > SAFER_LIMIT_WINDOW_MONTHS) {
+            rc = safer_err_set(err, SAFER_ETOOBIG,
+                               "the window '%s' to '%s' is longer than %d months (limit "
+                               "SAFER_LIMIT_WINDOW_MONTHS)",
+                               from, latest, SAFER_LIMIT_WINDOW_MONTHS);
+            goto out;
+        }
+        len = a->latest - o.from + 1;
+    }
+    a->l12_start = a->latest - (len - 1);
+    a->p12_start = a->l12_start - len;
+    a->p12_end = a->l12_start - 1;
     a->first_month = minm < a->latest ? minm : a->latest;
     a->nmonths = a->latest - a->first_month + 1;
     a->title = safer__xstrdup(o.title ? o.title : a->area_name ? a->area_name : "All wards");
@@ -240,6 +322,8 @@ int safer_assess_compute(struct safer_store *st, const struct safer_assess_opts 
     /* One pass over the records, a batch (one force, one month) at a time. */
     long asb_type = safer__find_str(c.types, c.ntypes, SAFER_ASB_TYPE);
     batch_asb = safer__xcalloc(c.nbatches ? c.nbatches : 1, sizeof(int64_t));
+    batch_area = safer__xcalloc(c.nbatches ? c.nbatches : 1, sizeof(int64_t));
+    batch_unplaced = safer__xcalloc(c.nbatches ? c.nbatches : 1, sizeof(int64_t));
     for (size_t b = 0; b < c.nbatches; b++) {
         const struct safer_crime_batch *bt = &c.batches[b];
         int32_t m = bt->month;
@@ -267,6 +351,7 @@ int safer_assess_compute(struct safer_store *st, const struct safer_assess_opts 
                 w = lsoa_ward[-1 - l];
                 if (w < 0) {
                     a->rows_no_coords++;
+                    batch_unplaced[b]++;
                     if (c.lsoas[-1 - l][0])
                         a->rows_unknown_lsoa++;
                     continue;
@@ -293,6 +378,7 @@ int safer_assess_compute(struct safer_store *st, const struct safer_assess_opts 
         }
         a->rows_total += bt->count;
         a->rows_assigned += assigned;
+        batch_area[b] = (int64_t)assigned;
         if (assigned)
             force_in[bt->force] = 1;
     }
@@ -303,6 +389,8 @@ int safer_assess_compute(struct safer_store *st, const struct safer_assess_opts 
     c.type = NULL;
     free(lward);
     lward = NULL;
+
+    publications_in_area(a, &c, batch_area, batch_unplaced);
 
     safer__tasks_join(&tasks, &geo_task);
     rc = safer__assess_statistics(&in, &c, force_in, batch_asb, uses, a, &geo, err);
@@ -320,6 +408,8 @@ out:
     free(lsoa_ward);
     free(uses);
     free(batch_asb);
+    free(batch_area);
+    free(batch_unplaced);
     free(force_in);
     free(study_of);
     free(keep);

@@ -575,15 +575,20 @@ static int moran(struct safer_assessment *a, const struct safer__geo *geo, struc
  * Change tests: for each crime type and each ward, the exact two-sided
  * binomial test of latest_12 given latest_12 + prev_12 against 1/2 (no
  * change), Benjamini-Hochberg adjusted over all the tests together.
- * Significant: adjusted p < a->rules.change_alpha (0.05) and both windows
- * complete.
+ * Only like for like: when the two windows hold data for different numbers
+ * of months (one with none included) the counts cover different spans, so
+ * there is no test (p NaN) and no change is comparable. Significant:
+ * adjusted p < a->rules.change_alpha (0.05) and both windows complete.
  */
 static void change_tests(struct safer_assessment *a)
 {
     size_t n = a->ntypes + a->nwards;
     a->tests = safer__xcalloc(n ? n : 1, sizeof(*a->tests));
     double *p = safer__xmalloc(sizeof(double) * (n ? n : 1));
-    int comparable = a->latest12_complete && a->prev12_complete;
+    int months_latest = safer_assessment_data_months(a, a->l12_start, a->latest);
+    int months_prev = safer_assessment_data_months(a, a->p12_start, a->p12_end);
+    int like = months_latest > 0 && months_latest == months_prev;
+    int comparable = like && a->latest12_complete && a->prev12_complete;
     for (size_t k = 0; k < n; k++) {
         struct safer_change_test *t = &a->tests[k];
         int is_type = k < a->ntypes;
@@ -592,8 +597,9 @@ static void change_tests(struct safer_assessment *a)
         t->key = safer__xstrdup(is_type ? a->types[i] : a->wards[i].code);
         t->prev = is_type ? a->type_prev[i] : a->ward_prev[i];
         t->latest = is_type ? a->type_latest[i] : a->ward_latest[i];
-        t->p = t->prev + t->latest > 0 ? safer_binom_test_half((long)t->latest, (long)(t->prev + t->latest))
-                                       : NAN;
+        t->p = like && t->prev + t->latest > 0
+                   ? safer_binom_test_half((long)t->latest, (long)(t->prev + t->latest))
+                   : NAN;
         t->comparable = comparable;
         p[k] = t->p;
     }

@@ -216,6 +216,18 @@ int safer_assess_write_csv(const struct safer_assessment *a, struct safer_output
     safer_buf_putf(&b, "prev_12_complete,%s\n", a->prev12_complete ? "yes" : "no");
     if (a->ncells)
         safer_buf_putf(&b, "points_outside_grid,%llu\n", (unsigned long long)a->points_outside_grid);
+    /* The windows' length, their months with data, and the files that
+     * contributed records to the study wards: added after the metrics
+     * above, which keep their place and meaning. */
+    size_t files_in_area = 0;
+    for (size_t i = 0; i < a->npublications; i++)
+        files_in_area += (size_t)safer_assessment_pub_in_area(a, i);
+    safer_buf_putf(&b, "window_months,%d\n", (int)(a->latest - a->l12_start + 1));
+    safer_buf_putf(&b, "latest_months_with_data,%d\n",
+                   safer_assessment_data_months(a, a->l12_start, a->latest));
+    safer_buf_putf(&b, "prev_months_with_data,%d\n",
+                   safer_assessment_data_months(a, a->p12_start, a->p12_end));
+    safer_buf_putf(&b, "files_in_area,%zu\n", files_in_area);
     rc = safer_output_add(out, "summary.csv", &b, err);
     if (rc < 0)
         goto out;

@@ -92,9 +92,8 @@ void safer__report_dec(struct safer_buf *h, double v, int decimals, bool plus)
 
 void safer__report_month(struct safer_buf *h, int32_t m)
 {
-    char s[8];
-    safer__format_month(m, s);
-    safer_html_text(h, s);
+    safer_html_text(h, safer__report_month_name(m));
+    safer_buf_putf(h, " %d", m / 12);
 }
 
 const char *safer__report_month_name(int32_t m)
@@ -107,15 +106,130 @@ const char *safer__report_month_name(int32_t m)
 
 void safer__report_month_long(struct safer_buf *h, int32_t m)
 {
-    safer_html_text(h, safer__report_month_name(m));
-    safer_buf_putf(h, " %d", m / 12);
+    safer__report_month(h, m);
 }
 
 void safer__report_window(struct safer_buf *h, int32_t first, int32_t last)
 {
-    safer__report_month_long(h, first);
+    safer__report_month(h, first);
     safer_html_raw(h, " to ");
-    safer__report_month_long(h, last);
+    safer__report_month(h, last);
+}
+
+/* ---- months with data and the two windows ---- */
+
+int safer__report_window_len(const struct safer_assessment *a)
+{
+    return (int)(a->latest - a->l12_start + 1);
+}
+
+int32_t safer__report_window_first(const struct safer_assessment *a, int prev)
+{
+    return prev ? a->p12_start : a->l12_start;
+}
+
+int32_t safer__report_window_last(const struct safer_assessment *a, int prev)
+{
+    return prev ? a->p12_end : a->latest;
+}
+
+int safer__report_window_data(const struct safer_assessment *a, int prev)
+{
+    return safer_assessment_data_months(a, safer__report_window_first(a, prev),
+                                        safer__report_window_last(a, prev));
+}
+
+void safer__report_window_heading(struct safer_buf *h, const struct safer_assessment *a,
+                                  int prev)
+{
+    int len = safer__report_window_len(a);
+    if (len > 1)
+        safer_buf_putf(h, "%d months to ", len);
+    safer__report_month(h, safer__report_window_last(a, prev));
+}
+
+void safer__report_window_name(struct safer_buf *h, const struct safer_assessment *a, int prev)
+{
+    if (safer__report_window_len(a) > 1)
+        safer_html_raw(h, "the ");
+    safer__report_window_heading(h, a, prev);
+}
+
+int safer__report_runs(struct safer_buf *h, int32_t first, int32_t last,
+                       int (*has)(const void *ctx, int32_t m), const void *ctx)
+{
+    if (last < first)
+        return 0;
+    /* Ask once per month, then write the runs. */
+    size_t len = (size_t)(last - first + 1);
+    unsigned char *in = safer__xmalloc(len);
+    size_t nruns = 0;
+    for (size_t i = 0; i < len; i++) {
+        in[i] = has(ctx, first + (int32_t)i) != 0;
+        nruns += in[i] && (i == 0 || !in[i - 1]);
+    }
+    int n = 0;
+    size_t run = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (!in[i])
+            continue;
+        size_t end = i;
+        while (end + 1 < len && in[end + 1])
+            end++;
+        if (run++ && run == nruns)
+            safer_html_raw(h, " and ");
+        else if (run > 1)
+            safer_html_raw(h, ", ");
+        if (end > i)
+            safer__report_window(h, first + (int32_t)i, first + (int32_t)end);
+        else
+            safer__report_month(h, first + (int32_t)i);
+        n += (int)(end - i + 1);
+        i = end;
+    }
+    free(in);
+    return n;
+}
+
+static int has_data(const void *ctx, int32_t m)
+{
+    return safer_assessment_has_data(ctx, m);
+}
+
+int safer__report_data_runs(struct safer_buf *h, const struct safer_assessment *a, int prev)
+{
+    return safer__report_runs(h, safer__report_window_first(a, prev),
+                              safer__report_window_last(a, prev), has_data, a);
+}
+
+int safer__report_period(struct safer_buf *h, const struct safer_assessment *a, int prev)
+{
+    int len = safer__report_window_len(a);
+    int n = safer_assessment_data_months(a, safer__report_window_first(a, prev),
+                                         safer__report_window_last(a, prev));
+    if (n > 0 && n < len)
+        safer__report_data_runs(h, a, prev);
+    if (n == 0)
+        safer_html_raw(h, "none");
+    else if (n == len && len > 1)
+        safer_buf_putf(h, "all %d months", len);
+    else if (len > 1)
+        safer_buf_putf(h, ": %d of the %d months", n, len);
+    return n;
+}
+
+void safer__report_window_held(struct safer_buf *h, const struct safer_assessment *a, int prev)
+{
+    safer__report_window_name(h, a, prev);
+    safer_html_raw(h, " (months with data: ");
+    safer__report_period(h, a, prev);
+    safer_html_raw(h, ")");
+}
+
+double safer__report_per_month(const struct safer_assessment *a, int64_t count, int prev)
+{
+    int n = safer__report_window_data(a, prev);
+    return n > 0 ? (double)count / n : NAN;
 }
 
 /* Percentage change as text, or "n/a" when the previous count is 0. */
@@ -320,50 +434,81 @@ struct safer__report_gaps safer__report_window_gaps(const struct safer_assessmen
     return g;
 }
 
-/* List the force-months of one status inside [first, last], per force,
- * runs of consecutive months as ranges: "Kent Police 2018-03 to 2018-09". */
-static void list_months(struct safer_buf *h, const struct safer_assessment *a,
-                        enum safer_coverage_status st, int32_t first, int32_t last)
+/* One force's months of one kind, for safer__report_runs(). */
+struct force_months {
+    const struct safer_assessment *a;
+    const char *force;
+    enum safer_coverage_status status; /* the months of this status; for
+                                          SAFER_COVERAGE_MISSING, those with a file */
+};
+
+static int force_month(const void *ctx, int32_t m)
 {
-    int n = 0;
-    for (size_t i = 0; i < a->ncoverage;) {
-        const struct safer_coverage *c = &a->coverage[i];
-        if (c->status != st || c->month < first || c->month > last) {
-            i++;
+    const struct force_months *f = ctx;
+    for (size_t i = 0; i < f->a->ncoverage; i++) {
+        const struct safer_coverage *c = &f->a->coverage[i];
+        if (c->month != m || strcmp(c->force, f->force) != 0)
             continue;
-        }
-        /* The run: same force, same status, consecutive months. */
-        size_t j = i + 1;
-        while (j < a->ncoverage && a->coverage[j].status == st &&
-               a->coverage[j].month == a->coverage[j - 1].month + 1 &&
-               a->coverage[j].month <= last && strcmp(a->coverage[j].force, c->force) == 0)
-            j++;
-        if (n++)
-            safer_html_raw(h, "; ");
-        safer_html_text(h, c->force);
-        safer_html_raw(h, " ");
-        safer__report_month(h, c->month);
-        if (j - i > 1) {
-            safer_html_raw(h, " to ");
-            safer__report_month(h, a->coverage[j - 1].month);
-        }
-        i = j;
+        if (f->status == SAFER_COVERAGE_MISSING)
+            return c->status != SAFER_COVERAGE_MISSING;
+        return c->status == f->status;
     }
+    return 0;
 }
 
-/* One window's gaps: "have no file for X and only part of Y". */
-static void window_gaps_text(struct safer_buf *h, const struct safer_assessment *a, int missing,
-                             int partial, int32_t first, int32_t last)
+/* One window's gaps, force by force: "Kent Police has files for October
+ * 2018 to February 2019 only (5 of the 12 months), and its files for
+ * November 2018 to December 2018 are partial". Months are named by the
+ * runs that hold a file, never as a span of months without one. */
+static void window_gaps_text(struct safer_buf *h, const struct safer_assessment *a, int prev)
 {
-    if (missing) {
-        safer_html_raw(h, "have no file for ");
-        list_months(h, a, SAFER_COVERAGE_MISSING, first, last);
+    int32_t first = safer__report_window_first(a, prev), last = safer__report_window_last(a, prev);
+    int len = safer__report_window_len(a), nforces = 0;
+    safer_html_raw(h, "In ");
+    safer__report_window_name(h, a, prev);
+    if (safer__report_window_data(a, prev) == 0) {
+        safer_html_raw(h, ", no force has a file: the window holds no data. ");
+        return;
     }
-    if (missing && partial)
-        safer_html_raw(h, ", and ");
-    if (partial) {
-        safer_html_raw(h, "have only part of ");
-        list_months(h, a, SAFER_COVERAGE_PARTIAL, first, last);
+    for (size_t i = 0; i < a->ncoverage;) {
+        const char *force = a->coverage[i].force;
+        int missing = 0, partial = 0;
+        size_t j = i;
+        for (; j < a->ncoverage && strcmp(a->coverage[j].force, force) == 0; j++) {
+            const struct safer_coverage *c = &a->coverage[j];
+            if (c->month < first || c->month > last)
+                continue;
+            missing += c->status == SAFER_COVERAGE_MISSING;
+            partial += c->status == SAFER_COVERAGE_PARTIAL;
+        }
+        i = j;
+        if (!missing && !partial)
+            continue;
+        if (nforces++)
+            safer_html_raw(h, "; ");
+        else
+            safer_html_raw(h, ", ");
+        safer_html_text(h, force);
+        struct force_months f = {a, force, SAFER_COVERAGE_MISSING};
+        if (missing == len) {
+            safer_html_raw(h, " has no file");
+        } else if (missing) {
+            safer_html_raw(h, " has files for ");
+            int n = safer__report_runs(h, first, last, force_month, &f);
+            safer_buf_putf(h, " only (%d of the %d months)", n, len);
+        }
+        if (partial) {
+            f.status = SAFER_COVERAGE_PARTIAL;
+            if (missing)
+                safer_html_raw(h, ", and its files for ");
+            else
+                safer_html_raw(h, "'s files for ");
+            safer__report_runs(h, first, last, force_month, &f);
+            if (partial > 1)
+                safer_html_raw(h, " are partial");
+            else
+                safer_html_raw(h, " is partial");
+        }
     }
     safer_html_raw(h, ". ");
 }
@@ -376,18 +521,15 @@ void safer__report_gap_flag(struct safer_buf *h, const struct safer_assessment *
     if (!affects)
         return;
     safer_html_raw(h, "<p class=\"flag\"><strong>Incomplete data.</strong> ");
-    if (g.missing_latest || g.partial_latest) {
-        safer_html_raw(h, "The latest 12 months ");
-        window_gaps_text(h, a, g.missing_latest, g.partial_latest, a->l12_start, a->latest);
-    }
-    if (change && (g.missing_prev || g.partial_prev)) {
-        safer_html_raw(h, "The previous 12 months ");
-        window_gaps_text(h, a, g.missing_prev, g.partial_prev, a->p12_start, a->p12_end);
-    }
+    if (g.missing_latest || g.partial_latest)
+        window_gaps_text(h, a, 0);
+    if (change && (g.missing_prev || g.partial_prev))
+        window_gaps_text(h, a, 1);
     if (change)
-        safer_html_raw(h, "Changes computed over these windows are marked not comparable.");
+        safer_html_raw(h, "Changes between these windows are marked not comparable.");
     else
-        safer_html_raw(h, "Counts for these months understate what was recorded.");
+        safer_html_raw(h, "Counts cover only the forces and months with a file, and partial "
+                          "months understate what was recorded.");
     safer_html_raw(h, "</p>");
 }
 
@@ -474,6 +616,40 @@ static void css_string(struct safer_buf *h, const char *s)
 }
 
 /*
+ * The lede and the period line: what the report covers, and which of its
+ * months hold data, named by the months that do ("October 2018 to
+ * February 2019: 5 of the 12 months"), never by a span that starts or
+ * ends on a month without data.
+ */
+void safer__report_lede(struct safer_buf *h, const struct safer_assessment *a)
+{
+    safer_html_raw(h, "<p class=\"lede\">Police-recorded crime and anti-social behaviour in ");
+    safer__report_window_name(h, a, 0);
+    safer_html_raw(h, ", compared with ");
+    safer__report_window_name(h, a, 1);
+    safer_html_raw(h, ".</p><p class=\"period\"><strong>Months with data:</strong> ");
+    int n = safer__report_period(h, a, 0);
+    int np = safer__report_window_data(a, 1);
+    if (n == 0) {
+        safer_html_raw(h, ". Nothing can be said of this period.");
+    } else if (np == 0) {
+        safer_html_raw(h, ". The ");
+        safer__report_window_heading(h, a, 1);
+        if (safer__report_window_len(a) > 1)
+            safer_html_raw(h, " hold no data, so no change can be measured.");
+        else
+            safer_html_raw(h, " holds no data, so no change can be measured.");
+    } else {
+        safer_html_raw(h, "; ");
+        safer__report_window_name(h, a, 1);
+        safer_html_raw(h, ": ");
+        safer__report_period(h, a, 1);
+        safer_html_raw(h, ".");
+    }
+    safer_html_raw(h, "</p>");
+}
+
+/*
  * The running footer of printed pages: the area and the period at the
  * left, "Page n of m" at the right, in @page margin boxes (Chromium 131
  * and later, and print processors that follow CSS Paged Media). The text
@@ -482,8 +658,13 @@ static void css_string(struct safer_buf *h, const char *s)
 static void page_footer(struct safer_buf *h, const struct safer_assessment *a)
 {
     char period[64];
-    snprintf(period, sizeof(period), "12 months to %s %d", safer__report_month_name(a->latest),
-             (int)(a->latest / 12));
+    int len = safer__report_window_len(a);
+    if (len > 1)
+        snprintf(period, sizeof(period), "%d months to %s %d", len,
+                 safer__report_month_name(a->latest), (int)(a->latest / 12));
+    else
+        snprintf(period, sizeof(period), "%s %d", safer__report_month_name(a->latest),
+                 (int)(a->latest / 12));
     safer_html_raw(h, "@page{size:A4;margin:15mm;@bottom-left{content:");
     if (a->area_code) {
         css_string(h, a->area_name ? a->area_name : a->area_code);
@@ -513,9 +694,9 @@ int safer_report_render(const struct safer_assessment *a, struct safer_buf *h,
     page_footer(h, a);
     safer_html_raw(h, "</style></head><body><header><p class=\"meta\">Strategic assessment</p><h1>");
     safer_html_text(h, a->title);
-    safer_html_raw(h, "</h1><p class=\"lede\">Police-recorded crime and anti-social behaviour, ");
-    safer__report_window(h, a->l12_start, a->latest);
-    safer_html_raw(h, ", compared with the 12 months before.</p><p class=\"meta\">Area: ");
+    safer_html_raw(h, "</h1>");
+    safer__report_lede(h, a);
+    safer_html_raw(h, "<p class=\"meta\">Area: ");
     if (a->area_code) {
         safer_html_text(h, a->area_name ? a->area_name : a->area_code);
         safer_html_raw(h, " (");

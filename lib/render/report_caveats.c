@@ -30,12 +30,19 @@ void safer__report_caveats(struct safer_buf *h, const struct safer_assessment *a
     struct safer__report_gaps g = safer__report_window_gaps(a);
     if (g.partial_latest || g.partial_prev)
         safer_html_raw(h, "<li><strong>Partial months.</strong> At least one force's file for a "
-                          "month in the windows is much smaller than its usual months (section 2); "
-                          "police.uk sometimes publishes incomplete months and corrects them later. "
-                          "Importing the republished file replaces the month.</li>");
+                          "month in the windows holds far less notifiable crime or anti-social "
+                          "behaviour than the same force's usual months, or far fewer rows "
+                          "(section 2). A month can be short of crime while its rows look "
+                          "normal: its anti-social behaviour fills the file as usual, so only "
+                          "judging crime and ASB apart shows the gap. police.uk sometimes "
+                          "publishes incomplete months and corrects them later; importing the "
+                          "republished file replaces the month.</li>");
     if (g.missing_latest || g.missing_prev)
         safer_html_raw(h, "<li><strong>Missing months.</strong> Some months of the windows have "
-                          "no file; counts for them are zero here, not a real fall.</li>");
+                          "no file from a force. What that force recorded then is not in the "
+                          "totals, which is no real fall; a month for which no force has a file "
+                          "holds no data, is a gap in the figures and is left out of every "
+                          "average.</li>");
     safer_html_raw(h, "<li><strong>Anonymised locations.</strong> police.uk moves each record to "
                       "the nearest of a set of anonymous map points (a street segment or a "
                       "public place), so records cluster on those points and a few land in a "

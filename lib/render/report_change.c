@@ -36,7 +36,9 @@ struct changes {
     size_t n;
     const int64_t *prev, *latest;
     const struct safer_change_test **tests; /* owned array; an entry is NULL when untested */
-    int comparable;
+    int months_latest, months_prev; /* months with data in each window */
+    int like;       /* both windows hold data for the same number of months */
+    int comparable; /* ... and neither has a missing or partial month */
 };
 
 static void changes_init(struct changes *c, const struct safer_assessment *a, int wards)
@@ -49,10 +51,14 @@ static void changes_init(struct changes *c, const struct safer_assessment *a, in
     c->tests = safer__xcalloc(c->n ? c->n : 1, sizeof(*c->tests));
     for (size_t i = 0; i < c->n; i++)
         c->tests[i] = find_test(a, wards ? "ward" : "type", wards ? a->wards[i].code : a->types[i]);
-    c->comparable = a->latest12_complete && a->prev12_complete;
+    c->months_latest = safer__report_window_data(a, 0);
+    c->months_prev = safer__report_window_data(a, 1);
+    c->like = c->months_latest > 0 && c->months_latest == c->months_prev;
+    c->comparable = c->like && a->latest12_complete && a->prev12_complete;
 }
 
 #define CH(rows) ((const struct changes *)(rows))
+#define DASH "\u2014" /* no value: no test, or no like-for-like change */
 
 static void change_type(struct safer_buf *h, const void *rows, size_t i)
 {
@@ -79,48 +85,120 @@ static void change_latest(struct safer_buf *h, const void *rows, size_t i)
 
 static void change_count(struct safer_buf *h, const void *rows, size_t i)
 {
-    safer__report_dec(h, (double)(CH(rows)->latest[i] - CH(rows)->prev[i]), 0, true);
+    if (!CH(rows)->like)
+        safer_html_raw(h, DASH);
+    else
+        safer__report_dec(h, (double)(CH(rows)->latest[i] - CH(rows)->prev[i]), 0, true);
 }
 
 static void change_pct(struct safer_buf *h, const void *rows, size_t i)
 {
-    safer__report_pct(h, CH(rows)->prev[i], CH(rows)->latest[i]);
+    if (!CH(rows)->like || CH(rows)->prev[i] == 0)
+        safer_html_raw(h, DASH);
+    else
+        safer__report_pct(h, CH(rows)->prev[i], CH(rows)->latest[i]);
+}
+
+static void put_p(struct safer_buf *h, double p)
+{
+    if (isnan(p))
+        safer_html_raw(h, DASH);
+    else
+        safer__report_p(h, p);
 }
 
 static void change_p(struct safer_buf *h, const void *rows, size_t i)
 {
     const struct safer_change_test *t = CH(rows)->tests[i];
-    safer__report_p(h, t ? t->p : NAN);
+    put_p(h, t ? t->p : NAN);
 }
 
 static void change_p_adj(struct safer_buf *h, const void *rows, size_t i)
 {
     const struct safer_change_test *t = CH(rows)->tests[i];
-    safer__report_p(h, t ? t->p_adj : NAN);
+    put_p(h, t ? t->p_adj : NAN);
+}
+
+/* Why the windows are not compared like for like: "no data for the 12
+ * months to February 2018", "data for 3 months against 5". */
+static void unlike_why(struct safer_buf *h, const struct changes *c)
+{
+    if (c->months_prev == 0 || c->months_latest == 0) {
+        safer_html_raw(h, "no data for ");
+        safer__report_window_name(h, c->a, c->months_prev == 0);
+    } else {
+        safer_buf_putf(h, "data for %d month%s against %d", c->months_prev,
+                       c->months_prev == 1 ? "" : "s", c->months_latest);
+    }
 }
 
 static void change_verdict(struct safer_buf *h, const void *rows, size_t i)
 {
     const struct changes *c = CH(rows);
-    if (!c->comparable)
-        safer_html_text(h, "not comparable \u2020");
-    else if (c->tests[i] && c->tests[i]->significant)
-        safer_html_text(h, c->latest[i] > c->prev[i] ? "significant rise *" : "significant fall *");
-    else
-        safer_html_text(h, "within chance");
+    const struct safer_change_test *t = c->tests[i];
+    if (!c->like) {
+        safer_html_raw(h, "no test: ");
+        unlike_why(h, c);
+    } else if (!c->comparable) {
+        safer_html_raw(h, "not comparable \u2020");
+    } else if (!t || isnan(t->p)) {
+        safer_html_raw(h, "nothing recorded");
+    } else if (t->significant) {
+        if (c->latest[i] > c->prev[i])
+            safer_html_raw(h, "significant rise *");
+        else
+            safer_html_raw(h, "significant fall *");
+    } else {
+        safer_html_raw(h, "within chance");
+    }
 }
 
-/* The first column names the category or the ward. */
+/* The first column names the category or the ward; the counts' headings
+ * name the windows. */
 static const struct safer__report_col CHANGE[] = {
     {0}, /* the category or the ward: set per table */
-    {.heading = "Previous 12", .numeric = true, .cell = change_prev},
-    {.heading = "Latest 12", .numeric = true, .cell = change_latest},
+    {.numeric = true, .cell = change_prev},   /* heading: the previous window */
+    {.numeric = true, .cell = change_latest}, /* heading: the latest window */
     {.heading = "Change", .numeric = true, .cell = change_count},
     {.heading = "Change %", .numeric = true, .cell = change_pct},
     {.heading = "p", .numeric = true, .cell = change_p},
     {.heading = "Adjusted p", .numeric = true, .cell = change_p_adj},
     {.heading = "Verdict", .cell = change_verdict},
 };
+
+/* What the marks and dashes of a change table mean, beside the table:
+ * only the ones it uses. */
+static void marks_note(struct safer_buf *h, const struct changes *c)
+{
+    int sig = 0, untested = 0, no_prev = 0;
+    for (size_t i = 0; i < c->n; i++) {
+        sig |= c->tests[i] && c->tests[i]->significant;
+        untested |= !c->tests[i] || isnan(c->tests[i]->p);
+        no_prev |= c->prev[i] == 0;
+    }
+    safer_html_raw(h, "<p class=\"meta\">");
+    if (!c->like) {
+        safer_html_raw(h, DASH " no test and no change: the two windows are not like for like (");
+        unlike_why(h, c);
+        safer_html_raw(h, "), so their counts cannot be compared.");
+    } else {
+        if (!c->comparable)
+            safer_html_raw(h, "\u2020 not comparable: a window has a missing or partial month "
+                              "(section 2), so no change is marked significant. ");
+        if (sig) {
+            safer_html_raw(h, "* significant: an exact binomial test, adjusted for the number "
+                              "of tests, gives p below ");
+            safer__report_level(h, c->a->rules.change_alpha);
+            safer_html_raw(h, ". ");
+        }
+        if (untested)
+            safer_html_raw(h, DASH " no test: nothing recorded in either window. ");
+        if (no_prev)
+            safer_html_raw(h, "Change % is " DASH " when nothing was recorded in the previous "
+                              "window.");
+    }
+    safer_html_raw(h, "</p>");
+}
 
 /* Figure 3 or 4: one bar per category or ward, marked when significant. */
 static void change_figure(struct safer_buf *h, const struct changes *c)
@@ -135,33 +213,44 @@ static void change_figure(struct safer_buf *h, const struct changes *c)
         bars[i].note = !c->comparable ? "\u2020" : (t && t->significant ? "*" : NULL);
     }
     /* The footnote is text for the figure, which escapes it. */
-    char alpha[32], footnote[160];
+    char alpha[32], footnote[200];
     safer_svg_format_number(alpha, sizeof(alpha), a->rules.change_alpha,
                             safer__report_decimals(a->rules.change_alpha), false);
     snprintf(footnote, sizeof(footnote),
              "* significant change (adjusted p < %s). No value: nothing recorded in the previous "
-             "12 months.",
+             "window.",
              alpha);
+    struct safer_buf axis;
+    safer_buf_init(&axis, 128);
+    safer_buf_puts(&axis, "Change on ");
+    safer__report_window_name(&axis, a, 1);
+    safer_buf_puts(&axis, " (%)");
     struct safer_svg_bar_chart ch = {
         .bars = bars,
         .nbars = c->n,
         .style = SAFER_SVG_BAR_DIVERGING,
         .decimals = 0,
         .unit = "%",
-        .axis_label = "Change on the previous 12 months (%)",
+        .axis_label = axis.ptr,
         .footnote = c->comparable
                         ? footnote
-                        : "\u2020 not comparable: a window has missing or partial months. No "
-                          "value: nothing recorded in the previous 12 months."};
+                        : "\u2020 not comparable: a window has a missing or partial month. No "
+                          "value: nothing recorded in the previous window."};
     struct safer_svg_opts o = {.id = c->wards ? "change-ward" : "change-type",
                                .title = c->wards ? "Figure 4: change by ward"
                                                  : "Figure 3: change by category"};
+    struct safer_buf why;
+    safer_buf_init(&why, 256);
+    if (!c->like) {
+        safer_buf_puts(&why, "No change to show: ");
+        unlike_why(&why, c);
+    } else if (safer__report_total_prev(a) == 0) {
+        safer_buf_puts(&why, "No change to show: nothing was recorded in ");
+        safer__report_window_name(&why, a, 1);
+    }
     safer_html_raw(h, "<figure>");
-    if (safer__report_total_prev(a) == 0)
-        safer__report_figure(h, &o,
-                             (struct safer__report_fig){
-                                 .placeholder = "No change to show: nothing was recorded in the "
-                                                "previous 12 months"});
+    if (why.len)
+        safer__report_figure(h, &o, (struct safer__report_fig){.placeholder = why.ptr});
     else
         safer__report_figure(h, &o, (struct safer__report_fig){.bar = &ch});
     if (c->wards)
@@ -169,22 +258,32 @@ static void change_figure(struct safer_buf *h, const struct changes *c)
     else
         safer_html_raw(h, "<figcaption>Figure 3: percentage change by category.</figcaption>");
     safer_html_raw(h, "</figure>");
+    safer_buf_release(&why);
+    safer_buf_release(&axis);
     free(bars);
 }
 
 void safer__report_change(struct safer_buf *h, const struct safer_assessment *a)
 {
-    safer_html_raw(h, "<h2 id=\"change\">4. Change</h2><p>Latest 12 months (");
-    safer__report_window(h, a->l12_start, a->latest);
-    safer_html_raw(h, ") against the previous 12 months (");
-    safer__report_window(h, a->p12_start, a->p12_end);
-    safer_html_raw(h, "). A change is marked significant (*) when an exact binomial test of the "
-                      "latest count given the two counts' total rejects \"no change\" after "
-                      "Benjamini-Hochberg adjustment over all the tests (adjusted p &lt; ");
+    safer_html_raw(h, "<h2 id=\"change\">4. Change</h2><p>");
+    safer_html_raw(h, "The latest window is ");
+    safer__report_window_held(h, a, 0);
+    safer_html_raw(h, "; the previous window is ");
+    safer__report_window_held(h, a, 1);
+    safer_html_raw(h, ". Two windows are compared only like for like: when they hold data for "
+                      "the same number of months. A change is marked significant (*) when an "
+                      "exact binomial test of the latest count given the two counts' total "
+                      "rejects \"no change\" after Benjamini-Hochberg adjustment over all the "
+                      "tests (adjusted p &lt; ");
     safer__report_level(h, a->rules.change_alpha);
     safer_html_raw(h, "), and both windows are complete.</p>");
     safer__report_gap_flag(h, a, 1);
 
+    struct safer_buf prev, latest;
+    safer_buf_init(&prev, 128);
+    safer_buf_init(&latest, 128);
+    safer__report_window_heading(&prev, a, 1);
+    safer__report_window_heading(&latest, a, 0);
     for (int wards = 0; wards < 2; wards++) {
         struct changes c;
         changes_init(&c, a, wards);
@@ -193,10 +292,15 @@ void safer__report_change(struct safer_buf *h, const struct safer_assessment *a)
         memcpy(cols, CHANGE, sizeof(cols));
         cols[0] = wards ? (struct safer__report_col){.heading = "Ward", .cell = change_ward}
                         : (struct safer__report_col){.heading = "Category", .cell = change_type};
+        cols[1].heading = prev.ptr;
+        cols[2].heading = latest.ptr;
         safer__report_table(h,
                             wards ? SAFER__REPORT_LITERAL("Change by ward (figure 4)")
                                   : SAFER__REPORT_LITERAL("Change by category (figure 3)"),
                             cols, SAFER__NELEM(cols), &c, c.n);
+        marks_note(h, &c);
         free(c.tests);
     }
+    safer_buf_release(&prev);
+    safer_buf_release(&latest);
 }

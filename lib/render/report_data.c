@@ -42,27 +42,33 @@ static const struct safer__report_col RECORDS[] = {
     {.heading = "Count", .numeric = true, .cell = count_value},
 };
 
+/* The area's records: those assigned to its wards, by location or through
+ * their LSOA, and those of the files that contributed to it which have no
+ * location and no LSOA a lookup places (they may lie in the area or not).
+ * Totals of the whole store are in summary.csv, not here: the report is
+ * the area's. */
 static void records_table(struct safer_buf *h, const struct safer_assessment *a)
 {
-    struct count_row rows[7];
+    struct count_row rows[4];
     size_t n = 0;
-    rows[n++] = (struct count_row){"All records in the store", a->rows_total};
+    int64_t unplaced = 0;
+    for (size_t i = 0; a->pub_unplaced && i < a->npublications; i++) {
+        if (safer_assessment_pub_in_area(a, i))
+            unplaced += a->pub_unplaced[i];
+    }
     rows[n++] = (struct count_row){"Placed in a ward of the area by their location",
                                    a->rows_assigned - a->rows_assigned_by_lsoa};
     rows[n++] = (struct count_row){"Placed in a ward through their LSOA (no location published)",
                                    a->rows_assigned_by_lsoa};
-    rows[n++] = (struct count_row){"Without a location, and no LSOA lookup places them",
-                                   a->rows_no_coords};
-    rows[n++] = (struct count_row){"Located outside every stored ward (or on a ward boundary)",
-                                   a->rows_outside_wards};
-    if (a->area_code)
-        rows[n++] = (struct count_row){"In stored wards outside the area", a->rows_outside_area};
-    if (a->rows_after_latest)
-        rows[n++] = (struct count_row){"After the latest month (left out)", a->rows_after_latest};
+    rows[n++] = (struct count_row){"All records of the area's wards", a->rows_assigned};
+    if (a->pub_unplaced)
+        rows[n++] = (struct count_row){"In the files below, without a location or an LSOA a "
+                                       "lookup places (perhaps in the area, perhaps not)",
+                                       (uint64_t)unplaced};
 
     char caption[64];
-    snprintf(caption, sizeof(caption), "Records up to %s %d", safer__report_month_name(a->latest),
-             (int)(a->latest / 12));
+    snprintf(caption, sizeof(caption), "The area's records up to %s %d",
+             safer__report_month_name(a->latest), (int)(a->latest / 12));
     safer__report_table(h, SAFER__REPORT_TEXT(caption), RECORDS, SAFER__NELEM(RECORDS), rows, n);
 }
 
@@ -117,25 +123,41 @@ static const struct safer__report_col INPUT_FILES[] = {
     {.heading = "Checksum (XXH3-128)", .cell = pub_checksum},
 };
 
+/* The files that contributed records to the area, with their checksums:
+ * the audit trail of every figure. */
 static void input_files(struct safer_buf *h, const struct safer_assessment *a)
 {
     long long rejected = 0, read = 0;
+    size_t n = 0;
+    struct safer_publication *pubs =
+        safer__xcalloc(a->npublications ? a->npublications : 1, sizeof(*pubs));
     for (size_t i = 0; i < a->npublications; i++) {
+        if (!safer_assessment_pub_in_area(a, i))
+            continue;
+        pubs[n++] = a->publications[i];
         rejected += a->publications[i].rejected;
         read += a->publications[i].rows_read;
     }
     safer_html_raw(h, "<p>");
-    safer__report_int(h, (long long)a->npublications);
-    safer_html_raw(h, " publications were used, with ");
+    safer__report_int(h, (long long)n);
+    if (n == 1)
+        safer_html_raw(h, " police.uk file holds records of the area, with ");
+    else
+        safer_html_raw(h, " police.uk files hold records of the area, with ");
     safer__report_int(h, read);
-    safer_html_raw(h, " data rows read and ");
+    safer_html_raw(h, " data rows read in all and ");
     safer__report_int(h, rejected);
     safer_html_raw(h, " rows rejected as malformed (the import log lists each by file and "
-                      "line).</p>");
-    safer_html_raw(h, "<details><summary>Every input file</summary>");
+                      "line).");
+    if (n < a->npublications) {
+        safer_html_raw(h, " Files in the store with no record in the area's wards are not "
+                          "listed.");
+    }
+    safer_html_raw(h, "</p><details><summary>Every file of the area</summary>");
     safer__report_table(h, SAFER__REPORT_LITERAL("Input files"), INPUT_FILES,
-                        SAFER__NELEM(INPUT_FILES), a->publications, a->npublications);
+                        SAFER__NELEM(INPUT_FILES), pubs, n);
     safer_html_raw(h, "</details>");
+    free(pubs);
 }
 
 /* ---- coverage: why a month is partial ---- */
@@ -183,6 +205,7 @@ static void partial_words(struct safer_buf *h, const struct safer_coverage *c,
 
 /* One force's run of coverage rows, [first, end) (the list is sorted by force). */
 struct force_row {
+    const struct safer_assessment *a; /* borrowed */
     const struct safer_coverage *cov; /* borrowed: the assessment's coverage */
     const struct safer_rules *rules;  /* borrowed: the assessment's rules */
     size_t first, end;
@@ -246,9 +269,39 @@ static void force_partial(struct safer_buf *h, const void *rows, size_t i)
     force_months(h, FORCE(rows, i), SAFER_COVERAGE_PARTIAL, FORCE(rows, i)->rules);
 }
 
+/* For one force's run of coverage rows: has it a file for month m? */
+static int force_has_file(const void *ctx, int32_t m)
+{
+    const struct force_row *f = ctx;
+    for (size_t k = f->first; k < f->end; k++) {
+        if (f->cov[k].month == m)
+            return f->cov[k].status != SAFER_COVERAGE_MISSING;
+    }
+    return 0;
+}
+
+/* The missing months of the windows: a few are listed; many are told by
+ * the months that have a file, so that no span is written whose ends lack
+ * data. */
 static void force_missing(struct safer_buf *h, const void *rows, size_t i)
 {
-    force_months(h, FORCE(rows, i), SAFER_COVERAGE_MISSING, FORCE(rows, i)->rules);
+    const struct force_row *f = FORCE(rows, i);
+    int missing = 0;
+    for (size_t k = f->first; k < f->end; k++)
+        missing += f->cov[k].status == SAFER_COVERAGE_MISSING;
+    if (missing <= 4) {
+        force_months(h, f, SAFER_COVERAGE_MISSING, f->rules);
+        return;
+    }
+    int len = (int)(f->a->latest - f->a->p12_start + 1);
+    safer_html_raw(h, "<span class=\"s-missing\">");
+    safer__report_int(h, missing);
+    safer_buf_putf(h, " of the %d months</span>", len);
+    if (missing < len) {
+        safer_html_raw(h, ": it has files for ");
+        safer__report_runs(h, f->a->p12_start, f->a->latest, force_has_file, f);
+        safer_html_raw(h, " only");
+    }
 }
 
 static const struct safer__report_col COVERAGE_BY_FORCE[] = {
@@ -266,7 +319,7 @@ static void coverage_by_force(struct safer_buf *h, const struct safer_assessment
     size_t n = 0;
     for (size_t i = 0; i < a->ncoverage;) {
         struct force_row *f = &rows[n++];
-        *f = (struct force_row){a->coverage, &a->rules, i, i, 0, -1, -1};
+        *f = (struct force_row){a, a->coverage, &a->rules, i, i, 0, -1, -1};
         while (f->end < a->ncoverage &&
                strcmp(a->coverage[f->end].force, a->coverage[i].force) == 0) {
             const struct safer_coverage *c = &a->coverage[f->end];
@@ -331,9 +384,9 @@ static void cov_window(struct safer_buf *h, const void *rows, size_t i)
     const struct safer_assessment *a = rows;
     int32_t m = COV(rows, i)->month;
     if (m >= a->l12_start)
-        safer_html_text(h, "latest 12");
+        safer_html_text(h, "latest");
     else if (m >= a->p12_start)
-        safer_html_text(h, "previous 12");
+        safer_html_text(h, "previous");
     else
         safer_html_text(h, "earlier");
 }
@@ -354,28 +407,16 @@ static const struct safer__report_col COVERAGE_BY_MONTH[] = {
     {.heading = "Window", .cell = cov_window},
 };
 
-void safer__report_data(struct safer_buf *h, const struct safer_assessment *a)
+void safer__report_coverage_rule(struct safer_buf *h, const struct safer_rules *r)
 {
-    safer_html_raw(h, "<h2 id=\"data\">2. Data used and its coverage</h2>");
-    safer_html_raw(h, "<p>Police-recorded crime and anti-social behaviour come from the police.uk "
-                      "street-level files listed below, one file per force and month, imported "
-                      "unchanged. Each record is placed in the ward whose boundary contains its "
-                      "published (anonymised) location.</p>");
-    records_table(h, a);
-    input_files(h, a);
-
-    const struct safer_rules *r = &a->rules;
-    safer_html_raw(h, "<h3>Coverage by force and month</h3><p>For each force with records in the "
-                      "area, every month it published up to the latest month, and every month of "
-                      "the two 12-month windows it did not publish. Notifiable crime and "
-                      "anti-social behaviour (ASB) are judged apart, each against its usual "
-                      "level: the median per day of the same force's nearest months with a file "
-                      "(up to ");
+    safer_html_raw(h, "Notifiable crime and anti-social behaviour (ASB) are judged apart, each "
+                      "against its usual level: the median per day of the same force's nearest "
+                      "months with a file (up to ");
     safer__report_int(h, r->coverage_neighbours);
     safer_html_raw(h, " on each side, within ");
     safer__report_int(h, r->coverage_window);
-    safer_html_raw(h, " months), scaled to the month's days. A month is <strong>partial</strong> "
-                      "when its crime is under ");
+    safer_html_raw(h, " months; a month without a file is skipped, never a 0), scaled to the "
+                      "month's days. A month is <strong>partial</strong> when its crime is under ");
     safer__report_percent(h, r->coverage_crime);
     safer_html_raw(h, " of its usual level or its ASB, which rises and falls with the season, "
                       "under ");
@@ -388,7 +429,30 @@ void safer__report_data(struct safer_buf *h, const struct safer_assessment *a)
                       "also partial when its file has under ");
     safer__report_percent(h, r->coverage_partial);
     safer_html_raw(h, " of the median rows of that force's months, and <strong>missing</strong> "
-                      "when there is no file.</p>");
+                      "when there is no file.");
+}
+
+void safer__report_data(struct safer_buf *h, const struct safer_assessment *a)
+{
+    safer_html_raw(h, "<h2 id=\"data\">2. Data used and its coverage</h2>");
+    safer_html_raw(h, "<p>Police-recorded crime and anti-social behaviour come from the police.uk "
+                      "street-level files listed below, one file per force and month, imported "
+                      "unchanged. Each record is placed in the ward whose boundary contains its "
+                      "published (anonymised) location.</p>");
+    safer_html_raw(h, "<p>A month holds data when a force with records in the area has a file "
+                      "for it. The latest window is ");
+    safer__report_window_held(h, a, 0);
+    safer_html_raw(h, "; the previous window is ");
+    safer__report_window_held(h, a, 1);
+    safer_html_raw(h, ".</p>");
+    records_table(h, a);
+    input_files(h, a);
+
+    safer_html_raw(h, "<h3>Coverage by force and month</h3><p>For each force with records in the "
+                      "area, every month it published up to the latest month, and every month of "
+                      "the two windows it did not publish. ");
+    safer__report_coverage_rule(h, &a->rules);
+    safer_html_raw(h, "</p>");
     safer__report_gap_flag(h, a, 1);
     /* One line per force, then every force-month in a table that folds away. */
     coverage_by_force(h, a);

@@ -27,17 +27,75 @@ void safer__report_int(struct safer_buf *h, long long v);
 /* `v` rounded to `decimals`, with a "+" on positive values when `plus`. */
 void safer__report_dec(struct safer_buf *h, double v, int decimals, bool plus);
 
-/* A month index as 2019-01. */
+/* A month index as the report writes every month: "January 2019" (its
+ * name, an ordinary space, the year). */
 void safer__report_month(struct safer_buf *h, int32_t m);
 
 /* A month index's name, "January" (a static string). */
 const char *safer__report_month_name(int32_t m);
 
-/* A month index as January 2019. */
+/* The same as safer__report_month(). */
 void safer__report_month_long(struct safer_buf *h, int32_t m);
 
-/* "January 2018 to December 2018". */
+/* "January 2018 to December 2018": for spans whose first and last months
+ * hold data; a window is named by safer__report_window_name(). */
 void safer__report_window(struct safer_buf *h, int32_t first, int32_t last);
+
+/* ---- months with data and the two windows ---- */
+
+/*
+ * A month holds data when a force with records in the area has a file for
+ * it (safer_assessment_has_data()). The report never writes a span whose
+ * first or last month holds no data: a window is named by its length and
+ * last month ("the 12 months to February 2019"), and what it holds by the
+ * runs of months with data ("October 2018 to February 2019: 5 of the 12
+ * months"). Averages are taken over the months with data. `prev` picks the
+ * previous window (1) or the latest (0).
+ */
+
+/* The windows' length in months: 12, or what --from made it. */
+int safer__report_window_len(const struct safer_assessment *a);
+
+/* The window's first and last month. */
+int32_t safer__report_window_first(const struct safer_assessment *a, int prev);
+int32_t safer__report_window_last(const struct safer_assessment *a, int prev);
+
+/* How many of the window's months hold data. */
+int safer__report_window_data(const struct safer_assessment *a, int prev);
+
+/* "the 12 months to February 2019" ("February 2019" for a window of one
+ * month). */
+void safer__report_window_name(struct safer_buf *h, const struct safer_assessment *a, int prev);
+
+/* The same without the article, for headings: "12 months to February 2019". */
+void safer__report_window_heading(struct safer_buf *h, const struct safer_assessment *a,
+                                  int prev);
+
+/* The months of first..last for which has(ctx, m) holds, as runs:
+ * "October 2018 to November 2018 and January 2019 to February 2019" (a
+ * run of one month is the month alone); nothing when there are none.
+ * Returns the number of months. */
+int safer__report_runs(struct safer_buf *h, int32_t first, int32_t last,
+                       int (*has)(const void *ctx, int32_t m), const void *ctx);
+
+/* The window's months with data as runs (safer__report_runs()); returns
+ * their number. */
+int safer__report_data_runs(struct safer_buf *h, const struct safer_assessment *a, int prev);
+
+/* What the window holds: "October 2018 to February 2019: 5 of the 12
+ * months", "all 12 months", or "none".
+ * Returns the number of months with data. */
+int safer__report_period(struct safer_buf *h, const struct safer_assessment *a, int prev);
+
+/* The window's name and what it holds: "the 12 months to February 2019
+ * (months with data: October 2018 to February 2019: 5 of the 12 months)". */
+void safer__report_window_held(struct safer_buf *h, const struct safer_assessment *a, int prev);
+
+/* `count` per month with data in the window; NaN when no month has data. */
+double safer__report_per_month(const struct safer_assessment *a, int64_t count, int prev);
+
+/* The page's lede and its period line (the months with data). */
+void safer__report_lede(struct safer_buf *h, const struct safer_assessment *a);
 
 /* Percentage change as text, or "n/a" when the previous count is 0. */
 void safer__report_pct(struct safer_buf *h, int64_t prev, int64_t latest);
@@ -173,6 +231,10 @@ int64_t safer__report_total_prev(const struct safer_assessment *a);
 /* Type indexes ordered by latest-12 count, largest first, ties in the
  * assessment's order (by name). The caller frees the array. */
 size_t *safer__report_types_by_volume(const struct safer_assessment *a);
+
+/* The coverage rule in words, with the thresholds of `r`: for section 2
+ * and the method notes (report_data.c). */
+void safer__report_coverage_rule(struct safer_buf *h, const struct safer_rules *r);
 
 /* ---- the sections, in the order of the page ---- */
 

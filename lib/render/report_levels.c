@@ -2,23 +2,31 @@
  * report_levels.c - section 3, levels and patterns.
  *
  * How much was recorded and how it moved: all records by month, the six
- * largest categories by month (up to five years, so the two windows are
- * seen against the trend), with partial or missing months shaded, the
- * table behind both figures, and each category's share of the latest
- * 12 months.
+ * largest categories by month (the whole latest window, and up to five
+ * years when earlier months hold data, so the windows are seen against the
+ * trend), the table behind both figures, and each category's share of the
+ * latest window and its average per month with data. A month without data
+ * is a gap in the lines, never a 0, and is shaded, as are months where a
+ * force's file is partial or missing.
  */
 #include "util/compat.h"
 
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "render/report_internal.h"
 #include "util/internal.h"
 #include "safer/html.h"
 #include "safer/svg.h"
 
-/* Monthly total of type t (or all types when t < 0) over the study wards. */
+/* Monthly total of type t (or all types when t < 0) over the study wards;
+ * NaN for a month without data. */
 static double month_count(const struct safer_assessment *a, long t, int32_t m)
 {
+    if (m < a->first_month || m > a->latest || !safer_assessment_has_data(a, m))
+        return NAN;
     double s = 0;
     size_t mi = (size_t)(m - a->first_month);
     for (size_t w = 0; w < a->nwards; w++) {
@@ -40,7 +48,11 @@ static void month_label(struct safer_buf *h, const void *labels, size_t i)
 
 static void month_value(struct safer_buf *h, const void *values, size_t i)
 {
-    safer__report_int(h, (long long)((const double *)values)[i]);
+    double v = ((const double *)values)[i];
+    if (isnan(v))
+        safer_html_raw(h, "no data");
+    else
+        safer__report_int(h, (long long)v);
 }
 
 /* ---- records by category ---- */
@@ -72,32 +84,62 @@ static void type_share(struct safer_buf *h, const void *rows, size_t i)
     safer_html_raw(h, "%");
 }
 
+/* The average over the window's months with data, not over all of its
+ * months: a month without a file is no month of zero crime. */
 static void type_monthly(struct safer_buf *h, const void *rows, size_t i)
 {
-    const struct safer_assessment *a = A(rows);
-    int months = a->latest - a->l12_start + 1;
-    safer__report_dec(h, (double)a->type_latest[TYPE(rows, i)] / months, 1, false);
+    double v = safer__report_per_month(A(rows), A(rows)->type_latest[TYPE(rows, i)], 0);
+    if (isnan(v))
+        safer_html_raw(h, "\u2014");
+    else
+        safer__report_dec(h, v, 1, false);
 }
 
-static const struct safer__report_col BY_TYPE[] = {
-    {.heading = "Category", .cell = type_name},
-    {.heading = "Latest 12 months", .numeric = true, .cell = type_latest},
-    {.heading = "Share", .numeric = true, .cell = type_share},
-    {.heading = "Monthly average", .numeric = true, .cell = type_monthly},
-};
+/* Shade the months of the figure that lack data or have a partial or
+ * missing file of some force, merging runs of one kind. */
+static size_t shade_months(const struct safer_assessment *a, int32_t first, size_t nm,
+                           struct safer_svg_month_range *shade)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < nm; i++) {
+        int32_t m = first + (int32_t)i;
+        const char *label = NULL;
+        if (!safer_assessment_has_data(a, m)) {
+            label = "no data";
+        } else {
+            for (size_t k = 0; k < a->ncoverage && !label; k++) {
+                if (a->coverage[k].month == m && a->coverage[k].status != SAFER_COVERAGE_OK)
+                    label = "partial";
+            }
+        }
+        if (!label)
+            continue;
+        if (n && shade[n - 1].last + 1 == i && strcmp(shade[n - 1].label, label) == 0) {
+            shade[n - 1].last = i;
+            continue;
+        }
+        shade[n++] = (struct safer_svg_month_range){i, i, label};
+    }
+    return n;
+}
 
 void safer__report_levels(struct safer_buf *h, const struct safer_assessment *a)
 {
     safer_html_raw(h, "<h2 id=\"levels\">3. Levels and patterns</h2>");
     safer__report_gap_flag(h, a, 0);
 
-    /* Up to five years of months: the trend behind the two windows. */
+    /* The whole latest window, and up to five years of earlier months with
+     * data: the trend behind the two windows. */
     int32_t first = a->first_month > a->latest - 59 ? a->first_month : a->latest - 59;
+    if (first > a->l12_start)
+        first = a->l12_start;
     size_t nm = (size_t)(a->latest - first + 1);
-    char (*labels)[8] = safer__xmalloc(sizeof(*labels) * nm);
+    char(*labels)[24] = safer__xmalloc(sizeof(*labels) * nm);
     const char **lp = safer__xmalloc(sizeof(char *) * nm);
     for (size_t i = 0; i < nm; i++) {
-        safer__format_month(first + (int32_t)i, labels[i]);
+        int32_t m = first + (int32_t)i;
+        snprintf(labels[i], sizeof(labels[i]), "%s %d", safer__report_month_name(m),
+                 (int)(m / 12));
         lp[i] = labels[i];
     }
     size_t *order = safer__report_types_by_volume(a);
@@ -111,25 +153,12 @@ void safer__report_levels(struct safer_buf *h, const struct safer_assessment *a)
         series[s].name = s == 0 ? "All records" : a->types[t];
         series[s].values = vals + s * nm;
     }
-    /* Shade partial and missing months of any force. */
-    struct safer_svg_month_range *shade = safer__xmalloc(sizeof(*shade) * (a->ncoverage + 1));
-    size_t nshade = 0;
-    for (size_t i = 0; i < a->ncoverage; i++) {
-        const struct safer_coverage *c = &a->coverage[i];
-        if (c->status == SAFER_COVERAGE_OK || c->month < first || c->month > a->latest)
-            continue;
-        size_t mi = (size_t)(c->month - first);
-        int dup = 0;
-        for (size_t k = 0; k < nshade; k++)
-            dup |= shade[k].first == mi;
-        if (dup)
-            continue;
-        shade[nshade].first = shade[nshade].last = mi;
-        shade[nshade].label = c->status == SAFER_COVERAGE_PARTIAL ? "partial" : "missing";
-        nshade++;
-    }
+    struct safer_svg_month_range *shade = safer__xmalloc(sizeof(*shade) * nm);
+    size_t nshade = shade_months(a, first, nm, shade);
+    char marker_label[40];
+    snprintf(marker_label, sizeof(marker_label), "latest %d months", safer__report_window_len(a));
     struct safer_svg_marker marker = {.month = (size_t)(a->l12_start - first),
-                                      .label = "latest 12 months"};
+                                      .label = marker_label};
     struct safer_svg_line_chart ch = {.months = lp,
                                       .nmonths = nm,
                                       .series = series,
@@ -143,8 +172,9 @@ void safer__report_levels(struct safer_buf *h, const struct safer_assessment *a)
     safer_html_raw(h, "<figure>");
     safer__report_figure(h, &o, (struct safer__report_fig){.line = &ch});
     safer_html_raw(h, "<figcaption>Figure 1: all police-recorded crime and anti-social behaviour "
-                      "in the area's wards by month. Shaded months are partial or missing in at "
-                      "least one force's data.</figcaption></figure>");
+                      "in the area's wards by month. Months with no data are gaps in the line "
+                      "and shaded; months where at least one force's file is partial or missing "
+                      "are shaded too.</figcaption></figure>");
 
     ch.series = series + 1;
     ch.nseries = nser;
@@ -152,8 +182,9 @@ void safer__report_levels(struct safer_buf *h, const struct safer_assessment *a)
                                 .title = "Figure 2: the largest categories by month"};
     safer_html_raw(h, "<figure>");
     safer__report_figure(h, &o2, (struct safer__report_fig){.line = &ch});
-    safer_html_raw(h, "<figcaption>Figure 2: the six largest categories of the latest 12 months, "
-                      "by month.</figcaption></figure>");
+    safer_html_raw(h, "<figcaption>Figure 2: the six largest categories of ");
+    safer__report_window_name(h, a, 0);
+    safer_html_raw(h, ", by month, shaded as figure 1.</figcaption></figure>");
 
     /* The table behind both figures: a column per series. */
     struct safer__report_col cols[8];
@@ -167,10 +198,28 @@ void safer__report_levels(struct safer_buf *h, const struct safer_assessment *a)
     safer__report_table(h, SAFER__REPORT_LITERAL("Records by month"), cols, nser + 2, NULL, nm);
     safer_html_raw(h, "</details>");
 
-    /* Levels by type. */
+    /* Levels by type: the window's count, and per month with data. */
+    struct safer_buf heading, caption;
+    safer_buf_init(&heading, 128);
+    safer_buf_init(&caption, 256);
+    safer__report_window_heading(&heading, a, 0);
+    safer_buf_puts(&caption, "Records by category, ");
+    safer__report_window_name(&caption, a, 0);
+    struct safer__report_col by_type[] = {
+        {.heading = "Category", .cell = type_name},
+        {.heading = heading.ptr, .numeric = true, .cell = type_latest},
+        {.heading = "Share", .numeric = true, .cell = type_share},
+        {.heading = "Per month with data", .numeric = true, .cell = type_monthly},
+    };
     struct by_type rows = {a, order, safer__report_total_latest(a)};
-    safer__report_table(h, SAFER__REPORT_LITERAL("Records by category, latest 12 months"), BY_TYPE,
-                        SAFER__NELEM(BY_TYPE), &rows, a->ntypes);
+    safer__report_table(h, SAFER__REPORT_TEXT(caption.ptr), by_type, SAFER__NELEM(by_type), &rows,
+                        a->ntypes);
+    safer_html_raw(h, "<p class=\"meta\">Per month with data: the count divided by the "
+                      "number of months that hold data (");
+    safer__report_period(h, a, 0);
+    safer_html_raw(h, "), not by every month of the window.</p>");
+    safer_buf_release(&heading);
+    safer_buf_release(&caption);
     free(shade);
     free(vals);
     free(order);

@@ -43,17 +43,14 @@ static void put_small(struct safer_buf *h, double v)
 void safer__report_method(struct safer_buf *h, const struct safer_assessment *a)
 {
     safer_html_raw(h, "<h2 id=\"method\">11. Method notes</h2><dl>");
-    safer_html_raw(h, "<dt>Windows</dt><dd>Latest month ");
-    safer__report_month(h, a->latest);
-    safer_html_raw(h, "; latest 12 months ");
-    safer__report_month(h, a->l12_start);
-    safer_html_raw(h, " to ");
-    safer__report_month(h, a->latest);
-    safer_html_raw(h, "; previous 12 months ");
-    safer__report_month(h, a->p12_start);
-    safer_html_raw(h, " to ");
-    safer__report_month(h, a->p12_end);
-    safer_html_raw(h, ".</dd>");
+    safer_html_raw(h, "<dt>Windows</dt><dd>The latest window is ");
+    safer__report_window_held(h, a, 0);
+    safer_html_raw(h, "; the previous window is as many months just before it, ");
+    safer__report_window_held(h, a, 1);
+    safer_html_raw(h, ". A month holds data when a force with records in the area has a file "
+                      "for it. A month without data is left out: it is a gap in the figures, "
+                      "never a 0, every average is per month with data, and a period is named "
+                      "by the months that hold data.</dd>");
     safer_html_raw(h, "<dt>Ward of a record</dt><dd>The ward whose polygon interior contains "
                       "the record's published longitude and latitude, tested exactly in the "
                       "plane on the numbers as published (the semantics of PostGIS ST_Contains "
@@ -71,12 +68,33 @@ void safer__report_method(struct safer_buf *h, const struct safer_assessment *a)
     safer_html_raw(h, "<dt>Hot spots</dt><dd>Getis-Ord Gi* with binary weights over each square "
                       "and its up to 8 neighbours in the grid (itself included), z = (&#931;w x "
                       "&#8722; x&#772; W) / (s &#8730;((n S1 &#8722; W&#178;)/(n &#8722; 1))); "
-                      "two-sided normal p-values adjusted by Benjamini-Hochberg over the grid; "
-                      "classes at adjusted p below ");
+                      "two-sided normal p-values adjusted by Benjamini-Hochberg over the grid "
+                      "(which controls the false discovery rate); classes at adjusted p below ");
     gi_levels(h);
     safer_html_raw(h, ". This is what R spdep::localG computes with include.self and style "
-                      "B.</dd>");
-    safer_html_raw(h, "<dt>Clustering</dt><dd>Moran's I of ward totals in the latest 12 months "
+                      "B. A hot spot at ");
+    /* The map's legend and the summary say "99% confidence": what it means. */
+    static const double levels[3] = {SAFER_GI_P99, SAFER_GI_P95, SAFER_GI_P90};
+    for (int k = 0; k < 3; k++) {
+        if (k == 1)
+            safer_html_raw(h, "; at ");
+        else if (k == 2)
+            safer_html_raw(h, ", at ");
+        safer__report_dec(h, 100.0 * (1.0 - levels[k]), 0, false);
+        if (k == 0)
+            safer_html_raw(h, "% confidence, as the map's legend and the summary say, is a square "
+                              "whose adjusted p is below ");
+        else
+            safer_html_raw(h, "% below ");
+        safer__report_level(h, levels[k]);
+        if (k == 0) {
+            safer_html_raw(h, " (a false discovery rate of ");
+            safer__report_percent(h, levels[k]);
+            safer_html_raw(h, ")");
+        }
+    }
+    safer_html_raw(h, ".</dd>");
+    safer_html_raw(h, "<dt>Clustering</dt><dd>Moran's I of ward totals in the latest window "
                       "with queen contiguity as spdep::poly2nb finds it (wards sharing a "
                       "boundary point within ");
     put_small(h, SAFER_NB_SNAP_DEFAULT);
@@ -87,13 +105,14 @@ void safer__report_method(struct safer_buf *h, const struct safer_assessment *a)
                       "change), as R binom.test; Benjamini-Hochberg adjustment over all category "
                       "and ward tests; significant below ");
     safer__report_level(h, a->rules.change_alpha);
-    safer_html_raw(h, ", and only when both windows are complete.</dd>");
-    safer_html_raw(h, "<dt>Coverage</dt><dd>A force-month is partial when its file has fewer "
-                      "than ");
-    safer__report_percent(h, a->rules.coverage_partial);
-    safer_html_raw(h, " of the median rows of that force's stored months, missing when there is "
-                      "no file.</dd>");
-    safer_html_raw(h, "<dt>Rates</dt><dd>Records in the latest 12 months per 1,000 residents; "
+    safer_html_raw(h, ", and only when both windows are complete. No test is made when the two "
+                      "windows hold data for different numbers of months (one with none "
+                      "included): their counts are not like for like, and the report shows no "
+                      "change for them.</dd>");
+    safer_html_raw(h, "<dt>Coverage</dt><dd>");
+    safer__report_coverage_rule(h, &a->rules);
+    safer_html_raw(h, "</dd>");
+    safer_html_raw(h, "<dt>Rates</dt><dd>Records in the latest window per 1,000 residents; "
                       "LSOA populations are summed to wards through the ONS lookup, and a ward "
                       "missing any of its LSOAs' populations gets no rate. ONS LSOA-to-ward "
                       "lookups are best fit: each LSOA goes wholly to the ward holding most of "

@@ -1,11 +1,15 @@
 /*
  * report_summary.c - section 1, the summary of findings.
  *
- * A handful of sentences a board member can read on their own: the total
- * and its change, the largest categories, the changes larger than chance,
- * the ward with the most records (or the highest rate), hot spots,
- * clustering, and the data gaps that limit all of it. Each sentence points
- * to the section that shows the figures behind it.
+ * Plain English for the executive group and councillors, in five short
+ * paragraphs: what was recorded (over the months that hold data, and per
+ * month with data), what changed (only where the two windows can be
+ * compared like for like), where (the ward with the most records or the
+ * highest rate, the places where records cluster), and what the gaps in
+ * the data mean. The statistics behind it (the binomial tests, Gi*, the
+ * false discovery rate, Moran's I) are named in the sections it points to
+ * and in the method notes, not here; "99% confidence" means what the hot
+ * spot map's legend means by it.
  */
 #include "util/compat.h"
 
@@ -14,197 +18,413 @@
 #include <string.h>
 
 #include "render/report_internal.h"
+#include "util/internal.h"
+#include "safer/geom.h"
 #include "safer/html.h"
 #include "safer/stats.h"
 
-void safer__report_summary(struct safer_buf *h, const struct safer_assessment *a)
+/* "about 1,358 a month" for `count` over the window's months with data. */
+static void per_month(struct safer_buf *h, const struct safer_assessment *a, int64_t count)
 {
-    int64_t tl = safer__report_total_latest(a), tp = safer__report_total_prev(a);
-    int comparable = a->latest12_complete && a->prev12_complete;
-    safer_html_raw(h, "<h2 id=\"summary\">1. Summary of findings</h2><ul>");
+    double v = safer__report_per_month(a, count, 0);
+    if (isnan(v))
+        return;
+    safer__report_dec(h, v, 0, false);
+    safer_html_raw(h, " a month");
+}
 
-    safer_html_raw(h, "<li>");
-    safer__report_int(h, tl);
-    safer_html_raw(h, " crimes and incidents of anti-social behaviour were recorded by the police "
-                      "in the area's ");
-    safer__report_int(h, (long long)a->nwards);
-    safer_html_raw(h, " wards in the latest 12 months (");
-    safer__report_window(h, a->l12_start, a->latest);
-    safer_html_raw(h, "), against ");
-    safer__report_int(h, tp);
-    safer_html_raw(h, " in the previous 12 months");
-    if (tp) {
-        safer_html_raw(h, ": ");
-        safer__report_pct(h, tp, tl);
+/* What was recorded: the total over the months with data, and a month's
+ * worth; then the largest categories. */
+static void recorded(struct safer_buf *h, const struct safer_assessment *a)
+{
+    int64_t total = safer__report_total_latest(a);
+    int len = safer__report_window_len(a), n = safer__report_window_data(a, 0);
+    safer_html_raw(h, "<li><strong>What was recorded.</strong> ");
+    if (n == 0) {
+        safer_html_raw(h, "No month of ");
+        safer__report_window_name(h, a, 0);
+        safer_html_raw(h, " holds data: no force with records in the area has a file for "
+                          "it, so this report cannot say what was recorded (section 2).</li>");
+        return;
     }
-    if (!comparable)
-        safer_html_raw(h, ", <strong>not comparable</strong> because a window has missing or "
-                          "partial months (section 2)");
-    safer_html_raw(h, ".</li>");
+    safer_html_raw(h, "The police recorded ");
+    safer__report_int(h, total);
+    safer_html_raw(h, " crimes and incidents of anti-social behaviour in the area's ");
+    safer__report_int(h, (long long)a->nwards);
+    safer_html_raw(h, " wards in ");
+    safer__report_window_name(h, a, 0);
+    if (n < len) {
+        safer_buf_putf(h, ", of which %d hold%s data (", n, n == 1 ? "s" : "");
+        safer__report_data_runs(h, a, 0);
+        safer_html_raw(h, ")");
+    }
+    safer_html_raw(h, ": about ");
+    per_month(h, a, total);
+    if (n < len)
+        safer_html_raw(h, " with data");
+    safer_html_raw(h, ".");
 
-    /* The largest types and their changes. */
     size_t *order = safer__report_types_by_volume(a);
-    safer_html_raw(h, "<li>The largest categories were ");
-    for (size_t i = 0; i < a->ntypes && i < 3; i++) {
+    size_t shown = 0;
+    for (size_t i = 0; i < a->ntypes && i < 3; i++)
+        shown += a->type_latest[order[i]] > 0;
+    for (size_t i = 0; i < shown; i++) {
         size_t t = order[i];
-        int last = i + 1 == a->ntypes || i == 2;
-        if (i && last)
+        if (i == 0)
+            safer_html_raw(h, " The largest categories were ");
+        else if (i + 1 == shown)
             safer_html_raw(h, " and ");
-        else if (i)
+        else
             safer_html_raw(h, ", ");
         safer_html_text(h, a->types[t]);
         safer_html_raw(h, " (");
         safer__report_int(h, a->type_latest[t]);
         safer_html_raw(h, ", ");
-        safer__report_dec(h, tl ? 100.0 * (double)a->type_latest[t] / (double)tl : 0, 0, false);
-        safer_html_raw(h, "% of the total)");
+        safer__report_dec(h, total ? 100.0 * (double)a->type_latest[t] / (double)total : 0, 0,
+                          false);
+        safer_html_raw(h, "% of the total, about ");
+        per_month(h, a, a->type_latest[t]);
+        safer_html_raw(h, ")");
     }
-    safer_html_raw(h, ".</li>");
+    if (shown)
+        safer_html_raw(h, ".");
     free(order);
+    safer_html_raw(h, "</li>");
+}
 
-    /* Significant changes. */
-    int nsig = 0;
+/* The tests of one scope that found a change larger than chance, rises
+ * (dir > 0) or falls: "Shoplifting (+40.0%), Burglary (-20.0%)". */
+static int significant(struct safer_buf *h, const struct safer_assessment *a, const char *scope,
+                       int dir)
+{
+    int n = 0;
     for (size_t i = 0; i < a->ntests; i++) {
         const struct safer_change_test *t = &a->tests[i];
-        if (strcmp(t->scope, "type") != 0 || !t->significant)
+        if (strcmp(t->scope, scope) != 0 || !t->significant ||
+            (dir > 0) != (t->latest > t->prev))
             continue;
-        if (!nsig++) {
-            safer_html_raw(h, "<li>Changes larger than chance (adjusted p &lt; ");
-            safer__report_level(h, a->rules.change_alpha);
-            safer_html_raw(h, "): ");
+        if (n++)
+            safer_html_raw(h, ", ");
+        if (strcmp(scope, "ward") == 0) {
+            for (size_t w = 0; w < a->nwards; w++) {
+                if (strcmp(a->wards[w].code, t->key) == 0)
+                    safer_html_text(h, a->wards[w].name);
+            }
         } else {
-            safer_html_raw(h, "; ");
+            safer_html_text(h, t->key);
         }
-        safer_html_text(h, t->key);
-        safer_html_raw(h, " ");
+        safer_html_raw(h, " (");
         safer__report_pct(h, t->prev, t->latest);
+        safer_html_raw(h, ")");
     }
-    if (nsig) {
-        safer_html_raw(h, ".</li>");
-    } else if (comparable) {
-        safer_html_raw(h, "<li>No crime type changed by more than chance would explain "
-                          "(adjusted p &lt; ");
-        safer__report_level(h, a->rules.change_alpha);
-        safer_html_raw(h, ").</li>");
-    } else {
-        safer_html_raw(h, "<li>No change is marked significant: the windows have missing or "
-                          "partial months, so the figures of the two years are not comparable. "
-                          "Treat every change in this report with caution.</li>");
-    }
+    return n;
+}
 
-    /* Wards: the highest rate among the wards that have one, else the most
+static int count_significant(const struct safer_assessment *a, int dir)
+{
+    int n = 0;
+    for (size_t i = 0; i < a->ntests; i++)
+        n += a->tests[i].significant && (dir > 0) == (a->tests[i].latest > a->tests[i].prev);
+    return n;
+}
+
+/* What changed, only where the windows can be compared; else why not. */
+static void changed(struct safer_buf *h, const struct safer_assessment *a)
+{
+    int nl = safer__report_window_data(a, 0), np = safer__report_window_data(a, 1);
+    int comparable = nl > 0 && nl == np && a->latest12_complete && a->prev12_complete;
+    safer_html_raw(h, "<li><strong>What changed.</strong> ");
+    if (nl == 0 || np == 0) {
+        safer_html_raw(h, "No change can be measured: ");
+        safer__report_window_name(h, a, np == 0 ? 1 : 0);
+        if (safer__report_window_len(a) > 1)
+            safer_html_raw(h, " hold no data. ");
+        else
+            safer_html_raw(h, " holds no data. ");
+        safer_html_raw(h, "Loading the police.uk files for those months would allow a "
+                          "comparison.</li>");
+        return;
+    }
+    if (nl != np) {
+        safer_html_raw(h, "No change is measured: ");
+        safer__report_window_name(h, a, 1);
+        safer_buf_putf(h, " hold data for %d month%s and ", np, np == 1 ? "" : "s");
+        safer__report_window_name(h, a, 0);
+        safer_buf_putf(h, " for %d, so their totals are not like for like (section 4).</li>",
+                       nl);
+        return;
+    }
+    if (!comparable) {
+        safer_html_raw(h, "Changes are not compared: some forces' files in the two periods "
+                          "are missing or partial, so their totals are not like for like "
+                          "(sections 2 and 4). Treat any difference between them with "
+                          "caution.</li>");
+        return;
+    }
+    int64_t tl = safer__report_total_latest(a), tp = safer__report_total_prev(a);
+    safer_html_raw(h, "Records ");
+    if (tl == tp) {
+        safer_html_raw(h, "stayed level on ");
+        safer__report_window_name(h, a, 1);
+        safer_html_raw(h, ", at ");
+        safer__report_int(h, tl);
+    } else {
+        if (tl > tp)
+            safer_html_raw(h, "rose by ");
+        else
+            safer_html_raw(h, "fell by ");
+        safer__report_dec(h, tp ? 100.0 * fabs((double)(tl - tp)) / (double)tp : 0, 0, false);
+        safer_html_raw(h, "% on ");
+        safer__report_window_name(h, a, 1);
+        safer_html_raw(h, ", from ");
+        safer__report_int(h, tp);
+        safer_html_raw(h, " to ");
+        safer__report_int(h, tl);
+    }
+    safer_html_raw(h, ". ");
+    if (count_significant(a, 1) + count_significant(a, -1) == 0) {
+        safer_html_raw(h, "No category or ward changed by more than chance would explain.</li>");
+        return;
+    }
+    for (int dir = 1; dir >= -1; dir -= 2) {
+        if (!count_significant(a, dir))
+            continue;
+        if (dir > 0)
+            safer_html_raw(h, "Rises larger than chance would explain: ");
+        else
+            safer_html_raw(h, "Falls larger than chance would explain: ");
+        int n = significant(h, a, "type", dir);
+        struct safer_buf wards;
+        safer_buf_init(&wards, 4096);
+        int nw = significant(&wards, a, "ward", dir);
+        if (nw) {
+            if (n)
+                safer_html_raw(h, "; ");
+            safer_html_raw(h, "by ward, ");
+            safer_buf_put(h, wards.ptr, wards.len);
+        }
+        safer_buf_release(&wards);
+        safer_html_raw(h, ". ");
+    }
+    safer_html_raw(h, "(Section 4.)</li>");
+}
+
+/* Which ward holds most of the hot spot squares (by their centres): its
+ * index, or -1. */
+static long hot_ward(const struct safer_assessment *a, size_t *in_it)
+{
+    size_t *n = safer__xcalloc(a->nwards ? a->nwards : 1, sizeof(size_t));
+    for (size_t k = 0; a->wards_bng && k < a->ncells; k++) {
+        const struct safer_hotcell *c = &a->cells[k];
+        if (!(c->cls > 0 && c->cls <= SAFER_GI_HOT99))
+            continue;
+        for (size_t w = 0; w < a->nwards; w++) {
+            if (safer_geom_locate(&a->wards_bng[w], c->e, c->n) >= 0) {
+                n[w]++;
+                break;
+            }
+        }
+    }
+    long best = -1;
+    for (size_t w = 0; w < a->nwards; w++) {
+        if (n[w] && (best < 0 || n[w] > n[best]))
+            best = (long)w;
+    }
+    *in_it = best >= 0 ? n[best] : 0;
+    free(n);
+    return best;
+}
+
+/* Where: the ward with the highest rate (or the most records), the places
+ * where records cluster, and whether neighbouring wards are alike. */
+static void where(struct safer_buf *h, const struct safer_assessment *a)
+{
+    if (!a->nwards)
+        return;
+    safer_html_raw(h, "<li><strong>Where.</strong> ");
+    /* The highest rate among the wards that have one, else the most
      * records. A ward without a population has no rate, and no rate is
      * ever made up for it. */
-    if (a->nwards) {
-        size_t best = 0, rated = 0;
-        double bestv = 0;
-        for (size_t w = 0; a->population && w < a->nwards; w++) {
-            if (!(a->population[w] > 0))
-                continue;
-            double v = 1000.0 * (double)a->ward_latest[w] / a->population[w];
-            if (!rated++ || v > bestv) {
-                bestv = v;
-                best = w;
-            }
+    size_t best = 0, rated = 0;
+    double bestv = 0;
+    for (size_t w = 0; a->population && w < a->nwards; w++) {
+        if (!(a->population[w] > 0))
+            continue;
+        double v = 1000.0 * (double)a->ward_latest[w] / a->population[w];
+        if (!rated++ || v > bestv) {
+            bestv = v;
+            best = w;
         }
-        if (!rated) {
-            for (size_t w = 1; w < a->nwards; w++) {
-                if (a->ward_latest[w] > a->ward_latest[best])
-                    best = w;
-            }
-        }
-        safer_html_raw(h, "<li>");
-        safer_html_text(h, a->wards[best].name);
-        safer_html_raw(h, " had the ");
-        if (rated) {
-            safer_html_raw(h, "highest rate, ");
-            safer__report_dec(h, bestv, 1, false);
-            safer_html_raw(h, " per 1,000 residents (");
-            safer__report_int(h, a->ward_latest[best]);
-            safer_html_raw(h, " records)");
-            if (rated < a->nwards) {
-                safer_html_raw(h, "; ");
-                safer__report_int(h, (long long)(a->nwards - rated));
-                if (rated + 1 == a->nwards)
-                    safer_html_raw(h, " ward has no population figure, so no rate");
-                else
-                    safer_html_raw(h, " wards have no population figure, so no rate");
-            }
-        } else {
-            safer_html_raw(h, "most records, ");
-            safer__report_int(h, a->ward_latest[best]);
-            if (a->population)
-                safer_html_raw(h, " (no ward of the area has a population figure, so there "
-                                  "are no rates)");
-        }
-        safer_html_raw(h, ".</li>");
     }
+    if (!rated) {
+        for (size_t w = 1; w < a->nwards; w++) {
+            if (a->ward_latest[w] > a->ward_latest[best])
+                best = w;
+        }
+    }
+    int n = safer__report_window_data(a, 0);
+    safer_html_text(h, a->wards[best].name);
+    safer_html_raw(h, " had the ");
+    if (rated) {
+        safer_html_raw(h, "highest rate, ");
+        safer__report_dec(h, bestv, 1, false);
+        safer_html_raw(h, " per 1,000 residents (");
+        safer__report_int(h, a->ward_latest[best]);
+        safer_buf_putf(h, " records in %d month%s with data)", n, n == 1 ? "" : "s");
+        if (rated < a->nwards) {
+            safer_html_raw(h, "; ");
+            safer__report_int(h, (long long)(a->nwards - rated));
+            if (rated + 1 == a->nwards)
+                safer_html_raw(h, " ward has no population figure, so no rate");
+            else
+                safer_html_raw(h, " wards have no population figure, so no rate");
+        }
+    } else {
+        safer_html_raw(h, "most records, ");
+        safer__report_int(h, a->ward_latest[best]);
+        if (a->population)
+            safer_html_raw(h, " (no ward of the area has a population figure, so there "
+                              "are no rates)");
+    }
+    safer_html_raw(h, ".");
 
-    /* Hotspots. */
-    if (a->ncells) {
-        size_t hot = 0, cold = 0;
+    /* Hot spots, at the confidence levels of the map's legend. */
+    if (a->ncells && !a->gi_no_score) {
+        size_t hot = 0, hot99 = 0;
         for (size_t k = 0; k < a->ncells; k++) {
             hot += a->cells[k].cls > 0 && a->cells[k].cls <= SAFER_GI_HOT99;
-            cold += a->cells[k].cls < 0;
+            hot99 += a->cells[k].cls == SAFER_GI_HOT99;
         }
-        safer_html_raw(h, "<li>");
-        if (a->gi_no_score) {
-            safer_html_raw(h, "No hotspot analysis was possible: every grid cell held the same "
-                              "count.");
-        } else {
+        if (hot) {
+            safer_html_raw(h, " Records cluster in ");
             safer__report_int(h, (long long)hot);
-            safer_html_raw(h, " of ");
-            safer__report_int(h, (long long)a->ncells);
-            safer_html_raw(h, " ");
+            if (hot == 1)
+                safer_html_raw(h, " square of ");
+            else
+                safer_html_raw(h, " squares of ");
             safer__report_dec(h, a->cell, 0, false);
-            safer_html_raw(h, "-metre grid cells are statistically significant hot spots");
-            if (cold) {
-                safer_html_raw(h, " and ");
-                safer__report_int(h, (long long)cold);
-                safer_html_raw(h, " cold spots");
+            safer_html_raw(h, " metres (hot spots at ");
+            safer__report_dec(h, 100.0 * (1.0 - SAFER_GI_P90), 0, false);
+            safer_html_raw(h, "% confidence or more, ");
+            safer__report_int(h, (long long)hot99);
+            safer_html_raw(h, " of them at ");
+            safer__report_dec(h, 100.0 * (1.0 - SAFER_GI_P99), 0, false);
+            safer_html_raw(h, "%)");
+            size_t in_it = 0;
+            long w = hot_ward(a, &in_it);
+            if (w >= 0) {
+                safer_html_raw(h, ", ");
+                if (in_it == hot)
+                    safer_html_raw(h, "all");
+                else if (2 * in_it > hot)
+                    safer_html_raw(h, "most");
+                else
+                    safer__report_int(h, (long long)in_it);
+                safer_html_raw(h, " of them in ");
+                safer_html_text(h, a->wards[w].name);
             }
-            /* Hot spots of every class are counted, so the false discovery
-             * rate is the level of the weakest class, hot90. */
-            safer_html_raw(h, " (Getis-Ord Gi*, false discovery rate ");
-            safer__report_percent(h, SAFER_GI_P90);
-            safer_html_raw(h, ").");
-        }
-        safer_html_raw(h, "</li>");
-    }
-    if (a->nmoran) {
-        const struct safer_moran_row *m = &a->moran[0];
-        safer_html_raw(h, "<li>");
-        if (isnan(m->p)) {
-            safer_html_raw(h, "Spatial clustering of ward totals could not be tested.");
-        } else if (m->p < a->rules.clustering_alpha) {
-            safer_html_raw(h, "Ward totals cluster in space: neighbouring wards are more alike "
-                              "than chance would give (Moran's I ");
-            safer__report_dec(h, m->I, 3, false);
-            safer_html_raw(h, ", p ");
-            safer__report_p(h, m->p);
-            safer_html_raw(h, ").");
+            safer_html_raw(h, " (section 5).");
         } else {
-            safer_html_raw(h, "Ward totals show no significant spatial clustering (Moran's I ");
-            safer__report_dec(h, m->I, 3, false);
-            safer_html_raw(h, ", p ");
-            safer__report_p(h, m->p);
-            safer_html_raw(h, ").");
+            safer_html_raw(h, " No place stands out: no square holds clearly more records "
+                              "than chance would give (section 5).");
         }
-        safer_html_raw(h, "</li>");
     }
+    if (a->nmoran && !isnan(a->moran[0].p)) {
+        if (a->moran[0].p < a->rules.clustering_alpha)
+            safer_html_raw(h, " Wards with many records tend to lie next to each other.");
+        else
+            safer_html_raw(h, " Wards with many records are not more likely than chance to lie "
+                              "next to each other.");
+    }
+    safer_html_raw(h, "</li>");
+}
+
+/* One force's partial months, for safer__report_runs(). */
+struct partial_of {
+    const struct safer_assessment *a;
+    const char *force;
+};
+
+static int is_partial(const void *ctx, int32_t m)
+{
+    const struct partial_of *p = ctx;
+    for (size_t i = 0; i < p->a->ncoverage; i++) {
+        const struct safer_coverage *c = &p->a->coverage[i];
+        if (c->month == m && c->status == SAFER_COVERAGE_PARTIAL && strcmp(c->force, p->force) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* "Kent Police's files for November 2018 and December 2018 are
+ * incomplete: ...", for the latest window's partial months. */
+static void partial_files(struct safer_buf *h, const struct safer_assessment *a)
+{
+    int nforces = 0, nmonths = 0;
+    for (size_t i = 0; i < a->ncoverage; i++) {
+        const struct safer_coverage *c = &a->coverage[i];
+        if (c->status != SAFER_COVERAGE_PARTIAL || c->month < a->l12_start || c->month > a->latest)
+            continue;
+        nmonths++;
+        /* Once per force: the list is sorted by force, then month. */
+        int seen = 0;
+        for (size_t k = 0; k < i && !seen; k++)
+            seen = strcmp(a->coverage[k].force, c->force) == 0 &&
+                   a->coverage[k].status == SAFER_COVERAGE_PARTIAL &&
+                   a->coverage[k].month >= a->l12_start;
+        if (seen)
+            continue;
+        if (nforces++)
+            safer_html_raw(h, "; ");
+        safer_html_text(h, c->force);
+        safer_html_raw(h, "'s files for ");
+        struct partial_of p = {a, c->force};
+        safer__report_runs(h, a->l12_start, a->latest, is_partial, &p);
+    }
+    if (nmonths > 1)
+        safer_html_raw(h, " are incomplete: they are well short of the force's usual months, so "
+                          "those months understate what was recorded. ");
+    else
+        safer_html_raw(h, " is incomplete: it is well short of the force's usual months, so "
+                          "that month understates what was recorded. ");
+}
+
+/* What the gaps in the data mean for all of the above. */
+static void gaps(struct safer_buf *h, const struct safer_assessment *a)
+{
     struct safer__report_gaps g = safer__report_window_gaps(a);
-    if (g.missing_latest + g.partial_latest + g.missing_prev + g.partial_prev) {
-        safer_html_raw(h, "<li><strong>Data gaps:</strong> ");
-        safer__report_int(h, g.missing_latest + g.missing_prev);
-        if (g.missing_latest + g.missing_prev == 1)
-            safer_html_raw(h, " force-month is missing and ");
-        else
-            safer_html_raw(h, " force-months are missing and ");
-        safer__report_int(h, g.partial_latest + g.partial_prev);
-        if (g.partial_latest + g.partial_prev == 1)
-            safer_html_raw(h, " looks partial in the two windows (section 2).</li>");
-        else
-            safer_html_raw(h, " look partial in the two windows (section 2).</li>");
+    int len = safer__report_window_len(a);
+    int nl = safer__report_window_data(a, 0), np = safer__report_window_data(a, 1);
+    if (!(g.missing_latest + g.partial_latest + g.missing_prev + g.partial_prev))
+        return;
+    safer_html_raw(h, "<li><strong>What the gaps in the data mean.</strong> ");
+    if (nl < len && nl > 0)
+        safer_buf_putf(h, "Only %d of the %d months hold data, so the totals cover those months, "
+                          "not the whole period, and averages are per month with data. ",
+                       nl, len);
+    if (g.missing_latest && nl == len)
+        safer_html_raw(h, "Some forces have no file for some months, so the totals leave out "
+                          "what those forces recorded then. ");
+    if (g.partial_latest)
+        partial_files(h, a);
+    if (np == 0 && nl > 0) {
+        safer_html_raw(h, "There are no data for ");
+        safer__report_window_name(h, a, 1);
+        safer_html_raw(h, ", so nothing can be said about change. ");
+    } else if (g.missing_prev || g.partial_prev) {
+        safer_html_raw(h, "Files are missing or incomplete in ");
+        safer__report_window_name(h, a, 1);
+        safer_html_raw(h, " too. ");
     }
+    safer_html_raw(h, "Section 2 lists every force and month.</li>");
+}
+
+void safer__report_summary(struct safer_buf *h, const struct safer_assessment *a)
+{
+    safer_html_raw(h, "<h2 id=\"summary\">1. Summary of findings</h2><ul>");
+    recorded(h, a);
+    changed(h, a);
+    where(h, a);
+    gaps(h, a);
     safer_html_raw(h, "</ul>");
 }

@@ -43,11 +43,30 @@ static const char *const line_dash[] = {
 /* Calendar months allowed as the label step: whole divisors or multiples of a year. */
 static const size_t label_steps[] = {1, 2, 3, 4, 6, 12, 24, 36, 60, 120, 240, 600};
 
-/* "YYYY-MM" at the start of `s` as months since year 0, or -1. */
+static const char *const month_names[12] = {"January", "February", "March",     "April",
+                                            "May",     "June",     "July",      "August",
+                                            "September", "October", "November", "December"};
+
+/* A month label, "YYYY-MM" at the start of `s` or "October 2018" (a month's
+ * name, one space, four digits), as months since year 0, or -1. */
 static long month_of(const char *s)
 {
     if (!s)
         return -1;
+    for (int k = 0; k < 12; k++) {
+        size_t n = strlen(month_names[k]);
+        if (strncmp(s, month_names[k], n) != 0 || s[n] != ' ')
+            continue;
+        const char *y = s + n + 1;
+        for (int i = 0; i < 4; i++) {
+            if (y[i] < '0' || y[i] > '9')
+                return -1;
+        }
+        if (y[4])
+            return -1;
+        return ((y[0] - '0') * 1000L + (y[1] - '0') * 100 + (y[2] - '0') * 10 + (y[3] - '0')) *
+                   12 + k;
+    }
     for (int i = 0; i < 7; i++) {
         if (i == 4 ? s[i] != '-' : (s[i] < '0' || s[i] > '9'))
             return -1;
@@ -137,10 +156,6 @@ static void series_path(struct safer_buf *b, const double *v, size_t n, const do
 
 #define DESC_MAX 16384 /* bytes of a generated description */
 #define DESC_SHADED 12 /* shaded ranges named in it; the rest are counted */
-
-static const char *const month_names[12] = {"January", "February", "March",     "April",
-                                            "May",     "June",     "July",      "August",
-                                            "September", "October", "November", "December"};
 
 /* Month `i`'s label, as "October 2018" when it is "2018-10", else as given. */
 static void put_month(struct safer_buf *d, const struct safer_svg_line_chart *c, size_t i)
@@ -245,14 +260,15 @@ static void describe(struct safer_buf *d, const struct safer_svg_line_chart *c)
             safer_buf_putf(d, "; no value for %zu of the %zu months", n - k, n);
         safer_buf_puts(d, ".");
     }
+    /* A shaded range may be months without values: it is named by its
+     * length and last month ("the 7 months to September 2018"), never as
+     * a span from one month without a value to another. */
     for (size_t i = 0; i < c->nshaded && i < DESC_SHADED; i++) {
         const struct safer_svg_month_range *r = &c->shaded[i];
         safer_buf_puts(d, i ? "; " : " Shaded: ");
-        put_month(d, c, r->first);
-        if (r->last > r->first) {
-            safer_buf_puts(d, " to ");
-            put_month(d, c, r->last);
-        }
+        if (r->last > r->first)
+            safer_buf_putf(d, "the %zu months to ", r->last - r->first + 1);
+        put_month(d, c, r->last);
         if (r->label) {
             safer_buf_puts(d, " (");
             safer_buf_puts(d, r->label);
@@ -358,35 +374,61 @@ int safer_svg_line_chart(struct safer_buf *b, const struct safer_svg_opts *opts,
         ylab_w = fmax(ylab_w, safer_svg_text_width(lab, fts));
     }
 
-    /* X: bands, label thinning. */
+    /* X: bands, label thinning. The step between labels is the shortest
+     * calendar step at which the widest label fits; the first and last
+     * labels drawn are centred on their bands and must stay on the page,
+     * so the plot narrows for them when they would not, which may need a
+     * longer step: repeat a few times (the step never shrinks). Only the
+     * labels drawn count, so a figure whose end months go unlabelled keeps
+     * its full width. */
     double xlab_w = 0;
     for (size_t i = 0; i < n; i++)
         xlab_w = fmax(xlab_w, safer_svg_text_width(c->months[i], fts));
+    const size_t nsteps = sizeof(label_steps) / sizeof(label_steps[0]);
     double plot_left = pad + ylab_w + 8 * sc;
     double plot_right = W - pad;
     double bw = (plot_right - plot_left) / (double)n;
-    /* The first and last labels are centred on their bands: keep them on the page. */
-    double overhang = xlab_w / 2 - bw / 2;
-    if (overhang > 0) {
-        plot_left = fmax(plot_left, pad + overhang);
-        plot_right = W - pad - overhang;
-        if (plot_right - plot_left < 20 * sc) /* absurdly long labels: keep a plot anyway */
-            plot_right = plot_left + 20 * sc;
+    long m0 = month_of(c->months[0]);
+    size_t k0 = 0, lstep = 1, loff = 0;
+    for (int pass = 0; pass < 4; pass++) {
         bw = (plot_right - plot_left) / (double)n;
-    }
-    size_t lstep = label_steps[sizeof(label_steps) / sizeof(label_steps[0]) - 1];
-    for (size_t k = 0; k < sizeof(label_steps) / sizeof(label_steps[0]); k++) {
-        if ((double)label_steps[k] * bw >= xlab_w + 12 * sc) {
-            lstep = label_steps[k];
+        size_t k = k0;
+        while (k + 1 < nsteps && (double)label_steps[k] * bw < xlab_w + 12 * sc)
+            k++;
+        k0 = k;
+        lstep = label_steps[k];
+        loff = 0;
+        if (lstep > 1 && m0 >= 0)
+            loff = (lstep - (size_t)m0 % lstep) % lstep; /* label Januaries, quarters... */
+        if (lstep > 1 && loff >= n)
+            loff = 0;
+        size_t last = loff + (n - 1 - loff) / lstep * lstep;
+        double x_first = plot_left + ((double)loff + 0.5) * bw;
+        double x_last = plot_left + ((double)last + 0.5) * bw;
+        double over_l = pad - (x_first - safer_svg_text_width(c->months[loff], fts) / 2);
+        double over_r = x_last + safer_svg_text_width(c->months[last], fts) / 2 - (W - pad);
+        if (over_l <= 0.05 && over_r <= 0.05)
+            break;
+        if (over_l > 0)
+            plot_left += over_l;
+        if (over_r > 0)
+            plot_right -= over_r;
+        if (plot_right - plot_left < 20 * sc) { /* absurdly long labels: keep a plot anyway */
+            plot_right = plot_left + 20 * sc;
+            bw = (plot_right - plot_left) / (double)n;
             break;
         }
     }
-    size_t loff = 0;
-    long m0 = month_of(c->months[0]);
-    if (lstep > 1 && m0 >= 0)
-        loff = (lstep - (size_t)m0 % lstep) % lstep; /* label Januaries, quarters... */
-    if (lstep > 1 && loff >= n)
-        loff = 0;
+    bw = (plot_right - plot_left) / (double)n;
+    /* Labels never overlap, whatever the passes left. */
+    while (k0 + 1 < nsteps && (double)label_steps[k0] * bw < xlab_w + 12 * sc)
+        k0++;
+    if (label_steps[k0] != lstep) {
+        lstep = label_steps[k0];
+        loff = m0 >= 0 ? (lstep - (size_t)m0 % lstep) % lstep : 0;
+        if (loff >= n)
+            loff = 0;
+    }
 
     double *xs = safer__xmalloc(n * sizeof(double));
     for (size_t i = 0; i < n; i++)

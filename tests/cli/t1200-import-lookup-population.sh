@@ -74,7 +74,7 @@ expect_file r2/rates_by_ward.csv 'ward_code,ward_name,population,latest_12,rate_
 E05000001,Alpha,,3,
 E05000002,"Beta, the island",1004,1,0.99601593625498008
 E05000003,Gamma,800,2,2.5'
-expect_grep 'Gamma had the highest rate, 2.5 per 1,000 residents (2 records); 1 ward has no population figure, so no rate' r2/index.html
+expect_grep 'Gamma had the highest rate, 2.5 per 1,000 residents (2 records in 1 month with data); 1 ward has no population figure, so no rate' r2/index.html
 
 # The real IoD2019 denominators, when the shared data is beside the checkout
 # (with CI=true they must be there).

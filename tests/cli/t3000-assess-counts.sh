@@ -51,6 +51,28 @@ checks=$((checks + 1))
 [ "$(metric out2/summary.csv rows_after_latest)" = 10 ] || fail "--to rows_after_latest"
 expect_grep '^Burglary,0,2,2,$' out2/change_by_type.csv
 
+# --from sets the latest window's first month; the previous window is as
+# long, just before it: 2018-07 to 2019-01 after 2017-12 to 2018-06.
+expect_status 0 "$SAFER" assess --out from1 --from 2018-07
+checks=$((checks + 1))
+[ "$(metric from1/summary.csv latest_12_start)" = 2018-07 ] || fail "--from latest_12_start"
+[ "$(metric from1/summary.csv prev_12_start)" = 2017-12 ] || fail "--from prev_12_start"
+[ "$(metric from1/summary.csv prev_12_end)" = 2018-06 ] || fail "--from prev_12_end"
+[ "$(metric from1/summary.csv window_months)" = 7 ] || fail "--from window_months"
+expect_grep '^Burglary,2,1,-1,-50$' from1/change_by_type.csv
+expect_grep 'in the 7 months to January 2019, compared with the 7 months to June 2018' from1/index.html
+# One month against a previous month that holds no data: no test, p empty.
+expect_status 0 "$SAFER" assess --out from2 --from 2019-01 --to 2019-01
+expect_grep '^type,Burglary,0,1,,,no,no$' from2/change_tests.csv
+expect_grep '^prev_months_with_data,0$' from2/summary.csv
+expect_grep 'no test: no data for December 2018' from2/index.html
+expect_status 2 "$SAFER" assess --out x --from 2019-02 --to 2019-01
+expect_grep "^safer: --from '2019-02' is after --to '2019-01'" "$TMP/err"
+expect_status 2 "$SAFER" assess --out x --from 2019
+expect_grep "^safer: --from '2019' is not a month (YYYY-MM)" "$TMP/err"
+expect_status 1 "$SAFER" assess --out x --from 2019-03
+expect_grep "the first month '2019-03' is after the latest month '2019-01'" "$TMP/err"
+
 # --area keeps one district's wards; the rest count as outside the area.
 expect_status 0 "$SAFER" assess --out out3 --area E07000001
 expect_file out3/change_by_ward.csv 'ward_code,ward_name,prev_12,latest_12,change,pct_change

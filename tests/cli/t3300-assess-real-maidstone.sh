@@ -7,6 +7,9 @@ D=${SAFER_SHARED_DATA:-/nonexistent}
 expect_status 0 "$SAFER" import areas "$D/boundaries/maidstone/maidstone_wards_2019_WD19.geojson"
 expect_status 0 "$SAFER" import police "$D/police-uk/kent/street" "$D/police-uk/btp/street"
 expect_grep 'imported 10 files (0 unchanged, 0 skipped): 100404 rows read, 100404 imported, 0 rejected' "$TMP/out"
+# The national 2019-01 month: other forces' files, none with a record in
+# Maidstone's wards.
+expect_status 0 "$SAFER" import police "$D/police-uk/national/2019-01"
 expect_status 0 "$SAFER" assess --out rep --area E07000110
 checks=$((checks + 1))
 [ "$(metric rep/summary.csv wards)" = 26 ] || fail "26 Maidstone wards"
@@ -27,10 +30,30 @@ expect_grep '^British Transport Police,2019-02,4330,4330,0,4736,,,ok$' rep/cover
 checks=$((checks + 1))
 [ "$(grep -c '^British Transport Police,[0-9-]*,[0-9]*,[0-9]*,0,[0-9][0-9]*,,,ok$' rep/coverage.csv)" = 5 ] ||
     fail "BTP's five months are not ok on crime alone"
-expect_grep 'Kent Police 2018-11 to 2018-12' rep/index.html
+expect_grep 'Kent Police has files for October 2018 to February 2019 only (5 of the 12 months), and its files for November 2018 to December 2018 are partial' rep/index.html
 # The report says why, in words.
-expect_grep '2018-11 (crime 11,690 against a usual 15,144; ASB as usual)' rep/index.html
+expect_grep 'November 2018 (crime 11,690 against a usual 15,144; ASB as usual)' rep/index.html
 expect_grep 'crime 6,132 against a usual 15,649; ASB as usual; 8,438 records in all' rep/index.html
+
+# The period: the months that hold data, never a span that starts or ends
+# on a month without data; averages over the months with data (violence:
+# 2,462 records over 5 months is 492 a month, not 205).
+expect_grep '<strong>Months with data:</strong> October 2018 to February 2019: 5 of the 12 months\.' rep/index.html
+expect_no_grep 'March 2018 to\|2018-03 to\|March 2017 to' rep/index.html
+expect_grep '<td>Violence and sexual offences</td><td class="n">2,462</td><td class="n">36.3%</td><td class="n">492.4</td>' rep/index.html
+expect_grep 'Violence and sexual offences (2,462, 36% of the total, about 492 a month)' rep/index.html
+expect_no_grep '205\.2\|against 0 in the previous' rep/index.html
+# No data in the previous window: no test, and the report says why.
+expect_grep '^type,Violence and sexual offences,0,2462,,,no,no$' rep/change_tests.csv
+expect_no_grep '^\(type\|ward\),[^,]*,[0-9]*,[0-9]*,[0-9]' rep/change_tests.csv
+expect_grep 'no test: no data for the 12 months to February 2018' rep/index.html
+# The area's figures: its records and the files that contributed to it,
+# not the whole store's (the national 2019-01 month is not listed).
+expect_grep '^latest_months_with_data,5$' rep/summary.csv
+expect_grep '^prev_months_with_data,0$' rep/summary.csv
+expect_grep '^files_in_area,10$' rep/summary.csv
+expect_no_grep 'All records in the store\|2019-01-avon-and-somerset-street\.csv' rep/index.html
+expect_grep '2018-11-kent-street\.csv' rep/index.html
 
 # With Kent's 2018-10, 2018-11 and 2019-01 alone, 2018-11 has two
 # neighbouring months with a file (2018-12 is missing, not a 0): too few

@@ -29,6 +29,7 @@
 
 #include "safer/area.h"
 #include "safer/assess.h"
+#include "safer/limits.h"
 #include "safer/lib.h"
 #include "safer/lookup.h"
 #include "safer/output.h"
@@ -204,9 +205,10 @@ static void assert_sane(const struct safer_assessment *a)
                                         a->rows_outside_area + a->rows_assigned);
     assert_true(a->rows_assigned_by_lsoa <= a->rows_assigned);
     assert_true(a->rows_unknown_lsoa <= a->rows_no_coords);
-    assert_int_equal(a->l12_start, a->latest - 11);
-    assert_int_equal(a->p12_start, a->latest - 23);
-    assert_int_equal(a->p12_end, a->latest - 12);
+    /* Two windows of one length, the previous just before the latest. */
+    assert_true(a->l12_start <= a->latest);
+    assert_int_equal(a->p12_end, a->l12_start - 1);
+    assert_int_equal(a->p12_start, a->l12_start - (a->latest - a->l12_start + 1));
     assert_int_equal(a->first_month + a->nmonths - 1, a->latest);
     uint64_t sum = 0;
     for (size_t i = 0; i < a->nwards * a->ntypes * (size_t)a->nmonths; i++)
@@ -338,6 +340,9 @@ static void test_assess_windows_follow_the_latest_month_or_to(void **state)
         compute(st, &o, &a);
         assert_sane(&a);
         assert_int_equal(a.latest, cases[k].latest);
+        assert_int_equal(a.l12_start, a.latest - 11);
+        assert_int_equal(a.p12_start, a.latest - 23);
+        assert_int_equal(a.p12_end, a.latest - 12);
         assert_int_equal(a.first_month, cases[k].first);
         assert_int_equal(a.rows_total, cases[k].total);
         assert_int_equal(a.rows_after_latest, cases[k].after);
@@ -358,6 +363,138 @@ static void test_assess_windows_follow_the_latest_month_or_to(void **state)
         safer_output_release(&out);
         safer_assessment_release(&a);
     }
+}
+
+/*
+ * --from sets the latest window's first month; the previous window is as
+ * many months just before it. The fixture's records are in 2018-01 (Alpha
+ * 3) and 2019-01 (Alpha 3).
+ */
+static void test_assess_from_sets_the_windows(void **state)
+{
+    (void)state;
+    struct safer_store *st = kent.st;
+    static const struct {
+        int32_t from, to;
+        int32_t l_start, p_start, p_end;
+        int64_t alpha_prev, alpha_latest;
+        int months_latest, months_prev; /* with data */
+        int tested;
+        int files; /* that contributed records, up to the latest month */
+    } cases[] = {
+        /* 7 months to 2019-01, after the 7 months to 2018-06 */
+        {MONTH(2018, 7), -1, MONTH(2018, 7), MONTH(2017, 12), MONTH(2018, 6), 3, 3, 1, 1, 1, 2},
+        /* one month: 2019-01 against 2018-12, which holds no data */
+        {MONTH(2019, 1), -1, MONTH(2019, 1), MONTH(2018, 12), MONTH(2018, 12), 0, 3, 1, 0, 0, 2},
+        /* 13 months to 2019-01, both files in it; nothing before */
+        {MONTH(2018, 1), MONTH(2019, 1), MONTH(2018, 1), MONTH(2016, 12), MONTH(2017, 12), 0, 6,
+         2, 0, 0, 2},
+        /* 6 months to 2018-06 after the 6 months to 2017-12: 2018-01 against
+         * nothing; the 2019-01 file is after the latest month */
+        {MONTH(2018, 1), MONTH(2018, 6), MONTH(2018, 1), MONTH(2017, 7), MONTH(2017, 12), 0, 3, 1,
+         0, 0, 1},
+        /* no --from: the 12 months to the latest */
+        {0, -1, MONTH(2018, 2), MONTH(2017, 2), MONTH(2018, 1), 3, 3, 1, 1, 1, 2},
+    };
+    for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+        struct safer_assess_opts o = {.to = cases[k].to, .from = cases[k].from};
+        struct safer_assessment a;
+        compute(st, &o, &a);
+        assert_sane(&a);
+        assert_int_equal(a.latest, cases[k].to >= 0 ? cases[k].to : MONTH(2019, 1));
+        assert_int_equal(a.l12_start, cases[k].l_start);
+        assert_int_equal(a.p12_start, cases[k].p_start);
+        assert_int_equal(a.p12_end, cases[k].p_end);
+        assert_int_equal(a.p12_end - a.p12_start, a.latest - a.l12_start);
+        long w = ward_index(&a, ALPHA);
+        assert_int_equal(a.ward_prev[w], cases[k].alpha_prev);
+        assert_int_equal(a.ward_latest[w], cases[k].alpha_latest);
+        assert_int_equal(safer_assessment_data_months(&a, a.l12_start, a.latest),
+                         cases[k].months_latest);
+        assert_int_equal(safer_assessment_data_months(&a, a.p12_start, a.p12_end),
+                         cases[k].months_prev);
+        /* A test only between windows with data for as many months. */
+        for (size_t i = 0; i < a.ntests; i++) {
+            const struct safer_change_test *t = &a.tests[i];
+            if (cases[k].tested && t->prev + t->latest > 0)
+                assert_false(isnan(t->p));
+            if (!cases[k].tested) {
+                assert_true(isnan(t->p) && isnan(t->p_adj));
+                assert_false(t->significant);
+                assert_false(t->comparable);
+            }
+        }
+        struct safer_output out;
+        write_csv(&a, &out);
+        const char *summary = file_text(&out, "summary.csv");
+        char want[160];
+        snprintf(want, sizeof(want),
+                 "\nwindow_months,%d\nlatest_months_with_data,%d\nprev_months_with_data,%d\n"
+                 "files_in_area,%d\n",
+                 (int)(a.latest - a.l12_start + 1), cases[k].months_latest, cases[k].months_prev,
+                 cases[k].files);
+        assert_non_null(strstr(summary, want));
+        snprintf(want, sizeof(want), "\nlatest_12_start,%04d-%02d\n", cases[k].l_start / 12,
+                 cases[k].l_start % 12 + 1);
+        assert_non_null(strstr(summary, want));
+        safer_output_release(&out);
+        safer_assessment_release(&a);
+    }
+
+    /* A first month after the latest, and a window over the limit. */
+    struct safer_err err = {0};
+    struct safer_assessment a;
+    struct safer_assess_opts o = {.to = -1, .from = MONTH(2019, 2)};
+    assert_int_equal(safer_assess_compute(st, &o, &a, &err), SAFER_EINVAL);
+    assert_non_null(strstr(err.msg, "'2019-02' is after the latest month '2019-01'"));
+    o = (struct safer_assess_opts){.to = MONTH(2019, 1), .from = MONTH(2008, 1)};
+    safer_err_clear(&err);
+    assert_int_equal(safer_assess_compute(st, &o, &a, &err), SAFER_ETOOBIG);
+    assert_non_null(strstr(err.msg, "SAFER_LIMIT_WINDOW_MONTHS"));
+    o.from = MONTH(2009, 2); /* 120 months: the limit itself */
+    compute(st, &o, &a);
+    assert_int_equal(a.latest - a.l12_start + 1, SAFER_LIMIT_WINDOW_MONTHS);
+    safer_assessment_release(&a);
+}
+
+/*
+ * A window with no data gets no test: p and adjusted p are empty in
+ * change_tests.csv, whose columns stay as they were, and nothing is
+ * significant or comparable.
+ */
+static void test_assess_no_test_when_a_window_has_no_data(void **state)
+{
+    (void)state;
+    /* --to 2020-01: the latest window (2019-02 to 2020-01) has no file; the
+     * previous one holds 2019-01. */
+    struct safer_assess_opts o = {.to = MONTH(2020, 1)};
+    struct safer_assessment a;
+    compute(kent.st, &o, &a);
+    assert_int_equal(safer_assessment_data_months(&a, a.l12_start, a.latest), 0);
+    assert_int_equal(safer_assessment_data_months(&a, a.p12_start, a.p12_end), 1);
+    assert_true(safer_assessment_has_data(&a, MONTH(2019, 1)));
+    assert_false(safer_assessment_has_data(&a, MONTH(2019, 2)));
+    struct safer_output out;
+    write_csv(&a, &out);
+    const char *tests = file_text(&out, "change_tests.csv");
+    static const char header[] =
+        "scope,key,prev_12,latest_12,p_value,p_adjusted,significant,comparable\n";
+    assert_int_equal(strncmp(tests, header, sizeof(header) - 1), 0);
+    assert_non_null(strstr(tests, "\nward,E05000001,3,0,,,no,no\n"));
+    /* Every test: empty p and adjusted p. */
+    size_t rows = 0;
+    for (const char *l = strchr(tests, '\n'); l && l[1]; l = strchr(l + 1, '\n')) {
+        const char *e = strchr(l + 1, '\n');
+        assert_non_null(e);
+        if (e - l < 10 || strncmp(e - 8, ",,,no,no\n", 9) != 0)
+            fail_msg("a test with a p-value: '%.*s'", (int)(e - l - 1), l + 1);
+        rows++;
+    }
+    assert_int_equal(rows, a.ntests);
+    assert_non_null(strstr(file_text(&out, "summary.csv"),
+                           "\nlatest_months_with_data,0\nprev_months_with_data,1\n"));
+    safer_output_release(&out);
+    safer_assessment_release(&a);
 }
 
 static void test_assess_area_keeps_a_district_or_partnership(void **state)
@@ -1340,6 +1477,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_assess_assigns_records_as_the_fixture_readme_says),
         cmocka_unit_test(test_assess_windows_follow_the_latest_month_or_to),
+        cmocka_unit_test(test_assess_from_sets_the_windows),
+        cmocka_unit_test(test_assess_no_test_when_a_window_has_no_data),
         cmocka_unit_test(test_assess_area_keeps_a_district_or_partnership),
         cmocka_unit_test(test_assess_rates_from_ward_and_lsoa_populations),
         cmocka_unit_test(test_assess_without_population_has_no_rates),

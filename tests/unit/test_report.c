@@ -29,6 +29,7 @@
 #include "safer/report.h"
 #include "safer/rules.h"
 #include "safer/stats.h"
+#include "safer/svg.h"
 
 #define NWARDS 3
 #define NTYPES 3
@@ -412,20 +413,33 @@ static void test_report_method_states_the_rules(void **state)
     /* The defaults give the text the report always had. */
     char *html = render(NULL, 0);
     char *method = section(html, "method");
-    assert_non_null(strstr(method, "fewer than 60% of the median rows"));
+    assert_non_null(strstr(method, "under 60% of the median rows"));
     assert_non_null(strstr(method, "significant below 0.05, and only when both windows"));
     assert_non_null(strstr(method, "classes at adjusted p below 0.01, 0.05 and 0.10."));
     assert_non_null(strstr(method, "boundary point within 1.49e-8 degrees"));
     char *data = section(html, "data");
     assert_non_null(strstr(data, "under 60% of the median rows"));
-    assert_non_null(strstr(data, "(up to 3 on each side, within 6 months)"));
+    assert_non_null(strstr(data, "(up to 3 on each side, within 6 months; a month without a "
+                                 "file is skipped, never a 0)"));
     assert_non_null(strstr(data, "when its crime is under 80% of its usual level or its ASB"));
     assert_non_null(strstr(data, "under 50%, by more than chance would explain (3 standard"));
     assert_non_null(strstr(data, "a series with fewer than 3 such months"));
     /* Each partial month says why, in words. */
-    assert_non_null(strstr(data, "2018-03 (crime 100 against a usual 12,800; ASB as usual; 300 "
-                                 "records in all, under 60% of the force's median month)"));
-    assert_non_null(strstr(data, "2018-11 (crime 500 against a usual 12,800; ASB as usual)"));
+    assert_non_null(strstr(data, "March 2018 (crime 100 against a usual 12,800; ASB as usual; "
+                                 "300 records in all, under 60% of the force's median month)"));
+    assert_non_null(strstr(data, "November 2018 (crime 500 against a usual 12,800; ASB as "
+                                 "usual)"));
+    /* The coverage rule as it is: crime and ASB judged apart. */
+    assert_non_null(strstr(method, "<dt>Coverage</dt><dd>Notifiable crime and anti-social "
+                                   "behaviour (ASB) are judged apart"));
+    assert_non_null(strstr(method, "when its crime is under 80% of its usual level or its ASB, "
+                                   "which rises and falls with the season, under 50%, by more "
+                                   "than chance would explain (3 standard deviations"));
+    assert_non_null(strstr(method, "(up to 3 on each side, within 6 months;"));
+    assert_non_null(strstr(method, "a series with fewer than 3 such months"));
+    /* "99%" means what the map's legend means. */
+    assert_non_null(strstr(method, "A hot spot at 99% confidence, as the map's legend and the "
+                                   "summary say, is a square whose adjusted p is below 0.01"));
     char *change = section(html, "change");
     assert_non_null(strstr(change, "(adjusted p &lt; 0.05), and both windows"));
     free(change);
@@ -447,11 +461,16 @@ static void test_report_method_states_the_rules(void **state)
     r.clustering_alpha = 0.005; /* Moran's p is 0.0089: no clustering */
     html = render(&r, 0);
     method = section(html, "method");
-    assert_non_null(strstr(method, "fewer than 55% of the median rows"));
+    assert_non_null(strstr(method, "under 55% of the median rows"));
     assert_non_null(strstr(method, "significant below 0.1, and only when both windows"));
+    assert_non_null(strstr(method, "when its crime is under 70% of its usual level or its ASB, "
+                                   "which rises and falls with the season, under 45%, by more "
+                                   "than chance would explain (2.5 standard deviations"));
+    assert_non_null(strstr(method, "(up to 4 on each side, within 8 months;"));
+    assert_non_null(strstr(method, "a series with fewer than 2 such months"));
     assert_null(strstr(method, "60%"));
     data = section(html, "data");
-    assert_non_null(strstr(data, "(up to 4 on each side, within 8 months)"));
+    assert_non_null(strstr(data, "(up to 4 on each side, within 8 months;"));
     assert_non_null(strstr(data, "when its crime is under 70% of its usual level or its ASB"));
     assert_non_null(strstr(data, "under 45%, by more than chance would explain (2.5 standard"));
     assert_non_null(strstr(data, "a series with fewer than 2 such months"));
@@ -459,7 +478,8 @@ static void test_report_method_states_the_rules(void **state)
     assert_null(strstr(data, "80%"));
     free(data);
     char *summary = section(html, "summary");
-    assert_non_null(strstr(summary, "Ward totals show no significant spatial clustering"));
+    assert_non_null(strstr(summary, "Wards with many records are not more likely than chance to "
+                                    "lie next to each other."));
     free(summary);
     free(method);
     free(html);
@@ -467,7 +487,7 @@ static void test_report_method_states_the_rules(void **state)
     r.clustering_alpha = 0.01;
     html = render(&r, 0);
     summary = section(html, "summary");
-    assert_non_null(strstr(summary, "Ward totals cluster in space"));
+    assert_non_null(strstr(summary, "Wards with many records tend to lie next to each other."));
     free(summary);
     free(html);
 }
@@ -510,6 +530,332 @@ static void test_report_escapes_data(void **state)
     assert_non_null(strstr(html, "<h1>Safer &lt;Testborough&gt; &amp; &#39;Co&#39;</h1>"));
 }
 
+/* ---- months with data ---- */
+
+/*
+ * The test assessment as the real Maidstone data give it: data for the
+ * last 5 months only (September 2018 to January 2019, November 2018
+ * partial), none in the previous window, so no change is tested; and two
+ * files, one of a force with no record in the area.
+ */
+#define DATA_FROM (LATEST - 4)
+static void build_gappy(struct safer_assessment *a)
+{
+    build(a, NULL, 0);
+    for (size_t i = 0; i < a->ncoverage; i++) {
+        struct safer_coverage *c = &a->coverage[i];
+        if (c->month >= DATA_FROM)
+            continue;
+        c->rows = c->crime = c->asb = 0;
+        c->crime_usual = c->asb_usual = NAN;
+        c->reason = 0;
+        c->status = SAFER_COVERAGE_MISSING;
+    }
+    memset(a->ward_prev, 0, NWARDS * sizeof(int64_t));
+    memset(a->ward_latest, 0, NWARDS * sizeof(int64_t));
+    memset(a->type_prev, 0, NTYPES * sizeof(int64_t));
+    memset(a->type_latest, 0, NTYPES * sizeof(int64_t));
+    for (size_t w = 0; w < NWARDS; w++) {
+        for (size_t t = 0; t < NTYPES; t++) {
+            for (int32_t m = FIRST; m <= LATEST; m++) {
+                size_t at = (w * NTYPES + t) * (size_t)a->nmonths + (size_t)(m - FIRST);
+                uint32_t *n = &a->counts[at];
+                if (m < DATA_FROM)
+                    *n = 0;
+                a->ward_latest[w] += m >= a->l12_start ? *n : 0;
+                a->type_latest[t] += m >= a->l12_start ? *n : 0;
+            }
+        }
+    }
+    for (size_t k = 0; k < a->ntests; k++) {
+        struct safer_change_test *t = &a->tests[k];
+        int is_type = k < NTYPES;
+        size_t i = is_type ? k : k - NTYPES;
+        t->prev = 0;
+        t->latest = is_type ? a->type_latest[i] : a->ward_latest[i];
+        t->p = t->p_adj = NAN;
+        t->comparable = t->significant = 0;
+    }
+    a->latest12_complete = a->prev12_complete = 0;
+    a->npublications = 2;
+    a->publications = realloc(a->publications, 2 * sizeof(*a->publications));
+    assert_non_null(a->publications);
+    a->publications[1] = a->publications[0];
+    snprintf(a->publications[0].force, sizeof(a->publications[0].force), "Essex Police");
+    snprintf(a->publications[0].file, sizeof(a->publications[0].file), "2019-01-essex-street.csv");
+    a->pub_area = zalloc(2, sizeof(int64_t));
+    a->pub_unplaced = zalloc(2, sizeof(int64_t));
+    a->pub_area[1] = 990;
+    a->pub_unplaced[0] = 40;
+    a->pub_unplaced[1] = 6;
+}
+
+static char *render_a(const struct safer_assessment *a)
+{
+    struct safer_buf b;
+    struct safer_err err = {0};
+    safer_buf_init(&b, SAFER_LIMIT_REPORT);
+    assert_int_equal(safer_report_render(a, &b, &err), 0);
+    return safer_buf_detach(&b, NULL);
+}
+
+static const char *const MONTHS[12] = {"January", "February", "March",     "April",
+                                       "May",     "June",     "July",      "August",
+                                       "September", "October", "November", "December"};
+
+/* "October 2018" at p: its month index, and its length in *len; -1 if none. */
+static long month_at(const char *p, size_t *len)
+{
+    for (int k = 0; k < 12; k++) {
+        size_t n = strlen(MONTHS[k]);
+        if (strncmp(p, MONTHS[k], n) != 0 || p[n] != ' ')
+            continue;
+        const char *y = p + n + 1;
+        if (y[0] < '0' || y[0] > '9' || y[1] < '0' || y[1] > '9' || y[2] < '0' || y[2] > '9' ||
+            y[3] < '0' || y[3] > '9')
+            return -1;
+        *len = n + 5;
+        return strtol(y, NULL, 10) * 12 + k;
+    }
+    return -1;
+}
+
+/* Every "Month YYYY to Month YYYY" in the page, text alternatives
+ * included, starts and ends on a month that holds data. */
+static void assert_spans_hold_data(const char *html, const struct safer_assessment *a)
+{
+    size_t spans = 0;
+    for (const char *p = html; *p; p++) {
+        size_t l1, l2;
+        long m1 = month_at(p, &l1);
+        if (m1 < 0 || strncmp(p + l1, " to ", 4) != 0)
+            continue;
+        long m2 = month_at(p + l1 + 4, &l2);
+        if (m2 < 0)
+            continue;
+        if (!safer_assessment_has_data(a, (int32_t)m1) ||
+            !safer_assessment_has_data(a, (int32_t)m2))
+            fail_msg("a span on a month without data: '%.*s'", (int)(l1 + 4 + l2), p);
+        spans++;
+    }
+    assert_true(spans > 0);
+}
+
+/* Months are "October 2018" with an ordinary space: never 2018-10 in the
+ * text (a file name such as 2019-01-kent-street.csv aside), never a
+ * no-break space. */
+static void assert_months_written_out(const char *html)
+{
+    assert_null(strstr(html, "\xC2\xA0"));
+    assert_null(strstr(html, "&nbsp;"));
+    const char *style_end = strstr(html, "</style>");
+    assert_non_null(style_end);
+    int in_tag = 0;
+    for (const char *p = style_end; *p; p++) {
+        if (*p == '<')
+            in_tag = 1;
+        else if (*p == '>')
+            in_tag = 0;
+        if (in_tag || p == style_end || (p[-1] >= '0' && p[-1] <= '9'))
+            continue;
+        int digits = 1;
+        for (int i = 0; i < 7 && digits; i++)
+            digits = i == 4 ? p[i] == '-' : p[i] >= '0' && p[i] <= '9';
+        if (digits && !(p[7] >= '0' && p[7] <= '9') && p[7] != '-')
+            fail_msg("a month written as YYYY-MM: '%.20s'", p);
+    }
+}
+
+static void test_report_period_names_months_with_data(void **state)
+{
+    (void)state;
+    struct safer_assessment a;
+    build(&a, NULL, 0);
+    char *html = render_a(&a);
+    /* 2018-07 has no file: the latest window's months with data are two runs. */
+    assert_non_null(strstr(html, "<strong>Months with data:</strong> February 2018 to June 2018 "
+                                 "and August 2018 to January 2019: 11 of the 12 months; the 12 "
+                                 "months to January 2018: all 12 months.</p>"));
+    /* 11 months against 12: no test, and the verdict says why. */
+    assert_non_null(strstr(html, "<td>no test: data for 12 months against 11</td>"));
+    assert_non_null(strstr(html, "Police-recorded crime and anti-social behaviour in the 12 "
+                                 "months to January 2019, compared with the 12 months to January "
+                                 "2018."));
+    assert_spans_hold_data(html, &a);
+    assert_months_written_out(html);
+    free(html);
+    safer_assessment_release(&a);
+
+    build_gappy(&a);
+    html = render_a(&a);
+    assert_non_null(strstr(html, "<strong>Months with data:</strong> September 2018 to January "
+                                 "2019: 5 of the 12 months. The 12 months to January 2018 hold no "
+                                 "data, so no change can be measured.</p>"));
+    /* Never a span from a month without data: not "February 2018 to". */
+    assert_null(strstr(html, "February 2018 to"));
+    assert_null(strstr(html, "February 2017 to"));
+    assert_spans_hold_data(html, &a);
+    assert_months_written_out(html);
+    char *method = section(html, "method");
+    assert_non_null(strstr(method, "The latest window is the 12 months to January 2019 (months "
+                                   "with data: September 2018 to January 2019: 5 of the 12 "
+                                   "months); the previous window is as many months just before "
+                                   "it, the 12 months to January 2018 (months with data: none)."));
+    free(method);
+    free(html);
+    safer_assessment_release(&a);
+}
+
+/* A monthly average is over the months with data: 5 here, not 12. */
+static void test_report_averages_over_months_with_data(void **state)
+{
+    (void)state;
+    struct safer_assessment a;
+    build_gappy(&a);
+    char *html = render_a(&a);
+    char *levels = section(html, "levels");
+    for (size_t t = 0; t < NTYPES; t++) {
+        char want[256], num[40];
+        safer_svg_format_number(num, sizeof(num), (double)a.type_latest[t] / 5.0, 1, false);
+        snprintf(want, sizeof(want), "<td>%s</td><td class=\"n\">%lld</td>", TYPES[t],
+                 (long long)a.type_latest[t]);
+        const char *row = strstr(levels, want);
+        assert_non_null(row);
+        snprintf(want, sizeof(want), "%%</td><td class=\"n\">%s</td></tr>", num);
+        const char *avg = strstr(row, want);
+        if (!avg || avg > strstr(row, "</tr>") + 5)
+            fail_msg("%s: no average %s a month with data", TYPES[t], num);
+    }
+    /* The months with no data are gaps, not zeros, in the table behind figure 1. */
+    assert_non_null(strstr(levels, "<td>August 2018</td><td class=\"n\">no data</td>"));
+    /* The summary: the largest category, about N a month. */
+    size_t big = 0;
+    for (size_t t = 1; t < NTYPES; t++)
+        big = a.type_latest[t] > a.type_latest[big] ? t : big;
+    char want[160], num[40];
+    safer_svg_format_number(num, sizeof(num), (double)a.type_latest[big] / 5.0, 0, false);
+    snprintf(want, sizeof(want), "%% of the total, about %s a month)", num);
+    char *summary = section(html, "summary");
+    assert_non_null(strstr(summary, want));
+    assert_non_null(strstr(summary, "of which 5 hold data (September 2018 to January 2019)"));
+    free(summary);
+    free(levels);
+    free(html);
+    safer_assessment_release(&a);
+}
+
+/* With no data in the previous window there is no test, and the page says
+ * why rather than compare with 0. */
+static void test_report_no_test_without_data(void **state)
+{
+    (void)state;
+    struct safer_assessment a;
+    build_gappy(&a);
+    char *html = render_a(&a);
+    assert_null(strstr(html, "against 0"));
+    char *change = section(html, "change");
+    assert_non_null(strstr(change, "<td>no test: no data for the 12 months to January "
+                                   "2018</td>"));
+    assert_null(strstr(change, "within chance"));
+    assert_null(strstr(change, "significant rise"));
+    assert_null(strstr(change, "significant fall"));
+    /* p and adjusted p are dashes; no change is shown. */
+    assert_non_null(strstr(change, "<td class=\"n\">\xE2\x80\x94</td><td class=\"n\">\xE2\x80\x94"
+                                   "</td><td>no test"));
+    assert_non_null(strstr(change, "No change to show: no data for the 12 months to January "
+                                   "2018"));
+    assert_int_equal(count(change, "\xE2\x80\x94 no test and no change: the two windows are not "
+                                   "like for like (no data for the 12 months to January 2018)"),
+                     2);
+    char *summary = section(html, "summary");
+    assert_non_null(strstr(summary, "No change can be measured: the 12 months to January 2018 "
+                                    "hold no data."));
+    free(summary);
+    free(change);
+    free(html);
+    safer_assessment_release(&a);
+}
+
+/* What the change tables of `html` mark, and that each says what the mark
+ * means right after it. */
+static void assert_marks_explained(const char *html, const char *mark, const char *meaning)
+{
+    char *change = section(html, "change");
+    size_t tables = 0;
+    for (const char *t = strstr(change, "<table>"); t; t = strstr(t + 1, "<table>")) {
+        const char *end = strstr(t, "</table>");
+        assert_non_null(end);
+        const char *next = strstr(end, "<table>");
+        const char *fig = strstr(end, "<figure>");
+        if (!next || (fig && fig < next))
+            next = fig;
+        char *note = strndup(end, next ? (size_t)(next - end) : strlen(end));
+        char *body = strndup(t, (size_t)(end - t));
+        assert_true(note && body);
+        if (!strstr(body, mark))
+            fail_msg("change table %zu has no '%s'", tables + 1, mark);
+        if (!strstr(note, meaning))
+            fail_msg("change table %zu: '%s' not explained beside it", tables + 1, mark);
+        free(body);
+        free(note);
+        tables++;
+    }
+    assert_int_equal(tables, 2);
+    free(change);
+}
+
+/* Each change table that uses a mark says what it means right after it. */
+static void test_report_marks_explained_beside_tables(void **state)
+{
+    (void)state;
+    struct safer_assessment a;
+    /* Every month has a file but two are partial: tested, not comparable. */
+    build(&a, NULL, 0);
+    for (size_t i = 0; i < a.ncoverage; i++) {
+        if (a.coverage[i].status == SAFER_COVERAGE_MISSING)
+            a.coverage[i].status = SAFER_COVERAGE_OK;
+    }
+    char *html = render_a(&a);
+    assert_marks_explained(html, " \xE2\x80\xA0</td>",
+                           "\xE2\x80\xA0 not comparable: a window has a missing or partial month");
+    free(html);
+    /* Complete windows, one change significant in each table. */
+    for (size_t i = 0; i < a.ncoverage; i++)
+        a.coverage[i].status = SAFER_COVERAGE_OK;
+    a.latest12_complete = a.prev12_complete = 1;
+    for (size_t k = 0; k < a.ntests; k++)
+        a.tests[k].comparable = 1;
+    a.tests[0].significant = 1;
+    a.tests[NTYPES].significant = 1;
+    html = render_a(&a);
+    assert_marks_explained(html, " *</td>", "* significant: an exact binomial test");
+    assert_null(strstr(html, "\xE2\x80\xA0"));
+    free(html);
+    safer_assessment_release(&a);
+}
+
+/* Section 2 shows the area's records and the files that contributed to
+ * it, not the whole store's. */
+static void test_report_area_figures_only(void **state)
+{
+    (void)state;
+    struct safer_assessment a;
+    build_gappy(&a);
+    char *html = render_a(&a);
+    char *data = section(html, "data");
+    assert_null(strstr(data, "All records in the store"));
+    assert_null(strstr(data, "2019-01-essex-street.csv"));
+    assert_non_null(strstr(data, "<td>2019-01-kent-street.csv</td>"));
+    assert_non_null(strstr(data, "<p>1 police.uk file holds records of the area"));
+    assert_non_null(
+        strstr(data, "<td>All records of the area&#39;s wards</td><td class=\"n\">990"));
+    /* Only the area's files' unplaced records: 6, not the other file's 40. */
+    assert_non_null(strstr(data, "(perhaps in the area, perhaps not)</td><td class=\"n\">6</td>"));
+    free(data);
+    free(html);
+    safer_assessment_release(&a);
+}
+
 /* The page of the default assessment, shared by the tests that only read it. */
 static int render_default(void **state)
 {
@@ -535,6 +881,11 @@ int main(void)
         cmocka_unit_test(test_report_method_states_the_rules),
         cmocka_unit_test(test_report_version_and_licence_lines),
         cmocka_unit_test(test_report_escapes_data),
+        cmocka_unit_test(test_report_period_names_months_with_data),
+        cmocka_unit_test(test_report_averages_over_months_with_data),
+        cmocka_unit_test(test_report_no_test_without_data),
+        cmocka_unit_test(test_report_marks_explained_beside_tables),
+        cmocka_unit_test(test_report_area_figures_only),
     };
     return cmocka_run_group_tests_name("report", tests, render_default, free_default);
 }

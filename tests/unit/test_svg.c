@@ -1278,7 +1278,7 @@ static void test_svg_descriptions_state_the_data(void **state)
                                   "September 2019, lowest 380 in November 2018; no value for 2 of "
                                   "the 12 months. Robbery was 5 in both October 2018 and "
                                   "September 2019; highest 5 in October 2018, lowest 5 in October "
-                                  "2018; no value for 10 of the 12 months. Shaded: February 2019 "
+                                  "2018; no value for 10 of the 12 months. Shaded: the 2 months "
                                   "to March 2019 (partial).</desc>"));
     safer_buf_release(&b);
 
@@ -1308,6 +1308,48 @@ static void test_svg_descriptions_state_the_data(void **state)
     assert_non_null(strstr(b.ptr, ">Map of 3 areas shaded by Crimes per 1,000 in 2 classes: Under "
                                   "40.0; 40.0 and over. Lowest 12.5 per 1,000 in Allington. "
                                   "Highest 40.0 per 1,000 in Bearsted. 1 with no data.</desc>"));
+    safer_buf_release(&b);
+}
+
+/*
+ * Months labelled as the report writes them ("October 2018") are read as
+ * months: the labels keep to the calendar, and a shaded range of months
+ * without values is named by its length and last month, never as a span
+ * from one month without a value to another.
+ */
+static void test_svg_line_months_written_out(void **state)
+{
+    (void)state;
+    static const char *const names[12] = {
+        "March 2018",   "April 2018",   "May 2018",      "June 2018",
+        "July 2018",    "August 2018",  "September 2018", "October 2018",
+        "November 2018", "December 2018", "January 2019",  "February 2019"};
+    double v[12] = {NAN, NAN, NAN, NAN, NAN, NAN, NAN, 1772, 1139, 799, 1602, 1479};
+    struct safer_svg_series ser = {"All records", v};
+    struct safer_svg_month_range sh[2] = {{0, 6, "no data"}, {8, 9, "partial"}};
+    struct safer_svg_line_chart c = {.months = names, .nmonths = 12, .series = &ser,
+                                     .nseries = 1, .shaded = sh, .nshaded = 2};
+    struct safer_svg_opts o = {.id = "w", .title = "By month"};
+    struct safer_buf b = render_buf();
+    assert_int_equal(safer_svg_line_chart(&b, &o, &c, NULL), 0);
+    assert_non_null(strstr(b.ptr, "Line chart of 12 months to February 2019. All records fell "
+                                  "from 1,772 in October 2018 to 1,479 in February 2019; "));
+    assert_non_null(strstr(b.ptr, "no value for 7 of the 12 months. Shaded: the 7 months to "
+                                  "September 2018 (no data); the 2 months to December 2018 "
+                                  "(partial).</desc>"));
+    assert_null(strstr(b.ptr, "March 2018 to"));
+    /* Quarterly labels fall on calendar quarters: January, April, July, October. */
+    assert_non_null(strstr(b.ptr, ">January 2019</text>"));
+    assert_non_null(strstr(b.ptr, ">October 2018</text>"));
+    assert_null(strstr(b.ptr, ">March 2018</text>"));
+    /* No line runs through the months without values: one subpath. */
+    const char *d = strstr(b.ptr, "<g class=\"safer-series\"");
+    assert_non_null(d);
+    d = strstr(d, " d=\"M");
+    assert_non_null(d);
+    const char *end = strchr(d + 4, '"');
+    for (const char *p = d + 5; p < end; p++)
+        assert_true(*p != 'M');
     safer_buf_release(&b);
 }
 
@@ -1344,6 +1386,7 @@ int main(void)
         cmocka_unit_test(test_svg_narrow_map_stacks_legend),
         cmocka_unit_test(test_svg_narrow_line_chart),
         cmocka_unit_test(test_svg_descriptions_state_the_data),
+        cmocka_unit_test(test_svg_line_months_written_out),
     };
     return cmocka_run_group_tests_name("svg", tests, NULL, NULL);
 }
