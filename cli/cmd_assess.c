@@ -53,7 +53,11 @@ int cmd_assess(int argc, char **argv)
     const char *dir = args.val[O_OUT], *to = args.val[O_TO], *cell = args.val[O_CELL];
     if (!dir)
         return cli_usage_error(&spec, "assess needs --out DIR");
-    struct safer_assess_opts o = {-1, args.val[O_AREA], 250, args.val[O_TITLE], safer_cores()};
+    struct safer_assess_opts o = {.to = -1,
+                                  .area = args.val[O_AREA],
+                                  .cell = 250,
+                                  .title = args.val[O_TITLE],
+                                  .threads = safer_cores()};
     if (to) {
         o.to = cli_parse_month(to);
         if (o.to < 0)

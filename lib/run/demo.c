@@ -123,7 +123,8 @@ int safer_demo_run(const char *dir, const struct safer_demo_opts *opts, struct s
     if (rc == 0)
         rc = import_all(st, data, opts, &p, err);
     if (rc == 0) {
-        struct safer_assess_opts ao = {-1, DEMO_CSP, 250, DEMO_TITLE, opts->threads};
+        struct safer_assess_opts ao = {
+            .to = -1, .area = DEMO_CSP, .cell = 250, .title = DEMO_TITLE, .threads = opts->threads};
         rc = safer_assess_run(st, &ao, &out, a, err);
     }
     safer_store_close(st);

@@ -48,7 +48,7 @@ static void put(XXH3_state_t *h, const void *p, size_t n) { XXH3_64bits_update(h
 
 static uint64_t assessment_hash(struct safer_store *st, unsigned threads)
 {
-    struct safer_assess_opts o = {-1, NULL, 250, NULL, threads};
+    struct safer_assess_opts o = {.to = -1, .cell = 250, .threads = threads};
     struct safer_assessment a;
     struct safer_err err = {0};
     int rc = safer_assess_compute(st, &o, &a, &err);
