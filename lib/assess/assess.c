@@ -50,6 +50,15 @@ void safer_assessment_release(struct safer_assessment *a)
         free(a->wards_bng);
     }
     free(a->publications);
+    for (size_t i = 0; i < a->npeers; i++) {
+        free(a->peers[i].code);
+        free(a->peers[i].name);
+        free(a->peers[i].missing_force);
+        free(a->peers[i].count);
+    }
+    free(a->peers);
+    free(a->peer_months);
+    free(a->peer_population_basis);
     memset(a, 0, sizeof(*a));
 }
 
@@ -182,6 +191,8 @@ int safer_assess_compute(struct safer_store *st, const struct safer_assess_opts 
     if (rc == 0)
         rc = safer__inputs_read(st, &in, a, err);
     if (rc == 0)
+        rc = safer__peers_read(st, &c, &in, err);
+    if (rc == 0)
         rc = safer__store_commit(st, err);
     if (rc < 0)
         goto out;
@@ -294,6 +305,9 @@ int safer_assess_compute(struct safer_store *st, const struct safer_assess_opts 
         if (assigned)
             force_in[bt->force] = 1;
     }
+    /* The peer comparison reads the records again. */
+    safer__peers_compute(&in, &c, force_in, o.peers, o.npeers, a);
+
     /* The per-record arrays are done with: the statistics reuse their memory. */
     free(c.loc);
     free(c.type);

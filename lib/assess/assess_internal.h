@@ -58,6 +58,13 @@ struct safer__inputs {
     struct safer_values pop_ward, pop_lsoa; /* populations by ward and by LSOA */
     char *basis_ward, *basis_lsoa;         /* owned: their bases, or NULL */
     struct safer_values deprivation;       /* LSOA -> IMD decile */
+    /* For the peer comparison: LSOA -> district, sorted by LSOA, and the
+     * district -> partnership -> police force area lookup. */
+    struct safer_pairs lsoa_district;
+    struct safer_districts districts;
+    /* Per record (safer__peers_read): its LSOA code, as an index into the
+     * records' lsoas. */
+    uint32_t *record_lsoa;
 };
 
 /* The year of the Ordnance Survey data behind the stored wards, for the
@@ -68,6 +75,36 @@ int safer__boundary_year(struct safer_store *st, struct safer_err *err, int *yea
 int safer__inputs_read(struct safer_store *st, struct safer__inputs *in,
                        struct safer_assessment *a, struct safer_err *err);
 void safer__inputs_release(struct safer__inputs *in);
+
+/*
+ * Read what the peer comparison needs of each record of `c`, in the same
+ * snapshot (peers.c): its LSOA code (in->record_lsoa), and the lookups.
+ */
+int safer__peers_read(struct safer_store *st, const struct safer_crimes *c,
+                      struct safer__inputs *in, struct safer_err *err);
+
+/*
+ * The peer comparison (peers.c), from the records, each one's LSOA
+ * (in->record_lsoa) and the lookups, populations and deprivation of `in`:
+ * fills the peer fields of `a`. Needs a's windows, wards, types and counts;
+ * `force_in` marks the forces with records in the study wards; `list` the
+ * partnerships to compare with (CSP or district codes), or none.
+ */
+void safer__peers_compute(const struct safer__inputs *in, const struct safer_crimes *c,
+                          const unsigned char *force_in, const char *const *list, size_t nlist,
+                          struct safer_assessment *a);
+
+/*
+ * The key a force and a police force area are matched by (peers.c): the
+ * name's words in lowercase joined by '-', '&' as "and", a note in brackets
+ * left out, ONS's "London, City of" turned round, without "Police Service
+ * of" in front or "Police Service", "Police" or "Constabulary" at the end,
+ * as police.uk names forces in its file names: "Devon & Cornwall Police"
+ * and "Devon and Cornwall" are both devon-and-cornwall. Cut at
+ * SAFER__PEERS_KEY_MAX - 1 bytes.
+ */
+#define SAFER__PEERS_KEY_MAX 160
+void safer__peers_force_key(const char *name, char out[SAFER__PEERS_KEY_MAX]);
 
 /*
  * The statistics on top of the counts: coverage, change tests, the grid and

@@ -648,6 +648,9 @@ void safer__inputs_release(struct safer__inputs *in)
     safer_values_release(&in->pop_ward);
     safer_values_release(&in->pop_lsoa);
     safer_values_release(&in->deprivation);
+    safer_pairs_release(&in->lsoa_district);
+    safer_districts_release(&in->districts);
+    free(in->record_lsoa);
     free(in->basis_ward);
     free(in->basis_lsoa);
     memset(in, 0, sizeof(*in));

@@ -265,9 +265,10 @@ static void test_report_sections_in_order(void **state)
         "<h2 id=\"levels\">3. Levels and patterns</h2>",
         "<h2 id=\"change\">4. Change</h2>",
         "<h2 id=\"places\">5. Places</h2>",
-        "<h2 id=\"priorities\">6. The partnership's priorities</h2>",
-        "<h2 id=\"caveats\">7. Caveats</h2>",
-        "<h2 id=\"method\">8. Method notes</h2>",
+        "<h2 id=\"peers\">6. How the area compares</h2>",
+        "<h2 id=\"priorities\">7. The partnership's priorities</h2>",
+        "<h2 id=\"caveats\">8. Caveats</h2>",
+        "<h2 id=\"method\">9. Method notes</h2>",
     };
     const char *html = *state;
     const char *at = html;
