@@ -167,6 +167,15 @@ struct safer_peer {
     int64_t total;  /* all types */
 };
 
+/* ---- outcomes (docs/assessment.md, Outcomes) ---- */
+
+/* The records of one crime type with one latest outcome. */
+struct safer_outcome_count {
+    size_t type;   /* index into types[] */
+    char *outcome; /* owned: police.uk's words; "" when none was given */
+    int64_t count;
+};
+
 struct safer_assessment {
     /* Windows (month indexes). */
     int32_t latest, l12_start, p12_start, p12_end, first_month, nmonths;
@@ -236,6 +245,15 @@ struct safer_assessment {
                                    assigned by ward as everywhere else */
     char *peer_population_basis; /* owned: the LSOA populations' basis, or NULL */
 
+    /* Outcomes (docs/assessment.md, Outcomes): the study wards' records of
+     * the latest 12 months but anti-social behaviour, by type and latest
+     * outcome, sorted by type then outcome (byte order; owned). */
+    struct safer_outcome_count *outcomes;
+    size_t noutcomes;
+    uint64_t outcome_rows;      /* crimes (Crime IDs) with an outcome in the stored
+                                   outcomes files */
+    int64_t outcomes_from_files; /* of the records counted, those whose latest
+                                    outcome came from an outcomes file */
 };
 
 void safer_assessment_release(struct safer_assessment *a);

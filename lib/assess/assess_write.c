@@ -134,6 +134,35 @@ static int write_peers(const struct safer_assessment *a, struct safer_buf *b, st
     return safer_output_add(out, "peers.csv", b, err);
 }
 
+/*
+ * outcomes_by_type.csv: the study wards' records of the latest 12 months
+ * but anti-social behaviour, by crime type and latest outcome, and each
+ * count's share of its type's records, a fraction (docs/assessment.md,
+ * Outcomes).
+ */
+static int write_outcomes(const struct safer_assessment *a, struct safer_buf *b,
+                          struct numcache *nc, struct safer_output *out, struct safer_err *err)
+{
+    safer_buf_reset(b);
+    safer_buf_puts(b, "crime_type,outcome,count,share\n");
+    for (size_t i = 0; i < a->noutcomes;) {
+        size_t j = i;
+        int64_t total = 0;
+        while (j < a->noutcomes && a->outcomes[j].type == a->outcomes[i].type)
+            total += a->outcomes[j++].count;
+        for (; i < j; i++) {
+            const struct safer_outcome_count *o = &a->outcomes[i];
+            put_str(b, a->types[o->type]);
+            safer_buf_puts(b, ",");
+            put_str(b, o->outcome);
+            safer_buf_putf(b, ",%lld,", (long long)o->count);
+            put_num(b, (double)o->count / (double)total, nc);
+            safer_buf_puts(b, "\n");
+        }
+    }
+    return safer_output_add(out, "outcomes_by_type.csv", b, err);
+}
+
 int safer_assess_write_csv(const struct safer_assessment *a, struct safer_output *out,
                            struct safer_err *err)
 {
@@ -387,9 +416,11 @@ int safer_assess_write_csv(const struct safer_assessment *a, struct safer_output
         }
         rc = safer_output_add(out, "deprivation_by_ward.csv", &b, err);
     }
-    /* peers.csv, when there is a comparison */
+    /* peers.csv, when there is a comparison; outcomes_by_type.csv */
     if (rc == 0 && a->npeers)
         rc = write_peers(a, &b, nc, out, err);
+    if (rc == 0)
+        rc = write_outcomes(a, &b, nc, out, err);
 out:
     free(nc);
     safer_buf_release(&b);

@@ -533,6 +533,7 @@ int safer_report_render(const struct safer_assessment *a, struct safer_buf *h,
                       "<li><a href=\"#change\">Change</a></li>"
                       "<li><a href=\"#places\">Places</a></li>"
                       "<li><a href=\"#peers\">How the area compares</a></li>"
+                      "<li><a href=\"#outcomes\">What became of the crimes</a></li>"
                       "<li><a href=\"#priorities\">The partnership's priorities</a></li>"
                       "<li><a href=\"#caveats\">Caveats</a></li>"
                       "<li><a href=\"#method\">Method notes</a></li></ol></nav><main>");
@@ -542,6 +543,7 @@ int safer_report_render(const struct safer_assessment *a, struct safer_buf *h,
     safer__report_change(h, a);
     safer__report_places(h, a);
     safer__report_peers(h, a);
+    safer__report_outcomes(h, a);
     safer__report_priorities(h, a);
     safer__report_caveats(h, a);
     safer__report_method(h, a);

@@ -182,6 +182,7 @@ void safer__report_levels(struct safer_buf *h, const struct safer_assessment *a)
 void safer__report_change(struct safer_buf *h, const struct safer_assessment *a);
 void safer__report_places(struct safer_buf *h, const struct safer_assessment *a);
 void safer__report_peers(struct safer_buf *h, const struct safer_assessment *a);
+void safer__report_outcomes(struct safer_buf *h, const struct safer_assessment *a);
 void safer__report_priorities(struct safer_buf *h, const struct safer_assessment *a);
 void safer__report_caveats(struct safer_buf *h, const struct safer_assessment *a);
 void safer__report_method(struct safer_buf *h, const struct safer_assessment *a);

@@ -1,5 +1,5 @@
 /*
- * report_priorities.c - section 7, the partnership's priorities.
+ * report_priorities.c - section 8, the partnership's priorities.
  *
  * How the police.uk categories bear on each priority of the partnership
  * plan, and what police.uk cannot show of it, so that the assessment does
@@ -92,7 +92,7 @@ static const struct safer__report_col PRIORITY_TABLE[] = {
 
 void safer__report_priorities(struct safer_buf *h, const struct safer_assessment *a)
 {
-    safer_html_raw(h, "<h2 id=\"priorities\">7. The partnership's priorities</h2><p>How the "
+    safer_html_raw(h, "<h2 id=\"priorities\">8. The partnership's priorities</h2><p>How the "
                       "police.uk categories bear on the partnership plan's priorities, and what "
                       "this data cannot show. The figures are the categories' totals in the "
                       "area; a category appears under every priority it informs.</p>");

@@ -266,9 +266,10 @@ static void test_report_sections_in_order(void **state)
         "<h2 id=\"change\">4. Change</h2>",
         "<h2 id=\"places\">5. Places</h2>",
         "<h2 id=\"peers\">6. How the area compares</h2>",
-        "<h2 id=\"priorities\">7. The partnership's priorities</h2>",
-        "<h2 id=\"caveats\">8. Caveats</h2>",
-        "<h2 id=\"method\">9. Method notes</h2>",
+        "<h2 id=\"outcomes\">7. What became of the crimes</h2>",
+        "<h2 id=\"priorities\">8. The partnership's priorities</h2>",
+        "<h2 id=\"caveats\">9. Caveats</h2>",
+        "<h2 id=\"method\">10. Method notes</h2>",
     };
     const char *html = *state;
     const char *at = html;
