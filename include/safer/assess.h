@@ -47,6 +47,11 @@ struct safer_assess_opts {
     int32_t from;      /* first month of the latest window (month index, at
                           most `to`), or 0 for the 12 months to the latest
                           month; at most SAFER_LIMIT_WINDOW_MONTHS months */
+    /* The partnerships to compare the area with: CSP or district codes (a
+     * partnership's plan names them), or NULL (npeers 0) for those most
+     * similar in population and deprivation (docs/assessment.md, Peers). */
+    const char *const *peers;
+    size_t npeers;
 };
 
 /* Coverage of one force's month. */
@@ -117,6 +122,74 @@ struct safer_moran_row {
     size_t islands;
 };
 
+/* ---- peer comparison (docs/assessment.md, Peers) ---- */
+
+/* What a place of the peer comparison is. */
+enum safer_peer_role {
+    SAFER_PEER_AREA,       /* the area itself, counted by LSOA as the others are */
+    SAFER_PEER_FORCE_AREA, /* the police force area it lies in */
+    SAFER_PEER_NATION,     /* England and Wales: every police force area of the lookup */
+    SAFER_PEER_SIMILAR,    /* a similar partnership */
+};
+
+/* Whether a place's rates could be worked out. */
+enum safer_peer_status {
+    SAFER_PEER_OK,
+    SAFER_PEER_FILES_MISSING, /* the force of a police force area it lies in has no
+                                 file for one of the months compared */
+    SAFER_PEER_NO_POPULATION, /* an LSOA of it has no population */
+    SAFER_PEER_UNKNOWN,       /* the lookups hold no LSOA of it */
+    SAFER_PEER_LOOKUP_PARTIAL, /* England and Wales: the district lookup names fewer
+                                  than its SAFER_PEERS_NATION_FORCE_AREAS police
+                                  force areas */
+};
+
+/* How the similar partnerships were chosen, or why there are none. */
+enum safer_peer_basis {
+    SAFER_PEERS_LIST,          /* the list given (safer_assess_opts.peers) */
+    SAFER_PEERS_SIMILAR,       /* the nearest in population and deprivation */
+    SAFER_PEERS_NO_DISTRICTS,  /* none: no district to partnership lookup is loaded */
+    SAFER_PEERS_NO_MEASURES,   /* none: an LSOA of the area has no population or
+                                  no IMD decile */
+    SAFER_PEERS_NO_CANDIDATES, /* none: no other partnership has both for every LSOA */
+};
+
+/* How many similar partnerships the similarity picks. */
+#define SAFER_PEERS_NEAREST 5
+
+/* The ONS code and name of England and Wales. */
+#define SAFER_PEERS_NATION_CODE "K04000001"
+#define SAFER_PEERS_NATION_NAME "England and Wales"
+/* The territorial police force areas of England and Wales (ONS PFA19). */
+#define SAFER_PEERS_NATION_FORCE_AREAS 43
+
+struct safer_peer {
+    enum safer_peer_role role;
+    char *code, *name; /* owned; the area without --area has code "" */
+    size_t lsoas;      /* its LSOAs in the LSOA lookup */
+    double population; /* its LSOAs' populations summed; NaN unless every one has one */
+    double imd_decile; /* its LSOAs' IMD deciles, population-weighted mean; NaN
+                          unless every one has both */
+    double distance;   /* chosen by similarity: distance from the area; else NaN */
+    enum safer_peer_status status;
+    size_t force_areas; /* police force areas it lies in, whose forces' files it needs */
+    size_t missing;     /* (force, month) files of those it needs that are not stored */
+    char *missing_force;   /* owned: the first of them (a police force area's name when
+                              no stored force is its), or NULL */
+    int32_t missing_month; /* and its month */
+    int64_t *count; /* owned: per type of types[], its records in the months compared */
+    int64_t total;  /* all types */
+};
+
+/* ---- outcomes (docs/assessment.md, Outcomes) ---- */
+
+/* The records of one crime type with one latest outcome. */
+struct safer_outcome_count {
+    size_t type;   /* index into types[] */
+    char *outcome; /* owned: police.uk's words; "" when none was given */
+    int64_t count;
+};
+
 struct safer_assessment {
     /* Windows (month indexes). */
     int32_t latest, l12_start, p12_start, p12_end, first_month, nmonths;
@@ -180,6 +253,32 @@ struct safer_assessment {
      * safer_plan_load()), read in the same snapshot as the rest; owned, or
      * NULL without opts->area or when no plan is stored for it. */
     struct safer_plan *plan;
+
+    /* Peer comparison (docs/assessment.md, Peers): the months compared (of
+     * the latest 12, those with a file of a force with records in the
+     * study wards; owned), then the places: the area first, its police
+     * force area, England and Wales, then the similar partnerships (owned;
+     * none without a month or the LSOA lookup). */
+    int32_t *peer_months;
+    size_t npeer_months;
+    struct safer_peer *peers;
+    size_t npeers;
+    enum safer_peer_basis peer_basis;
+    size_t area_force_areas;    /* police force areas the area lies in (a force
+                                   area is compared only when it is one) */
+    int64_t peer_ward_total;    /* records of the study wards in those months,
+                                   assigned by ward as everywhere else */
+    char *peer_population_basis; /* owned: the LSOA populations' basis, or NULL */
+
+    /* Outcomes (docs/assessment.md, Outcomes): the study wards' records of
+     * the latest 12 months but anti-social behaviour, by type and latest
+     * outcome, sorted by type then outcome (byte order; owned). */
+    struct safer_outcome_count *outcomes;
+    size_t noutcomes;
+    uint64_t outcome_rows;      /* crimes (Crime IDs) with an outcome in the stored
+                                   outcomes files */
+    int64_t outcomes_from_files; /* of the records counted, those whose latest
+                                    outcome came from an outcomes file */
 };
 
 void safer_assessment_release(struct safer_assessment *a);

@@ -103,4 +103,22 @@ int safer_deprivation_list(struct safer_store *st, struct safer_values *out,
 int safer_population_list(struct safer_store *st, const char *level, struct safer_values *out,
                           char **basis, struct safer_err *err);
 
+/* LSOA code -> district code, sorted by LSOA code: the LSOA lookup's
+ * district, else the district the ward lookup gives its ward. LSOAs with
+ * neither are left out. */
+int safer_lookup_lsoa_districts(struct safer_store *st, struct safer_pairs *out,
+                                struct safer_err *err);
+
+/* The district -> Community Safety Partnership -> police force area lookup,
+ * one row per district, sorted by district code. The strings live in the
+ * arena and go with it; a name or force area the file did not give is "". */
+struct safer_districts {
+    char **code, **name, **csp, **csp_name, **pfa, **pfa_name; /* owned arrays of n */
+    size_t n;
+    struct safer_arena arena;
+};
+int safer_lookup_districts(struct safer_store *st, struct safer_districts *out,
+                           struct safer_err *err);
+void safer_districts_release(struct safer_districts *d);
+
 #endif

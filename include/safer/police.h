@@ -144,6 +144,30 @@ int safer_crimes_load(struct safer_store *st, struct safer_crimes *out, struct s
  */
 int safer_crimes_load_text(struct safer_store *st, struct safer_crimes *c, struct safer_err *err);
 
+/*
+ * Each record's police.uk LSOA code, for the records of `c`, which
+ * safer_crimes_load() filled from the same store in the same read
+ * transaction: on success *lsoa (malloc'd, the caller frees it) holds, per
+ * record, an index into c->lsoas ("" for a record without one), whether or
+ * not the record has a location. SAFER_EDB when a stored publication is
+ * damaged or its records are not those of `c`. Reads the hot blobs again:
+ * call it only for what needs the codes of located records.
+ */
+int safer_crimes_load_lsoa(struct safer_store *st, const struct safer_crimes *c, uint32_t **lsoa,
+                           struct safer_err *err);
+
+/*
+ * Call `fn` once per record of `c` (filled by safer_crimes_load() in the
+ * same read transaction), in record order, with the record's index and
+ * its Crime ID ("" when it has none, as anti-social behaviour never has) as
+ * a NUL-terminated string that lives until fn returns. Stops and returns
+ * fn's value when it is negative; SAFER_EDB when a stored publication is
+ * damaged or its records are not those of `c`. Reads the cold blobs.
+ */
+typedef int (*safer_crime_id_fn)(void *ctx, size_t record, const char *crime_id);
+int safer_crimes_each_id(struct safer_store *st, const struct safer_crimes *c,
+                         safer_crime_id_fn fn, void *ctx, struct safer_err *err);
+
 /* One stored (force, month) publication and the file it came from. */
 struct safer_publication {
     char force[128];

@@ -55,6 +55,18 @@ void safer_assessment_release(struct safer_assessment *a)
     safer_plan_free(a->plan);
     free(a->pub_area);
     free(a->pub_unplaced);
+    for (size_t i = 0; i < a->npeers; i++) {
+        free(a->peers[i].code);
+        free(a->peers[i].name);
+        free(a->peers[i].missing_force);
+        free(a->peers[i].count);
+    }
+    free(a->peers);
+    free(a->peer_months);
+    free(a->peer_population_basis);
+    for (size_t i = 0; i < a->noutcomes; i++)
+        free(a->outcomes[i].outcome);
+    free(a->outcomes);
     memset(a, 0, sizeof(*a));
 }
 
@@ -242,7 +254,13 @@ int safer_assess_compute(struct safer_store *st, const struct safer_assess_opts 
 
     rc = safer_crimes_load(st, &c, err);
     if (rc == 0)
+        rc = safer_crimes_load_text(st, &c, err);
+    if (rc == 0)
         rc = safer__inputs_read(st, &in, a, err);
+    if (rc == 0)
+        rc = safer__peers_read(st, &c, &in, err);
+    if (rc == 0)
+        rc = safer__outcomes_read(st, &c, &in, err);
     if (rc == 0)
         rc = safer__store_commit(st, err);
     if (rc < 0)
@@ -382,6 +400,10 @@ int safer_assess_compute(struct safer_store *st, const struct safer_assess_opts 
         if (assigned)
             force_in[bt->force] = 1;
     }
+    /* The peer comparison and the outcomes read the records again. */
+    safer__peers_compute(&in, &c, force_in, o.peers, o.npeers, a);
+    safer__outcomes_compute(&in, &c, lward, lsoa_ward, study_of, a);
+
     /* The per-record arrays are done with: the statistics reuse their memory. */
     free(c.loc);
     free(c.type);

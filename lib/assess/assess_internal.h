@@ -58,6 +58,18 @@ struct safer__inputs {
     struct safer_values pop_ward, pop_lsoa; /* populations by ward and by LSOA */
     char *basis_ward, *basis_lsoa;         /* owned: their bases, or NULL */
     struct safer_values deprivation;       /* LSOA -> IMD decile */
+    /* For the peer comparison: LSOA -> district, sorted by LSOA, and the
+     * district -> partnership -> police force area lookup. */
+    struct safer_pairs lsoa_district;
+    struct safer_districts districts;
+    /* Per record (safer__peers_read, safer__outcomes_read): its LSOA code, as an index into the
+     * records' lsoas; and for the outcomes, the latest outcome an outcomes
+     * file gives it: 0 for none, else 1 + an index into later_names. */
+    uint32_t *record_lsoa;
+    uint16_t *later;
+    char **later_names;
+    size_t nlater_names;
+    uint64_t outcome_rows; /* Crime IDs with a stored outcome */
 };
 
 /* The year of the Ordnance Survey data behind the stored wards, for the
@@ -68,6 +80,53 @@ int safer__boundary_year(struct safer_store *st, struct safer_err *err, int *yea
 int safer__inputs_read(struct safer_store *st, struct safer__inputs *in,
                        struct safer_assessment *a, struct safer_err *err);
 void safer__inputs_release(struct safer__inputs *in);
+
+/*
+ * Read, in the same snapshot as the records `c`, what the peer comparison
+ * needs of each record (peers.c: its LSOA code, in->record_lsoa) and what
+ * the outcomes need (outcomes.c: the outcomes stored from police.uk
+ * outcomes files, joined to the records by Crime ID: in->later, its names
+ * and in->outcome_rows; the cold blobs are read only when some are stored).
+ */
+int safer__peers_read(struct safer_store *st, const struct safer_crimes *c,
+                      struct safer__inputs *in, struct safer_err *err);
+int safer__outcomes_read(struct safer_store *st, const struct safer_crimes *c,
+                         struct safer__inputs *in, struct safer_err *err);
+
+/*
+ * The peer comparison (peers.c), from the records, each one's LSOA
+ * (in->record_lsoa) and the lookups, populations and deprivation of `in`:
+ * fills the peer fields of `a`. Needs a's windows, wards, types and counts;
+ * `force_in` marks the forces with records in the study wards; `list` the
+ * partnerships to compare with (CSP or district codes), or none.
+ */
+void safer__peers_compute(const struct safer__inputs *in, const struct safer_crimes *c,
+                          const unsigned char *force_in, const char *const *list, size_t nlist,
+                          struct safer_assessment *a);
+
+/*
+ * The key a force and a police force area are matched by (peers.c): the
+ * name's words in lowercase joined by '-', '&' as "and", a note in brackets
+ * left out, ONS's "London, City of" turned round, without "Police Service
+ * of" in front or "Police Service", "Police" or "Constabulary" at the end,
+ * as police.uk names forces in its file names: "Devon & Cornwall Police"
+ * and "Devon and Cornwall" are both devon-and-cornwall. Cut at
+ * SAFER__PEERS_KEY_MAX - 1 bytes.
+ */
+#define SAFER__PEERS_KEY_MAX 160
+void safer__peers_force_key(const char *name, char out[SAFER__PEERS_KEY_MAX]);
+
+/*
+ * The outcomes (outcomes.c): the study wards' records of the latest 12
+ * months but anti-social behaviour, by type and latest outcome. A record
+ * is in study ward study_of[w] for w = ward_of_loc[loc] (a location) or
+ * ward_of_lsoa[-1 - loc] (no location), as the counting pass assigns it.
+ * Needs the records' outcomes (safer_crimes_load_text()); fills nothing
+ * without them.
+ */
+void safer__outcomes_compute(const struct safer__inputs *in, const struct safer_crimes *c,
+                             const int32_t *ward_of_loc, const int32_t *ward_of_lsoa,
+                             const int32_t *study_of, struct safer_assessment *a);
 
 /*
  * The statistics on top of the counts: coverage, change tests, the grid and

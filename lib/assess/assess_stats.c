@@ -658,6 +658,13 @@ void safer__inputs_release(struct safer__inputs *in)
     safer_values_release(&in->pop_ward);
     safer_values_release(&in->pop_lsoa);
     safer_values_release(&in->deprivation);
+    safer_pairs_release(&in->lsoa_district);
+    safer_districts_release(&in->districts);
+    free(in->record_lsoa);
+    free(in->later);
+    for (size_t k = 0; k < in->nlater_names; k++)
+        free(in->later_names[k]);
+    free(in->later_names);
     free(in->basis_ward);
     free(in->basis_lsoa);
     memset(in, 0, sizeof(*in));

@@ -89,6 +89,80 @@ static void put_month(struct safer_buf *b, int32_t m)
     safer_buf_puts(b, s);
 }
 
+/*
+ * peers.csv: per place compared (the area, its police force area, England
+ * and Wales, the similar partnerships, in that order) and per crime type,
+ * its records in the months compared and its rate per 1,000 residents
+ * (docs/assessment.md, Peers). A count is written only when it is whole
+ * (no force's file missing), a rate only when the place is complete.
+ */
+static int write_peers(const struct safer_assessment *a, struct safer_buf *b, struct numcache *nc,
+                       struct safer_output *out, struct safer_err *err)
+{
+    static const char *const role[] = {"area", "force_area", "england_and_wales", "similar"};
+    static const char *const status[] = {"ok", "files_missing", "no_population", "unknown",
+                                         "lookup_partial"};
+    safer_buf_reset(b);
+    safer_buf_puts(b, "role,code,name,population,imd_decile,distance,crime_type,count,"
+                      "rate_per_1000,status\n");
+    for (size_t k = 0; k < a->npeers; k++) {
+        const struct safer_peer *p = &a->peers[k];
+        int counted = p->status == SAFER_PEER_OK || p->status == SAFER_PEER_NO_POPULATION;
+        for (size_t t = 0; t < a->ntypes; t++) {
+            safer_buf_puts(b, role[p->role]);
+            safer_buf_puts(b, ",");
+            put_str(b, p->code);
+            safer_buf_puts(b, ",");
+            put_str(b, p->name);
+            safer_buf_puts(b, ",");
+            put_num(b, p->population, nc);
+            safer_buf_puts(b, ",");
+            put_num(b, p->imd_decile, nc);
+            safer_buf_puts(b, ",");
+            put_num(b, p->distance, nc);
+            safer_buf_puts(b, ",");
+            put_str(b, a->types[t]);
+            safer_buf_puts(b, ",");
+            if (counted)
+                safer_buf_putf(b, "%lld", (long long)p->count[t]);
+            safer_buf_puts(b, ",");
+            if (p->status == SAFER_PEER_OK)
+                put_num(b, 1000.0 * (double)p->count[t] / p->population, nc);
+            safer_buf_putf(b, ",%s\n", status[p->status]);
+        }
+    }
+    return safer_output_add(out, "peers.csv", b, err);
+}
+
+/*
+ * outcomes_by_type.csv: the study wards' records of the latest 12 months
+ * but anti-social behaviour, by crime type and latest outcome, and each
+ * count's share of its type's records, a fraction (docs/assessment.md,
+ * Outcomes).
+ */
+static int write_outcomes(const struct safer_assessment *a, struct safer_buf *b,
+                          struct numcache *nc, struct safer_output *out, struct safer_err *err)
+{
+    safer_buf_reset(b);
+    safer_buf_puts(b, "crime_type,outcome,count,share\n");
+    for (size_t i = 0; i < a->noutcomes;) {
+        size_t j = i;
+        int64_t total = 0;
+        while (j < a->noutcomes && a->outcomes[j].type == a->outcomes[i].type)
+            total += a->outcomes[j++].count;
+        for (; i < j; i++) {
+            const struct safer_outcome_count *o = &a->outcomes[i];
+            put_str(b, a->types[o->type]);
+            safer_buf_puts(b, ",");
+            put_str(b, o->outcome);
+            safer_buf_putf(b, ",%lld,", (long long)o->count);
+            put_num(b, (double)o->count / (double)total, nc);
+            safer_buf_puts(b, "\n");
+        }
+    }
+    return safer_output_add(out, "outcomes_by_type.csv", b, err);
+}
+
 int safer_assess_write_csv(const struct safer_assessment *a, struct safer_output *out,
                            struct safer_err *err)
 {
@@ -354,6 +428,11 @@ int safer_assess_write_csv(const struct safer_assessment *a, struct safer_output
         }
         rc = safer_output_add(out, "deprivation_by_ward.csv", &b, err);
     }
+    /* peers.csv, when there is a comparison; outcomes_by_type.csv */
+    if (rc == 0 && a->npeers)
+        rc = write_peers(a, &b, nc, out, err);
+    if (rc == 0)
+        rc = write_outcomes(a, &b, nc, out, err);
 out:
     free(nc);
     safer_buf_release(&b);

@@ -713,6 +713,8 @@ int safer_report_render(const struct safer_assessment *a, struct safer_buf *h,
                       "<li><a href=\"#levels\">Levels and patterns</a></li>"
                       "<li><a href=\"#change\">Change</a></li>"
                       "<li><a href=\"#places\">Places</a></li>"
+                      "<li><a href=\"#peers\">How the area compares</a></li>"
+                      "<li><a href=\"#outcomes\">What became of the crimes</a></li>"
                       "<li><a href=\"#public\">The public's views</a></li>"
                       "<li><a href=\"#candidates\">Matters to prioritise</a></li>"
                       "<li><a href=\"#priorities\">The partnership's priorities</a></li>"
@@ -724,6 +726,8 @@ int safer_report_render(const struct safer_assessment *a, struct safer_buf *h,
     safer__report_levels(h, a);
     safer__report_change(h, a);
     safer__report_places(h, a);
+    safer__report_peers(h, a);
+    safer__report_outcomes(h, a);
     safer__report_public(h, a);
     safer__report_candidates(h, a);
     safer__report_priorities(h, a);

@@ -1,5 +1,5 @@
 /*
- * report_candidates.c - section 7, matters to prioritise: every police.uk
+ * report_candidates.c - section 9, matters to prioritise: every police.uk
  * category with records in the area, scored as a candidate priority.
  *
  * Regulation 5 of the Crime and Disorder (Formulation and Implementation of
@@ -276,7 +276,7 @@ static void comp_how(struct safer_buf *h, const void *data, size_t k)
         safer_html_raw(h, " Left out: every category's weighted count is 0.");
         break;
     case R_NO_SURVEY:
-        safer_html_raw(h, " Left out: no survey results are loaded (section 6).");
+        safer_html_raw(h, " Left out: no survey results are loaded (section 8).");
         break;
     }
 }
@@ -388,7 +388,7 @@ void safer__report_candidates(struct safer_buf *h, const struct safer_assessment
     memset(&s, 0, sizeof(s));
     s.a = a;
     score(&s);
-    safer_html_raw(h, "<h2 id=\"candidates\">7. Matters to prioritise</h2><p>Regulation 5 also "
+    safer_html_raw(h, "<h2 id=\"candidates\">9. Matters to prioritise</h2><p>Regulation 5 also "
                       "asks the assessment to set out the matters the partnership should "
                       "prioritise. Every police.uk category with records in the area is scored "
                       "here as a candidate: each component from 0 to 100, combined with the "
@@ -403,7 +403,7 @@ void safer__report_candidates(struct safer_buf *h, const struct safer_assessment
     }
     safer_html_raw(h, " A component that cannot be scored for every category is left out of "
                       "all of them. The score ranks categories for discussion; it does not "
-                      "choose priorities: what police.uk cannot show (section 8) and what the "
+                      "choose priorities: what police.uk cannot show (section 10) and what the "
                       "public says weigh too.</p>");
     safer__report_gap_flag(h, a, 1);
     safer__report_table(h, SAFER__REPORT_LITERAL("Scoring components and their weights"),

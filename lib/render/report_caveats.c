@@ -1,5 +1,5 @@
 /*
- * report_caveats.c - section 10, caveats.
+ * report_caveats.c - section 12, caveats.
  *
  * What a reader must keep in mind when reading the figures: the pandemic
  * when the windows overlap it, partial and missing months when there are
@@ -18,7 +18,7 @@
 
 void safer__report_caveats(struct safer_buf *h, const struct safer_assessment *a)
 {
-    safer_html_raw(h, "<h2 id=\"caveats\">10. Caveats</h2><ul>");
+    safer_html_raw(h, "<h2 id=\"caveats\">12. Caveats</h2><ul>");
     /* The pandemic, when it overlaps either window. */
     if (a->latest >= PANDEMIC_FIRST && a->p12_start <= PANDEMIC_LAST) {
         safer_html_raw(h, "<li><strong>The pandemic.</strong> The windows overlap the Covid-19 "

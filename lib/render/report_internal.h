@@ -249,6 +249,8 @@ void safer__report_places(struct safer_buf *h, const struct safer_assessment *a)
  * since the last assessment (progress against the plan). */
 void safer__report_public(struct safer_buf *h, const struct safer_assessment *a);
 void safer__report_candidates(struct safer_buf *h, const struct safer_assessment *a);
+void safer__report_peers(struct safer_buf *h, const struct safer_assessment *a);
+void safer__report_outcomes(struct safer_buf *h, const struct safer_assessment *a);
 void safer__report_priorities(struct safer_buf *h, const struct safer_assessment *a);
 void safer__report_progress(struct safer_buf *h, const struct safer_assessment *a);
 void safer__report_caveats(struct safer_buf *h, const struct safer_assessment *a);

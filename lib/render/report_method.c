@@ -1,5 +1,5 @@
 /*
- * report_method.c - section 11, method notes.
+ * report_method.c - section 13, method notes.
  *
  * How every figure was computed, precisely enough to reproduce it: the
  * windows, the ward of a record, the grid and projection, the Gi*, Moran's
@@ -42,7 +42,7 @@ static void put_small(struct safer_buf *h, double v)
 
 void safer__report_method(struct safer_buf *h, const struct safer_assessment *a)
 {
-    safer_html_raw(h, "<h2 id=\"method\">11. Method notes</h2><dl>");
+    safer_html_raw(h, "<h2 id=\"method\">13. Method notes</h2><dl>");
     safer_html_raw(h, "<dt>Windows</dt><dd>The latest window is ");
     safer__report_window_held(h, a, 0);
     safer_html_raw(h, "; the previous window is as many months just before it, ");

@@ -1,5 +1,5 @@
 /*
- * report_priorities.c - section 8, the partnership's priorities.
+ * report_priorities.c - section 10, the partnership's priorities.
  *
  * Rendered from the plan of the partnership the area belongs to
  * (a->plan, include/safer/plan.h): how the police.uk categories bear on
@@ -179,7 +179,7 @@ static void no_plan(struct safer_buf *h, const struct safer_assessment *a)
 
 void safer__report_priorities(struct safer_buf *h, const struct safer_assessment *a)
 {
-    safer_html_raw(h, "<h2 id=\"priorities\">8. The partnership's priorities</h2>");
+    safer_html_raw(h, "<h2 id=\"priorities\">10. The partnership's priorities</h2>");
     const struct safer_plan *p = a->plan;
     if (!p) {
         no_plan(h, a);

@@ -1,5 +1,5 @@
 /*
- * report_progress.c - section 9, changes since the last assessment.
+ * report_progress.c - section 11, changes since the last assessment.
  *
  * Regulation 5 of the Crime and Disorder (Formulation and Implementation of
  * Strategy) Regulations 2007 asks the assessment to set out the changes
@@ -17,7 +17,7 @@
 
 void safer__report_progress(struct safer_buf *h, const struct safer_assessment *a)
 {
-    safer_html_raw(h, "<h2 id=\"progress\">9. Changes since the last assessment</h2><p>"
+    safer_html_raw(h, "<h2 id=\"progress\">11. Changes since the last assessment</h2><p>"
                       "Regulation 5 also asks what has changed since the last assessment. "
                       "Section 4 compares police-recorded crime and anti-social behaviour with "
                       "the 12 months before; no earlier assessment is stored to compare this "

@@ -1,5 +1,5 @@
 /*
- * report_public.c - section 6, the public's views.
+ * report_public.c - section 8, the public's views.
  *
  * The Crime and Disorder (Formulation and Implementation of Strategy)
  * Regulations 2007, regulation 5, ask a strategic assessment to cover the
@@ -15,7 +15,7 @@
 void safer__report_public(struct safer_buf *h, const struct safer_assessment *a)
 {
     (void)a;
-    safer_html_raw(h, "<h2 id=\"public\">6. The public's views</h2><p>The Crime and Disorder "
+    safer_html_raw(h, "<h2 id=\"public\">8. The public's views</h2><p>The Crime and Disorder "
                       "(Formulation and Implementation of Strategy) Regulations 2007 (regulation "
                       "5) ask the strategic assessment to cover the views of the public on the "
                       "levels and patterns of crime, disorder and substance misuse.</p>"

@@ -309,3 +309,59 @@ int safer_deprivation_list(struct safer_store *st, struct safer_values *out,
     return values_query(st, "SELECT lsoa_code, decile FROM deprivation ORDER BY lsoa_code", NULL,
                         out, err);
 }
+
+int safer_lookup_lsoa_districts(struct safer_store *st, struct safer_pairs *out,
+                                struct safer_err *err)
+{
+    return pairs_query(st,
+                       "SELECT l.lsoa_code, COALESCE(l.district_code, w.district_code)"
+                       " FROM lookup_lsoa l LEFT JOIN lookup_ward w ON w.ward_code = l.ward_code"
+                       " WHERE COALESCE(l.district_code, w.district_code) IS NOT NULL"
+                       " ORDER BY l.lsoa_code",
+                       NULL, out, err);
+}
+
+void safer_districts_release(struct safer_districts *d)
+{
+    safer_arena_release(&d->arena);
+    free(d->code);
+    free(d->name);
+    free(d->csp);
+    free(d->csp_name);
+    free(d->pfa);
+    free(d->pfa_name);
+    memset(d, 0, sizeof(*d));
+}
+
+int safer_lookup_districts(struct safer_store *st, struct safer_districts *out,
+                           struct safer_err *err)
+{
+    memset(out, 0, sizeof(*out));
+    struct safer__stmt *s;
+    int rc = safer__prep(st,
+                         "SELECT district_code, district_name, csp_code, csp_name, pfa_code,"
+                         " pfa_name FROM lookup_district ORDER BY district_code",
+                         &s, err);
+    if (rc < 0)
+        return rc;
+    /* In the order of the columns selected. */
+    char ***cols[6] = {&out->code, &out->name, &out->csp, &out->csp_name, &out->pfa,
+                       &out->pfa_name};
+    size_t cap = 0;
+    while ((rc = safer__step(s, err)) == 1) {
+        if (out->n == cap) {
+            cap = cap ? 2 * cap : 64;
+            for (int k = 0; k < 6; k++)
+                *cols[k] = safer__xreallocarray(*cols[k], cap, sizeof(char *));
+        }
+        for (int k = 0; k < 6; k++) {
+            const char *v = safer__col_text(s, k);
+            (*cols[k])[out->n] = safer_arena_strdup(&out->arena, v ? v : "");
+        }
+        out->n++;
+    }
+    safer__stmt_finalize(s);
+    if (rc < 0)
+        safer_districts_release(out);
+    return rc;
+}

@@ -858,3 +858,152 @@ int safer_outcomes_each(struct safer_store *st, safer_outcome_row_fn row, void *
     safer__stmt_finalize(s);
     return rc;
 }
+
+/* Index of (p, len) in the sorted strings v[0..n), or -1. */
+static long find_view(char *const *v, size_t n, const char *p, size_t len)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        size_t ml = strlen(v[mid]);
+        int c = memcmp(v[mid], p, ml < len ? ml : len);
+        if (c == 0)
+            c = ml < len ? -1 : ml > len;
+        if (c == 0)
+            return (long)mid;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return -1;
+}
+
+/*
+ * Call `fn` with each stored street publication's hot or cold blob, in the
+ * order safer_crimes_load() reads them, and its batch of `c`. fn returns 0,
+ * 1 when the blob is damaged, or a negative code to stop with. A
+ * publication whose row count is not its batch's, or a store holding more
+ * or fewer publications than `c`, is SAFER_EDB: they are not c's records.
+ */
+typedef int (*batch_blob_fn)(void *ctx, const struct safer_crime_batch *bt, const void *blob,
+                             size_t len);
+
+static int each_batch_blob(struct safer_store *st, const struct safer_crimes *c, int cold,
+                           batch_blob_fn fn, void *ctx, struct safer_err *err)
+{
+    struct safer__stmt *s = NULL;
+    int rc = safer__prep(st,
+                         cold ? "SELECT force, rows, cold FROM crime_batch ORDER BY force, month"
+                              : "SELECT force, rows, hot FROM crime_batch ORDER BY force, month",
+                         &s, err);
+    size_t b = 0;
+    while (rc == 0 && (rc = safer__step(s, err)) == 1) {
+        size_t len;
+        const void *blob = safer__col_blob(s, 2, &len);
+        rc = !blob || b >= c->nbatches || safer__col_int64(s, 1) != (int64_t)c->batches[b].count
+                 ? 1
+                 : fn(ctx, &c->batches[b], blob, len);
+        if (rc == 1)
+            rc = safer_err_set(err, SAFER_EDB, "%s: stored records of '%s' are damaged",
+                               safer_store_name(st), safer__col_text(s, 0));
+        b++;
+    }
+    safer__stmt_finalize(s);
+    if (rc == 0 && b != c->nbatches)
+        rc = safer_err_set(err, SAFER_EDB, "%s: the stored records changed while being read",
+                           safer_store_name(st));
+    return rc;
+}
+
+struct lsoa_read {
+    const struct safer_crimes *c;
+    uint32_t *out, *map;
+    size_t mapcap;
+};
+
+static int lsoa_batch(void *ctx, const struct safer_crime_batch *bt, const void *blob, size_t len)
+{
+    struct lsoa_read *t = ctx;
+    struct safer__hot hot;
+    if (safer__hot_decode(blob, len, &hot) < 0)
+        return 1;
+    int bad = hot.n != bt->count;
+    if (!bad)
+        SAFER__GROW(t->map, t->mapcap, (size_t)hot.nlsoas + 1);
+    for (uint32_t k = 0; !bad && k < hot.nlsoas; k++) {
+        long v = find_view(t->c->lsoas, t->c->nlsoas, hot.lsoas[k].ptr, hot.lsoas[k].len);
+        bad = v < 0;
+        t->map[k] = (uint32_t)v;
+    }
+    for (uint32_t i = 0; !bad && i < hot.n; i++)
+        t->out[bt->first + i] = t->map[hot.lsoa[i]];
+    safer__hot_release(&hot);
+    return bad;
+}
+
+int safer_crimes_load_lsoa(struct safer_store *st, const struct safer_crimes *c, uint32_t **lsoa,
+                           struct safer_err *err)
+{
+    struct lsoa_read t = {c, safer__xmalloc(sizeof(uint32_t) * (c->n ? c->n : 1)), NULL, 0};
+    int rc = each_batch_blob(st, c, 0, lsoa_batch, &t, err);
+    free(t.map);
+    if (rc < 0) {
+        free(t.out);
+        t.out = NULL;
+    }
+    *lsoa = t.out;
+    return rc;
+}
+
+struct id_read {
+    safer_crime_id_fn fn;
+    void *ctx;
+    uint32_t *idx;
+    size_t idxcap;
+};
+
+static int id_batch(void *ctx, const struct safer_crime_batch *bt, const void *blob, size_t len)
+{
+    struct id_read *t = ctx;
+    struct safer__blobrd r = {blob, (const unsigned char *)blob + len, 0};
+    const unsigned char *magic = safer__rd_bytes(&r, 4);
+    uint32_t n = safer__rd_u32(&r);
+    /* The ids follow five dictionaries and five indexes, which are read
+     * past (and checked, as every reader checks what it reads). */
+    uint32_t cnt[5] = {0};
+    struct safer__strview *dv[5] = {NULL};
+    for (int k = 0; k < 5; k++)
+        dv[k] = safer__rd_dict(&r, &cnt[k]);
+    int bad = !magic || memcmp(magic, "SCB2", 4) || n != bt->count || n > len / 5;
+    if (!bad)
+        SAFER__GROW(t->idx, t->idxcap, (size_t)n + 1);
+    for (int k = 0; !bad && k < 5; k++) {
+        bad = safer__rd_index(&r, n, t->idx) < 0;
+        for (uint32_t i = 0; !bad && i < n; i++)
+            bad = t->idx[i] >= cnt[k];
+    }
+    int rc = 0;
+    for (uint32_t i = 0; !bad && rc == 0 && i < n; i++) {
+        char id[65];
+        char *heap = NULL;
+        const char *p = safer__rd_crime_id(&r, id, &heap);
+        if (!p)
+            bad = 1;
+        else if ((rc = t->fn(t->ctx, bt->first + i, p)) > 0)
+            rc = 0; /* only a negative value stops */
+        free(heap);
+    }
+    for (int k = 0; k < 5; k++)
+        free(dv[k]);
+    return rc < 0 ? rc : bad || r.bad;
+}
+
+int safer_crimes_each_id(struct safer_store *st, const struct safer_crimes *c,
+                         safer_crime_id_fn fn, void *ctx, struct safer_err *err)
+{
+    struct id_read t = {fn, ctx, NULL, 0};
+    int rc = each_batch_blob(st, c, 1, id_batch, &t, err);
+    free(t.idx);
+    return rc;
+}

@@ -266,12 +266,14 @@ static void test_report_sections_in_order(void **state)
         "<h2 id=\"levels\">3. Levels and patterns</h2>",
         "<h2 id=\"change\">4. Change</h2>",
         "<h2 id=\"places\">5. Places</h2>",
-        "<h2 id=\"public\">6. The public's views</h2>",
-        "<h2 id=\"candidates\">7. Matters to prioritise</h2>",
-        "<h2 id=\"priorities\">8. The partnership's priorities</h2>",
-        "<h2 id=\"progress\">9. Changes since the last assessment</h2>",
-        "<h2 id=\"caveats\">10. Caveats</h2>",
-        "<h2 id=\"method\">11. Method notes</h2>",
+        "<h2 id=\"peers\">6. How the area compares</h2>",
+        "<h2 id=\"outcomes\">7. What became of the crimes</h2>",
+        "<h2 id=\"public\">8. The public's views</h2>",
+        "<h2 id=\"candidates\">9. Matters to prioritise</h2>",
+        "<h2 id=\"priorities\">10. The partnership's priorities</h2>",
+        "<h2 id=\"progress\">11. Changes since the last assessment</h2>",
+        "<h2 id=\"caveats\">12. Caveats</h2>",
+        "<h2 id=\"method\">13. Method notes</h2>",
     };
     const char *html = *state;
     const char *at = html;

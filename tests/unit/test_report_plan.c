@@ -135,7 +135,7 @@ static void test_report_plan_of_the_area(void **state)
     safer_assessment_release(&a);
 
     char *pri = section(html, "priorities");
-    assert_non_null(strstr(pri, "<h2 id=\"priorities\">8. The partnership's priorities</h2>"
+    assert_non_null(strstr(pri, "<h2 id=\"priorities\">10. The partnership's priorities</h2>"
                                 "<p>The priorities of Safer Test Partnership's plan, <cite>"
                                 "Testborough Community Safety Plan</cite> (2018 to 2021)"));
     assert_non_null(strstr(pri, "<th scope=\"row\" rowspan=\"2\">Reducing burglary in "
@@ -221,7 +221,7 @@ static void test_report_public_views_not_loaded(void **state)
     char *html = render(&a);
     safer_assessment_release(&a);
     char *pub = section(html, "public");
-    assert_non_null(strstr(pub, "<h2 id=\"public\">6. The public's views</h2>"));
+    assert_non_null(strstr(pub, "<h2 id=\"public\">8. The public's views</h2>"));
     assert_non_null(strstr(pub, "regulation 5"));
     assert_non_null(strstr(pub, "<div class=\"inset\"><p><strong>Not loaded.</strong> No survey "
                                 "results are loaded"));
@@ -245,7 +245,7 @@ static void test_report_candidates_scoring(void **state)
     assert_non_null(strstr(cand, "<tr><td>Harm</td><td class=\"n\">1</td><td>no</td>"));
     assert_non_null(strstr(cand, "Left out: no harm weights are loaded. safer has none of its "
                                  "own"));
-    assert_non_null(strstr(cand, "Left out: no survey results are loaded (section 6)."));
+    assert_non_null(strstr(cand, "Left out: no survey results are loaded (section 8)."));
     assert_non_null(strstr(cand, "Left out: within one area every category has the same "
                                  "population"));
     assert_non_null(strstr(cand, "Scored on volume, the highest-scoring categories are "));
