@@ -96,6 +96,10 @@ struct safer_hotcell {
     int cls;            /* enum safer_gi_class from stats.h */
 };
 
+/* The level of the ward rates' intervals, which rates_by_ward.csv's column
+ * names state (rate_lower_95, rate_upper_95). */
+#define SAFER_RATE_CONF 0.95
+
 struct safer_moran_row {
     const char *variable, *style;
     size_t n;
@@ -139,6 +143,11 @@ struct safer_assessment {
     struct safer_moran_row moran[2];
     size_t nmoran;
     double *population; /* per study ward, NaN when unknown (owned, or NULL) */
+    /* With a population (owned, else NULL): per study ward, the exact
+     * Poisson interval at SAFER_RATE_CONF of its rate per 1,000 residents
+     * in the latest 12 months (safer_poisson_ci() of ward_latest, per
+     * 1,000 of the population), NaN for a ward without a population. */
+    double *rate_lower, *rate_upper;
     /* Deprivation per study ward (owned, or NULL without deprivation data):
      * LSOAs of the ward in the lookup, of which in IMD deciles 1-2 (the most
      * deprived 20% of England), and their mean decile (NaN when none). */

@@ -40,6 +40,8 @@ void safer_assessment_release(struct safer_assessment *a)
     free(a->cells);
     free(a->proj_operation);
     free(a->population);
+    free(a->rate_lower);
+    free(a->rate_upper);
     free(a->imd_lsoas);
     free(a->imd_most_deprived);
     free(a->imd_mean_decile);

@@ -657,7 +657,7 @@ void safer__inputs_release(struct safer__inputs *in)
  * Ward populations, per ward: the ward's own figure when one is stored,
  * else the sum of its LSOAs' through the lookup when every one of them has
  * a figure. A ward without either, or whose figure is 0, has no rate; the
- * others keep theirs.
+ * others keep theirs. Then each rate's interval.
  */
 static void rates(const struct safer__inputs *in, struct safer_assessment *a)
 {
@@ -693,6 +693,17 @@ static void rates(const struct safer__inputs *in, struct safer_assessment *a)
             used_lsoa = 1;
         }
         a->population[w] = v > 0 ? v : NAN;
+    }
+    /* The rate's interval is the count's exact Poisson interval, per 1,000
+     * of the population (taken as known: its own error is not in it). */
+    a->rate_lower = safer__xmalloc(sizeof(double) * n);
+    a->rate_upper = safer__xmalloc(sizeof(double) * n);
+    for (size_t w = 0; w < a->nwards; w++) {
+        double lo = NAN, up = NAN;
+        if (a->population[w] > 0)
+            safer_poisson_ci(a->ward_latest[w], SAFER_RATE_CONF, &lo, &up);
+        a->rate_lower[w] = 1000.0 * lo / a->population[w];
+        a->rate_upper[w] = 1000.0 * up / a->population[w];
     }
     /* The basis of the figures used: one level's, or both. */
     const char *bw = used_ward ? in->basis_ward : NULL, *bl = used_lsoa ? in->basis_lsoa : NULL;

@@ -33,6 +33,7 @@
 #include "safer/lookup.h"
 #include "safer/output.h"
 #include "safer/police.h"
+#include "safer/stats.h"
 #include "safer/store.h"
 #include "safer/synth.h"
 #include "testfix.h"
@@ -515,11 +516,14 @@ static void test_assess_rates_from_ward_and_lsoa_populations(void **state)
         assert_non_null(a.population);
         assert_string_equal(a.population_basis, steps[k].basis);
 
-        /* rates_by_ward.csv: ward, name, population, latest 12, rate per 1,000;
-         * empty where there is no population. Latest 12: Alpha 3, Beta 1, Gamma 2. */
+        /* rates_by_ward.csv: ward, name, population, latest 12, the rate's
+         * exact Poisson 95% interval, the flag for fewer than 10 records, rate
+         * per 1,000 (last); empty where there is no population. Latest 12:
+         * Alpha 3, Beta 1, Gamma 2. */
         static const char *const names[3] = {"Alpha", "\"Beta, the island\"", "Gamma"};
         static const int latest[3] = {3, 1, 2};
-        char want[1024] = "ward_code,ward_name,population,latest_12,rate_per_1000\n";
+        char want[1024] = "ward_code,ward_name,population,latest_12,rate_lower_95,"
+                          "rate_upper_95,few_records,rate_per_1000\n";
         size_t used = strlen(want);
         for (size_t w = 0; w < 3; w++) {
             double p = steps[k].pop[w];
@@ -529,13 +533,16 @@ static void test_assess_rates_from_ward_and_lsoa_populations(void **state)
                 fail_msg("%s: ward %zu population %.17g, not %.17g", steps[k].what, w,
                          a.population[w], p);
             }
+            double lo, up;
+            safer_poisson_ci(latest[w], 0.95, &lo, &up);
             if (isnan(p))
-                used += (size_t)snprintf(want + used, sizeof(want) - used, "%s,%s,,%d,\n",
+                used += (size_t)snprintf(want + used, sizeof(want) - used, "%s,%s,,%d,,,,\n",
                                          a.wards[w].code, names[w], latest[w]);
             else
-                used += (size_t)snprintf(want + used, sizeof(want) - used, "%s,%s,%.17g,%d,%.17g\n",
+                used += (size_t)snprintf(want + used, sizeof(want) - used,
+                                         "%s,%s,%.17g,%d,%.17g,%.17g,yes,%.17g\n",
                                          a.wards[w].code, names[w], p, latest[w],
-                                         1000.0 * latest[w] / p);
+                                         1000.0 * lo / p, 1000.0 * up / p, 1000.0 * latest[w] / p);
         }
         assert_string_equal(file_text(&out, "rates_by_ward.csv"), want);
 
