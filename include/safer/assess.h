@@ -140,7 +140,11 @@ struct safer_assessment {
     uint64_t points_outside_grid;
     double cell;
     char *proj_operation; /* owned: the PROJ operation used */
-    struct safer_moran_row moran[2];
+    /* Moran's I of the wards' latest 12 months: rows 0 and 1 on the
+     * counts (variable "total_latest12", styles W and B), then, with a
+     * population, rows on the rates per 1,000 ("rate_latest12", W and B)
+     * over the wards that have one. */
+    struct safer_moran_row moran[4];
     size_t nmoran;
     double *population; /* per study ward, NaN when unknown (owned, or NULL) */
     /* With a population (owned, else NULL): per study ward, the exact

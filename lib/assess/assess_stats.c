@@ -538,25 +538,18 @@ out:
     return rc;
 }
 
-/* Moran's I of ward totals in the latest 12 months, queen contiguity (prepared). */
-static int moran(struct safer_assessment *a, const struct safer__geo *geo, struct safer_err *err)
+/* Moran's I of x over nb, both styles, as rows named `variable`. */
+static int moran_rows(struct safer_assessment *a, const char *variable, const double *x,
+                      const struct safer_nb *nb, struct safer_err *err)
 {
-    if (a->nwards < 2)
-        return 0;
-    double *xv = safer__xmalloc(sizeof(double) * a->nwards);
-    for (size_t w = 0; w < a->nwards; w++)
-        xv[w] = (double)a->ward_latest[w];
-    int rc = 0;
     static const char *const styles[2] = {"W", "B"};
-    for (int k = 0; rc == 0 && k < 2; k++) {
+    for (int k = 0; k < 2; k++) {
         struct safer_moran m;
-        int r = safer_moran_test(xv, &geo->nb, k == 0 ? SAFER_MORAN_W : SAFER_MORAN_B, &m, err);
-        if (r < 0) {
-            rc = r;
-            break;
-        }
+        int r = safer_moran_test(x, nb, k == 0 ? SAFER_MORAN_W : SAFER_MORAN_B, &m, err);
+        if (r < 0)
+            return r;
         struct safer_moran_row *row = &a->moran[a->nmoran++];
-        row->variable = "total_latest12";
+        row->variable = variable;
         row->style = styles[k];
         row->n = m.n_used;
         row->I = m.I;
@@ -565,6 +558,59 @@ static int moran(struct safer_assessment *a, const struct safer__geo *geo, struc
         row->z = m.z;
         row->p = m.p_value;
         row->islands = m.islands;
+    }
+    return 0;
+}
+
+/*
+ * Moran's I of the wards' latest 12 months, queen contiguity (prepared):
+ * on the counts, then on the rates per 1,000 residents. Counts follow
+ * where people live and visit; rates ask whether high risk for residents
+ * clusters. A ward without a population has no rate, so the rates' test
+ * runs over the wards that have one, with the neighbour list cut down to
+ * them (spdep's subset.nb): a ward whose neighbours all lack a rate
+ * becomes an island. Fewer than two such wards: no rows on rates.
+ */
+static int moran(struct safer_assessment *a, const struct safer__geo *geo, struct safer_err *err)
+{
+    if (a->nwards < 2)
+        return 0;
+    double *xv = safer__xmalloc(sizeof(double) * a->nwards);
+    for (size_t w = 0; w < a->nwards; w++)
+        xv[w] = (double)a->ward_latest[w];
+    int rc = moran_rows(a, "total_latest12", xv, &geo->nb, err);
+
+    size_t nr = 0;
+    for (size_t w = 0; a->population && w < a->nwards; w++)
+        nr += a->population[w] > 0;
+    if (rc == 0 && nr >= 2) {
+        const struct safer_nb *nb = &geo->nb;
+        int32_t *sub = safer__xmalloc(sizeof(int32_t) * a->nwards);
+        struct safer_nb rnb;
+        safer_nb_init(&rnb);
+        rnb.n = nr;
+        rnb.start = safer__xcalloc(nr + 1, sizeof(uint32_t));
+        rnb.adj = safer__xmalloc(sizeof(uint32_t) * (nb->start[a->nwards] + 1));
+        size_t k = 0;
+        for (size_t w = 0; w < a->nwards; w++) {
+            sub[w] = a->population[w] > 0 ? (int32_t)k : -1;
+            if (sub[w] >= 0)
+                xv[k++] = 1000.0 * (double)a->ward_latest[w] / a->population[w];
+        }
+        /* Neighbours keep their order: sub[] is increasing. */
+        for (size_t w = 0; w < a->nwards; w++) {
+            if (sub[w] < 0)
+                continue;
+            uint32_t at = rnb.start[sub[w]];
+            for (uint32_t e = nb->start[w]; e < nb->start[w + 1]; e++) {
+                if (sub[nb->adj[e]] >= 0)
+                    rnb.adj[at++] = (uint32_t)sub[nb->adj[e]];
+            }
+            rnb.start[sub[w] + 1] = at;
+        }
+        rc = moran_rows(a, "rate_latest12", xv, &rnb, err);
+        safer_nb_release(&rnb);
+        free(sub);
     }
     free(xv);
     return rc;

@@ -546,6 +546,40 @@ static void test_assess_rates_from_ward_and_lsoa_populations(void **state)
         }
         assert_string_equal(file_text(&out, "rates_by_ward.csv"), want);
 
+        /* Moran's I on the rates, after the rows on counts: over the wards
+         * with a rate, their neighbour list cut down to them. */
+        size_t nr = 0;
+        for (size_t w = 0; w < 3; w++)
+            nr += !isnan(steps[k].pop[w]);
+        assert_int_equal(a.nmoran, nr >= 2 ? 4 : 2);
+        assert_string_equal(a.moran[0].variable, "total_latest12");
+        if (nr >= 2) {
+            struct safer_geom g[3];
+            double x[3];
+            size_t m = 0;
+            for (size_t w = 0; w < 3; w++) {
+                if (isnan(steps[k].pop[w]))
+                    continue;
+                g[m] = a.wards[w].geom;
+                x[m++] = 1000.0 * latest[w] / steps[k].pop[w];
+            }
+            struct safer_nb nb;
+            safer_nb_init(&nb);
+            assert_int_equal(safer_nb_queen(&nb, g, m, SAFER_NB_SNAP_DEFAULT, &err), 0);
+            for (size_t i = 2; i < 4; i++) {
+                struct safer_moran mt;
+                safer_moran_test(x, &nb, i == 2 ? SAFER_MORAN_W : SAFER_MORAN_B, &mt, &err);
+                assert_string_equal(a.moran[i].variable, "rate_latest12");
+                assert_string_equal(a.moran[i].style, i == 2 ? "W" : "B");
+                assert_int_equal(a.moran[i].n, mt.n_used);
+                assert_int_equal(a.moran[i].islands, mt.islands);
+                assert_memory_equal(&a.moran[i].I, &mt.I, sizeof(double));
+            }
+            safer_nb_release(&nb);
+            assert_non_null(strstr(file_text(&out, "moran.csv"), "\nrate_latest12,W,"));
+            assert_non_null(strstr(file_text(&out, "moran.csv"), "\nrate_latest12,B,"));
+        }
+
         /* No file of the set, the report included, holds "nan" or "inf". */
         for (size_t i = 0; i < out.nfiles; i++) {
             const char *bad = non_finite_text(out.files[i].data);
