@@ -438,8 +438,12 @@ void safer__geo_release(struct safer__geo *geo)
     geo->cells = NULL;
 }
 
-/* Count located records of the latest 12 months in the study grid, then Gi*. */
-static int hotspots(const struct safer_crimes *c, const uint32_t *uses,
+/*
+ * Count located records of the latest 12 months in the study grid, then
+ * Gi*. loc_cell (OUT, c->nlocs entries) gets each map point's cell, -1 for
+ * a point not used or outside the grid, for naming the cells' places.
+ */
+static int hotspots(const struct safer_crimes *c, const uint32_t *uses, int32_t *loc_cell,
                     struct safer_assessment *a, struct safer__geo *geo, struct safer_err *err)
 {
     const double S = a->cell;
@@ -466,11 +470,14 @@ static int hotspots(const struct safer_crimes *c, const uint32_t *uses,
     int64_t *pi = safer__xmalloc(sizeof(int64_t) * (np ? np : 1));
     int64_t *pj = safer__xmalloc(sizeof(int64_t) * (np ? np : 1));
     uint32_t *pcount = safer__xmalloc(sizeof(uint32_t) * (np ? np : 1));
+    uint32_t *ploc = safer__xmalloc(sizeof(uint32_t) * (np ? np : 1));
     np = 0;
     for (size_t k = 0; k < c->nlocs; k++) {
+        loc_cell[k] = -1;
         if (uses[k]) {
             px[np] = c->xy[2 * k];
             py[np] = c->xy[2 * k + 1];
+            ploc[np] = (uint32_t)k;
             pcount[np++] = uses[k];
         }
     }
@@ -485,10 +492,12 @@ static int hotspots(const struct safer_crimes *c, const uint32_t *uses,
             a->points_outside_grid += pcount[u];
         else
             a->cells[k].count += pcount[u];
+        loc_cell[ploc[u]] = k;
     }
     free(pi);
     free(pj);
     free(pcount);
+    free(ploc);
 
     /* Gi*: no score when every cell holds the same count. */
     ci = safer__xmalloc(sizeof(int32_t) * (n ? n : 1));
@@ -694,6 +703,7 @@ void safer__inputs_release(struct safer__inputs *in)
     safer_values_release(&in->pop_ward);
     safer_values_release(&in->pop_lsoa);
     safer_values_release(&in->deprivation);
+    safer__places_release(&in->places);
     free(in->basis_ward);
     free(in->basis_lsoa);
     memset(in, 0, sizeof(*in));
@@ -813,7 +823,12 @@ int safer__assess_statistics(const struct safer__inputs *in, const struct safer_
         rc = safer_err_set(err, geo->nb_rc, "%s", safer_err_msg(&geo->nb_err, geo->nb_rc));
     if (rc == 0)
         rc = moran(a, geo, err);
-    if (rc == 0)
-        rc = hotspots(c, uses, a, geo, err);
+    if (rc == 0) {
+        int32_t *loc_cell = safer__xmalloc(sizeof(int32_t) * (c->nlocs ? c->nlocs : 1));
+        rc = hotspots(c, uses, loc_cell, a, geo, err);
+        if (rc == 0)
+            safer__places_cells(&in->places, loc_cell, a);
+        free(loc_cell);
+    }
     return rc;
 }

@@ -287,6 +287,23 @@ int safer_assess_write_csv(const struct safer_assessment *a, struct safer_output
     if (rc < 0)
         goto out;
 
+    /* hotspot_locations.csv: the police.uk Locations of each cell's records */
+    if (a->place_start) {
+        safer_buf_reset(&b);
+        safer_buf_puts(&b, "cell_i,cell_j,ward_code,location,count\n");
+        for (size_t i = 0; i < a->nplaces; i++) {
+            const struct safer_cell_place *pl = &a->places[i];
+            safer_buf_putf(&b, "%d,%d,", a->cells[pl->cell].i, a->cells[pl->cell].j);
+            put_str(&b, a->wards[pl->ward].code);
+            safer_buf_puts(&b, ",");
+            put_str(&b, pl->location);
+            safer_buf_putf(&b, ",%lld\n", (long long)pl->count);
+        }
+        rc = safer_output_add(out, "hotspot_locations.csv", &b, err);
+        if (rc < 0)
+            goto out;
+    }
+
     /* moran.csv */
     safer_buf_reset(&b);
     safer_buf_puts(&b, "variable,style,assumption,n,I,expectation,variance,z,p_value\n");
