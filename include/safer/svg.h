@@ -196,9 +196,12 @@ struct safer_svg_choropleth {
  * so ties give fewer classes rather than empty ones. The palette is
  * ColorBrewer YlOrRd for the number of classes (colour-blind safe,
  * photocopy-friendly). Each polygon is one <path> (holes by the even-odd
- * rule) with a "name: value" tooltip; labels, when given, are drawn at a
- * point inside the polygon's largest part, largest areas first, leaving out
- * any label that would overlap one already placed. The map fills the space left of a
+ * rule) with a "name: value" tooltip; labels, when given (a number with a
+ * key in the caller's table, say), are placed smallest area first, each at
+ * the first spot from a point inside its polygon's largest part outwards
+ * that overlaps no label already placed: inside the polygon when there is
+ * room, else nearby with a thin leader line to it; a label with no room
+ * within a few label heights is left out. The map fills the space left of a
  * legend column that also holds the north arrow and a scale bar of a round
  * length; caption (up to 6 lines) and attribution (up to 4) go underneath.
  * Default height: from the areas' aspect ratio, at least what the legend
@@ -210,6 +213,26 @@ struct safer_svg_choropleth {
  */
 int safer_svg_choropleth(struct safer_buf *b, const struct safer_svg_opts *opts,
                          const struct safer_svg_choropleth *map, struct safer_err *err);
+
+/*
+ * The inner class limits a choropleth draws `values` with when it is given
+ * none (quantiles, as above): writes up to SAFER_SVG_MAX_CLASSES - 1
+ * ascending limits to `breaks` and returns how many (0 when fewer than two
+ * distinct finite values). Pass them back as the map's breaks, and to
+ * safer_svg_class_label(), so that a caption or table states the classes
+ * the map draws.
+ */
+size_t safer_svg_quantile_breaks(const double *values, size_t n,
+                                 double breaks[SAFER_SVG_MAX_CLASSES - 1]);
+
+/*
+ * The legend text of class i (0-based) of a map with `nbreaks` inner limits
+ * `breaks`, numbers rounded to `decimals` (0-6): "Under a", "a to under b",
+ * ..., "z and over"; with no limits, the single class "lo to hi". Writes at
+ * most `outsz` bytes (NUL included) to `out` and returns it.
+ */
+char *safer_svg_class_label(char *out, size_t outsz, const double *breaks, size_t nbreaks,
+                            size_t i, double lo, double hi, int decimals);
 
 /* Getis-Ord Gi* class of a grid cell, from hot to cold. */
 enum safer_svg_gi_class {
@@ -232,6 +255,11 @@ int safer_svg_gi_class_from_name(const char *name);
 
 /* The short name of `cls` ("hot99" ...), or NULL when out of range. */
 const char *safer_svg_gi_class_name(enum safer_svg_gi_class cls);
+
+/* The legend's text for `cls` ("Hot spot, 99% confidence" ...), or NULL when
+ * out of range: a table that names classes uses it, so that the table and
+ * the map say the same. */
+const char *safer_svg_gi_class_label(enum safer_svg_gi_class cls);
 
 struct safer_svg_cell {
     double x, y; /* lower-left corner: easting, northing in metres */

@@ -82,6 +82,13 @@ const char *safer_svg_gi_class_name(enum safer_svg_gi_class cls)
     return gi[cls].name;
 }
 
+const char *safer_svg_gi_class_label(enum safer_svg_gi_class cls)
+{
+    if ((int)cls < 0 || cls >= SAFER_SVG_GI_NCLASSES)
+        return NULL;
+    return gi[cls].label;
+}
+
 /* ------------------------------------------------------------- geometry */
 
 struct bbox {
@@ -736,60 +743,103 @@ static size_t class_of(const struct classes *cl, double v)
     return i;
 }
 
-static void classify(const struct safer_svg_choropleth *m, struct classes *cl)
+/* Sorted copy of the finite values; *nf gets their number. The caller frees it. */
+static double *finite_sorted(const double *values, size_t n, size_t *nf)
 {
-    double *v = safer__xmalloc((m->n ? m->n : 1) * sizeof(double));
-    size_t nf = 0;
-    memset(cl, 0, sizeof(*cl));
-    for (size_t i = 0; i < m->n; i++) {
-        if (isfinite(m->values[i]))
-            v[nf++] = m->values[i];
-        else
-            cl->nnan++;
+    double *v = safer__xmalloc((n ? n : 1) * sizeof(double));
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (isfinite(values[i]))
+            v[k++] = values[i];
     }
+    qsort(v, k, sizeof(double), cmp_double);
+    *nf = k;
+    return v;
+}
+
+/* Quantiles of the nf sorted values v: the k-th limit is the first value of
+ * the k-th fifth; a limit equal to the one before is dropped. */
+static size_t quantile_limits(const double *v, size_t nf, double *lim)
+{
+    size_t nb = 0;
+    if (nf == 0)
+        return 0;
+    double prev = v[0];
+    for (size_t k = 1; k < 5; k++) {
+        double t = v[k * nf / 5];
+        if (t > prev) {
+            lim[nb++] = t;
+            prev = t;
+        }
+    }
+    return nb;
+}
+
+size_t safer_svg_quantile_breaks(const double *values, size_t n,
+                                 double breaks[SAFER_SVG_MAX_CLASSES - 1])
+{
+    size_t nf;
+    double *v = finite_sorted(values, n, &nf);
+    size_t nb = quantile_limits(v, nf, breaks);
+    free(v);
+    return nb;
+}
+
+/* The classes of `values`: the given limits, or quantiles when NULL. */
+static void classify_values(const double *values, size_t n, const double *breaks, size_t nbreaks,
+                            struct classes *cl)
+{
+    size_t nf;
+    double *v = finite_sorted(values, n, &nf);
+    memset(cl, 0, sizeof(*cl));
+    cl->nnan = n - nf;
     if (nf == 0) {
         free(v);
         return;
     }
-    qsort(v, nf, sizeof(double), cmp_double);
     cl->min = v[0];
     cl->max = v[nf - 1];
-    if (m->breaks) {
-        cl->n = m->nbreaks + 1;
-        for (size_t i = 0; i < m->nbreaks; i++)
-            cl->lim[i] = m->breaks[i];
+    if (breaks) {
+        cl->n = nbreaks + 1;
+        for (size_t i = 0; i < nbreaks; i++)
+            cl->lim[i] = breaks[i];
     } else {
-        /* Quantiles: the k-th limit is the first value of the k-th fifth. */
-        double prev = v[0];
-        cl->n = 1;
-        for (size_t k = 1; k < 5; k++) {
-            double t = v[k * nf / 5];
-            if (t > prev) {
-                cl->lim[cl->n - 1] = t;
-                cl->n++;
-                prev = t;
-            }
-        }
+        cl->n = quantile_limits(v, nf, cl->lim) + 1;
     }
     free(v);
 }
 
-static void class_label(char *out, size_t outsz, const struct classes *cl, size_t i, int dec)
+static void classify(const struct safer_svg_choropleth *m, struct classes *cl)
+{
+    classify_values(m->values, m->n, m->breaks, m->nbreaks, cl);
+}
+
+char *safer_svg_class_label(char *out, size_t outsz, const double *breaks, size_t nbreaks,
+                            size_t i, double lo, double hi, int dec)
 {
     char a[40], z[40];
-    if (cl->n == 1) {
-        snprintf(out, outsz, "%s to %s", safer_svg_format_number(a, sizeof(a), cl->min, dec, false),
-                 safer_svg_format_number(z, sizeof(z), cl->max, dec, false));
+    if (!out || outsz == 0)
+        return out;
+    dec = dec < 0 ? 0 : dec > 6 ? 6 : dec;
+    if (nbreaks == 0) {
+        snprintf(out, outsz, "%s to %s", safer_svg_format_number(a, sizeof(a), lo, dec, false),
+                 safer_svg_format_number(z, sizeof(z), hi, dec, false));
     } else if (i == 0) {
-        snprintf(out, outsz, "Under %s", safer_svg_format_number(a, sizeof(a), cl->lim[0], dec, false));
-    } else if (i + 1 == cl->n) {
+        snprintf(out, outsz, "Under %s", safer_svg_format_number(a, sizeof(a), breaks[0], dec, false));
+    } else if (i >= nbreaks) {
         snprintf(out, outsz, "%s and over",
-                 safer_svg_format_number(a, sizeof(a), cl->lim[i - 1], dec, false));
+                 safer_svg_format_number(a, sizeof(a), breaks[nbreaks - 1], dec, false));
     } else {
         snprintf(out, outsz, "%s to under %s",
-                 safer_svg_format_number(a, sizeof(a), cl->lim[i - 1], dec, false),
-                 safer_svg_format_number(z, sizeof(z), cl->lim[i], dec, false));
+                 safer_svg_format_number(a, sizeof(a), breaks[i - 1], dec, false),
+                 safer_svg_format_number(z, sizeof(z), breaks[i], dec, false));
     }
+    return out;
+}
+
+static void class_label(char *out, size_t outsz, const struct classes *cl, size_t i, int dec)
+{
+    safer_svg_class_label(out, outsz, cl->lim, cl->n ? cl->n - 1 : 0, i, cl->min, cl->max, dec);
 }
 
 static int check_choropleth(const struct safer_svg_choropleth *m, struct safer_err *err)
@@ -824,64 +874,186 @@ static int check_choropleth(const struct safer_svg_choropleth *m, struct safer_e
 }
 
 struct label {
-    double x, y, w; /* px: anchor (middle of the baseline) and width */
-    double area;    /* m^2 of the polygon's largest part: bigger areas go first */
+    double x, y, w; /* px: the centre of the text's box, and its width */
+    double ax, ay;  /* px: the point inside the polygon it names */
+    double area;    /* m^2 of the polygon's largest part: smaller areas go first */
     size_t i;
+    bool leader;    /* placed outside its polygon: a line joins it to ax, ay */
 };
 
 static int cmp_label(const void *a, const void *b)
 {
     const struct label *p = a, *q = b;
     if (p->area != q->area)
-        return p->area < q->area ? 1 : -1;
+        return p->area > q->area ? 1 : -1;
     return (p->i > q->i) - (p->i < q->i);
 }
 
+/* Is the point (px, py) in px inside `g`? (Even-odd over all its rings.) */
+static bool inside_px(const struct safer_geom *g, const struct layout *L, double px, double py)
+{
+    double e = L->pj.minx + (px - L->pj.ox) / L->pj.k;
+    double n = L->pj.maxy - (py - L->pj.oy) / L->pj.k;
+    return inside_rings(g, 0, g->nrings, e, n);
+}
+
+/* Where a label may go, in label heights from its polygon's point: the
+ * point itself, then eight directions on rings further and further out. */
+#define LABEL_RINGS 9
+static const double label_dir[8][2] = {{1, 0},  {-1, 0},   {0, -1},     {0, 1},
+                                        {1, -1}, {-1, -1}, {1, 1}, {-1, 1}};
+
 /*
- * Short labels at a point inside each polygon. Greedy placement, largest
- * area first: a label that would overlap one already placed, or stick out
- * of the map box, is left out (its name is still in the tooltip and, as for
+ * Short labels (a number with a key, say) naming each polygon. Placement is
+ * greedy, smallest area first, since a small polygon has the least room:
+ * each label takes the first spot, from its polygon's inside point outwards,
+ * that overlaps no label already placed and stays in the map box, first
+ * among spots inside its polygon, then anywhere within LABEL_RINGS label
+ * heights, where a thin leader line joins it to the polygon. A label with
+ * no such spot is left out (its name is still in the tooltip and, as for
  * everything on a map, in the caller's table).
  */
-static void map_labels(struct safer_buf *b, const struct safer_svg_choropleth *m,
-                       const struct layout *L, struct scratch *sc)
+/* A box in px a label must not cover (another text of the map). */
+struct pxbox {
+    double x0, y0, x1, y1;
+};
+
+static void map_labels(struct safer_buf *b, const struct safer_geom *areas,
+                       const char *const *labels, size_t n, const struct layout *L,
+                       struct scratch *sc, const struct pxbox *avoid, size_t navoid)
 {
-    struct label *lab = safer__xmalloc(m->n * sizeof(*lab));
+    struct label *lab = safer__xmalloc((n ? n : 1) * sizeof(*lab));
     size_t nl = 0, nkept = 0;
     double h = L->ftn, gap = 2 * L->sc;
-    for (size_t i = 0; i < m->n; i++) {
+    for (size_t i = 0; i < n; i++) {
         double lx = 0, ly = 0, area = 0;
-        if (!m->labels[i] || !m->labels[i][0] || !label_point(&m->areas[i], sc, &lx, &ly, &area))
+        if (!labels[i] || !labels[i][0] || !label_point(&areas[i], sc, &lx, &ly, &area))
             continue;
-        lab[nl].x = proj_x(&L->pj, lx);
-        lab[nl].y = proj_y(&L->pj, ly) + h * 0.35;
-        lab[nl].w = safer_svg_text_width(m->labels[i], h);
+        lab[nl].ax = proj_x(&L->pj, lx);
+        lab[nl].ay = proj_y(&L->pj, ly);
+        lab[nl].w = safer_svg_text_width(labels[i], h);
         lab[nl].area = area;
         lab[nl].i = i;
+        lab[nl].leader = false;
         nl++;
     }
     qsort(lab, nl, sizeof(*lab), cmp_label);
-    safer_html_raw(b, "<g class=\"safer-map-labels\" stroke=\"#fff\" stroke-width=\"");
-    safer_svg_num(b, 3 * L->sc);
-    safer_html_raw(b, "\" stroke-linejoin=\"round\" paint-order=\"stroke\">\n");
     for (size_t k = 0; k < nl; k++) {
         struct label *a = &lab[k];
-        double x0 = a->x - a->w / 2 - gap, x1 = a->x + a->w / 2 + gap;
-        double y0 = a->y - h * 0.8 - gap, y1 = a->y + h * 0.25 + gap;
-        bool clash = x0 < L->map_x0 || x1 > L->map_x1 || y0 < L->map_y0 || y1 > L->map_y1;
-        for (size_t j = 0; j < nkept && !clash; j++) {
-            const struct label *q = &lab[j];
-            clash = x0 < q->x + q->w / 2 + gap && q->x - q->w / 2 - gap < x1 &&
-                    y0 < q->y + h * 0.25 + gap && q->y - h * 0.8 - gap < y1;
+        bool placed = false;
+        for (int pass = 0; pass < 2 && !placed; pass++) {
+            for (int r = 0; r <= LABEL_RINGS && !placed; r++) {
+                for (int d = 0; d < (r ? 8 : 1) && !placed; d++) {
+                    double x = a->ax + r * h * label_dir[d][0] * (1 + a->w / (2 * h));
+                    double y = a->ay + r * h * label_dir[d][1];
+                    double x0 = x - a->w / 2 - gap, x1 = x + a->w / 2 + gap;
+                    double y0 = y - h * 0.55 - gap, y1 = y + h * 0.5 + gap;
+                    if (x0 < L->map_x0 || x1 > L->map_x1 || y0 < L->map_y0 || y1 > L->map_y1)
+                        continue;
+                    bool in = r == 0 || inside_px(&areas[a->i], L, x, y);
+                    if (pass == 0 && !in)
+                        continue;
+                    bool clash = false;
+                    for (size_t j = 0; j < navoid && !clash; j++)
+                        clash = x0 < avoid[j].x1 && avoid[j].x0 < x1 && y0 < avoid[j].y1 &&
+                                avoid[j].y0 < y1;
+                    for (size_t j = 0; j < nkept && !clash; j++) {
+                        const struct label *q = &lab[j];
+                        clash = x0 < q->x + q->w / 2 + gap && q->x - q->w / 2 - gap < x1 &&
+                                y0 < q->y + h * 0.5 + gap && q->y - h * 0.55 - gap < y1;
+                    }
+                    if (clash)
+                        continue;
+                    a->x = x;
+                    a->y = y;
+                    a->leader = !in;
+                    placed = true;
+                }
+            }
         }
-        if (clash)
-            continue;
-        safer_svg_text_lines(b, a->x, a->y, h, h, L->map_x1 - L->map_x0, 1, "middle", NULL,
-                             m->labels[a->i]);
-        lab[nkept++] = *a; /* kept labels are compacted to the front */
+        if (placed) {
+            struct label t = *a;
+            lab[nkept++] = t; /* kept labels are compacted to the front */
+        }
     }
-    safer_html_raw(b, "</g>\n");
+    safer_html_raw(b, "<g class=\"safer-map-labels\">\n");
+    /* Leaders under the labels: from a dot at the polygon's point to the
+     * nearest point of the label's box. */
+    for (size_t k = 0; k < nkept; k++) {
+        const struct label *a = &lab[k];
+        if (!a->leader)
+            continue;
+        double bx = fmin(fmax(a->ax, a->x - a->w / 2), a->x + a->w / 2);
+        double by = fmin(fmax(a->ay, a->y - h * 0.55), a->y + h * 0.5);
+        safer_html_raw(b, "<path stroke=\"#0b0c0c\" stroke-width=\"");
+        safer_svg_num(b, 0.8 * L->sc);
+        safer_html_raw(b, "\" d=\"M");
+        safer_svg_num(b, a->ax);
+        safer_html_raw(b, " ");
+        safer_svg_num(b, a->ay);
+        safer_html_raw(b, "L");
+        safer_svg_num(b, bx);
+        safer_html_raw(b, " ");
+        safer_svg_num(b, by);
+        safer_html_raw(b, "\"/><circle fill=\"#0b0c0c\" r=\"");
+        safer_svg_num(b, 1.6 * L->sc);
+        safer_html_raw(b, "\" cx=\"");
+        safer_svg_num(b, a->ax);
+        safer_html_raw(b, "\" cy=\"");
+        safer_svg_num(b, a->ay);
+        safer_html_raw(b, "\"/>\n");
+    }
+    safer_html_raw(b, "<g stroke=\"#fff\" stroke-width=\"");
+    safer_svg_num(b, 3 * L->sc);
+    safer_html_raw(b, "\" stroke-linejoin=\"round\" paint-order=\"stroke\">\n");
+    for (size_t k = 0; k < nkept; k++) {
+        const struct label *a = &lab[k];
+        safer_svg_text_lines(b, a->x, a->y + h * 0.35, h, h, L->map_x1 - L->map_x0, 1, "middle",
+                             NULL, labels[a->i]);
+    }
+    safer_html_raw(b, "</g></g>\n");
     free(lab);
+}
+
+/*
+ * The classes of `values` and its lowest and highest area: "5 classes:
+ * Under 22.0; ...; 39.5 and over. Lowest 7.7 per 1,000 in Barming.
+ * Highest ... 2 with no data."
+ */
+static void describe_values(struct safer_buf *d, const double *values, const char *const *names,
+                            size_t n, const struct classes *cl, int decimals, const char *unit)
+{
+    char num[40], lab[100];
+    safer_buf_putf(d, "%zu class%s", cl->n, cl->n == 1 ? "" : "es");
+    for (size_t i = 0; i < cl->n; i++) {
+        class_label(lab, sizeof(lab), cl, i, decimals);
+        safer_buf_puts(d, i ? "; " : ": ");
+        safer_buf_puts(d, lab);
+    }
+    safer_buf_puts(d, ".");
+    size_t lo = SIZE_MAX, hi = SIZE_MAX;
+    for (size_t i = 0; i < n; i++) {
+        if (!isfinite(values[i]))
+            continue;
+        if (lo == SIZE_MAX || values[i] < values[lo])
+            lo = i;
+        if (hi == SIZE_MAX || values[i] > values[hi])
+            hi = i;
+    }
+    for (int k = 0; k < 2 && lo != SIZE_MAX && lo != hi; k++) {
+        size_t i = k ? hi : lo;
+        safer_buf_puts(d, k ? " Highest " : " Lowest ");
+        safer_buf_puts(d, safer_svg_format_number(num, sizeof(num), values[i], decimals, false));
+        if (unit)
+            safer_buf_puts(d, unit);
+        if (names && names[i]) {
+            safer_buf_puts(d, " in ");
+            safer_buf_puts(d, names[i]);
+        }
+        safer_buf_puts(d, ".");
+    }
+    if (cl->nnan)
+        safer_buf_putf(d, " %zu with no data.", cl->nnan);
 }
 
 /*
@@ -892,43 +1064,13 @@ static void map_labels(struct safer_buf *b, const struct safer_svg_choropleth *m
 static void describe_choropleth(struct safer_buf *d, const struct safer_svg_choropleth *m,
                                 const struct classes *cl)
 {
-    char num[40], lab[100];
     safer_buf_putf(d, "Map of %zu areas", m->n);
     if (m->frame.legend_title) {
         safer_buf_puts(d, " shaded by ");
         safer_buf_puts(d, m->frame.legend_title);
     }
-    safer_buf_putf(d, " in %zu class%s", cl->n, cl->n == 1 ? "" : "es");
-    for (size_t i = 0; i < cl->n; i++) {
-        class_label(lab, sizeof(lab), cl, i, m->decimals);
-        safer_buf_puts(d, i ? "; " : ": ");
-        safer_buf_puts(d, lab);
-    }
-    safer_buf_puts(d, ".");
-    size_t lo = SIZE_MAX, hi = SIZE_MAX;
-    for (size_t i = 0; i < m->n; i++) {
-        if (!isfinite(m->values[i]))
-            continue;
-        if (lo == SIZE_MAX || m->values[i] < m->values[lo])
-            lo = i;
-        if (hi == SIZE_MAX || m->values[i] > m->values[hi])
-            hi = i;
-    }
-    for (int k = 0; k < 2 && lo != SIZE_MAX && lo != hi; k++) {
-        size_t i = k ? hi : lo;
-        safer_buf_puts(d, k ? " Highest " : " Lowest ");
-        safer_buf_puts(d, safer_svg_format_number(num, sizeof(num), m->values[i], m->decimals,
-                                                  false));
-        if (m->unit)
-            safer_buf_puts(d, m->unit);
-        if (m->names && m->names[i]) {
-            safer_buf_puts(d, " in ");
-            safer_buf_puts(d, m->names[i]);
-        }
-        safer_buf_puts(d, ".");
-    }
-    if (cl->nnan)
-        safer_buf_putf(d, " %zu with no data.", cl->nnan);
+    safer_buf_puts(d, " in ");
+    describe_values(d, m->values, m->names, m->n, cl, m->decimals, m->unit);
 }
 
 int safer_svg_choropleth(struct safer_buf *b, const struct safer_svg_opts *opts,
@@ -995,7 +1137,7 @@ int safer_svg_choropleth(struct safer_buf *b, const struct safer_svg_opts *opts,
     safer_html_raw(b, "</g>\n");
 
     if (m->labels)
-        map_labels(b, m, &L, &sc);
+        map_labels(b, m->areas, m->labels, m->n, &L, &sc, NULL, 0);
 
     /* Legend. */
     safer_html_raw(b, "<g class=\"safer-legend\">\n");

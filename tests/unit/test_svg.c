@@ -1139,6 +1139,146 @@ static void check_font_sizes(const char *s, double min)
     }
 }
 
+/* ---------------------------------------------- maps a reader can read */
+
+/* A square ring [x, x + side] x [y, y + side] into g, with its arrays in mem (15 slots). */
+static struct safer_geom square_geom(double x, double y, double side, double *xy, uint32_t *rp)
+{
+    const double v[10] = {x, y, x + side, y, x + side, y + side, x, y + side, x, y};
+    memcpy(xy, v, sizeof(v));
+    rp[0] = 0;
+    rp[1] = 5;
+    rp[2] = 0;
+    rp[3] = 1;
+    return make_geom(xy, 5, rp, 1, rp + 2, 1);
+}
+
+struct placed {
+    double x, y; /* anchor: middle of the baseline */
+    char text[16];
+};
+
+/* The labels of `s`'s <g class="safer-map-labels">: their texts and places. */
+static size_t map_label_texts(const char *s, struct placed *out, size_t cap)
+{
+    const char *g = strstr(s, "<g class=\"safer-map-labels\">");
+    assert_non_null(g);
+    const char *end = strstr(g, "</g></g>");
+    assert_non_null(end);
+    size_t n = 0;
+    for (const char *t = strstr(g, "<text x=\""); t && t < end; t = strstr(t + 1, "<text x=\"")) {
+        assert_true(n < cap);
+        out[n].x = strtod(t + strlen("<text x=\""), NULL);
+        out[n].y = strtod(strstr(t, " y=\"") + 4, NULL);
+        const char *gt = strchr(t, '>');
+        const char *close = strstr(gt, "</text>");
+        snprintf(out[n].text, sizeof(out[n].text), "%.*s", (int)(close - gt - 1), gt + 1);
+        n++;
+    }
+    return n;
+}
+
+/*
+ * A map names every area: 25 wards of 100 m in a town centre beside one of
+ * 9 km, at 320 px, where the small ones are 3 px across: every number is
+ * drawn, the small wards' beside them with a leader line, and no two
+ * overlap.
+ */
+static void test_svg_choropleth_numbers_every_area(void **state)
+{
+    (void)state;
+    enum { N = 26 };
+    double xy[N][10];
+    uint32_t rp[N][4];
+    struct safer_geom g[N];
+    double v[N];
+    char num[N][8];
+    const char *labels[N];
+    for (int i = 0; i < N - 1; i++) {
+        g[i] = square_geom(575000 + 100.0 * (i % 5), 155000 + 100.0 * (i / 5), 100, xy[i], rp[i]);
+        v[i] = i;
+    }
+    g[N - 1] = square_geom(575500, 150000, 9000, xy[N - 1], rp[N - 1]);
+    v[N - 1] = 3;
+    for (int i = 0; i < N; i++) {
+        snprintf(num[i], sizeof(num[i]), "%d", i + 1);
+        labels[i] = num[i];
+    }
+    struct safer_svg_choropleth m = {.areas = g, .values = v, .labels = labels, .n = N,
+                                     .frame = {.attribution = ATTRIBUTION}};
+    struct safer_svg_opts o = {.id = "lab", .title = "Numbered", .width = 320};
+    struct safer_buf b = render_buf();
+    struct xml_stats st;
+    assert_int_equal(safer_svg_choropleth(&b, &o, &m, NULL), 0);
+    check_figure(b.ptr, "lab", &st);
+    check_font_sizes(b.ptr, SAFER_SVG_FONT_TINY);
+    struct placed p[N];
+    assert_int_equal(map_label_texts(b.ptr, p, N), N);
+    for (int i = 0; i < N; i++) {
+        char want[16];
+        snprintf(want, sizeof(want), "%d", i + 1);
+        bool found = false;
+        for (int k = 0; k < N; k++)
+            found |= strcmp(p[k].text, want) == 0;
+        if (!found)
+            fail_msg("area %d has no label", i + 1);
+        /* No two labels overlap: 11 px text, a digit about 6.2 px wide. */
+        for (int k = i + 1; k < N; k++) {
+            double wi = 6.2 * (double)strlen(p[i].text), wk = 6.2 * (double)strlen(p[k].text);
+            if (fabs(p[i].x - p[k].x) < (wi + wk) / 2 && fabs(p[i].y - p[k].y) < 11)
+                fail_msg("labels '%s' and '%s' overlap", p[i].text, p[k].text);
+        }
+    }
+    /* The town centre's 100 m wards cannot hold theirs: leaders point to them. */
+    assert_true(count(b.ptr, "<circle") > 0);
+    assert_int_equal(count(b.ptr, "<circle"), count(b.ptr, "<path stroke=\"#0b0c0c\" stroke-width=\"0.8\" d=\"M"));
+    safer_buf_release(&b);
+}
+
+/* The classes a map draws, for the caller to state: quantile limits and legend words. */
+static void test_svg_quantile_breaks_and_class_labels(void **state)
+{
+    (void)state;
+    double v[11] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, NAN}, br[SAFER_SVG_MAX_CLASSES - 1];
+    assert_int_equal(safer_svg_quantile_breaks(v, 11, br), 4);
+    assert_true(br[0] == 3 && br[1] == 5 && br[2] == 7 && br[3] == 9);
+    char lab[64];
+    assert_string_equal(safer_svg_class_label(lab, sizeof(lab), br, 4, 0, 1, 10, 1), "Under 3.0");
+    assert_string_equal(safer_svg_class_label(lab, sizeof(lab), br, 4, 2, 1, 10, 0),
+                        "5 to under 7");
+    assert_string_equal(safer_svg_class_label(lab, sizeof(lab), br, 4, 4, 1, 10, 0), "9 and over");
+    assert_string_equal(safer_svg_class_label(lab, sizeof(lab), br, 0, 0, 1.25, 1200, 1),
+                        "1.3 to 1,200.0");
+    /* Ties give fewer classes, never empty ones; one value or none gives none. */
+    double ties[6] = {2, 2, 2, 7, 7, 7};
+    assert_int_equal(safer_svg_quantile_breaks(ties, 6, br), 1);
+    assert_true(br[0] == 7);
+    assert_int_equal(safer_svg_quantile_breaks(ties, 1, br), 0);
+    double nan[2] = {NAN, NAN};
+    assert_int_equal(safer_svg_quantile_breaks(nan, 2, br), 0);
+    /* Given back as the map's breaks, the legend says the same. */
+    struct safer_geom g[10];
+    for (int i = 0; i < 10; i++)
+        g[i] = make_geom(xy_b, 5, rings_b, 1, parts_b, 1);
+    size_t nb = safer_svg_quantile_breaks(v, 10, br);
+    struct safer_svg_choropleth m = {.areas = g, .values = v, .n = 10, .breaks = br,
+                                     .nbreaks = nb, .frame = {.attribution = ATTRIBUTION}};
+    struct safer_svg_opts o = {.id = "q", .title = "Quantiles"};
+    struct safer_buf b = render_buf();
+    assert_int_equal(safer_svg_choropleth(&b, &o, &m, NULL), 0);
+    for (size_t k = 0; k <= nb; k++) {
+        char want[80];
+        snprintf(want, sizeof(want), ">%s</text>",
+                 safer_svg_class_label(lab, sizeof(lab), br, nb, k, 1, 10, 0));
+        assert_non_null(strstr(b.ptr, want));
+    }
+    safer_buf_release(&b);
+    /* The hot spot legend's words, for tables that name classes. */
+    assert_string_equal(safer_svg_gi_class_label(SAFER_SVG_GI_HOT99), "Hot spot, 99% confidence");
+    assert_string_equal(safer_svg_gi_class_label(SAFER_SVG_GI_NONE), "Not significant");
+    assert_null(safer_svg_gi_class_label(SAFER_SVG_GI_NCLASSES));
+}
+
 /* A phone-sized bar chart writes each label on its own line above its bar, whole. */
 static void test_svg_narrow_bar_chart_stacks_labels(void **state)
 {
@@ -1342,6 +1482,8 @@ int main(void)
         cmocka_unit_test(test_svg_wide_figure_scales_fonts),
         cmocka_unit_test(test_svg_narrow_bar_chart_stacks_labels),
         cmocka_unit_test(test_svg_narrow_map_stacks_legend),
+        cmocka_unit_test(test_svg_choropleth_numbers_every_area),
+        cmocka_unit_test(test_svg_quantile_breaks_and_class_labels),
         cmocka_unit_test(test_svg_narrow_line_chart),
         cmocka_unit_test(test_svg_descriptions_state_the_data),
     };
