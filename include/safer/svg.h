@@ -234,6 +234,64 @@ size_t safer_svg_quantile_breaks(const double *values, size_t n,
 char *safer_svg_class_label(char *out, size_t outsz, const double *breaks, size_t nbreaks,
                             size_t i, double lo, double hi, int decimals);
 
+/* ------------------------------------------------------------------------ */
+/* Small multiples: one choropleth per variable over the same areas.        */
+
+#define SAFER_SVG_MAX_PANELS 12
+
+struct safer_svg_panel {
+    const char *title;    /* borrowed; e.g. "Burglary" */
+    const double *values; /* borrowed; one per area; NaN = no data (hatched) */
+};
+
+struct safer_svg_small_multiples {
+    const struct safer_geom *areas; /* borrowed; n polygons in EPSG:27700 metres */
+    const char *const *names;       /* borrowed; n names for tooltips; may be NULL */
+    const char *const *labels;      /* borrowed; n short labels drawn on every panel
+                                     * (entries may be NULL); NULL = none */
+    size_t n;
+    const struct safer_svg_panel *panels; /* borrowed; drawn left to right, top to bottom */
+    size_t npanels;
+    int decimals;      /* digits after the point in legends and tooltips (0-6) */
+    const char *unit;  /* borrowed; appended to tooltip values; may be NULL */
+    struct safer_svg_map_frame frame; /* legend_title: what the values are, under
+                                       * the panels' titles ("Records per 1,000
+                                       * residents"); may be NULL */
+};
+
+/*
+ * Append small multiples: a map of the same areas for each panel, at one
+ * scale, two side by side (one a row in a figure narrower than
+ * SAFER_SVG_STACK_BELOW). Each panel has its title over it, its own classes
+ * (quantiles of its values, as safer_svg_choropleth(), so that each shows
+ * where its variable is high; colours do not compare across panels), the
+ * same YlOrRd palette, the labels placed as on a choropleth, and under it a
+ * stepped colour bar with each class limit written at the step it makes
+ * ("No data" hatched beside it when a value is NaN). One north arrow and
+ * one scale bar serve every panel; caption and attribution go underneath.
+ * Default height: from the areas' aspect ratio. EINVAL: as for a
+ * choropleth, and NULL panels or a panel without values or title.
+ * ETOOBIG: more than SAFER_SVG_MAX_PANELS panels.
+ */
+int safer_svg_small_multiples(struct safer_buf *b, const struct safer_svg_opts *opts,
+                              const struct safer_svg_small_multiples *map, struct safer_err *err);
+
+/*
+ * Small multiples as separate figures, for a page that lays the panels out
+ * itself (a grid that puts two side by side where they fit, one a row where
+ * not, so that no figure is ever scaled down): panel `part` alone (0 to
+ * npanels - 1; its title, map and colour bar, with no heading, north arrow
+ * or scale bar), or with part == npanels the frame alone (north arrow,
+ * scale bar, caption and attribution). Drawn at one width, every panel and
+ * the frame have the same scale, the one-panel-a-row layout of
+ * safer_svg_small_multiples(). The heading (frame.legend_title) is the
+ * page's to write. EINVAL as safer_svg_small_multiples(), and a part past
+ * npanels.
+ */
+int safer_svg_small_multiple(struct safer_buf *b, const struct safer_svg_opts *opts,
+                             const struct safer_svg_small_multiples *map, size_t part,
+                             struct safer_err *err);
+
 /* Getis-Ord Gi* class of a grid cell, from hot to cold. */
 enum safer_svg_gi_class {
     SAFER_SVG_GI_HOT99 = 0,

@@ -16,6 +16,8 @@
  * 0.2 px of the chord that replaces them, and rings that end up with fewer
  * than three vertices are left out: at that scale they cannot be seen. Adjacent polygons may then differ
  * by up to 0.3 px along a shared edge; their 0.5 px outlines cover it.
+ * Small multiples, six maps at a time, use 0.5 px for both (SIMPLIFY_COARSE):
+ * a third fewer bytes, and still nothing a reader can see.
  *
  * Layout: the map on the left, fitted to its box at one scale; a legend
  * column on the right (legend, then north arrow and scale bar at the
@@ -36,6 +38,8 @@
 #define NODATA_FILL "#f3f2f1"
 #define SIMPLIFY_RADIAL 3 /* tenths of a px: 0.3 px */
 #define SIMPLIFY_CHORD 2.0 /* tenths of a px: 0.2 px, the Douglas-Peucker tolerance */
+#define SIMPLIFY_COARSE 5 /* tenths of a px: both tolerances of small multiples' panels,
+                           * where six maps at a time make the bytes add up */
 
 /* ColorBrewer YlOrRd (Brewer, Harrower; Apache-2.0 colours), sequential, colour-blind safe. */
 static const char *const ylorrd[SAFER_SVG_MAX_CLASSES][SAFER_SVG_MAX_CLASSES] = {
@@ -169,6 +173,7 @@ struct scratch {
     size_t kcap;
     size_t *stack; /* Douglas-Peucker: pending (start, end) pairs */
     size_t scap;
+    bool coarse; /* SIMPLIFY_COARSE for both tolerances */
 };
 
 static void scratch_release(struct scratch *s)
@@ -242,7 +247,7 @@ static size_t ring_douglas_peucker(struct scratch *sc, size_t k)
                 imax = i;
             }
         }
-        if (best <= SIMPLIFY_CHORD * SIMPLIFY_CHORD)
+        if (best <= (sc->coarse ? SIMPLIFY_COARSE * SIMPLIFY_COARSE : SIMPLIFY_CHORD * SIMPLIFY_CHORD))
             continue;
         sc->keep[imax] = 1;
         sc->stack[top++] = s;
@@ -277,18 +282,19 @@ static size_t ring_project(const struct safer_geom *g, uint32_t s, uint32_t e,
     long long *p = sc->pts;
 
     /* Radial pass: drop a vertex within 0.3 px of the last one kept. */
+    double radial = sc->coarse ? SIMPLIFY_COARSE : SIMPLIFY_RADIAL;
     size_t k = 0;
     for (size_t i = 0; i < cnt; i++) {
         long long x = safer_svg_tenths(proj_x(pj, g->xy[2 * (s + i)]));
         long long y = safer_svg_tenths(proj_y(pj, g->xy[2 * (s + i) + 1]));
         long long q[2] = {x, y};
-        if (k > 0 && dist2(q, p + 2 * (k - 1)) < SIMPLIFY_RADIAL * SIMPLIFY_RADIAL)
+        if (k > 0 && dist2(q, p + 2 * (k - 1)) < radial * radial)
             continue;
         p[2 * k] = x;
         p[2 * k + 1] = y;
         k++;
     }
-    while (k > 1 && dist2(p + 2 * (k - 1), p) < SIMPLIFY_RADIAL * SIMPLIFY_RADIAL)
+    while (k > 1 && dist2(p + 2 * (k - 1), p) < radial * radial)
         k--;
     if (k < 3)
         return k;
@@ -662,10 +668,9 @@ static void north_arrow(struct safer_buf *b, const struct layout *L, double cx, 
  * `max_px`, in four alternating segments, "0" under its left end and the
  * length with its unit under the right end.
  */
-static void scale_bar(struct safer_buf *b, const struct layout *L, double x, double top,
-                      double max_px)
+/* The scale bar's length in metres for at most `max_px` at `k` px/m, and its label. */
+static double scale_length(double k, double max_px, char lab[48])
 {
-    double s = L->sc, k = L->pj.k;
     double max_m = max_px / k;
     double mag = pow(10.0, floor(log10(max_m)));
     double len_m = mag;
@@ -673,14 +678,23 @@ static void scale_bar(struct safer_buf *b, const struct layout *L, double x, dou
         len_m = 5 * mag;
     else if (2 * mag <= max_m)
         len_m = 2 * mag;
-    double len = len_m * k, h = 6 * s;
-    char lab[48], num[40];
+    char num[40];
     if (len_m >= 1000)
-        snprintf(lab, sizeof(lab), "%s km", safer_svg_format_number(num, sizeof(num), len_m / 1000, 0, false));
+        snprintf(lab, 48, "%s km", safer_svg_format_number(num, sizeof(num), len_m / 1000, 0, false));
     else if (len_m >= 1)
-        snprintf(lab, sizeof(lab), "%s m", safer_svg_format_number(num, sizeof(num), len_m, 0, false));
+        snprintf(lab, 48, "%s m", safer_svg_format_number(num, sizeof(num), len_m, 0, false));
     else
-        snprintf(lab, sizeof(lab), "%s m", safer_svg_format_number(num, sizeof(num), len_m, 2, false));
+        snprintf(lab, 48, "%s m", safer_svg_format_number(num, sizeof(num), len_m, 2, false));
+    return len_m;
+}
+
+static void scale_bar(struct safer_buf *b, const struct layout *L, double x, double top,
+                      double max_px)
+{
+    double s = L->sc, k = L->pj.k;
+    char lab[48];
+    double len_m = scale_length(k, max_px, lab);
+    double len = len_m * k, h = 6 * s;
 
     safer_html_raw(b, "<g class=\"safer-scale-bar\"><title>Scale bar: ");
     safer_html_text(b, lab);
@@ -1160,6 +1174,363 @@ int safer_svg_choropleth(struct safer_buf *b, const struct safer_svg_opts *opts,
     safer_svg_end(b);
     scratch_release(&sc);
     return safer_buf_error(b);
+}
+
+/* ----------------------------------------------------- small multiples */
+
+static int check_small_multiples(const struct safer_svg_small_multiples *m, struct safer_err *err)
+{
+    if (!m)
+        return safer_err_set(err, SAFER_EINVAL, "map missing");
+    int rc = check_frame(&m->frame, err);
+    if (rc < 0)
+        return rc;
+    if (m->n && !m->areas)
+        return safer_err_set(err, SAFER_EINVAL, "map has %zu areas but no geometry", m->n);
+    if (m->npanels && !m->panels)
+        return safer_err_set(err, SAFER_EINVAL, "map has %zu panels but no array", m->npanels);
+    if (m->npanels > SAFER_SVG_MAX_PANELS)
+        return safer_err_set(err, SAFER_ETOOBIG, "map has %zu panels, over the limit of %d",
+                             m->npanels, SAFER_SVG_MAX_PANELS);
+    if (m->decimals < 0 || m->decimals > 6)
+        return safer_err_set(err, SAFER_EINVAL, "map decimals %d outside 0..6", m->decimals);
+    for (size_t p = 0; p < m->npanels; p++) {
+        if (!m->panels[p].title || (m->n && !m->panels[p].values))
+            return safer_err_set(err, SAFER_EINVAL, "panel %zu has no title or no values", p);
+    }
+    for (size_t i = 0; i < m->n; i++) {
+        rc = check_geom(&m->areas[i], "area", i, err);
+        if (rc < 0)
+            return rc;
+    }
+    return 0;
+}
+
+/* The limits of a panel's stepped colour bar: need they two rows, the odd
+ * ones under the even ones, to stay clear of each other? */
+static bool bar_labels_stagger(const struct classes *cl, double seg, double fts, int decimals)
+{
+    char num[40];
+    double prev_right = -INFINITY;
+    for (size_t i = 1; i < cl->n; i++) {
+        double w = safer_svg_text_width(
+            safer_svg_format_number(num, sizeof(num), cl->lim[i - 1], decimals, false), fts);
+        double x = seg * (double)i;
+        if (x - w / 2 < prev_right + 4)
+            return true;
+        prev_right = x + w / 2;
+    }
+    return false;
+}
+
+/*
+ * The layout of small multiples `cols` panels across (1 for one panel or
+ * the frame drawn alone): panels in a grid of equal cells under an
+ * optional heading, then north arrow and scale bar side by side, then
+ * caption and attribution. Every panel has the same size and scale,
+ * whatever the part drawn, so that separate panel figures and their
+ * frame agree.
+ */
+struct mlayout {
+    struct layout L;     /* frame, fonts, furniture, texts; pj.k the common scale */
+    size_t cols, rows;
+    double gap, pw, th, mh, leg_h, ph, head, panels_y, iw, ih, dx, dy, bar_h;
+    bool stagger, nodata;
+};
+
+static void multiples_layout(struct mlayout *ml, const struct safer_svg_opts *opts,
+                             const struct safer_svg_small_multiples *m, const struct bbox *bb,
+                             const struct classes *cl, size_t cols, bool head)
+{
+    struct layout *L = &ml->L;
+    memset(ml, 0, sizeof(*ml));
+    L->W = opts->width ? opts->width : SAFER_SVG_DEFAULT_WIDTH;
+    L->sc = safer_svg_scale(L->W);
+    L->pad = 10 * L->sc;
+    L->fs = SAFER_SVG_FONT * L->sc;
+    L->fts = SAFER_SVG_FONT_SMALL * L->sc;
+    L->ftn = SAFER_SVG_FONT_TINY * L->sc;
+    double s = L->sc;
+    ml->gap = 12 * s;
+    ml->cols = cols;
+    ml->rows = (m->npanels + cols - 1) / cols;
+    ml->pw = (L->W - 2 * L->pad - (double)(cols - 1) * ml->gap) / (double)cols;
+    size_t st[CAPTION_LINES], ln[CAPTION_LINES];
+    size_t tl = 1;
+    for (size_t p = 0; p < m->npanels; p++) {
+        size_t k = safer_svg_wrap(m->panels[p].title, L->fs, ml->pw, st, ln, 2);
+        tl = k > tl ? k : tl;
+    }
+    ml->head = head && m->frame.legend_title
+                   ? (double)safer_svg_wrap(m->frame.legend_title, L->fs, L->W - 2 * L->pad, st,
+                                            ln, 2) * L->fs * 1.25 + 6 * s
+                   : 0;
+    ml->th = (double)tl * L->fs * 1.25;
+    ml->dx = fmax(bb->maxx - bb->minx, 1.0);
+    ml->dy = fmax(bb->maxy - bb->miny, 1.0);
+    ml->mh = fmin(fmax(ml->pw * ml->dy / ml->dx, 0.5 * ml->pw), 1.2 * ml->pw);
+    ml->bar_h = 12 * s;
+    for (size_t p = 0; p < m->npanels; p++) {
+        ml->stagger |= cl[p].n > 1 && bar_labels_stagger(&cl[p], ml->pw / (double)cl[p].n,
+                                                         L->fts, m->decimals);
+        ml->nodata |= cl[p].nnan > 0;
+    }
+    ml->leg_h = ml->bar_h + 3 * s + (ml->stagger ? 2 : 1) * L->fts * 1.2 + (ml->nodata ? 20 * s : 0);
+    ml->ph = ml->th + 4 * s + ml->mh + 6 * s + ml->leg_h;
+    L->ncap = safer_svg_wrap(m->frame.caption, L->fts, L->W - 2 * L->pad, st, ln, CAPTION_LINES);
+    L->nattr = safer_svg_wrap(m->frame.attribution, L->ftn, L->W - 2 * L->pad, st, ln,
+                              ATTRIBUTION_LINES);
+    ml->panels_y = L->pad + ml->head;
+    /* The common scale, 2 px in from each panel's map box. */
+    ml->iw = ml->pw - 4;
+    ml->ih = ml->mh - 4;
+    L->pj.k = fmin(ml->iw / ml->dx, ml->ih / ml->dy);
+    L->pj.minx = bb->minx;
+    L->pj.maxy = bb->maxy;
+    L->col_x = L->pad;
+    L->col_w = L->W - 2 * L->pad;
+}
+
+/* Put the furniture and texts below `top` (px); returns the figure's height. */
+static double multiples_frame_at(struct mlayout *ml, double top)
+{
+    struct layout *L = &ml->L;
+    double s = L->sc;
+    double bottom_h = (double)L->ncap * L->fts * 1.35 + (double)L->nattr * L->ftn * 1.3 +
+                      (L->ncap ? L->ftn * 0.5 : 0);
+    L->north_x = L->pad + 12 * s;
+    L->north_top = top;
+    L->bar_x = L->pad + 40 * s;
+    L->bar_top = top + 14 * s;
+    L->bar_max = fmin(0.4 * ml->pw, L->W - 2 * L->pad - 40 * s);
+    L->text_y = top + NORTH_H * s + ml->gap + L->fts;
+    return ceil(top + NORTH_H * s + ml->gap + bottom_h + L->pad);
+}
+
+/* One panel with its top-left corner at (x0, y0): title, map, labels and
+ * its stepped colour bar with the class limits at the steps. */
+static void draw_panel(struct safer_buf *b, const struct mlayout *ml,
+                       const struct safer_svg_small_multiples *m, size_t p,
+                       const struct classes *c, double x0, double y0, const char *id,
+                       struct scratch *sc)
+{
+    const struct layout *L = &ml->L;
+    double s = L->sc, pw = ml->pw;
+    const char *const *pal = c->n ? ylorrd[c->n - 1] : NULL;
+    struct layout P = *L;
+    P.map_x0 = x0;
+    P.map_x1 = x0 + pw;
+    P.map_y0 = y0 + ml->th + 4 * s;
+    P.map_y1 = P.map_y0 + ml->mh;
+    P.pj.ox = P.map_x0 + 2 + (ml->iw - ml->dx * L->pj.k) / 2;
+    P.pj.oy = P.map_y0 + 2 + (ml->ih - ml->dy * L->pj.k) / 2;
+
+    safer_html_raw(b, "<g class=\"safer-panel\"><g font-weight=\"bold\">");
+    safer_svg_text_lines(b, x0, y0 + L->fs * 0.9, L->fs, L->fs * 1.25, pw, 2, "start", NULL,
+                         m->panels[p].title);
+    safer_html_raw(b, "</g>\n<g class=\"safer-areas\" stroke=\"#505a5f\" stroke-width=\"");
+    safer_svg_num(b, (m->n > 150 ? 0.3 : 0.5) * s);
+    safer_html_raw(b, "\" stroke-linejoin=\"round\" fill-rule=\"evenodd\">\n");
+    for (size_t i = 0; i < m->n; i++) {
+        double v = m->panels[p].values[i];
+        char num[40];
+        safer_html_raw(b, "<path fill=\"");
+        if (isfinite(v))
+            safer_buf_puts(b, pal[class_of(c, v)]);
+        else
+            put_nodata_fill(b, id);
+        safer_html_raw(b, "\" d=\"");
+        geom_path(b, &m->areas[i], &P.pj, sc);
+        safer_html_raw(b, "\"><title>");
+        if (m->names && m->names[i]) {
+            safer_html_text(b, m->names[i]);
+            safer_html_raw(b, ": ");
+        }
+        if (isfinite(v)) {
+            safer_html_text(b, safer_svg_format_number(num, sizeof(num), v, m->decimals, false));
+            safer_html_text(b, m->unit);
+        } else {
+            safer_html_raw(b, "no data");
+        }
+        safer_html_raw(b, "</title></path>\n");
+    }
+    safer_html_raw(b, "</g>\n");
+    if (m->labels)
+        map_labels(b, m->areas, m->labels, m->n, &P, sc, NULL, 0);
+
+    /* The stepped colour bar: a class a step, its limits at the steps. */
+    double by = P.map_y1 + 6 * s, seg = c->n ? pw / (double)c->n : pw;
+    safer_html_raw(b, "<g class=\"safer-legend\">\n");
+    for (size_t k = 0; k < c->n; k++) {
+        char lab[100];
+        safer_html_raw(b, "<rect x=\"");
+        safer_svg_num(b, x0 + seg * (double)k);
+        safer_html_raw(b, "\" y=\"");
+        safer_svg_num(b, by);
+        safer_html_raw(b, "\" width=\"");
+        safer_svg_num(b, seg);
+        safer_html_raw(b, "\" height=\"");
+        safer_svg_num(b, ml->bar_h);
+        safer_html_raw(b, "\" fill=\"");
+        safer_buf_puts(b, pal[k]);
+        safer_html_raw(b, "\" stroke=\"#505a5f\" stroke-width=\"0.5\"><title>");
+        class_label(lab, sizeof(lab), c, k, m->decimals);
+        safer_html_text(b, lab);
+        safer_html_raw(b, "</title></rect>\n");
+    }
+    double ty = by + ml->bar_h + 3 * s + L->fts * 0.9;
+    if (c->n == 1) {
+        char lab[100];
+        class_label(lab, sizeof(lab), c, 0, m->decimals);
+        safer_svg_text_lines(b, x0 + pw / 2, ty, L->fts, L->fts, pw, 1, "middle", NULL, lab);
+    } else if (c->n == 0) {
+        safer_svg_text_lines(b, x0, ty, L->fts, L->fts, pw, 1, "start", NULL,
+                             "No data for any area");
+    }
+    bool two = c->n > 1 && bar_labels_stagger(c, seg, L->fts, m->decimals);
+    for (size_t k = 1; k < c->n; k++) {
+        char num[40];
+        double x = x0 + seg * (double)k;
+        const char *t = safer_svg_format_number(num, sizeof(num), c->lim[k - 1], m->decimals,
+                                                false);
+        double w = safer_svg_text_width(t, L->fts), y = ty + (two && k % 2 == 0 ? L->fts * 1.2 : 0);
+        /* A limit near an end of the bar is kept inside the panel. */
+        if (x - w / 2 < x0)
+            safer_svg_text_lines(b, x0, y, L->fts, L->fts, pw, 1, "start", NULL, t);
+        else if (x + w / 2 > x0 + pw)
+            safer_svg_text_lines(b, x0 + pw, y, L->fts, L->fts, pw, 1, "end", NULL, t);
+        else
+            safer_svg_text_lines(b, x, y, L->fts, L->fts, pw, 1, "middle", NULL, t);
+    }
+    if (c->nnan) {
+        double ny = by + ml->bar_h + 3 * s + (ml->stagger ? 2 : 1) * L->fts * 1.2 + 4 * s;
+        swatch(b, L, id, x0, ny, NULL);
+        safer_svg_text_lines(b, x0 + 30 * s, ny + 11.5 * s, L->fs, L->fs, pw - 30 * s, 1, "start",
+                             NULL, "No data");
+    }
+    safer_html_raw(b, "</g></g>\n");
+}
+
+/* The whole figure (part SIZE_MAX), one panel (part < npanels) or the
+ * frame alone (part == npanels). */
+static int small_multiples(struct safer_buf *b, const struct safer_svg_opts *opts,
+                           const struct safer_svg_small_multiples *m, size_t part,
+                           struct safer_err *err)
+{
+    int rc = safer_svg_check_opts(opts, err);
+    if (rc < 0)
+        return rc;
+    rc = check_small_multiples(m, err);
+    if (rc < 0)
+        return rc;
+    if (part != SIZE_MAX && part > m->npanels)
+        return safer_err_set(err, SAFER_EINVAL, "no panel %zu of %zu", part, m->npanels);
+    struct bbox bb = {0};
+    for (size_t i = 0; i < m->n; i++)
+        bbox_add_geom(&bb, &m->areas[i]);
+    if (!bb.any || m->npanels == 0)
+        return safer_svg_placeholder(b, opts, "No areas to show", err);
+
+    const char *id = opts->id ? opts->id : "svg";
+    struct classes *cl = safer__xmalloc(sizeof(*cl) * m->npanels);
+    for (size_t p = 0; p < m->npanels; p++)
+        classify_values(m->panels[p].values, m->n, NULL, 0, &cl[p]);
+    double W = opts->width ? opts->width : SAFER_SVG_DEFAULT_WIDTH;
+    size_t cols = part == SIZE_MAX && W >= SAFER_SVG_STACK_BELOW && m->npanels > 1 ? 2 : 1;
+    struct mlayout ml;
+    multiples_layout(&ml, opts, m, &bb, cl, cols, part == SIZE_MAX);
+    struct layout *L = &ml.L;
+    if (part == SIZE_MAX)
+        L->H = multiples_frame_at(&ml, ml.panels_y + (double)ml.rows * ml.ph +
+                                           (double)(ml.rows - 1) * 1.5 * ml.gap + ml.gap);
+    else if (part == m->npanels)
+        L->H = multiples_frame_at(&ml, L->pad);
+    else
+        L->H = ceil(ml.panels_y + ml.ph + L->pad);
+
+    /* Description: each panel's classes and extremes, or the frame's
+     * scale. */
+    struct safer_buf desc;
+    safer_buf_init(&desc, 65536);
+    if (part == m->npanels) {
+        char lab[48];
+        scale_length(L->pj.k, L->bar_max, lab);
+        safer_buf_putf(&desc, "North arrow, and a scale bar of %s, for the %zu maps", lab,
+                       m->npanels);
+        if (m->frame.caption) {
+            safer_buf_puts(&desc, ". ");
+            safer_buf_puts(&desc, m->frame.caption);
+        }
+    } else {
+        size_t p0 = part == SIZE_MAX ? 0 : part, p1 = part == SIZE_MAX ? m->npanels : part + 1;
+        if (part == SIZE_MAX) {
+            safer_buf_putf(&desc, "%zu maps of %zu areas", m->npanels, m->n);
+            if (m->frame.legend_title) {
+                safer_buf_puts(&desc, " shaded by ");
+                safer_buf_puts(&desc, m->frame.legend_title);
+            }
+            safer_buf_puts(&desc, ", each in its own classes. ");
+        } else {
+            safer_buf_putf(&desc, "Map of %zu areas", m->n);
+            if (m->frame.legend_title) {
+                safer_buf_puts(&desc, " shaded by ");
+                safer_buf_puts(&desc, m->frame.legend_title);
+            }
+            safer_buf_puts(&desc, ". ");
+        }
+        for (size_t p = p0; p < p1; p++) {
+            safer_buf_puts(&desc, p > p0 ? " " : "");
+            safer_buf_puts(&desc, m->panels[p].title);
+            safer_buf_puts(&desc, ": ");
+            describe_values(&desc, m->panels[p].values, m->names, m->n, &cl[p], m->decimals,
+                            m->unit);
+        }
+    }
+    rc = safer_svg_begin(b, opts, L->W, L->H, desc.ptr, err);
+    safer_buf_release(&desc);
+    if (rc < 0) {
+        free(cl);
+        return rc;
+    }
+    put_defs(b, id, L->sc);
+    if (ml.head > 0) {
+        safer_html_raw(b, "<g font-weight=\"bold\">");
+        safer_svg_text_lines(b, L->pad, L->pad + L->fs * 0.9, L->fs, L->fs * 1.25,
+                             L->W - 2 * L->pad, 2, "start", NULL, m->frame.legend_title);
+        safer_html_raw(b, "</g>\n");
+    }
+    struct scratch sc = {.coarse = true};
+    for (size_t p = 0; p < m->npanels && part != m->npanels; p++) {
+        if (part != SIZE_MAX && p != part)
+            continue;
+        size_t at = part == SIZE_MAX ? p : 0;
+        double x0 = L->pad + (double)(at % ml.cols) * (ml.pw + ml.gap);
+        double y0 = ml.panels_y + (double)(at / ml.cols) * (ml.ph + 1.5 * ml.gap);
+        draw_panel(b, &ml, m, p, &cl[p], x0, y0, id, &sc);
+    }
+    scratch_release(&sc);
+    free(cl);
+    if (part == SIZE_MAX || part == m->npanels) {
+        map_furniture(b, L);
+        map_texts(b, L, &m->frame);
+    }
+    safer_svg_end(b);
+    return safer_buf_error(b);
+}
+
+int safer_svg_small_multiples(struct safer_buf *b, const struct safer_svg_opts *opts,
+                              const struct safer_svg_small_multiples *m, struct safer_err *err)
+{
+    return small_multiples(b, opts, m, SIZE_MAX, err);
+}
+
+int safer_svg_small_multiple(struct safer_buf *b, const struct safer_svg_opts *opts,
+                             const struct safer_svg_small_multiples *m, size_t part,
+                             struct safer_err *err)
+{
+    if (part == SIZE_MAX)
+        return safer_err_set(err, SAFER_EINVAL, "no panel %zu", part);
+    return small_multiples(b, opts, m, part, err);
 }
 
 /* ---------------------------------------------------------- hot spots */

@@ -1279,6 +1279,105 @@ static void test_svg_quantile_breaks_and_class_labels(void **state)
     assert_null(safer_svg_gi_class_label(SAFER_SVG_GI_NCLASSES));
 }
 
+/*
+ * Small multiples: one map per panel over the same areas, each with its
+ * title and its own classes written at the steps of its colour bar, one
+ * north arrow and scale bar for all; as one figure or as separate panels
+ * and their key, at the same scale.
+ */
+static void test_svg_small_multiples(void **state)
+{
+    (void)state;
+    struct safer_geom g[3];
+    three_areas(g);
+    const char *names[3] = {"Allington", EVIL, "Bearsted"};
+    const char *labels[3] = {"1", "2", "3"};
+    double a[3] = {10, 20, 30}, b2[3] = {0.5, 0.25, NAN}, c[3] = {4, 4, 4};
+    struct safer_svg_panel panels[3] = {
+        {"All crime", a}, {"Burglary <b>", b2}, {"Shoplifting", c}};
+    struct safer_svg_small_multiples m = {
+        .areas = g, .names = names, .labels = labels, .n = 3, .panels = panels, .npanels = 3,
+        .decimals = 2, .unit = " per 1,000",
+        .frame = {.legend_title = "Records per 1,000 residents", .caption = "Quintiles.",
+                  .attribution = ATTRIBUTION}};
+    struct safer_svg_opts o = {.id = "sm", .title = "Figure 6"};
+    struct safer_buf b = render_buf();
+    struct xml_stats st;
+
+    assert_int_equal(safer_svg_small_multiples(&b, &o, &m, NULL), 0);
+    check_figure(b.ptr, "sm", &st);
+    check_map_furniture(b.ptr);
+    check_font_sizes(b.ptr, SAFER_SVG_FONT_TINY);
+    assert_int_equal(count(b.ptr, "class=\"safer-panel\""), 3);
+    assert_int_equal(count(b.ptr, "class=\"safer-north-arrow\""), 1);
+    assert_int_equal(count(b.ptr, "class=\"safer-scale-bar\""), 1);
+    assert_non_null(strstr(b.ptr, ">All crime</text>"));
+    assert_non_null(strstr(b.ptr, ">Burglary &lt;b&gt;</text>"));
+    /* Each panel's own limits at the steps of its bar: 20 and 30 for the
+     * first; 0.50 for the second, whose NaN is hatched "No data"; one class
+     * "4.00 to 4.00" for the third. */
+    assert_non_null(strstr(b.ptr, ">20.00</text>"));
+    assert_non_null(strstr(b.ptr, ">30.00</text>"));
+    assert_non_null(strstr(b.ptr, ">0.50</text>"));
+    assert_non_null(strstr(b.ptr, ">No data</text>"));
+    assert_non_null(strstr(b.ptr, ">4.00 to 4.00</text>"));
+    assert_non_null(strstr(b.ptr, "<title>Bearsted: no data</title>"));
+    assert_int_equal(count(b.ptr, ">1</text>"), 3); /* the labels on every panel */
+    /* The description gives every panel's classes. */
+    assert_non_null(strstr(b.ptr, "3 maps of 3 areas shaded by Records per 1,000 residents"));
+    assert_non_null(strstr(b.ptr, "Burglary &lt;b&gt;: 2 classes: Under 0.50; 0.50 and over."));
+    /* Two panels side by side at 680 px: the second's title starts right of the middle. */
+    const char *t2 = strstr(b.ptr, ">Burglary &lt;b&gt;</text>");
+    const char *x2 = t2;
+    while (x2 > b.ptr && strncmp(x2, "<text x=\"", 9) != 0)
+        x2--;
+    assert_true(strtod(x2 + 9, NULL) > 340);
+
+    /* Parts: a panel alone has no north arrow, scale bar or heading; the key
+     * alone has them and no panel; both at the one-a-row scale. */
+    struct safer_svg_opts op = {.id = "sm-2", .title = "Figure 6b", .width = 320};
+    safer_buf_reset(&b);
+    assert_int_equal(safer_svg_small_multiple(&b, &op, &m, 1, NULL), 0);
+    check_figure(b.ptr, "sm-2", &st);
+    check_font_sizes(b.ptr, SAFER_SVG_FONT_TINY);
+    assert_int_equal(count(b.ptr, "class=\"safer-panel\""), 1);
+    assert_non_null(strstr(b.ptr, ">Burglary &lt;b&gt;</text>"));
+    assert_null(strstr(b.ptr, ">All crime</text>"));
+    assert_null(strstr(b.ptr, "safer-north-arrow"));
+    assert_null(strstr(b.ptr, "Records per 1,000 residents</text>"));
+    struct safer_svg_opts ok = {.id = "sm-key", .title = "Key", .width = 320};
+    safer_buf_reset(&b);
+    assert_int_equal(safer_svg_small_multiple(&b, &ok, &m, 3, NULL), 0);
+    check_figure(b.ptr, "sm-key", &st);
+    assert_null(strstr(b.ptr, "safer-panel"));
+    assert_non_null(strstr(b.ptr, "class=\"safer-north-arrow\""));
+    const char *key_bar = strstr(b.ptr, "<title>Scale bar: ");
+    assert_non_null(key_bar);
+    char key_scale[32];
+    snprintf(key_scale, sizeof(key_scale), "%.*s", (int)(strchr(key_bar + 18, '<') - key_bar - 18),
+             key_bar + 18);
+    assert_non_null(strstr(b.ptr, "a scale bar of "));
+    struct safer_svg_opts on = {.id = "sm-n", .title = "Narrow", .width = 320};
+    safer_buf_reset(&b);
+    assert_int_equal(safer_svg_small_multiples(&b, &on, &m, NULL), 0);
+    char want[64];
+    snprintf(want, sizeof(want), "<title>Scale bar: %s<", key_scale);
+    assert_non_null(strstr(b.ptr, want));
+
+    /* Errors: a panel without a title, too many panels, a part past the key. */
+    assert_int_equal(safer_svg_small_multiple(&b, &op, &m, 4, NULL), SAFER_EINVAL);
+    panels[2].title = NULL;
+    assert_int_equal(safer_svg_small_multiples(&b, &o, &m, NULL), SAFER_EINVAL);
+    panels[2].title = "Shoplifting";
+    m.npanels = SAFER_SVG_MAX_PANELS + 1;
+    assert_int_equal(safer_svg_small_multiples(&b, &o, &m, NULL), SAFER_ETOOBIG);
+    m.npanels = 0;
+    safer_buf_reset(&b);
+    assert_int_equal(safer_svg_small_multiples(&b, &o, &m, NULL), 0);
+    assert_non_null(strstr(b.ptr, "No areas to show"));
+    safer_buf_release(&b);
+}
+
 /* A phone-sized bar chart writes each label on its own line above its bar, whole. */
 static void test_svg_narrow_bar_chart_stacks_labels(void **state)
 {
@@ -1484,6 +1583,7 @@ int main(void)
         cmocka_unit_test(test_svg_narrow_map_stacks_legend),
         cmocka_unit_test(test_svg_choropleth_numbers_every_area),
         cmocka_unit_test(test_svg_quantile_breaks_and_class_labels),
+        cmocka_unit_test(test_svg_small_multiples),
         cmocka_unit_test(test_svg_narrow_line_chart),
         cmocka_unit_test(test_svg_descriptions_state_the_data),
     };
