@@ -324,6 +324,17 @@ struct safer_svg_cell {
     enum safer_svg_gi_class cls;
 };
 
+/* Text written in a cell of a hot spot map: the number of its row in a table, say. */
+struct safer_svg_cell_label {
+    double x, y;      /* lower-left corner of the cell, as in safer_svg_cell */
+    const char *text; /* borrowed; short */
+};
+
+/* A rectangle in metres: easting and northing of two opposite corners. */
+struct safer_svg_extent {
+    double minx, miny, maxx, maxy;
+};
+
 struct safer_svg_hotspot_map {
     const struct safer_svg_cell *cells; /* borrowed; ncells squares */
     size_t ncells;
@@ -333,6 +344,17 @@ struct safer_svg_hotspot_map {
     size_t nwards;
     struct safer_svg_map_frame frame;   /* legend_title NULL = "Hot and cold
                                          * spots (Gi*)" */
+    /* Optional (zero = none): */
+    const struct safer_svg_extent *view; /* borrowed; show only this part, enlarged
+                                          * (an inset): cells and wards are clipped
+                                          * to it, and wards whose inside point
+                                          * falls in it are named */
+    const struct safer_svg_extent *mark; /* borrowed; outline this part (where an
+                                          * inset enlarges) */
+    const char *mark_label;              /* borrowed; written by the outline, e.g.
+                                          * "Figure 8"; may be NULL */
+    const struct safer_svg_cell_label *labels; /* borrowed; nlabels texts in cells */
+    size_t nlabels;
 };
 
 /*
@@ -341,10 +363,14 @@ struct safer_svg_hotspot_map {
  * hatched), merged into runs along each row and one <path> per class to keep
  * the file small; ward outlines on top (no fill); legend, north arrow, scale
  * bar, caption and attribution as for the choropleth. The legend lists the
- * seven Gi* classes, plus "No score" when a cell has it. Default height: from
- * the extent of cells and wards. EINVAL: NULL arrays with counts, a class out
- * of range, a non-finite corner, cell_size <= 0 or not finite, no
- * attribution, a broken ward geometry.
+ * seven Gi* classes, plus "No score" when a cell has it. With a view, the
+ * map shows that extent only (clipped), and names the wards inside it; a
+ * mark is outlined in black with its label; cell labels are written in
+ * bold in their cells, on a white halo. Default height: from the extent
+ * of cells and wards (of the view, with one). EINVAL: NULL arrays with
+ * counts, a class out of range, a non-finite corner, cell_size <= 0 or not
+ * finite, no attribution, a broken ward geometry, a view or mark that is
+ * not finite or has no area, a label without text.
  */
 int safer_svg_hotspot_map(struct safer_buf *b, const struct safer_svg_opts *opts,
                           const struct safer_svg_hotspot_map *map, struct safer_err *err);

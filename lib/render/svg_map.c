@@ -1580,7 +1580,31 @@ static int check_hotspot(const struct safer_svg_hotspot_map *m, struct safer_err
         if (rc < 0)
             return rc;
     }
+    const struct safer_svg_extent *ext[2] = {m->view, m->mark};
+    for (int k = 0; k < 2; k++) {
+        const struct safer_svg_extent *e = ext[k];
+        if (e && !(isfinite(e->minx) && isfinite(e->miny) && isfinite(e->maxx) &&
+                   isfinite(e->maxy) && e->maxx > e->minx && e->maxy > e->miny))
+            return safer_err_set(err, SAFER_EINVAL, "map %s is not a finite rectangle with area",
+                                 k ? "mark" : "view");
+    }
+    if (m->nlabels && !m->labels)
+        return safer_err_set(err, SAFER_EINVAL, "map has %zu labels but no array", m->nlabels);
+    for (size_t i = 0; i < m->nlabels; i++) {
+        if (!m->labels[i].text || !isfinite(m->labels[i].x) || !isfinite(m->labels[i].y))
+            return safer_err_set(err, SAFER_EINVAL, "label %zu has no text or no place", i);
+    }
     return 0;
+}
+
+/* The rectangle `e` in px, through the map's projection. */
+static void extent_px(const struct layout *L, const struct safer_svg_extent *e, double *x0,
+                      double *y0, double *x1, double *y1)
+{
+    *x0 = proj_x(&L->pj, e->minx);
+    *x1 = proj_x(&L->pj, e->maxx);
+    *y0 = proj_y(&L->pj, e->maxy);
+    *y1 = proj_y(&L->pj, e->miny);
 }
 
 /* Drawing order: the faint "not significant" first, then no score, then cold to hot. */
@@ -1610,6 +1634,10 @@ int safer_svg_hotspot_map(struct safer_buf *b, const struct safer_svg_opts *opts
         bbox_add_geom(&bb, &m->wards[i]);
     if (!bb.any || m->ncells == 0)
         return safer_svg_placeholder(b, opts, "No hot spot results to show", err);
+    if (m->view) {
+        /* An inset: its extent alone sets the scale. */
+        bb = (struct bbox){m->view->minx, m->view->miny, m->view->maxx, m->view->maxy, true};
+    }
 
     const char *id = opts->id ? opts->id : "svg";
     const char *title = m->frame.legend_title ? m->frame.legend_title : "Hot and cold spots (Gi*)";
@@ -1631,30 +1659,90 @@ int safer_svg_hotspot_map(struct safer_buf *b, const struct safer_svg_opts *opts
     if (m->nwards)
         safer_buf_putf(&desc, ", under %zu ward outlines", m->nwards);
     safer_buf_puts(&desc, ".");
+    if (m->view) {
+        safer_buf_putf(&desc, " Enlarged: %s by ",
+                       safer_svg_format_number(size, sizeof(size),
+                                               m->view->maxx - m->view->minx, 0, false));
+        safer_buf_putf(&desc, "%s m, with its squares at full size",
+                       safer_svg_format_number(size, sizeof(size),
+                                               m->view->maxy - m->view->miny, 0, false));
+        if (m->nlabels)
+            safer_buf_putf(&desc, " and %zu of them numbered", m->nlabels);
+        safer_buf_puts(&desc, ".");
+    }
+    if (m->mark && m->mark_label)
+        safer_buf_putf(&desc, " A black frame marks the part %s enlarges.", m->mark_label);
 
     /* Cells as projected rectangles, sorted by class, then row, then column. */
+    /* The cells' texts: where they go, so that ward names keep clear of
+     * them. The size of labels, unless a cell is too small for it, when
+     * the smallest size is used. */
+    double cell_px = m->cell_size * L.pj.k, lfs = L.fs;
+    for (size_t i = 0; i < m->nlabels; i++) {
+        if (safer_svg_text_width(m->labels[i].text, L.fs) + 4 * L.sc > cell_px)
+            lfs = L.ftn;
+    }
+    struct pxbox *lbox = safer__xmalloc(sizeof(*lbox) * (m->nlabels ? m->nlabels : 1));
+    size_t *lbox_of = safer__xmalloc(sizeof(size_t) * (m->nlabels ? m->nlabels : 1));
+    size_t nlbox = 0;
+    for (size_t i = 0; i < m->nlabels; i++) {
+        double cx = proj_x(&L.pj, m->labels[i].x + m->cell_size / 2);
+        double cy = proj_y(&L.pj, m->labels[i].y + m->cell_size / 2);
+        double w = safer_svg_text_width(m->labels[i].text, lfs);
+        struct pxbox q = {cx - w / 2, cy - lfs * 0.55, cx + w / 2, cy + lfs * 0.55};
+        if (q.x0 < L.map_x0 || q.x1 > L.map_x1 || q.y0 < L.map_y0 || q.y1 > L.map_y1)
+            continue;
+        lbox_of[nlbox] = i;
+        lbox[nlbox++] = q;
+    }
+
+    /* An inset leaves out the cells wholly outside its map box. */
     struct cellpx *cp = safer__xmalloc(m->ncells * sizeof(*cp));
+    size_t ncp = 0;
     for (size_t i = 0; i < m->ncells; i++) {
         const struct safer_svg_cell *c = &m->cells[i];
-        cp[i].x0 = safer_svg_tenths(proj_x(&L.pj, c->x));
-        cp[i].x1 = safer_svg_tenths(proj_x(&L.pj, c->x + m->cell_size));
-        cp[i].y0 = safer_svg_tenths(proj_y(&L.pj, c->y + m->cell_size));
-        cp[i].y1 = safer_svg_tenths(proj_y(&L.pj, c->y));
-        cp[i].cls = (int)c->cls;
+        struct cellpx q = {.x0 = safer_svg_tenths(proj_x(&L.pj, c->x)),
+                           .x1 = safer_svg_tenths(proj_x(&L.pj, c->x + m->cell_size)),
+                           .y0 = safer_svg_tenths(proj_y(&L.pj, c->y + m->cell_size)),
+                           .y1 = safer_svg_tenths(proj_y(&L.pj, c->y)),
+                           .cls = (int)c->cls};
+        if (m->view && ((double)q.x1 < 10 * L.map_x0 || (double)q.x0 > 10 * L.map_x1 ||
+                        (double)q.y1 < 10 * L.map_y0 || (double)q.y0 > 10 * L.map_y1))
+            continue;
+        cp[ncp++] = q;
     }
-    qsort(cp, m->ncells, sizeof(*cp), cmp_cellpx);
+    qsort(cp, ncp, sizeof(*cp), cmp_cellpx);
+    size_t drawn[SAFER_SVG_GI_NCLASSES] = {0};
+    for (size_t i = 0; i < ncp; i++)
+        drawn[cp[i].cls]++;
 
     rc = safer_svg_begin(b, opts, L.W, L.H, desc.ptr, err);
     safer_buf_release(&desc);
     if (rc < 0)
         goto out;
     put_defs(b, id, L.sc);
+    /* An inset shows its view only: everything is clipped to the map box. */
+    if (m->view) {
+        safer_html_raw(b, "<clipPath id=\"");
+        safer_buf_puts(b, id);
+        safer_html_raw(b, "-clip\"><rect x=\"");
+        safer_svg_num(b, L.map_x0);
+        safer_html_raw(b, "\" y=\"");
+        safer_svg_num(b, L.map_y0);
+        safer_html_raw(b, "\" width=\"");
+        safer_svg_num(b, L.map_x1 - L.map_x0);
+        safer_html_raw(b, "\" height=\"");
+        safer_svg_num(b, L.map_y1 - L.map_y0);
+        safer_html_raw(b, "\"/></clipPath>\n<g clip-path=\"url(#");
+        safer_buf_puts(b, id);
+        safer_html_raw(b, "-clip)\">\n");
+    }
 
     /* One path per class; cells that touch along a row merge into one rectangle. */
     safer_html_raw(b, "<g class=\"safer-cells\">\n");
     for (int o = 0; o < SAFER_SVG_GI_NCLASSES; o++) {
         int cls = gi_order[o];
-        if (!count[cls])
+        if (!drawn[cls])
             continue;
         safer_html_raw(b, "<path fill=\"");
         if (gi[cls].fill)
@@ -1671,13 +1759,13 @@ int safer_svg_hotspot_map(struct safer_buf *b, const struct safer_svg_opts *opts
         struct safer_svg_path p;
         safer_svg_path_init(&p, b);
         size_t i = 0;
-        while (i < m->ncells) {
+        while (i < ncp) {
             if (cp[i].cls != cls) {
                 i++;
                 continue;
             }
             size_t j = i;
-            while (j + 1 < m->ncells && cp[j + 1].cls == cls && cp[j + 1].y0 == cp[i].y0 &&
+            while (j + 1 < ncp && cp[j + 1].cls == cls && cp[j + 1].y0 == cp[i].y0 &&
                    cp[j + 1].y1 == cp[i].y1 && cp[j + 1].x0 <= cp[j].x1)
                 j++;
             long long x1 = cp[i].x1;
@@ -1713,7 +1801,69 @@ int safer_svg_hotspot_map(struct safer_buf *b, const struct safer_svg_opts *opts
             safer_html_raw(b, "</path>\n");
         }
         safer_html_raw(b, "</g>\n");
+        /* An inset names the wards whose inside point it shows, clear of
+         * the cells' texts. */
+        if (m->view && m->ward_names) {
+            const char **names = safer__xmalloc(sizeof(char *) * m->nwards);
+            for (size_t i = 0; i < m->nwards; i++) {
+                double lx, ly, area;
+                bool in = label_point(&m->wards[i], &sc, &lx, &ly, &area) &&
+                          lx >= m->view->minx && lx <= m->view->maxx && ly >= m->view->miny &&
+                          ly <= m->view->maxy;
+                names[i] = in ? m->ward_names[i] : NULL;
+            }
+            map_labels(b, m->wards, names, m->nwards, &L, &sc, lbox, nlbox);
+            free(names);
+        }
         scratch_release(&sc);
+    }
+    if (m->view)
+        safer_html_raw(b, "</g>\n");
+
+    /* The part an inset enlarges, framed and named. */
+    if (m->mark) {
+        double x0, y0, x1, y1;
+        extent_px(&L, m->mark, &x0, &y0, &x1, &y1);
+        safer_html_raw(b, "<g class=\"safer-inset-mark\"><rect fill=\"none\" stroke=\"#0b0c0c\" "
+                          "stroke-width=\"");
+        safer_svg_num(b, 1.5 * L.sc);
+        safer_html_raw(b, "\" x=\"");
+        safer_svg_num(b, x0);
+        safer_html_raw(b, "\" y=\"");
+        safer_svg_num(b, y0);
+        safer_html_raw(b, "\" width=\"");
+        safer_svg_num(b, x1 - x0);
+        safer_html_raw(b, "\" height=\"");
+        safer_svg_num(b, y1 - y0);
+        safer_html_raw(b, "\"/>");
+        if (m->mark_label) {
+            /* Above the frame, or below it when the frame is at the top. */
+            double w = safer_svg_text_width(m->mark_label, L.fs);
+            double ty = y0 - 4 * L.sc >= L.map_y0 + L.fs ? y0 - 4 * L.sc : y1 + L.fs;
+            double tx = fmin(fmax(x0, L.map_x0), L.map_x1 - w);
+            safer_html_raw(b, "<g font-weight=\"bold\" stroke=\"#fff\" stroke-width=\"");
+            safer_svg_num(b, 3 * L.sc);
+            safer_html_raw(b, "\" stroke-linejoin=\"round\" paint-order=\"stroke\">");
+            safer_svg_text_lines(b, tx, ty, L.fs, L.fs, L.map_x1 - L.map_x0, 1, "start", NULL,
+                                 m->mark_label);
+            safer_html_raw(b, "</g>");
+        }
+        safer_html_raw(b, "</g>\n");
+    }
+
+    /* Texts in cells: bold, on a white halo, those inside the map box. */
+    if (nlbox) {
+        safer_html_raw(b, "<g class=\"safer-cell-labels\" font-weight=\"bold\" stroke=\"#fff\" "
+                          "stroke-width=\"");
+        safer_svg_num(b, 3 * L.sc);
+        safer_html_raw(b, "\" stroke-linejoin=\"round\" paint-order=\"stroke\">\n");
+        for (size_t i = 0; i < nlbox; i++) {
+            const struct pxbox *q = &lbox[i];
+            safer_svg_text_lines(b, (q->x0 + q->x1) / 2, q->y1 - lfs * 0.2, lfs, lfs,
+                                 L.map_x1 - L.map_x0, 1, "middle", NULL,
+                                 m->labels[lbox_of[i]].text);
+        }
+        safer_html_raw(b, "</g>\n");
     }
 
     /* Legend. */
@@ -1745,5 +1895,7 @@ int safer_svg_hotspot_map(struct safer_buf *b, const struct safer_svg_opts *opts
     rc = safer_buf_error(b);
 out:
     free(cp);
+    free(lbox);
+    free(lbox_of);
     return rc;
 }

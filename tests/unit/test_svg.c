@@ -1378,6 +1378,96 @@ static void test_svg_small_multiples(void **state)
     safer_buf_release(&b);
 }
 
+/*
+ * An inset: the hot spot map of one part, enlarged and clipped to it, its
+ * cells numbered and the wards whose middle it shows named; and the frame
+ * on the whole map that marks where it is.
+ */
+static void test_svg_hotspot_inset(void **state)
+{
+    (void)state;
+    struct safer_geom g[3];
+    three_areas(g);
+    const char *names[3] = {"Allington", "Bearsted", "Coxheath"};
+    /* A 12 x 8 grid of 250 m over the three areas; a hot cluster in A. */
+    struct safer_svg_cell cells[96];
+    for (int k = 0; k < 96; k++) {
+        cells[k].x = 574500 + 250.0 * (k % 12);
+        cells[k].y = 153750 + 250.0 * (k / 12);
+        cells[k].cls = SAFER_SVG_GI_NONE;
+    }
+    cells[5 * 12 + 2].cls = SAFER_SVG_GI_HOT99;  /* 575000, 155000 */
+    cells[5 * 12 + 3].cls = SAFER_SVG_GI_HOT95;
+    cells[0].cls = SAFER_SVG_GI_COLD99;           /* far from the inset */
+    struct safer_svg_cell_label labels[2] = {{575000, 155000, "1"}, {577250, 153750, "2"}};
+    struct safer_svg_extent view = {574750, 154750, 575750, 155750};
+    struct safer_svg_hotspot_map m = {.cells = cells, .ncells = 96, .cell_size = 250,
+                                      .wards = g, .ward_names = names, .nwards = 3,
+                                      .frame = {.attribution = ATTRIBUTION},
+                                      .view = &view, .labels = labels, .nlabels = 2};
+    struct safer_svg_opts o = {.id = "ins", .title = "Inset"};
+    struct safer_buf b = render_buf();
+    struct xml_stats st;
+
+    assert_int_equal(safer_svg_hotspot_map(&b, &o, &m, NULL), 0);
+    check_figure(b.ptr, "ins", &st);
+    check_map_furniture(b.ptr);
+    assert_non_null(strstr(b.ptr, "<clipPath id=\"ins-clip\">"));
+    assert_non_null(strstr(b.ptr, "clip-path=\"url(#ins-clip)\""));
+    /* 1 km across 440 px or so: the scale bar is in metres. */
+    const char *bar = strstr(b.ptr, "<title>Scale bar: ");
+    assert_non_null(bar);
+    assert_true(strncmp(strchr(bar + 18, ' '), " m</title>", 10) == 0);
+    /* The cold cell far away is not drawn; the hot ones are. */
+    assert_null(strstr(b.ptr, "<title>Cold spot, 99% confidence</title>"));
+    assert_non_null(strstr(b.ptr, "<title>Hot spot, 99% confidence</title>"));
+    /* Cell 1 is in the view and numbered; cell 2 is outside it. */
+    const char *cl = strstr(b.ptr, "class=\"safer-cell-labels\"");
+    assert_non_null(cl);
+    assert_non_null(strstr(cl, ">1</text>"));
+    assert_null(strstr(cl, ">2</text>"));
+    /* Allington's middle is in the view: named; Coxheath's is not. */
+    assert_non_null(strstr(b.ptr, ">Allington</text>"));
+    assert_null(strstr(b.ptr, ">Coxheath</text>"));
+    assert_non_null(strstr(b.ptr, "Enlarged: 1,000 by 1,000 m"));
+
+    /* The whole map marks the inset, named. */
+    m.view = NULL;
+    m.labels = NULL;
+    m.nlabels = 0;
+    m.mark = &view;
+    m.mark_label = "Figure 8";
+    safer_buf_reset(&b);
+    assert_int_equal(safer_svg_hotspot_map(&b, &o, &m, NULL), 0);
+    check_figure(b.ptr, "ins", &st);
+    assert_non_null(strstr(b.ptr, "<g class=\"safer-inset-mark\"><rect fill=\"none\""));
+    assert_non_null(strstr(b.ptr, ">Figure 8</text>"));
+    assert_non_null(strstr(b.ptr, "<title>Cold spot, 99% confidence</title>"));
+    assert_null(strstr(b.ptr, "clipPath"));
+    assert_null(strstr(b.ptr, ">Allington</text>"));
+
+    /* Bad extents and labels fail before anything is written. */
+    struct safer_svg_extent flat = {574750, 154750, 574750, 155750};
+    struct safer_svg_extent inf = {574750, 154750, INFINITY, 155750};
+    struct safer_svg_cell_label bad = {575000, 155000, NULL};
+    const struct {
+        const struct safer_svg_extent *view, *mark;
+        const struct safer_svg_cell_label *labels;
+        size_t nlabels;
+    } cases[] = {{&flat, NULL, NULL, 0}, {NULL, &inf, NULL, 0}, {NULL, NULL, NULL, 1},
+                 {NULL, NULL, &bad, 1}};
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        m.view = cases[i].view;
+        m.mark = cases[i].mark;
+        m.labels = cases[i].labels;
+        m.nlabels = cases[i].nlabels;
+        safer_buf_reset(&b);
+        assert_int_equal(safer_svg_hotspot_map(&b, &o, &m, NULL), SAFER_EINVAL);
+        assert_int_equal(b.len, 0);
+    }
+    safer_buf_release(&b);
+}
+
 /* A phone-sized bar chart writes each label on its own line above its bar, whole. */
 static void test_svg_narrow_bar_chart_stacks_labels(void **state)
 {
@@ -1584,6 +1674,7 @@ int main(void)
         cmocka_unit_test(test_svg_choropleth_numbers_every_area),
         cmocka_unit_test(test_svg_quantile_breaks_and_class_labels),
         cmocka_unit_test(test_svg_small_multiples),
+        cmocka_unit_test(test_svg_hotspot_inset),
         cmocka_unit_test(test_svg_narrow_line_chart),
         cmocka_unit_test(test_svg_descriptions_state_the_data),
     };
