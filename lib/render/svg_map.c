@@ -591,19 +591,27 @@ static void put_nodata_fill(struct safer_buf *b, const char *id)
     safer_html_raw(b, "-nodata)");
 }
 
-/* A legend swatch at (x, y) top-left: `fill` colour, or the hatching when NULL. */
-static void swatch(struct safer_buf *b, const struct layout *L, const char *id, double x, double y,
-                   const char *fill)
+/* The start of a rectangle, "<rect x=.. y=.. width=.. height=..", with
+ * the caller's further attributes and its end to follow. */
+static void rect_open(struct safer_buf *b, double x, double y, double w, double h)
 {
     safer_html_raw(b, "<rect x=\"");
     safer_svg_num(b, x);
     safer_html_raw(b, "\" y=\"");
     safer_svg_num(b, y);
     safer_html_raw(b, "\" width=\"");
-    safer_svg_num(b, 22 * L->sc);
+    safer_svg_num(b, w);
     safer_html_raw(b, "\" height=\"");
-    safer_svg_num(b, 14 * L->sc);
-    safer_html_raw(b, "\" fill=\"");
+    safer_svg_num(b, h);
+    safer_html_raw(b, "\"");
+}
+
+/* A legend swatch at (x, y) top-left: `fill` colour, or the hatching when NULL. */
+static void swatch(struct safer_buf *b, const struct layout *L, const char *id, double x, double y,
+                   const char *fill)
+{
+    rect_open(b, x, y, 22 * L->sc, 14 * L->sc);
+    safer_html_raw(b, " fill=\"");
     if (fill)
         safer_buf_puts(b, fill); /* from our palettes */
     else
@@ -700,15 +708,8 @@ static void scale_bar(struct safer_buf *b, const struct layout *L, double x, dou
     safer_html_text(b, lab);
     safer_html_raw(b, "</title>\n");
     for (int i = 0; i < 4; i++) {
-        safer_html_raw(b, "<rect x=\"");
-        safer_svg_num(b, x + len * i / 4);
-        safer_html_raw(b, "\" y=\"");
-        safer_svg_num(b, top);
-        safer_html_raw(b, "\" width=\"");
-        safer_svg_num(b, len / 4);
-        safer_html_raw(b, "\" height=\"");
-        safer_svg_num(b, h);
-        safer_buf_puts(b, i % 2 ? "\" fill=\"#fff\"" : "\" fill=\"#0b0c0c\"");
+        rect_open(b, x + len * i / 4, top, len / 4, h);
+        safer_buf_puts(b, i % 2 ? " fill=\"#fff\"" : " fill=\"#0b0c0c\"");
         safer_html_raw(b, " stroke=\"#0b0c0c\" stroke-width=\"0.75\"/>\n");
     }
     safer_svg_text_lines(b, x, top + h + L->fts * 1.15, L->fts, L->fts, L->col_w, 1, "middle", NULL,
@@ -1030,6 +1031,47 @@ static void map_labels(struct safer_buf *b, const struct safer_geom *areas,
 }
 
 /*
+ * The areas of a choropleth or a panel, each one <path> filled by its class
+ * (hatched for no data) with a "name: value" tooltip, in the layout's
+ * projection.
+ */
+static void area_paths(struct safer_buf *b, const struct safer_geom *areas, const double *values,
+                       const char *const *names, size_t n, const struct classes *cl,
+                       int decimals, const char *unit, const struct layout *L, const char *id,
+                       struct scratch *sc)
+{
+    const char *const *pal = cl->n ? ylorrd[cl->n - 1] : NULL;
+    /* Hairlines: thinner when there are many areas, or small ones turn grey. */
+    safer_html_raw(b, "<g class=\"safer-areas\" stroke=\"#505a5f\" stroke-width=\"");
+    safer_svg_num(b, (n > 150 ? 0.3 : 0.5) * L->sc);
+    safer_html_raw(b, "\" stroke-linejoin=\"round\" fill-rule=\"evenodd\">\n");
+    for (size_t i = 0; i < n; i++) {
+        double v = values[i];
+        char num[40];
+        safer_html_raw(b, "<path fill=\"");
+        if (isfinite(v))
+            safer_buf_puts(b, pal[class_of(cl, v)]);
+        else
+            put_nodata_fill(b, id);
+        safer_html_raw(b, "\" d=\"");
+        geom_path(b, &areas[i], &L->pj, sc);
+        safer_html_raw(b, "\"><title>");
+        if (names && names[i]) {
+            safer_html_text(b, names[i]);
+            safer_html_raw(b, ": ");
+        }
+        if (isfinite(v)) {
+            safer_html_text(b, safer_svg_format_number(num, sizeof(num), v, decimals, false));
+            safer_html_text(b, unit);
+        } else {
+            safer_html_raw(b, "no data");
+        }
+        safer_html_raw(b, "</title></path>\n");
+    }
+    safer_html_raw(b, "</g>\n");
+}
+
+/*
  * The classes of `values` and its lowest and highest area: "5 classes:
  * Under 22.0; ...; 39.5 and over. Lowest 7.7 per 1,000 in Barming.
  * Highest ... 2 with no data."
@@ -1121,34 +1163,7 @@ int safer_svg_choropleth(struct safer_buf *b, const struct safer_svg_opts *opts,
 
     struct scratch sc = {0};
     const char *const *pal = cl.n ? ylorrd[cl.n - 1] : NULL;
-    /* Hairlines: thinner when there are many areas, or small ones turn grey. */
-    safer_html_raw(b, "<g class=\"safer-areas\" stroke=\"#505a5f\" stroke-width=\"");
-    safer_svg_num(b, (m->n > 150 ? 0.3 : 0.5) * L.sc);
-    safer_html_raw(b, "\" stroke-linejoin=\"round\" fill-rule=\"evenodd\">\n");
-    for (size_t i = 0; i < m->n; i++) {
-        double v = m->values[i];
-        char num[40];
-        safer_html_raw(b, "<path fill=\"");
-        if (isfinite(v))
-            safer_buf_puts(b, pal[class_of(&cl, v)]);
-        else
-            put_nodata_fill(b, id);
-        safer_html_raw(b, "\" d=\"");
-        geom_path(b, &m->areas[i], &L.pj, &sc);
-        safer_html_raw(b, "\"><title>");
-        if (m->names && m->names[i]) {
-            safer_html_text(b, m->names[i]);
-            safer_html_raw(b, ": ");
-        }
-        if (isfinite(v)) {
-            safer_html_text(b, safer_svg_format_number(num, sizeof(num), v, m->decimals, false));
-            safer_html_text(b, m->unit);
-        } else {
-            safer_html_raw(b, "no data");
-        }
-        safer_html_raw(b, "</title></path>\n");
-    }
-    safer_html_raw(b, "</g>\n");
+    area_paths(b, m->areas, m->values, m->names, m->n, &cl, m->decimals, m->unit, &L, id, &sc);
 
     if (m->labels)
         map_labels(b, m->areas, m->labels, m->n, &L, &sc, NULL, 0);
@@ -1328,33 +1343,9 @@ static void draw_panel(struct safer_buf *b, const struct mlayout *ml,
     safer_html_raw(b, "<g class=\"safer-panel\"><g font-weight=\"bold\">");
     safer_svg_text_lines(b, x0, y0 + L->fs * 0.9, L->fs, L->fs * 1.25, pw, 2, "start", NULL,
                          m->panels[p].title);
-    safer_html_raw(b, "</g>\n<g class=\"safer-areas\" stroke=\"#505a5f\" stroke-width=\"");
-    safer_svg_num(b, (m->n > 150 ? 0.3 : 0.5) * s);
-    safer_html_raw(b, "\" stroke-linejoin=\"round\" fill-rule=\"evenodd\">\n");
-    for (size_t i = 0; i < m->n; i++) {
-        double v = m->panels[p].values[i];
-        char num[40];
-        safer_html_raw(b, "<path fill=\"");
-        if (isfinite(v))
-            safer_buf_puts(b, pal[class_of(c, v)]);
-        else
-            put_nodata_fill(b, id);
-        safer_html_raw(b, "\" d=\"");
-        geom_path(b, &m->areas[i], &P.pj, sc);
-        safer_html_raw(b, "\"><title>");
-        if (m->names && m->names[i]) {
-            safer_html_text(b, m->names[i]);
-            safer_html_raw(b, ": ");
-        }
-        if (isfinite(v)) {
-            safer_html_text(b, safer_svg_format_number(num, sizeof(num), v, m->decimals, false));
-            safer_html_text(b, m->unit);
-        } else {
-            safer_html_raw(b, "no data");
-        }
-        safer_html_raw(b, "</title></path>\n");
-    }
     safer_html_raw(b, "</g>\n");
+    area_paths(b, m->areas, m->panels[p].values, m->names, m->n, c, m->decimals, m->unit, &P, id,
+               sc);
     if (m->labels)
         map_labels(b, m->areas, m->labels, m->n, &P, sc, NULL, 0);
 
@@ -1363,15 +1354,8 @@ static void draw_panel(struct safer_buf *b, const struct mlayout *ml,
     safer_html_raw(b, "<g class=\"safer-legend\">\n");
     for (size_t k = 0; k < c->n; k++) {
         char lab[100];
-        safer_html_raw(b, "<rect x=\"");
-        safer_svg_num(b, x0 + seg * (double)k);
-        safer_html_raw(b, "\" y=\"");
-        safer_svg_num(b, by);
-        safer_html_raw(b, "\" width=\"");
-        safer_svg_num(b, seg);
-        safer_html_raw(b, "\" height=\"");
-        safer_svg_num(b, ml->bar_h);
-        safer_html_raw(b, "\" fill=\"");
+        rect_open(b, x0 + seg * (double)k, by, seg, ml->bar_h);
+        safer_html_raw(b, " fill=\"");
         safer_buf_puts(b, pal[k]);
         safer_html_raw(b, "\" stroke=\"#505a5f\" stroke-width=\"0.5\"><title>");
         class_label(lab, sizeof(lab), c, k, m->decimals);
@@ -1725,15 +1709,9 @@ int safer_svg_hotspot_map(struct safer_buf *b, const struct safer_svg_opts *opts
     if (m->view) {
         safer_html_raw(b, "<clipPath id=\"");
         safer_buf_puts(b, id);
-        safer_html_raw(b, "-clip\"><rect x=\"");
-        safer_svg_num(b, L.map_x0);
-        safer_html_raw(b, "\" y=\"");
-        safer_svg_num(b, L.map_y0);
-        safer_html_raw(b, "\" width=\"");
-        safer_svg_num(b, L.map_x1 - L.map_x0);
-        safer_html_raw(b, "\" height=\"");
-        safer_svg_num(b, L.map_y1 - L.map_y0);
-        safer_html_raw(b, "\"/></clipPath>\n<g clip-path=\"url(#");
+        safer_html_raw(b, "-clip\">");
+        rect_open(b, L.map_x0, L.map_y0, L.map_x1 - L.map_x0, L.map_y1 - L.map_y0);
+        safer_html_raw(b, "/></clipPath>\n<g clip-path=\"url(#");
         safer_buf_puts(b, id);
         safer_html_raw(b, "-clip)\">\n");
     }
@@ -1824,17 +1802,10 @@ int safer_svg_hotspot_map(struct safer_buf *b, const struct safer_svg_opts *opts
     if (m->mark) {
         double x0, y0, x1, y1;
         extent_px(&L, m->mark, &x0, &y0, &x1, &y1);
-        safer_html_raw(b, "<g class=\"safer-inset-mark\"><rect fill=\"none\" stroke=\"#0b0c0c\" "
-                          "stroke-width=\"");
+        safer_html_raw(b, "<g class=\"safer-inset-mark\">");
+        rect_open(b, x0, y0, x1 - x0, y1 - y0);
+        safer_html_raw(b, " fill=\"none\" stroke=\"#0b0c0c\" stroke-width=\"");
         safer_svg_num(b, 1.5 * L.sc);
-        safer_html_raw(b, "\" x=\"");
-        safer_svg_num(b, x0);
-        safer_html_raw(b, "\" y=\"");
-        safer_svg_num(b, y0);
-        safer_html_raw(b, "\" width=\"");
-        safer_svg_num(b, x1 - x0);
-        safer_html_raw(b, "\" height=\"");
-        safer_svg_num(b, y1 - y0);
         safer_html_raw(b, "\"/>");
         if (m->mark_label) {
             /* Above the frame, or below it when the frame is at the top. */
