@@ -247,29 +247,16 @@ static long double dpois(long double x, long double mu)
 /*
  * The tail on the far side of the mean, term by term from its largest term
  * outwards, stopping as pbinom_half_lower does once a geometric bound on
- * what is left is below 1e-20 of the sum. Lower: P(X <= k) for k <= mu,
- * each term from the last by the ratio i / mu. Upper: P(X >= k) for
- * k >= mu, by the ratio mu / (i + 1). Both ratios are at most 1 and fall
- * as the sum goes on.
+ * what is left is below 1e-20 of the sum. Lower (`up` false): P(X <= k) for
+ * k <= mu, each term from the last by the ratio i / mu, i = k, k - 1, ...
+ * Upper: P(X >= k) for k >= mu, by the ratio mu / (i + 1), i = k, k + 1, ...
+ * Both ratios are at most 1 and fall as the sum goes on.
  */
-static long double ppois_lower_tail(int64_t k, long double mu)
+static long double ppois_tail(int64_t k, long double mu, bool up)
 {
     long double t = dpois((long double)k, mu), s = t;
-    for (int64_t i = k; i > 0 && t > 0.0L; i--) {
-        long double r = (long double)i / mu;
-        t *= r;
-        s += t;
-        if (r < 1.0L && t * r < 1e-20L * s * (1.0L - r))
-            break;
-    }
-    return s;
-}
-
-static long double ppois_upper_tail(int64_t k, long double mu)
-{
-    long double t = dpois((long double)k, mu), s = t;
-    for (int64_t i = k; t > 0.0L; i++) {
-        long double r = mu / (long double)(i + 1);
+    for (int64_t i = k; t > 0.0L && (up || i > 0); i += up ? 1 : -1) {
+        long double r = up ? mu / (long double)(i + 1) : (long double)i / mu;
         t *= r;
         s += t;
         if (r < 1.0L && t * r < 1e-20L * s * (1.0L - r))
@@ -284,14 +271,14 @@ static long double ppois_le(int64_t k, long double mu)
 {
     if (k < 0)
         return 0.0L;
-    return (long double)k <= mu ? ppois_lower_tail(k, mu) : 1.0L - ppois_upper_tail(k + 1, mu);
+    return (long double)k <= mu ? ppois_tail(k, mu, false) : 1.0L - ppois_tail(k + 1, mu, true);
 }
 
 static long double ppois_ge(int64_t k, long double mu)
 {
     if (k <= 0)
         return 1.0L;
-    return (long double)k >= mu ? ppois_upper_tail(k, mu) : 1.0L - ppois_lower_tail(k - 1, mu);
+    return (long double)k >= mu ? ppois_tail(k, mu, true) : 1.0L - ppois_tail(k - 1, mu, false);
 }
 
 /*
