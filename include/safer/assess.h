@@ -115,6 +115,23 @@ struct safer_hotcell {
     int cls;            /* enum safer_gi_class from stats.h */
 };
 
+/*
+ * The records of one grid cell at one police.uk Location: police.uk moves
+ * every record to one of a fixed set of anonymous map points, each named
+ * by its Location ("On or near Station Road"), and a cell's records are
+ * named by the points they were moved to.
+ */
+struct safer_cell_place {
+    size_t cell;          /* index into cells */
+    size_t ward;          /* index into wards: the study ward of the records */
+    const char *location; /* borrowed from place_names; "" when the records had none */
+    int64_t count;        /* records of the latest 12 months */
+};
+
+/* The level of the ward rates' intervals, which rates_by_ward.csv's column
+ * names state (rate_lower_95, rate_upper_95). */
+#define SAFER_RATE_CONF 0.95
+
 struct safer_moran_row {
     const char *variable, *style;
     size_t n;
@@ -220,12 +237,31 @@ struct safer_assessment {
     struct safer_hotcell *cells;
     size_t ncells;
     int gi_no_score;
+    /* The Locations of each cell's records (owned; NULL when there are no
+     * cells or the texts were not read): cell k's are places[place_start[k]
+     * .. place_start[k + 1]), largest count first, then by ward and
+     * Location (byte order). Every record a cell counts is in exactly one
+     * of them, so they add up to the cell's count. */
+    struct safer_cell_place *places;
+    size_t nplaces;
+    size_t *place_start;  /* ncells + 1 entries */
+    char **place_names;   /* owned: the texts places point into */
+    size_t nplace_names;
     uint64_t points_outside_grid;
     double cell;
     char *proj_operation; /* owned: the PROJ operation used */
-    struct safer_moran_row moran[2];
+    /* Moran's I of the wards' latest 12 months: rows 0 and 1 on the
+     * counts (variable "total_latest12", styles W and B), then, with a
+     * population, rows on the rates per 1,000 ("rate_latest12", W and B)
+     * over the wards that have one. */
+    struct safer_moran_row moran[4];
     size_t nmoran;
     double *population; /* per study ward, NaN when unknown (owned, or NULL) */
+    /* With a population (owned, else NULL): per study ward, the exact
+     * Poisson interval at SAFER_RATE_CONF of its rate per 1,000 residents
+     * in the latest 12 months (safer_poisson_ci() of ward_latest, per
+     * 1,000 of the population), NaN for a ward without a population. */
+    double *rate_lower, *rate_upper;
     /* Deprivation per study ward (owned, or NULL without deprivation data):
      * LSOAs of the ward in the lookup, of which in IMD deciles 1-2 (the most
      * deprived 20% of England), and their mean decile (NaN when none). */

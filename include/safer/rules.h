@@ -66,6 +66,12 @@ struct safer_rules {
      * Default 0.05.
      */
     double clustering_alpha;
+    /*
+     * A ward's rate from fewer records than this is flagged as resting on
+     * few records: below 10, the upper limit of its 95% interval is over
+     * four times the lower. Default 10.
+     */
+    int rate_few_records;
 };
 
 /* Set `r` to the default rules (the values above). */

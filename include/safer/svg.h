@@ -199,9 +199,12 @@ struct safer_svg_choropleth {
  * so ties give fewer classes rather than empty ones. The palette is
  * ColorBrewer YlOrRd for the number of classes (colour-blind safe,
  * photocopy-friendly). Each polygon is one <path> (holes by the even-odd
- * rule) with a "name: value" tooltip; labels, when given, are drawn at a
- * point inside the polygon's largest part, largest areas first, leaving out
- * any label that would overlap one already placed. The map fills the space left of a
+ * rule) with a "name: value" tooltip; labels, when given (a number with a
+ * key in the caller's table, say), are placed smallest area first, each at
+ * the first spot from a point inside its polygon's largest part outwards
+ * that overlaps no label already placed: inside the polygon when there is
+ * room, else nearby with a thin leader line to it; a label with no room
+ * within a few label heights is left out. The map fills the space left of a
  * legend column that also holds the north arrow and a scale bar of a round
  * length; caption (up to 6 lines) and attribution (up to 4) go underneath.
  * Default height: from the areas' aspect ratio, at least what the legend
@@ -213,6 +216,84 @@ struct safer_svg_choropleth {
  */
 int safer_svg_choropleth(struct safer_buf *b, const struct safer_svg_opts *opts,
                          const struct safer_svg_choropleth *map, struct safer_err *err);
+
+/*
+ * The inner class limits a choropleth draws `values` with when it is given
+ * none (quantiles, as above): writes up to SAFER_SVG_MAX_CLASSES - 1
+ * ascending limits to `breaks` and returns how many (0 when fewer than two
+ * distinct finite values). Pass them back as the map's breaks, and to
+ * safer_svg_class_label(), so that a caption or table states the classes
+ * the map draws.
+ */
+size_t safer_svg_quantile_breaks(const double *values, size_t n,
+                                 double breaks[SAFER_SVG_MAX_CLASSES - 1]);
+
+/*
+ * The legend text of class i (0-based) of a map with `nbreaks` inner limits
+ * `breaks`, numbers rounded to `decimals` (0-6): "Under a", "a to under b",
+ * ..., "z and over"; with no limits, the single class "lo to hi". Writes at
+ * most `outsz` bytes (NUL included) to `out` and returns it.
+ */
+char *safer_svg_class_label(char *out, size_t outsz, const double *breaks, size_t nbreaks,
+                            size_t i, double lo, double hi, int decimals);
+
+/* ------------------------------------------------------------------------ */
+/* Small multiples: one choropleth per variable over the same areas.        */
+
+#define SAFER_SVG_MAX_PANELS 12
+
+struct safer_svg_panel {
+    const char *title;    /* borrowed; e.g. "Burglary" */
+    const double *values; /* borrowed; one per area; NaN = no data (hatched) */
+};
+
+struct safer_svg_small_multiples {
+    const struct safer_geom *areas; /* borrowed; n polygons in EPSG:27700 metres */
+    const char *const *names;       /* borrowed; n names for tooltips; may be NULL */
+    const char *const *labels;      /* borrowed; n short labels drawn on every panel
+                                     * (entries may be NULL); NULL = none */
+    size_t n;
+    const struct safer_svg_panel *panels; /* borrowed; drawn left to right, top to bottom */
+    size_t npanels;
+    int decimals;      /* digits after the point in legends and tooltips (0-6) */
+    const char *unit;  /* borrowed; appended to tooltip values; may be NULL */
+    struct safer_svg_map_frame frame; /* legend_title: what the values are, under
+                                       * the panels' titles ("Records per 1,000
+                                       * residents"); may be NULL */
+};
+
+/*
+ * Append small multiples: a map of the same areas for each panel, at one
+ * scale, two side by side (one a row in a figure narrower than
+ * SAFER_SVG_STACK_BELOW). Each panel has its title over it, its own classes
+ * (quantiles of its values, as safer_svg_choropleth(), so that each shows
+ * where its variable is high; colours do not compare across panels), the
+ * same YlOrRd palette, the labels placed as on a choropleth, and under it a
+ * stepped colour bar with each class limit written at the step it makes
+ * ("No data" hatched beside it when a value is NaN). One north arrow and
+ * one scale bar serve every panel; caption and attribution go underneath.
+ * Default height: from the areas' aspect ratio. EINVAL: as for a
+ * choropleth, and NULL panels or a panel without values or title.
+ * ETOOBIG: more than SAFER_SVG_MAX_PANELS panels.
+ */
+int safer_svg_small_multiples(struct safer_buf *b, const struct safer_svg_opts *opts,
+                              const struct safer_svg_small_multiples *map, struct safer_err *err);
+
+/*
+ * Small multiples as separate figures, for a page that lays the panels out
+ * itself (a grid that puts two side by side where they fit, one a row where
+ * not, so that no figure is ever scaled down): panel `part` alone (0 to
+ * npanels - 1; its title, map and colour bar, with no heading, north arrow
+ * or scale bar), or with part == npanels the frame alone (north arrow,
+ * scale bar, caption and attribution). Drawn at one width, every panel and
+ * the frame have the same scale, the one-panel-a-row layout of
+ * safer_svg_small_multiples(). The heading (frame.legend_title) is the
+ * page's to write. EINVAL as safer_svg_small_multiples(), and a part past
+ * npanels.
+ */
+int safer_svg_small_multiple(struct safer_buf *b, const struct safer_svg_opts *opts,
+                             const struct safer_svg_small_multiples *map, size_t part,
+                             struct safer_err *err);
 
 /* Getis-Ord Gi* class of a grid cell, from hot to cold. */
 enum safer_svg_gi_class {
@@ -236,9 +317,25 @@ int safer_svg_gi_class_from_name(const char *name);
 /* The short name of `cls` ("hot99" ...), or NULL when out of range. */
 const char *safer_svg_gi_class_name(enum safer_svg_gi_class cls);
 
+/* The legend's text for `cls` ("Hot spot, 99% confidence" ...), or NULL when
+ * out of range: a table that names classes uses it, so that the table and
+ * the map say the same. */
+const char *safer_svg_gi_class_label(enum safer_svg_gi_class cls);
+
 struct safer_svg_cell {
     double x, y; /* lower-left corner: easting, northing in metres */
     enum safer_svg_gi_class cls;
+};
+
+/* Text written in a cell of a hot spot map: the number of its row in a table, say. */
+struct safer_svg_cell_label {
+    double x, y;      /* lower-left corner of the cell, as in safer_svg_cell */
+    const char *text; /* borrowed; short */
+};
+
+/* A rectangle in metres: easting and northing of two opposite corners. */
+struct safer_svg_extent {
+    double minx, miny, maxx, maxy;
 };
 
 struct safer_svg_hotspot_map {
@@ -250,6 +347,17 @@ struct safer_svg_hotspot_map {
     size_t nwards;
     struct safer_svg_map_frame frame;   /* legend_title NULL = "Hot and cold
                                          * spots (Gi*)" */
+    /* Optional (zero = none): */
+    const struct safer_svg_extent *view; /* borrowed; show only this part, enlarged
+                                          * (an inset): cells and wards are clipped
+                                          * to it, and wards whose inside point
+                                          * falls in it are named */
+    const struct safer_svg_extent *mark; /* borrowed; outline this part (where an
+                                          * inset enlarges) */
+    const char *mark_label;              /* borrowed; written by the outline, e.g.
+                                          * "Figure 8"; may be NULL */
+    const struct safer_svg_cell_label *labels; /* borrowed; nlabels texts in cells */
+    size_t nlabels;
 };
 
 /*
@@ -258,10 +366,14 @@ struct safer_svg_hotspot_map {
  * hatched), merged into runs along each row and one <path> per class to keep
  * the file small; ward outlines on top (no fill); legend, north arrow, scale
  * bar, caption and attribution as for the choropleth. The legend lists the
- * seven Gi* classes, plus "No score" when a cell has it. Default height: from
- * the extent of cells and wards. EINVAL: NULL arrays with counts, a class out
- * of range, a non-finite corner, cell_size <= 0 or not finite, no
- * attribution, a broken ward geometry.
+ * seven Gi* classes, plus "No score" when a cell has it. With a view, the
+ * map shows that extent only (clipped), and names the wards inside it; a
+ * mark is outlined in black with its label; cell labels are written in
+ * bold in their cells, on a white halo. Default height: from the extent
+ * of cells and wards (of the view, with one). EINVAL: NULL arrays with
+ * counts, a class out of range, a non-finite corner, cell_size <= 0 or not
+ * finite, no attribution, a broken ward geometry, a view or mark that is
+ * not finite or has no area, a label without text.
  */
 int safer_svg_hotspot_map(struct safer_buf *b, const struct safer_svg_opts *opts,
                           const struct safer_svg_hotspot_map *map, struct safer_err *err);

@@ -42,6 +42,13 @@ void safer_assessment_release(struct safer_assessment *a)
     free(a->cells);
     free(a->proj_operation);
     free(a->population);
+    free(a->rate_lower);
+    free(a->rate_upper);
+    free(a->places);
+    free(a->place_start);
+    for (size_t i = 0; i < a->nplace_names; i++)
+        free(a->place_names[i]);
+    free(a->place_names);
     free(a->imd_lsoas);
     free(a->imd_most_deprived);
     free(a->imd_mean_decile);
@@ -254,7 +261,7 @@ int safer_assess_compute(struct safer_store *st, const struct safer_assess_opts 
 
     rc = safer_crimes_load(st, &c, err);
     if (rc == 0)
-        rc = safer_crimes_load_text(st, &c, err);
+        rc = safer_crimes_load_text(st, &c, err); /* the hot spots' Locations */
     if (rc == 0)
         rc = safer__inputs_read(st, &in, a, err);
     if (rc == 0)
@@ -400,11 +407,14 @@ int safer_assess_compute(struct safer_store *st, const struct safer_assess_opts 
         if (assigned)
             force_in[bt->force] = 1;
     }
+    /* The Locations of the records the hot spots count, for naming them. */
+    safer__places_tally(&in.places, &c, a, uses, lward, study_of);
     /* The peer comparison and the outcomes read the records again. */
     safer__peers_compute(&in, &c, force_in, o.peers, o.npeers, a);
     safer__outcomes_compute(&in, &c, lward, lsoa_ward, study_of, a);
 
     /* The per-record arrays are done with: the statistics reuse their memory. */
+    safer__crimes_drop_text(&c);
     free(c.loc);
     free(c.type);
     c.loc = NULL;

@@ -49,6 +49,48 @@ int safer__area_wards(struct safer_store *st, const char *area, const struct saf
                       size_t n, unsigned char *keep, char **name, struct safer_err *err);
 
 /*
+ * The police.uk Locations of the records the hot spots count (places.c):
+ * tallied per map point and Location while the per-record arrays are
+ * loaded, then added up per grid cell once the hot spots have placed each
+ * map point in its cell.
+ */
+struct safer__place_tally {
+    uint32_t loc;   /* the map point (index into the records' locations) */
+    uint32_t name;  /* index into names */
+    int32_t ward;   /* study ward */
+    uint32_t count; /* at most uses[loc] */
+};
+struct safer__places {
+    struct safer__place_tally *t; /* owned; by map point, then name */
+    size_t n;
+    char **names; /* owned: the Locations used, byte order */
+    size_t nnames;
+};
+
+/*
+ * Tally the records of `c` that the hot spots count: in the latest 12
+ * months of `a`, at a map point l with uses[l] > 0 (a point in a study
+ * ward; lward and study_of give its study ward). Needs c->where
+ * (safer_crimes_load_text()); without it `pl` stays empty. Copies the
+ * texts it keeps, so `c`'s may be freed afterwards.
+ */
+void safer__places_tally(struct safer__places *pl, const struct safer_crimes *c,
+                         const struct safer_assessment *a, const uint32_t *uses,
+                         const int32_t *lward, const int32_t *study_of);
+
+/*
+ * Add the tallies up per grid cell (loc_cell: per map point, its index into
+ * a->cells, -1 outside the grid) into a->places, a->place_start and
+ * a->place_names (copies of the texts). Nothing without tallies or cells.
+ */
+void safer__places_cells(const struct safer__places *pl, const int32_t *loc_cell,
+                         struct safer_assessment *a);
+void safer__places_release(struct safer__places *pl);
+
+/* Free what safer_crimes_load_text() added to `c` (the rest stays). */
+void safer__crimes_drop_text(struct safer_crimes *c);
+
+/*
  * What the assessment reads from the store besides the wards and the
  * records, in the same read transaction (one snapshot); the computation
  * then runs without the store.
@@ -70,6 +112,7 @@ struct safer__inputs {
     char **later_names;
     size_t nlater_names;
     uint64_t outcome_rows; /* Crime IDs with a stored outcome */
+    struct safer__places places;           /* the records' Locations, tallied */
 };
 
 /* The year of the Ordnance Survey data behind the stored wards, for the

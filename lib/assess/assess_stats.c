@@ -439,8 +439,12 @@ void safer__geo_release(struct safer__geo *geo)
     geo->cells = NULL;
 }
 
-/* Count located records of the latest 12 months in the study grid, then Gi*. */
-static int hotspots(const struct safer_crimes *c, const uint32_t *uses,
+/*
+ * Count located records of the latest 12 months in the study grid, then
+ * Gi*. loc_cell (OUT, c->nlocs entries) gets each map point's cell, -1 for
+ * a point not used or outside the grid, for naming the cells' places.
+ */
+static int hotspots(const struct safer_crimes *c, const uint32_t *uses, int32_t *loc_cell,
                     struct safer_assessment *a, struct safer__geo *geo, struct safer_err *err)
 {
     const double S = a->cell;
@@ -467,11 +471,14 @@ static int hotspots(const struct safer_crimes *c, const uint32_t *uses,
     int64_t *pi = safer__xmalloc(sizeof(int64_t) * (np ? np : 1));
     int64_t *pj = safer__xmalloc(sizeof(int64_t) * (np ? np : 1));
     uint32_t *pcount = safer__xmalloc(sizeof(uint32_t) * (np ? np : 1));
+    uint32_t *ploc = safer__xmalloc(sizeof(uint32_t) * (np ? np : 1));
     np = 0;
     for (size_t k = 0; k < c->nlocs; k++) {
+        loc_cell[k] = -1;
         if (uses[k]) {
             px[np] = c->xy[2 * k];
             py[np] = c->xy[2 * k + 1];
+            ploc[np] = (uint32_t)k;
             pcount[np++] = uses[k];
         }
     }
@@ -486,10 +493,12 @@ static int hotspots(const struct safer_crimes *c, const uint32_t *uses,
             a->points_outside_grid += pcount[u];
         else
             a->cells[k].count += pcount[u];
+        loc_cell[ploc[u]] = k;
     }
     free(pi);
     free(pj);
     free(pcount);
+    free(ploc);
 
     /* Gi*: no score when every cell holds the same count. */
     ci = safer__xmalloc(sizeof(int32_t) * (n ? n : 1));
@@ -539,25 +548,18 @@ out:
     return rc;
 }
 
-/* Moran's I of ward totals in the latest 12 months, queen contiguity (prepared). */
-static int moran(struct safer_assessment *a, const struct safer__geo *geo, struct safer_err *err)
+/* Moran's I of x over nb, both styles, as rows named `variable`. */
+static int moran_rows(struct safer_assessment *a, const char *variable, const double *x,
+                      const struct safer_nb *nb, struct safer_err *err)
 {
-    if (a->nwards < 2)
-        return 0;
-    double *xv = safer__xmalloc(sizeof(double) * a->nwards);
-    for (size_t w = 0; w < a->nwards; w++)
-        xv[w] = (double)a->ward_latest[w];
-    int rc = 0;
     static const char *const styles[2] = {"W", "B"};
-    for (int k = 0; rc == 0 && k < 2; k++) {
+    for (int k = 0; k < 2; k++) {
         struct safer_moran m;
-        int r = safer_moran_test(xv, &geo->nb, k == 0 ? SAFER_MORAN_W : SAFER_MORAN_B, &m, err);
-        if (r < 0) {
-            rc = r;
-            break;
-        }
+        int r = safer_moran_test(x, nb, k == 0 ? SAFER_MORAN_W : SAFER_MORAN_B, &m, err);
+        if (r < 0)
+            return r;
         struct safer_moran_row *row = &a->moran[a->nmoran++];
-        row->variable = "total_latest12";
+        row->variable = variable;
         row->style = styles[k];
         row->n = m.n_used;
         row->I = m.I;
@@ -566,6 +568,59 @@ static int moran(struct safer_assessment *a, const struct safer__geo *geo, struc
         row->z = m.z;
         row->p = m.p_value;
         row->islands = m.islands;
+    }
+    return 0;
+}
+
+/*
+ * Moran's I of the wards' latest 12 months, queen contiguity (prepared):
+ * on the counts, then on the rates per 1,000 residents. Counts follow
+ * where people live and visit; rates ask whether high risk for residents
+ * clusters. A ward without a population has no rate, so the rates' test
+ * runs over the wards that have one, with the neighbour list cut down to
+ * them (spdep's subset.nb): a ward whose neighbours all lack a rate
+ * becomes an island. Fewer than two such wards: no rows on rates.
+ */
+static int moran(struct safer_assessment *a, const struct safer__geo *geo, struct safer_err *err)
+{
+    if (a->nwards < 2)
+        return 0;
+    double *xv = safer__xmalloc(sizeof(double) * a->nwards);
+    for (size_t w = 0; w < a->nwards; w++)
+        xv[w] = (double)a->ward_latest[w];
+    int rc = moran_rows(a, "total_latest12", xv, &geo->nb, err);
+
+    size_t nr = 0;
+    for (size_t w = 0; a->population && w < a->nwards; w++)
+        nr += a->population[w] > 0;
+    if (rc == 0 && nr >= 2) {
+        const struct safer_nb *nb = &geo->nb;
+        int32_t *sub = safer__xmalloc(sizeof(int32_t) * a->nwards);
+        struct safer_nb rnb;
+        safer_nb_init(&rnb);
+        rnb.n = nr;
+        rnb.start = safer__xcalloc(nr + 1, sizeof(uint32_t));
+        rnb.adj = safer__xmalloc(sizeof(uint32_t) * (nb->start[a->nwards] + 1));
+        size_t k = 0;
+        for (size_t w = 0; w < a->nwards; w++) {
+            sub[w] = a->population[w] > 0 ? (int32_t)k : -1;
+            if (sub[w] >= 0)
+                xv[k++] = 1000.0 * (double)a->ward_latest[w] / a->population[w];
+        }
+        /* Neighbours keep their order: sub[] is increasing. */
+        for (size_t w = 0; w < a->nwards; w++) {
+            if (sub[w] < 0)
+                continue;
+            uint32_t at = rnb.start[sub[w]];
+            for (uint32_t e = nb->start[w]; e < nb->start[w + 1]; e++) {
+                if (sub[nb->adj[e]] >= 0)
+                    rnb.adj[at++] = (uint32_t)sub[nb->adj[e]];
+            }
+            rnb.start[sub[w] + 1] = at;
+        }
+        rc = moran_rows(a, "rate_latest12", xv, &rnb, err);
+        safer_nb_release(&rnb);
+        free(sub);
     }
     free(xv);
     return rc;
@@ -665,6 +720,7 @@ void safer__inputs_release(struct safer__inputs *in)
     for (size_t k = 0; k < in->nlater_names; k++)
         free(in->later_names[k]);
     free(in->later_names);
+    safer__places_release(&in->places);
     free(in->basis_ward);
     free(in->basis_lsoa);
     memset(in, 0, sizeof(*in));
@@ -674,7 +730,7 @@ void safer__inputs_release(struct safer__inputs *in)
  * Ward populations, per ward: the ward's own figure when one is stored,
  * else the sum of its LSOAs' through the lookup when every one of them has
  * a figure. A ward without either, or whose figure is 0, has no rate; the
- * others keep theirs.
+ * others keep theirs. Then each rate's interval.
  */
 static void rates(const struct safer__inputs *in, struct safer_assessment *a)
 {
@@ -710,6 +766,17 @@ static void rates(const struct safer__inputs *in, struct safer_assessment *a)
             used_lsoa = 1;
         }
         a->population[w] = v > 0 ? v : NAN;
+    }
+    /* The rate's interval is the count's exact Poisson interval, per 1,000
+     * of the population (taken as known: its own error is not in it). */
+    a->rate_lower = safer__xmalloc(sizeof(double) * n);
+    a->rate_upper = safer__xmalloc(sizeof(double) * n);
+    for (size_t w = 0; w < a->nwards; w++) {
+        double lo = NAN, up = NAN;
+        if (a->population[w] > 0)
+            safer_poisson_ci(a->ward_latest[w], SAFER_RATE_CONF, &lo, &up);
+        a->rate_lower[w] = 1000.0 * lo / a->population[w];
+        a->rate_upper[w] = 1000.0 * up / a->population[w];
     }
     /* The basis of the figures used: one level's, or both. */
     const char *bw = used_ward ? in->basis_ward : NULL, *bl = used_lsoa ? in->basis_lsoa : NULL;
@@ -773,7 +840,12 @@ int safer__assess_statistics(const struct safer__inputs *in, const struct safer_
         rc = safer_err_set(err, geo->nb_rc, "%s", safer_err_msg(&geo->nb_err, geo->nb_rc));
     if (rc == 0)
         rc = moran(a, geo, err);
-    if (rc == 0)
-        rc = hotspots(c, uses, a, geo, err);
+    if (rc == 0) {
+        int32_t *loc_cell = safer__xmalloc(sizeof(int32_t) * (c->nlocs ? c->nlocs : 1));
+        rc = hotspots(c, uses, loc_cell, a, geo, err);
+        if (rc == 0)
+            safer__places_cells(&in->places, loc_cell, a);
+        free(loc_cell);
+    }
     return rc;
 }

@@ -373,6 +373,23 @@ int safer_assess_write_csv(const struct safer_assessment *a, struct safer_output
     if (rc < 0)
         goto out;
 
+    /* hotspot_locations.csv: the police.uk Locations of each cell's records */
+    if (a->place_start) {
+        safer_buf_reset(&b);
+        safer_buf_puts(&b, "cell_i,cell_j,ward_code,location,count\n");
+        for (size_t i = 0; i < a->nplaces; i++) {
+            const struct safer_cell_place *pl = &a->places[i];
+            safer_buf_putf(&b, "%d,%d,", a->cells[pl->cell].i, a->cells[pl->cell].j);
+            put_str(&b, a->wards[pl->ward].code);
+            safer_buf_puts(&b, ",");
+            put_str(&b, pl->location);
+            safer_buf_putf(&b, ",%lld\n", (long long)pl->count);
+        }
+        rc = safer_output_add(out, "hotspot_locations.csv", &b, err);
+        if (rc < 0)
+            goto out;
+    }
+
     /* moran.csv */
     safer_buf_reset(&b);
     safer_buf_puts(&b, "variable,style,assumption,n,I,expectation,variance,z,p_value\n");
@@ -397,7 +414,10 @@ int safer_assess_write_csv(const struct safer_assessment *a, struct safer_output
     /* rates_by_ward.csv, when a population is loaded */
     if (a->population) {
         safer_buf_reset(&b);
-        safer_buf_puts(&b, "ward_code,ward_name,population,latest_12,rate_per_1000\n");
+        /* The interval and the flag come before rate_per_1000, which other
+         * tools read as the last column. */
+        safer_buf_puts(&b, "ward_code,ward_name,population,latest_12,rate_lower_95,rate_upper_95,"
+                           "few_records,rate_per_1000\n");
         for (size_t w = 0; w < a->nwards; w++) {
             put_str(&b, a->wards[w].code);
             safer_buf_puts(&b, ",");
@@ -405,6 +425,13 @@ int safer_assess_write_csv(const struct safer_assessment *a, struct safer_output
             safer_buf_puts(&b, ",");
             put_num(&b, a->population[w], nc);
             safer_buf_putf(&b, ",%lld,", (long long)a->ward_latest[w]);
+            put_num(&b, a->rate_lower[w], nc);
+            safer_buf_puts(&b, ",");
+            put_num(&b, a->rate_upper[w], nc);
+            safer_buf_puts(&b, ",");
+            if (a->population[w] > 0)
+                safer_buf_puts(&b, a->ward_latest[w] < a->rules.rate_few_records ? "yes" : "no");
+            safer_buf_puts(&b, ",");
             if (a->population[w] > 0)
                 put_num(&b, 1000.0 * (double)a->ward_latest[w] / a->population[w], nc);
             safer_buf_puts(&b, "\n");

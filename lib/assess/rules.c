@@ -9,7 +9,9 @@
  * standard deviations of chance: Kent's 2018-11 file, whose crime is
  * 11,690 against about 15,000 in the months around it while its ASB is
  * steady. A change or a clustering is called significant at the
- * conventional 5% level (docs/assessment.md).
+ * conventional 5% level (docs/assessment.md). A rate from fewer than ten
+ * records is flagged: below ten the upper limit of its 95% interval is
+ * over four times the lower (at 9 records, 4.1 to 17.1).
  */
 #include "util/compat.h"
 
@@ -26,4 +28,5 @@ void safer_rules_init(struct safer_rules *r)
     r->coverage_noise = 3;
     r->change_alpha = 0.05;
     r->clustering_alpha = 0.05;
+    r->rate_few_records = 10;
 }

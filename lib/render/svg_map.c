@@ -16,6 +16,8 @@
  * 0.2 px of the chord that replaces them, and rings that end up with fewer
  * than three vertices are left out: at that scale they cannot be seen. Adjacent polygons may then differ
  * by up to 0.3 px along a shared edge; their 0.5 px outlines cover it.
+ * Small multiples, six maps at a time, use 0.5 px for both (SIMPLIFY_COARSE):
+ * a third fewer bytes, and still nothing a reader can see.
  *
  * Layout: the map on the left, fitted to its box at one scale; a legend
  * column on the right (legend, then north arrow and scale bar at the
@@ -36,6 +38,8 @@
 #define NODATA_FILL "#f3f2f1"
 #define SIMPLIFY_RADIAL 3 /* tenths of a px: 0.3 px */
 #define SIMPLIFY_CHORD 2.0 /* tenths of a px: 0.2 px, the Douglas-Peucker tolerance */
+#define SIMPLIFY_COARSE 5 /* tenths of a px: both tolerances of small multiples' panels,
+                           * where six maps at a time make the bytes add up */
 
 /* ColorBrewer YlOrRd (Brewer, Harrower; Apache-2.0 colours), sequential, colour-blind safe. */
 static const char *const ylorrd[SAFER_SVG_MAX_CLASSES][SAFER_SVG_MAX_CLASSES] = {
@@ -80,6 +84,13 @@ const char *safer_svg_gi_class_name(enum safer_svg_gi_class cls)
     if ((int)cls < 0 || cls >= SAFER_SVG_GI_NCLASSES)
         return NULL;
     return gi[cls].name;
+}
+
+const char *safer_svg_gi_class_label(enum safer_svg_gi_class cls)
+{
+    if ((int)cls < 0 || cls >= SAFER_SVG_GI_NCLASSES)
+        return NULL;
+    return gi[cls].label;
 }
 
 /* ------------------------------------------------------------- geometry */
@@ -162,6 +173,7 @@ struct scratch {
     size_t kcap;
     size_t *stack; /* Douglas-Peucker: pending (start, end) pairs */
     size_t scap;
+    bool coarse; /* SIMPLIFY_COARSE for both tolerances */
 };
 
 static void scratch_release(struct scratch *s)
@@ -235,7 +247,7 @@ static size_t ring_douglas_peucker(struct scratch *sc, size_t k)
                 imax = i;
             }
         }
-        if (best <= SIMPLIFY_CHORD * SIMPLIFY_CHORD)
+        if (best <= (sc->coarse ? SIMPLIFY_COARSE * SIMPLIFY_COARSE : SIMPLIFY_CHORD * SIMPLIFY_CHORD))
             continue;
         sc->keep[imax] = 1;
         sc->stack[top++] = s;
@@ -270,18 +282,19 @@ static size_t ring_project(const struct safer_geom *g, uint32_t s, uint32_t e,
     long long *p = sc->pts;
 
     /* Radial pass: drop a vertex within 0.3 px of the last one kept. */
+    double radial = sc->coarse ? SIMPLIFY_COARSE : SIMPLIFY_RADIAL;
     size_t k = 0;
     for (size_t i = 0; i < cnt; i++) {
         long long x = safer_svg_tenths(proj_x(pj, g->xy[2 * (s + i)]));
         long long y = safer_svg_tenths(proj_y(pj, g->xy[2 * (s + i) + 1]));
         long long q[2] = {x, y};
-        if (k > 0 && dist2(q, p + 2 * (k - 1)) < SIMPLIFY_RADIAL * SIMPLIFY_RADIAL)
+        if (k > 0 && dist2(q, p + 2 * (k - 1)) < radial * radial)
             continue;
         p[2 * k] = x;
         p[2 * k + 1] = y;
         k++;
     }
-    while (k > 1 && dist2(p + 2 * (k - 1), p) < SIMPLIFY_RADIAL * SIMPLIFY_RADIAL)
+    while (k > 1 && dist2(p + 2 * (k - 1), p) < radial * radial)
         k--;
     if (k < 3)
         return k;
@@ -578,19 +591,27 @@ static void put_nodata_fill(struct safer_buf *b, const char *id)
     safer_html_raw(b, "-nodata)");
 }
 
-/* A legend swatch at (x, y) top-left: `fill` colour, or the hatching when NULL. */
-static void swatch(struct safer_buf *b, const struct layout *L, const char *id, double x, double y,
-                   const char *fill)
+/* The start of a rectangle, "<rect x=.. y=.. width=.. height=..", with
+ * the caller's further attributes and its end to follow. */
+static void rect_open(struct safer_buf *b, double x, double y, double w, double h)
 {
     safer_html_raw(b, "<rect x=\"");
     safer_svg_num(b, x);
     safer_html_raw(b, "\" y=\"");
     safer_svg_num(b, y);
     safer_html_raw(b, "\" width=\"");
-    safer_svg_num(b, 22 * L->sc);
+    safer_svg_num(b, w);
     safer_html_raw(b, "\" height=\"");
-    safer_svg_num(b, 14 * L->sc);
-    safer_html_raw(b, "\" fill=\"");
+    safer_svg_num(b, h);
+    safer_html_raw(b, "\"");
+}
+
+/* A legend swatch at (x, y) top-left: `fill` colour, or the hatching when NULL. */
+static void swatch(struct safer_buf *b, const struct layout *L, const char *id, double x, double y,
+                   const char *fill)
+{
+    rect_open(b, x, y, 22 * L->sc, 14 * L->sc);
+    safer_html_raw(b, " fill=\"");
     if (fill)
         safer_buf_puts(b, fill); /* from our palettes */
     else
@@ -655,10 +676,9 @@ static void north_arrow(struct safer_buf *b, const struct layout *L, double cx, 
  * `max_px`, in four alternating segments, "0" under its left end and the
  * length with its unit under the right end.
  */
-static void scale_bar(struct safer_buf *b, const struct layout *L, double x, double top,
-                      double max_px)
+/* The scale bar's length in metres for at most `max_px` at `k` px/m, and its label. */
+static double scale_length(double k, double max_px, char lab[48])
 {
-    double s = L->sc, k = L->pj.k;
     double max_m = max_px / k;
     double mag = pow(10.0, floor(log10(max_m)));
     double len_m = mag;
@@ -666,28 +686,30 @@ static void scale_bar(struct safer_buf *b, const struct layout *L, double x, dou
         len_m = 5 * mag;
     else if (2 * mag <= max_m)
         len_m = 2 * mag;
-    double len = len_m * k, h = 6 * s;
-    char lab[48], num[40];
+    char num[40];
     if (len_m >= 1000)
-        snprintf(lab, sizeof(lab), "%s km", safer_svg_format_number(num, sizeof(num), len_m / 1000, 0, false));
+        snprintf(lab, 48, "%s km", safer_svg_format_number(num, sizeof(num), len_m / 1000, 0, false));
     else if (len_m >= 1)
-        snprintf(lab, sizeof(lab), "%s m", safer_svg_format_number(num, sizeof(num), len_m, 0, false));
+        snprintf(lab, 48, "%s m", safer_svg_format_number(num, sizeof(num), len_m, 0, false));
     else
-        snprintf(lab, sizeof(lab), "%s m", safer_svg_format_number(num, sizeof(num), len_m, 2, false));
+        snprintf(lab, 48, "%s m", safer_svg_format_number(num, sizeof(num), len_m, 2, false));
+    return len_m;
+}
+
+static void scale_bar(struct safer_buf *b, const struct layout *L, double x, double top,
+                      double max_px)
+{
+    double s = L->sc, k = L->pj.k;
+    char lab[48];
+    double len_m = scale_length(k, max_px, lab);
+    double len = len_m * k, h = 6 * s;
 
     safer_html_raw(b, "<g class=\"safer-scale-bar\"><title>Scale bar: ");
     safer_html_text(b, lab);
     safer_html_raw(b, "</title>\n");
     for (int i = 0; i < 4; i++) {
-        safer_html_raw(b, "<rect x=\"");
-        safer_svg_num(b, x + len * i / 4);
-        safer_html_raw(b, "\" y=\"");
-        safer_svg_num(b, top);
-        safer_html_raw(b, "\" width=\"");
-        safer_svg_num(b, len / 4);
-        safer_html_raw(b, "\" height=\"");
-        safer_svg_num(b, h);
-        safer_buf_puts(b, i % 2 ? "\" fill=\"#fff\"" : "\" fill=\"#0b0c0c\"");
+        rect_open(b, x + len * i / 4, top, len / 4, h);
+        safer_buf_puts(b, i % 2 ? " fill=\"#fff\"" : " fill=\"#0b0c0c\"");
         safer_html_raw(b, " stroke=\"#0b0c0c\" stroke-width=\"0.75\"/>\n");
     }
     safer_svg_text_lines(b, x, top + h + L->fts * 1.15, L->fts, L->fts, L->col_w, 1, "middle", NULL,
@@ -736,60 +758,103 @@ static size_t class_of(const struct classes *cl, double v)
     return i;
 }
 
-static void classify(const struct safer_svg_choropleth *m, struct classes *cl)
+/* Sorted copy of the finite values; *nf gets their number. The caller frees it. */
+static double *finite_sorted(const double *values, size_t n, size_t *nf)
 {
-    double *v = safer__xmalloc((m->n ? m->n : 1) * sizeof(double));
-    size_t nf = 0;
-    memset(cl, 0, sizeof(*cl));
-    for (size_t i = 0; i < m->n; i++) {
-        if (isfinite(m->values[i]))
-            v[nf++] = m->values[i];
-        else
-            cl->nnan++;
+    double *v = safer__xmalloc((n ? n : 1) * sizeof(double));
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (isfinite(values[i]))
+            v[k++] = values[i];
     }
+    qsort(v, k, sizeof(double), cmp_double);
+    *nf = k;
+    return v;
+}
+
+/* Quantiles of the nf sorted values v: the k-th limit is the first value of
+ * the k-th fifth; a limit equal to the one before is dropped. */
+static size_t quantile_limits(const double *v, size_t nf, double *lim)
+{
+    size_t nb = 0;
+    if (nf == 0)
+        return 0;
+    double prev = v[0];
+    for (size_t k = 1; k < 5; k++) {
+        double t = v[k * nf / 5];
+        if (t > prev) {
+            lim[nb++] = t;
+            prev = t;
+        }
+    }
+    return nb;
+}
+
+size_t safer_svg_quantile_breaks(const double *values, size_t n,
+                                 double breaks[SAFER_SVG_MAX_CLASSES - 1])
+{
+    size_t nf;
+    double *v = finite_sorted(values, n, &nf);
+    size_t nb = quantile_limits(v, nf, breaks);
+    free(v);
+    return nb;
+}
+
+/* The classes of `values`: the given limits, or quantiles when NULL. */
+static void classify_values(const double *values, size_t n, const double *breaks, size_t nbreaks,
+                            struct classes *cl)
+{
+    size_t nf;
+    double *v = finite_sorted(values, n, &nf);
+    memset(cl, 0, sizeof(*cl));
+    cl->nnan = n - nf;
     if (nf == 0) {
         free(v);
         return;
     }
-    qsort(v, nf, sizeof(double), cmp_double);
     cl->min = v[0];
     cl->max = v[nf - 1];
-    if (m->breaks) {
-        cl->n = m->nbreaks + 1;
-        for (size_t i = 0; i < m->nbreaks; i++)
-            cl->lim[i] = m->breaks[i];
+    if (breaks) {
+        cl->n = nbreaks + 1;
+        for (size_t i = 0; i < nbreaks; i++)
+            cl->lim[i] = breaks[i];
     } else {
-        /* Quantiles: the k-th limit is the first value of the k-th fifth. */
-        double prev = v[0];
-        cl->n = 1;
-        for (size_t k = 1; k < 5; k++) {
-            double t = v[k * nf / 5];
-            if (t > prev) {
-                cl->lim[cl->n - 1] = t;
-                cl->n++;
-                prev = t;
-            }
-        }
+        cl->n = quantile_limits(v, nf, cl->lim) + 1;
     }
     free(v);
 }
 
-static void class_label(char *out, size_t outsz, const struct classes *cl, size_t i, int dec)
+static void classify(const struct safer_svg_choropleth *m, struct classes *cl)
+{
+    classify_values(m->values, m->n, m->breaks, m->nbreaks, cl);
+}
+
+char *safer_svg_class_label(char *out, size_t outsz, const double *breaks, size_t nbreaks,
+                            size_t i, double lo, double hi, int dec)
 {
     char a[40], z[40];
-    if (cl->n == 1) {
-        snprintf(out, outsz, "%s to %s", safer_svg_format_number(a, sizeof(a), cl->min, dec, false),
-                 safer_svg_format_number(z, sizeof(z), cl->max, dec, false));
+    if (!out || outsz == 0)
+        return out;
+    dec = dec < 0 ? 0 : dec > 6 ? 6 : dec;
+    if (nbreaks == 0) {
+        snprintf(out, outsz, "%s to %s", safer_svg_format_number(a, sizeof(a), lo, dec, false),
+                 safer_svg_format_number(z, sizeof(z), hi, dec, false));
     } else if (i == 0) {
-        snprintf(out, outsz, "Under %s", safer_svg_format_number(a, sizeof(a), cl->lim[0], dec, false));
-    } else if (i + 1 == cl->n) {
+        snprintf(out, outsz, "Under %s", safer_svg_format_number(a, sizeof(a), breaks[0], dec, false));
+    } else if (i >= nbreaks) {
         snprintf(out, outsz, "%s and over",
-                 safer_svg_format_number(a, sizeof(a), cl->lim[i - 1], dec, false));
+                 safer_svg_format_number(a, sizeof(a), breaks[nbreaks - 1], dec, false));
     } else {
         snprintf(out, outsz, "%s to under %s",
-                 safer_svg_format_number(a, sizeof(a), cl->lim[i - 1], dec, false),
-                 safer_svg_format_number(z, sizeof(z), cl->lim[i], dec, false));
+                 safer_svg_format_number(a, sizeof(a), breaks[i - 1], dec, false),
+                 safer_svg_format_number(z, sizeof(z), breaks[i], dec, false));
     }
+    return out;
+}
+
+static void class_label(char *out, size_t outsz, const struct classes *cl, size_t i, int dec)
+{
+    safer_svg_class_label(out, outsz, cl->lim, cl->n ? cl->n - 1 : 0, i, cl->min, cl->max, dec);
 }
 
 static int check_choropleth(const struct safer_svg_choropleth *m, struct safer_err *err)
@@ -824,64 +889,227 @@ static int check_choropleth(const struct safer_svg_choropleth *m, struct safer_e
 }
 
 struct label {
-    double x, y, w; /* px: anchor (middle of the baseline) and width */
-    double area;    /* m^2 of the polygon's largest part: bigger areas go first */
+    double x, y, w; /* px: the centre of the text's box, and its width */
+    double ax, ay;  /* px: the point inside the polygon it names */
+    double area;    /* m^2 of the polygon's largest part: smaller areas go first */
     size_t i;
+    bool leader;    /* placed outside its polygon: a line joins it to ax, ay */
 };
 
 static int cmp_label(const void *a, const void *b)
 {
     const struct label *p = a, *q = b;
     if (p->area != q->area)
-        return p->area < q->area ? 1 : -1;
+        return p->area > q->area ? 1 : -1;
     return (p->i > q->i) - (p->i < q->i);
 }
 
+/* Is the point (px, py) in px inside `g`? (Even-odd over all its rings.) */
+static bool inside_px(const struct safer_geom *g, const struct layout *L, double px, double py)
+{
+    double e = L->pj.minx + (px - L->pj.ox) / L->pj.k;
+    double n = L->pj.maxy - (py - L->pj.oy) / L->pj.k;
+    return inside_rings(g, 0, g->nrings, e, n);
+}
+
+/* Where a label may go, in label heights from its polygon's point: the
+ * point itself, then eight directions on rings further and further out. */
+#define LABEL_RINGS 9
+static const double label_dir[8][2] = {{1, 0},  {-1, 0},   {0, -1},     {0, 1},
+                                        {1, -1}, {-1, -1}, {1, 1}, {-1, 1}};
+
 /*
- * Short labels at a point inside each polygon. Greedy placement, largest
- * area first: a label that would overlap one already placed, or stick out
- * of the map box, is left out (its name is still in the tooltip and, as for
+ * Short labels (a number with a key, say) naming each polygon. Placement is
+ * greedy, smallest area first, since a small polygon has the least room:
+ * each label takes the first spot, from its polygon's inside point outwards,
+ * that overlaps no label already placed and stays in the map box, first
+ * among spots inside its polygon, then anywhere within LABEL_RINGS label
+ * heights, where a thin leader line joins it to the polygon. A label with
+ * no such spot is left out (its name is still in the tooltip and, as for
  * everything on a map, in the caller's table).
  */
-static void map_labels(struct safer_buf *b, const struct safer_svg_choropleth *m,
-                       const struct layout *L, struct scratch *sc)
+/* A box in px a label must not cover (another text of the map). */
+struct pxbox {
+    double x0, y0, x1, y1;
+};
+
+static void map_labels(struct safer_buf *b, const struct safer_geom *areas,
+                       const char *const *labels, size_t n, const struct layout *L,
+                       struct scratch *sc, const struct pxbox *avoid, size_t navoid)
 {
-    struct label *lab = safer__xmalloc(m->n * sizeof(*lab));
+    struct label *lab = safer__xmalloc((n ? n : 1) * sizeof(*lab));
     size_t nl = 0, nkept = 0;
     double h = L->ftn, gap = 2 * L->sc;
-    for (size_t i = 0; i < m->n; i++) {
+    for (size_t i = 0; i < n; i++) {
         double lx = 0, ly = 0, area = 0;
-        if (!m->labels[i] || !m->labels[i][0] || !label_point(&m->areas[i], sc, &lx, &ly, &area))
+        if (!labels[i] || !labels[i][0] || !label_point(&areas[i], sc, &lx, &ly, &area))
             continue;
-        lab[nl].x = proj_x(&L->pj, lx);
-        lab[nl].y = proj_y(&L->pj, ly) + h * 0.35;
-        lab[nl].w = safer_svg_text_width(m->labels[i], h);
+        lab[nl].ax = proj_x(&L->pj, lx);
+        lab[nl].ay = proj_y(&L->pj, ly);
+        lab[nl].w = safer_svg_text_width(labels[i], h);
         lab[nl].area = area;
         lab[nl].i = i;
+        lab[nl].leader = false;
         nl++;
     }
     qsort(lab, nl, sizeof(*lab), cmp_label);
-    safer_html_raw(b, "<g class=\"safer-map-labels\" stroke=\"#fff\" stroke-width=\"");
-    safer_svg_num(b, 3 * L->sc);
-    safer_html_raw(b, "\" stroke-linejoin=\"round\" paint-order=\"stroke\">\n");
     for (size_t k = 0; k < nl; k++) {
         struct label *a = &lab[k];
-        double x0 = a->x - a->w / 2 - gap, x1 = a->x + a->w / 2 + gap;
-        double y0 = a->y - h * 0.8 - gap, y1 = a->y + h * 0.25 + gap;
-        bool clash = x0 < L->map_x0 || x1 > L->map_x1 || y0 < L->map_y0 || y1 > L->map_y1;
-        for (size_t j = 0; j < nkept && !clash; j++) {
-            const struct label *q = &lab[j];
-            clash = x0 < q->x + q->w / 2 + gap && q->x - q->w / 2 - gap < x1 &&
-                    y0 < q->y + h * 0.25 + gap && q->y - h * 0.8 - gap < y1;
+        bool placed = false;
+        for (int pass = 0; pass < 2 && !placed; pass++) {
+            for (int r = 0; r <= LABEL_RINGS && !placed; r++) {
+                for (int d = 0; d < (r ? 8 : 1) && !placed; d++) {
+                    double x = a->ax + r * h * label_dir[d][0] * (1 + a->w / (2 * h));
+                    double y = a->ay + r * h * label_dir[d][1];
+                    double x0 = x - a->w / 2 - gap, x1 = x + a->w / 2 + gap;
+                    double y0 = y - h * 0.55 - gap, y1 = y + h * 0.5 + gap;
+                    if (x0 < L->map_x0 || x1 > L->map_x1 || y0 < L->map_y0 || y1 > L->map_y1)
+                        continue;
+                    bool in = r == 0 || inside_px(&areas[a->i], L, x, y);
+                    if (pass == 0 && !in)
+                        continue;
+                    bool clash = false;
+                    for (size_t j = 0; j < navoid && !clash; j++)
+                        clash = x0 < avoid[j].x1 && avoid[j].x0 < x1 && y0 < avoid[j].y1 &&
+                                avoid[j].y0 < y1;
+                    for (size_t j = 0; j < nkept && !clash; j++) {
+                        const struct label *q = &lab[j];
+                        clash = x0 < q->x + q->w / 2 + gap && q->x - q->w / 2 - gap < x1 &&
+                                y0 < q->y + h * 0.5 + gap && q->y - h * 0.55 - gap < y1;
+                    }
+                    if (clash)
+                        continue;
+                    a->x = x;
+                    a->y = y;
+                    a->leader = !in;
+                    placed = true;
+                }
+            }
         }
-        if (clash)
+        if (placed) {
+            struct label t = *a;
+            lab[nkept++] = t; /* kept labels are compacted to the front */
+        }
+    }
+    safer_html_raw(b, "<g class=\"safer-map-labels\">\n");
+    /* Leaders under the labels: from a dot at the polygon's point to the
+     * nearest point of the label's box. */
+    for (size_t k = 0; k < nkept; k++) {
+        const struct label *a = &lab[k];
+        if (!a->leader)
             continue;
-        safer_svg_text_lines(b, a->x, a->y, h, h, L->map_x1 - L->map_x0, 1, "middle", NULL,
-                             m->labels[a->i]);
-        lab[nkept++] = *a; /* kept labels are compacted to the front */
+        double bx = fmin(fmax(a->ax, a->x - a->w / 2), a->x + a->w / 2);
+        double by = fmin(fmax(a->ay, a->y - h * 0.55), a->y + h * 0.5);
+        safer_html_raw(b, "<path stroke=\"#0b0c0c\" stroke-width=\"");
+        safer_svg_num(b, 0.8 * L->sc);
+        safer_html_raw(b, "\" d=\"M");
+        safer_svg_num(b, a->ax);
+        safer_html_raw(b, " ");
+        safer_svg_num(b, a->ay);
+        safer_html_raw(b, "L");
+        safer_svg_num(b, bx);
+        safer_html_raw(b, " ");
+        safer_svg_num(b, by);
+        safer_html_raw(b, "\"/><circle fill=\"#0b0c0c\" r=\"");
+        safer_svg_num(b, 1.6 * L->sc);
+        safer_html_raw(b, "\" cx=\"");
+        safer_svg_num(b, a->ax);
+        safer_html_raw(b, "\" cy=\"");
+        safer_svg_num(b, a->ay);
+        safer_html_raw(b, "\"/>\n");
+    }
+    safer_html_raw(b, "<g stroke=\"#fff\" stroke-width=\"");
+    safer_svg_num(b, 3 * L->sc);
+    safer_html_raw(b, "\" stroke-linejoin=\"round\" paint-order=\"stroke\">\n");
+    for (size_t k = 0; k < nkept; k++) {
+        const struct label *a = &lab[k];
+        safer_svg_text_lines(b, a->x, a->y + h * 0.35, h, h, L->map_x1 - L->map_x0, 1, "middle",
+                             NULL, labels[a->i]);
+    }
+    safer_html_raw(b, "</g></g>\n");
+    free(lab);
+}
+
+/*
+ * The areas of a choropleth or a panel, each one <path> filled by its class
+ * (hatched for no data) with a "name: value" tooltip, in the layout's
+ * projection.
+ */
+static void area_paths(struct safer_buf *b, const struct safer_geom *areas, const double *values,
+                       const char *const *names, size_t n, const struct classes *cl,
+                       int decimals, const char *unit, const struct layout *L, const char *id,
+                       struct scratch *sc)
+{
+    const char *const *pal = cl->n ? ylorrd[cl->n - 1] : NULL;
+    /* Hairlines: thinner when there are many areas, or small ones turn grey. */
+    safer_html_raw(b, "<g class=\"safer-areas\" stroke=\"#505a5f\" stroke-width=\"");
+    safer_svg_num(b, (n > 150 ? 0.3 : 0.5) * L->sc);
+    safer_html_raw(b, "\" stroke-linejoin=\"round\" fill-rule=\"evenodd\">\n");
+    for (size_t i = 0; i < n; i++) {
+        double v = values[i];
+        char num[40];
+        safer_html_raw(b, "<path fill=\"");
+        if (isfinite(v))
+            safer_buf_puts(b, pal[class_of(cl, v)]);
+        else
+            put_nodata_fill(b, id);
+        safer_html_raw(b, "\" d=\"");
+        geom_path(b, &areas[i], &L->pj, sc);
+        safer_html_raw(b, "\"><title>");
+        if (names && names[i]) {
+            safer_html_text(b, names[i]);
+            safer_html_raw(b, ": ");
+        }
+        if (isfinite(v)) {
+            safer_html_text(b, safer_svg_format_number(num, sizeof(num), v, decimals, false));
+            safer_html_text(b, unit);
+        } else {
+            safer_html_raw(b, "no data");
+        }
+        safer_html_raw(b, "</title></path>\n");
     }
     safer_html_raw(b, "</g>\n");
-    free(lab);
+}
+
+/*
+ * The classes of `values` and its lowest and highest area: "5 classes:
+ * Under 22.0; ...; 39.5 and over. Lowest 7.7 per 1,000 in Barming.
+ * Highest ... 2 with no data."
+ */
+static void describe_values(struct safer_buf *d, const double *values, const char *const *names,
+                            size_t n, const struct classes *cl, int decimals, const char *unit)
+{
+    char num[40], lab[100];
+    safer_buf_putf(d, "%zu class%s", cl->n, cl->n == 1 ? "" : "es");
+    for (size_t i = 0; i < cl->n; i++) {
+        class_label(lab, sizeof(lab), cl, i, decimals);
+        safer_buf_puts(d, i ? "; " : ": ");
+        safer_buf_puts(d, lab);
+    }
+    safer_buf_puts(d, ".");
+    size_t lo = SIZE_MAX, hi = SIZE_MAX;
+    for (size_t i = 0; i < n; i++) {
+        if (!isfinite(values[i]))
+            continue;
+        if (lo == SIZE_MAX || values[i] < values[lo])
+            lo = i;
+        if (hi == SIZE_MAX || values[i] > values[hi])
+            hi = i;
+    }
+    for (int k = 0; k < 2 && lo != SIZE_MAX && lo != hi; k++) {
+        size_t i = k ? hi : lo;
+        safer_buf_puts(d, k ? " Highest " : " Lowest ");
+        safer_buf_puts(d, safer_svg_format_number(num, sizeof(num), values[i], decimals, false));
+        if (unit)
+            safer_buf_puts(d, unit);
+        if (names && names[i]) {
+            safer_buf_puts(d, " in ");
+            safer_buf_puts(d, names[i]);
+        }
+        safer_buf_puts(d, ".");
+    }
+    if (cl->nnan)
+        safer_buf_putf(d, " %zu with no data.", cl->nnan);
 }
 
 /*
@@ -892,43 +1120,13 @@ static void map_labels(struct safer_buf *b, const struct safer_svg_choropleth *m
 static void describe_choropleth(struct safer_buf *d, const struct safer_svg_choropleth *m,
                                 const struct classes *cl)
 {
-    char num[40], lab[100];
     safer_buf_putf(d, "Map of %zu areas", m->n);
     if (m->frame.legend_title) {
         safer_buf_puts(d, " shaded by ");
         safer_buf_puts(d, m->frame.legend_title);
     }
-    safer_buf_putf(d, " in %zu class%s", cl->n, cl->n == 1 ? "" : "es");
-    for (size_t i = 0; i < cl->n; i++) {
-        class_label(lab, sizeof(lab), cl, i, m->decimals);
-        safer_buf_puts(d, i ? "; " : ": ");
-        safer_buf_puts(d, lab);
-    }
-    safer_buf_puts(d, ".");
-    size_t lo = SIZE_MAX, hi = SIZE_MAX;
-    for (size_t i = 0; i < m->n; i++) {
-        if (!isfinite(m->values[i]))
-            continue;
-        if (lo == SIZE_MAX || m->values[i] < m->values[lo])
-            lo = i;
-        if (hi == SIZE_MAX || m->values[i] > m->values[hi])
-            hi = i;
-    }
-    for (int k = 0; k < 2 && lo != SIZE_MAX && lo != hi; k++) {
-        size_t i = k ? hi : lo;
-        safer_buf_puts(d, k ? " Highest " : " Lowest ");
-        safer_buf_puts(d, safer_svg_format_number(num, sizeof(num), m->values[i], m->decimals,
-                                                  false));
-        if (m->unit)
-            safer_buf_puts(d, m->unit);
-        if (m->names && m->names[i]) {
-            safer_buf_puts(d, " in ");
-            safer_buf_puts(d, m->names[i]);
-        }
-        safer_buf_puts(d, ".");
-    }
-    if (cl->nnan)
-        safer_buf_putf(d, " %zu with no data.", cl->nnan);
+    safer_buf_puts(d, " in ");
+    describe_values(d, m->values, m->names, m->n, cl, m->decimals, m->unit);
 }
 
 int safer_svg_choropleth(struct safer_buf *b, const struct safer_svg_opts *opts,
@@ -965,37 +1163,10 @@ int safer_svg_choropleth(struct safer_buf *b, const struct safer_svg_opts *opts,
 
     struct scratch sc = {0};
     const char *const *pal = cl.n ? ylorrd[cl.n - 1] : NULL;
-    /* Hairlines: thinner when there are many areas, or small ones turn grey. */
-    safer_html_raw(b, "<g class=\"safer-areas\" stroke=\"#505a5f\" stroke-width=\"");
-    safer_svg_num(b, (m->n > 150 ? 0.3 : 0.5) * L.sc);
-    safer_html_raw(b, "\" stroke-linejoin=\"round\" fill-rule=\"evenodd\">\n");
-    for (size_t i = 0; i < m->n; i++) {
-        double v = m->values[i];
-        char num[40];
-        safer_html_raw(b, "<path fill=\"");
-        if (isfinite(v))
-            safer_buf_puts(b, pal[class_of(&cl, v)]);
-        else
-            put_nodata_fill(b, id);
-        safer_html_raw(b, "\" d=\"");
-        geom_path(b, &m->areas[i], &L.pj, &sc);
-        safer_html_raw(b, "\"><title>");
-        if (m->names && m->names[i]) {
-            safer_html_text(b, m->names[i]);
-            safer_html_raw(b, ": ");
-        }
-        if (isfinite(v)) {
-            safer_html_text(b, safer_svg_format_number(num, sizeof(num), v, m->decimals, false));
-            safer_html_text(b, m->unit);
-        } else {
-            safer_html_raw(b, "no data");
-        }
-        safer_html_raw(b, "</title></path>\n");
-    }
-    safer_html_raw(b, "</g>\n");
+    area_paths(b, m->areas, m->values, m->names, m->n, &cl, m->decimals, m->unit, &L, id, &sc);
 
     if (m->labels)
-        map_labels(b, m, &L, &sc);
+        map_labels(b, m->areas, m->labels, m->n, &L, &sc, NULL, 0);
 
     /* Legend. */
     safer_html_raw(b, "<g class=\"safer-legend\">\n");
@@ -1018,6 +1189,332 @@ int safer_svg_choropleth(struct safer_buf *b, const struct safer_svg_opts *opts,
     safer_svg_end(b);
     scratch_release(&sc);
     return safer_buf_error(b);
+}
+
+/* ----------------------------------------------------- small multiples */
+
+static int check_small_multiples(const struct safer_svg_small_multiples *m, struct safer_err *err)
+{
+    if (!m)
+        return safer_err_set(err, SAFER_EINVAL, "map missing");
+    int rc = check_frame(&m->frame, err);
+    if (rc < 0)
+        return rc;
+    if (m->n && !m->areas)
+        return safer_err_set(err, SAFER_EINVAL, "map has %zu areas but no geometry", m->n);
+    if (m->npanels && !m->panels)
+        return safer_err_set(err, SAFER_EINVAL, "map has %zu panels but no array", m->npanels);
+    if (m->npanels > SAFER_SVG_MAX_PANELS)
+        return safer_err_set(err, SAFER_ETOOBIG, "map has %zu panels, over the limit of %d",
+                             m->npanels, SAFER_SVG_MAX_PANELS);
+    if (m->decimals < 0 || m->decimals > 6)
+        return safer_err_set(err, SAFER_EINVAL, "map decimals %d outside 0..6", m->decimals);
+    for (size_t p = 0; p < m->npanels; p++) {
+        if (!m->panels[p].title || (m->n && !m->panels[p].values))
+            return safer_err_set(err, SAFER_EINVAL, "panel %zu has no title or no values", p);
+    }
+    for (size_t i = 0; i < m->n; i++) {
+        rc = check_geom(&m->areas[i], "area", i, err);
+        if (rc < 0)
+            return rc;
+    }
+    return 0;
+}
+
+/* The limits of a panel's stepped colour bar: need they two rows, the odd
+ * ones under the even ones, to stay clear of each other? */
+static bool bar_labels_stagger(const struct classes *cl, double seg, double fts, int decimals)
+{
+    char num[40];
+    double prev_right = -INFINITY;
+    for (size_t i = 1; i < cl->n; i++) {
+        double w = safer_svg_text_width(
+            safer_svg_format_number(num, sizeof(num), cl->lim[i - 1], decimals, false), fts);
+        double x = seg * (double)i;
+        if (x - w / 2 < prev_right + 4)
+            return true;
+        prev_right = x + w / 2;
+    }
+    return false;
+}
+
+/*
+ * The layout of small multiples `cols` panels across (1 for one panel or
+ * the frame drawn alone): panels in a grid of equal cells under an
+ * optional heading, then north arrow and scale bar side by side, then
+ * caption and attribution. Every panel has the same size and scale,
+ * whatever the part drawn, so that separate panel figures and their
+ * frame agree.
+ */
+struct mlayout {
+    struct layout L;     /* frame, fonts, furniture, texts; pj.k the common scale */
+    size_t cols, rows;
+    double gap, pw, th, mh, leg_h, ph, head, panels_y, iw, ih, dx, dy, bar_h;
+    bool stagger, nodata;
+};
+
+static void multiples_layout(struct mlayout *ml, const struct safer_svg_opts *opts,
+                             const struct safer_svg_small_multiples *m, const struct bbox *bb,
+                             const struct classes *cl, size_t cols, bool head)
+{
+    struct layout *L = &ml->L;
+    memset(ml, 0, sizeof(*ml));
+    L->W = opts->width ? opts->width : SAFER_SVG_DEFAULT_WIDTH;
+    L->sc = safer_svg_scale(L->W);
+    L->pad = 10 * L->sc;
+    L->fs = SAFER_SVG_FONT * L->sc;
+    L->fts = SAFER_SVG_FONT_SMALL * L->sc;
+    L->ftn = SAFER_SVG_FONT_TINY * L->sc;
+    double s = L->sc;
+    ml->gap = 12 * s;
+    ml->cols = cols;
+    ml->rows = (m->npanels + cols - 1) / cols;
+    ml->pw = (L->W - 2 * L->pad - (double)(cols - 1) * ml->gap) / (double)cols;
+    size_t st[CAPTION_LINES], ln[CAPTION_LINES];
+    size_t tl = 1;
+    for (size_t p = 0; p < m->npanels; p++) {
+        size_t k = safer_svg_wrap(m->panels[p].title, L->fs, ml->pw, st, ln, 2);
+        tl = k > tl ? k : tl;
+    }
+    ml->head = head && m->frame.legend_title
+                   ? (double)safer_svg_wrap(m->frame.legend_title, L->fs, L->W - 2 * L->pad, st,
+                                            ln, 2) * L->fs * 1.25 + 6 * s
+                   : 0;
+    ml->th = (double)tl * L->fs * 1.25;
+    ml->dx = fmax(bb->maxx - bb->minx, 1.0);
+    ml->dy = fmax(bb->maxy - bb->miny, 1.0);
+    ml->mh = fmin(fmax(ml->pw * ml->dy / ml->dx, 0.5 * ml->pw), 1.2 * ml->pw);
+    ml->bar_h = 12 * s;
+    for (size_t p = 0; p < m->npanels; p++) {
+        ml->stagger |= cl[p].n > 1 && bar_labels_stagger(&cl[p], ml->pw / (double)cl[p].n,
+                                                         L->fts, m->decimals);
+        ml->nodata |= cl[p].nnan > 0;
+    }
+    ml->leg_h = ml->bar_h + 3 * s + (ml->stagger ? 2 : 1) * L->fts * 1.2 + (ml->nodata ? 20 * s : 0);
+    ml->ph = ml->th + 4 * s + ml->mh + 6 * s + ml->leg_h;
+    L->ncap = safer_svg_wrap(m->frame.caption, L->fts, L->W - 2 * L->pad, st, ln, CAPTION_LINES);
+    L->nattr = safer_svg_wrap(m->frame.attribution, L->ftn, L->W - 2 * L->pad, st, ln,
+                              ATTRIBUTION_LINES);
+    ml->panels_y = L->pad + ml->head;
+    /* The common scale, 2 px in from each panel's map box. */
+    ml->iw = ml->pw - 4;
+    ml->ih = ml->mh - 4;
+    L->pj.k = fmin(ml->iw / ml->dx, ml->ih / ml->dy);
+    L->pj.minx = bb->minx;
+    L->pj.maxy = bb->maxy;
+    L->col_x = L->pad;
+    L->col_w = L->W - 2 * L->pad;
+}
+
+/* Put the furniture and texts below `top` (px); returns the figure's height. */
+static double multiples_frame_at(struct mlayout *ml, double top)
+{
+    struct layout *L = &ml->L;
+    double s = L->sc;
+    double bottom_h = (double)L->ncap * L->fts * 1.35 + (double)L->nattr * L->ftn * 1.3 +
+                      (L->ncap ? L->ftn * 0.5 : 0);
+    L->north_x = L->pad + 12 * s;
+    L->north_top = top;
+    L->bar_x = L->pad + 40 * s;
+    L->bar_top = top + 14 * s;
+    L->bar_max = fmin(0.4 * ml->pw, L->W - 2 * L->pad - 40 * s);
+    L->text_y = top + NORTH_H * s + ml->gap + L->fts;
+    return ceil(top + NORTH_H * s + ml->gap + bottom_h + L->pad);
+}
+
+/* One panel with its top-left corner at (x0, y0): title, map, labels and
+ * its stepped colour bar with the class limits at the steps. */
+static void draw_panel(struct safer_buf *b, const struct mlayout *ml,
+                       const struct safer_svg_small_multiples *m, size_t p,
+                       const struct classes *c, double x0, double y0, const char *id,
+                       struct scratch *sc)
+{
+    const struct layout *L = &ml->L;
+    double s = L->sc, pw = ml->pw;
+    const char *const *pal = c->n ? ylorrd[c->n - 1] : NULL;
+    struct layout P = *L;
+    P.map_x0 = x0;
+    P.map_x1 = x0 + pw;
+    P.map_y0 = y0 + ml->th + 4 * s;
+    P.map_y1 = P.map_y0 + ml->mh;
+    P.pj.ox = P.map_x0 + 2 + (ml->iw - ml->dx * L->pj.k) / 2;
+    P.pj.oy = P.map_y0 + 2 + (ml->ih - ml->dy * L->pj.k) / 2;
+
+    safer_html_raw(b, "<g class=\"safer-panel\"><g font-weight=\"bold\">");
+    safer_svg_text_lines(b, x0, y0 + L->fs * 0.9, L->fs, L->fs * 1.25, pw, 2, "start", NULL,
+                         m->panels[p].title);
+    safer_html_raw(b, "</g>\n");
+    area_paths(b, m->areas, m->panels[p].values, m->names, m->n, c, m->decimals, m->unit, &P, id,
+               sc);
+    if (m->labels)
+        map_labels(b, m->areas, m->labels, m->n, &P, sc, NULL, 0);
+
+    /* The stepped colour bar: a class a step, its limits at the steps. */
+    double by = P.map_y1 + 6 * s, seg = c->n ? pw / (double)c->n : pw;
+    safer_html_raw(b, "<g class=\"safer-legend\">\n");
+    for (size_t k = 0; k < c->n; k++) {
+        char lab[100];
+        rect_open(b, x0 + seg * (double)k, by, seg, ml->bar_h);
+        safer_html_raw(b, " fill=\"");
+        safer_buf_puts(b, pal[k]);
+        safer_html_raw(b, "\" stroke=\"#505a5f\" stroke-width=\"0.5\"><title>");
+        class_label(lab, sizeof(lab), c, k, m->decimals);
+        safer_html_text(b, lab);
+        safer_html_raw(b, "</title></rect>\n");
+    }
+    double ty = by + ml->bar_h + 3 * s + L->fts * 0.9;
+    if (c->n == 1) {
+        char lab[100];
+        class_label(lab, sizeof(lab), c, 0, m->decimals);
+        safer_svg_text_lines(b, x0 + pw / 2, ty, L->fts, L->fts, pw, 1, "middle", NULL, lab);
+    } else if (c->n == 0) {
+        safer_svg_text_lines(b, x0, ty, L->fts, L->fts, pw, 1, "start", NULL,
+                             "No data for any area");
+    }
+    bool two = c->n > 1 && bar_labels_stagger(c, seg, L->fts, m->decimals);
+    for (size_t k = 1; k < c->n; k++) {
+        char num[40];
+        double x = x0 + seg * (double)k;
+        const char *t = safer_svg_format_number(num, sizeof(num), c->lim[k - 1], m->decimals,
+                                                false);
+        double w = safer_svg_text_width(t, L->fts), y = ty + (two && k % 2 == 0 ? L->fts * 1.2 : 0);
+        /* A limit near an end of the bar is kept inside the panel. */
+        if (x - w / 2 < x0)
+            safer_svg_text_lines(b, x0, y, L->fts, L->fts, pw, 1, "start", NULL, t);
+        else if (x + w / 2 > x0 + pw)
+            safer_svg_text_lines(b, x0 + pw, y, L->fts, L->fts, pw, 1, "end", NULL, t);
+        else
+            safer_svg_text_lines(b, x, y, L->fts, L->fts, pw, 1, "middle", NULL, t);
+    }
+    if (c->nnan) {
+        double ny = by + ml->bar_h + 3 * s + (ml->stagger ? 2 : 1) * L->fts * 1.2 + 4 * s;
+        swatch(b, L, id, x0, ny, NULL);
+        safer_svg_text_lines(b, x0 + 30 * s, ny + 11.5 * s, L->fs, L->fs, pw - 30 * s, 1, "start",
+                             NULL, "No data");
+    }
+    safer_html_raw(b, "</g></g>\n");
+}
+
+/* The whole figure (part SIZE_MAX), one panel (part < npanels) or the
+ * frame alone (part == npanels). */
+static int small_multiples(struct safer_buf *b, const struct safer_svg_opts *opts,
+                           const struct safer_svg_small_multiples *m, size_t part,
+                           struct safer_err *err)
+{
+    int rc = safer_svg_check_opts(opts, err);
+    if (rc < 0)
+        return rc;
+    rc = check_small_multiples(m, err);
+    if (rc < 0)
+        return rc;
+    if (part != SIZE_MAX && part > m->npanels)
+        return safer_err_set(err, SAFER_EINVAL, "no panel %zu of %zu", part, m->npanels);
+    struct bbox bb = {0};
+    for (size_t i = 0; i < m->n; i++)
+        bbox_add_geom(&bb, &m->areas[i]);
+    if (!bb.any || m->npanels == 0)
+        return safer_svg_placeholder(b, opts, "No areas to show", err);
+
+    const char *id = opts->id ? opts->id : "svg";
+    struct classes *cl = safer__xmalloc(sizeof(*cl) * m->npanels);
+    for (size_t p = 0; p < m->npanels; p++)
+        classify_values(m->panels[p].values, m->n, NULL, 0, &cl[p]);
+    double W = opts->width ? opts->width : SAFER_SVG_DEFAULT_WIDTH;
+    size_t cols = part == SIZE_MAX && W >= SAFER_SVG_STACK_BELOW && m->npanels > 1 ? 2 : 1;
+    struct mlayout ml;
+    multiples_layout(&ml, opts, m, &bb, cl, cols, part == SIZE_MAX);
+    struct layout *L = &ml.L;
+    if (part == SIZE_MAX)
+        L->H = multiples_frame_at(&ml, ml.panels_y + (double)ml.rows * ml.ph +
+                                           (double)(ml.rows - 1) * 1.5 * ml.gap + ml.gap);
+    else if (part == m->npanels)
+        L->H = multiples_frame_at(&ml, L->pad);
+    else
+        L->H = ceil(ml.panels_y + ml.ph + L->pad);
+
+    /* Description: each panel's classes and extremes, or the frame's
+     * scale. */
+    struct safer_buf desc;
+    safer_buf_init(&desc, 65536);
+    if (part == m->npanels) {
+        char lab[48];
+        scale_length(L->pj.k, L->bar_max, lab);
+        safer_buf_putf(&desc, "North arrow, and a scale bar of %s, for the %zu maps", lab,
+                       m->npanels);
+        if (m->frame.caption) {
+            safer_buf_puts(&desc, ". ");
+            safer_buf_puts(&desc, m->frame.caption);
+        }
+    } else {
+        size_t p0 = part == SIZE_MAX ? 0 : part, p1 = part == SIZE_MAX ? m->npanels : part + 1;
+        if (part == SIZE_MAX) {
+            safer_buf_putf(&desc, "%zu maps of %zu areas", m->npanels, m->n);
+            if (m->frame.legend_title) {
+                safer_buf_puts(&desc, " shaded by ");
+                safer_buf_puts(&desc, m->frame.legend_title);
+            }
+            safer_buf_puts(&desc, ", each in its own classes. ");
+        } else {
+            safer_buf_putf(&desc, "Map of %zu areas", m->n);
+            if (m->frame.legend_title) {
+                safer_buf_puts(&desc, " shaded by ");
+                safer_buf_puts(&desc, m->frame.legend_title);
+            }
+            safer_buf_puts(&desc, ". ");
+        }
+        for (size_t p = p0; p < p1; p++) {
+            safer_buf_puts(&desc, p > p0 ? " " : "");
+            safer_buf_puts(&desc, m->panels[p].title);
+            safer_buf_puts(&desc, ": ");
+            describe_values(&desc, m->panels[p].values, m->names, m->n, &cl[p], m->decimals,
+                            m->unit);
+        }
+    }
+    rc = safer_svg_begin(b, opts, L->W, L->H, desc.ptr, err);
+    safer_buf_release(&desc);
+    if (rc < 0) {
+        free(cl);
+        return rc;
+    }
+    put_defs(b, id, L->sc);
+    if (ml.head > 0) {
+        safer_html_raw(b, "<g font-weight=\"bold\">");
+        safer_svg_text_lines(b, L->pad, L->pad + L->fs * 0.9, L->fs, L->fs * 1.25,
+                             L->W - 2 * L->pad, 2, "start", NULL, m->frame.legend_title);
+        safer_html_raw(b, "</g>\n");
+    }
+    struct scratch sc = {.coarse = true};
+    for (size_t p = 0; p < m->npanels && part != m->npanels; p++) {
+        if (part != SIZE_MAX && p != part)
+            continue;
+        size_t at = part == SIZE_MAX ? p : 0;
+        double x0 = L->pad + (double)(at % ml.cols) * (ml.pw + ml.gap);
+        double y0 = ml.panels_y + (double)(at / ml.cols) * (ml.ph + 1.5 * ml.gap);
+        draw_panel(b, &ml, m, p, &cl[p], x0, y0, id, &sc);
+    }
+    scratch_release(&sc);
+    free(cl);
+    if (part == SIZE_MAX || part == m->npanels) {
+        map_furniture(b, L);
+        map_texts(b, L, &m->frame);
+    }
+    safer_svg_end(b);
+    return safer_buf_error(b);
+}
+
+int safer_svg_small_multiples(struct safer_buf *b, const struct safer_svg_opts *opts,
+                              const struct safer_svg_small_multiples *m, struct safer_err *err)
+{
+    return small_multiples(b, opts, m, SIZE_MAX, err);
+}
+
+int safer_svg_small_multiple(struct safer_buf *b, const struct safer_svg_opts *opts,
+                             const struct safer_svg_small_multiples *m, size_t part,
+                             struct safer_err *err)
+{
+    if (part == SIZE_MAX)
+        return safer_err_set(err, SAFER_EINVAL, "no panel %zu", part);
+    return small_multiples(b, opts, m, part, err);
 }
 
 /* ---------------------------------------------------------- hot spots */
@@ -1067,7 +1564,31 @@ static int check_hotspot(const struct safer_svg_hotspot_map *m, struct safer_err
         if (rc < 0)
             return rc;
     }
+    const struct safer_svg_extent *ext[2] = {m->view, m->mark};
+    for (int k = 0; k < 2; k++) {
+        const struct safer_svg_extent *e = ext[k];
+        if (e && !(isfinite(e->minx) && isfinite(e->miny) && isfinite(e->maxx) &&
+                   isfinite(e->maxy) && e->maxx > e->minx && e->maxy > e->miny))
+            return safer_err_set(err, SAFER_EINVAL, "map %s is not a finite rectangle with area",
+                                 k ? "mark" : "view");
+    }
+    if (m->nlabels && !m->labels)
+        return safer_err_set(err, SAFER_EINVAL, "map has %zu labels but no array", m->nlabels);
+    for (size_t i = 0; i < m->nlabels; i++) {
+        if (!m->labels[i].text || !isfinite(m->labels[i].x) || !isfinite(m->labels[i].y))
+            return safer_err_set(err, SAFER_EINVAL, "label %zu has no text or no place", i);
+    }
     return 0;
+}
+
+/* The rectangle `e` in px, through the map's projection. */
+static void extent_px(const struct layout *L, const struct safer_svg_extent *e, double *x0,
+                      double *y0, double *x1, double *y1)
+{
+    *x0 = proj_x(&L->pj, e->minx);
+    *x1 = proj_x(&L->pj, e->maxx);
+    *y0 = proj_y(&L->pj, e->maxy);
+    *y1 = proj_y(&L->pj, e->miny);
 }
 
 /* Drawing order: the faint "not significant" first, then no score, then cold to hot. */
@@ -1097,6 +1618,10 @@ int safer_svg_hotspot_map(struct safer_buf *b, const struct safer_svg_opts *opts
         bbox_add_geom(&bb, &m->wards[i]);
     if (!bb.any || m->ncells == 0)
         return safer_svg_placeholder(b, opts, "No hot spot results to show", err);
+    if (m->view) {
+        /* An inset: its extent alone sets the scale. */
+        bb = (struct bbox){m->view->minx, m->view->miny, m->view->maxx, m->view->maxy, true};
+    }
 
     const char *id = opts->id ? opts->id : "svg";
     const char *title = m->frame.legend_title ? m->frame.legend_title : "Hot and cold spots (Gi*)";
@@ -1118,30 +1643,84 @@ int safer_svg_hotspot_map(struct safer_buf *b, const struct safer_svg_opts *opts
     if (m->nwards)
         safer_buf_putf(&desc, ", under %zu ward outlines", m->nwards);
     safer_buf_puts(&desc, ".");
+    if (m->view) {
+        safer_buf_putf(&desc, " Enlarged: %s by ",
+                       safer_svg_format_number(size, sizeof(size),
+                                               m->view->maxx - m->view->minx, 0, false));
+        safer_buf_putf(&desc, "%s m, with its squares at full size",
+                       safer_svg_format_number(size, sizeof(size),
+                                               m->view->maxy - m->view->miny, 0, false));
+        if (m->nlabels)
+            safer_buf_putf(&desc, " and %zu of them numbered", m->nlabels);
+        safer_buf_puts(&desc, ".");
+    }
+    if (m->mark && m->mark_label)
+        safer_buf_putf(&desc, " A black frame marks the part %s enlarges.", m->mark_label);
 
     /* Cells as projected rectangles, sorted by class, then row, then column. */
+    /* The cells' texts: where they go, so that ward names keep clear of
+     * them. The size of labels, unless a cell is too small for it, when
+     * the smallest size is used. */
+    double cell_px = m->cell_size * L.pj.k, lfs = L.fs;
+    for (size_t i = 0; i < m->nlabels; i++) {
+        if (safer_svg_text_width(m->labels[i].text, L.fs) + 4 * L.sc > cell_px)
+            lfs = L.ftn;
+    }
+    struct pxbox *lbox = safer__xmalloc(sizeof(*lbox) * (m->nlabels ? m->nlabels : 1));
+    size_t *lbox_of = safer__xmalloc(sizeof(size_t) * (m->nlabels ? m->nlabels : 1));
+    size_t nlbox = 0;
+    for (size_t i = 0; i < m->nlabels; i++) {
+        double cx = proj_x(&L.pj, m->labels[i].x + m->cell_size / 2);
+        double cy = proj_y(&L.pj, m->labels[i].y + m->cell_size / 2);
+        double w = safer_svg_text_width(m->labels[i].text, lfs);
+        struct pxbox q = {cx - w / 2, cy - lfs * 0.55, cx + w / 2, cy + lfs * 0.55};
+        if (q.x0 < L.map_x0 || q.x1 > L.map_x1 || q.y0 < L.map_y0 || q.y1 > L.map_y1)
+            continue;
+        lbox_of[nlbox] = i;
+        lbox[nlbox++] = q;
+    }
+
+    /* An inset leaves out the cells wholly outside its map box. */
     struct cellpx *cp = safer__xmalloc(m->ncells * sizeof(*cp));
+    size_t ncp = 0;
     for (size_t i = 0; i < m->ncells; i++) {
         const struct safer_svg_cell *c = &m->cells[i];
-        cp[i].x0 = safer_svg_tenths(proj_x(&L.pj, c->x));
-        cp[i].x1 = safer_svg_tenths(proj_x(&L.pj, c->x + m->cell_size));
-        cp[i].y0 = safer_svg_tenths(proj_y(&L.pj, c->y + m->cell_size));
-        cp[i].y1 = safer_svg_tenths(proj_y(&L.pj, c->y));
-        cp[i].cls = (int)c->cls;
+        struct cellpx q = {.x0 = safer_svg_tenths(proj_x(&L.pj, c->x)),
+                           .x1 = safer_svg_tenths(proj_x(&L.pj, c->x + m->cell_size)),
+                           .y0 = safer_svg_tenths(proj_y(&L.pj, c->y + m->cell_size)),
+                           .y1 = safer_svg_tenths(proj_y(&L.pj, c->y)),
+                           .cls = (int)c->cls};
+        if (m->view && ((double)q.x1 < 10 * L.map_x0 || (double)q.x0 > 10 * L.map_x1 ||
+                        (double)q.y1 < 10 * L.map_y0 || (double)q.y0 > 10 * L.map_y1))
+            continue;
+        cp[ncp++] = q;
     }
-    qsort(cp, m->ncells, sizeof(*cp), cmp_cellpx);
+    qsort(cp, ncp, sizeof(*cp), cmp_cellpx);
+    size_t drawn[SAFER_SVG_GI_NCLASSES] = {0};
+    for (size_t i = 0; i < ncp; i++)
+        drawn[cp[i].cls]++;
 
     rc = safer_svg_begin(b, opts, L.W, L.H, desc.ptr, err);
     safer_buf_release(&desc);
     if (rc < 0)
         goto out;
     put_defs(b, id, L.sc);
+    /* An inset shows its view only: everything is clipped to the map box. */
+    if (m->view) {
+        safer_html_raw(b, "<clipPath id=\"");
+        safer_buf_puts(b, id);
+        safer_html_raw(b, "-clip\">");
+        rect_open(b, L.map_x0, L.map_y0, L.map_x1 - L.map_x0, L.map_y1 - L.map_y0);
+        safer_html_raw(b, "/></clipPath>\n<g clip-path=\"url(#");
+        safer_buf_puts(b, id);
+        safer_html_raw(b, "-clip)\">\n");
+    }
 
     /* One path per class; cells that touch along a row merge into one rectangle. */
     safer_html_raw(b, "<g class=\"safer-cells\">\n");
     for (int o = 0; o < SAFER_SVG_GI_NCLASSES; o++) {
         int cls = gi_order[o];
-        if (!count[cls])
+        if (!drawn[cls])
             continue;
         safer_html_raw(b, "<path fill=\"");
         if (gi[cls].fill)
@@ -1158,13 +1737,13 @@ int safer_svg_hotspot_map(struct safer_buf *b, const struct safer_svg_opts *opts
         struct safer_svg_path p;
         safer_svg_path_init(&p, b);
         size_t i = 0;
-        while (i < m->ncells) {
+        while (i < ncp) {
             if (cp[i].cls != cls) {
                 i++;
                 continue;
             }
             size_t j = i;
-            while (j + 1 < m->ncells && cp[j + 1].cls == cls && cp[j + 1].y0 == cp[i].y0 &&
+            while (j + 1 < ncp && cp[j + 1].cls == cls && cp[j + 1].y0 == cp[i].y0 &&
                    cp[j + 1].y1 == cp[i].y1 && cp[j + 1].x0 <= cp[j].x1)
                 j++;
             long long x1 = cp[i].x1;
@@ -1200,7 +1779,62 @@ int safer_svg_hotspot_map(struct safer_buf *b, const struct safer_svg_opts *opts
             safer_html_raw(b, "</path>\n");
         }
         safer_html_raw(b, "</g>\n");
+        /* An inset names the wards whose inside point it shows, clear of
+         * the cells' texts. */
+        if (m->view && m->ward_names) {
+            const char **names = safer__xmalloc(sizeof(char *) * m->nwards);
+            for (size_t i = 0; i < m->nwards; i++) {
+                double lx, ly, area;
+                bool in = label_point(&m->wards[i], &sc, &lx, &ly, &area) &&
+                          lx >= m->view->minx && lx <= m->view->maxx && ly >= m->view->miny &&
+                          ly <= m->view->maxy;
+                names[i] = in ? m->ward_names[i] : NULL;
+            }
+            map_labels(b, m->wards, names, m->nwards, &L, &sc, lbox, nlbox);
+            free(names);
+        }
         scratch_release(&sc);
+    }
+    if (m->view)
+        safer_html_raw(b, "</g>\n");
+
+    /* The part an inset enlarges, framed and named. */
+    if (m->mark) {
+        double x0, y0, x1, y1;
+        extent_px(&L, m->mark, &x0, &y0, &x1, &y1);
+        safer_html_raw(b, "<g class=\"safer-inset-mark\">");
+        rect_open(b, x0, y0, x1 - x0, y1 - y0);
+        safer_html_raw(b, " fill=\"none\" stroke=\"#0b0c0c\" stroke-width=\"");
+        safer_svg_num(b, 1.5 * L.sc);
+        safer_html_raw(b, "\"/>");
+        if (m->mark_label) {
+            /* Above the frame, or below it when the frame is at the top. */
+            double w = safer_svg_text_width(m->mark_label, L.fs);
+            double ty = y0 - 4 * L.sc >= L.map_y0 + L.fs ? y0 - 4 * L.sc : y1 + L.fs;
+            double tx = fmin(fmax(x0, L.map_x0), L.map_x1 - w);
+            safer_html_raw(b, "<g font-weight=\"bold\" stroke=\"#fff\" stroke-width=\"");
+            safer_svg_num(b, 3 * L.sc);
+            safer_html_raw(b, "\" stroke-linejoin=\"round\" paint-order=\"stroke\">");
+            safer_svg_text_lines(b, tx, ty, L.fs, L.fs, L.map_x1 - L.map_x0, 1, "start", NULL,
+                                 m->mark_label);
+            safer_html_raw(b, "</g>");
+        }
+        safer_html_raw(b, "</g>\n");
+    }
+
+    /* Texts in cells: bold, on a white halo, those inside the map box. */
+    if (nlbox) {
+        safer_html_raw(b, "<g class=\"safer-cell-labels\" font-weight=\"bold\" stroke=\"#fff\" "
+                          "stroke-width=\"");
+        safer_svg_num(b, 3 * L.sc);
+        safer_html_raw(b, "\" stroke-linejoin=\"round\" paint-order=\"stroke\">\n");
+        for (size_t i = 0; i < nlbox; i++) {
+            const struct pxbox *q = &lbox[i];
+            safer_svg_text_lines(b, (q->x0 + q->x1) / 2, q->y1 - lfs * 0.2, lfs, lfs,
+                                 L.map_x1 - L.map_x0, 1, "middle", NULL,
+                                 m->labels[lbox_of[i]].text);
+        }
+        safer_html_raw(b, "</g>\n");
     }
 
     /* Legend. */
@@ -1232,5 +1866,7 @@ int safer_svg_hotspot_map(struct safer_buf *b, const struct safer_svg_opts *opts
     rc = safer_buf_error(b);
 out:
     free(cp);
+    free(lbox);
+    free(lbox_of);
     return rc;
 }

@@ -1,7 +1,8 @@
 /*
- * pvalue.c - normal p-values, the Benjamini-Hochberg adjustment and the
- * exact binomial test against 1/2, each reproducing its R function (see
- * include/safer/stats.h and docs/statistics.md).
+ * pvalue.c - normal p-values, the Benjamini-Hochberg adjustment, the
+ * exact binomial test against 1/2 and the exact Poisson confidence
+ * interval, each reproducing its R function (see include/safer/stats.h and
+ * docs/statistics.md).
  *
  * The binomial probabilities follow Catherine Loader's saddle-point method
  * ("Fast and accurate computation of binomial probabilities", 2000), the
@@ -9,11 +10,15 @@
  * small correction terms (the Stirling error of n, x and n - x) minus two
  * deviance terms, so no large logarithms cancel and the relative error
  * stays near machine precision even for n in the millions. Tail sums are
- * then taken term by term from the largest term outwards.
+ * then taken term by term from the largest term outwards. The Poisson
+ * probabilities are the same terms (R's dpois), and the limits of the
+ * Poisson interval are found from them by Newton's method.
  */
 #include "util/compat.h"
 
+#include <float.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 
 #include "util/internal.h"
@@ -222,4 +227,117 @@ double safer_binom_test_half(long x, long n)
     /* P(X <= k) + P(X >= lo), the second by symmetry P(X <= n - lo). */
     double p = pbinom_half_lower(k, n) + pbinom_half_lower(n - lo, n);
     return p < 1.0 ? p : 1.0;
+}
+
+/* ---- Poisson ---------------------------------------------------------------- */
+
+/*
+ * P(X = x) for X ~ Poisson(mu), x whole, mu > 0, in Loader's form:
+ * exp(-stirlerr(x) - bd0(x, mu)) / sqrt(2 pi x), exp(-mu) at x = 0 (the
+ * same terms as R's dpois).
+ */
+static long double dpois(long double x, long double mu)
+{
+    if (x == 0.0L)
+        return expl(-mu);
+    return expl(-stirlerr(x) - bd0(x, mu)) /
+           sqrtl(2.0L * 3.14159265358979323846264338327950288L * x);
+}
+
+/*
+ * The tail on the far side of the mean, term by term from its largest term
+ * outwards, stopping as pbinom_half_lower does once a geometric bound on
+ * what is left is below 1e-20 of the sum. Lower (`up` false): P(X <= k) for
+ * k <= mu, each term from the last by the ratio i / mu, i = k, k - 1, ...
+ * Upper: P(X >= k) for k >= mu, by the ratio mu / (i + 1), i = k, k + 1, ...
+ * Both ratios are at most 1 and fall as the sum goes on.
+ */
+static long double ppois_tail(int64_t k, long double mu, bool up)
+{
+    long double t = dpois((long double)k, mu), s = t;
+    for (int64_t i = k; t > 0.0L && (up || i > 0); i += up ? 1 : -1) {
+        long double r = up ? mu / (long double)(i + 1) : (long double)i / mu;
+        t *= r;
+        s += t;
+        if (r < 1.0L && t * r < 1e-20L * s * (1.0L - r))
+            break;
+    }
+    return s;
+}
+
+/* P(X <= k) and P(X >= k), each from the far-side tail or its complement
+ * (a complement is never small here: it holds the mean). */
+static long double ppois_le(int64_t k, long double mu)
+{
+    if (k < 0)
+        return 0.0L;
+    return (long double)k <= mu ? ppois_tail(k, mu, false) : 1.0L - ppois_tail(k + 1, mu, true);
+}
+
+static long double ppois_ge(int64_t k, long double mu)
+{
+    if (k <= 0)
+        return 1.0L;
+    return (long double)k >= mu ? ppois_tail(k, mu, true) : 1.0L - ppois_tail(k - 1, mu, false);
+}
+
+/*
+ * The mean mu in (lo, hi) at which the tail probability equals a: with
+ * `upper` the upper limit, where P(X <= k; mu) = a (falling in mu, slope
+ * -dpois(k, mu)), else the lower limit, where P(X >= k; mu) = a (rising,
+ * slope dpois(k - 1, mu)). The function is above a at one end of the
+ * bracket and below at the other. Newton's method from the middle of the
+ * bracket, which shrinks with every evaluation; a step that would leave it
+ * bisects instead, so the root is never lost.
+ */
+static double poisson_limit(int64_t k, double a, bool upper, double lo, double hi)
+{
+    double x = 0.5 * (lo + hi);
+    for (int iter = 0; iter < 400; iter++) {
+        long double f = (upper ? ppois_le(k, x) : ppois_ge(k, x)) - (long double)a;
+        if (f == 0.0L)
+            return x;
+        /* Upper: f falls with mu, so f > 0 means the root lies above x. */
+        if ((f > 0.0L) == upper)
+            lo = x;
+        else
+            hi = x;
+        long double slope = upper ? -dpois((long double)k, x) : dpois((long double)(k - 1), x);
+        double next = slope != 0.0L ? (double)((long double)x - f / slope) : NAN;
+        /* A Newton step within rounding of x: x is the root (it may land a
+         * hair outside the bracket, which must not start a bisection). */
+        if (fabs(next - x) <= 4.0 * DBL_EPSILON * fabs(x))
+            return next > lo && next < hi ? next : x;
+        if (!(next > lo && next < hi))
+            next = 0.5 * (lo + hi);
+        if (hi - lo <= 4.0 * DBL_EPSILON * hi)
+            return next;
+        x = next;
+    }
+    return x;
+}
+
+void safer_poisson_ci(int64_t k, double conf, double *lower, double *upper)
+{
+    *lower = *upper = NAN;
+    if (k < 0 || !(conf > 0.0 && conf < 1.0))
+        return;
+    double a = 0.5 * (1.0 - conf);
+    /* The median of Poisson(k) is k: P(X >= k; k) and P(X <= k; k) are both
+     * at least 1/2 > a, so the lower limit lies in (0, k) and the upper one
+     * above k. Each bracket starts 4 + 4 sqrt(k) from k (about twice as
+     * far as the 95% limits) and widens until the probability is below a. */
+    double step = 4.0 + 4.0 * sqrt((double)k), lo = (double)k - step;
+    while (k > 0 && lo > 0.0 && ppois_ge(k, lo) > (long double)a) {
+        step *= 2.0;
+        lo = (double)k - step;
+    }
+    *lower = k == 0 ? 0.0 : poisson_limit(k, a, false, lo > 0.0 ? lo : 0.0, (double)k);
+    step = 4.0 + 4.0 * sqrt((double)k);
+    double hi = (double)k + step;
+    while (ppois_le(k, hi) > (long double)a) {
+        step *= 2.0;
+        hi = (double)k + step;
+    }
+    *upper = poisson_limit(k, a, true, (double)k, hi);
 }

@@ -65,9 +65,12 @@ for (const viewport of [T.DESKTOP, T.PHONE]) {
 
     // One copy of each figure is shown, whole, with a text alternative that
     // says what it shows (a figure with data names at least one number).
+    // Small multiples are one copy of several panels, each its own <svg>,
+    // which the page lays out: all of them show.
     const figures = await page.evaluate(() => [...document.querySelectorAll('figure')].map((f) => {
         const shown = [...f.querySelectorAll('svg')].filter((s) => s.getBoundingClientRect().width > 0);
-        return shown.map((s) => {
+        const all = f.querySelectorAll('svg').length;
+        return { multiples: !!f.querySelector('.multiples'), all, shown: shown.map((s) => {
             const desc = s.querySelector('desc');
             return {
                 title: s.querySelector('title').textContent,
@@ -76,16 +79,22 @@ for (const viewport of [T.DESKTOP, T.PHONE]) {
                 width: s.getBoundingClientRect().width,
                 natural: s.viewBox.baseVal.width,
             };
-        });
+        }) };
     }));
     T.check(figures.length >= 6, `${at}: ${figures.length} figures`);
-    for (const shown of figures) {
-        if (!T.check(shown.length === 1, `${at}: a figure shows ${shown.length} copies`))
+    for (const fig of figures) {
+        const shown = fig.shown;
+        if (fig.multiples) {
+            if (!T.check(shown.length === fig.all, `${at}: small multiples show ${shown.length} of ${fig.all} panels`))
+                continue;
+        } else if (!T.check(shown.length === 1, `${at}: a figure shows ${shown.length} copies`)) {
             continue;
-        const f = shown[0];
-        T.check(Math.abs(f.width - f.natural) < 0.5,
-            `${at}: '${f.title}' is shown at ${f.width} px, not its own ${f.natural} px`);
-        T.check(f.placeholder || /\d/.test(f.desc), `${at}: '${f.title}' describes no figure: '${f.desc}'`);
+        }
+        for (const f of shown) {
+            T.check(Math.abs(f.width - f.natural) < 0.5,
+                `${at}: '${f.title}' is shown at ${f.width} px, not its own ${f.natural} px`);
+            T.check(f.placeholder || /\d/.test(f.desc), `${at}: '${f.title}' describes no figure: '${f.desc}'`);
+        }
     }
 }
 

@@ -4,6 +4,7 @@
 // - headings are kept with what follows them (break-after: avoid);
 // - an empty "no change to show" box is not printed: its message is, as text;
 // - figures print at their A4 width (the wide copy), never the phone copy;
+//   small multiples print every panel at its own width, two across;
 // - page.pdf() gives an A4 PDF whose text (pdftotext) holds every input file
 //   and a running footer: the area, the period and "Page n of m".
 // Usage: node t5100-report-print.mjs demo|real (ctest runs both).
@@ -43,7 +44,21 @@ const printed = await page.evaluate(() => {
         emptyFigures: [...document.querySelectorAll('figure')]
             .filter((f) => [...f.querySelectorAll('svg')].some((s) => s.querySelector('.safer-placeholder'))).length,
         figureWidths: [...document.querySelectorAll('svg')].filter(shown)
+            .filter((s) => !s.closest('figure:has(.multiples)'))
             .map((s) => s.getAttribute('width')),
+        // Small multiples: every panel and the key, each at its own width,
+        // two panels side by side within the A4 text width.
+        multiples: [...document.querySelectorAll('figure:has(.multiples)')].map((f) => ({
+            shown: [...f.querySelectorAll('svg')].filter(shown).length,
+            all: f.querySelectorAll('svg').length,
+            natural: [...f.querySelectorAll('svg')].every((s) =>
+                Math.abs(s.getBoundingClientRect().width - s.viewBox.baseVal.width) < 0.5),
+            across: new Set([...f.querySelectorAll('.multiples svg')]
+                .map((s) => Math.round(s.getBoundingClientRect().top))).size <
+                f.querySelectorAll('.multiples svg').length,
+            right: Math.max(...[...f.querySelectorAll('svg')].map((s) => s.getBoundingClientRect().right)) -
+                f.getBoundingClientRect().left,
+        })),
     };
 });
 T.check(printed.details.length > 0, `${kind}: no <details> in the page`);
@@ -56,6 +71,12 @@ T.check(printed.messages.length === printed.emptyFigures,
     `${kind}: ${printed.emptyFigures} empty figures but ${printed.messages.length} printed messages`);
 T.check(printed.figureWidths.every((w) => w === '680'),
     `${kind}: printed figures' widths ${printed.figureWidths.join(' ')}, not all 680`);
+for (const m of printed.multiples) {
+    T.check(m.shown === m.all && m.natural,
+        `${kind}: small multiples print ${m.shown} of ${m.all} panels, or not at their own size`);
+    T.check(m.across && m.right <= 680.5,
+        `${kind}: small multiples are not printed two across within 680 px (right edge ${m.right})`);
+}
 
 const pdfPath = join(dir, 'report.pdf');
 writeFileSync(pdfPath, await page.pdf({ format: 'A4' }));

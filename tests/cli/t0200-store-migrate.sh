@@ -32,6 +32,15 @@ for f in "$V1"/assess/*.csv; do
         # months with data, the area's files); those 0.1.0 wrote are the same.
         head -n "$(wc -l <"$f")" "rep/$b" >summary-v1.csv
         cmp -s "$f" summary-v1.csv || fail "$b differs from 0.1.0's in its 0.1.0 metrics"
+    elif [ "$b" = rates_by_ward.csv ]; then
+        # The rate's interval and flag came in before rate_per_1000 (three
+        # fields without commas; a ward's name may hold one).
+        sed -E 's/,[^,]*,[^,]*,[^,]*(,[^,]*)$/\1/' "rep/$b" >rates-v1.csv
+        cmp -s "$f" rates-v1.csv || fail "$b differs from 0.1.0's in its 0.1.0 columns"
+    elif [ "$b" = moran.csv ]; then
+        # The rows on counts are 0.1.0's; rows on rates follow them.
+        grep -v '^rate_latest12,' "rep/$b" >moran-v1.csv
+        cmp -s "$f" moran-v1.csv || fail "$b differs from 0.1.0's in its rows on counts"
     else
         cmp -s "$f" "rep/$b" || fail "$b differs from 0.1.0's"
     fi

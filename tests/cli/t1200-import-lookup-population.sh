@@ -32,10 +32,26 @@ expect_grep 'expected an area code column' "$TMP/err"
 "$SAFER" import areas "$DATA/areas/wards.geojson" >/dev/null
 "$SAFER" import police "$DATA/police/2019-01-kent-street.csv" >/dev/null
 expect_status 0 "$SAFER" assess --out rep
-expect_file rep/rates_by_ward.csv 'ward_code,ward_name,population,latest_12,rate_per_1000
-E05000001,Alpha,1296,3,2.3148148148148149
-E05000002,"Beta, the island",1004,1,0.99601593625498008
-E05000003,Gamma,987,2,2.0263424518743669'
+# Each rate carries its exact Poisson 95% interval and the flag for fewer
+# than 10 records, in columns before rate_per_1000, which stays last.
+sed 's/"Beta, the island"/Beta/' rep/rates_by_ward.csv | cut -d, -f1-4,7- > rates.cut
+expect_file rates.cut 'ward_code,ward_name,population,latest_12,few_records,rate_per_1000
+E05000001,Alpha,1296,3,yes,2.3148148148148149
+E05000002,Beta,1004,1,yes,0.99601593625498008
+E05000003,Gamma,987,2,yes,2.0263424518743669'
+# The limits for 3, 1 and 2 records are the means at which P(X >= k) and
+# P(X <= k) are 0.025, from tests/data/poisson/poisson_ci.csv (R's
+# poisson.test gives the same), per 1,000 of the population.
+checks=$((checks + 1))
+sed 's/"Beta, the island"/Beta/' rep/rates_by_ward.csv | awk -F, '
+    function off(got, want) { d = got - want; if (d < 0) d = -d; return d > 1e-12 * want }
+    NR == 1 { if ($5 != "rate_lower_95" || $6 != "rate_upper_95") bad = 1; next }
+    { lo[$4] = 1000 * lo_k[$4] / $3; up[$4] = 1000 * up_k[$4] / $3 }
+    BEGIN { lo_k[1] = 0.025317807984289876; up_k[1] = 5.5716433909388989
+            lo_k[2] = 0.2422092785439649;   up_k[2] = 7.2246876677239609
+            lo_k[3] = 0.61867212289560125;  up_k[3] = 8.7672730697423269 }
+    NR > 1 { if (off($5, lo[$4]) || off($6, up[$4])) bad = 1 }
+    END { exit bad }' || fail "rates_by_ward.csv: an interval is not the exact Poisson one"
 
 # Deprivation: IMD deciles by LSOA, 1 to 10.
 expect_status 1 "$SAFER" import deprivation "$DATA/deprivation-bad.csv"
@@ -60,20 +76,21 @@ SAFER_DB=$(new_store rates)
 printf 'WD19CD,population\nE05002000,5000\n' > elsewhere.csv
 expect_status 0 "$SAFER" import population elsewhere.csv
 expect_status 0 "$SAFER" assess --out r1
-expect_file r1/rates_by_ward.csv 'ward_code,ward_name,population,latest_12,rate_per_1000
-E05000001,Alpha,,3,
-E05000002,"Beta, the island",,1,
-E05000003,Gamma,,2,'
+expect_file r1/rates_by_ward.csv 'ward_code,ward_name,population,latest_12,rate_lower_95,rate_upper_95,few_records,rate_per_1000
+E05000001,Alpha,,3,,,,
+E05000002,"Beta, the island",,1,,,,
+E05000003,Gamma,,2,,,,'
 expect_grep 'Alpha had the most records, 3 (no ward of the area has a population figure' r1/index.html
 expect_no_grep '\-1\.0\|NaN\|nan' r1/index.html
 printf 'WD19CD,population\nE05000001,0\nE05000003,800\n' > wards0.csv
 expect_status 0 "$SAFER" import population wards0.csv
 expect_status 0 "$SAFER" import population "$DATA/population.csv"
 expect_status 0 "$SAFER" assess --out r2
-expect_file r2/rates_by_ward.csv 'ward_code,ward_name,population,latest_12,rate_per_1000
-E05000001,Alpha,,3,
-E05000002,"Beta, the island",1004,1,0.99601593625498008
-E05000003,Gamma,800,2,2.5'
+sed 's/"Beta, the island"/Beta/' r2/rates_by_ward.csv | cut -d, -f1-4,7- > rates2.cut
+expect_file rates2.cut 'ward_code,ward_name,population,latest_12,few_records,rate_per_1000
+E05000001,Alpha,,3,,
+E05000002,Beta,1004,1,yes,0.99601593625498008
+E05000003,Gamma,800,2,yes,2.5'
 expect_grep 'Gamma had the highest rate, 2.5 per 1,000 residents (2 records in 1 month with data); 1 ward has no population figure, so no rate' r2/index.html
 
 # The real IoD2019 denominators, when the shared data is beside the checkout

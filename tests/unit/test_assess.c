@@ -34,6 +34,7 @@
 #include "safer/lookup.h"
 #include "safer/output.h"
 #include "safer/police.h"
+#include "safer/stats.h"
 #include "safer/store.h"
 #include "safer/synth.h"
 #include "testfix.h"
@@ -652,11 +653,14 @@ static void test_assess_rates_from_ward_and_lsoa_populations(void **state)
         assert_non_null(a.population);
         assert_string_equal(a.population_basis, steps[k].basis);
 
-        /* rates_by_ward.csv: ward, name, population, latest 12, rate per 1,000;
-         * empty where there is no population. Latest 12: Alpha 3, Beta 1, Gamma 2. */
+        /* rates_by_ward.csv: ward, name, population, latest 12, the rate's
+         * exact Poisson 95% interval, the flag for fewer than 10 records, rate
+         * per 1,000 (last); empty where there is no population. Latest 12:
+         * Alpha 3, Beta 1, Gamma 2. */
         static const char *const names[3] = {"Alpha", "\"Beta, the island\"", "Gamma"};
         static const int latest[3] = {3, 1, 2};
-        char want[1024] = "ward_code,ward_name,population,latest_12,rate_per_1000\n";
+        char want[1024] = "ward_code,ward_name,population,latest_12,rate_lower_95,"
+                          "rate_upper_95,few_records,rate_per_1000\n";
         size_t used = strlen(want);
         for (size_t w = 0; w < 3; w++) {
             double p = steps[k].pop[w];
@@ -666,15 +670,52 @@ static void test_assess_rates_from_ward_and_lsoa_populations(void **state)
                 fail_msg("%s: ward %zu population %.17g, not %.17g", steps[k].what, w,
                          a.population[w], p);
             }
+            double lo, up;
+            safer_poisson_ci(latest[w], 0.95, &lo, &up);
             if (isnan(p))
-                used += (size_t)snprintf(want + used, sizeof(want) - used, "%s,%s,,%d,\n",
+                used += (size_t)snprintf(want + used, sizeof(want) - used, "%s,%s,,%d,,,,\n",
                                          a.wards[w].code, names[w], latest[w]);
             else
-                used += (size_t)snprintf(want + used, sizeof(want) - used, "%s,%s,%.17g,%d,%.17g\n",
+                used += (size_t)snprintf(want + used, sizeof(want) - used,
+                                         "%s,%s,%.17g,%d,%.17g,%.17g,yes,%.17g\n",
                                          a.wards[w].code, names[w], p, latest[w],
-                                         1000.0 * latest[w] / p);
+                                         1000.0 * lo / p, 1000.0 * up / p, 1000.0 * latest[w] / p);
         }
         assert_string_equal(file_text(&out, "rates_by_ward.csv"), want);
+
+        /* Moran's I on the rates, after the rows on counts: over the wards
+         * with a rate, their neighbour list cut down to them. */
+        size_t nr = 0;
+        for (size_t w = 0; w < 3; w++)
+            nr += !isnan(steps[k].pop[w]);
+        assert_int_equal(a.nmoran, nr >= 2 ? 4 : 2);
+        assert_string_equal(a.moran[0].variable, "total_latest12");
+        if (nr >= 2) {
+            struct safer_geom g[3];
+            double x[3];
+            size_t m = 0;
+            for (size_t w = 0; w < 3; w++) {
+                if (isnan(steps[k].pop[w]))
+                    continue;
+                g[m] = a.wards[w].geom;
+                x[m++] = 1000.0 * latest[w] / steps[k].pop[w];
+            }
+            struct safer_nb nb;
+            safer_nb_init(&nb);
+            assert_int_equal(safer_nb_queen(&nb, g, m, SAFER_NB_SNAP_DEFAULT, &err), 0);
+            for (size_t i = 2; i < 4; i++) {
+                struct safer_moran mt;
+                safer_moran_test(x, &nb, i == 2 ? SAFER_MORAN_W : SAFER_MORAN_B, &mt, &err);
+                assert_string_equal(a.moran[i].variable, "rate_latest12");
+                assert_string_equal(a.moran[i].style, i == 2 ? "W" : "B");
+                assert_int_equal(a.moran[i].n, mt.n_used);
+                assert_int_equal(a.moran[i].islands, mt.islands);
+                assert_memory_equal(&a.moran[i].I, &mt.I, sizeof(double));
+            }
+            safer_nb_release(&nb);
+            assert_non_null(strstr(file_text(&out, "moran.csv"), "\nrate_latest12,W,"));
+            assert_non_null(strstr(file_text(&out, "moran.csv"), "\nrate_latest12,B,"));
+        }
 
         /* No file of the set, the report included, holds "nan" or "inf". */
         for (size_t i = 0; i < out.nfiles; i++) {

@@ -316,9 +316,10 @@ static void test_report_tables_have_caption_and_header_row(void **state)
         n++;
     }
     /* Records, input files, two coverage tables, records by month and by
-     * category, two change tables, wards, hot spots, Moran's I, the scoring's
-     * weights and candidates (no plan: no priorities table). */
-    assert_int_equal(n, 13);
+     * category, two change tables, wards, wards by category, hot spots,
+     * Moran's I, the scoring's weights and candidates (no plan: no
+     * priorities table). */
+    assert_int_equal(n, 14);
     /* Every element the writer opens, it closes. */
     static const char *const pairs[][2] = {
         {"<table>", "</table>"},     {"<thead>", "</thead>"},   {"<tbody>", "</tbody>"},
@@ -360,8 +361,9 @@ static void test_report_figures_have_text_alternatives(void **state)
         assert_true(strncmp(t + strlen(title), "</title>", 8) != 0);
         n++;
     }
-    /* Six figures, each drawn wide and narrow. */
-    assert_int_equal(n, 12);
+    /* Six figures drawn wide and narrow, and the small multiples drawn
+     * once: all crime and the three categories of the test, and their key. */
+    assert_int_equal(n, 12 + 5);
     assert_int_equal(count(html, "<svg"), count(html, "</svg>"));
 }
 
@@ -516,8 +518,9 @@ static void test_report_version_and_licence_lines(void **state)
                                  "licensed under the Open Government Licence v3.0. Contains OS "
                                  "data \xC2\xA9 Crown copyright and database right 2019. Police "
                                  "data: data.police.uk.</dd>"));
-    /* The licence note, and both maps twice (wide and narrow). */
-    assert_int_equal(count(html, "database right 2019."), 5);
+    /* The licence note, both maps twice (wide and narrow), and the small
+     * multiples' key once. */
+    assert_int_equal(count(html, "database right 2019."), 6);
     free(html);
 }
 

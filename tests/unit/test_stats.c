@@ -282,6 +282,82 @@ static void test_binom_test_half_edges(void **state)
     assert_true(p > 0.04 && p < 0.06);
 }
 
+/* ---- Poisson interval ---------------------------------------------------------- */
+
+/*
+ * The exact Poisson interval against tests/data/poisson/poisson_ci.csv,
+ * which make_poisson_ci.py computed from the definition (the Poisson
+ * distribution function, 80 digits, bisection): what R's poisson.test
+ * gives, to within R's own rounding.
+ */
+static void test_poisson_ci_matches_definition(void **state)
+{
+    (void)state;
+    struct table t;
+    double max_rel = 0.0;
+
+    table_load(&t, SAFER_TEST_DATA "/poisson/poisson_ci.csv");
+    assert_true(t.n >= 70);
+    for (size_t k = 0; k < t.n; k++) {
+        long x = lnum(t.rows[k].f[0]);
+        double conf = num(t.rows[k].f[1]);
+        double lo_want = num(t.rows[k].f[2]), up_want = num(t.rows[k].f[3]);
+        double lo, up;
+        safer_poisson_ci(x, conf, &lo, &up);
+        if (x == 0)
+            assert_true(lo == 0.0);
+        else
+            check_close(lo, lo_want, 0.0, 1e-12, NULL, "poisson lower", k);
+        check_close(up, up_want, 0.0, 1e-12, NULL, "poisson upper", k);
+        if (x > 0 && rel_diff(lo, lo_want) > max_rel)
+            max_rel = rel_diff(lo, lo_want);
+        if (rel_diff(up, up_want) > max_rel)
+            max_rel = rel_diff(up, up_want);
+    }
+    print_message("poisson.test: %zu intervals up to k = 10^4, max relative difference %.3g\n",
+                  t.n, max_rel);
+    table_free(&t);
+}
+
+/* Closed forms: P(X <= 0; mu) = exp(-mu) and P(X >= 1; mu) = 1 - exp(-mu),
+ * so for k = 0 the upper limit is -log(a) and for k = 1 the lower one is
+ * -log(1 - a); and invalid arguments give NaN. */
+static void test_poisson_ci_closed_forms_and_edges(void **state)
+{
+    (void)state;
+    double lo, up;
+    safer_poisson_ci(0, 0.95, &lo, &up);
+    assert_true(lo == 0.0);
+    assert_true(rel_diff(up, 3.6888794541139363) <= 1e-15);
+    assert_true(rel_diff(up, -log(0.025)) <= 1e-15);
+    safer_poisson_ci(1, 0.95, &lo, &up);
+    assert_true(rel_diff(lo, -log1p(-0.025)) <= 1e-14);
+    safer_poisson_ci(0, 0.99, &lo, &up);
+    assert_true(rel_diff(up, -log(0.005)) <= 1e-15);
+
+    /* The limits bracket k and widen with the level. */
+    for (int64_t k = 1; k <= 3000; k += 37) {
+        double l95, u95, l99, u99;
+        safer_poisson_ci(k, 0.95, &l95, &u95);
+        safer_poisson_ci(k, 0.99, &l99, &u99);
+        assert_true(l99 < l95 && l95 < (double)k && (double)k < u95 && u95 < u99);
+    }
+    /* A count far beyond any ward's: the normal approximation is close. */
+    safer_poisson_ci(100000000, 0.95, &lo, &up);
+    assert_true(fabs(lo - (1e8 - 1.959963984540054 * 1e4)) < 2.0);
+    assert_true(fabs(up - (1e8 + 1.959963984540054 * 1e4)) < 2.0);
+
+    static const struct {
+        int64_t k;
+        double conf;
+    } bad[] = {{-1, 0.95}, {5, 0.0}, {5, 1.0}, {5, -0.5}, {5, 1.5}, {5, NAN}};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        lo = up = 0.0;
+        safer_poisson_ci(bad[i].k, bad[i].conf, &lo, &up);
+        assert_true(isnan(lo) && isnan(up));
+    }
+}
+
 /* ---- Gi* --------------------------------------------------------------------------- */
 
 struct grid {
@@ -996,6 +1072,8 @@ int main(void)
         cmocka_unit_test(test_p_adjust_bh_matches_r),
         cmocka_unit_test(test_binom_test_half_matches_r),
         cmocka_unit_test(test_binom_test_half_edges),
+        cmocka_unit_test(test_poisson_ci_matches_definition),
+        cmocka_unit_test(test_poisson_ci_closed_forms_and_edges),
         cmocka_unit_test(test_gistar_matches_localG),
         cmocka_unit_test(test_gistar_sparse_grid_matches_localG),
         cmocka_unit_test(test_gistar_constant_grid_has_no_score),

@@ -1139,6 +1139,335 @@ static void check_font_sizes(const char *s, double min)
     }
 }
 
+/* ---------------------------------------------- maps a reader can read */
+
+/* A square ring [x, x + side] x [y, y + side] into g, with its arrays in mem (15 slots). */
+static struct safer_geom square_geom(double x, double y, double side, double *xy, uint32_t *rp)
+{
+    const double v[10] = {x, y, x + side, y, x + side, y + side, x, y + side, x, y};
+    memcpy(xy, v, sizeof(v));
+    rp[0] = 0;
+    rp[1] = 5;
+    rp[2] = 0;
+    rp[3] = 1;
+    return make_geom(xy, 5, rp, 1, rp + 2, 1);
+}
+
+struct placed {
+    double x, y; /* anchor: middle of the baseline */
+    char text[16];
+};
+
+/* The labels of `s`'s <g class="safer-map-labels">: their texts and places. */
+static size_t map_label_texts(const char *s, struct placed *out, size_t cap)
+{
+    const char *g = strstr(s, "<g class=\"safer-map-labels\">");
+    assert_non_null(g);
+    const char *end = strstr(g, "</g></g>");
+    assert_non_null(end);
+    size_t n = 0;
+    for (const char *t = strstr(g, "<text x=\""); t && t < end; t = strstr(t + 1, "<text x=\"")) {
+        assert_true(n < cap);
+        out[n].x = strtod(t + strlen("<text x=\""), NULL);
+        out[n].y = strtod(strstr(t, " y=\"") + 4, NULL);
+        const char *gt = strchr(t, '>');
+        const char *close = strstr(gt, "</text>");
+        snprintf(out[n].text, sizeof(out[n].text), "%.*s", (int)(close - gt - 1), gt + 1);
+        n++;
+    }
+    return n;
+}
+
+/*
+ * A map names every area: 25 wards of 100 m in a town centre beside one of
+ * 9 km, at 320 px, where the small ones are 3 px across: every number is
+ * drawn, the small wards' beside them with a leader line, and no two
+ * overlap.
+ */
+static void test_svg_choropleth_numbers_every_area(void **state)
+{
+    (void)state;
+    enum { N = 26 };
+    double xy[N][10];
+    uint32_t rp[N][4];
+    struct safer_geom g[N];
+    double v[N];
+    char num[N][8];
+    const char *labels[N];
+    for (int i = 0; i < N - 1; i++) {
+        g[i] = square_geom(575000 + 100.0 * (i % 5), 155000 + 100.0 * (i / 5), 100, xy[i], rp[i]);
+        v[i] = i;
+    }
+    g[N - 1] = square_geom(575500, 150000, 9000, xy[N - 1], rp[N - 1]);
+    v[N - 1] = 3;
+    for (int i = 0; i < N; i++) {
+        snprintf(num[i], sizeof(num[i]), "%d", i + 1);
+        labels[i] = num[i];
+    }
+    struct safer_svg_choropleth m = {.areas = g, .values = v, .labels = labels, .n = N,
+                                     .frame = {.attribution = ATTRIBUTION}};
+    struct safer_svg_opts o = {.id = "lab", .title = "Numbered", .width = 320};
+    struct safer_buf b = render_buf();
+    struct xml_stats st;
+    assert_int_equal(safer_svg_choropleth(&b, &o, &m, NULL), 0);
+    check_figure(b.ptr, "lab", &st);
+    check_font_sizes(b.ptr, SAFER_SVG_FONT_TINY);
+    struct placed p[N];
+    assert_int_equal(map_label_texts(b.ptr, p, N), N);
+    for (int i = 0; i < N; i++) {
+        char want[16];
+        snprintf(want, sizeof(want), "%d", i + 1);
+        bool found = false;
+        for (int k = 0; k < N; k++)
+            found |= strcmp(p[k].text, want) == 0;
+        if (!found)
+            fail_msg("area %d has no label", i + 1);
+        /* No two labels overlap: 11 px text, a digit about 6.2 px wide. */
+        for (int k = i + 1; k < N; k++) {
+            double wi = 6.2 * (double)strlen(p[i].text), wk = 6.2 * (double)strlen(p[k].text);
+            if (fabs(p[i].x - p[k].x) < (wi + wk) / 2 && fabs(p[i].y - p[k].y) < 11)
+                fail_msg("labels '%s' and '%s' overlap", p[i].text, p[k].text);
+        }
+    }
+    /* The town centre's 100 m wards cannot hold theirs: leaders point to them. */
+    assert_true(count(b.ptr, "<circle") > 0);
+    assert_int_equal(count(b.ptr, "<circle"), count(b.ptr, "<path stroke=\"#0b0c0c\" stroke-width=\"0.8\" d=\"M"));
+    safer_buf_release(&b);
+}
+
+/* The classes a map draws, for the caller to state: quantile limits and legend words. */
+static void test_svg_quantile_breaks_and_class_labels(void **state)
+{
+    (void)state;
+    double v[11] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, NAN}, br[SAFER_SVG_MAX_CLASSES - 1];
+    assert_int_equal(safer_svg_quantile_breaks(v, 11, br), 4);
+    assert_true(br[0] == 3 && br[1] == 5 && br[2] == 7 && br[3] == 9);
+    char lab[64];
+    assert_string_equal(safer_svg_class_label(lab, sizeof(lab), br, 4, 0, 1, 10, 1), "Under 3.0");
+    assert_string_equal(safer_svg_class_label(lab, sizeof(lab), br, 4, 2, 1, 10, 0),
+                        "5 to under 7");
+    assert_string_equal(safer_svg_class_label(lab, sizeof(lab), br, 4, 4, 1, 10, 0), "9 and over");
+    assert_string_equal(safer_svg_class_label(lab, sizeof(lab), br, 0, 0, 1.25, 1200, 1),
+                        "1.3 to 1,200.0");
+    /* Ties give fewer classes, never empty ones; one value or none gives none. */
+    double ties[6] = {2, 2, 2, 7, 7, 7};
+    assert_int_equal(safer_svg_quantile_breaks(ties, 6, br), 1);
+    assert_true(br[0] == 7);
+    assert_int_equal(safer_svg_quantile_breaks(ties, 1, br), 0);
+    double nan[2] = {NAN, NAN};
+    assert_int_equal(safer_svg_quantile_breaks(nan, 2, br), 0);
+    /* Given back as the map's breaks, the legend says the same. */
+    struct safer_geom g[10];
+    for (int i = 0; i < 10; i++)
+        g[i] = make_geom(xy_b, 5, rings_b, 1, parts_b, 1);
+    size_t nb = safer_svg_quantile_breaks(v, 10, br);
+    struct safer_svg_choropleth m = {.areas = g, .values = v, .n = 10, .breaks = br,
+                                     .nbreaks = nb, .frame = {.attribution = ATTRIBUTION}};
+    struct safer_svg_opts o = {.id = "q", .title = "Quantiles"};
+    struct safer_buf b = render_buf();
+    assert_int_equal(safer_svg_choropleth(&b, &o, &m, NULL), 0);
+    for (size_t k = 0; k <= nb; k++) {
+        char want[80];
+        snprintf(want, sizeof(want), ">%s</text>",
+                 safer_svg_class_label(lab, sizeof(lab), br, nb, k, 1, 10, 0));
+        assert_non_null(strstr(b.ptr, want));
+    }
+    safer_buf_release(&b);
+    /* The hot spot legend's words, for tables that name classes. */
+    assert_string_equal(safer_svg_gi_class_label(SAFER_SVG_GI_HOT99), "Hot spot, 99% confidence");
+    assert_string_equal(safer_svg_gi_class_label(SAFER_SVG_GI_NONE), "Not significant");
+    assert_null(safer_svg_gi_class_label(SAFER_SVG_GI_NCLASSES));
+}
+
+/*
+ * Small multiples: one map per panel over the same areas, each with its
+ * title and its own classes written at the steps of its colour bar, one
+ * north arrow and scale bar for all; as one figure or as separate panels
+ * and their key, at the same scale.
+ */
+static void test_svg_small_multiples(void **state)
+{
+    (void)state;
+    struct safer_geom g[3];
+    three_areas(g);
+    const char *names[3] = {"Allington", EVIL, "Bearsted"};
+    const char *labels[3] = {"1", "2", "3"};
+    double a[3] = {10, 20, 30}, b2[3] = {0.5, 0.25, NAN}, c[3] = {4, 4, 4};
+    struct safer_svg_panel panels[3] = {
+        {"All crime", a}, {"Burglary <b>", b2}, {"Shoplifting", c}};
+    struct safer_svg_small_multiples m = {
+        .areas = g, .names = names, .labels = labels, .n = 3, .panels = panels, .npanels = 3,
+        .decimals = 2, .unit = " per 1,000",
+        .frame = {.legend_title = "Records per 1,000 residents", .caption = "Quintiles.",
+                  .attribution = ATTRIBUTION}};
+    struct safer_svg_opts o = {.id = "sm", .title = "Figure 6"};
+    struct safer_buf b = render_buf();
+    struct xml_stats st;
+
+    assert_int_equal(safer_svg_small_multiples(&b, &o, &m, NULL), 0);
+    check_figure(b.ptr, "sm", &st);
+    check_map_furniture(b.ptr);
+    check_font_sizes(b.ptr, SAFER_SVG_FONT_TINY);
+    assert_int_equal(count(b.ptr, "class=\"safer-panel\""), 3);
+    assert_int_equal(count(b.ptr, "class=\"safer-north-arrow\""), 1);
+    assert_int_equal(count(b.ptr, "class=\"safer-scale-bar\""), 1);
+    assert_non_null(strstr(b.ptr, ">All crime</text>"));
+    assert_non_null(strstr(b.ptr, ">Burglary &lt;b&gt;</text>"));
+    /* Each panel's own limits at the steps of its bar: 20 and 30 for the
+     * first; 0.50 for the second, whose NaN is hatched "No data"; one class
+     * "4.00 to 4.00" for the third. */
+    assert_non_null(strstr(b.ptr, ">20.00</text>"));
+    assert_non_null(strstr(b.ptr, ">30.00</text>"));
+    assert_non_null(strstr(b.ptr, ">0.50</text>"));
+    assert_non_null(strstr(b.ptr, ">No data</text>"));
+    assert_non_null(strstr(b.ptr, ">4.00 to 4.00</text>"));
+    assert_non_null(strstr(b.ptr, "<title>Bearsted: no data</title>"));
+    assert_int_equal(count(b.ptr, ">1</text>"), 3); /* the labels on every panel */
+    /* The description gives every panel's classes. */
+    assert_non_null(strstr(b.ptr, "3 maps of 3 areas shaded by Records per 1,000 residents"));
+    assert_non_null(strstr(b.ptr, "Burglary &lt;b&gt;: 2 classes: Under 0.50; 0.50 and over."));
+    /* Two panels side by side at 680 px: the second's title starts right of the middle. */
+    const char *t2 = strstr(b.ptr, ">Burglary &lt;b&gt;</text>");
+    const char *x2 = t2;
+    while (x2 > b.ptr && strncmp(x2, "<text x=\"", 9) != 0)
+        x2--;
+    assert_true(strtod(x2 + 9, NULL) > 340);
+
+    /* Parts: a panel alone has no north arrow, scale bar or heading; the key
+     * alone has them and no panel; both at the one-a-row scale. */
+    struct safer_svg_opts op = {.id = "sm-2", .title = "Figure 6b", .width = 320};
+    safer_buf_reset(&b);
+    assert_int_equal(safer_svg_small_multiple(&b, &op, &m, 1, NULL), 0);
+    check_figure(b.ptr, "sm-2", &st);
+    check_font_sizes(b.ptr, SAFER_SVG_FONT_TINY);
+    assert_int_equal(count(b.ptr, "class=\"safer-panel\""), 1);
+    assert_non_null(strstr(b.ptr, ">Burglary &lt;b&gt;</text>"));
+    assert_null(strstr(b.ptr, ">All crime</text>"));
+    assert_null(strstr(b.ptr, "safer-north-arrow"));
+    assert_null(strstr(b.ptr, "Records per 1,000 residents</text>"));
+    struct safer_svg_opts ok = {.id = "sm-key", .title = "Key", .width = 320};
+    safer_buf_reset(&b);
+    assert_int_equal(safer_svg_small_multiple(&b, &ok, &m, 3, NULL), 0);
+    check_figure(b.ptr, "sm-key", &st);
+    assert_null(strstr(b.ptr, "safer-panel"));
+    assert_non_null(strstr(b.ptr, "class=\"safer-north-arrow\""));
+    const char *key_bar = strstr(b.ptr, "<title>Scale bar: ");
+    assert_non_null(key_bar);
+    char key_scale[32];
+    snprintf(key_scale, sizeof(key_scale), "%.*s", (int)(strchr(key_bar + 18, '<') - key_bar - 18),
+             key_bar + 18);
+    assert_non_null(strstr(b.ptr, "a scale bar of "));
+    struct safer_svg_opts on = {.id = "sm-n", .title = "Narrow", .width = 320};
+    safer_buf_reset(&b);
+    assert_int_equal(safer_svg_small_multiples(&b, &on, &m, NULL), 0);
+    char want[64];
+    snprintf(want, sizeof(want), "<title>Scale bar: %s<", key_scale);
+    assert_non_null(strstr(b.ptr, want));
+
+    /* Errors: a panel without a title, too many panels, a part past the key. */
+    assert_int_equal(safer_svg_small_multiple(&b, &op, &m, 4, NULL), SAFER_EINVAL);
+    panels[2].title = NULL;
+    assert_int_equal(safer_svg_small_multiples(&b, &o, &m, NULL), SAFER_EINVAL);
+    panels[2].title = "Shoplifting";
+    m.npanels = SAFER_SVG_MAX_PANELS + 1;
+    assert_int_equal(safer_svg_small_multiples(&b, &o, &m, NULL), SAFER_ETOOBIG);
+    m.npanels = 0;
+    safer_buf_reset(&b);
+    assert_int_equal(safer_svg_small_multiples(&b, &o, &m, NULL), 0);
+    assert_non_null(strstr(b.ptr, "No areas to show"));
+    safer_buf_release(&b);
+}
+
+/*
+ * An inset: the hot spot map of one part, enlarged and clipped to it, its
+ * cells numbered and the wards whose middle it shows named; and the frame
+ * on the whole map that marks where it is.
+ */
+static void test_svg_hotspot_inset(void **state)
+{
+    (void)state;
+    struct safer_geom g[3];
+    three_areas(g);
+    const char *names[3] = {"Allington", "Bearsted", "Coxheath"};
+    /* A 12 x 8 grid of 250 m over the three areas; a hot cluster in A. */
+    struct safer_svg_cell cells[96];
+    for (int k = 0; k < 96; k++) {
+        cells[k].x = 574500 + 250.0 * (k % 12);
+        cells[k].y = 153750 + 250.0 * (k / 12);
+        cells[k].cls = SAFER_SVG_GI_NONE;
+    }
+    cells[5 * 12 + 2].cls = SAFER_SVG_GI_HOT99;  /* 575000, 155000 */
+    cells[5 * 12 + 3].cls = SAFER_SVG_GI_HOT95;
+    cells[0].cls = SAFER_SVG_GI_COLD99;           /* far from the inset */
+    struct safer_svg_cell_label labels[2] = {{575000, 155000, "1"}, {577250, 153750, "2"}};
+    struct safer_svg_extent view = {574750, 154750, 575750, 155750};
+    struct safer_svg_hotspot_map m = {.cells = cells, .ncells = 96, .cell_size = 250,
+                                      .wards = g, .ward_names = names, .nwards = 3,
+                                      .frame = {.attribution = ATTRIBUTION},
+                                      .view = &view, .labels = labels, .nlabels = 2};
+    struct safer_svg_opts o = {.id = "ins", .title = "Inset"};
+    struct safer_buf b = render_buf();
+    struct xml_stats st;
+
+    assert_int_equal(safer_svg_hotspot_map(&b, &o, &m, NULL), 0);
+    check_figure(b.ptr, "ins", &st);
+    check_map_furniture(b.ptr);
+    assert_non_null(strstr(b.ptr, "<clipPath id=\"ins-clip\">"));
+    assert_non_null(strstr(b.ptr, "clip-path=\"url(#ins-clip)\""));
+    /* 1 km across 440 px or so: the scale bar is in metres. */
+    const char *bar = strstr(b.ptr, "<title>Scale bar: ");
+    assert_non_null(bar);
+    assert_true(strncmp(strchr(bar + 18, ' '), " m</title>", 10) == 0);
+    /* The cold cell far away is not drawn; the hot ones are. */
+    assert_null(strstr(b.ptr, "<title>Cold spot, 99% confidence</title>"));
+    assert_non_null(strstr(b.ptr, "<title>Hot spot, 99% confidence</title>"));
+    /* Cell 1 is in the view and numbered; cell 2 is outside it. */
+    const char *cl = strstr(b.ptr, "class=\"safer-cell-labels\"");
+    assert_non_null(cl);
+    assert_non_null(strstr(cl, ">1</text>"));
+    assert_null(strstr(cl, ">2</text>"));
+    /* Allington's middle is in the view: named; Coxheath's is not. */
+    assert_non_null(strstr(b.ptr, ">Allington</text>"));
+    assert_null(strstr(b.ptr, ">Coxheath</text>"));
+    assert_non_null(strstr(b.ptr, "Enlarged: 1,000 by 1,000 m"));
+
+    /* The whole map marks the inset, named. */
+    m.view = NULL;
+    m.labels = NULL;
+    m.nlabels = 0;
+    m.mark = &view;
+    m.mark_label = "Figure 8";
+    safer_buf_reset(&b);
+    assert_int_equal(safer_svg_hotspot_map(&b, &o, &m, NULL), 0);
+    check_figure(b.ptr, "ins", &st);
+    assert_non_null(strstr(b.ptr, "<g class=\"safer-inset-mark\"><rect x=\""));
+    assert_non_null(strstr(b.ptr, ">Figure 8</text>"));
+    assert_non_null(strstr(b.ptr, "<title>Cold spot, 99% confidence</title>"));
+    assert_null(strstr(b.ptr, "clipPath"));
+    assert_null(strstr(b.ptr, ">Allington</text>"));
+
+    /* Bad extents and labels fail before anything is written. */
+    struct safer_svg_extent flat = {574750, 154750, 574750, 155750};
+    struct safer_svg_extent inf = {574750, 154750, INFINITY, 155750};
+    struct safer_svg_cell_label bad = {575000, 155000, NULL};
+    const struct {
+        const struct safer_svg_extent *view, *mark;
+        const struct safer_svg_cell_label *labels;
+        size_t nlabels;
+    } cases[] = {{&flat, NULL, NULL, 0}, {NULL, &inf, NULL, 0}, {NULL, NULL, NULL, 1},
+                 {NULL, NULL, &bad, 1}};
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        m.view = cases[i].view;
+        m.mark = cases[i].mark;
+        m.labels = cases[i].labels;
+        m.nlabels = cases[i].nlabels;
+        safer_buf_reset(&b);
+        assert_int_equal(safer_svg_hotspot_map(&b, &o, &m, NULL), SAFER_EINVAL);
+        assert_int_equal(b.len, 0);
+    }
+    safer_buf_release(&b);
+}
+
 /* A phone-sized bar chart writes each label on its own line above its bar, whole. */
 static void test_svg_narrow_bar_chart_stacks_labels(void **state)
 {
@@ -1384,6 +1713,10 @@ int main(void)
         cmocka_unit_test(test_svg_wide_figure_scales_fonts),
         cmocka_unit_test(test_svg_narrow_bar_chart_stacks_labels),
         cmocka_unit_test(test_svg_narrow_map_stacks_legend),
+        cmocka_unit_test(test_svg_choropleth_numbers_every_area),
+        cmocka_unit_test(test_svg_quantile_breaks_and_class_labels),
+        cmocka_unit_test(test_svg_small_multiples),
+        cmocka_unit_test(test_svg_hotspot_inset),
         cmocka_unit_test(test_svg_narrow_line_chart),
         cmocka_unit_test(test_svg_descriptions_state_the_data),
         cmocka_unit_test(test_svg_line_months_written_out),
