@@ -12,7 +12,7 @@
 #include "safer/output.h"
 #include "safer/store.h"
 
-enum { O_OUT, O_FROM, O_TO, O_AREA, O_CELL, O_TITLE };
+enum { O_OUT, O_FROM, O_TO, O_AREA, O_CELL, O_TITLE, O_PUBLIC };
 static const struct cli_opt opts[] = {
     [O_OUT] = {"out", "DIR", "folder to write: new, empty, or written by safer before"},
     [O_FROM] = {"from", "YYYY-MM",
@@ -24,11 +24,14 @@ static const struct cli_opt opts[] = {
                 "Partnership (CSP code, with the district to CSP lookup loaded)"},
     [O_CELL] = {"cell", "METRES", "hotspot grid cell size in metres (default 250)"},
     [O_TITLE] = {"title", "TEXT", "the report's title (default: the area's name)"},
+    [O_PUBLIC] = {"public", NULL,
+                  "the public edition: counts from 1 to 4 hidden, with the counts that\n"
+                  "would give them away, and no tables of single places or months by ward"},
     {NULL, NULL, NULL},
 };
 static const struct cli_spec spec = {
     "usage: safer [--db PATH] assess --out DIR [--from YYYY-MM] [--to YYYY-MM] [--area CODE]\n"
-    "                               [--cell METRES] [--title TEXT]\n",
+    "                               [--cell METRES] [--title TEXT] [--public]\n",
     "Writes the strategic assessment into DIR: index.html (the report) and the\n"
     "CSV files behind every figure. The files are put in place together: DIR\n"
     "holds the whole earlier set or the whole new one, never a mixture. A\n"
@@ -44,6 +47,11 @@ void cli_print_assessed(const struct safer_assessment *a, const char *out)
            (unsigned long long)a->rows_no_coords, (unsigned long long)a->rows_outside_wards);
     if (a->area_code)
         printf(", %llu outside %s", (unsigned long long)a->rows_outside_area, a->area_code);
+    if (a->hidden.min > 0)
+        printf("\npublic edition: %zu counts hidden (%zu from 1 to %lld, %zu that would give "
+               "them away)",
+               a->hidden.small + a->hidden.others, a->hidden.small, (long long)a->hidden.min - 1,
+               a->hidden.others);
     printf("\nreport: %s/index.html\n", out);
 }
 
@@ -61,7 +69,8 @@ int cmd_assess(int argc, char **argv)
                                   .area = args.val[O_AREA],
                                   .cell = 250,
                                   .title = args.val[O_TITLE],
-                                  .threads = safer_cores()};
+                                  .threads = safer_cores(),
+                                  .public_edition = args.val[O_PUBLIC] != NULL};
     if (to) {
         o.to = cli_parse_month(to);
         if (o.to < 0)

@@ -52,6 +52,10 @@ struct safer_assess_opts {
      * similar in population and deprivation (docs/assessment.md, Peers). */
     const char *const *peers;
     size_t npeers;
+    /* The public edition (docs/assessment.md, Public edition): hide small
+     * counts and those that would give them away (safer_assessment_hide()),
+     * and leave out the tables of single places. */
+    int public_edition;
 };
 
 /* Coverage of one force's month. */
@@ -207,6 +211,38 @@ struct safer_outcome_count {
     int64_t count;
 };
 
+/*
+ * The public edition: which published counts are hidden, shown as "[c]"
+ * (safer_assessment_hide()). Each mask has one entry per count, non-zero
+ * (enum safer_hide, stats.h) when hidden; every mask is NULL, and min 0,
+ * in the members' edition. Read a mask with safer_hidden().
+ */
+struct safer_hidden {
+    int64_t min; /* counts from 1 to min - 1 are hidden; 0: nothing is */
+    /* The study wards' records by type, latest and previous window
+     * (type_latest, type_prev), and of all types. */
+    unsigned char *type_latest, *type_prev;
+    unsigned char total_latest, total_prev;
+    /* By study ward, all types (ward_latest, ward_prev). */
+    unsigned char *ward_latest, *ward_prev;
+    /* By study ward and type, latest window: [w * ntypes + t]. */
+    unsigned char *ward_type;
+    /* By type and month over the study wards, t == ntypes for all types:
+     * [t * nmonths + (m - first_month)]. */
+    unsigned char *month;
+    /* Per outcomes[] row. */
+    unsigned char *outcome;
+    /* Per peer and type, t == ntypes for the peer's total:
+     * [p * (ntypes + 1) + t]. */
+    unsigned char *peer;
+    /* Section 2's records of the area's wards: placed by location, by
+     * LSOA, and all of them (rows_assigned). */
+    unsigned char by_location, by_lsoa, assigned;
+    size_t small, others; /* counts hidden as small, and to protect them */
+};
+
+static inline int safer_hidden(const unsigned char *mask, size_t i) { return mask && mask[i]; }
+
 struct safer_assessment {
     /* Windows (month indexes). */
     int32_t latest, l12_start, p12_start, p12_end, first_month, nmonths;
@@ -315,6 +351,9 @@ struct safer_assessment {
                                    outcomes files */
     int64_t outcomes_from_files; /* of the records counted, those whose latest
                                     outcome came from an outcomes file */
+
+    /* The public edition's hidden counts (all NULL in the members' edition). */
+    struct safer_hidden hidden;
 };
 
 void safer_assessment_release(struct safer_assessment *a);
@@ -335,6 +374,20 @@ int safer_assessment_pub_in_area(const struct safer_assessment *a, size_t i);
 
 int safer_assess_compute(struct safer_store *st, const struct safer_assess_opts *opts,
                          struct safer_assessment *out, struct safer_err *err);
+
+/*
+ * Make `a` the public edition (docs/assessment.md, Public edition): set
+ * a->hidden so that every count from 1 to min - 1 the report or the CSV
+ * files publish is hidden, and enough others that none of those can be
+ * worked out from what is shown (safer_suppress(), stats.h), over every
+ * sum a reader can form: categories and wards to their totals, months to
+ * their windows, wards by category to both, outcomes to their category,
+ * each peer's categories to its total. safer_assess_compute() calls it
+ * with a->rules.public_min when opts->public_edition is set; the
+ * workspace's public pages call it too. Returns 0 or safer_suppress()'s
+ * error.
+ */
+int safer_assessment_hide(struct safer_assessment *a, int64_t min, struct safer_err *err);
 
 /*
  * Add the CSV files of `a` (docs/assessment.md) to output set `out`; a

@@ -72,6 +72,12 @@ struct safer_rules {
      * four times the lower. Default 10.
      */
     int rate_few_records;
+    /*
+     * The public edition hides every count from 1 to public_min - 1, and
+     * the counts that would give them away. Default 5, the threshold most
+     * UK police and council publications use.
+     */
+    int public_min;
 };
 
 /* Set `r` to the default rules (the values above). */

@@ -2,7 +2,8 @@
  * stats.h - the statistics behind an assessment: p-values, the
  * Benjamini-Hochberg adjustment, the exact binomial change test, the exact
  * Poisson confidence interval of a count, Getis-Ord Gi* hotspots on a
- * square grid, queen contiguity of polygons and Moran's I.
+ * square grid, queen contiguity of polygons, Moran's I, and the cell
+ * suppression of counts for publication.
  *
  * Everything here is a pure function over caller-owned arrays: nothing is
  * printed, read or kept between calls, and every function is safe to call
@@ -241,5 +242,51 @@ struct safer_moran {
  */
 int safer_moran_test(const double *x, const struct safer_nb *nb, enum safer_moran_style style,
                      struct safer_moran *out, struct safer_err *err);
+
+/* ---- cell suppression for publication ------------------------------------ */
+
+/*
+ * What a published count becomes (safer_suppress()).
+ */
+enum safer_hide {
+    SAFER_SHOWN = 0,
+    SAFER_HIDDEN_SMALL = 1,  /* a count from 1 to min - 1 */
+    SAFER_HIDDEN_OTHERS = 2, /* hidden so that no small count can be worked out */
+};
+
+/*
+ * The sums a reader of the published tables knows: relation k is the cells
+ * cells[start[k] .. start[k + 1]), the first the total of the others (a
+ * table's margin and its row, a category's months and its window, ...).
+ */
+struct safer_sums {
+    size_t n;
+    const size_t *start; /* n + 1 entries */
+    const size_t *cells;
+};
+
+/*
+ * Cell suppression (docs/statistics.md, Suppression). values[0..ncells) are
+ * the counts of every published cell; on return hidden[i] says which to
+ * hide: each count from 1 to min - 1 (0 is shown), then, until neither
+ * holds, (1) each relation of `sums` with exactly one hidden cell gets a
+ * second: its smallest shown part, a part that is not 0 first, the total
+ * only when no part is shown; (2) a hidden cell whose value the relations
+ * determine exactly (its unit vector lies in the row space of the
+ * relations over the hidden cells, found by Gaussian elimination) gets one
+ * more hidden cell beside it, chosen the same way. So no hidden count can
+ * be worked out from the shown ones by adding and subtracting, however the
+ * relations are combined. Ties go to the lowest index, so the result
+ * depends only on the input.
+ *
+ * hidden[] comes in zeroed or with cells already hidden (cells left
+ * unpublished, as SAFER_HIDDEN_OTHERS). Returns 0; SAFER_EINVAL when a
+ * relation names a cell out of range or has fewer than two cells;
+ * SAFER_ETOOBIG when a connected group of hidden cells and their relations
+ * would need more than SAFER_SUPPRESS_MAX_ENTRIES entries to eliminate.
+ */
+#define SAFER_SUPPRESS_MAX_ENTRIES ((size_t)1 << 24)
+int safer_suppress(const int64_t *values, size_t ncells, const struct safer_sums *sums,
+                   int64_t min, unsigned char *hidden, struct safer_err *err);
 
 #endif

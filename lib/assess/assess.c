@@ -74,6 +74,7 @@ void safer_assessment_release(struct safer_assessment *a)
     for (size_t i = 0; i < a->noutcomes; i++)
         free(a->outcomes[i].outcome);
     free(a->outcomes);
+    safer__hidden_release(&a->hidden);
     memset(a, 0, sizeof(*a));
 }
 
@@ -426,6 +427,8 @@ int safer_assess_compute(struct safer_store *st, const struct safer_assess_opts 
 
     safer__tasks_join(&tasks, &geo_task);
     rc = safer__assess_statistics(&in, &c, force_in, batch_asb, uses, a, &geo, err);
+    if (rc >= 0 && o.public_edition)
+        rc = safer_assessment_hide(a, a->rules.public_min, err);
 out:
     if (in_tx)
         safer__store_rollback(st);

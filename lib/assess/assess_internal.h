@@ -185,4 +185,7 @@ int safer__assess_statistics(const struct safer__inputs *in, const struct safer_
                              struct safer_assessment *a, struct safer__geo *geo,
                              struct safer_err *err);
 
+/* Free the public edition's masks (disclosure.c). */
+void safer__hidden_release(struct safer_hidden *h);
+
 #endif

@@ -11,7 +11,9 @@
  * steady. A change or a clustering is called significant at the
  * conventional 5% level (docs/assessment.md). A rate from fewer than ten
  * records is flagged: below ten the upper limit of its 95% interval is
- * over four times the lower (at 9 records, 4.1 to 17.1).
+ * over four times the lower (at 9 records, 4.1 to 17.1). The public
+ * edition hides counts of 1 to 4, as police and council publications in
+ * the UK commonly do.
  */
 #include "util/compat.h"
 
@@ -29,4 +31,5 @@ void safer_rules_init(struct safer_rules *r)
     r->change_alpha = 0.05;
     r->clustering_alpha = 0.05;
     r->rate_few_records = 10;
+    r->public_min = 5;
 }

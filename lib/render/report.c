@@ -87,6 +87,24 @@ void safer__report_int(struct safer_buf *h, long long v)
     safer_html_text(h, s);
 }
 
+void safer__report_count(struct safer_buf *h, long long v, bool hidden)
+{
+    if (hidden)
+        safer_html_raw(h, SAFER__REPORT_HIDDEN);
+    else
+        safer__report_int(h, v);
+}
+
+void safer__report_hidden_note(struct safer_buf *h, const struct safer_assessment *a)
+{
+    if (!safer__report_public_edition(a))
+        return;
+    safer_html_raw(h, "<p class=\"note\">" SAFER__REPORT_HIDDEN ": a count from 1 to ");
+    safer__report_int(h, a->hidden.min - 1);
+    safer_html_raw(h, ", or one hidden so that those cannot be worked out from the others, and "
+                      "every figure worked out from such a count.</p>");
+}
+
 void safer__report_dec(struct safer_buf *h, double v, int decimals, bool plus)
 {
     char s[40];

@@ -24,6 +24,30 @@
 /* An integer with thousands separators: 12,345. */
 void safer__report_int(struct safer_buf *h, long long v);
 
+/* ---- the public edition (safer_assessment_hide()) ---- */
+
+/* Is this the public edition? */
+static inline bool safer__report_public_edition(const struct safer_assessment *a)
+{
+    return a->hidden.min > 0;
+}
+
+/* The mark of a hidden count, and of every figure worked out from one (a
+ * rate, a share, an average, a test): "[c]", as UK official statistics
+ * mark figures withheld to protect confidentiality. */
+#define SAFER__REPORT_HIDDEN "[c]"
+
+/* `v` with thousands separators, or the mark when `hidden`. */
+void safer__report_count(struct safer_buf *h, long long v, bool hidden);
+
+/*
+ * The note beside every table or figure that shows the mark: "[c]: a
+ * count from 1 to 4, or one hidden so that those cannot be worked out
+ * from the others, and the figures worked out from them." Writes nothing
+ * in the members' edition.
+ */
+void safer__report_hidden_note(struct safer_buf *h, const struct safer_assessment *a);
+
 /* `v` rounded to `decimals`, with a "+" on positive values when `plus`. */
 void safer__report_dec(struct safer_buf *h, double v, int decimals, bool plus);
 
