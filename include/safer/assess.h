@@ -230,14 +230,18 @@ struct safer_hidden {
     /* By type and month over the study wards, t == ntypes for all types:
      * [t * nmonths + (m - first_month)]. */
     unsigned char *month;
-    /* Per outcomes[] row. */
-    unsigned char *outcome;
+    /* Per outcomes[] row, and per type the total of its outcomes (the
+     * records the shares are of). */
+    unsigned char *outcome, *outcome_total;
     /* Per peer and type, t == ntypes for the peer's total:
      * [p * (ntypes + 1) + t]. */
     unsigned char *peer;
     /* Section 2's records of the area's wards: placed by location, by
-     * LSOA, and all of them (rows_assigned). */
+     * LSOA, and all of them (rows_assigned); and summary.csv's counts that
+     * add up with rows_assigned to rows_total (rows_total = rows_assigned
+     * + rows_no_coords + rows_outside_wards + rows_outside_area). */
     unsigned char by_location, by_lsoa, assigned;
+    unsigned char rows_total, no_coords, outside_wards, outside_area;
     size_t small, others; /* counts hidden as small, and to protect them */
 };
 

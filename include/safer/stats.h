@@ -266,7 +266,7 @@ struct safer_sums {
 };
 
 /*
- * Cell suppression (docs/statistics.md, Suppression). values[0..ncells) are
+ * Cell suppression (docs/statistics.md, section 7). values[0..ncells) are
  * the counts of every published cell; on return hidden[i] says which to
  * hide: each count from 1 to min - 1 (0 is shown), then, until neither
  * holds, (1) each relation of `sums` with exactly one hidden cell gets a

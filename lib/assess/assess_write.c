@@ -18,6 +18,11 @@
 #include "safer/output.h"
 #include "safer/stats.h"
 
+/* The public edition (docs/assessment.md, Public edition): hidden counts,
+ * and every figure worked out from one, are written as empty fields, and
+ * the files of single places and months by ward are not written. */
+static int safer__public(const struct safer_assessment *a) { return a->hidden.min > 0; }
+
 /* Names, codes and types come from the inputs: text, guarded against formulas. */
 static void put_str(struct safer_buf *b, const char *s) { safer_csv_put_text(b, s, strlen(s)); }
 
@@ -41,6 +46,40 @@ static void put_coverage_reason(struct safer_buf *b, unsigned reason)
             safer_buf_puts(b, "; ");
         put_str(b, why[k].text);
     }
+}
+
+/* A count, or nothing when the public edition hides it. */
+static void put_count(struct safer_buf *b, long long v, int hidden)
+{
+    if (!hidden)
+        safer_buf_putf(b, "%lld", v);
+}
+
+/* A change test's counts: their masks, by the test's scope and key. */
+static void test_hidden(const struct safer_assessment *a, const struct safer_change_test *t,
+                        int *prev, int *latest)
+{
+    *prev = *latest = 0;
+    if (!safer__public(a))
+        return;
+    int ward = strcmp(t->scope, "ward") == 0;
+    size_t n = ward ? a->nwards : a->ntypes;
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(ward ? a->wards[i].code : a->types[i], t->key) != 0)
+            continue;
+        *prev = safer_hidden(ward ? a->hidden.ward_prev : a->hidden.type_prev, i);
+        *latest = safer_hidden(ward ? a->hidden.ward_latest : a->hidden.type_latest, i);
+        return;
+    }
+}
+
+/* A change between two counts, or nothing when either is hidden. */
+static void put_change(struct safer_buf *b, int64_t prev, int64_t latest, int hidden)
+{
+    if (hidden)
+        safer_buf_puts(b, ",");
+    else
+        safer_buf_putf(b, "%lld,", (long long)(latest - prev));
 }
 
 static void put_pct(struct safer_buf *b, int64_t prev, int64_t latest)
@@ -123,10 +162,11 @@ static int write_peers(const struct safer_assessment *a, struct safer_buf *b, st
             safer_buf_puts(b, ",");
             put_str(b, a->types[t]);
             safer_buf_puts(b, ",");
+            int hidden = safer_hidden(a->hidden.peer, k * (a->ntypes + 1) + t);
             if (counted)
-                safer_buf_putf(b, "%lld", (long long)p->count[t]);
+                put_count(b, (long long)p->count[t], hidden);
             safer_buf_puts(b, ",");
-            if (p->status == SAFER_PEER_OK)
+            if (p->status == SAFER_PEER_OK && !hidden)
                 put_num(b, 1000.0 * (double)p->count[t] / p->population, nc);
             safer_buf_putf(b, ",%s\n", status[p->status]);
         }
@@ -155,8 +195,14 @@ static int write_outcomes(const struct safer_assessment *a, struct safer_buf *b,
             put_str(b, a->types[o->type]);
             safer_buf_puts(b, ",");
             put_str(b, o->outcome);
-            safer_buf_putf(b, ",%lld,", (long long)o->count);
-            put_num(b, (double)o->count / (double)total, nc);
+            int hidden = safer_hidden(a->hidden.outcome, i);
+            safer_buf_puts(b, ",");
+            put_count(b, (long long)o->count, hidden);
+            safer_buf_puts(b, ",");
+            /* A share tells its count when the total is shown, and the
+             * total when the count is. */
+            if (!hidden && !safer_hidden(a->hidden.outcome_total, o->type))
+                put_num(b, (double)o->count / (double)total, nc);
             safer_buf_puts(b, "\n");
         }
     }
@@ -174,8 +220,8 @@ int safer_assess_write_csv(const struct safer_assessment *a, struct safer_output
     /* counts_ward_type_month.csv: the largest file (a row per non-zero
      * ward, type and month), so its ward, type and month fields are
      * formatted once and copied per row, and the buffer is sized once. */
-    safer_buf_puts(&b, "ward_code,crime_type,month,count\n");
-    {
+    if (!safer__public(a)) {
+        safer_buf_puts(&b, "ward_code,crime_type,month,count\n");
         struct safer_buf esc;
         safer_buf_init(&esc, (size_t)1 << 30);
         size_t nkeys = a->nwards + a->ntypes + (size_t)a->nmonths;
@@ -226,19 +272,25 @@ int safer_assess_write_csv(const struct safer_assessment *a, struct safer_output
         }
         free(at);
         safer_buf_release(&esc);
+        rc = safer_output_add(out, "counts_ward_type_month.csv", &b, err);
+        if (rc < 0)
+            goto out;
     }
-    rc = safer_output_add(out, "counts_ward_type_month.csv", &b, err);
-    if (rc < 0)
-        goto out;
 
     /* change_by_type.csv */
     safer_buf_reset(&b);
     safer_buf_puts(&b, "crime_type,prev_12,latest_12,change,pct_change\n");
     for (size_t t = 0; t < a->ntypes; t++) {
+        int hp = safer_hidden(a->hidden.type_prev, t), hl = safer_hidden(a->hidden.type_latest, t);
         put_str(&b, a->types[t]);
-        safer_buf_putf(&b, ",%lld,%lld,%lld,", (long long)a->type_prev[t],
-                       (long long)a->type_latest[t], (long long)(a->type_latest[t] - a->type_prev[t]));
-        put_pct(&b, a->type_prev[t], a->type_latest[t]);
+        safer_buf_puts(&b, ",");
+        put_count(&b, a->type_prev[t], hp);
+        safer_buf_puts(&b, ",");
+        put_count(&b, a->type_latest[t], hl);
+        safer_buf_puts(&b, ",");
+        put_change(&b, a->type_prev[t], a->type_latest[t], hp || hl);
+        if (!hp && !hl)
+            put_pct(&b, a->type_prev[t], a->type_latest[t]);
         safer_buf_puts(&b, "\n");
     }
     rc = safer_output_add(out, "change_by_type.csv", &b, err);
@@ -252,9 +304,15 @@ int safer_assess_write_csv(const struct safer_assessment *a, struct safer_output
         put_str(&b, a->wards[w].code);
         safer_buf_puts(&b, ",");
         put_str(&b, a->wards[w].name);
-        safer_buf_putf(&b, ",%lld,%lld,%lld,", (long long)a->ward_prev[w],
-                       (long long)a->ward_latest[w], (long long)(a->ward_latest[w] - a->ward_prev[w]));
-        put_pct(&b, a->ward_prev[w], a->ward_latest[w]);
+        int hp = safer_hidden(a->hidden.ward_prev, w), hl = safer_hidden(a->hidden.ward_latest, w);
+        safer_buf_puts(&b, ",");
+        put_count(&b, a->ward_prev[w], hp);
+        safer_buf_puts(&b, ",");
+        put_count(&b, a->ward_latest[w], hl);
+        safer_buf_puts(&b, ",");
+        put_change(&b, a->ward_prev[w], a->ward_latest[w], hp || hl);
+        if (!hp && !hl)
+            put_pct(&b, a->ward_prev[w], a->ward_latest[w]);
         safer_buf_puts(&b, "\n");
     }
     rc = safer_output_add(out, "change_by_ward.csv", &b, err);
@@ -264,13 +322,24 @@ int safer_assess_write_csv(const struct safer_assessment *a, struct safer_output
     /* summary.csv */
     safer_buf_reset(&b);
     safer_buf_puts(&b, "metric,value\n");
-    safer_buf_putf(&b, "rows_total,%llu\n", (unsigned long long)a->rows_total);
-    safer_buf_putf(&b, "rows_no_coords,%llu\n", (unsigned long long)a->rows_no_coords);
-    safer_buf_putf(&b, "rows_outside_wards,%llu\n", (unsigned long long)a->rows_outside_wards);
-    if (a->area_code)
-        safer_buf_putf(&b, "rows_outside_area,%llu\n", (unsigned long long)a->rows_outside_area);
-    safer_buf_putf(&b, "rows_assigned,%llu\n", (unsigned long long)a->rows_assigned);
-    safer_buf_putf(&b, "rows_assigned_by_lsoa,%llu\n", (unsigned long long)a->rows_assigned_by_lsoa);
+    const struct safer_hidden *hid = &a->hidden;
+    safer_buf_puts(&b, "rows_total,");
+    put_count(&b, (long long)a->rows_total, hid->rows_total);
+    safer_buf_puts(&b, "\nrows_no_coords,");
+    put_count(&b, (long long)a->rows_no_coords, hid->no_coords);
+    safer_buf_puts(&b, "\nrows_outside_wards,");
+    put_count(&b, (long long)a->rows_outside_wards, hid->outside_wards);
+    safer_buf_puts(&b, "\n");
+    if (a->area_code) {
+        safer_buf_puts(&b, "rows_outside_area,");
+        put_count(&b, (long long)a->rows_outside_area, hid->outside_area);
+        safer_buf_puts(&b, "\n");
+    }
+    safer_buf_puts(&b, "rows_assigned,");
+    put_count(&b, (long long)a->rows_assigned, hid->assigned);
+    safer_buf_puts(&b, "\nrows_assigned_by_lsoa,");
+    put_count(&b, (long long)a->rows_assigned_by_lsoa, hid->by_lsoa);
+    safer_buf_puts(&b, "\n");
     safer_buf_putf(&b, "rows_after_latest,%llu\n", (unsigned long long)a->rows_after_latest);
     safer_buf_puts(&b, "latest_month,");
     put_month(&b, a->latest);
@@ -302,6 +371,10 @@ int safer_assess_write_csv(const struct safer_assessment *a, struct safer_output
     safer_buf_putf(&b, "prev_months_with_data,%d\n",
                    safer_assessment_data_months(a, a->p12_start, a->p12_end));
     safer_buf_putf(&b, "files_in_area,%zu\n", files_in_area);
+    /* The public edition says so, and how many counts it hides. */
+    if (safer__public(a))
+        safer_buf_putf(&b, "public_min,%lld\ncounts_hidden,%zu\n", (long long)hid->min,
+                       hid->small + hid->others);
     rc = safer_output_add(out, "summary.csv", &b, err);
     if (rc < 0)
         goto out;
@@ -342,7 +415,18 @@ int safer_assess_write_csv(const struct safer_assessment *a, struct safer_output
         safer_buf_puts(&b, t->scope);
         safer_buf_puts(&b, ",");
         put_str(&b, t->key);
-        safer_buf_putf(&b, ",%lld,%lld,", (long long)t->prev, (long long)t->latest);
+        int hp, hl;
+        test_hidden(a, t, &hp, &hl);
+        safer_buf_puts(&b, ",");
+        put_count(&b, t->prev, hp);
+        safer_buf_puts(&b, ",");
+        put_count(&b, t->latest, hl);
+        safer_buf_puts(&b, ",");
+        /* A test of a hidden count tells of it: none is published. */
+        if (hp || hl) {
+            safer_buf_putf(&b, ",,,%s\n", t->comparable ? "yes" : "no");
+            continue;
+        }
         put_num(&b, t->p, nc);
         safer_buf_puts(&b, ",");
         put_num(&b, t->p_adj, nc);
@@ -352,7 +436,10 @@ int safer_assess_write_csv(const struct safer_assessment *a, struct safer_output
     if (rc < 0)
         goto out;
 
-    /* hotspots.csv */
+    /* hotspots.csv and hotspot_locations.csv: squares of 250 m and the
+     * places in them, single places the public edition leaves out */
+    if (safer__public(a))
+        goto after_hotspots;
     safer_buf_reset(&b);
     safer_buf_puts(&b, "cell_i,cell_j,e_centre,n_centre,count,neighbours,gi_z,p_value,p_adjusted,class\n");
     for (size_t i = 0; i < a->ncells; i++) {
@@ -389,6 +476,7 @@ int safer_assess_write_csv(const struct safer_assessment *a, struct safer_output
         if (rc < 0)
             goto out;
     }
+after_hotspots:
 
     /* moran.csv */
     safer_buf_reset(&b);
@@ -424,7 +512,12 @@ int safer_assess_write_csv(const struct safer_assessment *a, struct safer_output
             put_str(&b, a->wards[w].name);
             safer_buf_puts(&b, ",");
             put_num(&b, a->population[w], nc);
-            safer_buf_putf(&b, ",%lld,", (long long)a->ward_latest[w]);
+            safer_buf_puts(&b, ",");
+            if (safer_hidden(a->hidden.ward_latest, w)) {
+                safer_buf_puts(&b, ",,,,\n");
+                continue;
+            }
+            safer_buf_putf(&b, "%lld,", (long long)a->ward_latest[w]);
             put_num(&b, a->rate_lower[w], nc);
             safer_buf_puts(&b, ",");
             put_num(&b, a->rate_upper[w], nc);

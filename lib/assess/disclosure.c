@@ -7,8 +7,9 @@
  * the wards; a ward's categories add up to the ward, and a category's wards
  * to the category; a category's months (and all categories' months) add up
  * to each window; a category's outcomes to its records; a peer's
- * categories to its total; the records placed by location and by LSOA to
- * all the area's records. safer_suppress() then hides the small counts and
+ * categories to its total; the records placed by location and by LSOA,
+ * and every month's records, to all the area's records, and those with the
+ * store's records outside the area to the store's records. safer_suppress() then hides the small counts and
  * enough others, and the masks of struct safer_hidden are read back from
  * the cells.
  *
@@ -73,6 +74,7 @@ void safer__hidden_release(struct safer_hidden *h)
     free(h->ward_type);
     free(h->month);
     free(h->outcome);
+    free(h->outcome_total);
     free(h->peer);
     memset(h, 0, sizeof(*h));
 }
@@ -170,6 +172,9 @@ int safer_assessment_hide(struct safer_assessment *a, int64_t min, struct safer_
     }
     /* Outcomes: a category's outcomes add up to its records. */
     size_t *outcome = safer__xmalloc((a->noutcomes + 1) * sizeof(size_t));
+    size_t *outcome_total = safer__xmalloc((nt + 1) * sizeof(size_t));
+    for (size_t t = 0; t < nt; t++)
+        outcome_total[t] = SIZE_MAX;
     for (size_t i = 0; i < a->noutcomes;) {
         size_t t = a->outcomes[i].type, j = i;
         int64_t n = 0;
@@ -180,6 +185,7 @@ int safer_assessment_hide(struct safer_assessment *a, int64_t min, struct safer_
         /* The outcomes table shows the category's total as their sum: the
          * category's own cell when they agree, else one of its own. */
         size_t total = n == a->type_latest[t] ? type_latest[t] : cell(&c, n);
+        outcome_total[t] = total;
         sum_begin(&c, total);
         for (size_t k = i; k < j; k++)
             sum_part(&c, outcome[k]);
@@ -211,6 +217,22 @@ int safer_assessment_hide(struct safer_assessment *a, int64_t min, struct safer_
     sum_part(&c, by_location);
     sum_part(&c, by_lsoa);
     sum_end(&c);
+    /* ... which are every month's records up to the latest ... */
+    sum_begin(&c, assigned);
+    for (size_t mi = 0; mi < nm; mi++)
+        sum_part(&c, month[nt * nm + mi]);
+    sum_end(&c);
+    /* ... and, with summary.csv's counts of the whole store, its records. */
+    size_t rows_total = cell(&c, (int64_t)a->rows_total);
+    size_t no_coords = cell(&c, (int64_t)a->rows_no_coords);
+    size_t outside_wards = cell(&c, (int64_t)a->rows_outside_wards);
+    size_t outside_area = cell(&c, (int64_t)a->rows_outside_area);
+    sum_begin(&c, rows_total);
+    sum_part(&c, assigned);
+    sum_part(&c, no_coords);
+    sum_part(&c, outside_wards);
+    sum_part(&c, outside_area);
+    sum_end(&c);
 
     unsigned char *hidden = mask(c.n);
     struct safer_sums sums = {.n = c.nsums, .start = c.start, .cells = c.cells};
@@ -241,12 +263,19 @@ int safer_assessment_hide(struct safer_assessment *a, int64_t min, struct safer_
         h->outcome = mask(a->noutcomes);
         for (size_t i = 0; i < a->noutcomes; i++)
             h->outcome[i] = hidden[outcome[i]];
+        h->outcome_total = mask(nt);
+        for (size_t t = 0; t < nt; t++)
+            h->outcome_total[t] = outcome_total[t] == SIZE_MAX ? 0 : hidden[outcome_total[t]];
         h->peer = mask(a->npeers * (nt + 1));
         for (size_t k = 0; k < a->npeers * (nt + 1); k++)
             h->peer[k] = peer[k] == SIZE_MAX ? 0 : hidden[peer[k]];
         h->by_location = hidden[by_location];
         h->by_lsoa = hidden[by_lsoa];
         h->assigned = hidden[assigned];
+        h->rows_total = hidden[rows_total];
+        h->no_coords = hidden[no_coords];
+        h->outside_wards = hidden[outside_wards];
+        h->outside_area = hidden[outside_area];
         for (size_t i = 0; i < c.n; i++) {
             h->small += hidden[i] == SAFER_HIDDEN_SMALL;
             h->others += hidden[i] == SAFER_HIDDEN_OTHERS;
@@ -260,6 +289,7 @@ int safer_assessment_hide(struct safer_assessment *a, int64_t min, struct safer_
     free(ward_type);
     free(month);
     free(outcome);
+    free(outcome_total);
     free(peer);
     free(c.v);
     free(c.start);
