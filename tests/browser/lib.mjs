@@ -104,7 +104,7 @@ export function makeReport(kind, dir) {
         safer(['demo', '--out', out], { SAFER_DB: join(dir, 'demo.db') });
         return { out, files: csvNames([join(out, 'data', 'police')]), area: 'E22900001' };
     }
-    if (kind !== 'real')
+    if (kind !== 'real' && kind !== 'public')
         throw new Error(`unknown report '${kind}'`);
     const D = process.env.SAFER_SHARED_DATA || '/nonexistent';
     if (!existsSync(join(D, 'police-uk', 'kent')))
@@ -118,7 +118,7 @@ export function makeReport(kind, dir) {
     const street = ['kent/street', 'btp/street', 'national/2019-01'].map((f) => join(D, 'police-uk', f));
     safer(['import', 'police', street[0], street[1]], env);
     safer(['import', 'police', street[2]], env);
-    safer(['assess', '--out', out, '--area', 'E07000110'], env);
+    safer(['assess', '--out', out, '--area', 'E07000110', ...(kind === 'public' ? ['--public'] : [])], env);
     // The report lists the files that contributed records to the area:
     // Kent's and BTP's, not the national month's other forces.
     return { out, files: csvNames(street.slice(0, 2)), area: 'Maidstone (E07000110)' };
@@ -141,8 +141,8 @@ export async function launch(chromium, dir) {
 // The report named on the command line: "demo" or "real".
 export function reportKind() {
     const kind = process.argv[2];
-    if (kind !== 'demo' && kind !== 'real') {
-        console.error('usage: node TEST.mjs demo|real');
+    if (kind !== 'demo' && kind !== 'real' && kind !== 'public') {
+        console.error('usage: node TEST.mjs demo|real|public');
         process.exit(2);
     }
     return kind;

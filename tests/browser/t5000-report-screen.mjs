@@ -6,7 +6,8 @@
 // - every SVG text is drawn at 11 px or more (font size times the scale the
 //   figure is shown at), maps included, and one copy of each figure shows;
 // - every figure has a text alternative that states figures, not only its kind.
-// Usage: node t5000-report-screen.mjs demo|real (ctest runs both).
+// Usage: node t5000-report-screen.mjs demo|real|public (ctest runs all three;
+// public is the real report's public edition).
 // With SAFER_SCREENSHOTS=DIR, the first screen at each width goes to DIR.
 import { join } from 'node:path';
 import * as T from './lib.mjs';

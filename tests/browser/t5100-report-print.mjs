@@ -7,7 +7,8 @@
 //   small multiples print every panel at its own width, two across;
 // - page.pdf() gives an A4 PDF whose text (pdftotext) holds every input file
 //   and a running footer: the area, the period and "Page n of m".
-// Usage: node t5100-report-print.mjs demo|real (ctest runs both).
+// Usage: node t5100-report-print.mjs demo|real|public (ctest runs all three;
+// public is the real report's public edition).
 import { execFileSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
