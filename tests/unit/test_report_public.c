@@ -1,12 +1,12 @@
 /*
- * test_report_public.c - the public edition of section 5 (places), on an
- * assessment built by hand and hidden by safer_assessment_hide() with the
- * usual minimum of 5: every hidden count and every figure worked out from
- * it shows "[c]"; a ward whose count is hidden is cross-hatched on the
- * maps, its value in no tooltip, class limit or text alternative; the note
- * on "[c]" stands beside what shows it; the hot spot table with its
- * police.uk Locations is left out. The members' edition of the same
- * assessment shows none of this.
+ * test_report_public.c - the public edition of sections 5 (places) and 6
+ * (peers), on an assessment built by hand and hidden by
+ * safer_assessment_hide() with the usual minimum of 5: every hidden count
+ * and every figure worked out from it shows "[c]"; a ward whose count is
+ * hidden is cross-hatched on the maps, its value in no tooltip, class
+ * limit or text alternative; the note on "[c]" stands beside what shows
+ * it; the hot spot table with its police.uk Locations is left out. The
+ * members' edition of the same assessment shows none of this.
  *
  * The assessment: three wards, 5 km squares side by side on the British
  * National Grid; four categories over the 12 months to February 2019, of
@@ -533,6 +533,35 @@ static void test_public_leaves_out_hot_spot_squares(void **state)
     free(s);
 }
 
+/* Peers: the area's hidden categories show the mark for their rates. */
+static void test_public_peer_rates_show_the_mark(void **state)
+{
+    const struct editions *e = *state;
+    const struct safer_assessment *a = &e->a;
+    assert_int_equal(a->hidden.peer[0 * (NTYPES + 1) + 3], SAFER_HIDDEN_SMALL);
+    char *s = section(e->public_edition, "peers");
+    char *table = part(s, "<caption>Records per 1,000 residents by category", "</table>");
+    for (size_t t = 0; t < NTYPES; t++) {
+        char start[96];
+        snprintf(start, sizeof(start), "<tr><td>%s</td><td class=\"n\">", TYPES[t]);
+        const char *cell = strstr(table, start);
+        assert_non_null(cell);
+        cell += strlen(start) - strlen("<td class=\"n\">");
+        bool shows = strncmp(cell, "<td class=\"n\">" HIDDEN "</td>", 21) == 0;
+        assert_int_equal(shows, a->hidden.peer[t] != 0);
+    }
+    /* 3 in 15,000 residents: 0.20 per 1,000, nowhere. */
+    assert_null(strstr(table, ">0.20<"));
+    assert_non_null(strstr(s, "</table></div><p class=\"note\">" HIDDEN ": a count"));
+    /* The totals are shown, and the places table has no mark. */
+    char *places = part(s, "<caption>The places compared", "</table>");
+    assert_null(strstr(places, HIDDEN));
+    assert_non_null(strstr(places, "<td class=\"n\">813</td>"));
+    free(places);
+    free(table);
+    free(s);
+}
+
 /* The members' edition of the same assessment: no mark, no hatching of
  * hidden wards, the hot spot table with its Locations. */
 static void test_members_edition_shows_everything(void **state)
@@ -554,6 +583,7 @@ int main(void)
         cmocka_unit_test(test_public_ward_table_shows_the_mark),
         cmocka_unit_test(test_public_maps_cross_hatch_hidden_wards),
         cmocka_unit_test(test_public_leaves_out_hot_spot_squares),
+        cmocka_unit_test(test_public_peer_rates_show_the_mark),
         cmocka_unit_test(test_members_edition_shows_everything),
     };
     return cmocka_run_group_tests_name("report public edition", tests, setup, teardown);
