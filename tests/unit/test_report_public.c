@@ -1,12 +1,13 @@
 /*
- * test_report_public.c - the public edition of sections 5 (places) and 6
- * (peers), on an assessment built by hand and hidden by
+ * test_report_public.c - the public edition of sections 5 (places), 6
+ * (peers) and 7 (outcomes), on an assessment built by hand and hidden by
  * safer_assessment_hide() with the usual minimum of 5: every hidden count
  * and every figure worked out from it shows "[c]"; a ward whose count is
  * hidden is cross-hatched on the maps, its value in no tooltip, class
  * limit or text alternative; the note on "[c]" stands beside what shows
- * it; the hot spot table with its police.uk Locations is left out. The
- * members' edition of the same assessment shows none of this.
+ * it; the hot spot table with its police.uk Locations is left out; hidden
+ * outcomes come after the shown ones. The members' edition of the same
+ * assessment shows none of this.
  *
  * The assessment: three wards, 5 km squares side by side on the British
  * National Grid; four categories over the 12 months to February 2019, of
@@ -562,6 +563,53 @@ static void test_public_peer_rates_show_the_mark(void **state)
     free(s);
 }
 
+/* Outcomes: a hidden count and its share show the mark, after the shown
+ * outcomes of their category; the category's most common outcome is
+ * still named, the hidden ones being too few to beat it. */
+static void test_public_outcomes_show_the_mark(void **state)
+{
+    const struct editions *e = *state;
+    const struct safer_assessment *a = &e->a;
+    assert_int_equal(a->hidden.outcome[1], SAFER_HIDDEN_SMALL); /* burglary, a caution: 2 */
+    char *s = section(e->public_edition, "outcomes");
+    char *table = part(s, "<caption>Crimes by category and latest outcome", "</table>");
+    assert_non_null(strstr(table, "<tr><td>Burglary</td><td>Offender given a caution</td>"
+                                  "<td class=\"n\">" HIDDEN "</td><td class=\"n\">" HIDDEN
+                                  "</td></tr>"));
+    /* Every hidden row of a category after every shown one. */
+    for (size_t t = 1; t < NTYPES; t++) {
+        const char *last_shown = NULL, *first_hidden = NULL;
+        for (size_t i = 0; i < a->noutcomes; i++) {
+            if (a->outcomes[i].type != t)
+                continue;
+            char start[160];
+            snprintf(start, sizeof(start), "<tr><td>%s</td><td>%s</td>", TYPES[t],
+                     a->outcomes[i].outcome);
+            const char *row = strstr(table, start);
+            assert_non_null(row);
+            if (a->hidden.outcome[i]) {
+                assert_int_equal(strncmp(row + strlen(start), "<td class=\"n\">" HIDDEN, 17),
+                                 0);
+                if (!first_hidden || row < first_hidden)
+                    first_hidden = row;
+            } else if (!last_shown || row > last_shown) {
+                last_shown = row;
+            }
+        }
+        if (first_hidden && last_shown)
+            assert_true(last_shown < first_hidden);
+    }
+    assert_non_null(strstr(s, "</table></div><p class=\"note\">" HIDDEN ": a count"));
+    assert_non_null(strstr(s, "<tr><td>Burglary</td><td class=\"n\">271</td><td>Investigation "
+                              "complete; no suspect identified</td><td class=\"n\">74%</td>"));
+    /* The sentence gives the shares of shown outcomes only. */
+    assert_non_null(strstr(s, "<li><strong>Burglary:</strong> of 271 crimes, 74% were closed "
+                              "with no suspect identified and 22% were closed as the suspect "
+                              "could not be prosecuted.</li>"));
+    free(table);
+    free(s);
+}
+
 /* The members' edition of the same assessment: no mark, no hatching of
  * hidden wards, the hot spot table with its Locations. */
 static void test_members_edition_shows_everything(void **state)
@@ -584,6 +632,7 @@ int main(void)
         cmocka_unit_test(test_public_maps_cross_hatch_hidden_wards),
         cmocka_unit_test(test_public_leaves_out_hot_spot_squares),
         cmocka_unit_test(test_public_peer_rates_show_the_mark),
+        cmocka_unit_test(test_public_outcomes_show_the_mark),
         cmocka_unit_test(test_members_edition_shows_everything),
     };
     return cmocka_run_group_tests_name("report public edition", tests, setup, teardown);
