@@ -188,13 +188,26 @@ struct safer_svg_choropleth {
     int decimals;         /* digits after the point in legend and tooltips (0-6) */
     const char *unit;     /* borrowed; appended to tooltip values; may be NULL */
     struct safer_svg_map_frame frame;
+    /* Optional: n flags, non-zero for an area whose value is not published
+     * (a public edition's "[c]"), or NULL for none. Such an area is drawn
+     * cross-hatched, with the legend row SAFER_SVG_HIDDEN_LABEL and the
+     * tooltip "name: [c] not published"; its value is never read, so that
+     * neither its colour, the quantile classes, the tooltips nor the
+     * description can give it away. */
+    const unsigned char *hidden;
 };
+
+/* The legend's words for an area whose value is not published. */
+#define SAFER_SVG_HIDDEN_LABEL "[c] not published"
 
 /*
  * Append a choropleth map. A value v falls in class i, the number of limits
  * <= v, so limits belong to the class above them; the legend reads
  * "Under a", "a to under b", ..., "z and over" ("min to max" for a single
- * class) and shows "No data" (grey hatching) when a value is NaN. Quantile limits are the values at ranks
+ * class) and shows "No data" (grey hatching) when a value is NaN, and
+ * SAFER_SVG_HIDDEN_LABEL (grey cross-hatching) when an area is hidden; the
+ * classes, extremes and counts of the description are of the areas shown.
+ * Quantile limits are the values at ranks
  * floor(k n / 5) of the sorted finite values, k = 1..4, duplicates dropped,
  * so ties give fewer classes rather than empty ones. The palette is
  * ColorBrewer YlOrRd for the number of classes (colour-blind safe,
@@ -245,6 +258,8 @@ char *safer_svg_class_label(char *out, size_t outsz, const double *breaks, size_
 struct safer_svg_panel {
     const char *title;    /* borrowed; e.g. "Burglary" */
     const double *values; /* borrowed; one per area; NaN = no data (hatched) */
+    const unsigned char *hidden; /* borrowed; one flag per area, non-zero = not
+                                  * published, as a choropleth's; may be NULL */
 };
 
 struct safer_svg_small_multiples {
@@ -270,7 +285,8 @@ struct safer_svg_small_multiples {
  * where its variable is high; colours do not compare across panels), the
  * same YlOrRd palette, the labels placed as on a choropleth, and under it a
  * stepped colour bar with each class limit written at the step it makes
- * ("No data" hatched beside it when a value is NaN). One north arrow and
+ * ("No data" hatched beside it when a value is NaN, and
+ * SAFER_SVG_HIDDEN_LABEL when an area is hidden). One north arrow and
  * one scale bar serve every panel; caption and attribution go underneath.
  * Default height: from the areas' aspect ratio. EINVAL: as for a
  * choropleth, and NULL panels or a panel without values or title.

@@ -8,6 +8,13 @@
  * category's most common outcome, and every outcome in a table below. It
  * says where the outcomes come from: the street files' Last outcome
  * category alone, or police.uk's outcomes files too.
+ *
+ * In the public edition a hidden outcome count shows "[c]", and so does
+ * its share; a category's total is hidden as safer_assessment_hide() hid
+ * it. The order of rows never depends on a hidden count: hidden outcomes
+ * come after the shown ones (by outcome), categories with a hidden total
+ * after the others (by name), and a category's most common outcome is
+ * named only when the published counts prove it.
  */
 #include "util/compat.h"
 
@@ -78,8 +85,53 @@ static void outcome_words(struct safer_buf *h, const char *outcome)
 struct type_rows {
     size_t type, first, end;
     int64_t total;
-    size_t *order; /* owned: the rows by count, largest first (ties by outcome) */
+    bool total_hidden; /* the public edition hides the total */
+    size_t *order;     /* owned: the rows by count, largest first (ties by outcome);
+                          in the public edition, the hidden ones last, by outcome */
+    size_t nshown;     /* the first nshown of order[] have their count shown */
 };
+
+/* Is outcomes row i's count hidden? */
+static bool row_hidden(const struct safer_assessment *a, size_t i)
+{
+    return safer_hidden(a->hidden.outcome, i);
+}
+
+/* Does outcomes row r come before row q in its type's order? */
+static bool row_before(const struct safer_assessment *a, size_t r, size_t q)
+{
+    if (row_hidden(a, r) != row_hidden(a, q))
+        return row_hidden(a, q);
+    return !row_hidden(a, r) && a->outcomes[r].count > a->outcomes[q].count;
+}
+
+/*
+ * Is the total of a type's outcomes hidden? It is the sum of the type's
+ * outcome counts. When that is the type's count (as it is unless the
+ * windows differ), safer_assessment_hide() made it that count's cell, so
+ * it is hidden with it; otherwise it made it a cell of its own, in no sum
+ * but this one, which it hides when small, or when one outcome alone is
+ * hidden (the total would give that one away).
+ */
+static bool total_hidden(const struct safer_assessment *a, const struct type_rows *t)
+{
+    if (!safer__report_public_edition(a))
+        return false;
+    if (t->total == a->type_latest[t->type])
+        return safer_hidden(a->hidden.type_latest, t->type);
+    size_t n = 0;
+    for (size_t i = t->first; i < t->end; i++)
+        n += row_hidden(a, i);
+    return (t->total > 0 && t->total < a->hidden.min) || n == 1;
+}
+
+/* Does type row x come before y: shown totals first, largest first? */
+static bool type_before(const struct type_rows *x, const struct type_rows *y)
+{
+    if (x->total_hidden != y->total_hidden)
+        return y->total_hidden;
+    return !x->total_hidden && x->total > y->total;
+}
 
 /* `n` of `total` as a whole percentage; "under 1%" when it rounds to 0. */
 static void share(struct safer_buf *h, int64_t n, int64_t total)
@@ -106,11 +158,14 @@ static struct type_rows *by_type(const struct safer_assessment *a, size_t *n)
         while (i < a->noutcomes && a->outcomes[i].type == t->type)
             t->total += a->outcomes[i++].count;
         t->end = i;
+        t->total_hidden = total_hidden(a, t);
         size_t m = t->end - t->first;
         t->order = safer__xmalloc(sizeof(size_t) * m);
+        t->nshown = 0;
         for (size_t k = 0; k < m; k++) {
             size_t r = t->first + k, j = k;
-            while (j > 0 && a->outcomes[t->order[j - 1]].count < a->outcomes[r].count) {
+            t->nshown += !row_hidden(a, r);
+            while (j > 0 && row_before(a, r, t->order[j - 1])) {
                 t->order[j] = t->order[j - 1];
                 j--;
             }
@@ -120,7 +175,7 @@ static struct type_rows *by_type(const struct safer_assessment *a, size_t *n)
     for (size_t i = 1; i < *n; i++) {
         struct type_rows x = v[i];
         size_t j = i;
-        while (j > 0 && v[j - 1].total < x.total) {
+        while (j > 0 && type_before(&x, &v[j - 1])) {
             v[j] = v[j - 1];
             j--;
         }
@@ -129,25 +184,56 @@ static struct type_rows *by_type(const struct safer_assessment *a, size_t *n)
     return v;
 }
 
-/* "Violence and sexual offences: of 2,462 crimes, 41% were ..., 30% ... and 8% ...". */
+/* Does the sentence of `t` show the mark? */
+static bool sentence_hidden(const struct type_rows *t)
+{
+    return t->total_hidden || t->nshown == 0;
+}
+
+/* "Violence and sexual offences: of 2,462 crimes, 41% were ..., 30% ... and 8% ...",
+ * the largest of the outcomes shown. */
 static void sentence(struct safer_buf *h, const struct safer_assessment *a,
                      const struct type_rows *t)
 {
     safer_html_raw(h, "<li><strong>");
     safer_html_text(h, a->types[t->type]);
     safer_html_raw(h, ":</strong> of ");
-    safer__report_int(h, t->total);
-    safer_html_text(h, t->total == 1 ? " crime, " : " crimes, ");
-    size_t m = t->end - t->first, shown = m < 3 ? m : 3;
+    safer__report_count(h, t->total, t->total_hidden);
+    safer_html_text(h, t->total == 1 && !t->total_hidden ? " crime, " : " crimes, ");
+    size_t shown = t->nshown < 3 ? t->nshown : 3;
+    if (!shown)
+        safer_html_raw(h, "every outcome's count is " SAFER__REPORT_HIDDEN);
     for (size_t k = 0; k < shown; k++) {
         const struct safer_outcome_count *o = &a->outcomes[t->order[k]];
         if (k)
             safer_html_text(h, k + 1 == shown ? " and " : ", ");
-        share(h, o->count, t->total);
+        if (t->total_hidden)
+            safer_html_raw(h, SAFER__REPORT_HIDDEN);
+        else
+            share(h, o->count, t->total);
         safer_html_raw(h, " ");
         outcome_words(h, o->outcome);
     }
     safer_html_raw(h, ".</li>");
+}
+
+/*
+ * Is the first outcome of `t` shown its most common? Always, when none is
+ * hidden; else only when the counts published prove it: the total is shown
+ * and the hidden ones, which add up to what the shown ones leave of it,
+ * cannot exceed it. So whether it is named says nothing of a hidden count.
+ */
+static bool most_known(const struct safer_assessment *a, const struct type_rows *t)
+{
+    size_t m = t->end - t->first;
+    if (t->nshown == m)
+        return true;
+    if (t->nshown == 0 || t->total_hidden)
+        return false;
+    int64_t rest = t->total;
+    for (size_t k = 0; k < t->nshown; k++)
+        rest -= a->outcomes[t->order[k]].count;
+    return a->outcomes[t->order[0]].count >= rest;
 }
 
 /* ---- the tables ---- */
@@ -166,11 +252,15 @@ static void most_type(struct safer_buf *h, const void *rows, size_t i)
 
 static void most_total(struct safer_buf *h, const void *rows, size_t i)
 {
-    safer__report_int(h, MR(rows)->t[i].total);
+    safer__report_count(h, MR(rows)->t[i].total, MR(rows)->t[i].total_hidden);
 }
 
 static void most_outcome(struct safer_buf *h, const void *rows, size_t i)
 {
+    if (!most_known(MR(rows)->a, &MR(rows)->t[i])) {
+        safer_html_raw(h, SAFER__REPORT_HIDDEN);
+        return;
+    }
     const char *o = MR(rows)->a->outcomes[MR(rows)->t[i].order[0]].outcome;
     safer_html_text(h, o[0] ? o : "none published");
 }
@@ -178,7 +268,10 @@ static void most_outcome(struct safer_buf *h, const void *rows, size_t i)
 static void most_share(struct safer_buf *h, const void *rows, size_t i)
 {
     const struct type_rows *t = &MR(rows)->t[i];
-    share(h, MR(rows)->a->outcomes[t->order[0]].count, t->total);
+    if (!most_known(MR(rows)->a, t) || t->total_hidden)
+        safer_html_raw(h, SAFER__REPORT_HIDDEN);
+    else
+        share(h, MR(rows)->a->outcomes[t->order[0]].count, t->total);
 }
 
 static const struct safer__report_col MOST[] = {
@@ -210,14 +303,24 @@ static void all_outcome(struct safer_buf *h, const void *rows, size_t i)
     safer_html_text(h, o[0] ? o : "none published");
 }
 
+/* Row i's outcomes row: its index in a->outcomes. */
+static size_t all_index(const void *rows, size_t i)
+{
+    return (size_t)(AR_ROW(rows, i) - AR(rows)->a->outcomes);
+}
+
 static void all_count(struct safer_buf *h, const void *rows, size_t i)
 {
-    safer__report_int(h, AR_ROW(rows, i)->count);
+    safer__report_count(h, AR_ROW(rows, i)->count, row_hidden(AR(rows)->a, all_index(rows, i)));
 }
 
 static void all_share(struct safer_buf *h, const void *rows, size_t i)
 {
     const struct type_rows *t = &AR(rows)->t[AR(rows)->at[i][0]];
+    if (t->total_hidden || row_hidden(AR(rows)->a, all_index(rows, i))) {
+        safer_html_raw(h, SAFER__REPORT_HIDDEN);
+        return;
+    }
     double v = 100.0 * (double)AR_ROW(rows, i)->count / (double)t->total;
     if (v < 0.05) {
         safer_html_raw(h, "under 0.1%");
@@ -261,14 +364,24 @@ void safer__report_outcomes(struct safer_buf *h, const struct safer_assessment *
     }
     size_t nt;
     struct type_rows *t = by_type(a, &nt);
+    bool hidden = false;
     safer_html_raw(h, "<ul>");
-    for (size_t k = 0; k < nt && k < 5; k++)
+    for (size_t k = 0; k < nt && k < 5; k++) {
         sentence(h, a, &t[k]);
+        hidden |= sentence_hidden(&t[k]);
+    }
     safer_html_raw(h, "</ul>");
+    if (hidden)
+        safer__report_hidden_note(h, a);
 
     struct most_rows mr = {a, t};
     safer__report_table(h, SAFER__REPORT_LITERAL("The most common latest outcome of each category"),
                         MOST, SAFER__NELEM(MOST), &mr, nt);
+    hidden = false;
+    for (size_t k = 0; k < nt; k++)
+        hidden |= t[k].total_hidden || !most_known(a, &t[k]);
+    if (hidden)
+        safer__report_hidden_note(h, a);
 
     size_t(*at)[2] = safer__xmalloc(sizeof(*at) * a->noutcomes);
     size_t n = 0;
@@ -283,6 +396,11 @@ void safer__report_outcomes(struct safer_buf *h, const struct safer_assessment *
     safer_html_raw(h, "<details><summary>Every category's outcomes</summary>");
     safer__report_table(h, SAFER__REPORT_LITERAL("Crimes by category and latest outcome"), ALL,
                         SAFER__NELEM(ALL), &ar, n);
+    hidden = false;
+    for (size_t k = 0; k < nt; k++)
+        hidden |= t[k].total_hidden || t[k].nshown < t[k].end - t[k].first;
+    if (hidden)
+        safer__report_hidden_note(h, a);
     safer_html_raw(h, "</details>");
     free(at);
     for (size_t k = 0; k < nt; k++)

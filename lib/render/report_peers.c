@@ -8,6 +8,9 @@
  * place's rate is shown only when every file it needs is loaded; the text
  * says which is not. The months compared are named, and the rates are for
  * those months, not annualised.
+ *
+ * In the public edition a place's hidden count (safer_hidden.peer) shows
+ * "[c]", and so does the rate worked out from it.
  */
 #include "util/compat.h"
 
@@ -41,6 +44,40 @@ static void months_text(struct safer_buf *h, const struct safer_assessment *a)
 static double rate(const struct safer_peer *p, int64_t n)
 {
     return 1000.0 * (double)n / p->population;
+}
+
+/* Is place k's count of type t hidden (t == ntypes: its total)? */
+static bool peer_hidden(const struct safer_assessment *a, size_t k, size_t t)
+{
+    return safer_hidden(a->hidden.peer, k * (a->ntypes + 1) + t);
+}
+
+/* Place k's rate of type t, or the mark when its count is hidden. */
+static void peer_rate(struct safer_buf *h, const struct safer_assessment *a, size_t k, size_t t,
+                      int decimals)
+{
+    const struct safer_peer *p = &a->peers[k];
+    if (peer_hidden(a, k, t))
+        safer_html_raw(h, SAFER__REPORT_HIDDEN);
+    else
+        safer__report_dec(h, rate(p, t == a->ntypes ? p->total : p->count[t]), decimals, false);
+}
+
+/*
+ * The study wards' records in the months compared, a sum of the monthly
+ * counts of all types: hidden when one of those is, since it could then
+ * give it away.
+ */
+static bool ward_total_hidden(const struct safer_assessment *a)
+{
+    for (size_t i = 0; i < a->npeer_months; i++) {
+        int32_t m = a->peer_months[i];
+        if (m >= a->first_month && m - a->first_month < a->nmonths &&
+            safer_hidden(a->hidden.month,
+                         a->ntypes * (size_t)a->nmonths + (size_t)(m - a->first_month)))
+            return true;
+    }
+    return false;
 }
 
 /* What the place is to the area. */
@@ -109,6 +146,7 @@ static void status_text(struct safer_buf *h, const struct safer_assessment *a,
 /* ---- the places ---- */
 
 #define PEER(rows, i) (&((const struct safer_assessment *)(rows))->peers[i])
+#define PA(rows) ((const struct safer_assessment *)(rows))
 
 static void place_name(struct safer_buf *h, const void *rows, size_t i)
 {
@@ -147,7 +185,7 @@ static void place_records(struct safer_buf *h, const void *rows, size_t i)
 {
     const struct safer_peer *p = PEER(rows, i);
     if (p->status == SAFER_PEER_OK || p->status == SAFER_PEER_NO_POPULATION)
-        safer__report_int(h, p->total);
+        safer__report_count(h, p->total, peer_hidden(PA(rows), i, PA(rows)->ntypes));
     else
         safer_html_raw(h, "\u2014");
 }
@@ -156,7 +194,7 @@ static void place_rate(struct safer_buf *h, const void *rows, size_t i)
 {
     const struct safer_peer *p = PEER(rows, i);
     if (p->status == SAFER_PEER_OK)
-        safer__report_dec(h, rate(p, p->total), 1, false);
+        peer_rate(h, PA(rows), i, PA(rows)->ntypes, 1);
     else
         safer_html_raw(h, "\u2014");
 }
@@ -184,7 +222,7 @@ static const struct safer__report_col PLACES[] = {
 
 struct rate_col {
     const struct safer_assessment *a;
-    const struct safer_peer *p;
+    size_t k; /* the place: a->peers[k] */
 };
 
 static void category_name(struct safer_buf *h, const void *rows, size_t i)
@@ -199,8 +237,7 @@ static void category_name(struct safer_buf *h, const void *rows, size_t i)
 static void category_rate(struct safer_buf *h, const void *data, size_t i)
 {
     const struct rate_col *c = data;
-    int64_t n = i == c->a->ntypes ? c->p->total : c->p->count[i];
-    safer__report_dec(h, rate(c->p, n), 2, false);
+    peer_rate(h, c->a, c->k, i, 2);
 }
 
 /* The area's partial months among those compared, as the coverage judged them. */
@@ -277,7 +314,7 @@ static void headline(struct safer_buf *h, const struct safer_assessment *a)
     safer_html_raw(h, "<p>In these months ");
     safer_html_text(h, area->name);
     safer_html_raw(h, " recorded ");
-    safer__report_dec(h, rate(area, area->total), 1, false);
+    peer_rate(h, a, 0, a->ntypes, 1);
     safer_html_raw(h, " crimes and incidents of anti-social behaviour per 1,000 residents");
     size_t shown = 0;
     for (size_t k = 1; k < a->npeers; k++) {
@@ -285,7 +322,7 @@ static void headline(struct safer_buf *h, const struct safer_assessment *a)
         if (p->status != SAFER_PEER_OK || p->role == SAFER_PEER_SIMILAR)
             continue;
         safer_html_text(h, shown++ ? " and " : ", against ");
-        safer__report_dec(h, rate(p, p->total), 1, false);
+        peer_rate(h, a, k, a->ntypes, 1);
         safer_html_text(h, p->role == SAFER_PEER_NATION ? " in " : " across ");
         safer_html_text(h, p->name);
     }
@@ -342,10 +379,10 @@ void safer__report_peers(struct safer_buf *h, const struct safer_assessment *a)
                       "low.</p>");
     if (area->status != SAFER_PEER_UNKNOWN) {
         safer_html_raw(h, "<p>Counted by LSOA, the area has ");
-        safer__report_int(h, area->total);
+        safer__report_count(h, area->total, peer_hidden(a, 0, a->ntypes));
         safer_html_raw(h, " records in these months; the rest of this report places records by "
                           "their map point in the ward boundaries and counts ");
-        safer__report_int(h, a->peer_ward_total);
+        safer__report_count(h, a->peer_ward_total, ward_total_hidden(a));
         safer_html_raw(h, ". The two differ by the records whose point and LSOA code fall on "
                           "different sides of the area's edge, and those placed by neither.</p>");
     }
@@ -355,6 +392,19 @@ void safer__report_peers(struct safer_buf *h, const struct safer_assessment *a)
 
     safer__report_table(h, SAFER__REPORT_LITERAL("The places compared"), PLACES,
                         SAFER__NELEM(PLACES), a, a->npeers);
+    /* The note under the places when they, or the sentences above them,
+     * show the mark; under the rates when those do. */
+    bool places_hidden = ward_total_hidden(a), rates_hidden = false;
+    for (size_t k = 0; k < a->npeers; k++) {
+        enum safer_peer_status st = a->peers[k].status;
+        if (st == SAFER_PEER_OK || st == SAFER_PEER_NO_POPULATION ||
+            (k == 0 && st != SAFER_PEER_UNKNOWN))
+            places_hidden |= peer_hidden(a, k, a->ntypes);
+        for (size_t t = 0; st == SAFER_PEER_OK && t <= a->ntypes; t++)
+            rates_hidden |= peer_hidden(a, k, t);
+    }
+    if (places_hidden)
+        safer__report_hidden_note(h, a);
 
     /* The rates by category, a column per place that has them. */
     size_t ncols = 1;
@@ -364,7 +414,7 @@ void safer__report_peers(struct safer_buf *h, const struct safer_assessment *a)
     for (size_t k = 0; k < a->npeers; k++) {
         if (a->peers[k].status != SAFER_PEER_OK)
             continue;
-        data[ncols] = (struct rate_col){a, &a->peers[k]};
+        data[ncols] = (struct rate_col){a, k};
         cols[ncols] = (struct safer__report_col){.heading = a->peers[k].name,
                                                  .numeric = true,
                                                  .cell = category_rate,
@@ -376,6 +426,8 @@ void safer__report_peers(struct safer_buf *h, const struct safer_assessment *a)
                             SAFER__REPORT_LITERAL("Records per 1,000 residents by category, in "
                                                   "the months compared"),
                             cols, ncols, a, a->ntypes + 1);
+        if (rates_hidden)
+            safer__report_hidden_note(h, a);
         safer_html_raw(h, "<p>Rates are records in the months compared per 1,000 residents, "
                           "not annualised. A small category's rate moves a lot with a few "
                           "records. Every place's counts, and the similar partnerships' "

@@ -14,6 +14,13 @@
  * Rates say their basis (docs/assessment.md, Rates): records over the
  * months of the latest 12 that hold data, never annualised, labelled with
  * those months in every title, caption and table of the section.
+ *
+ * The public edition (safer_assessment_hide()) shows "[c]" for a hidden
+ * count and for everything worked out from it: rate, interval, the
+ * few-records flag, Moran's I. The maps cross-hatch a ward whose count is
+ * hidden and take their classes from the wards shown, and the table of
+ * hot spot squares with the police.uk Locations of their records is left
+ * out.
  */
 #include "util/compat.h"
 
@@ -167,9 +174,15 @@ static void ward_code(struct safer_buf *h, const void *rows, size_t i)
     safer_html_text(h, WA(rows)->wards[i].code);
 }
 
+/* Is ward i's count of the latest 12 months hidden (the public edition)? */
+static bool ward_hidden(const struct safer_assessment *a, size_t i)
+{
+    return safer_hidden(a->hidden.ward_latest, i);
+}
+
 static void ward_latest(struct safer_buf *h, const void *rows, size_t i)
 {
-    safer__report_int(h, WA(rows)->ward_latest[i]);
+    safer__report_count(h, WA(rows)->ward_latest[i], ward_hidden(WA(rows), i));
 }
 
 static void ward_population(struct safer_buf *h, const void *rows, size_t i)
@@ -179,12 +192,19 @@ static void ward_population(struct safer_buf *h, const void *rows, size_t i)
 
 static void ward_rate(struct safer_buf *h, const void *rows, size_t i)
 {
-    safer__report_dec(h, WR(rows)->value[i], 1, false);
+    if (ward_hidden(WA(rows), i))
+        safer_html_raw(h, SAFER__REPORT_HIDDEN);
+    else
+        safer__report_dec(h, WR(rows)->value[i], 1, false);
 }
 
 static void ward_interval(struct safer_buf *h, const void *rows, size_t i)
 {
     const struct safer_assessment *a = WA(rows);
+    if (ward_hidden(a, i)) {
+        safer_html_raw(h, SAFER__REPORT_HIDDEN);
+        return;
+    }
     if (!a->rate_lower || !isfinite(a->rate_lower[i])) {
         safer_html_raw(h, "n/a");
         return;
@@ -199,6 +219,8 @@ static void ward_note(struct safer_buf *h, const void *rows, size_t i)
     const struct safer_assessment *a = WA(rows);
     if (!(a->population[i] > 0))
         safer_html_raw(h, "no population figure");
+    else if (ward_hidden(a, i))
+        safer_html_raw(h, SAFER__REPORT_HIDDEN); /* "few records" would bound the count */
     else if (a->ward_latest[i] < a->rules.rate_few_records)
         safer_html_raw(h, "few records");
 }
@@ -240,9 +262,14 @@ static void wards(struct safer_buf *h, const struct places *pl)
 {
     const struct safer_assessment *a = pl->a;
     int rates = pl->rates;
+    /* A hidden ward's value is never worked out: the map, its classes and
+     * the caption's class list see the wards shown only. */
     double *v = safer__xmalloc(sizeof(double) * (a->nwards ? a->nwards : 1));
-    for (size_t w = 0; w < a->nwards; w++)
-        v[w] = shade(a, rates, w, a->ward_latest[w]);
+    bool hidden = false;
+    for (size_t w = 0; w < a->nwards; w++) {
+        hidden |= ward_hidden(a, w);
+        v[w] = ward_hidden(a, w) ? NAN : shade(a, rates, w, a->ward_latest[w]);
+    }
 
     safer_html_raw(h, "<h3>Wards</h3>");
     if (rates) {
@@ -296,7 +323,8 @@ static void wards(struct safer_buf *h, const struct places *pl)
             .unit = rates ? " per 1,000" : NULL,
             .frame = {.legend_title = rates ? "Records per 1,000 residents" : "Records",
                       .caption = caption.ptr,
-                      .attribution = licence}};
+                      .attribution = licence},
+            .hidden = a->hidden.ward_latest};
         struct safer_svg_opts o = {.id = "ward-map", .title = title.ptr};
         safer_html_raw(h, "<figure>");
         safer__report_figure(h, &o, (struct safer__report_fig){.choropleth = &map});
@@ -306,8 +334,12 @@ static void wards(struct safer_buf *h, const struct places *pl)
         safer_html_text(h, pl->months);
         safer_html_raw(h, ", in classes of about equal numbers of wards (quintiles): ");
         class_list(h, breaks, nbreaks, v, a->nwards, decimals);
-        safer_html_raw(h, ". The numbers on the map are the wards' numbers in the table."
-                          "</figcaption></figure>");
+        safer_html_raw(h, ". The numbers on the map are the wards' numbers in the table.");
+        if (hidden)
+            safer_html_raw(h, " A cross-hatched ward's records are not published "
+                              "(" SAFER__REPORT_HIDDEN "), and the classes are those of the "
+                              "wards shown.");
+        safer_html_raw(h, "</figcaption></figure>");
         safer_buf_release(&caption);
         safer_buf_release(&title);
     }
@@ -323,7 +355,8 @@ static void wards(struct safer_buf *h, const struct places *pl)
         ncols += SAFER__NELEM(WARD_RATES);
         bool notes = false;
         for (size_t w = 0; w < a->nwards; w++)
-            notes |= !(a->population[w] > 0) || a->ward_latest[w] < a->rules.rate_few_records;
+            notes |= !(a->population[w] > 0) || ward_hidden(a, w) ||
+                     a->ward_latest[w] < a->rules.rate_few_records;
         if (notes)
             cols[ncols++] = WARD_NOTE;
     }
@@ -337,6 +370,8 @@ static void wards(struct safer_buf *h, const struct places *pl)
          rates ? " and rates per 1,000 residents" : "", pl->months);
     struct ward_rows rows = {pl, v};
     safer__report_table(h, SAFER__REPORT_TEXT(caption.ptr), cols, ncols, &rows, a->nwards);
+    if (hidden)
+        safer__report_hidden_note(h, a);
     safer_buf_release(&caption);
     free(v);
 }
@@ -358,12 +393,16 @@ static const char *type_name(const struct safer_assessment *a, long t)
 struct panel_col {
     const double *v;
     int decimals;
+    const unsigned char *hidden; /* per ward, or NULL */
 };
 
 static void panel_value(struct safer_buf *h, const void *data, size_t i)
 {
     const struct panel_col *c = data;
-    safer__report_dec(h, c->v[i], c->decimals, false);
+    if (safer_hidden(c->hidden, i))
+        safer_html_raw(h, SAFER__REPORT_HIDDEN);
+    else
+        safer__report_dec(h, c->v[i], c->decimals, false);
 }
 
 static void categories(struct safer_buf *h, const struct places *pl)
@@ -378,9 +417,13 @@ static void categories(struct safer_buf *h, const struct places *pl)
         for (size_t t = 0; t < a->ntypes; t++)
             cnt[w * a->ntypes + t] = type_latest(a, w, t);
     long asb = safer__find_str(a->types, a->ntypes, SAFER_ASB_TYPE);
+    const struct safer_hidden *hd = &a->hidden;
 
     /* The panels: all crime (every type but ASB), the major categories
-     * present, and the largest other category with any record. */
+     * present, and the largest other category with any record. In the
+     * public edition a major category whose count is hidden is mapped
+     * whatever that count, and the other category is the largest of those
+     * shown, so that which maps are drawn says nothing of a hidden count. */
     struct safer_svg_panel panels[PANELS_MAX];
     struct safer_buf titles[PANELS_MAX];
     double *values = safer__xmalloc(sizeof(double) * nw * PANELS_MAX);
@@ -389,7 +432,7 @@ static void categories(struct safer_buf *h, const struct places *pl)
     types[np++] = -1;
     for (size_t k = 0; k < SAFER__NELEM(MAJOR); k++) {
         long t = safer__find_str(a->types, a->ntypes, MAJOR[k]);
-        if (t >= 0 && a->type_latest[t] > 0)
+        if (t >= 0 && (a->type_latest[t] > 0 || safer_hidden(hd->type_latest, (size_t)t)))
             types[np++] = t;
     }
     long other = -1;
@@ -397,30 +440,58 @@ static void categories(struct safer_buf *h, const struct places *pl)
         int major = (long)t == asb;
         for (size_t k = 0; k < SAFER__NELEM(MAJOR); k++)
             major |= strcmp(a->types[t], MAJOR[k]) == 0;
-        if (!major && a->type_latest[t] > 0 && (other < 0 || a->type_latest[t] > a->type_latest[other]))
+        if (!major && !safer_hidden(hd->type_latest, t) && a->type_latest[t] > 0 &&
+            (other < 0 || a->type_latest[t] > a->type_latest[other]))
             other = (long)t;
     }
     if (other >= 0)
         types[np++] = other;
+    /*
+     * Which wards of each panel are hidden: a category's, its ward_type
+     * mask; all crime's, the ward's count less its anti-social behaviour,
+     * hidden when either is (shown, it would give the other away). NULL
+     * in the members' edition.
+     */
+    unsigned char *hmask = NULL;
+    if (safer__report_public_edition(a))
+        hmask = safer__xcalloc(nw * PANELS_MAX, 1);
+    bool hidden = false;
     for (size_t p = 0; p < np; p++) {
         double *v = values + p * nw;
+        unsigned char *hm = hmask ? hmask + p * nw : NULL;
         int64_t total = 0;
         for (size_t w = 0; w < nw; w++) {
             int64_t n = 0;
+            bool hide;
             if (types[p] >= 0) {
                 n = cnt[w * a->ntypes + (size_t)types[p]];
+                hide = safer_hidden(hd->ward_type, w * a->ntypes + (size_t)types[p]);
             } else {
                 for (size_t t = 0; t < a->ntypes; t++)
                     n += (long)t == asb ? 0 : cnt[w * a->ntypes + t];
+                hide = safer_hidden(hd->ward_latest, w) ||
+                       (asb >= 0 && safer_hidden(hd->ward_type, w * a->ntypes + (size_t)asb));
             }
             total += n;
-            v[w] = shade(a, pl->rates, w, n);
+            if (hm)
+                hm[w] = hide;
+            hidden |= hide;
+            v[w] = hide ? NAN : shade(a, pl->rates, w, n);
         }
+        bool total_hidden = types[p] >= 0
+                                ? safer_hidden(hd->type_latest, (size_t)types[p])
+                                : hd->total_latest ||
+                                      (asb >= 0 && safer_hidden(hd->type_latest, (size_t)asb));
+        hidden |= total_hidden;
         char num[40];
         safer_svg_format_number(num, sizeof(num), (double)total, 0, false);
         text_init(&titles[p]);
-        text(&titles[p], "%s: %s record%s", type_name(a, types[p]), num, total == 1 ? "" : "s");
-        panels[p] = (struct safer_svg_panel){.title = titles[p].ptr, .values = v};
+        if (total_hidden)
+            text(&titles[p], "%s: " SAFER__REPORT_HIDDEN " records", type_name(a, types[p]));
+        else
+            text(&titles[p], "%s: %s record%s", type_name(a, types[p]), num,
+                 total == 1 ? "" : "s");
+        panels[p] = (struct safer_svg_panel){.title = titles[p].ptr, .values = v, .hidden = hm};
     }
     free(cnt);
 
@@ -480,7 +551,12 @@ static void categories(struct safer_buf *h, const struct places *pl)
         safer_html_text(h, pl->rates ? "rates per 1,000 residents" : "records");
         safer_html_raw(h, " by ward for all crime and the major categories, ");
         safer_html_text(h, pl->months);
-        safer_html_raw(h, ", each map in its own classes.</figcaption></figure>");
+        safer_html_raw(h, ", each map in its own classes.");
+        if (hidden)
+            safer_html_raw(h, " A cross-hatched ward's records are not published "
+                              "(" SAFER__REPORT_HIDDEN "), and each map's classes are those of "
+                              "the wards it shows.");
+        safer_html_raw(h, "</figcaption></figure>");
         safer_buf_release(&head);
         safer_buf_release(&ptitle);
     }
@@ -491,7 +567,7 @@ static void categories(struct safer_buf *h, const struct places *pl)
     cols[0] = WARDS[0];
     cols[1] = WARDS[1];
     for (size_t p = 0; p < np; p++) {
-        pc[p] = (struct panel_col){values + p * nw, decimals};
+        pc[p] = (struct panel_col){values + p * nw, decimals, hmask ? hmask + p * nw : NULL};
         cols[2 + p] = (struct safer__report_col){
             .heading = types[p] >= 0 ? a->types[types[p]] : "All crime (not ASB)",
             .numeric = true,
@@ -506,10 +582,13 @@ static void categories(struct safer_buf *h, const struct places *pl)
     safer_html_raw(h, "<details><summary>Table behind figure 6</summary>");
     safer__report_table(h, SAFER__REPORT_TEXT(caption.ptr), cols, 2 + np, &rows, nw);
     safer_html_raw(h, "</details>");
+    if (hidden)
+        safer__report_hidden_note(h, a);
     safer_buf_release(&caption);
     for (size_t p = 0; p < np; p++)
         safer_buf_release(&titles[p]);
     free(values);
+    free(hmask);
 }
 
 /* ---- hot spots ---- */
@@ -837,6 +916,11 @@ static bool densest_cluster(const struct safer_assessment *a, struct safer_svg_e
 static void hotspots(struct safer_buf *h, const struct places *pl)
 {
     const struct safer_assessment *a = pl->a;
+    /* The public edition publishes no square's records: no table of the
+     * strongest squares with their counts and police.uk Locations, and no
+     * numbers in the inset that would key squares to it. The maps give
+     * each square's class only. */
+    bool pub = safer__report_public_edition(a);
     safer_html_raw(h, "<h3>Hot spots</h3><p>The area is covered by a grid of ");
     safer__report_dec(h, a->cell, 0, false);
     safer_html_raw(h, "-metre squares on the British National Grid. Each square's count of "
@@ -849,6 +933,10 @@ static void hotspots(struct safer_buf *h, const struct places *pl)
                       "so classed would be so by chance (adjusted p below ");
     safer__report_level(h, SAFER_GI_P99);
     safer_html_raw(h, "); 95% and 90% likewise.</p>");
+    if (pub)
+        safer_html_raw(h, "<p>This public edition leaves out the table of the strongest hot spot "
+                          "squares, with their records and the places police.uk gives for "
+                          "them.</p>");
     if (a->gi_no_score)
         safer_html_raw(h, "<p class=\"warn\">No z-score exists for this grid: every square holds "
                           "the same count, so there is no hot or cold spot to find.</p>");
@@ -902,7 +990,7 @@ static void hotspots(struct safer_buf *h, const struct places *pl)
                 safer__xmalloc(sizeof(*labels) * (shown ? shown : 1));
             char (*num)[24] = safer__xmalloc(sizeof(*num) * (shown ? shown : 1));
             size_t nl = 0;
-            for (size_t r = 0; r < shown; r++) {
+            for (size_t r = 0; r < shown && !pub; r++) {
                 const struct safer_hotcell *c = &a->cells[top[r]];
                 if (c->e < view.minx || c->e > view.maxx || c->n < view.miny || c->n > view.maxy)
                     continue;
@@ -913,10 +1001,15 @@ static void hotspots(struct safer_buf *h, const struct places *pl)
             }
             if (cluster_ward != SIZE_MAX)
                 text(&where, ", around %s ward", a->wards[cluster_ward].name);
-            text(&caption,
-                 "The densest cluster of hot spots%s, enlarged: each square is %.0f m a side; "
-                 "numbers as in the table of the strongest hot spots.",
-                 where.ptr, a->cell);
+            if (pub)
+                text(&caption, "The densest cluster of hot spots%s, enlarged: each square is "
+                               "%.0f m a side.",
+                     where.ptr, a->cell);
+            else
+                text(&caption,
+                     "The densest cluster of hot spots%s, enlarged: each square is %.0f m a "
+                     "side; numbers as in the table of the strongest hot spots.",
+                     where.ptr, a->cell);
             map.view = &view;
             map.mark = NULL;
             map.mark_label = NULL;
@@ -929,8 +1022,11 @@ static void hotspots(struct safer_buf *h, const struct places *pl)
             safer__report_figure(h, &oi, (struct safer__report_fig){.hotspots = &map});
             safer_html_raw(h, "<figcaption>");
             safer_html_text(h, title.ptr);
-            safer_html_raw(h, ", with the squares of the table below numbered.</figcaption>"
-                              "</figure>");
+            if (pub)
+                safer_html_raw(h, ".</figcaption></figure>");
+            else
+                safer_html_raw(h, ", with the squares of the table below numbered.</figcaption>"
+                                  "</figure>");
             free(labels);
             free(num);
         }
@@ -940,7 +1036,7 @@ static void hotspots(struct safer_buf *h, const struct places *pl)
         free(cells);
     }
 
-    if (shown) {
+    if (shown && !pub) {
         struct hot_rows rows = {a, top};
         safer__report_table(h,
                             SAFER__REPORT_LITERAL("The strongest hot spots, with the places "
@@ -963,7 +1059,26 @@ static void hotspots(struct safer_buf *h, const struct places *pl)
 
 /* ---- clustering ---- */
 
-#define MORAN(rows, i) ((const struct safer_moran_row *)(rows) + (i))
+/* Moran's I is worked out from every ward's count: in the public edition,
+ * when one is hidden, so are I and what follows from it (its variance
+ * under randomisation depends on the values too; the expectation, -1 /
+ * (n - 1), does not). */
+struct moran_rows {
+    const struct safer_moran_row *row;
+    bool hidden;
+};
+
+#define MORAN(rows, i) (((const struct moran_rows *)(rows))->row + (i))
+
+/* The mark in place of a figure worked out from a hidden count: true when
+ * written. */
+static bool moran_hidden(struct safer_buf *h, const void *rows)
+{
+    if (!((const struct moran_rows *)rows)->hidden)
+        return false;
+    safer_html_raw(h, SAFER__REPORT_HIDDEN);
+    return true;
+}
 
 static void moran_variable(struct safer_buf *h, const void *rows, size_t i)
 {
@@ -985,7 +1100,8 @@ static void moran_n(struct safer_buf *h, const void *rows, size_t i)
 
 static void moran_i(struct safer_buf *h, const void *rows, size_t i)
 {
-    safer__report_dec(h, MORAN(rows, i)->I, 4, false);
+    if (!moran_hidden(h, rows))
+        safer__report_dec(h, MORAN(rows, i)->I, 4, false);
 }
 
 static void moran_expectation(struct safer_buf *h, const void *rows, size_t i)
@@ -995,17 +1111,20 @@ static void moran_expectation(struct safer_buf *h, const void *rows, size_t i)
 
 static void moran_variance(struct safer_buf *h, const void *rows, size_t i)
 {
-    safer__report_dec(h, MORAN(rows, i)->variance, 5, false);
+    if (!moran_hidden(h, rows))
+        safer__report_dec(h, MORAN(rows, i)->variance, 5, false);
 }
 
 static void moran_z(struct safer_buf *h, const void *rows, size_t i)
 {
-    safer__report_dec(h, MORAN(rows, i)->z, 3, false);
+    if (!moran_hidden(h, rows))
+        safer__report_dec(h, MORAN(rows, i)->z, 3, false);
 }
 
 static void moran_p(struct safer_buf *h, const void *rows, size_t i)
 {
-    safer__report_p(h, MORAN(rows, i)->p);
+    if (!moran_hidden(h, rows))
+        safer__report_p(h, MORAN(rows, i)->p);
 }
 
 static const struct safer__report_col MORAN_TABLE[] = {
@@ -1032,12 +1151,17 @@ static void clustering(struct safer_buf *h, const struct places *pl)
         safer_html_raw(h, "<p>Not computed: the area has fewer than two wards.</p>");
         return;
     }
+    struct moran_rows rows = {a->moran, false};
+    for (size_t w = 0; w < a->nwards; w++)
+        rows.hidden |= ward_hidden(a, w);
     struct safer_buf caption;
     text_init(&caption);
     text(&caption, "Moran's I of ward records%s, %s", a->nmoran > 2 ? " and rates" : "",
          pl->months);
     safer__report_table(h, SAFER__REPORT_TEXT(caption.ptr), MORAN_TABLE,
-                        SAFER__NELEM(MORAN_TABLE), a->moran, a->nmoran);
+                        SAFER__NELEM(MORAN_TABLE), &rows, a->nmoran);
+    if (rows.hidden)
+        safer__report_hidden_note(h, a);
     safer_buf_release(&caption);
     if (a->moran[0].islands) {
         safer_html_raw(h, "<p class=\"meta\">");

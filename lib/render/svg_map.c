@@ -36,6 +36,8 @@
 #include "safer/svg.h"
 
 #define NODATA_FILL "#f3f2f1"
+#define HIDDEN_FILL "#fff"    /* under the cross-hatching of an area not published */
+#define HIDDEN_STROKE "#505a5f"
 #define SIMPLIFY_RADIAL 3 /* tenths of a px: 0.3 px */
 #define SIMPLIFY_CHORD 2.0 /* tenths of a px: 0.2 px, the Douglas-Peucker tolerance */
 #define SIMPLIFY_COARSE 5 /* tenths of a px: both tolerances of small multiples' panels,
@@ -564,9 +566,14 @@ static void layout_map(struct layout *L, const struct safer_svg_opts *opts,
     L->pj.oy = L->map_y0 + 2 + (ih - dy * L->pj.k) / 2;
 }
 
-static void put_defs(struct safer_buf *b, const char *id, double sc)
+/*
+ * The patterns: grey hatching for "no data" / "no score", distinct from
+ * every class colour; with `hidden`, a darker cross-hatching on white for
+ * areas not published, distinct from both (and in print from "no data",
+ * whose lines run one way only).
+ */
+static void put_defs(struct safer_buf *b, const char *id, double sc, bool hidden)
 {
-    /* Grey hatching for "no data" / "no score": distinct from every class colour. */
     safer_html_raw(b, "<defs><pattern id=\"");
     safer_buf_puts(b, id);
     safer_html_raw(b, "-nodata\" patternUnits=\"userSpaceOnUse\" width=\"");
@@ -581,7 +588,27 @@ static void put_defs(struct safer_buf *b, const char *id, double sc)
     safer_svg_num(b, 6 * sc);
     safer_html_raw(b, "\" stroke=\"#8a8f91\" stroke-width=\"");
     safer_svg_num(b, 1.6 * sc);
-    safer_html_raw(b, "\"/></pattern></defs>\n");
+    safer_html_raw(b, "\"/></pattern>");
+    if (hidden) {
+        safer_html_raw(b, "<pattern id=\"");
+        safer_buf_puts(b, id);
+        safer_html_raw(b, "-hidden\" patternUnits=\"userSpaceOnUse\" width=\"");
+        safer_svg_num(b, 6 * sc);
+        safer_html_raw(b, "\" height=\"");
+        safer_svg_num(b, 6 * sc);
+        safer_html_raw(b, "\" patternTransform=\"rotate(45)\"><rect width=\"");
+        safer_svg_num(b, 6 * sc);
+        safer_html_raw(b, "\" height=\"");
+        safer_svg_num(b, 6 * sc);
+        safer_html_raw(b, "\" fill=\"" HIDDEN_FILL "\"/><path d=\"M0 0V");
+        safer_svg_num(b, 6 * sc);
+        safer_html_raw(b, "M0 0H");
+        safer_svg_num(b, 6 * sc);
+        safer_html_raw(b, "\" stroke=\"" HIDDEN_STROKE "\" stroke-width=\"");
+        safer_svg_num(b, 1.2 * sc);
+        safer_html_raw(b, "\"/></pattern>");
+    }
+    safer_html_raw(b, "</defs>\n");
 }
 
 static void put_nodata_fill(struct safer_buf *b, const char *id)
@@ -589,6 +616,13 @@ static void put_nodata_fill(struct safer_buf *b, const char *id)
     safer_html_raw(b, "url(#");
     safer_buf_puts(b, id);
     safer_html_raw(b, "-nodata)");
+}
+
+static void put_hidden_fill(struct safer_buf *b, const char *id)
+{
+    safer_html_raw(b, "url(#");
+    safer_buf_puts(b, id);
+    safer_html_raw(b, "-hidden)");
 }
 
 /* The start of a rectangle, "<rect x=.. y=.. width=.. height=..", with
@@ -617,6 +651,19 @@ static void swatch(struct safer_buf *b, const struct layout *L, const char *id, 
     else
         put_nodata_fill(b, id);
     safer_html_raw(b, "\" stroke=\"#505a5f\" stroke-width=\"0.5\"/>\n");
+}
+
+/* The swatch of an area not published, with its words beside it (at most
+ * `w` px wide). */
+static void hidden_entry(struct safer_buf *b, const struct layout *L, const char *id, double x,
+                         double y, double w)
+{
+    rect_open(b, x, y, 22 * L->sc, 14 * L->sc);
+    safer_html_raw(b, " fill=\"");
+    put_hidden_fill(b, id);
+    safer_html_raw(b, "\" stroke=\"#505a5f\" stroke-width=\"0.5\"/>\n");
+    safer_svg_text_lines(b, x + 30 * L->sc, y + 11.5 * L->sc, L->fs, L->fs, w - 30 * L->sc, 1,
+                         "start", NULL, SAFER_SVG_HIDDEN_LABEL);
 }
 
 /* Legend title lines; returns the y below them. */
@@ -747,8 +794,12 @@ struct classes {
     size_t n;                                  /* 0 when no value is finite */
     double lim[SAFER_SVG_MAX_CLASSES - 1];     /* n - 1 ascending inner limits */
     double min, max;                           /* of the finite values */
-    size_t nnan;
+    size_t nnan;                               /* shown areas without a value */
+    size_t nhidden;                            /* areas not published */
 };
+
+/* Is area i not published? */
+static bool hidden_at(const unsigned char *hidden, size_t i) { return hidden && hidden[i]; }
 
 static size_t class_of(const struct classes *cl, double v)
 {
@@ -758,13 +809,15 @@ static size_t class_of(const struct classes *cl, double v)
     return i;
 }
 
-/* Sorted copy of the finite values; *nf gets their number. The caller frees it. */
-static double *finite_sorted(const double *values, size_t n, size_t *nf)
+/* Sorted copy of the finite values of the areas shown (`hidden` NULL: of
+ * all); *nf gets their number. The caller frees it. */
+static double *finite_sorted(const double *values, const unsigned char *hidden, size_t n,
+                             size_t *nf)
 {
     double *v = safer__xmalloc((n ? n : 1) * sizeof(double));
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
-        if (isfinite(values[i]))
+        if (!hidden_at(hidden, i) && isfinite(values[i]))
             v[k++] = values[i];
     }
     qsort(v, k, sizeof(double), cmp_double);
@@ -794,20 +847,23 @@ size_t safer_svg_quantile_breaks(const double *values, size_t n,
                                  double breaks[SAFER_SVG_MAX_CLASSES - 1])
 {
     size_t nf;
-    double *v = finite_sorted(values, n, &nf);
+    double *v = finite_sorted(values, NULL, n, &nf);
     size_t nb = quantile_limits(v, nf, breaks);
     free(v);
     return nb;
 }
 
-/* The classes of `values`: the given limits, or quantiles when NULL. */
-static void classify_values(const double *values, size_t n, const double *breaks, size_t nbreaks,
-                            struct classes *cl)
+/* The classes of the values of the areas shown: the given limits, or
+ * quantiles when NULL. A hidden area's value is not read. */
+static void classify_values(const double *values, const unsigned char *hidden, size_t n,
+                            const double *breaks, size_t nbreaks, struct classes *cl)
 {
     size_t nf;
-    double *v = finite_sorted(values, n, &nf);
+    double *v = finite_sorted(values, hidden, n, &nf);
     memset(cl, 0, sizeof(*cl));
-    cl->nnan = n - nf;
+    for (size_t i = 0; i < n; i++)
+        cl->nhidden += hidden_at(hidden, i);
+    cl->nnan = n - nf - cl->nhidden;
     if (nf == 0) {
         free(v);
         return;
@@ -826,7 +882,7 @@ static void classify_values(const double *values, size_t n, const double *breaks
 
 static void classify(const struct safer_svg_choropleth *m, struct classes *cl)
 {
-    classify_values(m->values, m->n, m->breaks, m->nbreaks, cl);
+    classify_values(m->values, m->hidden, m->n, m->breaks, m->nbreaks, cl);
 }
 
 char *safer_svg_class_label(char *out, size_t outsz, const double *breaks, size_t nbreaks,
@@ -1033,12 +1089,12 @@ static void map_labels(struct safer_buf *b, const struct safer_geom *areas,
 /*
  * The areas of a choropleth or a panel, each one <path> filled by its class
  * (hatched for no data) with a "name: value" tooltip, in the layout's
- * projection.
+ * projection; an area not published is cross-hatched, its value unread.
  */
 static void area_paths(struct safer_buf *b, const struct safer_geom *areas, const double *values,
-                       const char *const *names, size_t n, const struct classes *cl,
-                       int decimals, const char *unit, const struct layout *L, const char *id,
-                       struct scratch *sc)
+                       const unsigned char *hidden, const char *const *names, size_t n,
+                       const struct classes *cl, int decimals, const char *unit,
+                       const struct layout *L, const char *id, struct scratch *sc)
 {
     const char *const *pal = cl->n ? ylorrd[cl->n - 1] : NULL;
     /* Hairlines: thinner when there are many areas, or small ones turn grey. */
@@ -1046,10 +1102,13 @@ static void area_paths(struct safer_buf *b, const struct safer_geom *areas, cons
     safer_svg_num(b, (n > 150 ? 0.3 : 0.5) * L->sc);
     safer_html_raw(b, "\" stroke-linejoin=\"round\" fill-rule=\"evenodd\">\n");
     for (size_t i = 0; i < n; i++) {
-        double v = values[i];
+        bool hide = hidden_at(hidden, i);
+        double v = hide ? NAN : values[i];
         char num[40];
         safer_html_raw(b, "<path fill=\"");
-        if (isfinite(v))
+        if (hide)
+            put_hidden_fill(b, id);
+        else if (isfinite(v))
             safer_buf_puts(b, pal[class_of(cl, v)]);
         else
             put_nodata_fill(b, id);
@@ -1060,7 +1119,9 @@ static void area_paths(struct safer_buf *b, const struct safer_geom *areas, cons
             safer_html_text(b, names[i]);
             safer_html_raw(b, ": ");
         }
-        if (isfinite(v)) {
+        if (hide) {
+            safer_html_raw(b, SAFER_SVG_HIDDEN_LABEL);
+        } else if (isfinite(v)) {
             safer_html_text(b, safer_svg_format_number(num, sizeof(num), v, decimals, false));
             safer_html_text(b, unit);
         } else {
@@ -1072,12 +1133,13 @@ static void area_paths(struct safer_buf *b, const struct safer_geom *areas, cons
 }
 
 /*
- * The classes of `values` and its lowest and highest area: "5 classes:
- * Under 22.0; ...; 39.5 and over. Lowest 7.7 per 1,000 in Barming.
- * Highest ... 2 with no data."
+ * The classes of `values` and its lowest and highest area shown: "5
+ * classes: Under 22.0; ...; 39.5 and over. Lowest 7.7 per 1,000 in
+ * Barming. Highest ... 2 with no data. 1 not published ([c])."
  */
-static void describe_values(struct safer_buf *d, const double *values, const char *const *names,
-                            size_t n, const struct classes *cl, int decimals, const char *unit)
+static void describe_values(struct safer_buf *d, const double *values,
+                            const unsigned char *hidden, const char *const *names, size_t n,
+                            const struct classes *cl, int decimals, const char *unit)
 {
     char num[40], lab[100];
     safer_buf_putf(d, "%zu class%s", cl->n, cl->n == 1 ? "" : "es");
@@ -1089,7 +1151,7 @@ static void describe_values(struct safer_buf *d, const double *values, const cha
     safer_buf_puts(d, ".");
     size_t lo = SIZE_MAX, hi = SIZE_MAX;
     for (size_t i = 0; i < n; i++) {
-        if (!isfinite(values[i]))
+        if (hidden_at(hidden, i) || !isfinite(values[i]))
             continue;
         if (lo == SIZE_MAX || values[i] < values[lo])
             lo = i;
@@ -1110,6 +1172,8 @@ static void describe_values(struct safer_buf *d, const double *values, const cha
     }
     if (cl->nnan)
         safer_buf_putf(d, " %zu with no data.", cl->nnan);
+    if (cl->nhidden)
+        safer_buf_putf(d, " %zu not published ([c]).", cl->nhidden);
 }
 
 /*
@@ -1126,7 +1190,7 @@ static void describe_choropleth(struct safer_buf *d, const struct safer_svg_chor
         safer_buf_puts(d, m->frame.legend_title);
     }
     safer_buf_puts(d, " in ");
-    describe_values(d, m->values, m->names, m->n, cl, m->decimals, m->unit);
+    describe_values(d, m->values, m->hidden, m->names, m->n, cl, m->decimals, m->unit);
 }
 
 int safer_svg_choropleth(struct safer_buf *b, const struct safer_svg_opts *opts,
@@ -1148,7 +1212,7 @@ int safer_svg_choropleth(struct safer_buf *b, const struct safer_svg_opts *opts,
     struct classes cl;
     classify(m, &cl);
     const char *id = opts->id ? opts->id : "svg";
-    size_t nentries = cl.n + (cl.nnan ? 1 : 0);
+    size_t nentries = cl.n + (cl.nnan ? 1 : 0) + (cl.nhidden ? 1 : 0);
     struct layout L;
     layout_map(&L, opts, &m->frame, &bb, m->frame.legend_title, nentries);
 
@@ -1159,11 +1223,12 @@ int safer_svg_choropleth(struct safer_buf *b, const struct safer_svg_opts *opts,
     safer_buf_release(&desc);
     if (rc < 0)
         return rc;
-    put_defs(b, id, L.sc);
+    put_defs(b, id, L.sc, cl.nhidden > 0);
 
     struct scratch sc = {0};
     const char *const *pal = cl.n ? ylorrd[cl.n - 1] : NULL;
-    area_paths(b, m->areas, m->values, m->names, m->n, &cl, m->decimals, m->unit, &L, id, &sc);
+    area_paths(b, m->areas, m->values, m->hidden, m->names, m->n, &cl, m->decimals, m->unit, &L,
+               id, &sc);
 
     if (m->labels)
         map_labels(b, m->areas, m->labels, m->n, &L, &sc, NULL, 0);
@@ -1173,6 +1238,10 @@ int safer_svg_choropleth(struct safer_buf *b, const struct safer_svg_opts *opts,
     double y = legend_title(b, &L, m->frame.legend_title);
     for (size_t i = 0; i < nentries; i++) {
         char lab[100];
+        if (i == cl.n + (cl.nnan ? 1 : 0)) {
+            hidden_entry(b, &L, id, L.col_x, y, L.col_w);
+            break; /* the last row */
+        }
         bool nodata = i == cl.n;
         if (nodata)
             snprintf(lab, sizeof(lab), "No data");
@@ -1288,7 +1357,7 @@ static void multiples_layout(struct mlayout *ml, const struct safer_svg_opts *op
     for (size_t p = 0; p < m->npanels; p++) {
         ml->stagger |= cl[p].n > 1 && bar_labels_stagger(&cl[p], ml->pw / (double)cl[p].n,
                                                          L->fts, m->decimals);
-        ml->nodata |= cl[p].nnan > 0;
+        ml->nodata |= cl[p].nnan > 0 || cl[p].nhidden > 0;
     }
     ml->leg_h = ml->bar_h + 3 * s + (ml->stagger ? 2 : 1) * L->fts * 1.2 + (ml->nodata ? 20 * s : 0);
     ml->ph = ml->th + 4 * s + ml->mh + 6 * s + ml->leg_h;
@@ -1344,8 +1413,8 @@ static void draw_panel(struct safer_buf *b, const struct mlayout *ml,
     safer_svg_text_lines(b, x0, y0 + L->fs * 0.9, L->fs, L->fs * 1.25, pw, 2, "start", NULL,
                          m->panels[p].title);
     safer_html_raw(b, "</g>\n");
-    area_paths(b, m->areas, m->panels[p].values, m->names, m->n, c, m->decimals, m->unit, &P, id,
-               sc);
+    area_paths(b, m->areas, m->panels[p].values, m->panels[p].hidden, m->names, m->n, c,
+               m->decimals, m->unit, &P, id, sc);
     if (m->labels)
         map_labels(b, m->areas, m->labels, m->n, &P, sc, NULL, 0);
 
@@ -1369,7 +1438,7 @@ static void draw_panel(struct safer_buf *b, const struct mlayout *ml,
         safer_svg_text_lines(b, x0 + pw / 2, ty, L->fts, L->fts, pw, 1, "middle", NULL, lab);
     } else if (c->n == 0) {
         safer_svg_text_lines(b, x0, ty, L->fts, L->fts, pw, 1, "start", NULL,
-                             "No data for any area");
+                             c->nhidden ? "No value shown" : "No data for any area");
     }
     bool two = c->n > 1 && bar_labels_stagger(c, seg, L->fts, m->decimals);
     for (size_t k = 1; k < c->n; k++) {
@@ -1386,12 +1455,16 @@ static void draw_panel(struct safer_buf *b, const struct mlayout *ml,
         else
             safer_svg_text_lines(b, x, y, L->fts, L->fts, pw, 1, "middle", NULL, t);
     }
+    /* "No data" and the areas not published share a row under the bar. */
+    double ny = by + ml->bar_h + 3 * s + (ml->stagger ? 2 : 1) * L->fts * 1.2 + 4 * s, nx = x0;
     if (c->nnan) {
-        double ny = by + ml->bar_h + 3 * s + (ml->stagger ? 2 : 1) * L->fts * 1.2 + 4 * s;
         swatch(b, L, id, x0, ny, NULL);
         safer_svg_text_lines(b, x0 + 30 * s, ny + 11.5 * s, L->fs, L->fs, pw - 30 * s, 1, "start",
                              NULL, "No data");
+        nx += 30 * s + safer_svg_text_width("No data", L->fs) + 14 * s;
     }
+    if (c->nhidden)
+        hidden_entry(b, L, id, nx, ny, x0 + pw - nx);
     safer_html_raw(b, "</g></g>\n");
 }
 
@@ -1418,7 +1491,7 @@ static int small_multiples(struct safer_buf *b, const struct safer_svg_opts *opt
     const char *id = opts->id ? opts->id : "svg";
     struct classes *cl = safer__xmalloc(sizeof(*cl) * m->npanels);
     for (size_t p = 0; p < m->npanels; p++)
-        classify_values(m->panels[p].values, m->n, NULL, 0, &cl[p]);
+        classify_values(m->panels[p].values, m->panels[p].hidden, m->n, NULL, 0, &cl[p]);
     double W = opts->width ? opts->width : SAFER_SVG_DEFAULT_WIDTH;
     size_t cols = part == SIZE_MAX && W >= SAFER_SVG_STACK_BELOW && m->npanels > 1 ? 2 : 1;
     struct mlayout ml;
@@ -1466,8 +1539,8 @@ static int small_multiples(struct safer_buf *b, const struct safer_svg_opts *opt
             safer_buf_puts(&desc, p > p0 ? " " : "");
             safer_buf_puts(&desc, m->panels[p].title);
             safer_buf_puts(&desc, ": ");
-            describe_values(&desc, m->panels[p].values, m->names, m->n, &cl[p], m->decimals,
-                            m->unit);
+            describe_values(&desc, m->panels[p].values, m->panels[p].hidden, m->names, m->n,
+                            &cl[p], m->decimals, m->unit);
         }
     }
     rc = safer_svg_begin(b, opts, L->W, L->H, desc.ptr, err);
@@ -1476,7 +1549,11 @@ static int small_multiples(struct safer_buf *b, const struct safer_svg_opts *opt
         free(cl);
         return rc;
     }
-    put_defs(b, id, L->sc);
+    /* The cross-hatching only where a panel drawn has an area not published. */
+    bool hidden = false;
+    for (size_t p = 0; p < m->npanels && part != m->npanels; p++)
+        hidden |= (part == SIZE_MAX || p == part) && cl[p].nhidden > 0;
+    put_defs(b, id, L->sc, hidden);
     if (ml.head > 0) {
         safer_html_raw(b, "<g font-weight=\"bold\">");
         safer_svg_text_lines(b, L->pad, L->pad + L->fs * 0.9, L->fs, L->fs * 1.25,
@@ -1704,7 +1781,7 @@ int safer_svg_hotspot_map(struct safer_buf *b, const struct safer_svg_opts *opts
     safer_buf_release(&desc);
     if (rc < 0)
         goto out;
-    put_defs(b, id, L.sc);
+    put_defs(b, id, L.sc, false);
     /* An inset shows its view only: everything is clipped to the map box. */
     if (m->view) {
         safer_html_raw(b, "<clipPath id=\"");

@@ -1294,7 +1294,7 @@ static void test_svg_small_multiples(void **state)
     const char *labels[3] = {"1", "2", "3"};
     double a[3] = {10, 20, 30}, b2[3] = {0.5, 0.25, NAN}, c[3] = {4, 4, 4};
     struct safer_svg_panel panels[3] = {
-        {"All crime", a}, {"Burglary <b>", b2}, {"Shoplifting", c}};
+        {"All crime", a, NULL}, {"Burglary <b>", b2, NULL}, {"Shoplifting", c, NULL}};
     struct safer_svg_small_multiples m = {
         .areas = g, .names = names, .labels = labels, .n = 3, .panels = panels, .npanels = 3,
         .decimals = 2, .unit = " per 1,000",
@@ -1641,6 +1641,95 @@ static void test_svg_descriptions_state_the_data(void **state)
 }
 
 /*
+ * Areas not published (a public edition's "[c]"): cross-hatched with a
+ * legend row of their own, never coloured by their value, and their value
+ * in no tooltip, class limit or description; the classes are those of the
+ * areas shown. Without the flags nothing of this is drawn.
+ */
+static void test_svg_hidden_areas_never_show_their_value(void **state)
+{
+    (void)state;
+    struct safer_geom g[3];
+    three_areas(g);
+    double values[3] = {12.5, 987.6, 40};
+    const unsigned char hidden[3] = {0, 1, 0};
+    const char *names[3] = {"Allington", "Barming", "Bearsted"};
+    struct safer_svg_choropleth m = {
+        .areas = g, .values = values, .names = names, .n = 3, .decimals = 1,
+        .unit = " per 1,000",
+        .frame = {.legend_title = "Crimes per 1,000", .attribution = ATTRIBUTION},
+        .hidden = hidden};
+    struct safer_svg_opts o = {.id = "h", .title = "Hidden"};
+    struct safer_buf b = render_buf();
+    struct xml_stats st;
+
+    assert_int_equal(safer_svg_choropleth(&b, &o, &m, NULL), 0);
+    check_figure(b.ptr, "h", &st);
+    check_map_furniture(b.ptr);
+    assert_non_null(strstr(b.ptr, "<pattern id=\"h-hidden\""));
+    assert_int_equal(count(b.ptr, "fill=\"url(#h-hidden)\""), 2); /* Barming and its swatch */
+    assert_null(strstr(b.ptr, "url(#h-nodata)"));
+    assert_non_null(strstr(b.ptr, "<title>Barming: [c] not published</title>"));
+    assert_non_null(strstr(b.ptr, ">[c] not published</text>"));
+    assert_null(strstr(b.ptr, "987"));
+    assert_non_null(strstr(b.ptr, ">Map of 3 areas shaded by Crimes per 1,000 in 2 classes: Under "
+                                  "40.0; 40.0 and over. Lowest 12.5 per 1,000 in Allington. "
+                                  "Highest 40.0 per 1,000 in Bearsted. 1 not published ([c])."
+                                  "</desc>"));
+
+    /* Ten areas valued 1..10, the highest hidden: the quintiles of 1..9. */
+    struct safer_geom g10[10];
+    double v10[10];
+    unsigned char h10[10] = {0};
+    for (int i = 0; i < 10; i++) {
+        g10[i] = make_geom(xy_b, 5, rings_b, 1, parts_b, 1);
+        v10[i] = i + 1;
+    }
+    h10[9] = 1;
+    struct safer_svg_choropleth q = {.areas = g10, .values = v10, .n = 10, .hidden = h10,
+                                     .frame = {.attribution = ATTRIBUTION}};
+    safer_buf_reset(&b);
+    assert_int_equal(safer_svg_choropleth(&b, &o, &q, NULL), 0);
+    assert_non_null(strstr(b.ptr, ">Under 2</text>"));
+    assert_non_null(strstr(b.ptr, ">8 and over</text>"));
+    assert_null(strstr(b.ptr, ">10"));
+    assert_non_null(strstr(b.ptr, "Lowest 1. Highest 9. 1 not published ([c]).</desc>"));
+
+    /* Without flags: the members' figure, no cross-hatching defined. */
+    m.hidden = NULL;
+    safer_buf_reset(&b);
+    assert_int_equal(safer_svg_choropleth(&b, &o, &m, NULL), 0);
+    assert_null(strstr(b.ptr, "h-hidden"));
+    assert_null(strstr(b.ptr, "[c]"));
+    assert_non_null(strstr(b.ptr, "<title>Barming: 987.6 per 1,000</title>"));
+
+    /* A panel of small multiples: the same, beside its colour bar. */
+    double a[3] = {10, 20, 30}, c[3] = {3, 2, 25};
+    const unsigned char hc[3] = {1, 0, 1};
+    struct safer_svg_panel panels[2] = {{"All crime", a, NULL}, {"Burglary", c, hc}};
+    struct safer_svg_small_multiples sm = {
+        .areas = g, .names = names, .n = 3, .panels = panels, .npanels = 2, .decimals = 0,
+        .frame = {.legend_title = "Records", .attribution = ATTRIBUTION}};
+    struct safer_svg_opts op = {.id = "hp", .title = "Panel", .width = 320};
+    safer_buf_reset(&b);
+    assert_int_equal(safer_svg_small_multiple(&b, &op, &sm, 1, NULL), 0);
+    check_figure(b.ptr, "hp", &st);
+    assert_int_equal(count(b.ptr, "fill=\"url(#hp-hidden)\""), 3);
+    assert_non_null(strstr(b.ptr, "<title>Allington: [c] not published</title>"));
+    assert_non_null(strstr(b.ptr, "<title>Bearsted: [c] not published</title>"));
+    assert_non_null(strstr(b.ptr, "<title>Barming: 2</title>"));
+    assert_non_null(strstr(b.ptr, ">[c] not published</text>"));
+    assert_null(strstr(b.ptr, "25"));
+    assert_null(strstr(b.ptr, ">3<"));
+    assert_non_null(strstr(b.ptr, "Burglary: 1 class: 2 to 2. 2 not published ([c])."));
+    /* The panel without hidden areas defines no cross-hatching. */
+    safer_buf_reset(&b);
+    assert_int_equal(safer_svg_small_multiple(&b, &op, &sm, 0, NULL), 0);
+    assert_null(strstr(b.ptr, "hp-hidden"));
+    safer_buf_release(&b);
+}
+
+/*
  * Months labelled as the report writes them ("October 2018") are read as
  * months: the labels keep to the calendar, and a shaded range of months
  * without values is named by its length and last month, never as a span
@@ -1720,6 +1809,7 @@ int main(void)
         cmocka_unit_test(test_svg_narrow_line_chart),
         cmocka_unit_test(test_svg_descriptions_state_the_data),
         cmocka_unit_test(test_svg_line_months_written_out),
+        cmocka_unit_test(test_svg_hidden_areas_never_show_their_value),
     };
     return cmocka_run_group_tests_name("svg", tests, NULL, NULL);
 }
