@@ -242,6 +242,9 @@ struct safer_hidden {
      * + rows_no_coords + rows_outside_wards + rows_outside_area). */
     unsigned char by_location, by_lsoa, assigned;
     unsigned char rows_total, no_coords, outside_wards, outside_area;
+    /* Counts in no sum, hidden when small: points_outside_grid and
+     * outcomes_from_files. */
+    unsigned char outside_grid, from_files;
     size_t small, others; /* counts hidden as small, and to protect them */
 };
 

@@ -357,8 +357,11 @@ int safer_assess_write_csv(const struct safer_assessment *a, struct safer_output
     }
     safer_buf_putf(&b, "latest_12_complete,%s\n", a->latest12_complete ? "yes" : "no");
     safer_buf_putf(&b, "prev_12_complete,%s\n", a->prev12_complete ? "yes" : "no");
-    if (a->ncells)
-        safer_buf_putf(&b, "points_outside_grid,%llu\n", (unsigned long long)a->points_outside_grid);
+    if (a->ncells) {
+        safer_buf_puts(&b, "points_outside_grid,");
+        put_count(&b, (long long)a->points_outside_grid, hid->outside_grid);
+        safer_buf_puts(&b, "\n");
+    }
     /* The windows' length, their months with data, and the files that
      * contributed records to the study wards: added after the metrics
      * above, which keep their place and meaning. */

@@ -234,6 +234,10 @@ int safer_assessment_hide(struct safer_assessment *a, int64_t min, struct safer_
     sum_part(&c, outside_area);
     sum_end(&c);
 
+    /* Counts in no sum: hidden when small. */
+    size_t outside_grid = cell(&c, (int64_t)a->points_outside_grid);
+    size_t from_files = cell(&c, a->outcomes_from_files);
+
     unsigned char *hidden = mask(c.n);
     struct safer_sums sums = {.n = c.nsums, .start = c.start, .cells = c.cells};
     int rc = safer_suppress(c.v, c.n, &sums, min, hidden, err);
@@ -276,6 +280,8 @@ int safer_assessment_hide(struct safer_assessment *a, int64_t min, struct safer_
         h->no_coords = hidden[no_coords];
         h->outside_wards = hidden[outside_wards];
         h->outside_area = hidden[outside_area];
+        h->outside_grid = hidden[outside_grid];
+        h->from_files = hidden[from_files];
         for (size_t i = 0; i < c.n; i++) {
             h->small += hidden[i] == SAFER_HIDDEN_SMALL;
             h->others += hidden[i] == SAFER_HIDDEN_OTHERS;

@@ -105,24 +105,12 @@ static bool row_before(const struct safer_assessment *a, size_t r, size_t q)
     return !row_hidden(a, r) && a->outcomes[r].count > a->outcomes[q].count;
 }
 
-/*
- * Is the total of a type's outcomes hidden? It is the sum of the type's
- * outcome counts. When that is the type's count (as it is unless the
- * windows differ), safer_assessment_hide() made it that count's cell, so
- * it is hidden with it; otherwise it made it a cell of its own, in no sum
- * but this one, which it hides when small, or when one outcome alone is
- * hidden (the total would give that one away).
- */
+/* Is the total of a type's outcomes hidden? It is the sum of the type's
+ * outcome counts, a cell of safer_assessment_hide()'s own (the type's
+ * count when the two agree). */
 static bool total_hidden(const struct safer_assessment *a, const struct type_rows *t)
 {
-    if (!safer__report_public_edition(a))
-        return false;
-    if (t->total == a->type_latest[t->type])
-        return safer_hidden(a->hidden.type_latest, t->type);
-    size_t n = 0;
-    for (size_t i = t->first; i < t->end; i++)
-        n += row_hidden(a, i);
-    return (t->total > 0 && t->total < a->hidden.min) || n == 1;
+    return safer_hidden(a->hidden.outcome_total, t->type);
 }
 
 /* Does type row x come before y: shown totals first, largest first? */
@@ -340,9 +328,8 @@ static const struct safer__report_col ALL[] = {
 void safer__report_outcomes(struct safer_buf *h, const struct safer_assessment *a)
 {
     safer_html_raw(h, "<h2 id=\"outcomes\">7. What became of the crimes</h2><p>The latest "
-                      "outcome police.uk gives each crime recorded in the area's wards in the 12 "
-                      "months to ");
-    safer__report_month_long(h, a->latest);
+                      "outcome police.uk gives each crime recorded in the area's wards in ");
+    safer__report_window_name(h, a, 0);
     safer_html_raw(h, ", by category. Anti-social behaviour has no outcomes and is left out. ");
     if (a->outcome_rows == 0) {
         safer_html_raw(h, "No police.uk outcomes files are loaded, so each crime's outcome is "
@@ -353,7 +340,7 @@ void safer__report_outcomes(struct safer_buf *h, const struct safer_assessment *
     } else {
         safer__report_int(h, (long long)a->outcome_rows);
         safer_html_raw(h, " crimes have an outcome in the police.uk outcomes files loaded; ");
-        safer__report_int(h, a->outcomes_from_files);
+        safer__report_count(h, a->outcomes_from_files, a->hidden.from_files);
         safer_html_raw(h, " of the crimes here take their latest outcome from them, the others "
                           "the <q>Last outcome category</q> of their street file.");
     }

@@ -1051,7 +1051,7 @@ static void hotspots(struct safer_buf *h, const struct places *pl)
     free(top);
     if (a->points_outside_grid) {
         safer_html_raw(h, "<p class=\"meta\">");
-        safer__report_int(h, (long long)a->points_outside_grid);
+        safer__report_count(h, (long long)a->points_outside_grid, a->hidden.outside_grid);
         safer_html_raw(h, " located records fell outside the study grid after conversion to "
                           "the British National Grid and are not in the hot spot counts.</p>");
     }

@@ -65,7 +65,7 @@ no_small() {
             NR == 1 { for (i = 1; i <= NF; i++) col[i] = $i; next }
             { for (i = 1; i <= NF; i++)
                   if ((col[i] == "count" || col[i] == "prev_12" || col[i] == "latest_12" ||
-                       (col[i] == "value" && $1 ~ /^rows_/)) && $i ~ /^[1-4]$/) {
+                       (col[i] == "value" && $1 ~ /^(rows_|points_)/)) && $i ~ /^[1-4]$/) {
                       print f ": line " NR ": " col[i] " is " $i; bad = 1 } }
             END { exit bad }' "$f" || fail "$f publishes a count under 5"
     done
