@@ -14,6 +14,7 @@
 #include "util/compat.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,8 +34,63 @@ static void per_month(struct safer_buf *h, const struct safer_assessment *a, int
     safer_html_raw(h, " a month");
 }
 
-/* What was recorded: the total over the months with data, and a month's
- * worth; then the largest categories. */
+/* The months a rate of the latest window is over: "the 12 months to
+ * February 2019" when all of them hold data, else the months that do,
+ * "October 2018 to February 2019 (5 of the 12 months)". */
+static void rate_months(struct safer_buf *h, const struct safer_assessment *a)
+{
+    int len = safer__report_window_len(a), n = safer__report_window_data(a, 0);
+    if (n == len) {
+        safer__report_window_name(h, a, 0);
+        return;
+    }
+    safer__report_data_runs(h, a, 0);
+    safer_buf_putf(h, " (%d of the %d months)", n, len);
+}
+
+/* What a rate of `count` records is over, and how sure it is: " over
+ * <months>, not annualised, with a 95% interval of 18.6 to 25.7", and
+ * "(few records)" under the rules' threshold. The interval is the exact
+ * Poisson interval of the count per 1,000 of the population, as the ward
+ * rates' (a->rate_lower, a->rate_upper). */
+static void rate_basis(struct safer_buf *h, const struct safer_assessment *a, int64_t count,
+                       double lower, double upper)
+{
+    safer_html_raw(h, " over ");
+    rate_months(h, a);
+    safer_html_raw(h, ", not annualised, with a ");
+    safer__report_dec(h, 100.0 * SAFER_RATE_CONF, 0, false);
+    safer_html_raw(h, "% interval of ");
+    safer__report_dec(h, lower, 1, false);
+    safer_html_raw(h, " to ");
+    safer__report_dec(h, upper, 1, false);
+    if (count < a->rules.rate_few_records)
+        safer_html_raw(h, " (few records)");
+}
+
+/* The rate of the whole area, when every ward has a population: records
+ * per 1,000 of the wards' summed population. */
+static void area_rate(struct safer_buf *h, const struct safer_assessment *a, int64_t total)
+{
+    if (!a->population || !a->nwards)
+        return;
+    double pop = 0;
+    for (size_t w = 0; w < a->nwards; w++) {
+        if (!(a->population[w] > 0))
+            return;
+        pop += a->population[w];
+    }
+    double lo, up;
+    safer_poisson_ci(total, SAFER_RATE_CONF, &lo, &up);
+    safer_html_raw(h, " That is ");
+    safer__report_dec(h, 1000.0 * (double)total / pop, 1, false);
+    safer_html_raw(h, " records per 1,000 residents");
+    rate_basis(h, a, total, 1000.0 * lo / pop, 1000.0 * up / pop);
+    safer_html_raw(h, ".");
+}
+
+/* What was recorded: the total over the months with data, a month's worth
+ * and the area's rate; then the largest categories. */
 static void recorded(struct safer_buf *h, const struct safer_assessment *a)
 {
     int64_t total = safer__report_total_latest(a);
@@ -63,6 +119,7 @@ static void recorded(struct safer_buf *h, const struct safer_assessment *a)
     if (n < len)
         safer_html_raw(h, " with data");
     safer_html_raw(h, ".");
+    area_rate(h, a, total);
 
     size_t *order = safer__report_types_by_volume(a);
     size_t shown = 0;
@@ -279,6 +336,17 @@ static void where(struct safer_buf *h, const struct safer_assessment *a)
             else
                 safer_html_raw(h, " wards have no population figure, so no rate");
         }
+        double lo = NAN, up = NAN;
+        if (a->rate_lower && a->rate_upper) {
+            lo = a->rate_lower[best];
+            up = a->rate_upper[best];
+        } else {
+            safer_poisson_ci(a->ward_latest[best], SAFER_RATE_CONF, &lo, &up);
+            lo *= 1000.0 / a->population[best];
+            up *= 1000.0 / a->population[best];
+        }
+        safer_html_raw(h, ". The rate is");
+        rate_basis(h, a, a->ward_latest[best], lo, up);
     } else {
         safer_html_raw(h, "most records, ");
         safer__report_int(h, a->ward_latest[best]);

@@ -18,6 +18,8 @@
 #include <cmocka.h>
 
 #include <math.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -861,6 +863,76 @@ static void test_report_area_figures_only(void **state)
     safer_assessment_release(&a);
 }
 
+/* ---- rates ---- */
+
+/* " over <months>, not annualised, with a 95% interval of L to U" of a
+ * rate of `count` records among `pop` residents, as the summary words it. */
+static void rate_basis(char *out, size_t outsz, const char *months, int64_t count, double pop,
+                       bool few)
+{
+    double lo, up;
+    char l[40], u[40];
+    safer_poisson_ci(count, SAFER_RATE_CONF, &lo, &up);
+    safer_svg_format_number(l, sizeof(l), 1000.0 * lo / pop, 1, false);
+    safer_svg_format_number(u, sizeof(u), 1000.0 * up / pop, 1, false);
+    snprintf(out, outsz, " over %s, not annualised, with a 95%% interval of %s to %s%s.", months,
+             l, u, few ? " (few records)" : "");
+}
+
+/* The summary's rates, the area's and the highest ward's, name the months
+ * they are over, give their 95% interval and say when they rest on few
+ * records. */
+static void test_report_summary_rates_say_their_basis(void **state)
+{
+    (void)state;
+    /* July 2018 has no file: the rates are over the other 11 months. */
+    static const char OVER[] = "February 2018 to June 2018 and August 2018 to January 2019 (11 "
+                               "of the 12 months)";
+    for (int few = 0; few < 2; few++) {
+        struct safer_rules r;
+        safer_rules_init(&r);
+        if (few)
+            r.rate_few_records = 1000000;
+        struct safer_assessment a;
+        build(&a, &r, 0);
+        char *html = render_a(&a);
+        char *summary = section(html, "summary");
+
+        int64_t total = 0;
+        double pop = 0, bestv = -1;
+        size_t best = 0;
+        for (size_t w = 0; w < NWARDS; w++) {
+            total += a.ward_latest[w];
+            pop += a.population[w];
+            double v = 1000.0 * (double)a.ward_latest[w] / a.population[w];
+            if (v > bestv) {
+                bestv = v;
+                best = w;
+            }
+        }
+        char basis[256], want[512], rate[40], n[40];
+        safer_svg_format_number(rate, sizeof(rate), 1000.0 * (double)total / pop, 1, false);
+        rate_basis(basis, sizeof(basis), OVER, total, pop, few);
+        snprintf(want, sizeof(want), "That is %s records per 1,000 residents%s", rate, basis);
+        if (!strstr(summary, want))
+            fail_msg("the area's rate: no '%s'", want);
+
+        safer_svg_format_number(rate, sizeof(rate), bestv, 1, false);
+        safer_svg_format_number(n, sizeof(n), (double)a.ward_latest[best], 0, false);
+        rate_basis(basis, sizeof(basis), OVER, a.ward_latest[best], a.population[best], few);
+        snprintf(want, sizeof(want),
+                 " had the highest rate, %s per 1,000 residents (%s records in 11 months with "
+                 "data). The rate is%s",
+                 rate, n, basis);
+        if (!strstr(summary, want))
+            fail_msg("the highest ward rate: no '%s'", want);
+        assert_int_equal(count(summary, "(few records)"), few ? 2 : 0);
+        free(summary);
+        free(html);
+        safer_assessment_release(&a);
+    }
+}
+
 /* The page of the default assessment, shared by the tests that only read it. */
 static int render_default(void **state)
 {
@@ -891,6 +963,7 @@ int main(void)
         cmocka_unit_test(test_report_no_test_without_data),
         cmocka_unit_test(test_report_marks_explained_beside_tables),
         cmocka_unit_test(test_report_area_figures_only),
+        cmocka_unit_test(test_report_summary_rates_say_their_basis),
     };
     return cmocka_run_group_tests_name("report", tests, render_default, free_default);
 }
