@@ -40,6 +40,24 @@ static void put_small(struct safer_buf *h, double v)
     safer_buf_putf(h, "e%d", e);
 }
 
+/* The CSV files beside the report: those the assessment writes
+ * (safer_assess_write_csv()). */
+static void files(struct safer_buf *h, const struct safer_assessment *a)
+{
+    safer_html_raw(h, "<dt>Files</dt><dd>Every figure is in the CSV files beside this report: "
+                      "counts_ward_type_month.csv, change_by_type.csv, change_by_ward.csv, "
+                      "change_tests.csv, coverage.csv, hotspots.csv, ");
+    if (a->place_start)
+        safer_html_raw(h, "hotspot_locations.csv, ");
+    safer_html_raw(h, "moran.csv, outcomes_by_type.csv, summary.csv");
+    if (a->npeers)
+        safer_html_raw(h, ", peers.csv");
+    if (a->population)
+        safer_html_raw(h, ", rates_by_ward.csv");
+    if (a->imd_lsoas)
+        safer_html_raw(h, ", deprivation_by_ward.csv");
+}
+
 void safer__report_method(struct safer_buf *h, const struct safer_assessment *a)
 {
     safer_html_raw(h, "<h2 id=\"method\">13. Method notes</h2><dl>");
@@ -94,12 +112,16 @@ void safer__report_method(struct safer_buf *h, const struct safer_assessment *a)
         }
     }
     safer_html_raw(h, ".</dd>");
-    safer_html_raw(h, "<dt>Clustering</dt><dd>Moran's I of ward totals in the latest window "
-                      "with queen contiguity as spdep::poly2nb finds it (wards sharing a "
-                      "boundary point within ");
+    safer_html_raw(h, "<dt>Clustering</dt><dd>Moran's I of the wards in the latest window, on "
+                      "their counts and, when a population is loaded, on their rates per 1,000 "
+                      "residents (over the wards that have one), with queen contiguity as "
+                      "spdep::poly2nb finds it (wards sharing a boundary point within ");
     put_small(h, SAFER_NB_SNAP_DEFAULT);
     safer_html_raw(h, " degrees), row-standardised and binary weights, variance under "
-                      "randomisation, one-sided p (greater), as spdep::moran.test.</dd>");
+                      "randomisation, one-sided p (greater), as spdep::moran.test. moran.csv "
+                      "holds the rows on counts (total_latest12), then those on rates "
+                      "(rate_latest12); the summary reads the test on counts with "
+                      "row-standardised weights.</dd>");
     safer_html_raw(h, "<dt>Change</dt><dd>Exact two-sided binomial test of the latest count "
                       "given the sum of both windows against a probability of one half (no "
                       "change), as R binom.test; Benjamini-Hochberg adjustment over all category "
@@ -112,19 +134,23 @@ void safer__report_method(struct safer_buf *h, const struct safer_assessment *a)
     safer_html_raw(h, "<dt>Coverage</dt><dd>");
     safer__report_coverage_rule(h, &a->rules);
     safer_html_raw(h, "</dd>");
-    safer_html_raw(h, "<dt>Rates</dt><dd>Records in the latest window per 1,000 residents; "
-                      "LSOA populations are summed to wards through the ONS lookup, and a ward "
-                      "missing any of its LSOAs' populations gets no rate. ONS LSOA-to-ward "
-                      "lookups are best fit: each LSOA goes wholly to the ward holding most of "
-                      "its people, so a ward's summed population, and so its rate, is an "
-                      "approximation, least good for small wards.</dd>");
-    safer_html_raw(h, "<dt>Files</dt><dd>Every figure is in the CSV files beside this report: "
-                      "counts_ward_type_month.csv, change_by_type.csv, change_by_ward.csv, "
-                      "change_tests.csv, coverage.csv, hotspots.csv, moran.csv, summary.csv");
-    if (a->population)
-        safer_html_raw(h, ", rates_by_ward.csv");
-    if (a->imd_lsoas)
-        safer_html_raw(h, ", deprivation_by_ward.csv");
+    safer_html_raw(h, "<dt>Rates</dt><dd>Records per 1,000 residents over the months named "
+                      "with each rate: the months of the latest window that hold data (");
+    safer__report_period(h, a, 0);
+    safer_html_raw(h, "). A rate is never annualised, so compare it only with rates over the "
+                      "same months. Its ");
+    safer__report_dec(h, 100.0 * SAFER_RATE_CONF, 0, false);
+    safer_html_raw(h, "% interval is the exact Poisson interval of its count (Garwood's, as R "
+                      "poisson.test gives it) per 1,000 of the population, which is taken as "
+                      "known. A rate from fewer than ");
+    safer__report_int(h, a->rules.rate_few_records);
+    safer_html_raw(h, " records is marked &#8220;few records&#8221;: one record more or less "
+                      "moves it a long way. LSOA populations are summed to wards through the ONS "
+                      "lookup, and a ward missing any of its LSOAs' populations gets no rate. ONS "
+                      "LSOA-to-ward lookups are best fit: each LSOA goes wholly to the ward "
+                      "holding most of its people, so a ward's summed population, and so its "
+                      "rate, is an approximation, least good for small wards.</dd>");
+    files(h, a);
     char licence[SAFER__REPORT_LICENCE_MAX];
     safer__report_licence(a, licence);
     safer_html_raw(h, ".</dd><dt>Licence</dt><dd>");

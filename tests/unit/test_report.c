@@ -933,6 +933,60 @@ static void test_report_summary_rates_say_their_basis(void **state)
     }
 }
 
+/* The method notes say what a rate is, how sure it is and when it is
+ * flagged; what Moran's I is computed on; and the files written. */
+static void test_report_method_states_rates_and_files(void **state)
+{
+    (void)state;
+    struct safer_rules r;
+    safer_rules_init(&r);
+    r.rate_few_records = 7;
+    struct safer_assessment a;
+    build(&a, &r, 0);
+    char *html = render_a(&a);
+    char *method = section(html, "method");
+    assert_non_null(strstr(method, "<dt>Rates</dt><dd>Records per 1,000 residents over the months "
+                                   "named with each rate: the months of the latest window that "
+                                   "hold data (February 2018 to June 2018 and August 2018 to "
+                                   "January 2019: 11 of the 12 months). A rate is never "
+                                   "annualised"));
+    assert_non_null(strstr(method, "Its 95% interval is the exact Poisson interval of its count "
+                                   "(Garwood's, as R poisson.test gives it)"));
+    assert_non_null(strstr(method, "A rate from fewer than 7 records is marked &#8220;few "
+                                   "records&#8221;"));
+    assert_non_null(strstr(method, "<dt>Clustering</dt><dd>Moran's I of the wards in the latest "
+                                   "window, on their counts and, when a population is loaded, on "
+                                   "their rates per 1,000 residents"));
+    assert_non_null(strstr(method, "moran.csv holds the rows on counts (total_latest12), then "
+                                   "those on rates (rate_latest12)"));
+    /* The files the assessment writes: no hot spot Locations were read,
+     * there are no peers. */
+    assert_non_null(strstr(method, "<dt>Files</dt><dd>Every figure is in the CSV files beside "
+                                   "this report: counts_ward_type_month.csv, change_by_type.csv, "
+                                   "change_by_ward.csv, change_tests.csv, coverage.csv, "
+                                   "hotspots.csv, moran.csv, outcomes_by_type.csv, summary.csv, "
+                                   "rates_by_ward.csv.</dd>"));
+    assert_null(strstr(method, "Public edition"));
+    free(method);
+    free(html);
+
+    /* With the Locations of the hot spots' records and a peer comparison. */
+    a.place_start = zalloc(a.ncells + 1, sizeof(size_t));
+    a.npeers = 1;
+    a.peers = zalloc(1, sizeof(*a.peers));
+    a.peers[0].code = dup("");
+    a.peers[0].name = dup("The area");
+    a.peers[0].count = zalloc(NTYPES, sizeof(int64_t));
+    html = render_a(&a);
+    method = section(html, "method");
+    assert_non_null(strstr(method, "hotspots.csv, hotspot_locations.csv, moran.csv, "
+                                   "outcomes_by_type.csv, summary.csv, peers.csv, "
+                                   "rates_by_ward.csv.</dd>"));
+    free(method);
+    free(html);
+    safer_assessment_release(&a);
+}
+
 /* The page of the default assessment, shared by the tests that only read it. */
 static int render_default(void **state)
 {
@@ -964,6 +1018,7 @@ int main(void)
         cmocka_unit_test(test_report_marks_explained_beside_tables),
         cmocka_unit_test(test_report_area_figures_only),
         cmocka_unit_test(test_report_summary_rates_say_their_basis),
+        cmocka_unit_test(test_report_method_states_rates_and_files),
     };
     return cmocka_run_group_tests_name("report", tests, render_default, free_default);
 }
