@@ -436,16 +436,24 @@ void safer__report_candidates(struct safer_buf *h, const struct safer_assessment
         return;
     }
 
+    /* The count's and the rate's headings name the window as every table
+     * does ("12 months to February 2019"). */
+    struct safer_buf window, rate;
+    safer_buf_init(&window, 128);
+    safer_buf_init(&rate, 160);
+    safer__report_window_heading(&window, a, 0);
+    safer_buf_puts(&rate, "Rate per 1,000, ");
+    safer__report_window_heading(&rate, a, 0);
     struct safer__report_col cols[10];
     size_t nc = 0;
     cols[nc++] = (struct safer__report_col){.heading = "Rank", .numeric = true, .cell = c_rank};
     cols[nc++] = (struct safer__report_col){.heading = "Category", .cell = c_name};
-    cols[nc++] = (struct safer__report_col){.heading = "Latest 12", .numeric = true,
+    cols[nc++] = (struct safer__report_col){.heading = window.ptr, .numeric = true,
                                             .cell = c_latest};
     cols[nc++] = (struct safer__report_col){.heading = "Volume", .numeric = true,
                                             .cell = c_volume};
     if (s.have_rate)
-        cols[nc++] = (struct safer__report_col){.heading = "Rate per 1,000 (latest 12 months)",
+        cols[nc++] = (struct safer__report_col){.heading = rate.ptr,
                                                 .numeric = true,
                                                 .cell = c_rate};
     cols[nc++] = (struct safer__report_col){.heading = "Change %", .numeric = true,
@@ -462,5 +470,7 @@ void safer__report_candidates(struct safer_buf *h, const struct safer_assessment
         cols[nc++] = (struct safer__report_col){.heading = "In the plan under", .cell = c_plan};
     safer__report_table(h, SAFER__REPORT_LITERAL("Candidate priorities, highest score first"),
                         cols, nc, &s, s.n);
+    safer_buf_release(&window);
+    safer_buf_release(&rate);
     free(s.c);
 }

@@ -987,6 +987,24 @@ static void test_report_method_states_rates_and_files(void **state)
     safer_assessment_release(&a);
 }
 
+/* The candidates' count and rate name the window, as every table does. */
+static void test_report_candidates_name_the_window(void **state)
+{
+    (void)state;
+    struct safer_assessment a;
+    build(&a, NULL, 0);
+    char *html = render_a(&a);
+    char *cand = section(html, "candidates");
+    assert_non_null(strstr(cand, "<th scope=\"col\" class=\"n\">12 months to January 2019</th>"
+                                 "<th scope=\"col\" class=\"n\">Volume</th><th scope=\"col\" "
+                                 "class=\"n\">Rate per 1,000, 12 months to January 2019</th>"));
+    assert_null(strstr(cand, "Latest 12"));
+    assert_null(strstr(cand, "latest 12 months)"));
+    free(cand);
+    free(html);
+    safer_assessment_release(&a);
+}
+
 /* The page of the default assessment, shared by the tests that only read it. */
 static int render_default(void **state)
 {
@@ -1019,6 +1037,7 @@ int main(void)
         cmocka_unit_test(test_report_area_figures_only),
         cmocka_unit_test(test_report_summary_rates_say_their_basis),
         cmocka_unit_test(test_report_method_states_rates_and_files),
+        cmocka_unit_test(test_report_candidates_name_the_window),
     };
     return cmocka_run_group_tests_name("report", tests, render_default, free_default);
 }
