@@ -105,6 +105,26 @@ void safer__report_hidden_note(struct safer_buf *h, const struct safer_assessmen
                       "every figure worked out from such a count.</p>");
 }
 
+bool safer__report_test_hidden(const struct safer_assessment *a,
+                               const struct safer_change_test *t)
+{
+    if (!safer__report_public_edition(a) || !t)
+        return false;
+    if (strcmp(t->scope, "ward") == 0) {
+        for (size_t w = 0; w < a->nwards; w++) {
+            if (strcmp(a->wards[w].code, t->key) == 0)
+                return safer_hidden(a->hidden.ward_prev, w) ||
+                       safer_hidden(a->hidden.ward_latest, w);
+        }
+        return false;
+    }
+    for (size_t k = 0; k < a->ntypes; k++) {
+        if (strcmp(a->types[k], t->key) == 0)
+            return safer_hidden(a->hidden.type_prev, k) || safer_hidden(a->hidden.type_latest, k);
+    }
+    return false;
+}
+
 void safer__report_dec(struct safer_buf *h, double v, int decimals, bool plus)
 {
     char s[40];
@@ -573,7 +593,20 @@ int64_t safer__report_total_prev(const struct safer_assessment *a)
     return s;
 }
 
-/* Types ordered by latest-12 count, largest first (ties by name). */
+/* Does type x come after type y: a smaller count, or (public edition) a
+ * hidden one after a shown one? Hidden counts are not compared with
+ * anything: where a hidden count sat between two equal shown ones, its
+ * place in the order would give it away. */
+static bool type_after(const struct safer_assessment *a, size_t x, size_t y)
+{
+    bool hx = safer_hidden(a->hidden.type_latest, x), hy = safer_hidden(a->hidden.type_latest, y);
+    if (hx || hy)
+        return hx && !hy;
+    return a->type_latest[x] < a->type_latest[y];
+}
+
+/* Types ordered by latest-12 count, largest first (ties by name); in the
+ * public edition those with a hidden count last, by name. */
 size_t *safer__report_types_by_volume(const struct safer_assessment *a)
 {
     size_t *order = safer__xmalloc(sizeof(size_t) * (a->ntypes ? a->ntypes : 1));
@@ -581,7 +614,7 @@ size_t *safer__report_types_by_volume(const struct safer_assessment *a)
         order[t] = t;
     for (size_t i = 1; i < a->ntypes; i++) {
         size_t v = order[i], j = i;
-        while (j > 0 && a->type_latest[order[j - 1]] < a->type_latest[v]) {
+        while (j > 0 && type_after(a, order[j - 1], v)) {
             order[j] = order[j - 1];
             j--;
         }
