@@ -705,6 +705,24 @@ void safer__report_lede(struct safer_buf *h, const struct safer_assessment *a)
 }
 
 /*
+ * The public edition says so under the lede, with its rule, before any
+ * figure: which counts are hidden, what else goes with them, and which
+ * tables are left out (section 13 says how the hidden counts are chosen).
+ */
+static void public_edition_rule(struct safer_buf *h, const struct safer_assessment *a)
+{
+    if (!safer__report_public_edition(a))
+        return;
+    safer_html_raw(h, "<p class=\"inset\"><strong>Public edition.</strong> Counts from 1 to ");
+    safer__report_int(h, a->hidden.min - 1);
+    safer_html_raw(h, " are shown as " SAFER__REPORT_HIDDEN ", and so are the counts that would "
+                      "give them away and every figure worked out from a hidden count (a share, "
+                      "an average, a rate, a change and its test). Tables of single places, the "
+                      "hot spot squares and the police.uk locations of their records, are left "
+                      "out. Section 13 says how the hidden counts are chosen.</p>");
+}
+
+/*
  * The running footer of printed pages: the area and the period at the
  * left, "Page n of m" at the right, in @page margin boxes (Chromium 131
  * and later, and print processors that follow CSS Paged Media). The text
@@ -729,7 +747,10 @@ static void page_footer(struct safer_buf *h, const struct safer_assessment *a)
     } else {
         css_string(h, a->title);
     }
-    safer_html_raw(h, " \", strategic assessment, \" ");
+    if (safer__report_public_edition(a))
+        safer_html_raw(h, " \", strategic assessment, public edition, \" ");
+    else
+        safer_html_raw(h, " \", strategic assessment, \" ");
     css_string(h, period);
     safer_html_raw(h, ";font:8pt Arial,Helvetica,sans-serif;color:#505a5f}"
                       "@bottom-right{content:\"Page \" counter(page) \" of \" counter(pages);"
@@ -747,10 +768,14 @@ int safer_report_render(const struct safer_assessment *a, struct safer_buf *h,
     safer_html_raw(h, "</title><style>");
     safer_buf_put(h, CSS, sizeof(CSS) - 1);
     page_footer(h, a);
-    safer_html_raw(h, "</style></head><body><header><p class=\"meta\">Strategic assessment</p><h1>");
+    safer_html_raw(h, "</style></head><body><header><p class=\"meta\">Strategic assessment");
+    if (safer__report_public_edition(a))
+        safer_html_raw(h, ": public edition");
+    safer_html_raw(h, "</p><h1>");
     safer_html_text(h, a->title);
     safer_html_raw(h, "</h1>");
     safer__report_lede(h, a);
+    public_edition_rule(h, a);
     safer_html_raw(h, "<p class=\"meta\">Area: ");
     if (a->area_code) {
         safer_html_text(h, a->area_name ? a->area_name : a->area_code);

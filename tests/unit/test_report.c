@@ -1175,6 +1175,52 @@ static size_t assert_marked_tables_noted(const char *html)
     return marked;
 }
 
+/* The public edition says so, states its rule, and lists only the files
+ * it writes; the members' edition of the same assessment shows no mark. */
+static void test_report_public_edition_says_so(void **state)
+{
+    (void)state;
+    struct safer_assessment a;
+    build_rare(&a);
+    a.place_start = zalloc(a.ncells + 1, sizeof(size_t));
+    char *members = render_a(&a);
+    assert_null(strstr(members, MARK));
+    assert_null(strstr(members, "public edition"));
+    assert_null(strstr(members, "Public edition"));
+    assert_null(strstr(members, "class=\"note\""));
+
+    hide(&a);
+    char *html = render_a(&a);
+    assert_non_null(strstr(html, "<header><p class=\"meta\">Strategic assessment: public "
+                                 "edition</p><h1>"));
+    assert_non_null(strstr(html, "<p class=\"inset\"><strong>Public edition.</strong> Counts "
+                                 "from 1 to 4 are shown as [c], and so are the counts that would "
+                                 "give them away"));
+    assert_non_null(strstr(html, "Tables of single places, the hot spot squares and the "
+                                 "police.uk locations of their records, are left out."));
+    assert_non_null(strstr(html, "\", strategic assessment, public edition, \" \"12 months to "
+                                 "January 2019\""));
+    char *method = section(html, "method");
+    assert_non_null(strstr(method, "<dt>Public edition</dt><dd>Every count from 1 to 4 that "
+                                   "this report or its CSV files would publish is hidden"));
+    assert_non_null(strstr(method, "every sum a reader can form keeps two or more hidden "
+                                   "counts, or none"));
+    assert_non_null(strstr(method, "checked by linear algebra"));
+    /* Neither the files of single places nor the counts by ward, category
+     * and month are written. */
+    assert_non_null(strstr(method, "<dt>Files</dt><dd>Every figure is in the CSV files beside "
+                                   "this report: change_by_type.csv, change_by_ward.csv, "
+                                   "change_tests.csv, coverage.csv, moran.csv, "
+                                   "outcomes_by_type.csv, summary.csv, rates_by_ward.csv.</dd>"));
+    char *caveats = section(html, "caveats");
+    assert_non_null(strstr(caveats, "<strong>Hidden counts.</strong>"));
+    free(caveats);
+    free(method);
+    free(html);
+    free(members);
+    safer_assessment_release(&a);
+}
+
 /* In the public edition each hidden count, and each figure worked out from
  * one, is the mark in its cell, and each table showing it has the note. */
 static void test_report_public_hides_counts_in_tables(void **state)
@@ -1432,6 +1478,7 @@ int main(void)
         cmocka_unit_test(test_report_summary_rates_say_their_basis),
         cmocka_unit_test(test_report_method_states_rates_and_files),
         cmocka_unit_test(test_report_candidates_name_the_window),
+        cmocka_unit_test(test_report_public_edition_says_so),
         cmocka_unit_test(test_report_public_hides_counts_in_tables),
         cmocka_unit_test(test_report_public_prose_and_figures),
         cmocka_unit_test(test_report_public_hidden_totals),
