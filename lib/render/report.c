@@ -105,6 +105,26 @@ void safer__report_hidden_note(struct safer_buf *h, const struct safer_assessmen
                       "every figure worked out from such a count.</p>");
 }
 
+bool safer__report_test_hidden(const struct safer_assessment *a,
+                               const struct safer_change_test *t)
+{
+    if (!safer__report_public_edition(a) || !t)
+        return false;
+    if (strcmp(t->scope, "ward") == 0) {
+        for (size_t w = 0; w < a->nwards; w++) {
+            if (strcmp(a->wards[w].code, t->key) == 0)
+                return safer_hidden(a->hidden.ward_prev, w) ||
+                       safer_hidden(a->hidden.ward_latest, w);
+        }
+        return false;
+    }
+    for (size_t k = 0; k < a->ntypes; k++) {
+        if (strcmp(a->types[k], t->key) == 0)
+            return safer_hidden(a->hidden.type_prev, k) || safer_hidden(a->hidden.type_latest, k);
+    }
+    return false;
+}
+
 void safer__report_dec(struct safer_buf *h, double v, int decimals, bool plus)
 {
     char s[40];
@@ -573,7 +593,20 @@ int64_t safer__report_total_prev(const struct safer_assessment *a)
     return s;
 }
 
-/* Types ordered by latest-12 count, largest first (ties by name). */
+/* Does type x come after type y: a smaller count, or (public edition) a
+ * hidden one after a shown one? Hidden counts are not compared with
+ * anything: where a hidden count sat between two equal shown ones, its
+ * place in the order would give it away. */
+static bool type_after(const struct safer_assessment *a, size_t x, size_t y)
+{
+    bool hx = safer_hidden(a->hidden.type_latest, x), hy = safer_hidden(a->hidden.type_latest, y);
+    if (hx || hy)
+        return hx && !hy;
+    return a->type_latest[x] < a->type_latest[y];
+}
+
+/* Types ordered by latest-12 count, largest first (ties by name); in the
+ * public edition those with a hidden count last, by name. */
 size_t *safer__report_types_by_volume(const struct safer_assessment *a)
 {
     size_t *order = safer__xmalloc(sizeof(size_t) * (a->ntypes ? a->ntypes : 1));
@@ -581,7 +614,7 @@ size_t *safer__report_types_by_volume(const struct safer_assessment *a)
         order[t] = t;
     for (size_t i = 1; i < a->ntypes; i++) {
         size_t v = order[i], j = i;
-        while (j > 0 && a->type_latest[order[j - 1]] < a->type_latest[v]) {
+        while (j > 0 && type_after(a, order[j - 1], v)) {
             order[j] = order[j - 1];
             j--;
         }
@@ -672,6 +705,24 @@ void safer__report_lede(struct safer_buf *h, const struct safer_assessment *a)
 }
 
 /*
+ * The public edition says so under the lede, with its rule, before any
+ * figure: which counts are hidden, what else goes with them, and which
+ * tables are left out (section 13 says how the hidden counts are chosen).
+ */
+static void public_edition_rule(struct safer_buf *h, const struct safer_assessment *a)
+{
+    if (!safer__report_public_edition(a))
+        return;
+    safer_html_raw(h, "<p class=\"inset\"><strong>Public edition.</strong> Counts from 1 to ");
+    safer__report_int(h, a->hidden.min - 1);
+    safer_html_raw(h, " are shown as " SAFER__REPORT_HIDDEN ", and so are the counts that would "
+                      "give them away and every figure worked out from a hidden count (a share, "
+                      "an average, a rate, a change and its test). Tables of single places, the "
+                      "hot spot squares and the police.uk locations of their records, are left "
+                      "out. Section 13 says how the hidden counts are chosen.</p>");
+}
+
+/*
  * The running footer of printed pages: the area and the period at the
  * left, "Page n of m" at the right, in @page margin boxes (Chromium 131
  * and later, and print processors that follow CSS Paged Media). The text
@@ -696,7 +747,10 @@ static void page_footer(struct safer_buf *h, const struct safer_assessment *a)
     } else {
         css_string(h, a->title);
     }
-    safer_html_raw(h, " \", strategic assessment, \" ");
+    if (safer__report_public_edition(a))
+        safer_html_raw(h, " \", strategic assessment, public edition, \" ");
+    else
+        safer_html_raw(h, " \", strategic assessment, \" ");
     css_string(h, period);
     safer_html_raw(h, ";font:8pt Arial,Helvetica,sans-serif;color:#505a5f}"
                       "@bottom-right{content:\"Page \" counter(page) \" of \" counter(pages);"
@@ -714,10 +768,14 @@ int safer_report_render(const struct safer_assessment *a, struct safer_buf *h,
     safer_html_raw(h, "</title><style>");
     safer_buf_put(h, CSS, sizeof(CSS) - 1);
     page_footer(h, a);
-    safer_html_raw(h, "</style></head><body><header><p class=\"meta\">Strategic assessment</p><h1>");
+    safer_html_raw(h, "</style></head><body><header><p class=\"meta\">Strategic assessment");
+    if (safer__report_public_edition(a))
+        safer_html_raw(h, ": public edition");
+    safer_html_raw(h, "</p><h1>");
     safer_html_text(h, a->title);
     safer_html_raw(h, "</h1>");
     safer__report_lede(h, a);
+    public_edition_rule(h, a);
     safer_html_raw(h, "<p class=\"meta\">Area: ");
     if (a->area_code) {
         safer_html_text(h, a->area_name ? a->area_name : a->area_code);

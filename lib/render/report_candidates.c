@@ -29,6 +29,7 @@
 #include "util/compat.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +46,14 @@ struct candidate {
     double volume, trend, harm; /* component scores, 0 to 100 */
     double rate;                /* records per 1,000 residents, NaN when unknown */
     double score;               /* NaN when no component is scored */
+    /* The public edition: which figures are worked out from a hidden
+     * count. A volume or harm score is also worked out from the largest
+     * category's count; an unranked category has a hidden score or count,
+     * and comes after the ranked ones, by name, so that its place in the
+     * order gives nothing away. */
+    bool latest_hidden; /* the count, and so the rate */
+    bool change_hidden; /* a window's count: the change and the trend */
+    bool volume_hidden, harm_hidden, score_hidden, unranked;
 };
 
 /* Why a component is left out. */
@@ -67,6 +76,7 @@ struct scoring {
     enum reason why[NCOMP];
     const char *harm_missing; /* the first category without a harm weight */
     bool have_rate;           /* every study ward has a population */
+    size_t unranked;          /* candidates not ranked (public edition) */
 };
 
 static const struct safer_change_test *type_test(const struct safer_assessment *a, const char *t)
@@ -88,10 +98,15 @@ static double harm_weight(const struct safer_plan *p, const char *t)
     return -1;
 }
 
-/* Highest score first; then more records; then the name. */
+/* Highest score first; then more records; then the name. Unranked
+ * categories (public edition) after the others, by name. */
 static bool before(const struct safer_assessment *a, const struct candidate *x,
                    const struct candidate *y)
 {
+    if (x->unranked != y->unranked)
+        return y->unranked;
+    if (x->unranked)
+        return strcmp(a->types[x->type], a->types[y->type]) < 0;
     double sx = isnan(x->score) ? -1 : x->score, sy = isnan(y->score) ? -1 : y->score;
     if (sx != sy)
         return sx > sy;
@@ -111,15 +126,25 @@ static void score(struct scoring *s)
     s->weight[C_HARM] = p ? p->weights.harm : SAFER_PLAN_WEIGHT_DEFAULT;
     s->weight[C_CONCERN] = p ? p->weights.concern : SAFER_PLAN_WEIGHT_DEFAULT;
 
+    /* A category with a hidden count is listed whatever its counts, so
+     * that its being listed says nothing of them. */
     s->c = safer__xcalloc(a->ntypes ? a->ntypes : 1, sizeof(*s->c));
     int64_t max = 0;
+    size_t max_type = 0;
     for (size_t t = 0; t < a->ntypes; t++) {
-        if (a->type_latest[t] + a->type_prev[t] == 0)
+        bool latest_hidden = safer_hidden(a->hidden.type_latest, t);
+        bool change_hidden = latest_hidden || safer_hidden(a->hidden.type_prev, t);
+        if (a->type_latest[t] + a->type_prev[t] == 0 && !change_hidden)
             continue;
+        s->c[s->n].latest_hidden = latest_hidden;
+        s->c[s->n].change_hidden = change_hidden;
         s->c[s->n++].type = t;
-        if (a->type_latest[t] > max)
+        if (a->type_latest[t] > max) {
             max = a->type_latest[t];
+            max_type = t;
+        }
     }
+    bool max_hidden = max > 0 && safer_hidden(a->hidden.type_latest, max_type);
 
     /* The area's population: every ward's, or none. */
     double pop = 0;
@@ -131,6 +156,7 @@ static void score(struct scoring *s)
 
     bool comparable = s->n > 0;
     double max_harm = 0;
+    size_t max_harm_i = 0;
     for (size_t i = 0; i < s->n; i++) {
         struct candidate *c = &s->c[i];
         const char *name = a->types[c->type];
@@ -145,11 +171,17 @@ static void score(struct scoring *s)
         if (hw < 0 && !s->harm_missing)
             s->harm_missing = name;
         c->harm = hw >= 0 ? latest * hw : 0;
-        if (c->harm > max_harm)
+        if (c->harm > max_harm) {
             max_harm = c->harm;
+            max_harm_i = i;
+        }
     }
-    for (size_t i = 0; i < s->n; i++)
+    bool max_harm_hidden = max_harm > 0 && s->c[max_harm_i].latest_hidden;
+    for (size_t i = 0; i < s->n; i++) {
         s->c[i].harm = max_harm > 0 ? 100.0 * s->c[i].harm / max_harm : 0;
+        s->c[i].volume_hidden = s->c[i].latest_hidden || max_hidden;
+        s->c[i].harm_hidden = s->c[i].latest_hidden || max_harm_hidden;
+    }
 
     s->why[C_VOLUME] = R_SCORED;
     s->why[C_RATE] = R_NO_COMPARISON;
@@ -174,6 +206,11 @@ static void score(struct scoring *s)
         for (int k = 0; k < NCOMP; k++)
             sum += s->why[k] == R_SCORED ? s->weight[k] * v[k] : 0;
         c->score = wsum > 0 ? sum / wsum : NAN;
+        c->score_hidden = (s->why[C_VOLUME] == R_SCORED && c->volume_hidden) ||
+                          (s->why[C_TREND] == R_SCORED && c->change_hidden) ||
+                          (s->why[C_HARM] == R_SCORED && c->harm_hidden);
+        c->unranked = c->score_hidden || c->latest_hidden;
+        s->unranked += c->unranked;
     }
     /* A handful of categories: insertion sort, no context needed. */
     for (size_t i = 1; i < s->n; i++) {
@@ -290,10 +327,11 @@ static const struct safer__report_col WEIGHT_TABLE[] = {
 
 /* ---- the candidates table ---- */
 
+#define CAND(data, i) (&((const struct scoring *)(data))->c[i])
+
 static void c_rank(struct safer_buf *h, const void *s, size_t i)
 {
-    (void)s;
-    safer__report_int(h, (long long)i + 1);
+    safer__report_count(h, (long long)i + 1, CAND(s, i)->unranked);
 }
 
 static void c_name(struct safer_buf *h, const void *data, size_t i)
@@ -305,40 +343,55 @@ static void c_name(struct safer_buf *h, const void *data, size_t i)
 static void c_latest(struct safer_buf *h, const void *data, size_t i)
 {
     const struct scoring *s = data;
-    safer__report_int(h, s->a->type_latest[s->c[i].type]);
+    safer__report_count(h, s->a->type_latest[s->c[i].type], s->c[i].latest_hidden);
+}
+
+/* A figure to one decimal, or the mark when it is worked out from a
+ * hidden count. */
+static void figure(struct safer_buf *h, double v, int decimals, bool hidden)
+{
+    if (hidden)
+        safer_html_raw(h, SAFER__REPORT_HIDDEN);
+    else
+        safer__report_dec(h, v, decimals, false);
 }
 
 static void c_volume(struct safer_buf *h, const void *s, size_t i)
 {
-    safer__report_dec(h, ((const struct scoring *)s)->c[i].volume, 1, false);
+    figure(h, CAND(s, i)->volume, 1, CAND(s, i)->volume_hidden);
 }
 
 static void c_rate(struct safer_buf *h, const void *s, size_t i)
 {
-    safer__report_dec(h, ((const struct scoring *)s)->c[i].rate, 2, false);
+    figure(h, CAND(s, i)->rate, 2, CAND(s, i)->latest_hidden);
 }
 
 static void c_change(struct safer_buf *h, const void *data, size_t i)
 {
     const struct scoring *s = data;
     size_t t = s->c[i].type;
-    safer__report_pct(h, s->a->type_prev[t], s->a->type_latest[t]);
+    if (s->c[i].change_hidden)
+        safer_html_raw(h, SAFER__REPORT_HIDDEN);
+    else
+        safer__report_pct(h, s->a->type_prev[t], s->a->type_latest[t]);
 }
 
 static void c_trend(struct safer_buf *h, const void *s, size_t i)
 {
-    safer__report_dec(h, ((const struct scoring *)s)->c[i].trend, 1, false);
+    figure(h, CAND(s, i)->trend, 1, CAND(s, i)->change_hidden);
 }
 
 static void c_harm(struct safer_buf *h, const void *s, size_t i)
 {
-    safer__report_dec(h, ((const struct scoring *)s)->c[i].harm, 1, false);
+    figure(h, CAND(s, i)->harm, 1, CAND(s, i)->harm_hidden);
 }
 
 static void c_score(struct safer_buf *h, const void *s, size_t i)
 {
-    double v = ((const struct scoring *)s)->c[i].score;
-    if (isnan(v))
+    double v = CAND(s, i)->score;
+    if (CAND(s, i)->score_hidden)
+        safer_html_raw(h, SAFER__REPORT_HIDDEN);
+    else if (isnan(v))
         safer_html_raw(h, "\u2014");
     else
         safer__report_dec(h, v, 1, false);
@@ -409,13 +462,18 @@ void safer__report_candidates(struct safer_buf *h, const struct safer_assessment
     safer__report_table(h, SAFER__REPORT_LITERAL("Scoring components and their weights"),
                         WEIGHT_TABLE, SAFER__NELEM(WEIGHT_TABLE), &s, NCOMP);
 
-    bool any = s.n > 0 && !isnan(s.c[0].score);
+    /* The ranked candidates come first: the top three are theirs. */
+    size_t ranked = s.n - s.unranked;
+    bool any = ranked > 0 && !isnan(s.c[0].score);
     if (any) {
         safer_html_raw(h, "<p>Scored on ");
         scored_list(h, &s);
         safer_html_raw(h, ", the highest-scoring ");
-        safer_html_text(h, s.n > 1 ? "categories are " : "category is ");
-        size_t top = s.n < 3 ? s.n : 3;
+        safer_html_text(h, ranked > 1 ? "categories " : "category ");
+        if (s.unranked)
+            safer_html_raw(h, "whose scores are published ");
+        safer_html_text(h, ranked > 1 ? "are " : "is ");
+        size_t top = ranked < 3 ? ranked : 3;
         for (size_t i = 0; i < top; i++) {
             if (i)
                 safer_html_text(h, i + 1 == top ? " and " : ", ");
@@ -425,7 +483,7 @@ void safer__report_candidates(struct safer_buf *h, const struct safer_assessment
             safer_html_raw(h, ")");
         }
         safer_html_raw(h, ".</p>");
-    } else if (s.n) {
+    } else if (s.n && isnan(s.c[0].score)) {
         safer_html_raw(h, "<p>No component could be scored with these weights: the categories "
                           "are listed by their records.</p>");
     }
@@ -436,16 +494,24 @@ void safer__report_candidates(struct safer_buf *h, const struct safer_assessment
         return;
     }
 
+    /* The count's and the rate's headings name the window as every table
+     * does ("12 months to February 2019"). */
+    struct safer_buf window, rate;
+    safer_buf_init(&window, 128);
+    safer_buf_init(&rate, 160);
+    safer__report_window_heading(&window, a, 0);
+    safer_buf_puts(&rate, "Rate per 1,000, ");
+    safer__report_window_heading(&rate, a, 0);
     struct safer__report_col cols[10];
     size_t nc = 0;
     cols[nc++] = (struct safer__report_col){.heading = "Rank", .numeric = true, .cell = c_rank};
     cols[nc++] = (struct safer__report_col){.heading = "Category", .cell = c_name};
-    cols[nc++] = (struct safer__report_col){.heading = "Latest 12", .numeric = true,
+    cols[nc++] = (struct safer__report_col){.heading = window.ptr, .numeric = true,
                                             .cell = c_latest};
     cols[nc++] = (struct safer__report_col){.heading = "Volume", .numeric = true,
                                             .cell = c_volume};
     if (s.have_rate)
-        cols[nc++] = (struct safer__report_col){.heading = "Rate per 1,000 (latest 12 months)",
+        cols[nc++] = (struct safer__report_col){.heading = rate.ptr,
                                                 .numeric = true,
                                                 .cell = c_rate};
     cols[nc++] = (struct safer__report_col){.heading = "Change %", .numeric = true,
@@ -462,5 +528,15 @@ void safer__report_candidates(struct safer_buf *h, const struct safer_assessment
         cols[nc++] = (struct safer__report_col){.heading = "In the plan under", .cell = c_plan};
     safer__report_table(h, SAFER__REPORT_LITERAL("Candidate priorities, highest score first"),
                         cols, nc, &s, s.n);
+    bool hidden = false;
+    for (size_t i = 0; i < s.n; i++)
+        hidden |= s.c[i].change_hidden || s.c[i].volume_hidden || s.c[i].harm_hidden;
+    if (hidden)
+        safer__report_hidden_note(h, a);
+    if (s.unranked)
+        safer_html_raw(h, "<p class=\"meta\">A category whose count or score is hidden is not "
+                          "ranked: it comes after the others, by name.</p>");
+    safer_buf_release(&window);
+    safer_buf_release(&rate);
     free(s.c);
 }

@@ -43,6 +43,15 @@ void safer__report_caveats(struct safer_buf *h, const struct safer_assessment *a
                           "totals, which is no real fall; a month for which no force has a file "
                           "holds no data, is a gap in the figures and is left out of every "
                           "average.</li>");
+    if (safer__report_public_edition(a)) {
+        safer_html_raw(h, "<li><strong>Hidden counts.</strong> This public edition shows counts "
+                          "from 1 to ");
+        safer__report_int(h, a->hidden.min - 1);
+        safer_html_raw(h, " as " SAFER__REPORT_HIDDEN ", and the counts that would give them "
+                          "away, so that no one can be picked out. Totals still include them: "
+                          "the parts of a total that are shown can add up to less than it "
+                          "(section 13).</li>");
+    }
     safer_html_raw(h, "<li><strong>Anonymised locations.</strong> police.uk moves each record to "
                       "the nearest of a set of anonymous map points (a street segment or a "
                       "public place), so records cluster on those points and a few land in a "

@@ -10,6 +10,7 @@
 #include "util/compat.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +26,7 @@
 struct count_row {
     const char *label;
     uint64_t v;
+    bool hidden; /* the public edition's mark in place of v */
 };
 
 static void count_label(struct safer_buf *h, const void *rows, size_t i)
@@ -34,7 +36,8 @@ static void count_label(struct safer_buf *h, const void *rows, size_t i)
 
 static void count_value(struct safer_buf *h, const void *rows, size_t i)
 {
-    safer__report_int(h, (long long)((const struct count_row *)rows)[i].v);
+    const struct count_row *r = (const struct count_row *)rows + i;
+    safer__report_count(h, (long long)r->v, r->hidden);
 }
 
 static const struct safer__report_col RECORDS[] = {
@@ -56,20 +59,24 @@ static void records_table(struct safer_buf *h, const struct safer_assessment *a)
         if (safer_assessment_pub_in_area(a, i))
             unplaced += a->pub_unplaced[i];
     }
+    const struct safer_hidden *hid = &a->hidden;
     rows[n++] = (struct count_row){"Placed in a ward of the area by their location",
-                                   a->rows_assigned - a->rows_assigned_by_lsoa};
+                                   a->rows_assigned - a->rows_assigned_by_lsoa, hid->by_location};
     rows[n++] = (struct count_row){"Placed in a ward through their LSOA (no location published)",
-                                   a->rows_assigned_by_lsoa};
-    rows[n++] = (struct count_row){"All records of the area's wards", a->rows_assigned};
+                                   a->rows_assigned_by_lsoa, hid->by_lsoa};
+    rows[n++] = (struct count_row){"All records of the area's wards", a->rows_assigned,
+                                   hid->assigned};
     if (a->pub_unplaced)
         rows[n++] = (struct count_row){"In the files below, without a location or an LSOA a "
                                        "lookup places (perhaps in the area, perhaps not)",
-                                       (uint64_t)unplaced};
+                                       (uint64_t)unplaced, false};
 
     char caption[64];
     snprintf(caption, sizeof(caption), "The area's records up to %s %d",
              safer__report_month_name(a->latest), (int)(a->latest / 12));
     safer__report_table(h, SAFER__REPORT_TEXT(caption), RECORDS, SAFER__NELEM(RECORDS), rows, n);
+    if (hid->by_location || hid->by_lsoa || hid->assigned)
+        safer__report_hidden_note(h, a);
 }
 
 /* ---- input files ---- */

@@ -48,6 +48,11 @@ void safer__report_count(struct safer_buf *h, long long v, bool hidden);
  */
 void safer__report_hidden_note(struct safer_buf *h, const struct safer_assessment *a);
 
+/* Is either count of change test `t` hidden? Then so are its p-values and
+ * its verdict. False in the members' edition. */
+bool safer__report_test_hidden(const struct safer_assessment *a,
+                               const struct safer_change_test *t);
+
 /* `v` rounded to `decimals`, with a "+" on positive values when `plus`. */
 void safer__report_dec(struct safer_buf *h, double v, int decimals, bool plus);
 
@@ -253,7 +258,9 @@ int64_t safer__report_total_latest(const struct safer_assessment *a);
 int64_t safer__report_total_prev(const struct safer_assessment *a);
 
 /* Type indexes ordered by latest-12 count, largest first, ties in the
- * assessment's order (by name). The caller frees the array. */
+ * assessment's order (by name); in the public edition the types whose
+ * count is hidden come last, in the assessment's order, so that no hidden
+ * count is placed between shown ones. The caller frees the array. */
 size_t *safer__report_types_by_volume(const struct safer_assessment *a);
 
 /* The coverage rule in words, with the thresholds of `r`: for section 2

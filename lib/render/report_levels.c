@@ -12,6 +12,7 @@
 #include "util/compat.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +40,16 @@ static double month_count(const struct safer_assessment *a, long t, int32_t m)
     return s;
 }
 
+/* Is the monthly total of type t (all types when t < 0) hidden in the
+ * public edition? */
+static bool month_hidden(const struct safer_assessment *a, long t, int32_t m)
+{
+    if (m < a->first_month || m > a->latest)
+        return false;
+    size_t row = t < 0 ? a->ntypes : (size_t)t;
+    return safer_hidden(a->hidden.month, row * (size_t)a->nmonths + (size_t)(m - a->first_month));
+}
+
 /* ---- the table behind figures 1 and 2 ---- */
 
 static void month_label(struct safer_buf *h, const void *labels, size_t i)
@@ -46,13 +57,22 @@ static void month_label(struct safer_buf *h, const void *labels, size_t i)
     safer_html_text(h, ((const char *const *)labels)[i]);
 }
 
-static void month_value(struct safer_buf *h, const void *values, size_t i)
+/* One series of the figures: its values, NaN where a month has no data or
+ * its count is hidden, and which are hidden. */
+struct month_series {
+    const double *values;
+    const unsigned char *hidden;
+};
+
+static void month_value(struct safer_buf *h, const void *series, size_t i)
 {
-    double v = ((const double *)values)[i];
-    if (isnan(v))
+    const struct month_series *s = series;
+    if (s->hidden[i])
+        safer_html_raw(h, SAFER__REPORT_HIDDEN);
+    else if (isnan(s->values[i]))
         safer_html_raw(h, "no data");
     else
-        safer__report_int(h, (long long)v);
+        safer__report_int(h, (long long)s->values[i]);
 }
 
 /* ---- records by category ---- */
@@ -71,15 +91,25 @@ static void type_name(struct safer_buf *h, const void *rows, size_t i)
     safer_html_text(h, A(rows)->types[TYPE(rows, i)]);
 }
 
-static void type_latest(struct safer_buf *h, const void *rows, size_t i)
+static bool type_hidden(const void *rows, size_t i)
 {
-    safer__report_int(h, A(rows)->type_latest[TYPE(rows, i)]);
+    return safer_hidden(A(rows)->hidden.type_latest, TYPE(rows, i));
 }
 
+static void type_latest(struct safer_buf *h, const void *rows, size_t i)
+{
+    safer__report_count(h, A(rows)->type_latest[TYPE(rows, i)], type_hidden(rows, i));
+}
+
+/* A share is worked out from the count and the total: hidden with either. */
 static void type_share(struct safer_buf *h, const void *rows, size_t i)
 {
     int64_t total = ((const struct by_type *)rows)->total;
     int64_t n = A(rows)->type_latest[TYPE(rows, i)];
+    if (type_hidden(rows, i) || A(rows)->hidden.total_latest) {
+        safer_html_raw(h, SAFER__REPORT_HIDDEN);
+        return;
+    }
     safer__report_dec(h, total ? 100.0 * (double)n / (double)total : 0, 1, false);
     safer_html_raw(h, "%");
 }
@@ -89,7 +119,9 @@ static void type_share(struct safer_buf *h, const void *rows, size_t i)
 static void type_monthly(struct safer_buf *h, const void *rows, size_t i)
 {
     double v = safer__report_per_month(A(rows), A(rows)->type_latest[TYPE(rows, i)], 0);
-    if (isnan(v))
+    if (type_hidden(rows, i))
+        safer_html_raw(h, SAFER__REPORT_HIDDEN);
+    else if (isnan(v))
         safer_html_raw(h, "\u2014");
     else
         safer__report_dec(h, v, 1, false);
@@ -142,16 +174,26 @@ void safer__report_levels(struct safer_buf *h, const struct safer_assessment *a)
                  (int)(m / 12));
         lp[i] = labels[i];
     }
+    /* A hidden month is a gap in the lines, as a month without data is,
+     * and "[c]" in the table. */
     size_t *order = safer__report_types_by_volume(a);
     size_t nser = a->ntypes < 6 ? a->ntypes : 6;
     double *vals = safer__xmalloc(sizeof(double) * nm * (nser + 1));
+    unsigned char *hid = safer__xcalloc(nm * (nser + 1), 1);
+    bool any_hidden = false;
     struct safer_svg_series series[7];
+    struct month_series columns[7];
     for (size_t s = 0; s <= nser; s++) {
         long t = s == 0 ? -1 : (long)order[s - 1];
-        for (size_t i = 0; i < nm; i++)
-            vals[s * nm + i] = month_count(a, t, first + (int32_t)i);
+        for (size_t i = 0; i < nm; i++) {
+            int32_t m = first + (int32_t)i;
+            hid[s * nm + i] = month_hidden(a, t, m);
+            vals[s * nm + i] = hid[s * nm + i] ? NAN : month_count(a, t, m);
+            any_hidden |= hid[s * nm + i] != 0;
+        }
         series[s].name = s == 0 ? "All records" : a->types[t];
         series[s].values = vals + s * nm;
+        columns[s] = (struct month_series){vals + s * nm, hid + s * nm};
     }
     struct safer_svg_month_range *shade = safer__xmalloc(sizeof(*shade) * nm);
     size_t nshade = shade_months(a, first, nm, shade);
@@ -174,7 +216,11 @@ void safer__report_levels(struct safer_buf *h, const struct safer_assessment *a)
     safer_html_raw(h, "<figcaption>Figure 1: all police-recorded crime and anti-social behaviour "
                       "in the area's wards by month. Months with no data are gaps in the line "
                       "and shaded; months where at least one force's file is partial or missing "
-                      "are shaded too.</figcaption></figure>");
+                      "are shaded too.");
+    if (safer__report_public_edition(a))
+        safer_html_raw(h, " A month whose count is hidden (" SAFER__REPORT_HIDDEN ") is a gap "
+                          "as well, and is not shaded.");
+    safer_html_raw(h, "</figcaption></figure>");
 
     ch.series = series + 1;
     ch.nseries = nser;
@@ -184,7 +230,15 @@ void safer__report_levels(struct safer_buf *h, const struct safer_assessment *a)
     safer__report_figure(h, &o2, (struct safer__report_fig){.line = &ch});
     safer_html_raw(h, "<figcaption>Figure 2: the six largest categories of ");
     safer__report_window_name(h, a, 0);
-    safer_html_raw(h, ", by month, shaded as figure 1.</figcaption></figure>");
+    safer_html_raw(h, ", by month, shaded as figure 1.");
+    for (size_t t = 0; t < a->ntypes; t++) {
+        if (safer_hidden(a->hidden.type_latest, t)) {
+            safer_html_raw(h, " A category whose count is hidden ranks after those shown, "
+                              "whatever its size.");
+            break;
+        }
+    }
+    safer_html_raw(h, "</figcaption></figure>");
 
     /* The table behind both figures: a column per series. */
     struct safer__report_col cols[8];
@@ -193,9 +247,11 @@ void safer__report_levels(struct safer_buf *h, const struct safer_assessment *a)
         cols[s + 1] = (struct safer__report_col){.heading = series[s].name,
                                                  .numeric = true,
                                                  .cell = month_value,
-                                                 .data = series[s].values};
+                                                 .data = &columns[s]};
     safer_html_raw(h, "<details><summary>Table behind figures 1 and 2</summary>");
     safer__report_table(h, SAFER__REPORT_LITERAL("Records by month"), cols, nser + 2, NULL, nm);
+    if (any_hidden)
+        safer__report_hidden_note(h, a);
     safer_html_raw(h, "</details>");
 
     /* Levels by type: the window's count, and per month with data. */
@@ -218,9 +274,18 @@ void safer__report_levels(struct safer_buf *h, const struct safer_assessment *a)
                       "number of months that hold data (");
     safer__report_period(h, a, 0);
     safer_html_raw(h, "), not by every month of the window.</p>");
+    bool type_hidden_any = a->hidden.total_latest;
+    for (size_t t = 0; t < a->ntypes; t++)
+        type_hidden_any |= safer_hidden(a->hidden.type_latest, t) != 0;
+    if (type_hidden_any) {
+        safer__report_hidden_note(h, a);
+        safer_html_raw(h, "<p class=\"meta\">Categories whose count is hidden come after the "
+                          "others, by name.</p>");
+    }
     safer_buf_release(&heading);
     safer_buf_release(&caption);
     free(shade);
+    free(hid);
     free(vals);
     free(order);
     free(lp);

@@ -11,6 +11,7 @@
 #include "util/compat.h"
 
 #include <math.h>
+#include <stdbool.h>
 
 #include "render/report_internal.h"
 #include "safer/html.h"
@@ -38,6 +39,66 @@ static void put_small(struct safer_buf *h, double v)
     int e = (int)floor(log10(v));
     safer__report_dec(h, v / pow(10.0, e), 2, false);
     safer_buf_putf(h, "e%d", e);
+}
+
+/*
+ * How the public edition hides counts (safer_assessment_hide()): the
+ * threshold it was made with, and the sums its secondary suppression
+ * covers. Nothing in the members' edition.
+ */
+static void public_edition(struct safer_buf *h, const struct safer_assessment *a)
+{
+    if (!safer__report_public_edition(a))
+        return;
+    safer_html_raw(h, "<dt>Public edition</dt><dd>Every count from 1 to ");
+    safer__report_int(h, a->hidden.min - 1);
+    safer_html_raw(h, " that this report or its CSV files would publish is hidden and shown as "
+                      SAFER__REPORT_HIDDEN ". So are enough "
+                      "other counts that none of those can be worked out from the rest "
+                      "(secondary suppression): every sum a reader can form keeps two or more "
+                      "hidden counts, or none. The sums are the categories and the wards of "
+                      "each window to its total; each category's months, and all categories' "
+                      "months, to each window; each month's categories to the month; the wards "
+                      "by category to the ward and to the category; each category's outcomes "
+                      "to its records; each peer's categories to its total; and the records "
+                      "placed by location and through their LSOA to all the area's records. "
+                      "Pairs are not enough on their own, as sums share counts, so the hidden "
+                      "counts are then checked by linear algebra (Gaussian elimination over the "
+                      "sums): wherever a hidden count is still determined by the shown ones, "
+                      "however the sums are combined, one more is hidden beside it, until none "
+                      "is. The count hidden beside another is the smallest shown part of its "
+                      "sum, one that is not 0 first, ties going to the first, so the same data "
+                      "always hide the same counts. Every "
+                      "figure worked out from a hidden count (a share, an average per month, a "
+                      "rate, a change, a test's p-values and verdict, a candidate priority's "
+                      "scores) is hidden with it, and a list in order of size puts what is "
+                      "hidden after the rest, by name. Tables of single places (hot spot "
+                      "squares and the police.uk locations of their records) are left out, and "
+                      "so are the files that hold them and counts_ward_type_month.csv, whose "
+                      "counts by ward, category and month are not among the sums.</dd>");
+}
+
+/* The CSV files beside the report: those the assessment writes
+ * (safer_assess_write_csv()). The public edition writes none of the files
+ * of single places or of ward by category by month. */
+static void files(struct safer_buf *h, const struct safer_assessment *a)
+{
+    bool members = !safer__report_public_edition(a);
+    safer_html_raw(h, "<dt>Files</dt><dd>Every figure is in the CSV files beside this report: ");
+    if (members)
+        safer_html_raw(h, "counts_ward_type_month.csv, ");
+    safer_html_raw(h, "change_by_type.csv, change_by_ward.csv, change_tests.csv, coverage.csv, ");
+    if (members)
+        safer_html_raw(h, "hotspots.csv, ");
+    if (members && a->place_start)
+        safer_html_raw(h, "hotspot_locations.csv, ");
+    safer_html_raw(h, "moran.csv, outcomes_by_type.csv, summary.csv");
+    if (a->npeers)
+        safer_html_raw(h, ", peers.csv");
+    if (a->population)
+        safer_html_raw(h, ", rates_by_ward.csv");
+    if (a->imd_lsoas)
+        safer_html_raw(h, ", deprivation_by_ward.csv");
 }
 
 void safer__report_method(struct safer_buf *h, const struct safer_assessment *a)
@@ -94,12 +155,16 @@ void safer__report_method(struct safer_buf *h, const struct safer_assessment *a)
         }
     }
     safer_html_raw(h, ".</dd>");
-    safer_html_raw(h, "<dt>Clustering</dt><dd>Moran's I of ward totals in the latest window "
-                      "with queen contiguity as spdep::poly2nb finds it (wards sharing a "
-                      "boundary point within ");
+    safer_html_raw(h, "<dt>Clustering</dt><dd>Moran's I of the wards in the latest window, on "
+                      "their counts and, when a population is loaded, on their rates per 1,000 "
+                      "residents (over the wards that have one), with queen contiguity as "
+                      "spdep::poly2nb finds it (wards sharing a boundary point within ");
     put_small(h, SAFER_NB_SNAP_DEFAULT);
     safer_html_raw(h, " degrees), row-standardised and binary weights, variance under "
-                      "randomisation, one-sided p (greater), as spdep::moran.test.</dd>");
+                      "randomisation, one-sided p (greater), as spdep::moran.test. moran.csv "
+                      "holds the rows on counts (total_latest12), then those on rates "
+                      "(rate_latest12); the summary reads the test on counts with "
+                      "row-standardised weights.</dd>");
     safer_html_raw(h, "<dt>Change</dt><dd>Exact two-sided binomial test of the latest count "
                       "given the sum of both windows against a probability of one half (no "
                       "change), as R binom.test; Benjamini-Hochberg adjustment over all category "
@@ -112,19 +177,24 @@ void safer__report_method(struct safer_buf *h, const struct safer_assessment *a)
     safer_html_raw(h, "<dt>Coverage</dt><dd>");
     safer__report_coverage_rule(h, &a->rules);
     safer_html_raw(h, "</dd>");
-    safer_html_raw(h, "<dt>Rates</dt><dd>Records in the latest window per 1,000 residents; "
-                      "LSOA populations are summed to wards through the ONS lookup, and a ward "
-                      "missing any of its LSOAs' populations gets no rate. ONS LSOA-to-ward "
-                      "lookups are best fit: each LSOA goes wholly to the ward holding most of "
-                      "its people, so a ward's summed population, and so its rate, is an "
-                      "approximation, least good for small wards.</dd>");
-    safer_html_raw(h, "<dt>Files</dt><dd>Every figure is in the CSV files beside this report: "
-                      "counts_ward_type_month.csv, change_by_type.csv, change_by_ward.csv, "
-                      "change_tests.csv, coverage.csv, hotspots.csv, moran.csv, summary.csv");
-    if (a->population)
-        safer_html_raw(h, ", rates_by_ward.csv");
-    if (a->imd_lsoas)
-        safer_html_raw(h, ", deprivation_by_ward.csv");
+    safer_html_raw(h, "<dt>Rates</dt><dd>Records per 1,000 residents over the months named "
+                      "with each rate: the months of the latest window that hold data (");
+    safer__report_period(h, a, 0);
+    safer_html_raw(h, "). A rate is never annualised, so compare it only with rates over the "
+                      "same months. Its ");
+    safer__report_dec(h, 100.0 * SAFER_RATE_CONF, 0, false);
+    safer_html_raw(h, "% interval is the exact Poisson interval of its count (Garwood's, as R "
+                      "poisson.test gives it) per 1,000 of the population, which is taken as "
+                      "known. A rate from fewer than ");
+    safer__report_int(h, a->rules.rate_few_records);
+    safer_html_raw(h, " records is marked &#8220;few records&#8221;: one record more or less "
+                      "moves it a long way. LSOA populations are summed to wards through the ONS "
+                      "lookup, and a ward missing any of its LSOAs' populations gets no rate. ONS "
+                      "LSOA-to-ward lookups are best fit: each LSOA goes wholly to the ward "
+                      "holding most of its people, so a ward's summed population, and so its "
+                      "rate, is an approximation, least good for small wards.</dd>");
+    public_edition(h, a);
+    files(h, a);
     char licence[SAFER__REPORT_LICENCE_MAX];
     safer__report_licence(a, licence);
     safer_html_raw(h, ".</dd><dt>Licence</dt><dd>");

@@ -11,6 +11,7 @@
  */
 #include "util/compat.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -35,18 +36,30 @@ static void category_name(struct safer_buf *h, const void *a, size_t t)
 
 static void category_prev(struct safer_buf *h, const void *a, size_t t)
 {
-    safer__report_int(h, ((const struct safer_assessment *)a)->type_prev[t]);
+    const struct safer_assessment *x = a;
+    safer__report_count(h, x->type_prev[t], safer_hidden(x->hidden.type_prev, t));
 }
 
 static void category_latest(struct safer_buf *h, const void *a, size_t t)
 {
-    safer__report_int(h, ((const struct safer_assessment *)a)->type_latest[t]);
+    const struct safer_assessment *x = a;
+    safer__report_count(h, x->type_latest[t], safer_hidden(x->hidden.type_latest, t));
+}
+
+/* Is either count of category t hidden (public edition)? Then so is its
+ * change. */
+static bool category_hidden(const struct safer_assessment *a, size_t t)
+{
+    return safer_hidden(a->hidden.type_prev, t) || safer_hidden(a->hidden.type_latest, t);
 }
 
 static void category_pct(struct safer_buf *h, const void *a, size_t t)
 {
     const struct safer_assessment *x = a;
-    safer__report_pct(h, x->type_prev[t], x->type_latest[t]);
+    if (category_hidden(x, t))
+        safer_html_raw(h, SAFER__REPORT_HIDDEN);
+    else
+        safer__report_pct(h, x->type_prev[t], x->type_latest[t]);
 }
 
 /* The first and the last two columns span a priority's rows, so they are
@@ -200,6 +213,7 @@ void safer__report_priorities(struct safer_buf *h, const struct safer_assessment
         safer_html_raw(h, "</p>");
     }
     safer__report_gap_flag(h, a, 1);
+    bool hidden = false;
     safer__report_table_head(
         h, SAFER__REPORT_LITERAL("Priorities and the police.uk categories that inform them"),
         PRIORITY_TABLE, SAFER__NELEM(PRIORITY_TABLE));
@@ -230,6 +244,7 @@ void safer__report_priorities(struct safer_buf *h, const struct safer_assessment
                 safer_html_raw(h, "</td><td colspan=\"3\">not in the data</td>");
             } else {
                 safer__report_cells(h, PRIORITY_TABLE + 1, 4, a, (size_t)t);
+                hidden |= category_hidden(a, (size_t)t);
             }
             if (r == 0) {
                 safer_buf_putf(h, "<td rowspan=\"%zu\">", rows);
@@ -242,6 +257,8 @@ void safer__report_priorities(struct safer_buf *h, const struct safer_assessment
         }
     }
     safer__report_table_end(h);
+    if (hidden)
+        safer__report_hidden_note(h, a);
 
     if (p->ngroups) {
         safer_html_raw(h, "<h3>The partnership's groups</h3>");

@@ -14,6 +14,7 @@
 #include "util/compat.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,11 +34,69 @@ static void per_month(struct safer_buf *h, const struct safer_assessment *a, int
     safer_html_raw(h, " a month");
 }
 
-/* What was recorded: the total over the months with data, and a month's
- * worth; then the largest categories. */
+/* The months a rate of the latest window is over: "the 12 months to
+ * February 2019" when all of them hold data, else the months that do,
+ * "October 2018 to February 2019 (5 of the 12 months)". */
+static void rate_months(struct safer_buf *h, const struct safer_assessment *a)
+{
+    int len = safer__report_window_len(a), n = safer__report_window_data(a, 0);
+    if (n == len) {
+        safer__report_window_name(h, a, 0);
+        return;
+    }
+    safer__report_data_runs(h, a, 0);
+    safer_buf_putf(h, " (%d of the %d months)", n, len);
+}
+
+/* What a rate of `count` records is over, and how sure it is: " over
+ * <months>, not annualised, with a 95% interval of 18.6 to 25.7", and
+ * "(few records)" under the rules' threshold. The interval is the exact
+ * Poisson interval of the count per 1,000 of the population, as the ward
+ * rates' (a->rate_lower, a->rate_upper). */
+static void rate_basis(struct safer_buf *h, const struct safer_assessment *a, int64_t count,
+                       double lower, double upper)
+{
+    safer_html_raw(h, " over ");
+    rate_months(h, a);
+    safer_html_raw(h, ", not annualised, with a ");
+    safer__report_dec(h, 100.0 * SAFER_RATE_CONF, 0, false);
+    safer_html_raw(h, "% interval of ");
+    safer__report_dec(h, lower, 1, false);
+    safer_html_raw(h, " to ");
+    safer__report_dec(h, upper, 1, false);
+    if (count < a->rules.rate_few_records)
+        safer_html_raw(h, " (few records)");
+}
+
+/* The rate of the whole area, when every ward has a population: records
+ * per 1,000 of the wards' summed population. */
+static void area_rate(struct safer_buf *h, const struct safer_assessment *a, int64_t total)
+{
+    if (!a->population || !a->nwards)
+        return;
+    double pop = 0;
+    for (size_t w = 0; w < a->nwards; w++) {
+        if (!(a->population[w] > 0))
+            return;
+        pop += a->population[w];
+    }
+    double lo, up;
+    safer_poisson_ci(total, SAFER_RATE_CONF, &lo, &up);
+    safer_html_raw(h, " That is ");
+    safer__report_dec(h, 1000.0 * (double)total / pop, 1, false);
+    safer_html_raw(h, " records per 1,000 residents");
+    rate_basis(h, a, total, 1000.0 * lo / pop, 1000.0 * up / pop);
+    safer_html_raw(h, ".");
+}
+
+/* What was recorded: the total over the months with data, a month's worth
+ * and the area's rate; then the largest categories. In the public edition
+ * a hidden total is not stated, nor anything worked out from it, and the
+ * categories named are those whose counts are shown. */
 static void recorded(struct safer_buf *h, const struct safer_assessment *a)
 {
     int64_t total = safer__report_total_latest(a);
+    bool total_hidden = a->hidden.total_latest;
     int len = safer__report_window_len(a), n = safer__report_window_data(a, 0);
     safer_html_raw(h, "<li><strong>What was recorded.</strong> ");
     if (n == 0) {
@@ -47,9 +106,14 @@ static void recorded(struct safer_buf *h, const struct safer_assessment *a)
                           "it, so this report cannot say what was recorded (section 2).</li>");
         return;
     }
-    safer_html_raw(h, "The police recorded ");
-    safer__report_int(h, total);
-    safer_html_raw(h, " crimes and incidents of anti-social behaviour in the area's ");
+    if (total_hidden) {
+        safer_html_raw(h, "The number of crimes and incidents of anti-social behaviour the "
+                          "police recorded in the area's ");
+    } else {
+        safer_html_raw(h, "The police recorded ");
+        safer__report_int(h, total);
+        safer_html_raw(h, " crimes and incidents of anti-social behaviour in the area's ");
+    }
     safer__report_int(h, (long long)a->nwards);
     safer_html_raw(h, " wards in ");
     safer__report_window_name(h, a, 0);
@@ -58,19 +122,32 @@ static void recorded(struct safer_buf *h, const struct safer_assessment *a)
         safer__report_data_runs(h, a, 0);
         safer_html_raw(h, ")");
     }
-    safer_html_raw(h, ": about ");
-    per_month(h, a, total);
-    if (n < len)
-        safer_html_raw(h, " with data");
-    safer_html_raw(h, ".");
+    if (total_hidden) {
+        safer_html_raw(h, " is not published (" SAFER__REPORT_HIDDEN ").");
+    } else {
+        safer_html_raw(h, ": about ");
+        per_month(h, a, total);
+        if (n < len)
+            safer_html_raw(h, " with data");
+        safer_html_raw(h, ".");
+        area_rate(h, a, total);
+    }
 
     size_t *order = safer__report_types_by_volume(a);
-    size_t shown = 0;
-    for (size_t i = 0; i < a->ntypes && i < 3; i++)
-        shown += a->type_latest[order[i]] > 0;
-    for (size_t i = 0; i < shown; i++) {
+    size_t top[3], shown = 0;
+    bool some_hidden = false;
+    for (size_t i = 0; i < a->ntypes; i++) {
         size_t t = order[i];
-        if (i == 0)
+        if (safer_hidden(a->hidden.type_latest, t))
+            some_hidden = true;
+        else if (shown < 3 && a->type_latest[t] > 0)
+            top[shown++] = t;
+    }
+    for (size_t i = 0; i < shown; i++) {
+        size_t t = top[i];
+        if (i == 0 && some_hidden)
+            safer_html_raw(h, " The largest categories whose counts are published were ");
+        else if (i == 0)
             safer_html_raw(h, " The largest categories were ");
         else if (i + 1 == shown)
             safer_html_raw(h, " and ");
@@ -80,9 +157,12 @@ static void recorded(struct safer_buf *h, const struct safer_assessment *a)
         safer_html_raw(h, " (");
         safer__report_int(h, a->type_latest[t]);
         safer_html_raw(h, ", ");
-        safer__report_dec(h, total ? 100.0 * (double)a->type_latest[t] / (double)total : 0, 0,
-                          false);
-        safer_html_raw(h, "% of the total, about ");
+        if (!total_hidden) {
+            safer__report_dec(h, total ? 100.0 * (double)a->type_latest[t] / (double)total : 0,
+                              0, false);
+            safer_html_raw(h, "% of the total, ");
+        }
+        safer_html_raw(h, "about ");
         per_month(h, a, a->type_latest[t]);
         safer_html_raw(h, ")");
     }
@@ -101,7 +181,7 @@ static int significant(struct safer_buf *h, const struct safer_assessment *a, co
     for (size_t i = 0; i < a->ntests; i++) {
         const struct safer_change_test *t = &a->tests[i];
         if (strcmp(t->scope, scope) != 0 || !t->significant ||
-            (dir > 0) != (t->latest > t->prev))
+            (dir > 0) != (t->latest > t->prev) || safer__report_test_hidden(a, t))
             continue;
         if (n++)
             safer_html_raw(h, ", ");
@@ -120,12 +200,25 @@ static int significant(struct safer_buf *h, const struct safer_assessment *a, co
     return n;
 }
 
+/* The significant changes in direction `dir` that are published: in the
+ * public edition a test of a hidden count is not (its verdict is worked
+ * out from the count). */
 static int count_significant(const struct safer_assessment *a, int dir)
 {
     int n = 0;
     for (size_t i = 0; i < a->ntests; i++)
-        n += a->tests[i].significant && (dir > 0) == (a->tests[i].latest > a->tests[i].prev);
+        n += a->tests[i].significant && (dir > 0) == (a->tests[i].latest > a->tests[i].prev) &&
+             !safer__report_test_hidden(a, &a->tests[i]);
     return n;
+}
+
+static bool any_test_hidden(const struct safer_assessment *a)
+{
+    for (size_t i = 0; i < a->ntests; i++) {
+        if (safer__report_test_hidden(a, &a->tests[i]))
+            return true;
+    }
+    return false;
 }
 
 /* What changed, only where the windows can be compared; else why not. */
@@ -162,17 +255,19 @@ static void changed(struct safer_buf *h, const struct safer_assessment *a)
         return;
     }
     int64_t tl = safer__report_total_latest(a), tp = safer__report_total_prev(a);
-    safer_html_raw(h, "Records ");
-    if (tl == tp) {
-        safer_html_raw(h, "stayed level on ");
+    if (a->hidden.total_latest || a->hidden.total_prev) {
+        safer_html_raw(h, "The totals of the two windows are not published (" SAFER__REPORT_HIDDEN
+                          "), nor their change");
+    } else if (tl == tp) {
+        safer_html_raw(h, "Records stayed level on ");
         safer__report_window_name(h, a, 1);
         safer_html_raw(h, ", at ");
         safer__report_int(h, tl);
     } else {
         if (tl > tp)
-            safer_html_raw(h, "rose by ");
+            safer_html_raw(h, "Records rose by ");
         else
-            safer_html_raw(h, "fell by ");
+            safer_html_raw(h, "Records fell by ");
         safer__report_dec(h, tp ? 100.0 * fabs((double)(tl - tp)) / (double)tp : 0, 0, false);
         safer_html_raw(h, "% on ");
         safer__report_window_name(h, a, 1);
@@ -182,8 +277,14 @@ static void changed(struct safer_buf *h, const struct safer_assessment *a)
         safer__report_int(h, tl);
     }
     safer_html_raw(h, ". ");
+    bool hidden = any_test_hidden(a);
     if (count_significant(a, 1) + count_significant(a, -1) == 0) {
-        safer_html_raw(h, "No category or ward changed by more than chance would explain.</li>");
+        if (hidden)
+            safer_html_raw(h, "No category or ward whose counts are published changed by more "
+                              "than chance would explain.</li>");
+        else
+            safer_html_raw(h, "No category or ward changed by more than chance would "
+                              "explain.</li>");
         return;
     }
     for (int dir = 1; dir >= -1; dir -= 2) {
@@ -206,6 +307,9 @@ static void changed(struct safer_buf *h, const struct safer_assessment *a)
         safer_buf_release(&wards);
         safer_html_raw(h, ". ");
     }
+    if (hidden)
+        safer_html_raw(h, "The changes of categories and wards whose counts are hidden are not "
+                          "published. ");
     safer_html_raw(h, "(Section 4.)</li>");
 }
 
@@ -244,49 +348,74 @@ static void where(struct safer_buf *h, const struct safer_assessment *a)
     safer_html_raw(h, "<li><strong>Where.</strong> ");
     /* The highest rate among the wards that have one, else the most
      * records. A ward without a population has no rate, and no rate is
-     * ever made up for it. */
-    size_t best = 0, rated = 0;
+     * ever made up for it. In the public edition a ward whose count is
+     * hidden is not compared: its rate is worked out from the count. */
+    size_t best = SIZE_MAX, rated = 0;
+    bool some_hidden = false;
     double bestv = 0;
+    for (size_t w = 0; w < a->nwards; w++)
+        some_hidden |= safer_hidden(a->hidden.ward_latest, w) != 0;
     for (size_t w = 0; a->population && w < a->nwards; w++) {
         if (!(a->population[w] > 0))
             continue;
+        rated++;
+        if (safer_hidden(a->hidden.ward_latest, w))
+            continue;
         double v = 1000.0 * (double)a->ward_latest[w] / a->population[w];
-        if (!rated++ || v > bestv) {
+        if (best == SIZE_MAX || v > bestv) {
             bestv = v;
             best = w;
         }
     }
-    if (!rated) {
-        for (size_t w = 1; w < a->nwards; w++) {
-            if (a->ward_latest[w] > a->ward_latest[best])
-                best = w;
-        }
+    bool by_rate = best != SIZE_MAX;
+    for (size_t w = 0; !by_rate && w < a->nwards; w++) {
+        if (safer_hidden(a->hidden.ward_latest, w))
+            continue;
+        if (best == SIZE_MAX || a->ward_latest[w] > a->ward_latest[best])
+            best = w;
     }
-    int n = safer__report_window_data(a, 0);
-    safer_html_text(h, a->wards[best].name);
-    safer_html_raw(h, " had the ");
-    if (rated) {
-        safer_html_raw(h, "highest rate, ");
-        safer__report_dec(h, bestv, 1, false);
-        safer_html_raw(h, " per 1,000 residents (");
-        safer__report_int(h, a->ward_latest[best]);
-        safer_buf_putf(h, " records in %d month%s with data)", n, n == 1 ? "" : "s");
-        if (rated < a->nwards) {
-            safer_html_raw(h, "; ");
-            safer__report_int(h, (long long)(a->nwards - rated));
-            if (rated + 1 == a->nwards)
-                safer_html_raw(h, " ward has no population figure, so no rate");
-            else
-                safer_html_raw(h, " wards have no population figure, so no rate");
-        }
+    if (best == SIZE_MAX) {
+        safer_html_raw(h, "No ward's count is published (" SAFER__REPORT_HIDDEN ").");
     } else {
-        safer_html_raw(h, "most records, ");
-        safer__report_int(h, a->ward_latest[best]);
-        if (a->population)
-            safer_html_raw(h, " (no ward of the area has a population figure, so there "
-                              "are no rates)");
+        int n = safer__report_window_data(a, 0);
+        if (some_hidden)
+            safer_html_raw(h, "Of the wards whose counts are published, ");
+        safer_html_text(h, a->wards[best].name);
+        safer_html_raw(h, " had the ");
+        if (by_rate) {
+            safer_html_raw(h, "highest rate, ");
+            safer__report_dec(h, bestv, 1, false);
+            safer_html_raw(h, " per 1,000 residents (");
+            safer__report_int(h, a->ward_latest[best]);
+            safer_buf_putf(h, " records in %d month%s with data)", n, n == 1 ? "" : "s");
+            if (rated < a->nwards) {
+                safer_html_raw(h, "; ");
+                safer__report_int(h, (long long)(a->nwards - rated));
+                if (rated + 1 == a->nwards)
+                    safer_html_raw(h, " ward has no population figure, so no rate");
+                else
+                    safer_html_raw(h, " wards have no population figure, so no rate");
+            }
+            double lo = NAN, up = NAN;
+            if (a->rate_lower && a->rate_upper) {
+                lo = a->rate_lower[best];
+                up = a->rate_upper[best];
+            } else {
+                safer_poisson_ci(a->ward_latest[best], SAFER_RATE_CONF, &lo, &up);
+                lo *= 1000.0 / a->population[best];
+                up *= 1000.0 / a->population[best];
+            }
+            safer_html_raw(h, ". The rate is");
+            rate_basis(h, a, a->ward_latest[best], lo, up);
+        } else {
+            safer_html_raw(h, "most records, ");
+            safer__report_int(h, a->ward_latest[best]);
+            if (a->population && !rated)
+                safer_html_raw(h, " (no ward of the area has a population figure, so there "
+                                  "are no rates)");
+        }
+        safer_html_raw(h, ".");
     }
-    safer_html_raw(h, ".");
 
     /* Hot spots, at the confidence levels of the map's legend. */
     if (a->ncells && !a->gi_no_score) {

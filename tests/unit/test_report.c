@@ -18,6 +18,8 @@
 #include <cmocka.h>
 
 #include <math.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -861,6 +863,588 @@ static void test_report_area_figures_only(void **state)
     safer_assessment_release(&a);
 }
 
+/* ---- rates ---- */
+
+/* " over <months>, not annualised, with a 95% interval of L to U" of a
+ * rate of `count` records among `pop` residents, as the summary words it. */
+static void rate_basis(char *out, size_t outsz, const char *months, int64_t count, double pop,
+                       bool few)
+{
+    double lo, up;
+    char l[40], u[40];
+    safer_poisson_ci(count, SAFER_RATE_CONF, &lo, &up);
+    safer_svg_format_number(l, sizeof(l), 1000.0 * lo / pop, 1, false);
+    safer_svg_format_number(u, sizeof(u), 1000.0 * up / pop, 1, false);
+    snprintf(out, outsz, " over %s, not annualised, with a 95%% interval of %s to %s%s.", months,
+             l, u, few ? " (few records)" : "");
+}
+
+/* The summary's rates, the area's and the highest ward's, name the months
+ * they are over, give their 95% interval and say when they rest on few
+ * records. */
+static void test_report_summary_rates_say_their_basis(void **state)
+{
+    (void)state;
+    /* July 2018 has no file: the rates are over the other 11 months. */
+    static const char OVER[] = "February 2018 to June 2018 and August 2018 to January 2019 (11 "
+                               "of the 12 months)";
+    for (int few = 0; few < 2; few++) {
+        struct safer_rules r;
+        safer_rules_init(&r);
+        if (few)
+            r.rate_few_records = 1000000;
+        struct safer_assessment a;
+        build(&a, &r, 0);
+        char *html = render_a(&a);
+        char *summary = section(html, "summary");
+
+        int64_t total = 0;
+        double pop = 0, bestv = -1;
+        size_t best = 0;
+        for (size_t w = 0; w < NWARDS; w++) {
+            total += a.ward_latest[w];
+            pop += a.population[w];
+            double v = 1000.0 * (double)a.ward_latest[w] / a.population[w];
+            if (v > bestv) {
+                bestv = v;
+                best = w;
+            }
+        }
+        char basis[256], want[512], rate[40], n[40];
+        safer_svg_format_number(rate, sizeof(rate), 1000.0 * (double)total / pop, 1, false);
+        rate_basis(basis, sizeof(basis), OVER, total, pop, few);
+        snprintf(want, sizeof(want), "That is %s records per 1,000 residents%s", rate, basis);
+        if (!strstr(summary, want))
+            fail_msg("the area's rate: no '%s'", want);
+
+        safer_svg_format_number(rate, sizeof(rate), bestv, 1, false);
+        safer_svg_format_number(n, sizeof(n), (double)a.ward_latest[best], 0, false);
+        rate_basis(basis, sizeof(basis), OVER, a.ward_latest[best], a.population[best], few);
+        snprintf(want, sizeof(want),
+                 " had the highest rate, %s per 1,000 residents (%s records in 11 months with "
+                 "data). The rate is%s",
+                 rate, n, basis);
+        if (!strstr(summary, want))
+            fail_msg("the highest ward rate: no '%s'", want);
+        assert_int_equal(count(summary, "(few records)"), few ? 2 : 0);
+        free(summary);
+        free(html);
+        safer_assessment_release(&a);
+    }
+}
+
+/* The method notes say what a rate is, how sure it is and when it is
+ * flagged; what Moran's I is computed on; and the files written. */
+static void test_report_method_states_rates_and_files(void **state)
+{
+    (void)state;
+    struct safer_rules r;
+    safer_rules_init(&r);
+    r.rate_few_records = 7;
+    struct safer_assessment a;
+    build(&a, &r, 0);
+    char *html = render_a(&a);
+    char *method = section(html, "method");
+    assert_non_null(strstr(method, "<dt>Rates</dt><dd>Records per 1,000 residents over the months "
+                                   "named with each rate: the months of the latest window that "
+                                   "hold data (February 2018 to June 2018 and August 2018 to "
+                                   "January 2019: 11 of the 12 months). A rate is never "
+                                   "annualised"));
+    assert_non_null(strstr(method, "Its 95% interval is the exact Poisson interval of its count "
+                                   "(Garwood's, as R poisson.test gives it)"));
+    assert_non_null(strstr(method, "A rate from fewer than 7 records is marked &#8220;few "
+                                   "records&#8221;"));
+    assert_non_null(strstr(method, "<dt>Clustering</dt><dd>Moran's I of the wards in the latest "
+                                   "window, on their counts and, when a population is loaded, on "
+                                   "their rates per 1,000 residents"));
+    assert_non_null(strstr(method, "moran.csv holds the rows on counts (total_latest12), then "
+                                   "those on rates (rate_latest12)"));
+    /* The files the assessment writes: no hot spot Locations were read,
+     * there are no peers. */
+    assert_non_null(strstr(method, "<dt>Files</dt><dd>Every figure is in the CSV files beside "
+                                   "this report: counts_ward_type_month.csv, change_by_type.csv, "
+                                   "change_by_ward.csv, change_tests.csv, coverage.csv, "
+                                   "hotspots.csv, moran.csv, outcomes_by_type.csv, summary.csv, "
+                                   "rates_by_ward.csv.</dd>"));
+    assert_null(strstr(method, "Public edition"));
+    free(method);
+    free(html);
+
+    /* With the Locations of the hot spots' records and a peer comparison. */
+    a.place_start = zalloc(a.ncells + 1, sizeof(size_t));
+    a.npeers = 1;
+    a.peers = zalloc(1, sizeof(*a.peers));
+    a.peers[0].code = dup("");
+    a.peers[0].name = dup("The area");
+    a.peers[0].count = zalloc(NTYPES, sizeof(int64_t));
+    html = render_a(&a);
+    method = section(html, "method");
+    assert_non_null(strstr(method, "hotspots.csv, hotspot_locations.csv, moran.csv, "
+                                   "outcomes_by_type.csv, summary.csv, peers.csv, "
+                                   "rates_by_ward.csv.</dd>"));
+    free(method);
+    free(html);
+    safer_assessment_release(&a);
+}
+
+/* The candidates' count and rate name the window, as every table does. */
+static void test_report_candidates_name_the_window(void **state)
+{
+    (void)state;
+    struct safer_assessment a;
+    build(&a, NULL, 0);
+    char *html = render_a(&a);
+    char *cand = section(html, "candidates");
+    assert_non_null(strstr(cand, "<th scope=\"col\" class=\"n\">12 months to January 2019</th>"
+                                 "<th scope=\"col\" class=\"n\">Volume</th><th scope=\"col\" "
+                                 "class=\"n\">Rate per 1,000, 12 months to January 2019</th>"));
+    assert_null(strstr(cand, "Latest 12"));
+    assert_null(strstr(cand, "latest 12 months)"));
+    free(cand);
+    free(html);
+    safer_assessment_release(&a);
+}
+
+/* ---- the public edition ---- */
+
+/* Window totals, and the change tests' counts, from a->counts. */
+static void recount(struct safer_assessment *a)
+{
+    memset(a->ward_prev, 0, NWARDS * sizeof(int64_t));
+    memset(a->ward_latest, 0, NWARDS * sizeof(int64_t));
+    memset(a->type_prev, 0, NTYPES * sizeof(int64_t));
+    memset(a->type_latest, 0, NTYPES * sizeof(int64_t));
+    for (size_t w = 0; w < NWARDS; w++) {
+        for (size_t t = 0; t < NTYPES; t++) {
+            for (int32_t m = a->p12_start; m <= LATEST; m++) {
+                uint32_t n = a->counts[(w * NTYPES + t) * (size_t)a->nmonths + (size_t)(m - FIRST)];
+                int64_t *ward = m >= a->l12_start ? a->ward_latest : a->ward_prev;
+                int64_t *type = m >= a->l12_start ? a->type_latest : a->type_prev;
+                ward[w] += n;
+                type[t] += n;
+            }
+        }
+    }
+    for (size_t k = 0; k < a->ntests; k++) {
+        struct safer_change_test *t = &a->tests[k];
+        size_t i = k < NTYPES ? k : k - NTYPES;
+        t->prev = k < NTYPES ? a->type_prev[i] : a->ward_prev[i];
+        t->latest = k < NTYPES ? a->type_latest[i] : a->ward_latest[i];
+    }
+}
+
+/*
+ * The test assessment with a rare category: Burglary has 3 records in the
+ * latest window (Allington: 2 in August 2018, 1 in December 2018) and 2
+ * in the previous (the second ward, December 2017); 3 records are placed
+ * through their LSOA. Every month of the windows has a file, so changes
+ * are tested: Burglary's and the first ward's are significant.
+ */
+#define BURGLARY 1
+static void build_rare(struct safer_assessment *a)
+{
+    build(a, NULL, 0);
+    size_t nm = (size_t)a->nmonths;
+    for (size_t w = 0; w < NWARDS; w++)
+        memset(&a->counts[(w * NTYPES + BURGLARY) * nm], 0, nm * sizeof(uint32_t));
+    a->counts[BURGLARY * nm + (size_t)(LATEST - 5 - FIRST)] = 2;
+    a->counts[BURGLARY * nm + (size_t)(LATEST - 1 - FIRST)] = 1;
+    a->counts[(NTYPES + BURGLARY) * nm + (size_t)(LATEST - 13 - FIRST)] = 2;
+    recount(a);
+    a->rows_assigned_by_lsoa = 3;
+    for (size_t i = 0; i < a->ncoverage; i++) {
+        a->coverage[i].status = SAFER_COVERAGE_OK;
+        a->coverage[i].reason = 0;
+    }
+    a->latest12_complete = a->prev12_complete = 1;
+    for (size_t k = 0; k < a->ntests; k++) {
+        a->tests[k].comparable = 1;
+        a->tests[k].significant = k == BURGLARY || k == NTYPES;
+    }
+}
+
+static void hide(struct safer_assessment *a)
+{
+    struct safer_err err = {0};
+    if (safer_assessment_hide(a, 5, &err) < 0)
+        fail_msg("%s", err.msg);
+}
+
+/* A table of the page read back: its column headings and each row's
+ * cells, as the HTML between the tags. */
+struct table {
+    size_t ncols, nrows;
+    char *head[16];
+    char **cells;      /* nrows * ncols */
+    const char *after; /* the page after the table */
+};
+
+static void table_read(const char *html, const char *caption, struct table *t)
+{
+    char want[256];
+    snprintf(want, sizeof(want), "<caption>%s</caption>", caption);
+    const char *p = strstr(html, want);
+    if (!p)
+        fail_msg("no table '%s'", caption);
+    const char *end = strstr(p, "</table>");
+    const char *body = strstr(p, "<tbody>");
+    assert_true(end && body && body < end);
+    memset(t, 0, sizeof(*t));
+    for (const char *th = strstr(p, "<th scope=\"col\""); th && th < body;
+         th = strstr(th + 1, "<th scope=\"col\"")) {
+        assert_true(t->ncols < 16);
+        const char *gt = strchr(th, '>') + 1;
+        t->head[t->ncols++] = strndup(gt, (size_t)(strstr(gt, "</th>") - gt));
+    }
+    for (const char *tr = strstr(body, "<tr>"); tr && tr < end; tr = strstr(tr + 1, "<tr>")) {
+        t->cells = realloc(t->cells, (t->nrows + 1) * t->ncols * sizeof(char *));
+        assert_non_null(t->cells);
+        const char *td = tr;
+        for (size_t c = 0; c < t->ncols; c++) {
+            td = strstr(td, "<td");
+            assert_true(td && td < end);
+            const char *gt = strchr(td, '>') + 1;
+            const char *close = strstr(gt, "</td>");
+            t->cells[t->nrows * t->ncols + c] = strndup(gt, (size_t)(close - gt));
+            td = close;
+        }
+        t->nrows++;
+    }
+    t->after = end;
+}
+
+static const char *cell(const struct table *t, size_t r, size_t c)
+{
+    assert_true(r < t->nrows && c < t->ncols);
+    return t->cells[r * t->ncols + c];
+}
+
+static void table_free(struct table *t)
+{
+    for (size_t c = 0; c < t->ncols; c++)
+        free(t->head[c]);
+    for (size_t i = 0; i < t->nrows * t->ncols; i++)
+        free(t->cells[i]);
+    free(t->cells);
+}
+
+static size_t type_named(const char *name)
+{
+    for (size_t t = 0; t < NTYPES; t++) {
+        if (strcmp(TYPES[t], name) == 0)
+            return t;
+    }
+    fail_msg("no category '%s'", name);
+    return 0;
+}
+
+/* `v` as the report writes a count. */
+static const char *num(char buf[40], int64_t v)
+{
+    return safer_svg_format_number(buf, 40, (double)v, 0, false);
+}
+
+#define MARK "[c]"
+#define HIDDEN_NOTE "<p class=\"note\">[c]: a count from 1 to 4, or one hidden so that"
+
+/* Every table that shows the mark has the note beside it: after the table,
+ * before the next table, figure or heading. Returns how many do. */
+static size_t assert_marked_tables_noted(const char *html)
+{
+    size_t marked = 0;
+    for (const char *t = strstr(html, "<table>"); t; t = strstr(t + 1, "<table>")) {
+        const char *end = strstr(t, "</table>");
+        assert_non_null(end);
+        char *body = strndup(t, (size_t)(end - t));
+        assert_non_null(body);
+        if (strstr(body, MARK)) {
+            const char *next = end + strlen(end);
+            static const char *const stops[] = {"<table>", "<figure>", "<h2", "<h3"};
+            for (size_t k = 0; k < sizeof(stops) / sizeof(stops[0]); k++) {
+                const char *s = strstr(end, stops[k]);
+                if (s && s < next)
+                    next = s;
+            }
+            const char *note = strstr(end, HIDDEN_NOTE);
+            if (!note || note > next)
+                fail_msg("a table showing [c] has no note beside it: %.80s", body);
+            marked++;
+        }
+        free(body);
+    }
+    return marked;
+}
+
+/* The public edition says so, states its rule, and lists only the files
+ * it writes; the members' edition of the same assessment shows no mark. */
+static void test_report_public_edition_says_so(void **state)
+{
+    (void)state;
+    struct safer_assessment a;
+    build_rare(&a);
+    a.place_start = zalloc(a.ncells + 1, sizeof(size_t));
+    char *members = render_a(&a);
+    assert_null(strstr(members, MARK));
+    assert_null(strstr(members, "public edition"));
+    assert_null(strstr(members, "Public edition"));
+    assert_null(strstr(members, "class=\"note\""));
+
+    hide(&a);
+    char *html = render_a(&a);
+    assert_non_null(strstr(html, "<header><p class=\"meta\">Strategic assessment: public "
+                                 "edition</p><h1>"));
+    assert_non_null(strstr(html, "<p class=\"inset\"><strong>Public edition.</strong> Counts "
+                                 "from 1 to 4 are shown as [c], and so are the counts that would "
+                                 "give them away"));
+    assert_non_null(strstr(html, "Tables of single places, the hot spot squares and the "
+                                 "police.uk locations of their records, are left out."));
+    assert_non_null(strstr(html, "\", strategic assessment, public edition, \" \"12 months to "
+                                 "January 2019\""));
+    char *method = section(html, "method");
+    assert_non_null(strstr(method, "<dt>Public edition</dt><dd>Every count from 1 to 4 that "
+                                   "this report or its CSV files would publish is hidden"));
+    assert_non_null(strstr(method, "every sum a reader can form keeps two or more hidden "
+                                   "counts, or none"));
+    assert_non_null(strstr(method, "checked by linear algebra"));
+    /* Neither the files of single places nor the counts by ward, category
+     * and month are written. */
+    assert_non_null(strstr(method, "<dt>Files</dt><dd>Every figure is in the CSV files beside "
+                                   "this report: change_by_type.csv, change_by_ward.csv, "
+                                   "change_tests.csv, coverage.csv, moran.csv, "
+                                   "outcomes_by_type.csv, summary.csv, rates_by_ward.csv.</dd>"));
+    char *caveats = section(html, "caveats");
+    assert_non_null(strstr(caveats, "<strong>Hidden counts.</strong>"));
+    free(caveats);
+    free(method);
+    free(html);
+    free(members);
+    safer_assessment_release(&a);
+}
+
+/* In the public edition each hidden count, and each figure worked out from
+ * one, is the mark in its cell, and each table showing it has the note. */
+static void test_report_public_hides_counts_in_tables(void **state)
+{
+    (void)state;
+    struct safer_assessment a;
+    build_rare(&a);
+    hide(&a);
+    /* Burglary's counts are small; Anti-social behaviour, the smallest
+     * other category, is hidden to protect them. */
+    assert_int_equal(a.hidden.type_latest[BURGLARY], SAFER_HIDDEN_SMALL);
+    assert_int_equal(a.hidden.type_prev[BURGLARY], SAFER_HIDDEN_SMALL);
+    assert_int_equal(a.hidden.type_latest[0], SAFER_HIDDEN_OTHERS);
+    assert_int_equal(a.hidden.type_latest[2], SAFER_SHOWN);
+    assert_int_equal(a.hidden.by_lsoa, SAFER_HIDDEN_SMALL);
+    assert_int_equal(a.hidden.by_location, SAFER_HIDDEN_OTHERS);
+    char *html = render_a(&a);
+    char b[40];
+
+    /* Records by category: count, share and average go together; the
+     * hidden categories after the others. */
+    struct table t;
+    table_read(html, "Records by category, the 12 months to January 2019", &t);
+    assert_int_equal(t.nrows, NTYPES);
+    bool seen_hidden = false;
+    for (size_t r = 0; r < t.nrows; r++) {
+        size_t k = type_named(cell(&t, r, 0));
+        if (a.hidden.type_latest[k]) {
+            seen_hidden = true;
+            for (size_t c = 1; c < 4; c++)
+                assert_string_equal(cell(&t, r, c), MARK);
+        } else {
+            assert_false(seen_hidden);
+            assert_string_equal(cell(&t, r, 1), num(b, a.type_latest[k]));
+            assert_non_null(strstr(cell(&t, r, 2), "%"));
+        }
+    }
+    table_free(&t);
+
+    /* Change by category: a hidden pair has no change, no p and no verdict. */
+    table_read(html, "Change by category (figure 3)", &t);
+    assert_int_equal(t.nrows, NTYPES);
+    for (size_t r = 0; r < t.nrows; r++) {
+        size_t k = type_named(cell(&t, r, 0));
+        bool hp = a.hidden.type_prev[k], hl = a.hidden.type_latest[k];
+        assert_string_equal(cell(&t, r, 1), hp ? MARK : num(b, a.type_prev[k]));
+        assert_string_equal(cell(&t, r, 2), hl ? MARK : num(b, a.type_latest[k]));
+        if (hp || hl) {
+            assert_string_equal(cell(&t, r, 3), MARK);
+            assert_string_equal(cell(&t, r, 4), MARK);
+            assert_string_equal(cell(&t, r, 5), "\xE2\x80\x94");
+            assert_string_equal(cell(&t, r, 6), "\xE2\x80\x94");
+            assert_string_equal(cell(&t, r, 7), "[c]: not published");
+        } else {
+            assert_null(strstr(cell(&t, r, 3), MARK));
+            assert_string_not_equal(cell(&t, r, 5), "\xE2\x80\x94");
+            assert_null(strstr(cell(&t, r, 7), MARK));
+        }
+    }
+    table_free(&t);
+
+    /* Records by month: a hidden month is the mark, not "no data" and not
+     * its count, in every series. */
+    table_read(html, "Records by month", &t);
+    size_t hidden_months = 0;
+    for (size_t r = 0; r < t.nrows; r++) {
+        size_t len;
+        long m = month_at(cell(&t, r, 0), &len);
+        assert_true(m >= FIRST && m <= LATEST);
+        size_t mi = (size_t)(m - FIRST);
+        for (size_t c = 1; c < t.ncols; c++) {
+            size_t row = c == 1 ? NTYPES : type_named(t.head[c]);
+            int64_t v = 0;
+            for (size_t w = 0; w < NWARDS; w++) {
+                for (size_t k = 0; k < NTYPES; k++) {
+                    if (k == row || row == NTYPES)
+                        v += a.counts[(w * NTYPES + k) * (size_t)a.nmonths + mi];
+                }
+            }
+            if (a.hidden.month[row * (size_t)a.nmonths + mi]) {
+                assert_string_equal(cell(&t, r, c), MARK);
+                hidden_months++;
+            } else if (!safer_assessment_has_data(&a, (int32_t)m)) {
+                assert_string_equal(cell(&t, r, c), "no data");
+            } else {
+                assert_string_equal(cell(&t, r, c), num(b, v));
+            }
+        }
+    }
+    assert_true(hidden_months >= 3);
+    table_free(&t);
+
+    /* Candidates: the hidden categories unranked, after the others, with
+     * nothing worked out from their counts. */
+    table_read(html, "Candidate priorities, highest score first", &t);
+    assert_int_equal(t.nrows, NTYPES);
+    seen_hidden = false;
+    for (size_t r = 0; r < t.nrows; r++) {
+        size_t k = type_named(cell(&t, r, 1));
+        if (a.hidden.type_latest[k] || a.hidden.type_prev[k]) {
+            seen_hidden = true;
+            for (size_t c = 0; c < t.ncols; c++) {
+                if (c != 1)
+                    assert_string_equal(cell(&t, r, c), MARK);
+            }
+        } else {
+            assert_false(seen_hidden);
+            assert_string_equal(cell(&t, r, 0), num(b, (int64_t)r + 1));
+            assert_string_equal(cell(&t, r, 2), num(b, a.type_latest[k]));
+        }
+    }
+    assert_true(seen_hidden);
+    table_free(&t);
+
+    /* Section 2's records: by location and through the LSOA hidden, all
+     * of them shown. */
+    table_read(html, "The area&#39;s records up to January 2019", &t);
+    assert_string_equal(cell(&t, 0, 1), MARK);
+    assert_string_equal(cell(&t, 1, 1), MARK);
+    assert_string_equal(cell(&t, 2, 1), "990");
+    table_free(&t);
+
+    assert_true(assert_marked_tables_noted(html) >= 5);
+    free(html);
+    safer_assessment_release(&a);
+}
+
+/* Prose and figures state no hidden count and nothing worked out from one:
+ * the summary names no hidden category, lists no hidden change, and a
+ * hidden month is a gap in the lines. */
+static void test_report_public_prose_and_figures(void **state)
+{
+    (void)state;
+    struct safer_assessment a;
+    build_rare(&a);
+    char *members = render_a(&a);
+    char *summary = section(members, "summary");
+    /* Without hiding, Burglary's rise is named. */
+    assert_non_null(strstr(summary, "Rises larger than chance would explain: Burglary (+50.0%)"));
+    free(summary);
+    free(members);
+
+    hide(&a);
+    char *html = render_a(&a);
+    summary = section(html, "summary");
+    for (size_t t = 0; t < NTYPES; t++) {
+        if (a.hidden.type_latest[t] && strstr(summary, TYPES[t]))
+            fail_msg("the summary names '%s', whose count is hidden", TYPES[t]);
+    }
+    assert_non_null(strstr(summary, "The largest categories whose counts are published were "
+                                    "Violence and sexual offences ("));
+    assert_non_null(strstr(summary, "The changes of categories and wards whose counts are "
+                                    "hidden are not published."));
+    free(summary);
+
+    /* Figure 2's Burglary line has no value where its months are hidden,
+     * as where they hold no data (the 6 months before the previous
+     * window). */
+    size_t gaps = 0;
+    for (int32_t m = FIRST; m <= LATEST; m++)
+        gaps += !safer_assessment_has_data(&a, m) ||
+                a.hidden.month[BURGLARY * (size_t)a.nmonths + (size_t)(m - FIRST)];
+    assert_int_equal(gaps, 6 + 3);
+    char want[160];
+    snprintf(want, sizeof(want), "Burglary was 0 in both February 2017 and January 2019; highest "
+                                 "0 in February 2017, lowest 0 in February 2017; no value for %zu "
+                                 "of the 30 months.",
+             gaps);
+    const char *fig2 = strstr(html, "<desc id=\"trend-types-desc\">");
+    assert_non_null(fig2);
+    const char *fig2_end = strstr(fig2, "</desc>");
+    const char *line = strstr(fig2, want);
+    if (!line || line > fig2_end)
+        fail_msg("figure 2 does not say '%s'", want);
+    /* Caption: the hidden months are gaps. */
+    assert_non_null(strstr(html, "A month whose count is hidden ([c]) is a gap as well, and is "
+                                 "not shaded."));
+    /* Figure 3 draws no bar of a hidden change. */
+    const char *fig3 = strstr(html, "<desc id=\"change-type-desc\">");
+    assert_non_null(fig3);
+    const char *fig3_end = strstr(fig3, "</desc>");
+    for (size_t t = 0; t < NTYPES; t++) {
+        const char *name = strstr(fig3, TYPES[t]);
+        bool drawn = name && name < fig3_end;
+        assert_true(drawn == !(a.hidden.type_latest[t] || a.hidden.type_prev[t]));
+    }
+    free(html);
+    safer_assessment_release(&a);
+}
+
+/* Totals hidden: the summary says so and states nothing worked out from
+ * them. */
+static void test_report_public_hidden_totals(void **state)
+{
+    (void)state;
+    struct safer_assessment a;
+    build_rare(&a);
+    memset(a.counts, 0, (size_t)NWARDS * NTYPES * (size_t)a.nmonths * sizeof(uint32_t));
+    a.counts[(size_t)(LATEST - 1 - FIRST)] = 1;
+    a.counts[(size_t)(LATEST - 2 - FIRST)] = 1;
+    a.counts[(size_t)(LATEST - 13 - FIRST)] = 3;
+    recount(&a);
+    for (size_t k = 0; k < a.ntests; k++)
+        a.tests[k].significant = 0;
+    hide(&a);
+    assert_true(a.hidden.total_latest && a.hidden.total_prev);
+    char *html = render_a(&a);
+    char *summary = section(html, "summary");
+    assert_non_null(strstr(summary, "The number of crimes and incidents of anti-social behaviour "
+                                    "the police recorded in the area's 3 wards in the 12 "
+                                    "months to January 2019 is not published ([c])."));
+    assert_null(strstr(summary, "a month"));
+    assert_null(strstr(summary, "records per 1,000 residents over"));
+    assert_non_null(strstr(summary, "The totals of the two windows are not published ([c]), nor "
+                                    "their change."));
+    free(summary);
+    char *change = section(html, "change");
+    assert_null(strstr(change, "No change to show"));
+    free(change);
+    assert_marked_tables_noted(html);
+    free(html);
+    safer_assessment_release(&a);
+}
+
 /* The page of the default assessment, shared by the tests that only read it. */
 static int render_default(void **state)
 {
@@ -891,6 +1475,13 @@ int main(void)
         cmocka_unit_test(test_report_no_test_without_data),
         cmocka_unit_test(test_report_marks_explained_beside_tables),
         cmocka_unit_test(test_report_area_figures_only),
+        cmocka_unit_test(test_report_summary_rates_say_their_basis),
+        cmocka_unit_test(test_report_method_states_rates_and_files),
+        cmocka_unit_test(test_report_candidates_name_the_window),
+        cmocka_unit_test(test_report_public_edition_says_so),
+        cmocka_unit_test(test_report_public_hides_counts_in_tables),
+        cmocka_unit_test(test_report_public_prose_and_figures),
+        cmocka_unit_test(test_report_public_hidden_totals),
     };
     return cmocka_run_group_tests_name("report", tests, render_default, free_default);
 }

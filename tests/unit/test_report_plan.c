@@ -20,6 +20,7 @@
 
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -357,6 +358,64 @@ static void test_report_harm_weights_and_escaping(void **state)
     safer_assessment_release(&a);
 }
 
+/* The public edition: the priorities' and the candidates' figures are
+ * hidden where they come from a hidden count, each table showing the mark
+ * has the note beside it, and no ranking places a hidden count. */
+static void test_report_plan_public_edition(void **state)
+{
+    (void)state;
+    struct safer_assessment a;
+    struct safer_err err = {0};
+    assess("E07000001", &a);
+    if (safer_assessment_hide(&a, 5, &err) < 0)
+        fail_msg("%s", err.msg);
+    char *html = render(&a);
+    char *pri = section(html, "priorities");
+    size_t hidden = 0;
+    for (size_t i = 0; i < a.plan->npriorities; i++) {
+        const struct safer_plan_priority *pr = &a.plan->priorities[i];
+        for (size_t k = 0; k < pr->ncategories; k++) {
+            size_t t = 0;
+            while (t < a.ntypes && strcmp(a.types[t], pr->categories[k]) != 0)
+                t++;
+            if (t == a.ntypes)
+                continue;
+            bool hp = safer_hidden(a.hidden.type_prev, t), hl = safer_hidden(a.hidden.type_latest, t);
+            char want[256], prev[24], latest[24];
+            snprintf(prev, sizeof(prev), "%lld", (long long)a.type_prev[t]);
+            snprintf(latest, sizeof(latest), "%lld", (long long)a.type_latest[t]);
+            snprintf(want, sizeof(want),
+                     "<td>%s</td><td class=\"n\">%s</td><td class=\"n\">%s</td><td class=\"n\">%s",
+                     a.types[t], hp ? "[c]" : prev, hl ? "[c]" : latest,
+                     hp || hl ? "[c]</td>" : "");
+            if (!strstr(pri, want))
+                fail_msg("priorities: no '%s'", want);
+            hidden += hp || hl;
+        }
+    }
+    assert_true(hidden > 0);
+    assert_non_null(strstr(pri, "</tbody></table></div><p class=\"note\">[c]: a count from 1 "
+                                "to 4"));
+    free(pri);
+
+    /* Every count of the fixture is from 1 to 4: no category is ranked,
+     * none is named as scoring highest, and each row is the mark but for
+     * its name and the plan's priorities. */
+    char *cand = section(html, "candidates");
+    assert_null(strstr(cand, "the highest-scoring"));
+    assert_non_null(strstr(cand, "<tr><td class=\"n\">[c]</td><td>Burglary</td><td class=\"n\">"
+                                 "[c]</td><td class=\"n\">[c]</td><td class=\"n\">[c]</td>"
+                                 "<td class=\"n\">[c]</td>"));
+    assert_null(strstr(cand, "<tr><td class=\"n\">1</td>"));
+    assert_non_null(strstr(cand, "</tbody></table></div><p class=\"note\">[c]: a count from 1 "
+                                 "to 4"));
+    assert_non_null(strstr(cand, "A category whose count or score is hidden is not ranked: it "
+                                 "comes after the others, by name."));
+    free(cand);
+    free(html);
+    safer_assessment_release(&a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -365,6 +424,7 @@ int main(void)
         cmocka_unit_test(test_report_public_views_not_loaded),
         cmocka_unit_test(test_report_candidates_scoring),
         cmocka_unit_test(test_report_harm_weights_and_escaping),
+        cmocka_unit_test(test_report_plan_public_edition),
     };
     return cmocka_run_group_tests_name("report_plan", tests, setup, teardown);
 }
