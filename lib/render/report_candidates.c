@@ -253,15 +253,18 @@ static void comp_how(struct safer_buf *h, const void *data, size_t k)
     const struct safer_assessment *a = s->a;
     switch (k) {
     case C_VOLUME:
-        safer_html_raw(h, "Records in the latest 12 months: 100 for the largest category.");
+        safer_html_raw(h, "Records in ");
+        safer__report_window_name(h, a, 0);
+        safer_html_raw(h, ": 100 for the largest category.");
         break;
     case C_RATE:
         safer_html_raw(h, "Records per 1,000 residents, against a comparison area's rate for "
                           "the same category.");
         break;
     case C_TREND:
-        safer_html_raw(h, "Change on the previous 12 months where the change test finds one "
-                          "(adjusted p below ");
+        safer_html_raw(h, "Change on ");
+        safer__report_window_name(h, a, 1);
+        safer_html_raw(h, " where the change test finds one (adjusted p below ");
         safer__report_level(h, a->rules.change_alpha);
         safer_html_raw(h, ", section 4): 50 + 50 \u00d7 (latest \u2212 previous) \u00f7 (latest "
                           "+ previous); 50 where it finds none.");

@@ -67,8 +67,8 @@ static void category_pct(struct safer_buf *h, const void *a, size_t t)
 static const struct safer__report_col PRIORITY_TABLE[] = {
     {.heading = "Priority"},
     {.heading = "Category", .cell = category_name},
-    {.heading = "Previous 12", .numeric = true, .cell = category_prev},
-    {.heading = "Latest 12", .numeric = true, .cell = category_latest},
+    {.heading = "Previous window", .numeric = true, .cell = category_prev},
+    {.heading = "Latest window", .numeric = true, .cell = category_latest},
     {.heading = "Change %", .numeric = true, .cell = category_pct},
     {.heading = "What police.uk cannot show"},
     {.heading = "Delivered by"},
@@ -214,9 +214,22 @@ void safer__report_priorities(struct safer_buf *h, const struct safer_assessment
     }
     safer__report_gap_flag(h, a, 1);
     bool hidden = false;
+    /* The windows' headings name them as every table does ("12 months to
+     * February 2019"). */
+    struct safer__report_col cols[SAFER__NELEM(PRIORITY_TABLE)];
+    memcpy(cols, PRIORITY_TABLE, sizeof(cols));
+    struct safer_buf prev, latest;
+    safer_buf_init(&prev, 128);
+    safer_buf_init(&latest, 128);
+    safer__report_window_heading(&prev, a, 1);
+    safer__report_window_heading(&latest, a, 0);
+    cols[2].heading = prev.ptr;
+    cols[3].heading = latest.ptr;
     safer__report_table_head(
         h, SAFER__REPORT_LITERAL("Priorities and the police.uk categories that inform them"),
-        PRIORITY_TABLE, SAFER__NELEM(PRIORITY_TABLE));
+        cols, SAFER__NELEM(cols));
+    safer_buf_release(&prev);
+    safer_buf_release(&latest);
     for (size_t i = 0; i < p->npriorities; i++) {
         const struct safer_plan_priority *pr = &p->priorities[i];
         size_t nt = pr->ncategories;

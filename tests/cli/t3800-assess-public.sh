@@ -83,6 +83,15 @@ export SAFER_DB
 "$SAFER" import police "$D/police-uk/kent/street" "$D/police-uk/btp/street" >/dev/null
 expect_status 0 "$SAFER" assess --out real --area E07000110 --public
 no_small real
+# The page says which edition it is and marks what it hides; the members'
+# edition marks nothing. The table of hot spot squares and their places
+# is left out.
+expect_grep '<strong>Public edition\.</strong>' real/index.html
+expect_grep '\[c\]' real/index.html
+expect_no_grep 'The strongest hot spots, with the places police.uk gives' real/index.html
+expect_status 0 "$SAFER" assess --out members-real --area E07000110
+expect_no_grep '\[c\]\|Public edition' members-real/index.html
+expect_grep 'The strongest hot spots, with the places police.uk gives' members-real/index.html
 # Some of Maidstone's outcomes are counts under 5 (Bicycle theft's).
 expect_grep '^Bicycle theft,[^,]*,,$' real/outcomes_by_type.csv
 # The same input gives the same edition.
