@@ -572,11 +572,15 @@ static void layout_map(struct layout *L, const struct safer_svg_opts *opts,
  * areas not published, distinct from both (and in print from "no data",
  * whose lines run one way only).
  */
-static void put_defs(struct safer_buf *b, const char *id, double sc, bool hidden)
+/* One hatching pattern, 6 px square turned 45 degrees: `fill` behind
+ * lines along one side, or along two (`cross`). */
+static void put_hatch(struct safer_buf *b, const char *id, const char *suffix, double sc,
+                      const char *fill, bool cross, const char *stroke, double width)
 {
-    safer_html_raw(b, "<defs><pattern id=\"");
+    safer_html_raw(b, "<pattern id=\"");
     safer_buf_puts(b, id);
-    safer_html_raw(b, "-nodata\" patternUnits=\"userSpaceOnUse\" width=\"");
+    safer_buf_puts(b, suffix);
+    safer_html_raw(b, "\" patternUnits=\"userSpaceOnUse\" width=\"");
     safer_svg_num(b, 6 * sc);
     safer_html_raw(b, "\" height=\"");
     safer_svg_num(b, 6 * sc);
@@ -584,30 +588,27 @@ static void put_defs(struct safer_buf *b, const char *id, double sc, bool hidden
     safer_svg_num(b, 6 * sc);
     safer_html_raw(b, "\" height=\"");
     safer_svg_num(b, 6 * sc);
-    safer_html_raw(b, "\" fill=\"" NODATA_FILL "\"/><path d=\"M0 0V");
+    safer_html_raw(b, "\" fill=\"");
+    safer_buf_puts(b, fill);
+    safer_html_raw(b, "\"/><path d=\"M0 0V");
     safer_svg_num(b, 6 * sc);
-    safer_html_raw(b, "\" stroke=\"#8a8f91\" stroke-width=\"");
-    safer_svg_num(b, 1.6 * sc);
-    safer_html_raw(b, "\"/></pattern>");
-    if (hidden) {
-        safer_html_raw(b, "<pattern id=\"");
-        safer_buf_puts(b, id);
-        safer_html_raw(b, "-hidden\" patternUnits=\"userSpaceOnUse\" width=\"");
-        safer_svg_num(b, 6 * sc);
-        safer_html_raw(b, "\" height=\"");
-        safer_svg_num(b, 6 * sc);
-        safer_html_raw(b, "\" patternTransform=\"rotate(45)\"><rect width=\"");
-        safer_svg_num(b, 6 * sc);
-        safer_html_raw(b, "\" height=\"");
-        safer_svg_num(b, 6 * sc);
-        safer_html_raw(b, "\" fill=\"" HIDDEN_FILL "\"/><path d=\"M0 0V");
-        safer_svg_num(b, 6 * sc);
+    if (cross) {
         safer_html_raw(b, "M0 0H");
         safer_svg_num(b, 6 * sc);
-        safer_html_raw(b, "\" stroke=\"" HIDDEN_STROKE "\" stroke-width=\"");
-        safer_svg_num(b, 1.2 * sc);
-        safer_html_raw(b, "\"/></pattern>");
     }
+    safer_html_raw(b, "\" stroke=\"");
+    safer_buf_puts(b, stroke);
+    safer_html_raw(b, "\" stroke-width=\"");
+    safer_svg_num(b, width * sc);
+    safer_html_raw(b, "\"/></pattern>");
+}
+
+static void put_defs(struct safer_buf *b, const char *id, double sc, bool hidden)
+{
+    safer_html_raw(b, "<defs>");
+    put_hatch(b, id, "-nodata", sc, NODATA_FILL, false, "#8a8f91", 1.6);
+    if (hidden)
+        put_hatch(b, id, "-hidden", sc, HIDDEN_FILL, true, HIDDEN_STROKE, 1.2);
     safer_html_raw(b, "</defs>\n");
 }
 
