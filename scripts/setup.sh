@@ -15,8 +15,13 @@ cd "$(dirname "$0")/.."
 PACKAGES="build-essential cmake pkg-config libsqlite3-dev libproj-dev proj-data libjansson-dev
 libxxhash-dev libcmocka-dev libyajl-dev libpq-dev"
 if [ "${1:-}" = "--tests" ]; then
-    PACKAGES="$PACKAGES postgresql-15 postgresql-client-15 chromium fonts-liberation nodejs npm
+    PACKAGES="$PACKAGES postgresql-15 postgresql-client-15 chromium fonts-liberation
 poppler-utils"
+    # Node.js and npm from Debian only where the machine has none: one from
+    # elsewhere (NodeSource's nodejs carries its own npm) conflicts with
+    # Debian's npm package.
+    command -v node >/dev/null 2>&1 || PACKAGES="$PACKAGES nodejs"
+    command -v npm >/dev/null 2>&1 || PACKAGES="$PACKAGES npm"
 fi
 
 missing=""

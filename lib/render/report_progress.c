@@ -19,9 +19,10 @@ void safer__report_progress(struct safer_buf *h, const struct safer_assessment *
 {
     safer_html_raw(h, "<h2 id=\"progress\">11. Changes since the last assessment</h2><p>"
                       "Regulation 5 also asks what has changed since the last assessment. "
-                      "Section 4 compares police-recorded crime and anti-social behaviour with "
-                      "the 12 months before; no earlier assessment is stored to compare this "
-                      "one with.</p><div class=\"inset\"><p>");
+                      "Section 4 compares police-recorded crime and anti-social behaviour with ");
+    safer__report_window_name(h, a, 1);
+    safer_html_raw(h, "; no earlier assessment is stored to compare this one with.</p>"
+                      "<div class=\"inset\"><p>");
     if (a->plan) {
         safer_html_raw(h, "<strong>Not yet available.</strong> Progress against the indicators "
                           "of the plan <cite>");

@@ -23,6 +23,6 @@ void safer__report_public(struct safer_buf *h, const struct safer_assessment *a)
                       "are loaded: this version of safer cannot import residents' survey "
                       "results yet. Until it can, this report holds nothing of what the public "
                       "said, and public concern is left out of the scoring of candidate "
-                      "priorities (section 7). Take the public's views from the partnership's "
+                      "priorities (section 9). Take the public's views from the partnership's "
                       "own surveys and consultations.</p></div>");
 }
