@@ -13,10 +13,10 @@ set -eu
 cd "$(dirname "$0")/.."
 
 PACKAGES="build-essential cmake pkg-config libsqlite3-dev libproj-dev proj-data libjansson-dev
-libxxhash-dev libcmocka-dev libyajl-dev libpq-dev"
+libxxhash-dev libcmocka-dev libyajl-dev libpq-dev libsodium-dev nettle-dev libmicrohttpd-dev"
 if [ "${1:-}" = "--tests" ]; then
     PACKAGES="$PACKAGES postgresql-15 postgresql-client-15 chromium fonts-liberation
-poppler-utils"
+poppler-utils curl wrk"
     # Node.js and npm from Debian only where the machine has none: one from
     # elsewhere (NodeSource's nodejs carries its own npm) conflicts with
     # Debian's npm package.

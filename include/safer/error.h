@@ -28,7 +28,11 @@
     X(ENOTFOUND, -5, "no such record")                                         \
     X(EIO, -6, "input/output error")                                           \
     X(EDB, -7, "database error")                                               \
-    X(EPROJ, -8, "coordinate transformation error")
+    X(EPROJ, -8, "coordinate transformation error")                           \
+    X(EDENIED, -9, "not permitted")                                            \
+    X(EAUTH, -10, "sign-in failed")                                            \
+    X(ECONFLICT, -11, "changed by someone else meanwhile")                     \
+    X(EBUSY, -12, "too busy: try again shortly")
 
 enum safer_errno {
 #define SAFER__ERRNO_ENUM(name, val, msg) SAFER_##name = val,

@@ -6,6 +6,7 @@
 
 #include "store/db.h"
 #include "store/store_internal.h"
+#include "safer/auth.h"
 
 struct safer_store {
     struct safer__db *db; /* owned */
@@ -26,6 +27,38 @@ static inline int safer__prep(struct safer_store *st, const char *sql, struct sa
 
 /* The file name part of a path. */
 const char *safer__base_name(const char *path);
+
+/* ---- access and audit, for the store's calls about people and plans
+ * (store_audit.c) ---- */
+
+struct safer_actor;
+
+/*
+ * The access decision, made inside the caller's open transaction: read the
+ * actor's role in actor->partnership_id now (a disabled person, or one no
+ * longer a member, has none: SAFER_ROLE_PUBLIC), and answer 0 when it may
+ * `perm`, SAFER_EDENIED otherwise (*role, when not NULL, gets the role).
+ * The operator may do everything.
+ */
+int safer__access(struct safer_store *st, const struct safer_actor *actor, enum safer_perm perm,
+                  enum safer_role *role, struct safer_err *err);
+
+/*
+ * Append one row to the audit log inside the caller's open write
+ * transaction, chained to the row before it. `action` is a plain word
+ * ("login-failed", "action-change"); record type and id, before and after
+ * (JSON objects of the changed fields) and detail may be NULL.
+ */
+int safer__audit(struct safer_store *st, const struct safer_actor *actor, const char *action,
+                 const char *record_type, const char *record_id, const char *before,
+                 const char *after, const char *detail, int64_t now, struct safer_err *err);
+
+/* A refusal: in a write transaction of its own (the refused call has rolled
+ * back), the audit row "denied" naming the permission and record. Returns
+ * SAFER_EDENIED with the message "not permitted", or the store's error. */
+int safer__audit_denied(struct safer_store *st, const struct safer_actor *actor,
+                        enum safer_perm perm, const char *record_type, const char *record_id,
+                        int64_t now, struct safer_err *err);
 
 /* Current time as "YYYY-MM-DDTHH:MM:SSZ". */
 void safer__now_iso(char out[32]);

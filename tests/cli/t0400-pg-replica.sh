@@ -174,7 +174,7 @@ REPLICA="postgresql://safer@127.0.0.1:$P2/safer?$TLS"
 # Imports go to the primary; the store is made there once.
 expect_status 0 "$SAFER" --db "$PRIMARY" store init
 expect_grep '^engine: postgresql$' "$TMP/out"
-expect_grep '^schema version: 3$' "$TMP/out"
+expect_grep '^schema version: 4$' "$TMP/out"
 checks=$((checks + 1))
 grep -q "$pw_safer" "$TMP/out" "$TMP/err" && fail "a password was printed"
 expect_status 0 "$SAFER" --db "$PRIMARY" import areas "$DATA/areas/wards.geojson"
@@ -244,7 +244,7 @@ rec=$(admin "$P2" -c "SELECT pg_is_in_recovery(), pg_last_wal_replay_lsn(), now(
 
 # --- What may read from the replica: the digest, the assessment, the export.
 expect_status 0 "$SAFER" --db "$REPLICA" store info
-expect_grep '^schema version: 3$' "$TMP/out"
+expect_grep '^schema version: 4$' "$TMP/out"
 d1=$(digest "$PRIMARY")
 d2=$(digest "$REPLICA")
 checks=$((checks + 1))

@@ -1,0 +1,186 @@
+/*
+ * account.h - people, organisations, sessions and the audit log, kept in
+ * the store (schema version 4; docs/workspace.md).
+ *
+ * Every call that reads or changes something about people takes the actor
+ * doing it, re-reads the actor's role in the partnership inside its own
+ * transaction, refuses with SAFER_EDENIED when the role may not (and writes
+ * a refusal row to the audit log), and writes the audit row of a change in
+ * the same transaction as the change. No front end can skip either.
+ *
+ * Times are Unix seconds passed in by the caller (`now`), so that a test
+ * can run the clock forward; the audit log records them as UTC ISO 8601.
+ */
+#ifndef SAFER_ACCOUNT_H
+#define SAFER_ACCOUNT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "safer/auth.h"
+#include "safer/error.h"
+
+struct safer_store;
+
+/* Sessions: 30 minutes idle, 12 hours at most. */
+#define SAFER_SESSION_IDLE (30 * 60)
+#define SAFER_SESSION_MAX (12 * 60 * 60)
+/* Sign-in lock-out: after this many failures within the window, every
+ * attempt is refused (the right password too) until the window has passed. */
+#define SAFER_LOGIN_FAILURES 10
+#define SAFER_LOGIN_WINDOW (5 * 60)
+/* How long a set-up or reset link works. */
+#define SAFER_LINK_LIFE (72 * 60 * 60)
+
+/*
+ * Who is acting. The command line acts as the operator of the machine
+ * (SAFER_ACTOR_OPERATOR: user_id 0, every permission; the audit log names
+ * it "operator"); a web request acts as the person of its session, or as
+ * the public (user_id 0, role SAFER_ROLE_PUBLIC, operator false).
+ * `role` is what the session found; the store's calls re-read it.
+ */
+struct safer_actor {
+    int64_t user_id;        /* 0: the operator or the public */
+    int64_t partnership_id; /* the partnership the request is about; 0: none yet */
+    int64_t session_id;     /* 0: none */
+    enum safer_role role;
+    bool operator;          /* the command line */
+    char email[256];        /* "" for the public */
+    char name[256];
+    char csrf[SAFER_TOKEN_SIZE]; /* the session's form token; "" without a session */
+};
+
+/* The operator: the command line's actor. */
+void safer_actor_operator(struct safer_actor *out);
+/* The public in partnership `partnership_id`. */
+void safer_actor_public(struct safer_actor *out, int64_t partnership_id);
+
+/* ---- organisations and people (operator or SAFER_PERM_MANAGE_USERS) ---- */
+
+/* Add an organisation; an existing one of that name is kept (its id given). */
+int safer_org_add(struct safer_store *st, const struct safer_actor *actor, const char *name,
+                  const char *kind, int64_t *id, struct safer_err *err);
+
+/*
+ * Add a person to partnership `partnership_code` (the partnership's code,
+ * "E22000142") with `role`, working for organisation `org` (added if
+ * new). Writes a one-time set-up link's token into `token` (valid for
+ * SAFER_LINK_LIFE): the person opens /account/setup?token=... (a GET that
+ * changes nothing) and chooses a password there. An administrator's set-up
+ * also gives a TOTP secret. SAFER_EINVAL for a malformed e-mail or an
+ * e-mail already present (say which); SAFER_ENOTFOUND for an unknown
+ * partnership.
+ */
+int safer_user_add(struct safer_store *st, const struct safer_actor *actor, const char *email,
+                   const char *name, const char *org, const char *partnership_code,
+                   enum safer_role role, int64_t now, char token[SAFER_TOKEN_SIZE],
+                   struct safer_err *err);
+
+/* A new one-time reset link for `email` (earlier links stop working). */
+int safer_user_reset(struct safer_store *st, const struct safer_actor *actor, const char *email,
+                     int64_t now, char token[SAFER_TOKEN_SIZE], struct safer_err *err);
+
+/* Disable (or, with enable, re-enable) `email`: every session of theirs
+ * ends at once. */
+int safer_user_disable(struct safer_store *st, const struct safer_actor *actor,
+                       const char *email, bool enable, int64_t now, struct safer_err *err);
+
+/* What a set-up or reset link shows before it is used: whose it is, and for
+ * an administrator the TOTP secret to enrol. SAFER_ENOTFOUND when the token
+ * is unknown, used or expired. */
+struct safer_link_info {
+    char email[256];
+    char name[256];
+    bool needs_totp;
+    char totp_secret[SAFER_TOTP_SECRET_SIZE]; /* "" unless needs_totp */
+};
+int safer_link_info(struct safer_store *st, const char *token, int64_t now,
+                    struct safer_link_info *out, struct safer_err *err);
+
+/* Use a link: set the password (after safer_password_policy), and for an
+ * administrator check a TOTP code from the enrolled secret. The link stops
+ * working; the person's other sessions end. */
+int safer_link_use(struct safer_store *st, const char *token, const char *password, size_t len,
+                   const char *totp_code, int64_t now, struct safer_err *err);
+
+/* ---- signing in ---- */
+
+/*
+ * Sign in. On success a new session (a new id every time) for the person's
+ * partnership `partnership_code` (NULL: their first, by partnership code)
+ * and `out` filled; `token` receives the session id for the cookie (the
+ * store keeps only its hash). Every failure is the same SAFER_EAUTH
+ * "the e-mail, password or code is not right" whatever the cause (unknown
+ * e-mail, wrong password, locked, disabled, not set up), and costs the same
+ * time; the audit log says which (login-failed with the reason, login-locked).
+ * Administrators need `totp_code` unless `waive_totp` (the demo only).
+ */
+int safer_login(struct safer_store *st, const char *email, const char *password, size_t len,
+                const char *totp_code, bool waive_totp, const char *partnership_code,
+                int64_t now, char token[SAFER_TOKEN_SIZE], struct safer_actor *out,
+                struct safer_err *err);
+
+/* The actor of a session id from a cookie: SAFER_EAUTH when unknown, ended,
+ * idle too long, too old, or its person disabled. Touches last_seen. */
+int safer_session_find(struct safer_store *st, const char *token, int64_t now,
+                       struct safer_actor *out, struct safer_err *err);
+
+/* End one session (the actor's own, or anyone's with MANAGE_USERS). */
+int safer_session_end(struct safer_store *st, const struct safer_actor *actor, int64_t session_id,
+                      int64_t now, struct safer_err *err);
+
+struct safer_session_info {
+    int64_t id;
+    int64_t created, last_seen;
+    bool current;
+};
+/* The actor's own live sessions, newest first: *out malloc'd, caller frees. */
+int safer_session_list(struct safer_store *st, const struct safer_actor *actor, int64_t now,
+                       struct safer_session_info **out, size_t *n, struct safer_err *err);
+
+/* ---- people, for pages ---- */
+
+struct safer_person {
+    int64_t id;
+    char email[256];
+    char name[256];
+    char org[256];
+    enum safer_role role;
+    bool disabled;
+    bool set_up; /* has chosen a password */
+};
+/* The people of the actor's partnership, by name (MANAGE_USERS or
+ * VIEW_PLAN). *out malloc'd. */
+int safer_people_list(struct safer_store *st, const struct safer_actor *actor,
+                      struct safer_person **out, size_t *n, struct safer_err *err);
+
+/* ---- the audit log ---- */
+
+struct safer_audit_filter {
+    const char *since;  /* "YYYY-MM-DD" or an ISO time, or NULL */
+    const char *email;  /* the actor's e-mail, or NULL */
+    const char *record; /* "action/12", or a record type "action", or NULL */
+};
+struct safer_audit_row {
+    int64_t id;
+    const char *at;          /* "2026-12-02T10:00:00Z" */
+    const char *actor_email; /* "operator", "public", or the person's e-mail */
+    const char *action;      /* login, login-failed, login-locked, logout, denied,
+                                user-add, user-reset, user-disable, password-set,
+                                session-end, action-add, action-change, action-update... */
+    const char *record_type, *record_id; /* or NULL */
+    const char *before, *after;          /* JSON, or NULL */
+    const char *detail;                  /* or NULL */
+};
+/* Call `fn` for each row in order (operator or VIEW_AUDIT). A negative
+ * return from fn stops and is returned. */
+int safer_audit_each(struct safer_store *st, const struct safer_actor *actor,
+                     const struct safer_audit_filter *f,
+                     int (*fn)(const struct safer_audit_row *row, void *ctx), void *ctx,
+                     struct safer_err *err);
+/* Check the hash chain: 0 when whole, else SAFER_EDB naming the first row
+ * that does not match. */
+int safer_audit_verify(struct safer_store *st, struct safer_err *err);
+
+#endif
