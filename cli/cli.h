@@ -37,5 +37,7 @@ int cmd_assess(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_store(int argc, char **argv);
+int cmd_publish(int argc, char **argv);
+int cmd_published(int argc, char **argv);
 
 #endif

@@ -27,6 +27,8 @@ static const struct cmd commands[] = {
     {"import", cmd_import, "load police.uk files, boundaries, lookups or populations"},
     {"assess", cmd_assess, "write the strategic assessment (CSV files and an HTML report)"},
     {"export", cmd_export, "write stored records, with their wards, as CSV"},
+    {"publish", cmd_publish, "publish the assessment as a group approved it, frozen in the store"},
+    {"published", cmd_published, "list the published assessments, or write one out"},
     {"store", cmd_store, "the store's engine and schema version, and a digest of its content"},
 };
 
