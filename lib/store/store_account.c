@@ -204,6 +204,40 @@ static int partnership_by_code(struct safer_store *st, const char *code, int64_t
     return rc < 0 ? rc : 0;
 }
 
+/* The store's one partnership, for a call that names none: its id and
+ * code. None, or several (named in the message), is an error. */
+static int only_partnership(struct safer_store *st, int64_t *id, char code[64],
+                            struct safer_err *err)
+{
+    struct safer__stmt *s;
+    int rc = safer__prep(st, "SELECT id, code FROM partnership ORDER BY code", &s, err);
+    if (rc < 0)
+        return rc;
+    char list[256] = "";
+    size_t n = 0, len = 0;
+    while ((rc = safer__step(s, err)) == 1) {
+        const char *c = safer__col_text(s, 1);
+        if (n++ == 0) {
+            *id = safer__col_int64(s, 0);
+            snprintf(code, 64, "%s", c ? c : "");
+        }
+        if (len < sizeof(list))
+            len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s", n > 1 ? ", " : "",
+                                    c ? c : "");
+    }
+    safer__stmt_finalize(s);
+    if (rc < 0)
+        return rc;
+    if (n == 0)
+        return safer_err_set(err, SAFER_ENOTFOUND,
+                             "no partnership in the store yet (import its plan first: safer "
+                             "import plan)");
+    if (n > 1)
+        return safer_err_set(err, SAFER_EINVAL,
+                             "the store has %zu partnerships (%s): say which one", n, list);
+    return 0;
+}
+
 /* May `actor` do `perm` in partnership `pid`? An administrator manages the
  * people of their own partnership only. */
 static int may_in(struct safer_store *st, const struct safer_actor *actor, enum safer_perm perm,
@@ -410,14 +444,16 @@ int safer_user_add(struct safer_store *st, const struct safer_actor *actor, cons
         return safer_err_set(err, SAFER_EINVAL,
                              "a person's role is one of: member, executive, practitioner, "
                              "analyst, coordinator, administrator");
-    if (!partnership_code || !*partnership_code)
-        return safer_err_set(err, SAFER_EINVAL, "which partnership? its code is needed");
     int64_t pid = 0, oid = 0, uid = 0;
-    char secret[SAFER_TOTP_SECRET_SIZE] = "";
+    char secret[SAFER_TOTP_SECRET_SIZE] = "", code[64];
     struct safer__stmt *s = NULL;
     rc = safer__store_begin_write(st, err);
-    if (rc == 0)
+    if (rc == 0 && partnership_code && *partnership_code) {
+        snprintf(code, sizeof(code), "%s", partnership_code);
         rc = partnership_by_code(st, partnership_code, &pid, err);
+    } else if (rc == 0) {
+        rc = only_partnership(st, &pid, code, err);
+    }
     if (rc == 0)
         rc = may_in(st, actor, SAFER_PERM_MANAGE_USERS, pid, err);
     if (rc == 0)
@@ -474,7 +510,7 @@ int safer_user_add(struct safer_store *st, const struct safer_actor *actor, cons
         char rid[24];
         id_text(uid, rid);
         char *after = json_obj("email", mail, "name", name, "organisation", org, "partnership",
-                               partnership_code, "role", safer_role_name(role), NULL);
+                               code, "role", safer_role_name(role), NULL);
         rc = safer__audit(st, actor, "user-add", "user", rid, NULL, after, NULL, now, err);
         free(after);
     }
@@ -761,7 +797,8 @@ static int login_read(struct safer_store *st, const char *mail, const char *part
     rc = safer__prep(st,
                      "SELECT m.partnership_id, m.role FROM membership m"
                      " JOIN partnership p ON p.id = m.partnership_id"
-                     " WHERE m.user_id = ?1 AND (?2 IS NULL OR p.code = ?2) ORDER BY p.code LIMIT 1",
+                     " WHERE m.user_id = ?1 AND (CAST(?2 AS TEXT) IS NULL OR p.code = ?2)"
+                     " ORDER BY p.code LIMIT 1",
                      &s, err);
     if (rc < 0)
         return rc;

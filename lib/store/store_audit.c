@@ -297,12 +297,14 @@ int safer_audit_each(struct safer_store *st, const struct safer_actor *actor,
         return safer_err_set(err, SAFER_EINVAL, "'%s' is not a record (TYPE or TYPE/ID)",
                              record);
     }
-    /* Every filter optional; a parameter's type comes from its comparison
-     * (PostgreSQL cannot tell the type of a NULL alone). */
+    /* Every filter optional; the CAST gives a NULL its type (PostgreSQL
+     * cannot tell the type of a parameter bound as NULL). */
     char sql[512];
     snprintf(sql, sizeof(sql),
-             "%s WHERE (?1 IS NULL OR at >= ?1) AND (?2 IS NULL OR actor_email = ?2)"
-             " AND (?3 IS NULL OR record_type = ?3) AND (?4 IS NULL OR record_id = ?4)"
+             "%s WHERE (CAST(?1 AS TEXT) IS NULL OR at >= ?1)"
+             " AND (CAST(?2 AS TEXT) IS NULL OR actor_email = ?2)"
+             " AND (CAST(?3 AS TEXT) IS NULL OR record_type = ?3)"
+             " AND (CAST(?4 AS TEXT) IS NULL OR record_id = ?4)"
              " ORDER BY id",
              ROW_COLUMNS);
     struct safer__stmt *s = NULL;
