@@ -64,7 +64,8 @@ expect_grep '^period: 2018-02 to 2019-01$' "$TMP/out"
 expect_grep '^approved by: Testborough Executive Group (exec) on 2026-01-15$' "$TMP/out"
 expect_grep '^published: .* by operator$' "$TMP/out"
 expect_grep '^files: index.html ' "$TMP/out"
-expect_grep '^inputs (1 police.uk files):$' "$TMP/out"
+expect_grep '^inputs (2 police.uk files):$' "$TMP/out"
+expect_grep '^  Kent Police  2018-01  2018-01-kent-street.csv  [0-9a-f]\{32\}  3 records$' "$TMP/out"
 expect_grep '^  Kent Police  2019-01  2019-01-kent-street.csv  [0-9a-f]\{32\}  [0-9]* records$' "$TMP/out"
 
 # A later import changes the live report, not the edition.
