@@ -916,8 +916,12 @@ int safer_login(struct safer_store *st, const char *email, const char *password,
         reason = "not a member of the partnership";
     } else if (l.secret[0] && !waive_totp) {
         step = safer_totp_match(l.secret, totp_code, now, l.totp_step);
+        /* A right code used before is worth telling apart in the log
+         * (someone may have watched it typed). */
         if (step == 0)
-            reason = "second factor", guess = true;
+            reason = safer_totp_match(l.secret, totp_code, now, 0) ? "second factor used before"
+                                                                  : "second factor",
+            guess = true;
     }
     if (reason) {
         rc = login_refuse(st, &l, mail, reason, guess, now, err);
@@ -944,9 +948,12 @@ int safer_login(struct safer_store *st, const char *email, const char *password,
                     (step && step <= again.totp_step))) {
         safer__store_rollback(st);
         token[0] = '\0';
-        rc = login_refuse(st, &again, mail,
-                          step && step <= again.totp_step ? "second factor" : "changed meanwhile",
-                          false, now, err);
+        const char *why = again.uid != l.uid                ? "unknown e-mail"
+                          : locked(&again)                   ? "locked"
+                          : again.disabled                   ? "disabled"
+                          : !again.member                    ? "not a member of the partnership"
+                                                             : "second factor used before";
+        rc = login_refuse(st, &again, mail, why, false, now, err);
         explicit_bzero(&l, sizeof(l));
         explicit_bzero(&again, sizeof(again));
         return rc;
