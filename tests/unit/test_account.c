@@ -22,6 +22,7 @@
 #include <sqlite3.h>
 
 #include "safer/account.h"
+#include "safer/lib.h"
 #include "safer/plan.h"
 #include "safer/store.h"
 #include "testfix.h"
@@ -787,6 +788,68 @@ static void test_account_digest(void **state)
     testfix_done(s2, t2);
 }
 
+/* A store that fails at its 1st, 2nd, ... call: each call fails whole
+ * with SAFER_EDB, leaving no change and no audit row behind, until it gets
+ * through. */
+static void count_rows(const char *target, char out[3][32])
+{
+    raw_get(target, "SELECT count(*) FROM audit_log", out[0], 32);
+    raw_get(target, "SELECT count(*) FROM login_failure", out[1], 32);
+    raw_get(target, "SELECT count(*) FROM user_session", out[2], 32);
+}
+
+static void same_rows(const char *target, char want[3][32], unsigned long at)
+{
+    char got[3][32];
+    count_rows(target, got);
+    for (int k = 0; k < 3; k++) {
+        if (strcmp(got[k], want[k]) != 0)
+            fail_msg("call %lu failed, yet table %d went from %s to %s rows", at, k, want[k],
+                     got[k]);
+    }
+}
+
+static void test_account_store_faults(void **state)
+{
+    (void)state;
+    char target[512];
+    struct safer_store *st = workspace("acct_faults", false, target, sizeof(target));
+    person(st, "fay@maidstone.gov.uk", MAIDSTONE, SAFER_ROLE_MEMBER);
+    struct safer_actor op, fay;
+    safer_actor_operator(&op);
+    char before[33], after[33], rows[3][32], tok[SAFER_TOKEN_SIZE];
+    struct safer_err err = {0};
+    /* Three calls: a change, a sign-in that fails, one that works. */
+    for (int call = 0; call < 3; call++) {
+        unsigned long at;
+        int rc = -1;
+        for (at = 1; at < 200; at++) {
+            assert_int_equal(safer_store_digest(st, before, &err), 0);
+            count_rows(target, rows);
+            safer_err_clear(&err);
+            safer_fault_arm(SAFER_FAULT_DB, at);
+            if (call == 0)
+                rc = safer_user_add(st, &op, "gus@maidstone.gov.uk", "Gus", "New Org", MAIDSTONE,
+                                    SAFER_ROLE_MEMBER, T0 + at, tok, &err);
+            else
+                rc = safer_login(st, "fay@maidstone.gov.uk", call == 1 ? "wrong password!" : GOOD_PW,
+                                 call == 1 ? 15 : strlen(GOOD_PW), NULL, false, NULL, T0 + at, tok,
+                                 &fay, &err);
+            safer_fault_arm(SAFER_FAULT_DB, 0);
+            if (rc != SAFER_EDB)
+                break;
+            assert_string_equal(tok, "");
+            assert_int_equal(safer_store_digest(st, after, &err), 0);
+            assert_string_equal(before, after);
+            same_rows(target, rows, at);
+        }
+        assert_int_equal(rc, call == 1 ? SAFER_EAUTH : 0);
+        assert_true(at > 3);
+    }
+    assert_int_equal(safer_audit_verify(st, &err), 0);
+    testfix_done(st, target);
+}
+
 int main(void)
 {
     if (safer_auth_init(NULL) < 0)
@@ -802,6 +865,7 @@ int main(void)
         cmocka_unit_test(test_account_rehash),
         cmocka_unit_test(test_account_audit_tamper),
         cmocka_unit_test(test_account_digest),
+        cmocka_unit_test(test_account_store_faults),
     };
     return cmocka_run_group_tests_name("account", tests, testfix_setup, testfix_teardown);
 }

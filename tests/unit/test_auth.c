@@ -208,6 +208,8 @@ static void test_auth_base32_round_trip(void **state)
 
 /* ---- tokens ---- */
 
+static int cmp_token(const void *a, const void *b) { return strcmp(a, b); }
+
 static void test_auth_tokens(void **state)
 {
     (void)state;
@@ -218,6 +220,16 @@ static void test_auth_tokens(void **state)
     assert_int_equal(strlen(a), 32);
     assert_int_equal(strspn(a, "0123456789abcdef"), 32);
     assert_string_not_equal(a, b);
+    /* Ten thousand tokens, all different (SES-01). */
+    enum { N = 10000 };
+    char(*many)[SAFER_TOKEN_SIZE] = calloc(N, SAFER_TOKEN_SIZE);
+    assert_non_null(many);
+    for (int i = 0; i < N; i++)
+        safer_token_new(many[i]);
+    qsort(many, N, SAFER_TOKEN_SIZE, cmp_token);
+    for (int i = 1; i < N; i++)
+        assert_string_not_equal(many[i - 1], many[i]);
+    free(many);
     assert_true(safer_token_equal(a, a));
     assert_false(safer_token_equal(a, b));
     assert_false(safer_token_equal(a, ""));
