@@ -156,9 +156,17 @@ static void test_auth_totp_window_and_reuse(void **state)
     assert_int_equal(safer_totp_match(secret, code, now, step), 0);
     assert_int_equal(safer_totp_match(secret, code, now, step + 1), 0);
     assert_int_equal(safer_totp_match(secret, code, now, step - 1), step);
+    /* As an app shows it, with a space in the middle. */
+    char spaced[16];
+    snprintf(spaced, sizeof(spaced), " %.3s %.3s ", code, code + 3);
+    assert_int_equal(safer_totp_match(secret, spaced, now, step - 1), step);
     /* Malformed codes. */
+    assert_int_equal(safer_totp_match(secret, "", now, 0), 0);
+    assert_int_equal(safer_totp_match(secret, "   ", now, 0), 0);
     assert_int_equal(safer_totp_match(secret, "12345", now, 0), 0);
     assert_int_equal(safer_totp_match(secret, "1234567", now, 0), 0);
+    assert_int_equal(safer_totp_match(secret, "123456789012345", now, 0), 0);
+    assert_int_equal(safer_totp_match(secret, "12-456", now, 0), 0);
     assert_int_equal(safer_totp_match(secret, "12a456", now, 0), 0);
     assert_int_equal(safer_totp_match(secret, NULL, now, 0), 0);
     /* Two secrets differ. */
