@@ -854,7 +854,8 @@ static uint32_t type_index(struct safer_arena *a, struct safer__ind_snap *o, siz
  * sums are cheaper in C.
  */
 static int read_counts(struct safer_store *st, int64_t pid, const char *ward,
-                       struct safer_arena *a, struct safer__ind_snap *o, struct safer_err *err)
+                       const char *const *types, size_t ntypes, struct safer_arena *a,
+                       struct safer__ind_snap *o, struct safer_err *err)
 {
     struct safer__stmt *s;
     int rc = safer__prep(st, AREA_WARDS " ORDER BY a.code", &s, err);
@@ -870,38 +871,49 @@ static int read_counts(struct safer_store *st, int64_t pid, const char *ward,
     if (rc < 0)
         return rc;
 
-    /* With one ward, only its rows. */
-    rc = safer__prep(st,
-                     ward && *ward
-                         ? "SELECT c.area_code, c.crime_type, c.month, c.count FROM crime_count c"
-                           " WHERE c.area_code = ?2 AND c.area_code IN (" AREA_WARDS ")"
-                         : "SELECT c.area_code, c.crime_type, c.month, c.count FROM crime_count c"
-                           " WHERE c.area_code IN (" AREA_WARDS ")",
-                     &s, err);
+    /* With one ward, only its rows; with categories named, only theirs, a
+     * query each (the index leads with the ward, then the type). */
+    static const char *const sql[2][2] = {
+        {"SELECT c.area_code, c.crime_type, c.month, c.count FROM crime_count c"
+         " WHERE c.area_code IN (" AREA_WARDS ")",
+         "SELECT c.area_code, c.crime_type, c.month, c.count FROM crime_count c"
+         " WHERE c.crime_type = ?2 AND c.area_code IN (" AREA_WARDS ")"},
+        {"SELECT c.area_code, c.crime_type, c.month, c.count FROM crime_count c"
+         " WHERE c.area_code = ?2 AND c.area_code IN (" AREA_WARDS ")",
+         "SELECT c.area_code, c.crime_type, c.month, c.count FROM crime_count c"
+         " WHERE c.area_code = ?2 AND c.crime_type = ?3 AND c.area_code IN (" AREA_WARDS ")"},
+    };
+    bool one_ward = ward && *ward;
+    rc = safer__prep(st, sql[one_ward][types != NULL], &s, err);
     if (rc < 0)
         return rc;
-    safer__bind_int64(s, 1, pid);
-    if (ward && *ward)
-        safer__bind_text(s, 2, ward);
     size_t ccap = 0, tcap = 0;
     long w = -1;
     uint32_t t = 0;
-    while ((rc = safer__step(s, err)) == 1) {
-        const char *code = safer__col_text(s, 0), *type = safer__col_text(s, 1);
-        if (!code || !type)
-            continue;
-        if (w < 0 || strcmp(o->wards[w], code) != 0)
-            w = safer__find_str(o->wards, o->nwards, code);
-        if (w < 0)
-            continue;
-        if (!o->ntypes || strcmp(o->types[t], type) != 0)
-            t = type_index(a, o, &tcap, type);
-        SAFER__GROW(o->counts, ccap, o->ncounts + 1);
-        struct safer__ind_count *c = &o->counts[o->ncounts++];
-        c->ward = (uint32_t)w;
-        c->type = t;
-        c->month = (int32_t)safer__col_int64(s, 2);
-        c->count = safer__col_int64(s, 3);
+    for (size_t k = 0; rc == 0 && k < (types ? ntypes : 1); k++) {
+        safer__stmt_reset(s);
+        safer__bind_int64(s, 1, pid);
+        if (one_ward)
+            safer__bind_text(s, 2, ward);
+        if (types)
+            safer__bind_text(s, one_ward ? 3 : 2, types[k]);
+        while ((rc = safer__step(s, err)) == 1) {
+            const char *code = safer__col_text(s, 0), *type = safer__col_text(s, 1);
+            if (!code || !type)
+                continue;
+            if (w < 0 || strcmp(o->wards[w], code) != 0)
+                w = safer__find_str(o->wards, o->nwards, code);
+            if (w < 0)
+                continue;
+            if (!o->ntypes || strcmp(o->types[t], type) != 0)
+                t = type_index(a, o, &tcap, type);
+            SAFER__GROW(o->counts, ccap, o->ncounts + 1);
+            struct safer__ind_count *c = &o->counts[o->ncounts++];
+            c->ward = (uint32_t)w;
+            c->type = t;
+            c->month = (int32_t)safer__col_int64(s, 2);
+            c->count = safer__col_int64(s, 3);
+        }
     }
     safer__stmt_finalize(s);
     if (rc < 0)
@@ -1074,16 +1086,32 @@ int safer__indicator_read(struct safer_store *st, const struct safer_actor *acto
     out->names = actor->operator || safer_role_may(role, SAFER_PERM_VIEW_PLAN);
     int64_t pid = actor->partnership_id;
     rc = read_defs(st, pid, id, q, arena, out, err);
-    bool computed = false, rate = false, manual = false;
+    bool computed = false, rate = false, manual = false, all_types = false;
+    /* The categories the computed definitions count, each once; none
+     * named by one of them: every category. */
+    const char **types = NULL;
+    size_t ntypes = 0, tcap = 0;
     for (size_t i = 0; rc == 0 && i < out->ndefs; i++) {
         const struct safer_indicator *d = &out->defs[i];
         bool c = strcmp(d->kind, "computed") == 0;
         computed = computed || c;
         rate = rate || (c && strcmp(d->measure, "rate") == 0);
         manual = manual || !c;
+        all_types = all_types || (c && d->ncategories == 0);
+        for (size_t k = 0; c && k < d->ncategories; k++) {
+            bool seen = false;
+            for (size_t j = 0; j < ntypes && !seen; j++)
+                seen = strcmp(types[j], d->categories[k]) == 0;
+            if (!seen) {
+                SAFER__GROW(types, tcap, ntypes + 1);
+                types[ntypes++] = d->categories[k];
+            }
+        }
     }
     if (rc == 0 && computed)
-        rc = read_counts(st, pid, id && out->ndefs ? out->defs[0].ward : NULL, arena, out, err);
+        rc = read_counts(st, pid, id && out->ndefs ? out->defs[0].ward : NULL,
+                         all_types ? NULL : types, ntypes, arena, out, err);
+    free(types);
     if (rc == 0 && rate)
         rc = read_populations(st, pid, out, err);
     if (rc == 0 && manual)
