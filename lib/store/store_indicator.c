@@ -66,6 +66,15 @@ static void fe_add(struct safer_field_errors *fe, const char *field, const char 
     va_end(ap);
 }
 
+/* Characters (UTF-8 code points), as a form's limits count them. */
+static size_t chars(const char *s)
+{
+    size_t n = 0;
+    for (; s && *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
 static bool blank(const char *s)
 {
     for (; s && *s; s++) {
@@ -190,7 +199,7 @@ static int check(struct safer_store *st, int64_t pid, const struct safer_indicat
     d->title = f->title;
     if (blank(f->title))
         fe_add(fe, "title", "Enter a title");
-    else if (strlen(f->title) > SAFER_INDICATOR_TITLE_MAX)
+    else if (chars(f->title) > SAFER_INDICATOR_TITLE_MAX)
         fe_add(fe, "title", "Title must be %d characters or fewer", SAFER_INDICATOR_TITLE_MAX);
 
     d->kind = kind ? kind : f->kind;
@@ -297,7 +306,7 @@ static int check(struct safer_store *st, int64_t pid, const struct safer_indicat
     d->unit = NULL;
     if (manual && !blank(f->unit)) {
         d->unit = f->unit;
-        if (strlen(f->unit) > SAFER_INDICATOR_UNIT_MAX)
+        if (chars(f->unit) > SAFER_INDICATOR_UNIT_MAX)
             fe_add(fe, "unit", "Unit must be %d characters or fewer", SAFER_INDICATOR_UNIT_MAX);
     }
     return 0;
@@ -501,6 +510,17 @@ int safer_indicator_change(struct safer_store *st, const struct safer_actor *act
         goto out;
     }
     rc = check(st, pid, f, kind, &d, fe, err);
+    /* Values entered by hand are named by the periods they were entered
+     * for: a manual indicator that has some keeps its periods. */
+    if (rc == 0 && strcmp(kind, "manual") == 0 && d.period) {
+        rc = exists(st,
+                    "SELECT 1 FROM indicator i WHERE i.id = ?1 AND i.period <> ?2 AND EXISTS"
+                    " (SELECT 1 FROM indicator_value v WHERE v.indicator_id = i.id)",
+                    id, d.period, err);
+        if (rc == 1)
+            fe_add(fe, "period", "The period cannot change once values have been entered");
+        rc = rc < 0 ? rc : 0;
+    }
     if (rc == 0 && fe->n)
         rc = form_mistakes(fe, err);
     if (rc < 0)
@@ -687,7 +707,7 @@ int safer_indicator_comment(struct safer_store *st, const struct safer_actor *ac
         goto out;
     if (blank(note))
         fe_add(fe, "note", "Enter a comment");
-    else if (strlen(note) > SAFER_INDICATOR_NOTE_MAX)
+    else if (chars(note) > SAFER_INDICATOR_NOTE_MAX)
         fe_add(fe, "note", "Comment must be %d characters or fewer", SAFER_INDICATOR_NOTE_MAX);
     if (fe->n) {
         rc = form_mistakes(fe, err);

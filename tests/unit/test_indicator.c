@@ -452,6 +452,12 @@ static void test_indicator_manual_values(void **state)
     assert_string_equal(c[0].note, "A new team started in May");
     assert_true(ind.has_latest);
     assert_string_equal(ind.latest.period, "2019-Q2");
+    /* Its periods stay once values are entered. */
+    struct safer_indicator_fields g = f;
+    g.period = "month";
+    assert_int_equal(safer_indicator_change(F.st, &op, id, 1, &g, NOW, &fe, &err), SAFER_EINVAL);
+    assert_int_equal(fe.n, 1);
+    assert_string_equal(fe.e[0].message, "The period cannot change once values have been entered");
     /* A computed indicator takes no values. */
     int64_t cid = define("", NULL, 0, "count", "month", NULL);
     assert_int_equal(safer_indicator_set_value(F.st, &op, cid, "2019-01", "5", NOW, &fe, &err),
@@ -507,6 +513,19 @@ static void test_indicator_form_mistakes(void **state)
     assert_string_equal(fe.e[1].field, "measure");
     assert_string_equal(fe.e[2].message, "Target must be more than 0");
     assert_string_equal(fe.e[3].message, "Red threshold must be more than the amber threshold");
+    /* Limits count characters, not bytes: 300 two-byte letters fit. */
+    char title[2 * SAFER_INDICATOR_TITLE_MAX + 3];
+    for (int k = 0; k < SAFER_INDICATOR_TITLE_MAX; k++)
+        memcpy(title + 2 * k, "\xC3\xA9", 2);
+    title[2 * SAFER_INDICATOR_TITLE_MAX] = '\0';
+    struct safer_indicator_fields h = {.title = title, .kind = "manual", .period = "month",
+                                       .good = "up", .amber = "1", .red = "2"};
+    int64_t long_id;
+    must(safer_indicator_add(F.st, &op, &h, NOW, &long_id, &fe, &err), &err);
+    memcpy(title + 2 * SAFER_INDICATOR_TITLE_MAX, "e", 2);
+    assert_int_equal(safer_indicator_add(F.st, &op, &h, NOW, &long_id, &fe, &err), SAFER_EINVAL);
+    assert_string_equal(fe.e[0].message, "Title must be 300 characters or fewer");
+    before++; /* the one saved */
     /* Nothing was saved. */
     must(safer_indicator_list(F.st, &op, NULL, NOW, &arena, &list, &after, &err), &err);
     assert_int_equal(after, before);
