@@ -114,6 +114,13 @@ static void computed(const struct ctx *c, const struct safer_indicator *d, struc
     }
     long ward = d->ward[0] ? safer__find_str(s->wards, s->nwards, d->ward) : -1;
     bool one_ward = d->ward[0] != '\0';
+    /* A ward no longer in the area (its boundaries were replaced, or its
+     * district left the plan) has no records to count: no points, rather
+     * than a series of zeros. */
+    if (one_ward && ward < 0) {
+        free(type_in);
+        return;
+    }
     int64_t *month = safer__xcalloc(nm, sizeof(int64_t));
     for (size_t i = 0; i < s->ncounts; i++) {
         const struct safer__ind_count *r = &s->counts[i];

@@ -59,7 +59,10 @@ static const char PLAN[] =
     "     \"period\": \"rolling12\", \"good\": \"down\", \"target\": 20, \"amber\": 5, \"red\": 10},\n"
     "    {\"id\": \"asb-month\", \"title\": \"ASB by month\", \"priority\": \"asb\",\n"
     "     \"categories\": [\"Anti-social behaviour\"], \"measure\": \"count\",\n"
-    "     \"period\": \"month\", \"good\": \"down\", \"amber\": 0, \"red\": 10}\n"
+    "     \"period\": \"month\", \"good\": \"down\", \"amber\": 0, \"red\": 10},\n"
+    "    {\"id\": \"elsewhere\", \"title\": \"A ward outside the area\", \"ward\": \"E05999999\",\n"
+    "     \"measure\": \"count\", \"period\": \"month\", \"good\": \"down\", \"amber\": 0,\n"
+    "     \"red\": 10}\n"
     "  ]\n"
     "}\n";
 
@@ -126,7 +129,7 @@ static int setup(void **state)
     must(safer_plan_parse(PLAN, sizeof(PLAN) - 1, "plan.json", &p, &err), &err);
     struct safer_plan_stats stats;
     must(safer_plan_store(F.st, &p, &stats, &err), &err);
-    assert_int_equal(stats.indicators_added, 2);
+    assert_int_equal(stats.indicators_added, 3);
     safer_plan_release(&p);
     F.pid = 1; /* the store's first partnership; checked by the first person signed in */
 
@@ -602,6 +605,20 @@ static void test_indicator_from_plan(void **state)
             found++;
         }
     assert_int_equal(found, 1);
+    /* A ward outside the area has nothing to count: no points. */
+    for (size_t i = 0; i < n; i++) {
+        if (list[i].key && strcmp(list[i].key, "elsewhere") == 0) {
+            assert_string_equal(list[i].ward, "E05999999");
+            assert_false(list[i].has_latest);
+            struct safer_indicator ind;
+            struct safer_indicator_point *pts;
+            size_t np;
+            get(&op, list[i].id, &arena, &ind, &pts, &np);
+            assert_int_equal(np, 0);
+            found++;
+        }
+    }
+    assert_int_equal(found, 2);
     safer_arena_release(&arena);
 }
 
