@@ -379,6 +379,11 @@ int safer_assessment_data_months(const struct safer_assessment *a, int32_t first
  * publication does when a->pub_area is NULL.) */
 int safer_assessment_pub_in_area(const struct safer_assessment *a, size_t i);
 
+/* The residents of the study wards: their populations summed in ward
+ * order, NaN unless every study ward has one. The area's rate per 1,000
+ * is 1000 x records / this (the report's, the indicators'). */
+double safer_assessment_area_population(const struct safer_assessment *a);
+
 int safer_assess_compute(struct safer_store *st, const struct safer_assess_opts *opts,
                          struct safer_assessment *out, struct safer_err *err);
 

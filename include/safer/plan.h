@@ -94,6 +94,24 @@ struct safer_plan_peer {
     const char *name; /* or NULL */
 };
 
+/* An indicator of the plan: records of police.uk categories (none: all)
+ * in a ward or the whole area, per period, against a target. */
+struct safer_plan_indicator {
+    const char *key;      /* the plan's id for it, unique among its indicators */
+    const char *title;
+    const char *priority; /* a priority's key, or NULL */
+    const char *group;    /* a group's key, or NULL */
+    const char **categories;
+    size_t ncategories;
+    const char *ward;     /* a ward code, or NULL for the partnership's whole area */
+    const char *measure;  /* "count" or "rate" */
+    const char *period;   /* "month", "quarter" or "rolling12" */
+    const char *good;     /* "down" or "up" */
+    bool has_target;
+    double target;        /* > 0 */
+    double amber, red;    /* variances from target in per cent, amber < red */
+};
+
 struct safer_plan {
     /* The partnership. */
     const char *code;       /* its key: the CSP code, or its first district */
@@ -122,6 +140,12 @@ struct safer_plan {
     size_t npeers;
 
     struct safer_arena arena; /* owns every string and array above */
+
+    /* Indicators the plan defines (docs/plan.md), in the file's order; in
+     * the arena too. Storing the plan adds those whose id the partnership
+     * does not have yet (indicator.h); safer_plan_load() gives none. */
+    struct safer_plan_indicator *indicators;
+    size_t nindicators;
 };
 
 void safer_plan_init(struct safer_plan *p);
@@ -150,6 +174,7 @@ int safer_plan_parse(const char *data, size_t len, const char *path, struct safe
 struct safer_plan_stats {
     size_t priorities, groups;
     bool replaced; /* the partnership had a stored plan, now replaced */
+    size_t indicators_added; /* the plan's indicators the partnership did not have */
 };
 
 /*

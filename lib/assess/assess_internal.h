@@ -188,4 +188,21 @@ int safer__assess_statistics(const struct safer__inputs *in, const struct safer_
 /* Free the public edition's masks (disclosure.c). */
 void safer__hidden_release(struct safer_hidden *h);
 
+/*
+ * Each ward's population (docs/assessment.md, Rates), as the assessment and
+ * the indicators take it: for ward codes[w] (n, sorted), its stored ward
+ * figure when there is one, else the sum of its LSOAs' figures through
+ * lsoa_ward (LSOA -> ward, sorted by LSOA, summed in that order) when every
+ * one of them has a figure; NaN with neither, or when the figure is not
+ * above 0. *used_ward and *used_lsoa say which kinds were used.
+ */
+void safer__ward_populations(const struct safer_pairs *lsoa_ward,
+                             const struct safer_values *pop_ward,
+                             const struct safer_values *pop_lsoa, char *const *codes, size_t n,
+                             double *out, int *used_ward, int *used_lsoa);
+
+/* The residents of an area: its wards' populations summed in ward order,
+ * NaN unless every ward has one (and for no ward). */
+double safer__population_sum(const double *pop, size_t n);
+
 #endif

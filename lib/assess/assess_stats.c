@@ -726,47 +726,76 @@ void safer__inputs_release(struct safer__inputs *in)
     memset(in, 0, sizeof(*in));
 }
 
+void safer__ward_populations(const struct safer_pairs *lsoa_ward,
+                             const struct safer_values *pop_ward,
+                             const struct safer_values *pop_lsoa, char *const *codes, size_t n,
+                             double *out, int *used_ward, int *used_lsoa)
+{
+    size_t m = n ? n : 1;
+    double *lsoa_sum = safer__xcalloc(m, sizeof(double));
+    unsigned char *lsoa_missing = safer__xcalloc(m, 1), *lsoa_any = safer__xcalloc(m, 1);
+    for (size_t k = 0; pop_lsoa->n && k < lsoa_ward->n; k++) {
+        long w = safer__find_str(codes, n, lsoa_ward->b[k]);
+        if (w < 0)
+            continue;
+        lsoa_any[w] = 1;
+        long p = safer__find_str(pop_lsoa->code, pop_lsoa->n, lsoa_ward->a[k]);
+        if (p < 0)
+            lsoa_missing[w] = 1;
+        else
+            lsoa_sum[w] += pop_lsoa->value[p];
+    }
+    *used_ward = *used_lsoa = 0;
+    for (size_t w = 0; w < n; w++) {
+        long p = safer__find_str(pop_ward->code, pop_ward->n, codes[w]);
+        double v = NAN;
+        if (p >= 0) {
+            v = pop_ward->value[p];
+            *used_ward = 1;
+        } else if (pop_lsoa->n && lsoa_any[w] && !lsoa_missing[w]) {
+            v = lsoa_sum[w];
+            *used_lsoa = 1;
+        }
+        out[w] = v > 0 ? v : NAN;
+    }
+    free(lsoa_sum);
+    free(lsoa_missing);
+    free(lsoa_any);
+}
+
+double safer__population_sum(const double *pop, size_t n)
+{
+    if (!pop || n == 0)
+        return NAN;
+    double sum = 0;
+    for (size_t w = 0; w < n; w++) {
+        if (!(pop[w] > 0))
+            return NAN;
+        sum += pop[w];
+    }
+    return sum;
+}
+
+double safer_assessment_area_population(const struct safer_assessment *a)
+{
+    return safer__population_sum(a->population, a->nwards);
+}
+
 /*
- * Ward populations, per ward: the ward's own figure when one is stored,
- * else the sum of its LSOAs' through the lookup when every one of them has
- * a figure. A ward without either, or whose figure is 0, has no rate; the
- * others keep theirs. Then each rate's interval.
+ * Ward populations (safer__ward_populations), then each rate's interval.
  */
 static void rates(const struct safer__inputs *in, struct safer_assessment *a)
 {
     if (in->pop_ward.n == 0 && in->pop_lsoa.n == 0)
         return;
     size_t n = a->nwards ? a->nwards : 1;
-    double *lsoa_sum = safer__xcalloc(n, sizeof(double));
-    unsigned char *lsoa_missing = safer__xcalloc(n, 1), *lsoa_any = safer__xcalloc(n, 1);
     char **codes = safer__xmalloc(sizeof(char *) * n);
     for (size_t w = 0; w < a->nwards; w++)
         codes[w] = a->wards[w].code;
-    for (size_t k = 0; in->pop_lsoa.n && k < in->lsoa_ward.n; k++) {
-        long w = safer__find_str(codes, a->nwards, in->lsoa_ward.b[k]);
-        if (w < 0)
-            continue;
-        lsoa_any[w] = 1;
-        long p = safer__find_str(in->pop_lsoa.code, in->pop_lsoa.n, in->lsoa_ward.a[k]);
-        if (p < 0)
-            lsoa_missing[w] = 1;
-        else
-            lsoa_sum[w] += in->pop_lsoa.value[p];
-    }
     a->population = safer__xmalloc(sizeof(double) * n);
     int used_ward = 0, used_lsoa = 0;
-    for (size_t w = 0; w < a->nwards; w++) {
-        long p = safer__find_str(in->pop_ward.code, in->pop_ward.n, codes[w]);
-        double v = NAN;
-        if (p >= 0) {
-            v = in->pop_ward.value[p];
-            used_ward = 1;
-        } else if (in->pop_lsoa.n && lsoa_any[w] && !lsoa_missing[w]) {
-            v = lsoa_sum[w];
-            used_lsoa = 1;
-        }
-        a->population[w] = v > 0 ? v : NAN;
-    }
+    safer__ward_populations(&in->lsoa_ward, &in->pop_ward, &in->pop_lsoa, codes, a->nwards,
+                            a->population, &used_ward, &used_lsoa);
     /* The rate's interval is the count's exact Poisson interval, per 1,000
      * of the population (taken as known: its own error is not in it). */
     a->rate_lower = safer__xmalloc(sizeof(double) * n);
@@ -789,9 +818,6 @@ static void rates(const struct safer__inputs *in, struct safer_assessment *a)
     } else {
         a->population_basis = safer__xstrdup(in->basis_ward ? in->basis_ward : in->basis_lsoa);
     }
-    free(lsoa_sum);
-    free(lsoa_missing);
-    free(lsoa_any);
     free(codes);
 }
 

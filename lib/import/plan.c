@@ -871,6 +871,115 @@ static int peers(const struct walk *w, long list)
     return rc;
 }
 
+/* One of `allowed` (NULL-terminated), for the indicators' words. */
+static int one_of(const struct walk *w, long i, const char *name, const char *what,
+                  const char *const *allowed, const char **out)
+{
+    const struct jnode *j = node(w, i);
+    for (size_t k = 0; allowed[k]; k++) {
+        if (strlen(allowed[k]) == j->len && memcmp(allowed[k], j->s, j->len) == 0) {
+            *out = allowed[k];
+            return 0;
+        }
+    }
+    char known[200] = "";
+    size_t at = 0;
+    for (size_t k = 0; allowed[k] && at < sizeof(known); k++)
+        at += (size_t)snprintf(known + at, sizeof(known) - at, "%s'%s'", k ? ", " : "",
+                               allowed[k]);
+    return safer_err_set(w->err, SAFER_EPARSE, "%s:%zu: '%s' of %s is '%.*s', not one of: %s",
+                         w->path, j->line, name, what, (int)(j->len > 80 ? 80 : j->len), j->s,
+                         known);
+}
+
+/*
+ * The plan's indicators (docs/plan.md, indicators): measures computed from
+ * police.uk records, each tied to one of the plan's priorities and groups.
+ * Storing the plan adds those whose id the partnership does not have yet.
+ */
+static int indicators(const struct walk *w, long list)
+{
+    static const char *const measures[] = {"count", "rate", NULL};
+    static const char *const periods[] = {"month", "quarter", "rolling12", NULL};
+    static const char *const goods[] = {"down", "up", NULL};
+    struct safer_plan *p = w->p;
+    const struct jnode *l = node(w, list);
+    int rc = objects_only(w, list, "indicators");
+    if (rc < 0 || !l)
+        return rc;
+    p->indicators = safer_arena_alloc(&p->arena, sizeof(*p->indicators) * (l->n ? l->n : 1));
+    for (long e = l->first; rc == 0 && e >= 0; e = node(w, e)->next) {
+        char what[32];
+        snprintf(what, sizeof(what), "indicator %zu", p->nindicators + 1);
+        struct field f[] = {{"id", J_STRING, true, -1},       {"title", J_STRING, true, -1},
+                            {"priority", J_STRING, false, -1}, {"group", J_STRING, false, -1},
+                            {"categories", J_ARRAY, false, -1}, {"ward", J_STRING, false, -1},
+                            {"measure", J_STRING, true, -1},  {"period", J_STRING, true, -1},
+                            {"good", J_STRING, true, -1},     {"target", J_NUMBER, false, -1},
+                            {"amber", J_NUMBER, true, -1},    {"red", J_NUMBER, true, -1}};
+        struct safer_plan_indicator *r = &p->indicators[p->nindicators];
+        memset(r, 0, sizeof(*r));
+        rc = members(w, e, what, f, 12);
+        if (rc == 0)
+            rc = ident(w, node(w, f[0].at), "id", what, &r->key);
+        for (size_t k = 0; rc == 0 && k < p->nindicators; k++) {
+            if (strcmp(p->indicators[k].key, r->key) == 0)
+                rc = safer_err_set(w->err, SAFER_EPARSE, "%s:%zu: two indicators have the id '%s'",
+                                   w->path, node(w, f[0].at)->line, r->key);
+        }
+        if (rc == 0)
+            rc = text(w, f[1].at, "title", what, &r->title);
+        if (rc == 0 && r->title && strlen(r->title) > 300)
+            rc = safer_err_set(w->err, SAFER_EPARSE,
+                               "%s:%zu: 'title' of %s is longer than 300 bytes", w->path,
+                               node(w, f[1].at)->line, what);
+        if (rc == 0 && f[2].at >= 0) {
+            rc = ident(w, node(w, f[2].at), "priority", what, &r->priority);
+            bool known = false;
+            for (size_t k = 0; rc == 0 && k < p->npriorities; k++)
+                known = known || strcmp(p->priorities[k].key, r->priority) == 0;
+            if (rc == 0 && !known)
+                rc = safer_err_set(w->err, SAFER_EPARSE,
+                                   "%s:%zu: 'priority' of %s is '%s', which is no priority's id",
+                                   w->path, node(w, f[2].at)->line, what, r->priority);
+        }
+        if (rc == 0 && f[3].at >= 0)
+            rc = group_ref(w, node(w, f[3].at), "group", what, &r->group);
+        if (rc == 0)
+            rc = strings(w, f[4].at, "categories", what, category, &r->categories,
+                         &r->ncategories);
+        if (rc == 0 && f[5].at >= 0)
+            rc = code(w, node(w, f[5].at), "ward", what, &r->ward);
+        if (rc == 0)
+            rc = one_of(w, f[6].at, "measure", what, measures, &r->measure);
+        if (rc == 0)
+            rc = one_of(w, f[7].at, "period", what, periods, &r->period);
+        if (rc == 0)
+            rc = one_of(w, f[8].at, "good", what, goods, &r->good);
+        if (rc == 0 && f[9].at >= 0) {
+            r->has_target = true;
+            rc = number(w, f[9].at, "target", what, 0, 1e12, &r->target);
+            if (rc == 0 && !(r->target > 0))
+                rc = safer_err_set(w->err, SAFER_EPARSE,
+                                   "%s:%zu: 'target' of %s must be more than 0", w->path,
+                                   node(w, f[9].at)->line, what);
+        }
+        if (rc == 0)
+            rc = number(w, f[10].at, "amber", what, -1000, 1000, &r->amber);
+        if (rc == 0)
+            rc = number(w, f[11].at, "red", what, -1000, 1000, &r->red);
+        if (rc == 0 && !(r->red > r->amber))
+            rc = safer_err_set(w->err, SAFER_EPARSE,
+                               "%s:%zu: 'red' of %s must be more than 'amber' (the variances "
+                               "from target, in per cent, at which the status turns red and "
+                               "amber)",
+                               w->path, node(w, f[11].at)->line, what);
+        if (rc == 0)
+            p->nindicators++;
+    }
+    return rc;
+}
+
 static int whole(const struct walk *w)
 {
     const struct jnode *root = node(w, 0);
@@ -882,8 +991,8 @@ static int whole(const struct walk *w)
                         {"partnership", J_OBJECT, true, -1}, {"plan", J_OBJECT, true, -1},
                         {"priorities", J_ARRAY, true, -1},  {"groups", J_ARRAY, false, -1},
                         {"scoring", J_OBJECT, false, -1},   {"harm_weights", J_OBJECT, false, -1},
-                        {"peers", J_ARRAY, false, -1}};
-    int rc = members(w, 0, "the plan", f, 9);
+                        {"peers", J_ARRAY, false, -1},      {"indicators", J_ARRAY, false, -1}};
+    int rc = members(w, 0, "the plan", f, sizeof(f) / sizeof(f[0]));
     if (rc < 0)
         return rc;
     const struct jnode *v = node(w, f[0].at);
@@ -908,6 +1017,8 @@ static int whole(const struct walk *w)
         rc = harm_weights(w, f[7].at);
     if (rc == 0)
         rc = peers(w, f[8].at);
+    if (rc == 0)
+        rc = indicators(w, f[9].at);
     return rc;
 }
 

@@ -147,12 +147,8 @@ static void score(struct scoring *s)
     bool max_hidden = max > 0 && safer_hidden(a->hidden.type_latest, max_type);
 
     /* The area's population: every ward's, or none. */
-    double pop = 0;
-    s->have_rate = a->population != NULL && a->nwards > 0;
-    for (size_t w = 0; s->have_rate && w < a->nwards; w++) {
-        s->have_rate = !isnan(a->population[w]);
-        pop += s->have_rate ? a->population[w] : 0;
-    }
+    double pop = safer_assessment_area_population(a);
+    s->have_rate = !isnan(pop);
 
     bool comparable = s->n > 0;
     double max_harm = 0;

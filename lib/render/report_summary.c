@@ -72,14 +72,9 @@ static void rate_basis(struct safer_buf *h, const struct safer_assessment *a, in
  * per 1,000 of the wards' summed population. */
 static void area_rate(struct safer_buf *h, const struct safer_assessment *a, int64_t total)
 {
-    if (!a->population || !a->nwards)
+    double pop = safer_assessment_area_population(a);
+    if (isnan(pop))
         return;
-    double pop = 0;
-    for (size_t w = 0; w < a->nwards; w++) {
-        if (!(a->population[w] > 0))
-            return;
-        pop += a->population[w];
-    }
     double lo, up;
     safer_poisson_ci(total, SAFER_RATE_CONF, &lo, &up);
     safer_html_raw(h, " That is ");

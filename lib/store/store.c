@@ -265,6 +265,23 @@ static const struct digest_table DIGEST_IF_ROWS[] = {
     {"SELECT id, actor_email, action, record_type, before, after, detail FROM audit_log"
      " ORDER BY id",
      "ITTTTTT"},
+    /* Indicators, their values and comments, by the partnership's code and
+     * the indicator's key (or title, for one defined in the workspace). */
+    {"SELECT p.code, i.key, i.priority_key, i.group_key, i.title, i.kind, i.categories, i.ward,"
+     " i.measure, i.period, i.good, i.target, i.amber, i.red, i.unit, i.version"
+     " FROM indicator i JOIN partnership p ON p.id = i.partnership_id"
+     " ORDER BY p.code, i.key IS NULL, i.key, i.title, i.created_at",
+     "TTTTTTTTTTTRRRTI"},
+    {"SELECT p.code, i.key, i.title, v.period, v.value, u.email FROM indicator_value v"
+     " JOIN indicator i ON i.id = v.indicator_id JOIN partnership p ON p.id = i.partnership_id"
+     " LEFT JOIN app_user u ON u.id = v.author_id"
+     " ORDER BY p.code, i.key IS NULL, i.key, i.title, v.period",
+     "TTTTRT"},
+    {"SELECT p.code, i.key, i.title, c.period, u.email, c.note FROM indicator_comment c"
+     " JOIN indicator i ON i.id = c.indicator_id JOIN partnership p ON p.id = i.partnership_id"
+     " LEFT JOIN app_user u ON u.id = c.author_id"
+     " ORDER BY p.code, i.key IS NULL, i.key, i.title, c.period, c.at, c.note",
+     "TTTTTT"},
 };
 
 static void hash_value(XXH3_state_t *h, struct safer__stmt *s, int col, char kind)

@@ -6,10 +6,13 @@
 #ifndef SAFER_STORE_INTERNAL_H
 #define SAFER_STORE_INTERNAL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include "safer/arena.h"
 #include "safer/buf.h"
+#include "safer/lookup.h"
 #include "safer/police.h"
 #include "safer/store.h"
 
@@ -125,5 +128,70 @@ int safer__store_deprivation(struct safer_store *st, const struct safer__value_r
  * when unknown (stores made before the store kept it). */
 int safer__areas_vintage(struct safer_store *st, const char *level, char **code_field,
                          struct safer_err *err);
+
+/* ---- indicators: what lib/assess/indicator.c computes series from ---- */
+
+struct safer_actor;
+struct safer_indicator;
+struct safer_indicator_comment;
+struct safer_indicator_query;
+
+/* Records of one force's ward, type and month (a row of the count table;
+ * the force is not kept: series add the rows up). */
+struct safer__ind_count {
+    uint32_t ward, type; /* indexes into the snapshot's wards and types */
+    int32_t month;
+    int64_t count;
+};
+
+/* A manual indicator's value for a period. */
+struct safer__ind_value {
+    int64_t indicator;
+    const char *period; /* in the arena */
+    double value;
+};
+
+/*
+ * One snapshot of what an indicator page needs, read in one transaction
+ * after the access decision. Definitions, values, comments and codes live
+ * in the caller's arena; the arrays marked malloc'd go with
+ * safer__ind_snap_release().
+ */
+struct safer__ind_snap {
+    bool unsuppressed; /* the role may SAFER_PERM_VIEW_UNSUPPRESSED */
+    bool names;        /* the role may SAFER_PERM_VIEW_PLAN: authors' names */
+    struct safer_indicator *defs; /* malloc'd; definitions only */
+    size_t ndefs;
+    char **wards; /* malloc'd: the area's stored wards, sorted (codes in the arena) */
+    size_t nwards;
+    char **types; /* malloc'd: the crime types of `counts`, unordered (in the arena) */
+    size_t ntypes;
+    struct safer__ind_count *counts; /* malloc'd; none unless a definition is computed */
+    size_t ncounts;
+    /* The months from the first to the last the store holds a file of the
+     * area's forces for (first > last: none), and which of them have one. */
+    int32_t first, last;
+    unsigned char *has_data; /* malloc'd: [month - first] */
+    /* The area's LSOAs and wards with their populations, for rates; empty
+     * unless a definition is a rate. */
+    struct safer_pairs lsoa_ward;
+    struct safer_values pop_ward, pop_lsoa;
+    struct safer__ind_value *values; /* malloc'd; manual definitions' values */
+    size_t nvalues;
+    struct safer_indicator_comment *comments; /* malloc'd; only for one indicator */
+    size_t ncomments;
+};
+void safer__ind_snap_release(struct safer__ind_snap *s);
+
+/*
+ * Read the snapshot for the actor's partnership (SAFER_PERM_VIEW_AGGREGATE):
+ * indicator `id` with its comments, or with id 0 every indicator matching
+ * q's priority and group. SAFER_EDENIED (the refusal audited) when the role
+ * may not; SAFER_ENOTFOUND for an id not of the partnership.
+ */
+int safer__indicator_read(struct safer_store *st, const struct safer_actor *actor, int64_t id,
+                          const struct safer_indicator_query *q, int64_t now,
+                          struct safer_arena *arena, struct safer__ind_snap *out,
+                          struct safer_err *err);
 
 #endif

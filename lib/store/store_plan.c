@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "safer/buf.h"
+#include "safer/limits.h"
 #include "safer/plan.h"
 #include "store/store_impl.h"
 #include "util/internal.h"
@@ -284,6 +286,70 @@ static int priorities_write(struct safer_store *st, const struct safer_plan *p, 
     return rc;
 }
 
+/*
+ * The plan's indicators that the partnership does not have yet (by key):
+ * an indicator, once stored, belongs to the workspace, which may change
+ * it; a later plan file never overwrites or deletes it.
+ */
+static int indicators_write(struct safer_store *st, const struct safer_plan *p, int64_t pid,
+                            size_t *added, struct safer_err *err)
+{
+    *added = 0;
+    if (p->nindicators == 0)
+        return 0;
+    char now[32];
+    safer__now_iso(now);
+    struct safer__stmt *s;
+    int rc = safer__prep(st,
+                         "INSERT INTO indicator(partnership_id, key, priority_key, group_key,"
+                         " title, kind, categories, ward, measure, period, good, target, amber,"
+                         " red, created_at, updated_at) VALUES(?, ?, ?, ?, ?, 'computed', ?, ?,"
+                         " ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(partnership_id, key) DO NOTHING"
+                         " RETURNING id",
+                         &s, err);
+    if (rc < 0)
+        return rc;
+    for (size_t i = 0; rc == 0 && i < p->nindicators; i++) {
+        const struct safer_plan_indicator *r = &p->indicators[i];
+        struct safer_buf cats;
+        safer_buf_init(&cats, SAFER_LIMIT_PLAN_FILE);
+        for (size_t k = 0; k < r->ncategories; k++)
+            safer_buf_putf(&cats, "%s%s", k ? "\n" : "", r->categories[k]);
+        rc = safer_buf_error(&cats);
+        if (rc < 0) {
+            safer_buf_release(&cats);
+            break;
+        }
+        safer__stmt_reset(s);
+        safer__bind_int64(s, 1, pid);
+        safer__bind_text(s, 2, r->key);
+        safer__bind_text(s, 3, r->priority);
+        safer__bind_text(s, 4, r->group);
+        safer__bind_text(s, 5, r->title);
+        safer__bind_text(s, 6, cats.ptr);
+        safer__bind_text(s, 7, r->ward ? r->ward : "");
+        safer__bind_text(s, 8, r->measure);
+        safer__bind_text(s, 9, r->period);
+        safer__bind_text(s, 10, r->good);
+        if (r->has_target)
+            safer__bind_double(s, 11, r->target);
+        else
+            safer__bind_null(s, 11);
+        safer__bind_double(s, 12, r->amber);
+        safer__bind_double(s, 13, r->red);
+        safer__bind_text(s, 14, now);
+        safer__bind_text(s, 15, now);
+        rc = safer__step(s, err);
+        safer_buf_release(&cats);
+        if (rc == 1) {
+            (*added)++;
+            rc = safer__step_done(s, err);
+        }
+    }
+    safer__stmt_finalize(s);
+    return rc;
+}
+
 int safer_plan_store(struct safer_store *st, const struct safer_plan *p,
                      struct safer_plan_stats *stats, struct safer_err *err)
 {
@@ -321,6 +387,9 @@ int safer_plan_store(struct safer_store *st, const struct safer_plan *p,
         rc = plan_row(st, p, pid, &plan_id, err);
     if (rc == 0)
         rc = priorities_write(st, p, plan_id, gid, err);
+    size_t added = 0;
+    if (rc == 0)
+        rc = indicators_write(st, p, pid, &added, err);
     if (rc == 0)
         rc = safer__store_commit(st, err);
     if (rc < 0) {
@@ -329,6 +398,7 @@ int safer_plan_store(struct safer_store *st, const struct safer_plan *p,
         stats->priorities = p->npriorities;
         stats->groups = p->ngroups;
         stats->replaced = replaced;
+        stats->indicators_added = added;
     }
 out:
     free(gid);

@@ -65,6 +65,22 @@ int safer__parse_month(const char *p, size_t n);
 /* Write a month index as "YYYY-MM" into `out` (8 bytes). */
 void safer__format_month(int mi, char out[8]);
 
+/* An indicator's periods (period.c): a month, a calendar quarter, or
+ * rolling 12 months named by their last month. */
+enum { SAFER__PERIOD_MONTH = 0, SAFER__PERIOD_QUARTER = 1, SAFER__PERIOD_ROLLING12 = 2 };
+#define SAFER__PERIOD_LABEL 16
+/* "month", "quarter", "rolling12" to the kind; -1 for anything else. */
+int safer__period_kind(const char *name);
+const char *safer__period_kind_name(int kind);
+/* The months a period covers, from the month that names it (a quarter's
+ * first month, rolling 12 months' last). */
+void safer__period_span(int kind, int32_t month, int32_t *first, int32_t *last);
+/* "2019-04", "2019-Q2" (month: the quarter's first). */
+void safer__period_label(int kind, int32_t month, char out[SAFER__PERIOD_LABEL]);
+/* A period's name, or a date "YYYY-MM-DD" in it, to the month that names
+ * it; -1 when neither (or outside 1990 to 2100). */
+int safer__period_parse(int kind, const char *text, int32_t *month);
+
 /* Open `path` for reading if it is a regular file, without ever blocking
  * (a FIFO's open waits for a writer): stat, open with O_NONBLOCK, fstat.
  * Returns the descriptor (close-on-exec; *sb is its fstat), or SAFER_EIO

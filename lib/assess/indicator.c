@@ -1,0 +1,308 @@
+/*
+ * indicator.c - an indicator's series, status and suppression, computed
+ * from one snapshot the store reads (store/store_internal.h,
+ * safer__indicator_read) after its access decision: the count table's
+ * records of the area's wards, the months of the area's forces' files and
+ * the populations. Nothing here reads the store itself.
+ *
+ * The figures are the assessment's (docs/assessment.md): the records of a
+ * ward are those the count table assigns it, exactly as the assessment
+ * assigns them; the population of a ward is safer__ward_populations(), the
+ * one function the assessment's rates use, and the area's is their sum in
+ * ward order (safer__population_sum, as the report's area rate); a rate is
+ * 1000.0 * count / population in double precision, over the months of the
+ * period, never annualised. So a rolling-12 indicator ending at month L
+ * equals, to the last bit, what `safer assess --to L` reports for the same
+ * wards and categories.
+ */
+#include "util/compat.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "assess/assess_internal.h"
+#include "safer/indicator.h"
+#include "safer/rules.h"
+#include "store/store_internal.h"
+#include "util/internal.h"
+
+const char *safer_rag_name(enum safer_rag rag)
+{
+    static const char *const names[] = {"none", "green", "amber", "red"};
+    return rag >= SAFER_RAG_NONE && rag <= SAFER_RAG_RED ? names[rag] : "none";
+}
+
+const char *safer_rag_label(enum safer_rag rag)
+{
+    static const char *const names[] = {"No status", "Green", "Amber", "Red"};
+    return rag >= SAFER_RAG_NONE && rag <= SAFER_RAG_RED ? names[rag] : "No status";
+}
+
+enum safer_rag safer_indicator_rag(double value, double target, double amber, double red,
+                                   bool up_is_good, double *variance)
+{
+    double v = NAN;
+    enum safer_rag rag = SAFER_RAG_NONE;
+    if (isfinite(value) && isfinite(target) && target > 0) {
+        /* 100 * difference / target: exact whenever the variance is a whole
+         * number of per cent of whole-number figures, so that a value
+         * exactly at a threshold is at it, not a rounding error over. */
+        v = 100.0 * (value - target) / target;
+        if (up_is_good)
+            v = -v;
+        rag = v <= amber ? SAFER_RAG_GREEN : v <= red ? SAFER_RAG_AMBER : SAFER_RAG_RED;
+    }
+    if (variance)
+        *variance = v;
+    return rag;
+}
+
+/* What every indicator of one snapshot shares. */
+struct ctx {
+    const struct safer__ind_snap *s;
+    int64_t min;     /* counts from 1 to min - 1 are suppressed; 0: none */
+    double *pop;     /* per ward of s->wards, or NULL without a rate */
+    double area_pop; /* their sum, NaN unless every ward has one */
+};
+
+static void ctx_init(struct ctx *c, const struct safer__ind_snap *s,
+                     const struct safer_indicator_query *q)
+{
+    memset(c, 0, sizeof(*c));
+    c->s = s;
+    struct safer_rules r;
+    safer_rules_init(&r);
+    c->min = s->unsuppressed ? 0 : q && q->public_min > 0 ? q->public_min : r.public_min;
+    c->area_pop = NAN;
+    if (s->lsoa_ward.n || s->pop_ward.n || s->pop_lsoa.n) {
+        c->pop = safer__xmalloc(sizeof(double) * (s->nwards ? s->nwards : 1));
+        int used_ward, used_lsoa;
+        safer__ward_populations(&s->lsoa_ward, &s->pop_ward, &s->pop_lsoa, s->wards, s->nwards,
+                                c->pop, &used_ward, &used_lsoa);
+        c->area_pop = safer__population_sum(c->pop, s->nwards);
+    }
+}
+
+static void status(const struct safer_indicator *d, struct safer_indicator_point *p)
+{
+    p->variance = NAN;
+    p->rag = SAFER_RAG_NONE;
+    if (d->has_target && !p->partial && !p->suppressed)
+        p->rag = safer_indicator_rag(p->value, d->target, d->amber, d->red,
+                                     strcmp(d->good, "up") == 0, &p->variance);
+}
+
+/* A computed indicator's points, one per period over the snapshot's months
+ * (malloc'd; labels in the arena). */
+static void computed(const struct ctx *c, const struct safer_indicator *d, struct safer_arena *a,
+                     struct safer_indicator_point **out, size_t *n)
+{
+    const struct safer__ind_snap *s = c->s;
+    *out = NULL;
+    *n = 0;
+    if (s->first > s->last)
+        return;
+    int kind = safer__period_kind(d->period);
+    size_t nm = (size_t)(s->last - s->first + 1);
+    /* The records of each month, of the indicator's wards and categories. */
+    unsigned char *type_in = safer__xcalloc(s->ntypes ? s->ntypes : 1, 1);
+    for (size_t t = 0; t < s->ntypes; t++) {
+        type_in[t] = d->ncategories == 0;
+        for (size_t k = 0; k < d->ncategories && !type_in[t]; k++)
+            type_in[t] = strcmp(s->types[t], d->categories[k]) == 0;
+    }
+    long ward = d->ward[0] ? safer__find_str(s->wards, s->nwards, d->ward) : -1;
+    bool one_ward = d->ward[0] != '\0';
+    /* A ward no longer in the area (its boundaries were replaced, or its
+     * district left the plan) has no records to count: no points, rather
+     * than a series of zeros. */
+    if (one_ward && ward < 0) {
+        free(type_in);
+        return;
+    }
+    int64_t *month = safer__xcalloc(nm, sizeof(int64_t));
+    for (size_t i = 0; i < s->ncounts; i++) {
+        const struct safer__ind_count *r = &s->counts[i];
+        if (!type_in[r->type] || (one_ward && (long)r->ward != ward) || r->month < s->first ||
+            r->month > s->last)
+            continue;
+        month[r->month - s->first] += r->count;
+    }
+    double pop = NAN;
+    if (strcmp(d->measure, "rate") == 0 && c->pop)
+        pop = one_ward ? (ward >= 0 ? c->pop[ward] : NAN) : c->area_pop;
+
+    /* The periods: each month; each calendar quarter met; each 12 months
+     * ending in a month from the twelfth on (or the last, when fewer). */
+    int32_t start = s->first, step = 1;
+    if (kind == SAFER__PERIOD_QUARTER) {
+        start = s->first - s->first % 3;
+        step = 3;
+    } else if (kind == SAFER__PERIOD_ROLLING12) {
+        start = s->first + 11 <= s->last ? s->first + 11 : s->last;
+    }
+    size_t cap = (size_t)((s->last - start) / step + 1);
+    struct safer_indicator_point *pts = safer__xcalloc(cap, sizeof(*pts));
+    size_t k = 0;
+    for (int32_t m = start; m <= s->last && k < cap; m += step) {
+        struct safer_indicator_point *p = &pts[k++];
+        safer__period_span(kind, m, &p->first, &p->last);
+        char label[SAFER__PERIOD_LABEL];
+        safer__period_label(kind, m, label);
+        p->period = safer_arena_strdup(a, label);
+        p->months = p->last - p->first + 1;
+        int64_t count = 0;
+        for (int32_t x = p->first; x <= p->last; x++) {
+            if (x < s->first || x > s->last)
+                continue;
+            count += month[x - s->first];
+            p->months_with_data += s->has_data[x - s->first];
+        }
+        p->partial = p->months_with_data < p->months;
+        p->suppressed = count >= 1 && count < c->min;
+        if (p->suppressed) {
+            p->population = NAN;
+            p->value = NAN;
+        } else {
+            p->count = count;
+            p->population = pop;
+            p->value = strcmp(d->measure, "rate") == 0
+                           ? (pop > 0 ? 1000.0 * (double)count / pop : NAN)
+                           : (double)count;
+        }
+        status(d, p);
+    }
+    *out = pts;
+    *n = k;
+    free(month);
+    free(type_in);
+}
+
+/* A manual indicator's points: its values, by period. */
+static void manual(const struct ctx *c, const struct safer_indicator *d,
+                   struct safer_indicator_point **out, size_t *n)
+{
+    const struct safer__ind_snap *s = c->s;
+    int kind = safer__period_kind(d->period);
+    size_t cap = 0;
+    *out = NULL;
+    *n = 0;
+    for (size_t i = 0; i < s->nvalues; i++) {
+        const struct safer__ind_value *v = &s->values[i];
+        int32_t m;
+        if (v->indicator != d->id || safer__period_parse(kind, v->period, &m) < 0)
+            continue;
+        SAFER__GROW(*out, cap, *n + 1);
+        struct safer_indicator_point *p = &(*out)[(*n)++];
+        memset(p, 0, sizeof(*p));
+        p->period = v->period;
+        safer__period_span(kind, m, &p->first, &p->last);
+        p->months = p->months_with_data = p->last - p->first + 1;
+        p->population = NAN;
+        p->value = v->value;
+        status(d, p);
+    }
+}
+
+static void series(const struct ctx *c, const struct safer_indicator *d, struct safer_arena *a,
+                   struct safer_indicator_point **out, size_t *n)
+{
+    if (strcmp(d->kind, "computed") == 0)
+        computed(c, d, a, out, n);
+    else
+        manual(c, d, out, n);
+}
+
+/* The latest period with a status, else the latest. */
+static void latest(struct safer_indicator *d, const struct safer_indicator_point *pts, size_t n)
+{
+    d->has_latest = n > 0;
+    if (!n)
+        return;
+    size_t k = n - 1;
+    for (size_t i = n; i-- > 0;) {
+        if (pts[i].rag != SAFER_RAG_NONE) {
+            k = i;
+            break;
+        }
+    }
+    d->latest = pts[k];
+}
+
+int safer_indicator_list(struct safer_store *st, const struct safer_actor *actor,
+                         const struct safer_indicator_query *q, int64_t now,
+                         struct safer_arena *arena, struct safer_indicator **out, size_t *n,
+                         struct safer_err *err)
+{
+    *out = NULL;
+    *n = 0;
+    struct safer__ind_snap s;
+    int rc = safer__indicator_read(st, actor, 0, q, now, arena, &s, err);
+    if (rc < 0)
+        return rc;
+    struct ctx c;
+    ctx_init(&c, &s, q);
+    struct safer_indicator *v =
+        safer_arena_alloc(arena, sizeof(*v) * (s.ndefs ? s.ndefs : 1));
+    for (size_t i = 0; i < s.ndefs; i++) {
+        struct safer_indicator d = s.defs[i];
+        struct safer_indicator_point *pts;
+        size_t np;
+        series(&c, &d, arena, &pts, &np);
+        latest(&d, pts, np);
+        free(pts);
+        if (q && q->off_target &&
+            !(d.has_latest && (d.latest.rag == SAFER_RAG_AMBER || d.latest.rag == SAFER_RAG_RED)))
+            continue;
+        v[(*n)++] = d;
+    }
+    *out = v;
+    free(c.pop);
+    safer__ind_snap_release(&s);
+    return 0;
+}
+
+int safer_indicator_get(struct safer_store *st, const struct safer_actor *actor, int64_t id,
+                        const struct safer_indicator_query *q, int64_t now,
+                        struct safer_arena *arena, struct safer_indicator *out,
+                        struct safer_indicator_point **points, size_t *npoints,
+                        struct safer_indicator_comment **comments, size_t *ncomments,
+                        struct safer_err *err)
+{
+    memset(out, 0, sizeof(*out));
+    *points = NULL;
+    *npoints = 0;
+    if (comments)
+        *comments = NULL;
+    if (ncomments)
+        *ncomments = 0;
+    if (id <= 0)
+        return safer_err_set(err, SAFER_ENOTFOUND, "no indicator %lld in this partnership",
+                             (long long)id);
+    struct safer__ind_snap s;
+    int rc = safer__indicator_read(st, actor, id, q, now, arena, &s, err);
+    if (rc < 0)
+        return rc;
+    struct ctx c;
+    ctx_init(&c, &s, q);
+    *out = s.defs[0];
+    struct safer_indicator_point *pts;
+    size_t np;
+    series(&c, out, arena, &pts, &np);
+    latest(out, pts, np);
+    if (np) {
+        *points = safer_arena_alloc(arena, sizeof(*pts) * np);
+        memcpy(*points, pts, sizeof(*pts) * np);
+        *npoints = np;
+    }
+    free(pts);
+    if (comments && s.ncomments) {
+        *comments = safer_arena_alloc(arena, sizeof(**comments) * s.ncomments);
+        memcpy(*comments, s.comments, sizeof(**comments) * s.ncomments);
+        *ncomments = s.ncomments;
+    }
+    free(c.pop);
+    safer__ind_snap_release(&s);
+    return 0;
+}

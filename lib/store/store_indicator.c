@@ -1,0 +1,1148 @@
+/*
+ * store_indicator.c - a partnership's indicators in the store: defining
+ * and changing them, values entered by hand, comments, and the one
+ * snapshot an indicator page computes its series from
+ * (lib/assess/indicator.c). See indicator.h and docs/workspace.md.
+ *
+ * Every call is one transaction holding the access decision
+ * (safer__access) and, for a change, its audit row; a refusal rolls back
+ * and is audited in a transaction of its own (safer__audit_denied).
+ *
+ * The area of a partnership is the stored wards of its districts
+ * (partnership_district), each ward's district taken as the assessment
+ * takes it (lib/assess/area.c): its boundary file's, else the ward lookup's,
+ * else the LSOA lookup's.
+ */
+#include "util/compat.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "safer/auth.h"
+#include "safer/indicator.h"
+#include "safer/plan.h"
+#include "store/store_impl.h"
+#include "util/internal.h"
+
+/* The stored wards of partnership ?1, as the assessment selects them. */
+#define AREA_WARDS                                                                               \
+    "SELECT a.code FROM area a WHERE a.level = 'ward' AND COALESCE(a.district_code,"           \
+    " (SELECT w.district_code FROM lookup_ward w WHERE w.ward_code = a.code),"                  \
+    " (SELECT MIN(l.district_code) FROM lookup_lsoa l WHERE l.ward_code = a.code)) IN"          \
+    " (SELECT d.district_code FROM partnership_district d WHERE d.partnership_id = ?1)"
+
+#define COLUMNS                                                                                  \
+    "id, key, priority_key, group_key, title, kind, categories, ward, measure, period, good,"  \
+    " target, amber, red, unit, version, updated_at"
+
+/* ---- small helpers ---- */
+
+static void iso_time(int64_t now, char out[32])
+{
+    time_t t = (time_t)now;
+    struct tm tm;
+    if (!gmtime_r(&t, &tm)) {
+        snprintf(out, 32, "1970-01-01T00:00:00Z");
+        return;
+    }
+    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static void fe_add(struct safer_field_errors *fe, const char *field, const char *fmt, ...)
+    SAFER_PRINTF(3, 4);
+static void fe_add(struct safer_field_errors *fe, const char *field, const char *fmt, ...)
+{
+    if (fe->n >= SAFER_FIELD_ERRORS_MAX)
+        return;
+    struct safer_field_error *e = &fe->e[fe->n++];
+    e->field = field;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(e->message, sizeof(e->message), fmt, ap);
+    va_end(ap);
+}
+
+/* Characters (UTF-8 code points), as a form's limits count them. */
+static size_t chars(const char *s)
+{
+    size_t n = 0;
+    for (; s && *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
+static bool blank(const char *s)
+{
+    for (; s && *s; s++) {
+        if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
+            return false;
+    }
+    return true;
+}
+
+/* A number as a person types it ("150", " 2.5 ", "-10"): false when it is
+ * not one (a comma, a unit, an exponent too large). */
+static bool parse_number(const char *s, double *out)
+{
+    while (*s == ' ' || *s == '\t')
+        s++;
+    size_t n = strlen(s);
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+        n--;
+    if (n == 0 || n > 40)
+        return false;
+    char tmp[48];
+    memcpy(tmp, s, n);
+    tmp[n] = '\0';
+    double v;
+    if (safer__fast_decimal(tmp, n, &v) < 0) {
+        char *end;
+        v = strtod(tmp, &end);
+        if (*end)
+            return false;
+    }
+    if (!isfinite(v))
+        return false;
+    *out = v;
+    return true;
+}
+
+static void json_str(struct safer_buf *b, const char *key, const char *v, bool *first)
+{
+    safer_buf_putf(b, "%s\"%s\":", *first ? "" : ",", key);
+    *first = false;
+    if (!v) {
+        safer_buf_puts(b, "null");
+        return;
+    }
+    safer_buf_puts(b, "\"");
+    for (const unsigned char *p = (const unsigned char *)v; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            safer_buf_putf(b, "\\%c", *p);
+        else if (*p < 0x20)
+            safer_buf_putf(b, "\\u%04x", *p);
+        else
+            safer_buf_put(b, p, 1);
+    }
+    safer_buf_puts(b, "\"");
+}
+
+static void json_num(struct safer_buf *b, const char *key, bool has, double v, bool *first)
+{
+    char num[32];
+    safer__fmt_double(v, num);
+    safer_buf_putf(b, "%s\"%s\":%s", *first ? "" : ",", key, has && isfinite(v) ? num : "null");
+    *first = false;
+}
+
+/* ---- a definition, checked ---- */
+
+struct def {
+    const char *title, *kind, *priority, *group, *ward, *measure, *period, *good, *unit;
+    char *categories; /* malloc'd: one a line, "" for all */
+    bool has_target;
+    double target, amber, red;
+};
+
+static void def_json(struct safer_buf *b, const struct def *d)
+{
+    bool first = true;
+    safer_buf_puts(b, "{");
+    json_str(b, "title", d->title, &first);
+    json_str(b, "kind", d->kind, &first);
+    json_str(b, "priority", d->priority, &first);
+    json_str(b, "group", d->group, &first);
+    json_str(b, "categories", d->categories, &first);
+    json_str(b, "ward", d->ward, &first);
+    json_str(b, "measure", d->measure, &first);
+    json_str(b, "period", d->period, &first);
+    json_str(b, "good", d->good, &first);
+    json_num(b, "target", d->has_target, d->target, &first);
+    json_num(b, "amber", true, d->amber, &first);
+    json_num(b, "red", true, d->red, &first);
+    json_str(b, "unit", d->unit, &first);
+    safer_buf_puts(b, "}");
+}
+
+/* 1 when the query with parameters (?1 int, ?2 text) gives a row. */
+static int exists(struct safer_store *st, const char *sql, int64_t id, const char *text,
+                  struct safer_err *err)
+{
+    struct safer__stmt *s;
+    int rc = safer__prep(st, sql, &s, err);
+    if (rc < 0)
+        return rc;
+    safer__bind_int64(s, 1, id);
+    if (text)
+        safer__bind_text(s, 2, text);
+    rc = safer__step(s, err);
+    safer__stmt_finalize(s);
+    return rc;
+}
+
+static const char *or_null(const char *s) { return s && !blank(s) ? s : NULL; }
+
+/*
+ * Check a form into `d` (kind: the stored one on a change, else the
+ * form's). Mistakes go into fe; a negative return is the store's error.
+ */
+static int check(struct safer_store *st, int64_t pid, const struct safer_indicator_fields *f,
+                 const char *kind, struct def *d, struct safer_field_errors *fe,
+                 struct safer_err *err)
+{
+    memset(d, 0, sizeof(*d));
+    int rc = 0;
+    d->title = f->title;
+    if (blank(f->title))
+        fe_add(fe, "title", "Enter a title");
+    else if (chars(f->title) > SAFER_INDICATOR_TITLE_MAX)
+        fe_add(fe, "title", "Title must be %d characters or fewer", SAFER_INDICATOR_TITLE_MAX);
+
+    d->kind = kind ? kind : f->kind;
+    bool manual = d->kind && strcmp(d->kind, "manual") == 0;
+    if (!d->kind || (!manual && strcmp(d->kind, "computed") != 0))
+        fe_add(fe, "kind", "Select whether the indicator is computed from police.uk data or "
+                           "entered by hand");
+
+    d->priority = or_null(f->priority_key);
+    if (d->priority) {
+        rc = exists(st,
+                    "SELECT 1 FROM plan_priority r JOIN partnership_plan p ON p.id = r.plan_id"
+                    " WHERE p.partnership_id = ?1 AND r.key = ?2",
+                    pid, d->priority, err);
+        if (rc < 0)
+            return rc;
+        if (rc == 0)
+            fe_add(fe, "priority_key", "Select a priority from the partnership's plan");
+    }
+    d->group = or_null(f->group_key);
+    if (d->group) {
+        rc = exists(st, "SELECT 1 FROM partnership_group WHERE partnership_id = ?1 AND key = ?2",
+                    pid, d->group, err);
+        if (rc < 0)
+            return rc;
+        if (rc == 0)
+            fe_add(fe, "group_key", "Select a group from the partnership's plan");
+    }
+
+    /* Categories, ward and measure: a computed indicator's only. */
+    struct safer_buf cats;
+    safer_buf_init(&cats, 1 << 16);
+    d->ward = "";
+    d->measure = "count";
+    if (!manual) {
+        for (size_t i = 0; i < f->ncategories; i++) {
+            const char *c = f->categories[i];
+            bool known = false, twice = false;
+            for (size_t k = 0; c && safer_plan_categories[k]; k++)
+                known = known || strcmp(c, safer_plan_categories[k]) == 0;
+            for (size_t k = 0; known && k < i; k++)
+                twice = twice || strcmp(c, f->categories[k]) == 0;
+            if (!known) {
+                fe_add(fe, "categories", "Select categories from the list: '%.60s' is not a "
+                                         "police.uk category",
+                       c ? c : "");
+                break;
+            }
+            if (!twice)
+                safer_buf_putf(&cats, "%s%s", cats.len ? "\n" : "", c);
+        }
+        const char *ward = or_null(f->ward);
+        if (ward) {
+            rc = exists(st, AREA_WARDS " AND a.code = ?2", pid, ward, err);
+            if (rc < 0) {
+                safer_buf_release(&cats);
+                return rc;
+            }
+            if (rc == 0)
+                fe_add(fe, "ward", "Select a ward in the partnership's area");
+            d->ward = ward;
+        }
+        d->measure = f->measure;
+        if (!f->measure || (strcmp(f->measure, "count") != 0 && strcmp(f->measure, "rate") != 0))
+            fe_add(fe, "measure", "Select whether to count records or give a rate per 1,000 "
+                                  "residents");
+    }
+    d->categories = safer_buf_detach(&cats, NULL);
+
+    d->period = f->period;
+    if (safer__period_kind(f->period) < 0)
+        fe_add(fe, "period", "Select monthly, quarterly or rolling 12 months");
+    d->good = f->good;
+    if (!f->good || (strcmp(f->good, "down") != 0 && strcmp(f->good, "up") != 0))
+        fe_add(fe, "good", "Select whether a fall or a rise is good");
+
+    if (!blank(f->target)) {
+        d->has_target = true;
+        if (!parse_number(f->target, &d->target))
+            fe_add(fe, "target", "Target must be a number, like 150 or 2.5");
+        else if (!(d->target > 0))
+            fe_add(fe, "target", "Target must be more than 0");
+    }
+    bool amber_ok = false, red_ok = false;
+    if (blank(f->amber))
+        fe_add(fe, "amber", "Enter the variance from target at which the status turns amber");
+    else if (!parse_number(f->amber, &d->amber))
+        fe_add(fe, "amber", "Amber threshold must be a number of per cent, like 5");
+    else if (fabs(d->amber) > SAFER_INDICATOR_THRESHOLD_MAX)
+        fe_add(fe, "amber", "Amber threshold must be between -1000 and 1000");
+    else
+        amber_ok = true;
+    if (blank(f->red))
+        fe_add(fe, "red", "Enter the variance from target at which the status turns red");
+    else if (!parse_number(f->red, &d->red))
+        fe_add(fe, "red", "Red threshold must be a number of per cent, like 10");
+    else if (fabs(d->red) > SAFER_INDICATOR_THRESHOLD_MAX)
+        fe_add(fe, "red", "Red threshold must be between -1000 and 1000");
+    else
+        red_ok = true;
+    if (amber_ok && red_ok && !(d->red > d->amber))
+        fe_add(fe, "red", "Red threshold must be more than the amber threshold");
+
+    d->unit = NULL;
+    if (manual && !blank(f->unit)) {
+        d->unit = f->unit;
+        if (chars(f->unit) > SAFER_INDICATOR_UNIT_MAX)
+            fe_add(fe, "unit", "Unit must be %d characters or fewer", SAFER_INDICATOR_UNIT_MAX);
+    }
+    return 0;
+}
+
+static void bind_def(struct safer__stmt *s, int at, const struct def *d)
+{
+    safer__bind_text(s, at, d->priority);
+    safer__bind_text(s, at + 1, d->group);
+    safer__bind_text(s, at + 2, d->title);
+    safer__bind_text(s, at + 3, d->categories);
+    safer__bind_text(s, at + 4, d->ward);
+    safer__bind_text(s, at + 5, d->measure);
+    safer__bind_text(s, at + 6, d->period);
+    safer__bind_text(s, at + 7, d->good);
+    if (d->has_target)
+        safer__bind_double(s, at + 8, d->target);
+    else
+        safer__bind_null(s, at + 8);
+    safer__bind_double(s, at + 9, d->amber);
+    safer__bind_double(s, at + 10, d->red);
+    safer__bind_text(s, at + 11, d->unit);
+}
+
+/* The access decision at the start of a write; on a refusal the
+ * transaction is rolled back and the refusal audited. */
+static int begin_change(struct safer_store *st, const struct safer_actor *actor, int64_t id,
+                        int64_t now, struct safer_err *err)
+{
+    int rc = safer__store_begin_write(st, err);
+    if (rc < 0)
+        return rc;
+    rc = safer__access(st, actor, SAFER_PERM_EDIT_INDICATOR, NULL, err);
+    if (rc == SAFER_EDENIED) {
+        safer__store_rollback(st);
+        char rid[24];
+        snprintf(rid, sizeof(rid), "%lld", (long long)id);
+        return safer__audit_denied(st, actor, SAFER_PERM_EDIT_INDICATOR, "indicator",
+                                   id ? rid : NULL, now, err);
+    }
+    if (rc < 0) {
+        safer__store_rollback(st);
+        return rc;
+    }
+    if (actor->partnership_id <= 0) {
+        safer__store_rollback(st);
+        return safer_err_set(err, SAFER_EINVAL, "no partnership chosen");
+    }
+    return 0;
+}
+
+static int finish(struct safer_store *st, int rc, struct safer_err *err)
+{
+    if (rc == 0)
+        rc = safer__store_commit(st, err);
+    if (rc < 0)
+        safer__store_rollback(st);
+    return rc;
+}
+
+static int form_mistakes(const struct safer_field_errors *fe, struct safer_err *err)
+{
+    return safer_err_set(err, SAFER_EINVAL, "the form has %zu mistake%s", fe->n,
+                         fe->n == 1 ? "" : "s");
+}
+
+int safer_indicator_add(struct safer_store *st, const struct safer_actor *actor,
+                        const struct safer_indicator_fields *f, int64_t now, int64_t *id,
+                        struct safer_field_errors *fe, struct safer_err *err)
+{
+    fe->n = 0;
+    *id = 0;
+    int rc = begin_change(st, actor, 0, now, err);
+    if (rc < 0)
+        return rc;
+    int64_t pid = actor->partnership_id;
+    struct def d;
+    struct safer__stmt *s = NULL;
+    struct safer_buf after;
+    safer_buf_init(&after, 1 << 20);
+    rc = exists(st, "SELECT 1 FROM partnership WHERE id = ?1", pid, NULL, err);
+    if (rc == 0)
+        rc = safer_err_set(err, SAFER_ENOTFOUND, "no such partnership");
+    if (rc < 0) {
+        memset(&d, 0, sizeof(d));
+        goto out;
+    }
+    rc = check(st, pid, f, NULL, &d, fe, err);
+    if (rc == 0 && fe->n)
+        rc = form_mistakes(fe, err);
+    if (rc < 0)
+        goto out;
+    char at[32];
+    iso_time(now, at);
+    rc = safer__prep(st,
+                     "INSERT INTO indicator(partnership_id, key, priority_key, group_key, title,"
+                     " categories, ward, measure, period, good, target, amber, red, unit, kind,"
+                     " created_at, updated_at)"
+                     " VALUES(?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                     &s, err);
+    if (rc < 0)
+        goto out;
+    safer__bind_int64(s, 1, pid);
+    bind_def(s, 2, &d);
+    safer__bind_text(s, 14, d.kind);
+    safer__bind_text(s, 15, at);
+    safer__bind_text(s, 16, at);
+    rc = safer__step(s, err);
+    if (rc == 1) {
+        *id = safer__col_int64(s, 0);
+        rc = 0;
+    } else if (rc == 0) {
+        rc = safer_err_set(err, SAFER_EDB, "%s: no id for the new indicator", safer_store_name(st));
+    }
+    if (rc < 0)
+        goto out;
+    def_json(&after, &d);
+    rc = safer_buf_error(&after);
+    if (rc == 0) {
+        char rid[24];
+        snprintf(rid, sizeof(rid), "%lld", (long long)*id);
+        rc = safer__audit(st, actor, "indicator-add", "indicator", rid, NULL, after.ptr, NULL,
+                          now, err);
+    }
+out:
+    safer__stmt_finalize(s);
+    safer_buf_release(&after);
+    free(d.categories);
+    rc = finish(st, rc, err);
+    if (rc < 0)
+        *id = 0;
+    return rc;
+}
+
+/* The stored definition of `id` in the partnership, for a change: its
+ * version, kind and the JSON of its fields. SAFER_ENOTFOUND when none. */
+static int stored(struct safer_store *st, int64_t pid, int64_t id, int64_t *version,
+                  char kind[16], struct safer_buf *json, struct safer_err *err)
+{
+    struct safer__stmt *s;
+    int rc = safer__prep(st, "SELECT " COLUMNS " FROM indicator WHERE id = ?1 AND partnership_id = ?2",
+                         &s, err);
+    if (rc < 0)
+        return rc;
+    safer__bind_int64(s, 1, id);
+    safer__bind_int64(s, 2, pid);
+    rc = safer__step(s, err);
+    if (rc == 0)
+        rc = safer_err_set(err, SAFER_ENOTFOUND, "no indicator %lld in this partnership",
+                           (long long)id);
+    if (rc == 1) {
+        struct def d = {
+            .priority = safer__col_text(s, 2),
+            .group = safer__col_text(s, 3),
+            .title = safer__col_text(s, 4),
+            .kind = safer__col_text(s, 5),
+            .categories = (char *)safer__col_text(s, 6),
+            .ward = safer__col_text(s, 7),
+            .measure = safer__col_text(s, 8),
+            .period = safer__col_text(s, 9),
+            .good = safer__col_text(s, 10),
+            .has_target = !safer__col_is_null(s, 11),
+            .target = safer__col_double(s, 11),
+            .amber = safer__col_double(s, 12),
+            .red = safer__col_double(s, 13),
+            .unit = safer__col_text(s, 14),
+        };
+        *version = safer__col_int64(s, 15);
+        snprintf(kind, 16, "%s", d.kind ? d.kind : "");
+        if (json)
+            def_json(json, &d);
+        rc = json ? safer_buf_error(json) : 0;
+    }
+    safer__stmt_finalize(s);
+    return rc;
+}
+
+int safer_indicator_change(struct safer_store *st, const struct safer_actor *actor, int64_t id,
+                           int64_t version, const struct safer_indicator_fields *f, int64_t now,
+                           struct safer_field_errors *fe, struct safer_err *err)
+{
+    fe->n = 0;
+    int rc = begin_change(st, actor, id, now, err);
+    if (rc < 0)
+        return rc;
+    int64_t pid = actor->partnership_id, have = 0;
+    char kind[16];
+    struct def d;
+    memset(&d, 0, sizeof(d));
+    struct safer__stmt *s = NULL;
+    struct safer_buf before, after;
+    safer_buf_init(&before, 1 << 20);
+    safer_buf_init(&after, 1 << 20);
+    rc = stored(st, pid, id, &have, kind, &before, err);
+    if (rc < 0)
+        goto out;
+    if (have != version) {
+        rc = safer_err_set(err, SAFER_ECONFLICT,
+                           "indicator %lld was changed by someone else since the form was opened",
+                           (long long)id);
+        goto out;
+    }
+    rc = check(st, pid, f, kind, &d, fe, err);
+    /* Values entered by hand are named by the periods they were entered
+     * for: a manual indicator that has some keeps its periods. */
+    if (rc == 0 && strcmp(kind, "manual") == 0 && d.period) {
+        rc = exists(st,
+                    "SELECT 1 FROM indicator i WHERE i.id = ?1 AND i.period <> ?2 AND EXISTS"
+                    " (SELECT 1 FROM indicator_value v WHERE v.indicator_id = i.id)",
+                    id, d.period, err);
+        if (rc == 1)
+            fe_add(fe, "period", "The period cannot change once values have been entered");
+        rc = rc < 0 ? rc : 0;
+    }
+    if (rc == 0 && fe->n)
+        rc = form_mistakes(fe, err);
+    if (rc < 0)
+        goto out;
+    char at[32];
+    iso_time(now, at);
+    rc = safer__prep(st,
+                     "UPDATE indicator SET priority_key = ?, group_key = ?, title = ?,"
+                     " categories = ?, ward = ?, measure = ?, period = ?, good = ?, target = ?,"
+                     " amber = ?, red = ?, unit = ?, version = version + 1, updated_at = ?"
+                     " WHERE id = ? AND partnership_id = ? AND version = ?",
+                     &s, err);
+    if (rc < 0)
+        goto out;
+    bind_def(s, 1, &d);
+    safer__bind_text(s, 13, at);
+    safer__bind_int64(s, 14, id);
+    safer__bind_int64(s, 15, pid);
+    safer__bind_int64(s, 16, version);
+    rc = safer__step_done(s, err);
+    if (rc < 0)
+        goto out;
+    def_json(&after, &d);
+    rc = safer_buf_error(&after);
+    if (rc == 0) {
+        char rid[24];
+        snprintf(rid, sizeof(rid), "%lld", (long long)id);
+        rc = safer__audit(st, actor, "indicator-change", "indicator", rid, before.ptr, after.ptr,
+                          NULL, now, err);
+    }
+out:
+    safer__stmt_finalize(s);
+    safer_buf_release(&before);
+    safer_buf_release(&after);
+    free(d.categories);
+    return finish(st, rc, err);
+}
+
+/* The period a form names for indicator `id` of the partnership: its
+ * label in `label`; a mistake goes into fe. */
+static int period_of(struct safer_store *st, int64_t pid, int64_t id, const char *text,
+                     char kind_out[16], char label[SAFER__PERIOD_LABEL],
+                     struct safer_field_errors *fe, struct safer_err *err)
+{
+    struct safer__stmt *s;
+    int rc = safer__prep(st, "SELECT kind, period FROM indicator WHERE id = ?1 AND partnership_id = ?2",
+                         &s, err);
+    if (rc < 0)
+        return rc;
+    safer__bind_int64(s, 1, id);
+    safer__bind_int64(s, 2, pid);
+    rc = safer__step(s, err);
+    if (rc == 0)
+        rc = safer_err_set(err, SAFER_ENOTFOUND, "no indicator %lld in this partnership",
+                           (long long)id);
+    if (rc == 1) {
+        snprintf(kind_out, 16, "%s", safer__col_text(s, 0));
+        int kind = safer__period_kind(safer__col_text(s, 1));
+        int32_t m;
+        if (blank(text))
+            fe_add(fe, "period", "Enter the period");
+        else if (safer__period_parse(kind, text, &m) < 0)
+            fe_add(fe, "period",
+                   kind == SAFER__PERIOD_QUARTER
+                       ? "Period must be a quarter, like 2019-Q2, or a date in it, like 2019-05-31"
+                       : "Period must be a month, like 2019-04, or a date in it, like 2019-04-30");
+        else
+            safer__period_label(kind, m, label);
+        rc = 0;
+    }
+    safer__stmt_finalize(s);
+    return rc;
+}
+
+int safer_indicator_set_value(struct safer_store *st, const struct safer_actor *actor, int64_t id,
+                              const char *period, const char *value, int64_t now,
+                              struct safer_field_errors *fe, struct safer_err *err)
+{
+    fe->n = 0;
+    int rc = begin_change(st, actor, id, now, err);
+    if (rc < 0)
+        return rc;
+    int64_t pid = actor->partnership_id;
+    char kind[16] = "", label[SAFER__PERIOD_LABEL] = "";
+    struct safer__stmt *s = NULL;
+    struct safer_buf before, after;
+    safer_buf_init(&before, 4096);
+    safer_buf_init(&after, 4096);
+    rc = period_of(st, pid, id, period, kind, label, fe, err);
+    if (rc < 0)
+        goto out;
+    if (strcmp(kind, "manual") != 0) {
+        rc = safer_err_set(err, SAFER_EINVAL,
+                           "indicator %lld is computed from the store: its values cannot be "
+                           "entered by hand",
+                           (long long)id);
+        goto out;
+    }
+    double v = NAN;
+    if (blank(value))
+        fe_add(fe, "value", "Enter the value");
+    else if (!parse_number(value, &v))
+        fe_add(fe, "value", "Value must be a number, like 42 or 2.5");
+    if (fe->n) {
+        rc = form_mistakes(fe, err);
+        goto out;
+    }
+    /* The value it replaces, for the audit row. */
+    rc = safer__prep(st, "SELECT value FROM indicator_value WHERE indicator_id = ? AND period = ?",
+                     &s, err);
+    if (rc < 0)
+        goto out;
+    safer__bind_int64(s, 1, id);
+    safer__bind_text(s, 2, label);
+    rc = safer__step(s, err);
+    bool first = true;
+    if (rc == 1) {
+        safer_buf_puts(&before, "{");
+        json_str(&before, "period", label, &first);
+        json_num(&before, "value", true, safer__col_double(s, 0), &first);
+        safer_buf_puts(&before, "}");
+        rc = 0;
+    }
+    safer__stmt_finalize(s);
+    s = NULL;
+    if (rc < 0)
+        goto out;
+    char at[32];
+    iso_time(now, at);
+    rc = safer__prep(st,
+                     "INSERT INTO indicator_value(indicator_id, period, value, author_id, at)"
+                     " VALUES(?, ?, ?, ?, ?) ON CONFLICT(indicator_id, period) DO UPDATE SET"
+                     " value = excluded.value, author_id = excluded.author_id, at = excluded.at",
+                     &s, err);
+    if (rc < 0)
+        goto out;
+    safer__bind_int64(s, 1, id);
+    safer__bind_text(s, 2, label);
+    safer__bind_double(s, 3, v);
+    if (actor->user_id > 0)
+        safer__bind_int64(s, 4, actor->user_id);
+    else
+        safer__bind_null(s, 4);
+    safer__bind_text(s, 5, at);
+    rc = safer__step_done(s, err);
+    if (rc < 0)
+        goto out;
+    first = true;
+    safer_buf_puts(&after, "{");
+    json_str(&after, "period", label, &first);
+    json_num(&after, "value", true, v, &first);
+    safer_buf_puts(&after, "}");
+    rc = safer_buf_error(&before);
+    if (rc == 0)
+        rc = safer_buf_error(&after);
+    if (rc == 0) {
+        char rid[24];
+        snprintf(rid, sizeof(rid), "%lld", (long long)id);
+        rc = safer__audit(st, actor, "indicator-value", "indicator", rid,
+                          before.len ? before.ptr : NULL, after.ptr, NULL, now, err);
+    }
+out:
+    safer__stmt_finalize(s);
+    safer_buf_release(&before);
+    safer_buf_release(&after);
+    return finish(st, rc, err);
+}
+
+int safer_indicator_comment(struct safer_store *st, const struct safer_actor *actor, int64_t id,
+                            const char *period, const char *note, int64_t now,
+                            struct safer_field_errors *fe, struct safer_err *err)
+{
+    fe->n = 0;
+    int rc = begin_change(st, actor, id, now, err);
+    if (rc < 0)
+        return rc;
+    int64_t pid = actor->partnership_id;
+    char kind[16] = "", label[SAFER__PERIOD_LABEL] = "";
+    struct safer__stmt *s = NULL;
+    struct safer_buf after;
+    safer_buf_init(&after, 1 << 16);
+    rc = period_of(st, pid, id, period, kind, label, fe, err);
+    if (rc < 0)
+        goto out;
+    if (blank(note))
+        fe_add(fe, "note", "Enter a comment");
+    else if (chars(note) > SAFER_INDICATOR_NOTE_MAX)
+        fe_add(fe, "note", "Comment must be %d characters or fewer", SAFER_INDICATOR_NOTE_MAX);
+    if (fe->n) {
+        rc = form_mistakes(fe, err);
+        goto out;
+    }
+    char at[32];
+    iso_time(now, at);
+    rc = safer__prep(st,
+                     "INSERT INTO indicator_comment(indicator_id, period, author_id, at, note)"
+                     " VALUES(?, ?, ?, ?, ?) RETURNING id",
+                     &s, err);
+    if (rc < 0)
+        goto out;
+    safer__bind_int64(s, 1, id);
+    safer__bind_text(s, 2, label);
+    if (actor->user_id > 0)
+        safer__bind_int64(s, 3, actor->user_id);
+    else
+        safer__bind_null(s, 3);
+    safer__bind_text(s, 4, at);
+    safer__bind_text(s, 5, note);
+    rc = safer__step(s, err);
+    int64_t cid = rc == 1 ? safer__col_int64(s, 0) : 0;
+    if (rc == 1)
+        rc = 0;
+    if (rc < 0)
+        goto out;
+    bool first = true;
+    safer_buf_puts(&after, "{");
+    json_num(&after, "comment", true, (double)cid, &first);
+    json_str(&after, "period", label, &first);
+    json_str(&after, "note", note, &first);
+    safer_buf_puts(&after, "}");
+    rc = safer_buf_error(&after);
+    if (rc == 0) {
+        char rid[24];
+        snprintf(rid, sizeof(rid), "%lld", (long long)id);
+        rc = safer__audit(st, actor, "indicator-comment", "indicator", rid, NULL, after.ptr, NULL,
+                          now, err);
+    }
+out:
+    safer__stmt_finalize(s);
+    safer_buf_release(&after);
+    return finish(st, rc, err);
+}
+
+/* ---- the snapshot a page computes from ---- */
+
+void safer__ind_snap_release(struct safer__ind_snap *s)
+{
+    free(s->defs);
+    free(s->wards);
+    free(s->types);
+    free(s->counts);
+    free(s->has_data);
+    safer_pairs_release(&s->lsoa_ward);
+    safer_values_release(&s->pop_ward);
+    safer_values_release(&s->pop_lsoa);
+    free(s->values);
+    free(s->comments);
+    memset(s, 0, sizeof(*s));
+    s->first = 1;
+}
+
+static const char *arena_col(struct safer_arena *a, struct safer__stmt *s, int col)
+{
+    const char *v = safer__col_text(s, col);
+    return v ? safer_arena_strdup(a, v) : NULL;
+}
+
+/* The categories "a\nb" as an array in the arena. */
+static void split_lines(struct safer_arena *a, const char *text, const char ***out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    if (!text || !*text)
+        return;
+    size_t k = 1;
+    for (const char *p = text; *p; p++)
+        k += *p == '\n';
+    const char **v = safer_arena_alloc(a, sizeof(char *) * k);
+    const char *p = text;
+    for (;;) {
+        const char *e = strchr(p, '\n');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        v[(*n)++] = safer_arena_strndup(a, p, len);
+        if (!e)
+            break;
+        p = e + 1;
+    }
+    *out = v;
+}
+
+static int read_defs(struct safer_store *st, int64_t pid, int64_t id,
+                     const struct safer_indicator_query *q, struct safer_arena *a,
+                     struct safer__ind_snap *out, struct safer_err *err)
+{
+    struct safer__stmt *s;
+    int rc = safer__prep(st,
+                         "SELECT " COLUMNS " FROM indicator WHERE partnership_id = ?1"
+                         " AND (?2 = 0 OR id = ?2) AND (CAST(?3 AS TEXT) IS NULL OR"
+                         " priority_key = ?3) AND (CAST(?4 AS TEXT) IS NULL OR group_key = ?4)"
+                         " ORDER BY id",
+                         &s, err);
+    if (rc < 0)
+        return rc;
+    safer__bind_int64(s, 1, pid);
+    safer__bind_int64(s, 2, id);
+    safer__bind_text(s, 3, id == 0 && q ? q->priority_key : NULL);
+    safer__bind_text(s, 4, id == 0 && q ? q->group_key : NULL);
+    size_t cap = 0;
+    while ((rc = safer__step(s, err)) == 1) {
+        SAFER__GROW(out->defs, cap, out->ndefs + 1);
+        struct safer_indicator *d = &out->defs[out->ndefs++];
+        memset(d, 0, sizeof(*d));
+        d->id = safer__col_int64(s, 0);
+        d->key = arena_col(a, s, 1);
+        d->priority_key = arena_col(a, s, 2);
+        d->group_key = arena_col(a, s, 3);
+        d->title = arena_col(a, s, 4);
+        d->kind = arena_col(a, s, 5);
+        split_lines(a, safer__col_text(s, 6), &d->categories, &d->ncategories);
+        d->ward = arena_col(a, s, 7);
+        d->measure = arena_col(a, s, 8);
+        d->period = arena_col(a, s, 9);
+        d->good = arena_col(a, s, 10);
+        d->has_target = !safer__col_is_null(s, 11);
+        d->target = d->has_target ? safer__col_double(s, 11) : NAN;
+        d->amber = safer__col_double(s, 12);
+        d->red = safer__col_double(s, 13);
+        d->unit = arena_col(a, s, 14);
+        d->version = safer__col_int64(s, 15);
+        d->updated_at = arena_col(a, s, 16);
+    }
+    safer__stmt_finalize(s);
+    if (rc == 0 && id && out->ndefs == 0)
+        rc = safer_err_set(err, SAFER_ENOTFOUND, "no indicator %lld in this partnership",
+                           (long long)id);
+    return rc;
+}
+
+/* The index of crime type `type` in the snapshot's types (few: a dozen
+ * or so), added when new. */
+static uint32_t type_index(struct safer_arena *a, struct safer__ind_snap *o, size_t *cap,
+                           const char *type)
+{
+    for (size_t k = o->ntypes; k-- > 0;) {
+        if (strcmp(o->types[k], type) == 0)
+            return (uint32_t)k;
+    }
+    SAFER__GROW(o->types, *cap, o->ntypes + 1);
+    o->types[o->ntypes] = safer_arena_strdup(a, type);
+    return (uint32_t)o->ntypes++;
+}
+
+/*
+ * What computed definitions need: the area's wards, the count table's rows
+ * of those wards (one per force, ward, type and month: the series add them
+ * up), and the months of the area's forces' files.
+ *
+ * The rows are read as the index crime_count_ward holds them, neither
+ * grouped nor sorted by the database: a GROUP BY over the area's ten
+ * thousand rows costs SQLite a sorter several times the reading, and the
+ * sums are cheaper in C.
+ */
+static int read_counts(struct safer_store *st, int64_t pid, const char *ward,
+                       const char *const *types, size_t ntypes, struct safer_arena *a,
+                       struct safer__ind_snap *o, struct safer_err *err)
+{
+    struct safer__stmt *s;
+    int rc = safer__prep(st, AREA_WARDS " ORDER BY a.code", &s, err);
+    if (rc < 0)
+        return rc;
+    safer__bind_int64(s, 1, pid);
+    size_t cap = 0;
+    while ((rc = safer__step(s, err)) == 1) {
+        SAFER__GROW(o->wards, cap, o->nwards + 1);
+        o->wards[o->nwards++] = safer_arena_strdup(a, safer__col_text(s, 0));
+    }
+    safer__stmt_finalize(s);
+    if (rc < 0)
+        return rc;
+
+    /* With one ward, only its rows; with categories named, only theirs, a
+     * query each (the index leads with the ward, then the type). */
+    static const char *const sql[2][2] = {
+        {"SELECT c.area_code, c.crime_type, c.month, c.count FROM crime_count c"
+         " WHERE c.area_code IN (" AREA_WARDS ")",
+         "SELECT c.area_code, c.crime_type, c.month, c.count FROM crime_count c"
+         " WHERE c.crime_type = ?2 AND c.area_code IN (" AREA_WARDS ")"},
+        {"SELECT c.area_code, c.crime_type, c.month, c.count FROM crime_count c"
+         " WHERE c.area_code = ?2 AND c.area_code IN (" AREA_WARDS ")",
+         "SELECT c.area_code, c.crime_type, c.month, c.count FROM crime_count c"
+         " WHERE c.area_code = ?2 AND c.crime_type = ?3 AND c.area_code IN (" AREA_WARDS ")"},
+    };
+    bool one_ward = ward && *ward;
+    rc = safer__prep(st, sql[one_ward][types != NULL], &s, err);
+    if (rc < 0)
+        return rc;
+    size_t ccap = 0, tcap = 0;
+    long w = -1;
+    uint32_t t = 0;
+    for (size_t k = 0; rc == 0 && k < (types ? ntypes : 1); k++) {
+        safer__stmt_reset(s);
+        safer__bind_int64(s, 1, pid);
+        if (one_ward)
+            safer__bind_text(s, 2, ward);
+        if (types)
+            safer__bind_text(s, one_ward ? 3 : 2, types[k]);
+        while ((rc = safer__step(s, err)) == 1) {
+            const char *code = safer__col_text(s, 0), *type = safer__col_text(s, 1);
+            if (!code || !type)
+                continue;
+            if (w < 0 || strcmp(o->wards[w], code) != 0)
+                w = safer__find_str(o->wards, o->nwards, code);
+            if (w < 0)
+                continue;
+            if (!o->ntypes || strcmp(o->types[t], type) != 0)
+                t = type_index(a, o, &tcap, type);
+            SAFER__GROW(o->counts, ccap, o->ncounts + 1);
+            struct safer__ind_count *c = &o->counts[o->ncounts++];
+            c->ward = (uint32_t)w;
+            c->type = t;
+            c->month = (int32_t)safer__col_int64(s, 2);
+            c->count = safer__col_int64(s, 3);
+        }
+    }
+    safer__stmt_finalize(s);
+    if (rc < 0)
+        return rc;
+
+    /* The months of the files of every force with records in the area's
+     * wards (in any month): a month holds data when one of them has one.
+     * The forces are few; each is asked whether it has a row in the area. */
+    rc = safer__prep(st,
+                     "SELECT DISTINCT b.month FROM crime_batch b WHERE b.force IN"
+                     " (SELECT f.force FROM (SELECT DISTINCT force FROM crime_batch) f"
+                     " WHERE EXISTS (SELECT 1 FROM crime_count c WHERE c.force = f.force"
+                     " AND c.area_code IN (" AREA_WARDS "))) ORDER BY b.month",
+                     &s, err);
+    if (rc < 0)
+        return rc;
+    safer__bind_int64(s, 1, pid);
+    int32_t *months = NULL;
+    size_t nm = 0, mcap = 0;
+    while ((rc = safer__step(s, err)) == 1) {
+        SAFER__GROW(months, mcap, nm + 1);
+        months[nm++] = (int32_t)safer__col_int64(s, 0);
+    }
+    safer__stmt_finalize(s);
+    o->first = 1;
+    o->last = 0;
+    if (rc == 0 && nm) {
+        o->first = months[0];
+        o->last = months[nm - 1];
+        o->has_data = safer__xcalloc((size_t)(o->last - o->first + 1), 1);
+        for (size_t k = 0; k < nm; k++)
+            o->has_data[months[k] - o->first] = 1;
+    }
+    free(months);
+    return rc;
+}
+
+/* Populations: the area's LSOAs with their wards (by LSOA), the wards'
+ * own figures and the LSOAs' figures, as safer__ward_populations takes
+ * them. */
+static int read_populations(struct safer_store *st, int64_t pid, struct safer__ind_snap *o,
+                            struct safer_err *err)
+{
+    safer_arena_init(&o->lsoa_ward.arena);
+    safer_arena_init(&o->pop_ward.arena);
+    safer_arena_init(&o->pop_lsoa.arena);
+    struct safer__stmt *s;
+    int rc = safer__prep(st,
+                         "SELECT l.lsoa_code, l.ward_code, p.population FROM lookup_lsoa l"
+                         " LEFT JOIN population p ON p.code = l.lsoa_code AND p.level = 'lsoa'"
+                         " WHERE l.ward_code IN (" AREA_WARDS ") ORDER BY l.lsoa_code",
+                         &s, err);
+    if (rc < 0)
+        return rc;
+    safer__bind_int64(s, 1, pid);
+    size_t ca = 0, cb = 0, cc = 0, cv = 0;
+    struct safer_pairs *lw = &o->lsoa_ward;
+    struct safer_values *pl = &o->pop_lsoa;
+    while ((rc = safer__step(s, err)) == 1) {
+        SAFER__GROW(lw->a, ca, lw->n + 1);
+        SAFER__GROW(lw->b, cb, lw->n + 1);
+        lw->a[lw->n] = safer_arena_strdup(&lw->arena, safer__col_text(s, 0));
+        lw->b[lw->n++] = safer_arena_strdup(&lw->arena, safer__col_text(s, 1));
+        if (!safer__col_is_null(s, 2)) {
+            SAFER__GROW(pl->code, cc, pl->n + 1);
+            SAFER__GROW(pl->value, cv, pl->n + 1);
+            pl->code[pl->n] = safer_arena_strdup(&pl->arena, safer__col_text(s, 0));
+            pl->value[pl->n++] = safer__col_double(s, 2);
+        }
+    }
+    safer__stmt_finalize(s);
+    if (rc < 0)
+        return rc;
+    rc = safer__prep(st,
+                     "SELECT p.code, p.population FROM population p WHERE p.level = 'ward'"
+                     " AND p.code IN (" AREA_WARDS ") ORDER BY p.code",
+                     &s, err);
+    if (rc < 0)
+        return rc;
+    safer__bind_int64(s, 1, pid);
+    struct safer_values *pw = &o->pop_ward;
+    cc = cv = 0;
+    while ((rc = safer__step(s, err)) == 1) {
+        SAFER__GROW(pw->code, cc, pw->n + 1);
+        SAFER__GROW(pw->value, cv, pw->n + 1);
+        pw->code[pw->n] = safer_arena_strdup(&pw->arena, safer__col_text(s, 0));
+        pw->value[pw->n++] = safer__col_double(s, 1);
+    }
+    safer__stmt_finalize(s);
+    return rc;
+}
+
+static int read_values(struct safer_store *st, int64_t pid, int64_t id, struct safer_arena *a,
+                       struct safer__ind_snap *o, struct safer_err *err)
+{
+    struct safer__stmt *s;
+    int rc = safer__prep(st,
+                         "SELECT v.indicator_id, v.period, v.value FROM indicator_value v"
+                         " JOIN indicator i ON i.id = v.indicator_id WHERE i.partnership_id = ?1"
+                         " AND (?2 = 0 OR i.id = ?2) ORDER BY v.indicator_id, v.period",
+                         &s, err);
+    if (rc < 0)
+        return rc;
+    safer__bind_int64(s, 1, pid);
+    safer__bind_int64(s, 2, id);
+    size_t cap = 0;
+    while ((rc = safer__step(s, err)) == 1) {
+        SAFER__GROW(o->values, cap, o->nvalues + 1);
+        struct safer__ind_value *v = &o->values[o->nvalues++];
+        v->indicator = safer__col_int64(s, 0);
+        v->period = arena_col(a, s, 1);
+        v->value = safer__col_double(s, 2);
+    }
+    safer__stmt_finalize(s);
+    return rc;
+}
+
+static int read_comments(struct safer_store *st, int64_t id, struct safer_arena *a,
+                         struct safer__ind_snap *o, struct safer_err *err)
+{
+    struct safer__stmt *s;
+    int rc = safer__prep(st,
+                         "SELECT c.id, c.period, c.at, c.author_id, u.name, c.note FROM"
+                         " indicator_comment c LEFT JOIN app_user u ON u.id = c.author_id"
+                         " WHERE c.indicator_id = ? ORDER BY c.at DESC, c.id DESC",
+                         &s, err);
+    if (rc < 0)
+        return rc;
+    safer__bind_int64(s, 1, id);
+    size_t cap = 0;
+    while ((rc = safer__step(s, err)) == 1) {
+        SAFER__GROW(o->comments, cap, o->ncomments + 1);
+        struct safer_indicator_comment *c = &o->comments[o->ncomments++];
+        c->id = safer__col_int64(s, 0);
+        c->period = arena_col(a, s, 1);
+        c->at = arena_col(a, s, 2);
+        c->author = NULL;
+        if (o->names)
+            c->author = safer__col_is_null(s, 3) ? "operator" : arena_col(a, s, 4);
+        c->note = arena_col(a, s, 5);
+    }
+    safer__stmt_finalize(s);
+    return rc;
+}
+
+int safer__indicator_read(struct safer_store *st, const struct safer_actor *actor, int64_t id,
+                          const struct safer_indicator_query *q, int64_t now,
+                          struct safer_arena *arena, struct safer__ind_snap *out,
+                          struct safer_err *err)
+{
+    memset(out, 0, sizeof(*out));
+    out->first = 1; /* no months */
+    int rc = safer__store_begin_read(st, err);
+    if (rc < 0)
+        return rc;
+    enum safer_role role = SAFER_ROLE_PUBLIC;
+    rc = safer__access(st, actor, SAFER_PERM_VIEW_AGGREGATE, &role, err);
+    if (rc == SAFER_EDENIED) {
+        safer__store_rollback(st);
+        char rid[24];
+        snprintf(rid, sizeof(rid), "%lld", (long long)id);
+        return safer__audit_denied(st, actor, SAFER_PERM_VIEW_AGGREGATE, "indicator",
+                                   id ? rid : NULL, now, err);
+    }
+    if (rc < 0) {
+        safer__store_rollback(st);
+        return rc;
+    }
+    out->unsuppressed = actor->operator || safer_role_may(role, SAFER_PERM_VIEW_UNSUPPRESSED);
+    out->names = actor->operator || safer_role_may(role, SAFER_PERM_VIEW_PLAN);
+    int64_t pid = actor->partnership_id;
+    rc = read_defs(st, pid, id, q, arena, out, err);
+    bool computed = false, rate = false, manual = false, all_types = false;
+    /* The categories the computed definitions count, each once; none
+     * named by one of them: every category. */
+    const char **types = NULL;
+    size_t ntypes = 0, tcap = 0;
+    for (size_t i = 0; rc == 0 && i < out->ndefs; i++) {
+        const struct safer_indicator *d = &out->defs[i];
+        bool c = strcmp(d->kind, "computed") == 0;
+        computed = computed || c;
+        rate = rate || (c && strcmp(d->measure, "rate") == 0);
+        manual = manual || !c;
+        all_types = all_types || (c && d->ncategories == 0);
+        for (size_t k = 0; c && k < d->ncategories; k++) {
+            bool seen = false;
+            for (size_t j = 0; j < ntypes && !seen; j++)
+                seen = strcmp(types[j], d->categories[k]) == 0;
+            if (!seen) {
+                SAFER__GROW(types, tcap, ntypes + 1);
+                types[ntypes++] = d->categories[k];
+            }
+        }
+    }
+    if (rc == 0 && computed)
+        rc = read_counts(st, pid, id && out->ndefs ? out->defs[0].ward : NULL,
+                         all_types ? NULL : types, ntypes, arena, out, err);
+    free(types);
+    if (rc == 0 && rate)
+        rc = read_populations(st, pid, out, err);
+    if (rc == 0 && manual)
+        rc = read_values(st, pid, id, arena, out, err);
+    if (rc == 0 && id)
+        rc = read_comments(st, id, arena, out, err);
+    if (rc == 0)
+        rc = safer__store_commit(st, err);
+    if (rc < 0) {
+        safer__store_rollback(st);
+        safer__ind_snap_release(out);
+    }
+    return rc;
+}
