@@ -40,7 +40,7 @@ checks=$((checks + 1))
 # The complete example of docs/plan.md is a plan this program reads.
 sed -n '/^```json$/,/^```$/p' "$DATA/../../docs/plan.md" | sed '1d;$d' >example.json
 expect_status 0 "$SAFER" --db example.db import plan example.json
-expect_grep '^imported the plan of partnership E22000001 from example.json: 2 priorities, 2 groups$' "$TMP/out"
+expect_grep '^imported the plan of partnership E22000001 from example.json: 2 priorities, 2 groups, 1 new action$' "$TMP/out"
 
 # Usage.
 expect_status 2 "$SAFER" import plan
