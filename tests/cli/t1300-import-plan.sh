@@ -12,7 +12,10 @@ expect_grep '3 priorities, 2 groups (its stored plan replaced)$' "$TMP/out"
 
 # The transcription of the Safer Maidstone Partnership's plan, under its real code.
 expect_status 0 "$SAFER" import plan "$PLANS/safer-maidstone-2021.json"
-expect_grep '^imported the plan of partnership E22000142 from .*: 8 priorities, 21 groups$' "$TMP/out"
+expect_grep '^imported the plan of partnership E22000142 from .*: 8 priorities, 21 groups, 15 new actions$' "$TMP/out"
+# Again: its actions are the partnership's now, none is added twice.
+expect_status 0 "$SAFER" import plan "$PLANS/safer-maidstone-2021.json"
+expect_grep '^imported the plan of partnership E22000142 from .*: 8 priorities, 21 groups (its stored plan replaced)$' "$TMP/out"
 before=$(digest)
 
 # Refused files change nothing.

@@ -479,6 +479,24 @@ static void test_plan_maidstone_transcription(void **state)
     assert_string_equal(safer_plan_group(&p, "crime-and-disorder-committee")->kind, "scrutiny");
     for (size_t i = 0; i < p.ngroups; i++)
         assert_non_null(p.groups[i].source);
+    /* Every bullet of the five "Year 3 - What will we do?" lists, by the
+     * group the plan names for it. */
+    assert_int_equal(p.nactions, 15);
+    static const char *const groups[] = {"socp", "socp", "socp", "domestic-abuse-forum",
+                                         "domestic-abuse-forum", "dcsm", "dcsm", "dcsm",
+                                         "community-protection-team", "community-protection-team",
+                                         "community-protection-team", "community-protection-team",
+                                         "community-safety-unit", "community-safety-unit",
+                                         "community-safety-unit"};
+    for (size_t i = 0; i < p.nactions; i++) {
+        assert_string_equal(p.actions[i].group, groups[i]);
+        assert_non_null(strstr(p.actions[i].source, "Year 3 - What will we do?"));
+        assert_null(p.actions[i].due);
+    }
+    assert_string_equal(p.actions[3].title,
+                        "Support the roll out of Domestic Abuse Champions across Maidstone and "
+                        "Kent in partnership with Kent Independent Domestic Abuse Services");
+    assert_string_equal(p.actions[3].priority, "domestic-abuse");
     safer_plan_release(&p);
 }
 
