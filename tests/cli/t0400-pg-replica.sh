@@ -352,7 +352,7 @@ checks=$((checks + 1))
 admin "$P1" -c 'ALTER DATABASE safer_old RENAME TO safer_drill'
 admin "$P1" -d safer_drill -c "UPDATE meta SET value = '99' WHERE key = 'schema_version'"
 expect_status 1 "$SAFER" --db "$DRILL" store info
-expect_grep 'the store has schema version 99, newer than the 3 of this program' "$TMP/err"
+expect_grep 'the store has schema version 99, newer than the 4 of this program' "$TMP/err"
 cp "$TMP/err" newer-store.err
 
 # --- Failover: the primary is gone; promote the replica, which becomes
