@@ -37,5 +37,6 @@ int cmd_assess(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_store(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 
 #endif

@@ -28,6 +28,7 @@ static const struct cmd commands[] = {
     {"assess", cmd_assess, "write the strategic assessment (CSV files and an HTML report)"},
     {"export", cmd_export, "write stored records, with their wards, as CSV"},
     {"store", cmd_store, "the store's engine and schema version, and a digest of its content"},
+    {"serve", cmd_serve, "serve the partnership workspace and its JSON API over HTTP"},
 };
 
 enum { G_DB, G_VERSION };
