@@ -30,6 +30,9 @@ struct safer_store;
  * attempt is refused (the right password too) until the window has passed. */
 #define SAFER_LOGIN_FAILURES 10
 #define SAFER_LOGIN_WINDOW (5 * 60)
+/* And at most this many failures an hour, however they are spaced (ten
+ * every five minutes would otherwise allow 120). */
+#define SAFER_LOGIN_FAILURES_HOUR 50
 /* How long a set-up or reset link works. */
 #define SAFER_LINK_LIFE (72 * 60 * 60)
 
@@ -149,6 +152,7 @@ struct safer_person {
     enum safer_role role;
     bool disabled;
     bool set_up; /* has chosen a password */
+    char partnership[64]; /* the code of the partnership `role` is in */
 };
 /* The people of the actor's partnership, by name (MANAGE_USERS or
  * VIEW_PLAN). *out malloc'd. */

@@ -54,6 +54,7 @@ enum safer_perm {
     SAFER_PERM_MANAGE_USERS,     /* add, reset and disable people; end their sessions */
     SAFER_PERM_VIEW_AUDIT,       /* read the audit log */
     SAFER_PERM_OWN_ACCOUNT,      /* see and end one's own sessions; sign out */
+    SAFER_PERM_EDIT_INDICATOR,   /* define indicators, enter values and comments */
     SAFER_PERM_COUNT
 };
 

@@ -212,6 +212,49 @@ static const struct digest_table DIGEST[] = {
      "TTIT"},
 };
 
+/*
+ * The workspace (schema version 4), each table only when it has rows.
+ * People, their organisations and partnerships, and actions with their
+ * updates are content, known by e-mail, name and key. Left out:
+ * credentials (password hashes change at a sign-in that brings one up
+ * to date, TOTP steps at every administrator's sign-in), sessions,
+ * links and sign-in failures (who happens to be signed in is not what
+ * the store holds), and every time of writing (created_at, updated_at,
+ * an update's `at`, the audit log's `at` and the hashes that chain
+ * them), as the import log's times are. The audit log's rows are kept
+ * without their record ids, which are row ids a PostgreSQL rollback
+ * does not give back. (NULL keys sort last on both engines.)
+ *
+ * Each of these tables is hashed only when it has rows, so that a store
+ * without any keeps the digest it had before they existed.
+ */
+static const struct digest_table DIGEST_IF_ROWS[] = {
+    {"SELECT name, kind FROM organisation ORDER BY name", "TT"},
+    {"SELECT u.email, u.name, o.name, u.disabled,"
+     " CASE WHEN u.password_hash IS NULL THEN 0 ELSE 1 END FROM app_user u"
+     " JOIN organisation o ON o.id = u.organisation_id ORDER BY u.email",
+     "TTTII"},
+    {"SELECT u.email, p.code, m.role FROM membership m JOIN app_user u ON u.id = m.user_id"
+     " JOIN partnership p ON p.id = m.partnership_id ORDER BY u.email, p.code",
+     "TTT"},
+    {"SELECT p.code, a.key, a.priority_key, a.group_key, a.title, a.description, o.name,"
+     " u.email, a.start_date, a.due_date, a.status, a.progress, a.source, a.version"
+     " FROM action a JOIN partnership p ON p.id = a.partnership_id"
+     " LEFT JOIN organisation o ON o.id = a.lead_org_id"
+     " LEFT JOIN app_user u ON u.id = a.lead_user_id"
+     " ORDER BY p.code, a.key IS NULL, a.key, a.title, a.created_at",
+     "TTTTTTTTTTTITI"},
+    {"SELECT p.code, a.key, a.title, d.on_date, w.email, d.status, d.progress, d.note"
+     " FROM action_update d JOIN action a ON a.id = d.action_id"
+     " JOIN partnership p ON p.id = a.partnership_id"
+     " LEFT JOIN app_user w ON w.id = d.author_id"
+     " ORDER BY p.code, a.key IS NULL, a.key, a.title, d.on_date, d.at, d.note",
+     "TTTTTTIT"},
+    {"SELECT id, actor_email, action, record_type, before, after, detail FROM audit_log"
+     " ORDER BY id",
+     "ITTTTTT"},
+};
+
 static void hash_value(XXH3_state_t *h, struct safer__stmt *s, int col, char kind)
 {
     unsigned char tag = safer__col_is_null(s, col) ? 0 : (unsigned char)kind;
@@ -246,6 +289,33 @@ static void hash_value(XXH3_state_t *h, struct safer__stmt *s, int col, char kin
     XXH3_128bits_update(h, le, 8);
 }
 
+/* Hash every row of `t`; with `if_rows`, nothing at all for a table
+ * without rows, else a tag of the table's place `n` before them. */
+static int digest_table(struct safer_store *st, XXH3_state_t *h, const struct digest_table *t,
+                        bool if_rows, size_t n, struct safer_err *err)
+{
+    struct safer__stmt *s;
+    int rc = safer__prep(st, t->sql, &s, err);
+    if (rc < 0)
+        return rc;
+    unsigned char sep = 0xff;
+    if (!if_rows)
+        XXH3_128bits_update(h, &sep, 1);
+    int ncol = (int)strlen(t->kinds);
+    bool first = true;
+    while ((rc = safer__step(s, err)) == 1) {
+        if (if_rows && first) {
+            unsigned char tag[2] = {0xfe, (unsigned char)n};
+            XXH3_128bits_update(h, tag, 2);
+        }
+        first = false;
+        for (int c = 0; c < ncol; c++)
+            hash_value(h, s, c, t->kinds[c]);
+    }
+    safer__stmt_finalize(s);
+    return rc;
+}
+
 int safer_store_digest(struct safer_store *st, char out[33], struct safer_err *err)
 {
     out[0] = '\0';
@@ -254,20 +324,10 @@ int safer_store_digest(struct safer_store *st, char out[33], struct safer_err *e
         return safer_err_set(err, SAFER_ENOMEM, "out of memory");
     XXH3_128bits_reset(h);
     int rc = safer__store_begin_read(st, err);
-    for (size_t t = 0; rc == 0 && t < sizeof(DIGEST) / sizeof(DIGEST[0]); t++) {
-        struct safer__stmt *s;
-        rc = safer__prep(st, DIGEST[t].sql, &s, err);
-        if (rc < 0)
-            break;
-        unsigned char sep = 0xff;
-        XXH3_128bits_update(h, &sep, 1);
-        int ncol = (int)strlen(DIGEST[t].kinds);
-        while ((rc = safer__step(s, err)) == 1) {
-            for (int c = 0; c < ncol; c++)
-                hash_value(h, s, c, DIGEST[t].kinds[c]);
-        }
-        safer__stmt_finalize(s);
-    }
+    for (size_t t = 0; rc == 0 && t < sizeof(DIGEST) / sizeof(DIGEST[0]); t++)
+        rc = digest_table(st, h, &DIGEST[t], false, t, err);
+    for (size_t t = 0; rc == 0 && t < sizeof(DIGEST_IF_ROWS) / sizeof(DIGEST_IF_ROWS[0]); t++)
+        rc = digest_table(st, h, &DIGEST_IF_ROWS[t], true, t, err);
     if (rc == 0)
         rc = safer__store_commit(st, err);
     if (rc < 0) {

@@ -62,5 +62,7 @@ int safer__audit_denied(struct safer_store *st, const struct safer_actor *actor,
 
 /* Current time as "YYYY-MM-DDTHH:MM:SSZ". */
 void safer__now_iso(char out[32]);
+/* Unix time `t` as "YYYY-MM-DDTHH:MM:SSZ" (UTC). */
+void safer__iso_at(int64_t t, char out[32]);
 
 #endif

@@ -39,6 +39,7 @@ PUB='safer/[a-z_]+\.h'
 allowed lib/util   "util/[a-z_]+\.h|safer/(arena|buf|csv|error|html|limits|lib|output)\.h"
 allowed lib/geo    "util/[a-z_]+\.h|geo/[a-z_]+\.h|$PUB"
 allowed lib/stats  "util/[a-z_]+\.h|$PUB"
+allowed lib/auth   "util/[a-z_]+\.h|$PUB"
 allowed lib/store  "util/[a-z_]+\.h|store/[a-z_]+\.h|$PUB"
 allowed lib/import "util/[a-z_]+\.h|import/[a-z_]+\.h|store/(store_internal|colblob)\.h|$PUB"
 allowed lib/assess "util/[a-z_]+\.h|assess/[a-z_]+\.h|geo/geo_internal\.h|store/store_internal\.h|$PUB"
@@ -51,6 +52,8 @@ only sqlite3.h lib/store/sqlite.c
 only libpq-fe.h lib/store/pg.c
 only proj.h lib/geo/proj.c
 only microhttpd.h web/server.c
+only nettle/hmac.h lib/auth/totp.c
+only sodium.h lib/auth/password.c lib/auth/token.c lib/auth/totp.c
 
 if [ "$failures" -ne 0 ]; then
     echo "$failures of $checks checks failed" >&2
