@@ -8,6 +8,7 @@
 // A test that cannot run here exits 77 (skipped); under CI=true that is a
 // failure.
 import { execFileSync, spawn } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -129,7 +130,11 @@ export async function serve(db, extra = []) {
         url, port, partnerships: Number(m[1]),
         log: () => err,
         // Move the server's clock `seconds` ahead of the real one.
-        setClock: (seconds) => writeFileSync(clock, `${seconds}\n`),
+        offset: 0,
+        setClock(seconds) {
+            this.offset = seconds;
+            writeFileSync(clock, `${seconds}\n`);
+        },
         stop: async () => {
             proc.kill('SIGTERM');
             return await exited;
@@ -228,4 +233,77 @@ export class Jar {
     async post(url, fields) {
         return this.take(await postForm(url, fields, { headers: { Cookie: this.header() } }));
     }
+}
+
+// ---- people ----
+
+export const PASSWORD = 'correct horse battery staple';
+
+// The TOTP code (RFC 6238: HMAC-SHA1, 30-second steps, 6 digits) of a
+// base32 secret for time step `step`.
+export function totp(secret, step) {
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+    let bits = '';
+    for (const ch of secret.replace(/=+$/, '').toUpperCase())
+        bits += alphabet.indexOf(ch).toString(2).padStart(5, '0');
+    const key = Buffer.alloc(Math.floor(bits.length / 8));
+    for (let i = 0; i < key.length; i++)
+        key[i] = parseInt(bits.slice(i * 8, i * 8 + 8), 2);
+    const msg = Buffer.alloc(8);
+    msg.writeBigUInt64BE(BigInt(step));
+    const h = createHmac('sha1', key).update(msg).digest();
+    const off = h[h.length - 1] & 15;
+    const n = (h.readUInt32BE(off) & 0x7fffffff) % 1000000;
+    return String(n).padStart(6, '0');
+}
+
+// Add a person with `role` to the store's partnership (safer user add) and
+// set them up through their link, as they would in a browser: the set-up
+// page, a password, and for an administrator a first code from the
+// secret the page shows. Resolves to { email, role, secret }.
+export async function addUser(db, srv, role, email = `${role}@example.org`) {
+    let out;
+    try {
+        out = safer(db, ['user', 'add', '--email', email, '--name', `A ${role}`,
+            '--org', 'Maidstone Borough Council', '--role', role]);
+    } catch (e) {
+        if (/unknown command 'user'/.test(String(e.stderr)))
+            skip('this safer has no `safer user add` yet');
+        throw e;
+    }
+    const m = out.match(/\/account\/setup\?token=([0-9a-f]+)/);
+    if (!m)
+        throw new Error(`safer user add printed no link: ${out}`);
+    const jar = new Jar();
+    let r = await jar.get(`${srv.url}/account/setup?token=${m[1]}`);
+    const html = await r.text();
+    if (r.status !== 200)
+        throw new Error(`the set-up page answered ${r.status}`);
+    const fields = { csrf_token: csrfOf(html), token: m[1], password: PASSWORD,
+        password_confirm: PASSWORD };
+    let secret = null;
+    const s = html.match(/<p class="safer-secret">([A-Z2-7]{16,})<\/p>/);
+    if (s) {
+        secret = s[1];
+        fields.code = totp(secret, Math.floor((Date.now() / 1000 + srv.offset) / 30));
+    }
+    r = await jar.post(`${srv.url}/account/setup`, fields);
+    if (r.status !== 303)
+        throw new Error(`setting up ${email} answered ${r.status}: ${await r.text()}`);
+    return { email, role, secret };
+}
+
+// Sign `user` in with a new jar; resolves to { jar, r } (r: the answer to
+// the POST). For an administrator the server's clock first moves 31
+// seconds on, since each code works once: the code of the new step.
+export async function signIn(srv, user, password = PASSWORD) {
+    const jar = new Jar();
+    let r = await jar.get(`${srv.url}/sign-in`);
+    const fields = { csrf_token: csrfOf(await r.text()), email: user.email, password };
+    if (user.secret) {
+        srv.setClock(srv.offset + 31);
+        fields.code = totp(user.secret, Math.floor((Date.now() / 1000 + srv.offset) / 30));
+    }
+    r = await jar.post(`${srv.url}/sign-in`, fields);
+    return { jar, r };
 }
