@@ -23,8 +23,8 @@ static const struct cli_opt opts[] = {
     [O_LISTEN] = {"listen", "HOST:PORT", "the IPv4 address and port to listen on (default\n"
                                          "127.0.0.1:8080; port 0: any free port)"},
     [O_BEHIND_PROXY] = {"behind-proxy", NULL,
-                        "a TLS proxy on this machine forwards to it: cookies are\n"
-                        "Secure, and X-Forwarded-For is believed from loopback"},
+                        "a TLS proxy forwards to it: cookies are Secure (__Host-),\n"
+                        "HSTS is sent, and connections are not limited per address"},
     /* Test options, left out of the help. */
     [O_CLOCK_OFFSET_FILE] = {"clock-offset-file", "PATH", NULL},
     [O_LIST_ROUTES] = {"list-routes", NULL, NULL},

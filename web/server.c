@@ -662,7 +662,10 @@ int web_server_start(struct web_server **out, const struct web_config *cfg,
         MHD_USE_AUTO | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC, 0, NULL, NULL, on_request,
         s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE,
         (unsigned int)s->threads, MHD_OPTION_CONNECTION_LIMIT, (unsigned int)WEB_CONNECTIONS,
-        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)WEB_CONNECTIONS_PER_IP,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+        /* Behind the proxy every connection comes from its address: a limit
+         * per address would be a limit on everyone. The proxy limits. */
+        (unsigned int)(cfg->behind_proxy ? WEB_CONNECTIONS : WEB_CONNECTIONS_PER_IP),
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)WEB_TIMEOUT,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)WEB_CONNECTION_MEMORY,
         MHD_OPTION_STRICT_FOR_CLIENT, (int)1, MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
