@@ -95,12 +95,12 @@ export function planStore(name = 'test') {
 
 // Start `safer serve` on a free port; resolves to { url, port, stop(),
 // log() }. stop() sends SIGTERM and resolves to the exit status.
-export async function serve(db, extra = []) {
+export async function serve(db, extra = [], env = {}) {
     const clock = join(TMP, `clock-${Math.random().toString(16).slice(2)}`);
     writeFileSync(clock, '0\n');
     const proc = spawn(process.env.SAFER,
         ['--db', db, 'serve', '--listen', '127.0.0.1:0', '--clock-offset-file', clock, ...extra],
-        { stdio: ['ignore', 'pipe', 'pipe'] });
+        { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
     let out = '', err = '';
     proc.stdout.on('data', (d) => { out += d; });
     proc.stderr.on('data', (d) => { err += d; });
@@ -139,6 +139,7 @@ export async function serve(db, extra = []) {
             proc.kill('SIGTERM');
             return await exited;
         },
+        signal: (sig) => proc.kill(sig),
         exited,
     };
 }

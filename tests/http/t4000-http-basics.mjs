@@ -4,7 +4,7 @@
 // (WEB-02), the public pages and assets, and a clean stop on SIGTERM
 // (REL-07).
 import {
-    PARTNERSHIP, check, checkHeaders, doneTesting, get, planStore, postForm, raw, serve,
+    PARTNERSHIP, check, checkHeaders, doneTesting, get, planStore, postForm, raw, serve, sleep,
 } from './lib.mjs';
 
 const db = planStore();
@@ -186,11 +186,51 @@ for (const [u, type] of [['/assets/safer.css', 'text/css; charset=utf-8'],
 
 // The request log: one line per request, no query string.
 await get(`${U}/account/setup?token=0123456789abcdef0123456789abcdef`);
-const status = await srv.stop();
+
+// SIGTERM while a request is in flight (a sign-in costs an argon2id
+// verification, even for an unknown e-mail): it is answered, then the
+// server stops taking connections and exits 0.
+r = await get(`${U}/sign-in`);
+const slowToken = (await r.text()).match(/name="csrf_token" value="([0-9a-f]{32})"/)[1];
+const slowCookie = (r.headers.get('set-cookie') || '').split(';')[0];
+const slow = postForm(`${U}/sign-in`, { csrf_token: slowToken, email: 'nobody@example.org', password: 'x'.repeat(12) },
+    { headers: { Cookie: slowCookie } });
+await sleep(20);
+srv.signal('SIGTERM');
+r = await slow;
+check(r.status === 400, `a sign-in in flight at SIGTERM is answered: ${r.status}`);
+const status = await srv.exited;
 check(status === 0, `SIGTERM: exit status ${status}`);
+check(await fetch(`${U}/health`).then(() => false, () => true), 'after the stop nothing answers');
 const log = srv.log();
 check(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ GET \/health 200 \d+ms$/m.test(log), 'the request log has a line for GET /health');
 check(/ GET \/account\/setup 404 \d+ms$/m.test(log), 'the request log has the set-up link without its query');
 check(!log.includes('0123456789abcdef0123456789abcdef'), 'the request log has no token');
+
+// An unexpected failure (a database call made to fail) is a 500 page
+// with a reference the log repeats, and nothing of the cause (WEB-04).
+const faulty = await serve(db, [], { SAFER_FAULT: 'db:60' });
+let page500 = null;
+for (let i = 0; i < 30 && !page500; i++) {
+    r = await get(`${faulty.url}/public/${PARTNERSHIP}`);
+    if (r.status === 500) {
+        checkHeaders(r, 'a 500 page');
+        page500 = await r.text();
+    }
+}
+check(page500, 'a failed database call gives a 500 page');
+if (page500) {
+    const ref = (page500.match(/quote this reference: <strong>([0-9a-f]{12})<\/strong>/) || [])[1];
+    check(ref, 'the 500 page gives a reference');
+    for (const w of ['sqlite', 'SQLite', 'SELECT', 'postgres', '/home/', '/tmp/', '.c:', 'database error'])
+        check(!page500.includes(w), `the 500 page says '${w}'`);
+    r = await get(`${faulty.url}/health`);
+    check(r.status === 200, `after the failure /health: ${r.status}`);
+    check(await faulty.stop() === 0, 'the server with a failure stops with exit 0');
+    check(ref && new RegExp(`^request ${ref}: GET /public/\\{code\\}: `, 'm').test(faulty.log()),
+        'the log names the reference and the route');
+} else {
+    await faulty.stop();
+}
 
 doneTesting();
