@@ -29,6 +29,8 @@ static const struct cmd commands[] = {
     {"export", cmd_export, "write stored records, with their wards, as CSV"},
     {"store", cmd_store, "the store's engine and schema version, and a digest of its content"},
     {"serve", cmd_serve, "serve the partnership workspace and its JSON API over HTTP"},
+    {"user", cmd_user, "add people to the workspace, reset, disable and list them"},
+    {"audit", cmd_audit, "the workspace's audit log, or a check of its hash chain"},
 };
 
 enum { G_DB, G_VERSION };

@@ -67,7 +67,8 @@ int safer_org_add(struct safer_store *st, const struct safer_actor *actor, const
 
 /*
  * Add a person to partnership `partnership_code` (the partnership's code,
- * "E22000142") with `role`, working for organisation `org` (added if
+ * "E22000142"; NULL or "": the store's only partnership, SAFER_EINVAL
+ * naming them when there are several) with `role`, working for organisation `org` (added if
  * new). Writes a one-time set-up link's token into `token` (valid for
  * SAFER_LINK_LIFE): the person opens /account/setup?token=... (a GET that
  * changes nothing) and chooses a password there. An administrator's set-up

@@ -108,8 +108,7 @@ int64_t safer_totp_code(const char *secret_b32, int64_t step, int digits)
     return (int64_t)(bin % (digits == 6 ? 1000000u : 100000000u));
 }
 
-int64_t safer_totp_match(const char *secret_b32, const char *code, int64_t now,
-                         int64_t last_step)
+int64_t safer_totp_match(const char *secret_b32, const char *code, int64_t now, int64_t last_step)
 {
     if (!code || strlen(code) != 6 || strspn(code, "0123456789") != 6 || now < 0)
         return 0;
@@ -136,8 +135,8 @@ static bool add_escaped(char *out, size_t size, size_t *n, const char *s)
     static const char HEX[] = "0123456789ABCDEF";
     for (; *s; s++) {
         unsigned char c = (unsigned char)*s;
-        bool plain = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-                     (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~';
+        bool plain = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                     c == '-' || c == '.' || c == '_' || c == '~';
         size_t need = plain ? 1 : 3;
         if (*n + need >= size)
             return false;

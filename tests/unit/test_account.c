@@ -193,8 +193,8 @@ static void test_account_add_link_login(void **state)
     struct safer_err err = {0};
     char link[SAFER_TOKEN_SIZE];
     assert_int_equal(safer_user_add(st, &op, "Jo.Bloggs@Maidstone.gov.uk", "Jo Bloggs",
-                                    "Maidstone Borough Council", MAIDSTONE,
-                                    SAFER_ROLE_COORDINATOR, T0, link, &err),
+                                    "Maidstone Borough Council", MAIDSTONE, SAFER_ROLE_COORDINATOR,
+                                    T0, link, &err),
                      0);
     assert_int_equal(strlen(link), 32);
 
@@ -364,9 +364,9 @@ static void test_account_lockout(void **state)
     assert_string_equal(err.msg, "the e-mail, password or code is not right");
     assert_int_equal(login_as(st, "not an address", GOOD_PW, t + 22, &err), SAFER_EAUTH);
     /* Still locked while the first failure is within the window. */
-    assert_int_equal(login_as(st, "bob@maidstone.gov.uk", GOOD_PW, t + SAFER_LOGIN_WINDOW - 1,
-                              &err),
-                     SAFER_EAUTH);
+    assert_int_equal(
+        login_as(st, "bob@maidstone.gov.uk", GOOD_PW, t + SAFER_LOGIN_WINDOW - 1, &err),
+        SAFER_EAUTH);
     /* And free once it has left it. */
     assert_int_equal(login_as(st, "bob@maidstone.gov.uk", GOOD_PW, t + SAFER_LOGIN_WINDOW, &err),
                      0);
@@ -392,8 +392,8 @@ static void test_account_lockout(void **state)
         assert_int_equal(login_as(st, "bob@maidstone.gov.uk", "wrong again", at, &err),
                          SAFER_EAUTH);
     }
-    int64_t later = t + (SAFER_LOGIN_FAILURES_HOUR / (SAFER_LOGIN_FAILURES - 1) + 1) *
-                            (SAFER_LOGIN_WINDOW + 1);
+    int64_t later =
+        t + (SAFER_LOGIN_FAILURES_HOUR / (SAFER_LOGIN_FAILURES - 1) + 1) * (SAFER_LOGIN_WINDOW + 1);
     assert_true(later - t < 3600);
     assert_int_equal(login_as(st, "bob@maidstone.gov.uk", GOOD_PW, later, &err), SAFER_EAUTH);
     assert_int_equal(login_as(st, "bob@maidstone.gov.uk", GOOD_PW, t + 3700, &err), 0);
@@ -461,9 +461,9 @@ static void test_account_denied(void **state)
     safer_err_clear(&err);
     assert_int_equal(safer_user_reset(st, &coord, "member@maidstone.gov.uk", T0 + 21, tok, &err),
                      SAFER_EDENIED);
-    assert_int_equal(safer_user_disable(st, &member, "coord@maidstone.gov.uk", false, T0 + 22,
-                                        &err),
-                     SAFER_EDENIED);
+    assert_int_equal(
+        safer_user_disable(st, &member, "coord@maidstone.gov.uk", false, T0 + 22, &err),
+        SAFER_EDENIED);
     struct safer_person *pp;
     size_t n;
     assert_int_equal(safer_people_list(st, &member, &pp, &n, &err), SAFER_EDENIED);
@@ -512,9 +512,9 @@ static void test_account_denied(void **state)
     assert_int_equal(safer_user_add(st, &admin, "x@maidstone.gov.uk", "X", "MBC", MAIDSTONE,
                                     SAFER_ROLE_MEMBER, T0 + 102, tok, &err),
                      0);
-    assert_int_equal(safer_user_disable(st, &admin, "admin@maidstone.gov.uk", false, T0 + 103,
-                                        &err),
-                     SAFER_EINVAL);
+    assert_int_equal(
+        safer_user_disable(st, &admin, "admin@maidstone.gov.uk", false, T0 + 103, &err),
+        SAFER_EINVAL);
     assert_int_equal(safer_session_end(st, &admin, coord.session_id, T0 + 104, &err), 0);
     struct lines la;
     memset(&la, 0, sizeof(la));
@@ -566,7 +566,8 @@ static void test_account_totp(void **state)
     assert_int_equal(strlen(info.totp_secret), 32);
     char secret[SAFER_TOTP_SECRET_SIZE];
     memcpy(secret, info.totp_secret, sizeof(secret));
-#define CODE(t) snprintf(code, sizeof(code), "%06lld", (long long)safer_totp_code(secret, (t) / 30, 6))
+#define CODE(t)                                                                                    \
+    snprintf(code, sizeof(code), "%06lld", (long long)safer_totp_code(secret, (t) / 30, 6))
     assert_int_equal(safer_link_use(st, link, GOOD_PW, strlen(GOOD_PW), NULL, T0, &err),
                      SAFER_EAUTH);
     CODE(T0 - 90);
@@ -575,20 +576,20 @@ static void test_account_totp(void **state)
     CODE(T0);
     assert_int_equal(safer_link_use(st, link, GOOD_PW, strlen(GOOD_PW), code, T0, &err), 0);
     /* The set-up code was used: not again at sign-in. */
-    assert_int_equal(safer_login(st, "root@maidstone.gov.uk", GOOD_PW, strlen(GOOD_PW), code,
-                                 false, NULL, T0 + 5, sid, &a, &err),
+    assert_int_equal(safer_login(st, "root@maidstone.gov.uk", GOOD_PW, strlen(GOOD_PW), code, false,
+                                 NULL, T0 + 5, sid, &a, &err),
                      SAFER_EAUTH);
-    assert_int_equal(safer_login(st, "root@maidstone.gov.uk", GOOD_PW, strlen(GOOD_PW), NULL,
-                                 false, NULL, T0 + 60, sid, &a, &err),
+    assert_int_equal(safer_login(st, "root@maidstone.gov.uk", GOOD_PW, strlen(GOOD_PW), NULL, false,
+                                 NULL, T0 + 60, sid, &a, &err),
                      SAFER_EAUTH);
     CODE(T0 + 60);
-    assert_int_equal(safer_login(st, "root@maidstone.gov.uk", GOOD_PW, strlen(GOOD_PW), code,
-                                 false, NULL, T0 + 60, sid, &a, &err),
+    assert_int_equal(safer_login(st, "root@maidstone.gov.uk", GOOD_PW, strlen(GOOD_PW), code, false,
+                                 NULL, T0 + 60, sid, &a, &err),
                      0);
     assert_int_equal(a.role, SAFER_ROLE_ADMINISTRATOR);
     /* Reused within its window: refused. */
-    assert_int_equal(safer_login(st, "root@maidstone.gov.uk", GOOD_PW, strlen(GOOD_PW), code,
-                                 false, NULL, T0 + 61, sid, &a, &err),
+    assert_int_equal(safer_login(st, "root@maidstone.gov.uk", GOOD_PW, strlen(GOOD_PW), code, false,
+                                 NULL, T0 + 61, sid, &a, &err),
                      SAFER_EAUTH);
     /* The demo waives it. */
     assert_int_equal(safer_login(st, "root@maidstone.gov.uk", GOOD_PW, strlen(GOOD_PW), NULL, true,
@@ -605,8 +606,8 @@ static void test_account_totp(void **state)
 #undef CODE
     struct lines l;
     audit_lines(st, NULL, &l);
-    assert_int_equal(count_lines(&l, "root@maidstone.gov.uk password-set-failed user/1 second factor"),
-                     2);
+    assert_int_equal(
+        count_lines(&l, "root@maidstone.gov.uk password-set-failed user/1 second factor"), 2);
     assert_int_equal(count_lines(&l, "root@maidstone.gov.uk login-failed user/1 second factor"), 3);
     testfix_done(st, target);
 }
@@ -621,40 +622,40 @@ static void test_account_bad_input(void **state)
     safer_actor_operator(&op);
     char tok[SAFER_TOKEN_SIZE];
     struct safer_err err = {0};
-    static const char *const bad[] = {"", "no-at-sign", "@maidstone.gov.uk", "jo@", "jo@@x.org",
-                                      "jo@x@y.org", "jo bloggs@x.org", "jo\t@x.org"};
+    static const char *const bad[] = {"",          "no-at-sign", "@maidstone.gov.uk", "jo@",
+                                      "jo@@x.org", "jo@x@y.org", "jo bloggs@x.org",   "jo\t@x.org"};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         safer_err_clear(&err);
-        assert_int_equal(safer_user_add(st, &op, bad[i], "Jo", "MBC", MAIDSTONE,
-                                        SAFER_ROLE_MEMBER, T0, tok, &err),
+        assert_int_equal(safer_user_add(st, &op, bad[i], "Jo", "MBC", MAIDSTONE, SAFER_ROLE_MEMBER,
+                                        T0, tok, &err),
                          SAFER_EINVAL);
     }
     char longmail[300];
     memset(longmail, 'a', sizeof(longmail));
     memcpy(longmail + 250, "@x.org", 7);
     safer_err_clear(&err);
-    assert_int_equal(safer_user_add(st, &op, longmail, "Jo", "MBC", MAIDSTONE, SAFER_ROLE_MEMBER,
-                                    T0, tok, &err),
-                     SAFER_EINVAL);
+    assert_int_equal(
+        safer_user_add(st, &op, longmail, "Jo", "MBC", MAIDSTONE, SAFER_ROLE_MEMBER, T0, tok, &err),
+        SAFER_EINVAL);
     safer_err_clear(&err);
     assert_int_equal(safer_user_add(st, &op, "jo@x.org", "Jo", "MBC", "E22999999",
                                     SAFER_ROLE_MEMBER, T0, tok, &err),
                      SAFER_ENOTFOUND);
     assert_non_null(strstr(err.msg, "no partnership 'E22999999'"));
     safer_err_clear(&err);
-    assert_int_equal(safer_user_add(st, &op, "jo@x.org", "Jo", "MBC", MAIDSTONE,
-                                    SAFER_ROLE_PUBLIC, T0, tok, &err),
-                     SAFER_EINVAL);
-    safer_err_clear(&err);
-    assert_int_equal(safer_user_add(st, &op, "jo@x.org", "", "MBC", MAIDSTONE, SAFER_ROLE_MEMBER,
+    assert_int_equal(safer_user_add(st, &op, "jo@x.org", "Jo", "MBC", MAIDSTONE, SAFER_ROLE_PUBLIC,
                                     T0, tok, &err),
                      SAFER_EINVAL);
     safer_err_clear(&err);
-    assert_int_equal(safer_user_add(st, &op, "jo@x.org", "Jo", "MBC", MAIDSTONE,
-                                    SAFER_ROLE_MEMBER, T0, tok, &err),
+    assert_int_equal(
+        safer_user_add(st, &op, "jo@x.org", "", "MBC", MAIDSTONE, SAFER_ROLE_MEMBER, T0, tok, &err),
+        SAFER_EINVAL);
+    safer_err_clear(&err);
+    assert_int_equal(safer_user_add(st, &op, "jo@x.org", "Jo", "MBC", MAIDSTONE, SAFER_ROLE_MEMBER,
+                                    T0, tok, &err),
                      0);
-    assert_int_equal(safer_user_add(st, &op, "JO@x.org", "Jo", "MBC", MAIDSTONE,
-                                    SAFER_ROLE_MEMBER, T0, tok, &err),
+    assert_int_equal(safer_user_add(st, &op, "JO@x.org", "Jo", "MBC", MAIDSTONE, SAFER_ROLE_MEMBER,
+                                    T0, tok, &err),
                      SAFER_EINVAL);
     assert_string_equal(err.msg, "'jo@x.org' is someone's e-mail already");
     /* A refused call changed nothing: one person, one organisation. */
@@ -705,9 +706,8 @@ static void test_account_audit_tamper(void **state)
     char msg[512], got[64];
     raw_get(target, "SELECT count(*) FROM audit_log", got, sizeof(got));
     assert_string_equal(got, "4"); /* org-add, user-add, password-set, login-failed */
-    assert_int_equal(raw_exec(target, "UPDATE audit_log SET detail = 'ok' WHERE id = 4", msg,
-                              sizeof(msg)),
-                     -1);
+    assert_int_equal(
+        raw_exec(target, "UPDATE audit_log SET detail = 'ok' WHERE id = 4", msg, sizeof(msg)), -1);
     assert_non_null(strstr(msg, "audit rows cannot be changed"));
     assert_int_equal(raw_exec(target, "DELETE FROM audit_log WHERE id = 4", msg, sizeof(msg)), -1);
     assert_non_null(strstr(msg, "audit rows cannot be"));
@@ -739,7 +739,8 @@ static void test_account_audit_tamper(void **state)
         fail_msg("%s", msg);
     safer_err_clear(&err);
     assert_int_equal(safer_audit_verify(st, &err), SAFER_EDB);
-    assert_non_null(strstr(err.msg, "the audit log is broken at row 3: row 2 before it is missing"));
+    assert_non_null(
+        strstr(err.msg, "the audit log is broken at row 3: row 2 before it is missing"));
     testfix_done(st, target);
 }
 

@@ -171,9 +171,8 @@ static void test_auth_totp_uri(void **state)
 {
     (void)state;
     char uri[256];
-    assert_int_equal(safer_totp_uri(RFC_SECRET, "safer Maidstone", "a.b@kent.gov.uk", uri,
-                                    sizeof(uri)),
-                     0);
+    assert_int_equal(
+        safer_totp_uri(RFC_SECRET, "safer Maidstone", "a.b@kent.gov.uk", uri, sizeof(uri)), 0);
     assert_string_equal(uri, "otpauth://totp/safer%20Maidstone:a.b%40kent.gov.uk?secret="
                              "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=safer%20Maidstone"
                              "&algorithm=SHA1&digits=6&period=30");
@@ -261,9 +260,12 @@ static void test_auth_password_policy(void **state)
         {"iloveyou12345", common},
         {"qwertyuiop12", common},
         {"quiet harbour", NULL},
-        {"abcdefghijk", too_short},  /* 11 */
+        {"abcdefghijk", too_short}, /* 11 */
         {"", too_short},
         {"aaaaaaaaaaaaaaaa", pattern},
+        {"\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+         "\xc3\xa9\xc3\xa9",
+         pattern},
         {"123456789012", pattern},
         {"abcdefghijkl", pattern},
         {"ZYXWVUTSRQPONM", pattern},

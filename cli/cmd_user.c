@@ -1,0 +1,177 @@
+/*
+ * cmd_user.c - `safer user add|reset|disable|list`: the people of the
+ * workspace (account.h, docs/workspace.md), as the operator of the
+ * machine. No password passes through the command line: add and reset
+ * print a one-time link where the person chooses one.
+ */
+#include "util/compat.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+#include "safer/account.h"
+#include "safer/store.h"
+
+/* Where links point when the store has no `public_url` setting. */
+#define DEFAULT_BASE "http://127.0.0.1:8080"
+
+enum { A_EMAIL, A_NAME, A_ORG, A_ROLE, A_PARTNERSHIP };
+static const struct cli_opt add_opts[] = {
+    [A_EMAIL] = {"email", "EMAIL", "the person's e-mail address: how they sign in"},
+    [A_NAME] = {"name", "NAME", "their name, as others see it"},
+    [A_ORG] = {"org", "ORG", "the organisation they work for (added when new)"},
+    [A_ROLE] = {"role", "ROLE", "member, executive, practitioner, analyst, coordinator or\n"
+                                "administrator (docs/workspace.md says what each may do)"},
+    [A_PARTNERSHIP] = {"partnership", "CODE", "the partnership's code (default: the store's only\n"
+                                              "one)"},
+    {NULL, NULL, NULL},
+};
+static const struct cli_spec add_spec = {
+    "usage: safer [--db PATH|URL] user add --email EMAIL --name NAME --org ORG --role ROLE\n"
+    "                                       [--partnership CODE]\n",
+    "Adds a person to a partnership's workspace and prints a one-time set-up\n"
+    "link (valid for 72 hours) where they choose their password; an\n"
+    "administrator also enrols an authenticator app there. Links start with\n"
+    "the store's setting public_url, else " DEFAULT_BASE ".\n",
+    add_opts, 0, 0, 0, NULL};
+
+enum { E_EMAIL, E_ENABLE };
+static const struct cli_opt email_opts[] = {
+    [E_EMAIL] = {"email", "EMAIL", "the person's e-mail address"},
+    {NULL, NULL, NULL},
+};
+static const struct cli_spec reset_spec = {
+    "usage: safer [--db PATH|URL] user reset --email EMAIL\n",
+    "Prints a new one-time link (valid for 72 hours) where the person chooses\n"
+    "a new password; their earlier links stop working, and choosing the\n"
+    "password ends their sessions.\n",
+    email_opts, 0, 0, 0, NULL};
+
+static const struct cli_opt disable_opts[] = {
+    [E_EMAIL] = {"email", "EMAIL", "the person's e-mail address"},
+    [E_ENABLE] = {"enable", NULL, "enable them again instead"},
+    {NULL, NULL, NULL},
+};
+static const struct cli_spec disable_spec = {
+    "usage: safer [--db PATH|URL] user disable --email EMAIL [--enable]\n",
+    "Disables a person: every session of theirs ends at once and they cannot\n"
+    "sign in. Their name stays on what they wrote and in the audit log.\n",
+    disable_opts, 0, 0, 0, NULL};
+
+static const struct cli_opt no_opts[] = {{NULL, NULL, NULL}};
+static const struct cli_spec list_spec = {
+    "usage: safer [--db PATH|URL] user list\n",
+    "Lists the people of every partnership in the store: e-mail, name,\n"
+    "organisation, partnership, role, and whether they are set up or disabled.\n",
+    no_opts, 0, 0, 0, NULL};
+
+/* A role a person may hold, or a usage error listing them. */
+static int parse_role(const struct cli_spec *sp, const char *name, enum safer_role *out)
+{
+    if (safer_role_parse(name, out, NULL) == 0 && *out != SAFER_ROLE_PUBLIC)
+        return -1;
+    char list[256] = "";
+    size_t n = 0;
+    for (int r = SAFER_ROLE_MEMBER; r < SAFER_ROLE_COUNT && n < sizeof(list); r++)
+        n += (size_t)snprintf(list + n, sizeof(list) - n, "%s%s", r > SAFER_ROLE_MEMBER ? ", " : "",
+                              safer_role_name((enum safer_role)r));
+    return cli_usage_error(sp, "unknown role '%s' (a person's role is one of: %s)", name, list);
+}
+
+/* Print "WHAT link: BASE/account/setup?token=TOKEN". */
+static int print_link(struct safer_store *st, const char *what, const char *token)
+{
+    char *base = NULL;
+    struct safer_err err = {0};
+    int rc = safer_store_get_meta(st, "public_url", &base, &err);
+    if (rc < 0)
+        return cli_fail(&err, rc);
+    const char *b = base && *base ? base : DEFAULT_BASE;
+    size_t n = strlen(b);
+    while (n > 0 && b[n - 1] == '/')
+        n--;
+    printf("%s link: %.*s/account/setup?token=%s\n", what, (int)n, b, token);
+    free(base);
+    return EXIT_OK;
+}
+
+static int run(const struct cli_spec *sp, int argc, char **argv)
+{
+    struct cli_args args;
+    int status = cli_parse(sp, argc, argv, &args);
+    if (status >= 0)
+        return status;
+    enum safer_role role = SAFER_ROLE_PUBLIC;
+    if (sp == &add_spec) {
+        static const char *const need[] = {"--email", "--name", "--org", "--role"};
+        for (int k = 0; k < 4; k++) {
+            if (!args.val[k] || !*args.val[k])
+                return cli_usage_error(sp, "user add needs %s", need[k]);
+        }
+        status = parse_role(sp, args.val[A_ROLE], &role);
+        if (status >= 0)
+            return status;
+    } else if (sp != &list_spec && (!args.val[E_EMAIL] || !*args.val[E_EMAIL])) {
+        return cli_usage_error(sp, "user %s needs --email", argv[0]);
+    }
+    struct safer_store *st = cli_open_store(CLI_STORE_EXISTING);
+    if (!st)
+        return EXIT_FAILED;
+    struct safer_actor op;
+    safer_actor_operator(&op);
+    struct safer_err err = {0};
+    int64_t now = (int64_t)time(NULL);
+    char token[SAFER_TOKEN_SIZE];
+    int rc = safer_auth_init(&err);
+    if (rc < 0) {
+        status = cli_fail(&err, rc);
+    } else if (sp == &add_spec) {
+        const char *code = args.val[A_PARTNERSHIP];
+        rc = safer_user_add(st, &op, args.val[A_EMAIL], args.val[A_NAME], args.val[A_ORG], code,
+                            role, now, token, &err);
+        if (rc == SAFER_EINVAL && !(code && *code) && strstr(err.msg, "partnerships ("))
+            fputs("safer: choose one with --partnership CODE\n", stderr);
+        status = rc < 0 ? cli_fail(&err, rc) : print_link(st, "set-up", token);
+    } else if (sp == &reset_spec) {
+        rc = safer_user_reset(st, &op, args.val[E_EMAIL], now, token, &err);
+        status = rc < 0 ? cli_fail(&err, rc) : print_link(st, "reset", token);
+    } else if (sp == &disable_spec) {
+        bool enable = args.val[E_ENABLE] != NULL;
+        rc = safer_user_disable(st, &op, args.val[E_EMAIL], enable, now, &err);
+        if (rc == 0)
+            printf("%s %s\n", enable ? "enabled" : "disabled (their sessions ended)",
+                   args.val[E_EMAIL]);
+        status = rc < 0 ? cli_fail(&err, rc) : EXIT_OK;
+    } else {
+        struct safer_person *p = NULL;
+        size_t n = 0;
+        rc = safer_people_list(st, &op, &p, &n, &err);
+        for (size_t i = 0; rc == 0 && i < n; i++)
+            printf("%s\t%s\t%s\t%s\t%s\t%s\n", p[i].email, p[i].name, p[i].org, p[i].partnership,
+                   safer_role_name(p[i].role), p[i].disabled ? "disabled"
+                                               : p[i].set_up ? "set up"
+                                                             : "not set up");
+        if (rc == 0 && n == 0)
+            fputs("no people yet (add them with: safer user add)\n", stderr);
+        free(p);
+        status = rc < 0 ? cli_fail(&err, rc) : EXIT_OK;
+    }
+    explicit_bzero(token, sizeof(token));
+    safer_store_close(st);
+    return status;
+}
+
+static const struct cli_kind kinds[] = {
+    {"add", &add_spec, run},
+    {"reset", &reset_spec, run},
+    {"disable", &disable_spec, run},
+    {"list", &list_spec, run},
+};
+
+int cmd_user(int argc, char **argv)
+{
+    return cli_run_kind("user", kinds, sizeof(kinds) / sizeof(kinds[0]), argc, argv);
+}

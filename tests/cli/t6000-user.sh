@@ -1,0 +1,102 @@
+#!/bin/sh
+# People of the workspace from the command line (docs/workspace.md): add
+# prints a one-time set-up link, reset a new one; disable and enable; list;
+# what is refused, and that a refusal changes nothing.
+. "$(dirname "$0")/lib.sh"
+PLANS=$DATA/../../data/plans
+
+# No store, then a store without a partnership.
+expect_status 1 "$SAFER" user list
+expect_grep 'no .*store there' "$TMP/err"
+expect_status 0 "$SAFER" store init
+expect_status 1 "$SAFER" user add --email jo@maidstone.gov.uk --name Jo --org MBC --role member
+expect_grep "^safer: no partnership in the store yet (import its plan first: safer import plan)$" "$TMP/err"
+
+expect_status 0 "$SAFER" import plan "$PLANS/safer-maidstone-2021.json"
+expect_status 0 "$SAFER" user add --email Jo.Bloggs@Maidstone.gov.uk --name "Jo Bloggs" \
+    --org "Maidstone Borough Council" --role coordinator
+expect_grep '^set-up link: http://127.0.0.1:8080/account/setup?token=[0-9a-f]\{32\}$' "$TMP/out"
+link1=$(sed 's/.*token=//' "$TMP/out")
+
+# The store's public_url makes the links' base (a trailing / or not).
+if [ -z "${SAFER_TEST_PG:-}" ]; then
+    sqlite3 "$SAFER_DB" "INSERT INTO meta(key, value) VALUES('public_url', 'https://safer.example.org/')"
+else
+    psql -X -q "$SAFER_DB" -c "INSERT INTO meta(key, value) VALUES('public_url', 'https://safer.example.org/')"
+fi
+expect_status 0 "$SAFER" user add --email ann@kent.police.uk --name "Ann Other" \
+    --org "Kent Police" --role analyst --partnership E22000142
+expect_grep '^set-up link: https://safer.example.org/account/setup?token=[0-9a-f]\{32\}$' "$TMP/out"
+expect_status 0 "$SAFER" user reset --email JO.BLOGGS@maidstone.gov.uk
+expect_grep '^reset link: https://safer.example.org/account/setup?token=[0-9a-f]\{32\}$' "$TMP/out"
+link2=$(sed 's/.*token=//' "$TMP/out")
+checks=$((checks + 1))
+[ "$link1" != "$link2" ] || fail "a reset gave the same link again"
+# Links are kept only as their hashes.
+checks=$((checks + 1))
+if [ -z "${SAFER_TEST_PG:-}" ]; then
+    hashes=$(sqlite3 "$SAFER_DB" "SELECT hash FROM user_token")
+else
+    hashes=$(psql -X -At "$SAFER_DB" -c "SELECT hash FROM user_token")
+fi
+case "$hashes" in *"$link1"* | *"$link2"*) fail "a link is stored as it is" ;; esac
+
+expect_status 0 "$SAFER" user list
+expect_file "$TMP/out" "ann@kent.police.uk	Ann Other	Kent Police	E22000142	analyst	not set up
+jo.bloggs@maidstone.gov.uk	Jo Bloggs	Maidstone Borough Council	E22000142	coordinator	not set up"
+
+expect_status 0 "$SAFER" user disable --email ann@kent.police.uk
+expect_grep '^disabled (their sessions ended) ann@kent.police.uk$' "$TMP/out"
+expect_status 0 "$SAFER" user list
+expect_grep 'analyst	disabled$' "$TMP/out"
+expect_status 0 "$SAFER" user disable --email ann@kent.police.uk --enable
+expect_grep '^enabled ann@kent.police.uk$' "$TMP/out"
+expect_status 0 "$SAFER" user list
+expect_grep 'analyst	not set up$' "$TMP/out"
+
+# Refused, and nothing changed.
+before=$(digest)
+expect_status 2 "$SAFER" user add --email x@maidstone.gov.uk --name X --org MBC --role boss
+expect_grep "^safer: unknown role 'boss' (a person's role is one of: member, executive, practitioner, analyst, coordinator, administrator)$" "$TMP/err"
+expect_status 2 "$SAFER" user add --email x@maidstone.gov.uk --name X --org MBC --role public
+expect_grep "unknown role 'public'" "$TMP/err"
+expect_status 1 "$SAFER" user add --email jo.bloggs@MAIDSTONE.gov.uk --name Jo --org MBC --role member
+expect_grep "^safer: 'jo.bloggs@maidstone.gov.uk' is someone's e-mail already$" "$TMP/err"
+for bad in jo.maidstone.gov.uk @maidstone.gov.uk 'jo@' 'jo@a@b' 'jo bloggs@x.org'; do
+    expect_status 1 "$SAFER" user add --email "$bad" --name X --org MBC --role member
+    expect_grep "^safer: '$bad' is not an e-mail address: " "$TMP/err"
+done
+expect_status 1 "$SAFER" user add --email x@maidstone.gov.uk --name X --org MBC --role member \
+    --partnership E22999999
+expect_grep "^safer: no partnership 'E22999999' in the store (import its plan first: safer import plan)$" "$TMP/err"
+expect_status 1 "$SAFER" user reset --email nobody@maidstone.gov.uk
+expect_grep "^safer: no person 'nobody@maidstone.gov.uk' here$" "$TMP/err"
+expect_status 1 "$SAFER" user disable --email nobody@maidstone.gov.uk
+expect_grep "^safer: no person 'nobody@maidstone.gov.uk' here$" "$TMP/err"
+checks=$((checks + 1))
+[ "$(digest)" = "$before" ] || fail "a refused command changed the store"
+
+# Two partnerships: say which.
+expect_status 0 "$SAFER" import plan "$DATA/plans/safer-test.json"
+expect_status 1 "$SAFER" user add --email x@maidstone.gov.uk --name X --org MBC --role member
+expect_grep "^safer: the store has 2 partnerships (E22000001, E22000142): say which one$" "$TMP/err"
+expect_grep "^safer: choose one with --partnership CODE$" "$TMP/err"
+expect_status 0 "$SAFER" user add --email x@test.gov.uk --name X --org TBC --role administrator \
+    --partnership E22000001
+expect_status 0 "$SAFER" user list
+expect_grep '^x@test.gov.uk	X	TBC	E22000001	administrator	not set up$' "$TMP/out"
+
+# Usage.
+expect_status 2 "$SAFER" user add --email a@b.org --name A --org B
+expect_grep '^safer: user add needs --role$' "$TMP/err"
+expect_status 2 "$SAFER" user reset
+expect_grep '^safer: user reset needs --email$' "$TMP/err"
+expect_status 2 "$SAFER" user disable
+expect_status 2 "$SAFER" user
+expect_status 2 "$SAFER" user remove --email a@b.org
+expect_status 0 "$SAFER" user --help
+expect_grep 'usage: safer \[--db PATH|URL\] user add --email EMAIL --name NAME --org ORG --role ROLE' "$TMP/out"
+expect_status 0 "$SAFER" --help
+expect_grep '^  user ' "$TMP/out"
+expect_grep '^  audit ' "$TMP/out"
+done_testing
