@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "safer/lib.h"
 #include "safer/assess.h"
+#include "safer/auth.h"
 #include "safer/demo.h"
 
 enum { O_OUT };
@@ -24,7 +25,14 @@ static const struct cli_spec spec = {
     "hotspots, a partial month), lookups and a population, imports it through\n"
     "the real importers into DIR/demo.db and writes the assessment into DIR,\n"
     "with the generated files in DIR/data. Needs no network and no files\n"
-    "outside the program.\n",
+    "outside the program.\n"
+    "\n"
+    "DIR/demo.db is also the partnership's workspace: its partner\n"
+    "organisations, the plan's actions under way, and one account a role\n"
+    "(the public is anyone not signed in), printed last as\n"
+    "'login: EMAIL PASSWORD ROLE' (new passwords each run).\n"
+    "The demo administrator's second factor is waived, in the demo database\n"
+    "only.\n",
     opts, 0, 0, 0, NULL};
 
 static void on_progress(void *ctx, const struct safer_demo_progress *p)
@@ -56,7 +64,8 @@ int cmd_demo(int argc, char **argv)
     if (status >= 0)
         return status;
     const char *dir = args.val[O_OUT] ? args.val[O_OUT] : "demo";
-    struct safer_demo_opts o = {safer_cores(), on_progress, (void *)dir};
+    struct safer_demo_login logins[SAFER_DEMO_LOGINS];
+    struct safer_demo_opts o = {safer_cores(), on_progress, (void *)dir, logins};
     struct safer_assessment a;
     struct safer_err err = {0};
     int rc = safer_demo_run(dir, &o, &a, &err);
@@ -64,5 +73,11 @@ int cmd_demo(int argc, char **argv)
         return cli_fail(&err, rc);
     cli_print_assessed(&a, dir);
     safer_assessment_release(&a);
+    /* The demo's accounts, to sign in to `safer serve --db DIR/demo.db`. */
+    for (size_t i = 0; i < SAFER_DEMO_LOGINS; i++)
+        printf("login: %s %s %s\n", logins[i].email, logins[i].password,
+               safer_role_name(logins[i].role));
+    printf("public: no account: the public is anyone who has not signed in\n");
+    printf("the demo administrator's second factor is waived: demo database only\n");
     return EXIT_OK;
 }

@@ -67,9 +67,11 @@ static const struct cli_spec plan_spec = {
     "A Community Safety Partnership's plan (format in docs/plan.md): the\n"
     "partnership and its districts, its priorities and the police.uk categories\n"
     "that inform each, its groups and their remits, the weights of the\n"
-    "assessment's scoring of candidate priorities, and its peers. It replaces\n"
-    "everything stored for that partnership; the assessment of its area then\n"
-    "reports on it.\n" ONE_TRANSACTION,
+    "assessment's scoring of candidate priorities, its peers and its groups'\n"
+    "actions. It replaces everything stored for that partnership but the\n"
+    "actions: those the partnership does not have yet are added, and the\n"
+    "others are left as its workspace keeps them. The assessment of its area\n"
+    "then reports on it.\n" ONE_TRANSACTION,
     no_opts, 0, 1, 1, "import plan needs exactly one JSON file"};
 
 /* Every import is one transaction: say so when one fails. */
@@ -218,10 +220,13 @@ static int import_table(const struct cli_spec *spec, int argc, char **argv)
         struct safer_plan_stats s;
         char *code = NULL;
         rc = safer_plan_import(st, path, &s, &code, &err);
-        if (rc == 0)
-            printf("imported the plan of partnership %s from %s: %zu priorities, %zu groups%s\n",
-                   code, path, s.priorities, s.groups,
-                   s.replaced ? " (its stored plan replaced)" : "");
+        if (rc == 0) {
+            printf("imported the plan of partnership %s from %s: %zu priorities, %zu groups",
+                   code, path, s.priorities, s.groups);
+            if (s.actions)
+                printf(", %zu new action%s", s.actions, s.actions == 1 ? "" : "s");
+            printf("%s\n", s.replaced ? " (its stored plan replaced)" : "");
+        }
         free(code);
     } else {
         struct safer_lookup_stats s;

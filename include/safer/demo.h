@@ -13,12 +13,24 @@
  *   DIR/index.html and the CSV files of the assessment (docs/assessment.md)
  *
  * The same call always gives the same data, report and CSV files.
+ *
+ * The store is also a workspace to try `safer serve` on: the partner
+ * organisations the plan names, one account a role (but the public, which
+ * is anyone not signed in) with a random password
+ * (set up through its link, as a person would), and the plan's actions with
+ * leads, due dates around today (some overdue) and dated updates; the
+ * demo practitioner leads some. The demo administrator's second factor is
+ * enrolled, but sign-in to the demo store waives it (the store's meta
+ * `demo_waive_totp` is 1): the demo database only, never a real one.
+ * Passwords and the workspace's dates differ from run to run; the
+ * assessment does not read them.
  */
 #ifndef SAFER_DEMO_H
 #define SAFER_DEMO_H
 
 #include <stddef.h>
 
+#include "safer/auth.h"
 #include "safer/error.h"
 #include "safer/police.h"
 
@@ -39,6 +51,15 @@ struct safer_demo_progress {
     struct safer_import_stats police; /* at SAFER_DEMO_POLICE */
 };
 
+/* One demo account a role a person may hold, administrator to member (the
+ * public is anyone not signed in: it has no account). */
+#define SAFER_DEMO_LOGINS 6
+struct safer_demo_login {
+    char email[64];    /* "practitioner@demo.example": no spaces */
+    char password[64]; /* random, no spaces, passes safer_password_policy() */
+    enum safer_role role;
+};
+
 struct safer_demo_opts {
     unsigned threads; /* given to the police.uk import (its parsing threads,
                          safer_import_opts) and to the assessment (its thread
@@ -47,6 +68,9 @@ struct safer_demo_opts {
     /* Called on the calling thread after each step; may be NULL. */
     void (*progress)(void *ctx, const struct safer_demo_progress *p);
     void *ctx;
+    /* OUT, may be NULL: SAFER_DEMO_LOGINS entries, the demo's accounts in
+     * safer_role order from administrator down, filled on success. */
+    struct safer_demo_login *logins;
 };
 
 /*

@@ -17,7 +17,9 @@
  * (LAD) code. Importing a plan replaces everything stored for that
  * partnership (plans, priorities, groups, districts, peers) in one
  * transaction; other partnerships' plans are untouched. A district belongs
- * to one partnership at most.
+ * to one partnership at most. The actions a plan lists are the exception:
+ * storing it adds those the partnership does not have yet and never
+ * changes or removes one (they are the workspace's records, action.h).
  *
  * Every string and array of a plan that safer_plan_parse() or
  * safer_plan_load() gives lives in the plan's arena and goes with
@@ -89,6 +91,20 @@ struct safer_plan_harm {
     size_t n;
 };
 
+/* An action the plan says a group will take ("Year 3 - What will we do?").
+ * Storing the plan adds it to the partnership's actions when the
+ * partnership has none with its key; it is then the workspace's record
+ * (action.h), never overwritten or removed by a later import. */
+struct safer_plan_action {
+    const char *key;      /* the plan's id for it, unique in the plan */
+    const char *title;    /* in the plan's words */
+    const char *priority; /* key of the priority it serves */
+    const char *group;    /* key of the group that delivers it */
+    const char *lead;     /* the lead organisation's name, or NULL */
+    const char *due;      /* "YYYY-MM-DD", or NULL */
+    const char *source;   /* where in the plan it is, or NULL */
+};
+
 struct safer_plan_peer {
     const char *code; /* a CSP or district code */
     const char *name; /* or NULL */
@@ -120,6 +136,9 @@ struct safer_plan {
     struct safer_plan_harm harm;
     struct safer_plan_peer *peers;
     size_t npeers;
+    struct safer_plan_action *actions; /* as the file lists them; not read back
+                                          by safer_plan_load() (action.h) */
+    size_t nactions;
 
     struct safer_arena arena; /* owns every string and array above */
 };
@@ -149,12 +168,16 @@ int safer_plan_parse(const char *data, size_t len, const char *path, struct safe
 
 struct safer_plan_stats {
     size_t priorities, groups;
+    size_t actions; /* actions added: those whose id the partnership did not have */
     bool replaced; /* the partnership had a stored plan, now replaced */
 };
 
 /*
  * Store `p` as its partnership's plan in one write transaction, replacing
- * whatever was stored for that partnership. Fails with SAFER_EINVAL when a
+ * whatever was stored for that partnership, and add the plan's actions
+ * whose key the partnership has no action of (status not-started; each
+ * with an "action-add" row in the audit log, by the operator); stored
+ * actions are left as they are. Fails with SAFER_EINVAL when a
  * district of the plan belongs to another stored partnership, and with the
  * store's error otherwise; on failure nothing changes.
  */

@@ -27,6 +27,7 @@
 #include <yajl/yajl_parse.h>
 
 #include "util/internal.h"
+#include "safer/action.h"
 #include "safer/limits.h"
 #include "safer/plan.h"
 
@@ -778,6 +779,111 @@ static int priorities(const struct walk *w, long list)
     return rc;
 }
 
+/* A real day, "YYYY-MM-DD" (1990 to 2100, as the plan's period). */
+static int day(const struct walk *w, long i, const char *name, const char *what, const char **out)
+{
+    const struct jnode *j = node(w, i);
+    *out = NULL;
+    if (!j)
+        return 0;
+    bool ok = j->len == 10 && j->s[4] == '-' && j->s[7] == '-';
+    for (size_t k = 0; ok && k < 10; k++)
+        ok = k == 4 || k == 7 || (j->s[k] >= '0' && j->s[k] <= '9');
+    if (ok) {
+        static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+        int y = (j->s[0] - '0') * 1000 + (j->s[1] - '0') * 100 + (j->s[2] - '0') * 10 +
+                (j->s[3] - '0');
+        int m = (j->s[5] - '0') * 10 + (j->s[6] - '0');
+        int d = (j->s[8] - '0') * 10 + (j->s[9] - '0');
+        bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+        ok = y >= 1990 && y <= 2100 && m >= 1 && m <= 12 && d >= 1 &&
+             d <= mdays[m - 1] + (m == 2 && leap);
+    }
+    if (!ok)
+        return safer_err_set(w->err, SAFER_EPARSE,
+                             "%s:%zu: '%s' in %s must be a real day (1990 to 2100), like "
+                             "'2022-03-31'",
+                             w->path, j->line, name, what);
+    *out = safer_arena_strndup(&w->p->arena, j->s, j->len);
+    return 0;
+}
+
+/* A priority's id, named by an action: it must be one. */
+static int priority_ref(const struct walk *w, long i, const char *what, const char **out)
+{
+    const struct jnode *j = node(w, i);
+    int rc = ident(w, j, "priority", what, out);
+    for (size_t k = 0; rc == 0 && k < w->p->npriorities; k++) {
+        if (strcmp(w->p->priorities[k].key, *out) == 0)
+            return 0;
+    }
+    if (rc == 0)
+        rc = safer_err_set(w->err, SAFER_EPARSE,
+                           "%s:%zu: 'priority' of %s is '%s', which is no priority's id (the "
+                           "priorities are listed under 'priorities')",
+                           w->path, j->line, what, *out);
+    return rc;
+}
+
+/*
+ * The actions the plan says its groups will take. Each names the priority
+ * it serves and the group that delivers it; its title must fit the
+ * workspace's form (SAFER_ACTION_TITLE_MAX characters), since the action
+ * is edited there once stored.
+ */
+static int actions(const struct walk *w, long list)
+{
+    struct safer_plan *p = w->p;
+    const struct jnode *l = node(w, list);
+    int rc = objects_only(w, list, "actions");
+    if (rc < 0 || !l)
+        return rc;
+    p->actions = safer_arena_alloc(&p->arena, sizeof(*p->actions) * (l->n ? l->n : 1));
+    for (long e = l->first; rc == 0 && e >= 0; e = node(w, e)->next) {
+        char what[32];
+        snprintf(what, sizeof(what), "action %zu", p->nactions + 1);
+        struct field f[] = {{"id", J_STRING, true, -1},       {"title", J_STRING, true, -1},
+                            {"priority", J_STRING, true, -1}, {"group", J_STRING, true, -1},
+                            {"lead", J_STRING, false, -1},    {"due", J_STRING, false, -1},
+                            {"source", J_STRING, false, -1}};
+        struct safer_plan_action *x = &p->actions[p->nactions];
+        memset(x, 0, sizeof(*x));
+        rc = members(w, e, what, f, 7);
+        if (rc == 0)
+            rc = ident(w, node(w, f[0].at), "id", what, &x->key);
+        for (size_t k = 0; rc == 0 && k < p->nactions; k++) {
+            if (strcmp(p->actions[k].key, x->key) == 0)
+                rc = safer_err_set(w->err, SAFER_EPARSE, "%s:%zu: two actions have the id '%s'",
+                                   w->path, node(w, f[0].at)->line, x->key);
+        }
+        if (rc == 0)
+            rc = text(w, f[1].at, "title", what, &x->title);
+        if (rc == 0) {
+            size_t chars = 0;
+            for (const char *c = x->title; *c; c++)
+                chars += ((unsigned char)*c & 0xC0) != 0x80;
+            if (chars > SAFER_ACTION_TITLE_MAX || strchr(x->title, '\n'))
+                rc = safer_err_set(w->err, SAFER_EPARSE,
+                                   "%s:%zu: 'title' of %s must be one line of at most %d "
+                                   "characters (the workspace's limit)",
+                                   w->path, node(w, f[1].at)->line, what, SAFER_ACTION_TITLE_MAX);
+        }
+        if (rc == 0)
+            rc = priority_ref(w, f[2].at, what, &x->priority);
+        if (rc == 0)
+            rc = group_ref(w, node(w, f[3].at), "group", what, &x->group);
+        if (rc == 0)
+            rc = text(w, f[4].at, "lead", what, &x->lead);
+        if (rc == 0)
+            rc = day(w, f[5].at, "due", what, &x->due);
+        if (rc == 0)
+            rc = text(w, f[6].at, "source", what, &x->source);
+        if (rc == 0)
+            p->nactions++;
+    }
+    return rc;
+}
+
 static int scoring(const struct walk *w, long i)
 {
     struct safer_plan_weights *wt = &w->p->weights;
@@ -882,8 +988,8 @@ static int whole(const struct walk *w)
                         {"partnership", J_OBJECT, true, -1}, {"plan", J_OBJECT, true, -1},
                         {"priorities", J_ARRAY, true, -1},  {"groups", J_ARRAY, false, -1},
                         {"scoring", J_OBJECT, false, -1},   {"harm_weights", J_OBJECT, false, -1},
-                        {"peers", J_ARRAY, false, -1}};
-    int rc = members(w, 0, "the plan", f, 9);
+                        {"peers", J_ARRAY, false, -1},      {"actions", J_ARRAY, false, -1}};
+    int rc = members(w, 0, "the plan", f, 10);
     if (rc < 0)
         return rc;
     const struct jnode *v = node(w, f[0].at);
@@ -908,6 +1014,9 @@ static int whole(const struct walk *w)
         rc = harm_weights(w, f[7].at);
     if (rc == 0)
         rc = peers(w, f[8].at);
+    /* Last: actions name priorities and groups. */
+    if (rc == 0)
+        rc = actions(w, f[9].at);
     return rc;
 }
 

@@ -1,15 +1,19 @@
 /*
  * demo.c - the demo partnership from nothing (see safer/demo.h): generate,
  * import, assess, all inside the fresh folder of one output set, which is
- * then put in place.
+ * then put in place; and the workspace of its partnership: partner
+ * organisations, one account a role, the plan's actions under way.
  */
 #include "util/compat.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "util/internal.h"
+#include "safer/account.h"
+#include "safer/action.h"
 #include "safer/area.h"
 #include "safer/assess.h"
 #include "safer/demo.h"
@@ -102,7 +106,7 @@ static int import_all(struct safer_store *st, const char *data, const struct saf
  * synthetic CSP and district codes in place of Maidstone's real ones, with
  * a note that says so: the plan is real, the figures beside it are not.
  */
-static int store_plan(struct safer_store *st, struct safer_err *err)
+static int store_plan(struct safer_store *st, struct safer_plan *plan, struct safer_err *err)
 {
     struct safer_plan p;
     int rc = safer_plan_parse((const char *)safer__demo_plan, safer__demo_plan_len,
@@ -121,7 +125,237 @@ static int store_plan(struct safer_store *st, struct safer_err *err)
     p.file = "safer-maidstone-2021.json (built into safer)";
     struct safer_plan_stats stats;
     rc = safer_plan_store(st, &p, &stats, err);
-    safer_plan_release(&p);
+    if (rc == 0)
+        *plan = p; /* the caller releases it */
+    else
+        safer_plan_release(&p);
+    return rc;
+}
+
+/* ---- the workspace ---- */
+
+/* The partner organisations the seed plan names (the Safer Maidstone
+ * Partnership's responsible authorities and partners), with their kind.
+ * Kent Fire and Rescue Service is a responsible authority of every Kent
+ * partnership, though the plan does not name it. */
+static const struct {
+    const char *name, *kind;
+} DEMO_ORGS[] = {
+    {"Maidstone Borough Council", "council"},
+    {"Kent County Council", "council"},
+    {"Kent Police", "police"},
+    {"Kent Fire and Rescue Service", "fire"},
+    {"NHS Kent and Medway Clinical Commissioning Group", "health"},
+    {"National Probation Service", "probation"},
+    {"Golding Homes", "housing"},
+    {"Change Grow Live", "voluntary"},
+    {"Kent Independent Domestic Abuse Services", "voluntary"},
+};
+
+/* One account a role a person may hold, in the order of struct
+ * safer_demo_login. The public is anyone not signed in: no account. */
+static const struct {
+    enum safer_role role;
+    const char *name, *org;
+} DEMO_PEOPLE[SAFER_DEMO_LOGINS] = {
+    {SAFER_ROLE_ADMINISTRATOR, "Demo Administrator", "Maidstone Borough Council"},
+    {SAFER_ROLE_COORDINATOR, "Demo Coordinator", "Maidstone Borough Council"},
+    {SAFER_ROLE_ANALYST, "Demo Analyst", "Kent Police"},
+    {SAFER_ROLE_PRACTITIONER, "Demo Practitioner", "Maidstone Borough Council"},
+    {SAFER_ROLE_EXECUTIVE, "Demo Executive", "Kent Police"},
+    {SAFER_ROLE_MEMBER, "Demo Councillor", "Maidstone Borough Council"},
+};
+
+/* A random password: five groups of four hex digits of a fresh token (80
+ * bits), joined by '-'. */
+static void demo_password(char out[64])
+{
+    char t[SAFER_TOKEN_SIZE];
+    safer_token_new(t);
+    snprintf(out, 64, "%.4s-%.4s-%.4s-%.4s-%.4s", t, t + 4, t + 8, t + 12, t + 16);
+}
+
+/* Add the account of DEMO_PEOPLE[i] and set its password through its
+ * set-up link (with a code from its new TOTP secret for the administrator). */
+static int demo_account(struct safer_store *st, const struct safer_actor *op, size_t i,
+                        int64_t now, struct safer_demo_login *out, struct safer_err *err)
+{
+    const char *role = safer_role_name(DEMO_PEOPLE[i].role);
+    memset(out, 0, sizeof(*out));
+    snprintf(out->email, sizeof(out->email), "%s@demo.example", role);
+    out->role = DEMO_PEOPLE[i].role;
+    char token[SAFER_TOKEN_SIZE];
+    int rc = safer_user_add(st, op, out->email, DEMO_PEOPLE[i].name, DEMO_PEOPLE[i].org, DEMO_CSP,
+                            out->role, now, token, err);
+    struct safer_link_info li;
+    if (rc == 0)
+        rc = safer_link_info(st, token, now, &li, err);
+    char code[24] = "";
+    if (rc == 0 && li.needs_totp) {
+        int64_t c = safer_totp_code(li.totp_secret, now / 30, 6);
+        if (c < 0 || c > 999999)
+            return safer_err_set(err, SAFER_EINVAL, "the demo administrator's TOTP secret");
+        snprintf(code, sizeof(code), "%06lld", (long long)c);
+    }
+    /* A password the policy refuses (a deny-listed chance) is drawn again. */
+    for (int tries = 0; rc == 0 && tries < 8; tries++) {
+        demo_password(out->password);
+        if (safer_password_policy(out->password, strlen(out->password), NULL) == 0)
+            break;
+    }
+    if (rc == 0)
+        rc = safer_link_use(st, token, out->password, strlen(out->password),
+                            li.needs_totp ? code : NULL, now, err);
+    return rc;
+}
+
+/* What the demo does with one of the plan's actions (by its key in the
+ * plan file): who leads it, when it is due (days from today, or none) and
+ * the updates posted on it, oldest first. */
+struct demo_update {
+    int day; /* days from today: negative, in the past */
+    const char *status, *progress, *note;
+};
+static const struct {
+    const char *key, *org;
+    bool practitioner; /* led by the demo practitioner */
+    int start, due;    /* days from today; 0: none */
+    struct demo_update up[2];
+} DEMO_ACTIONS[] = {
+    {"cpt-safer-socialising", "Maidstone Borough Council", true, -150, -14,
+     {{-100, "on-track", "20", "Licensed venues in the town centre briefed on the scheme."},
+      {-30, "at-risk", "45", "Two venues have not signed up yet; follow-up visits booked."}}},
+    {"cpt-tobacco-alcohol-powers", "Maidstone Borough Council", true, -90, 21,
+     {{-60, "on-track", "30", "Closure order powers reviewed with Kent Police licensing."}}},
+    {"csu-self-neglect-summit", "Maidstone Borough Council", true, -120, -45,
+     {{-50, "off-track", "10", "The venue fell through; the summit is to be rescheduled."}}},
+    {"socp-drugs-money-laundering-ocg", "Kent Police", false, -200, -30,
+     {{-40, "at-risk", "60", "Two warrants executed; financial investigation continues."}}},
+    {"socp-puppy-farms", "Kent Police", false, -180, -5,
+     {{-70, "on-track", "50", "Joint visits with licensing to three premises."},
+      {-6, "complete", "100", "Two unlicensed breeders disrupted; case passed to licensing."}}},
+    {"da-champions", "Kent Independent Domestic Abuse Services", false, -160, 60,
+     {{-20, "on-track", "50", "Twelve Domestic Abuse Champions trained this quarter."}}},
+    {"dcsm-my-place", "Kent County Council", false, -30, 120, {{0, NULL, NULL, NULL}}},
+    {"csu-homeless-mental-health-funding", "NHS Kent and Medway Clinical Commissioning Group", false,
+     -60, 200, {{0, NULL, NULL, NULL}}},
+};
+
+static void demo_day(int64_t now, int days, char out[11])
+{
+    time_t t = (time_t)(now + (int64_t)days * 86400);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+/* A form's first mistake as the error (the demo's own data: a bug). */
+static int form_failed(const struct safer_field_errors *fe, const char *key, int rc,
+                       struct safer_err *err)
+{
+    if (fe->n)
+        return safer_err_set(err, rc, "the demo's action '%s': %s: %s", key, fe->e[0].field,
+                             fe->e[0].message);
+    return rc;
+}
+
+/* Leads, dates and updates on the plan's actions, as the coordinator and
+ * the practitioner would give them. The list names no plan keys, so each
+ * is found by its title in the plan (unique there). */
+static int demo_actions(struct safer_store *st, const struct safer_plan *plan,
+                        const struct safer_actor *coord, const struct safer_actor *prac,
+                        int64_t now, struct safer_err *err)
+{
+    struct safer_arena arena;
+    safer_arena_init(&arena);
+    struct safer_action *v;
+    size_t n;
+    int rc = safer_action_list(st, coord, NULL, now, &arena, &v, &n, err);
+    for (size_t k = 0; rc == 0 && k < sizeof(DEMO_ACTIONS) / sizeof(DEMO_ACTIONS[0]); k++) {
+        const char *key = DEMO_ACTIONS[k].key;
+        const char *title = NULL;
+        for (size_t i = 0; i < plan->nactions && !title; i++) {
+            if (strcmp(plan->actions[i].key, key) == 0)
+                title = plan->actions[i].title;
+        }
+        const struct safer_action *x = NULL;
+        for (size_t i = 0; title && i < n && !x; i++) {
+            if (strcmp(v[i].title, title) == 0)
+                x = &v[i];
+        }
+        if (!x) {
+            rc = safer_err_set(err, SAFER_EINVAL, "the demo's action '%s' is not in its plan", key);
+            break;
+        }
+        char start[11], due[11];
+        demo_day(now, DEMO_ACTIONS[k].start, start);
+        demo_day(now, DEMO_ACTIONS[k].due, due);
+        const struct safer_actor *lead = DEMO_ACTIONS[k].practitioner ? prac : coord;
+        struct safer_action_fields f = {
+            .title = x->title,
+            .description = x->description,
+            .priority_key = x->priority_key,
+            .group_key = x->group_key,
+            .lead_org = DEMO_ACTIONS[k].org,
+            .lead_user_id = DEMO_ACTIONS[k].practitioner ? prac->user_id : 0,
+            .start_date = start,
+            .due_date = due,
+            .status = x->status,
+        };
+        struct safer_field_errors fe;
+        rc = safer_action_change(st, coord, x->id, x->version, &f, now, &fe, err);
+        if (rc < 0)
+            rc = form_failed(&fe, key, rc, err);
+        for (size_t u = 0; rc == 0 && u < 2 && DEMO_ACTIONS[k].up[u].note; u++) {
+            const struct demo_update *d = &DEMO_ACTIONS[k].up[u];
+            char day[11];
+            demo_day(now, d->day, day);
+            rc = safer_action_post_update(st, lead, x->id, day, d->status, d->progress, d->note,
+                                          now, &fe, err);
+            if (rc < 0)
+                rc = form_failed(&fe, key, rc, err);
+        }
+    }
+    safer_arena_release(&arena);
+    return rc;
+}
+
+/*
+ * The demo partnership's workspace: its partner organisations, one account
+ * a role (set up through its link), and leads, dates and updates on the
+ * plan's actions. The administrator's second factor is waived at sign-in
+ * to this store only (meta demo_waive_totp).
+ */
+static int demo_workspace(struct safer_store *st, const struct safer_plan *plan,
+                          struct safer_demo_login *logins, struct safer_err *err)
+{
+    int64_t now = (int64_t)time(NULL);
+    struct safer_actor op;
+    safer_actor_operator(&op);
+    int rc = safer_auth_init(err);
+    for (size_t i = 0; rc == 0 && i < sizeof(DEMO_ORGS) / sizeof(DEMO_ORGS[0]); i++) {
+        int64_t id;
+        rc = safer_org_add(st, &op, DEMO_ORGS[i].name, DEMO_ORGS[i].kind, &id, err);
+    }
+    for (size_t i = 0; rc == 0 && i < SAFER_DEMO_LOGINS; i++)
+        rc = demo_account(st, &op, i, now, &logins[i], err);
+    if (rc == 0)
+        rc = safer_store_set_meta(st, "demo_waive_totp", "1", err);
+    /* The coordinator and the practitioner sign in, as they would to work. */
+    struct safer_actor coord, prac;
+    char session[SAFER_TOKEN_SIZE];
+    if (rc == 0)
+        rc = safer_login(st, logins[1].email, logins[1].password, strlen(logins[1].password), NULL,
+                         false, DEMO_CSP, now, session, &coord, err);
+    if (rc == 0)
+        rc = safer_login(st, logins[3].email, logins[3].password, strlen(logins[3].password), NULL,
+                         false, DEMO_CSP, now, session, &prac, err);
+    if (rc == 0)
+        rc = demo_actions(st, plan, &coord, &prac, now, err);
+    if (rc == 0)
+        rc = safer_session_end(st, &coord, coord.session_id, now, err);
+    if (rc == 0)
+        rc = safer_session_end(st, &prac, prac.session_id, now, err);
     return rc;
 }
 
@@ -158,8 +392,14 @@ int safer_demo_run(const char *dir, const struct safer_demo_opts *opts, struct s
     rc = safer_store_set_meta(st, "synthetic", "yes", err);
     if (rc == 0)
         rc = import_all(st, data, opts, &p, err);
+    struct safer_plan plan;
+    safer_plan_init(&plan);
     if (rc == 0)
-        rc = store_plan(st, err);
+        rc = store_plan(st, &plan, err);
+    struct safer_demo_login logins[SAFER_DEMO_LOGINS];
+    if (rc == 0)
+        rc = demo_workspace(st, &plan, logins, err);
+    safer_plan_release(&plan);
     if (rc == 0) {
         struct safer_assess_opts ao = {
             .to = -1, .area = DEMO_CSP, .cell = 250, .title = DEMO_TITLE, .threads = opts->threads};
@@ -172,6 +412,8 @@ int safer_demo_run(const char *dir, const struct safer_demo_opts *opts, struct s
         rc = safer_output_commit(&out, err);
     if (rc < 0)
         safer_assessment_release(a);
+    else if (opts->logins)
+        memcpy(opts->logins, logins, sizeof(logins));
 out:
     free(data);
     free(db);

@@ -31,6 +31,15 @@ int safer__run_id(struct safer_store *st, const char *sql, int64_t id, struct sa
 /* The file name part of a path. */
 const char *safer__base_name(const char *path);
 
+/* Inside the open write transaction of storing plan `p` for partnership
+ * `pid`: add the plan's actions whose key the partnership has no action of,
+ * each with its audit row by `actor` (store_action.c). *added counts them. */
+struct safer_plan;
+struct safer_actor;
+int safer__action_import(struct safer_store *st, const struct safer_actor *actor, int64_t pid,
+                         const struct safer_plan *p, int64_t now, size_t *added,
+                         struct safer_err *err);
+
 /* ---- access and audit, for the store's calls about people and plans
  * (store_audit.c) ---- */
 

@@ -9,14 +9,18 @@
  * priorities with their categories and groups), so that a workspace can
  * later edit one priority or one group without rewriting the rest. `seq`
  * keeps the file's order. Row ids join the tables; nothing outside the
- * store sees them.
+ * store sees them. The plan's actions are not replaced with the rest: a
+ * new one is added (store_action.c), a stored one is left as the workspace
+ * keeps it.
  */
 #include "util/compat.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "safer/account.h"
 #include "safer/plan.h"
 #include "store/store_impl.h"
 #include "util/internal.h"
@@ -321,6 +325,15 @@ int safer_plan_store(struct safer_store *st, const struct safer_plan *p,
         rc = plan_row(st, p, pid, &plan_id, err);
     if (rc == 0)
         rc = priorities_write(st, p, plan_id, gid, err);
+    /* The plan's actions: only those the partnership does not have. The
+     * stored ones are the workspace's records, edited there since. */
+    size_t added = 0;
+    if (rc == 0 && p->nactions) {
+        struct safer_actor op;
+        safer_actor_operator(&op);
+        op.partnership_id = pid;
+        rc = safer__action_import(st, &op, pid, p, (int64_t)time(NULL), &added, err);
+    }
     if (rc == 0)
         rc = safer__store_commit(st, err);
     if (rc < 0) {
@@ -328,6 +341,7 @@ int safer_plan_store(struct safer_store *st, const struct safer_plan *p,
     } else {
         stats->priorities = p->npriorities;
         stats->groups = p->ngroups;
+        stats->actions = added;
         stats->replaced = replaced;
     }
 out:

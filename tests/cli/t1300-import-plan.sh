@@ -12,7 +12,10 @@ expect_grep '3 priorities, 2 groups (its stored plan replaced)$' "$TMP/out"
 
 # The transcription of the Safer Maidstone Partnership's plan, under its real code.
 expect_status 0 "$SAFER" import plan "$PLANS/safer-maidstone-2021.json"
-expect_grep '^imported the plan of partnership E22000142 from .*: 8 priorities, 21 groups$' "$TMP/out"
+expect_grep '^imported the plan of partnership E22000142 from .*: 8 priorities, 21 groups, 15 new actions$' "$TMP/out"
+# Again: its actions are the partnership's now, none is added twice.
+expect_status 0 "$SAFER" import plan "$PLANS/safer-maidstone-2021.json"
+expect_grep '^imported the plan of partnership E22000142 from .*: 8 priorities, 21 groups (its stored plan replaced)$' "$TMP/out"
 before=$(digest)
 
 # Refused files change nothing.
@@ -40,7 +43,7 @@ checks=$((checks + 1))
 # The complete example of docs/plan.md is a plan this program reads.
 sed -n '/^```json$/,/^```$/p' "$DATA/../../docs/plan.md" | sed '1d;$d' >example.json
 expect_status 0 "$SAFER" --db example.db import plan example.json
-expect_grep '^imported the plan of partnership E22000001 from example.json: 2 priorities, 2 groups$' "$TMP/out"
+expect_grep '^imported the plan of partnership E22000001 from example.json: 2 priorities, 2 groups, 1 new action$' "$TMP/out"
 
 # Usage.
 expect_status 2 "$SAFER" import plan

@@ -24,7 +24,11 @@ expect_empty() {
     fi
 }
 
-expect_status 0 "$SAFER" import plan "$PLANS/safer-maidstone-2021.json"
+# The Maidstone plan without its actions (whose "action-add" rows would
+# come first): cut the list off the end of the file.
+sed '/^  "actions": \[/,$d' "$PLANS/safer-maidstone-2021.json" | sed '$s/,$//' >maidstone.json
+echo '}' >>maidstone.json
+expect_status 0 "$SAFER" import plan maidstone.json
 expect_status 0 "$SAFER" audit
 expect_empty "$TMP/out"
 expect_status 0 "$SAFER" audit --verify

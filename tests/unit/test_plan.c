@@ -50,7 +50,11 @@ static const char FULL[] =
     "\"public_concern\": 3},\n"
     "  \"harm_weights\": {\"source\": \"someone\", \"weights\": {\"Burglary\": 10, \"Robbery\": "
     "2.5e1}},\n"
-    "  \"peers\": [{\"code\": \"E22000002\", \"name\": \"Other\"}, {\"code\": \"E22000003\"}]\n"
+    "  \"peers\": [{\"code\": \"E22000002\", \"name\": \"Other\"}, {\"code\": \"E22000003\"}],\n"
+    "  \"actions\": [{\"id\": \"pop-up\", \"title\": \"Pop-up sessions\", \"priority\": \"burglary\",\n"
+    "                \"group\": \"sub\", \"lead\": \"Test Council\", \"due\": \"2024-02-29\",\n"
+    "                \"source\": \"p. 10\"},\n"
+    "               {\"id\": \"2\", \"title\": \"Caf\u00e9s\", \"priority\": \"asb\", \"group\": \"exec\"}]\n"
     "}\n";
 
 static void test_plan_reads_every_key(void **state)
@@ -109,6 +113,19 @@ static void test_plan_reads_every_key(void **state)
     assert_int_equal(p.npeers, 2);
     assert_string_equal(p.peers[0].name, "Other");
     assert_null(p.peers[1].name);
+    assert_int_equal(p.nactions, 2);
+    assert_string_equal(p.actions[0].key, "pop-up");
+    assert_string_equal(p.actions[0].title, "Pop-up sessions");
+    assert_string_equal(p.actions[0].priority, "burglary");
+    assert_string_equal(p.actions[0].group, "sub");
+    assert_string_equal(p.actions[0].lead, "Test Council");
+    assert_string_equal(p.actions[0].due, "2024-02-29");
+    assert_string_equal(p.actions[0].source, "p. 10");
+    assert_string_equal(p.actions[1].key, "2");
+    assert_string_equal(p.actions[1].title, "Caf\xc3\xa9s");
+    assert_null(p.actions[1].lead);
+    assert_null(p.actions[1].due);
+    assert_null(p.actions[1].source);
     safer_plan_release(&p);
     assert_int_equal(p.npriorities, 0);
     assert_null(p.code);
@@ -126,6 +143,10 @@ static void test_plan_reads_every_key(void **state)
 #define PARTNERSHIP(x)                                                                             \
     "{\"safer_plan\": 1, \"partnership\": " x ",\n\"plan\": {\"title\": \"T\", "               \
     "\"period\": {\"from\": \"2020\", \"to\": \"2021\"}, \"source\": \"S\"},\n" MIN_PRIORITY "}"
+/* A plan with group 'g', priority 'a' and the actions `x` from line 6. */
+#define ACTIONS(x)                                                                                 \
+    MIN_HEAD "\"groups\": [{\"id\": \"g\", \"name\": \"G\", \"kind\": \"subgroup\"}],\n" MIN_PRIORITY \
+             ",\n\"actions\": [\n" x "]}"
 #define PLAN(x)                                                                                    \
     "{\"safer_plan\": 1, \"partnership\": {\"name\": \"P\", \"code\": \"E22000001\"},\n"       \
     "\"plan\": " x ",\n" MIN_PRIORITY "}"
@@ -315,6 +336,43 @@ static const struct bad BAD[] = {
     {MIN_HEAD MIN_PRIORITY ",\n\"peers\": [\"E22000002\"]}", SAFER_EPARSE,
      "t.json:4: each entry of 'peers' must be an object ({...}), not a string"},
 
+    /* Actions: each names a priority and a group of the plan. */
+    {ACTIONS("{\"id\": \"x\", \"title\": \"T\", \"priority\": \"zz\", \"group\": \"g\"}"),
+     SAFER_EPARSE, "t.json:6: 'priority' of action 1 is 'zz', which is no priority's id"},
+    {ACTIONS("{\"id\": \"x\", \"title\": \"T\", \"priority\": \"a\", \"group\": \"nope\"}"),
+     SAFER_EPARSE, "t.json:6: 'nope' in 'group' of action 1 is no group's id"},
+    {ACTIONS("{\"id\": \"x\", \"priority\": \"a\", \"group\": \"g\"}"), SAFER_EPARSE,
+     "t.json:6: action 1 has no 'title'"},
+    {ACTIONS("{\"id\": \"x\", \"title\": \"T\", \"priority\": \"a\"}"), SAFER_EPARSE,
+     "t.json:6: action 1 has no 'group'"},
+    {ACTIONS("{\"id\": \"x\", \"title\": \"T\", \"priority\": \"a\", \"group\": \"g\",\n"
+             "\"owner\": \"me\"}"),
+     SAFER_EPARSE,
+     "t.json:7: unknown key 'owner' in action 1 (the format has: id, title, priority, group, "
+     "lead, due, source)"},
+    {ACTIONS("{\"id\": \"x\", \"title\": \"T\", \"priority\": \"a\", \"group\": \"g\", "
+             "\"due\": \"2022-02-29\"}"),
+     SAFER_EPARSE, "t.json:6: 'due' in action 1 must be a real day (1990 to 2100), like '2022-03-31'"},
+    {ACTIONS("{\"id\": \"x\", \"title\": \"T\", \"priority\": \"a\", \"group\": \"g\", "
+             "\"due\": 20220101}"),
+     SAFER_EPARSE, "t.json:6: 'due' in action 1 must be a string, not a number"},
+    {ACTIONS("{\"id\": \"x\", \"title\": \"T\", \"priority\": \"a\", \"group\": \"g\"},\n"
+             "{\"id\": \"x\", \"title\": \"U\", \"priority\": \"a\", \"group\": \"g\"}"),
+     SAFER_EPARSE, "t.json:7: two actions have the id 'x'"},
+    {ACTIONS("{\"id\": \"x\", \"title\": \"T\", \"priority\": \"a\", \"group\": \"g\"},\n"
+             "{\"id\": \"Y Z\", \"title\": \"U\", \"priority\": \"a\", \"group\": \"g\"}"),
+     SAFER_EPARSE, "t.json:7: 'id' in action 2 must be an id of small letters"},
+    {ACTIONS("{\"id\": \"x\", \"title\": \"one\\ntwo\", \"priority\": \"a\", \"group\": \"g\"}"),
+     SAFER_EPARSE,
+     "t.json:6: 'title' of action 1 must be one line of at most 300 characters (the workspace's "
+     "limit)"},
+    {ACTIONS("{\"id\": \"x\", \"title\": \"\", \"priority\": \"a\", \"group\": \"g\"}"),
+     SAFER_EPARSE, "t.json:6: 'title' in action 1 is empty"},
+    {ACTIONS("\"x\""), SAFER_EPARSE,
+     "t.json:6: each entry of 'actions' must be an object ({...}), not a string"},
+    {MIN_HEAD MIN_PRIORITY ",\n\"actions\": {}}", SAFER_EPARSE,
+     "t.json:4: 'actions' in the plan must be a list, not an object"},
+
     /* Limits. */
     {"{\"a\": [[[[[[[[1]]]]]]]]}", SAFER_ETOOBIG,
      "t.json:1: values nested more than 8 deep (limit SAFER_LIMIT_PLAN_DEPTH)"},
@@ -421,6 +479,24 @@ static void test_plan_maidstone_transcription(void **state)
     assert_string_equal(safer_plan_group(&p, "crime-and-disorder-committee")->kind, "scrutiny");
     for (size_t i = 0; i < p.ngroups; i++)
         assert_non_null(p.groups[i].source);
+    /* Every bullet of the five "Year 3 - What will we do?" lists, by the
+     * group the plan names for it. */
+    assert_int_equal(p.nactions, 15);
+    static const char *const groups[] = {"socp", "socp", "socp", "domestic-abuse-forum",
+                                         "domestic-abuse-forum", "dcsm", "dcsm", "dcsm",
+                                         "community-protection-team", "community-protection-team",
+                                         "community-protection-team", "community-protection-team",
+                                         "community-safety-unit", "community-safety-unit",
+                                         "community-safety-unit"};
+    for (size_t i = 0; i < p.nactions; i++) {
+        assert_string_equal(p.actions[i].group, groups[i]);
+        assert_non_null(strstr(p.actions[i].source, "Year 3 - What will we do?"));
+        assert_null(p.actions[i].due);
+    }
+    assert_string_equal(p.actions[3].title,
+                        "Support the roll out of Domestic Abuse Champions across Maidstone and "
+                        "Kent in partnership with Kent Independent Domestic Abuse Services");
+    assert_string_equal(p.actions[3].priority, "domestic-abuse");
     safer_plan_release(&p);
 }
 
