@@ -39,6 +39,7 @@ int cmd_demo(int argc, char **argv);
 int cmd_store(int argc, char **argv);
 int cmd_publish(int argc, char **argv);
 int cmd_published(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 

@@ -30,6 +30,7 @@ static const struct cmd commands[] = {
     {"publish", cmd_publish, "publish the assessment as a group approved it, frozen in the store"},
     {"published", cmd_published, "list the published assessments, or write one out"},
     {"store", cmd_store, "the store's engine and schema version, and a digest of its content"},
+    {"serve", cmd_serve, "serve the partnership workspace and its JSON API over HTTP"},
     {"user", cmd_user, "add people to the workspace, reset, disable and list them"},
     {"audit", cmd_audit, "the workspace's audit log, or a check of its hash chain"},
 };

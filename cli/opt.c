@@ -115,6 +115,8 @@ void cli_opt_help(const struct cli_spec *spec, FILE *f)
     size_t nopts = count_opts(spec), width = 6; /* "--help" */
     for (size_t k = 0; k < nopts; k++) {
         const struct cli_opt *o = &spec->opts[k];
+        if (!o->help)
+            continue;
         size_t w = 2 + strlen(o->name) + (o->arg ? 1 + strlen(o->arg) : 0);
         if (w > width)
             width = w;
@@ -122,6 +124,8 @@ void cli_opt_help(const struct cli_spec *spec, FILE *f)
     fputs("\noptions:\n", f);
     for (size_t k = 0; k <= nopts; k++) {
         const struct cli_opt *o = &spec->opts[k];
+        if (k < nopts && !o->help)
+            continue; /* a test option: not in the help */
         const char *name = k < nopts ? o->name : "help";
         const char *arg = k < nopts ? o->arg : NULL;
         const char *help = k < nopts ? o->help : "show this help";

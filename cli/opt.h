@@ -21,7 +21,8 @@
 struct cli_opt {
     const char *name; /* long name, without "--" */
     const char *arg;  /* the value's name in the help ("DIR"), or NULL for a flag */
-    const char *help; /* for --help; '\n' starts another line */
+    const char *help; /* for --help; '\n' starts another line; NULL: a test
+                         option, left out of the help */
 };
 
 struct cli_spec {

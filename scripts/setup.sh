@@ -1,6 +1,8 @@
 #!/bin/sh
 # Install the Debian packages safer needs (only those missing, with apt-get),
-# then configure and build. Run as root or with sudo.
+# the npm packages of web/ (govuk-frontend, built into the program: npm ci,
+# as web/package-lock.json pins it), then configure and build. Run as root
+# or with sudo.
 #   scripts/setup.sh                 build dependencies and a release build in build/
 #   scripts/setup.sh --tests         also what the tests need: a PostgreSQL server to
 #                                    start and stop; for the browser tests Debian's
@@ -14,14 +16,15 @@ cd "$(dirname "$0")/.."
 
 PACKAGES="build-essential cmake pkg-config libsqlite3-dev libproj-dev proj-data libjansson-dev
 libxxhash-dev libcmocka-dev libyajl-dev libpq-dev libsodium-dev nettle-dev libmicrohttpd-dev"
+# Node.js and npm from Debian only where the machine has none: one from
+# elsewhere (NodeSource's nodejs carries its own npm) conflicts with
+# Debian's npm package. The build needs npm for web/'s govuk-frontend; the
+# browser and HTTP tests need node.
+command -v node >/dev/null 2>&1 || PACKAGES="$PACKAGES nodejs"
+command -v npm >/dev/null 2>&1 || PACKAGES="$PACKAGES npm"
 if [ "${1:-}" = "--tests" ]; then
     PACKAGES="$PACKAGES postgresql-15 postgresql-client-15 chromium fonts-liberation
 poppler-utils curl wrk"
-    # Node.js and npm from Debian only where the machine has none: one from
-    # elsewhere (NodeSource's nodejs carries its own npm) conflicts with
-    # Debian's npm package.
-    command -v node >/dev/null 2>&1 || PACKAGES="$PACKAGES nodejs"
-    command -v npm >/dev/null 2>&1 || PACKAGES="$PACKAGES npm"
 fi
 
 missing=""
@@ -37,6 +40,10 @@ if [ -n "$missing" ]; then
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
 fi
+
+# govuk-frontend's built CSS, script, fonts and images, which CMake embeds
+# into the program (CMakeLists.txt refuses to configure without them).
+(cd web && npm ci --no-audit --no-fund --loglevel=error)
 
 if [ "${1:-}" = "--tests" ]; then
     # The browser tests' npm packages, as the lockfile pins them; the browser

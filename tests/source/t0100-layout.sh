@@ -28,7 +28,7 @@ only() {
     header=$1
     shift
     checks=$((checks + 1))
-    found=$(grep -rl "^#include <$header>" lib cli bench fuzz 2>/dev/null | sort | tr '\n' ' ')
+    found=$(grep -rl "^#include <$header>" lib cli web bench fuzz 2>/dev/null | sort | tr '\n' ' ')
     if [ "$found" != "$* " ] && [ -n "$found" ]; then
         echo "FAIL: <$header> is included by: $found(only $* may)" >&2
         failures=$((failures + 1))
@@ -47,12 +47,13 @@ allowed lib/render "util/[a-z_]+\.h|render/[a-z_]+\.h|$PUB"
 allowed lib/synth  "util/[a-z_]+\.h|$PUB"
 allowed lib/run    "util/[a-z_]+\.h|$PUB"
 allowed cli        "cli\.h|[a-z_]+\.h|util/compat\.h|$PUB"
+allowed web        "[a-z_]+\.h|util/compat\.h|$PUB"
 only sqlite3.h lib/store/sqlite.c
 only libpq-fe.h lib/store/pg.c
 only proj.h lib/geo/proj.c
+only microhttpd.h web/server.c
 only nettle/hmac.h lib/auth/totp.c
 only sodium.h lib/auth/password.c lib/auth/token.c lib/auth/totp.c
-only microhttpd.h
 
 if [ "$failures" -ne 0 ]; then
     echo "$failures of $checks checks failed" >&2

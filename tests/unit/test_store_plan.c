@@ -5,6 +5,8 @@
  * the partnership's code, by its districts and through the district to CSP
  * lookup, and none for an area of another partnership; importing replaces
  * that partnership's plan and no other; a refused plan changes nothing.
+ * The partnerships themselves are found by row id and by code, and listed
+ * (lib/store/store_partnership.c).
  */
 #include "util/compat.h"
 
@@ -18,6 +20,7 @@
 
 #include <cmocka.h>
 
+#include "safer/partnership.h"
 #include "safer/plan.h"
 #include "safer/store.h"
 #include "testfix.h"
@@ -313,6 +316,52 @@ static void test_store_plan_import_file(void **state)
     testfix_done(st, target);
 }
 
+/* A session knows its partnership by row id; pages want its code and name. */
+static void test_store_partnerships(void **state)
+{
+    (void)state;
+    char target[512];
+    struct safer_store *st = testfix_store("partnerships", 0, target, sizeof(target));
+    struct safer_arena arena = SAFER_ARENA_INIT;
+    struct safer_partnership *v;
+    size_t n = 99;
+    struct safer_err err = {0};
+    assert_int_equal(safer_partnership_list(st, &arena, &v, &n, &err), 0);
+    assert_int_equal(n, 0);
+    assert_null(v);
+    struct safer_plan a, b;
+    struct safer_plan_stats s;
+    parse(PLAN_A, &a);
+    parse(PLAN_B, &b);
+    assert_int_equal(safer_plan_store(st, &b, &s, &err), 0);
+    assert_int_equal(safer_plan_store(st, &a, &s, &err), 0);
+    assert_int_equal(safer_partnership_list(st, &arena, &v, &n, &err), 0);
+    assert_int_equal(n, 2);
+    /* By name: a's name sorts before b's or after, as the names say. */
+    const struct safer_partnership *pa = strcmp(v[0].code, "E22000001") == 0 ? &v[0] : &v[1];
+    const struct safer_partnership *pb = pa == &v[0] ? &v[1] : &v[0];
+    assert_true(strcmp(v[0].name, v[1].name) <= 0);
+    assert_string_equal(pa->name, a.name);
+    assert_string_equal(pb->code, "E07000002"); /* known by its district */
+    struct safer_partnership one;
+    assert_int_equal(safer_partnership_info(st, pb->id, &arena, &one, &err), 0);
+    assert_int_equal(one.id, pb->id);
+    assert_string_equal(one.code, "E07000002");
+    assert_string_equal(one.name, b.name);
+    assert_int_equal(safer_partnership_find(st, "E22000001", &arena, &one, &err), 0);
+    assert_int_equal(one.id, pa->id);
+    assert_int_equal(safer_partnership_info(st, pa->id + pb->id + 100, &arena, &one, &err),
+                     SAFER_ENOTFOUND);
+    safer_err_clear(&err);
+    assert_int_equal(safer_partnership_find(st, "E22999999", &arena, &one, &err),
+                     SAFER_ENOTFOUND);
+    assert_non_null(strstr(err.msg, "no partnership 'E22999999'"));
+    safer_plan_release(&a);
+    safer_plan_release(&b);
+    safer_arena_release(&arena);
+    testfix_done(st, target);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -320,6 +369,7 @@ int main(void)
         cmocka_unit_test(test_store_plan_replaces_one_partnership),
         cmocka_unit_test(test_store_plan_digest_ignores_row_ids),
         cmocka_unit_test(test_store_plan_import_file),
+        cmocka_unit_test(test_store_partnerships),
     };
     return cmocka_run_group_tests_name("store_plan", tests, testfix_setup, testfix_teardown);
 }

@@ -1,0 +1,84 @@
+/*
+ * api.c - the read-only JSON API under /api/, for the signed-in person's
+ * partnership only (actor.partnership_id): the same library calls as the
+ * pages, the same permission checks, written with json.h.
+ *
+ *   GET /api/priorities  the partnership and its plan's priorities
+ *                        (SAFER_PERM_VIEW_AGGREGATE)
+ */
+#include "util/compat.h"
+
+#include "json.h"
+#include "safer/partnership.h"
+#include "safer/plan.h"
+#include "web.h"
+
+int api_priorities_get(struct web_req *req, struct web_resp *resp)
+{
+    struct safer_partnership p;
+    struct safer_err err = {0};
+    int rc = safer_partnership_info(req->st, req->actor.partnership_id, req->arena, &p, &err);
+    if (rc < 0)
+        return rc;
+    struct safer_plan *plan = NULL;
+    rc = safer_plan_load(req->st, p.code, &plan, &err);
+    if (rc < 0)
+        return rc;
+    struct safer_buf *b = &resp->body;
+    resp->content_type = "application/json";
+    safer_buf_puts(b, "{");
+    web_json_key(b, "partnership");
+    safer_buf_puts(b, "{");
+    web_json_key(b, "code");
+    web_json_str(b, p.code);
+    safer_buf_puts(b, ",");
+    web_json_key(b, "name");
+    web_json_str(b, p.name);
+    safer_buf_puts(b, "},");
+    web_json_key(b, "plan");
+    if (!plan) {
+        safer_buf_puts(b, "null,");
+    } else {
+        safer_buf_puts(b, "{");
+        web_json_key(b, "title");
+        web_json_str(b, plan->title);
+        safer_buf_puts(b, ",");
+        web_json_key(b, "period_from");
+        web_json_str(b, plan->period_from);
+        safer_buf_puts(b, ",");
+        web_json_key(b, "period_to");
+        web_json_str(b, plan->period_to);
+        safer_buf_puts(b, "},");
+    }
+    web_json_key(b, "priorities");
+    safer_buf_puts(b, "[");
+    for (size_t i = 0; plan && i < plan->npriorities; i++) {
+        const struct safer_plan_priority *r = &plan->priorities[i];
+        if (i)
+            safer_buf_puts(b, ",");
+        safer_buf_puts(b, "{");
+        web_json_key(b, "key");
+        web_json_str(b, r->key);
+        safer_buf_puts(b, ",");
+        web_json_key(b, "title");
+        web_json_str(b, r->title);
+        safer_buf_puts(b, ",");
+        web_json_key(b, "cross_cutting");
+        web_json_bool(b, r->cross_cutting);
+        safer_buf_puts(b, ",");
+        web_json_key(b, "objective");
+        web_json_str(b, r->objective);
+        safer_buf_puts(b, ",");
+        web_json_key(b, "groups");
+        safer_buf_puts(b, "[");
+        for (size_t g = 0; g < r->ngroups; g++) {
+            if (g)
+                safer_buf_puts(b, ",");
+            web_json_str(b, r->groups[g]);
+        }
+        safer_buf_puts(b, "]}");
+    }
+    safer_buf_puts(b, "]}\n");
+    safer_plan_free(plan);
+    return 0;
+}

@@ -1,0 +1,73 @@
+/*
+ * page.h - the GOV.UK Design System page around every HTML answer, and the
+ * patterns pages share: error summary and field errors, summary list,
+ * tags, the form token input, and the error pages.
+ *
+ * Everything goes through html.h: fixed markup with safer_html_raw() (a
+ * string literal only), values with safer_html_text() or
+ * safer_html_attr(). A value from a person or the store reaches a page no
+ * other way. Pages work without JavaScript; govuk-frontend's script, when
+ * it runs, only adds behaviour.
+ */
+#ifndef SAFER_WEB_PAGE_H
+#define SAFER_WEB_PAGE_H
+
+#include "safer/action.h"
+#include "safer/html.h"
+#include "web.h"
+
+/*
+ * Start a page titled `title` into resp->body: the head, the service
+ * navigation (service name "safer", the partnership's name, links for what
+ * the actor's role may do), the phase banner and the opening of <main>.
+ * With `fe` holding errors the title starts with "Error: ".
+ */
+void web_page_begin(struct web_req *req, struct web_resp *resp, const char *title,
+                    const struct safer_field_errors *fe);
+
+/* Close <main> and write the footer. */
+void web_page_end(struct web_req *req, struct web_resp *resp);
+
+/* The error summary of a form, linking to each field ("#title"); nothing
+ * when `fe` is NULL or empty. */
+void web_error_summary(struct safer_buf *b, const struct safer_field_errors *fe);
+
+/* The message for `field` in `fe`, or NULL. */
+const char *web_field_message(const struct safer_field_errors *fe, const char *field);
+
+/* Add one error to `fe` (ignored past SAFER_FIELD_ERRORS_MAX). */
+void web_field_error_add(struct safer_field_errors *fe, const char *field, const char *message);
+
+/*
+ * A text input with its label, hint and error (GOV.UK form group):
+ * `type` "text", "email", "password"; `value` may be NULL; `autocomplete`
+ * may be NULL.
+ */
+void web_input(struct safer_buf *b, const struct safer_field_errors *fe, const char *name,
+               const char *label, const char *hint, const char *type, const char *value,
+               const char *autocomplete);
+
+/* A summary list: web_summary_begin, rows, web_summary_end. */
+void web_summary_begin(struct safer_buf *b);
+void web_summary_row(struct safer_buf *b, const char *key, const char *value);
+void web_summary_end(struct safer_buf *b);
+
+/* A tag for an action's status (`label`: what to show, NULL: the status
+ * itself), coloured for RAG: on-track green, at-risk yellow, off-track
+ * red, complete blue, not-started and withdrawn grey. */
+void web_status_tag(struct safer_buf *b, const char *status, const char *label);
+
+/* The hidden form token input (csrf.c gives the token). */
+void web_csrf_input(struct web_req *req, struct web_resp *resp);
+
+/*
+ * An error page for `status` (403, 404, 405, 409, 413, 415, 431, 500,
+ * 503...): a plain explanation, and for 500 the request's id to quote. No
+ * detail of the failure: that goes to the log.
+ */
+void web_error_page(struct web_req *req, struct web_resp *resp, int status);
+
+/* "2 December 2026 10:04" (UTC) for Unix seconds `t`, into `out`. */
+void web_format_time(int64_t t, char *out, size_t size);
+
+#endif
