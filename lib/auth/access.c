@@ -5,10 +5,10 @@
  * row.
  *
  * The roles do not nest strictly: an analyst may see counts under the
- * suppression threshold and keep the indicators, but update no action; a practitioner may update the
- * actions they lead but see only suppressed counts. Everyone signed in may
- * see and end their own sessions (OWN_ACCOUNT); the public may not, having
- * none.
+ * suppression threshold and keep the indicators, but update no action; a
+ * practitioner may update the actions they lead but see only suppressed
+ * counts. Everyone signed in may see and end their own sessions
+ * (OWN_ACCOUNT); the public may not, having none.
  */
 #include "util/compat.h"
 

@@ -109,8 +109,8 @@ static bool on_list(const char *w, size_t len)
 
 static bool digit_or_punct(unsigned char c)
 {
-    return (c >= '0' && c <= '9') || (c >= 0x20 && c < 0x7f && !((c >= 'a' && c <= 'z') ||
-                                                                 (c >= 'A' && c <= 'Z')));
+    return (c >= '0' && c <= '9') ||
+           (c >= 0x20 && c < 0x7f && !((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')));
 }
 
 /* On the list as typed, or lower-cased and stripped of the digits,
@@ -138,9 +138,11 @@ static bool pattern(const unsigned char *p, size_t len)
 {
     if (len < 2)
         return false;
-    bool same = true;
-    for (size_t i = 1; i < len && same; i++)
-        same = p[i] == p[0];
+    /* The first character's bytes (valid UTF-8 by now), repeated. */
+    size_t k = p[0] < 0x80 ? 1 : p[0] < 0xe0 ? 2 : p[0] < 0xf0 ? 3 : 4;
+    bool same = len % k == 0;
+    for (size_t i = k; i < len && same; i += k)
+        same = memcmp(p + i, p, k) == 0;
     if (same)
         return true;
     for (int dir = -1; dir <= 1; dir += 2) {
@@ -149,7 +151,8 @@ static bool pattern(const unsigned char *p, size_t len)
             int c = p[i] >= 'A' && p[i] <= 'Z' ? p[i] + ('a' - 'A') : p[i];
             int c0 = p[0] >= 'A' && p[0] <= 'Z' ? p[0] + ('a' - 'A') : p[0];
             if (c0 >= '0' && c0 <= '9')
-                run = c >= '0' && c <= '9' && (c - '0') == ((c0 - '0') + dir * (int)(i % 10) + 100) % 10;
+                run = c >= '0' && c <= '9' &&
+                      (c - '0') == ((c0 - '0') + dir * (int)(i % 10) + 100) % 10;
             else if (c0 >= 'a' && c0 <= 'z')
                 run = c >= 'a' && c <= 'z' &&
                       (c - 'a') == ((c0 - 'a') + dir * (int)(i % 26) + 260) % 26;
@@ -177,15 +180,14 @@ int safer_password_policy(const char *pw, size_t len, struct safer_err *err)
                              "This password has characters that cannot be read (it is not "
                              "valid UTF-8): type it again");
     if (n < SAFER_PASSWORD_MIN)
-        return safer_err_set(err, SAFER_EINVAL,
-                             "Choose a longer password: at least %d characters", SAFER_PASSWORD_MIN);
+        return safer_err_set(err, SAFER_EINVAL, "Choose a longer password: at least %d characters",
+                             SAFER_PASSWORD_MIN);
     if (pattern((const unsigned char *)pw, len))
         return safer_err_set(err, SAFER_EINVAL,
                              "This password is one character repeated or a run like "
                              "'abcdef' or '123456': choose another");
     if (common(pw, len))
-        return safer_err_set(err, SAFER_EINVAL,
-                             "This is a commonly used password: choose another");
+        return safer_err_set(err, SAFER_EINVAL, "This is a commonly used password: choose another");
     return 0;
 }
 
@@ -241,8 +243,9 @@ int safer_password_hash(const char *pw, size_t len, char out[SAFER_PASSWORD_HASH
     hashing_leave();
     if (rc != 0) {
         out[0] = '\0';
-        return safer_err_set(err, SAFER_ENOMEM, "out of memory hashing a password (argon2id "
-                                                "needs 64 MiB)");
+        return safer_err_set(err, SAFER_ENOMEM,
+                             "out of memory hashing a password (argon2id "
+                             "needs 64 MiB)");
     }
     return 0;
 }

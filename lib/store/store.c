@@ -20,6 +20,18 @@ const char *safer__base_name(const char *path)
     return s ? s + 1 : path;
 }
 
+int safer__run_id(struct safer_store *st, const char *sql, int64_t id, struct safer_err *err)
+{
+    struct safer__stmt *s;
+    int rc = safer__prep(st, sql, &s, err);
+    if (rc < 0)
+        return rc;
+    safer__bind_int64(s, 1, id);
+    rc = safer__step_done(s, err);
+    safer__stmt_finalize(s);
+    return rc;
+}
+
 void safer__now_iso(char out[32])
 {
     time_t t = time(NULL);

@@ -44,7 +44,7 @@ static const char BAD_LINK[] =
 void safer_actor_operator(struct safer_actor *out)
 {
     memset(out, 0, sizeof(*out));
-    out->operator = true;
+    out->operator= true;
     out->role = SAFER_ROLE_ADMINISTRATOR;
 }
 
@@ -98,12 +98,11 @@ static int text_ok(const char *what, const char *v, struct safer_err *err)
     if (!v || !*v)
         return safer_err_set(err, SAFER_EINVAL, "a %s is needed", what);
     if (strlen(v) > 255)
-        return safer_err_set(err, SAFER_EINVAL, "the %s '%.40s...' is longer than 255 bytes",
-                             what, v);
+        return safer_err_set(err, SAFER_EINVAL, "the %s '%.40s...' is longer than 255 bytes", what,
+                             v);
     for (const unsigned char *p = (const unsigned char *)v; *p; p++) {
         if (*p < 0x20 || *p == 0x7f)
-            return safer_err_set(err, SAFER_EINVAL, "the %s '%s' has a control character", what,
-                                 v);
+            return safer_err_set(err, SAFER_EINVAL, "the %s '%s' has a control character", what, v);
     }
     return 0;
 }
@@ -170,19 +169,6 @@ static char *json_obj(const char *k, ...)
 
 /* ---- shared steps ---- */
 
-/* Run `sql` with one integer parameter to its end. */
-static int run_id(struct safer_store *st, const char *sql, int64_t id, struct safer_err *err)
-{
-    struct safer__stmt *s;
-    int rc = safer__prep(st, sql, &s, err);
-    if (rc < 0)
-        return rc;
-    safer__bind_int64(s, 1, id);
-    rc = safer__step_done(s, err);
-    safer__stmt_finalize(s);
-    return rc;
-}
-
 /* The partnership of `code`: its id, or SAFER_ENOTFOUND. */
 static int partnership_by_code(struct safer_store *st, const char *code, int64_t *id,
                                struct safer_err *err)
@@ -243,7 +229,7 @@ static int only_partnership(struct safer_store *st, int64_t *id, char code[64],
 static int may_in(struct safer_store *st, const struct safer_actor *actor, enum safer_perm perm,
                   int64_t pid, struct safer_err *err)
 {
-    if (!actor->operator && pid != actor->partnership_id)
+    if (!actor->operator&& pid != actor->partnership_id)
         return SAFER_EDENIED;
     return safer__access(st, actor, perm, NULL, err);
 }
@@ -263,7 +249,7 @@ static int person_by_email(struct safer_store *st, const struct safer_actor *act
     if (rc < 0)
         return rc;
     safer__bind_text(s, 1, email);
-    safer__bind_int64(s, 2, actor->operator ? 0 : actor->partnership_id);
+    safer__bind_int64(s, 2, actor->operator? 0 : actor->partnership_id);
     rc = safer__step(s, err);
     if (rc == 1)
         *id = safer__col_int64(s, 0);
@@ -274,8 +260,8 @@ static int person_by_email(struct safer_store *st, const struct safer_actor *act
 }
 
 /* The organisation of `name`, added with `kind` when new (*added says). */
-static int org_get_or_add(struct safer_store *st, const char *name, const char *kind,
-                          int64_t *id, bool *added, struct safer_err *err)
+static int org_get_or_add(struct safer_store *st, const char *name, const char *kind, int64_t *id,
+                          bool *added, struct safer_err *err)
 {
     struct safer__stmt *s;
     *added = false;
@@ -289,8 +275,7 @@ static int org_get_or_add(struct safer_store *st, const char *name, const char *
     safer__stmt_finalize(s);
     if (rc != 0)
         return rc < 0 ? rc : 0;
-    rc = safer__prep(st, "INSERT INTO organisation(name, kind) VALUES(?, ?) RETURNING id", &s,
-                     err);
+    rc = safer__prep(st, "INSERT INTO organisation(name, kind) VALUES(?, ?) RETURNING id", &s, err);
     if (rc < 0)
         return rc;
     safer__bind_text(s, 1, name);
@@ -329,16 +314,16 @@ static int org_ensure(struct safer_store *st, const struct safer_actor *actor, c
 static int link_new(struct safer_store *st, int64_t uid, const char *kind, int64_t now,
                     char token[SAFER_TOKEN_SIZE], struct safer_err *err)
 {
-    int rc = run_id(st, "UPDATE user_token SET used = 1 WHERE user_id = ? AND used = 0", uid, err);
+    int rc = safer__run_id(st, "UPDATE user_token SET used = 1 WHERE user_id = ? AND used = 0", uid,
+                           err);
     if (rc < 0)
         return rc;
     char hash[SAFER_TOKEN_HASH_SIZE];
     safer_token_new(token);
     safer_token_hash(token, hash);
     struct safer__stmt *s;
-    rc = safer__prep(st,
-                     "INSERT INTO user_token(hash, user_id, kind, expires) VALUES(?, ?, ?, ?)", &s,
-                     err);
+    rc = safer__prep(st, "INSERT INTO user_token(hash, user_id, kind, expires) VALUES(?, ?, ?, ?)",
+                     &s, err);
     if (rc < 0)
         return rc;
     safer__bind_text(s, 1, hash);
@@ -372,14 +357,13 @@ static int end_sessions(struct safer_store *st, int64_t uid, int64_t keep, int64
 
 /* One audit row in a write transaction of its own (for a failure whose
  * other writes have rolled back). */
-static int audit_alone(struct safer_store *st, const struct safer_actor *actor,
-                       const char *action, const char *record_type, const char *record_id,
-                       const char *detail, int64_t now, struct safer_err *err)
+static int audit_alone(struct safer_store *st, const struct safer_actor *actor, const char *action,
+                       const char *record_type, const char *record_id, const char *detail,
+                       int64_t now, struct safer_err *err)
 {
     int rc = safer__store_begin_write(st, err);
     if (rc == 0)
-        rc = safer__audit(st, actor, action, record_type, record_id, NULL, NULL, detail, now,
-                          err);
+        rc = safer__audit(st, actor, action, record_type, record_id, NULL, NULL, detail, now, err);
     if (rc == 0)
         rc = safer__store_commit(st, err);
     if (rc < 0)
@@ -390,8 +374,8 @@ static int audit_alone(struct safer_store *st, const struct safer_actor *actor,
 /* Finish a call's transaction: commit on success; log a refusal; roll back
  * on anything else. */
 static int finish(struct safer_store *st, const struct safer_actor *actor, int rc,
-                  enum safer_perm perm, const char *record_type, const char *record_id,
-                  int64_t now, struct safer_err *err)
+                  enum safer_perm perm, const char *record_type, const char *record_id, int64_t now,
+                  struct safer_err *err)
 {
     if (rc == 0)
         rc = safer__store_commit(st, err);
@@ -400,6 +384,23 @@ static int finish(struct safer_store *st, const struct safer_actor *actor, int r
     if (rc < 0)
         safer__store_rollback(st);
     return rc;
+}
+
+/* End a call that reads a list: commit and hand `v` over, or roll back
+ * and free it. */
+static int end_list(struct safer_store *st, int rc, void *v, void **out, size_t *n,
+                    struct safer_err *err)
+{
+    if (rc == 0)
+        rc = safer__store_commit(st, err);
+    if (rc < 0) {
+        safer__store_rollback(st);
+        free(v);
+        *n = 0;
+        return rc;
+    }
+    *out = v;
+    return 0;
 }
 
 /* ---- organisations and people ---- */
@@ -494,9 +495,8 @@ int safer_user_add(struct safer_store *st, const struct safer_actor *actor, cons
         safer__stmt_finalize(s);
     }
     if (rc == 0)
-        rc = safer__prep(st,
-                         "INSERT INTO membership(user_id, partnership_id, role) VALUES(?, ?, ?)",
-                         &s, err);
+        rc = safer__prep(
+            st, "INSERT INTO membership(user_id, partnership_id, role) VALUES(?, ?, ?)", &s, err);
     if (rc == 0) {
         safer__bind_int64(s, 1, uid);
         safer__bind_int64(s, 2, pid);
@@ -549,8 +549,8 @@ int safer_user_reset(struct safer_store *st, const struct safer_actor *actor, co
     return rc;
 }
 
-int safer_user_disable(struct safer_store *st, const struct safer_actor *actor,
-                       const char *email, bool enable, int64_t now, struct safer_err *err)
+int safer_user_disable(struct safer_store *st, const struct safer_actor *actor, const char *email,
+                       bool enable, int64_t now, struct safer_err *err)
 {
     char mail[256], rid[24] = "";
     int rc = email_norm(email, mail, err);
@@ -562,7 +562,7 @@ int safer_user_disable(struct safer_store *st, const struct safer_actor *actor,
         rc = safer__access(st, actor, SAFER_PERM_MANAGE_USERS, NULL, err);
     if (rc == 0)
         rc = person_by_email(st, actor, mail, &uid, err);
-    if (rc == 0 && !actor->operator && uid == actor->user_id)
+    if (rc == 0 && !actor->operator&& uid == actor->user_id)
         rc = safer_err_set(err, SAFER_EINVAL,
                            "you cannot disable or enable yourself: ask another administrator");
     if (rc == 0) {
@@ -698,8 +698,8 @@ int safer_link_use(struct safer_store *st, const char *token, const char *passwo
         step = safer_totp_match(l.secret, totp_code, now, l.totp_step);
         if (step == 0) {
             safer__store_rollback(st);
-            rc = audit_alone(st, &me, "password-set-failed", "user", rid, "second factor", now,
-                             err);
+            rc =
+                audit_alone(st, &me, "password-set-failed", "user", rid, "second factor", now, err);
             explicit_bzero(hash, sizeof(hash));
             explicit_bzero(&l, sizeof(l));
             return rc < 0 ? rc
@@ -720,8 +720,8 @@ int safer_link_use(struct safer_store *st, const char *token, const char *passwo
         safer__stmt_finalize(s);
     }
     if (rc == 0)
-        rc = run_id(st, "UPDATE user_token SET used = 1 WHERE user_id = ? AND used = 0", l.uid,
-                    err);
+        rc = safer__run_id(st, "UPDATE user_token SET used = 1 WHERE user_id = ? AND used = 0",
+                           l.uid, err);
     /* Whoever knew the old password is signed out. */
     if (rc == 0)
         rc = end_sessions(st, l.uid, 0, now, err);
@@ -857,8 +857,12 @@ static int login_refuse(struct safer_store *st, const struct login_row *l, const
         (l->failures + 1 >= SAFER_LOGIN_FAILURES ||
          l->failures_hour + 1 >= SAFER_LOGIN_FAILURES_HOUR)) {
         char detail[96];
-        snprintf(detail, sizeof(detail), "%lld failures in %d minutes: locked",
-                 (long long)(l->failures + 1), SAFER_LOGIN_WINDOW / 60);
+        if (l->failures + 1 >= SAFER_LOGIN_FAILURES)
+            snprintf(detail, sizeof(detail), "%lld failures in %d minutes: locked",
+                     (long long)(l->failures + 1), SAFER_LOGIN_WINDOW / 60);
+        else
+            snprintf(detail, sizeof(detail), "%lld failures in an hour: locked",
+                     (long long)(l->failures_hour + 1));
         rc = safer__audit(st, &who, "login-locked", "user", rid, NULL, NULL, detail, now, err);
     }
     if (rc == 0)
@@ -871,9 +875,8 @@ static int login_refuse(struct safer_store *st, const struct login_row *l, const
 }
 
 int safer_login(struct safer_store *st, const char *email, const char *password, size_t len,
-                const char *totp_code, bool waive_totp, const char *partnership_code,
-                int64_t now, char token[SAFER_TOKEN_SIZE], struct safer_actor *out,
-                struct safer_err *err)
+                const char *totp_code, bool waive_totp, const char *partnership_code, int64_t now,
+                char token[SAFER_TOKEN_SIZE], struct safer_actor *out, struct safer_err *err)
 {
     token[0] = '\0';
     memset(out, 0, sizeof(*out));
@@ -897,8 +900,7 @@ int safer_login(struct safer_store *st, const char *email, const char *password,
     /* One argon2id verification whatever the case, so that an unknown
      * e-mail, a lock or a wrong password all take the same time. */
     bool rehash = false;
-    int ok = safer_password_verify(l.uid && l.hash[0] ? l.hash : NULL, password, len, &rehash,
-                                   err);
+    int ok = safer_password_verify(l.uid && l.hash[0] ? l.hash : NULL, password, len, &rehash, err);
     if (ok < 0)
         return ok;
     const char *reason = NULL;
@@ -918,8 +920,12 @@ int safer_login(struct safer_store *st, const char *email, const char *password,
         reason = "not a member of the partnership";
     } else if (l.secret[0] && !waive_totp) {
         step = safer_totp_match(l.secret, totp_code, now, l.totp_step);
+        /* A right code used before is worth telling apart in the log
+         * (someone may have watched it typed). */
         if (step == 0)
-            reason = "second factor", guess = true;
+            reason = safer_totp_match(l.secret, totp_code, now, 0) ? "second factor used before"
+                                                                  : "second factor",
+            guess = true;
     }
     if (reason) {
         rc = login_refuse(st, &l, mail, reason, guess, now, err);
@@ -946,9 +952,12 @@ int safer_login(struct safer_store *st, const char *email, const char *password,
                     (step && step <= again.totp_step))) {
         safer__store_rollback(st);
         token[0] = '\0';
-        rc = login_refuse(st, &again, mail, step && step <= again.totp_step ? "second factor"
-                                                                            : "changed meanwhile",
-                          false, now, err);
+        const char *why = again.uid != l.uid                ? "unknown e-mail"
+                          : locked(&again)                   ? "locked"
+                          : again.disabled                   ? "disabled"
+                          : !again.member                    ? "not a member of the partnership"
+                                                             : "second factor used before";
+        rc = login_refuse(st, &again, mail, why, false, now, err);
         explicit_bzero(&l, sizeof(l));
         explicit_bzero(&again, sizeof(again));
         return rc;
@@ -992,7 +1001,7 @@ int safer_login(struct safer_store *st, const char *email, const char *password,
         safer__stmt_finalize(s);
     }
     if (rc == 0)
-        rc = run_id(st, "DELETE FROM login_failure WHERE user_id = ?", l.uid, err);
+        rc = safer__run_id(st, "DELETE FROM login_failure WHERE user_id = ?", l.uid, err);
     if (rc == 0) {
         out->user_id = l.uid;
         out->partnership_id = l.pid;
@@ -1123,8 +1132,8 @@ int safer_session_end(struct safer_store *st, const struct safer_actor *actor, i
     enum safer_perm perm = SAFER_PERM_OWN_ACCOUNT;
     int rc = safer__store_begin_write(st, err);
     if (rc == 0)
-        rc = safer__prep(st, "SELECT user_id FROM user_session WHERE id = ? AND ended = 0", &s,
-                         err);
+        rc =
+            safer__prep(st, "SELECT user_id FROM user_session WHERE id = ? AND ended = 0", &s, err);
     if (rc == 0) {
         safer__bind_int64(s, 1, session_id);
         rc = safer__step(s, err);
@@ -1132,21 +1141,19 @@ int safer_session_end(struct safer_store *st, const struct safer_actor *actor, i
             owner = safer__col_int64(s, 0);
         safer__stmt_finalize(s);
         if (rc == 0)
-            rc = safer_err_set(err, SAFER_ENOTFOUND, "no live session %lld",
-                               (long long)session_id);
+            rc = safer_err_set(err, SAFER_ENOTFOUND, "no live session %lld", (long long)session_id);
         if (rc == 1)
             rc = 0;
     }
     if (rc == 0) {
-        perm = !actor->operator && owner == actor->user_id ? SAFER_PERM_OWN_ACCOUNT
-                                                            : SAFER_PERM_MANAGE_USERS;
+        perm = !actor->operator&& owner == actor->user_id ? SAFER_PERM_OWN_ACCOUNT
+                                                          : SAFER_PERM_MANAGE_USERS;
         rc = safer__access(st, actor, perm, NULL, err);
     }
     /* Another's session: only within the administrator's partnership. */
     if (rc == 0 && perm == SAFER_PERM_MANAGE_USERS && !actor->operator) {
-        rc = safer__prep(st,
-                         "SELECT 1 FROM membership WHERE user_id = ? AND partnership_id = ?", &s,
-                         err);
+        rc = safer__prep(st, "SELECT 1 FROM membership WHERE user_id = ? AND partnership_id = ?",
+                         &s, err);
         if (rc == 0) {
             safer__bind_int64(s, 1, owner);
             safer__bind_int64(s, 2, actor->partnership_id);
@@ -1207,16 +1214,7 @@ int safer_session_list(struct safer_store *st, const struct safer_actor *actor, 
         rc = 0;
     }
     safer__stmt_finalize(s);
-    if (rc == 0)
-        rc = safer__store_commit(st, err);
-    if (rc < 0) {
-        safer__store_rollback(st);
-        free(v);
-        *n = 0;
-        return rc;
-    }
-    *out = v;
-    return 0;
+    return end_list(st, rc, v, (void **)out, n, err);
 }
 
 /* ---- people ---- */
@@ -1251,9 +1249,9 @@ int safer_people_list(struct safer_store *st, const struct safer_actor *actor,
                          " WHERE ?1 = 0 OR m.partnership_id = ?1 ORDER BY u.name, u.email, p.code",
                          &s, err);
     if (rc == 0)
-        safer__bind_int64(s, 1, actor->operator ? actor->partnership_id
-                                                 : (actor->partnership_id ? actor->partnership_id
-                                                                          : -1));
+        safer__bind_int64(s, 1,
+                          actor->operator? actor->partnership_id
+                                         : (actor->partnership_id ? actor->partnership_id : -1));
     while (rc == 0 && (rc = safer__step(s, err)) == 1) {
         SAFER__GROW(v, cap, *n + 1);
         struct safer_person *p = &v[(*n)++];
@@ -1270,14 +1268,5 @@ int safer_people_list(struct safer_store *st, const struct safer_actor *actor,
         rc = 0;
     }
     safer__stmt_finalize(s);
-    if (rc == 0)
-        rc = safer__store_commit(st, err);
-    if (rc < 0) {
-        safer__store_rollback(st);
-        free(v);
-        *n = 0;
-        return rc;
-    }
-    *out = v;
-    return 0;
+    return end_list(st, rc, v, (void **)out, n, err);
 }

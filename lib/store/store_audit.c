@@ -39,8 +39,7 @@
  * the fields a call changed. */
 #define AUDIT_ROW_MAX (4u << 20)
 
-static const char ZERO_HASH[] =
-    "0000000000000000000000000000000000000000000000000000000000000000";
+static const char ZERO_HASH[] = "0000000000000000000000000000000000000000000000000000000000000000";
 
 /* ---- access ---- */
 
@@ -183,7 +182,7 @@ int safer__audit(struct safer_store *st, const struct safer_actor *actor, const 
     safer__stmt_finalize(s);
     if (rc < 0)
         return rc;
-    bool person = actor && !actor->operator && actor->user_id > 0;
+    bool person = actor && !actor->operator&& actor->user_id> 0;
     struct audit_fields f = {
         .id = last + 1,
         .at = at,
@@ -242,8 +241,8 @@ int safer__audit_denied(struct safer_store *st, const struct safer_actor *actor,
     snprintf(detail, sizeof(detail), "needs %s", safer_perm_name(perm));
     int rc = safer__store_begin_write(st, err);
     if (rc == 0)
-        rc = safer__audit(st, actor, "denied", record_type, record_id, NULL, NULL, detail, now,
-                          err);
+        rc =
+            safer__audit(st, actor, "denied", record_type, record_id, NULL, NULL, detail, now, err);
     if (rc == 0)
         rc = safer__store_commit(st, err);
     if (rc < 0) {
@@ -258,6 +257,24 @@ int safer__audit_denied(struct safer_store *st, const struct safer_actor *actor,
 static const char ROW_COLUMNS[] =
     "SELECT id, at, actor_id, actor_email, partnership_id, action, record_type, record_id,"
     " before, after, detail, prev_hash, hash FROM audit_log";
+
+/* The fields of a row of ROW_COLUMNS, borrowed from the statement. */
+static void fields_of(struct safer__stmt *s, struct audit_fields *f)
+{
+    f->id = safer__col_int64(s, 0);
+    f->at = safer__col_text(s, 1);
+    f->actor_id = safer__col_int64(s, 2);
+    f->actor_id_null = safer__col_is_null(s, 2);
+    f->actor_email = safer__col_text(s, 3);
+    f->partnership_id = safer__col_int64(s, 4);
+    f->partnership_id_null = safer__col_is_null(s, 4);
+    f->action = safer__col_text(s, 5);
+    f->record_type = safer__col_text(s, 6);
+    f->record_id = safer__col_text(s, 7);
+    f->before = safer__col_text(s, 8);
+    f->after = safer__col_text(s, 9);
+    f->detail = safer__col_text(s, 10);
+}
 
 /* A date or time to start from: "YYYY-MM-DD", optionally with a time. */
 static bool since_ok(const char *s)
@@ -280,9 +297,9 @@ int safer_audit_each(struct safer_store *st, const struct safer_actor *actor,
     const char *since = f ? f->since : NULL, *email = f ? f->email : NULL;
     const char *record = f ? f->record : NULL;
     if (since && !since_ok(since))
-        return safer_err_set(err, SAFER_EINVAL,
-                             "'%s' is not a date to start from (YYYY-MM-DD, or YYYY-MM-DDTHH:MM:SS)",
-                             since);
+        return safer_err_set(
+            err, SAFER_EINVAL,
+            "'%s' is not a date to start from (YYYY-MM-DD, or YYYY-MM-DDTHH:MM:SS)", since);
     char *mail = email ? safer__xstrdup(email) : NULL;
     for (char *p = mail; p && *p; p++)
         if (*p >= 'A' && *p <= 'Z')
@@ -294,8 +311,7 @@ int safer_audit_each(struct safer_store *st, const struct safer_actor *actor,
     if (type && (!*type || (id && !*id))) {
         free(mail);
         free(type);
-        return safer_err_set(err, SAFER_EINVAL, "'%s' is not a record (TYPE or TYPE/ID)",
-                             record);
+        return safer_err_set(err, SAFER_EINVAL, "'%s' is not a record (TYPE or TYPE/ID)", record);
     }
     /* Every filter optional; the CAST gives a NULL its type (PostgreSQL
      * cannot tell the type of a parameter bound as NULL). */
@@ -325,16 +341,18 @@ int safer_audit_each(struct safer_store *st, const struct safer_actor *actor,
             safer__bind_text(s, k + 1, v[k]);
     }
     while (rc == 0 && (rc = safer__step(s, err)) == 1) {
+        struct audit_fields a;
+        fields_of(s, &a);
         struct safer_audit_row row = {
-            .id = safer__col_int64(s, 0),
-            .at = safer__col_text(s, 1),
-            .actor_email = safer__col_text(s, 3),
-            .action = safer__col_text(s, 5),
-            .record_type = safer__col_text(s, 6),
-            .record_id = safer__col_text(s, 7),
-            .before = safer__col_text(s, 8),
-            .after = safer__col_text(s, 9),
-            .detail = safer__col_text(s, 10),
+            .id = a.id,
+            .at = a.at,
+            .actor_email = a.actor_email,
+            .action = a.action,
+            .record_type = a.record_type,
+            .record_id = a.record_id,
+            .before = a.before,
+            .after = a.after,
+            .detail = a.detail,
         };
         rc = fn(&row, ctx);
         if (rc > 0)
@@ -362,21 +380,8 @@ int safer_audit_verify(struct safer_store *st, struct safer_err *err)
     if (rc == 0)
         rc = safer__prep(st, sql, &s, err);
     while (rc == 0 && (rc = safer__step(s, err)) == 1) {
-        struct audit_fields f = {
-            .id = safer__col_int64(s, 0),
-            .at = safer__col_text(s, 1),
-            .actor_id = safer__col_int64(s, 2),
-            .actor_id_null = safer__col_is_null(s, 2),
-            .actor_email = safer__col_text(s, 3),
-            .partnership_id = safer__col_int64(s, 4),
-            .partnership_id_null = safer__col_is_null(s, 4),
-            .action = safer__col_text(s, 5),
-            .record_type = safer__col_text(s, 6),
-            .record_id = safer__col_text(s, 7),
-            .before = safer__col_text(s, 8),
-            .after = safer__col_text(s, 9),
-            .detail = safer__col_text(s, 10),
-        };
+        struct audit_fields f;
+        fields_of(s, &f);
         const char *stored_prev = safer__col_text(s, 11), *stored = safer__col_text(s, 12);
         if (f.id != last + 1) {
             rc = safer_err_set(err, SAFER_EDB,

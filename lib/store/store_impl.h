@@ -25,6 +25,9 @@ static inline int safer__prep(struct safer_store *st, const char *sql, struct sa
     return safer__db_prepare(st->db, sql, out, err);
 }
 
+/* Run `sql`, whose one parameter is the integer `id`, to its end. */
+int safer__run_id(struct safer_store *st, const char *sql, int64_t id, struct safer_err *err);
+
 /* The file name part of a path. */
 const char *safer__base_name(const char *path);
 

@@ -27,19 +27,6 @@
 
 /* ---- writing ---- */
 
-/* Run `sql`, whose one parameter is `id`, to its end. */
-static int run_id(struct safer_store *st, const char *sql, int64_t id, struct safer_err *err)
-{
-    struct safer__stmt *s;
-    int rc = safer__prep(st, sql, &s, err);
-    if (rc < 0)
-        return rc;
-    safer__bind_int64(s, 1, id);
-    rc = safer__step_done(s, err);
-    safer__stmt_finalize(s);
-    return rc;
-}
-
 /* Step an INSERT ... RETURNING id and read the id. */
 static int step_id(struct safer_store *st, struct safer__stmt *s, int64_t *id,
                    struct safer_err *err)
@@ -320,7 +307,7 @@ int safer_plan_store(struct safer_store *st, const struct safer_plan *p,
     if (rc == 0)
         rc = partnership_row(st, p, &pid, &replaced, err);
     for (size_t i = 0; rc == 0 && i < sizeof(FORGET) / sizeof(FORGET[0]); i++)
-        rc = run_id(st, FORGET[i], pid, err);
+        rc = safer__run_id(st, FORGET[i], pid, err);
     if (rc == 0)
         rc = seq_rows(st,
                       "INSERT INTO partnership_district(partnership_id, seq, district_code)"

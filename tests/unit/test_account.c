@@ -22,6 +22,7 @@
 #include <sqlite3.h>
 
 #include "safer/account.h"
+#include "safer/lib.h"
 #include "safer/limits.h"
 #include "safer/plan.h"
 #include "util/internal.h"
@@ -206,8 +207,8 @@ static void test_account_add_link_login(void **state)
     struct safer_err err = {0};
     char link[SAFER_TOKEN_SIZE];
     assert_int_equal(safer_user_add(st, &op, "Jo.Bloggs@Maidstone.gov.uk", "Jo Bloggs",
-                                    "Maidstone Borough Council", MAIDSTONE,
-                                    SAFER_ROLE_COORDINATOR, T0, link, &err),
+                                    "Maidstone Borough Council", MAIDSTONE, SAFER_ROLE_COORDINATOR,
+                                    T0, link, &err),
                      0);
     assert_int_equal(strlen(link), 32);
 
@@ -377,9 +378,9 @@ static void test_account_lockout(void **state)
     assert_string_equal(err.msg, "the e-mail, password or code is not right");
     assert_int_equal(login_as(st, "not an address", GOOD_PW, t + 22, &err), SAFER_EAUTH);
     /* Still locked while the first failure is within the window. */
-    assert_int_equal(login_as(st, "bob@maidstone.gov.uk", GOOD_PW, t + SAFER_LOGIN_WINDOW - 1,
-                              &err),
-                     SAFER_EAUTH);
+    assert_int_equal(
+        login_as(st, "bob@maidstone.gov.uk", GOOD_PW, t + SAFER_LOGIN_WINDOW - 1, &err),
+        SAFER_EAUTH);
     /* And free once it has left it. */
     assert_int_equal(login_as(st, "bob@maidstone.gov.uk", GOOD_PW, t + SAFER_LOGIN_WINDOW, &err),
                      0);
@@ -389,6 +390,7 @@ static void test_account_lockout(void **state)
     assert_int_equal(count_lines(&l, "bob@maidstone.gov.uk login-failed user/1 wrong password"),
                      SAFER_LOGIN_FAILURES);
     assert_int_equal(count_lines(&l, "login-locked user/1 10 failures in 5 minutes: locked"), 1);
+    assert_null(strstr(l.text, "failures in an hour"));
     assert_int_equal(count_lines(&l, "bob@maidstone.gov.uk login-locked user/1 locked"), 2);
     assert_int_equal(count_lines(&l, "public login-failed email/nobody@maidstone.gov.uk "
                                      "unknown e-mail"),
@@ -405,11 +407,13 @@ static void test_account_lockout(void **state)
         assert_int_equal(login_as(st, "bob@maidstone.gov.uk", "wrong again", at, &err),
                          SAFER_EAUTH);
     }
-    int64_t later = t + (SAFER_LOGIN_FAILURES_HOUR / (SAFER_LOGIN_FAILURES - 1) + 1) *
-                            (SAFER_LOGIN_WINDOW + 1);
+    int64_t later =
+        t + (SAFER_LOGIN_FAILURES_HOUR / (SAFER_LOGIN_FAILURES - 1) + 1) * (SAFER_LOGIN_WINDOW + 1);
     assert_true(later - t < 3600);
     assert_int_equal(login_as(st, "bob@maidstone.gov.uk", GOOD_PW, later, &err), SAFER_EAUTH);
     assert_int_equal(login_as(st, "bob@maidstone.gov.uk", GOOD_PW, t + 3700, &err), 0);
+    audit_lines(st, NULL, &l);
+    assert_int_equal(count_lines(&l, "login-locked user/1 50 failures in an hour: locked"), 1);
     assert_int_equal(safer_audit_verify(st, &err), 0);
     testfix_done(st, target);
 }
@@ -474,9 +478,9 @@ static void test_account_denied(void **state)
     safer_err_clear(&err);
     assert_int_equal(safer_user_reset(st, &coord, "member@maidstone.gov.uk", T0 + 21, tok, &err),
                      SAFER_EDENIED);
-    assert_int_equal(safer_user_disable(st, &member, "coord@maidstone.gov.uk", false, T0 + 22,
-                                        &err),
-                     SAFER_EDENIED);
+    assert_int_equal(
+        safer_user_disable(st, &member, "coord@maidstone.gov.uk", false, T0 + 22, &err),
+        SAFER_EDENIED);
     struct safer_person *pp;
     size_t n;
     assert_int_equal(safer_people_list(st, &member, &pp, &n, &err), SAFER_EDENIED);
@@ -525,9 +529,9 @@ static void test_account_denied(void **state)
     assert_int_equal(safer_user_add(st, &admin, "x@maidstone.gov.uk", "X", "MBC", MAIDSTONE,
                                     SAFER_ROLE_MEMBER, T0 + 102, tok, &err),
                      0);
-    assert_int_equal(safer_user_disable(st, &admin, "admin@maidstone.gov.uk", false, T0 + 103,
-                                        &err),
-                     SAFER_EINVAL);
+    assert_int_equal(
+        safer_user_disable(st, &admin, "admin@maidstone.gov.uk", false, T0 + 103, &err),
+        SAFER_EINVAL);
     assert_int_equal(safer_session_end(st, &admin, coord.session_id, T0 + 104, &err), 0);
     struct lines la;
     memset(&la, 0, sizeof(la));
@@ -579,7 +583,8 @@ static void test_account_totp(void **state)
     assert_int_equal(strlen(info.totp_secret), 32);
     char secret[SAFER_TOTP_SECRET_SIZE];
     memcpy(secret, info.totp_secret, sizeof(secret));
-#define CODE(t) snprintf(code, sizeof(code), "%06lld", (long long)safer_totp_code(secret, (t) / 30, 6))
+#define CODE(t)                                                                                    \
+    snprintf(code, sizeof(code), "%06lld", (long long)safer_totp_code(secret, (t) / 30, 6))
     assert_int_equal(safer_link_use(st, link, GOOD_PW, strlen(GOOD_PW), NULL, T0, &err),
                      SAFER_EAUTH);
     CODE(T0 - 90);
@@ -588,20 +593,20 @@ static void test_account_totp(void **state)
     CODE(T0);
     assert_int_equal(safer_link_use(st, link, GOOD_PW, strlen(GOOD_PW), code, T0, &err), 0);
     /* The set-up code was used: not again at sign-in. */
-    assert_int_equal(safer_login(st, "root@maidstone.gov.uk", GOOD_PW, strlen(GOOD_PW), code,
-                                 false, NULL, T0 + 5, sid, &a, &err),
+    assert_int_equal(safer_login(st, "root@maidstone.gov.uk", GOOD_PW, strlen(GOOD_PW), code, false,
+                                 NULL, T0 + 5, sid, &a, &err),
                      SAFER_EAUTH);
-    assert_int_equal(safer_login(st, "root@maidstone.gov.uk", GOOD_PW, strlen(GOOD_PW), NULL,
-                                 false, NULL, T0 + 60, sid, &a, &err),
+    assert_int_equal(safer_login(st, "root@maidstone.gov.uk", GOOD_PW, strlen(GOOD_PW), NULL, false,
+                                 NULL, T0 + 60, sid, &a, &err),
                      SAFER_EAUTH);
     CODE(T0 + 60);
-    assert_int_equal(safer_login(st, "root@maidstone.gov.uk", GOOD_PW, strlen(GOOD_PW), code,
-                                 false, NULL, T0 + 60, sid, &a, &err),
+    assert_int_equal(safer_login(st, "root@maidstone.gov.uk", GOOD_PW, strlen(GOOD_PW), code, false,
+                                 NULL, T0 + 60, sid, &a, &err),
                      0);
     assert_int_equal(a.role, SAFER_ROLE_ADMINISTRATOR);
     /* Reused within its window: refused. */
-    assert_int_equal(safer_login(st, "root@maidstone.gov.uk", GOOD_PW, strlen(GOOD_PW), code,
-                                 false, NULL, T0 + 61, sid, &a, &err),
+    assert_int_equal(safer_login(st, "root@maidstone.gov.uk", GOOD_PW, strlen(GOOD_PW), code, false,
+                                 NULL, T0 + 61, sid, &a, &err),
                      SAFER_EAUTH);
     /* The demo waives it. */
     assert_int_equal(safer_login(st, "root@maidstone.gov.uk", GOOD_PW, strlen(GOOD_PW), NULL, true,
@@ -618,9 +623,12 @@ static void test_account_totp(void **state)
 #undef CODE
     struct lines l;
     audit_lines(st, NULL, &l);
-    assert_int_equal(count_lines(&l, "root@maidstone.gov.uk password-set-failed user/1 second factor"),
-                     2);
-    assert_int_equal(count_lines(&l, "root@maidstone.gov.uk login-failed user/1 second factor"), 3);
+    assert_int_equal(
+        count_lines(&l, "root@maidstone.gov.uk password-set-failed user/1 second factor"), 2);
+    assert_int_equal(count_lines(&l, "root@maidstone.gov.uk login-failed user/1 second factor\n"),
+                     1);
+    assert_int_equal(
+        count_lines(&l, "root@maidstone.gov.uk login-failed user/1 second factor used before\n"), 2);
     testfix_done(st, target);
 }
 
@@ -634,40 +642,40 @@ static void test_account_bad_input(void **state)
     safer_actor_operator(&op);
     char tok[SAFER_TOKEN_SIZE];
     struct safer_err err = {0};
-    static const char *const bad[] = {"", "no-at-sign", "@maidstone.gov.uk", "jo@", "jo@@x.org",
-                                      "jo@x@y.org", "jo bloggs@x.org", "jo\t@x.org"};
+    static const char *const bad[] = {"",          "no-at-sign", "@maidstone.gov.uk", "jo@",
+                                      "jo@@x.org", "jo@x@y.org", "jo bloggs@x.org",   "jo\t@x.org"};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         safer_err_clear(&err);
-        assert_int_equal(safer_user_add(st, &op, bad[i], "Jo", "MBC", MAIDSTONE,
-                                        SAFER_ROLE_MEMBER, T0, tok, &err),
+        assert_int_equal(safer_user_add(st, &op, bad[i], "Jo", "MBC", MAIDSTONE, SAFER_ROLE_MEMBER,
+                                        T0, tok, &err),
                          SAFER_EINVAL);
     }
     char longmail[300];
     memset(longmail, 'a', sizeof(longmail));
     memcpy(longmail + 250, "@x.org", 7);
     safer_err_clear(&err);
-    assert_int_equal(safer_user_add(st, &op, longmail, "Jo", "MBC", MAIDSTONE, SAFER_ROLE_MEMBER,
-                                    T0, tok, &err),
-                     SAFER_EINVAL);
+    assert_int_equal(
+        safer_user_add(st, &op, longmail, "Jo", "MBC", MAIDSTONE, SAFER_ROLE_MEMBER, T0, tok, &err),
+        SAFER_EINVAL);
     safer_err_clear(&err);
     assert_int_equal(safer_user_add(st, &op, "jo@x.org", "Jo", "MBC", "E22999999",
                                     SAFER_ROLE_MEMBER, T0, tok, &err),
                      SAFER_ENOTFOUND);
     assert_non_null(strstr(err.msg, "no partnership 'E22999999'"));
     safer_err_clear(&err);
-    assert_int_equal(safer_user_add(st, &op, "jo@x.org", "Jo", "MBC", MAIDSTONE,
-                                    SAFER_ROLE_PUBLIC, T0, tok, &err),
-                     SAFER_EINVAL);
-    safer_err_clear(&err);
-    assert_int_equal(safer_user_add(st, &op, "jo@x.org", "", "MBC", MAIDSTONE, SAFER_ROLE_MEMBER,
+    assert_int_equal(safer_user_add(st, &op, "jo@x.org", "Jo", "MBC", MAIDSTONE, SAFER_ROLE_PUBLIC,
                                     T0, tok, &err),
                      SAFER_EINVAL);
     safer_err_clear(&err);
-    assert_int_equal(safer_user_add(st, &op, "jo@x.org", "Jo", "MBC", MAIDSTONE,
-                                    SAFER_ROLE_MEMBER, T0, tok, &err),
+    assert_int_equal(
+        safer_user_add(st, &op, "jo@x.org", "", "MBC", MAIDSTONE, SAFER_ROLE_MEMBER, T0, tok, &err),
+        SAFER_EINVAL);
+    safer_err_clear(&err);
+    assert_int_equal(safer_user_add(st, &op, "jo@x.org", "Jo", "MBC", MAIDSTONE, SAFER_ROLE_MEMBER,
+                                    T0, tok, &err),
                      0);
-    assert_int_equal(safer_user_add(st, &op, "JO@x.org", "Jo", "MBC", MAIDSTONE,
-                                    SAFER_ROLE_MEMBER, T0, tok, &err),
+    assert_int_equal(safer_user_add(st, &op, "JO@x.org", "Jo", "MBC", MAIDSTONE, SAFER_ROLE_MEMBER,
+                                    T0, tok, &err),
                      SAFER_EINVAL);
     assert_string_equal(err.msg, "'jo@x.org' is someone's e-mail already");
     /* A refused call changed nothing: one person, one organisation. */
@@ -718,9 +726,8 @@ static void test_account_audit_tamper(void **state)
     char msg[512], got[64];
     raw_get(target, "SELECT count(*) FROM audit_log", got, sizeof(got));
     assert_string_equal(got, "4"); /* org-add, user-add, password-set, login-failed */
-    assert_int_equal(raw_exec(target, "UPDATE audit_log SET detail = 'ok' WHERE id = 4", msg,
-                              sizeof(msg)),
-                     -1);
+    assert_int_equal(
+        raw_exec(target, "UPDATE audit_log SET detail = 'ok' WHERE id = 4", msg, sizeof(msg)), -1);
     assert_non_null(strstr(msg, "audit rows cannot be changed"));
     assert_int_equal(raw_exec(target, "DELETE FROM audit_log WHERE id = 4", msg, sizeof(msg)), -1);
     assert_non_null(strstr(msg, "audit rows cannot be"));
@@ -752,7 +759,8 @@ static void test_account_audit_tamper(void **state)
         fail_msg("%s", msg);
     safer_err_clear(&err);
     assert_int_equal(safer_audit_verify(st, &err), SAFER_EDB);
-    assert_non_null(strstr(err.msg, "the audit log is broken at row 3: row 2 before it is missing"));
+    assert_non_null(
+        strstr(err.msg, "the audit log is broken at row 3: row 2 before it is missing"));
     testfix_done(st, target);
 }
 
@@ -796,6 +804,68 @@ static void test_account_digest(void **state)
     testfix_done(s2, t2);
 }
 
+/* A store that fails at its 1st, 2nd, ... call: each call fails whole
+ * with SAFER_EDB, leaving no change and no audit row behind, until it gets
+ * through. */
+static void count_rows(const char *target, char out[3][32])
+{
+    raw_get(target, "SELECT count(*) FROM audit_log", out[0], 32);
+    raw_get(target, "SELECT count(*) FROM login_failure", out[1], 32);
+    raw_get(target, "SELECT count(*) FROM user_session", out[2], 32);
+}
+
+static void same_rows(const char *target, char want[3][32], unsigned long at)
+{
+    char got[3][32];
+    count_rows(target, got);
+    for (int k = 0; k < 3; k++) {
+        if (strcmp(got[k], want[k]) != 0)
+            fail_msg("call %lu failed, yet table %d went from %s to %s rows", at, k, want[k],
+                     got[k]);
+    }
+}
+
+static void test_account_store_faults(void **state)
+{
+    (void)state;
+    char target[512];
+    struct safer_store *st = workspace("acct_faults", false, target, sizeof(target));
+    person(st, "fay@maidstone.gov.uk", MAIDSTONE, SAFER_ROLE_MEMBER);
+    struct safer_actor op, fay;
+    safer_actor_operator(&op);
+    char before[33], after[33], rows[3][32], tok[SAFER_TOKEN_SIZE];
+    struct safer_err err = {0};
+    /* Three calls: a change, a sign-in that fails, one that works. */
+    for (int call = 0; call < 3; call++) {
+        unsigned long at;
+        int rc = -1;
+        for (at = 1; at < 200; at++) {
+            assert_int_equal(safer_store_digest(st, before, &err), 0);
+            count_rows(target, rows);
+            safer_err_clear(&err);
+            safer_fault_arm(SAFER_FAULT_DB, at);
+            if (call == 0)
+                rc = safer_user_add(st, &op, "gus@maidstone.gov.uk", "Gus", "New Org", MAIDSTONE,
+                                    SAFER_ROLE_MEMBER, T0 + at, tok, &err);
+            else
+                rc = safer_login(st, "fay@maidstone.gov.uk", call == 1 ? "wrong password!" : GOOD_PW,
+                                 call == 1 ? 15 : strlen(GOOD_PW), NULL, false, NULL, T0 + at, tok,
+                                 &fay, &err);
+            safer_fault_arm(SAFER_FAULT_DB, 0);
+            if (rc != SAFER_EDB)
+                break;
+            assert_string_equal(tok, "");
+            assert_int_equal(safer_store_digest(st, after, &err), 0);
+            assert_string_equal(before, after);
+            same_rows(target, rows, at);
+        }
+        assert_int_equal(rc, call == 1 ? SAFER_EAUTH : 0);
+        assert_true(at > 3);
+    }
+    assert_int_equal(safer_audit_verify(st, &err), 0);
+    testfix_done(st, target);
+}
+
 int main(void)
 {
     if (safer_auth_init(NULL) < 0)
@@ -811,6 +881,7 @@ int main(void)
         cmocka_unit_test(test_account_rehash),
         cmocka_unit_test(test_account_audit_tamper),
         cmocka_unit_test(test_account_digest),
+        cmocka_unit_test(test_account_store_faults),
     };
     return cmocka_run_group_tests_name("account", tests, testfix_setup, testfix_teardown);
 }
