@@ -857,8 +857,12 @@ static int login_refuse(struct safer_store *st, const struct login_row *l, const
         (l->failures + 1 >= SAFER_LOGIN_FAILURES ||
          l->failures_hour + 1 >= SAFER_LOGIN_FAILURES_HOUR)) {
         char detail[96];
-        snprintf(detail, sizeof(detail), "%lld failures in %d minutes: locked",
-                 (long long)(l->failures + 1), SAFER_LOGIN_WINDOW / 60);
+        if (l->failures + 1 >= SAFER_LOGIN_FAILURES)
+            snprintf(detail, sizeof(detail), "%lld failures in %d minutes: locked",
+                     (long long)(l->failures + 1), SAFER_LOGIN_WINDOW / 60);
+        else
+            snprintf(detail, sizeof(detail), "%lld failures in an hour: locked",
+                     (long long)(l->failures_hour + 1));
         rc = safer__audit(st, &who, "login-locked", "user", rid, NULL, NULL, detail, now, err);
     }
     if (rc == 0)

@@ -390,6 +390,7 @@ static void test_account_lockout(void **state)
     assert_int_equal(count_lines(&l, "bob@maidstone.gov.uk login-failed user/1 wrong password"),
                      SAFER_LOGIN_FAILURES);
     assert_int_equal(count_lines(&l, "login-locked user/1 10 failures in 5 minutes: locked"), 1);
+    assert_null(strstr(l.text, "failures in an hour"));
     assert_int_equal(count_lines(&l, "bob@maidstone.gov.uk login-locked user/1 locked"), 2);
     assert_int_equal(count_lines(&l, "public login-failed email/nobody@maidstone.gov.uk "
                                      "unknown e-mail"),
@@ -411,6 +412,8 @@ static void test_account_lockout(void **state)
     assert_true(later - t < 3600);
     assert_int_equal(login_as(st, "bob@maidstone.gov.uk", GOOD_PW, later, &err), SAFER_EAUTH);
     assert_int_equal(login_as(st, "bob@maidstone.gov.uk", GOOD_PW, t + 3700, &err), 0);
+    audit_lines(st, NULL, &l);
+    assert_int_equal(count_lines(&l, "login-locked user/1 50 failures in an hour: locked"), 1);
     assert_int_equal(safer_audit_verify(st, &err), 0);
     testfix_done(st, target);
 }
