@@ -447,8 +447,8 @@ static int stored(struct safer_store *st, int64_t pid, int64_t id, int64_t *vers
                   char kind[16], struct safer_buf *json, struct safer_err *err)
 {
     struct safer__stmt *s;
-    int rc = safer__prep(st, "SELECT " COLUMNS " FROM indicator WHERE id = ?1 AND partnership_id = ?2",
-                         &s, err);
+    int rc = safer__prep(
+        st, "SELECT " COLUMNS " FROM indicator WHERE id = ?1 AND partnership_id = ?2", &s, err);
     if (rc < 0)
         return rc;
     safer__bind_int64(s, 1, id);
@@ -566,8 +566,8 @@ static int period_of(struct safer_store *st, int64_t pid, int64_t id, const char
                      struct safer_field_errors *fe, struct safer_err *err)
 {
     struct safer__stmt *s;
-    int rc = safer__prep(st, "SELECT kind, period FROM indicator WHERE id = ?1 AND partnership_id = ?2",
-                         &s, err);
+    int rc = safer__prep(
+        st, "SELECT kind, period FROM indicator WHERE id = ?1 AND partnership_id = ?2", &s, err);
     if (rc < 0)
         return rc;
     safer__bind_int64(s, 1, id);
