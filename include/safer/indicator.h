@@ -33,7 +33,10 @@
  * change (or a refusal) there. An indicator of another partnership is
  * SAFER_ENOTFOUND, never SAFER_EDENIED.
  *
- * Strings and arrays handed back live in the caller's arena.
+ * Strings and arrays handed back live in the caller's arena. A form's
+ * mistakes name its fields: title, kind, priority_key, group_key,
+ * categories, ward, measure, period, good, target, amber, red, unit; a
+ * value's period and value; a comment's period and note.
  */
 #ifndef SAFER_INDICATOR_H
 #define SAFER_INDICATOR_H
@@ -196,6 +199,17 @@ int safer_indicator_get(struct safer_store *st, const struct safer_actor *actor,
                         struct safer_indicator *out, struct safer_indicator_point **points,
                         size_t *npoints, struct safer_indicator_comment **comments,
                         size_t *ncomments, struct safer_err *err);
+
+/* A ward of the partnership's area, for a form's choice of ward. */
+struct safer_indicator_ward {
+    const char *code, *name;
+};
+
+/* The wards of the actor's partnership's area (SAFER_PERM_VIEW_AGGREGATE),
+ * by code; strings and the array in `arena`. */
+int safer_indicator_wards(struct safer_store *st, const struct safer_actor *actor, int64_t now,
+                          struct safer_arena *arena, struct safer_indicator_ward **out, size_t *n,
+                          struct safer_err *err);
 
 /*
  * A small trend chart of a series as one <svg> element (svg.h's rules:

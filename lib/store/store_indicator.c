@@ -447,8 +447,8 @@ static int stored(struct safer_store *st, int64_t pid, int64_t id, int64_t *vers
                   char kind[16], struct safer_buf *json, struct safer_err *err)
 {
     struct safer__stmt *s;
-    int rc = safer__prep(st, "SELECT " COLUMNS " FROM indicator WHERE id = ?1 AND partnership_id = ?2",
-                         &s, err);
+    int rc = safer__prep(
+        st, "SELECT " COLUMNS " FROM indicator WHERE id = ?1 AND partnership_id = ?2", &s, err);
     if (rc < 0)
         return rc;
     safer__bind_int64(s, 1, id);
@@ -566,8 +566,8 @@ static int period_of(struct safer_store *st, int64_t pid, int64_t id, const char
                      struct safer_field_errors *fe, struct safer_err *err)
 {
     struct safer__stmt *s;
-    int rc = safer__prep(st, "SELECT kind, period FROM indicator WHERE id = ?1 AND partnership_id = ?2",
-                         &s, err);
+    int rc = safer__prep(
+        st, "SELECT kind, period FROM indicator WHERE id = ?1 AND partnership_id = ?2", &s, err);
     if (rc < 0)
         return rc;
     safer__bind_int64(s, 1, id);
@@ -1144,5 +1144,49 @@ int safer__indicator_read(struct safer_store *st, const struct safer_actor *acto
         safer__store_rollback(st);
         safer__ind_snap_release(out);
     }
+    return rc;
+}
+
+int safer_indicator_wards(struct safer_store *st, const struct safer_actor *actor, int64_t now,
+                          struct safer_arena *arena, struct safer_indicator_ward **out, size_t *n,
+                          struct safer_err *err)
+{
+    *out = NULL;
+    *n = 0;
+    int rc = safer__store_begin_read(st, err);
+    if (rc < 0)
+        return rc;
+    rc = safer__access(st, actor, SAFER_PERM_VIEW_AGGREGATE, NULL, err);
+    if (rc == SAFER_EDENIED) {
+        safer__store_rollback(st);
+        return safer__audit_denied(st, actor, SAFER_PERM_VIEW_AGGREGATE, "ward", NULL, now, err);
+    }
+    struct safer__stmt *s = NULL;
+    if (rc == 0)
+        rc = safer__prep(st,
+                         "SELECT a.code, a.name FROM area a WHERE a.code IN (" AREA_WARDS ")"
+                         " AND a.level = 'ward' ORDER BY a.code",
+                         &s, err);
+    struct safer_indicator_ward *v = NULL;
+    size_t cap = 0;
+    if (rc == 0) {
+        safer__bind_int64(s, 1, actor->partnership_id);
+        while ((rc = safer__step(s, err)) == 1) {
+            SAFER__GROW(v, cap, *n + 1);
+            v[*n].code = arena_col(arena, s, 0);
+            v[(*n)++].name = arena_col(arena, s, 1);
+        }
+    }
+    safer__stmt_finalize(s);
+    if (rc == 0)
+        rc = safer__store_commit(st, err);
+    if (rc < 0) {
+        safer__store_rollback(st);
+        *n = 0;
+    } else if (*n) {
+        *out = safer_arena_alloc(arena, sizeof(**out) * *n);
+        memcpy(*out, v, sizeof(**out) * *n);
+    }
+    free(v);
     return rc;
 }

@@ -56,7 +56,8 @@ static const char PLAN[] =
     "    {\"id\": \"violence-12\", \"title\": \"Violence, rolling 12 months\",\n"
     "     \"priority\": \"violence\", \"group\": \"exec\",\n"
     "     \"categories\": [\"Violence and sexual offences\"], \"measure\": \"rate\",\n"
-    "     \"period\": \"rolling12\", \"good\": \"down\", \"target\": 20, \"amber\": 5, \"red\": 10},\n"
+    "     \"period\": \"rolling12\", \"good\": \"down\", \"target\": 20, \"amber\": 5,\n"
+    "     \"red\": 10},\n"
     "    {\"id\": \"asb-month\", \"title\": \"ASB by month\", \"priority\": \"asb\",\n"
     "     \"categories\": [\"Anti-social behaviour\"], \"measure\": \"count\",\n"
     "     \"period\": \"month\", \"good\": \"down\", \"amber\": 0, \"red\": 10},\n"
@@ -962,6 +963,28 @@ static void test_indicator_svg(void **state)
     safer_arena_release(&arena);
 }
 
+/* The wards a form offers: the area's, with their names. */
+static void test_indicator_wards(void **state)
+{
+    (void)state;
+    struct safer_actor op = operator_actor();
+    struct safer_err err = {0};
+    struct safer_arena arena;
+    safer_arena_init(&arena);
+    struct safer_indicator_ward *w;
+    size_t n;
+    must(safer_indicator_wards(F.st, &op, NOW, &arena, &w, &n, &err), &err);
+    assert_int_equal(n, F.a.nwards);
+    for (size_t i = 0; i < n; i++) {
+        assert_string_equal(w[i].code, F.a.wards[i].code);
+        assert_string_equal(w[i].name, F.a.wards[i].name);
+    }
+    struct safer_actor pub;
+    safer_actor_public(&pub, F.pid);
+    assert_int_equal(safer_indicator_wards(F.st, &pub, NOW, &arena, &w, &n, &err), SAFER_EDENIED);
+    safer_arena_release(&arena);
+}
+
 /* ---- the plan file's indicators ---- */
 
 static void test_indicator_plan_errors(void **state)
@@ -1063,6 +1086,7 @@ int main(void)
         cmocka_unit_test(test_indicator_values_audited),
         cmocka_unit_test(test_indicator_other_partnership),
         cmocka_unit_test(test_indicator_svg),
+        cmocka_unit_test(test_indicator_wards),
         cmocka_unit_test(test_indicator_plan_errors),
         cmocka_unit_test(test_indicator_plan_file_of_the_demo),
     };
