@@ -32,6 +32,32 @@ const struct web_route web_routes[] = {
     /* The partnership's workspace. */
     {"GET", "/", WEB_NEED(SAFER_PERM_VIEW_AGGREGATE), page_dashboard_get, 0},
 
+    /* Actions: the literal paths before /actions/{id}, which would match
+     * "new" too. */
+    {"GET", "/actions", WEB_NEED(SAFER_PERM_VIEW_PLAN), page_actions_get, 0},
+    {"GET", "/actions/new", WEB_NEED(SAFER_PERM_EDIT_PLAN), page_action_new_get, 0},
+    {"POST", "/actions/new", WEB_NEED(SAFER_PERM_EDIT_PLAN), page_action_new_post, 0},
+    {"GET", "/actions/edit/{id}", WEB_NEED(SAFER_PERM_EDIT_PLAN), page_action_edit_get, 0},
+    {"POST", "/actions/edit/{id}", WEB_NEED(SAFER_PERM_EDIT_PLAN), page_action_edit_post, 0},
+    {"POST", "/actions/update/{id}", WEB_NEED(SAFER_PERM_UPDATE_OWN_ACTION),
+     page_action_update_post, 0},
+    {"GET", "/actions/{id}", WEB_NEED(SAFER_PERM_VIEW_PLAN), page_action_get, 0},
+
+    /* Indicators. */
+    {"GET", "/indicators", WEB_NEED(SAFER_PERM_VIEW_AGGREGATE), page_indicators_get, 0},
+    {"GET", "/indicators/{id}", WEB_NEED(SAFER_PERM_VIEW_AGGREGATE), page_indicator_get, 0},
+    {"POST", "/indicators/value/{id}", WEB_NEED(SAFER_PERM_EDIT_INDICATOR),
+     page_indicator_value_post, 0},
+    {"POST", "/indicators/comment/{id}", WEB_NEED(SAFER_PERM_EDIT_INDICATOR),
+     page_indicator_comment_post, 0},
+
+    /* The strategic assessment: live, and as published. */
+    {"GET", "/assessments", WEB_NEED(SAFER_PERM_VIEW_AGGREGATE), page_assessments_get, 0},
+    {"GET", "/assessments/{n}", WEB_NEED(SAFER_PERM_VIEW_AGGREGATE), page_assessment_get, 0},
+    {"GET", "/assessments/files/*", WEB_NEED(SAFER_PERM_VIEW_AGGREGATE), page_assessment_file_get,
+     0},
+    {"GET", "/report/*", WEB_NEED(SAFER_PERM_VIEW_AGGREGATE), page_report_get, 0},
+
     /* The read-only API. */
     {"GET", "/api/priorities", WEB_NEED(SAFER_PERM_VIEW_AGGREGATE), api_priorities_get,
      WEB_ROUTE_API},

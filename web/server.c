@@ -203,7 +203,7 @@ int web_error_status(int rc)
 
 static void add_headers(struct conn *c, struct MHD_Response *r, const struct web_resp *resp)
 {
-    MHD_add_response_header(r, "Content-Security-Policy", CSP);
+    MHD_add_response_header(r, "Content-Security-Policy", resp->csp ? resp->csp : CSP);
     MHD_add_response_header(r, "X-Frame-Options", "DENY");
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(r, "Referrer-Policy", "no-referrer");

@@ -86,6 +86,7 @@ struct web_resp {
     size_t static_len;
     const char *location;          /* a path, for 303 */
     const char *cache;             /* Cache-Control, or NULL for the default */
+    const char *csp;               /* Content-Security-Policy, or NULL for the site's */
     bool private_page;             /* personal: Cache-Control no-store */
     bool clear_site;               /* sign-out: Clear-Site-Data */
     const char *allow;             /* 405: the Allow header */
@@ -152,5 +153,29 @@ int page_health_get(struct web_req *req, struct web_resp *resp);
 int api_priorities_get(struct web_req *req, struct web_resp *resp);
 int api_actions_get(struct web_req *req, struct web_resp *resp);
 int assets_get(struct web_req *req, struct web_resp *resp);
+int page_actions_get(struct web_req *req, struct web_resp *resp);
+int page_action_get(struct web_req *req, struct web_resp *resp);
+int page_action_update_post(struct web_req *req, struct web_resp *resp);
+int page_action_new_get(struct web_req *req, struct web_resp *resp);
+int page_action_new_post(struct web_req *req, struct web_resp *resp);
+int page_action_edit_get(struct web_req *req, struct web_resp *resp);
+int page_action_edit_post(struct web_req *req, struct web_resp *resp);
+int page_indicators_get(struct web_req *req, struct web_resp *resp);
+int page_indicator_get(struct web_req *req, struct web_resp *resp);
+int page_indicator_value_post(struct web_req *req, struct web_resp *resp);
+int page_indicator_comment_post(struct web_req *req, struct web_resp *resp);
+int page_assessments_get(struct web_req *req, struct web_resp *resp);
+int page_assessment_get(struct web_req *req, struct web_resp *resp);
+int page_assessment_file_get(struct web_req *req, struct web_resp *resp);
+int page_report_get(struct web_req *req, struct web_resp *resp);
+
+/* Tables other pages share: the actions (page_action.c) and the
+ * indicators (page_indicator.c), each row linking to its page. */
+struct safer_action;
+struct safer_indicator;
+void web_action_table(struct safer_buf *b, const char *caption, const struct safer_action *list,
+                      size_t n);
+void web_indicator_table(struct safer_buf *b, const char *caption,
+                         const struct safer_indicator *list, size_t n);
 
 #endif

@@ -84,14 +84,27 @@ int safer_publish(struct safer_store *st, const struct safer_actor *actor,
                   struct safer_err *err);
 
 /*
- * The partnership an edition would be of (as `partnership` above): its
- * code and name, and the area its assessment covers: its one district, else
- * its CSP code (which needs the district to CSP lookup). SAFER_EINVAL when
- * it has no district, or several and no CSP code. Strings in `arena`.
+ * The partnership an assessment would be of (as `partnership` above), when
+ * the actor may `perm` there (decided and, if refused, audited here): its
+ * code and name, and the area its assessment covers: its one district,
+ * else its CSP code (which needs the district to CSP lookup). SAFER_EINVAL
+ * when it has no district, or several and no CSP code. Strings in `arena`.
  */
 int safer_publish_target(struct safer_store *st, const struct safer_actor *actor,
-                         const char *partnership, struct safer_arena *arena, const char **code,
-                         const char **name, const char **area, struct safer_err *err);
+                         const char *partnership, enum safer_perm perm, struct safer_arena *arena,
+                         const char **code, const char **name, const char **area,
+                         struct safer_err *err);
+
+/*
+ * The live assessment of the actor's partnership, as `safer assess` would
+ * write it now for the partnership's area under its name, into output set
+ * `out` (in memory): the members' edition for a role that may
+ * SAFER_PERM_VIEW_PLAN, the public edition (public_edition true) for any.
+ * `opts` gives the window and threads (area and title as safer_publish()).
+ */
+int safer_report_live(struct safer_store *st, const struct safer_actor *actor,
+                      bool public_edition, const struct safer_assess_opts *opts,
+                      struct safer_output *out, struct safer_err *err);
 
 /*
  * Store an edition made by the caller (safer_publish() does this): `meta`

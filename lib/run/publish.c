@@ -56,7 +56,8 @@ int safer_publish(struct safer_store *st, const struct safer_actor *actor,
     struct safer_arena arena;
     safer_arena_init(&arena);
     const char *code, *name, *area;
-    rc = safer_publish_target(st, actor, opts->partnership, &arena, &code, &name, &area, err);
+    rc = safer_publish_target(st, actor, opts->partnership, SAFER_PERM_EDIT_PLAN, &arena, &code,
+                              &name, &area, err);
     if (rc < 0) {
         safer_arena_release(&arena);
         return rc;
@@ -121,6 +122,32 @@ out_members:
 out_outputs:
     safer_output_release(&members);
     safer_output_release(&pub);
+    safer_arena_release(&arena);
+    return rc;
+}
+
+int safer_report_live(struct safer_store *st, const struct safer_actor *actor,
+                      bool public_edition, const struct safer_assess_opts *opts,
+                      struct safer_output *out, struct safer_err *err)
+{
+    struct safer_arena arena;
+    safer_arena_init(&arena);
+    const char *code, *name, *area;
+    int rc = safer_publish_target(st, actor, NULL,
+                                  public_edition ? SAFER_PERM_VIEW_PUBLIC : SAFER_PERM_VIEW_PLAN,
+                                  &arena, &code, &name, &area, err);
+    if (rc == 0) {
+        struct safer_assess_opts o = *opts;
+        if (!o.area)
+            o.area = area;
+        if (!o.title)
+            o.title = name;
+        o.public_edition = public_edition;
+        struct safer_assessment a;
+        rc = safer_assess_run(st, &o, out, &a, err);
+        if (rc == 0)
+            safer_assessment_release(&a);
+    }
     safer_arena_release(&arena);
     return rc;
 }

@@ -306,8 +306,9 @@ int safer_published_add(struct safer_store *st, const struct safer_actor *actor,
 }
 
 int safer_publish_target(struct safer_store *st, const struct safer_actor *actor,
-                         const char *partnership, struct safer_arena *arena, const char **code,
-                         const char **name, const char **area, struct safer_err *err)
+                         const char *partnership, enum safer_perm perm, struct safer_arena *arena,
+                         const char **code, const char **name, const char **area,
+                         struct safer_err *err)
 {
     struct partnership p;
     struct safer_actor as;
@@ -317,6 +318,8 @@ int safer_publish_target(struct safer_store *st, const struct safer_actor *actor
     int rc = safer__store_begin_read(st, err);
     if (rc == 0)
         rc = find_partnership(st, actor, partnership, arena, &p, &as, err);
+    if (rc == 0)
+        rc = decide(st, &as, perm, NULL, (int64_t)time(NULL), err);
     if (rc == 0)
         rc = safer__prep(st,
                          "SELECT p.csp_code, d.district_code FROM partnership p"

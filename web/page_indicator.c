@@ -1,0 +1,368 @@
+/*
+ * page_indicator.c - the plan's indicators: the list with each one's
+ * latest value and status (GET /indicators), one indicator with its trend
+ * chart, the table of its periods and their comments (GET
+ * /indicators/{id}), entering a value by hand (POST /indicators/value/{id})
+ * and commenting on a period (POST /indicators/comment/{id}).
+ *
+ * The numbers are the library's (indicator.h): computed live from the
+ * store's count table, suppressed for roles that may only see aggregates.
+ * The chart is a picture of the table beside it, which carries every
+ * number for a screen reader and for print.
+ */
+#include "util/compat.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "form.h"
+#include "page.h"
+#include "safer/indicator.h"
+
+/* A value as a page shows it: whole numbers without decimals, rates to one
+ * decimal place; "[c]" when suppressed, "No data" without one. */
+static void value_text(const struct safer_indicator *ind, const struct safer_indicator_point *p,
+                       char *out, size_t size)
+{
+    if (p->suppressed)
+        snprintf(out, size, "[c]");
+    else if (isnan(p->value))
+        snprintf(out, size, "No data");
+    else if (strcmp(ind->measure, "rate") == 0)
+        snprintf(out, size, "%.1f per 1,000", p->value);
+    else if (p->value == floor(p->value) && fabs(p->value) < 1e15)
+        snprintf(out, size, "%.0f%s%s", p->value, ind->unit ? " " : "", ind->unit ? ind->unit : "");
+    else
+        snprintf(out, size, "%.2f%s%s", p->value, ind->unit ? " " : "", ind->unit ? ind->unit : "");
+}
+
+static void target_text(const struct safer_indicator *ind, char *out, size_t size)
+{
+    if (!ind->has_target)
+        snprintf(out, size, "No target");
+    else if (strcmp(ind->measure, "rate") == 0)
+        snprintf(out, size, "%.1f per 1,000 (%s is better)", ind->target, ind->good);
+    else
+        snprintf(out, size, "%g (%s is better)", ind->target, ind->good);
+}
+
+/* The RAG tag of a point: a GOV.UK tag with the status in words. */
+static void rag_tag(struct safer_buf *b, const struct safer_indicator_point *p)
+{
+    const char *label = p->partial      ? "Partial period"
+                        : p->suppressed ? "Not shown"
+                                        : safer_rag_label(p->rag);
+    if (p->partial || p->suppressed || p->rag == SAFER_RAG_NONE)
+        safer_html_raw(b, "<strong class=\"govuk-tag govuk-tag--grey\">");
+    else if (p->rag == SAFER_RAG_GREEN)
+        safer_html_raw(b, "<strong class=\"govuk-tag govuk-tag--green\">");
+    else if (p->rag == SAFER_RAG_AMBER)
+        safer_html_raw(b, "<strong class=\"govuk-tag govuk-tag--yellow\">");
+    else
+        safer_html_raw(b, "<strong class=\"govuk-tag govuk-tag--red\">");
+    safer_html_text(b, label);
+    safer_html_raw(b, "</strong>");
+}
+
+static void td(struct safer_buf *b, const char *s, bool numeric)
+{
+    if (numeric)
+        safer_html_raw(b, "<td class=\"govuk-table__cell govuk-table__cell--numeric\">");
+    else
+        safer_html_raw(b, "<td class=\"govuk-table__cell\">");
+    safer_html_text(b, s);
+    safer_html_raw(b, "</td>");
+}
+
+static void th(struct safer_buf *b, const char *s, bool numeric)
+{
+    if (numeric)
+        safer_html_raw(b, "<th scope=\"col\" class=\"govuk-table__header "
+                          "govuk-table__header--numeric\">");
+    else
+        safer_html_raw(b, "<th scope=\"col\" class=\"govuk-table__header\">");
+    safer_html_text(b, s);
+    safer_html_raw(b, "</th>");
+}
+
+/* The table of indicators, shared with the dashboard. */
+void web_indicator_table(struct safer_buf *b, const char *caption,
+                         const struct safer_indicator *list, size_t n)
+{
+    safer_html_raw(b, "<table class=\"govuk-table\"><caption class=\"govuk-table__caption "
+                      "govuk-table__caption--m\">");
+    safer_html_text(b, caption);
+    safer_html_raw(b, "</caption><thead class=\"govuk-table__head\"><tr class=\"govuk-table__row\">");
+    th(b, "Indicator", false);
+    th(b, "Latest period", false);
+    th(b, "Value", true);
+    th(b, "Target", true);
+    th(b, "Status", false);
+    safer_html_raw(b, "</tr></thead><tbody class=\"govuk-table__body\">");
+    for (size_t i = 0; i < n; i++) {
+        const struct safer_indicator *ind = &list[i];
+        char href[48], value[64], target[96];
+        snprintf(href, sizeof(href), "/indicators/%lld", (long long)ind->id);
+        safer_html_raw(b, "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\">"
+                          "<a class=\"govuk-link\" href=\"");
+        safer_html_attr(b, href);
+        safer_html_raw(b, "\">");
+        safer_html_text(b, ind->title);
+        safer_html_raw(b, "</a></td>");
+        if (ind->has_latest) {
+            value_text(ind, &ind->latest, value, sizeof(value));
+            td(b, ind->latest.period, false);
+            td(b, value, true);
+        } else {
+            td(b, "None yet", false);
+            td(b, "", true);
+        }
+        target_text(ind, target, sizeof(target));
+        td(b, target, true);
+        safer_html_raw(b, "<td class=\"govuk-table__cell\">");
+        if (ind->has_latest)
+            rag_tag(b, &ind->latest);
+        safer_html_raw(b, "</td></tr>");
+    }
+    if (n == 0)
+        safer_html_raw(b, "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\" "
+                          "colspan=\"5\">None.</td></tr>");
+    safer_html_raw(b, "</tbody></table>");
+}
+
+int page_indicators_get(struct web_req *req, struct web_resp *resp)
+{
+    struct safer_indicator_query q = {.priority_key = NULL};
+    const char *off = web_param(&req->query, "off_target");
+    q.off_target = off && strcmp(off, "1") == 0;
+    struct safer_indicator *list = NULL;
+    size_t n = 0;
+    struct safer_err err = {0};
+    int rc = safer_indicator_list(req->st, &req->actor, &q, req->now, req->arena, &list, &n,
+                                  &err);
+    if (rc < 0)
+        return rc;
+    struct safer_buf *b = &resp->body;
+    web_page_begin(req, resp, "Indicators", NULL);
+    safer_html_raw(b, "<h1 class=\"govuk-heading-l\">Indicators</h1><p class=\"govuk-body\">"
+                      "Computed from the police.uk records in the store when the page is "
+                      "drawn, or entered by hand. A period without data for all its months is "
+                      "partial and has no status. ");
+    if (!safer_role_may(req->actor.role, SAFER_PERM_VIEW_UNSUPPRESSED))
+        safer_html_raw(b, "Counts from 1 to 4 are not shown ([c]).");
+    safer_html_raw(b, "</p><p class=\"govuk-body\">");
+    if (q.off_target)
+        safer_html_raw(b, "Showing those off target. <a class=\"govuk-link\" href=\"/indicators\">"
+                          "Show all indicators</a>");
+    else
+        safer_html_raw(b, "<a class=\"govuk-link\" href=\"/indicators?off_target=1\">Show only "
+                          "those off target</a>");
+    safer_html_raw(b, "</p>");
+    char caption[64];
+    snprintf(caption, sizeof(caption), "%zu indicator%s", n, n == 1 ? "" : "s");
+    web_indicator_table(b, caption, list, n);
+    web_page_end(req, resp);
+    return 0;
+}
+
+struct typed {
+    const char *period, *value, *note, *comment_period;
+};
+
+static int indicator_page(struct web_req *req, struct web_resp *resp, int64_t id,
+                          const struct safer_field_errors *fe, const struct typed *t)
+{
+    struct safer_indicator ind;
+    struct safer_indicator_point *pts = NULL;
+    struct safer_indicator_comment *comments = NULL;
+    size_t npts = 0, ncomments = 0;
+    struct safer_err err = {0};
+    struct safer_indicator_query q = {.priority_key = NULL};
+    int rc = safer_indicator_get(req->st, &req->actor, id, &q, req->now, req->arena, &ind, &pts,
+                                 &npts, &comments, &ncomments, &err);
+    if (rc < 0)
+        return rc;
+    struct safer_buf *b = &resp->body;
+    web_page_begin(req, resp, ind.title, fe);
+    web_error_summary(b, fe);
+    safer_html_raw(b, "<span class=\"govuk-caption-l\">Indicator</span><h1 "
+                      "class=\"govuk-heading-l\">");
+    safer_html_text(b, ind.title);
+    safer_html_raw(b, "</h1>");
+
+    char target[96], thresholds[96], what[400] = "";
+    target_text(&ind, target, sizeof(target));
+    snprintf(thresholds, sizeof(thresholds), "Amber beyond %g%%, red beyond %g%% from target",
+             ind.amber, ind.red);
+    if (strcmp(ind.kind, "computed") == 0) {
+        size_t len = 0;
+        len += (size_t)snprintf(what + len, sizeof(what) - len, "%s of ",
+                                strcmp(ind.measure, "rate") == 0 ? "Records per 1,000 residents"
+                                                                  : "Records");
+        if (ind.ncategories == 0)
+            len += (size_t)snprintf(what + len, sizeof(what) - len, "every category");
+        for (size_t i = 0; i < ind.ncategories && len < sizeof(what); i++)
+            len += (size_t)snprintf(what + len, sizeof(what) - len, "%s%s", i ? ", " : "",
+                                    ind.categories[i]);
+        if (len < sizeof(what))
+            snprintf(what + len, sizeof(what) - len, ", %s",
+                     *ind.ward ? ind.ward : "the whole area");
+    } else {
+        snprintf(what, sizeof(what), "Entered by hand%s%s", ind.unit ? ", in " : "",
+                 ind.unit ? ind.unit : "");
+    }
+    const char *period = strcmp(ind.period, "rolling12") == 0 ? "Rolling 12 months"
+                         : strcmp(ind.period, "quarter") == 0 ? "Quarterly"
+                                                              : "Monthly";
+    web_summary_begin(b);
+    web_summary_row(b, "Measures", what);
+    web_summary_row(b, "Period", period);
+    web_summary_row(b, "Target", target);
+    web_summary_row(b, "Status", thresholds);
+    web_summary_end(b);
+
+    if (npts > 0) {
+        char title[400];
+        snprintf(title, sizeof(title), "Trend of %s", ind.title);
+        struct safer_svg_opts so = {.id = "trend", .title = title};
+        safer_html_raw(b, "<figure class=\"safer-figure\">");
+        rc = safer_indicator_svg(b, &ind, pts, npts, &so, &err);
+        safer_html_raw(b, "</figure>");
+        if (rc < 0)
+            return rc;
+    }
+
+    safer_html_raw(b, "<table class=\"govuk-table\"><caption class=\"govuk-table__caption "
+                      "govuk-table__caption--m\">Periods</caption><thead "
+                      "class=\"govuk-table__head\"><tr class=\"govuk-table__row\">");
+    th(b, "Period", false);
+    th(b, "Value", true);
+    th(b, "Variance from target", true);
+    th(b, "Status", false);
+    safer_html_raw(b, "</tr></thead><tbody class=\"govuk-table__body\">");
+    /* Newest first: what a meeting asks about. */
+    for (size_t k = npts; k-- > 0;) {
+        const struct safer_indicator_point *p = &pts[k];
+        char value[64], variance[32] = "";
+        value_text(&ind, p, value, sizeof(value));
+        if (!isnan(p->variance))
+            snprintf(variance, sizeof(variance), "%+.1f%%", p->variance);
+        safer_html_raw(b, "<tr class=\"govuk-table__row\">");
+        td(b, p->period, false);
+        td(b, value, true);
+        td(b, variance, true);
+        safer_html_raw(b, "<td class=\"govuk-table__cell\">");
+        rag_tag(b, p);
+        safer_html_raw(b, "</td></tr>");
+    }
+    if (npts == 0)
+        safer_html_raw(b, "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\" "
+                          "colspan=\"4\">No periods yet.</td></tr>");
+    safer_html_raw(b, "</tbody></table>");
+
+    bool may_edit = safer_role_may(req->actor.role, SAFER_PERM_EDIT_INDICATOR);
+    char action[64];
+    if (may_edit && strcmp(ind.kind, "manual") == 0) {
+        snprintf(action, sizeof(action), "/indicators/value/%lld", (long long)ind.id);
+        safer_html_raw(b, "<h2 class=\"govuk-heading-m\">Enter a value</h2><form method=\"post\" "
+                          "novalidate action=\"");
+        safer_html_attr(b, action);
+        safer_html_raw(b, "\">");
+        web_csrf_input(req, resp);
+        web_input(b, fe, "period", "Period", "A month (2026-04), a quarter (2026-Q2) or a date in it",
+                  "text", t ? t->period : NULL, NULL);
+        web_input(b, fe, "value", "Value", NULL, "text", t ? t->value : NULL, NULL);
+        safer_html_raw(b, "<button type=\"submit\" class=\"govuk-button\" "
+                          "data-module=\"govuk-button\">Save value</button></form>");
+    }
+
+    safer_html_raw(b, "<h2 class=\"govuk-heading-m\">Comments</h2>");
+    if (ncomments == 0)
+        safer_html_raw(b, "<p class=\"govuk-body\">No comments yet.</p>");
+    for (size_t i = 0; i < ncomments; i++) {
+        char line[200];
+        snprintf(line, sizeof(line), "%s%s%s", comments[i].period,
+                 comments[i].author ? ", by " : "", comments[i].author ? comments[i].author : "");
+        safer_html_raw(b, "<div class=\"govuk-inset-text\"><p class=\"govuk-body-s\">");
+        safer_html_text(b, line);
+        safer_html_raw(b, "</p><p class=\"govuk-body\">");
+        safer_html_text(b, comments[i].note);
+        safer_html_raw(b, "</p></div>");
+    }
+    if (may_edit) {
+        snprintf(action, sizeof(action), "/indicators/comment/%lld", (long long)ind.id);
+        safer_html_raw(b, "<form method=\"post\" novalidate action=\"");
+        safer_html_attr(b, action);
+        safer_html_raw(b, "\">");
+        web_csrf_input(req, resp);
+        web_input(b, fe, "comment_period", "Period the comment is about",
+                  "For example, 2026-04 or 2026-Q2", "text",
+                  t ? t->comment_period : (npts ? pts[npts - 1].period : NULL), NULL);
+        web_textarea(b, fe, "note", "Comment", NULL, 3, t ? t->note : NULL);
+        safer_html_raw(b, "<button type=\"submit\" class=\"govuk-button govuk-button--secondary\" "
+                          "data-module=\"govuk-button\">Add comment</button></form>");
+    }
+    web_page_end(req, resp);
+    return 0;
+}
+
+int page_indicator_get(struct web_req *req, struct web_resp *resp)
+{
+    int64_t id = web_id(req->arg);
+    if (!id)
+        return SAFER_ENOTFOUND;
+    return indicator_page(req, resp, id, NULL, NULL);
+}
+
+int page_indicator_value_post(struct web_req *req, struct web_resp *resp)
+{
+    int64_t id = web_id(req->arg);
+    if (!id)
+        return SAFER_ENOTFOUND;
+    struct typed t = {.period = web_param(&req->form, "period"),
+                      .value = web_param(&req->form, "value")};
+    struct safer_field_errors fe = {.n = 0};
+    struct safer_err err = {0};
+    int rc = safer_indicator_set_value(req->st, &req->actor, id, t.period, t.value, req->now, &fe,
+                                       &err);
+    if (rc == SAFER_EINVAL && fe.n) {
+        resp->status = 400;
+        return indicator_page(req, resp, id, &fe, &t);
+    }
+    if (rc < 0)
+        return rc;
+    char to[48];
+    snprintf(to, sizeof(to), "/indicators/%lld", (long long)id);
+    web_redirect(resp, safer_arena_strdup(req->arena, to));
+    return 0;
+}
+
+int page_indicator_comment_post(struct web_req *req, struct web_resp *resp)
+{
+    int64_t id = web_id(req->arg);
+    if (!id)
+        return SAFER_ENOTFOUND;
+    struct typed t = {.comment_period = web_param(&req->form, "comment_period"),
+                      .note = web_param(&req->form, "note")};
+    struct safer_field_errors fe = {.n = 0};
+    struct safer_err err = {0};
+    int rc = safer_indicator_comment(req->st, &req->actor, id, t.comment_period, t.note, req->now,
+                                     &fe, &err);
+    if (rc == SAFER_EINVAL && fe.n) {
+        /* The library names the field "period"; this form calls it
+         * comment_period, beside the value form's own period. */
+        for (size_t i = 0; i < fe.n; i++) {
+            if (strcmp(fe.e[i].field, "period") == 0)
+                fe.e[i].field = "comment_period";
+        }
+        resp->status = 400;
+        return indicator_page(req, resp, id, &fe, &t);
+    }
+    if (rc < 0)
+        return rc;
+    char to[48];
+    snprintf(to, sizeof(to), "/indicators/%lld", (long long)id);
+    web_redirect(resp, safer_arena_strdup(req->arena, to));
+    return 0;
+}
