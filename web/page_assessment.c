@@ -62,6 +62,21 @@ int page_report_get(struct web_req *req, struct web_resp *resp)
     safer_output_init(&out);
     struct safer_err err = {0};
     int rc = safer_report_live(req->st, &req->actor, pub, &o, &out, &err);
+    if (rc == SAFER_EINVAL || rc == SAFER_ENOTFOUND) {
+        /* Nothing to assess yet (no wards, no records): say what is
+         * missing, in the library's words, which name no file or store. */
+        safer_output_release(&out);
+        resp->status = 404;
+        struct safer_buf *b = &resp->body;
+        web_page_begin(req, resp, "No assessment yet", NULL);
+        safer_html_raw(b, "<h1 class=\"govuk-heading-l\">No assessment yet</h1>"
+                          "<p class=\"govuk-body\">The assessment cannot be made from what the "
+                          "store holds: ");
+        safer_html_text(b, safer_err_msg(&err, rc));
+        safer_html_raw(b, ".</p>");
+        web_page_end(req, resp);
+        return 0;
+    }
     if (rc == 0) {
         const struct safer_output_file *f = safer_output_find(&out, name);
         rc = f ? send_file(req, resp, name, f->data, f->len) : SAFER_ENOTFOUND;
