@@ -465,7 +465,10 @@ static int begin(struct conn *c, struct MHD_Connection *mc, const char *method, 
 }
 
 /* Is the request a cross-site one (WEB-02)? A browser says so in
- * Sec-Fetch-Site; an Origin naming another host says so too. */
+ * Sec-Fetch-Site; an Origin naming another host says so too. An Origin of
+ * "null" names nothing: a browser sends it for its own form posts under
+ * this site's "Referrer-Policy: no-referrer" (Fetch, "serializing a
+ * request origin"), so it is left to Sec-Fetch-Site and the form token. */
 static bool cross_site(struct MHD_Connection *mc)
 {
     const char *sfs = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Sec-Fetch-Site");
@@ -473,7 +476,7 @@ static bool cross_site(struct MHD_Connection *mc)
         return true;
     const char *origin = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Origin");
     const char *host = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Host");
-    if (!origin)
+    if (!origin || strcmp(origin, "null") == 0)
         return false;
     const char *sep = strstr(origin, "://");
     if (!sep || !host)

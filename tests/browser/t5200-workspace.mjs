@@ -1,0 +1,169 @@
+// The workspace in Debian's chromium, as a coordinator meets it: the demo's
+// store served by `safer serve`, sign in, the dashboard, add an action,
+// post an update that puts it off track and see the dashboard's count of
+// actions off track for its priority change; a form sent with mistakes
+// comes back with the GOV.UK error summary and what was typed. axe-core
+// finds no WCAG 2.2 A or AA violation on any page, at 1366 and 390 px, for
+// the coordinator and for an elected member.
+import { execFileSync, spawn } from 'node:child_process';
+import { join } from 'node:path';
+
+import {
+    AXE_TAGS, PHONE, DESKTOP, axeViolations, check, describeViolations, doneTesting, launch, load,
+    skip, tempDir,
+} from './lib.mjs';
+
+if (!process.env.SAFER)
+    skip('set SAFER to the safer binary');
+const { chromium, axeSource } = await load();
+const dir = tempDir();
+
+// The demo, and its accounts.
+const demo = execFileSync(process.env.SAFER, ['demo', '--out', join(dir, 'demo')],
+    { encoding: 'utf8', cwd: dir });
+const logins = {};
+for (const m of demo.matchAll(/^login: (\S+) (\S+) (\S+)$/gm))
+    logins[m[3]] = { email: m[1], password: m[2] };
+check(logins.coordinator && logins.member, `the demo prints the coordinator's and member's logins: ${demo}`);
+
+// The server on a free port.
+const srv = spawn(process.env.SAFER, ['--db', join(dir, 'demo', 'demo.db'), 'serve', '--listen',
+    '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+let out = '';
+srv.stdout.on('data', (d) => { out += d; });
+srv.stderr.on('data', () => {});
+const exited = new Promise((resolve) => srv.on('exit', (code) => resolve(code)));
+process.on('exit', () => srv.kill('SIGKILL'));
+let base;
+for (let i = 0; i < 500 && !base; i++) {
+    const m = out.match(/at (http:\/\/127\.0\.0\.1:\d+)\//);
+    if (m)
+        base = m[1];
+    else
+        await new Promise((r) => setTimeout(r, 20));
+}
+if (!base) {
+    console.error(`FAIL: safer serve did not start: ${out}`);
+    process.exit(1);
+}
+
+const ctx = await launch(chromium, dir);
+const page = ctx.pages()[0] || await ctx.newPage();
+let pagesChecked = 0;
+
+async function axeClean(what) {
+    for (const size of [DESKTOP, PHONE]) {
+        await page.setViewportSize(size);
+        const vs = await axeViolations(page, axeSource);
+        check(vs.length === 0, `axe (${AXE_TAGS.join(', ')}) on ${what} at ${size.width} px:\n  ${describeViolations(vs)}`);
+    }
+    await page.setViewportSize(DESKTOP);
+    pagesChecked++;
+}
+
+async function signIn(role) {
+    await page.goto(`${base}/`);
+    check(new URL(page.url()).pathname === '/sign-in', `a visitor at / is sent to /sign-in: ${page.url()}`);
+    await page.getByLabel('E-mail address').fill(logins[role].email);
+    await page.getByLabel('Password').fill(logins[role].password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForLoadState();
+    check(new URL(page.url()).pathname === '/', `signed in as ${role}, the dashboard: ${page.url()}`);
+}
+
+// The number in the dashboard's "Off track" column for the row of a priority.
+async function offTrack(priority) {
+    await page.goto(`${base}/`);
+    return page.evaluate((p) => {
+        for (const table of document.querySelectorAll('table')) {
+            const heads = [...table.querySelectorAll('thead th')].map((h) => h.textContent.trim());
+            const col = heads.indexOf('Off track');
+            if (col < 0)
+                continue;
+            for (const row of table.querySelectorAll('tbody tr')) {
+                const cells = [...row.children];
+                if (cells[0] && cells[0].textContent.includes(p))
+                    return Number(cells[col].textContent.trim());
+            }
+        }
+        return NaN;
+    }, priority);
+}
+
+// ---- the coordinator ----
+await page.goto(`${base}/sign-in`);
+await axeClean('the sign-in page');
+await signIn('coordinator');
+await axeClean('the dashboard');
+
+const PRIORITY = 'Reduce the impact of substance misuse on our community';
+const before = await offTrack(PRIORITY);
+check(Number.isInteger(before), `the dashboard counts actions off track for "${PRIORITY}": ${before}`);
+
+for (const path of ['/actions', '/actions/1', '/actions/edit/1', '/indicators', '/indicators/1',
+    '/assessments', '/account/sessions']) {
+    const r = await page.goto(`${base}${path}`);
+    check(r.status() === 200, `${path}: ${r.status()}`);
+    await axeClean(path);
+}
+
+// Add an action: first with mistakes, then right.
+await page.goto(`${base}/actions/new`);
+await axeClean('/actions/new');
+await page.getByLabel('Due date').fill('2027-02-30');
+await page.getByRole('button', { name: 'Save' }).click();
+await page.waitForLoadState();
+check(await page.locator('.govuk-error-summary').isVisible(), 'an action without a title: the error summary');
+check((await page.locator('.govuk-error-summary').textContent()).includes('Enter a title'),
+    'the summary says to enter a title');
+check(await page.getByLabel('Due date').inputValue() === '2027-02-30', 'what was typed is kept');
+check((await page.title()).startsWith('Error: '), `the title starts "Error: ": ${await page.title()}`);
+await axeClean('/actions/new with errors');
+
+const TITLE = 'Review the street-drinking PSPO with the licensing team';
+await page.getByLabel('Title').fill(TITLE);
+await page.getByLabel('Priority').selectOption({ label: PRIORITY });
+await page.getByLabel('Due date').fill('2027-03-31');
+await page.getByRole('button', { name: 'Save' }).click();
+await page.waitForLoadState();
+const actionPath = new URL(page.url()).pathname;
+check(/^\/actions\/\d+$/.test(actionPath), `saved, the action's page: ${page.url()}`);
+check((await page.locator('h1').textContent()).includes(TITLE), 'the action page heads it');
+
+// An update that leaves it off track.
+await page.getByLabel('Status').selectOption('off-track');
+await page.getByLabel('Progress (per cent)').fill('10');
+await page.getByLabel('What has happened').fill('Licensing cannot meet before March: <script>alert(1)</script>');
+let dialog = false;
+page.on('dialog', (d) => { dialog = true; d.dismiss(); });
+await page.getByRole('button', { name: 'Post update' }).click();
+await page.waitForLoadState();
+check(new URL(page.url()).pathname === actionPath, `after the update, the action again: ${page.url()}`);
+check((await page.locator('.govuk-inset-text').first().textContent()).includes('<script>alert(1)</script>'),
+    'the update shows as text, markup and all');
+check(!dialog, 'no script from an update ran');
+await axeClean(actionPath);
+
+const after = await offTrack(PRIORITY);
+check(after === before + 1, `the dashboard's off-track count for the priority went from ${before} to ${after}`);
+
+// ---- an elected member: aggregates only ----
+await page.goto(`${base}/`);
+await page.getByRole('button', { name: 'Sign out' }).click();
+await page.waitForLoadState();
+await signIn('member');
+await axeClean('the member\'s dashboard');
+const r = await page.goto(`${base}${actionPath}`);
+check(r.status() === 403, `a member asks for an action: ${r.status()}`);
+await axeClean('the 403 page');
+for (const path of ['/indicators', '/indicators/1']) {
+    const rr = await page.goto(`${base}${path}`);
+    check(rr.status() === 200, `a member's ${path}: ${rr.status()}`);
+    await axeClean(`the member's ${path}`);
+}
+
+await ctx.close();
+srv.kill('SIGTERM');
+check(await exited === 0, 'the server stops on SIGTERM with status 0');
+console.log(`${pagesChecked} pages checked with axe at two widths`);
+doneTesting();
