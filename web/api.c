@@ -5,10 +5,16 @@
  *
  *   GET /api/priorities  the partnership and its plan's priorities
  *                        (SAFER_PERM_VIEW_AGGREGATE)
+ *   GET /api/actions     its actions (SAFER_PERM_VIEW_PLAN), filtered by
+ *                        ?priority=KEY, ?group=KEY, ?due=1 (overdue or due
+ *                        within 30 days, not finished)
  */
 #include "util/compat.h"
 
+#include <string.h>
+
 #include "json.h"
+#include "safer/action.h"
 #include "safer/partnership.h"
 #include "safer/plan.h"
 #include "web.h"
@@ -80,5 +86,63 @@ int api_priorities_get(struct web_req *req, struct web_resp *resp)
     }
     safer_buf_puts(b, "]}\n");
     safer_plan_free(plan);
+    return 0;
+}
+
+static void member_str(struct safer_buf *b, const char *key, const char *v)
+{
+    safer_buf_puts(b, ",");
+    web_json_key(b, key);
+    web_json_str(b, v);
+}
+
+static void member_int(struct safer_buf *b, const char *key, int64_t v)
+{
+    safer_buf_puts(b, ",");
+    web_json_key(b, key);
+    web_json_int(b, v);
+}
+
+int api_actions_get(struct web_req *req, struct web_resp *resp)
+{
+    const char *due = web_param(&req->query, "due");
+    struct safer_action_query q = {
+        .priority_key = web_param(&req->query, "priority"),
+        .group_key = web_param(&req->query, "group"),
+        .due_only = due && strcmp(due, "1") == 0,
+    };
+    struct safer_action *v = NULL;
+    size_t n = 0;
+    struct safer_err err = {0};
+    int rc = safer_action_list(req->st, &req->actor, &q, req->now, req->arena, &v, &n, &err);
+    if (rc < 0)
+        return rc;
+    struct safer_buf *b = &resp->body;
+    resp->content_type = "application/json";
+    safer_buf_puts(b, "{");
+    web_json_key(b, "actions");
+    safer_buf_puts(b, "[");
+    for (size_t i = 0; i < n; i++) {
+        const struct safer_action *a = &v[i];
+        safer_buf_puts(b, i ? ",{" : "{");
+        web_json_key(b, "id");
+        web_json_int(b, a->id);
+        member_str(b, "title", a->title);
+        member_str(b, "priority_key", a->priority_key);
+        member_str(b, "priority_title", a->priority_title);
+        member_str(b, "group_key", a->group_key);
+        member_str(b, "group_name", a->group_name);
+        member_str(b, "lead_org", a->lead_org);
+        member_str(b, "lead_name", a->lead_name);
+        member_str(b, "start_date", a->start_date);
+        member_str(b, "due_date", a->due_date);
+        member_str(b, "status", a->status);
+        member_int(b, "progress", a->progress);
+        member_int(b, "days_overdue", a->days_overdue > 0 ? a->days_overdue : 0);
+        member_int(b, "version", a->version);
+        member_str(b, "updated_at", a->updated_at);
+        safer_buf_puts(b, "}");
+    }
+    safer_buf_puts(b, "]}\n");
     return 0;
 }

@@ -1,16 +1,137 @@
 /*
  * page_dashboard.c - GET /: the signed-in person's partnership at a glance:
- * its name and plan, and its priorities as the plan states them. A
- * visitor not signed in never gets here: the server sends them to
- * /sign-in (the route needs SAFER_PERM_VIEW_AGGREGATE).
+ * its name and plan, its priorities as the plan states them, and for a
+ * role that may see the plan's actions (SAFER_PERM_VIEW_PLAN) the overdue
+ * actions and a count of actions by status for each priority. A visitor
+ * not signed in never gets here: the server sends them to /sign-in (the
+ * route needs SAFER_PERM_VIEW_AGGREGATE). An elected member sees the
+ * priorities only: the library lists actions to those who may see them.
  */
 #include "util/compat.h"
 
+#include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "page.h"
+#include "safer/action.h"
 #include "safer/partnership.h"
 #include "safer/plan.h"
+
+#define NSTATUS 6
+
+static size_t status_index(const char *status)
+{
+    for (size_t k = 0; k < NSTATUS && safer_action_statuses[k]; k++) {
+        if (status && strcmp(status, safer_action_statuses[k]) == 0)
+            return k;
+    }
+    return 0;
+}
+
+static void overdue(struct safer_buf *b, const struct safer_action *v, size_t n)
+{
+    size_t late = 0;
+    for (size_t i = 0; i < n; i++)
+        late += v[i].days_overdue > 0;
+    safer_html_raw(b, "<h2 class=\"govuk-heading-m\">Overdue actions</h2>");
+    if (late == 0) {
+        safer_html_raw(b, "<p class=\"govuk-body\">No action is overdue.</p>");
+        return;
+    }
+    safer_html_raw(b, "<table class=\"govuk-table\"><caption class=\"govuk-table__caption "
+                      "govuk-visually-hidden\">Overdue actions</caption><thead "
+                      "class=\"govuk-table__head\"><tr class=\"govuk-table__row\">"
+                      "<th scope=\"col\" class=\"govuk-table__header\">Action</th>"
+                      "<th scope=\"col\" class=\"govuk-table__header\">Lead</th>"
+                      "<th scope=\"col\" class=\"govuk-table__header\">Due</th>"
+                      "<th scope=\"col\" class=\"govuk-table__header "
+                      "govuk-table__header--numeric\">Days overdue</th>"
+                      "<th scope=\"col\" class=\"govuk-table__header\">Status</th>"
+                      "</tr></thead><tbody class=\"govuk-table__body\">");
+    for (size_t i = 0; i < n; i++) {
+        const struct safer_action *a = &v[i];
+        if (a->days_overdue <= 0)
+            continue;
+        safer_html_raw(b, "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\">");
+        safer_html_text(b, a->title);
+        if (a->priority_title) {
+            safer_html_raw(b, "<br><span class=\"govuk-body-s\">");
+            safer_html_text(b, a->priority_title);
+            safer_html_raw(b, "</span>");
+        }
+        safer_html_raw(b, "</td><td class=\"govuk-table__cell\">");
+        safer_html_text(b, a->lead_name ? a->lead_name : a->lead_org ? a->lead_org : "None");
+        safer_html_raw(b, "</td><td class=\"govuk-table__cell\">");
+        safer_html_text(b, a->due_date);
+        safer_html_raw(b, "</td><td class=\"govuk-table__cell govuk-table__cell--numeric\">");
+        safer_buf_putf(b, "%" PRId64, a->days_overdue);
+        safer_html_raw(b, "</td><td class=\"govuk-table__cell\">");
+        web_status_tag(b, a->status, safer_action_status_label(a->status));
+        safer_html_raw(b, "</td></tr>");
+    }
+    safer_html_raw(b, "</tbody></table>");
+}
+
+/* One row of the status table: `title` (NULL: "No priority") and counts. */
+static void count_row(struct safer_buf *b, const char *title, const size_t c[NSTATUS])
+{
+    size_t total = 0;
+    safer_html_raw(b, "<tr class=\"govuk-table__row\"><th scope=\"row\" "
+                      "class=\"govuk-table__header\">");
+    safer_html_text(b, title ? title : "No priority");
+    safer_html_raw(b, "</th>");
+    for (size_t k = 0; k < NSTATUS; k++) {
+        safer_html_raw(b, "<td class=\"govuk-table__cell govuk-table__cell--numeric\">");
+        safer_buf_putf(b, "%zu", c[k]);
+        safer_html_raw(b, "</td>");
+        total += c[k];
+    }
+    safer_html_raw(b, "<td class=\"govuk-table__cell govuk-table__cell--numeric\"><strong>");
+    safer_buf_putf(b, "%zu", total);
+    safer_html_raw(b, "</strong></td></tr>");
+}
+
+static void by_priority(struct web_req *req, struct safer_buf *b, const struct safer_plan *plan,
+                        const struct safer_action *v, size_t n)
+{
+    size_t np = plan ? plan->npriorities : 0;
+    /* One row per priority and one for actions of none (or of a priority
+     * the plan no longer has), a column per status. */
+    size_t(*c)[NSTATUS] = safer_arena_alloc(req->arena, (np + 1) * sizeof(*c));
+    memset(c, 0, (np + 1) * sizeof(*c));
+    for (size_t i = 0; i < n; i++) {
+        size_t row = np;
+        for (size_t p = 0; p < np && v[i].priority_key; p++) {
+            if (strcmp(plan->priorities[p].key, v[i].priority_key) == 0)
+                row = p;
+        }
+        c[row][status_index(v[i].status)]++;
+    }
+    safer_html_raw(b, "<h2 class=\"govuk-heading-m\">Actions by priority</h2>"
+                      "<table class=\"govuk-table\"><caption class=\"govuk-table__caption "
+                      "govuk-visually-hidden\">Actions by priority and status</caption><thead "
+                      "class=\"govuk-table__head\"><tr class=\"govuk-table__row\">"
+                      "<th scope=\"col\" class=\"govuk-table__header\">Priority</th>");
+    for (size_t k = 0; k < NSTATUS; k++) {
+        safer_html_raw(b, "<th scope=\"col\" class=\"govuk-table__header "
+                          "govuk-table__header--numeric\">");
+        web_status_tag(b, safer_action_statuses[k],
+                       safer_action_status_label(safer_action_statuses[k]));
+        safer_html_raw(b, "</th>");
+    }
+    safer_html_raw(b, "<th scope=\"col\" class=\"govuk-table__header "
+                      "govuk-table__header--numeric\">All</th></tr></thead>"
+                      "<tbody class=\"govuk-table__body\">");
+    for (size_t p = 0; p < np; p++)
+        count_row(b, plan->priorities[p].title, c[p]);
+    size_t rest = 0;
+    for (size_t k = 0; k < NSTATUS; k++)
+        rest += c[np][k];
+    if (rest)
+        count_row(b, NULL, c[np]);
+    safer_html_raw(b, "</tbody></table>");
+}
 
 int page_dashboard_get(struct web_req *req, struct web_resp *resp)
 {
@@ -59,6 +180,18 @@ int page_dashboard_get(struct web_req *req, struct web_resp *resp)
             safer_html_raw(b, "</td></tr>");
         }
         safer_html_raw(b, "</tbody></table>");
+    }
+    if (safer_role_may(req->actor.role, SAFER_PERM_VIEW_PLAN)) {
+        struct safer_action_query q = {0};
+        struct safer_action *v = NULL;
+        size_t n = 0;
+        rc = safer_action_list(req->st, &req->actor, &q, req->now, req->arena, &v, &n, &err);
+        if (rc < 0) {
+            safer_plan_free(plan);
+            return rc;
+        }
+        overdue(b, v, n);
+        by_priority(req, b, plan, v, n);
     }
     web_page_end(req, resp);
     safer_plan_free(plan);

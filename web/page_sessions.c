@@ -27,8 +27,8 @@ int page_sessions_get(struct web_req *req, struct web_resp *resp)
                       "your password.</p><table class=\"govuk-table\"><caption "
                       "class=\"govuk-table__caption govuk-visually-hidden\">Your sessions"
                       "</caption><thead class=\"govuk-table__head\"><tr class=\"govuk-table__row\">"
-                      "<th scope=\"col\" class=\"govuk-table__header\">Signed in</th>"
-                      "<th scope=\"col\" class=\"govuk-table__header\">Last used</th>"
+                      "<th scope=\"col\" class=\"govuk-table__header\">Signed in (UTC)</th>"
+                      "<th scope=\"col\" class=\"govuk-table__header\">Last used (UTC)</th>"
                       "<th scope=\"col\" class=\"govuk-table__header\"><span "
                       "class=\"govuk-visually-hidden\">Action</span></th></tr></thead>"
                       "<tbody class=\"govuk-table__body\">");

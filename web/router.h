@@ -26,7 +26,8 @@
 
 enum web_route_flags {
     WEB_ROUTE_API = 1 << 0,    /* answers JSON, errors too; 401 when not signed in */
-    WEB_ROUTE_PUBLIC = 1 << 1, /* the same for everyone: cacheable, no no-store */
+    WEB_ROUTE_PUBLIC = 1 << 1, /* the same for everyone (health, assets): no session is
+                                  looked up, so it costs no store write */
 };
 
 struct web_route {
