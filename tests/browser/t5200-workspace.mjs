@@ -96,7 +96,7 @@ await axeClean('the sign-in page');
 await signIn('coordinator');
 await axeClean('the dashboard');
 
-const PRIORITY = 'Reduce the impact of substance misuse on our community';
+const PRIORITY = 'Reducing the impact of substance misuse on our community';
 const before = await offTrack(PRIORITY);
 check(Number.isInteger(before), `the dashboard counts actions off track for "${PRIORITY}": ${before}`);
 
