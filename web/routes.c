@@ -61,6 +61,10 @@ const struct web_route web_routes[] = {
     /* The read-only API. */
     {"GET", "/api/priorities", WEB_NEED(SAFER_PERM_VIEW_AGGREGATE), api_priorities_get,
      WEB_ROUTE_API},
+    {"GET", "/api/indicators", WEB_NEED(SAFER_PERM_VIEW_AGGREGATE), api_indicators_get,
+     WEB_ROUTE_API},
+    {"GET", "/api/indicators/{id}", WEB_NEED(SAFER_PERM_VIEW_AGGREGATE), api_indicator_get,
+     WEB_ROUTE_API},
     {"GET", "/api/actions", WEB_NEED(SAFER_PERM_VIEW_PLAN), api_actions_get, WEB_ROUTE_API},
 };
 

@@ -168,6 +168,8 @@ int page_assessments_get(struct web_req *req, struct web_resp *resp);
 int page_assessment_get(struct web_req *req, struct web_resp *resp);
 int page_assessment_file_get(struct web_req *req, struct web_resp *resp);
 int page_report_get(struct web_req *req, struct web_resp *resp);
+int api_indicators_get(struct web_req *req, struct web_resp *resp);
+int api_indicator_get(struct web_req *req, struct web_resp *resp);
 
 /* Tables other pages share: the actions (page_action.c) and the
  * indicators (page_indicator.c), each row linking to its page. */

@@ -1,0 +1,66 @@
+// Indicators over HTTP on the demo's store (its plan binds four indicators
+// to its data): /api/indicators and /api/indicators/{id} are JSON that
+// reads back as the numbers the page shows; an analyst sees every count,
+// an elected member sees counts from 1 to 4 suppressed (null, and said so)
+// and never a status for them; the public gets 401; an unknown or
+// malformed id is 404. The indicator page shows the same latest value.
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { addUser, check, doneTesting, serve, signIn, tmp } from './lib.mjs';
+
+// The demo builds its own SQLite store, also when the run is on PostgreSQL
+// (t4300 serves the API from a PostgreSQL store).
+execFileSync(process.env.SAFER, ['demo', '--out', join(tmp, 'demo')], { cwd: tmp });
+const db = join(tmp, 'demo', 'demo.db');
+const srv = await serve(db);
+const U = srv.url;
+const analyst = await signIn(srv, await addUser(db, srv, 'analyst', 'analyst@example.org'));
+const member = await signIn(srv, await addUser(db, srv, 'member', 'member@example.org'));
+
+let r = await fetch(`${U}/api/indicators`);
+check(r.status === 401, `the public's /api/indicators: ${r.status}`);
+
+r = await analyst.jar.get(`${U}/api/indicators`);
+const list = await r.json().catch(() => null);
+check(r.status === 200 && list && list.indicators.length === 4, `/api/indicators: ${r.status}`);
+const statuses = new Set(list.indicators.map((i) => i.latest && i.latest.status));
+check(statuses.has('red') && statuses.has('green'), `the demo's indicators show a mix: ${[...statuses]}`);
+
+for (const ind of list.indicators) {
+    r = await analyst.jar.get(`${U}/api/indicators/${ind.id}`);
+    const one = await r.json().catch(() => null);
+    check(r.status === 200 && one && one.id === ind.id, `/api/indicators/${ind.id}: ${r.status}`);
+    check(one.series.length > 0, `${ind.title}: a series`);
+    for (const p of one.series) {
+        check(!p.suppressed, `an analyst sees ${ind.title} ${p.period} unsuppressed`);
+        if (ind.measure === 'count' && p.months_with_data > 0)
+            check(p.value === p.count, `${ind.title} ${p.period}: value ${p.value} is the count ${p.count}`);
+        if (p.partial)
+            check(p.status === null, `${ind.title} ${p.period}: a partial period has no status`);
+    }
+    // The page shows the latest value the list gives.
+    r = await analyst.jar.get(`${U}/indicators/${ind.id}`);
+    const html = await r.text();
+    check(r.status === 200 && html.includes(ind.latest.period), `the page of ${ind.title} shows ${ind.latest.period}`);
+
+    r = await member.jar.get(`${U}/api/indicators/${ind.id}`);
+    const seen = await r.json().catch(() => null);
+    check(r.status === 200 && seen.series.length === one.series.length, `the member's series of ${ind.title}`);
+    for (let k = 0; k < seen.series.length; k++) {
+        const a = one.series[k], m = seen.series[k];
+        const small = a.count >= 1 && a.count <= 4;
+        check(m.suppressed === small, `${ind.title} ${a.period}: a count of ${a.count} suppressed for a member: ${m.suppressed}`);
+        if (small)
+            check(m.count === null && m.value === null && m.status === null, `${ind.title} ${a.period}: nothing of a suppressed point`);
+        else
+            check(m.value === a.value, `${ind.title} ${a.period}: the member sees the analyst's value`);
+    }
+}
+
+for (const bad of ['999', '0', '01', 'x', '-1']) {
+    r = await analyst.jar.get(`${U}/api/indicators/${bad}`);
+    check(r.status === 404, `/api/indicators/${bad}: ${r.status}`);
+}
+
+check(await srv.stop() === 0, 'the server stops with status 0');
+doneTesting();

@@ -1,0 +1,159 @@
+/*
+ * api_indicator.c - GET /api/indicators (each indicator with its latest
+ * period) and GET /api/indicators/{id} (one indicator and its whole
+ * series), read-only JSON for analysts' own tools.
+ *
+ * Numbers as the library computed them: %.17g, so they read back as the
+ * same doubles; a value there is none of (no data, suppressed, no target)
+ * is null, never NaN. A suppressed point says so and carries no count.
+ */
+#include "util/compat.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "form.h"
+#include "json.h"
+#include "safer/indicator.h"
+#include "web.h"
+
+static void num(struct safer_buf *b, const char *key, double v)
+{
+    safer_buf_puts(b, ",");
+    web_json_key(b, key);
+    if (isnan(v) || isinf(v))
+        safer_buf_puts(b, "null");
+    else
+        safer_buf_putf(b, "%.17g", v);
+}
+
+static void str(struct safer_buf *b, const char *key, const char *v)
+{
+    safer_buf_puts(b, ",");
+    web_json_key(b, key);
+    web_json_str(b, v);
+}
+
+static void point(struct safer_buf *b, const struct safer_indicator_point *p)
+{
+    safer_buf_puts(b, "{");
+    web_json_key(b, "period");
+    web_json_str(b, p->period);
+    safer_buf_puts(b, ",");
+    web_json_key(b, "months");
+    web_json_int(b, p->months);
+    safer_buf_puts(b, ",");
+    web_json_key(b, "months_with_data");
+    web_json_int(b, p->months_with_data);
+    safer_buf_puts(b, ",");
+    web_json_key(b, "partial");
+    web_json_bool(b, p->partial);
+    safer_buf_puts(b, ",");
+    web_json_key(b, "suppressed");
+    web_json_bool(b, p->suppressed);
+    safer_buf_puts(b, ",");
+    web_json_key(b, "count");
+    if (p->suppressed)
+        safer_buf_puts(b, "null");
+    else
+        web_json_int(b, p->count);
+    num(b, "population", p->population);
+    num(b, "value", p->value);
+    num(b, "variance", p->variance);
+    str(b, "status", p->rag == SAFER_RAG_NONE ? NULL : safer_rag_name(p->rag));
+    safer_buf_puts(b, "}");
+}
+
+static void definition(struct safer_buf *b, const struct safer_indicator *ind)
+{
+    web_json_key(b, "id");
+    web_json_int(b, ind->id);
+    str(b, "key", ind->key);
+    str(b, "title", ind->title);
+    str(b, "kind", ind->kind);
+    str(b, "priority_key", ind->priority_key);
+    str(b, "group_key", ind->group_key);
+    safer_buf_puts(b, ",");
+    web_json_key(b, "categories");
+    safer_buf_puts(b, "[");
+    for (size_t i = 0; i < ind->ncategories; i++) {
+        if (i)
+            safer_buf_puts(b, ",");
+        web_json_str(b, ind->categories[i]);
+    }
+    safer_buf_puts(b, "]");
+    str(b, "ward", *ind->ward ? ind->ward : NULL);
+    str(b, "measure", ind->measure);
+    str(b, "period", ind->period);
+    str(b, "good", ind->good);
+    num(b, "target", ind->has_target ? ind->target : NAN);
+    num(b, "amber", ind->amber);
+    num(b, "red", ind->red);
+    str(b, "unit", ind->unit);
+}
+
+int api_indicators_get(struct web_req *req, struct web_resp *resp)
+{
+    struct safer_indicator_query q = {.priority_key = web_param(&req->query, "priority")};
+    const char *off = web_param(&req->query, "off_target");
+    q.off_target = off && strcmp(off, "1") == 0;
+    if (q.priority_key && !*q.priority_key)
+        q.priority_key = NULL;
+    struct safer_indicator *list = NULL;
+    size_t n = 0;
+    struct safer_err err = {0};
+    int rc = safer_indicator_list(req->st, &req->actor, &q, req->now, req->arena, &list, &n,
+                                  &err);
+    if (rc < 0)
+        return rc;
+    struct safer_buf *b = &resp->body;
+    resp->content_type = "application/json";
+    safer_buf_puts(b, "{");
+    web_json_key(b, "indicators");
+    safer_buf_puts(b, "[");
+    for (size_t i = 0; i < n; i++) {
+        safer_buf_puts(b, i ? ",{" : "{");
+        definition(b, &list[i]);
+        safer_buf_puts(b, ",");
+        web_json_key(b, "latest");
+        if (list[i].has_latest)
+            point(b, &list[i].latest);
+        else
+            safer_buf_puts(b, "null");
+        safer_buf_puts(b, "}");
+    }
+    safer_buf_puts(b, "]}\n");
+    return 0;
+}
+
+int api_indicator_get(struct web_req *req, struct web_resp *resp)
+{
+    int64_t id = web_id(req->arg);
+    if (!id)
+        return SAFER_ENOTFOUND;
+    struct safer_indicator ind;
+    struct safer_indicator_point *pts = NULL;
+    struct safer_indicator_comment *comments = NULL;
+    size_t npts = 0, ncomments = 0;
+    struct safer_err err = {0};
+    struct safer_indicator_query q = {.priority_key = NULL};
+    int rc = safer_indicator_get(req->st, &req->actor, id, &q, req->now, req->arena, &ind, &pts,
+                                 &npts, &comments, &ncomments, &err);
+    if (rc < 0)
+        return rc;
+    struct safer_buf *b = &resp->body;
+    resp->content_type = "application/json";
+    safer_buf_puts(b, "{");
+    definition(b, &ind);
+    safer_buf_puts(b, ",");
+    web_json_key(b, "series");
+    safer_buf_puts(b, "[");
+    for (size_t i = 0; i < npts; i++) {
+        if (i)
+            safer_buf_puts(b, ",");
+        point(b, &pts[i]);
+    }
+    safer_buf_puts(b, "]}\n");
+    return 0;
+}
