@@ -4,6 +4,8 @@
 #ifndef SAFER_CLI_H
 #define SAFER_CLI_H
 
+#include <stdbool.h>
+
 #include "opt.h"
 #include "safer/error.h"
 
@@ -40,6 +42,10 @@ int cmd_store(int argc, char **argv);
 int cmd_publish(int argc, char **argv);
 int cmd_published(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
+
+/* Serve store `db` as `safer serve` does (listen: "HOST:PORT" or NULL for
+ * 127.0.0.1:8080) until SIGTERM or SIGINT; the exit status. */
+int cli_serve(const char *db, const char *listen, bool behind_proxy, const char *clock_file);
 int cmd_user(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 

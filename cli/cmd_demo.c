@@ -12,14 +12,19 @@
 #include "safer/auth.h"
 #include "safer/demo.h"
 
-enum { O_OUT };
+enum { O_OUT, O_STORE, O_SERVE, O_LISTEN };
 static const struct cli_opt opts[] = {
     [O_OUT] = {"out", "DIR", "folder to write (default ./demo): new, empty, or written by\n"
                              "safer before"},
+    [O_STORE] = {"store", "PATH|URL",
+                 "build the demo's store there instead of DIR/demo.db: a\n"
+                 "postgresql:// URL (or a SQLite file) holding nothing yet"},
+    [O_SERVE] = {"serve", NULL, "then serve its workspace (as safer serve) until SIGTERM"},
+    [O_LISTEN] = {"listen", "HOST:PORT", "with --serve: where (default 127.0.0.1:8080)"},
     {NULL, NULL, NULL},
 };
 static const struct cli_spec spec = {
-    "usage: safer demo [--out DIR]\n",
+    "usage: safer demo [--out DIR] [--store PATH|URL] [--serve [--listen HOST:PORT]]\n",
     "Builds the demo partnership from nothing: a synthetic borough of 26 wards\n"
     "placed in Kent with 36 months of police.uk-format records (trends,\n"
     "hotspots, a partial month), lookups and a population, imports it through\n"
@@ -64,8 +69,11 @@ int cmd_demo(int argc, char **argv)
     if (status >= 0)
         return status;
     const char *dir = args.val[O_OUT] ? args.val[O_OUT] : "demo";
+    if (args.val[O_LISTEN] && !args.val[O_SERVE])
+        return cli_usage_error(&spec, "--listen goes with --serve");
     struct safer_demo_login logins[SAFER_DEMO_LOGINS];
-    struct safer_demo_opts o = {safer_cores(), on_progress, (void *)dir, logins};
+    struct safer_demo_opts o = {safer_cores(), on_progress, (void *)dir, logins,
+                                args.val[O_STORE]};
     struct safer_assessment a;
     struct safer_err err = {0};
     int rc = safer_demo_run(dir, &o, &a, &err);
@@ -79,5 +87,13 @@ int cmd_demo(int argc, char **argv)
                safer_role_name(logins[i].role));
     printf("public: no account: the public is anyone who has not signed in\n");
     printf("the demo administrator's second factor is waived: demo database only\n");
-    return EXIT_OK;
+    if (!args.val[O_SERVE])
+        return EXIT_OK;
+    char db[4096];
+    if (args.val[O_STORE])
+        snprintf(db, sizeof(db), "%s", args.val[O_STORE]);
+    else if ((size_t)snprintf(db, sizeof(db), "%s/demo.db", dir) >= sizeof(db))
+        return cli_usage_error(&spec, "--out DIR is too long");
+    fflush(stdout);
+    return cli_serve(db, args.val[O_LISTEN], false, NULL);
 }

@@ -67,28 +67,22 @@ static int list_routes(void)
     return EXIT_OK;
 }
 
-int cmd_serve(int argc, char **argv)
+int cli_serve(const char *db, const char *listen, bool behind_proxy, const char *clock_file)
 {
-    struct cli_args args;
-    int status = cli_parse(&spec, argc, argv, &args);
-    if (status >= 0)
-        return status;
-    if (args.val[O_LIST_ROUTES])
-        return list_routes();
     char host[64] = "127.0.0.1";
     unsigned port = 8080;
-    if (args.val[O_LISTEN] && parse_listen(args.val[O_LISTEN], host, sizeof(host), &port) < 0)
+    if (listen && parse_listen(listen, host, sizeof(host), &port) < 0)
         return cli_usage_error(&spec, "--listen needs HOST:PORT, e.g. 127.0.0.1:8080");
-
     struct safer_err err = {0};
     int rc = safer_auth_init(&err);
     if (rc < 0)
         return cli_fail(&err, rc);
     /* Open the store once here, so that a wrong --db fails now, and count
      * its partnerships for the banner; the workers open their own. */
-    struct safer_store *st = cli_open_store(CLI_STORE_EXISTING);
-    if (!st)
-        return EXIT_FAILED;
+    struct safer_store *st;
+    rc = safer_store_open_existing(&st, db, &err);
+    if (rc < 0)
+        return cli_fail(&err, rc);
     struct safer_arena arena = SAFER_ARENA_INIT;
     struct safer_partnership *ps;
     size_t n = 0;
@@ -97,13 +91,12 @@ int cmd_serve(int argc, char **argv)
     safer_store_close(st);
     if (rc < 0)
         return cli_fail(&err, rc);
-
     struct web_config cfg = {
-        .db = cli_db_path,
+        .db = db,
         .host = host,
         .port = port,
-        .behind_proxy = args.val[O_BEHIND_PROXY] != NULL,
-        .clock_offset_file = args.val[O_CLOCK_OFFSET_FILE],
+        .behind_proxy = behind_proxy,
+        .clock_offset_file = clock_file,
     };
     struct web_server *srv;
     rc = web_server_start(&srv, &cfg, &err);
@@ -115,4 +108,16 @@ int cmd_serve(int argc, char **argv)
     web_server_free(srv);
     fprintf(stderr, "stopped\n");
     return EXIT_OK;
+}
+
+int cmd_serve(int argc, char **argv)
+{
+    struct cli_args args;
+    int status = cli_parse(&spec, argc, argv, &args);
+    if (status >= 0)
+        return status;
+    if (args.val[O_LIST_ROUTES])
+        return list_routes();
+    return cli_serve(cli_db_path, args.val[O_LISTEN], args.val[O_BEHIND_PROXY] != NULL,
+                     args.val[O_CLOCK_OFFSET_FILE]);
 }

@@ -71,6 +71,12 @@ struct safer_demo_opts {
     /* OUT, may be NULL: SAFER_DEMO_LOGINS entries, the demo's accounts in
      * safer_role order from administrator down, filled on success. */
     struct safer_demo_login *logins;
+    /* The store to build the demo in, or NULL for DIR/demo.db: a
+     * PostgreSQL URL (or a SQLite path) of a store that holds nothing yet
+     * (no partnership and no police.uk records: SAFER_EINVAL otherwise,
+     * before anything is written), so that the demo never overwrites a
+     * partnership's data. */
+    const char *store;
 };
 
 /*

@@ -17,6 +17,7 @@
 #include "safer/area.h"
 #include "safer/assess.h"
 #include "safer/demo.h"
+#include "safer/partnership.h"
 #include "safer/lookup.h"
 #include "safer/output.h"
 #include "safer/plan.h"
@@ -359,6 +360,27 @@ static int demo_workspace(struct safer_store *st, const struct safer_plan *plan,
     return rc;
 }
 
+/* A store given to the demo must hold nothing of anyone's. */
+static int check_empty(struct safer_store *st, struct safer_err *err)
+{
+    struct safer_arena arena;
+    safer_arena_init(&arena);
+    struct safer_partnership *ps;
+    size_t np = 0, nr = 0;
+    struct safer_publication *pubs = NULL;
+    int rc = safer_partnership_list(st, &arena, &ps, &np, err);
+    if (rc == 0)
+        rc = safer_publications_list(st, &pubs, &nr, err);
+    free(pubs);
+    safer_arena_release(&arena);
+    if (rc == 0 && (np || nr))
+        rc = safer_err_set(err, SAFER_EINVAL,
+                           "%s holds %zu partnership(s) and %zu police.uk publication(s): the "
+                           "demo is built only in an empty store",
+                           safer_store_name(st), np, nr);
+    return rc;
+}
+
 int safer_demo_run(const char *dir, const struct safer_demo_opts *opts, struct safer_assessment *a,
                    struct safer_err *err)
 {
@@ -385,9 +407,13 @@ int safer_demo_run(const char *dir, const struct safer_demo_opts *opts, struct s
     report(opts, &p, SAFER_DEMO_GENERATED);
 
     struct safer_store *st;
-    rc = safer_store_open(&st, db, err);
+    rc = safer_store_open(&st, opts->store ? opts->store : db, err);
     if (rc < 0)
         goto out;
+    if (opts->store && (rc = check_empty(st, err)) < 0) {
+        safer_store_close(st);
+        goto out;
+    }
     /* Nothing in it is real: no licence or copyright line may claim otherwise. */
     rc = safer_store_set_meta(st, "synthetic", "yes", err);
     if (rc == 0)
@@ -406,7 +432,7 @@ int safer_demo_run(const char *dir, const struct safer_demo_opts *opts, struct s
         rc = safer_assess_run(st, &ao, &out, a, err);
     }
     safer_store_close(st);
-    if (rc == 0)
+    if (rc == 0 && !opts->store)
         rc = safer_output_add_store(&out, DEMO_STORE, err);
     if (rc == 0)
         rc = safer_output_commit(&out, err);
