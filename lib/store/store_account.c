@@ -335,23 +335,26 @@ static int link_new(struct safer_store *st, int64_t uid, const char *kind, int64
     return rc;
 }
 
-/* End the live sessions of person `uid`, but `keep` (0: none). */
-static int end_sessions(struct safer_store *st, int64_t uid, int64_t keep, int64_t now,
+/* End the live sessions of person `uid`; *ended (may be NULL) counts them. */
+static int end_sessions(struct safer_store *st, int64_t uid, int64_t now, size_t *ended,
                         struct safer_err *err)
 {
     struct safer__stmt *s;
     int rc = safer__prep(st,
                          "UPDATE user_session SET ended = ? WHERE user_id = ? AND ended = 0"
-                         " AND id <> ?",
+                         " RETURNING id",
                          &s, err);
     if (rc < 0)
         return rc;
     /* `ended` is the time it ended; 0 means live, so a clock at 0 still ends it. */
     safer__bind_int64(s, 1, now > 0 ? now : 1);
     safer__bind_int64(s, 2, uid);
-    safer__bind_int64(s, 3, keep);
-    rc = safer__step_done(s, err);
+    size_t n = 0;
+    while ((rc = safer__step(s, err)) == 1)
+        n++;
     safer__stmt_finalize(s);
+    if (ended)
+        *ended = n;
     return rc;
 }
 
@@ -578,7 +581,7 @@ int safer_user_disable(struct safer_store *st, const struct safer_actor *actor, 
     }
     /* A leaver's sessions end now, not at their next request. */
     if (rc == 0 && !enable)
-        rc = end_sessions(st, uid, 0, now, err);
+        rc = end_sessions(st, uid, now, NULL, err);
     if (rc == 0) {
         char *before = json_obj("disabled", enable ? JTRUE : JFALSE, NULL);
         char *after = json_obj("disabled", enable ? JFALSE : JTRUE, NULL);
@@ -588,6 +591,37 @@ int safer_user_disable(struct safer_store *st, const struct safer_actor *actor, 
         free(after);
     }
     return finish(st, actor, rc, SAFER_PERM_MANAGE_USERS, "user", rid[0] ? rid : NULL, now, err);
+}
+
+int safer_user_end_sessions(struct safer_store *st, const struct safer_actor *actor,
+                            const char *email, int64_t now, size_t *ended,
+                            struct safer_err *err)
+{
+    char mail[256], rid[24] = "", detail[48];
+    size_t n = 0;
+    if (ended)
+        *ended = 0;
+    int rc = email_norm(email, mail, err);
+    if (rc < 0)
+        return rc;
+    int64_t uid = 0;
+    rc = safer__store_begin_write(st, err);
+    if (rc == 0)
+        rc = safer__access(st, actor, SAFER_PERM_MANAGE_USERS, NULL, err);
+    if (rc == 0)
+        rc = person_by_email(st, actor, mail, &uid, err);
+    if (rc == 0) {
+        id_text(uid, rid);
+        rc = end_sessions(st, uid, now, &n, err);
+    }
+    if (rc == 0) {
+        snprintf(detail, sizeof(detail), "%zu session%s", n, n == 1 ? "" : "s");
+        rc = safer__audit(st, actor, "sessions-end", "user", rid, NULL, NULL, detail, now, err);
+    }
+    rc = finish(st, actor, rc, SAFER_PERM_MANAGE_USERS, "user", rid[0] ? rid : NULL, now, err);
+    if (rc == 0 && ended)
+        *ended = n;
+    return rc;
 }
 
 /* ---- set-up and reset links ---- */
@@ -724,7 +758,7 @@ int safer_link_use(struct safer_store *st, const char *token, const char *passwo
                            l.uid, err);
     /* Whoever knew the old password is signed out. */
     if (rc == 0)
-        rc = end_sessions(st, l.uid, 0, now, err);
+        rc = end_sessions(st, l.uid, now, NULL, err);
     if (rc == 0)
         rc = safer__audit(st, &me, "password-set", "user", rid, NULL, NULL, NULL, now, err);
     if (rc == 0)

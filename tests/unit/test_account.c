@@ -419,6 +419,20 @@ static void test_account_disable(void **state)
     safer_actor_operator(&op);
     login_ok(st, "cat@maidstone.gov.uk", T0 + 10, s1, &a1);
     login_ok(st, "cat@maidstone.gov.uk", T0 + 20, s2, &a2);
+    /* Signed out everywhere, still enabled. */
+    size_t ended = 99;
+    assert_int_equal(safer_user_end_sessions(st, &op, "cat@maidstone.gov.uk", T0 + 25, &ended,
+                                             &err),
+                     0);
+    assert_int_equal(ended, 2);
+    assert_int_equal(safer_session_find(st, s1, T0 + 26, &found, &err), SAFER_EAUTH);
+    assert_int_equal(safer_session_find(st, s2, T0 + 26, &found, &err), SAFER_EAUTH);
+    assert_int_equal(safer_user_end_sessions(st, &a1, "cat@maidstone.gov.uk", T0 + 26, &ended,
+                                             &err),
+                     SAFER_EDENIED);
+    safer_err_clear(&err);
+    login_ok(st, "cat@maidstone.gov.uk", T0 + 27, s1, &a1);
+    login_ok(st, "cat@maidstone.gov.uk", T0 + 28, s2, &a2);
     assert_int_equal(safer_user_disable(st, &op, "CAT@maidstone.gov.uk", false, T0 + 30, &err), 0);
     assert_int_equal(safer_session_find(st, s1, T0 + 31, &found, &err), SAFER_EAUTH);
     assert_int_equal(safer_session_find(st, s2, T0 + 31, &found, &err), SAFER_EAUTH);
@@ -435,9 +449,12 @@ static void test_account_disable(void **state)
 
     struct lines l;
     audit_lines(st, &(struct safer_audit_filter){.record = "user/1"}, &l);
+    assert_non_null(strstr(l.text, "operator sessions-end user/1 2 sessions\n"));
     assert_non_null(strstr(l.text, "operator user-disable user/1 -\n"));
     assert_non_null(strstr(l.text, "operator user-enable user/1 -\n"));
     assert_non_null(strstr(l.text, "cat@maidstone.gov.uk login-failed user/1 disabled\n"));
+    audit_lines(st, &(struct safer_audit_filter){.email = "cat@maidstone.gov.uk"}, &l);
+    assert_non_null(strstr(l.text, "cat@maidstone.gov.uk denied user needs manage-users\n"));
     testfix_done(st, target);
 }
 
