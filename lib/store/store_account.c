@@ -44,7 +44,7 @@ static const char BAD_LINK[] =
 void safer_actor_operator(struct safer_actor *out)
 {
     memset(out, 0, sizeof(*out));
-    out->operator= true;
+    out->operator = true;
     out->role = SAFER_ROLE_ADMINISTRATOR;
 }
 
@@ -229,7 +229,7 @@ static int only_partnership(struct safer_store *st, int64_t *id, char code[64],
 static int may_in(struct safer_store *st, const struct safer_actor *actor, enum safer_perm perm,
                   int64_t pid, struct safer_err *err)
 {
-    if (!actor->operator&& pid != actor->partnership_id)
+    if (!actor->operator && pid != actor->partnership_id)
         return SAFER_EDENIED;
     return safer__access(st, actor, perm, NULL, err);
 }
@@ -565,7 +565,7 @@ int safer_user_disable(struct safer_store *st, const struct safer_actor *actor, 
         rc = safer__access(st, actor, SAFER_PERM_MANAGE_USERS, NULL, err);
     if (rc == 0)
         rc = person_by_email(st, actor, mail, &uid, err);
-    if (rc == 0 && !actor->operator&& uid == actor->user_id)
+    if (rc == 0 && !actor->operator && uid == actor->user_id)
         rc = safer_err_set(err, SAFER_EINVAL,
                            "you cannot disable or enable yourself: ask another administrator");
     if (rc == 0) {
@@ -974,7 +974,7 @@ int safer_login(struct safer_store *st, const char *email, const char *password,
 
     char hash[SAFER_TOKEN_HASH_SIZE], csrf[SAFER_TOKEN_SIZE], rid[24];
     int64_t sid = 0;
-    struct login_row again;
+    struct login_row again = {0};
     safer_token_new(token);
     safer_token_hash(token, hash);
     safer_token_new(csrf);
@@ -986,11 +986,15 @@ int safer_login(struct safer_store *st, const char *email, const char *password,
                     (step && step <= again.totp_step))) {
         safer__store_rollback(st);
         token[0] = '\0';
-        const char *why = again.uid != l.uid                ? "unknown e-mail"
-                          : locked(&again)                   ? "locked"
-                          : again.disabled                   ? "disabled"
-                          : !again.member                    ? "not a member of the partnership"
-                                                             : "second factor used before";
+        const char *why = "second factor used before";
+        if (again.uid != l.uid)
+            why = "unknown e-mail";
+        else if (locked(&again))
+            why = "locked";
+        else if (again.disabled)
+            why = "disabled";
+        else if (!again.member)
+            why = "not a member of the partnership";
         rc = login_refuse(st, &again, mail, why, false, now, err);
         explicit_bzero(&l, sizeof(l));
         explicit_bzero(&again, sizeof(again));
@@ -1180,8 +1184,8 @@ int safer_session_end(struct safer_store *st, const struct safer_actor *actor, i
             rc = 0;
     }
     if (rc == 0) {
-        perm = !actor->operator&& owner == actor->user_id ? SAFER_PERM_OWN_ACCOUNT
-                                                          : SAFER_PERM_MANAGE_USERS;
+        perm = !actor->operator && owner == actor->user_id ? SAFER_PERM_OWN_ACCOUNT
+                                                           : SAFER_PERM_MANAGE_USERS;
         rc = safer__access(st, actor, perm, NULL, err);
     }
     /* Another's session: only within the administrator's partnership. */
