@@ -524,26 +524,39 @@ int safer_user_add(struct safer_store *st, const struct safer_actor *actor, cons
     return rc;
 }
 
+/* The start of a call about the person of `email` that needs MANAGE_USERS:
+ * the write transaction begun, the actor's access decided, the person
+ * found (*uid, and `rid` their id as text). Whatever it returns, the
+ * caller ends with finish(). */
+static int person_begin(struct safer_store *st, const struct safer_actor *actor,
+                        const char *email, int64_t *uid, char rid[24], struct safer_err *err)
+{
+    char mail[256];
+    rid[0] = '\0';
+    int rc = email_norm(email, mail, err);
+    if (rc == 0)
+        rc = safer__store_begin_write(st, err);
+    if (rc == 0)
+        rc = safer__access(st, actor, SAFER_PERM_MANAGE_USERS, NULL, err);
+    if (rc == 0)
+        rc = person_by_email(st, actor, mail, uid, err);
+    if (rc == 0)
+        id_text(*uid, rid);
+    return rc;
+}
+
 int safer_user_reset(struct safer_store *st, const struct safer_actor *actor, const char *email,
                      int64_t now, char token[SAFER_TOKEN_SIZE], struct safer_err *err)
 {
     token[0] = '\0';
-    char mail[256], rid[24] = "";
+    char rid[24];
+    int64_t uid = 0;
     int rc = safer_auth_init(err);
-    if (rc == 0)
-        rc = email_norm(email, mail, err);
     if (rc < 0)
         return rc;
-    int64_t uid = 0;
-    rc = safer__store_begin_write(st, err);
+    rc = person_begin(st, actor, email, &uid, rid, err);
     if (rc == 0)
-        rc = safer__access(st, actor, SAFER_PERM_MANAGE_USERS, NULL, err);
-    if (rc == 0)
-        rc = person_by_email(st, actor, mail, &uid, err);
-    if (rc == 0) {
-        id_text(uid, rid);
         rc = link_new(st, uid, "reset", now, token, err);
-    }
     if (rc == 0)
         rc = safer__audit(st, actor, "user-reset", "user", rid, NULL, NULL, NULL, now, err);
     rc = finish(st, actor, rc, SAFER_PERM_MANAGE_USERS, "user", rid[0] ? rid : NULL, now, err);
@@ -555,21 +568,13 @@ int safer_user_reset(struct safer_store *st, const struct safer_actor *actor, co
 int safer_user_disable(struct safer_store *st, const struct safer_actor *actor, const char *email,
                        bool enable, int64_t now, struct safer_err *err)
 {
-    char mail[256], rid[24] = "";
-    int rc = email_norm(email, mail, err);
-    if (rc < 0)
-        return rc;
+    char rid[24];
     int64_t uid = 0;
-    rc = safer__store_begin_write(st, err);
-    if (rc == 0)
-        rc = safer__access(st, actor, SAFER_PERM_MANAGE_USERS, NULL, err);
-    if (rc == 0)
-        rc = person_by_email(st, actor, mail, &uid, err);
+    int rc = person_begin(st, actor, email, &uid, rid, err);
     if (rc == 0 && !actor->operator && uid == actor->user_id)
         rc = safer_err_set(err, SAFER_EINVAL,
                            "you cannot disable or enable yourself: ask another administrator");
     if (rc == 0) {
-        id_text(uid, rid);
         struct safer__stmt *s;
         rc = safer__prep(st, "UPDATE app_user SET disabled = ? WHERE id = ?", &s, err);
         if (rc == 0) {
@@ -597,23 +602,14 @@ int safer_user_end_sessions(struct safer_store *st, const struct safer_actor *ac
                             const char *email, int64_t now, size_t *ended,
                             struct safer_err *err)
 {
-    char mail[256], rid[24] = "", detail[48];
+    char rid[24], detail[48];
     size_t n = 0;
     if (ended)
         *ended = 0;
-    int rc = email_norm(email, mail, err);
-    if (rc < 0)
-        return rc;
     int64_t uid = 0;
-    rc = safer__store_begin_write(st, err);
+    int rc = person_begin(st, actor, email, &uid, rid, err);
     if (rc == 0)
-        rc = safer__access(st, actor, SAFER_PERM_MANAGE_USERS, NULL, err);
-    if (rc == 0)
-        rc = person_by_email(st, actor, mail, &uid, err);
-    if (rc == 0) {
-        id_text(uid, rid);
         rc = end_sessions(st, uid, now, &n, err);
-    }
     if (rc == 0) {
         snprintf(detail, sizeof(detail), "%zu session%s", n, n == 1 ? "" : "s");
         rc = safer__audit(st, actor, "sessions-end", "user", rid, NULL, NULL, detail, now, err);
