@@ -90,6 +90,12 @@ int safer_user_reset(struct safer_store *st, const struct safer_actor *actor, co
 int safer_user_disable(struct safer_store *st, const struct safer_actor *actor,
                        const char *email, bool enable, int64_t now, struct safer_err *err);
 
+/* End every live session of `email` now (they stay enabled and may sign
+ * in again); *ended (may be NULL) counts them. Logged as sessions-end. */
+int safer_user_end_sessions(struct safer_store *st, const struct safer_actor *actor,
+                            const char *email, int64_t now, size_t *ended,
+                            struct safer_err *err);
+
 /* What a set-up or reset link shows before it is used: whose it is, and for
  * an administrator the TOTP secret to enrol (shown until a code from it has
  * been used once: a reset link of an enrolled administrator has needs_totp
@@ -184,7 +190,7 @@ struct safer_audit_row {
     const char *action;      /* login, login-failed, login-locked, logout, denied,
                                 org-add, user-add, user-reset, user-disable,
                                 user-enable, password-set, password-set-failed,
-                                session-end, action-add, action-change, action-update...
+                                session-end, sessions-end, action-add, action-change, action-update...
                                 (docs/workspace.md) */
     const char *record_type, *record_id; /* or NULL */
     const char *before, *after;          /* JSON, or NULL */
