@@ -20,14 +20,35 @@
 /* Reads go through a memory map of up to this many bytes (PRAGMA mmap_size). */
 #define MMAP_SIZE "1073741824"
 
+/*
+ * Prepared statements are kept per connection and used again: a page of the
+ * workspace runs a dozen or two small statements, and compiling them was
+ * most of its time (bench/serve.sh). A statement is found by its SQL text
+ * (the same pointer, else the same bytes); finalizing one that came from
+ * the cache resets it and gives it back. A statement in use is never given
+ * twice; when every slot is busy, or for a one-off, a statement is prepared
+ * as before and finalized for good.
+ */
+#define SQ_CACHE 64
+
+struct sq_cached {
+    char *sql;        /* owned: the text it was prepared from; NULL: empty slot */
+    sqlite3_stmt *h;
+    int in_use;
+    uint64_t used;    /* when it was last handed out, for eviction */
+};
+
 struct sq_db {
     struct safer__db base;
     sqlite3 *h;
+    struct sq_cached cache[SQ_CACHE];
+    uint64_t tick;
 };
 
 struct sq_stmt {
     struct safer__stmt base;
     sqlite3_stmt *h;
+    struct sq_cached *slot; /* the cache slot it came from, or NULL */
 };
 
 static sqlite3 *handle(struct safer__db *db) { return ((struct sq_db *)db)->h; }
@@ -46,6 +67,11 @@ static int fail(struct safer__db *db, struct safer_err *err, const char *what)
 
 static void sq_close(struct safer__db *db)
 {
+    struct sq_db *d = (struct sq_db *)db;
+    for (size_t i = 0; i < SQ_CACHE; i++) {
+        sqlite3_finalize(d->cache[i].h);
+        free(d->cache[i].sql);
+    }
     sqlite3_close_v2(handle(db));
     free(db->name);
     free(db);
@@ -62,15 +88,60 @@ static int sq_exec(struct safer__db *db, const char *sql, struct safer_err *err)
     return 0;
 }
 
+/* A free cached statement of `sql`, or the slot to put a new one in (an
+ * empty one, else the least recently used free one; NULL when all are in
+ * use). *hit says which. */
+static struct sq_cached *cache_find(struct sq_db *d, const char *sql, int *hit)
+{
+    struct sq_cached *victim = NULL;
+    *hit = 0;
+    for (size_t i = 0; i < SQ_CACHE; i++) {
+        struct sq_cached *c = &d->cache[i];
+        if (!c->sql) {
+            if (!victim || victim->sql)
+                victim = c;
+            continue;
+        }
+        if (c->in_use)
+            continue;
+        if (c->sql == sql || strcmp(c->sql, sql) == 0) {
+            *hit = 1;
+            return c;
+        }
+        if (!victim || (victim->sql && c->used < victim->used))
+            victim = c;
+    }
+    return victim;
+}
+
 static int sq_prepare(struct safer__db *db, const char *sql, struct safer__stmt **out,
                       struct safer_err *err)
 {
+    struct sq_db *d = (struct sq_db *)db;
+    int hit;
+    struct sq_cached *slot = cache_find(d, sql, &hit);
     sqlite3_stmt *h = NULL;
-    if (sqlite3_prepare_v2(handle(db), sql, -1, &h, NULL) != SQLITE_OK)
-        return fail(db, err, "cannot prepare a statement");
+    if (hit) {
+        h = slot->h;
+    } else {
+        if (sqlite3_prepare_v3(handle(db), sql, -1, slot ? SQLITE_PREPARE_PERSISTENT : 0, &h,
+                               NULL) != SQLITE_OK)
+            return fail(db, err, "cannot prepare a statement");
+        if (slot) {
+            sqlite3_finalize(slot->h);
+            free(slot->sql);
+            slot->sql = safer__xstrdup(sql);
+            slot->h = h;
+        }
+    }
+    if (slot) {
+        slot->in_use = 1;
+        slot->used = ++d->tick;
+    }
     struct sq_stmt *s = safer__xcalloc(1, sizeof(*s));
     s->base.db = db;
     s->h = h;
+    s->slot = slot;
     *out = &s->base;
     return 0;
 }
@@ -140,7 +211,15 @@ static void sq_reset(struct safer__stmt *s)
 
 static void sq_finalize(struct safer__stmt *s)
 {
-    sqlite3_finalize(sh(s));
+    struct sq_stmt *q = (struct sq_stmt *)s;
+    if (q->slot) {
+        /* Back to the cache, holding no row, lock or bound value. */
+        sqlite3_reset(q->h);
+        sqlite3_clear_bindings(q->h);
+        q->slot->in_use = 0;
+    } else {
+        sqlite3_finalize(q->h);
+    }
     free(s);
 }
 
