@@ -33,7 +33,7 @@ struct web_route;
 #define WEB_LIMIT_BODY 65536           /* bytes of a form body: 413 */
 #define WEB_LIMIT_PAGE (4u << 20)      /* bytes of one rendered page or API answer */
 #define WEB_CONNECTIONS 256            /* connections at once */
-#define WEB_CONNECTIONS_PER_IP 64      /* connections at once from one address */
+#define WEB_CONNECTIONS_PER_IP 128     /* connections at once from one address (no proxy) */
 #define WEB_TIMEOUT 30                 /* seconds an idle connection is kept */
 #define WEB_CONNECTION_MEMORY 65536    /* bytes libmicrohttpd may use per connection */
 #define WEB_THREADS_MAX 64             /* worker threads at most */
