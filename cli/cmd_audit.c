@@ -44,6 +44,7 @@ static const struct {
     {"login-locked", "sign-in refused, account locked"},
     {"logout", "signed out"},
     {"session-end", "ended a session"},
+    {"sessions-end", "signed a person out everywhere"},
     {"denied", "refused"},
     {"org-add", "added an organisation"},
     {"user-add", "added a person"},

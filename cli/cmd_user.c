@@ -1,5 +1,5 @@
 /*
- * cmd_user.c - `safer user add|reset|disable|list`: the people of the
+ * cmd_user.c - `safer user add|reset|disable|sign-out|list`: the people of the
  * workspace (account.h, docs/workspace.md), as the operator of the
  * machine. No password passes through the command line: add and reset
  * print a one-time link where the person chooses one.
@@ -60,6 +60,12 @@ static const struct cli_spec disable_spec = {
     "Disables a person: every session of theirs ends at once and they cannot\n"
     "sign in. Their name stays on what they wrote and in the audit log.\n",
     disable_opts, 0, 0, 0, NULL};
+
+static const struct cli_spec signout_spec = {
+    "usage: safer [--db PATH|URL] user sign-out --email EMAIL\n",
+    "Ends every session of a person at once (a lost laptop, a shared\n"
+    "screen): they stay enabled and may sign in again.\n",
+    email_opts, 0, 0, 0, NULL};
 
 static const struct cli_opt no_opts[] = {{NULL, NULL, NULL}};
 static const struct cli_spec list_spec = {
@@ -138,6 +144,12 @@ static int run(const struct cli_spec *sp, int argc, char **argv)
     } else if (sp == &reset_spec) {
         rc = safer_user_reset(st, &op, args.val[E_EMAIL], now, token, &err);
         status = rc < 0 ? cli_fail(&err, rc) : print_link(st, "reset", token);
+    } else if (sp == &signout_spec) {
+        size_t n = 0;
+        rc = safer_user_end_sessions(st, &op, args.val[E_EMAIL], now, &n, &err);
+        if (rc == 0)
+            printf("ended %zu session%s of %s\n", n, n == 1 ? "" : "s", args.val[E_EMAIL]);
+        status = rc < 0 ? cli_fail(&err, rc) : EXIT_OK;
     } else if (sp == &disable_spec) {
         bool enable = args.val[E_ENABLE] != NULL;
         rc = safer_user_disable(st, &op, args.val[E_EMAIL], enable, now, &err);
@@ -168,6 +180,7 @@ static const struct cli_kind kinds[] = {
     {"add", &add_spec, run},
     {"reset", &reset_spec, run},
     {"disable", &disable_spec, run},
+    {"sign-out", &signout_spec, run},
     {"list", &list_spec, run},
 };
 

@@ -90,9 +90,17 @@ int safer_user_reset(struct safer_store *st, const struct safer_actor *actor, co
 int safer_user_disable(struct safer_store *st, const struct safer_actor *actor,
                        const char *email, bool enable, int64_t now, struct safer_err *err);
 
+/* End every live session of `email` now (they stay enabled and may sign
+ * in again); *ended (may be NULL) counts them. Logged as sessions-end. */
+int safer_user_end_sessions(struct safer_store *st, const struct safer_actor *actor,
+                            const char *email, int64_t now, size_t *ended,
+                            struct safer_err *err);
+
 /* What a set-up or reset link shows before it is used: whose it is, and for
- * an administrator the TOTP secret to enrol. SAFER_ENOTFOUND when the token
- * is unknown, used or expired. */
+ * an administrator the TOTP secret to enrol (shown until a code from it has
+ * been used once: a reset link of an enrolled administrator has needs_totp
+ * and an empty secret, and asks for a code from the app). SAFER_ENOTFOUND
+ * when the token is unknown, used or expired, or its person disabled. */
 struct safer_link_info {
     char email[256];
     char name[256];
@@ -104,7 +112,9 @@ int safer_link_info(struct safer_store *st, const char *token, int64_t now,
 
 /* Use a link: set the password (after safer_password_policy), and for an
  * administrator check a TOTP code from the enrolled secret. The link stops
- * working; the person's other sessions end. */
+ * working; the person's other sessions end. SAFER_EINVAL with the policy's
+ * message; SAFER_ENOTFOUND as safer_link_info; SAFER_EAUTH for a wrong
+ * code (logged as password-set-failed); SAFER_EBUSY as safer_password_hash. */
 int safer_link_use(struct safer_store *st, const char *token, const char *password, size_t len,
                    const char *totp_code, int64_t now, struct safer_err *err);
 
@@ -119,6 +129,9 @@ int safer_link_use(struct safer_store *st, const char *token, const char *passwo
  * e-mail, wrong password, locked, disabled, not set up), and costs the same
  * time; the audit log says which (login-failed with the reason, login-locked).
  * Administrators need `totp_code` unless `waive_totp` (the demo only).
+ * SAFER_EBUSY (not EAUTH) when too many passwords are being checked at
+ * once in the process (a server answers 503); the store's error when it
+ * fails. `out->csrf` is the session's form token.
  */
 int safer_login(struct safer_store *st, const char *email, const char *password, size_t len,
                 const char *totp_code, bool waive_totp, const char *partnership_code,
@@ -126,7 +139,9 @@ int safer_login(struct safer_store *st, const char *email, const char *password,
                 struct safer_err *err);
 
 /* The actor of a session id from a cookie: SAFER_EAUTH when unknown, ended,
- * idle too long, too old, or its person disabled. Touches last_seen. */
+ * idle too long, too old, or its person disabled or no longer a member.
+ * Touches last_seen, at most once a minute (so most requests only read);
+ * a session found out of date is ended for good. */
 int safer_session_find(struct safer_store *st, const char *token, int64_t now,
                        struct safer_actor *out, struct safer_err *err);
 
@@ -156,7 +171,8 @@ struct safer_person {
     char partnership[64]; /* the code of the partnership `role` is in */
 };
 /* The people of the actor's partnership, by name (MANAGE_USERS or
- * VIEW_PLAN). *out malloc'd. */
+ * VIEW_PLAN). *out malloc'd. The operator with partnership_id 0 gets every
+ * partnership's, a row per membership. */
 int safer_people_list(struct safer_store *st, const struct safer_actor *actor,
                       struct safer_person **out, size_t *n, struct safer_err *err);
 
@@ -172,8 +188,10 @@ struct safer_audit_row {
     const char *at;          /* "2026-12-02T10:00:00Z" */
     const char *actor_email; /* "operator", "public", or the person's e-mail */
     const char *action;      /* login, login-failed, login-locked, logout, denied,
-                                user-add, user-reset, user-disable, password-set,
-                                session-end, action-add, action-change, action-update... */
+                                org-add, user-add, user-reset, user-disable,
+                                user-enable, password-set, password-set-failed,
+                                session-end, sessions-end, action-add, action-change, action-update...
+                                (docs/workspace.md) */
     const char *record_type, *record_id; /* or NULL */
     const char *before, *after;          /* JSON, or NULL */
     const char *detail;                  /* or NULL */

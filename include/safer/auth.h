@@ -110,8 +110,9 @@ void safer_totp_secret_new(char out[SAFER_TOTP_SECRET_SIZE]);
 /* The code for time step `step` (unix seconds / 30) of a base32 secret;
  * digits is 6 or 8. Negative on a malformed secret. */
 int64_t safer_totp_code(const char *secret_b32, int64_t step, int digits);
-/* The step at which `code` (6 digits) is valid within one step of `now`,
- * and later than `last_step` (a code works once); 0 when none. */
+/* The step at which `code` (6 digits; spaces in it, as apps show them,
+ * are ignored) is valid within one step of `now`, and later than
+ * `last_step` (a code works once); 0 when none. */
 int64_t safer_totp_match(const char *secret_b32, const char *code, int64_t now,
                          int64_t last_step);
 /* The otpauth:// URI an authenticator app reads (for a QR code or typing). */

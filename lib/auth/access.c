@@ -16,7 +16,6 @@
 #include <string.h>
 
 #include "safer/auth.h"
-#include "util/internal.h"
 
 static const char *const ROLE_NAMES[SAFER_ROLE_COUNT] = {
     [SAFER_ROLE_PUBLIC] = "public",

@@ -108,9 +108,28 @@ int64_t safer_totp_code(const char *secret_b32, int64_t step, int digits)
     return (int64_t)(bin % (digits == 6 ? 1000000u : 100000000u));
 }
 
-int64_t safer_totp_match(const char *secret_b32, const char *code, int64_t now, int64_t last_step)
+/* The six digits of a code as typed, spaces (apps show "123 456") and
+ * the spaces around it left out, into out[7]; false when it is not that. */
+static bool six_digits(const char *code, char out[7])
 {
-    if (!code || strlen(code) != 6 || strspn(code, "0123456789") != 6 || now < 0)
+    size_t n = 0;
+    for (; code && *code && n <= 6; code++) {
+        if (*code == ' ')
+            continue;
+        if (*code < '0' || *code > '9')
+            return false;
+        if (n < 6)
+            out[n] = *code;
+        n++;
+    }
+    out[n < 6 ? n : 6] = '\0';
+    return n == 6 && (!code || !*code);
+}
+
+int64_t safer_totp_match(const char *secret_b32, const char *typed, int64_t now, int64_t last_step)
+{
+    char code[7];
+    if (!six_digits(typed, code) || now < 0)
         return 0;
     int64_t step = now / STEP;
     int64_t found = 0;

@@ -44,7 +44,7 @@ static const char BAD_LINK[] =
 void safer_actor_operator(struct safer_actor *out)
 {
     memset(out, 0, sizeof(*out));
-    out->operator= true;
+    out->operator = true;
     out->role = SAFER_ROLE_ADMINISTRATOR;
 }
 
@@ -229,7 +229,7 @@ static int only_partnership(struct safer_store *st, int64_t *id, char code[64],
 static int may_in(struct safer_store *st, const struct safer_actor *actor, enum safer_perm perm,
                   int64_t pid, struct safer_err *err)
 {
-    if (!actor->operator&& pid != actor->partnership_id)
+    if (!actor->operator && pid != actor->partnership_id)
         return SAFER_EDENIED;
     return safer__access(st, actor, perm, NULL, err);
 }
@@ -335,23 +335,26 @@ static int link_new(struct safer_store *st, int64_t uid, const char *kind, int64
     return rc;
 }
 
-/* End the live sessions of person `uid`, but `keep` (0: none). */
-static int end_sessions(struct safer_store *st, int64_t uid, int64_t keep, int64_t now,
+/* End the live sessions of person `uid`; *ended (may be NULL) counts them. */
+static int end_sessions(struct safer_store *st, int64_t uid, int64_t now, size_t *ended,
                         struct safer_err *err)
 {
     struct safer__stmt *s;
     int rc = safer__prep(st,
                          "UPDATE user_session SET ended = ? WHERE user_id = ? AND ended = 0"
-                         " AND id <> ?",
+                         " RETURNING id",
                          &s, err);
     if (rc < 0)
         return rc;
     /* `ended` is the time it ended; 0 means live, so a clock at 0 still ends it. */
     safer__bind_int64(s, 1, now > 0 ? now : 1);
     safer__bind_int64(s, 2, uid);
-    safer__bind_int64(s, 3, keep);
-    rc = safer__step_done(s, err);
+    size_t n = 0;
+    while ((rc = safer__step(s, err)) == 1)
+        n++;
     safer__stmt_finalize(s);
+    if (ended)
+        *ended = n;
     return rc;
 }
 
@@ -521,26 +524,39 @@ int safer_user_add(struct safer_store *st, const struct safer_actor *actor, cons
     return rc;
 }
 
+/* The start of a call about the person of `email` that needs MANAGE_USERS:
+ * the write transaction begun, the actor's access decided, the person
+ * found (*uid, and `rid` their id as text). Whatever it returns, the
+ * caller ends with finish(). */
+static int person_begin(struct safer_store *st, const struct safer_actor *actor,
+                        const char *email, int64_t *uid, char rid[24], struct safer_err *err)
+{
+    char mail[256];
+    rid[0] = '\0';
+    int rc = email_norm(email, mail, err);
+    if (rc == 0)
+        rc = safer__store_begin_write(st, err);
+    if (rc == 0)
+        rc = safer__access(st, actor, SAFER_PERM_MANAGE_USERS, NULL, err);
+    if (rc == 0)
+        rc = person_by_email(st, actor, mail, uid, err);
+    if (rc == 0)
+        id_text(*uid, rid);
+    return rc;
+}
+
 int safer_user_reset(struct safer_store *st, const struct safer_actor *actor, const char *email,
                      int64_t now, char token[SAFER_TOKEN_SIZE], struct safer_err *err)
 {
     token[0] = '\0';
-    char mail[256], rid[24] = "";
+    char rid[24];
+    int64_t uid = 0;
     int rc = safer_auth_init(err);
-    if (rc == 0)
-        rc = email_norm(email, mail, err);
     if (rc < 0)
         return rc;
-    int64_t uid = 0;
-    rc = safer__store_begin_write(st, err);
+    rc = person_begin(st, actor, email, &uid, rid, err);
     if (rc == 0)
-        rc = safer__access(st, actor, SAFER_PERM_MANAGE_USERS, NULL, err);
-    if (rc == 0)
-        rc = person_by_email(st, actor, mail, &uid, err);
-    if (rc == 0) {
-        id_text(uid, rid);
         rc = link_new(st, uid, "reset", now, token, err);
-    }
     if (rc == 0)
         rc = safer__audit(st, actor, "user-reset", "user", rid, NULL, NULL, NULL, now, err);
     rc = finish(st, actor, rc, SAFER_PERM_MANAGE_USERS, "user", rid[0] ? rid : NULL, now, err);
@@ -552,21 +568,13 @@ int safer_user_reset(struct safer_store *st, const struct safer_actor *actor, co
 int safer_user_disable(struct safer_store *st, const struct safer_actor *actor, const char *email,
                        bool enable, int64_t now, struct safer_err *err)
 {
-    char mail[256], rid[24] = "";
-    int rc = email_norm(email, mail, err);
-    if (rc < 0)
-        return rc;
+    char rid[24];
     int64_t uid = 0;
-    rc = safer__store_begin_write(st, err);
-    if (rc == 0)
-        rc = safer__access(st, actor, SAFER_PERM_MANAGE_USERS, NULL, err);
-    if (rc == 0)
-        rc = person_by_email(st, actor, mail, &uid, err);
-    if (rc == 0 && !actor->operator&& uid == actor->user_id)
+    int rc = person_begin(st, actor, email, &uid, rid, err);
+    if (rc == 0 && !actor->operator && uid == actor->user_id)
         rc = safer_err_set(err, SAFER_EINVAL,
                            "you cannot disable or enable yourself: ask another administrator");
     if (rc == 0) {
-        id_text(uid, rid);
         struct safer__stmt *s;
         rc = safer__prep(st, "UPDATE app_user SET disabled = ? WHERE id = ?", &s, err);
         if (rc == 0) {
@@ -578,7 +586,7 @@ int safer_user_disable(struct safer_store *st, const struct safer_actor *actor, 
     }
     /* A leaver's sessions end now, not at their next request. */
     if (rc == 0 && !enable)
-        rc = end_sessions(st, uid, 0, now, err);
+        rc = end_sessions(st, uid, now, NULL, err);
     if (rc == 0) {
         char *before = json_obj("disabled", enable ? JTRUE : JFALSE, NULL);
         char *after = json_obj("disabled", enable ? JFALSE : JTRUE, NULL);
@@ -588,6 +596,28 @@ int safer_user_disable(struct safer_store *st, const struct safer_actor *actor, 
         free(after);
     }
     return finish(st, actor, rc, SAFER_PERM_MANAGE_USERS, "user", rid[0] ? rid : NULL, now, err);
+}
+
+int safer_user_end_sessions(struct safer_store *st, const struct safer_actor *actor,
+                            const char *email, int64_t now, size_t *ended,
+                            struct safer_err *err)
+{
+    char rid[24], detail[48];
+    size_t n = 0;
+    if (ended)
+        *ended = 0;
+    int64_t uid = 0;
+    int rc = person_begin(st, actor, email, &uid, rid, err);
+    if (rc == 0)
+        rc = end_sessions(st, uid, now, &n, err);
+    if (rc == 0) {
+        snprintf(detail, sizeof(detail), "%zu session%s", n, n == 1 ? "" : "s");
+        rc = safer__audit(st, actor, "sessions-end", "user", rid, NULL, NULL, detail, now, err);
+    }
+    rc = finish(st, actor, rc, SAFER_PERM_MANAGE_USERS, "user", rid[0] ? rid : NULL, now, err);
+    if (rc == 0 && ended)
+        *ended = n;
+    return rc;
 }
 
 /* ---- set-up and reset links ---- */
@@ -724,7 +754,7 @@ int safer_link_use(struct safer_store *st, const char *token, const char *passwo
                            l.uid, err);
     /* Whoever knew the old password is signed out. */
     if (rc == 0)
-        rc = end_sessions(st, l.uid, 0, now, err);
+        rc = end_sessions(st, l.uid, now, NULL, err);
     if (rc == 0)
         rc = safer__audit(st, &me, "password-set", "user", rid, NULL, NULL, NULL, now, err);
     if (rc == 0)
@@ -857,8 +887,12 @@ static int login_refuse(struct safer_store *st, const struct login_row *l, const
         (l->failures + 1 >= SAFER_LOGIN_FAILURES ||
          l->failures_hour + 1 >= SAFER_LOGIN_FAILURES_HOUR)) {
         char detail[96];
-        snprintf(detail, sizeof(detail), "%lld failures in %d minutes: locked",
-                 (long long)(l->failures + 1), SAFER_LOGIN_WINDOW / 60);
+        if (l->failures + 1 >= SAFER_LOGIN_FAILURES)
+            snprintf(detail, sizeof(detail), "%lld failures in %d minutes: locked",
+                     (long long)(l->failures + 1), SAFER_LOGIN_WINDOW / 60);
+        else
+            snprintf(detail, sizeof(detail), "%lld failures in an hour: locked",
+                     (long long)(l->failures_hour + 1));
         rc = safer__audit(st, &who, "login-locked", "user", rid, NULL, NULL, detail, now, err);
     }
     if (rc == 0)
@@ -916,8 +950,12 @@ int safer_login(struct safer_store *st, const char *email, const char *password,
         reason = "not a member of the partnership";
     } else if (l.secret[0] && !waive_totp) {
         step = safer_totp_match(l.secret, totp_code, now, l.totp_step);
+        /* A right code used before is worth telling apart in the log
+         * (someone may have watched it typed). */
         if (step == 0)
-            reason = "second factor", guess = true;
+            reason = safer_totp_match(l.secret, totp_code, now, 0) ? "second factor used before"
+                                                                  : "second factor",
+            guess = true;
     }
     if (reason) {
         rc = login_refuse(st, &l, mail, reason, guess, now, err);
@@ -932,7 +970,7 @@ int safer_login(struct safer_store *st, const char *email, const char *password,
 
     char hash[SAFER_TOKEN_HASH_SIZE], csrf[SAFER_TOKEN_SIZE], rid[24];
     int64_t sid = 0;
-    struct login_row again;
+    struct login_row again = {0};
     safer_token_new(token);
     safer_token_hash(token, hash);
     safer_token_new(csrf);
@@ -944,9 +982,16 @@ int safer_login(struct safer_store *st, const char *email, const char *password,
                     (step && step <= again.totp_step))) {
         safer__store_rollback(st);
         token[0] = '\0';
-        rc = login_refuse(st, &again, mail,
-                          step && step <= again.totp_step ? "second factor" : "changed meanwhile",
-                          false, now, err);
+        const char *why = "second factor used before";
+        if (again.uid != l.uid)
+            why = "unknown e-mail";
+        else if (locked(&again))
+            why = "locked";
+        else if (again.disabled)
+            why = "disabled";
+        else if (!again.member)
+            why = "not a member of the partnership";
+        rc = login_refuse(st, &again, mail, why, false, now, err);
         explicit_bzero(&l, sizeof(l));
         explicit_bzero(&again, sizeof(again));
         return rc;
@@ -1135,8 +1180,8 @@ int safer_session_end(struct safer_store *st, const struct safer_actor *actor, i
             rc = 0;
     }
     if (rc == 0) {
-        perm = !actor->operator&& owner == actor->user_id ? SAFER_PERM_OWN_ACCOUNT
-                                                          : SAFER_PERM_MANAGE_USERS;
+        perm = !actor->operator && owner == actor->user_id ? SAFER_PERM_OWN_ACCOUNT
+                                                           : SAFER_PERM_MANAGE_USERS;
         rc = safer__access(st, actor, perm, NULL, err);
     }
     /* Another's session: only within the administrator's partnership. */

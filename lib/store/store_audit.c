@@ -182,7 +182,7 @@ int safer__audit(struct safer_store *st, const struct safer_actor *actor, const 
     safer__stmt_finalize(s);
     if (rc < 0)
         return rc;
-    bool person = actor && !actor->operator&& actor->user_id> 0;
+    bool person = actor && !actor->operator && actor->user_id > 0;
     struct audit_fields f = {
         .id = last + 1,
         .at = at,

@@ -54,6 +54,9 @@ expect_grep '^enabled ann@kent.police.uk$' "$TMP/out"
 expect_status 0 "$SAFER" user list
 expect_grep 'analyst	not set up$' "$TMP/out"
 
+expect_status 0 "$SAFER" user sign-out --email ANN@kent.police.uk
+expect_grep '^ended 0 sessions of ANN@kent.police.uk$' "$TMP/out"
+
 # Refused, and nothing changed.
 before=$(digest)
 expect_status 2 "$SAFER" user add --email x@maidstone.gov.uk --name X --org MBC --role boss
@@ -72,6 +75,8 @@ expect_grep "^safer: no partnership 'E22999999' in the store (import its plan fi
 expect_status 1 "$SAFER" user reset --email nobody@maidstone.gov.uk
 expect_grep "^safer: no person 'nobody@maidstone.gov.uk' here$" "$TMP/err"
 expect_status 1 "$SAFER" user disable --email nobody@maidstone.gov.uk
+expect_grep "^safer: no person 'nobody@maidstone.gov.uk' here$" "$TMP/err"
+expect_status 1 "$SAFER" user sign-out --email nobody@maidstone.gov.uk
 expect_grep "^safer: no person 'nobody@maidstone.gov.uk' here$" "$TMP/err"
 checks=$((checks + 1))
 [ "$(digest)" = "$before" ] || fail "a refused command changed the store"
@@ -92,6 +97,7 @@ expect_grep '^safer: user add needs --role$' "$TMP/err"
 expect_status 2 "$SAFER" user reset
 expect_grep '^safer: user reset needs --email$' "$TMP/err"
 expect_status 2 "$SAFER" user disable
+expect_status 2 "$SAFER" user sign-out
 expect_status 2 "$SAFER" user
 expect_status 2 "$SAFER" user remove --email a@b.org
 expect_status 0 "$SAFER" user --help

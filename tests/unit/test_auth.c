@@ -156,9 +156,17 @@ static void test_auth_totp_window_and_reuse(void **state)
     assert_int_equal(safer_totp_match(secret, code, now, step), 0);
     assert_int_equal(safer_totp_match(secret, code, now, step + 1), 0);
     assert_int_equal(safer_totp_match(secret, code, now, step - 1), step);
+    /* As an app shows it, with a space in the middle. */
+    char spaced[16];
+    snprintf(spaced, sizeof(spaced), " %.3s %.3s ", code, code + 3);
+    assert_int_equal(safer_totp_match(secret, spaced, now, step - 1), step);
     /* Malformed codes. */
+    assert_int_equal(safer_totp_match(secret, "", now, 0), 0);
+    assert_int_equal(safer_totp_match(secret, "   ", now, 0), 0);
     assert_int_equal(safer_totp_match(secret, "12345", now, 0), 0);
     assert_int_equal(safer_totp_match(secret, "1234567", now, 0), 0);
+    assert_int_equal(safer_totp_match(secret, "123456789012345", now, 0), 0);
+    assert_int_equal(safer_totp_match(secret, "12-456", now, 0), 0);
     assert_int_equal(safer_totp_match(secret, "12a456", now, 0), 0);
     assert_int_equal(safer_totp_match(secret, NULL, now, 0), 0);
     /* Two secrets differ. */
@@ -208,6 +216,8 @@ static void test_auth_base32_round_trip(void **state)
 
 /* ---- tokens ---- */
 
+static int cmp_token(const void *a, const void *b) { return strcmp(a, b); }
+
 static void test_auth_tokens(void **state)
 {
     (void)state;
@@ -218,6 +228,16 @@ static void test_auth_tokens(void **state)
     assert_int_equal(strlen(a), 32);
     assert_int_equal(strspn(a, "0123456789abcdef"), 32);
     assert_string_not_equal(a, b);
+    /* Ten thousand tokens, all different (SES-01). */
+    enum { N = 10000 };
+    char(*many)[SAFER_TOKEN_SIZE] = calloc(N, SAFER_TOKEN_SIZE);
+    assert_non_null(many);
+    for (int i = 0; i < N; i++)
+        safer_token_new(many[i]);
+    qsort(many, N, SAFER_TOKEN_SIZE, cmp_token);
+    for (int i = 1; i < N; i++)
+        assert_string_not_equal(many[i - 1], many[i]);
+    free(many);
     assert_true(safer_token_equal(a, a));
     assert_false(safer_token_equal(a, b));
     assert_false(safer_token_equal(a, ""));
