@@ -23,8 +23,8 @@
 #include <sqlite3.h>
 
 #include "safer/account.h"
-#include "safer/limits.h"
 #include "safer/lib.h"
+#include "safer/limits.h"
 #include "safer/plan.h"
 #include "util/internal.h"
 #include "safer/store.h"
