@@ -569,7 +569,7 @@ static enum MHD_Result dispatch(struct conn *c, struct MHD_Connection *mc)
         int status = web_error_status(rc);
         if (status == 500)
             fprintf(stderr, "request %s: %s %s: %s\n", req->request_id, c->method,
-                    c->route->pattern, safer_strerror(rc));
+                    c->route->pattern, safer_err_msg(&req->err, rc));
         struct web_cookie keep[WEB_RESP_COOKIES];
         size_t nkeep = resp.ncookies;
         memcpy(keep, resp.cookies, sizeof(keep));
