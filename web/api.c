@@ -22,12 +22,11 @@
 int api_priorities_get(struct web_req *req, struct web_resp *resp)
 {
     struct safer_partnership p;
-    struct safer_err err = {0};
-    int rc = safer_partnership_info(req->st, req->actor.partnership_id, req->arena, &p, &err);
+    int rc = safer_partnership_info(req->st, req->actor.partnership_id, req->arena, &p, &req->err);
     if (rc < 0)
         return rc;
     struct safer_plan *plan = NULL;
-    rc = safer_plan_load(req->st, p.code, &plan, &err);
+    rc = safer_plan_load(req->st, p.code, &plan, &req->err);
     if (rc < 0)
         return rc;
     struct safer_buf *b = &resp->body;
@@ -113,8 +112,7 @@ int api_actions_get(struct web_req *req, struct web_resp *resp)
     };
     struct safer_action *v = NULL;
     size_t n = 0;
-    struct safer_err err = {0};
-    int rc = safer_action_list(req->st, &req->actor, &q, req->now, req->arena, &v, &n, &err);
+    int rc = safer_action_list(req->st, &req->actor, &q, req->now, req->arena, &v, &n, &req->err);
     if (rc < 0)
         return rc;
     struct safer_buf *b = &resp->body;

@@ -136,12 +136,11 @@ static void by_priority(struct web_req *req, struct safer_buf *b, const struct s
 int page_dashboard_get(struct web_req *req, struct web_resp *resp)
 {
     struct safer_partnership p;
-    struct safer_err err = {0};
-    int rc = safer_partnership_info(req->st, req->actor.partnership_id, req->arena, &p, &err);
+    int rc = safer_partnership_info(req->st, req->actor.partnership_id, req->arena, &p, &req->err);
     if (rc < 0)
         return rc;
     struct safer_plan *plan = NULL;
-    rc = safer_plan_load(req->st, p.code, &plan, &err);
+    rc = safer_plan_load(req->st, p.code, &plan, &req->err);
     if (rc < 0)
         return rc;
     struct safer_buf *b = &resp->body;
@@ -185,7 +184,7 @@ int page_dashboard_get(struct web_req *req, struct web_resp *resp)
         struct safer_action_query q = {0};
         struct safer_action *v = NULL;
         size_t n = 0;
-        rc = safer_action_list(req->st, &req->actor, &q, req->now, req->arena, &v, &n, &err);
+        rc = safer_action_list(req->st, &req->actor, &q, req->now, req->arena, &v, &n, &req->err);
         if (rc < 0) {
             safer_plan_free(plan);
             return rc;

@@ -16,8 +16,7 @@ int page_public_get(struct web_req *req, struct web_resp *resp)
 {
     struct safer_partnership *ps;
     size_t n;
-    struct safer_err err = {0};
-    int rc = safer_partnership_list(req->st, req->arena, &ps, &n, &err);
+    int rc = safer_partnership_list(req->st, req->arena, &ps, &n, &req->err);
     if (rc < 0)
         return rc;
     struct safer_buf *b = &resp->body;
@@ -44,12 +43,11 @@ int page_public_get(struct web_req *req, struct web_resp *resp)
 int page_public_one_get(struct web_req *req, struct web_resp *resp)
 {
     struct safer_partnership p;
-    struct safer_err err = {0};
-    int rc = safer_partnership_find(req->st, req->arg, req->arena, &p, &err);
+    int rc = safer_partnership_find(req->st, req->arg, req->arena, &p, &req->err);
     if (rc < 0)
         return rc;
     struct safer_plan *plan = NULL;
-    rc = safer_plan_load(req->st, p.code, &plan, &err);
+    rc = safer_plan_load(req->st, p.code, &plan, &req->err);
     if (rc < 0)
         return rc;
     struct safer_buf *b = &resp->body;

@@ -16,8 +16,7 @@ int page_sessions_get(struct web_req *req, struct web_resp *resp)
 {
     struct safer_session_info *v = NULL;
     size_t n = 0;
-    struct safer_err err = {0};
-    int rc = safer_session_list(req->st, &req->actor, req->now, &v, &n, &err);
+    int rc = safer_session_list(req->st, &req->actor, req->now, &v, &n, &req->err);
     if (rc < 0)
         return rc;
     struct safer_buf *b = &resp->body;
@@ -72,8 +71,7 @@ int page_sessions_end_post(struct web_req *req, struct web_resp *resp)
     long long id = strtoll(s, &end, 10);
     if (errno || *end || id <= 0)
         return SAFER_EINVAL;
-    struct safer_err err = {0};
-    int rc = safer_session_end(req->st, &req->actor, (int64_t)id, req->now, &err);
+    int rc = safer_session_end(req->st, &req->actor, (int64_t)id, req->now, &req->err);
     if (rc < 0)
         return rc;
     if (id == req->actor.session_id) {

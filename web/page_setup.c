@@ -74,10 +74,9 @@ int page_setup_get(struct web_req *req, struct web_resp *resp)
 {
     const char *token = web_param(&req->query, "token");
     struct safer_link_info info;
-    struct safer_err err = {0};
     if (!token || !*token)
         return gone(req, resp);
-    int rc = safer_link_info(req->st, token, req->now, &info, &err);
+    int rc = safer_link_info(req->st, token, req->now, &info, &req->err);
     if (rc == SAFER_ENOTFOUND)
         return gone(req, resp);
     if (rc < 0)
@@ -94,10 +93,9 @@ int page_setup_post(struct web_req *req, struct web_resp *resp)
     const char *code = web_param(&req->form, "code");
     struct safer_link_info info;
     struct safer_field_errors fe = {.n = 0};
-    struct safer_err err = {0};
     if (!token || !*token)
         return gone(req, resp);
-    int rc = safer_link_info(req->st, token, req->now, &info, &err);
+    int rc = safer_link_info(req->st, token, req->now, &info, &req->err);
     if (rc == SAFER_ENOTFOUND)
         return gone(req, resp);
     if (rc < 0)
@@ -114,9 +112,9 @@ int page_setup_post(struct web_req *req, struct web_resp *resp)
     if (info.needs_totp && (!code || !*code))
         web_field_error_add(&fe, "code", "Enter the code from your authenticator app");
     if (fe.n == 0) {
-        safer_err_clear(&err);
+        safer_err_clear(&req->err);
         rc = safer_link_use(req->st, token, pw, strlen(pw), info.needs_totp ? code : NULL,
-                            req->now, &err);
+                            req->now, &req->err);
         if (rc == 0) {
             web_redirect(resp, "/sign-in?set=1");
             return 0;
@@ -124,7 +122,7 @@ int page_setup_post(struct web_req *req, struct web_resp *resp)
         if (rc == SAFER_EAUTH && info.needs_totp)
             web_field_error_add(&fe, "code", "The code is not right: enter the one it shows now");
         else if (rc == SAFER_EINVAL)
-            web_field_error_add(&fe, "password", safer_err_msg(&err, rc));
+            web_field_error_add(&fe, "password", safer_err_msg(&req->err, rc));
         else if (rc == SAFER_ENOTFOUND)
             return gone(req, resp);
         else

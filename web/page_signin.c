@@ -76,17 +76,16 @@ int page_signin_post(struct web_req *req, struct web_resp *resp)
     }
     char token[SAFER_TOKEN_SIZE];
     struct safer_actor actor;
-    struct safer_err err = {0};
     /* The demo store (and only it: safer demo sets this) lets its
      * administrator in without the second factor (docs/workspace.md). */
     char *waive = NULL;
-    int rc = safer_store_get_meta(req->st, "demo_waive_totp", &waive, &err);
+    int rc = safer_store_get_meta(req->st, "demo_waive_totp", &waive, &req->err);
     if (rc < 0)
         return rc;
     bool waive_totp = waive && strcmp(waive, "1") == 0;
     free(waive);
     rc = safer_login(req->st, email, password, strlen(password), code && *code ? code : NULL,
-                     waive_totp, NULL, req->now, token, &actor, &err);
+                     waive_totp, NULL, req->now, token, &actor, &req->err);
     if (rc == SAFER_EAUTH) {
         resp->status = 400;
         web_field_error_add(&fe, "email", "The e-mail, password or code is not right");
@@ -103,8 +102,7 @@ int page_signin_post(struct web_req *req, struct web_resp *resp)
 
 int page_signout_post(struct web_req *req, struct web_resp *resp)
 {
-    struct safer_err err = {0};
-    int rc = safer_session_end(req->st, &req->actor, req->actor.session_id, req->now, &err);
+    int rc = safer_session_end(req->st, &req->actor, req->actor.session_id, req->now, &req->err);
     if (rc < 0 && rc != SAFER_ENOTFOUND)
         return rc;
     web_set_cookie(req, resp, WEB_COOKIE_SESSION, "", 0);

@@ -465,15 +465,16 @@ static int begin(struct conn *c, struct MHD_Connection *mc, const char *method, 
 }
 
 /* Is the request a cross-site one (WEB-02)? A browser says so in
- * Sec-Fetch-Site; an Origin naming another host says so too. An Origin of
- * "null" names nothing: a browser sends it for its own form posts under
- * this site's "Referrer-Policy: no-referrer" (Fetch, "serializing a
- * request origin"), so it is left to Sec-Fetch-Site and the form token. */
+ * Sec-Fetch-Site, and when it sends that, it decides. Without it (an older
+ * browser), an Origin naming another host than Host says so. "Origin:
+ * null" proves nothing either way: browsers send it for every form post
+ * from a page with Referrer-Policy: no-referrer, as ours are. The form
+ * token and SameSite=Strict cookies stay the defence; this is one more. */
 static bool cross_site(struct MHD_Connection *mc)
 {
     const char *sfs = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Sec-Fetch-Site");
-    if (sfs && strcasecmp(sfs, "same-origin") != 0 && strcasecmp(sfs, "none") != 0)
-        return true;
+    if (sfs)
+        return strcasecmp(sfs, "same-origin") != 0 && strcasecmp(sfs, "none") != 0;
     const char *origin = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Origin");
     const char *host = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Host");
     if (!origin || strcmp(origin, "null") == 0)
@@ -568,7 +569,7 @@ static enum MHD_Result dispatch(struct conn *c, struct MHD_Connection *mc)
         int status = web_error_status(rc);
         if (status == 500)
             fprintf(stderr, "request %s: %s %s: %s\n", req->request_id, c->method,
-                    c->route->pattern, safer_strerror(rc));
+                    c->route->pattern, safer_err_msg(&req->err, rc));
         struct web_cookie keep[WEB_RESP_COOKIES];
         size_t nkeep = resp.ncookies;
         memcpy(keep, resp.cookies, sizeof(keep));

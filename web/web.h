@@ -66,6 +66,8 @@ struct web_req {
     const char *session_token;     /* the cookie's session id, or NULL */
     const char *pre_csrf;          /* the pre-session form token cookie, or NULL */
     int64_t now;                   /* Unix seconds (time(NULL) plus the test offset) */
+    struct safer_err err;          /* a handler's library calls report here: the server
+                                      logs it with the request's id on a 500 */
     char request_id[13];           /* a correlation id for the log and error pages */
 };
 

@@ -94,6 +94,17 @@ check(r.status === 403, `a POST from another origin: ${r.status}`);
 r = await postForm(`${U}/sign-in`, { csrf_token: token, email: '' },
     { headers: { Cookie: cookie, 'Sec-Fetch-Site': 'cross-site' } });
 check(r.status === 403, `a POST that says it is cross-site: ${r.status}`);
+r = await postForm(`${U}/sign-in`, { csrf_token: token, email: '' },
+    { headers: { Cookie: cookie, 'Sec-Fetch-Site': 'same-site' } });
+check(r.status === 403, `a POST from a sibling site: ${r.status}`);
+// A browser sends "Origin: null" for a form on a page with
+// Referrer-Policy: no-referrer, as ours are: that is no reason to refuse.
+r = await postForm(`${U}/sign-in`, { csrf_token: token, email: '' },
+    { headers: { Cookie: cookie, Origin: 'null', 'Sec-Fetch-Site': 'same-origin' } });
+check(r.status === 400, `a same-origin POST with Origin: null: ${r.status}`);
+r = await postForm(`${U}/sign-in`, { csrf_token: token, email: '' },
+    { headers: { Cookie: cookie, Origin: U, 'Sec-Fetch-Site': 'same-origin' } });
+check(r.status === 400, `a same-origin POST with its Origin: ${r.status}`);
 
 // Content-Type of a POST: only urlencoded forms.
 r = await fetch(`${U}/sign-in`, { method: 'POST', body: '{"email":"a"}', headers: { 'Content-Type': 'application/json' } });
