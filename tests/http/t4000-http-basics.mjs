@@ -114,9 +114,24 @@ r = await fetch(`${U}/sign-in`, { method: 'POST', body: 'x', headers: { 'Content
 check(r.status === 415, `POST /sign-in as multipart: ${r.status}`);
 
 // Sizes: a 2 MB form is 413; a 20 KB cookie is refused; the server goes on.
-r = await postForm(`${U}/sign-in`, 'csrf_token=x&a=' + 'a'.repeat(2 * 1024 * 1024));
-check(r.status === 413, `a 2 MB form: ${r.status}`);
-checkHeaders(r, '2 MB form (413)');
+// The server answers 413 as soon as Content-Length says too much and
+// closes; fetch, still writing the body, may see the connection go first
+// (EPIPE). Then the same request's headers, sent alone, show the answer.
+let big = null;
+try {
+    big = await postForm(`${U}/sign-in`, 'csrf_token=x&a=' + 'a'.repeat(2 * 1024 * 1024));
+} catch (e) {
+    big = null;
+}
+if (big) {
+    check(big.status === 413, `a 2 MB form: ${big.status}`);
+    checkHeaders(big, '2 MB form (413)');
+} else {
+    const got = await raw(srv.port, 'POST /sign-in HTTP/1.1\r\nHost: x\r\n' +
+        'Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 2097167\r\n\r\ncsrf_token=x');
+    check(/^HTTP\/1\.1 413/.test(got), `a 2 MB form: '${got.split('\r\n')[0]}'`);
+    check(/\r\ncontent-security-policy: /i.test(got), 'a 2 MB form: the 413 carries the CSP');
+}
 // A 100 MB body announced by Content-Length is refused before it is sent;
 // one sent chunked is cut off at the cap. Either way no handler runs.
 let got = await raw(srv.port, 'POST /sign-in HTTP/1.1\r\nHost: x\r\n' +
