@@ -34,7 +34,7 @@ static const struct cli_spec spec = {
     "\n"
     "DIR/demo.db is also the partnership's workspace: its partner\n"
     "organisations, the plan's actions under way, and one account a role\n"
-    "(the public is anyone not signed in), printed last as\n"
+    "(the public's sees what anyone not signed in sees), printed last as\n"
     "'login: EMAIL PASSWORD ROLE' (new passwords each run).\n"
     "The demo administrator's second factor is waived, in the demo database\n"
     "only.\n",
@@ -85,7 +85,6 @@ int cmd_demo(int argc, char **argv)
     for (size_t i = 0; i < SAFER_DEMO_LOGINS; i++)
         printf("login: %s %s %s\n", logins[i].email, logins[i].password,
                safer_role_name(logins[i].role));
-    printf("public: no account: the public is anyone who has not signed in\n");
     printf("the demo administrator's second factor is waived: demo database only\n");
     if (!args.val[O_SERVE])
         return EXIT_OK;

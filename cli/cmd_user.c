@@ -77,12 +77,12 @@ static const struct cli_spec list_spec = {
 /* A role a person may hold, or a usage error listing them. */
 static int parse_role(const struct cli_spec *sp, const char *name, enum safer_role *out)
 {
-    if (safer_role_parse(name, out, NULL) == 0 && *out != SAFER_ROLE_PUBLIC)
+    if (safer_role_parse(name, out, NULL) == 0)
         return -1;
     char list[256] = "";
     size_t n = 0;
-    for (int r = SAFER_ROLE_MEMBER; r < SAFER_ROLE_COUNT && n < sizeof(list); r++)
-        n += (size_t)snprintf(list + n, sizeof(list) - n, "%s%s", r > SAFER_ROLE_MEMBER ? ", " : "",
+    for (int r = SAFER_ROLE_PUBLIC; r < SAFER_ROLE_COUNT && n < sizeof(list); r++)
+        n += (size_t)snprintf(list + n, sizeof(list) - n, "%s%s", r > SAFER_ROLE_PUBLIC ? ", " : "",
                               safer_role_name((enum safer_role)r));
     return cli_usage_error(sp, "unknown role '%s' (a person's role is one of: %s)", name, list);
 }

@@ -59,7 +59,7 @@ static void nav(struct web_req *req, struct web_resp *resp, struct safer_buf *b)
     for (size_t i = 0; i < sizeof(NAV) / sizeof(NAV[0]); i++) {
         const struct nav_item *n = &NAV[i];
         if ((n->who == 1 && !req->signed_in) || (n->who == -1 && req->signed_in) ||
-            !safer_role_may(req->actor.role, n->perm))
+            !safer_actor_may(&req->actor, n->perm))
             continue;
         bool here = strcmp(req->path, n->href) == 0;
         safer_html_raw(b, "<li class=\"govuk-service-navigation__item");
@@ -74,7 +74,7 @@ static void nav(struct web_req *req, struct web_resp *resp, struct safer_buf *b)
         safer_html_text(b, n->label);
         safer_html_raw(b, "</a></li>");
     }
-    if (req->signed_in && safer_role_may(req->actor.role, SAFER_PERM_OWN_ACCOUNT)) {
+    if (req->signed_in && safer_actor_may(&req->actor, SAFER_PERM_OWN_ACCOUNT)) {
         /* Signing out changes state: a form that posts, never a link. */
         safer_html_raw(b, "<li class=\"govuk-service-navigation__item\">"
                           "<form method=\"post\" action=\"/sign-out\" class=\"safer-nav-form\">");

@@ -135,10 +135,22 @@ static void by_priority(struct web_req *req, struct safer_buf *b, const struct s
 
 int page_dashboard_get(struct web_req *req, struct web_resp *resp)
 {
+    if (!req->signed_in) {
+        web_redirect(resp, "/sign-in");
+        return 0;
+    }
     struct safer_partnership p;
     int rc = safer_partnership_info(req->st, req->actor.partnership_id, req->arena, &p, &req->err);
     if (rc < 0)
         return rc;
+    if (!safer_actor_may(&req->actor, SAFER_PERM_VIEW_AGGREGATE)) {
+        /* A person whose role is the public's: their dashboard is what the
+         * public sees of their partnership. */
+        char to[128];
+        snprintf(to, sizeof(to), "/public/%s", p.code);
+        web_redirect(resp, safer_arena_strdup(req->arena, to));
+        return 0;
+    }
     struct safer_plan *plan = NULL;
     rc = safer_plan_load(req->st, p.code, &plan, &req->err);
     if (rc < 0)

@@ -30,7 +30,9 @@ const struct web_route web_routes[] = {
      0},
 
     /* The partnership's workspace. */
-    {"GET", "/", WEB_NEED(SAFER_PERM_VIEW_AGGREGATE), page_dashboard_get, 0},
+    /* Everyone may ask for /: the page sends a visitor to sign in, and a
+     * person whose role is the public's to the public summary. */
+    {"GET", "/", WEB_NEED(SAFER_PERM_VIEW_PUBLIC), page_dashboard_get, 0},
 
     /* Actions: the literal paths before /actions/{id}, which would match
      * "new" too. */

@@ -543,7 +543,7 @@ static enum MHD_Result dispatch(struct conn *c, struct MHD_Connection *mc)
         safer_buf_release(&resp.body);
         return send_error(c, mc, 403, NULL);
     }
-    if (!safer_role_may(req->actor.role, web_route_perm(c->route))) {
+    if (!safer_actor_may(&req->actor, web_route_perm(c->route))) {
         if (req->signed_in || req->method == WEB_POST) {
             safer_buf_release(&resp.body);
             return send_error(c, mc, 403, NULL);

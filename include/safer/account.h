@@ -54,6 +54,15 @@ struct safer_actor {
     char csrf[SAFER_TOKEN_SIZE]; /* the session's form token; "" without a session */
 };
 
+/*
+ * What the actor may do, as a request's front end asks before it draws a
+ * page or runs a handler: its role's permissions (safer_role_may()), and
+ * for anyone signed in, whatever their role, SAFER_PERM_OWN_ACCOUNT (a
+ * person whose role is the public's may still see and end their sessions).
+ * The store's calls decide again inside their transactions.
+ */
+bool safer_actor_may(const struct safer_actor *actor, enum safer_perm perm);
+
 /* The operator: the command line's actor. */
 void safer_actor_operator(struct safer_actor *out);
 /* The public in partnership `partnership_id`. */

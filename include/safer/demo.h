@@ -51,9 +51,9 @@ struct safer_demo_progress {
     struct safer_import_stats police; /* at SAFER_DEMO_POLICE */
 };
 
-/* One demo account a role a person may hold, administrator to member (the
- * public is anyone not signed in: it has no account). */
-#define SAFER_DEMO_LOGINS 6
+/* One demo account a role, administrator to the public (the
+ * public is anyone not signed in; its account sees what they see). */
+#define SAFER_DEMO_LOGINS 7
 struct safer_demo_login {
     char email[64];    /* "practitioner@demo.example": no spaces */
     char password[64]; /* random, no spaces, passes safer_password_policy() */

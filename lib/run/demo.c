@@ -153,8 +153,8 @@ static const struct {
     {"Kent Independent Domestic Abuse Services", "voluntary"},
 };
 
-/* One account a role a person may hold, in the order of struct
- * safer_demo_login. The public is anyone not signed in: no account. */
+/* One account a role, in the order of struct safer_demo_login. The public
+ * is anyone not signed in; its account shows what they see, signed in. */
 static const struct {
     enum safer_role role;
     const char *name, *org;
@@ -165,6 +165,7 @@ static const struct {
     {SAFER_ROLE_PRACTITIONER, "Demo Practitioner", "Maidstone Borough Council"},
     {SAFER_ROLE_EXECUTIVE, "Demo Executive", "Kent Police"},
     {SAFER_ROLE_MEMBER, "Demo Councillor", "Maidstone Borough Council"},
+    {SAFER_ROLE_PUBLIC, "Demo Resident", "Members of the public"},
 };
 
 /* A random password: five groups of four hex digits of a fresh token (80

@@ -48,6 +48,14 @@ void safer_actor_operator(struct safer_actor *out)
     out->role = SAFER_ROLE_ADMINISTRATOR;
 }
 
+bool safer_actor_may(const struct safer_actor *actor, enum safer_perm perm)
+{
+    if (actor->operator)
+        return true;
+    return safer_role_may(actor->role, perm) ||
+           (perm == SAFER_PERM_OWN_ACCOUNT && actor->user_id > 0 && actor->session_id > 0);
+}
+
 void safer_actor_public(struct safer_actor *out, int64_t partnership_id)
 {
     memset(out, 0, sizeof(*out));
@@ -444,10 +452,10 @@ int safer_user_add(struct safer_store *st, const struct safer_actor *actor, cons
         rc = text_ok("organisation", org, err);
     if (rc < 0)
         return rc;
-    if (!safer_role_name(role) || role == SAFER_ROLE_PUBLIC)
+    if (!safer_role_name(role))
         return safer_err_set(err, SAFER_EINVAL,
-                             "a person's role is one of: member, executive, practitioner, "
-                             "analyst, coordinator, administrator");
+                             "a person's role is one of: public, member, executive, "
+                             "practitioner, analyst, coordinator, administrator");
     int64_t pid = 0, oid = 0, uid = 0;
     char secret[SAFER_TOTP_SECRET_SIZE] = "", code[64];
     struct safer__stmt *s = NULL;
@@ -837,8 +845,7 @@ static int login_read(struct safer_store *st, const char *mail, const char *part
     rc = safer__step(s, err);
     if (rc == 1) {
         l->pid = safer__col_int64(s, 0);
-        l->member = safer_role_parse(safer__col_text(s, 1), &l->role, NULL) == 0 &&
-                    l->role != SAFER_ROLE_PUBLIC;
+        l->member = safer_role_parse(safer__col_text(s, 1), &l->role, NULL) == 0;
     }
     safer__stmt_finalize(s);
     return rc < 0 ? rc : 0;
@@ -1104,8 +1111,7 @@ int safer_session_find(struct safer_store *st, const char *token, int64_t now,
             disabled = safer__col_int64(s, 7) != 0;
             col_copy(s, 8, out->email, sizeof(out->email));
             col_copy(s, 9, out->name, sizeof(out->name));
-            member = safer_role_parse(safer__col_text(s, 10), &out->role, NULL) == 0 &&
-                     out->role != SAFER_ROLE_PUBLIC;
+            member = safer_role_parse(safer__col_text(s, 10), &out->role, NULL) == 0;
             rc = 0;
         }
         safer__stmt_finalize(s);

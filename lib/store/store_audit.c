@@ -74,6 +74,13 @@ int safer__access(struct safer_store *st, const struct safer_actor *actor, enum 
         safer__stmt_finalize(s);
         if (rc < 0)
             return rc;
+        /* Anyone of the partnership, the public's role included, has an
+         * account of their own to see and end sessions of. */
+        if (rc == 1 && perm == SAFER_PERM_OWN_ACCOUNT) {
+            if (role)
+                *role = r;
+            return 0;
+        }
     }
     if (role)
         *role = r;

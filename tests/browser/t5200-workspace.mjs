@@ -24,7 +24,8 @@ const demo = execFileSync(process.env.SAFER, ['demo', '--out', join(dir, 'demo')
 const logins = {};
 for (const m of demo.matchAll(/^login: (\S+) (\S+) (\S+)$/gm))
     logins[m[3]] = { email: m[1], password: m[2] };
-check(logins.coordinator && logins.member, `the demo prints the coordinator's and member's logins: ${demo}`);
+check(logins.coordinator && logins.member && logins.public,
+    `the demo prints the coordinator's, member's and public's logins: ${demo}`);
 
 // The server on a free port.
 const srv = spawn(process.env.SAFER, ['--db', join(dir, 'demo', 'demo.db'), 'serve', '--listen',
@@ -161,6 +162,23 @@ for (const path of ['/indicators', '/indicators/1']) {
     check(rr.status() === 200, `a member's ${path}: ${rr.status()}`);
     await axeClean(`the member's ${path}`);
 }
+
+// ---- the public's account: signed in, it sees what the public sees ----
+await page.goto(`${base}/`);
+await page.getByRole('button', { name: 'Sign out' }).click();
+await page.waitForLoadState();
+await page.goto(`${base}/sign-in`);
+await page.getByLabel('E-mail address').fill(logins.public.email);
+await page.getByLabel('Password').fill(logins.public.password);
+await page.getByRole('button', { name: 'Sign in' }).click();
+await page.waitForLoadState();
+check(/^\/public\/E22900001$/.test(new URL(page.url()).pathname),
+    `the public's account lands on the public summary: ${page.url()}`);
+await axeClean('the public summary, signed in');
+const pr = await page.goto(`${base}/indicators`);
+check(pr.status() === 403, `the public's account asks for the indicators: ${pr.status()}`);
+await page.goto(`${base}/account/sessions`);
+check(new URL(page.url()).pathname === '/account/sessions', 'the public\'s account sees its sessions');
 
 await ctx.close();
 srv.kill('SIGTERM');

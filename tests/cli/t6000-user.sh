@@ -60,9 +60,7 @@ expect_grep '^ended 0 sessions of ANN@kent.police.uk$' "$TMP/out"
 # Refused, and nothing changed.
 before=$(digest)
 expect_status 2 "$SAFER" user add --email x@maidstone.gov.uk --name X --org MBC --role boss
-expect_grep "^safer: unknown role 'boss' (a person's role is one of: member, executive, practitioner, analyst, coordinator, administrator)$" "$TMP/err"
-expect_status 2 "$SAFER" user add --email x@maidstone.gov.uk --name X --org MBC --role public
-expect_grep "unknown role 'public'" "$TMP/err"
+expect_grep "^safer: unknown role 'boss' (a person's role is one of: public, member, executive, practitioner, analyst, coordinator, administrator)$" "$TMP/err"
 expect_status 1 "$SAFER" user add --email jo.bloggs@MAIDSTONE.gov.uk --name Jo --org MBC --role member
 expect_grep "^safer: 'jo.bloggs@maidstone.gov.uk' is someone's e-mail already$" "$TMP/err"
 for bad in jo.maidstone.gov.uk @maidstone.gov.uk 'jo@' 'jo@a@b' 'jo bloggs@x.org'; do

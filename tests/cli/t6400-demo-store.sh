@@ -9,12 +9,12 @@
 expect_status 0 "$SAFER" demo --out d --store "$SAFER_DB"
 expect_grep '^report: d/index.html$' "$TMP/out"
 checks=$((checks + 1))
-[ "$(grep -c '^login: ' "$TMP/out")" = 6 ] || fail "the demo's accounts"
+[ "$(grep -c '^login: ' "$TMP/out")" = 7 ] || fail "the demo's accounts"
 checks=$((checks + 1))
 [ ! -e d/demo.db ] || fail "a demo with --store wrote d/demo.db"
 expect_status 0 "$SAFER" user list
 checks=$((checks + 1))
-[ "$(grep -c '@demo.example' "$TMP/out")" = 6 ] || fail "the demo's people are in the store"
+[ "$(grep -c '@demo.example' "$TMP/out")" = 7 ] || fail "the demo's people are in the store"
 expect_status 0 "$SAFER" assess --out again --area E22900001
 for f in summary counts_ward_type_month coverage; do
     checks=$((checks + 1))

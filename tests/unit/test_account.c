@@ -681,8 +681,8 @@ static void test_account_bad_input(void **state)
                      SAFER_ENOTFOUND);
     assert_non_null(strstr(err.msg, "no partnership 'E22999999'"));
     safer_err_clear(&err);
-    assert_int_equal(safer_user_add(st, &op, "jo@x.org", "Jo", "MBC", MAIDSTONE, SAFER_ROLE_PUBLIC,
-                                    T0, tok, &err),
+    assert_int_equal(safer_user_add(st, &op, "jo@x.org", "Jo", "MBC", MAIDSTONE,
+                                    (enum safer_role)SAFER_ROLE_COUNT, T0, tok, &err),
                      SAFER_EINVAL);
     safer_err_clear(&err);
     assert_int_equal(
