@@ -15,7 +15,7 @@ const char *web_group_begin(struct safer_buf *b, const struct safer_field_errors
     safer_html_raw(b, "<div class=\"govuk-form-group");
     if (msg)
         safer_html_raw(b, " govuk-form-group--error");
-    safer_html_raw(b, "\"><label class=\"govuk-label govuk-label--s\" for=\"");
+    safer_html_raw(b, "\"><label class=\"govuk-label\" for=\"");
     safer_html_attr(b, name);
     safer_html_raw(b, "\">");
     safer_html_text(b, label);

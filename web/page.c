@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "assets.h"
+#include "form.h"
 #include "page.h"
 #include "safer/lib.h"
 #include "safer/partnership.h"
@@ -196,37 +197,13 @@ void web_input(struct safer_buf *b, const struct safer_field_errors *fe, const c
                const char *label, const char *hint, const char *type, const char *value,
                const char *autocomplete)
 {
-    const char *msg = web_field_message(fe, name);
-    safer_html_raw(b, "<div class=\"govuk-form-group");
-    if (msg)
-        safer_html_raw(b, " govuk-form-group--error");
-    safer_html_raw(b, "\"><label class=\"govuk-label\" for=\"");
-    safer_html_attr(b, name);
-    safer_html_raw(b, "\">");
-    safer_html_text(b, label);
-    safer_html_raw(b, "</label>");
-    if (hint) {
-        safer_html_raw(b, "<div class=\"govuk-hint\" id=\"");
-        safer_html_attr(b, name);
-        safer_html_raw(b, "-hint\">");
-        safer_html_text(b, hint);
-        safer_html_raw(b, "</div>");
-    }
-    if (msg) {
-        safer_html_raw(b, "<p class=\"govuk-error-message\" id=\"");
-        safer_html_attr(b, name);
-        safer_html_raw(b, "-error\"><span class=\"govuk-visually-hidden\">Error:</span> ");
-        safer_html_text(b, msg);
-        safer_html_raw(b, "</p>");
-    }
+    const char *msg = web_group_begin(b, fe, name, label, hint);
     safer_html_raw(b, "<input class=\"govuk-input");
     if (msg)
         safer_html_raw(b, " govuk-input--error");
-    safer_html_raw(b, "\" id=\"");
-    safer_html_attr(b, name);
-    safer_html_raw(b, "\" name=\"");
-    safer_html_attr(b, name);
-    safer_html_raw(b, "\" type=\"");
+    safer_html_raw(b, "\"");
+    web_control_attrs(b, name, hint != NULL, msg != NULL);
+    safer_html_raw(b, " type=\"");
     safer_html_attr(b, type);
     safer_html_raw(b, "\" spellcheck=\"false\"");
     if (autocomplete) {
@@ -239,21 +216,29 @@ void web_input(struct safer_buf *b, const struct safer_field_errors *fe, const c
         safer_html_attr(b, value);
         safer_html_raw(b, "\"");
     }
-    if (hint || msg) {
-        safer_html_raw(b, " aria-describedby=\"");
-        if (hint) {
-            safer_html_attr(b, name);
-            safer_html_raw(b, "-hint");
-        }
-        if (hint && msg)
-            safer_html_raw(b, " ");
-        if (msg) {
-            safer_html_attr(b, name);
-            safer_html_raw(b, "-error");
-        }
-        safer_html_raw(b, "\"");
-    }
-    safer_html_raw(b, "></div>");
+    safer_html_raw(b, ">");
+    web_group_end(b);
+}
+
+void web_th(struct safer_buf *b, const char *text, bool numeric)
+{
+    if (numeric)
+        safer_html_raw(b, "<th scope=\"col\" class=\"govuk-table__header "
+                          "govuk-table__header--numeric\">");
+    else
+        safer_html_raw(b, "<th scope=\"col\" class=\"govuk-table__header\">");
+    safer_html_text(b, text);
+    safer_html_raw(b, "</th>");
+}
+
+void web_td(struct safer_buf *b, const char *text, bool numeric)
+{
+    if (numeric)
+        safer_html_raw(b, "<td class=\"govuk-table__cell govuk-table__cell--numeric\">");
+    else
+        safer_html_raw(b, "<td class=\"govuk-table__cell\">");
+    safer_html_text(b, text ? text : "");
+    safer_html_raw(b, "</td>");
 }
 
 void web_summary_begin(struct safer_buf *b)

@@ -52,6 +52,11 @@ void web_summary_begin(struct safer_buf *b);
 void web_summary_row(struct safer_buf *b, const char *key, const char *value);
 void web_summary_end(struct safer_buf *b);
 
+/* A table's header cell (scope col) and data cell holding `text`,
+ * right-aligned for numbers (GOV.UK's --numeric). */
+void web_th(struct safer_buf *b, const char *text, bool numeric);
+void web_td(struct safer_buf *b, const char *text, bool numeric);
+
 /* A tag for an action's status (`label`: what to show, NULL: the status
  * itself), coloured for RAG: on-track green, at-risk yellow, off-track
  * red, complete blue, not-started and withdrawn grey. */

@@ -93,24 +93,6 @@ static int load_choices(struct web_req *req, struct choices *c, struct safer_err
     return 0;
 }
 
-static void cell_text(struct safer_buf *b, const char *s)
-{
-    safer_html_raw(b, "<td class=\"govuk-table__cell\">");
-    safer_html_text(b, s ? s : "");
-    safer_html_raw(b, "</td>");
-}
-
-static void head_cell(struct safer_buf *b, const char *s, bool numeric)
-{
-    if (numeric)
-        safer_html_raw(b, "<th scope=\"col\" class=\"govuk-table__header "
-                          "govuk-table__header--numeric\">");
-    else
-        safer_html_raw(b, "<th scope=\"col\" class=\"govuk-table__header\">");
-    safer_html_text(b, s);
-    safer_html_raw(b, "</th>");
-}
-
 /* "12 days overdue", "Due 2026-03-31", "No due date". */
 static void due_text(const struct safer_action *a, char *out, size_t size)
 {
@@ -130,12 +112,12 @@ void web_action_table(struct safer_buf *b, const char *caption, const struct saf
                       "govuk-table__caption--m\">");
     safer_html_text(b, caption);
     safer_html_raw(b, "</caption><thead class=\"govuk-table__head\"><tr class=\"govuk-table__row\">");
-    head_cell(b, "Action", false);
-    head_cell(b, "Group", false);
-    head_cell(b, "Lead", false);
-    head_cell(b, "Due", false);
-    head_cell(b, "Status", false);
-    head_cell(b, "Progress", true);
+    web_th(b, "Action", false);
+    web_th(b, "Group", false);
+    web_th(b, "Lead", false);
+    web_th(b, "Due", false);
+    web_th(b, "Status", false);
+    web_th(b, "Progress", true);
     safer_html_raw(b, "</tr></thead><tbody class=\"govuk-table__body\">");
     for (size_t i = 0; i < n; i++) {
         const struct safer_action *a = &list[i];
@@ -149,9 +131,9 @@ void web_action_table(struct safer_buf *b, const char *caption, const struct saf
         safer_html_raw(b, "\">");
         safer_html_text(b, a->title);
         safer_html_raw(b, "</a></td>");
-        cell_text(b, a->group_name ? a->group_name : a->group_key);
-        cell_text(b, a->lead_name ? a->lead_name : a->lead_org);
-        cell_text(b, due);
+        web_td(b, a->group_name ? a->group_name : a->group_key, false);
+        web_td(b, a->lead_name ? a->lead_name : a->lead_org, false);
+        web_td(b, due, false);
         safer_html_raw(b, "<td class=\"govuk-table__cell\">");
         web_status_tag(b, a->days_overdue > 0 && strcmp(a->status, "off-track") != 0
                               ? "off-track"
@@ -370,6 +352,23 @@ int page_action_update_post(struct web_req *req, struct web_resp *resp)
 
 /* ---- adding and changing ---- */
 
+/* The form's fields as the action stands. */
+static struct safer_action_fields fields_of(const struct safer_action *a)
+{
+    struct safer_action_fields f = {
+        .title = a->title,
+        .description = a->description,
+        .priority_key = a->priority_key,
+        .group_key = a->group_key,
+        .lead_org = a->lead_org,
+        .lead_user_id = a->lead_user_id,
+        .start_date = a->start_date,
+        .due_date = a->due_date,
+        .status = a->status,
+    };
+    return f;
+}
+
 static void fields_from_form(struct web_req *req, struct safer_action_fields *f)
 {
     memset(f, 0, sizeof(*f));
@@ -485,17 +484,7 @@ int page_action_edit_get(struct web_req *req, struct web_resp *resp)
                               &err);
     if (rc < 0)
         return rc;
-    struct safer_action_fields f = {
-        .title = a.title,
-        .description = a.description,
-        .priority_key = a.priority_key,
-        .group_key = a.group_key,
-        .lead_org = a.lead_org,
-        .lead_user_id = a.lead_user_id,
-        .start_date = a.start_date,
-        .due_date = a.due_date,
-        .status = a.status,
-    };
+    struct safer_action_fields f = fields_of(&a);
     char to[48];
     snprintf(to, sizeof(to), "/actions/edit/%lld", (long long)id);
     return action_form(req, resp, "Change the action", to, &f, a.version, NULL, NULL);
@@ -527,17 +516,7 @@ int page_action_edit_post(struct web_req *req, struct web_resp *resp)
                               &err);
         if (rc < 0)
             return rc;
-        struct safer_action_fields now = {
-            .title = a.title,
-            .description = a.description,
-            .priority_key = a.priority_key,
-            .group_key = a.group_key,
-            .lead_org = a.lead_org,
-            .lead_user_id = a.lead_user_id,
-            .start_date = a.start_date,
-            .due_date = a.due_date,
-            .status = a.status,
-        };
+        struct safer_action_fields now = fields_of(&a);
         resp->status = 409;
         return action_form(req, resp, "Change the action", to, &now, a.version, NULL,
                            "Someone else changed this action while you were editing it. "

@@ -87,20 +87,6 @@ int page_report_get(struct web_req *req, struct web_resp *resp)
 
 /* ---- published editions ---- */
 
-static void td(struct safer_buf *b, const char *s)
-{
-    safer_html_raw(b, "<td class=\"govuk-table__cell\">");
-    safer_html_text(b, s);
-    safer_html_raw(b, "</td>");
-}
-
-static void th(struct safer_buf *b, const char *s)
-{
-    safer_html_raw(b, "<th scope=\"col\" class=\"govuk-table__header\">");
-    safer_html_text(b, s);
-    safer_html_raw(b, "</th>");
-}
-
 static void link(struct safer_buf *b, const char *href, const char *text)
 {
     safer_html_raw(b, "<a class=\"govuk-link\" href=\"");
@@ -140,10 +126,10 @@ int page_assessments_get(struct web_req *req, struct web_resp *resp)
         safer_html_raw(b, "<table class=\"govuk-table\"><caption class=\"govuk-table__caption "
                           "govuk-visually-hidden\">Published editions, newest first</caption>"
                           "<thead class=\"govuk-table__head\"><tr class=\"govuk-table__row\">");
-        th(b, "Edition");
-        th(b, "Period");
-        th(b, "Approved by");
-        th(b, "Approved on");
+        web_th(b, "Edition", false);
+        web_th(b, "Period", false);
+        web_th(b, "Approved by", false);
+        web_th(b, "Approved on", false);
         safer_html_raw(b, "</tr></thead><tbody class=\"govuk-table__body\">");
         for (size_t i = 0; i < n; i++) {
             char href[48], ed[32], period[40];
@@ -154,9 +140,9 @@ int page_assessments_get(struct web_req *req, struct web_resp *resp)
             safer_html_raw(b, "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\">");
             link(b, href, ed);
             safer_html_raw(b, "</td>");
-            td(b, period);
-            td(b, list[i].approved_by_name);
-            td(b, list[i].approved_on);
+            web_td(b, period, false);
+            web_td(b, list[i].approved_by_name, false);
+            web_td(b, list[i].approved_on, false);
             safer_html_raw(b, "</tr>");
         }
         safer_html_raw(b, "</tbody></table>");
@@ -224,17 +210,17 @@ int page_assessment_get(struct web_req *req, struct web_resp *resp)
                       "<table class=\"govuk-table\"><caption class=\"govuk-table__caption "
                       "govuk-visually-hidden\">Input files and their checksums</caption>"
                       "<thead class=\"govuk-table__head\"><tr class=\"govuk-table__row\">");
-    th(b, "Force");
-    th(b, "Month");
-    th(b, "File");
-    th(b, "Checksum (XXH3-128)");
+    web_th(b, "Force", false);
+    web_th(b, "Month", false);
+    web_th(b, "File", false);
+    web_th(b, "Checksum (XXH3-128)", false);
     safer_html_raw(b, "</tr></thead><tbody class=\"govuk-table__body\">");
     for (size_t i = 0; i < e.ninputs; i++) {
         safer_html_raw(b, "<tr class=\"govuk-table__row\">");
-        td(b, e.inputs[i].force);
-        td(b, e.inputs[i].month);
-        td(b, e.inputs[i].file);
-        td(b, e.inputs[i].checksum);
+        web_td(b, e.inputs[i].force, false);
+        web_td(b, e.inputs[i].month, false);
+        web_td(b, e.inputs[i].file, false);
+        web_td(b, e.inputs[i].checksum, false);
         safer_html_raw(b, "</tr>");
     }
     safer_html_raw(b, "</tbody></table>");

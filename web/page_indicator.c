@@ -65,27 +65,6 @@ static void rag_tag(struct safer_buf *b, const struct safer_indicator_point *p)
     safer_html_raw(b, "</strong>");
 }
 
-static void td(struct safer_buf *b, const char *s, bool numeric)
-{
-    if (numeric)
-        safer_html_raw(b, "<td class=\"govuk-table__cell govuk-table__cell--numeric\">");
-    else
-        safer_html_raw(b, "<td class=\"govuk-table__cell\">");
-    safer_html_text(b, s);
-    safer_html_raw(b, "</td>");
-}
-
-static void th(struct safer_buf *b, const char *s, bool numeric)
-{
-    if (numeric)
-        safer_html_raw(b, "<th scope=\"col\" class=\"govuk-table__header "
-                          "govuk-table__header--numeric\">");
-    else
-        safer_html_raw(b, "<th scope=\"col\" class=\"govuk-table__header\">");
-    safer_html_text(b, s);
-    safer_html_raw(b, "</th>");
-}
-
 /* The table of indicators, shared with the dashboard. */
 void web_indicator_table(struct safer_buf *b, const char *caption,
                          const struct safer_indicator *list, size_t n)
@@ -94,11 +73,11 @@ void web_indicator_table(struct safer_buf *b, const char *caption,
                       "govuk-table__caption--m\">");
     safer_html_text(b, caption);
     safer_html_raw(b, "</caption><thead class=\"govuk-table__head\"><tr class=\"govuk-table__row\">");
-    th(b, "Indicator", false);
-    th(b, "Latest period", false);
-    th(b, "Value", true);
-    th(b, "Target", true);
-    th(b, "Status", false);
+    web_th(b, "Indicator", false);
+    web_th(b, "Latest period", false);
+    web_th(b, "Value", true);
+    web_th(b, "Target", true);
+    web_th(b, "Status", false);
     safer_html_raw(b, "</tr></thead><tbody class=\"govuk-table__body\">");
     for (size_t i = 0; i < n; i++) {
         const struct safer_indicator *ind = &list[i];
@@ -112,14 +91,14 @@ void web_indicator_table(struct safer_buf *b, const char *caption,
         safer_html_raw(b, "</a></td>");
         if (ind->has_latest) {
             value_text(ind, &ind->latest, value, sizeof(value));
-            td(b, ind->latest.period, false);
-            td(b, value, true);
+            web_td(b, ind->latest.period, false);
+            web_td(b, value, true);
         } else {
-            td(b, "None yet", false);
-            td(b, "", true);
+            web_td(b, "None yet", false);
+            web_td(b, "", true);
         }
         target_text(ind, target, sizeof(target));
-        td(b, target, true);
+        web_td(b, target, true);
         safer_html_raw(b, "<td class=\"govuk-table__cell\">");
         if (ind->has_latest)
             rag_tag(b, &ind->latest);
@@ -236,10 +215,10 @@ static int indicator_page(struct web_req *req, struct web_resp *resp, int64_t id
     safer_html_raw(b, "<table class=\"govuk-table\"><caption class=\"govuk-table__caption "
                       "govuk-table__caption--m\">Periods</caption><thead "
                       "class=\"govuk-table__head\"><tr class=\"govuk-table__row\">");
-    th(b, "Period", false);
-    th(b, "Value", true);
-    th(b, "Variance from target", true);
-    th(b, "Status", false);
+    web_th(b, "Period", false);
+    web_th(b, "Value", true);
+    web_th(b, "Variance from target", true);
+    web_th(b, "Status", false);
     safer_html_raw(b, "</tr></thead><tbody class=\"govuk-table__body\">");
     /* Newest first: what a meeting asks about. */
     for (size_t k = npts; k-- > 0;) {
@@ -249,9 +228,9 @@ static int indicator_page(struct web_req *req, struct web_resp *resp, int64_t id
         if (!isnan(p->variance))
             snprintf(variance, sizeof(variance), "%+.1f%%", p->variance);
         safer_html_raw(b, "<tr class=\"govuk-table__row\">");
-        td(b, p->period, false);
-        td(b, value, true);
-        td(b, variance, true);
+        web_td(b, p->period, false);
+        web_td(b, value, true);
+        web_td(b, variance, true);
         safer_html_raw(b, "<td class=\"govuk-table__cell\">");
         rag_tag(b, p);
         safer_html_raw(b, "</td></tr>");
