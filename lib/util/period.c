@@ -74,9 +74,11 @@ int safer__period_parse(int kind, const char *text, int32_t *month)
         }
     } else if (kind == SAFER__PERIOD_QUARTER && n == 7 && text[4] == '-' && text[5] == 'Q' &&
                text[6] >= '1' && text[6] <= '4') {
+        /* The quarter's first month: "YYYY-01", "-04", "-07" or "-10". */
+        static const char *const firsts[] = {"-01", "-04", "-07", "-10"};
         char first[8];
         memcpy(first, text, 4);
-        snprintf(first + 4, sizeof(first) - 4, "-%02d", (text[6] - '1') * 3 + 1);
+        memcpy(first + 4, firsts[text[6] - '1'], 4);
         m = safer__parse_month(first, 7);
     } else if (n == 7) {
         m = safer__parse_month(text, 7);
