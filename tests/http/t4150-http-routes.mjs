@@ -19,7 +19,8 @@ for (const [m, p, perm] of table) {
 }
 for (const r of matrix.routes)
     check(routes.has(`${r.method} ${r.route}`), `routes.json names '${r.method} ${r.route}', which the server does not have`);
-check(JSON.stringify(matrix.roles) === JSON.stringify(['public', 'member', 'executive', 'practitioner',
-    'analyst', 'coordinator', 'administrator']), 'routes.json walks the public and the seven roles');
+check(JSON.stringify(matrix.roles) === JSON.stringify(['public', 'public-account', 'member', 'executive',
+    'practitioner', 'analyst', 'coordinator', 'administrator']),
+    'routes.json walks the public (a visitor, and a person of the public\'s role) and the six other roles');
 
 doneTesting();

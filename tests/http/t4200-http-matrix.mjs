@@ -1,7 +1,7 @@
 // The role x route matrix (AC-02): tests/http/routes.json names, for every
 // route of the server's table, the status each role gets (t4150 checks
 // that it names them all). This test walks it for the public and each of
-// the seven roles, failing on any mismatch (naming role, method and
+// the seven roles (the public's both as a visitor and signed in), failing on any mismatch (naming role, method and
 // route). A second pass mutates the requests: a session with another
 // session's form token, and a session that has ended.
 import { readFileSync } from 'node:fs';
@@ -16,8 +16,11 @@ const db = planStore();
 const srv = await serve(db);
 const U = srv.url;
 const users = {};
+// 'public-account' is a person signed in with the public's role.
 for (const role of matrix.roles.slice(1))
-    users[role] = await addUser(db, srv, role);
+    users[role] = role === 'public-account'
+        ? await addUser(db, srv, 'public', 'resident@example.org')
+        : await addUser(db, srv, role);
 
 // A browser for `role`: signed in, or for the public one that has the
 // sign-in page's form token.
