@@ -48,5 +48,6 @@ int cmd_serve(int argc, char **argv);
 int cli_serve(const char *db, const char *listen, bool behind_proxy, const char *clock_file);
 int cmd_user(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
+int cmd_digest(int argc, char **argv);
 
 #endif

@@ -32,6 +32,7 @@ static const struct cmd commands[] = {
     {"store", cmd_store, "the store's engine and schema version, and a digest of its content"},
     {"serve", cmd_serve, "serve the partnership workspace and its JSON API over HTTP"},
     {"user", cmd_user, "add people to the workspace, reset, disable and list them"},
+    {"digest", cmd_digest, "each lead's actions overdue or due soon, for a mailer or a meeting"},
     {"audit", cmd_audit, "the workspace's audit log, or a check of its hash chain"},
 };
 
