@@ -29,7 +29,8 @@ static const struct cli_spec spec = {
     "usage: safer [--db PATH|URL] audit [--since DATE] [--user EMAIL] [--record TYPE[/ID]]\n"
     "       safer [--db PATH|URL] audit --verify\n",
     "Prints the audit log, oldest first, a row a line: when (UTC), who, what\n"
-    "in plain words, the record, and the detail or the change (before → after,\n"
+    "(the log's word and what it means: 'login-failed (sign-in refused)'),\n"
+    "the record, and the detail or the change (before → after,\n"
     "as JSON). Every change, sign-in, sign-out, failed sign-in and refusal is\n"
     "there. Only reads the store.\n",
     opts, 0, 0, 0, NULL};
@@ -56,6 +57,7 @@ static const struct {
     {"action-add", "added an action"},
     {"action-change", "changed an action"},
     {"action-update", "posted an update"},
+    {"assessment-publish", "published an assessment"},
 };
 
 static const char *plain(const char *action)
@@ -83,7 +85,14 @@ static int print_row(const struct safer_audit_row *r, void *ctx)
     fputs("  ", stdout);
     put(r->actor_email);
     fputs("  ", stdout);
-    put(plain(r->action));
+    /* The log's own word, which --record and scripts match, then what it
+     * means: "login-failed (sign-in refused)". */
+    put(r->action);
+    if (plain(r->action) != r->action) {
+        fputs(" (", stdout);
+        put(plain(r->action));
+        putchar(')');
+    }
     fputs("  ", stdout);
     if (r->record_type) {
         put(r->record_type);

@@ -46,13 +46,13 @@ expect_status 0 "$SAFER" audit
 today=$(date -u +%Y-%m-%d)
 T="${today}T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]Z"
 sed "s/^${today}T[0-9:]*Z/AT/" "$TMP/out" >rows
-expect_file rows 'AT  operator  added an organisation  organisation/1  {"name": "Maidstone Borough Council", "kind": "partner"}
-AT  operator  added a person  user/1  {"email": "jo@maidstone.gov.uk", "name": "Jo Bloggs", "organisation": "Maidstone Borough Council", "partnership": "E22000142", "role": "coordinator"}
-AT  operator  added an organisation  organisation/2  {"name": "Kent Police", "kind": "partner"}
-AT  operator  added a person  user/2  {"email": "ann@kent.police.uk", "name": "Ann Other", "organisation": "Kent Police", "partnership": "E22000142", "role": "analyst"}
-AT  operator  made a reset link  user/1
-AT  operator  disabled a person  user/2  {"disabled": false} → {"disabled": true}
-AT  operator  enabled a person  user/2  {"disabled": true} → {"disabled": false}'
+expect_file rows 'AT  operator  org-add (added an organisation)  organisation/1  {"name": "Maidstone Borough Council", "kind": "partner"}
+AT  operator  user-add (added a person)  user/1  {"email": "jo@maidstone.gov.uk", "name": "Jo Bloggs", "organisation": "Maidstone Borough Council", "partnership": "E22000142", "role": "coordinator"}
+AT  operator  org-add (added an organisation)  organisation/2  {"name": "Kent Police", "kind": "partner"}
+AT  operator  user-add (added a person)  user/2  {"email": "ann@kent.police.uk", "name": "Ann Other", "organisation": "Kent Police", "partnership": "E22000142", "role": "analyst"}
+AT  operator  user-reset (made a reset link)  user/1
+AT  operator  user-disable (disabled a person)  user/2  {"disabled": false} → {"disabled": true}
+AT  operator  user-enable (enabled a person)  user/2  {"disabled": true} → {"disabled": false}'
 expect_grep "^$T  operator  " "$TMP/out"
 
 # Filters.
