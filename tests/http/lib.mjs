@@ -105,6 +105,8 @@ export async function serve(db, extra = [], env = {}) {
     proc.stdout.on('data', (d) => { out += d; });
     proc.stderr.on('data', (d) => { err += d; });
     const exited = new Promise((resolve) => proc.on('exit', (code, sig) => resolve(sig ? sig : code)));
+    // A test that fails half-way must not leave its server running.
+    process.on('exit', () => { if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL'); });
     const deadline = Date.now() + 20000;
     let m;
     while (!(m = out.match(/^serving (\d+) partnership\(s\) at http:\/\/127\.0\.0\.1:(\d+)\/$/m))) {
