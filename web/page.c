@@ -30,6 +30,10 @@ struct nav_item {
 
 static const struct nav_item NAV[] = {
     {"/", "Dashboard", SAFER_PERM_VIEW_AGGREGATE, 1},
+    {"/actions", "Actions", SAFER_PERM_VIEW_PLAN, 1},
+    {"/indicators", "Indicators", SAFER_PERM_VIEW_AGGREGATE, 1},
+    {"/groups", "Groups", SAFER_PERM_VIEW_AGGREGATE, 1},
+    {"/assessments", "Assessments", SAFER_PERM_VIEW_AGGREGATE, 1},
     {"/public", "Public summary", SAFER_PERM_VIEW_PUBLIC, 0},
     {"/account/sessions", "Your sessions", SAFER_PERM_OWN_ACCOUNT, 1},
     {"/sign-in", "Sign in", SAFER_PERM_VIEW_PUBLIC, -1},

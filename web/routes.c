@@ -34,6 +34,9 @@ const struct web_route web_routes[] = {
      * person whose role is the public's to the public summary. */
     {"GET", "/", WEB_NEED(SAFER_PERM_VIEW_PUBLIC), page_dashboard_get, 0},
 
+    /* How the partnership is run: its groups, as its plan states them. */
+    {"GET", "/groups", WEB_NEED(SAFER_PERM_VIEW_AGGREGATE), page_groups_get, 0},
+
     /* Actions: the literal paths before /actions/{id}, which would match
      * "new" too. */
     {"GET", "/actions", WEB_NEED(SAFER_PERM_VIEW_PLAN), page_actions_get, 0},

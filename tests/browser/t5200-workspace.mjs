@@ -97,12 +97,20 @@ await axeClean('the sign-in page');
 await signIn('coordinator');
 await axeClean('the dashboard');
 
+const nav = await page.locator('.govuk-service-navigation__list').textContent();
+for (const item of ['Dashboard', 'Actions', 'Indicators', 'Groups', 'Assessments'])
+    check(nav.includes(item), `the coordinator's navigation offers ${item}`);
+await page.getByRole('link', { name: 'Groups' }).click();
+await page.waitForLoadState();
+check((await page.locator('main').textContent()).includes('Safer Maidstone Partnership Executive Group (SMPEG)'),
+    'the groups page names the executive group');
+
 const PRIORITY = 'Reducing the impact of substance misuse on our community';
 const before = await offTrack(PRIORITY);
 check(Number.isInteger(before), `the dashboard counts actions off track for "${PRIORITY}": ${before}`);
 
 for (const path of ['/actions', '/actions/1', '/actions/edit/1', '/indicators', '/indicators/1',
-    '/assessments', '/account/sessions']) {
+    '/groups', '/assessments', '/account/sessions']) {
     const r = await page.goto(`${base}${path}`);
     check(r.status() === 200, `${path}: ${r.status()}`);
     await axeClean(path);
@@ -154,6 +162,9 @@ await page.getByRole('button', { name: 'Sign out' }).click();
 await page.waitForLoadState();
 await signIn('member');
 await axeClean('the member\'s dashboard');
+const navMember = await page.locator('.govuk-service-navigation__list').textContent();
+check(navMember.includes('Indicators') && !navMember.includes('Actions'),
+    `a member's navigation offers the indicators, not the actions: ${navMember.replace(/\s+/g, ' ')}`);
 const r = await page.goto(`${base}${actionPath}`);
 check(r.status() === 403, `a member asks for an action: ${r.status()}`);
 await axeClean('the 403 page');
