@@ -3,10 +3,14 @@
  */
 #include "util/compat.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "form.h"
 #include "page.h"
+#include "safer/partnership.h"
+#include "safer/plan.h"
 
 const char *web_group_begin(struct safer_buf *b, const struct safer_field_errors *fe,
                             const char *name, const char *label, const char *hint)
@@ -123,3 +127,61 @@ int64_t web_id(const char *s)
     }
     return v;
 }
+
+int web_choices_load(struct web_req *req, struct web_choices *c, struct safer_err *err)
+{
+    memset(c, 0, sizeof(*c));
+    struct safer_partnership p;
+    int rc = safer_partnership_info(req->st, req->actor.partnership_id, req->arena, &p, err);
+    if (rc < 0)
+        return rc;
+    struct safer_plan *plan = NULL;
+    rc = safer_plan_load(req->st, p.code, &plan, err);
+    if (rc < 0)
+        return rc;
+    struct safer_arena *a = req->arena;
+    if (plan) {
+        c->prio_keys = safer_arena_alloc(a, (plan->npriorities + 1) * sizeof(char *));
+        c->prio_titles = safer_arena_alloc(a, (plan->npriorities + 1) * sizeof(char *));
+        for (size_t i = 0; i < plan->npriorities; i++) {
+            c->prio_keys[c->nprio] = safer_arena_strdup(a, plan->priorities[i].key);
+            c->prio_titles[c->nprio++] = safer_arena_strdup(a, plan->priorities[i].title);
+        }
+        c->group_keys = safer_arena_alloc(a, (plan->ngroups + 1) * sizeof(char *));
+        c->group_names = safer_arena_alloc(a, (plan->ngroups + 1) * sizeof(char *));
+        for (size_t i = 0; i < plan->ngroups; i++) {
+            c->group_keys[c->ngroup] = safer_arena_strdup(a, plan->groups[i].key);
+            c->group_names[c->ngroup++] = safer_arena_strdup(a, plan->groups[i].name);
+        }
+        safer_plan_free(plan);
+    }
+    struct safer_person *people = NULL;
+    size_t n = 0;
+    rc = safer_people_list(req->st, &req->actor, &people, &n, err);
+    if (rc < 0)
+        return rc;
+    c->person_ids = safer_arena_alloc(a, (n + 1) * sizeof(char *));
+    c->person_names = safer_arena_alloc(a, (n + 1) * sizeof(char *));
+    for (size_t i = 0; i < n; i++) {
+        if (people[i].disabled)
+            continue;
+        char id[24], label[600];
+        snprintf(id, sizeof(id), "%lld", (long long)people[i].id);
+        snprintf(label, sizeof(label), "%s (%s)", people[i].name, people[i].org);
+        c->person_ids[c->npeople] = safer_arena_strdup(a, id);
+        c->person_names[c->npeople++] = safer_arena_strdup(a, label);
+    }
+    free(people);
+    size_t ns = 0;
+    while (safer_action_statuses[ns])
+        ns++;
+    c->status_values = safer_arena_alloc(a, (ns + 1) * sizeof(char *));
+    c->status_labels = safer_arena_alloc(a, (ns + 1) * sizeof(char *));
+    for (size_t i = 0; i < ns; i++) {
+        c->status_values[i] = safer_action_statuses[i];
+        c->status_labels[i] = safer_action_status_label(safer_action_statuses[i]);
+    }
+    c->nstatus = ns;
+    return 0;
+}
+

@@ -38,6 +38,22 @@ void web_select(struct safer_buf *b, const struct safer_field_errors *fe, const 
 void web_textarea(struct safer_buf *b, const struct safer_field_errors *fe, const char *name,
                   const char *label, const char *hint, int rows, const char *value);
 
+/* The options of the workspace's forms: the plan's priorities and groups,
+ * the partnership's people (those not disabled), the action statuses;
+ * arrays and strings in the request's arena. */
+struct web_choices {
+    const char **prio_keys, **prio_titles;
+    size_t nprio;
+    const char **group_keys, **group_names;
+    size_t ngroup;
+    const char **person_ids, **person_names;
+    size_t npeople;
+    const char **status_values, **status_labels;
+    size_t nstatus;
+};
+struct web_req;
+int web_choices_load(struct web_req *req, struct web_choices *c, struct safer_err *err);
+
 /* A decimal id from a path segment or form value: > 0, or 0 when `s` is
  * not one (leading zeros, signs, spaces and overflow included). */
 int64_t web_id(const char *s);

@@ -23,76 +23,6 @@
 
 /* ---- shared pieces ---- */
 
-/* The plan's priorities and groups, and the partnership's people, as the
- * options of the form's selects. */
-struct choices {
-    const char **prio_keys, **prio_titles;
-    size_t nprio;
-    const char **group_keys, **group_names;
-    size_t ngroup;
-    const char **person_ids, **person_names;
-    size_t npeople;
-    const char **status_values, **status_labels;
-    size_t nstatus;
-};
-
-static int load_choices(struct web_req *req, struct choices *c, struct safer_err *err)
-{
-    memset(c, 0, sizeof(*c));
-    struct safer_partnership p;
-    int rc = safer_partnership_info(req->st, req->actor.partnership_id, req->arena, &p, err);
-    if (rc < 0)
-        return rc;
-    struct safer_plan *plan = NULL;
-    rc = safer_plan_load(req->st, p.code, &plan, err);
-    if (rc < 0)
-        return rc;
-    struct safer_arena *a = req->arena;
-    if (plan) {
-        c->prio_keys = safer_arena_alloc(a, (plan->npriorities + 1) * sizeof(char *));
-        c->prio_titles = safer_arena_alloc(a, (plan->npriorities + 1) * sizeof(char *));
-        for (size_t i = 0; i < plan->npriorities; i++) {
-            c->prio_keys[c->nprio] = safer_arena_strdup(a, plan->priorities[i].key);
-            c->prio_titles[c->nprio++] = safer_arena_strdup(a, plan->priorities[i].title);
-        }
-        c->group_keys = safer_arena_alloc(a, (plan->ngroups + 1) * sizeof(char *));
-        c->group_names = safer_arena_alloc(a, (plan->ngroups + 1) * sizeof(char *));
-        for (size_t i = 0; i < plan->ngroups; i++) {
-            c->group_keys[c->ngroup] = safer_arena_strdup(a, plan->groups[i].key);
-            c->group_names[c->ngroup++] = safer_arena_strdup(a, plan->groups[i].name);
-        }
-        safer_plan_free(plan);
-    }
-    struct safer_person *people = NULL;
-    size_t n = 0;
-    rc = safer_people_list(req->st, &req->actor, &people, &n, err);
-    if (rc < 0)
-        return rc;
-    c->person_ids = safer_arena_alloc(a, (n + 1) * sizeof(char *));
-    c->person_names = safer_arena_alloc(a, (n + 1) * sizeof(char *));
-    for (size_t i = 0; i < n; i++) {
-        if (people[i].disabled)
-            continue;
-        char id[24], label[600];
-        snprintf(id, sizeof(id), "%lld", (long long)people[i].id);
-        snprintf(label, sizeof(label), "%s (%s)", people[i].name, people[i].org);
-        c->person_ids[c->npeople] = safer_arena_strdup(a, id);
-        c->person_names[c->npeople++] = safer_arena_strdup(a, label);
-    }
-    free(people);
-    size_t ns = 0;
-    while (safer_action_statuses[ns])
-        ns++;
-    c->status_values = safer_arena_alloc(a, (ns + 1) * sizeof(char *));
-    c->status_labels = safer_arena_alloc(a, (ns + 1) * sizeof(char *));
-    for (size_t i = 0; i < ns; i++) {
-        c->status_values[i] = safer_action_statuses[i];
-        c->status_labels[i] = safer_action_status_label(safer_action_statuses[i]);
-    }
-    c->nstatus = ns;
-    return 0;
-}
-
 /* "12 days overdue", "Due 2026-03-31", "No due date". */
 static void due_text(const struct safer_action *a, char *out, size_t size)
 {
@@ -165,8 +95,8 @@ int page_actions_get(struct web_req *req, struct web_resp *resp)
     if (mine && strcmp(mine, "1") == 0)
         q.lead_user_id = req->actor.user_id;
     struct safer_err err = {0};
-    struct choices c;
-    int rc = load_choices(req, &c, &err);
+    struct web_choices c;
+    int rc = web_choices_load(req, &c, &err);
     struct safer_action *list = NULL;
     size_t n = 0;
     if (rc == 0)
@@ -230,8 +160,8 @@ static int action_page(struct web_req *req, struct web_resp *resp, int64_t id,
                               &err);
     if (rc < 0)
         return rc;
-    struct choices c;
-    rc = load_choices(req, &c, &err);
+    struct web_choices c;
+    rc = web_choices_load(req, &c, &err);
     if (rc < 0)
         return rc;
     resp->private_page = true;
@@ -392,8 +322,8 @@ static int action_form(struct web_req *req, struct web_resp *resp, const char *h
                        int64_t version, const struct safer_field_errors *fe, const char *notice)
 {
     struct safer_err err = {0};
-    struct choices c;
-    int rc = load_choices(req, &c, &err);
+    struct web_choices c;
+    int rc = web_choices_load(req, &c, &err);
     if (rc < 0)
         return rc;
     resp->private_page = true;

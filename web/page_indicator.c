@@ -19,6 +19,7 @@
 #include "form.h"
 #include "page.h"
 #include "safer/indicator.h"
+#include "safer/plan.h"
 
 /* A value as a page shows it: whole numbers without decimals, rates to one
  * decimal place; "[c]" when suppressed, "No data" without one. */
@@ -124,7 +125,11 @@ int page_indicators_get(struct web_req *req, struct web_resp *resp)
         return rc;
     struct safer_buf *b = &resp->body;
     web_page_begin(req, resp, "Indicators", NULL);
-    safer_html_raw(b, "<h1 class=\"govuk-heading-l\">Indicators</h1><p class=\"govuk-body\">"
+    safer_html_raw(b, "<h1 class=\"govuk-heading-l\">Indicators</h1>");
+    if (safer_actor_may(&req->actor, SAFER_PERM_EDIT_INDICATOR))
+        safer_html_raw(b, "<p class=\"govuk-body\"><a class=\"govuk-button\" "
+                          "href=\"/indicators/new\">Add an indicator</a></p>");
+    safer_html_raw(b, "<p class=\"govuk-body\">"
                       "Computed from the police.uk records in the store when the page is "
                       "drawn, or entered by hand. A period without data for all its months is "
                       "partial and has no status. ");
@@ -337,6 +342,211 @@ int page_indicator_comment_post(struct web_req *req, struct web_resp *resp)
         }
         resp->status = 400;
         return indicator_page(req, resp, id, &fe, &t);
+    }
+    if (rc < 0)
+        return rc;
+    char to[48];
+    snprintf(to, sizeof(to), "/indicators/%lld", (long long)id);
+    web_redirect(resp, safer_arena_strdup(req->arena, to));
+    return 0;
+}
+
+/* ---- adding an indicator: GET and POST /indicators/new ---- */
+
+static void radios(struct safer_buf *b, const struct safer_field_errors *fe, const char *name,
+                   const char *legend, const char *const *values, const char *const *labels,
+                   size_t n, const char *checked)
+{
+    const char *msg = web_field_message(fe, name);
+    safer_html_raw(b, "<div class=\"govuk-form-group");
+    if (msg)
+        safer_html_raw(b, " govuk-form-group--error");
+    safer_html_raw(b, "\"><fieldset class=\"govuk-fieldset\"><legend class=\"govuk-fieldset__legend "
+                      "govuk-fieldset__legend--s\">");
+    safer_html_text(b, legend);
+    safer_html_raw(b, "</legend>");
+    if (msg) {
+        safer_html_raw(b, "<p class=\"govuk-error-message\" id=\"");
+        safer_html_attr(b, name);
+        safer_html_raw(b, "-error\"><span class=\"govuk-visually-hidden\">Error:</span> ");
+        safer_html_text(b, msg);
+        safer_html_raw(b, "</p>");
+    }
+    safer_html_raw(b, "<div class=\"govuk-radios govuk-radios--small govuk-radios--inline\">");
+    for (size_t i = 0; i < n; i++) {
+        /* The first one carries the field's own id, which the error
+         * summary links to. */
+        char id[80];
+        if (i)
+            snprintf(id, sizeof(id), "%s-%zu", name, i);
+        else
+            snprintf(id, sizeof(id), "%s", name);
+        safer_html_raw(b, "<div class=\"govuk-radios__item\"><input class=\"govuk-radios__input\" "
+                          "type=\"radio\" id=\"");
+        safer_html_attr(b, id);
+        safer_html_raw(b, "\" name=\"");
+        safer_html_attr(b, name);
+        safer_html_raw(b, "\" value=\"");
+        safer_html_attr(b, values[i]);
+        safer_html_raw(b, "\"");
+        if (checked && strcmp(checked, values[i]) == 0)
+            safer_html_raw(b, " checked");
+        safer_html_raw(b, "><label class=\"govuk-label govuk-radios__label\" for=\"");
+        safer_html_attr(b, id);
+        safer_html_raw(b, "\">");
+        safer_html_text(b, labels[i]);
+        safer_html_raw(b, "</label></div>");
+    }
+    safer_html_raw(b, "</div></fieldset></div>");
+}
+
+static int indicator_form(struct web_req *req, struct web_resp *resp,
+                          const struct safer_indicator_fields *f,
+                          const struct safer_field_errors *fe)
+{
+    struct safer_err err = {0};
+    struct web_choices c;
+    int rc = web_choices_load(req, &c, &err);
+    struct safer_indicator_ward *wards = NULL;
+    size_t nwards = 0;
+    if (rc == 0)
+        rc = safer_indicator_wards(req->st, &req->actor, req->now, req->arena, &wards, &nwards,
+                                   &err);
+    if (rc < 0)
+        return rc;
+    const char **wcodes = safer_arena_alloc(req->arena, (nwards + 1) * sizeof(char *));
+    const char **wnames = safer_arena_alloc(req->arena, (nwards + 1) * sizeof(char *));
+    for (size_t i = 0; i < nwards; i++) {
+        wcodes[i] = wards[i].code;
+        wnames[i] = wards[i].name;
+    }
+    struct safer_buf *b = &resp->body;
+    resp->private_page = true;
+    web_page_begin(req, resp, "Add an indicator", fe);
+    web_error_summary(b, fe);
+    safer_html_raw(b, "<h1 class=\"govuk-heading-l\">Add an indicator</h1>"
+                      "<form method=\"post\" novalidate action=\"/indicators/new\">");
+    web_csrf_input(req, resp);
+    web_input(b, fe, "title", "Title", "What it measures, as a page heads it", "text", f->title,
+              NULL);
+    static const char *const kinds[] = {"computed", "manual"};
+    static const char *const kind_labels[] = {"Computed from police.uk records",
+                                              "Entered by hand"};
+    radios(b, fe, "kind", "How it is measured", kinds, kind_labels, 2,
+           f->kind ? f->kind : "computed");
+    web_select(b, fe, "priority_key", "Priority", NULL, c.prio_keys, c.prio_titles, c.nprio,
+               "None", f->priority_key);
+    web_select(b, fe, "group_key", "Group that answers for it", NULL, c.group_keys,
+               c.group_names, c.ngroup, "None", f->group_key);
+
+    /* Categories: checkboxes, none ticked for every category. */
+    const char *msg = web_field_message(fe, "categories");
+    safer_html_raw(b, "<div class=\"govuk-form-group");
+    if (msg)
+        safer_html_raw(b, " govuk-form-group--error");
+    safer_html_raw(b, "\"><fieldset class=\"govuk-fieldset\" aria-describedby=\"categories-hint\">"
+                      "<legend class=\"govuk-fieldset__legend govuk-fieldset__legend--s\">"
+                      "police.uk categories it counts</legend><div class=\"govuk-hint\" "
+                      "id=\"categories-hint\">Computed indicators only. Tick none for every "
+                      "category</div>");
+    if (msg) {
+        safer_html_raw(b, "<p class=\"govuk-error-message\" id=\"categories-error\"><span "
+                          "class=\"govuk-visually-hidden\">Error:</span> ");
+        safer_html_text(b, msg);
+        safer_html_raw(b, "</p>");
+    }
+    safer_html_raw(b, "<div class=\"govuk-checkboxes govuk-checkboxes--small\">");
+    for (size_t i = 0; safer_plan_categories[i]; i++) {
+        const char *cat = safer_plan_categories[i];
+        bool on = false;
+        for (size_t k = 0; k < f->ncategories; k++)
+            on |= strcmp(f->categories[k], cat) == 0;
+        char id[40];
+        snprintf(id, sizeof(id), i ? "categories-%zu" : "categories", i);
+        safer_html_raw(b, "<div class=\"govuk-checkboxes__item\"><input "
+                          "class=\"govuk-checkboxes__input\" type=\"checkbox\" name=\"categories\" "
+                          "id=\"");
+        safer_html_attr(b, id);
+        safer_html_raw(b, "\" value=\"");
+        safer_html_attr(b, cat);
+        safer_html_raw(b, "\"");
+        if (on)
+            safer_html_raw(b, " checked");
+        safer_html_raw(b, "><label class=\"govuk-label govuk-checkboxes__label\" for=\"");
+        safer_html_attr(b, id);
+        safer_html_raw(b, "\">");
+        safer_html_text(b, cat);
+        safer_html_raw(b, "</label></div>");
+    }
+    safer_html_raw(b, "</div></fieldset></div>");
+
+    web_select(b, fe, "ward", "Ward", "Computed indicators only", wcodes, wnames, nwards,
+               "The whole area", f->ward);
+    static const char *const measures[] = {"count", "rate"};
+    static const char *const measure_labels[] = {"Count of records",
+                                                 "Records per 1,000 residents"};
+    radios(b, fe, "measure", "Measure", measures, measure_labels, 2,
+           f->measure ? f->measure : "count");
+    static const char *const periods[] = {"month", "quarter", "rolling12"};
+    static const char *const period_labels[] = {"Monthly", "Quarterly", "Rolling 12 months"};
+    radios(b, fe, "period", "Period", periods, period_labels, 3,
+           f->period ? f->period : "rolling12");
+    static const char *const goods[] = {"down", "up"};
+    static const char *const good_labels[] = {"Down is better", "Up is better"};
+    radios(b, fe, "good", "Which way is better", goods, good_labels, 2,
+           f->good ? f->good : "down");
+    web_input(b, fe, "target", "Target", "A number above 0; leave empty for no status", "text",
+              f->target, NULL);
+    web_input(b, fe, "amber", "Amber beyond (per cent from target)", NULL, "text",
+              f->amber ? f->amber : "5", NULL);
+    web_input(b, fe, "red", "Red beyond (per cent from target)", NULL, "text",
+              f->red ? f->red : "15", NULL);
+    web_input(b, fe, "unit", "Unit", "Entered by hand only: what the values are, like %", "text",
+              f->unit, NULL);
+    safer_html_raw(b, "<button type=\"submit\" class=\"govuk-button\" "
+                      "data-module=\"govuk-button\">Save</button></form>");
+    web_page_end(req, resp);
+    return 0;
+}
+
+int page_indicator_new_get(struct web_req *req, struct web_resp *resp)
+{
+    struct safer_indicator_fields f = {.title = NULL};
+    return indicator_form(req, resp, &f, NULL);
+}
+
+int page_indicator_new_post(struct web_req *req, struct web_resp *resp)
+{
+    size_t ncat = web_param_count(&req->form, "categories");
+    const char **cats = safer_arena_alloc(req->arena, (ncat + 1) * sizeof(char *));
+    size_t k = 0;
+    for (size_t i = 0; i < req->form.n && k < ncat; i++) {
+        if (strcmp(req->form.v[i].name, "categories") == 0)
+            cats[k++] = req->form.v[i].value;
+    }
+    struct safer_indicator_fields f = {
+        .title = web_param(&req->form, "title"),
+        .kind = web_param(&req->form, "kind"),
+        .priority_key = web_param(&req->form, "priority_key"),
+        .group_key = web_param(&req->form, "group_key"),
+        .categories = cats,
+        .ncategories = k,
+        .ward = web_param(&req->form, "ward"),
+        .measure = web_param(&req->form, "measure"),
+        .period = web_param(&req->form, "period"),
+        .good = web_param(&req->form, "good"),
+        .target = web_param(&req->form, "target"),
+        .amber = web_param(&req->form, "amber"),
+        .red = web_param(&req->form, "red"),
+        .unit = web_param(&req->form, "unit"),
+    };
+    struct safer_field_errors fe = {.n = 0};
+    struct safer_err err = {0};
+    int64_t id = 0;
+    int rc = safer_indicator_add(req->st, &req->actor, &f, req->now, &id, &fe, &err);
+    if (rc == SAFER_EINVAL && fe.n) {
+        resp->status = 400;
+        return indicator_form(req, resp, &f, &fe);
     }
     if (rc < 0)
         return rc;

@@ -50,6 +50,8 @@ const struct web_route web_routes[] = {
 
     /* Indicators. */
     {"GET", "/indicators", WEB_NEED(SAFER_PERM_VIEW_AGGREGATE), page_indicators_get, 0},
+    {"GET", "/indicators/new", WEB_NEED(SAFER_PERM_EDIT_INDICATOR), page_indicator_new_get, 0},
+    {"POST", "/indicators/new", WEB_NEED(SAFER_PERM_EDIT_INDICATOR), page_indicator_new_post, 0},
     {"GET", "/indicators/{id}", WEB_NEED(SAFER_PERM_VIEW_AGGREGATE), page_indicator_get, 0},
     {"POST", "/indicators/value/{id}", WEB_NEED(SAFER_PERM_EDIT_INDICATOR),
      page_indicator_value_post, 0},

@@ -171,6 +171,8 @@ int page_assessment_get(struct web_req *req, struct web_resp *resp);
 int page_assessment_file_get(struct web_req *req, struct web_resp *resp);
 int page_report_get(struct web_req *req, struct web_resp *resp);
 int page_groups_get(struct web_req *req, struct web_resp *resp);
+int page_indicator_new_get(struct web_req *req, struct web_resp *resp);
+int page_indicator_new_post(struct web_req *req, struct web_resp *resp);
 int api_indicators_get(struct web_req *req, struct web_resp *resp);
 int api_indicator_get(struct web_req *req, struct web_resp *resp);
 

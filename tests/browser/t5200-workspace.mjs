@@ -156,6 +156,27 @@ await axeClean(actionPath);
 const after = await offTrack(PRIORITY);
 check(after === before + 1, `the dashboard's off-track count for the priority went from ${before} to ${after}`);
 
+// Add an indicator: first with nothing, then right.
+await page.goto(`${base}/indicators`);
+await page.getByRole('link', { name: 'Add an indicator' }).click();
+await page.waitForLoadState();
+await axeClean('/indicators/new');
+await page.getByRole('button', { name: 'Save' }).click();
+await page.waitForLoadState();
+check((await page.locator('.govuk-error-summary').textContent()).includes('Enter a title'),
+    'an indicator without a title: the error summary says so');
+await axeClean('/indicators/new with errors');
+await page.getByLabel('Title').fill('Shoplifting in the whole area, by quarter');
+await page.getByLabel('Shoplifting').check();
+await page.getByLabel('Quarterly').check();
+await page.getByLabel('Target', { exact: true }).fill('40');
+await page.getByRole('button', { name: 'Save' }).click();
+await page.waitForLoadState();
+check(/^\/indicators\/\d+$/.test(new URL(page.url()).pathname), `saved, the indicator's page: ${page.url()}`);
+check((await page.locator('h1').textContent()).includes('Shoplifting in the whole area'),
+    'the new indicator\'s page heads it');
+await axeClean('a new indicator');
+
 // ---- an elected member: aggregates only ----
 await page.goto(`${base}/`);
 await page.getByRole('button', { name: 'Sign out' }).click();
