@@ -38,7 +38,10 @@ static void due_text(const struct safer_action *a, char *out, size_t size)
 void web_action_table(struct safer_buf *b, const char *caption, const struct safer_action *list,
                       size_t n)
 {
-    safer_html_raw(b, "<table class=\"govuk-table\"><caption class=\"govuk-table__caption "
+    safer_html_raw(b, "<div class=\"safer-table-scroll\" tabindex=\"0\" role=\"region\" "
+                      "aria-label=\"");
+    safer_html_attr(b, caption);
+    safer_html_raw(b, "\"><table class=\"govuk-table\"><caption class=\"govuk-table__caption "
                       "govuk-table__caption--m\">");
     safer_html_text(b, caption);
     safer_html_raw(b, "</caption><thead class=\"govuk-table__head\"><tr class=\"govuk-table__row\">");
@@ -76,7 +79,7 @@ void web_action_table(struct safer_buf *b, const char *caption, const struct saf
     if (n == 0)
         safer_html_raw(b, "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\" "
                           "colspan=\"6\">None.</td></tr>");
-    safer_html_raw(b, "</tbody></table>");
+    safer_html_raw(b, "</tbody></table></div>");
 }
 
 /* ---- GET /actions ---- */

@@ -70,7 +70,10 @@ static void rag_tag(struct safer_buf *b, const struct safer_indicator_point *p)
 void web_indicator_table(struct safer_buf *b, const char *caption,
                          const struct safer_indicator *list, size_t n)
 {
-    safer_html_raw(b, "<table class=\"govuk-table\"><caption class=\"govuk-table__caption "
+    safer_html_raw(b, "<div class=\"safer-table-scroll\" tabindex=\"0\" role=\"region\" "
+                      "aria-label=\"");
+    safer_html_attr(b, caption);
+    safer_html_raw(b, "\"><table class=\"govuk-table\"><caption class=\"govuk-table__caption "
                       "govuk-table__caption--m\">");
     safer_html_text(b, caption);
     safer_html_raw(b, "</caption><thead class=\"govuk-table__head\"><tr class=\"govuk-table__row\">");
@@ -108,7 +111,7 @@ void web_indicator_table(struct safer_buf *b, const char *caption,
     if (n == 0)
         safer_html_raw(b, "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\" "
                           "colspan=\"5\">None.</td></tr>");
-    safer_html_raw(b, "</tbody></table>");
+    safer_html_raw(b, "</tbody></table></div>");
 }
 
 int page_indicators_get(struct web_req *req, struct web_resp *resp)
