@@ -41,17 +41,6 @@
 
 /* ---- small helpers ---- */
 
-static void iso_time(int64_t now, char out[32])
-{
-    time_t t = (time_t)now;
-    struct tm tm;
-    if (!gmtime_r(&t, &tm)) {
-        snprintf(out, 32, "1970-01-01T00:00:00Z");
-        return;
-    }
-    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 static void fe_add(struct safer_field_errors *fe, const char *field, const char *fmt, ...)
     SAFER_PRINTF(3, 4);
 static void fe_add(struct safer_field_errors *fe, const char *field, const char *fmt, ...)
@@ -400,7 +389,7 @@ int safer_indicator_add(struct safer_store *st, const struct safer_actor *actor,
     if (rc < 0)
         goto out;
     char at[32];
-    iso_time(now, at);
+    safer__iso_at(now, at);
     rc = safer__prep(st,
                      "INSERT INTO indicator(partnership_id, key, priority_key, group_key, title,"
                      " categories, ward, measure, period, good, target, amber, red, unit, kind,"
@@ -526,7 +515,7 @@ int safer_indicator_change(struct safer_store *st, const struct safer_actor *act
     if (rc < 0)
         goto out;
     char at[32];
-    iso_time(now, at);
+    safer__iso_at(now, at);
     rc = safer__prep(st,
                      "UPDATE indicator SET priority_key = ?, group_key = ?, title = ?,"
                      " categories = ?, ward = ?, measure = ?, period = ?, good = ?, target = ?,"
@@ -649,7 +638,7 @@ int safer_indicator_set_value(struct safer_store *st, const struct safer_actor *
     if (rc < 0)
         goto out;
     char at[32];
-    iso_time(now, at);
+    safer__iso_at(now, at);
     rc = safer__prep(st,
                      "INSERT INTO indicator_value(indicator_id, period, value, author_id, at)"
                      " VALUES(?, ?, ?, ?, ?) ON CONFLICT(indicator_id, period) DO UPDATE SET"
@@ -714,7 +703,7 @@ int safer_indicator_comment(struct safer_store *st, const struct safer_actor *ac
         goto out;
     }
     char at[32];
-    iso_time(now, at);
+    safer__iso_at(now, at);
     rc = safer__prep(st,
                      "INSERT INTO indicator_comment(indicator_id, period, author_id, at, note)"
                      " VALUES(?, ?, ?, ?, ?) RETURNING id",

@@ -86,14 +86,6 @@ static int decide(struct safer_store *st, const struct safer_actor *as, enum saf
     return rc;
 }
 
-static void iso_time(int64_t now, char out[32])
-{
-    time_t t = (time_t)now;
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 /* A group of the partnership's plan: its name into *name (arena). */
 static int group_name(struct safer_store *st, int64_t pid, const char *key,
                       struct safer_arena *arena, const char **name, struct safer_err *err)
@@ -180,7 +172,7 @@ static int insert_edition(struct safer_store *st, const struct safer_actor *as,
     char digest[33], at[32];
     snprintf(digest, sizeof(digest), "%016llx%016llx", (unsigned long long)d.high64,
              (unsigned long long)d.low64);
-    iso_time(now, at);
+    safer__iso_at(now, at);
     const char *by = as->operator ? "operator" : as->email;
 
     rc = safer__prep(st,
