@@ -153,7 +153,7 @@ struct digest_table {
 };
 
 static const struct digest_table DIGEST[] = {
-    {"SELECT key, value FROM meta ORDER BY key", "TT"},
+    {"SELECT key, value FROM meta WHERE key <> 'generation' ORDER BY key", "TT"},
     {"SELECT id, kind, file, checksum, force, month_first, month_last, rows_read, imported,"
      " rejected, replaced FROM import_log ORDER BY id",
      "ITTTTTTIIII"},
