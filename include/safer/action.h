@@ -124,4 +124,45 @@ int safer_action_list(struct safer_store *st, const struct safer_actor *actor,
                       const struct safer_action_query *q, int64_t now, struct safer_arena *arena,
                       struct safer_action **out, size_t *n, struct safer_err *err);
 
+/* ---- summaries, for the executive's and the scrutiny committee's packs
+ * (pack.h) ---- */
+
+#define SAFER_ACTION_NSTATUS 6 /* entries of safer_action_statuses */
+
+/* The actions of one priority, counted by status. */
+struct safer_action_count {
+    const char *priority_key;                /* NULL: actions of no priority */
+    size_t by_status[SAFER_ACTION_NSTATUS]; /* in safer_action_statuses' order */
+    size_t overdue;                          /* due before today, not finished */
+    size_t total;
+};
+
+/*
+ * The partnership's actions counted by priority and status: a row per
+ * priority key that has actions, by key, then one with a NULL key for the
+ * actions of none. Counts of the partnership's own actions name no one and
+ * count no one, so SAFER_PERM_VIEW_AGGREGATE is enough and nothing is
+ * suppressed (docs/workspace.md, Packs). One read transaction.
+ */
+int safer_action_counts(struct safer_store *st, const struct safer_actor *actor, int64_t now,
+                        struct safer_arena *arena, struct safer_action_count **out, size_t *n,
+                        struct safer_err *err);
+
+/* An update with the action it is about. */
+struct safer_action_recent {
+    int64_t action_id;
+    const char *action_title, *priority_key; /* the key, or NULL */
+    struct safer_action_update update;
+};
+
+/*
+ * The updates of the partnership's actions whose day (on_date) is `since`
+ * ("YYYY-MM-DD") or later, newest day first. SAFER_PERM_VIEW_PLAN (they
+ * name their authors); SAFER_EINVAL when `since` is not a date.
+ */
+int safer_action_updates_since(struct safer_store *st, const struct safer_actor *actor,
+                               const char *since, int64_t now, struct safer_arena *arena,
+                               struct safer_action_recent **out, size_t *n,
+                               struct safer_err *err);
+
 #endif

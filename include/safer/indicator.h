@@ -144,6 +144,9 @@ struct safer_indicator_query {
     const char *priority_key, *group_key; /* list only: a filter, or NULL */
     bool off_target;   /* list only: those whose latest status is amber or red */
     int64_t public_min; /* suppression threshold; 0: the rules' default (5) */
+    bool suppress;      /* suppress as for a role that may not view-unsuppressed,
+                           whatever the actor's role: a document for such readers
+                           (the scrutiny committee's pack, pack.h) */
 };
 
 /*

@@ -1091,7 +1091,8 @@ int safer__indicator_read(struct safer_store *st, const struct safer_actor *acto
         safer__store_rollback(st);
         return rc;
     }
-    out->unsuppressed = actor->operator || safer_role_may(role, SAFER_PERM_VIEW_UNSUPPRESSED);
+    out->unsuppressed = !(q && q->suppress) &&
+                        (actor->operator || safer_role_may(role, SAFER_PERM_VIEW_UNSUPPRESSED));
     out->names = actor->operator || safer_role_may(role, SAFER_PERM_VIEW_PLAN);
     int64_t pid = actor->partnership_id;
     rc = read_defs(st, pid, id, q, arena, out, err);
