@@ -629,7 +629,7 @@ size_t *safer__report_types_by_volume(const struct safer_assessment *a)
  * ("\\3c "), so nothing in `s` can end the string, the rule or the <style>
  * element. Ill-formed UTF-8 becomes U+FFFD, as the HTML escapers do.
  */
-static void css_string(struct safer_buf *h, const char *s)
+void safer__report_css_string(struct safer_buf *h, const char *s)
 {
     const unsigned char *p = (const unsigned char *)s;
     safer_html_raw(h, "\"");
@@ -740,18 +740,18 @@ static void page_footer(struct safer_buf *h, const struct safer_assessment *a)
                  (int)(a->latest / 12));
     safer_html_raw(h, "@page{size:A4;margin:15mm;@bottom-left{content:");
     if (a->area_code) {
-        css_string(h, a->area_name ? a->area_name : a->area_code);
+        safer__report_css_string(h, a->area_name ? a->area_name : a->area_code);
         safer_html_raw(h, " \" (\" ");
-        css_string(h, a->area_code);
+        safer__report_css_string(h, a->area_code);
         safer_html_raw(h, " \")\"");
     } else {
-        css_string(h, a->title);
+        safer__report_css_string(h, a->title);
     }
     if (safer__report_public_edition(a))
         safer_html_raw(h, " \", strategic assessment, public edition, \" ");
     else
         safer_html_raw(h, " \", strategic assessment, \" ");
-    css_string(h, period);
+    safer__report_css_string(h, period);
     safer_html_raw(h, ";font:8pt Arial,Helvetica,sans-serif;color:#505a5f}"
                       "@bottom-right{content:\"Page \" counter(page) \" of \" counter(pages);"
                       "font:8pt Arial,Helvetica,sans-serif;color:#505a5f}}");
