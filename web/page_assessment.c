@@ -21,9 +21,6 @@
 #include "safer/output.h"
 #include "safer/publish.h"
 
-#define REPORT_CSP                                                                             \
-    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; object-src 'none'; " \
-    "base-uri 'none'; frame-ancestors 'none'; form-action 'none'"
 
 /* Send one file of a report: HTML under the report's policy, CSV as a
  * download. */
@@ -33,7 +30,7 @@ static int send_file(struct web_req *req, struct web_resp *resp, const char *nam
     size_t n = strlen(name);
     if (n > 5 && strcmp(name + n - 5, ".html") == 0) {
         resp->content_type = "text/html; charset=utf-8";
-        resp->csp = REPORT_CSP;
+        resp->csp = WEB_DOCUMENT_CSP;
     } else if (n > 4 && strcmp(name + n - 4, ".csv") == 0) {
         resp->content_type = "text/csv; charset=utf-8";
     } else {

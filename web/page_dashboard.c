@@ -204,6 +204,15 @@ int page_dashboard_get(struct web_req *req, struct web_resp *resp)
         overdue(b, v, n);
         by_priority(req, b, plan, v, n);
     }
+    /* packs: the papers for the executive group and the scrutiny
+     * committee, each a document to print on A4. */
+    safer_html_raw(b, "<h2 class=\"govuk-heading-m\">Packs for meetings</h2>"
+                      "<ul class=\"govuk-list\">");
+    if (safer_actor_may(&req->actor, SAFER_PERM_VIEW_PLAN))
+        safer_html_raw(b, "<li><a class=\"govuk-link\" href=\"/packs/executive\">The executive "
+                          "group's pack</a> (names leads)</li>");
+    safer_html_raw(b, "<li><a class=\"govuk-link\" href=\"/packs/scrutiny\">The scrutiny "
+                      "committee's pack</a> (figures only, small counts hidden)</li></ul>");
     web_page_end(req, resp);
     safer_plan_free(plan);
     return 0;

@@ -73,6 +73,11 @@ const struct web_route web_routes[] = {
     {"GET", "/api/indicators/{id}", WEB_NEED(SAFER_PERM_VIEW_AGGREGATE), api_indicator_get,
      WEB_ROUTE_API},
     {"GET", "/api/actions", WEB_NEED(SAFER_PERM_VIEW_PLAN), api_actions_get, WEB_ROUTE_API},
+
+    /* packs: the executive group's and the scrutiny committee's papers,
+     * documents of their own to print on A4 (page_pack.c). */
+    {"GET", "/packs/executive", WEB_NEED(SAFER_PERM_VIEW_PLAN), page_pack_executive_get, 0},
+    {"GET", "/packs/scrutiny", WEB_NEED(SAFER_PERM_VIEW_AGGREGATE), page_pack_scrutiny_get, 0},
 };
 
 const size_t web_nroutes = sizeof(web_routes) / sizeof(web_routes[0]);

@@ -138,6 +138,12 @@ char *web_random_token(struct web_req *req);
 /* time(NULL) plus the offset in cfg->clock_offset_file when there is one. */
 int64_t web_now(const struct web_config *cfg);
 
+/* The policy of a document of its own (the assessment report, a pack):
+ * inline style and nothing else, no script, no form, no frame. */
+#define WEB_DOCUMENT_CSP                                                                       \
+    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; object-src 'none'; " \
+    "base-uri 'none'; frame-ancestors 'none'; form-action 'none'"
+
 /* ---- pages and the API, one file each: the route table (routes.c) names
  * these ---- */
 
@@ -175,6 +181,9 @@ int page_indicator_new_get(struct web_req *req, struct web_resp *resp);
 int page_indicator_new_post(struct web_req *req, struct web_resp *resp);
 int api_indicators_get(struct web_req *req, struct web_resp *resp);
 int api_indicator_get(struct web_req *req, struct web_resp *resp);
+/* packs (page_pack.c) */
+int page_pack_executive_get(struct web_req *req, struct web_resp *resp);
+int page_pack_scrutiny_get(struct web_req *req, struct web_resp *resp);
 
 /* Tables other pages share: the actions (page_action.c) and the
  * indicators (page_indicator.c), each row linking to its page. */

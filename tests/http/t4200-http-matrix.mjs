@@ -7,7 +7,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-    HERE, Jar, addUser, check, checkHeaders, csrfOf, doneTesting, planStore, serve, signIn,
+    CSP, DOCUMENT_CSP, HERE, Jar, addUser, check, checkHeaders, csrfOf, doneTesting, planStore,
+    serve, signIn,
 } from './lib.mjs';
 
 const matrix = JSON.parse(readFileSync(join(HERE, 'routes.json'), 'utf8'));
@@ -51,7 +52,8 @@ for (const role of matrix.roles) {
         const want = expected(row, role);
         const body = await r.text();
         check(r.status === want, `${role} ${row.method} ${row.route}: ${r.status}, expected ${want}`);
-        checkHeaders(r, `${role} ${row.method} ${row.route}`);
+        checkHeaders(r, `${role} ${row.method} ${row.route}`,
+            row.csp === 'document' && r.status === 200 ? DOCUMENT_CSP : CSP);
         if (role !== 'public' && !row.route.startsWith('/assets/') && row.route !== '/health')
             check(r.headers.get('cache-control') === 'no-store', `${role} ${row.method} ${row.route}: Cache-Control ${r.headers.get('cache-control')}`);
         if ([401, 403, 404].includes(r.status))
