@@ -765,6 +765,13 @@ static void test_indicator_suppression(void **state)
          &err);
     for (size_t i = 0; i < ns; i++)
         assert_int_equal(hidden[i].suppressed, shown[i].count == 1);
+    /* Asked to, the analyst's series is suppressed as the member's is. */
+    struct safer_indicator_query sq = {.suppress = true};
+    must(safer_indicator_get(F.st, &analyst, id, &sq, NOW, &arena, &ind, &hidden, &nh, &c, &nc,
+                             &err),
+         &err);
+    for (size_t i = 0; i < ns; i++)
+        assert_int_equal(hidden[i].suppressed, shown[i].count >= 1 && shown[i].count <= 4);
     safer_arena_release(&arena);
 }
 
