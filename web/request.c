@@ -8,6 +8,10 @@
 #include <string.h>
 #include <strings.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
 #include "request.h"
 #include "safer/error.h"
 
@@ -208,4 +212,60 @@ bool web_is_form_type(const char *ct)
     while (*p == ' ' || *p == '\t')
         p++;
     return strcasecmp(p, "charset=utf-8") == 0 || strcasecmp(p, "charset=\"utf-8\"") == 0;
+}
+
+/* ---- the client's address ---- */
+
+static bool loopback(const struct sockaddr *peer)
+{
+    if (peer->sa_family == AF_INET) {
+        const struct sockaddr_in *a = (const struct sockaddr_in *)(const void *)peer;
+        return (ntohl(a->sin_addr.s_addr) >> 24) == 127;
+    }
+    const struct sockaddr_in6 *a = (const struct sockaddr_in6 *)(const void *)peer;
+    const unsigned char *b = a->sin6_addr.s6_addr;
+    static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+    if (memcmp(b, mapped, 12) == 0)
+        return b[12] == 127;
+    return IN6_IS_ADDR_LOOPBACK(&a->sin6_addr);
+}
+
+/* The last comma-separated entry of `xff`, as the canonical text of a
+ * valid address, into out; false when there is none. */
+static bool forwarded(const char *xff, char out[WEB_CLIENT_ADDR_SIZE])
+{
+    const char *end = xff + strlen(xff);
+    while (end > xff && (end[-1] == ' ' || end[-1] == '\t'))
+        end--;
+    const char *start = end;
+    while (start > xff && start[-1] != ',')
+        start--;
+    while (start < end && (*start == ' ' || *start == '\t'))
+        start++;
+    size_t n = (size_t)(end - start);
+    if (n == 0 || n >= INET6_ADDRSTRLEN)
+        return false;
+    char text[INET6_ADDRSTRLEN];
+    memcpy(text, start, n);
+    text[n] = '\0';
+    unsigned char bin[sizeof(struct in6_addr)];
+    int family = strchr(text, ':') ? AF_INET6 : AF_INET;
+    if (inet_pton(family, text, bin) != 1)
+        return false;
+    return inet_ntop(family, bin, out, WEB_CLIENT_ADDR_SIZE) != NULL;
+}
+
+void web_client_addr(const struct sockaddr *peer, const char *xff, bool behind_proxy,
+                     char out[WEB_CLIENT_ADDR_SIZE])
+{
+    memcpy(out, "-", 2);
+    if (!peer || (peer->sa_family != AF_INET && peer->sa_family != AF_INET6))
+        return;
+    if (behind_proxy && xff && loopback(peer) && forwarded(xff, out))
+        return;
+    const void *bin = peer->sa_family == AF_INET
+                          ? (const void *)&((const struct sockaddr_in *)(const void *)peer)->sin_addr
+                          : (const void *)&((const struct sockaddr_in6 *)(const void *)peer)->sin6_addr;
+    if (!inet_ntop(peer->sa_family, bin, out, WEB_CLIENT_ADDR_SIZE))
+        memcpy(out, "-", 2);
 }

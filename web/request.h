@@ -70,4 +70,24 @@ bool web_is_form_type(const char *ct);
  * code points past U+10FFFF)? */
 bool web_utf8_valid(const char *s, size_t n);
 
+/* ---- the client's address (the TLS front, docs/deploy.md) ---- */
+
+struct sockaddr;
+
+/* Room for any address web_client_addr() writes, NUL included. */
+#define WEB_CLIENT_ADDR_SIZE 64
+
+/*
+ * The address a request is logged with, as text into `out`: the peer's
+ * (`peer`, AF_INET or AF_INET6; NULL or another family gives "-"). With
+ * `behind_proxy` and a peer on loopback (127.0.0.0/8, ::1, or 127.x as an
+ * IPv4-mapped IPv6 address: the proxy on the same machine), the last
+ * address of `xff` (an X-Forwarded-For header, or NULL), the one the proxy
+ * wrote, when it is a valid IPv4 or IPv6 address; anything else in the
+ * header, or the header from any other peer, or without `behind_proxy`, is
+ * ignored, so that a client cannot choose the address it is logged with.
+ */
+void web_client_addr(const struct sockaddr *peer, const char *xff, bool behind_proxy,
+                     char out[WEB_CLIENT_ADDR_SIZE]);
+
 #endif

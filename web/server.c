@@ -89,6 +89,7 @@ struct conn {
     const char *arg;
     struct safer_buf body;   /* POST: the form, up to WEB_LIMIT_BODY */
     struct web_req req;
+    char client[WEB_CLIENT_ADDR_SIZE]; /* for the log: web_client_addr() */
 };
 
 /* ---- store handles: one per worker thread ---- */
@@ -326,12 +327,21 @@ static void log_request(struct conn *c)
     char status[8] = "-";
     if (c->status)
         snprintf(status, sizeof(status), "%d", c->status);
-    fprintf(stderr, "%s %s %s %s %ldms\n", at, c->method[0] ? c->method : "-", path, status, ms);
+    fprintf(stderr, "%s %s %s %s %s %ldms\n", at, c->client[0] ? c->client : "-",
+            c->method[0] ? c->method : "-", path, status, ms);
+}
+
+/* The client's address for the log: the peer's, and behind the proxy the
+ * one it forwards (web_client_addr() decides whom to believe). */
+static void client_addr(struct conn *c, struct MHD_Connection *mc, const char *xff)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(mc, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    web_client_addr(ci ? ci->client_addr : NULL, xff, c->srv->cfg->behind_proxy, c->client);
 }
 
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *mc)
 {
-    (void)mc;
     struct web_server *s = cls;
     struct conn *c = calloc(1, sizeof(*c));
     if (!c)
@@ -339,6 +349,7 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *mc)
     c->srv = s;
     safer_arena_init(&c->arena);
     c->uri = safer_arena_strdup(&c->arena, uri ? uri : "");
+    client_addr(c, mc, NULL); /* the headers are read later (begin()) */
     clock_gettime(CLOCK_MONOTONIC, &c->start);
     safer_buf_init(&c->body, WEB_LIMIT_BODY);
     atomic_fetch_add(&s->inflight, 1);
@@ -419,6 +430,7 @@ static int begin(struct conn *c, struct MHD_Connection *mc, const char *method, 
     size_t mlen = strspn(method, "ABCDEFGHIJKLMNOPQRSTUVWXYZ");
     snprintf(c->method, sizeof(c->method), "%s",
              method[mlen] == '\0' && mlen && mlen < sizeof(c->method) ? method : "OTHER");
+    client_addr(c, mc, MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "X-Forwarded-For"));
     c->req.arena = &c->arena;
     c->req.cfg = c->srv->cfg;
     c->req.path = "/"; /* for an error page drawn before the path is read */

@@ -240,7 +240,7 @@ const status = await srv.exited;
 check(status === 0, `SIGTERM: exit status ${status}`);
 check(await fetch(`${U}/health`).then(() => false, () => true), 'after the stop nothing answers');
 const log = srv.log();
-check(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ GET \/health 200 \d+ms$/m.test(log), 'the request log has a line for GET /health');
+check(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ 127\.0\.0\.1 GET \/health 200 \d+ms$/m.test(log), 'the request log has a line for GET /health, with the client address');
 check(/ GET \/account\/setup 404 \d+ms$/m.test(log), 'the request log has the set-up link without its query');
 check(!log.includes('0123456789abcdef0123456789abcdef'), 'the request log has no token');
 

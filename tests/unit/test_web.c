@@ -18,6 +18,10 @@
 
 #include <cmocka.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
 #include "json.h"
 #include "request.h"
 #include "router.h"
@@ -379,6 +383,60 @@ static void test_request_corpus(void **state)
     assert_true(files >= 5);
 }
 
+/* The client's address: the peer's, and the forwarded one only behind the
+ * proxy and only from a loopback peer (docs/deploy.md, The TLS front). */
+static void client(const char *peer, const char *xff, bool behind, const char *want)
+{
+    struct sockaddr_storage ss;
+    memset(&ss, 0, sizeof(ss));
+    if (strchr(peer, ':')) {
+        struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
+        a->sin6_family = AF_INET6;
+        assert_int_equal(inet_pton(AF_INET6, peer, &a->sin6_addr), 1);
+    } else {
+        struct sockaddr_in *a = (struct sockaddr_in *)&ss;
+        a->sin_family = AF_INET;
+        assert_int_equal(inet_pton(AF_INET, peer, &a->sin_addr), 1);
+    }
+    char out[WEB_CLIENT_ADDR_SIZE];
+    web_client_addr((const struct sockaddr *)&ss, xff, behind, out);
+    if (strcmp(out, want) != 0)
+        fail_msg("peer %s, X-Forwarded-For '%s', %s: '%s', expected '%s'", peer,
+                 xff ? xff : "(none)", behind ? "behind the proxy" : "alone", out, want);
+}
+
+static void test_client_addr(void **state)
+{
+    (void)state;
+    /* Alone: the peer, whatever the header says. */
+    client("127.0.0.1", "203.0.113.5", false, "127.0.0.1");
+    client("192.0.2.10", NULL, false, "192.0.2.10");
+    /* Behind the proxy, from loopback: the address the proxy wrote. */
+    client("127.0.0.1", "203.0.113.5", true, "203.0.113.5");
+    client("127.0.0.1", " 198.51.100.1 , 203.0.113.5 ", true, "203.0.113.5");
+    client("127.9.8.7", "2001:DB8::1", true, "2001:db8::1");
+    client("::1", "203.0.113.5", true, "203.0.113.5");
+    client("::ffff:127.0.0.1", "203.0.113.5", true, "203.0.113.5");
+    /* Behind the proxy, from any other peer: the header is not believed. */
+    client("192.0.2.10", "203.0.113.5", true, "192.0.2.10");
+    client("10.0.0.1", "127.0.0.1", true, "10.0.0.1");
+    client("::ffff:192.0.2.10", "203.0.113.5", true, "::ffff:192.0.2.10");
+    client("2001:db8::2", "203.0.113.5", true, "2001:db8::2");
+    /* A header that is not an address: the peer. */
+    client("127.0.0.1", "", true, "127.0.0.1");
+    client("127.0.0.1", "evil\n2026-01-01T00:00:00Z 1.2.3.4 GET /", true, "127.0.0.1");
+    client("127.0.0.1", "203.0.113.5, unknown", true, "127.0.0.1");
+    client("127.0.0.1", "203.0.113.256", true, "127.0.0.1");
+    client("127.0.0.1", "1111:2222:3333:4444:5555:6666:7777:8888:9999", true, "127.0.0.1");
+    /* No peer, or another family. */
+    char out[WEB_CLIENT_ADDR_SIZE];
+    web_client_addr(NULL, "203.0.113.5", true, out);
+    assert_string_equal(out, "-");
+    struct sockaddr un = {.sa_family = AF_UNIX};
+    web_client_addr(&un, "203.0.113.5", true, out);
+    assert_string_equal(out, "-");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -392,6 +450,7 @@ int main(void)
         cmocka_unit_test(test_is_form_type),
         cmocka_unit_test(test_json_escapes_strings),
         cmocka_unit_test(test_request_corpus),
+        cmocka_unit_test(test_client_addr),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
