@@ -8,7 +8,8 @@
 #                                    start and stop; for the browser tests Debian's
 #                                    chromium, Liberation Sans (the metrics the figures
 #                                    are laid out with), node, npm, poppler-utils and
-#                                    the npm packages of tests/browser (npm ci); and
+#                                    the npm packages of tests/browser (npm ci); nginx
+#                                    and openssl for the TLS front's test; and
 #                                    the sanitizer builds: build-asan/ (ASan + UBSan)
 #                                    and build-tsan/ (TSan)
 set -eu
@@ -24,7 +25,7 @@ command -v node >/dev/null 2>&1 || PACKAGES="$PACKAGES nodejs"
 command -v npm >/dev/null 2>&1 || PACKAGES="$PACKAGES npm"
 if [ "${1:-}" = "--tests" ]; then
     PACKAGES="$PACKAGES postgresql-15 postgresql-client-15 chromium fonts-liberation
-poppler-utils curl wrk"
+poppler-utils curl wrk nginx-light openssl"
 fi
 
 missing=""
