@@ -26,7 +26,7 @@ void safer__report_int(struct safer_buf *h, long long v);
 
 /* `s` as a quoted CSS string, every character but letters, digits, the
  * space and , . ( ) - escaped: for the running footers of printed pages
- * (report.c, and the packs of lib/run/pack.c). */
+ * (report.c, and the packs of lib/render/pack.c). */
 void safer__report_css_string(struct safer_buf *h, const char *s);
 
 /* ---- the public edition (safer_assessment_hide()) ---- */
