@@ -43,7 +43,9 @@ const srv = spawn(process.env.SAFER, ['--db', db, 'serve', '--listen', '127.0.0.
     { stdio: ['ignore', 'pipe', 'pipe'] });
 let out = '';
 srv.stdout.on('data', (d) => { out += d; });
-srv.stderr.on('data', () => {});
+let log = '';
+srv.stderr.on('data', (d) => { log += d; });
+const exited = new Promise((resolve) => srv.on('exit', (code) => resolve(code)));
 process.on('exit', () => srv.kill('SIGKILL'));
 let base;
 for (let i = 0; i < 500 && !base; i++) {
@@ -161,4 +163,8 @@ check(!/@/.test(scr), 'the scrutiny pack shows an e-mail address');
 check(scr.includes('Summary') && scr.includes('Actions by status'), 'the scrutiny pack has its summary and its counts');
 
 await ctx.close();
+srv.kill('SIGTERM');
+check(await exited === 0, 'the server stops on SIGTERM with status 0');
+check(/ GET \/packs\/scrutiny 200 /.test(log) && / GET \/packs\/executive 403 /.test(log),
+    'the request log has the packs asked for, and the refusal');
 doneTesting();
