@@ -54,19 +54,20 @@ int cmd_pack(int argc, char **argv)
     safer_arena_init(&arena);
     struct safer_partnership p;
     int rc = cli_find_partnership(st, args.val[O_PARTNERSHIP], &arena, &p, &err);
-    struct safer_stream out;
-    safer_stream_init_memory(&out, 0);
-    if (rc == 0)
-        rc = safer_stream_open(&out, path, &err);
     if (rc == 0) {
+        /* Written beside the file and renamed over it: FILE holds the old
+         * file or the whole pack, never a part. */
+        struct safer_stream out;
+        rc = safer_stream_open(&out, path, &err);
         struct safer_actor op;
         safer_actor_operator(&op);
         op.partnership_id = p.id;
-        rc = safer_pack_render(st, &op, kind, (int64_t)time(NULL), &out.buf, &err);
+        if (rc == 0)
+            rc = safer_pack_render(st, &op, kind, (int64_t)time(NULL), &out.buf, &err);
+        if (rc == 0)
+            rc = safer_stream_commit(&out, &err);
+        safer_stream_release(&out);
     }
-    if (rc == 0)
-        rc = safer_stream_commit(&out, &err);
-    safer_stream_release(&out);
     safer_store_close(st);
     if (rc < 0) {
         safer_arena_release(&arena);
