@@ -671,32 +671,6 @@ static void recent_table(struct safer_buf *h, const struct pack *k, const char *
         safer_html_raw(h, "<p>No update in the last 90 days.</p>");
 }
 
-static int executive(struct safer_buf *h, const struct pack *k, struct safer_err *err)
-{
-    head(h, k, "Executive pack");
-    cover(h, k, "Executive pack",
-          "For the executive group's meeting: where each priority stands, the decisions "
-          "asked of the group, and under each priority its indicators off target, its "
-          "overdue actions and the latest updates.");
-    safer_html_raw(h, "<main>");
-    rag_summary(h, k);
-    decisions(h, k);
-    size_t np = k->plan->npriorities;
-    bool rest = has_unplanned(k);
-    for (size_t i = 0; i < np + rest; i++) {
-        const struct safer_plan_priority *r = i < np ? &k->plan->priorities[i] : NULL;
-        section_head(h, r);
-        int rc = indicators(h, k, r ? r->key : NULL, true, err);
-        if (rc < 0)
-            return rc;
-        overdue_table(h, k, r ? r->key : NULL);
-        recent_table(h, k, r ? r->key : NULL);
-        safer_html_raw(h, "</section>");
-    }
-    safer_html_raw(h, "</main></body></html>\n");
-    return 0;
-}
-
 /* ---- the scrutiny pack ---- */
 
 static void plural(struct safer_buf *h, size_t n, const char *one, const char *many)
@@ -811,25 +785,43 @@ static void action_counts(struct safer_buf *h, const struct pack *k, const char 
     table_end(h);
 }
 
-static int scrutiny(struct safer_buf *h, const struct pack *k, struct safer_err *err)
+/* ---- the document ---- */
+
+static int document(struct safer_buf *h, const struct pack *k, struct safer_err *err)
 {
-    head(h, k, "Scrutiny pack");
-    cover(h, k, "Scrutiny pack",
-          "For the committee that scrutinises the partnership's work on crime and disorder: "
-          "its priorities, how its indicators stand and how its actions are going, in "
-          "figures that name no one.");
+    bool exec = k->kind == SAFER_PACK_EXECUTIVE;
+    const char *title = exec ? "Executive pack" : "Scrutiny pack";
+    head(h, k, title);
+    cover(h, k, title,
+          exec ? "For the executive group's meeting: where each priority stands, the decisions "
+                 "asked of the group, and under each priority its indicators off target, its "
+                 "overdue actions and the latest updates."
+               : "For the committee that scrutinises the partnership's work on crime and "
+                 "disorder: its priorities, how its indicators stand and how its actions are "
+                 "going, in figures that name no one.");
     safer_html_raw(h, "<main>");
-    plain_summary(h, k);
-    priorities_table(h, k);
+    if (exec) {
+        rag_summary(h, k);
+        decisions(h, k);
+    } else {
+        plain_summary(h, k);
+        priorities_table(h, k);
+    }
     size_t np = k->plan->npriorities;
     bool rest = has_unplanned(k);
     for (size_t i = 0; i < np + rest; i++) {
         const struct safer_plan_priority *r = i < np ? &k->plan->priorities[i] : NULL;
+        const char *key = r ? r->key : NULL;
         section_head(h, r);
-        int rc = indicators(h, k, r ? r->key : NULL, false, err);
+        int rc = indicators(h, k, key, exec, err);
         if (rc < 0)
             return rc;
-        action_counts(h, k, r ? r->key : NULL);
+        if (exec) {
+            overdue_table(h, k, key);
+            recent_table(h, k, key);
+        } else {
+            action_counts(h, k, key);
+        }
         safer_html_raw(h, "</section>");
     }
     safer_html_raw(h, "</main></body></html>\n");
@@ -853,7 +845,7 @@ int safer_pack_render(struct safer_store *st, const struct safer_actor *actor,
     k.public_min = rules.public_min;
     int rc = read_pack(&k, err);
     if (rc == 0)
-        rc = kind == SAFER_PACK_EXECUTIVE ? executive(out, &k, err) : scrutiny(out, &k, err);
+        rc = document(out, &k, err);
     if (rc == 0 && safer_buf_error(out))
         rc = safer_err_set(err, safer_buf_error(out), "the pack is larger than the buffer allows");
     safer_plan_free(k.plan);

@@ -69,6 +69,25 @@ static int status_of(const char *status)
     return -1;
 }
 
+/* The end of a read: commit, or roll back on an error. On success the
+ * `k` rows of `v` (each `size` bytes, malloc'd) are copied into `arena`
+ * into *copy (NULL when none); `v` is freed either way. */
+static int finish(struct safer_store *st, int rc, struct safer_arena *arena, void *v, size_t k,
+                  size_t size, void **copy, struct safer_err *err)
+{
+    *copy = NULL;
+    if (rc == 0)
+        rc = safer__store_commit(st, err);
+    if (rc < 0) {
+        safer__store_rollback(st);
+    } else if (k) {
+        *copy = safer_arena_alloc(arena, size * k);
+        memcpy(*copy, v, size * k);
+    }
+    free(v);
+    return rc;
+}
+
 int safer_action_counts(struct safer_store *st, const struct safer_actor *actor, int64_t now,
                         struct safer_arena *arena, struct safer_action_count **out, size_t *n,
                         struct safer_err *err)
@@ -118,16 +137,12 @@ int safer_action_counts(struct safer_store *st, const struct safer_actor *actor,
         }
         safer__stmt_finalize(s);
     }
-    if (rc == 0)
-        rc = safer__store_commit(st, err);
-    if (rc < 0) {
-        safer__store_rollback(st);
-    } else if (k) {
-        *out = safer_arena_alloc(arena, sizeof(*v) * k);
-        memcpy(*out, v, sizeof(*v) * k);
+    void *copy;
+    rc = finish(st, rc, arena, v, k, sizeof(*v), &copy, err);
+    if (rc == 0) {
+        *out = copy;
         *n = k;
     }
-    free(v);
     return rc;
 }
 
@@ -184,15 +199,11 @@ int safer_action_updates_since(struct safer_store *st, const struct safer_actor 
         }
         safer__stmt_finalize(s);
     }
-    if (rc == 0)
-        rc = safer__store_commit(st, err);
-    if (rc < 0) {
-        safer__store_rollback(st);
-    } else if (k) {
-        *out = safer_arena_alloc(arena, sizeof(*v) * k);
-        memcpy(*out, v, sizeof(*v) * k);
+    void *copy;
+    rc = finish(st, rc, arena, v, k, sizeof(*v), &copy, err);
+    if (rc == 0) {
+        *out = copy;
         *n = k;
     }
-    free(v);
     return rc;
 }
