@@ -182,6 +182,12 @@ static void target_text(struct safer_buf *h, const struct safer_indicator *ind)
         return;
     }
     safer__report_dec(h, ind->target, ind->target == floor(ind->target) ? 0 : 2, false);
+    if (strcmp(ind->measure, "rate") == 0 && strcmp(ind->kind, "computed") == 0) {
+        safer_html_raw(h, " per 1,000");
+    } else if (ind->unit) {
+        safer_html_raw(h, " ");
+        safer_html_text(h, ind->unit);
+    }
     safer_buf_puts(h, strcmp(ind->good, "up") == 0 ? " or more" : " or fewer");
 }
 
