@@ -139,27 +139,27 @@ int page_dashboard_get(struct web_req *req, struct web_resp *resp)
         web_redirect(resp, "/sign-in");
         return 0;
     }
-    struct safer_partnership p;
-    int rc = safer_partnership_info(req->st, req->actor.partnership_id, req->arena, &p, &req->err);
+    const struct safer_partnership *p;
+    int rc = web_partnership(req, &p);
     if (rc < 0)
         return rc;
     if (!safer_actor_may(&req->actor, SAFER_PERM_VIEW_AGGREGATE)) {
         /* A person whose role is the public's: their dashboard is what the
          * public sees of their partnership. */
         char to[128];
-        snprintf(to, sizeof(to), "/public/%s", p.code);
+        snprintf(to, sizeof(to), "/public/%s", p->code);
         web_redirect(resp, safer_arena_strdup(req->arena, to));
         return 0;
     }
-    struct safer_plan *plan = NULL;
-    rc = safer_plan_load(req->st, p.code, &plan, &req->err);
+    const struct safer_plan *plan;
+    rc = web_plan(req, &plan);
     if (rc < 0)
         return rc;
     struct safer_buf *b = &resp->body;
     web_page_begin(req, resp, "Dashboard", NULL);
     safer_html_raw(b, "<span class=\"govuk-caption-l\">Dashboard</span><h1 "
                       "class=\"govuk-heading-l\">");
-    safer_html_text(b, p.name);
+    safer_html_text(b, p->name);
     safer_html_raw(b, "</h1>");
     if (!plan) {
         safer_html_raw(b, "<p class=\"govuk-body\">No plan has been imported for this "
@@ -197,14 +197,11 @@ int page_dashboard_get(struct web_req *req, struct web_resp *resp)
         struct safer_action *v = NULL;
         size_t n = 0;
         rc = safer_action_list(req->st, &req->actor, &q, req->now, req->arena, &v, &n, &req->err);
-        if (rc < 0) {
-            safer_plan_free(plan);
+        if (rc < 0)
             return rc;
-        }
         overdue(b, v, n);
         by_priority(req, b, plan, v, n);
     }
     web_page_end(req, resp);
-    safer_plan_free(plan);
     return 0;
 }

@@ -8,9 +8,18 @@
 #include "store/store_internal.h"
 #include "safer/auth.h"
 
+struct safer__ind_cache;
+struct safer__plan_cache;
+
 struct safer_store {
     struct safer__db *db; /* owned */
+    /* What the handle keeps while the store's generation (db.h) stays. */
+    struct safer__ind_cache *ind_cache;   /* owned: store_indicator.c */
+    struct safer__plan_cache *plan_cache; /* owned: store_plan.c */
 };
+
+/* Free a handle's kept plans (store_plan.c). */
+void safer__plan_cache_free(struct safer_store *st);
 
 /* SAFER_ENOTFOUND unless the store holds safer's tables (schema.c). */
 int safer__schema_exists(struct safer_store *st, struct safer_err *err);
