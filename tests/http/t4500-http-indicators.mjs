@@ -4,6 +4,8 @@
 // an elected member sees counts from 1 to 4 suppressed (null, and said so)
 // and never a status for them; the public gets 401; an unknown or
 // malformed id is 404. The indicator page shows the same latest value.
+// The dashboard gives each priority the worst latest status of its
+// indicators and lists those amber or red as off target.
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { addUser, check, doneTesting, serve, signIn, tmp } from './lib.mjs';
@@ -25,6 +27,27 @@ const list = await r.json().catch(() => null);
 check(r.status === 200 && list && list.indicators.length === 4, `/api/indicators: ${r.status}`);
 const statuses = new Set(list.indicators.map((i) => i.latest && i.latest.status));
 check(statuses.has('red') && statuses.has('green'), `the demo's indicators show a mix: ${[...statuses]}`);
+
+// The dashboard agrees with the API.
+const escape = (t) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;');
+r = await analyst.jar.get(`${U}/`);
+const dash = await r.text();
+check(r.status === 200 && dash.includes('Indicators off target'), `the dashboard: ${r.status}`);
+const off = (i) => i.latest && (i.latest.status === 'amber' || i.latest.status === 'red');
+for (const ind of list.indicators)
+    check(dash.includes(`href="/indicators/${ind.id}"`) === off(ind),
+        `the dashboard lists ${ind.title} (${ind.latest && ind.latest.status}) as off target: ${off(ind)}`);
+r = await analyst.jar.get(`${U}/api/priorities`);
+const rank = { red: 3, amber: 2, green: 1 };
+const label = ['No status', 'Green', 'Amber', 'Red'];
+for (const pr of (await r.json()).priorities) {
+    const mine = list.indicators.filter((i) => i.priority_key === pr.key);
+    const worst = Math.max(0, ...mine.map((i) => rank[i.latest && i.latest.status] || 0));
+    const row = dash.split('<tr').find((t) => t.includes(`>${escape(pr.title)}`));
+    check(row && row.includes(`">${label[worst]}</strong></td>`),
+        `the dashboard's status of ${pr.title}: ${label[worst]}`);
+}
 
 for (const ind of list.indicators) {
     r = await analyst.jar.get(`${U}/api/indicators/${ind.id}`);
