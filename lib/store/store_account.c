@@ -1087,9 +1087,9 @@ int safer_session_find(struct safer_store *st, const char *token, int64_t now,
     struct safer__stmt *s = NULL;
     int64_t created = 0, last_seen = 0, ended = 0;
     bool found = false, disabled = false, member = false;
-    int rc = safer__store_begin_read(st, err);
-    if (rc == 0)
-        rc = safer__prep(st,
+    /* One statement: its own snapshot, no transaction needed (a request
+     * spends none of its round trips on one). */
+    int rc = safer__prep(st,
                          "SELECT s.id, s.user_id, s.partnership_id, s.created, s.last_seen,"
                          " s.csrf, s.ended, u.disabled, u.email, u.name, m.role"
                          " FROM user_session s JOIN app_user u ON u.id = s.user_id"
@@ -1116,10 +1116,7 @@ int safer_session_find(struct safer_store *st, const char *token, int64_t now,
         }
         safer__stmt_finalize(s);
     }
-    if (rc == 0)
-        rc = safer__store_commit(st, err);
     if (rc < 0) {
-        safer__store_rollback(st);
         memset(out, 0, sizeof(*out));
         return rc;
     }
