@@ -188,6 +188,8 @@ int page_report_get(struct web_req *req, struct web_resp *resp);
 int page_groups_get(struct web_req *req, struct web_resp *resp);
 int page_indicator_new_get(struct web_req *req, struct web_resp *resp);
 int page_indicator_new_post(struct web_req *req, struct web_resp *resp);
+int page_indicator_edit_get(struct web_req *req, struct web_resp *resp);
+int page_indicator_edit_post(struct web_req *req, struct web_resp *resp);
 int api_indicators_get(struct web_req *req, struct web_resp *resp);
 int api_indicator_get(struct web_req *req, struct web_resp *resp);
 

@@ -8,7 +8,7 @@
 // indicators and lists those amber or red as off target.
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { addUser, check, doneTesting, serve, signIn, tmp } from './lib.mjs';
+import { addUser, check, csrfOf, doneTesting, serve, signIn, tmp } from './lib.mjs';
 
 // The demo builds its own SQLite store, also when the run is on PostgreSQL
 // (t4300 serves the API from a PostgreSQL store).
@@ -83,6 +83,49 @@ for (const ind of list.indicators) {
 for (const bad of ['999', '0', '01', 'x', '-1']) {
     r = await analyst.jar.get(`${U}/api/indicators/${bad}`);
     check(r.status === 404, `/api/indicators/${bad}: ${r.status}`);
+}
+
+// Changing a definition: the form holds what is stored; a change is saved
+// and shown; a post built from the old version is refused (409) and the
+// form then shows the indicator as it is now; a mistake keeps what was
+// typed. The new target moves the status the API gives.
+{
+    const ind = list.indicators.find((i) => i.kind === 'computed' && i.target);
+    r = await analyst.jar.get(`${U}/indicators/edit/${ind.id}`);
+    let form = await r.text();
+    check(r.status === 200 && form.includes(`value="${ind.title}"`), `the edit form of ${ind.title}: ${r.status}`);
+    const version = form.match(/name="version" value="(\d+)"/)[1];
+    const fields = {
+        csrf_token: csrfOf(form), version, kind: ind.kind, title: `${ind.title} (changed)`,
+        priority_key: ind.priority_key || '', group_key: ind.group_key || '', ward: '',
+        measure: ind.measure, period: ind.period, good: ind.good,
+        target: String(ind.latest.value * 100), amber: '5', red: '10', unit: '',
+    };
+    const body = new URLSearchParams(fields);
+    for (const c of ind.categories)
+        body.append('categories', c);
+    const post = (b) => fetch(`${U}/indicators/edit/${ind.id}`, {
+        method: 'POST', redirect: 'manual', body: b,
+        headers: { Cookie: analyst.jar.header(), 'Content-Type': 'application/x-www-form-urlencoded' },
+    });
+    r = await post(body);
+    check(r.status === 303 && r.headers.get('location') === `/indicators/${ind.id}`, `the change is saved: ${r.status}`);
+    r = await analyst.jar.get(`${U}/api/indicators/${ind.id}`);
+    const after = await r.json();
+    const last = after.series.filter((p) => p.status).pop();
+    check(after.title === `${ind.title} (changed)` && last && last.status === 'green',
+        `the API gives the new title and, far under the new target, green: ${after.title} ${last && last.status}`);
+    r = await post(body);
+    form = await r.text();
+    check(r.status === 409 && form.includes('Someone else changed this indicator'), `a stale change: ${r.status}`);
+    check(form.includes(`value="${ind.title} (changed)"`), 'the refused form shows the indicator as it is now');
+    const bad = new URLSearchParams({ ...fields, version: form.match(/name="version" value="(\d+)"/)[1], target: 'lots' });
+    r = await post(bad);
+    form = await r.text();
+    check(r.status === 400 && form.includes('govuk-error-summary') && form.includes('value="lots"'),
+        `a bad target: ${r.status}, the error summary, and what was typed`);
+    r = await member.jar.get(`${U}/indicators/edit/${ind.id}`);
+    check(r.status === 403, `a member may not change an indicator: ${r.status}`);
 }
 
 check(await srv.stop() === 0, 'the server stops with status 0');
