@@ -291,6 +291,15 @@ void web_summary_end(struct safer_buf *b)
     safer_html_raw(b, "</dl>");
 }
 
+void web_warning(struct safer_buf *b, const char *text)
+{
+    safer_html_raw(b, "<div class=\"govuk-warning-text\"><span class=\"govuk-warning-text__icon\" "
+                      "aria-hidden=\"true\">!</span><strong class=\"govuk-warning-text__text\">"
+                      "<span class=\"govuk-visually-hidden\">Warning</span>");
+    safer_html_text(b, text);
+    safer_html_raw(b, "</strong></div>");
+}
+
 void web_status_tag(struct safer_buf *b, const char *status, const char *label)
 {
     if (!status)
