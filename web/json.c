@@ -7,9 +7,9 @@
 #include <string.h>
 
 #include "json.h"
-#include "util/jsonobj.h"
+#include "safer/html.h"
 
-void web_json_strn(struct safer_buf *b, const char *s, size_t n) { safer__json_quote_html(b, s, n); }
+void web_json_strn(struct safer_buf *b, const char *s, size_t n) { safer_json_string(b, s, n); }
 
 void web_json_str(struct safer_buf *b, const char *s)
 {

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "safer/html.h"
 #include "util/jsonobj.h"
 
 /* The length of the UTF-8 sequence at s[0..n), or 0 when it is not one
@@ -102,7 +103,7 @@ static void quote(struct safer_buf *b, const char *s, size_t n, bool html)
 
 void safer__json_quote(struct safer_buf *b, const char *s, size_t n) { quote(b, s, n, false); }
 
-void safer__json_quote_html(struct safer_buf *b, const char *s, size_t n) { quote(b, s, n, true); }
+void safer_json_string(struct safer_buf *b, const char *s, size_t n) { quote(b, s, n, true); }
 
 void safer__jobj_init(struct safer__jobj *o)
 {

@@ -38,10 +38,8 @@ int safer__jobj_finish(struct safer__jobj *o, char **out, struct safer_err *err)
 void safer__jobj_release(struct safer__jobj *o);
 
 /* Append `s` (`n` bytes) as a quoted, escaped JSON string to `b` (sticky):
- * '"', '\\' and control characters escaped, ill-formed UTF-8 as U+FFFD. */
+ * '"', '\\' and control characters escaped, ill-formed UTF-8 as U+FFFD.
+ * (safer_json_string() in html.h also escapes what HTML would read.) */
 void safer__json_quote(struct safer_buf *b, const char *s, size_t n);
-/* The same, also escaping '<', '>', '&', U+2028 and U+2029 (\u003c...), so
- * that the text is safe inside an HTML page or a script too (the API). */
-void safer__json_quote_html(struct safer_buf *b, const char *s, size_t n);
 
 #endif
