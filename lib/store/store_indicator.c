@@ -1153,11 +1153,16 @@ int safer__indicator_read(struct safer_store *st, const struct safer_actor *acto
                           struct safer_err *err)
 {
     memset(out, 0, sizeof(*out));
-    int rc = safer__store_begin_read(st, err);
+    /* In the caller's read transaction when there is one (the assessment
+     * reads the indicators in its snapshot), else in one of its own. */
+    bool own = !safer__store_in_tx(st);
+    int rc = own ? safer__store_begin_read(st, err) : 0;
     if (rc < 0)
         return rc;
     enum safer_role role = SAFER_ROLE_PUBLIC;
     rc = safer__access(st, actor, SAFER_PERM_VIEW_AGGREGATE, &role, err);
+    if (rc == SAFER_EDENIED && !own)
+        return safer_err_set(err, SAFER_EDENIED, "not permitted");
     if (rc == SAFER_EDENIED) {
         safer__store_rollback(st);
         char rid[24];
@@ -1166,7 +1171,8 @@ int safer__indicator_read(struct safer_store *st, const struct safer_actor *acto
                                    id ? rid : NULL, now, err);
     }
     if (rc < 0) {
-        safer__store_rollback(st);
+        if (own)
+            safer__store_rollback(st);
         return rc;
     }
     out->unsuppressed = actor->operator || safer_role_may(role, SAFER_PERM_VIEW_UNSUPPRESSED);
@@ -1185,10 +1191,11 @@ int safer__indicator_read(struct safer_store *st, const struct safer_actor *acto
         rc = read_values(st, pid, id, arena, out, err);
     if (rc == 0 && id)
         rc = read_comments(st, id, arena, out, err);
-    if (rc == 0)
+    if (rc == 0 && own)
         rc = safer__store_commit(st, err);
     if (rc < 0) {
-        safer__store_rollback(st);
+        if (own)
+            safer__store_rollback(st);
         safer__ind_snap_release(out);
     }
     return rc;
