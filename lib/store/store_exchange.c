@@ -115,7 +115,8 @@ static int load_names(struct safer_store *st, const char *sql, int64_t pid, stru
     int rc = safer__prep(st, sql, &s, err);
     if (rc < 0)
         return rc;
-    safer__bind_int64(s, 1, pid);
+    if (strstr(sql, "?1"))
+        safer__bind_int64(s, 1, pid);
     while ((rc = safer__step(s, err)) == 1) {
         SAFER__GROW(out->v, out->cap, out->n + 1);
         struct named *x = &out->v[out->n++];
@@ -566,10 +567,10 @@ static const char SQL_PEOPLE[] =
     " WHERE m.partnership_id = ?1 ORDER BY u.email";
 /* Wards by code and name (the library checks that one is in the area). */
 static const char SQL_WARDS[] =
-    "SELECT code, name, 0 FROM area WHERE level = 'ward' AND ?1 = ?1 ORDER BY code";
+    "SELECT code, name, 0 FROM area WHERE level = 'ward' ORDER BY code";
 
 static const char SQL_ORGS[] =
-    "SELECT name, name, id FROM organisation WHERE ?1 = ?1 ORDER BY name";
+    "SELECT name, name, id FROM organisation ORDER BY name";
 
 static void names_free(struct names *ns) { free(ns->v); }
 
