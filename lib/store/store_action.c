@@ -895,6 +895,7 @@ int safer__action_put(struct safer_store *st, const struct safer_actor *actor, c
         safer__stmt_finalize(s);
         if (rc < 0)
             return rc;
+        rc = 0;
     }
     if (!id) {
         rc = add_row(st, actor, key, f, progress < 0 ? 0 : progress, now, &id, fe, err);
