@@ -29,11 +29,14 @@ struct safer_store *cli_open_store(enum cli_store how);
 int cli_fail(const struct safer_err *err, int rc);
 
 /* The partnership of `code`, or with NULL the store's only one (else
- * an error saying to name one with --partnership). Strings in `arena`. */
+ * an error saying to name one with --partnership), and in *op the
+ * operator acting in it. Strings in `arena`. */
+struct safer_actor;
 struct safer_arena;
 struct safer_partnership;
 int cli_find_partnership(struct safer_store *st, const char *code, struct safer_arena *arena,
-                         struct safer_partnership *p, struct safer_err *err);
+                         struct safer_partnership *p, struct safer_actor *op,
+                         struct safer_err *err);
 
 /* Parse "YYYY-MM" into a month index, or -1. */
 int cli_parse_month(const char *s);

@@ -161,10 +161,8 @@ static int export_partnership(const struct cli_spec *sp, int argc, char **argv)
     struct safer_arena arena;
     safer_arena_init(&arena);
     struct safer_partnership p;
-    int rc = cli_find_partnership(st, args.val[X_PARTNERSHIP], &arena, &p, &err);
     struct safer_actor op;
-    safer_actor_operator(&op);
-    op.partnership_id = p.id;
+    int rc = cli_find_partnership(st, args.val[X_PARTNERSHIP], &arena, &p, &op, &err);
     int64_t now = (int64_t)time(NULL);
     if (rc == 0 && csv) {
         struct safer_output out;

@@ -293,16 +293,13 @@ static int import_records(const struct cli_spec *spec, int argc, char **argv)
     struct safer_partnership p;
     struct safer_exchange_stats s;
     memset(&s, 0, sizeof(s));
-    int rc = cli_find_partnership(st, args.val[R_PARTNERSHIP], &arena, &p, &err);
-    if (rc == 0) {
-        struct safer_actor op;
-        safer_actor_operator(&op);
-        op.partnership_id = p.id;
+    struct safer_actor op;
+    int rc = cli_find_partnership(st, args.val[R_PARTNERSHIP], &arena, &p, &op, &err);
+    if (rc == 0)
         rc = safer_exchange_import(st, &op, actions ? SAFER_EXCHANGE_ACTIONS
                                                     : SAFER_EXCHANGE_INDICATORS,
                                    path, dry ? SAFER_EXCHANGE_DRY_RUN : 0, (int64_t)time(NULL),
                                    &s, on_mistake, NULL, &err);
-    }
     safer_store_close(st);
     const char *what = actions ? "actions" : "indicators";
     if (rc < 0) {

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "safer/account.h"
 #include "safer/lib.h"
 #include "safer/partnership.h"
 #include "safer/store.h"
@@ -79,8 +80,22 @@ int cli_fail(const struct safer_err *err, int rc)
     return EXIT_FAILED;
 }
 
+static int find_partnership(struct safer_store *st, const char *code, struct safer_arena *arena,
+                            struct safer_partnership *p, struct safer_err *err);
+
 int cli_find_partnership(struct safer_store *st, const char *code, struct safer_arena *arena,
-                         struct safer_partnership *p, struct safer_err *err)
+                         struct safer_partnership *p, struct safer_actor *op,
+                         struct safer_err *err)
+{
+    safer_actor_operator(op);
+    int rc = find_partnership(st, code, arena, p, err);
+    if (rc == 0)
+        op->partnership_id = p->id;
+    return rc;
+}
+
+static int find_partnership(struct safer_store *st, const char *code, struct safer_arena *arena,
+                            struct safer_partnership *p, struct safer_err *err)
 {
     if (code)
         return safer_partnership_find(st, code, arena, p, err);

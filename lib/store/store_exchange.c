@@ -320,6 +320,22 @@ static const char *plan_key(struct imp *m, const struct names *ns, const char *c
     return NULL;
 }
 
+/* A row's key (checked against the rows before it), and its priority and
+ * group as keys of the plan; *told_* says a mistake was reported for one. */
+static const char *plan_refs(struct imp *m, const char *key, const char *priority,
+                             const char *group, const char **priority_key,
+                             const char **group_key, bool *told_priority, bool *told_group)
+{
+    key = row_key(m, key);
+    size_t before = m->stats->mistakes;
+    *priority_key = plan_key(m, &m->priorities, "priority", "priority", priority);
+    *told_priority = m->stats->mistakes > before;
+    before = m->stats->mistakes;
+    *group_key = plan_key(m, &m->groups, "group", "group", group);
+    *told_group = m->stats->mistakes > before;
+    return key;
+}
+
 /* The library's mistakes of a row, under the template's column names. */
 static void form_mistakes(struct imp *m, const struct safer_field_errors *fe, const bool *told)
 {
@@ -369,13 +385,8 @@ static int action_row(struct safer_store *st, const struct safer_actor *actor, s
         .description = v[A_DESCRIPTION],
         .lead_org = v[A_ORG],
     };
-    size_t before = m->stats->mistakes;
-    const char *key = row_key(m, v[A_KEY]);
-    f.priority_key = plan_key(m, &m->priorities, "priority", "priority", v[A_PRIORITY]);
-    told[A_PRIORITY] = m->stats->mistakes > before;
-    before = m->stats->mistakes;
-    f.group_key = plan_key(m, &m->groups, "group", "group", v[A_GROUP]);
-    told[A_GROUP] = m->stats->mistakes > before;
+    const char *key = plan_refs(m, v[A_KEY], v[A_PRIORITY], v[A_GROUP], &f.priority_key,
+                                &f.group_key, &told[A_PRIORITY], &told[A_GROUP]);
     if (v[A_ORG]) {
         const struct named *o = find_name(&m->orgs, v[A_ORG]);
         if (o) {
@@ -527,13 +538,8 @@ static int indicator_row(struct safer_store *st, const struct safer_actor *actor
         .red = v[I_RED],
         .unit = v[I_UNIT],
     };
-    size_t before = m->stats->mistakes;
-    const char *key = row_key(m, v[I_KEY]);
-    f.priority_key = plan_key(m, &m->priorities, "priority", "priority", v[I_PRIORITY]);
-    told[I_PRIORITY] = m->stats->mistakes > before;
-    before = m->stats->mistakes;
-    f.group_key = plan_key(m, &m->groups, "group", "group", v[I_GROUP]);
-    told[I_GROUP] = m->stats->mistakes > before;
+    const char *key = plan_refs(m, v[I_KEY], v[I_PRIORITY], v[I_GROUP], &f.priority_key,
+                                &f.group_key, &told[I_PRIORITY], &told[I_GROUP]);
     categories(m, v[I_CATEGORIES], (const char ***)&f.categories, &f.ncategories);
     if (v[I_WARD]) {
         const struct named *w = find_name(&m->wards, v[I_WARD]);
