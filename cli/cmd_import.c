@@ -313,9 +313,13 @@ static int import_records(const struct cli_spec *spec, int argc, char **argv)
             fprintf(stderr, "safer: nothing was imported\n");
         return EXIT_FAILED;
     }
-    printf("%s %s of partnership %s from %s: %zu rows, %zu added, %zu updated, %zu unchanged, "
+    char empty[64] = "";
+    if (s.empty)
+        snprintf(empty, sizeof(empty), " (%zu empty row%s skipped)", s.empty,
+                 s.empty == 1 ? "" : "s");
+    printf("%s %s of partnership %s from %s: %zu rows%s, %zu added, %zu updated, %zu unchanged, "
            "%zu rejected%s\n",
-           dry ? "checked" : "imported", what, p.code, path, s.rows, s.added, s.updated,
+           dry ? "checked" : "imported", what, p.code, path, s.rows, empty, s.added, s.updated,
            s.unchanged, s.rejected, dry ? " (a dry run: nothing was changed)" : "");
     safer_arena_release(&arena);
     return EXIT_OK;

@@ -50,6 +50,7 @@ enum safer_exchange_flags {
 
 struct safer_exchange_stats {
     size_t rows;      /* data rows read */
+    size_t empty;     /* rows of empty cells only, skipped (not in rows) */
     size_t added, updated, unchanged;
     size_t rejected;  /* rows with at least one mistake */
     size_t mistakes;  /* mistakes reported */

@@ -660,6 +660,17 @@ int safer_exchange_import(struct safer_store *st, const struct safer_actor *acto
             break;
         }
         rc = 0;
+        /* A row of empty cells, which a spreadsheet leaves below a table
+         * (",,,,"), is no record: counted, not read. */
+        bool empty = true;
+        for (size_t i = 0; empty && i < m.csv.nfields; i++) {
+            for (size_t k = 0; empty && k < m.csv.fields[i].len; k++)
+                empty = isspace((unsigned char)m.csv.fields[i].ptr[k]);
+        }
+        if (empty) {
+            stats->empty++;
+            continue;
+        }
         if (++stats->rows > SAFER_LIMIT_EXCHANGE_ROWS) {
             rc = safer_err_set(err, SAFER_ETOOBIG, "%s: more than %d rows (SAFER_LIMIT_EXCHANGE_ROWS)",
                                path, SAFER_LIMIT_EXCHANGE_ROWS);

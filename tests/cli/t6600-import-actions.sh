@@ -33,8 +33,9 @@ expect_grep ': 2 rows, 0 added, 0 updated, 2 unchanged, 0 rejected$' "$TMP/out"
 printf '\357\273\277Key,Title,Description,Priority,Group,Lead organisation,Lead person,Start,Due,Status,Progress\r\n' >good.csv
 printf 'da-awareness,Run a domestic abuse awareness campaign,"Posters, ""leaflets""\r\nand a stall",reducing the harm caused by domestic abuse (including stalking),domestic abuse forum,Maidstone Borough Council,LEAD@example.org,1/4/2021,31/03/2022,At risk,40\r\n' >>good.csv
 printf "new-one,'=SUM(A1),,,,,,,,,\r\n" >>good.csv
+printf ',,,,,,,,,,\r\n , ,,,,,,,,,\r\n' >>good.csv
 expect_status 0 "$SAFER" import actions good.csv
-expect_grep ': 2 rows, 1 added, 1 updated, 0 unchanged, 0 rejected$' "$TMP/out"
+expect_grep ': 2 rows (2 empty rows skipped), 1 added, 1 updated, 0 unchanged, 0 rejected$' "$TMP/out"
 expect_status 0 "$SAFER" export partnership --format csv --out x
 expect_grep '^da-awareness,Run a domestic abuse awareness campaign,"Posters, ""leaflets""' x/actions.csv
 expect_grep '^and a stall",domestic-abuse,domestic-abuse-forum,Maidstone Borough Council,lead@example.org,2021-04-01,2022-03-31,at-risk,40' x/actions.csv
