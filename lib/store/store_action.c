@@ -880,23 +880,10 @@ int safer__action_put(struct safer_store *st, const struct safer_actor *actor, c
     fe_init(&fe, &local);
     *outcome = SAFER__PUT_UNCHANGED;
     int64_t id = 0;
-    int rc = 0;
-    if (key) {
-        struct safer__stmt *s;
-        rc = safer__prep(st, "SELECT id FROM action WHERE partnership_id = ? AND key = ?", &s,
-                         err);
-        if (rc < 0)
-            return rc;
-        safer__bind_int64(s, 1, actor->partnership_id);
-        safer__bind_text(s, 2, key);
-        rc = safer__step(s, err);
-        if (rc == 1)
-            id = safer__col_int64(s, 0);
-        safer__stmt_finalize(s);
-        if (rc < 0)
-            return rc;
-        rc = 0;
-    }
+    int rc = safer__id_of_key(st, "SELECT id FROM action WHERE partnership_id = ?1 AND key = ?2",
+                              actor->partnership_id, key, &id, err);
+    if (rc < 0)
+        return rc;
     if (!id) {
         rc = add_row(st, actor, key, f, progress < 0 ? 0 : progress, now, &id, fe, err);
         if (rc == 0)

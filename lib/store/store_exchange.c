@@ -96,6 +96,25 @@ const char *safer_exchange_template(enum safer_exchange_kind kind)
     return kind == SAFER_EXCHANGE_ACTIONS ? ACTION_TEMPLATE : INDICATOR_TEMPLATE;
 }
 
+int safer__id_of_key(struct safer_store *st, const char *sql, int64_t pid, const char *key,
+                     int64_t *id, struct safer_err *err)
+{
+    *id = 0;
+    if (!key)
+        return 0;
+    struct safer__stmt *s;
+    int rc = safer__prep(st, sql, &s, err);
+    if (rc < 0)
+        return rc;
+    safer__bind_int64(s, 1, pid);
+    safer__bind_text(s, 2, key);
+    rc = safer__step(s, err);
+    if (rc == 1)
+        *id = safer__col_int64(s, 0);
+    safer__stmt_finalize(s);
+    return rc < 0 ? rc : 0;
+}
+
 /* ---- what the partnership has, to turn a spreadsheet's words into keys ---- */
 
 struct named {

@@ -64,6 +64,11 @@ int safer__action_put(struct safer_store *st, const struct safer_actor *actor, c
                       const struct safer_action_fields *f, int progress, int64_t now,
                       int *outcome, struct safer_field_errors *fe, struct safer_err *err);
 
+/* The id of the record `sql` finds by partnership ?1 and key ?2 in *id, 0
+ * when none or `key` is NULL; 0, or the store's error (store_exchange.c). */
+int safer__id_of_key(struct safer_store *st, const char *sql, int64_t pid, const char *key,
+                     int64_t *id, struct safer_err *err);
+
 /* The same for an indicator (SAFER_PERM_EDIT_INDICATOR; store_indicator.c):
  * a matching indicator's kind must be `f`'s. */
 int safer__indicator_put(struct safer_store *st, const struct safer_actor *actor,

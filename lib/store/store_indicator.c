@@ -588,29 +588,18 @@ int safer__indicator_put(struct safer_store *st, const struct safer_actor *actor
     fe->n = 0;
     *outcome = SAFER__PUT_UNCHANGED;
     int64_t id = 0;
-    if (key) {
-        struct safer__stmt *s;
-        int rc = safer__prep(st, "SELECT id FROM indicator WHERE partnership_id = ?1 AND key = ?2",
-                             &s, err);
-        if (rc < 0)
-            return rc;
-        safer__bind_int64(s, 1, actor->partnership_id);
-        safer__bind_text(s, 2, key);
-        rc = safer__step(s, err);
-        if (rc == 1)
-            id = safer__col_int64(s, 0);
-        safer__stmt_finalize(s);
-        if (rc < 0)
-            return rc;
-    }
+    int rc = safer__id_of_key(st, "SELECT id FROM indicator WHERE partnership_id = ?1 AND key = ?2",
+                              actor->partnership_id, key, &id, err);
+    if (rc < 0)
+        return rc;
     if (!id) {
-        int rc = add_row(st, actor, key, f, now, &id, fe, err);
+        rc = add_row(st, actor, key, f, now, &id, fe, err);
         if (rc == 0)
             *outcome = SAFER__PUT_ADDED;
         return rc;
     }
     bool changed = false;
-    int rc = change_row(st, actor, id, -1, f->kind, f, now, &changed, fe, err);
+    rc = change_row(st, actor, id, -1, f->kind, f, now, &changed, fe, err);
     if (rc == 0 && changed)
         *outcome = SAFER__PUT_UPDATED;
     return rc;
