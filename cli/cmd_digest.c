@@ -49,25 +49,6 @@ static int by_lead_due(const void *pa, const void *pb)
     return c;
 }
 
-static int find_partnership(struct safer_store *st, const char *code, struct safer_arena *arena,
-                            struct safer_partnership *p, struct safer_err *err)
-{
-    if (code)
-        return safer_partnership_find(st, code, arena, p, err);
-    struct safer_partnership *all;
-    size_t n;
-    int rc = safer_partnership_list(st, arena, &all, &n, err);
-    if (rc < 0)
-        return rc;
-    if (n != 1)
-        return safer_err_set(err, n ? SAFER_EINVAL : SAFER_ENOTFOUND,
-                             n ? "the store holds %zu partnerships: name one with --partnership"
-                               : "the store holds no partnership: import a plan first",
-                             n);
-    *p = all[0];
-    return 0;
-}
-
 int cmd_digest(int argc, char **argv)
 {
     struct cli_args args;
@@ -82,13 +63,11 @@ int cmd_digest(int argc, char **argv)
     struct safer_arena arena;
     safer_arena_init(&arena);
     struct safer_partnership p;
-    int rc = find_partnership(st, args.val[O_PARTNERSHIP], &arena, &p, &err);
+    struct safer_actor op;
+    int rc = cli_find_partnership(st, args.val[O_PARTNERSHIP], &arena, &p, &op, &err);
     struct safer_action *list = NULL;
     size_t n = 0;
     if (rc == 0) {
-        struct safer_actor op;
-        safer_actor_operator(&op);
-        op.partnership_id = p.id;
         struct safer_action_query q = {.due_only = true};
         rc = safer_action_list(st, &op, &q, (int64_t)time(NULL), &arena, &list, &n, &err);
     }

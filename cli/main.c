@@ -11,7 +11,9 @@
 #include <string.h>
 
 #include "cli.h"
+#include "safer/account.h"
 #include "safer/lib.h"
+#include "safer/partnership.h"
 #include "safer/store.h"
 
 const char *cli_db_path;
@@ -34,6 +36,8 @@ static const struct cmd commands[] = {
     {"user", cmd_user, "add people to the workspace, reset, disable and list them"},
     {"digest", cmd_digest, "each lead's actions overdue or due soon, for a mailer or a meeting"},
     {"audit", cmd_audit, "the workspace's audit log, or a check of its hash chain"},
+    /* csvio: plans in and out as CSV and JSON */
+    {"template", cmd_template, "print the CSV template of actions or indicators to import"},
 };
 
 enum { G_DB, G_VERSION };
@@ -74,6 +78,39 @@ int cli_fail(const struct safer_err *err, int rc)
 {
     fprintf(stderr, "safer: %s\n", safer_err_msg(err, rc));
     return EXIT_FAILED;
+}
+
+static int find_partnership(struct safer_store *st, const char *code, struct safer_arena *arena,
+                            struct safer_partnership *p, struct safer_err *err);
+
+int cli_find_partnership(struct safer_store *st, const char *code, struct safer_arena *arena,
+                         struct safer_partnership *p, struct safer_actor *op,
+                         struct safer_err *err)
+{
+    safer_actor_operator(op);
+    int rc = find_partnership(st, code, arena, p, err);
+    if (rc == 0)
+        op->partnership_id = p->id;
+    return rc;
+}
+
+static int find_partnership(struct safer_store *st, const char *code, struct safer_arena *arena,
+                            struct safer_partnership *p, struct safer_err *err)
+{
+    if (code)
+        return safer_partnership_find(st, code, arena, p, err);
+    struct safer_partnership *all;
+    size_t n;
+    int rc = safer_partnership_list(st, arena, &all, &n, err);
+    if (rc < 0)
+        return rc;
+    if (n != 1)
+        return safer_err_set(err, n ? SAFER_EINVAL : SAFER_ENOTFOUND,
+                             n ? "the store holds %zu partnerships: name one with --partnership"
+                               : "the store holds no partnership: import a plan first",
+                             n);
+    *p = all[0];
+    return 0;
 }
 
 int cli_parse_month(const char *s)

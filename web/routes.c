@@ -77,6 +77,10 @@ const struct web_route web_routes[] = {
     {"GET", "/api/indicators/{id}", WEB_NEED(SAFER_PERM_VIEW_AGGREGATE), api_indicator_get,
      WEB_ROUTE_API},
     {"GET", "/api/actions", WEB_NEED(SAFER_PERM_VIEW_PLAN), api_actions_get, WEB_ROUTE_API},
+
+    /* csvio: the partnership's whole plan, as a download. */
+    {"GET", "/export/partnership.json", WEB_NEED(SAFER_PERM_VIEW_PLAN),
+     page_export_partnership_get, 0},
 };
 
 const size_t web_nroutes = sizeof(web_routes) / sizeof(web_routes[0]);

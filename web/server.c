@@ -218,6 +218,12 @@ static void add_headers(struct conn *c, struct MHD_Response *r, const struct web
         MHD_add_response_header(r, "Location", resp->location);
     if (resp->allow)
         MHD_add_response_header(r, "Allow", resp->allow);
+    if (resp->attachment) {
+        /* Names are the handlers' own, plain ASCII: no quoting needed. */
+        char cd[160];
+        snprintf(cd, sizeof(cd), "attachment; filename=\"%s\"", resp->attachment);
+        MHD_add_response_header(r, "Content-Disposition", cd);
+    }
     if (resp->clear_site)
         MHD_add_response_header(r, "Clear-Site-Data", "\"cache\", \"cookies\", \"storage\"");
     for (size_t i = 0; i < resp->ncookies; i++) {

@@ -107,6 +107,7 @@ struct web_resp {
     bool private_page;             /* personal: Cache-Control no-store */
     bool clear_site;               /* sign-out: Clear-Site-Data */
     const char *allow;             /* 405: the Allow header */
+    const char *attachment;        /* a download: its file name (Content-Disposition) */
     struct web_cookie cookies[WEB_RESP_COOKIES];
     size_t ncookies;
 };
@@ -192,6 +193,8 @@ int page_indicator_edit_get(struct web_req *req, struct web_resp *resp);
 int page_indicator_edit_post(struct web_req *req, struct web_resp *resp);
 int api_indicators_get(struct web_req *req, struct web_resp *resp);
 int api_indicator_get(struct web_req *req, struct web_resp *resp);
+/* csvio: the partnership's plan as one JSON document (page_export.c). */
+int page_export_partnership_get(struct web_req *req, struct web_resp *resp);
 
 /* Tables other pages share: the actions (page_action.c) and the
  * indicators (page_indicator.c), each row linking to its page. */

@@ -137,10 +137,12 @@ struct def {
     double target, amber, red;
 };
 
-static void def_json(struct safer_buf *b, const struct def *d)
+static void def_json(struct safer_buf *b, const struct def *d, const char *key)
 {
     bool first = true;
     safer_buf_puts(b, "{");
+    if (key)
+        json_str(b, "key", key, &first);
     json_str(b, "title", d->title, &first);
     json_str(b, "kind", d->kind, &first);
     json_str(b, "priority", d->priority, &first);
@@ -362,27 +364,23 @@ static int form_mistakes(const struct safer_field_errors *fe, struct safer_err *
                          fe->n == 1 ? "" : "s");
 }
 
-int safer_indicator_add(struct safer_store *st, const struct safer_actor *actor,
-                        const struct safer_indicator_fields *f, int64_t now, int64_t *id,
-                        struct safer_field_errors *fe, struct safer_err *err)
+/* Add an indicator with key `key` (may be NULL) inside the caller's open
+ * write transaction, the access already decided. */
+static int add_row(struct safer_store *st, const struct safer_actor *actor, const char *key,
+                   const struct safer_indicator_fields *f, int64_t now, int64_t *id,
+                   struct safer_field_errors *fe, struct safer_err *err)
 {
-    fe->n = 0;
-    *id = 0;
-    int rc = begin_change(st, actor, 0, now, err);
-    if (rc < 0)
-        return rc;
     int64_t pid = actor->partnership_id;
     struct def d;
+    memset(&d, 0, sizeof(d));
     struct safer__stmt *s = NULL;
     struct safer_buf after;
     safer_buf_init(&after, 1 << 20);
-    rc = exists(st, "SELECT 1 FROM partnership WHERE id = ?1", pid, NULL, err);
+    int rc = exists(st, "SELECT 1 FROM partnership WHERE id = ?1", pid, NULL, err);
     if (rc == 0)
         rc = safer_err_set(err, SAFER_ENOTFOUND, "no such partnership");
-    if (rc < 0) {
-        memset(&d, 0, sizeof(d));
+    if (rc < 0)
         goto out;
-    }
     rc = check(st, pid, f, NULL, &d, fe, err);
     if (rc == 0 && fe->n)
         rc = form_mistakes(fe, err);
@@ -394,25 +392,26 @@ int safer_indicator_add(struct safer_store *st, const struct safer_actor *actor,
                      "INSERT INTO indicator(partnership_id, key, priority_key, group_key, title,"
                      " categories, ward, measure, period, good, target, amber, red, unit, kind,"
                      " created_at, updated_at)"
-                     " VALUES(?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                     " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                      &s, err);
     if (rc < 0)
         goto out;
     safer__bind_int64(s, 1, pid);
-    bind_def(s, 2, &d);
-    safer__bind_text(s, 14, d.kind);
-    safer__bind_text(s, 15, at);
+    safer__bind_text(s, 2, key);
+    bind_def(s, 3, &d);
+    safer__bind_text(s, 15, d.kind);
     safer__bind_text(s, 16, at);
+    safer__bind_text(s, 17, at);
     rc = safer__step(s, err);
     if (rc == 1) {
         *id = safer__col_int64(s, 0);
-        rc = 0;
+        rc = safer__step_done(s, err);
     } else if (rc == 0) {
         rc = safer_err_set(err, SAFER_EDB, "%s: no id for the new indicator", safer_store_name(st));
     }
     if (rc < 0)
         goto out;
-    def_json(&after, &d);
+    def_json(&after, &d, key);
     rc = safer_buf_error(&after);
     if (rc == 0) {
         char rid[24];
@@ -424,7 +423,19 @@ out:
     safer__stmt_finalize(s);
     safer_buf_release(&after);
     free(d.categories);
-    rc = finish(st, rc, err);
+    return rc;
+}
+
+int safer_indicator_add(struct safer_store *st, const struct safer_actor *actor,
+                        const struct safer_indicator_fields *f, int64_t now, int64_t *id,
+                        struct safer_field_errors *fe, struct safer_err *err)
+{
+    fe->n = 0;
+    *id = 0;
+    int rc = begin_change(st, actor, 0, now, err);
+    if (rc < 0)
+        return rc;
+    rc = finish(st, add_row(st, actor, NULL, f, now, id, fe, err), err);
     if (rc < 0)
         *id = 0;
     return rc;
@@ -466,21 +477,25 @@ static int stored(struct safer_store *st, int64_t pid, int64_t id, int64_t *vers
         *version = safer__col_int64(s, 15);
         snprintf(kind, 16, "%s", d.kind ? d.kind : "");
         if (json)
-            def_json(json, &d);
+            def_json(json, &d, NULL);
         rc = json ? safer_buf_error(json) : 0;
     }
     safer__stmt_finalize(s);
     return rc;
 }
 
-int safer_indicator_change(struct safer_store *st, const struct safer_actor *actor, int64_t id,
-                           int64_t version, const struct safer_indicator_fields *f, int64_t now,
-                           struct safer_field_errors *fe, struct safer_err *err)
+/*
+ * Change indicator `id` inside the caller's open write transaction, the
+ * access already decided. `version` < 0 takes the stored one (an import).
+ * With `kind`, the form's kind must be the stored one. Nothing is written
+ * or logged when nothing changes (*changed false).
+ */
+static int change_row(struct safer_store *st, const struct safer_actor *actor, int64_t id,
+                      int64_t version, const char *form_kind,
+                      const struct safer_indicator_fields *f, int64_t now, bool *changed,
+                      struct safer_field_errors *fe, struct safer_err *err)
 {
-    fe->n = 0;
-    int rc = begin_change(st, actor, id, now, err);
-    if (rc < 0)
-        return rc;
+    *changed = false;
     int64_t pid = actor->partnership_id, have = 0;
     char kind[16];
     struct def d;
@@ -489,16 +504,18 @@ int safer_indicator_change(struct safer_store *st, const struct safer_actor *act
     struct safer_buf before, after;
     safer_buf_init(&before, 1 << 20);
     safer_buf_init(&after, 1 << 20);
-    rc = stored(st, pid, id, &have, kind, &before, err);
+    int rc = stored(st, pid, id, &have, kind, &before, err);
     if (rc < 0)
         goto out;
-    if (have != version) {
+    if (version >= 0 && have != version) {
         rc = safer_err_set(err, SAFER_ECONFLICT,
                            "indicator %lld was changed by someone else since the form was opened",
                            (long long)id);
         goto out;
     }
     rc = check(st, pid, f, kind, &d, fe, err);
+    if (rc == 0 && form_kind && strcmp(form_kind, kind) != 0)
+        fe_add(fe, "kind", "The kind of an indicator cannot change: it is %s", kind);
     /* Values entered by hand are named by the periods they were entered
      * for: a manual indicator that has some keeps its periods. */
     if (rc == 0 && strcmp(kind, "manual") == 0 && d.period) {
@@ -514,6 +531,10 @@ int safer_indicator_change(struct safer_store *st, const struct safer_actor *act
         rc = form_mistakes(fe, err);
     if (rc < 0)
         goto out;
+    def_json(&after, &d, NULL);
+    rc = safer_buf_error(&after);
+    if (rc < 0 || strcmp(before.ptr, after.ptr) == 0)
+        goto out; /* nothing changed: nothing to write or log */
     char at[32];
     safer__iso_at(now, at);
     rc = safer__prep(st,
@@ -528,24 +549,60 @@ int safer_indicator_change(struct safer_store *st, const struct safer_actor *act
     safer__bind_text(s, 13, at);
     safer__bind_int64(s, 14, id);
     safer__bind_int64(s, 15, pid);
-    safer__bind_int64(s, 16, version);
+    safer__bind_int64(s, 16, have);
     rc = safer__step_done(s, err);
-    if (rc < 0)
-        goto out;
-    def_json(&after, &d);
-    rc = safer_buf_error(&after);
     if (rc == 0) {
         char rid[24];
         snprintf(rid, sizeof(rid), "%lld", (long long)id);
         rc = safer__audit(st, actor, "indicator-change", "indicator", rid, before.ptr, after.ptr,
                           NULL, now, err);
+        *changed = rc == 0;
     }
 out:
     safer__stmt_finalize(s);
     safer_buf_release(&before);
     safer_buf_release(&after);
     free(d.categories);
-    return finish(st, rc, err);
+    return rc;
+}
+
+int safer_indicator_change(struct safer_store *st, const struct safer_actor *actor, int64_t id,
+                           int64_t version, const struct safer_indicator_fields *f, int64_t now,
+                           struct safer_field_errors *fe, struct safer_err *err)
+{
+    fe->n = 0;
+    int rc = begin_change(st, actor, id, now, err);
+    if (rc < 0)
+        return rc;
+    bool changed;
+    return finish(st,
+                  change_row(st, actor, id, version < 0 ? 0 : version, NULL, f, now, &changed,
+                             fe, err),
+                  err);
+}
+
+int safer__indicator_put(struct safer_store *st, const struct safer_actor *actor,
+                         const char *key, const struct safer_indicator_fields *f, int64_t now,
+                         int *outcome, struct safer_field_errors *fe, struct safer_err *err)
+{
+    fe->n = 0;
+    *outcome = SAFER__PUT_UNCHANGED;
+    int64_t id = 0;
+    int rc = safer__id_of_key(st, "SELECT id FROM indicator WHERE partnership_id = ?1 AND key = ?2",
+                              actor->partnership_id, key, &id, err);
+    if (rc < 0)
+        return rc;
+    if (!id) {
+        rc = add_row(st, actor, key, f, now, &id, fe, err);
+        if (rc == 0)
+            *outcome = SAFER__PUT_ADDED;
+        return rc;
+    }
+    bool changed = false;
+    rc = change_row(st, actor, id, -1, f->kind, f, now, &changed, fe, err);
+    if (rc == 0 && changed)
+        *outcome = SAFER__PUT_UPDATED;
+    return rc;
 }
 
 /* The period a form names for indicator `id` of the partnership: its
