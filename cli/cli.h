@@ -28,12 +28,15 @@ struct safer_store *cli_open_store(enum cli_store how);
 /* Print "safer: <message>" for a failed library call; returns EXIT_FAILED. */
 int cli_fail(const struct safer_err *err, int rc);
 
-/* The partnership of `code`, or with `code` NULL the store's only one
- * (SAFER_EINVAL naming --partnership when it holds several). */
+/* The partnership of `code`, or with NULL the store's only one (else
+ * an error saying to name one with --partnership), and in *op the
+ * operator acting in it. Strings in `arena`. */
+struct safer_actor;
 struct safer_arena;
 struct safer_partnership;
 int cli_find_partnership(struct safer_store *st, const char *code, struct safer_arena *arena,
-                         struct safer_partnership *p, struct safer_err *err);
+                         struct safer_partnership *p, struct safer_actor *op,
+                         struct safer_err *err);
 
 /* Parse "YYYY-MM" into a month index, or -1. */
 int cli_parse_month(const char *s);
@@ -56,6 +59,7 @@ int cli_serve(const char *db, const char *listen, bool behind_proxy, const char 
 int cmd_user(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_digest(int argc, char **argv);
+int cmd_template(int argc, char **argv);
 /* packs (pack.h) */
 int cmd_pack(int argc, char **argv);
 

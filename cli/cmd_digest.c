@@ -63,13 +63,11 @@ int cmd_digest(int argc, char **argv)
     struct safer_arena arena;
     safer_arena_init(&arena);
     struct safer_partnership p;
-    int rc = cli_find_partnership(st, args.val[O_PARTNERSHIP], &arena, &p, &err);
+    struct safer_actor op;
+    int rc = cli_find_partnership(st, args.val[O_PARTNERSHIP], &arena, &p, &op, &err);
     struct safer_action *list = NULL;
     size_t n = 0;
     if (rc == 0) {
-        struct safer_actor op;
-        safer_actor_operator(&op);
-        op.partnership_id = p.id;
         struct safer_action_query q = {.due_only = true};
         rc = safer_action_list(st, &op, &q, (int64_t)time(NULL), &arena, &list, &n, &err);
     }

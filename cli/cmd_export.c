@@ -1,17 +1,23 @@
 /*
  * cmd_export.c - `safer export police [--area CODE] [--out FILE]`: stored
  * records with their 12 police.uk fields, the ward each was assigned to and
- * how; `safer export counts`: the count table.
+ * how; `safer export counts`: the count table; `safer export partnership`:
+ * the partnership's whole plan as CSV files or one JSON document.
  */
 #include "util/compat.h"
 
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "safer/counts.h"
+#include "safer/exchange.h"
 #include "safer/export.h"
+#include "safer/limits.h"
 #include "safer/output.h"
+#include "safer/partnership.h"
 #include "safer/store.h"
 
 enum { O_OUT, O_AREA };
@@ -113,8 +119,86 @@ static int export_counts(const struct cli_spec *sp, int argc, char **argv)
     return export_to(args.val[C_OUT], write_counts, &q);
 }
 
+/* ---- csvio: the partnership's plan as CSV files or JSON (docs/exchange.md) ---- */
+
+enum { X_PARTNERSHIP, X_FORMAT, X_OUT };
+static const struct cli_opt partnership_opts[] = {
+    [X_PARTNERSHIP] = {"partnership", "CODE", "the partnership (default: the store's only one)"},
+    [X_FORMAT] = {"format", "csv|json", "CSV files, one a record kind, into a folder; or one\n"
+                                        "JSON document"},
+    [X_OUT] = {"out", "DIR|FILE", "csv: the folder, replaced whole; json: the file ('-' or\n"
+                                  "none: standard output)"},
+    {NULL, NULL, NULL},
+};
+static const struct cli_spec partnership_spec = {
+    "usage: safer [--db PATH|URL] export partnership --format csv --out DIR [--partnership CODE]\n"
+    "       safer [--db PATH|URL] export partnership --format json [--out FILE]\n"
+    "                                                [--partnership CODE]\n",
+    "Writes the partnership's plan: its groups and their members, priorities,\n"
+    "plans, actions and their updates, indicators with their values and\n"
+    "comments, equality assessments, funding, organisations and people (no\n"
+    "credentials). actions.csv and indicators.csv have the columns of the\n"
+    "import templates: edit them and import them back. Formats in\n"
+    "docs/exchange.md.\n",
+    partnership_opts, 0, 0, 0, NULL};
+
+static int export_partnership(const struct cli_spec *sp, int argc, char **argv)
+{
+    struct cli_args args;
+    int status = cli_parse(sp, argc, argv, &args);
+    if (status >= 0)
+        return status;
+    const char *format = args.val[X_FORMAT], *path = args.val[X_OUT];
+    if (!format || (strcmp(format, "csv") != 0 && strcmp(format, "json") != 0))
+        return cli_usage_error(sp, "export partnership needs --format csv or --format json");
+    bool csv = strcmp(format, "csv") == 0;
+    if (csv && (!path || strcmp(path, "-") == 0))
+        return cli_usage_error(sp, "--format csv needs --out DIR, a folder for its files");
+    struct safer_store *st = cli_open_store(CLI_STORE_EXISTING);
+    if (!st)
+        return EXIT_FAILED;
+    struct safer_err err = {0};
+    struct safer_arena arena;
+    safer_arena_init(&arena);
+    struct safer_partnership p;
+    struct safer_actor op;
+    int rc = cli_find_partnership(st, args.val[X_PARTNERSHIP], &arena, &p, &op, &err);
+    int64_t now = (int64_t)time(NULL);
+    if (rc == 0 && csv) {
+        struct safer_output out;
+        rc = safer_output_init_dir(&out, path, 0, &err);
+        if (rc == 0)
+            rc = safer_exchange_export_csv(st, &op, now, &out, &err);
+        if (rc == 0)
+            rc = safer_output_commit(&out, &err);
+        if (rc == 0)
+            printf("wrote %zu CSV files of partnership %s into %s\n", out.nfiles, p.code, path);
+        safer_output_release(&out);
+    } else if (rc == 0) {
+        struct safer_stream out;
+        if (!path || strcmp(path, "-") == 0)
+            safer_stream_init_fd(&out, STDOUT_FILENO, "standard output");
+        else
+            rc = safer_stream_open(&out, path, &err);
+        struct safer_buf b;
+        safer_buf_init(&b, SAFER_LIMIT_BLOB);
+        if (rc == 0)
+            rc = safer_exchange_export_json(st, &op, now, &b, &err);
+        if (rc == 0) {
+            safer_buf_put(&out.buf, b.ptr, b.len);
+            rc = safer_stream_commit(&out, &err);
+        }
+        safer_buf_release(&b);
+        safer_stream_release(&out);
+    }
+    safer_store_close(st);
+    safer_arena_release(&arena);
+    return rc < 0 ? cli_fail(&err, rc) : EXIT_OK;
+}
+
 static const struct cli_kind kinds[] = {{"police", &police_spec, export_police},
-                                        {"counts", &counts_spec, export_counts}};
+                                        {"counts", &counts_spec, export_counts},
+                                        {"partnership", &partnership_spec, export_partnership}};
 
 int cmd_export(int argc, char **argv)
 {

@@ -1,5 +1,6 @@
 /*
- * cmd_import.c - `safer import police|areas|lookup|population|deprivation|plan`.
+ * cmd_import.c - `safer import police|areas|lookup|population|deprivation|plan`,
+ * and `safer import actions|indicators` (the CSV templates, docs/exchange.md).
  */
 #include "util/compat.h"
 
@@ -12,6 +13,8 @@
 #include "cli.h"
 #include "safer/lib.h"
 #include "safer/area.h"
+#include "safer/exchange.h"
+#include "safer/partnership.h"
 #include "safer/lookup.h"
 #include "safer/plan.h"
 #include "safer/police.h"
@@ -241,6 +244,87 @@ static int import_table(const struct cli_spec *spec, int argc, char **argv)
     return EXIT_OK;
 }
 
+/* ---- actions and indicators from the CSV templates (docs/exchange.md) ---- */
+
+enum { R_PARTNERSHIP, R_DRY_RUN };
+static const struct cli_opt records_opts[] = {
+    [R_PARTNERSHIP] = {"partnership", "CODE", "the partnership (default: the store's only one)"},
+    [R_DRY_RUN] = {"dry-run", NULL, "check every row and say what would change; change nothing"},
+    {NULL, NULL, NULL},
+};
+static const struct cli_spec actions_spec = {
+    "usage: safer [--db PATH|URL] import actions FILE.csv [--partnership CODE] [--dry-run]\n",
+    "A CSV file of the partnership's actions, in the template's columns\n"
+    "('safer template actions' prints it; docs/exchange.md).\n"
+    "A row whose key matches one of the partnership's actions changes it; any\n"
+    "other row adds one. Every row is checked first; any mistake is listed as\n"
+    "FILE:LINE: column: what is wrong, and then nothing at all is imported.\n" ONE_TRANSACTION,
+    records_opts, 0, 1, 1, "import actions needs exactly one CSV file"};
+static const struct cli_spec indicators_spec = {
+    "usage: safer [--db PATH|URL] import indicators FILE.csv [--partnership CODE] [--dry-run]\n",
+    "A CSV file of the partnership's indicators, in the template's columns\n"
+    "('safer template indicators' prints it; docs/exchange.md). A row whose key\n"
+    "matches one of the partnership's indicators changes it; any other row adds\n"
+    "one. Every row is checked first; any mistake is listed as\n"
+    "FILE:LINE: column: what is wrong, and then nothing at all is imported.\n" ONE_TRANSACTION,
+    records_opts, 0, 1, 1, "import indicators needs exactly one CSV file"};
+
+static void on_mistake(void *ctx, const char *msg)
+{
+    (void)ctx;
+    fprintf(stderr, "%s\n", msg);
+}
+
+static int import_records(const struct cli_spec *spec, int argc, char **argv)
+{
+    struct cli_args args;
+    int status = cli_parse(spec, argc, argv, &args);
+    if (status >= 0)
+        return status;
+    bool actions = spec == &actions_spec;
+    bool dry = args.val[R_DRY_RUN] != NULL;
+    const char *path = args.args[0];
+    struct safer_store *st = cli_open_store(CLI_STORE_EXISTING);
+    if (!st)
+        return EXIT_FAILED;
+    struct safer_err err = {0};
+    struct safer_arena arena;
+    safer_arena_init(&arena);
+    struct safer_partnership p;
+    struct safer_exchange_stats s;
+    memset(&s, 0, sizeof(s));
+    struct safer_actor op;
+    int rc = cli_find_partnership(st, args.val[R_PARTNERSHIP], &arena, &p, &op, &err);
+    if (rc == 0)
+        rc = safer_exchange_import(st, &op, actions ? SAFER_EXCHANGE_ACTIONS
+                                                    : SAFER_EXCHANGE_INDICATORS,
+                                   path, dry ? SAFER_EXCHANGE_DRY_RUN : 0, (int64_t)time(NULL),
+                                   &s, on_mistake, NULL, &err);
+    safer_store_close(st);
+    const char *what = actions ? "actions" : "indicators";
+    if (rc < 0) {
+        safer_arena_release(&arena);
+        cli_fail(&err, rc);
+        if (s.rows)
+            fprintf(stderr, "safer: %zu rows read, %zu rejected (%zu mistake%s): no %s were "
+                            "imported\n",
+                    s.rows, s.rejected, s.mistakes, s.mistakes == 1 ? "" : "s", what);
+        else
+            fprintf(stderr, "safer: nothing was imported\n");
+        return EXIT_FAILED;
+    }
+    char empty[64] = "";
+    if (s.empty)
+        snprintf(empty, sizeof(empty), " (%zu empty row%s skipped)", s.empty,
+                 s.empty == 1 ? "" : "s");
+    printf("%s %s of partnership %s from %s: %zu rows%s, %zu added, %zu updated, %zu unchanged, "
+           "%zu rejected%s\n",
+           dry ? "checked" : "imported", what, p.code, path, s.rows, empty, s.added, s.updated,
+           s.unchanged, s.rejected, dry ? " (a dry run: nothing was changed)" : "");
+    safer_arena_release(&arena);
+    return EXIT_OK;
+}
+
 static const struct cli_kind kinds[] = {
     {"police", &police_spec, import_police},
     {"areas", &areas_spec, import_areas},
@@ -248,6 +332,8 @@ static const struct cli_kind kinds[] = {
     {"population", &population_spec, import_table},
     {"deprivation", &deprivation_spec, import_table},
     {"plan", &plan_spec, import_table},
+    {"actions", &actions_spec, import_records},
+    {"indicators", &indicators_spec, import_records},
 };
 
 int cmd_import(int argc, char **argv)

@@ -53,15 +53,13 @@ int cmd_pack(int argc, char **argv)
     struct safer_arena arena;
     safer_arena_init(&arena);
     struct safer_partnership p;
-    int rc = cli_find_partnership(st, args.val[O_PARTNERSHIP], &arena, &p, &err);
+    struct safer_actor op;
+    int rc = cli_find_partnership(st, args.val[O_PARTNERSHIP], &arena, &p, &op, &err);
     if (rc == 0) {
         /* Written beside the file and renamed over it: FILE holds the old
          * file or the whole pack, never a part. */
         struct safer_stream out;
         rc = safer_stream_open(&out, path, &err);
-        struct safer_actor op;
-        safer_actor_operator(&op);
-        op.partnership_id = p.id;
         if (rc == 0)
             rc = safer_pack_render(st, &op, kind, (int64_t)time(NULL), &out.buf, &err);
         if (rc == 0)

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "safer/account.h"
 #include "safer/lib.h"
 #include "safer/partnership.h"
 #include "safer/store.h"
@@ -35,6 +36,8 @@ static const struct cmd commands[] = {
     {"user", cmd_user, "add people to the workspace, reset, disable and list them"},
     {"digest", cmd_digest, "each lead's actions overdue or due soon, for a mailer or a meeting"},
     {"audit", cmd_audit, "the workspace's audit log, or a check of its hash chain"},
+    /* csvio: plans in and out as CSV and JSON */
+    {"template", cmd_template, "print the CSV template of actions or indicators to import"},
     /* packs */
     {"pack", cmd_pack, "the executive group's or the scrutiny committee's pack, for A4"},
 };
@@ -79,8 +82,22 @@ int cli_fail(const struct safer_err *err, int rc)
     return EXIT_FAILED;
 }
 
+static int find_partnership(struct safer_store *st, const char *code, struct safer_arena *arena,
+                            struct safer_partnership *p, struct safer_err *err);
+
 int cli_find_partnership(struct safer_store *st, const char *code, struct safer_arena *arena,
-                         struct safer_partnership *p, struct safer_err *err)
+                         struct safer_partnership *p, struct safer_actor *op,
+                         struct safer_err *err)
+{
+    safer_actor_operator(op);
+    int rc = find_partnership(st, code, arena, p, err);
+    if (rc == 0)
+        op->partnership_id = p->id;
+    return rc;
+}
+
+static int find_partnership(struct safer_store *st, const char *code, struct safer_arena *arena,
+                            struct safer_partnership *p, struct safer_err *err)
 {
     if (code)
         return safer_partnership_find(st, code, arena, p, err);

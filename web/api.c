@@ -21,12 +21,11 @@
 
 int api_priorities_get(struct web_req *req, struct web_resp *resp)
 {
-    struct safer_partnership p;
-    int rc = safer_partnership_info(req->st, req->actor.partnership_id, req->arena, &p, &req->err);
-    if (rc < 0)
-        return rc;
-    struct safer_plan *plan = NULL;
-    rc = safer_plan_load(req->st, p.code, &plan, &req->err);
+    const struct safer_partnership *p;
+    const struct safer_plan *plan;
+    int rc = web_partnership(req, &p);
+    if (rc == 0)
+        rc = web_plan(req, &plan);
     if (rc < 0)
         return rc;
     struct safer_buf *b = &resp->body;
@@ -35,10 +34,10 @@ int api_priorities_get(struct web_req *req, struct web_resp *resp)
     web_json_key(b, "partnership");
     safer_buf_puts(b, "{");
     web_json_key(b, "code");
-    web_json_str(b, p.code);
+    web_json_str(b, p->code);
     safer_buf_puts(b, ",");
     web_json_key(b, "name");
-    web_json_str(b, p.name);
+    web_json_str(b, p->name);
     safer_buf_puts(b, "},");
     web_json_key(b, "plan");
     if (!plan) {
@@ -84,7 +83,6 @@ int api_priorities_get(struct web_req *req, struct web_resp *resp)
         safer_buf_puts(b, "]}");
     }
     safer_buf_puts(b, "]}\n");
-    safer_plan_free(plan);
     return 0;
 }
 

@@ -131,14 +131,12 @@ int64_t web_id(const char *s)
 int web_choices_load(struct web_req *req, struct web_choices *c, struct safer_err *err)
 {
     memset(c, 0, sizeof(*c));
-    struct safer_partnership p;
-    int rc = safer_partnership_info(req->st, req->actor.partnership_id, req->arena, &p, err);
-    if (rc < 0)
+    const struct safer_plan *plan;
+    int rc = web_plan(req, &plan);
+    if (rc < 0) {
+        *err = req->err;
         return rc;
-    struct safer_plan *plan = NULL;
-    rc = safer_plan_load(req->st, p.code, &plan, err);
-    if (rc < 0)
-        return rc;
+    }
     struct safer_arena *a = req->arena;
     if (plan) {
         c->prio_keys = safer_arena_alloc(a, (plan->npriorities + 1) * sizeof(char *));
@@ -153,7 +151,6 @@ int web_choices_load(struct web_req *req, struct web_choices *c, struct safer_er
             c->group_keys[c->ngroup] = safer_arena_strdup(a, plan->groups[i].key);
             c->group_names[c->ngroup++] = safer_arena_strdup(a, plan->groups[i].name);
         }
-        safer_plan_free(plan);
     }
     struct safer_person *people = NULL;
     size_t n = 0;

@@ -90,16 +90,42 @@ static void nav(struct web_req *req, struct web_resp *resp, struct safer_buf *b)
     safer_html_raw(b, "</ul></nav>");
 }
 
+int web_partnership(struct web_req *req, const struct safer_partnership **out)
+{
+    if (!req->have_partnership) {
+        int rc = safer_partnership_info(req->st, req->actor.partnership_id, req->arena,
+                                        &req->partnership, &req->err);
+        if (rc < 0)
+            return rc;
+        req->have_partnership = true;
+    }
+    *out = &req->partnership;
+    return 0;
+}
+
+int web_plan(struct web_req *req, const struct safer_plan **out)
+{
+    if (!req->have_plan) {
+        const struct safer_partnership *p;
+        int rc = web_partnership(req, &p);
+        if (rc == 0)
+            rc = safer_plan_current(req->st, p->code, &req->plan, &req->err);
+        if (rc < 0)
+            return rc;
+        req->have_plan = true;
+    }
+    *out = req->plan;
+    return 0;
+}
+
 void web_page_begin(struct web_req *req, struct web_resp *resp, const char *title,
                     const struct safer_field_errors *fe)
 {
     struct safer_buf *b = &resp->body;
     const char *pname = NULL;
-    if (req->signed_in && req->actor.partnership_id && req->st) {
-        struct safer_partnership p;
-        if (safer_partnership_info(req->st, req->actor.partnership_id, req->arena, &p, NULL) == 0)
-            pname = p.name;
-    }
+    const struct safer_partnership *p;
+    if (req->signed_in && req->actor.partnership_id && req->st && web_partnership(req, &p) == 0)
+        pname = p->name;
     resp->content_type = "text/html; charset=utf-8";
     safer_html_raw(b, "<!DOCTYPE html>\n<html lang=\"en-GB\" class=\"govuk-template\">"
                       "<head><meta charset=\"utf-8\"><title>");
@@ -263,6 +289,15 @@ void web_summary_row(struct safer_buf *b, const char *key, const char *value)
 void web_summary_end(struct safer_buf *b)
 {
     safer_html_raw(b, "</dl>");
+}
+
+void web_warning(struct safer_buf *b, const char *text)
+{
+    safer_html_raw(b, "<div class=\"govuk-warning-text\"><span class=\"govuk-warning-text__icon\" "
+                      "aria-hidden=\"true\">!</span><strong class=\"govuk-warning-text__text\">"
+                      "<span class=\"govuk-visually-hidden\">Warning</span>");
+    safer_html_text(b, text);
+    safer_html_raw(b, "</strong></div>");
 }
 
 void web_status_tag(struct safer_buf *b, const char *status, const char *label)

@@ -57,6 +57,9 @@ void web_summary_end(struct safer_buf *b);
 void web_th(struct safer_buf *b, const char *text, bool numeric);
 void web_td(struct safer_buf *b, const char *text, bool numeric);
 
+/* A GOV.UK warning: "!" and the text, as a page says a form was refused. */
+void web_warning(struct safer_buf *b, const char *text);
+
 /* A tag for an action's status (`label`: what to show, NULL: the status
  * itself), coloured for RAG: on-track green, at-risk yellow, off-track
  * red, complete blue, not-started and withdrawn grey. */

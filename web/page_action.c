@@ -333,13 +333,8 @@ static int action_form(struct web_req *req, struct web_resp *resp, const char *h
     struct safer_buf *b = &resp->body;
     web_page_begin(req, resp, heading, fe);
     web_error_summary(b, fe);
-    if (notice) {
-        safer_html_raw(b, "<div class=\"govuk-warning-text\"><span class=\"govuk-warning-text__icon\" "
-                          "aria-hidden=\"true\">!</span><strong class=\"govuk-warning-text__text\">"
-                          "<span class=\"govuk-visually-hidden\">Warning</span>");
-        safer_html_text(b, notice);
-        safer_html_raw(b, "</strong></div>");
-    }
+    if (notice)
+        web_warning(b, notice);
     safer_html_raw(b, "<h1 class=\"govuk-heading-l\">");
     safer_html_text(b, heading);
     safer_html_raw(b, "</h1><form method=\"post\" novalidate action=\"");

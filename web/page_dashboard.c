@@ -1,7 +1,9 @@
 /*
  * page_dashboard.c - GET /: the signed-in person's partnership at a glance:
- * its name and plan, its priorities as the plan states them, and for a
- * role that may see the plan's actions (SAFER_PERM_VIEW_PLAN) the overdue
+ * its name and plan; its priorities as the plan states them, each with
+ * the status of its indicators (RAG: the worst latest status, and how many
+ * are red, amber and green); the indicators off target; and for a role
+ * that may see the plan's actions (SAFER_PERM_VIEW_PLAN) the overdue
  * actions and a count of actions by status for each priority. A visitor
  * not signed in never gets here: the server sends them to /sign-in (the
  * route needs SAFER_PERM_VIEW_AGGREGATE). An elected member sees the
@@ -15,6 +17,7 @@
 
 #include "page.h"
 #include "safer/action.h"
+#include "safer/indicator.h"
 #include "safer/partnership.h"
 #include "safer/plan.h"
 
@@ -27,6 +30,51 @@ static size_t status_index(const char *status)
             return k;
     }
     return 0;
+}
+
+/* The indicators of priority `key` (NULL: those of none) by latest
+ * status: [SAFER_RAG_NONE..SAFER_RAG_RED]. */
+static void rag_counts(const struct safer_indicator *v, size_t n, const char *key,
+                       size_t count[4])
+{
+    memset(count, 0, 4 * sizeof(count[0]));
+    for (size_t i = 0; i < n; i++) {
+        const char *k = v[i].priority_key;
+        if (key ? !(k && strcmp(k, key) == 0) : k != NULL)
+            continue;
+        enum safer_rag r = v[i].has_latest ? v[i].latest.rag : SAFER_RAG_NONE;
+        count[r]++;
+    }
+}
+
+/* A priority's status: its worst indicator's, in a GOV.UK tag, and the
+ * counts in words. */
+static void rag_cells(struct safer_buf *b, const size_t count[4])
+{
+    static const char *const tag[4] = {"grey", "green", "yellow", "red"};
+    enum safer_rag worst = count[SAFER_RAG_RED]     ? SAFER_RAG_RED
+                           : count[SAFER_RAG_AMBER] ? SAFER_RAG_AMBER
+                           : count[SAFER_RAG_GREEN] ? SAFER_RAG_GREEN
+                                                    : SAFER_RAG_NONE;
+    safer_html_raw(b, "<td class=\"govuk-table__cell\"><strong class=\"govuk-tag govuk-tag--");
+    safer_html_attr(b, tag[worst]);
+    safer_html_raw(b, "\">");
+    safer_html_text(b, safer_rag_label(worst));
+    safer_html_raw(b, "</strong></td><td class=\"govuk-table__cell\">");
+    size_t total = count[0] + count[1] + count[2] + count[3];
+    if (total == 0) {
+        safer_html_raw(b, "None");
+    } else {
+        static const char *const word[4] = {"no status", "green", "amber", "red"};
+        bool first = true;
+        for (int r = SAFER_RAG_RED; r >= SAFER_RAG_NONE; r--) {
+            if (!count[r])
+                continue;
+            safer_buf_putf(b, "%s%zu %s", first ? "" : ", ", count[r], word[r]);
+            first = false;
+        }
+    }
+    safer_html_raw(b, "</td>");
 }
 
 static void overdue(struct safer_buf *b, const struct safer_action *v, size_t n)
@@ -139,27 +187,33 @@ int page_dashboard_get(struct web_req *req, struct web_resp *resp)
         web_redirect(resp, "/sign-in");
         return 0;
     }
-    struct safer_partnership p;
-    int rc = safer_partnership_info(req->st, req->actor.partnership_id, req->arena, &p, &req->err);
+    const struct safer_partnership *p;
+    int rc = web_partnership(req, &p);
     if (rc < 0)
         return rc;
     if (!safer_actor_may(&req->actor, SAFER_PERM_VIEW_AGGREGATE)) {
         /* A person whose role is the public's: their dashboard is what the
          * public sees of their partnership. */
         char to[128];
-        snprintf(to, sizeof(to), "/public/%s", p.code);
+        snprintf(to, sizeof(to), "/public/%s", p->code);
         web_redirect(resp, safer_arena_strdup(req->arena, to));
         return 0;
     }
-    struct safer_plan *plan = NULL;
-    rc = safer_plan_load(req->st, p.code, &plan, &req->err);
+    const struct safer_plan *plan;
+    rc = web_plan(req, &plan);
+    if (rc < 0)
+        return rc;
+    struct safer_indicator *ind = NULL;
+    size_t nind = 0;
+    rc = safer_indicator_list(req->st, &req->actor, NULL, req->now, req->arena, &ind, &nind,
+                              &req->err);
     if (rc < 0)
         return rc;
     struct safer_buf *b = &resp->body;
     web_page_begin(req, resp, "Dashboard", NULL);
     safer_html_raw(b, "<span class=\"govuk-caption-l\">Dashboard</span><h1 "
                       "class=\"govuk-heading-l\">");
-    safer_html_text(b, p.name);
+    safer_html_text(b, p->name);
     safer_html_raw(b, "</h1>");
     if (!plan) {
         safer_html_raw(b, "<p class=\"govuk-body\">No plan has been imported for this "
@@ -172,12 +226,16 @@ int page_dashboard_get(struct web_req *req, struct web_resp *resp)
         web_summary_row(b, "Period", period);
         web_summary_end(b);
         safer_html_raw(b, "<h2 class=\"govuk-heading-m\">Priorities</h2>"
-                          "<table class=\"govuk-table\"><caption class=\"govuk-table__caption "
-                          "govuk-visually-hidden\">Priorities</caption><thead "
-                          "class=\"govuk-table__head\"><tr class=\"govuk-table__row\">"
-                          "<th scope=\"col\" class=\"govuk-table__header\">Priority</th>"
-                          "<th scope=\"col\" class=\"govuk-table__header\">Objective</th>"
-                          "</tr></thead><tbody class=\"govuk-table__body\">");
+                          "<div class=\"safer-table-scroll\" tabindex=\"0\" role=\"region\" "
+                          "aria-label=\"Priorities\"><table class=\"govuk-table\">"
+                          "<caption class=\"govuk-table__caption govuk-visually-hidden\">"
+                          "Priorities, with the status of their indicators</caption>"
+                          "<thead class=\"govuk-table__head\"><tr class=\"govuk-table__row\">");
+        web_th(b, "Priority", false);
+        web_th(b, "Objective", false);
+        web_th(b, "Status", false);
+        web_th(b, "Indicators", false);
+        safer_html_raw(b, "</tr></thead><tbody class=\"govuk-table__body\">");
         for (size_t i = 0; i < plan->npriorities; i++) {
             const struct safer_plan_priority *r = &plan->priorities[i];
             safer_html_raw(b, "<tr class=\"govuk-table__row\"><th scope=\"row\" "
@@ -188,19 +246,29 @@ int page_dashboard_get(struct web_req *req, struct web_resp *resp)
                                   "</strong>");
             safer_html_raw(b, "</th><td class=\"govuk-table__cell\">");
             safer_html_text(b, r->objective ? r->objective : "");
-            safer_html_raw(b, "</td></tr>");
+            safer_html_raw(b, "</td>");
+            size_t count[4];
+            rag_counts(ind, nind, r->key, count);
+            rag_cells(b, count);
+            safer_html_raw(b, "</tr>");
         }
-        safer_html_raw(b, "</tbody></table>");
+        safer_html_raw(b, "</tbody></table></div>");
     }
+    /* The indicators whose latest status is amber or red. */
+    size_t noff = 0;
+    for (size_t i = 0; i < nind; i++) {
+        if (ind[i].has_latest &&
+            (ind[i].latest.rag == SAFER_RAG_AMBER || ind[i].latest.rag == SAFER_RAG_RED))
+            ind[noff++] = ind[i];
+    }
+    web_indicator_table(b, "Indicators off target", ind, noff);
     if (safer_role_may(req->actor.role, SAFER_PERM_VIEW_PLAN)) {
         struct safer_action_query q = {0};
         struct safer_action *v = NULL;
         size_t n = 0;
         rc = safer_action_list(req->st, &req->actor, &q, req->now, req->arena, &v, &n, &req->err);
-        if (rc < 0) {
-            safer_plan_free(plan);
+        if (rc < 0)
             return rc;
-        }
         overdue(b, v, n);
         by_priority(req, b, plan, v, n);
     }
@@ -214,6 +282,5 @@ int page_dashboard_get(struct web_req *req, struct web_resp *resp)
     safer_html_raw(b, "<li><a class=\"govuk-link\" href=\"/packs/scrutiny\">The scrutiny "
                       "committee's pack</a> (figures only, small counts hidden)</li></ul>");
     web_page_end(req, resp);
-    safer_plan_free(plan);
     return 0;
 }

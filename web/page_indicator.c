@@ -250,6 +250,12 @@ static int indicator_page(struct web_req *req, struct web_resp *resp, int64_t id
 
     bool may_edit = safer_role_may(req->actor.role, SAFER_PERM_EDIT_INDICATOR);
     char action[64];
+    if (may_edit) {
+        snprintf(action, sizeof(action), "/indicators/edit/%lld", (long long)ind.id);
+        safer_html_raw(b, "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"");
+        safer_html_attr(b, action);
+        safer_html_raw(b, "\">Change the indicator's definition</a></p>");
+    }
     if (may_edit && strcmp(ind.kind, "manual") == 0) {
         snprintf(action, sizeof(action), "/indicators/value/%lld", (long long)ind.id);
         safer_html_raw(b, "<h2 class=\"govuk-heading-m\">Enter a value</h2><form method=\"post\" "
@@ -354,7 +360,8 @@ int page_indicator_comment_post(struct web_req *req, struct web_resp *resp)
     return 0;
 }
 
-/* ---- adding an indicator: GET and POST /indicators/new ---- */
+/* ---- adding an indicator (GET and POST /indicators/new) and changing
+ * one (/indicators/edit/{id}) ---- */
 
 static void radios(struct safer_buf *b, const struct safer_field_errors *fe, const char *name,
                    const char *legend, const char *const *values, const char *const *labels,
@@ -403,9 +410,12 @@ static void radios(struct safer_buf *b, const struct safer_field_errors *fe, con
     safer_html_raw(b, "</div></fieldset></div>");
 }
 
-static int indicator_form(struct web_req *req, struct web_resp *resp,
-                          const struct safer_indicator_fields *f,
-                          const struct safer_field_errors *fe)
+/* The form of an indicator's definition: `f` the values (the stored ones,
+ * or those typed in a failed post). A change (version > 0) keeps the kind. */
+static int indicator_form(struct web_req *req, struct web_resp *resp, const char *heading,
+                          const char *post_to, const struct safer_indicator_fields *f,
+                          int64_t version, const struct safer_field_errors *fe,
+                          const char *notice)
 {
     struct safer_err err = {0};
     struct web_choices c;
@@ -425,18 +435,37 @@ static int indicator_form(struct web_req *req, struct web_resp *resp,
     }
     struct safer_buf *b = &resp->body;
     resp->private_page = true;
-    web_page_begin(req, resp, "Add an indicator", fe);
+    web_page_begin(req, resp, heading, fe);
     web_error_summary(b, fe);
-    safer_html_raw(b, "<h1 class=\"govuk-heading-l\">Add an indicator</h1>"
-                      "<form method=\"post\" novalidate action=\"/indicators/new\">");
+    if (notice)
+        web_warning(b, notice);
+    safer_html_raw(b, "<h1 class=\"govuk-heading-l\">");
+    safer_html_text(b, heading);
+    safer_html_raw(b, "</h1><form method=\"post\" novalidate action=\"");
+    safer_html_attr(b, post_to);
+    safer_html_raw(b, "\">");
     web_csrf_input(req, resp);
     web_input(b, fe, "title", "Title", "What it measures, as a page heads it", "text", f->title,
               NULL);
     static const char *const kinds[] = {"computed", "manual"};
     static const char *const kind_labels[] = {"Computed from police.uk records",
                                               "Entered by hand"};
-    radios(b, fe, "kind", "How it is measured", kinds, kind_labels, 2,
-           f->kind ? f->kind : "computed");
+    if (version > 0) {
+        /* A definition keeps its kind: its values are of that kind. */
+        char v[24];
+        snprintf(v, sizeof(v), "%lld", (long long)version);
+        safer_html_raw(b, "<input type=\"hidden\" name=\"version\" value=\"");
+        safer_html_attr(b, v);
+        safer_html_raw(b, "\"><input type=\"hidden\" name=\"kind\" value=\"");
+        safer_html_attr(b, f->kind ? f->kind : "");
+        safer_html_raw(b, "\"><p class=\"govuk-body\">How it is measured: ");
+        safer_html_text(b, f->kind && strcmp(f->kind, "manual") == 0 ? kind_labels[1]
+                                                                     : kind_labels[0]);
+        safer_html_raw(b, "</p>");
+    } else {
+        radios(b, fe, "kind", "How it is measured", kinds, kind_labels, 2,
+               f->kind ? f->kind : "computed");
+    }
     web_select(b, fe, "priority_key", "Priority", NULL, c.prio_keys, c.prio_titles, c.nprio,
                "None", f->priority_key);
     web_select(b, fe, "group_key", "Group that answers for it", NULL, c.group_keys,
@@ -515,10 +544,11 @@ static int indicator_form(struct web_req *req, struct web_resp *resp,
 int page_indicator_new_get(struct web_req *req, struct web_resp *resp)
 {
     struct safer_indicator_fields f = {.title = NULL};
-    return indicator_form(req, resp, &f, NULL);
+    return indicator_form(req, resp, "Add an indicator", "/indicators/new", &f, 0, NULL, NULL);
 }
 
-int page_indicator_new_post(struct web_req *req, struct web_resp *resp)
+/* The fields the form posted (strings in the request). */
+static void fields_from_form(struct web_req *req, struct safer_indicator_fields *f)
 {
     size_t ncat = web_param_count(&req->form, "categories");
     const char **cats = safer_arena_alloc(req->arena, (ncat + 1) * sizeof(char *));
@@ -527,7 +557,7 @@ int page_indicator_new_post(struct web_req *req, struct web_resp *resp)
         if (strcmp(req->form.v[i].name, "categories") == 0)
             cats[k++] = req->form.v[i].value;
     }
-    struct safer_indicator_fields f = {
+    *f = (struct safer_indicator_fields){
         .title = web_param(&req->form, "title"),
         .kind = web_param(&req->form, "kind"),
         .priority_key = web_param(&req->form, "priority_key"),
@@ -543,17 +573,122 @@ int page_indicator_new_post(struct web_req *req, struct web_resp *resp)
         .red = web_param(&req->form, "red"),
         .unit = web_param(&req->form, "unit"),
     };
+}
+
+/* The stored definition as the form shows it. */
+static void fields_of(struct web_req *req, const struct safer_indicator *ind,
+                      struct safer_indicator_fields *f)
+{
+    char *num[3] = {NULL, NULL, NULL};
+    double v[3] = {ind->target, ind->amber, ind->red};
+    for (size_t i = 0; i < 3; i++) {
+        if (i == 0 && !ind->has_target)
+            continue;
+        char t[40];
+        snprintf(t, sizeof(t), "%.15g", v[i]);
+        num[i] = safer_arena_strdup(req->arena, t);
+    }
+    *f = (struct safer_indicator_fields){
+        .title = ind->title,
+        .kind = ind->kind,
+        .priority_key = ind->priority_key,
+        .group_key = ind->group_key,
+        .categories = ind->categories,
+        .ncategories = ind->ncategories,
+        .ward = ind->ward,
+        .measure = ind->measure,
+        .period = ind->period,
+        .good = ind->good,
+        .target = num[0],
+        .amber = num[1],
+        .red = num[2],
+        .unit = ind->unit,
+    };
+}
+
+int page_indicator_new_post(struct web_req *req, struct web_resp *resp)
+{
+    struct safer_indicator_fields f;
+    fields_from_form(req, &f);
     struct safer_field_errors fe = {.n = 0};
     struct safer_err err = {0};
     int64_t id = 0;
     int rc = safer_indicator_add(req->st, &req->actor, &f, req->now, &id, &fe, &err);
     if (rc == SAFER_EINVAL && fe.n) {
         resp->status = 400;
-        return indicator_form(req, resp, &f, &fe);
+        return indicator_form(req, resp, "Add an indicator", "/indicators/new", &f, 0, &fe,
+                              NULL);
     }
     if (rc < 0)
         return rc;
     char to[48];
+    snprintf(to, sizeof(to), "/indicators/%lld", (long long)id);
+    web_redirect(resp, safer_arena_strdup(req->arena, to));
+    return 0;
+}
+
+/* The stored definition of indicator `id` (SAFER_ENOTFOUND when the
+ * partnership has none), without its series' comments. */
+static int stored(struct web_req *req, int64_t id, struct safer_indicator *ind)
+{
+    struct safer_indicator_point *pts;
+    size_t npts;
+    struct safer_indicator_query q = {.priority_key = NULL};
+    return safer_indicator_get(req->st, &req->actor, id, &q, req->now, req->arena, ind, &pts,
+                               &npts, NULL, NULL, &req->err);
+}
+
+int page_indicator_edit_get(struct web_req *req, struct web_resp *resp)
+{
+    int64_t id = web_id(req->arg);
+    if (!id)
+        return SAFER_ENOTFOUND;
+    struct safer_indicator ind;
+    int rc = stored(req, id, &ind);
+    if (rc < 0)
+        return rc;
+    struct safer_indicator_fields f;
+    fields_of(req, &ind, &f);
+    char to[48];
+    snprintf(to, sizeof(to), "/indicators/edit/%lld", (long long)id);
+    return indicator_form(req, resp, "Change the indicator", to, &f, ind.version, NULL, NULL);
+}
+
+int page_indicator_edit_post(struct web_req *req, struct web_resp *resp)
+{
+    int64_t id = web_id(req->arg);
+    if (!id)
+        return SAFER_ENOTFOUND;
+    struct safer_indicator_fields f;
+    fields_from_form(req, &f);
+    int64_t version = web_id(web_param(&req->form, "version"));
+    struct safer_field_errors fe = {.n = 0};
+    struct safer_err err = {0};
+    int rc = safer_indicator_change(req->st, &req->actor, id, version, &f, req->now, &fe, &err);
+    char to[48];
+    snprintf(to, sizeof(to), "/indicators/edit/%lld", (long long)id);
+    if (rc == SAFER_EINVAL && fe.n) {
+        resp->status = 400;
+        return indicator_form(req, resp, "Change the indicator", to, &f, version, &fe, NULL);
+    }
+    if (rc == SAFER_ECONFLICT) {
+        /* Someone changed it since the form was drawn: show theirs, say so. */
+        struct safer_indicator ind;
+        rc = stored(req, id, &ind);
+        if (rc < 0)
+            return rc;
+        struct safer_indicator_fields now;
+        fields_of(req, &ind, &now);
+        resp->status = 409;
+        return indicator_form(req, resp, "Change the indicator", to, &now, ind.version, NULL,
+                              "Someone else changed this indicator while you were editing "
+                              "it. This is the indicator as it is now: make your change "
+                              "again.");
+    }
+    if (rc < 0) {
+        req->err = err;
+        return rc;
+    }
     snprintf(to, sizeof(to), "/indicators/%lld", (long long)id);
     web_redirect(resp, safer_arena_strdup(req->arena, to));
     return 0;

@@ -46,8 +46,8 @@ int page_public_one_get(struct web_req *req, struct web_resp *resp)
     int rc = safer_partnership_find(req->st, req->arg, req->arena, &p, &req->err);
     if (rc < 0)
         return rc;
-    struct safer_plan *plan = NULL;
-    rc = safer_plan_load(req->st, p.code, &plan, &req->err);
+    const struct safer_plan *plan;
+    rc = safer_plan_current(req->st, p.code, &plan, &req->err);
     if (rc < 0)
         return rc;
     struct safer_buf *b = &resp->body;
@@ -85,6 +85,5 @@ int page_public_one_get(struct web_req *req, struct web_resp *resp)
                           "here yet.</p>");
     }
     web_page_end(req, resp);
-    safer_plan_free(plan);
     return 0;
 }

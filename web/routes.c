@@ -52,6 +52,10 @@ const struct web_route web_routes[] = {
     {"GET", "/indicators", WEB_NEED(SAFER_PERM_VIEW_AGGREGATE), page_indicators_get, 0},
     {"GET", "/indicators/new", WEB_NEED(SAFER_PERM_EDIT_INDICATOR), page_indicator_new_get, 0},
     {"POST", "/indicators/new", WEB_NEED(SAFER_PERM_EDIT_INDICATOR), page_indicator_new_post, 0},
+    {"GET", "/indicators/edit/{id}", WEB_NEED(SAFER_PERM_EDIT_INDICATOR), page_indicator_edit_get,
+     0},
+    {"POST", "/indicators/edit/{id}", WEB_NEED(SAFER_PERM_EDIT_INDICATOR),
+     page_indicator_edit_post, 0},
     {"GET", "/indicators/{id}", WEB_NEED(SAFER_PERM_VIEW_AGGREGATE), page_indicator_get, 0},
     {"POST", "/indicators/value/{id}", WEB_NEED(SAFER_PERM_EDIT_INDICATOR),
      page_indicator_value_post, 0},
@@ -73,6 +77,10 @@ const struct web_route web_routes[] = {
     {"GET", "/api/indicators/{id}", WEB_NEED(SAFER_PERM_VIEW_AGGREGATE), api_indicator_get,
      WEB_ROUTE_API},
     {"GET", "/api/actions", WEB_NEED(SAFER_PERM_VIEW_PLAN), api_actions_get, WEB_ROUTE_API},
+
+    /* csvio: the partnership's whole plan, as a download. */
+    {"GET", "/export/partnership.json", WEB_NEED(SAFER_PERM_VIEW_PLAN),
+     page_export_partnership_get, 0},
 
     /* packs: the executive group's and the scrutiny committee's papers,
      * documents of their own to print on A4 (page_pack.c). */

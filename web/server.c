@@ -219,6 +219,12 @@ static void add_headers(struct conn *c, struct MHD_Response *r, const struct web
         MHD_add_response_header(r, "Location", resp->location);
     if (resp->allow)
         MHD_add_response_header(r, "Allow", resp->allow);
+    if (resp->attachment) {
+        /* Names are the handlers' own, plain ASCII: no quoting needed. */
+        char cd[160];
+        snprintf(cd, sizeof(cd), "attachment; filename=\"%s\"", resp->attachment);
+        MHD_add_response_header(r, "Content-Disposition", cd);
+    }
     if (resp->clear_site)
         MHD_add_response_header(r, "Clear-Site-Data", "\"cache\", \"cookies\", \"storage\"");
     for (size_t i = 0; i < resp->ncookies; i++) {
@@ -662,7 +668,11 @@ int web_server_start(struct web_server **out, const struct web_config *cfg,
     if (!s)
         return safer_err_set(err, SAFER_ENOMEM, "out of memory");
     s->cfg = cfg;
-    s->threads = cfg->threads ? cfg->threads : safer_cores();
+    /* One worker a core on SQLite, where a page is work for the core; on
+     * PostgreSQL a worker mostly waits for the server's answers (a dozen
+     * round trips a page), so four a core keep the cores busy. */
+    bool pg = strncmp(cfg->db, "postgres://", 11) == 0 || strncmp(cfg->db, "postgresql://", 13) == 0;
+    s->threads = cfg->threads ? cfg->threads : safer_cores() * (pg ? 4 : 1);
     if (s->threads > WEB_THREADS_MAX)
         s->threads = WEB_THREADS_MAX;
     if (s->threads < 1)

@@ -22,6 +22,8 @@
 #include "safer/arena.h"
 #include "safer/buf.h"
 #include "safer/error.h"
+#include "safer/partnership.h"
+#include "safer/plan.h"
 
 #include "request.h"
 
@@ -69,7 +71,20 @@ struct web_req {
     struct safer_err err;          /* a handler's library calls report here: the server
                                       logs it with the request's id on a 500 */
     char request_id[13];           /* a correlation id for the log and error pages */
+    /* Looked up at most once a request: web_partnership(), web_plan(). */
+    bool have_partnership, have_plan;
+    struct safer_partnership partnership;
+    const struct safer_plan *plan; /* borrowed from the store handle */
 };
+
+/*
+ * The signed-in person's current partnership, and its plan (NULL when it
+ * has none: borrowed from the store handle, which keeps it while the store
+ * is unchanged, safer_plan_current). Read once a request; the page's
+ * header and its body share them.
+ */
+int web_partnership(struct web_req *req, const struct safer_partnership **out);
+int web_plan(struct web_req *req, const struct safer_plan **out);
 
 /* A cookie to set; value "" with max_age 0 clears it. */
 struct web_cookie {
@@ -92,6 +107,7 @@ struct web_resp {
     bool private_page;             /* personal: Cache-Control no-store */
     bool clear_site;               /* sign-out: Clear-Site-Data */
     const char *allow;             /* 405: the Allow header */
+    const char *attachment;        /* a download: its file name (Content-Disposition) */
     struct web_cookie cookies[WEB_RESP_COOKIES];
     size_t ncookies;
 };
@@ -179,8 +195,12 @@ int page_report_get(struct web_req *req, struct web_resp *resp);
 int page_groups_get(struct web_req *req, struct web_resp *resp);
 int page_indicator_new_get(struct web_req *req, struct web_resp *resp);
 int page_indicator_new_post(struct web_req *req, struct web_resp *resp);
+int page_indicator_edit_get(struct web_req *req, struct web_resp *resp);
+int page_indicator_edit_post(struct web_req *req, struct web_resp *resp);
 int api_indicators_get(struct web_req *req, struct web_resp *resp);
 int api_indicator_get(struct web_req *req, struct web_resp *resp);
+/* csvio: the partnership's plan as one JSON document (page_export.c). */
+int page_export_partnership_get(struct web_req *req, struct web_resp *resp);
 /* packs (page_pack.c) */
 int page_pack_executive_get(struct web_req *req, struct web_resp *resp);
 int page_pack_scrutiny_get(struct web_req *req, struct web_resp *resp);

@@ -332,6 +332,13 @@ struct safer_assessment {
      * safer_plan_load()), read in the same snapshot as the rest; owned, or
      * NULL without opts->area or when no plan is stored for it. */
     struct safer_plan *plan;
+    /* The plan's indicators (indicator.h) as the workspace keeps them, each
+     * with its latest point, read in the same snapshot, unsuppressed (the
+     * public edition hides small counts when it renders them); in
+     * `indicator_arena` (owned). None without a plan. */
+    struct safer_indicator *indicators;
+    size_t nindicators;
+    struct safer_arena *indicator_arena;
 
     /* Peer comparison (docs/assessment.md, Peers): the months compared (of
      * the latest 12, those with a file of a force with records in the

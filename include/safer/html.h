@@ -66,4 +66,12 @@ void safer_html_attrn(struct safer_buf *b, const char *p, size_t n);
  */
 void safer_html_urlarg(struct safer_buf *b, const char *s);
 
+/*
+ * Append the `n` bytes at `p` as a quoted JSON string that is also safe
+ * inside an HTML page or a script: '"', '\\' and control characters
+ * escaped (\n, \t... or \u00XX), and '<', '>', '&', U+2028 and U+2029 as
+ * \u003c...; ill-formed UTF-8 becomes \ufffd.
+ */
+void safer_json_string(struct safer_buf *b, const char *p, size_t n);
+
 #endif

@@ -183,7 +183,8 @@ int safer_indicator_comment(struct safer_store *st, const struct safer_actor *ac
 /*
  * The partnership's indicators matching `q` (may be NULL), in the order
  * they were defined, each with its latest point (a dashboard's "indicators
- * off target" is q->off_target). One read transaction.
+ * off target" is q->off_target). One read transaction: the caller's when
+ * one is open (the assessment's snapshot), else its own.
  */
 int safer_indicator_list(struct safer_store *st, const struct safer_actor *actor,
                          const struct safer_indicator_query *q, int64_t now,

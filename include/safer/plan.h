@@ -222,9 +222,20 @@ int safer_plan_import(struct safer_store *st, const char *path, struct safer_pla
  * lookup knows, of the partnership that has one of its districts. *out is a
  * new plan (free with safer_plan_free()), or NULL when none applies (no
  * area, or no plan stored for it). Reads in the caller's transaction when
- * there is one.
+ * there is one, else in one read transaction of its own.
  */
 int safer_plan_load(struct safer_store *st, const char *area, struct safer_plan **out,
                     struct safer_err *err);
+
+/*
+ * The same plan, kept by the store handle while the store is unchanged
+ * (every change of the store counts one more in its generation; the
+ * handle reads the plan again when the generation moved): for a server,
+ * which shows the plan on most pages. *out is borrowed: valid until the
+ * next call of this function on the handle, or until it closes; NULL when
+ * no plan applies.
+ */
+int safer_plan_current(struct safer_store *st, const char *area, const struct safer_plan **out,
+                       struct safer_err *err);
 
 #endif

@@ -21,6 +21,10 @@
 
 void safer_assessment_release(struct safer_assessment *a)
 {
+    if (a->indicator_arena) {
+        safer_arena_release(a->indicator_arena);
+        free(a->indicator_arena);
+    }
     free(a->area_code);
     free(a->area_name);
     free(a->title);

@@ -14,9 +14,12 @@
 #include "geo/geo_internal.h"
 #include "util/internal.h"
 #include "store/store_internal.h"
+#include "safer/account.h"
+#include "safer/indicator.h"
 #include "safer/limits.h"
 #include "safer/locate.h"
 #include "safer/lookup.h"
+#include "safer/partnership.h"
 #include "safer/plan.h"
 #include "safer/proj.h"
 #include "safer/police.h"
@@ -669,6 +672,24 @@ static void change_tests(struct safer_assessment *a)
     free(adj);
 }
 
+/* The indicators of a's plan's partnership, as the command line's
+ * operator reads them (every count). */
+static int plan_indicators(struct safer_store *st, struct safer_assessment *a,
+                           struct safer_err *err)
+{
+    a->indicator_arena = safer__xcalloc(1, sizeof(*a->indicator_arena));
+    safer_arena_init(a->indicator_arena);
+    struct safer_partnership p;
+    int rc = safer_partnership_find(st, a->plan->code, a->indicator_arena, &p, err);
+    if (rc < 0)
+        return rc;
+    struct safer_actor op;
+    safer_actor_operator(&op);
+    op.partnership_id = p.id;
+    return safer_indicator_list(st, &op, NULL, 0, a->indicator_arena, &a->indicators,
+                                &a->nindicators, err);
+}
+
 int safer__inputs_read(struct safer_store *st, struct safer__inputs *in,
                        struct safer_assessment *a, struct safer_err *err)
 {
@@ -684,9 +705,12 @@ int safer__inputs_read(struct safer_store *st, struct safer__inputs *in,
         rc = safer_deprivation_list(st, &in->deprivation, err);
     if (rc == 0)
         rc = safer__boundary_year(st, err, &a->boundary_year);
-    /* The partnership's plan, for the report: none without an area. */
+    /* The partnership's plan, for the report: none without an area; and
+     * its indicators, for section 11. */
     if (rc == 0)
         rc = safer_plan_load(st, a->area_code, &a->plan, err);
+    if (rc == 0 && a->plan)
+        rc = plan_indicators(st, a, err);
     return rc;
 }
 

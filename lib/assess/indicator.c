@@ -58,12 +58,22 @@ enum safer_rag safer_indicator_rag(double value, double target, double amber, do
     return rag;
 }
 
+void safer__ind_derive(struct safer__ind_evidence *ev)
+{
+    ev->area_pop = NAN;
+    if (!ev->lsoa_ward.n && !ev->pop_ward.n && !ev->pop_lsoa.n)
+        return;
+    ev->pop = safer__xmalloc(sizeof(double) * (ev->nwards ? ev->nwards : 1));
+    int used_ward, used_lsoa;
+    safer__ward_populations(&ev->lsoa_ward, &ev->pop_ward, &ev->pop_lsoa, ev->wards, ev->nwards,
+                            ev->pop, &used_ward, &used_lsoa);
+    ev->area_pop = safer__population_sum(ev->pop, ev->nwards);
+}
+
 /* What every indicator of one snapshot shares. */
 struct ctx {
     const struct safer__ind_snap *s;
-    int64_t min;     /* counts from 1 to min - 1 are suppressed; 0: none */
-    double *pop;     /* per ward of s->wards, or NULL without a rate */
-    double area_pop; /* their sum, NaN unless every ward has one */
+    int64_t min; /* counts from 1 to min - 1 are suppressed; 0: none */
 };
 
 static void ctx_init(struct ctx *c, const struct safer__ind_snap *s,
@@ -74,14 +84,6 @@ static void ctx_init(struct ctx *c, const struct safer__ind_snap *s,
     struct safer_rules r;
     safer_rules_init(&r);
     c->min = s->unsuppressed ? 0 : q && q->public_min > 0 ? q->public_min : r.public_min;
-    c->area_pop = NAN;
-    if (s->lsoa_ward.n || s->pop_ward.n || s->pop_lsoa.n) {
-        c->pop = safer__xmalloc(sizeof(double) * (s->nwards ? s->nwards : 1));
-        int used_ward, used_lsoa;
-        safer__ward_populations(&s->lsoa_ward, &s->pop_ward, &s->pop_lsoa, s->wards, s->nwards,
-                                c->pop, &used_ward, &used_lsoa);
-        c->area_pop = safer__population_sum(c->pop, s->nwards);
-    }
 }
 
 static void status(const struct safer_indicator *d, struct safer_indicator_point *p)
@@ -93,59 +95,55 @@ static void status(const struct safer_indicator *d, struct safer_indicator_point
                                      strcmp(d->good, "up") == 0, &p->variance);
 }
 
-/* A computed indicator's points, one per period over the snapshot's months
+/* A computed indicator's points, one per period over the evidence's months
  * (malloc'd; labels in the arena). */
 static void computed(const struct ctx *c, const struct safer_indicator *d, struct safer_arena *a,
                      struct safer_indicator_point **out, size_t *n)
 {
-    const struct safer__ind_snap *s = c->s;
+    const struct safer__ind_evidence *e = c->s->ev;
     *out = NULL;
     *n = 0;
-    if (s->first > s->last)
+    if (!e || e->first > e->last)
         return;
     int kind = safer__period_kind(d->period);
-    size_t nm = (size_t)(s->last - s->first + 1);
-    /* The records of each month, of the indicator's wards and categories. */
-    unsigned char *type_in = safer__xcalloc(s->ntypes ? s->ntypes : 1, 1);
-    for (size_t t = 0; t < s->ntypes; t++) {
-        type_in[t] = d->ncategories == 0;
-        for (size_t k = 0; k < d->ncategories && !type_in[t]; k++)
-            type_in[t] = strcmp(s->types[t], d->categories[k]) == 0;
-    }
-    long ward = d->ward[0] ? safer__find_str(s->wards, s->nwards, d->ward) : -1;
+    size_t nm = (size_t)(e->last - e->first + 1);
+    long ward = d->ward[0] ? safer__find_str(e->wards, e->nwards, d->ward) : -1;
     bool one_ward = d->ward[0] != '\0';
     /* A ward no longer in the area (its boundaries were replaced, or its
      * district left the plan) has no records to count: no points, rather
      * than a series of zeros. */
-    if (one_ward && ward < 0) {
-        free(type_in);
+    if (one_ward && ward < 0)
         return;
-    }
+    /* The records of each month, of the indicator's wards and categories. */
     int64_t *month = safer__xcalloc(nm, sizeof(int64_t));
-    for (size_t i = 0; i < s->ncounts; i++) {
-        const struct safer__ind_count *r = &s->counts[i];
-        if (!type_in[r->type] || (one_ward && (long)r->ward != ward) || r->month < s->first ||
-            r->month > s->last)
+    for (size_t t = 0; t < e->ntypes; t++) {
+        bool in = d->ncategories == 0;
+        for (size_t k = 0; k < d->ncategories && !in; k++)
+            in = strcmp(e->types[t], d->categories[k]) == 0;
+        if (!in)
             continue;
-        month[r->month - s->first] += r->count;
+        const int64_t *row = one_ward ? &e->ward_month[(t * e->nwards + (size_t)ward) * nm]
+                                      : &e->area_month[t * nm];
+        for (size_t m = 0; m < nm; m++)
+            month[m] += row[m];
     }
     double pop = NAN;
-    if (strcmp(d->measure, "rate") == 0 && c->pop)
-        pop = one_ward ? (ward >= 0 ? c->pop[ward] : NAN) : c->area_pop;
+    if (strcmp(d->measure, "rate") == 0 && e->pop)
+        pop = one_ward ? e->pop[ward] : e->area_pop;
 
     /* The periods: each month; each calendar quarter met; each 12 months
      * ending in a month from the twelfth on (or the last, when fewer). */
-    int32_t start = s->first, step = 1;
+    int32_t start = e->first, step = 1;
     if (kind == SAFER__PERIOD_QUARTER) {
-        start = s->first - s->first % 3;
+        start = e->first - e->first % 3;
         step = 3;
     } else if (kind == SAFER__PERIOD_ROLLING12) {
-        start = s->first + 11 <= s->last ? s->first + 11 : s->last;
+        start = e->first + 11 <= e->last ? e->first + 11 : e->last;
     }
-    size_t cap = (size_t)((s->last - start) / step + 1);
+    size_t cap = (size_t)((e->last - start) / step + 1);
     struct safer_indicator_point *pts = safer__xcalloc(cap, sizeof(*pts));
     size_t k = 0;
-    for (int32_t m = start; m <= s->last && k < cap; m += step) {
+    for (int32_t m = start; m <= e->last && k < cap; m += step) {
         struct safer_indicator_point *p = &pts[k++];
         safer__period_span(kind, m, &p->first, &p->last);
         char label[SAFER__PERIOD_LABEL];
@@ -154,10 +152,10 @@ static void computed(const struct ctx *c, const struct safer_indicator *d, struc
         p->months = p->last - p->first + 1;
         int64_t count = 0;
         for (int32_t x = p->first; x <= p->last; x++) {
-            if (x < s->first || x > s->last)
+            if (x < e->first || x > e->last)
                 continue;
-            count += month[x - s->first];
-            p->months_with_data += s->has_data[x - s->first];
+            count += month[x - e->first];
+            p->months_with_data += e->has_data[x - e->first];
         }
         p->partial = p->months_with_data < p->months;
         p->suppressed = count >= 1 && count < c->min;
@@ -176,7 +174,6 @@ static void computed(const struct ctx *c, const struct safer_indicator *d, struc
     *out = pts;
     *n = k;
     free(month);
-    free(type_in);
 }
 
 /* A manual indicator's points: its values, by period. */
@@ -258,7 +255,6 @@ int safer_indicator_list(struct safer_store *st, const struct safer_actor *actor
         v[(*n)++] = d;
     }
     *out = v;
-    free(c.pop);
     safer__ind_snap_release(&s);
     return 0;
 }
@@ -302,7 +298,6 @@ int safer_indicator_get(struct safer_store *st, const struct safer_actor *actor,
         memcpy(*comments, s.comments, sizeof(**comments) * s.ncomments);
         *ncomments = s.ncomments;
     }
-    free(c.pop);
     safer__ind_snap_release(&s);
     return 0;
 }

@@ -61,15 +61,22 @@ int safer__db_begin(struct safer__db *db, enum safer__tx kind, struct safer_err 
 {
     int rc = injected(db, err);
     if (rc == 0)
-        rc = db->ops->begin(db, kind, err);
-    if (rc == 0)
+        rc = db->ops->begin(db, kind == SAFER__TX_READ ? SAFER__TX_READ : SAFER__TX_WRITE, err);
+    if (rc == 0) {
         db->in_tx = 1;
+        db->tx = kind;
+    }
     return rc;
 }
 
 int safer__db_commit(struct safer__db *db, struct safer_err *err)
 {
     int rc = injected(db, err);
+    if (rc == 0 && db->in_tx && db->tx == SAFER__TX_WRITE)
+        rc = db->ops->exec(db,
+                           "UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS TEXT)"
+                           " WHERE key = 'generation'",
+                           err);
     if (rc == 0)
         rc = db->ops->commit(db, err);
     if (rc == 0)

@@ -42,6 +42,10 @@ struct safer__stmt {
 enum safer__tx {
     SAFER__TX_READ,  /* a consistent snapshot for reading */
     SAFER__TX_WRITE, /* the store's one writer: waits for another to finish */
+    /* A write of sign-in bookkeeping only (sessions, failed sign-ins, the
+     * audit rows of refusals): as SAFER__TX_WRITE, but it leaves the
+     * store's generation alone (below). */
+    SAFER__TX_BOOKKEEPING,
 };
 
 struct safer__db_ops;
@@ -52,6 +56,7 @@ struct safer__db {
     enum safer__engine engine;
     char *name; /* owned: the path, or the URL without its password, for messages */
     int in_tx;
+    enum safer__tx tx; /* the kind of the open transaction */
 };
 
 struct safer__db_ops {
@@ -91,6 +96,9 @@ int safer__db_exec(struct safer__db *db, const char *sql, struct safer_err *err)
 int safer__db_prepare(struct safer__db *db, const char *sql, struct safer__stmt **out,
                       struct safer_err *err);
 int safer__db_begin(struct safer__db *db, enum safer__tx kind, struct safer_err *err);
+/* Commit. A SAFER__TX_WRITE transaction first counts one more change in
+ * meta's `generation` (schema version 5): what a reader computed from the
+ * store holds while the generation it read is the store's. */
 int safer__db_commit(struct safer__db *db, struct safer_err *err);
 void safer__db_rollback(struct safer__db *db);
 

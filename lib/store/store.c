@@ -77,6 +77,8 @@ void safer_store_close(struct safer_store *st)
     if (!st)
         return;
     safer__store_rollback(st);
+    safer__ind_cache_free(st);
+    safer__plan_cache_free(st);
     safer__db_close(st->db);
     free(st);
 }
@@ -93,6 +95,11 @@ int safer__store_begin_write(struct safer_store *st, struct safer_err *err)
     return safer__db_begin(st->db, SAFER__TX_WRITE, err);
 }
 
+int safer__store_begin_bookkeeping(struct safer_store *st, struct safer_err *err)
+{
+    return safer__db_begin(st->db, SAFER__TX_BOOKKEEPING, err);
+}
+
 int safer__store_begin_read(struct safer_store *st, struct safer_err *err)
 {
     return safer__db_begin(st->db, SAFER__TX_READ, err);
@@ -104,6 +111,27 @@ int safer__store_commit(struct safer_store *st, struct safer_err *err)
 }
 
 void safer__store_rollback(struct safer_store *st) { safer__db_rollback(st->db); }
+
+bool safer__store_in_tx(const struct safer_store *st) { return st->db->in_tx != 0; }
+
+int safer__store_generation(struct safer_store *st, int64_t *gen, struct safer_err *err)
+{
+    struct safer__stmt *s;
+    int rc = safer__prep(st, "SELECT value FROM meta WHERE key = 'generation'", &s, err);
+    if (rc < 0)
+        return rc;
+    *gen = -1;
+    rc = safer__step(s, err);
+    if (rc == 1) {
+        const char *v = safer__col_text(s, 0);
+        char *end = NULL;
+        long long g = v ? strtoll(v, &end, 10) : -1;
+        *gen = v && *v && !*end && g >= 0 ? g : -1;
+        rc = 0;
+    }
+    safer__stmt_finalize(s);
+    return rc;
+}
 
 void safer__store_large_writes(struct safer_store *st, int on)
 {

@@ -372,7 +372,7 @@ static int audit_alone(struct safer_store *st, const struct safer_actor *actor, 
                        const char *record_type, const char *record_id, const char *detail,
                        int64_t now, struct safer_err *err)
 {
-    int rc = safer__store_begin_write(st, err);
+    int rc = safer__store_begin_bookkeeping(st, err);
     if (rc == 0)
         rc = safer__audit(st, actor, action, record_type, record_id, NULL, NULL, detail, now, err);
     if (rc == 0)
@@ -425,7 +425,7 @@ int safer_org_add(struct safer_store *st, const struct safer_actor *actor, const
     if (rc < 0)
         return rc;
     int64_t now = (int64_t)time(NULL), oid = 0;
-    rc = safer__store_begin_write(st, err);
+    rc = safer__store_begin_bookkeeping(st, err);
     if (rc == 0)
         rc = safer__access(st, actor, SAFER_PERM_MANAGE_USERS, NULL, err);
     if (rc == 0)
@@ -459,7 +459,7 @@ int safer_user_add(struct safer_store *st, const struct safer_actor *actor, cons
     int64_t pid = 0, oid = 0, uid = 0;
     char secret[SAFER_TOTP_SECRET_SIZE] = "", code[64];
     struct safer__stmt *s = NULL;
-    rc = safer__store_begin_write(st, err);
+    rc = safer__store_begin_bookkeeping(st, err);
     if (rc == 0 && partnership_code && *partnership_code) {
         snprintf(code, sizeof(code), "%s", partnership_code);
         rc = partnership_by_code(st, partnership_code, &pid, err);
@@ -543,7 +543,7 @@ static int person_begin(struct safer_store *st, const struct safer_actor *actor,
     rid[0] = '\0';
     int rc = email_norm(email, mail, err);
     if (rc == 0)
-        rc = safer__store_begin_write(st, err);
+        rc = safer__store_begin_bookkeeping(st, err);
     if (rc == 0)
         rc = safer__access(st, actor, SAFER_PERM_MANAGE_USERS, NULL, err);
     if (rc == 0)
@@ -723,7 +723,7 @@ int safer_link_use(struct safer_store *st, const char *token, const char *passwo
     struct safer_actor me;
     safer_actor_public(&me, 0);
     char rid[24];
-    rc = safer__store_begin_write(st, err);
+    rc = safer__store_begin_bookkeeping(st, err);
     if (rc == 0)
         rc = link_find(st, token, now, &l, err);
     if (rc == 0) {
@@ -871,7 +871,7 @@ static int login_refuse(struct safer_store *st, const struct login_row *l, const
         id_text(l->uid, rid);
     }
     bool was_locked = locked(l);
-    int rc = safer__store_begin_write(st, err);
+    int rc = safer__store_begin_bookkeeping(st, err);
     if (rc == 0 && guess && l->uid) {
         struct safer__stmt *s;
         rc = safer__prep(st, "INSERT INTO login_failure(user_id, at) VALUES(?, ?)", &s, err);
@@ -981,7 +981,7 @@ int safer_login(struct safer_store *st, const char *email, const char *password,
     safer_token_new(token);
     safer_token_hash(token, hash);
     safer_token_new(csrf);
-    rc = safer__store_begin_write(st, err);
+    rc = safer__store_begin_bookkeeping(st, err);
     /* Again inside the write: disabled, locked or the code used meanwhile? */
     if (rc == 0)
         rc = login_read(st, mail, partnership_code, now, &again, err);
@@ -1087,9 +1087,9 @@ int safer_session_find(struct safer_store *st, const char *token, int64_t now,
     struct safer__stmt *s = NULL;
     int64_t created = 0, last_seen = 0, ended = 0;
     bool found = false, disabled = false, member = false;
-    int rc = safer__store_begin_read(st, err);
-    if (rc == 0)
-        rc = safer__prep(st,
+    /* One statement: its own snapshot, no transaction needed (a request
+     * spends none of its round trips on one). */
+    int rc = safer__prep(st,
                          "SELECT s.id, s.user_id, s.partnership_id, s.created, s.last_seen,"
                          " s.csrf, s.ended, u.disabled, u.email, u.name, m.role"
                          " FROM user_session s JOIN app_user u ON u.id = s.user_id"
@@ -1116,10 +1116,7 @@ int safer_session_find(struct safer_store *st, const char *token, int64_t now,
         }
         safer__stmt_finalize(s);
     }
-    if (rc == 0)
-        rc = safer__store_commit(st, err);
     if (rc < 0) {
-        safer__store_rollback(st);
         memset(out, 0, sizeof(*out));
         return rc;
     }
@@ -1128,7 +1125,7 @@ int safer_session_find(struct safer_store *st, const char *token, int64_t now,
     /* End a session found out of date, so that it stays ended whatever the
      * clock does next; touch a live one now and then. */
     if (found && !ended && (!live || now - last_seen >= TOUCH_EVERY)) {
-        rc = safer__store_begin_write(st, err);
+        rc = safer__store_begin_bookkeeping(st, err);
         if (rc == 0)
             rc = safer__prep(st,
                              live ? "UPDATE user_session SET last_seen = ?1 WHERE id = ?2"
@@ -1170,7 +1167,7 @@ int safer_session_end(struct safer_store *st, const struct safer_actor *actor, i
     struct safer__stmt *s = NULL;
     int64_t owner = 0;
     enum safer_perm perm = SAFER_PERM_OWN_ACCOUNT;
-    int rc = safer__store_begin_write(st, err);
+    int rc = safer__store_begin_bookkeeping(st, err);
     if (rc == 0)
         rc =
             safer__prep(st, "SELECT user_id FROM user_session WHERE id = ? AND ended = 0", &s, err);

@@ -610,27 +610,20 @@ static void fe_init(struct safer_field_errors **fe, struct safer_field_errors *l
     (*fe)->n = 0;
 }
 
-int safer_action_add(struct safer_store *st, const struct safer_actor *actor,
-                     const struct safer_action_fields *f, int64_t now, int64_t *id,
-                     struct safer_field_errors *fe, struct safer_err *err)
+/*
+ * Add an action inside the caller's open write transaction, the access
+ * already decided: check the form, insert, and write the audit row. `key`
+ * (may be NULL) is the key an import gives it; `progress` from 0 to 100.
+ */
+static int add_row(struct safer_store *st, const struct safer_actor *actor, const char *key,
+                   const struct safer_action_fields *f, int progress, int64_t now, int64_t *id,
+                   struct safer_field_errors *fe, struct safer_err *err)
 {
-    struct safer_field_errors local;
-    fe_init(&fe, &local);
-    if (id)
-        *id = 0;
     struct safer_arena a;
     safer_arena_init(&a);
     struct clean c;
-    int64_t new_id = 0;
-    int rc = safer__store_begin_write(st, err);
-    if (rc < 0)
-        goto out;
-    rc = may(st, actor, SAFER_PERM_EDIT_PLAN, NULL, err);
-    if (rc == SAFER_EDENIED) {
-        rc = refuse(st, actor, SAFER_PERM_EDIT_PLAN, 0, now, err);
-        goto out;
-    }
-    if (rc == 0 && actor->partnership_id <= 0)
+    int rc = 0;
+    if (actor->partnership_id <= 0)
         rc = safer_err_set(err, SAFER_EINVAL, "no partnership to add the action to");
     if (rc == 0)
         rc = check_fields(st, actor->partnership_id, f, true, &a, &c, fe, err);
@@ -640,29 +633,31 @@ int safer_action_add(struct safer_store *st, const struct safer_actor *actor,
     struct safer__stmt *s = NULL;
     if (rc == 0)
         rc = safer__prep(st,
-                         "INSERT INTO action(partnership_id, priority_key, group_key, title,"
+                         "INSERT INTO action(partnership_id, key, priority_key, group_key, title,"
                          " description, lead_org_id, lead_user_id, start_date, due_date, status,"
                          " progress, version, created_at, updated_at)"
-                         " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 1, ?, ?) RETURNING id",
+                         " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING id",
                          &s, err);
     if (rc == 0) {
         char at[32];
         iso_of(now, at);
         safer__bind_int64(s, 1, actor->partnership_id);
-        safer__bind_text(s, 2, c.priority_key);
-        safer__bind_text(s, 3, c.group_key);
-        safer__bind_text(s, 4, c.title);
-        safer__bind_text(s, 5, c.description);
-        bind_id(s, 6, c.lead_org_id);
-        bind_id(s, 7, c.lead_user_id);
-        safer__bind_text(s, 8, c.start_date);
-        safer__bind_text(s, 9, c.due_date);
-        safer__bind_text(s, 10, c.status);
-        safer__bind_text(s, 11, at);
-        safer__bind_text(s, 12, at);
+        safer__bind_text(s, 2, key);
+        safer__bind_text(s, 3, c.priority_key);
+        safer__bind_text(s, 4, c.group_key);
+        safer__bind_text(s, 5, c.title);
+        safer__bind_text(s, 6, c.description);
+        bind_id(s, 7, c.lead_org_id);
+        bind_id(s, 8, c.lead_user_id);
+        safer__bind_text(s, 9, c.start_date);
+        safer__bind_text(s, 10, c.due_date);
+        safer__bind_text(s, 11, c.status);
+        safer__bind_int64(s, 12, progress);
+        safer__bind_text(s, 13, at);
+        safer__bind_text(s, 14, at);
         rc = safer__step(s, err);
         if (rc == 1) {
-            new_id = safer__col_int64(s, 0);
+            *id = safer__col_int64(s, 0);
             rc = safer__step_done(s, err);
         } else if (rc == 0) {
             rc = safer__db_fail(st->db, err, "cannot store the action", "no row id");
@@ -672,6 +667,8 @@ int safer_action_add(struct safer_store *st, const struct safer_actor *actor,
     if (rc == 0) {
         struct safer__jobj after;
         safer__jobj_init(&after);
+        if (key)
+            safer__jobj_str(&after, "key", key);
         diff_str(NULL, &after, "title", NULL, c.title);
         diff_str(NULL, &after, "description", NULL, c.description);
         diff_str(NULL, &after, "priority_key", NULL, c.priority_key);
@@ -681,17 +678,36 @@ int safer_action_add(struct safer_store *st, const struct safer_actor *actor,
         diff_str(NULL, &after, "start_date", NULL, c.start_date);
         diff_str(NULL, &after, "due_date", NULL, c.due_date);
         diff_str(NULL, &after, "status", NULL, c.status);
-        safer__jobj_int(&after, "progress", 0);
-        rc = audit_change(st, actor, "action-add", new_id, NULL, &after, now, err);
+        safer__jobj_int(&after, "progress", progress);
+        rc = audit_change(st, actor, "action-add", *id, NULL, &after, now, err);
     }
+    safer_arena_release(&a);
+    return rc;
+}
+
+int safer_action_add(struct safer_store *st, const struct safer_actor *actor,
+                     const struct safer_action_fields *f, int64_t now, int64_t *id,
+                     struct safer_field_errors *fe, struct safer_err *err)
+{
+    struct safer_field_errors local;
+    fe_init(&fe, &local);
+    if (id)
+        *id = 0;
+    int64_t new_id = 0;
+    int rc = safer__store_begin_write(st, err);
+    if (rc < 0)
+        return rc;
+    rc = may(st, actor, SAFER_PERM_EDIT_PLAN, NULL, err);
+    if (rc == SAFER_EDENIED)
+        return refuse(st, actor, SAFER_PERM_EDIT_PLAN, 0, now, err);
+    if (rc == 0)
+        rc = add_row(st, actor, NULL, f, 0, now, &new_id, fe, err);
     if (rc == 0)
         rc = safer__store_commit(st, err);
     if (rc < 0)
         safer__store_rollback(st);
     else if (id)
         *id = new_id;
-out:
-    safer_arena_release(&a);
     return rc;
 }
 
@@ -740,27 +756,26 @@ static int read_stored(struct safer_store *st, int64_t pid, int64_t id, struct s
     return rc;
 }
 
-int safer_action_change(struct safer_store *st, const struct safer_actor *actor, int64_t id,
-                        int64_t version, const struct safer_action_fields *f, int64_t now,
-                        struct safer_field_errors *fe, struct safer_err *err)
+
+/*
+ * Change action `id` inside the caller's open write transaction, the
+ * access already decided. `version` < 0 takes whatever version is stored
+ * (an import, which holds the transaction from its reads to its writes);
+ * `progress` < 0 keeps the stored progress. Nothing is written or logged
+ * when nothing changes (*changed false).
+ */
+static int change_row(struct safer_store *st, const struct safer_actor *actor, int64_t id,
+                      int64_t version, const struct safer_action_fields *f, int progress,
+                      int64_t now, bool *changed, struct safer_field_errors *fe,
+                      struct safer_err *err)
 {
-    struct safer_field_errors local;
-    fe_init(&fe, &local);
+    *changed = false;
     struct safer_arena a;
     safer_arena_init(&a);
     struct clean c;
     struct stored old;
-    int rc = safer__store_begin_write(st, err);
-    if (rc < 0)
-        goto out;
-    rc = may(st, actor, SAFER_PERM_EDIT_PLAN, NULL, err);
-    if (rc == SAFER_EDENIED) {
-        rc = refuse(st, actor, SAFER_PERM_EDIT_PLAN, id, now, err);
-        goto out;
-    }
-    if (rc == 0)
-        rc = read_stored(st, actor->partnership_id, id, &a, &old, err);
-    if (rc == 0 && old.version != version)
+    int rc = read_stored(st, actor->partnership_id, id, &a, &old, err);
+    if (rc == 0 && version >= 0 && old.version != version)
         rc = safer_err_set(err, SAFER_ECONFLICT,
                            "action %" PRId64 " was changed by someone else since the form was "
                            "opened (version %" PRId64 ", now %" PRId64 ")",
@@ -770,38 +785,39 @@ int safer_action_change(struct safer_store *st, const struct safer_actor *actor,
     if (rc == 0 && fe->n)
         rc = safer_err_set(err, SAFER_EINVAL, "the action's form has %zu mistake%s", fe->n,
                            fe->n == 1 ? "" : "s");
+    if (rc < 0)
+        goto out;
+    if (progress < 0)
+        progress = old.progress;
     struct safer__jobj before, after;
-    bool diffs = false;
-    if (rc == 0) {
-        safer__jobj_init(&before);
-        safer__jobj_init(&after);
-        diff_str(&before, &after, "title", old.f.title, c.title);
-        diff_str(&before, &after, "description", old.f.description, c.description);
-        diff_str(&before, &after, "priority_key", old.f.priority_key, c.priority_key);
-        diff_str(&before, &after, "group_key", old.f.group_key, c.group_key);
-        diff_str(&before, &after, "lead_org", old.f.lead_org, c.lead_org);
-        diff_id(&before, &after, "lead_user_id", old.f.lead_user_id, c.lead_user_id);
-        diff_str(&before, &after, "start_date", old.f.start_date, c.start_date);
-        diff_str(&before, &after, "due_date", old.f.due_date, c.due_date);
-        diff_str(&before, &after, "status", old.f.status, c.status);
-        diffs = true;
-        if (safer__jobj_count(&after) == 0) {
-            /* Nothing changed: nothing to write or log. */
-            safer__jobj_release(&before);
-            safer__jobj_release(&after);
-            diffs = false;
-            rc = safer__store_commit(st, err);
-            goto done;
-        }
+    safer__jobj_init(&before);
+    safer__jobj_init(&after);
+    diff_str(&before, &after, "title", old.f.title, c.title);
+    diff_str(&before, &after, "description", old.f.description, c.description);
+    diff_str(&before, &after, "priority_key", old.f.priority_key, c.priority_key);
+    diff_str(&before, &after, "group_key", old.f.group_key, c.group_key);
+    diff_str(&before, &after, "lead_org", old.f.lead_org, c.lead_org);
+    diff_id(&before, &after, "lead_user_id", old.f.lead_user_id, c.lead_user_id);
+    diff_str(&before, &after, "start_date", old.f.start_date, c.start_date);
+    diff_str(&before, &after, "due_date", old.f.due_date, c.due_date);
+    diff_str(&before, &after, "status", old.f.status, c.status);
+    if (old.progress != progress) {
+        safer__jobj_int(&before, "progress", old.progress);
+        safer__jobj_int(&after, "progress", progress);
+    }
+    if (safer__jobj_count(&after) == 0) {
+        /* Nothing changed: nothing to write or log. */
+        safer__jobj_release(&before);
+        safer__jobj_release(&after);
+        goto out;
     }
     struct safer__stmt *s = NULL;
-    if (rc == 0)
-        rc = safer__prep(st,
-                         "UPDATE action SET title = ?, description = ?, priority_key = ?,"
-                         " group_key = ?, lead_org_id = ?, lead_user_id = ?, start_date = ?,"
-                         " due_date = ?, status = ?, version = version + 1, updated_at = ?"
-                         " WHERE id = ? AND partnership_id = ? AND version = ?",
-                         &s, err);
+    rc = safer__prep(st,
+                     "UPDATE action SET title = ?, description = ?, priority_key = ?,"
+                     " group_key = ?, lead_org_id = ?, lead_user_id = ?, start_date = ?,"
+                     " due_date = ?, status = ?, progress = ?, version = version + 1,"
+                     " updated_at = ? WHERE id = ? AND partnership_id = ? AND version = ?",
+                     &s, err);
     if (rc == 0) {
         char at[32];
         iso_of(now, at);
@@ -814,27 +830,80 @@ int safer_action_change(struct safer_store *st, const struct safer_actor *actor,
         safer__bind_text(s, 7, c.start_date);
         safer__bind_text(s, 8, c.due_date);
         safer__bind_text(s, 9, c.status);
-        safer__bind_text(s, 10, at);
-        safer__bind_int64(s, 11, id);
-        safer__bind_int64(s, 12, actor->partnership_id);
-        safer__bind_int64(s, 13, version);
+        safer__bind_int64(s, 10, progress);
+        safer__bind_text(s, 11, at);
+        safer__bind_int64(s, 12, id);
+        safer__bind_int64(s, 13, actor->partnership_id);
+        safer__bind_int64(s, 14, old.version);
         rc = safer__step_done(s, err);
         safer__stmt_finalize(s);
     }
     if (rc == 0) {
-        diffs = false;
         rc = audit_change(st, actor, "action-change", id, &before, &after, now, err);
-    }
-    if (rc == 0)
-        rc = safer__store_commit(st, err);
-done:
-    if (diffs) {
+        *changed = rc == 0;
+    } else {
         safer__jobj_release(&before);
         safer__jobj_release(&after);
     }
+out:
+    safer_arena_release(&a);
+    return rc;
+}
+
+int safer_action_change(struct safer_store *st, const struct safer_actor *actor, int64_t id,
+                        int64_t version, const struct safer_action_fields *f, int64_t now,
+                        struct safer_field_errors *fe, struct safer_err *err)
+{
+    struct safer_field_errors local;
+    fe_init(&fe, &local);
+    int rc = safer__store_begin_write(st, err);
+    if (rc < 0)
+        return rc;
+    rc = may(st, actor, SAFER_PERM_EDIT_PLAN, NULL, err);
+    if (rc == SAFER_EDENIED)
+        return refuse(st, actor, SAFER_PERM_EDIT_PLAN, id, now, err);
+    bool changed;
+    if (rc == 0)
+        rc = change_row(st, actor, id, version < 0 ? 0 : version, f, -1, now, &changed, fe, err);
+    if (rc == 0)
+        rc = safer__store_commit(st, err);
     if (rc < 0)
         safer__store_rollback(st);
-out:
+    return rc;
+}
+
+int safer__action_put(struct safer_store *st, const struct safer_actor *actor, const char *key,
+                      const struct safer_action_fields *f, int progress, int64_t now,
+                      int *outcome, struct safer_field_errors *fe, struct safer_err *err)
+{
+    struct safer_field_errors local;
+    fe_init(&fe, &local);
+    *outcome = SAFER__PUT_UNCHANGED;
+    int64_t id = 0;
+    int rc = safer__id_of_key(st, "SELECT id FROM action WHERE partnership_id = ?1 AND key = ?2",
+                              actor->partnership_id, key, &id, err);
+    if (rc < 0)
+        return rc;
+    if (!id) {
+        rc = add_row(st, actor, key, f, progress < 0 ? 0 : progress, now, &id, fe, err);
+        if (rc == 0)
+            *outcome = SAFER__PUT_ADDED;
+        return rc;
+    }
+    struct safer_action_fields g = *f;
+    struct safer_arena a;
+    safer_arena_init(&a);
+    struct stored old;
+    if (!g.status || !*g.status) {
+        /* No status in the file: the action keeps its own. */
+        rc = read_stored(st, actor->partnership_id, id, &a, &old, err);
+        g.status = old.f.status;
+    }
+    bool changed = false;
+    if (rc == 0)
+        rc = change_row(st, actor, id, -1, &g, progress, now, &changed, fe, err);
+    if (rc == 0 && changed)
+        *outcome = SAFER__PUT_UPDATED;
     safer_arena_release(&a);
     return rc;
 }

@@ -246,7 +246,7 @@ int safer__audit_denied(struct safer_store *st, const struct safer_actor *actor,
     safer__store_rollback(st);
     char detail[64];
     snprintf(detail, sizeof(detail), "needs %s", safer_perm_name(perm));
-    int rc = safer__store_begin_write(st, err);
+    int rc = safer__store_begin_bookkeeping(st, err);
     if (rc == 0)
         rc =
             safer__audit(st, actor, "denied", record_type, record_id, NULL, NULL, detail, now, err);

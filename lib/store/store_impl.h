@@ -8,9 +8,18 @@
 #include "store/store_internal.h"
 #include "safer/auth.h"
 
+struct safer__ind_cache;
+struct safer__plan_cache;
+
 struct safer_store {
     struct safer__db *db; /* owned */
+    /* What the handle keeps while the store's generation (db.h) stays. */
+    struct safer__ind_cache *ind_cache;   /* owned: store_indicator.c */
+    struct safer__plan_cache *plan_cache; /* owned: store_plan.c */
 };
+
+/* Free a handle's kept plans (store_plan.c). */
+void safer__plan_cache_free(struct safer_store *st);
 
 /* SAFER_ENOTFOUND unless the store holds safer's tables (schema.c). */
 int safer__schema_exists(struct safer_store *st, struct safer_err *err);
@@ -39,6 +48,41 @@ struct safer_actor;
 int safer__action_import(struct safer_store *st, const struct safer_actor *actor, int64_t pid,
                          const struct safer_plan *p, int64_t now, size_t *added,
                          struct safer_err *err);
+
+/* ---- workspace records an import brings (store_exchange.c) ---- */
+
+/* What a put did to a record. */
+enum { SAFER__PUT_UNCHANGED = 0, SAFER__PUT_ADDED, SAFER__PUT_UPDATED };
+
+struct safer_action_fields;
+struct safer_indicator_fields;
+struct safer_field_errors;
+
+/*
+ * Inside the caller's open write transaction, the access already decided
+ * (SAFER_PERM_EDIT_PLAN): the action of the actor's partnership with key
+ * `key` is changed to `f`, or, when there is none (or `key` is NULL), an
+ * action with that key is added, each checked, written and audited as
+ * safer_action_add() and safer_action_change() do. `progress` from 0 to
+ * 100, or < 0 to keep the stored one (0 for a new action); a blank status
+ * keeps the stored one. *outcome is one of SAFER__PUT_*. The form's
+ * mistakes go into `fe` with SAFER_EINVAL, and nothing of the row is
+ * written (store_action.c).
+ */
+int safer__action_put(struct safer_store *st, const struct safer_actor *actor, const char *key,
+                      const struct safer_action_fields *f, int progress, int64_t now,
+                      int *outcome, struct safer_field_errors *fe, struct safer_err *err);
+
+/* The id of the record `sql` finds by partnership ?1 and key ?2 in *id, 0
+ * when none or `key` is NULL; 0, or the store's error (store_exchange.c). */
+int safer__id_of_key(struct safer_store *st, const char *sql, int64_t pid, const char *key,
+                     int64_t *id, struct safer_err *err);
+
+/* The same for an indicator (SAFER_PERM_EDIT_INDICATOR; store_indicator.c):
+ * a matching indicator's kind must be `f`'s. */
+int safer__indicator_put(struct safer_store *st, const struct safer_actor *actor,
+                         const char *key, const struct safer_indicator_fields *f, int64_t now,
+                         int *outcome, struct safer_field_errors *fe, struct safer_err *err);
 
 /* ---- access and audit, for the store's calls about people and plans
  * (store_audit.c) ---- */

@@ -137,10 +137,12 @@ struct def {
     double target, amber, red;
 };
 
-static void def_json(struct safer_buf *b, const struct def *d)
+static void def_json(struct safer_buf *b, const struct def *d, const char *key)
 {
     bool first = true;
     safer_buf_puts(b, "{");
+    if (key)
+        json_str(b, "key", key, &first);
     json_str(b, "title", d->title, &first);
     json_str(b, "kind", d->kind, &first);
     json_str(b, "priority", d->priority, &first);
@@ -362,27 +364,23 @@ static int form_mistakes(const struct safer_field_errors *fe, struct safer_err *
                          fe->n == 1 ? "" : "s");
 }
 
-int safer_indicator_add(struct safer_store *st, const struct safer_actor *actor,
-                        const struct safer_indicator_fields *f, int64_t now, int64_t *id,
-                        struct safer_field_errors *fe, struct safer_err *err)
+/* Add an indicator with key `key` (may be NULL) inside the caller's open
+ * write transaction, the access already decided. */
+static int add_row(struct safer_store *st, const struct safer_actor *actor, const char *key,
+                   const struct safer_indicator_fields *f, int64_t now, int64_t *id,
+                   struct safer_field_errors *fe, struct safer_err *err)
 {
-    fe->n = 0;
-    *id = 0;
-    int rc = begin_change(st, actor, 0, now, err);
-    if (rc < 0)
-        return rc;
     int64_t pid = actor->partnership_id;
     struct def d;
+    memset(&d, 0, sizeof(d));
     struct safer__stmt *s = NULL;
     struct safer_buf after;
     safer_buf_init(&after, 1 << 20);
-    rc = exists(st, "SELECT 1 FROM partnership WHERE id = ?1", pid, NULL, err);
+    int rc = exists(st, "SELECT 1 FROM partnership WHERE id = ?1", pid, NULL, err);
     if (rc == 0)
         rc = safer_err_set(err, SAFER_ENOTFOUND, "no such partnership");
-    if (rc < 0) {
-        memset(&d, 0, sizeof(d));
+    if (rc < 0)
         goto out;
-    }
     rc = check(st, pid, f, NULL, &d, fe, err);
     if (rc == 0 && fe->n)
         rc = form_mistakes(fe, err);
@@ -394,25 +392,26 @@ int safer_indicator_add(struct safer_store *st, const struct safer_actor *actor,
                      "INSERT INTO indicator(partnership_id, key, priority_key, group_key, title,"
                      " categories, ward, measure, period, good, target, amber, red, unit, kind,"
                      " created_at, updated_at)"
-                     " VALUES(?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                     " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                      &s, err);
     if (rc < 0)
         goto out;
     safer__bind_int64(s, 1, pid);
-    bind_def(s, 2, &d);
-    safer__bind_text(s, 14, d.kind);
-    safer__bind_text(s, 15, at);
+    safer__bind_text(s, 2, key);
+    bind_def(s, 3, &d);
+    safer__bind_text(s, 15, d.kind);
     safer__bind_text(s, 16, at);
+    safer__bind_text(s, 17, at);
     rc = safer__step(s, err);
     if (rc == 1) {
         *id = safer__col_int64(s, 0);
-        rc = 0;
+        rc = safer__step_done(s, err);
     } else if (rc == 0) {
         rc = safer_err_set(err, SAFER_EDB, "%s: no id for the new indicator", safer_store_name(st));
     }
     if (rc < 0)
         goto out;
-    def_json(&after, &d);
+    def_json(&after, &d, key);
     rc = safer_buf_error(&after);
     if (rc == 0) {
         char rid[24];
@@ -424,7 +423,19 @@ out:
     safer__stmt_finalize(s);
     safer_buf_release(&after);
     free(d.categories);
-    rc = finish(st, rc, err);
+    return rc;
+}
+
+int safer_indicator_add(struct safer_store *st, const struct safer_actor *actor,
+                        const struct safer_indicator_fields *f, int64_t now, int64_t *id,
+                        struct safer_field_errors *fe, struct safer_err *err)
+{
+    fe->n = 0;
+    *id = 0;
+    int rc = begin_change(st, actor, 0, now, err);
+    if (rc < 0)
+        return rc;
+    rc = finish(st, add_row(st, actor, NULL, f, now, id, fe, err), err);
     if (rc < 0)
         *id = 0;
     return rc;
@@ -466,21 +477,25 @@ static int stored(struct safer_store *st, int64_t pid, int64_t id, int64_t *vers
         *version = safer__col_int64(s, 15);
         snprintf(kind, 16, "%s", d.kind ? d.kind : "");
         if (json)
-            def_json(json, &d);
+            def_json(json, &d, NULL);
         rc = json ? safer_buf_error(json) : 0;
     }
     safer__stmt_finalize(s);
     return rc;
 }
 
-int safer_indicator_change(struct safer_store *st, const struct safer_actor *actor, int64_t id,
-                           int64_t version, const struct safer_indicator_fields *f, int64_t now,
-                           struct safer_field_errors *fe, struct safer_err *err)
+/*
+ * Change indicator `id` inside the caller's open write transaction, the
+ * access already decided. `version` < 0 takes the stored one (an import).
+ * With `kind`, the form's kind must be the stored one. Nothing is written
+ * or logged when nothing changes (*changed false).
+ */
+static int change_row(struct safer_store *st, const struct safer_actor *actor, int64_t id,
+                      int64_t version, const char *form_kind,
+                      const struct safer_indicator_fields *f, int64_t now, bool *changed,
+                      struct safer_field_errors *fe, struct safer_err *err)
 {
-    fe->n = 0;
-    int rc = begin_change(st, actor, id, now, err);
-    if (rc < 0)
-        return rc;
+    *changed = false;
     int64_t pid = actor->partnership_id, have = 0;
     char kind[16];
     struct def d;
@@ -489,16 +504,18 @@ int safer_indicator_change(struct safer_store *st, const struct safer_actor *act
     struct safer_buf before, after;
     safer_buf_init(&before, 1 << 20);
     safer_buf_init(&after, 1 << 20);
-    rc = stored(st, pid, id, &have, kind, &before, err);
+    int rc = stored(st, pid, id, &have, kind, &before, err);
     if (rc < 0)
         goto out;
-    if (have != version) {
+    if (version >= 0 && have != version) {
         rc = safer_err_set(err, SAFER_ECONFLICT,
                            "indicator %lld was changed by someone else since the form was opened",
                            (long long)id);
         goto out;
     }
     rc = check(st, pid, f, kind, &d, fe, err);
+    if (rc == 0 && form_kind && strcmp(form_kind, kind) != 0)
+        fe_add(fe, "kind", "The kind of an indicator cannot change: it is %s", kind);
     /* Values entered by hand are named by the periods they were entered
      * for: a manual indicator that has some keeps its periods. */
     if (rc == 0 && strcmp(kind, "manual") == 0 && d.period) {
@@ -514,6 +531,10 @@ int safer_indicator_change(struct safer_store *st, const struct safer_actor *act
         rc = form_mistakes(fe, err);
     if (rc < 0)
         goto out;
+    def_json(&after, &d, NULL);
+    rc = safer_buf_error(&after);
+    if (rc < 0 || strcmp(before.ptr, after.ptr) == 0)
+        goto out; /* nothing changed: nothing to write or log */
     char at[32];
     safer__iso_at(now, at);
     rc = safer__prep(st,
@@ -528,24 +549,60 @@ int safer_indicator_change(struct safer_store *st, const struct safer_actor *act
     safer__bind_text(s, 13, at);
     safer__bind_int64(s, 14, id);
     safer__bind_int64(s, 15, pid);
-    safer__bind_int64(s, 16, version);
+    safer__bind_int64(s, 16, have);
     rc = safer__step_done(s, err);
-    if (rc < 0)
-        goto out;
-    def_json(&after, &d);
-    rc = safer_buf_error(&after);
     if (rc == 0) {
         char rid[24];
         snprintf(rid, sizeof(rid), "%lld", (long long)id);
         rc = safer__audit(st, actor, "indicator-change", "indicator", rid, before.ptr, after.ptr,
                           NULL, now, err);
+        *changed = rc == 0;
     }
 out:
     safer__stmt_finalize(s);
     safer_buf_release(&before);
     safer_buf_release(&after);
     free(d.categories);
-    return finish(st, rc, err);
+    return rc;
+}
+
+int safer_indicator_change(struct safer_store *st, const struct safer_actor *actor, int64_t id,
+                           int64_t version, const struct safer_indicator_fields *f, int64_t now,
+                           struct safer_field_errors *fe, struct safer_err *err)
+{
+    fe->n = 0;
+    int rc = begin_change(st, actor, id, now, err);
+    if (rc < 0)
+        return rc;
+    bool changed;
+    return finish(st,
+                  change_row(st, actor, id, version < 0 ? 0 : version, NULL, f, now, &changed,
+                             fe, err),
+                  err);
+}
+
+int safer__indicator_put(struct safer_store *st, const struct safer_actor *actor,
+                         const char *key, const struct safer_indicator_fields *f, int64_t now,
+                         int *outcome, struct safer_field_errors *fe, struct safer_err *err)
+{
+    fe->n = 0;
+    *outcome = SAFER__PUT_UNCHANGED;
+    int64_t id = 0;
+    int rc = safer__id_of_key(st, "SELECT id FROM indicator WHERE partnership_id = ?1 AND key = ?2",
+                              actor->partnership_id, key, &id, err);
+    if (rc < 0)
+        return rc;
+    if (!id) {
+        rc = add_row(st, actor, key, f, now, &id, fe, err);
+        if (rc == 0)
+            *outcome = SAFER__PUT_ADDED;
+        return rc;
+    }
+    bool changed = false;
+    rc = change_row(st, actor, id, -1, f->kind, f, now, &changed, fe, err);
+    if (rc == 0 && changed)
+        *outcome = SAFER__PUT_UPDATED;
+    return rc;
 }
 
 /* The period a form names for indicator `id` of the partnership: its
@@ -748,17 +805,9 @@ out:
 void safer__ind_snap_release(struct safer__ind_snap *s)
 {
     free(s->defs);
-    free(s->wards);
-    free(s->types);
-    free(s->counts);
-    free(s->has_data);
-    safer_pairs_release(&s->lsoa_ward);
-    safer_values_release(&s->pop_ward);
-    safer_values_release(&s->pop_lsoa);
     free(s->values);
     free(s->comments);
     memset(s, 0, sizeof(*s));
-    s->first = 1;
 }
 
 static const char *arena_col(struct safer_arena *a, struct safer__stmt *s, int col)
@@ -838,33 +887,76 @@ static int read_defs(struct safer_store *st, int64_t pid, int64_t id,
     return rc;
 }
 
-/* The index of crime type `type` in the snapshot's types (few: a dozen
- * or so), added when new. */
-static uint32_t type_index(struct safer_arena *a, struct safer__ind_snap *o, size_t *cap,
-                           const char *type)
+/* ---- the evidence, kept by the store handle while the store is unchanged ---- */
+
+#define EVIDENCE_KEPT 8 /* partnerships a handle keeps the evidence of */
+
+struct safer__ind_cache {
+    struct safer__ind_evidence *ev[EVIDENCE_KEPT]; /* NULL: free */
+    uint64_t used[EVIDENCE_KEPT];                  /* when last read, for eviction */
+    uint64_t clock;
+};
+
+static void evidence_free(struct safer__ind_evidence *ev)
 {
-    for (size_t k = o->ntypes; k-- > 0;) {
-        if (strcmp(o->types[k], type) == 0)
+    if (!ev)
+        return;
+    free(ev->wards);
+    free(ev->types);
+    free(ev->has_data);
+    free(ev->ward_month);
+    free(ev->area_month);
+    free(ev->pop);
+    safer_pairs_release(&ev->lsoa_ward);
+    safer_values_release(&ev->pop_ward);
+    safer_values_release(&ev->pop_lsoa);
+    safer_arena_release(&ev->arena);
+    free(ev);
+}
+
+void safer__ind_cache_free(struct safer_store *st)
+{
+    struct safer__ind_cache *c = st->ind_cache;
+    if (!c)
+        return;
+    for (size_t i = 0; i < EVIDENCE_KEPT; i++)
+        evidence_free(c->ev[i]);
+    free(c);
+    st->ind_cache = NULL;
+}
+
+/* A row of the count table, before the rows are summed. */
+struct count_row {
+    uint32_t ward, type;
+    int32_t month;
+    int64_t count;
+};
+
+/* The index of crime type `type` in ev's types (few: a dozen or so),
+ * added when new. */
+static uint32_t type_index(struct safer__ind_evidence *ev, size_t *cap, const char *type)
+{
+    for (size_t k = ev->ntypes; k-- > 0;) {
+        if (strcmp(ev->types[k], type) == 0)
             return (uint32_t)k;
     }
-    SAFER__GROW(o->types, *cap, o->ntypes + 1);
-    o->types[o->ntypes] = safer_arena_strdup(a, type);
-    return (uint32_t)o->ntypes++;
+    SAFER__GROW(ev->types, *cap, ev->ntypes + 1);
+    ev->types[ev->ntypes] = safer_arena_strdup(&ev->arena, type);
+    return (uint32_t)ev->ntypes++;
 }
 
 /*
- * What computed definitions need: the area's wards, the count table's rows
- * of those wards (one per force, ward, type and month: the series add them
- * up), and the months of the area's forces' files.
+ * The area's wards, the count table's rows of those wards (one per force,
+ * ward, type and month), and the months of the area's forces' files; the
+ * rows summed by type, ward and month.
  *
  * The rows are read as the index crime_count_ward holds them, neither
  * grouped nor sorted by the database: a GROUP BY over the area's ten
  * thousand rows costs SQLite a sorter several times the reading, and the
  * sums are cheaper in C.
  */
-static int read_counts(struct safer_store *st, int64_t pid, const char *ward,
-                       const char *const *types, size_t ntypes, struct safer_arena *a,
-                       struct safer__ind_snap *o, struct safer_err *err)
+static int read_counts(struct safer_store *st, int64_t pid, struct safer__ind_evidence *ev,
+                       struct safer_err *err)
 {
     struct safer__stmt *s;
     int rc = safer__prep(st, AREA_WARDS " ORDER BY a.code", &s, err);
@@ -873,102 +965,90 @@ static int read_counts(struct safer_store *st, int64_t pid, const char *ward,
     safer__bind_int64(s, 1, pid);
     size_t cap = 0;
     while ((rc = safer__step(s, err)) == 1) {
-        SAFER__GROW(o->wards, cap, o->nwards + 1);
-        o->wards[o->nwards++] = safer_arena_strdup(a, safer__col_text(s, 0));
+        SAFER__GROW(ev->wards, cap, ev->nwards + 1);
+        ev->wards[ev->nwards++] = safer_arena_strdup(&ev->arena, safer__col_text(s, 0));
     }
     safer__stmt_finalize(s);
     if (rc < 0)
         return rc;
 
-    /* With one ward, only its rows; with categories named, only theirs, a
-     * query each (the index leads with the ward, then the type). */
-    static const char *const sql[2][2] = {
-        {"SELECT c.area_code, c.crime_type, c.month, c.count FROM crime_count c"
-         " WHERE c.area_code IN (" AREA_WARDS ")",
-         "SELECT c.area_code, c.crime_type, c.month, c.count FROM crime_count c"
-         " WHERE c.crime_type = ?2 AND c.area_code IN (" AREA_WARDS ")"},
-        {"SELECT c.area_code, c.crime_type, c.month, c.count FROM crime_count c"
-         " WHERE c.area_code = ?2 AND c.area_code IN (" AREA_WARDS ")",
-         "SELECT c.area_code, c.crime_type, c.month, c.count FROM crime_count c"
-         " WHERE c.area_code = ?2 AND c.crime_type = ?3 AND c.area_code IN (" AREA_WARDS ")"},
-    };
-    bool one_ward = ward && *ward;
-    rc = safer__prep(st, sql[one_ward][types != NULL], &s, err);
-    if (rc < 0)
-        return rc;
-    size_t ccap = 0, tcap = 0;
-    long w = -1;
-    uint32_t t = 0;
-    for (size_t k = 0; rc == 0 && k < (types ? ntypes : 1); k++) {
-        safer__stmt_reset(s);
-        safer__bind_int64(s, 1, pid);
-        if (one_ward)
-            safer__bind_text(s, 2, ward);
-        if (types)
-            safer__bind_text(s, one_ward ? 3 : 2, types[k]);
-        while ((rc = safer__step(s, err)) == 1) {
-            const char *code = safer__col_text(s, 0), *type = safer__col_text(s, 1);
-            if (!code || !type)
-                continue;
-            if (w < 0 || strcmp(o->wards[w], code) != 0)
-                w = safer__find_str(o->wards, o->nwards, code);
-            if (w < 0)
-                continue;
-            if (!o->ntypes || strcmp(o->types[t], type) != 0)
-                t = type_index(a, o, &tcap, type);
-            SAFER__GROW(o->counts, ccap, o->ncounts + 1);
-            struct safer__ind_count *c = &o->counts[o->ncounts++];
-            c->ward = (uint32_t)w;
-            c->type = t;
-            c->month = (int32_t)safer__col_int64(s, 2);
-            c->count = safer__col_int64(s, 3);
-        }
-    }
-    safer__stmt_finalize(s);
-    if (rc < 0)
-        return rc;
-
-    /* The months of the files of every force with records in the area's
-     * wards (in any month): a month holds data when one of them has one.
-     * The forces are few; each is asked whether it has a row in the area. */
     rc = safer__prep(st,
-                     "SELECT DISTINCT b.month FROM crime_batch b WHERE b.force IN"
-                     " (SELECT f.force FROM (SELECT DISTINCT force FROM crime_batch) f"
-                     " WHERE EXISTS (SELECT 1 FROM crime_count c WHERE c.force = f.force"
-                     " AND c.area_code IN (" AREA_WARDS "))) ORDER BY b.month",
+                     "SELECT c.area_code, c.crime_type, c.month, c.count FROM crime_count c"
+                     " WHERE c.area_code IN (" AREA_WARDS ")",
                      &s, err);
     if (rc < 0)
         return rc;
     safer__bind_int64(s, 1, pid);
-    int32_t *months = NULL;
-    size_t nm = 0, mcap = 0;
+    struct count_row *rows = NULL;
+    size_t nrows = 0, rcap = 0, tcap = 0;
+    long w = -1;
+    uint32_t t = 0;
     while ((rc = safer__step(s, err)) == 1) {
-        SAFER__GROW(months, mcap, nm + 1);
-        months[nm++] = (int32_t)safer__col_int64(s, 0);
+        const char *code = safer__col_text(s, 0), *type = safer__col_text(s, 1);
+        if (!code || !type)
+            continue;
+        if (w < 0 || strcmp(ev->wards[w], code) != 0)
+            w = safer__find_str(ev->wards, ev->nwards, code);
+        if (w < 0)
+            continue;
+        if (!ev->ntypes || strcmp(ev->types[t], type) != 0)
+            t = type_index(ev, &tcap, type);
+        SAFER__GROW(rows, rcap, nrows + 1);
+        rows[nrows++] = (struct count_row){(uint32_t)w, t, (int32_t)safer__col_int64(s, 2),
+                                           safer__col_int64(s, 3)};
     }
     safer__stmt_finalize(s);
-    o->first = 1;
-    o->last = 0;
+
+    /* The months of the files of every force with records in the area's
+     * wards (in any month): a month holds data when one of them has one.
+     * The forces are few; each is asked whether it has a row in the area. */
+    if (rc == 0)
+        rc = safer__prep(st,
+                         "SELECT DISTINCT b.month FROM crime_batch b WHERE b.force IN"
+                         " (SELECT f.force FROM (SELECT DISTINCT force FROM crime_batch) f"
+                         " WHERE EXISTS (SELECT 1 FROM crime_count c WHERE c.force = f.force"
+                         " AND c.area_code IN (" AREA_WARDS "))) ORDER BY b.month",
+                         &s, err);
+    int32_t *months = NULL;
+    size_t nm = 0, mcap = 0;
+    if (rc == 0) {
+        safer__bind_int64(s, 1, pid);
+        while ((rc = safer__step(s, err)) == 1) {
+            SAFER__GROW(months, mcap, nm + 1);
+            months[nm++] = (int32_t)safer__col_int64(s, 0);
+        }
+        safer__stmt_finalize(s);
+    }
     if (rc == 0 && nm) {
-        o->first = months[0];
-        o->last = months[nm - 1];
-        o->has_data = safer__xcalloc((size_t)(o->last - o->first + 1), 1);
+        ev->first = months[0];
+        ev->last = months[nm - 1];
+        size_t span = (size_t)(ev->last - ev->first + 1);
+        ev->has_data = safer__xcalloc(span, 1);
         for (size_t k = 0; k < nm; k++)
-            o->has_data[months[k] - o->first] = 1;
+            ev->has_data[months[k] - ev->first] = 1;
+        size_t nt = ev->ntypes ? ev->ntypes : 1, nw = ev->nwards ? ev->nwards : 1;
+        ev->ward_month = safer__xcalloc(nt * nw * span, sizeof(int64_t));
+        ev->area_month = safer__xcalloc(nt * span, sizeof(int64_t));
+        for (size_t i = 0; i < nrows; i++) {
+            const struct count_row *r = &rows[i];
+            if (r->month < ev->first || r->month > ev->last)
+                continue;
+            size_t m = (size_t)(r->month - ev->first);
+            ev->ward_month[((size_t)r->type * ev->nwards + r->ward) * span + m] += r->count;
+            ev->area_month[(size_t)r->type * span + m] += r->count;
+        }
     }
     free(months);
+    free(rows);
     return rc;
 }
 
 /* Populations: the area's LSOAs with their wards (by LSOA), the wards'
  * own figures and the LSOAs' figures, as safer__ward_populations takes
  * them. */
-static int read_populations(struct safer_store *st, int64_t pid, struct safer__ind_snap *o,
+static int read_populations(struct safer_store *st, int64_t pid, struct safer__ind_evidence *o,
                             struct safer_err *err)
 {
-    safer_arena_init(&o->lsoa_ward.arena);
-    safer_arena_init(&o->pop_ward.arena);
-    safer_arena_init(&o->pop_lsoa.arena);
     struct safer__stmt *s;
     int rc = safer__prep(st,
                          "SELECT l.lsoa_code, l.ward_code, p.population FROM lookup_lsoa l"
@@ -1013,6 +1093,62 @@ static int read_populations(struct safer_store *st, int64_t pid, struct safer__i
     }
     safer__stmt_finalize(s);
     return rc;
+}
+
+/*
+ * The evidence of partnership `pid`, inside the caller's read transaction:
+ * the handle's copy when it was read at the store's generation, else read
+ * now (and kept, replacing the partnership's older copy or the one read
+ * longest ago).
+ */
+static int evidence(struct safer_store *st, int64_t pid, const struct safer__ind_evidence **out,
+                    struct safer_err *err)
+{
+    int64_t gen;
+    int rc = safer__store_generation(st, &gen, err);
+    if (rc < 0)
+        return rc;
+    if (!st->ind_cache)
+        st->ind_cache = safer__xcalloc(1, sizeof(*st->ind_cache));
+    struct safer__ind_cache *c = st->ind_cache;
+    size_t slot = 0;
+    for (size_t i = 0; i < EVIDENCE_KEPT; i++) {
+        struct safer__ind_evidence *e = c->ev[i];
+        if (e && e->partnership_id == pid) {
+            if (gen >= 0 && e->generation == gen) {
+                c->used[i] = ++c->clock;
+                *out = e;
+                return 0;
+            }
+            slot = i;
+            break;
+        }
+        if (!e || (c->ev[slot] && c->used[i] < c->used[slot]))
+            slot = i;
+    }
+    evidence_free(c->ev[slot]);
+    c->ev[slot] = NULL;
+    struct safer__ind_evidence *e = safer__xcalloc(1, sizeof(*e));
+    e->partnership_id = pid;
+    e->generation = gen;
+    e->first = 1; /* no months */
+    e->area_pop = NAN;
+    safer_arena_init(&e->arena);
+    safer_arena_init(&e->lsoa_ward.arena);
+    safer_arena_init(&e->pop_ward.arena);
+    safer_arena_init(&e->pop_lsoa.arena);
+    rc = read_counts(st, pid, e, err);
+    if (rc == 0)
+        rc = read_populations(st, pid, e, err);
+    if (rc < 0) {
+        evidence_free(e);
+        return rc;
+    }
+    safer__ind_derive(e);
+    c->ev[slot] = e;
+    c->used[slot] = ++c->clock;
+    *out = e;
+    return 0;
 }
 
 static int read_values(struct safer_store *st, int64_t pid, int64_t id, struct safer_arena *a,
@@ -1074,12 +1210,16 @@ int safer__indicator_read(struct safer_store *st, const struct safer_actor *acto
                           struct safer_err *err)
 {
     memset(out, 0, sizeof(*out));
-    out->first = 1; /* no months */
-    int rc = safer__store_begin_read(st, err);
+    /* In the caller's read transaction when there is one (the assessment
+     * reads the indicators in its snapshot), else in one of its own. */
+    bool own = !safer__store_in_tx(st);
+    int rc = own ? safer__store_begin_read(st, err) : 0;
     if (rc < 0)
         return rc;
     enum safer_role role = SAFER_ROLE_PUBLIC;
     rc = safer__access(st, actor, SAFER_PERM_VIEW_AGGREGATE, &role, err);
+    if (rc == SAFER_EDENIED && !own)
+        return safer_err_set(err, SAFER_EDENIED, "not permitted");
     if (rc == SAFER_EDENIED) {
         safer__store_rollback(st);
         char rid[24];
@@ -1088,7 +1228,8 @@ int safer__indicator_read(struct safer_store *st, const struct safer_actor *acto
                                    id ? rid : NULL, now, err);
     }
     if (rc < 0) {
-        safer__store_rollback(st);
+        if (own)
+            safer__store_rollback(st);
         return rc;
     }
     out->unsuppressed = !(q && q->suppress) &&
@@ -1096,42 +1237,23 @@ int safer__indicator_read(struct safer_store *st, const struct safer_actor *acto
     out->names = actor->operator || safer_role_may(role, SAFER_PERM_VIEW_PLAN);
     int64_t pid = actor->partnership_id;
     rc = read_defs(st, pid, id, q, arena, out, err);
-    bool computed = false, rate = false, manual = false, all_types = false;
-    /* The categories the computed definitions count, each once; none
-     * named by one of them: every category. */
-    const char **types = NULL;
-    size_t ntypes = 0, tcap = 0;
+    bool computed = false, manual = false;
     for (size_t i = 0; rc == 0 && i < out->ndefs; i++) {
-        const struct safer_indicator *d = &out->defs[i];
-        bool c = strcmp(d->kind, "computed") == 0;
+        bool c = strcmp(out->defs[i].kind, "computed") == 0;
         computed = computed || c;
-        rate = rate || (c && strcmp(d->measure, "rate") == 0);
         manual = manual || !c;
-        all_types = all_types || (c && d->ncategories == 0);
-        for (size_t k = 0; c && k < d->ncategories; k++) {
-            bool seen = false;
-            for (size_t j = 0; j < ntypes && !seen; j++)
-                seen = strcmp(types[j], d->categories[k]) == 0;
-            if (!seen) {
-                SAFER__GROW(types, tcap, ntypes + 1);
-                types[ntypes++] = d->categories[k];
-            }
-        }
     }
     if (rc == 0 && computed)
-        rc = read_counts(st, pid, id && out->ndefs ? out->defs[0].ward : NULL,
-                         all_types ? NULL : types, ntypes, arena, out, err);
-    free(types);
-    if (rc == 0 && rate)
-        rc = read_populations(st, pid, out, err);
+        rc = evidence(st, pid, &out->ev, err);
     if (rc == 0 && manual)
         rc = read_values(st, pid, id, arena, out, err);
     if (rc == 0 && id)
         rc = read_comments(st, id, arena, out, err);
-    if (rc == 0)
+    if (rc == 0 && own)
         rc = safer__store_commit(st, err);
     if (rc < 0) {
-        safer__store_rollback(st);
+        if (own)
+            safer__store_rollback(st);
         safer__ind_snap_release(out);
     }
     return rc;

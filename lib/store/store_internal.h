@@ -20,9 +20,19 @@
  * (it waits for another); a read transaction is one snapshot for all the
  * reads inside it. Rollback never fails and does nothing outside one. */
 int safer__store_begin_write(struct safer_store *st, struct safer_err *err);
+/* A write of sign-in bookkeeping only (sessions, sign-in failures, audit
+ * rows of sign-ins and refusals): it does not count as a change of the
+ * plan or the evidence (the generation, db.h), so what a server computed
+ * from them stays good. Everything else writes with begin_write. */
+int safer__store_begin_bookkeeping(struct safer_store *st, struct safer_err *err);
 int safer__store_begin_read(struct safer_store *st, struct safer_err *err);
 int safer__store_commit(struct safer_store *st, struct safer_err *err);
 void safer__store_rollback(struct safer_store *st);
+/* Is a transaction open on the handle? */
+bool safer__store_in_tx(const struct safer_store *st);
+/* The store's generation (db.h): in the open transaction, or as one
+ * statement of its own; -1 for a store without one (nothing is kept). */
+int safer__store_generation(struct safer_store *st, int64_t *gen, struct safer_err *err);
 
 /* For the length of a large import (SQLite: no memory map while blobs are
  * written, see docs/internals/store.md). */
@@ -136,20 +146,47 @@ struct safer_indicator;
 struct safer_indicator_comment;
 struct safer_indicator_query;
 
-/* Records of one force's ward, type and month (a row of the count table;
- * the force is not kept: series add the rows up). */
-struct safer__ind_count {
-    uint32_t ward, type; /* indexes into the snapshot's wards and types */
-    int32_t month;
-    int64_t count;
-};
-
 /* A manual indicator's value for a period. */
 struct safer__ind_value {
     int64_t indicator;
     const char *period; /* in the arena */
     double value;
 };
+
+/*
+ * The evidence a partnership's computed indicators count, summed by the
+ * database's rows once: the records of each crime type in each ward and
+ * month, and in the whole area; which months have data; the wards'
+ * populations. The store handle keeps the latest few (one a partnership)
+ * while the store's generation (db.h) is the one they were read at, so a
+ * page of indicators reads definitions, not ten thousand counts. Owned by
+ * the handle's cache: valid until the next indicator read on the handle.
+ */
+struct safer__ind_evidence {
+    int64_t partnership_id;
+    int64_t generation; /* -1: not kept (a store without one) */
+    struct safer_arena arena; /* ward codes and type names */
+    char **wards;             /* the area's stored wards, sorted */
+    size_t nwards;
+    char **types; /* the crime types counted, as the count table names them */
+    size_t ntypes;
+    /* The months from the first to the last the store holds a file of the
+     * area's forces for (first > last: none), and which of them have one. */
+    int32_t first, last;
+    unsigned char *has_data;  /* [month - first] */
+    int64_t *ward_month;      /* [(type * nwards + ward) * months + month - first] */
+    int64_t *area_month;      /* [type * months + month - first] */
+    /* The area's LSOAs with their wards, and the populations of wards and
+     * LSOAs, as the store holds them; and from them (safer__ind_derive) */
+    struct safer_pairs lsoa_ward;
+    struct safer_values pop_ward, pop_lsoa;
+    double *pop;     /* each ward's residents; NULL when the store has no populations */
+    double area_pop; /* their sum, NaN unless every ward has one */
+};
+
+/* Fill ev->pop and ev->area_pop from what was read (lib/assess/indicator.c:
+ * the populations are the assessment's). */
+void safer__ind_derive(struct safer__ind_evidence *ev);
 
 /*
  * One snapshot of what an indicator page needs, read in one transaction
@@ -162,26 +199,17 @@ struct safer__ind_snap {
     bool names;        /* the role may SAFER_PERM_VIEW_PLAN: authors' names */
     struct safer_indicator *defs; /* malloc'd; definitions only */
     size_t ndefs;
-    char **wards; /* malloc'd: the area's stored wards, sorted (codes in the arena) */
-    size_t nwards;
-    char **types; /* malloc'd: the crime types of `counts`, unordered (in the arena) */
-    size_t ntypes;
-    struct safer__ind_count *counts; /* malloc'd; none unless a definition is computed */
-    size_t ncounts;
-    /* The months from the first to the last the store holds a file of the
-     * area's forces for (first > last: none), and which of them have one. */
-    int32_t first, last;
-    unsigned char *has_data; /* malloc'd: [month - first] */
-    /* The area's LSOAs and wards with their populations, for rates; empty
-     * unless a definition is a rate. */
-    struct safer_pairs lsoa_ward;
-    struct safer_values pop_ward, pop_lsoa;
+    /* Borrowed from the store handle's cache; NULL unless a definition is
+     * computed. */
+    const struct safer__ind_evidence *ev;
     struct safer__ind_value *values; /* malloc'd; manual definitions' values */
     size_t nvalues;
     struct safer_indicator_comment *comments; /* malloc'd; only for one indicator */
     size_t ncomments;
 };
 void safer__ind_snap_release(struct safer__ind_snap *s);
+/* Free a store handle's evidence (safer_store_close). */
+void safer__ind_cache_free(struct safer_store *st);
 
 /*
  * Read the snapshot for the actor's partnership (SAFER_PERM_VIEW_AGGREGATE):

@@ -700,24 +700,106 @@ int safer_plan_load(struct safer_store *st, const char *area, struct safer_plan 
     *out = NULL;
     if (!area)
         return 0;
+    /* One snapshot for the plan's dozen reads, unless the caller's
+     * transaction is one already. */
+    bool own = !safer__store_in_tx(st);
+    int rc = own ? safer__store_begin_read(st, err) : 0;
+    if (rc < 0)
+        return rc;
     int64_t pid = 0, plan_id = 0;
-    int rc = partnership_of(st, area, &pid, err);
-    if (rc != 0)
-        return rc < 0 ? rc : 0;
-    struct safer_plan *p = safer__xmalloc(sizeof(*p));
-    safer_plan_init(p);
-    rc = read_plan_row(st, p, pid, &plan_id, err);
+    struct safer_plan *p = NULL;
+    rc = partnership_of(st, area, &pid, err);
+    if (rc == 0) {
+        p = safer__xmalloc(sizeof(*p));
+        safer_plan_init(p);
+        rc = read_plan_row(st, p, pid, &plan_id, err);
+    }
     if (rc == 0)
         rc = read_partnership(st, p, pid, err);
     if (rc == 0)
         rc = read_groups(st, p, pid, err);
     if (rc == 0)
         rc = read_priorities(st, p, plan_id, err);
+    if (own && rc >= 0) {
+        int c = safer__store_commit(st, err);
+        rc = c < 0 ? c : rc;
+    }
+    if (own && rc < 0)
+        safer__store_rollback(st);
     if (rc != 0) {
-        /* 1: the partnership has no plan. */
+        /* 1: the partnership has no plan, or there is no such partnership. */
         safer_plan_free(p);
         return rc < 0 ? rc : 0;
     }
+    *out = p;
+    return 0;
+}
+
+/* ---- the plan, kept by the handle while the store is unchanged ---- */
+
+#define PLANS_KEPT 8 /* partnerships a handle keeps the plan of */
+
+struct safer__plan_cache {
+    struct {
+        char *area;
+        int64_t generation;
+        struct safer_plan *plan;
+        uint64_t used;
+    } e[PLANS_KEPT];
+    uint64_t clock;
+};
+
+void safer__plan_cache_free(struct safer_store *st)
+{
+    struct safer__plan_cache *c = st->plan_cache;
+    if (!c)
+        return;
+    for (size_t i = 0; i < PLANS_KEPT; i++) {
+        free(c->e[i].area);
+        safer_plan_free(c->e[i].plan);
+    }
+    free(c);
+    st->plan_cache = NULL;
+}
+
+int safer_plan_current(struct safer_store *st, const char *area, const struct safer_plan **out,
+                       struct safer_err *err)
+{
+    *out = NULL;
+    if (!area)
+        return 0;
+    /* The generation first: a plan read after it is at least as new. */
+    int64_t gen;
+    int rc = safer__store_generation(st, &gen, err);
+    if (rc < 0)
+        return rc;
+    if (!st->plan_cache)
+        st->plan_cache = safer__xcalloc(1, sizeof(*st->plan_cache));
+    struct safer__plan_cache *c = st->plan_cache;
+    size_t slot = 0;
+    for (size_t i = 0; i < PLANS_KEPT; i++) {
+        if (c->e[i].area && strcmp(c->e[i].area, area) == 0) {
+            if (gen >= 0 && c->e[i].generation == gen) {
+                c->e[i].used = ++c->clock;
+                *out = c->e[i].plan;
+                return 0;
+            }
+            slot = i;
+            break;
+        }
+        if (!c->e[i].area || (c->e[slot].area && c->e[i].used < c->e[slot].used))
+            slot = i;
+    }
+    struct safer_plan *p = NULL;
+    rc = safer_plan_load(st, area, &p, err);
+    if (rc < 0)
+        return rc;
+    free(c->e[slot].area);
+    safer_plan_free(c->e[slot].plan);
+    c->e[slot].area = safer__xstrdup(area);
+    c->e[slot].generation = gen;
+    c->e[slot].plan = p;
+    c->e[slot].used = ++c->clock;
     *out = p;
     return 0;
 }

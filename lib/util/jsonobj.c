@@ -4,21 +4,26 @@
 #include "util/compat.h"
 
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "safer/html.h"
 #include "util/jsonobj.h"
 
 /* The length of the UTF-8 sequence at s[0..n), or 0 when it is not one
- * (overlong forms, surrogates and code points past U+10FFFF are not). */
-static size_t utf8_len(const unsigned char *s, size_t n)
+ * (overlong forms, surrogates and code points past U+10FFFF are not);
+ * *cp gets its code point. */
+static size_t utf8_len(const unsigned char *s, size_t n, uint32_t *cp_out)
 {
     unsigned char c = s[0];
     size_t len;
     uint32_t cp;
-    if (c < 0x80)
+    if (c < 0x80) {
+        *cp_out = c;
         return 1;
+    }
     if (c >= 0xC2 && c <= 0xDF) {
         len = 2;
         cp = c & 0x1F;
@@ -41,10 +46,11 @@ static size_t utf8_len(const unsigned char *s, size_t n)
     if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10FFFF ||
         (cp >= 0xD800 && cp <= 0xDFFF))
         return 0;
+    *cp_out = cp;
     return len;
 }
 
-void safer__json_quote(struct safer_buf *b, const char *s, size_t n)
+static void quote(struct safer_buf *b, const char *s, size_t n, bool html)
 {
     const unsigned char *p = (const unsigned char *)s;
     safer_buf_put(b, "\"", 1);
@@ -55,6 +61,7 @@ void safer__json_quote(struct safer_buf *b, const char *s, size_t n)
         const char *esc = NULL;
         char hex[8];
         size_t len = 1;
+        uint32_t cp = c;
         if (c == '"')
             esc = "\\\"";
         else if (c == '\\')
@@ -69,14 +76,16 @@ void safer__json_quote(struct safer_buf *b, const char *s, size_t n)
             esc = "\\b";
         else if (c == '\f')
             esc = "\\f";
-        else if (c < 0x20) {
+        else if (c < 0x20 || (html && (c == '<' || c == '>' || c == '&'))) {
             snprintf(hex, sizeof(hex), "\\u%04x", c);
             esc = hex;
         } else if (c >= 0x80) {
-            len = utf8_len(p + i, n - i);
+            len = utf8_len(p + i, n - i, &cp);
             if (len == 0) {
                 esc = "\\ufffd";
                 len = 1;
+            } else if (html && (cp == 0x2028 || cp == 0x2029)) {
+                esc = cp == 0x2028 ? "\\u2028" : "\\u2029";
             }
         }
         if (esc) {
@@ -91,6 +100,10 @@ void safer__json_quote(struct safer_buf *b, const char *s, size_t n)
     safer_buf_put(b, p + i - run, run);
     safer_buf_put(b, "\"", 1);
 }
+
+void safer__json_quote(struct safer_buf *b, const char *s, size_t n) { quote(b, s, n, false); }
+
+void safer_json_string(struct safer_buf *b, const char *s, size_t n) { quote(b, s, n, true); }
 
 void safer__jobj_init(struct safer__jobj *o)
 {

@@ -37,7 +37,9 @@ static inline size_t safer__jobj_count(const struct safer__jobj *o) { return o->
 int safer__jobj_finish(struct safer__jobj *o, char **out, struct safer_err *err);
 void safer__jobj_release(struct safer__jobj *o);
 
-/* Append `s` (`n` bytes) as a quoted, escaped JSON string to `b` (sticky). */
+/* Append `s` (`n` bytes) as a quoted, escaped JSON string to `b` (sticky):
+ * '"', '\\' and control characters escaped, ill-formed UTF-8 as U+FFFD.
+ * (safer_json_string() in html.h also escapes what HTML would read.) */
 void safer__json_quote(struct safer_buf *b, const char *s, size_t n);
 
 #endif

@@ -110,6 +110,7 @@ const before = await offTrack(PRIORITY);
 check(Number.isInteger(before), `the dashboard counts actions off track for "${PRIORITY}": ${before}`);
 
 for (const path of ['/actions', '/actions/1', '/actions/edit/1', '/indicators', '/indicators/1',
+    '/indicators/edit/1',
     '/groups', '/assessments', '/account/sessions']) {
     const r = await page.goto(`${base}${path}`);
     check(r.status() === 200, `${path}: ${r.status()}`);

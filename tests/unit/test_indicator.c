@@ -73,6 +73,8 @@ struct fixture {
     char dir[300];
     struct safer_assessment a; /* to LAST, area CSP */
     int64_t pid;
+    char missing[4][400]; /* the police files of month MISSING, not imported */
+    size_t nmissing;
 };
 
 static struct fixture F;
@@ -106,9 +108,14 @@ static int setup(void **state)
     snprintf(missing, sizeof(missing), "/%04d-%02d-", MISSING / 12, MISSING % 12 + 1);
     const char **police = calloc(res.nfiles, sizeof(*police));
     size_t np = 0;
-    for (size_t i = 0; i < res.nfiles; i++)
-        if (strstr(res.files[i], "/police/") && !strstr(res.files[i], missing))
+    for (size_t i = 0; i < res.nfiles; i++) {
+        if (!strstr(res.files[i], "/police/"))
+            continue;
+        if (!strstr(res.files[i], missing))
             police[np++] = res.files[i];
+        else if (F.nmissing < 4)
+            snprintf(F.missing[F.nmissing++], sizeof(F.missing[0]), "%s", res.files[i]);
+    }
     F.st = testfix_store("ind", 0, F.target, sizeof(F.target));
     struct safer_areas_stats as;
     struct safer_areas_opts ao = {.level = "ward"};
@@ -1076,6 +1083,48 @@ static void test_indicator_plan_file_of_the_demo(void **state)
     free(data);
 }
 
+/*
+ * A handle keeps the evidence it counted while the store is unchanged; a
+ * change made through another handle (here: the month that was missing,
+ * imported) is seen at the next read. Changes the fixture: runs last.
+ */
+static void test_indicator_evidence_follows_changes(void **state)
+{
+    (void)state;
+    assert_true(F.nmissing > 0);
+    struct safer_actor op = operator_actor();
+    int64_t id = define("", NULL, 0, "count", "month", "100");
+    char label[8];
+    snprintf(label, sizeof(label), "%04d-%02d", MISSING / 12, MISSING % 12 + 1);
+    struct safer_arena arena;
+    safer_arena_init(&arena);
+    struct safer_indicator ind;
+    struct safer_indicator_point *pts;
+    size_t n;
+    get(&op, id, &arena, &ind, &pts, &n);
+    const struct safer_indicator_point *p = find(pts, n, label);
+    assert_int_equal(p->months_with_data, 0);
+    assert_int_equal(p->count, 0);
+    get(&op, id, &arena, &ind, &pts, &n); /* from what the handle kept */
+    assert_int_equal(find(pts, n, label)->months_with_data, 0);
+
+    struct safer_store *other = NULL;
+    struct safer_err err = {0};
+    must(safer_store_open_existing(&other, F.target, &err), &err);
+    const char *files[4];
+    for (size_t i = 0; i < F.nmissing; i++)
+        files[i] = F.missing[i];
+    testfix_police(other, files, F.nmissing);
+    safer_store_close(other);
+
+    get(&op, id, &arena, &ind, &pts, &n);
+    p = find(pts, n, label);
+    assert_int_equal(p->months_with_data, 1);
+    assert_true(p->count > 0);
+    assert_false(p->partial);
+    safer_arena_release(&arena);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1096,6 +1145,7 @@ int main(void)
         cmocka_unit_test(test_indicator_wards),
         cmocka_unit_test(test_indicator_plan_errors),
         cmocka_unit_test(test_indicator_plan_file_of_the_demo),
+        cmocka_unit_test(test_indicator_evidence_follows_changes),
     };
     return cmocka_run_group_tests_name("indicator", tests, setup, teardown);
 }

@@ -29,8 +29,10 @@
 
 #include <cmocka.h>
 
+#include "safer/account.h"
 #include "safer/assess.h"
 #include "safer/buf.h"
+#include "safer/indicator.h"
 #include "safer/limits.h"
 #include "safer/plan.h"
 #include "safer/report.h"
@@ -163,9 +165,9 @@ static void test_report_plan_of_the_area(void **state)
     assert_non_null(strstr(cand, "<tr><td>Volume</td><td class=\"n\">2</td><td>yes</td>"));
     assert_non_null(strstr(cand, "<th scope=\"col\">In the plan under</th>"));
     char *prog = section(html, "progress");
-    assert_non_null(strstr(prog, "<strong>Not yet available.</strong> Progress against the "
-                                 "indicators of the plan <cite>Testborough Community Safety "
-                                 "Plan</cite> is held in the partnership's workspace"));
+    assert_non_null(strstr(prog, "Progress against the plan <cite>Testborough Community Safety "
+                                 "Plan</cite> is measured by its indicators"));
+    assert_non_null(strstr(prog, "<strong>No indicators yet.</strong>"));
     free(prog);
     free(cand);
     free(pri);
@@ -416,6 +418,44 @@ static void test_report_plan_public_edition(void **state)
     safer_assessment_release(&a);
 }
 
+/*
+ * Section 11 shows the plan's indicators as the workspace keeps them: a
+ * value entered by hand, its target and its status. (Adds an indicator to
+ * the store: runs last.)
+ */
+static void test_report_plan_indicators(void **state)
+{
+    (void)state;
+    struct safer_actor op;
+    safer_actor_operator(&op);
+    op.partnership_id = 1; /* Testborough's, the store's first partnership */
+    struct safer_indicator_fields f = {
+        .title = "Residents who feel safe <at night>", .kind = "manual", .period = "quarter",
+        .good = "up", .target = "80", .amber = "5", .red = "10", .unit = "%",
+    };
+    struct safer_field_errors fe = {0};
+    struct safer_err err = {0};
+    int64_t id = 0;
+    if (safer_indicator_add(st, &op, &f, 1764669600, &id, &fe, &err) < 0)
+        fail_msg("%s %s", err.msg, fe.n ? fe.e[0].message : "");
+    if (safer_indicator_set_value(st, &op, id, "2019-Q1", "70", 1764669600, &fe, &err) < 0)
+        fail_msg("%s", err.msg);
+    struct safer_assessment a;
+    assess("E07000001", &a);
+    assert_int_equal(a.nindicators, 1);
+    char *html = render(&a);
+    safer_assessment_release(&a);
+    char *prog = section(html, "progress");
+    assert_non_null(strstr(prog, "<tr><th scope=\"row\">Residents who feel safe &lt;at "
+                                 "night&gt;</th><td>\u2014</td><td>2019-Q1</td><td "
+                                 "class=\"n\">70 %</td><td class=\"n\">80 % (up is better)</td>"
+                                 "<td>Red</td></tr>"));
+    assert_non_null(strstr(prog, "The plan has 1 indicator: 1 red, 0 amber and 0 green at the "
+                                 "latest period, and 0 without a status"));
+    free(prog);
+    free(html);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -425,6 +465,7 @@ int main(void)
         cmocka_unit_test(test_report_candidates_scoring),
         cmocka_unit_test(test_report_harm_weights_and_escaping),
         cmocka_unit_test(test_report_plan_public_edition),
+        cmocka_unit_test(test_report_plan_indicators),
     };
     return cmocka_run_group_tests_name("report_plan", tests, setup, teardown);
 }

@@ -317,6 +317,47 @@ static void test_store_plan_import_file(void **state)
 }
 
 /* A session knows its partnership by row id; pages want its code and name. */
+/*
+ * A handle keeps the plan it read (safer_plan_current) while the store is
+ * unchanged: the same plan again; a plan stored through another handle is
+ * read at the next call.
+ */
+static void test_store_plan_current_follows_changes(void **state)
+{
+    (void)state;
+    char target[512];
+    struct safer_store *st = testfix_store("plan_current", TESTFIX_CSP, target, sizeof(target));
+    struct safer_plan a;
+    parse(PLAN_A, &a);
+    store(st, &a, false);
+    struct safer_err err = {0};
+    const struct safer_plan *p1 = NULL, *p2 = NULL;
+    assert_int_equal(safer_plan_current(st, "E22000001", &p1, &err), 0);
+    assert_non_null(p1);
+    assert_string_equal(p1->title, "Plan A");
+    assert_int_equal(safer_plan_current(st, "E22000001", &p2, &err), 0);
+    assert_ptr_equal(p1, p2);
+    const struct safer_plan *none = p1;
+    assert_int_equal(safer_plan_current(st, "E07000002", &none, &err), 0);
+    assert_null(none);
+
+    struct safer_store *other = NULL;
+    assert_int_equal(safer_store_open_existing(&other, target, &err), 0);
+    char *changed = strdup(PLAN_A);
+    memcpy(strstr(changed, "Plan A"), "Plan Z", 6);
+    struct safer_plan z;
+    parse(changed, &z);
+    store(other, &z, true);
+    safer_store_close(other);
+    assert_int_equal(safer_plan_current(st, "E22000001", &p2, &err), 0);
+    assert_non_null(p2);
+    assert_string_equal(p2->title, "Plan Z");
+    safer_plan_release(&z);
+    safer_plan_release(&a);
+    free(changed);
+    testfix_done(st, target);
+}
+
 static void test_store_partnerships(void **state)
 {
     (void)state;
@@ -369,6 +410,7 @@ int main(void)
         cmocka_unit_test(test_store_plan_replaces_one_partnership),
         cmocka_unit_test(test_store_plan_digest_ignores_row_ids),
         cmocka_unit_test(test_store_plan_import_file),
+        cmocka_unit_test(test_store_plan_current_follows_changes),
         cmocka_unit_test(test_store_partnerships),
     };
     return cmocka_run_group_tests_name("store_plan", tests, testfix_setup, testfix_teardown);
