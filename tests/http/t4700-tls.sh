@@ -1,6 +1,6 @@
 #!/bin/sh
 # The TLS front of docs/deploy.md, as the document gives it: the nginx
-# block marked "tests/http/t4600-tls.sh runs this block" is taken from the
+# block marked "tests/http/t4700-tls.sh runs this block" is taken from the
 # document, only its ports, certificate paths and safer's address put in,
 # and run unprivileged in a temporary prefix on free loopback ports, with a
 # throwaway CA and server certificate made by openssl, in front of
@@ -39,6 +39,17 @@ stop_all() {
 }
 trap stop_all EXIT
 
+# wait_log PATTERN FILE: up to 20 s for the line (the server writes it once
+# the answer is sent, which may be after curl has it).
+wait_log() {
+    i=0
+    while [ $i -lt 200 ] && ! grep -q -- "$1" "$2"; do
+        sleep 0.1
+        i=$((i + 1))
+    done
+    expect_grep "$1" "$2"
+}
+
 # ---- a throwaway CA and a server certificate for the name and loopback ----
 openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=safer test CA" \
     -keyout ca.key -out ca.pem -addext "basicConstraints=critical,CA:TRUE" \
@@ -63,11 +74,13 @@ password=$(awk '$1 == "login:" && $4 == "coordinator" { print $3 }' demo.out)
 serve() {
     name=$1
     shift
-    "$SAFER" serve "$@" >"$name.out" 2>"$name.log" &
+    : >"$name.out"
+    : >"$name.log"
+    "$SAFER" serve "$@" >>"$name.out" 2>>"$name.log" &
     pids="$pids $!"
     port=
     i=0
-    while [ $i -lt 200 ] && [ -z "$port" ]; do
+    while [ $i -lt 600 ] && [ -z "$port" ]; do
         port=$(sed -n 's|^serving [0-9]* partnership(s) at http://[0-9.]*:\([0-9]*\)/$|\1|p' "$name.out")
         [ -n "$port" ] || sleep 0.05
         i=$((i + 1))
@@ -80,9 +93,9 @@ SAFER_PORT=$port
 # ---- nginx from the document ----
 awk '/^```nginx$/ { inblock = 1; n = 0; next }
      inblock && /^```$/ { if (marked) exit; inblock = 0; next }
-     inblock { if (++n == 1 && /t4600-tls\.sh/) marked = 1; if (marked) print }' "$DOC" >front.conf
+     inblock { if (++n == 1 && /t4700-tls\.sh/) marked = 1; if (marked) print }' "$DOC" >front.conf
 checks=$((checks + 1))
-[ -s front.conf ] || { fail "no nginx block marked for t4600-tls.sh in $DOC"; exit 1; }
+[ -s front.conf ] || { fail "no nginx block marked for t4700-tls.sh in $DOC"; exit 1; }
 # Every place the test fills in must be in the block, once.
 for want in 'listen 80;' 'listen 443 ssl http2;' '/etc/ssl/certs/safer.example.gov.uk.pem' \
     '/etc/ssl/private/safer.example.gov.uk.key' 'proxy_pass http://127.0.0.1:8080;'; do
@@ -134,7 +147,7 @@ EOF
 start_nginx
 # nginx daemonises: wait for its pid file.
 i=0
-while [ ! -s nginx/nginx.pid ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+while [ ! -s nginx/nginx.pid ] && [ $i -lt 200 ]; do sleep 0.1; i=$((i + 1)); done
 
 BASE="https://$NAME:$HTTPS"
 CURL="curl -sS --cacert $TMP/ca.pem --resolve $NAME:$HTTPS:127.0.0.1 --resolve $NAME:$HTTP:127.0.0.1"
@@ -184,17 +197,15 @@ expect_grep '</html>' pack.html
 expect_status 0 $CURL --interface 127.0.0.2 -o /dev/null "$BASE/health?from=2"
 expect_status 0 $CURL --interface 127.0.0.2 -H 'X-Forwarded-For: 203.0.113.9' -o /dev/null \
     "$BASE/assets/safer.css"
-sleep 0.2
-expect_grep '^[0-9TZ:-]* 127\.0\.0\.2 GET /health 200 ' proxied.log
-expect_grep '^[0-9TZ:-]* 127\.0\.0\.2 GET /assets/safer.css 200 ' proxied.log
+wait_log '^[0-9TZ:-]* 127\.0\.0\.2 GET /health 200 ' proxied.log
+wait_log '^[0-9TZ:-]* 127\.0\.0\.2 GET /assets/safer.css 200 ' proxied.log
 expect_no_grep '203\.0\.113\.9' proxied.log
 
 # Without --behind-proxy a forwarded address is ignored.
 serve alone --listen 127.0.0.1:0
 expect_status 0 curl -sS --interface 127.0.0.3 -H 'X-Forwarded-For: 203.0.113.9' -o /dev/null \
     "http://127.0.0.1:$port/health"
-sleep 0.2
-expect_grep '^[0-9TZ:-]* 127\.0\.0\.3 GET /health 200 ' alone.log
+wait_log '^[0-9TZ:-]* 127\.0\.0\.3 GET /health 200 ' alone.log
 expect_no_grep '203\.0\.113\.9' alone.log
 
 # Behind the proxy, a peer that is not on loopback is not believed either.
@@ -204,8 +215,7 @@ if [ -n "$other" ]; then
     serve far --listen "$other:0" --behind-proxy
     expect_status 0 curl -sS -H 'X-Forwarded-For: 203.0.113.9' -o /dev/null \
         "http://$other:$port/health"
-    sleep 0.2
-    expect_grep "^[0-9TZ:-]* $(echo "$other" | sed 's/\./\\./g') GET /health 200 " far.log
+    wait_log "^[0-9TZ:-]* $(echo "$other" | sed 's/\./\\./g') GET /health 200 " far.log
     expect_no_grep '203\.0\.113\.9' far.log
 else
     echo "note: no address but loopback here; tests/unit/test_web.c covers the rule"
