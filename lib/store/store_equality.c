@@ -250,7 +250,7 @@ int safer_equality_get(struct safer_store *st, const struct safer_actor *actor, 
     int rc = safer__store_begin_read(st, err);
     if (rc < 0)
         return rc;
-    rc = safer__may(st, actor, SAFER_PERM_VIEW_AGGREGATE, err);
+    rc = safer__may(st, actor, SAFER_PERM_VIEW_AGGREGATE, NULL, err);
     if (rc == SAFER_EDENIED)
         return safer__refuse(st, actor, SAFER_PERM_VIEW_AGGREGATE, "equality", id, now, err);
     struct safer_equality *v = NULL;
@@ -280,7 +280,7 @@ int safer_equality_list(struct safer_store *st, const struct safer_actor *actor,
     int rc = safer__store_begin_read(st, err);
     if (rc < 0)
         return rc;
-    rc = safer__may(st, actor, SAFER_PERM_VIEW_AGGREGATE, err);
+    rc = safer__may(st, actor, SAFER_PERM_VIEW_AGGREGATE, NULL, err);
     if (rc == SAFER_EDENIED)
         return safer__refuse(st, actor, SAFER_PERM_VIEW_AGGREGATE, "equality", 0, now, err);
     if (rc == 0)
@@ -363,7 +363,7 @@ int safer_equality_add(struct safer_store *st, const struct safer_actor *actor,
     int rc = safer__store_begin_write(st, err);
     if (rc < 0)
         goto out;
-    rc = safer__may(st, actor, SAFER_PERM_EDIT_PLAN, err);
+    rc = safer__may(st, actor, SAFER_PERM_EDIT_PLAN, NULL, err);
     if (rc == SAFER_EDENIED) {
         rc = safer__refuse(st, actor, SAFER_PERM_EDIT_PLAN, "equality", 0, now, err);
         goto out;
@@ -435,7 +435,7 @@ int safer_equality_change(struct safer_store *st, const struct safer_actor *acto
     int rc = safer__store_begin_write(st, err);
     if (rc < 0)
         goto out;
-    rc = safer__may(st, actor, SAFER_PERM_EDIT_PLAN, err);
+    rc = safer__may(st, actor, SAFER_PERM_EDIT_PLAN, NULL, err);
     if (rc == SAFER_EDENIED) {
         rc = safer__refuse(st, actor, SAFER_PERM_EDIT_PLAN, "equality", id, now, err);
         goto out;

@@ -157,10 +157,10 @@ int64_t safer__day_of(int64_t now)
 }
 
 int safer__may(struct safer_store *st, const struct safer_actor *actor, enum safer_perm perm,
-               struct safer_err *err)
+               enum safer_role *role, struct safer_err *err)
 {
     struct safer_err scratch = {0};
-    int rc = safer__access(st, actor, perm, NULL, &scratch);
+    int rc = safer__access(st, actor, perm, role, &scratch);
     if (rc < 0 && rc != SAFER_EDENIED)
         return safer_err_set(err, rc, "%s", scratch.msg);
     return rc;

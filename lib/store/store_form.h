@@ -53,9 +53,9 @@ const char *safer__date_field(struct safer_arena *a, struct safer_field_errors *
 int64_t safer__day_of(int64_t now);
 
 /* 0 when the actor may `perm`; SAFER_EDENIED (nothing logged yet); or the
- * store's error. */
+ * store's error. *role (when not NULL) gets the actor's role. */
 int safer__may(struct safer_store *st, const struct safer_actor *actor, enum safer_perm perm,
-               struct safer_err *err);
+               enum safer_role *role, struct safer_err *err);
 
 /* A refusal: roll back the caller's transaction, then log "denied" for
  * record `type` `id` (0: none) in one of its own. Returns SAFER_EDENIED or

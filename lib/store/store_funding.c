@@ -380,7 +380,7 @@ int safer_funding_get(struct safer_store *st, const struct safer_actor *actor, i
     int rc = safer__store_begin_read(st, err);
     if (rc < 0)
         return rc;
-    rc = safer__may(st, actor, SAFER_PERM_VIEW_AGGREGATE, err);
+    rc = safer__may(st, actor, SAFER_PERM_VIEW_AGGREGATE, NULL, err);
     if (rc == SAFER_EDENIED)
         return safer__refuse(st, actor, SAFER_PERM_VIEW_AGGREGATE, "funding", id, now, err);
     struct safer_funding *v = NULL;
@@ -463,7 +463,7 @@ int safer_funding_list(struct safer_store *st, const struct safer_actor *actor, 
     int rc = safer__store_begin_read(st, err);
     if (rc < 0)
         return rc;
-    rc = safer__may(st, actor, SAFER_PERM_VIEW_AGGREGATE, err);
+    rc = safer__may(st, actor, SAFER_PERM_VIEW_AGGREGATE, NULL, err);
     if (rc == SAFER_EDENIED)
         return safer__refuse(st, actor, SAFER_PERM_VIEW_AGGREGATE, "funding", 0, now, err);
     int64_t *seqs = NULL;
@@ -608,7 +608,7 @@ int safer_funding_add(struct safer_store *st, const struct safer_actor *actor,
     int rc = safer__store_begin_write(st, err);
     if (rc < 0)
         goto out;
-    rc = safer__may(st, actor, SAFER_PERM_EDIT_PLAN, err);
+    rc = safer__may(st, actor, SAFER_PERM_EDIT_PLAN, NULL, err);
     if (rc == SAFER_EDENIED) {
         rc = safer__refuse(st, actor, SAFER_PERM_EDIT_PLAN, "funding", 0, now, err);
         goto out;
@@ -676,7 +676,7 @@ int safer_funding_change(struct safer_store *st, const struct safer_actor *actor
     int rc = safer__store_begin_write(st, err);
     if (rc < 0)
         goto out;
-    rc = safer__may(st, actor, SAFER_PERM_EDIT_PLAN, err);
+    rc = safer__may(st, actor, SAFER_PERM_EDIT_PLAN, NULL, err);
     if (rc == SAFER_EDENIED) {
         rc = safer__refuse(st, actor, SAFER_PERM_EDIT_PLAN, "funding", id, now, err);
         goto out;
