@@ -72,6 +72,16 @@ void web_checkboxes(struct safer_buf *b, const struct safer_field_errors *fe, co
  * line, blank lines skipped; `none` when the text is NULL or empty. */
 void web_summary_text(struct safer_buf *b, const char *key, const char *text, const char *none);
 
+struct web_resp;
+/* Begin a page whose one form posts to `post_to`: the page titled
+ * `heading` (private), the error summary of `fe`, a warning `notice` (or
+ * NULL), the heading, the form's opening with its token and, when
+ * `version` > 0, the hidden version a change was built from. The caller
+ * writes the fields and closes the form. */
+void web_form_page_begin(struct web_req *req, struct web_resp *resp, const char *heading,
+                         const char *post_to, int64_t version,
+                         const struct safer_field_errors *fe, const char *notice);
+
 /* Every value of form field `name`, in the order sent, in the request's
  * arena (*n of them). */
 const char **web_param_all(struct web_req *req, const char *name, size_t *n);

@@ -320,31 +320,8 @@ static int grant_form(struct web_req *req, struct web_resp *resp, const char *he
         titles[i] = acts[i].title;
     }
     const struct safer_funding_fields *f = &gf->f;
-    resp->private_page = true;
     struct safer_buf *b = &resp->body;
-    web_page_begin(req, resp, heading, fe);
-    web_error_summary(b, fe);
-    if (notice) {
-        safer_html_raw(b, "<div class=\"govuk-warning-text\"><span "
-                          "class=\"govuk-warning-text__icon\" aria-hidden=\"true\">!</span>"
-                          "<strong class=\"govuk-warning-text__text\"><span "
-                          "class=\"govuk-visually-hidden\">Warning</span>");
-        safer_html_text(b, notice);
-        safer_html_raw(b, "</strong></div>");
-    }
-    safer_html_raw(b, "<h1 class=\"govuk-heading-l\">");
-    safer_html_text(b, heading);
-    safer_html_raw(b, "</h1><form method=\"post\" novalidate action=\"");
-    safer_html_attr(b, post_to);
-    safer_html_raw(b, "\">");
-    web_csrf_input(req, resp);
-    if (version > 0) {
-        char v[24];
-        snprintf(v, sizeof(v), "%lld", (long long)version);
-        safer_html_raw(b, "<input type=\"hidden\" name=\"version\" value=\"");
-        safer_html_attr(b, v);
-        safer_html_raw(b, "\">");
-    }
+    web_form_page_begin(req, resp, heading, post_to, version, fe, notice);
     /* In the order the library checks them. */
     web_input(b, fe, "funder", "Funder", "Who gives the grant, for example Kent Police and "
               "Crime Commissioner", "text", f->funder, "organization");
