@@ -98,7 +98,7 @@ await signIn('coordinator');
 await axeClean('the dashboard');
 
 const nav = await page.locator('.govuk-service-navigation__list').textContent();
-for (const item of ['Dashboard', 'Actions', 'Indicators', 'Groups', 'Assessments'])
+for (const item of ['Dashboard', 'Actions', 'Indicators', 'Groups', 'Assessments', 'Equality', 'Funding'])
     check(nav.includes(item), `the coordinator's navigation offers ${item}`);
 await page.getByRole('link', { name: 'Groups' }).click();
 await page.waitForLoadState();
