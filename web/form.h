@@ -58,4 +58,32 @@ int web_choices_load(struct web_req *req, struct web_choices *c, struct safer_er
  * not one (leading zeros, signs, spaces and overflow included). */
 int64_t web_id(const char *s);
 
+/* ---- equality and money (page_equality.c, page_funding.c) ---- */
+
+/* GOV.UK checkboxes in a fieldset headed `legend`: `n` boxes named `name`
+ * (values[i] shown as labels[i]), those whose value is in `checked` ticked.
+ * The first box carries the id `name`, which the error summary links to. */
+void web_checkboxes(struct safer_buf *b, const struct safer_field_errors *fe, const char *name,
+                    const char *legend, const char *hint, const char *const *values,
+                    const char *const *labels, size_t n, const char *const *checked,
+                    size_t nchecked);
+
+/* A summary list row whose value is text of several lines: a paragraph a
+ * line, blank lines skipped; `none` when the text is NULL or empty. */
+void web_summary_text(struct safer_buf *b, const char *key, const char *text, const char *none);
+
+struct web_resp;
+/* Begin a page whose one form posts to `post_to`: the page titled
+ * `heading` (private), the error summary of `fe`, a warning `notice` (or
+ * NULL), the heading, the form's opening with its token and, when
+ * `version` > 0, the hidden version a change was built from. The caller
+ * writes the fields and closes the form. */
+void web_form_page_begin(struct web_req *req, struct web_resp *resp, const char *heading,
+                         const char *post_to, int64_t version,
+                         const struct safer_field_errors *fe, const char *notice);
+
+/* Every value of form field `name`, in the order sent, in the request's
+ * arena (*n of them). */
+const char **web_param_all(struct web_req *req, const char *name, size_t *n);
+
 #endif

@@ -34,6 +34,9 @@ static const struct nav_item NAV[] = {
     {"/indicators", "Indicators", SAFER_PERM_VIEW_AGGREGATE, 1},
     {"/groups", "Groups", SAFER_PERM_VIEW_AGGREGATE, 1},
     {"/assessments", "Assessments", SAFER_PERM_VIEW_AGGREGATE, 1},
+    /* Equality and money. */
+    {"/equality", "Equality", SAFER_PERM_VIEW_AGGREGATE, 1},
+    {"/funding", "Funding", SAFER_PERM_VIEW_AGGREGATE, 1},
     {"/public", "Public summary", SAFER_PERM_VIEW_PUBLIC, 0},
     {"/account/sessions", "Your sessions", SAFER_PERM_OWN_ACCOUNT, 1},
     {"/sign-in", "Sign in", SAFER_PERM_VIEW_PUBLIC, -1},

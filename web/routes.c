@@ -81,6 +81,22 @@ const struct web_route web_routes[] = {
     /* csvio: the partnership's whole plan, as a download. */
     {"GET", "/export/partnership.json", WEB_NEED(SAFER_PERM_VIEW_PLAN),
      page_export_partnership_get, 0},
+    /* Equality and money: equality impact assessments and grants, public
+     * documents of the partnership (read at the aggregate level), kept by
+     * those who keep the plan. The literal paths before the {id} ones. */
+    {"GET", "/equality", WEB_NEED(SAFER_PERM_VIEW_AGGREGATE), page_equality_list_get, 0},
+    {"GET", "/equality/new", WEB_NEED(SAFER_PERM_EDIT_PLAN), page_equality_new_get, 0},
+    {"POST", "/equality/new", WEB_NEED(SAFER_PERM_EDIT_PLAN), page_equality_new_post, 0},
+    {"GET", "/equality/edit/{id}", WEB_NEED(SAFER_PERM_EDIT_PLAN), page_equality_edit_get, 0},
+    {"POST", "/equality/edit/{id}", WEB_NEED(SAFER_PERM_EDIT_PLAN), page_equality_edit_post, 0},
+    {"GET", "/equality/{id}", WEB_NEED(SAFER_PERM_VIEW_AGGREGATE), page_equality_get, 0},
+    {"GET", "/funding", WEB_NEED(SAFER_PERM_VIEW_AGGREGATE), page_funding_list_get, 0},
+    {"GET", "/funding/new", WEB_NEED(SAFER_PERM_EDIT_PLAN), page_funding_new_get, 0},
+    {"POST", "/funding/new", WEB_NEED(SAFER_PERM_EDIT_PLAN), page_funding_new_post, 0},
+    {"GET", "/funding/edit/{id}", WEB_NEED(SAFER_PERM_EDIT_PLAN), page_funding_edit_get, 0},
+    {"POST", "/funding/edit/{id}", WEB_NEED(SAFER_PERM_EDIT_PLAN), page_funding_edit_post, 0},
+    {"GET", "/funding/{id}", WEB_NEED(SAFER_PERM_VIEW_AGGREGATE), page_funding_get, 0},
+    {"GET", "/api/funding", WEB_NEED(SAFER_PERM_VIEW_AGGREGATE), api_funding_get, WEB_ROUTE_API},
 
     /* packs: the executive group's and the scrutiny committee's papers,
      * documents of their own to print on A4 (page_pack.c). */

@@ -201,6 +201,20 @@ int api_indicators_get(struct web_req *req, struct web_resp *resp);
 int api_indicator_get(struct web_req *req, struct web_resp *resp);
 /* csvio: the partnership's plan as one JSON document (page_export.c). */
 int page_export_partnership_get(struct web_req *req, struct web_resp *resp);
+/* Equality and money (page_equality.c, page_funding.c, api_funding.c). */
+int page_equality_list_get(struct web_req *req, struct web_resp *resp);
+int page_equality_get(struct web_req *req, struct web_resp *resp);
+int page_equality_new_get(struct web_req *req, struct web_resp *resp);
+int page_equality_new_post(struct web_req *req, struct web_resp *resp);
+int page_equality_edit_get(struct web_req *req, struct web_resp *resp);
+int page_equality_edit_post(struct web_req *req, struct web_resp *resp);
+int page_funding_list_get(struct web_req *req, struct web_resp *resp);
+int page_funding_get(struct web_req *req, struct web_resp *resp);
+int page_funding_new_get(struct web_req *req, struct web_resp *resp);
+int page_funding_new_post(struct web_req *req, struct web_resp *resp);
+int page_funding_edit_get(struct web_req *req, struct web_resp *resp);
+int page_funding_edit_post(struct web_req *req, struct web_resp *resp);
+int api_funding_get(struct web_req *req, struct web_resp *resp);
 /* packs (page_pack.c) */
 int page_pack_executive_get(struct web_req *req, struct web_resp *resp);
 int page_pack_scrutiny_get(struct web_req *req, struct web_resp *resp);

@@ -17,6 +17,8 @@
 #include "safer/area.h"
 #include "safer/assess.h"
 #include "safer/demo.h"
+#include "safer/equality.h"
+#include "safer/funding.h"
 #include "safer/partnership.h"
 #include "safer/lookup.h"
 #include "safer/output.h"
@@ -322,6 +324,117 @@ static int demo_actions(struct safer_store *st, const struct safer_plan *plan,
     return rc;
 }
 
+/* ---- equality and money ---- */
+
+/*
+ * The equality impact assessment of the partnership's 2021 plan: the plan
+ * says each sub-group carries out equalities analysis under the Equality
+ * Act 2010; what it found is written for the demo, and says so.
+ */
+static const char *const DEMO_EIA_CHARACTERISTICS[] = {
+    "age", "disability", "pregnancy and maternity", "race", "sex", "sexual orientation",
+};
+static const struct safer_equality_fields DEMO_EIA = {
+    .group_key = "",
+    .year = "2021",
+    .characteristics = DEMO_EIA_CHARACTERISTICS,
+    .ncharacteristics = sizeof(DEMO_EIA_CHARACTERISTICS) / sizeof(DEMO_EIA_CHARACTERISTICS[0]),
+    .evidence = "Illustrative, written for the demo: not the partnership's assessment.\n"
+                "The plan's priorities and actions; the synthetic police.uk records of the "
+                "demo's wards; the Voice of Young Maidstone survey the plan cites.",
+    .findings = "Domestic abuse and stalking fall mostly on women, and on pregnant women more "
+                "than others.\n"
+                "Young people are most affected by the plan's work on county lines and "
+                "substance misuse.\n"
+                "Hate crime reporting by race and sexual orientation is low, which may hide "
+                "need.",
+    .mitigations = "Domestic Abuse Champions trained to recognise abuse in pregnancy.\n"
+                   "Activities for young people offered in the wards of most need, with "
+                   "access for disabled young people checked.\n"
+                   "Hate crime reporting promoted through community groups.",
+    .review_date = "2022-04-30",
+};
+
+/* The grants the plan's Executive Group agrees (it is to "receive and
+ * agree funds and funding applications"), by the keys of the actions
+ * they pay for. Amounts and spend are illustrative; `scheme` says so. */
+static const struct {
+    struct safer_funding_fields f;
+    const char *actions[3];
+} DEMO_GRANTS[] = {
+    {{.funder = "Safer Maidstone Partnership Executive Group (SMPEG)",
+      .scheme = "Community safety fund (illustrative amounts)",
+      .amount = "£15,000",
+      .spent = "£9,750.50",
+      .period_from = "2021-04-01",
+      .period_to = "2022-03-31",
+      .priority_key = "children-young-people",
+      .status = "awarded",
+      .delivered = "Illustrative: \"My Place\" sessions in two wards; Safer Socialising "
+                   "Scheme training for licensed venues."},
+     {"dcsm-my-place", "cpt-safer-socialising", NULL}},
+    {{.funder = "Kent Police and Crime Commissioner (PCC)",
+      .scheme = "Crime Reduction Grant (illustrative amount)",
+      .amount = "36000",
+      .spent = "36000",
+      .period_from = "2021-04-01",
+      .period_to = "2022-03-31",
+      .priority_key = "domestic-abuse",
+      .status = "closed",
+      .delivered = "Illustrative: Domestic Abuse Champions trained across the borough and "
+                   "awareness events held."},
+     {"da-champions", "da-awareness-events", NULL}},
+};
+
+/* Load the assessment and the grants as the coordinator would. */
+static int demo_money(struct safer_store *st, const struct safer_plan *plan,
+                      const struct safer_actor *coord, int64_t now, struct safer_err *err)
+{
+    struct safer_field_errors fe;
+    int64_t id;
+    fe.n = 0;
+    int rc = safer_equality_add(st, coord, &DEMO_EIA, now, &id, &fe, err);
+    if (rc < 0 && fe.n)
+        return safer_err_set(err, rc, "the demo's equality impact assessment: %s: %s",
+                             fe.e[0].field, fe.e[0].message);
+    if (rc < 0)
+        return rc;
+    struct safer_arena arena;
+    safer_arena_init(&arena);
+    struct safer_action *v;
+    size_t n;
+    rc = safer_action_list(st, coord, NULL, now, &arena, &v, &n, err);
+    for (size_t g = 0; rc == 0 && g < sizeof(DEMO_GRANTS) / sizeof(DEMO_GRANTS[0]); g++) {
+        int64_t ids[3];
+        size_t nids = 0;
+        for (size_t k = 0; rc == 0 && DEMO_GRANTS[g].actions[k]; k++) {
+            const char *key = DEMO_GRANTS[g].actions[k], *title = NULL;
+            for (size_t i = 0; i < plan->nactions && !title; i++) {
+                if (strcmp(plan->actions[i].key, key) == 0)
+                    title = plan->actions[i].title;
+            }
+            for (size_t i = 0; title && i < n; i++) {
+                if (strcmp(v[i].title, title) == 0)
+                    ids[nids++] = v[i].id;
+            }
+            if (nids != k + 1)
+                rc = safer_err_set(err, SAFER_EINVAL, "the demo's action '%s' is not in its plan",
+                                   key);
+        }
+        struct safer_funding_fields f = DEMO_GRANTS[g].f;
+        f.action_ids = ids;
+        f.nactions = nids;
+        fe.n = 0;
+        if (rc == 0)
+            rc = safer_funding_add(st, coord, &f, now, &id, &fe, err);
+        if (rc < 0 && fe.n)
+            rc = safer_err_set(err, rc, "the demo's grant from %s: %s: %s", f.funder,
+                               fe.e[0].field, fe.e[0].message);
+    }
+    safer_arena_release(&arena);
+    return rc;
+}
+
 /*
  * The demo partnership's workspace: its partner organisations, one account
  * a role (set up through its link), and leads, dates and updates on the
@@ -354,6 +467,8 @@ static int demo_workspace(struct safer_store *st, const struct safer_plan *plan,
                          false, DEMO_CSP, now, session, &prac, err);
     if (rc == 0)
         rc = demo_actions(st, plan, &coord, &prac, now, err);
+    if (rc == 0)
+        rc = demo_money(st, plan, &coord, now, err); /* equality and money */
     if (rc == 0)
         rc = safer_session_end(st, &coord, coord.session_id, now, err);
     if (rc == 0)

@@ -310,6 +310,25 @@ static const struct digest_table DIGEST_IF_ROWS[] = {
      " LEFT JOIN app_user u ON u.id = c.author_id"
      " ORDER BY p.code, i.key IS NULL, i.key, i.title, c.period, c.at, c.note",
      "TTTTTT"},
+    /* Equality and money: equality impact assessments by partnership, plan
+     * and year; grants by their content (they have no key), and the
+     * actions each pays for by the action's key or title. */
+    {"SELECT p.code, e.group_key, e.year, e.characteristics, e.evidence, e.findings,"
+     " e.mitigations, e.review_date, e.version FROM equality_assessment e"
+     " JOIN partnership p ON p.id = e.partnership_id ORDER BY p.code, e.group_key, e.year",
+     "TTITTTTTI"},
+    {"SELECT p.code, f.funder, f.scheme, f.amount, f.spent, f.period_from, f.period_to,"
+     " f.priority_key, f.status, f.delivered, f.version FROM funding f"
+     " JOIN partnership p ON p.id = f.partnership_id"
+     " ORDER BY p.code, f.funder, f.scheme IS NULL, f.scheme, f.period_from, f.period_to,"
+     " f.amount, f.created_at",
+     "TTTIITTTTTI"},
+    {"SELECT p.code, f.funder, f.scheme, f.period_from, a.key, a.title FROM funding_action j"
+     " JOIN funding f ON f.id = j.funding_id JOIN action a ON a.id = j.action_id"
+     " JOIN partnership p ON p.id = f.partnership_id"
+     " ORDER BY p.code, f.funder, f.scheme IS NULL, f.scheme, f.period_from, f.created_at,"
+     " a.key IS NULL, a.key, a.title",
+     "TTTTTT"},
 };
 
 static void hash_value(XXH3_state_t *h, struct safer__stmt *s, int col, char kind)

@@ -31,6 +31,7 @@
 
 #include "safer/action.h"
 #include "safer/plan.h"
+#include "store/store_form.h"
 #include "store/store_impl.h"
 #include "util/internal.h"
 #include "util/jsonobj.h"
@@ -66,45 +67,8 @@ static bool finished(const char *status)
 
 /* ---- dates ---- */
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
- * days_from_civil). */
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
 
-/* A real date written "YYYY-MM-DD", years 1900 to 2999: its day number in
- * *days. */
-static bool parse_date(const char *s, int64_t *days)
-{
-    if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-        return false;
-    for (int k = 0; k < 10; k++) {
-        if (k != 4 && k != 7 && (s[k] < '0' || s[k] > '9'))
-            return false;
-    }
-    int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
-    int m = (s[5] - '0') * 10 + (s[6] - '0');
-    int d = (s[8] - '0') * 10 + (s[9] - '0');
-    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    if (y < 1900 || y > 2999 || m < 1 || m > 12 || d < 1 ||
-        d > mdays[m - 1] + (m == 2 && leap))
-        return false;
-    *days = days_from_civil(y, m, d);
-    return true;
-}
 
-/* The UTC day of `now` (Unix seconds). */
-static int64_t day_of(int64_t now)
-{
-    return now >= 0 ? now / 86400 : -((-now + 86399) / 86400);
-}
 
 static void date_of_day(int64_t day, char out[11])
 {
@@ -124,68 +88,9 @@ static void iso_of(int64_t now, char out[32])
 
 /* ---- checking a form ---- */
 
-static void fe_add(struct safer_field_errors *fe, const char *field, const char *fmt, ...)
-    SAFER_PRINTF(3, 4);
-static void fe_add(struct safer_field_errors *fe, const char *field, const char *fmt, ...)
-{
-    if (fe->n >= SAFER_FIELD_ERRORS_MAX)
-        return;
-    struct safer_field_error *e = &fe->e[fe->n++];
-    e->field = field;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(e->message, sizeof(e->message), fmt, ap);
-    va_end(ap);
-}
 
-/* Characters (code points) of UTF-8 text, or -1 when it is not UTF-8 or
- * holds a control character (a line break and a tab allowed when
- * `multiline`). */
-static long text_chars(const char *s, size_t n, bool multiline)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    long chars = 0;
-    for (size_t i = 0; i < n; chars++) {
-        unsigned char c = p[i];
-        if (c < 0x80) {
-            if ((c < 0x20 && !(multiline && (c == '\n' || c == '\r' || c == '\t'))) || c == 0x7f)
-                return -1;
-            i++;
-            continue;
-        }
-        size_t len = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3
-                     : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
-        if (len == 0 || i + len > n)
-            return -1;
-        uint32_t cp = c & (len == 2 ? 0x1F : len == 3 ? 0x0F : 0x07);
-        for (size_t k = 1; k < len; k++) {
-            if ((p[i + k] & 0xC0) != 0x80)
-                return -1;
-            cp = (cp << 6) | (p[i + k] & 0x3F);
-        }
-        if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10FFFF ||
-            (cp >= 0xD800 && cp <= 0xDFFF))
-            return -1;
-        i += len;
-    }
-    return chars;
-}
 
-/* `s` without the spaces and line breaks around it, in `a`; NULL when
- * nothing is left. */
-static const char *trimmed(struct safer_arena *a, const char *s)
-{
-    if (!s)
-        return NULL;
-    size_t n = strlen(s);
-    while (n && strchr(" \t\r\n", s[n - 1]))
-        n--;
-    while (n && strchr(" \t\r\n", *s)) {
-        s++;
-        n--;
-    }
-    return n ? safer_arena_strndup(a, s, n) : NULL;
-}
+
 
 /* A form's fields, checked and trimmed (strings in the call's arena). */
 struct clean {
@@ -237,36 +142,7 @@ static int org_find(struct safer_store *st, const char *name, int64_t *id, struc
     return rc;
 }
 
-/* A text field: required or not, at most `max` characters. */
-static const char *text_field(struct safer_arena *a, struct safer_field_errors *fe,
-                              const char *field, const char *label, const char *v, bool required,
-                              const char *missing, long max, bool multiline)
-{
-    const char *t = trimmed(a, v);
-    if (!t) {
-        if (required)
-            fe_add(fe, field, "%s", missing);
-        return NULL;
-    }
-    long n = text_chars(t, strlen(t), multiline);
-    if (n < 0)
-        fe_add(fe, field, "%s must be plain text, without control characters", label);
-    else if (n > max)
-        fe_add(fe, field, "%s must be %ld characters or fewer", label, max);
-    return t;
-}
 
-static const char *date_field(struct safer_arena *a, struct safer_field_errors *fe,
-                              const char *field, const char *label, const char *v,
-                              int64_t *days)
-{
-    const char *t = trimmed(a, v);
-    if (t && !parse_date(t, days)) {
-        fe_add(fe, field, "%s must be a real date, like 2026-03-31", label);
-        return NULL;
-    }
-    return t;
-}
 
 /* Check form `f` against partnership `pid`: every mistake into fe, in the
  * form's order. A negative return is the store's failure. */
@@ -275,32 +151,32 @@ static int check_fields(struct safer_store *st, int64_t pid, const struct safer_
                         struct safer_field_errors *fe, struct safer_err *err)
 {
     memset(c, 0, sizeof(*c));
-    c->title = text_field(a, fe, "title", "Title", f->title, true, "Enter a title",
+    c->title = safer__text_field(a, fe, "title", "Title", f->title, true, "Enter a title",
                           SAFER_ACTION_TITLE_MAX, false);
-    c->description = text_field(a, fe, "description", "Description", f->description, false, NULL,
+    c->description = safer__text_field(a, fe, "description", "Description", f->description, false, NULL,
                                 SAFER_ACTION_TEXT_MAX, true);
     int rc = 0;
-    c->priority_key = trimmed(a, f->priority_key);
+    c->priority_key = safer__trimmed(a, f->priority_key);
     if (c->priority_key) {
         rc = exists(st, SQL_PRIORITY, pid, c->priority_key, 0, NULL, err);
         if (rc == 0)
-            fe_add(fe, "priority_key", "Choose a priority of the partnership's plan");
+            safer__fe_add(fe, "priority_key", "Choose a priority of the partnership's plan");
         if (rc < 0)
             return rc;
     }
-    c->group_key = trimmed(a, f->group_key);
+    c->group_key = safer__trimmed(a, f->group_key);
     if (c->group_key) {
         rc = exists(st, SQL_GROUP, pid, c->group_key, 0, NULL, err);
         if (rc == 0)
-            fe_add(fe, "group_key", "Choose a group of the partnership's plan");
+            safer__fe_add(fe, "group_key", "Choose a group of the partnership's plan");
         if (rc < 0)
             return rc;
     }
-    c->lead_org = trimmed(a, f->lead_org);
+    c->lead_org = safer__trimmed(a, f->lead_org);
     if (c->lead_org) {
         rc = org_find(st, c->lead_org, &c->lead_org_id, err);
         if (rc == 0)
-            fe_add(fe, "lead_org", "Choose a lead organisation from the list");
+            safer__fe_add(fe, "lead_org", "Choose a lead organisation from the list");
         if (rc < 0)
             return rc;
     }
@@ -309,46 +185,26 @@ static int check_fields(struct safer_store *st, int64_t pid, const struct safer_
         rc = f->lead_user_id > 0 ? exists(st, SQL_MEMBER, pid, NULL, f->lead_user_id, NULL, err)
                                  : 0;
         if (rc == 0)
-            fe_add(fe, "lead_user_id", "Choose a lead from the people of the partnership");
+            safer__fe_add(fe, "lead_user_id", "Choose a lead from the people of the partnership");
         if (rc < 0)
             return rc;
     }
     int64_t start = 0, due = 0;
-    c->start_date = date_field(a, fe, "start_date", "Start date", f->start_date, &start);
-    c->due_date = date_field(a, fe, "due_date", "Due date", f->due_date, &due);
+    c->start_date = safer__date_field(a, fe, "start_date", "Start date", f->start_date, &start);
+    c->due_date = safer__date_field(a, fe, "due_date", "Due date", f->due_date, &due);
     if (c->start_date && c->due_date && due < start)
-        fe_add(fe, "due_date", "Due date must be the same as or after the start date");
-    c->status = trimmed(a, f->status);
+        safer__fe_add(fe, "due_date", "Due date must be the same as or after the start date");
+    c->status = safer__trimmed(a, f->status);
     if (!c->status && adding)
         c->status = "not-started";
     else if (status_index(c->status) < 0)
-        fe_add(fe, "status", "Choose a status");
+        safer__fe_add(fe, "status", "Choose a status");
     return 0;
 }
 
 /* ---- the access decision ---- */
 
-/* A refusal: roll back, then log it in a transaction of its own. */
-static int refuse(struct safer_store *st, const struct safer_actor *actor, enum safer_perm perm,
-                  int64_t id, int64_t now, struct safer_err *err)
-{
-    safer__store_rollback(st);
-    char rid[32];
-    if (id > 0)
-        snprintf(rid, sizeof(rid), "%" PRId64, id);
-    return safer__audit_denied(st, actor, perm, "action", id > 0 ? rid : NULL, now, err);
-}
 
-/* 0 when allowed; SAFER_EDENIED (nothing logged yet); or the store's error. */
-static int may(struct safer_store *st, const struct safer_actor *actor, enum safer_perm perm,
-               enum safer_role *role, struct safer_err *err)
-{
-    struct safer_err scratch = {0};
-    int rc = safer__access(st, actor, perm, role, &scratch);
-    if (rc < 0 && rc != SAFER_EDENIED)
-        return safer_err_set(err, rc, "%s", scratch.msg);
-    return rc;
-}
 
 /* ---- reading ---- */
 
@@ -395,7 +251,7 @@ static void read_row(struct safer__stmt *s, struct safer_arena *a, int64_t today
     x->version = safer__col_int64(s, 15);
     x->updated_at = dup(a, s, 16);
     int64_t due;
-    if (x->due_date && !finished(x->status) && parse_date(x->due_date, &due) && due < today)
+    if (x->due_date && !finished(x->status) && safer__parse_date(x->due_date, &due) && due < today)
         x->days_overdue = today - due;
 }
 
@@ -411,7 +267,7 @@ static int read_one(struct safer_store *st, int64_t pid, int64_t id, int64_t now
     safer__bind_int64(s, 2, id);
     rc = safer__step(s, err);
     if (rc == 1) {
-        read_row(s, a, day_of(now), out);
+        read_row(s, a, safer__day_of(now), out);
         rc = 0;
     } else if (rc == 0) {
         rc = safer_err_set(err, SAFER_ENOTFOUND, "no action %" PRId64 " in this partnership", id);
@@ -433,9 +289,9 @@ int safer_action_get(struct safer_store *st, const struct safer_actor *actor, in
     int rc = safer__store_begin_read(st, err);
     if (rc < 0)
         return rc;
-    rc = may(st, actor, SAFER_PERM_VIEW_PLAN, NULL, err);
+    rc = safer__may(st, actor, SAFER_PERM_VIEW_PLAN, NULL, err);
     if (rc == SAFER_EDENIED)
-        return refuse(st, actor, SAFER_PERM_VIEW_PLAN, id, now, err);
+        return safer__refuse(st, actor, SAFER_PERM_VIEW_PLAN, "action", id, now, err);
     if (rc == 0)
         rc = read_one(st, actor->partnership_id, id, now, arena, out, err);
     struct safer__stmt *s = NULL;
@@ -491,9 +347,9 @@ int safer_action_list(struct safer_store *st, const struct safer_actor *actor,
     int rc = safer__store_begin_read(st, err);
     if (rc < 0)
         return rc;
-    rc = may(st, actor, SAFER_PERM_VIEW_PLAN, NULL, err);
+    rc = safer__may(st, actor, SAFER_PERM_VIEW_PLAN, NULL, err);
     if (rc == SAFER_EDENIED)
-        return refuse(st, actor, SAFER_PERM_VIEW_PLAN, 0, now, err);
+        return safer__refuse(st, actor, SAFER_PERM_VIEW_PLAN, "action", 0, now, err);
     struct safer__stmt *s = NULL;
     if (rc == 0)
         rc = safer__prep(st,
@@ -508,7 +364,7 @@ int safer_action_list(struct safer_store *st, const struct safer_actor *actor,
     if (rc == 0) {
         /* "Due": within 30 days of today, or overdue. */
         char soon[11];
-        date_of_day(day_of(now) + 30, soon);
+        date_of_day(safer__day_of(now) + 30, soon);
         safer__bind_int64(s, 1, actor->partnership_id);
         safer__bind_text(s, 2, q && q->priority_key && *q->priority_key ? q->priority_key : NULL);
         safer__bind_text(s, 3, q && q->group_key && *q->group_key ? q->group_key : NULL);
@@ -516,7 +372,7 @@ int safer_action_list(struct safer_store *st, const struct safer_actor *actor,
         safer__bind_text(s, 5, q && q->due_only ? soon : NULL);
         struct safer_action *v = NULL;
         size_t cap = 0, k = 0;
-        int64_t today = day_of(now);
+        int64_t today = safer__day_of(now);
         while ((rc = safer__step(s, err)) == 1) {
             SAFER__GROW(v, cap, k + 1);
             read_row(s, arena, today, &v[k++]);
@@ -549,21 +405,7 @@ static void bind_id(struct safer__stmt *s, int i, int64_t id)
         safer__bind_null(s, i);
 }
 
-static bool same(const char *a, const char *b)
-{
-    return a == b || (a && b && strcmp(a, b) == 0);
-}
 
-/* Add a member to before and after when the value changed. */
-static void diff_str(struct safer__jobj *before, struct safer__jobj *after, const char *key,
-                     const char *old, const char *now)
-{
-    if (same(old, now))
-        return;
-    if (before)
-        safer__jobj_str(before, key, old);
-    safer__jobj_str(after, key, now);
-}
 
 static void diff_id(struct safer__jobj *before, struct safer__jobj *after, const char *key,
                     int64_t old, int64_t now)
@@ -582,33 +424,7 @@ static void diff_id(struct safer__jobj *before, struct safer__jobj *after, const
         safer__jobj_null(after, key);
 }
 
-/* Write the audit row of a change of action `id` from the two objects
- * (before may be NULL: nothing before), and release them. */
-static int audit_change(struct safer_store *st, const struct safer_actor *actor,
-                        const char *what, int64_t id, struct safer__jobj *before,
-                        struct safer__jobj *after, int64_t now, struct safer_err *err)
-{
-    char *b = NULL, *a = NULL;
-    int rc = before ? safer__jobj_finish(before, &b, err) : 0;
-    if (rc == 0)
-        rc = safer__jobj_finish(after, &a, err);
-    char rid[32];
-    snprintf(rid, sizeof(rid), "%" PRId64, id);
-    if (rc == 0)
-        rc = safer__audit(st, actor, what, "action", rid, b, a, NULL, now, err);
-    /* Both are released whatever happened (finishing releases one). */
-    safer__jobj_release(after);
-    free(b);
-    free(a);
-    return rc;
-}
 
-static void fe_init(struct safer_field_errors **fe, struct safer_field_errors *local)
-{
-    if (!*fe)
-        *fe = local;
-    (*fe)->n = 0;
-}
 
 /*
  * Add an action inside the caller's open write transaction, the access
@@ -669,17 +485,17 @@ static int add_row(struct safer_store *st, const struct safer_actor *actor, cons
         safer__jobj_init(&after);
         if (key)
             safer__jobj_str(&after, "key", key);
-        diff_str(NULL, &after, "title", NULL, c.title);
-        diff_str(NULL, &after, "description", NULL, c.description);
-        diff_str(NULL, &after, "priority_key", NULL, c.priority_key);
-        diff_str(NULL, &after, "group_key", NULL, c.group_key);
-        diff_str(NULL, &after, "lead_org", NULL, c.lead_org);
+        safer__diff_str(NULL, &after, "title", NULL, c.title);
+        safer__diff_str(NULL, &after, "description", NULL, c.description);
+        safer__diff_str(NULL, &after, "priority_key", NULL, c.priority_key);
+        safer__diff_str(NULL, &after, "group_key", NULL, c.group_key);
+        safer__diff_str(NULL, &after, "lead_org", NULL, c.lead_org);
         diff_id(NULL, &after, "lead_user_id", 0, c.lead_user_id);
-        diff_str(NULL, &after, "start_date", NULL, c.start_date);
-        diff_str(NULL, &after, "due_date", NULL, c.due_date);
-        diff_str(NULL, &after, "status", NULL, c.status);
+        safer__diff_str(NULL, &after, "start_date", NULL, c.start_date);
+        safer__diff_str(NULL, &after, "due_date", NULL, c.due_date);
+        safer__diff_str(NULL, &after, "status", NULL, c.status);
         safer__jobj_int(&after, "progress", progress);
-        rc = audit_change(st, actor, "action-add", *id, NULL, &after, now, err);
+        rc = safer__audit_change(st, actor, "action-add", "action", *id, NULL, &after, now, err);
     }
     safer_arena_release(&a);
     return rc;
@@ -690,16 +506,16 @@ int safer_action_add(struct safer_store *st, const struct safer_actor *actor,
                      struct safer_field_errors *fe, struct safer_err *err)
 {
     struct safer_field_errors local;
-    fe_init(&fe, &local);
+    safer__fe_init(&fe, &local);
     if (id)
         *id = 0;
     int64_t new_id = 0;
     int rc = safer__store_begin_write(st, err);
     if (rc < 0)
         return rc;
-    rc = may(st, actor, SAFER_PERM_EDIT_PLAN, NULL, err);
+    rc = safer__may(st, actor, SAFER_PERM_EDIT_PLAN, NULL, err);
     if (rc == SAFER_EDENIED)
-        return refuse(st, actor, SAFER_PERM_EDIT_PLAN, 0, now, err);
+        return safer__refuse(st, actor, SAFER_PERM_EDIT_PLAN, "action", 0, now, err);
     if (rc == 0)
         rc = add_row(st, actor, NULL, f, 0, now, &new_id, fe, err);
     if (rc == 0)
@@ -792,15 +608,15 @@ static int change_row(struct safer_store *st, const struct safer_actor *actor, i
     struct safer__jobj before, after;
     safer__jobj_init(&before);
     safer__jobj_init(&after);
-    diff_str(&before, &after, "title", old.f.title, c.title);
-    diff_str(&before, &after, "description", old.f.description, c.description);
-    diff_str(&before, &after, "priority_key", old.f.priority_key, c.priority_key);
-    diff_str(&before, &after, "group_key", old.f.group_key, c.group_key);
-    diff_str(&before, &after, "lead_org", old.f.lead_org, c.lead_org);
+    safer__diff_str(&before, &after, "title", old.f.title, c.title);
+    safer__diff_str(&before, &after, "description", old.f.description, c.description);
+    safer__diff_str(&before, &after, "priority_key", old.f.priority_key, c.priority_key);
+    safer__diff_str(&before, &after, "group_key", old.f.group_key, c.group_key);
+    safer__diff_str(&before, &after, "lead_org", old.f.lead_org, c.lead_org);
     diff_id(&before, &after, "lead_user_id", old.f.lead_user_id, c.lead_user_id);
-    diff_str(&before, &after, "start_date", old.f.start_date, c.start_date);
-    diff_str(&before, &after, "due_date", old.f.due_date, c.due_date);
-    diff_str(&before, &after, "status", old.f.status, c.status);
+    safer__diff_str(&before, &after, "start_date", old.f.start_date, c.start_date);
+    safer__diff_str(&before, &after, "due_date", old.f.due_date, c.due_date);
+    safer__diff_str(&before, &after, "status", old.f.status, c.status);
     if (old.progress != progress) {
         safer__jobj_int(&before, "progress", old.progress);
         safer__jobj_int(&after, "progress", progress);
@@ -839,7 +655,7 @@ static int change_row(struct safer_store *st, const struct safer_actor *actor, i
         safer__stmt_finalize(s);
     }
     if (rc == 0) {
-        rc = audit_change(st, actor, "action-change", id, &before, &after, now, err);
+        rc = safer__audit_change(st, actor, "action-change", "action", id, &before, &after, now, err);
         *changed = rc == 0;
     } else {
         safer__jobj_release(&before);
@@ -855,13 +671,13 @@ int safer_action_change(struct safer_store *st, const struct safer_actor *actor,
                         struct safer_field_errors *fe, struct safer_err *err)
 {
     struct safer_field_errors local;
-    fe_init(&fe, &local);
+    safer__fe_init(&fe, &local);
     int rc = safer__store_begin_write(st, err);
     if (rc < 0)
         return rc;
-    rc = may(st, actor, SAFER_PERM_EDIT_PLAN, NULL, err);
+    rc = safer__may(st, actor, SAFER_PERM_EDIT_PLAN, NULL, err);
     if (rc == SAFER_EDENIED)
-        return refuse(st, actor, SAFER_PERM_EDIT_PLAN, id, now, err);
+        return safer__refuse(st, actor, SAFER_PERM_EDIT_PLAN, "action", id, now, err);
     bool changed;
     if (rc == 0)
         rc = change_row(st, actor, id, version < 0 ? 0 : version, f, -1, now, &changed, fe, err);
@@ -877,7 +693,7 @@ int safer__action_put(struct safer_store *st, const struct safer_actor *actor, c
                       int *outcome, struct safer_field_errors *fe, struct safer_err *err)
 {
     struct safer_field_errors local;
-    fe_init(&fe, &local);
+    safer__fe_init(&fe, &local);
     *outcome = SAFER__PUT_UNCHANGED;
     int64_t id = 0;
     int rc = safer__id_of_key(st, "SELECT id FROM action WHERE partnership_id = ?1 AND key = ?2",
@@ -931,7 +747,7 @@ int safer_action_post_update(struct safer_store *st, const struct safer_actor *a
                              struct safer_err *err)
 {
     struct safer_field_errors local;
-    fe_init(&fe, &local);
+    safer__fe_init(&fe, &local);
     struct safer_arena a;
     safer_arena_init(&a);
     struct stored old;
@@ -940,7 +756,7 @@ int safer_action_post_update(struct safer_store *st, const struct safer_actor *a
     if (rc < 0)
         goto out;
     /* Anyone who may update every action; or a lead, on their own. */
-    rc = may(st, actor, SAFER_PERM_UPDATE_ACTION, &role, err);
+    rc = safer__may(st, actor, SAFER_PERM_UPDATE_ACTION, &role, err);
     enum safer_perm asked = SAFER_PERM_UPDATE_ACTION;
     if (rc == SAFER_EDENIED && safer_role_may(role, SAFER_PERM_UPDATE_OWN_ACTION)) {
         asked = SAFER_PERM_UPDATE_OWN_ACTION;
@@ -951,25 +767,25 @@ int safer_action_post_update(struct safer_store *st, const struct safer_actor *a
         rc = read_stored(st, actor->partnership_id, id, &a, &old, err);
     }
     if (rc == SAFER_EDENIED) {
-        rc = refuse(st, actor, asked, id, now, err);
+        rc = safer__refuse(st, actor, asked, "action", id, now, err);
         goto out;
     }
 
     /* The form, in its order: the day, the status, the progress, the note. */
     int64_t day = 0;
     char today[11];
-    date_of_day(day_of(now), today);
-    const char *d = rc == 0 ? date_field(&a, fe, "on_date", "Date", on_date, &day) : NULL;
-    if (rc == 0 && !d && !trimmed(&a, on_date))
+    date_of_day(safer__day_of(now), today);
+    const char *d = rc == 0 ? safer__date_field(&a, fe, "on_date", "Date", on_date, &day) : NULL;
+    if (rc == 0 && !d && !safer__trimmed(&a, on_date))
         d = today;
-    const char *stt = trimmed(&a, status);
+    const char *stt = safer__trimmed(&a, status);
     if (rc == 0 && status_index(stt) < 0)
-        fe_add(fe, "status", "Choose a status");
+        safer__fe_add(fe, "status", "Choose a status");
     int pct = 0;
-    const char *ptext = trimmed(&a, progress);
+    const char *ptext = safer__trimmed(&a, progress);
     if (rc == 0 && !parse_progress(ptext, &pct))
-        fe_add(fe, "progress", "Progress must be a whole number from 0 to 100");
-    const char *text = rc == 0 ? text_field(&a, fe, "note", "What has happened", note, true,
+        safer__fe_add(fe, "progress", "Progress must be a whole number from 0 to 100");
+    const char *text = rc == 0 ? safer__text_field(&a, fe, "note", "What has happened", note, true,
                                             "Enter what has happened", SAFER_ACTION_TEXT_MAX,
                                             true)
                                : NULL;
@@ -1015,14 +831,14 @@ int safer_action_post_update(struct safer_store *st, const struct safer_actor *a
         struct safer__jobj before, after;
         safer__jobj_init(&before);
         safer__jobj_init(&after);
-        diff_str(&before, &after, "status", old.f.status, stt);
+        safer__diff_str(&before, &after, "status", old.f.status, stt);
         if (old.progress != pct) {
             safer__jobj_int(&before, "progress", old.progress);
             safer__jobj_int(&after, "progress", pct);
         }
         safer__jobj_str(&after, "on_date", d);
         safer__jobj_str(&after, "note", text);
-        rc = audit_change(st, actor, "action-update", id, &before, &after, now, err);
+        rc = safer__audit_change(st, actor, "action-update", "action", id, &before, &after, now, err);
     }
     if (rc == 0)
         rc = safer__store_commit(st, err);
@@ -1130,7 +946,7 @@ int safer__action_import(struct safer_store *st, const struct safer_actor *actor
         safer__jobj_int(&after, "progress", 0);
         if (x->source)
             safer__jobj_str(&after, "source", x->source);
-        rc = audit_change(st, actor, "action-add", id, NULL, &after, now, err);
+        rc = safer__audit_change(st, actor, "action-add", "action", id, NULL, &after, now, err);
         if (rc == 0)
             (*added)++;
     }

@@ -98,7 +98,7 @@ await signIn('coordinator');
 await axeClean('the dashboard');
 
 const nav = await page.locator('.govuk-service-navigation__list').textContent();
-for (const item of ['Dashboard', 'Actions', 'Indicators', 'Groups', 'Assessments'])
+for (const item of ['Dashboard', 'Actions', 'Indicators', 'Groups', 'Assessments', 'Equality', 'Funding'])
     check(nav.includes(item), `the coordinator's navigation offers ${item}`);
 await page.getByRole('link', { name: 'Groups' }).click();
 await page.waitForLoadState();
@@ -111,7 +111,10 @@ check(Number.isInteger(before), `the dashboard counts actions off track for "${P
 
 for (const path of ['/actions', '/actions/1', '/actions/edit/1', '/indicators', '/indicators/1',
     '/indicators/edit/1',
-    '/groups', '/assessments', '/account/sessions']) {
+    '/groups', '/assessments', '/account/sessions',
+    /* equality and money */
+    '/equality', '/equality/1', '/equality/new', '/equality/edit/1', '/funding', '/funding/1',
+    '/funding/new', '/funding/edit/1']) {
     const r = await page.goto(`${base}${path}`);
     check(r.status() === 200, `${path}: ${r.status()}`);
     await axeClean(path);
@@ -178,6 +181,50 @@ check((await page.locator('h1').textContent()).includes('Shoplifting in the whol
     'the new indicator\'s page heads it');
 await axeClean('a new indicator');
 
+// ---- equality and money: record spend on a grant, see what remains change ----
+// The text of the summary list row headed `key` on the page.
+async function summaryValue(key) {
+    return (await page.locator('.govuk-summary-list__row', { has: page.locator('dt', { hasText: key }) })
+        .locator('dd').first().textContent()).trim();
+}
+await page.goto(`${base}/equality/1`);
+check((await page.locator('main').textContent()).includes('Review overdue'),
+    'the demo\'s equality impact assessment, its review date past, says the review is overdue');
+await page.goto(`${base}/funding`);
+check((await page.locator('main').textContent()).includes('Safer Maidstone Partnership Executive Group (SMPEG)'),
+    'the funding page lists the SMPEG\'s fund');
+await page.getByRole('link', { name: 'Safer Maidstone Partnership Executive Group (SMPEG)' }).click();
+await page.waitForLoadState();
+const grantPath = new URL(page.url()).pathname;
+const leftBefore = await summaryValue('Remaining');
+check(leftBefore === '£5,249.50', `the SMPEG fund has £5,249.50 left: ${leftBefore}`);
+check((await page.locator('main').textContent()).includes('Introduce the new'),
+    'the grant names the actions it pays for');
+await page.getByRole('link', { name: 'Change this grant or record spend' }).click();
+await page.waitForLoadState();
+await page.getByLabel('Spent so far').fill('-£20');
+await page.getByLabel('End of the period').fill('2021-03-31');
+await page.getByRole('button', { name: 'Save' }).click();
+await page.waitForLoadState();
+const grantErrors = await page.locator('.govuk-error-summary').textContent();
+check(grantErrors.includes('Spend may not be negative') &&
+    grantErrors.includes('The end of the period must be the same as or after its start'),
+    `negative spend and a period ending before it starts: the error summary says so: ${grantErrors.replace(/\s+/g, ' ')}`);
+check(await page.getByLabel('Spent so far').inputValue() === '-£20', 'the spend typed is kept');
+check(await page.getByLabel('Introduce the new', { exact: false }).isChecked(),
+    'the actions ticked stay ticked');
+await axeClean('/funding/edit with errors');
+await page.getByLabel('End of the period').fill('2022-03-31');
+await page.getByLabel('Spent so far').fill('£12,000');
+await page.getByRole('button', { name: 'Save' }).click();
+await page.waitForLoadState();
+check(new URL(page.url()).pathname === grantPath, `saved, the grant again: ${page.url()}`);
+const leftAfter = await summaryValue('Remaining');
+check(leftAfter === '£3,000.00', `after recording £12,000 spent, £3,000.00 remains: ${leftAfter}`);
+await page.goto(`${base}/funding`);
+check((await page.locator('tfoot').textContent()).includes('£48,000.00'),
+    'the funding page\'s total spent counts the new spend');
+
 // ---- an elected member: aggregates only ----
 await page.goto(`${base}/`);
 await page.getByRole('button', { name: 'Sign out' }).click();
@@ -190,9 +237,12 @@ check(navMember.includes('Indicators') && !navMember.includes('Actions'),
 const r = await page.goto(`${base}${actionPath}`);
 check(r.status() === 403, `a member asks for an action: ${r.status()}`);
 await axeClean('the 403 page');
-for (const path of ['/indicators', '/indicators/1']) {
+for (const path of ['/indicators', '/indicators/1', '/equality/1', '/funding', '/funding/1']) {
     const rr = await page.goto(`${base}${path}`);
     check(rr.status() === 200, `a member's ${path}: ${rr.status()}`);
+    if (path === '/funding/1')
+        check(await page.locator('main a[href^="/actions/"]').count() === 0,
+            'a member sees what a grant pays for by title, with no link to an action');
     await axeClean(`the member's ${path}`);
 }
 

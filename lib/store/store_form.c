@@ -1,0 +1,224 @@
+/*
+ * store_form.c - checking a workspace form and logging its change, for the
+ * store's equality assessments and grants (store_form.h).
+ *
+ * A form is checked whole before anything is written: each mistake goes
+ * into the caller's safer_field_errors with the words a person sees next
+ * to the field. Dates are proper Gregorian days; text is UTF-8 without
+ * control characters, so a page or an export never meets a stray byte.
+ */
+#include "util/compat.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/store_form.h"
+
+void safer__fe_init(struct safer_field_errors **fe, struct safer_field_errors *local)
+{
+    if (!*fe)
+        *fe = local;
+    (*fe)->n = 0;
+}
+
+void safer__fe_add(struct safer_field_errors *fe, const char *field, const char *fmt, ...)
+{
+    if (fe->n >= SAFER_FIELD_ERRORS_MAX)
+        return;
+    struct safer_field_error *e = &fe->e[fe->n++];
+    e->field = field;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(e->message, sizeof(e->message), fmt, ap);
+    va_end(ap);
+}
+
+int safer__fe_fail(const struct safer_field_errors *fe, const char *what, struct safer_err *err)
+{
+    return safer_err_set(err, SAFER_EINVAL, "%s has %zu mistake%s", what, fe->n,
+                         fe->n == 1 ? "" : "s");
+}
+
+const char *safer__trimmed(struct safer_arena *a, const char *s)
+{
+    if (!s)
+        return NULL;
+    size_t n = strlen(s);
+    while (n && strchr(" \t\r\n", s[n - 1]))
+        n--;
+    while (n && strchr(" \t\r\n", *s)) {
+        s++;
+        n--;
+    }
+    return n ? safer_arena_strndup(a, s, n) : NULL;
+}
+
+/* Characters (code points) of UTF-8 text, or -1 when it is not UTF-8 or
+ * holds a control character (a line break and a tab allowed when
+ * `multiline`). */
+static long text_chars(const char *s, size_t n, bool multiline)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    long chars = 0;
+    for (size_t i = 0; i < n; chars++) {
+        unsigned char c = p[i];
+        if (c < 0x80) {
+            if ((c < 0x20 && !(multiline && (c == '\n' || c == '\r' || c == '\t'))) || c == 0x7f)
+                return -1;
+            i++;
+            continue;
+        }
+        size_t len = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3
+                     : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+        if (len == 0 || i + len > n)
+            return -1;
+        uint32_t cp = c & (len == 2 ? 0x1F : len == 3 ? 0x0F : 0x07);
+        for (size_t k = 1; k < len; k++) {
+            if ((p[i + k] & 0xC0) != 0x80)
+                return -1;
+            cp = (cp << 6) | (p[i + k] & 0x3F);
+        }
+        if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10FFFF ||
+            (cp >= 0xD800 && cp <= 0xDFFF))
+            return -1;
+        i += len;
+    }
+    return chars;
+}
+
+const char *safer__text_field(struct safer_arena *a, struct safer_field_errors *fe,
+                              const char *field, const char *label, const char *v,
+                              bool required, const char *missing, long max, bool multiline)
+{
+    const char *t = safer__trimmed(a, v);
+    if (!t) {
+        if (required)
+            safer__fe_add(fe, field, "%s", missing);
+        return NULL;
+    }
+    long n = text_chars(t, strlen(t), multiline);
+    if (n < 0)
+        safer__fe_add(fe, field, "%s must be plain text, without control characters", label);
+    else if (n > max)
+        safer__fe_add(fe, field, "%s must be %ld characters or fewer", label, max);
+    return t;
+}
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
+ * days_from_civil). */
+static int64_t days_from_civil(int64_t y, int m, int d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400;
+    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+bool safer__parse_date(const char *s, int64_t *days)
+{
+    if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+        return false;
+    for (int k = 0; k < 10; k++) {
+        if (k != 4 && k != 7 && (s[k] < '0' || s[k] > '9'))
+            return false;
+    }
+    int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+    int m = (s[5] - '0') * 10 + (s[6] - '0');
+    int d = (s[8] - '0') * 10 + (s[9] - '0');
+    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (y < 1900 || y > 2999 || m < 1 || m > 12 || d < 1 ||
+        d > mdays[m - 1] + (m == 2 && leap))
+        return false;
+    *days = days_from_civil(y, m, d);
+    return true;
+}
+
+const char *safer__date_field(struct safer_arena *a, struct safer_field_errors *fe,
+                              const char *field, const char *label, const char *v,
+                              int64_t *days)
+{
+    const char *t = safer__trimmed(a, v);
+    if (t && !safer__parse_date(t, days)) {
+        safer__fe_add(fe, field, "%s must be a real date, like 2026-03-31", label);
+        return NULL;
+    }
+    return t;
+}
+
+int64_t safer__day_of(int64_t now)
+{
+    return now >= 0 ? now / 86400 : -((-now + 86399) / 86400);
+}
+
+int safer__may(struct safer_store *st, const struct safer_actor *actor, enum safer_perm perm,
+               enum safer_role *role, struct safer_err *err)
+{
+    struct safer_err scratch = {0};
+    int rc = safer__access(st, actor, perm, role, &scratch);
+    if (rc < 0 && rc != SAFER_EDENIED)
+        return safer_err_set(err, rc, "%s", scratch.msg);
+    return rc;
+}
+
+int safer__refuse(struct safer_store *st, const struct safer_actor *actor, enum safer_perm perm,
+                  const char *type, int64_t id, int64_t now, struct safer_err *err)
+{
+    safer__store_rollback(st);
+    char rid[32];
+    if (id > 0)
+        snprintf(rid, sizeof(rid), "%" PRId64, id);
+    return safer__audit_denied(st, actor, perm, type, id > 0 ? rid : NULL, now, err);
+}
+
+static bool same(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+void safer__diff_str(struct safer__jobj *before, struct safer__jobj *after, const char *key,
+                     const char *old, const char *now)
+{
+    if (same(old, now))
+        return;
+    if (before)
+        safer__jobj_str(before, key, old);
+    safer__jobj_str(after, key, now);
+}
+
+void safer__diff_int(struct safer__jobj *before, struct safer__jobj *after, const char *key,
+                     int64_t old, int64_t now)
+{
+    if (before && old == now)
+        return;
+    if (before)
+        safer__jobj_int(before, key, old);
+    safer__jobj_int(after, key, now);
+}
+
+int safer__audit_change(struct safer_store *st, const struct safer_actor *actor,
+                        const char *what, const char *type, int64_t id,
+                        struct safer__jobj *before, struct safer__jobj *after, int64_t now,
+                        struct safer_err *err)
+{
+    char *b = NULL, *a = NULL;
+    int rc = before ? safer__jobj_finish(before, &b, err) : 0;
+    if (rc == 0)
+        rc = safer__jobj_finish(after, &a, err);
+    char rid[32];
+    snprintf(rid, sizeof(rid), "%" PRId64, id);
+    if (rc == 0)
+        rc = safer__audit(st, actor, what, type, rid, b, a, NULL, now, err);
+    /* Both are released whatever happened (finishing releases one). */
+    if (before)
+        safer__jobj_release(before);
+    safer__jobj_release(after);
+    free(b);
+    free(a);
+    return rc;
+}

@@ -1,0 +1,80 @@
+/*
+ * store_form.h - what the store's workspace records share in checking a
+ * form and writing its audit row (store_form.c): field errors, trimmed
+ * plain text, dates, money in pence, the access decision with its logged
+ * refusal, and the before and after of a change.
+ *
+ * Only lib/store/ includes it. Everything works inside the caller's open
+ * transaction; strings it gives live in the caller's arena.
+ */
+#ifndef SAFER_STORE_FORM_H
+#define SAFER_STORE_FORM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "safer/action.h"
+#include "safer/arena.h"
+#include "safer/auth.h"
+#include "store/store_impl.h"
+#include "util/jsonobj.h"
+
+/* Point *fe at `local` when the caller gave none, and empty it. */
+void safer__fe_init(struct safer_field_errors **fe, struct safer_field_errors *local);
+
+/* Add one mistake of form field `field` (ignored past SAFER_FIELD_ERRORS_MAX). */
+void safer__fe_add(struct safer_field_errors *fe, const char *field, const char *fmt, ...)
+    SAFER_PRINTF(3, 4);
+
+/* SAFER_EINVAL naming how many mistakes `what` ("the grant's form") has. */
+int safer__fe_fail(const struct safer_field_errors *fe, const char *what, struct safer_err *err);
+
+/* `s` without the spaces and line breaks around it, in `a`; NULL when
+ * nothing is left (or `s` is NULL). */
+const char *safer__trimmed(struct safer_arena *a, const char *s);
+
+/* A text field, trimmed: when empty, `missing` if `required`; otherwise at
+ * most `max` characters of UTF-8 without control characters (line breaks
+ * and tabs allowed when `multiline`). Returns the trimmed text or NULL. */
+const char *safer__text_field(struct safer_arena *a, struct safer_field_errors *fe,
+                              const char *field, const char *label, const char *v,
+                              bool required, const char *missing, long max, bool multiline);
+
+/* A real date "YYYY-MM-DD", years 1900 to 2999: true with its day number
+ * (days since 1970-01-01) in *days. */
+bool safer__parse_date(const char *s, int64_t *days);
+
+/* A date field, trimmed: NULL when empty or wrong (a mistake added). */
+const char *safer__date_field(struct safer_arena *a, struct safer_field_errors *fe,
+                              const char *field, const char *label, const char *v,
+                              int64_t *days);
+
+/* The UTC day number of Unix time `now`. */
+int64_t safer__day_of(int64_t now);
+
+/* 0 when the actor may `perm`; SAFER_EDENIED (nothing logged yet); or the
+ * store's error. *role (when not NULL) gets the actor's role. */
+int safer__may(struct safer_store *st, const struct safer_actor *actor, enum safer_perm perm,
+               enum safer_role *role, struct safer_err *err);
+
+/* A refusal: roll back the caller's transaction, then log "denied" for
+ * record `type` `id` (0: none) in one of its own. Returns SAFER_EDENIED or
+ * the store's error. */
+int safer__refuse(struct safer_store *st, const struct safer_actor *actor, enum safer_perm perm,
+                  const char *type, int64_t id, int64_t now, struct safer_err *err);
+
+/* Add `key` to before and after when its value changed (before may be
+ * NULL: an addition). */
+void safer__diff_str(struct safer__jobj *before, struct safer__jobj *after, const char *key,
+                     const char *old, const char *now);
+void safer__diff_int(struct safer__jobj *before, struct safer__jobj *after, const char *key,
+                     int64_t old, int64_t now);
+
+/* Write the audit row `what` of record `type` `id` from the two objects
+ * (before may be NULL), inside the open transaction, and release them. */
+int safer__audit_change(struct safer_store *st, const struct safer_actor *actor,
+                        const char *what, const char *type, int64_t id,
+                        struct safer__jobj *before, struct safer__jobj *after, int64_t now,
+                        struct safer_err *err);
+
+#endif
