@@ -185,3 +185,57 @@ int web_choices_load(struct web_req *req, struct web_choices *c, struct safer_er
     return 0;
 }
 
+
+/* groups */
+void web_checkboxes(struct safer_buf *b, const struct safer_field_errors *fe, const char *name,
+                    const char *legend, const char *hint, const char *const *values,
+                    const char *const *on, size_t n)
+{
+    const char *msg = web_field_message(fe, name);
+    safer_html_raw(b, "<div class=\"govuk-form-group");
+    if (msg)
+        safer_html_raw(b, " govuk-form-group--error");
+    safer_html_raw(b, "\"><fieldset class=\"govuk-fieldset\" aria-describedby=\"");
+    safer_html_attr(b, name);
+    safer_html_raw(b, "-hint\"><legend class=\"govuk-fieldset__legend govuk-fieldset__legend--s\">");
+    safer_html_text(b, legend);
+    safer_html_raw(b, "</legend><div class=\"govuk-hint\" id=\"");
+    safer_html_attr(b, name);
+    safer_html_raw(b, "-hint\">");
+    safer_html_text(b, hint ? hint : "");
+    safer_html_raw(b, "</div>");
+    if (msg) {
+        safer_html_raw(b, "<p class=\"govuk-error-message\" id=\"");
+        safer_html_attr(b, name);
+        safer_html_raw(b, "-error\"><span class=\"govuk-visually-hidden\">Error:</span> ");
+        safer_html_text(b, msg);
+        safer_html_raw(b, "</p>");
+    }
+    safer_html_raw(b, "<div class=\"govuk-checkboxes govuk-checkboxes--small\">");
+    for (size_t i = 0; values[i]; i++) {
+        bool ticked = false;
+        for (size_t k = 0; k < n; k++)
+            ticked |= on[k] && strcmp(on[k], values[i]) == 0;
+        char id[80];
+        if (i)
+            snprintf(id, sizeof(id), "%s-%zu", name, i);
+        else
+            snprintf(id, sizeof(id), "%s", name);
+        safer_html_raw(b, "<div class=\"govuk-checkboxes__item\"><input "
+                          "class=\"govuk-checkboxes__input\" type=\"checkbox\" name=\"");
+        safer_html_attr(b, name);
+        safer_html_raw(b, "\" id=\"");
+        safer_html_attr(b, id);
+        safer_html_raw(b, "\" value=\"");
+        safer_html_attr(b, values[i]);
+        safer_html_raw(b, "\"");
+        if (ticked)
+            safer_html_raw(b, " checked");
+        safer_html_raw(b, "><label class=\"govuk-label govuk-checkboxes__label\" for=\"");
+        safer_html_attr(b, id);
+        safer_html_raw(b, "\">");
+        safer_html_text(b, values[i]);
+        safer_html_raw(b, "</label></div>");
+    }
+    safer_html_raw(b, "</div></fieldset></div>");
+}

@@ -54,6 +54,12 @@ struct web_choices {
 struct web_req;
 int web_choices_load(struct web_req *req, struct web_choices *c, struct safer_err *err);
 
+/* groups: checkboxes named `name`, one per value of the NULL-terminated
+ * `values`, those in `on` (n of them) ticked; the group's error from fe. */
+void web_checkboxes(struct safer_buf *b, const struct safer_field_errors *fe, const char *name,
+                    const char *legend, const char *hint, const char *const *values,
+                    const char *const *on, size_t n);
+
 /* A decimal id from a path segment or form value: > 0, or 0 when `s` is
  * not one (leading zeros, signs, spaces and overflow included). */
 int64_t web_id(const char *s);

@@ -67,6 +67,7 @@ struct safer_plan_member {
     const char *organisation; /* or NULL */
     const char *role;         /* one of safer_plan_member_roles */
     const char *account;      /* the e-mail of their account, or NULL */
+    int64_t user_id;          /* safer_plan_load(): that account's id; 0 otherwise */
 };
 
 /* A group's annual plan: its high-level outcome for the plan year `year`

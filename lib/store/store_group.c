@@ -172,8 +172,10 @@ int safer_strategy_get(struct safer_store *st, const struct safer_actor *actor, 
         return rc;
     }
     for (size_t i = 0; *out && !names && i < (*out)->ngroups; i++) {
-        for (size_t k = 0; k < (*out)->groups[i].nmembers; k++)
+        for (size_t k = 0; k < (*out)->groups[i].nmembers; k++) {
             (*out)->groups[i].members[k].account = NULL;
+            (*out)->groups[i].members[k].user_id = 0;
+        }
     }
     return 0;
 }

@@ -640,7 +640,7 @@ static int read_members(struct safer_store *st, struct safer_plan *p, int64_t gi
 {
     struct safer__stmt *s;
     int rc = safer__prep(st,
-                         "SELECT m.name, o.name, m.role, u.email FROM group_member m"
+                         "SELECT m.name, o.name, m.role, u.email, m.user_id FROM group_member m"
                          " LEFT JOIN organisation o ON o.id = m.organisation_id"
                          " LEFT JOIN app_user u ON u.id = m.user_id"
                          " WHERE m.group_id = ? ORDER BY m.seq",
@@ -656,6 +656,7 @@ static int read_members(struct safer_store *st, struct safer_plan *p, int64_t gi
         v[n].organisation = col_dup(p, s, 1);
         v[n].role = col_dup(p, s, 2);
         v[n].account = col_dup(p, s, 3);
+        v[n].user_id = safer__col_is_null(s, 4) ? 0 : safer__col_int64(s, 4);
         n++;
     }
     safer__stmt_finalize(s);
