@@ -197,7 +197,8 @@ void web_checkboxes(struct safer_buf *b, const struct safer_field_errors *fe, co
         safer_html_raw(b, " govuk-form-group--error");
     safer_html_raw(b, "\"><fieldset class=\"govuk-fieldset\" aria-describedby=\"");
     safer_html_attr(b, name);
-    safer_html_raw(b, "-hint\"><legend class=\"govuk-fieldset__legend govuk-fieldset__legend--s\">");
+    safer_html_raw(b,
+                   "-hint\"><legend class=\"govuk-fieldset__legend govuk-fieldset__legend--s\">");
     safer_html_text(b, legend);
     safer_html_raw(b, "</legend><div class=\"govuk-hint\" id=\"");
     safer_html_attr(b, name);

@@ -277,8 +277,9 @@ int page_group_get(struct web_req *req, struct web_resp *resp)
     }
     const struct safer_plan_group *up = safer_plan_group(plan, g->parent);
     web_summary_begin(b);
-    safer_html_raw(b, "<div class=\"govuk-summary-list__row\"><dt class=\"govuk-summary-list__key\">"
-                      "Reports to</dt><dd class=\"govuk-summary-list__value\">");
+    safer_html_raw(b,
+                   "<div class=\"govuk-summary-list__row\"><dt class=\"govuk-summary-list__key\">"
+                   "Reports to</dt><dd class=\"govuk-summary-list__value\">");
     if (up)
         link(b, "/groups/", up->key, up->name);
     else
@@ -309,9 +310,10 @@ int page_group_get(struct web_req *req, struct web_resp *resp)
     if (g->nmembers == 0) {
         safer_html_raw(b, "<p class=\"govuk-body\">None recorded.</p>");
     } else {
-        safer_html_raw(b, "<table class=\"govuk-table\"><caption class=\"govuk-table__caption "
-                          "govuk-visually-hidden\">Members</caption><thead class=\"govuk-table__head\">"
-                          "<tr class=\"govuk-table__row\">");
+        safer_html_raw(
+            b, "<table class=\"govuk-table\"><caption class=\"govuk-table__caption "
+               "govuk-visually-hidden\">Members</caption><thead class=\"govuk-table__head\">"
+               "<tr class=\"govuk-table__row\">");
         web_th(b, "Name", false);
         web_th(b, "Organisation", false);
         web_th(b, "Role", false);
@@ -510,8 +512,9 @@ static int group_form(struct web_req *req, struct web_resp *resp, const struct s
         snprintf(ka, sizeof(ka), "member_account_%zu", i + 1);
         if (m && m->account)
             snprintf(acc, sizeof(acc), "%lld", (long long)m->account);
-        safer_html_raw(b, "<fieldset class=\"govuk-fieldset\"><legend class=\"govuk-fieldset__legend "
-                          "govuk-fieldset__legend--s\">");
+        safer_html_raw(b,
+                       "<fieldset class=\"govuk-fieldset\"><legend class=\"govuk-fieldset__legend "
+                       "govuk-fieldset__legend--s\">");
         safer_html_text(b, legend);
         safer_html_raw(b, "</legend>");
         web_input(b, fe, kn, "Name", NULL, "text", m ? m->name : NULL, NULL);
@@ -614,7 +617,8 @@ int page_priorities_get(struct web_req *req, struct web_resp *resp)
         safer_html_raw(b, "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\">");
         link(b, "/priorities/", r->key, r->title);
         if (r->cross_cutting)
-            safer_html_raw(b, " <strong class=\"govuk-tag govuk-tag--grey\">Cross-cutting</strong>");
+            safer_html_raw(b,
+                           " <strong class=\"govuk-tag govuk-tag--grey\">Cross-cutting</strong>");
         safer_html_raw(b, "</td>");
         web_td(b, r->objective ? r->objective : "", false);
         safer_html_raw(b, "</tr>");
@@ -812,8 +816,9 @@ static int priority_form(struct web_req *req, struct web_resp *resp,
         snprintf(legend, sizeof(legend), "Link %zu", i + 1);
         snprintf(kk, sizeof(kk), "link_kind_%zu", i + 1);
         snprintf(kt, sizeof(kt), "link_title_%zu", i + 1);
-        safer_html_raw(b, "<fieldset class=\"govuk-fieldset\"><legend class=\"govuk-fieldset__legend "
-                          "govuk-fieldset__legend--s\">");
+        safer_html_raw(b,
+                       "<fieldset class=\"govuk-fieldset\"><legend class=\"govuk-fieldset__legend "
+                       "govuk-fieldset__legend--s\">");
         safer_html_text(b, legend);
         safer_html_raw(b, "</legend>");
         web_select(b, fe, kk, "Whose priority", NULL, safer_plan_link_kinds, LINK_LABELS,

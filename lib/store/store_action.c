@@ -124,9 +124,7 @@ static void iso_of(int64_t now, char out[32])
 
 /* ---- checking a form ---- */
 
-static void fe_add(struct safer_field_errors *fe, const char *field, const char *fmt, ...)
-    SAFER_PRINTF(3, 4);
-static void fe_add(struct safer_field_errors *fe, const char *field, const char *fmt, ...)
+void safer__form_error(struct safer_field_errors *fe, const char *field, const char *fmt, ...)
 {
     if (fe->n >= SAFER_FIELD_ERRORS_MAX)
         return;
@@ -137,6 +135,8 @@ static void fe_add(struct safer_field_errors *fe, const char *field, const char 
     vsnprintf(e->message, sizeof(e->message), fmt, ap);
     va_end(ap);
 }
+/* The name this file's checks use for it. */
+#define fe_add safer__form_error
 
 /* Characters (code points) of UTF-8 text, or -1 when it is not UTF-8 or
  * holds a control character (a line break and a tab allowed when
@@ -1067,4 +1067,18 @@ int safer__action_import(struct safer_store *st, const struct safer_actor *actor
     }
     safer__stmt_finalize(s);
     return rc;
+}
+
+/* ---- form checks the store's other records share (store_impl.h) ---- */
+
+const char *safer__form_trim(struct safer_arena *a, const char *s)
+{
+    return trimmed(a, s);
+}
+
+const char *safer__form_text(struct safer_arena *a, struct safer_field_errors *fe,
+                             const char *field, const char *label, const char *v,
+                             const char *missing, long max, bool multiline)
+{
+    return text_field(a, fe, field, label, v, missing != NULL, missing, max, multiline);
 }

@@ -35,89 +35,6 @@
 
 /* ---- checking a form ---- */
 
-static void fe_add(struct safer_field_errors *fe, const char *field, const char *fmt, ...)
-    SAFER_PRINTF(3, 4);
-static void fe_add(struct safer_field_errors *fe, const char *field, const char *fmt, ...)
-{
-    if (fe->n >= SAFER_FIELD_ERRORS_MAX)
-        return;
-    struct safer_field_error *e = &fe->e[fe->n++];
-    e->field = field;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(e->message, sizeof(e->message), fmt, ap);
-    va_end(ap);
-}
-
-/* `s` without the blanks around it, in `a`; NULL when nothing is left. */
-static const char *trim(struct safer_arena *a, const char *s)
-{
-    if (!s)
-        return NULL;
-    size_t n = strlen(s);
-    while (n && strchr(" \t\r\n", s[n - 1]))
-        n--;
-    while (n && strchr(" \t\r\n", *s)) {
-        s++;
-        n--;
-    }
-    return n ? safer_arena_strndup(a, s, n) : NULL;
-}
-
-/* Plain UTF-8 text of at most `max` characters: a control character or
- * a byte that is not well-formed UTF-8 is refused, but for line breaks and
- * tabs in `multiline` text. */
-static bool plain(const char *s, bool multiline, long max, bool *too_long)
-{
-    long chars = 0;
-    *too_long = false;
-    const unsigned char *p = (const unsigned char *)s;
-    while (*p) {
-        unsigned char c = *p;
-        size_t len = c < 0x80 ? 1 : c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3
-                     : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
-        if (len == 0)
-            return false;
-        if (len == 1 && ((c < 0x20 && !(multiline && strchr("\n\r\t", c))) || c == 0x7f))
-            return false;
-        uint32_t cp = len == 1 ? c : c & (len == 2 ? 0x1F : len == 3 ? 0x0F : 0x07);
-        for (size_t k = 1; k < len; k++) {
-            if ((p[k] & 0xC0) != 0x80)
-                return false;
-            cp = (cp << 6) | (p[k] & 0x3F);
-        }
-        if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10FFFF ||
-            (cp >= 0xD800 && cp <= 0xDFFF))
-            return false;
-        p += len;
-        chars++;
-    }
-    *too_long = chars > max;
-    return !*too_long;
-}
-
-/* A text field, trimmed and checked: NULL when empty (a mistake when
- * `missing` is given). `field` must outlive fe (a literal or the arena). */
-static const char *text_field(struct safer_arena *a, struct safer_field_errors *fe,
-                              const char *field, const char *label, const char *v,
-                              const char *missing, long max, bool multiline)
-{
-    const char *t = trim(a, v);
-    if (!t) {
-        if (missing)
-            fe_add(fe, field, "%s", missing);
-        return NULL;
-    }
-    bool too_long;
-    if (!plain(t, multiline, max, &too_long)) {
-        if (too_long)
-            fe_add(fe, field, "%s must be %ld characters or fewer", label, max);
-        else
-            fe_add(fe, field, "%s must be plain text, without control characters", label);
-    }
-    return t;
-}
-
 static bool one_of(const char *const *list, const char *v)
 {
     for (size_t i = 0; v && list[i]; i++) {
@@ -158,8 +75,7 @@ int safer_strategy_get(struct safer_store *st, const struct safer_actor *actor, 
         return rc;
     rc = may(st, actor, SAFER_PERM_VIEW_AGGREGATE, err);
     if (rc == SAFER_EDENIED)
-        return safer__audit_denied(st, actor, SAFER_PERM_VIEW_AGGREGATE, "group", NULL, now,
-                                   err);
+        return safer__audit_denied(st, actor, SAFER_PERM_VIEW_AGGREGATE, "group", NULL, now, err);
     bool names = rc == 0 && may(st, actor, SAFER_PERM_VIEW_PLAN, err) == 0;
     if (rc == 0)
         rc = safer__plan_load_pid(st, actor->partnership_id, out, err);
@@ -180,8 +96,7 @@ int safer_strategy_get(struct safer_store *st, const struct safer_actor *actor, 
     return 0;
 }
 
-static const struct safer_plan_priority *find_priority(const struct safer_plan *p,
-                                                       const char *key)
+static const struct safer_plan_priority *find_priority(const struct safer_plan *p, const char *key)
 {
     for (size_t i = 0; p && key && i < p->npriorities; i++) {
         if (strcmp(p->priorities[i].key, key) == 0)
@@ -243,8 +158,7 @@ static int audit(struct safer_store *st, const struct safer_actor *actor, const 
     else
         safer__jobj_release(after);
     if (rc == 0)
-        rc = safer__audit(st, actor, what, type, rid, nothing_before ? NULL : b, a, NULL, now,
-                          err);
+        rc = safer__audit(st, actor, what, type, rid, nothing_before ? NULL : b, a, NULL, now, err);
     free(b);
     free(a);
     return rc;
@@ -257,8 +171,8 @@ static int run(struct safer_store *st, const char *sql, int64_t id, struct safer
 
 /* Begin a change: write transaction, permission, the plan as stored. A
  * refusal is logged and returned as SAFER_EDENIED. */
-static int begin_change(struct safer_store *st, const struct safer_actor *actor,
-                        const char *type, const char *rid, int64_t now, struct safer_plan **plan,
+static int begin_change(struct safer_store *st, const struct safer_actor *actor, const char *type,
+                        const char *rid, int64_t now, struct safer_plan **plan,
                         struct safer_err *err)
 {
     *plan = NULL;
@@ -342,27 +256,28 @@ static int check_members(struct safer_store *st, int64_t pid, const struct safer
         const struct safer_group_member_fields *m = &f->members[i];
         struct member c = {0};
         const char *fname = nth(a, "member_name", i);
-        c.name = text_field(a, fe, fname, "Name", m->name, NULL, SAFER_GROUP_NAME_MAX, false);
-        c.org = text_field(a, fe, nth(a, "member_org", i), "Organisation", m->organisation, NULL,
-                           SAFER_GROUP_NAME_MAX, false);
+        c.name = safer__form_text(a, fe, fname, "Name", m->name, NULL, SAFER_GROUP_NAME_MAX, false);
+        c.org = safer__form_text(a, fe, nth(a, "member_org", i), "Organisation", m->organisation,
+                                 NULL, SAFER_GROUP_NAME_MAX, false);
         if (!c.name && !c.org && m->account == 0)
             continue;
         if (!c.name)
-            fe_add(fe, fname, "Enter the name of member %zu", i + 1);
-        c.role = trim(a, m->role);
+            safer__form_error(fe, fname, "Enter the name of member %zu", i + 1);
+        c.role = safer__form_trim(a, m->role);
         if (!one_of(safer_plan_member_roles, c.role))
-            fe_add(fe, nth(a, "member_role", i), "Choose the role of member %zu", i + 1);
+            safer__form_error(fe, nth(a, "member_role", i), "Choose the role of member %zu", i + 1);
         if (m->account) {
             int rc = m->account > 0 ? person(st, pid, m->account, a, &c.email, err) : 0;
             if (rc < 0)
                 return rc;
             if (rc == 0)
-                fe_add(fe, nth(a, "member_account", i),
-                       "Choose an account from the people of the partnership");
+                safer__form_error(fe, nth(a, "member_account", i),
+                                  "Choose an account from the people of the partnership");
             c.account = m->account;
         }
         if (*n >= SAFER_GROUP_MEMBERS_MAX) {
-            fe_add(fe, fname, "A group may have %d members at most", SAFER_GROUP_MEMBERS_MAX);
+            safer__form_error(fe, fname, "A group may have %d members at most",
+                              SAFER_GROUP_MEMBERS_MAX);
             break;
         }
         (*out)[(*n)++] = c;
@@ -375,8 +290,8 @@ static int64_t group_row_id(struct safer_store *st, int64_t pid, const char *key
 {
     struct safer__stmt *s;
     int64_t id = 0;
-    int rc = safer__prep(st, "SELECT id FROM partnership_group WHERE partnership_id = ? AND key = ?",
-                         &s, err);
+    int rc = safer__prep(
+        st, "SELECT id FROM partnership_group WHERE partnership_id = ? AND key = ?", &s, err);
     if (rc < 0)
         return rc;
     safer__bind_int64(s, 1, pid);
@@ -390,8 +305,8 @@ static int64_t group_row_id(struct safer_store *st, int64_t pid, const char *key
 
 /* Write group `gid`'s remit and members anew. */
 static int write_lists(struct safer_store *st, const struct safer_actor *actor, int64_t gid,
-                       const char *const *remit, size_t nremit, const struct member *m,
-                       size_t nm, int64_t now, struct safer_err *err)
+                       const char *const *remit, size_t nremit, const struct member *m, size_t nm,
+                       int64_t now, struct safer_err *err)
 {
     int rc = run(st, "DELETE FROM group_remit WHERE group_id = ?", gid, err);
     if (rc == 0)
@@ -449,7 +364,7 @@ static const char **split_lines(struct safer_arena *a, const char *text, size_t 
     for (const char *p = text; p && *p;) {
         const char *e = strchr(p, '\n');
         size_t len = e ? (size_t)(e - p) : strlen(p);
-        const char *t = trim(a, safer_arena_strndup(a, p, len));
+        const char *t = safer__form_trim(a, safer_arena_strndup(a, p, len));
         if (t)
             v[(*n)++] = t;
         p = e ? e + 1 : p + len;
@@ -486,34 +401,35 @@ int safer_group_change(struct safer_store *st, const struct safer_actor *actor, 
     size_t nremit = 0, nm = 0;
     struct member *m = NULL;
     if (rc == 0) {
-        name = text_field(&a, fe, "name", "Name", f->name, "Enter the group's name",
-                          SAFER_GROUP_NAME_MAX, false);
-        kind = trim(&a, f->kind);
+        name = safer__form_text(&a, fe, "name", "Name", f->name, "Enter the group's name",
+                                SAFER_GROUP_NAME_MAX, false);
+        kind = safer__form_trim(&a, f->kind);
         if (!one_of(safer_plan_group_kinds, kind))
-            fe_add(fe, "kind", "Choose what kind of group it is");
-        parent = trim(&a, f->parent);
+            safer__form_error(fe, "kind", "Choose what kind of group it is");
+        parent = safer__form_trim(&a, f->parent);
         if (parent) {
             const struct safer_plan_group *up = safer_plan_group(plan, parent);
             if (!up) {
-                fe_add(fe, "parent", "Choose a group of the partnership it reports to");
+                safer__form_error(fe, "parent", "Choose a group of the partnership it reports to");
             } else {
                 /* No chain of groups it reports to may come back to it. */
                 for (size_t steps = 0; up; steps++) {
                     if (strcmp(up->key, g->key) == 0 || steps > plan->ngroups) {
-                        fe_add(fe, "parent", "A group cannot report to itself, directly or "
-                                             "through the groups it reports to");
+                        safer__form_error(fe, "parent",
+                                          "A group cannot report to itself, directly or "
+                                          "through the groups it reports to");
                         break;
                     }
                     up = safer_plan_group(plan, up->parent);
                 }
             }
         }
-        meets = text_field(&a, fe, "meets", "How often it meets", f->meets, NULL,
-                           SAFER_GROUP_NAME_MAX, false);
-        terms = text_field(&a, fe, "terms", "Terms of reference", f->terms, NULL,
-                           SAFER_GROUP_TEXT_MAX, true);
-        remit_text = text_field(&a, fe, "remit", "Remit", f->remit, NULL, SAFER_GROUP_TEXT_MAX,
-                                true);
+        meets = safer__form_text(&a, fe, "meets", "How often it meets", f->meets, NULL,
+                                 SAFER_GROUP_NAME_MAX, false);
+        terms = safer__form_text(&a, fe, "terms", "Terms of reference", f->terms, NULL,
+                                 SAFER_GROUP_TEXT_MAX, true);
+        remit_text =
+            safer__form_text(&a, fe, "remit", "Remit", f->remit, NULL, SAFER_GROUP_TEXT_MAX, true);
         remit = split_lines(&a, remit_text, &nremit);
         rc = check_members(st, actor->partnership_id, f, &a, &m, &nm, fe, err);
     }
@@ -529,8 +445,7 @@ int safer_group_change(struct safer_store *st, const struct safer_actor *actor, 
         diff(&before, &after, "parent", g->parent, parent);
         diff(&before, &after, "meets", g->meets, meets);
         diff(&before, &after, "terms", g->terms, terms);
-        diff(&before, &after, "remit", lines(&a, g->remit, g->nremit),
-             lines(&a, remit, nremit));
+        diff(&before, &after, "remit", lines(&a, g->remit, g->nremit), lines(&a, remit, nremit));
         const char **was = safer_arena_alloc(&a, sizeof(char *) * (g->nmembers + 1));
         const char **is = safer_arena_alloc(&a, sizeof(char *) * (nm + 1));
         for (size_t i = 0; i < g->nmembers; i++)
@@ -581,9 +496,9 @@ int safer_group_change(struct safer_store *st, const struct safer_actor *actor, 
     return end_change(st, rc, plan, &a, err);
 }
 
-int safer_priority_change(struct safer_store *st, const struct safer_actor *actor,
-                          const char *key, int64_t version, const struct safer_priority_fields *f,
-                          int64_t now, struct safer_field_errors *fe, struct safer_err *err)
+int safer_priority_change(struct safer_store *st, const struct safer_actor *actor, const char *key,
+                          int64_t version, const struct safer_priority_fields *f, int64_t now,
+                          struct safer_field_errors *fe, struct safer_err *err)
 {
     struct safer_field_errors local;
     if (!fe)
@@ -609,20 +524,22 @@ int safer_priority_change(struct safer_store *st, const struct safer_actor *acto
     struct safer_priority_link_fields *lk = NULL;
     size_t ncats = 0, nlinks = 0;
     if (rc == 0) {
-        title = text_field(&a, fe, "title", "Title", f->title, "Enter the priority's title",
-                           SAFER_ACTION_TITLE_MAX, false);
-        objective = text_field(&a, fe, "objective", "Objective", f->objective, NULL,
-                               SAFER_GROUP_TEXT_MAX, true);
-        focus = text_field(&a, fe, "focus", "Focus", f->focus, NULL, SAFER_GROUP_TEXT_MAX, true);
+        title = safer__form_text(&a, fe, "title", "Title", f->title, "Enter the priority's title",
+                                 SAFER_ACTION_TITLE_MAX, false);
+        objective = safer__form_text(&a, fe, "objective", "Objective", f->objective, NULL,
+                                     SAFER_GROUP_TEXT_MAX, true);
+        focus =
+            safer__form_text(&a, fe, "focus", "Focus", f->focus, NULL, SAFER_GROUP_TEXT_MAX, true);
         cats = safer_arena_alloc(&a, sizeof(char *) * (f->ncategories + 1));
         for (size_t i = 0; i < f->ncategories; i++) {
-            const char *c = trim(&a, f->categories[i]);
+            const char *c = safer__form_trim(&a, f->categories[i]);
             if (!c)
                 continue;
             if (!one_of(safer_plan_categories, c)) {
-                fe_add(fe, "categories", "Choose categories from the police.uk list: '%.60s' is "
-                                         "not one",
-                       c);
+                safer__form_error(fe, "categories",
+                                  "Choose categories from the police.uk list: '%.60s' is "
+                                  "not one",
+                                  c);
                 continue;
             }
             bool twice = false;
@@ -634,18 +551,20 @@ int safer_priority_change(struct safer_store *st, const struct safer_actor *acto
         lk = safer_arena_alloc(&a, sizeof(*lk) * (f->nlinks + 1));
         links = safer_arena_alloc(&a, sizeof(char *) * (f->nlinks + 1));
         for (size_t i = 0; i < f->nlinks; i++) {
-            const char *t = text_field(&a, fe, nth(&a, "link_title", i), "Title of the link",
-                                       f->links[i].title, NULL, SAFER_ACTION_TITLE_MAX, false);
+            const char *t =
+                safer__form_text(&a, fe, nth(&a, "link_title", i), "Title of the link",
+                                 f->links[i].title, NULL, SAFER_ACTION_TITLE_MAX, false);
             if (!t)
                 continue;
-            const char *k = trim(&a, f->links[i].kind);
+            const char *k = safer__form_trim(&a, f->links[i].kind);
             if (!one_of(safer_plan_link_kinds, k))
-                fe_add(fe, nth(&a, "link_kind", i), "Choose whether link %zu is a county, "
-                                                    "commissioner or national priority",
-                       i + 1);
+                safer__form_error(fe, nth(&a, "link_kind", i),
+                                  "Choose whether link %zu is a county, "
+                                  "commissioner or national priority",
+                                  i + 1);
             if (nlinks >= SAFER_PRIORITY_LINKS_MAX) {
-                fe_add(fe, nth(&a, "link_title", i), "A priority may have %d links at most",
-                       SAFER_PRIORITY_LINKS_MAX);
+                safer__form_error(fe, nth(&a, "link_title", i),
+                                  "A priority may have %d links at most", SAFER_PRIORITY_LINKS_MAX);
                 break;
             }
             lk[nlinks].kind = k;
@@ -707,8 +626,9 @@ int safer_priority_change(struct safer_store *st, const struct safer_actor *acto
         if (rc == 0)
             rc = run(st, "DELETE FROM priority_link WHERE priority_id = ?", rid, err);
         if (rc == 0)
-            rc = safer__prep(st, "INSERT INTO priority_category(priority_id, seq, crime_type)"
-                                 " VALUES(?, ?, ?)",
+            rc = safer__prep(st,
+                             "INSERT INTO priority_category(priority_id, seq, crime_type)"
+                             " VALUES(?, ?, ?)",
                              &s, err);
         for (size_t i = 0; rc == 0 && i <= ncats; i++) {
             if (i == ncats) {
@@ -724,8 +644,9 @@ int safer_priority_change(struct safer_store *st, const struct safer_actor *acto
                 safer__stmt_finalize(s);
         }
         if (rc == 0)
-            rc = safer__prep(st, "INSERT INTO priority_link(priority_id, seq, kind, title)"
-                                 " VALUES(?, ?, ?, ?)",
+            rc = safer__prep(st,
+                             "INSERT INTO priority_link(priority_id, seq, kind, title)"
+                             " VALUES(?, ?, ?, ?)",
                              &s, err);
         for (size_t i = 0; rc == 0 && i <= nlinks; i++) {
             if (i == nlinks) {
@@ -751,9 +672,9 @@ int safer_priority_change(struct safer_store *st, const struct safer_actor *acto
     return end_change(st, rc, plan, &a, err);
 }
 
-int safer_group_plan_set(struct safer_store *st, const struct safer_actor *actor,
-                         const char *key, int year, int64_t version, const char *outcome,
-                         int64_t now, struct safer_field_errors *fe, struct safer_err *err)
+int safer_group_plan_set(struct safer_store *st, const struct safer_actor *actor, const char *key,
+                         int year, int64_t version, const char *outcome, int64_t now,
+                         struct safer_field_errors *fe, struct safer_err *err)
 {
     struct safer_field_errors local;
     if (!fe)
@@ -785,9 +706,9 @@ int safer_group_plan_set(struct safer_store *st, const struct safer_actor *actor
         rc = stale("plan", rid, version, old ? old->version : 0, err);
     const char *text = NULL;
     if (rc == 0)
-        text = text_field(&a, fe, "outcome", "Outcome", outcome,
-                          "Enter the outcome the group aims at this year", SAFER_GROUP_TEXT_MAX,
-                          true);
+        text = safer__form_text(&a, fe, "outcome", "Outcome", outcome,
+                                "Enter the outcome the group aims at this year",
+                                SAFER_GROUP_TEXT_MAX, true);
     if (rc == 0 && fe->n)
         rc = form_failed(fe, "plan", err);
     if (rc == 0 && old && same(old->outcome, text))
@@ -819,8 +740,8 @@ int safer_group_plan_set(struct safer_store *st, const struct safer_actor *actor
         if (old)
             safer__jobj_str(&before, "outcome", old->outcome);
         safer__jobj_str(&after, "outcome", text);
-        rc = audit(st, actor, old ? "plan-change" : "plan-add", "group-plan", rid, &before,
-                   &after, now, err);
+        rc = audit(st, actor, old ? "plan-change" : "plan-add", "group-plan", rid, &before, &after,
+                   now, err);
     }
     return end_change(st, rc, plan, &a, err);
 }
@@ -846,8 +767,8 @@ static int year_of_date(const char *d)
 
 bool safer_action_in_plan_year(const struct safer_action *x, int year)
 {
-    bool open = x->status && strcmp(x->status, "complete") != 0 &&
-                strcmp(x->status, "withdrawn") != 0;
+    bool open =
+        x->status && strcmp(x->status, "complete") != 0 && strcmp(x->status, "withdrawn") != 0;
     return open || year_of_date(x->due_date) == year || year_of_date(x->start_date) == year;
 }
 

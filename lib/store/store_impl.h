@@ -40,6 +40,21 @@ int safer__action_import(struct safer_store *st, const struct safer_actor *actor
                          const struct safer_plan *p, int64_t now, size_t *added,
                          struct safer_err *err);
 
+/* A form's text as the workspace's forms check it (store_action.c):
+ * `s` without the blanks around it, in `a` (NULL when nothing is left);
+ * and a text field trimmed and checked, its mistake into `fe` under
+ * `field` (which must outlive fe): required when `missing` (the message)
+ * is given, plain UTF-8 without control characters (line breaks and tabs
+ * allowed when `multiline`), at most `max` characters. */
+struct safer_field_errors;
+/* Add a mistake to `fe` (ignored past SAFER_FIELD_ERRORS_MAX). */
+void safer__form_error(struct safer_field_errors *fe, const char *field, const char *fmt, ...)
+    SAFER_PRINTF(3, 4);
+const char *safer__form_trim(struct safer_arena *a, const char *s);
+const char *safer__form_text(struct safer_arena *a, struct safer_field_errors *fe,
+                             const char *field, const char *label, const char *v,
+                             const char *missing, long max, bool multiline);
+
 /* The stored plan of partnership `pid` (safer_plan_load() by row id), in
  * the caller's transaction: *out NULL when it has none. */
 int safer__plan_load_pid(struct safer_store *st, int64_t pid, struct safer_plan **out,

@@ -734,8 +734,9 @@ static int read_groups(struct safer_store *st, struct safer_plan *p, int64_t pid
     struct safer__stmt *s;
     int rc = safer__prep(st,
                          "SELECT g.id, g.key, g.name, g.kind, u.key, g.meets, g.source,"
-                         " g.terms, g.version FROM partnership_group g LEFT JOIN partnership_group u"
-                         " ON u.id = g.parent_id WHERE g.partnership_id = ? ORDER BY g.seq",
+                         " g.terms, g.version FROM partnership_group g"
+                         " LEFT JOIN partnership_group u ON u.id = g.parent_id"
+                         " WHERE g.partnership_id = ? ORDER BY g.seq",
                          &s, err);
     if (rc < 0)
         return rc;
