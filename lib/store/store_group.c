@@ -44,12 +44,27 @@ static bool one_of(const char *const *list, const char *v)
     return false;
 }
 
-/* "member_name_3", in the arena (fe keeps the pointer). */
-static const char *nth(struct safer_arena *a, const char *prefix, size_t i)
+/* The form's names of numbered fields, "member_name_1" to "..._64": a
+ * mistake keeps its field's name past the call, so they are literals. */
+#define NUM9(p) p "1", p "2", p "3", p "4", p "5", p "6", p "7", p "8", p "9"
+#define NUM10(p, t)                                                                            \
+    p t "0", p t "1", p t "2", p t "3", p t "4", p t "5", p t "6", p t "7", p t "8", p t "9"
+#define NUM64(p)                                                                               \
+    {NUM9(p), NUM10(p, "1"), NUM10(p, "2"), NUM10(p, "3"), NUM10(p, "4"), NUM10(p, "5"),       \
+     p "60", p "61", p "62", p "63", p "64"}
+#define NFIELDS 64
+static const char *const MEMBER_NAME[NFIELDS] = NUM64("member_name_");
+static const char *const MEMBER_ORG[NFIELDS] = NUM64("member_org_");
+static const char *const MEMBER_ROLE[NFIELDS] = NUM64("member_role_");
+static const char *const MEMBER_ACCOUNT[NFIELDS] = NUM64("member_account_");
+static const char *const LINK_KIND[NFIELDS] = NUM64("link_kind_");
+static const char *const LINK_TITLE[NFIELDS] = NUM64("link_title_");
+
+/* The name of row `i` (from 0) of a numbered field; past the table, its
+ * last. */
+static const char *nth(const char *const *names, size_t i)
 {
-    char b[48];
-    snprintf(b, sizeof(b), "%s_%zu", prefix, i + 1);
-    return safer_arena_strdup(a, b);
+    return names[i < NFIELDS ? i : NFIELDS - 1];
 }
 
 /* ---- access ---- */
@@ -255,9 +270,9 @@ static int check_members(struct safer_store *st, int64_t pid, const struct safer
     for (size_t i = 0; i < f->nmembers; i++) {
         const struct safer_group_member_fields *m = &f->members[i];
         struct member c = {0};
-        const char *fname = nth(a, "member_name", i);
+        const char *fname = nth(MEMBER_NAME, i);
         c.name = safer__form_text(a, fe, fname, "Name", m->name, NULL, SAFER_GROUP_NAME_MAX, false);
-        c.org = safer__form_text(a, fe, nth(a, "member_org", i), "Organisation", m->organisation,
+        c.org = safer__form_text(a, fe, nth(MEMBER_ORG, i), "Organisation", m->organisation,
                                  NULL, SAFER_GROUP_NAME_MAX, false);
         if (!c.name && !c.org && m->account == 0)
             continue;
@@ -265,13 +280,13 @@ static int check_members(struct safer_store *st, int64_t pid, const struct safer
             safer__form_error(fe, fname, "Enter the name of member %zu", i + 1);
         c.role = safer__form_trim(a, m->role);
         if (!one_of(safer_plan_member_roles, c.role))
-            safer__form_error(fe, nth(a, "member_role", i), "Choose the role of member %zu", i + 1);
+            safer__form_error(fe, nth(MEMBER_ROLE, i), "Choose the role of member %zu", i + 1);
         if (m->account) {
             int rc = m->account > 0 ? person(st, pid, m->account, a, &c.email, err) : 0;
             if (rc < 0)
                 return rc;
             if (rc == 0)
-                safer__form_error(fe, nth(a, "member_account", i),
+                safer__form_error(fe, nth(MEMBER_ACCOUNT, i),
                                   "Choose an account from the people of the partnership");
             c.account = m->account;
         }
@@ -552,18 +567,18 @@ int safer_priority_change(struct safer_store *st, const struct safer_actor *acto
         links = safer_arena_alloc(&a, sizeof(char *) * (f->nlinks + 1));
         for (size_t i = 0; i < f->nlinks; i++) {
             const char *t =
-                safer__form_text(&a, fe, nth(&a, "link_title", i), "Title of the link",
+                safer__form_text(&a, fe, nth(LINK_TITLE, i), "Title of the link",
                                  f->links[i].title, NULL, SAFER_ACTION_TITLE_MAX, false);
             if (!t)
                 continue;
             const char *k = safer__form_trim(&a, f->links[i].kind);
             if (!one_of(safer_plan_link_kinds, k))
-                safer__form_error(fe, nth(&a, "link_kind", i),
+                safer__form_error(fe, nth(LINK_KIND, i),
                                   "Choose whether link %zu is a county, "
                                   "commissioner or national priority",
                                   i + 1);
             if (nlinks >= SAFER_PRIORITY_LINKS_MAX) {
-                safer__form_error(fe, nth(&a, "link_title", i),
+                safer__form_error(fe, nth(LINK_TITLE, i),
                                   "A priority may have %d links at most", SAFER_PRIORITY_LINKS_MAX);
                 break;
             }
