@@ -58,6 +58,11 @@ static const struct {
     {"action-change", "changed an action"},
     {"action-update", "posted an update"},
     {"assessment-publish", "published an assessment"},
+    /* groups */
+    {"group-change", "changed a group"},
+    {"priority-change", "changed a priority"},
+    {"plan-add", "set a group's outcome for a year"},
+    {"plan-change", "changed a group's outcome for a year"},
 };
 
 static const char *plain(const char *action)

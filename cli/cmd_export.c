@@ -2,7 +2,8 @@
  * cmd_export.c - `safer export police [--area CODE] [--out FILE]`: stored
  * records with their 12 police.uk fields, the ward each was assigned to and
  * how; `safer export counts`: the count table; `safer export partnership`:
- * the partnership's whole plan as CSV files or one JSON document.
+ * the partnership's whole plan as CSV files or one JSON document; `safer
+ * export plan`: a partnership's strategy as a plan file.
  */
 #include "util/compat.h"
 
@@ -18,6 +19,7 @@
 #include "safer/limits.h"
 #include "safer/output.h"
 #include "safer/partnership.h"
+#include "safer/plan.h"
 #include "safer/store.h"
 
 enum { O_OUT, O_AREA };
@@ -196,9 +198,70 @@ static int export_partnership(const struct cli_spec *sp, int argc, char **argv)
     return rc < 0 ? cli_fail(&err, rc) : EXIT_OK;
 }
 
+/* ---- groups: the partnership's strategy as a plan file ---- */
+
+enum { P_OUT, P_AREA };
+static const struct cli_opt plan_opts[] = {
+    [P_OUT] = {"out", "FILE", "file to write, put in place whole (default, or '-': standard\n"
+                              "output)"},
+    [P_AREA] = {"area", "CODE", "the partnership's CSP or district code (needed when the\n"
+                                "store holds more than one partnership)"},
+    {NULL, NULL, NULL},
+};
+static const struct cli_spec plan_spec = {
+    "usage: safer [--db PATH] export plan [--area CODE] [--out FILE.json]\n",
+    "Writes a partnership's strategy as the store holds it now, edits made\n"
+    "in the workspace included, as a plan file (docs/plan.md) that `safer\n"
+    "import plan` reads back: the partnership, its groups with their terms\n"
+    "of reference, members and annual outcomes, its priorities with their\n"
+    "categories and links, scoring weights and peers. Actions and indicators\n"
+    "are the workspace's records and are not written.\n",
+    plan_opts, 0, 0, 0, NULL};
+
+static int write_plan(struct safer_store *st, const void *arg, struct safer_stream *out,
+                      struct safer_err *err)
+{
+    const char *area = arg;
+    struct safer_arena a;
+    safer_arena_init(&a);
+    int rc = 0;
+    if (!area) {
+        struct safer_partnership *v;
+        size_t n;
+        rc = safer_partnership_list(st, &a, &v, &n, err);
+        if (rc == 0 && n != 1)
+            rc = safer_err_set(err, SAFER_EINVAL,
+                               n ? "the store holds %zu partnerships: name one with --area"
+                                 : "the store holds no partnership: import a plan first (%zu)",
+                               n);
+        if (rc == 0)
+            area = v[0].code;
+    }
+    struct safer_plan *plan = NULL;
+    if (rc == 0)
+        rc = safer_plan_load(st, area, &plan, err);
+    if (rc == 0 && !plan)
+        rc = safer_err_set(err, SAFER_ENOTFOUND, "no stored plan applies to '%s'", area);
+    if (rc == 0)
+        rc = safer_plan_write(plan, &out->buf, err);
+    safer_plan_free(plan);
+    safer_arena_release(&a);
+    return rc;
+}
+
+static int export_plan(const struct cli_spec *sp, int argc, char **argv)
+{
+    struct cli_args args;
+    int status = cli_parse(sp, argc, argv, &args);
+    if (status >= 0)
+        return status;
+    return export_to(args.val[P_OUT], write_plan, args.val[P_AREA]);
+}
+
 static const struct cli_kind kinds[] = {{"police", &police_spec, export_police},
                                         {"counts", &counts_spec, export_counts},
-                                        {"partnership", &partnership_spec, export_partnership}};
+                                        {"partnership", &partnership_spec, export_partnership},
+                                        {"plan", &plan_spec, export_plan}};
 
 int cmd_export(int argc, char **argv)
 {

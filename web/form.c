@@ -182,7 +182,6 @@ int web_choices_load(struct web_req *req, struct web_choices *c, struct safer_er
     return 0;
 }
 
-
 /* ---- equality and money (page_equality.c, page_funding.c) ---- */
 
 void web_checkboxes(struct safer_buf *b, const struct safer_field_errors *fe, const char *name,

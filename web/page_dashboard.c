@@ -240,7 +240,12 @@ int page_dashboard_get(struct web_req *req, struct web_resp *resp)
             const struct safer_plan_priority *r = &plan->priorities[i];
             safer_html_raw(b, "<tr class=\"govuk-table__row\"><th scope=\"row\" "
                               "class=\"govuk-table__header\">");
+            /* groups: each priority links to its page. */
+            safer_html_raw(b, "<a class=\"govuk-link\" href=\"/priorities/");
+            safer_html_urlarg(b, r->key);
+            safer_html_raw(b, "\">");
             safer_html_text(b, r->title);
+            safer_html_raw(b, "</a>");
             if (r->cross_cutting)
                 safer_html_raw(b, " <strong class=\"govuk-tag govuk-tag--grey\">Cross-cutting"
                                   "</strong>");

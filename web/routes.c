@@ -97,6 +97,20 @@ const struct web_route web_routes[] = {
     {"POST", "/funding/edit/{id}", WEB_NEED(SAFER_PERM_EDIT_PLAN), page_funding_edit_post, 0},
     {"GET", "/funding/{id}", WEB_NEED(SAFER_PERM_VIEW_AGGREGATE), page_funding_get, 0},
     {"GET", "/api/funding", WEB_NEED(SAFER_PERM_VIEW_AGGREGATE), api_funding_get, WEB_ROUTE_API},
+    /* groups: the strategy kept in the workspace (page_groups.c); the
+     * literal edit paths before the {key} ones. */
+    {"GET", "/groups/edit/{key}", WEB_NEED(SAFER_PERM_EDIT_PLAN), page_group_edit_get, 0},
+    {"POST", "/groups/edit/{key}", WEB_NEED(SAFER_PERM_EDIT_PLAN), page_group_edit_post, 0},
+    {"GET", "/groups/{key}", WEB_NEED(SAFER_PERM_VIEW_AGGREGATE), page_group_get, 0},
+    {"GET", "/priorities", WEB_NEED(SAFER_PERM_VIEW_AGGREGATE), page_priorities_get, 0},
+    {"GET", "/priorities/edit/{key}", WEB_NEED(SAFER_PERM_EDIT_PLAN), page_priority_edit_get, 0},
+    {"POST", "/priorities/edit/{key}", WEB_NEED(SAFER_PERM_EDIT_PLAN), page_priority_edit_post,
+     0},
+    {"GET", "/priorities/{key}", WEB_NEED(SAFER_PERM_VIEW_AGGREGATE), page_priority_get, 0},
+    {"GET", "/plans/edit/*", WEB_NEED(SAFER_PERM_EDIT_PLAN), page_plan_edit_get, 0},
+    {"POST", "/plans/edit/*", WEB_NEED(SAFER_PERM_EDIT_PLAN), page_plan_edit_post, 0},
+    {"GET", "/plans/*", WEB_NEED(SAFER_PERM_VIEW_AGGREGATE), page_plan_get, 0},
+    {"GET", "/api/groups", WEB_NEED(SAFER_PERM_VIEW_AGGREGATE), api_groups_get, WEB_ROUTE_API},
 
     /* packs: the executive group's and the scrutiny committee's papers,
      * documents of their own to print on A4 (page_pack.c). */

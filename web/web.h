@@ -193,6 +193,18 @@ int page_assessment_get(struct web_req *req, struct web_resp *resp);
 int page_assessment_file_get(struct web_req *req, struct web_resp *resp);
 int page_report_get(struct web_req *req, struct web_resp *resp);
 int page_groups_get(struct web_req *req, struct web_resp *resp);
+/* groups: page_groups.c */
+int page_group_get(struct web_req *req, struct web_resp *resp);
+int page_group_edit_get(struct web_req *req, struct web_resp *resp);
+int page_group_edit_post(struct web_req *req, struct web_resp *resp);
+int page_priorities_get(struct web_req *req, struct web_resp *resp);
+int page_priority_get(struct web_req *req, struct web_resp *resp);
+int page_priority_edit_get(struct web_req *req, struct web_resp *resp);
+int page_priority_edit_post(struct web_req *req, struct web_resp *resp);
+int page_plan_get(struct web_req *req, struct web_resp *resp);
+int page_plan_edit_get(struct web_req *req, struct web_resp *resp);
+int page_plan_edit_post(struct web_req *req, struct web_resp *resp);
+int api_groups_get(struct web_req *req, struct web_resp *resp);
 int page_indicator_new_get(struct web_req *req, struct web_resp *resp);
 int page_indicator_new_post(struct web_req *req, struct web_resp *resp);
 int page_indicator_edit_get(struct web_req *req, struct web_resp *resp);

@@ -30,8 +30,10 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "safer/arena.h"
+#include "safer/buf.h"
 #include "safer/error.h"
 
 struct safer_store;
@@ -52,6 +54,37 @@ extern const char *const safer_plan_group_kinds[];
  * street files and the two of older ones), NULL-terminated. */
 extern const char *const safer_plan_categories[];
 
+/* The roles a group's member may have, NULL-terminated: "chair",
+ * "vice-chair", "member", "secretary". */
+extern const char *const safer_plan_member_roles[];
+/* The kinds of priority a priority may link to: "county", "commissioner",
+ * "national". */
+extern const char *const safer_plan_link_kinds[];
+
+/* A person of a group, from an organisation. */
+struct safer_plan_member {
+    const char *name;
+    const char *organisation; /* or NULL */
+    const char *role;         /* one of safer_plan_member_roles */
+    const char *account;      /* the e-mail of their account, or NULL */
+    int64_t user_id;          /* safer_plan_load(): that account's id; 0 otherwise */
+};
+
+/* A group's annual plan: its high-level outcome for the plan year `year`
+ * (2021: April 2021 to March 2022). */
+struct safer_plan_outcome {
+    int year;
+    const char *outcome;
+    int64_t version; /* safer_plan_load(): the stored row's; 0 otherwise */
+};
+
+/* A county (Kent Community Safety Agreement), commissioner (the PCC's
+ * plan) or national priority that a priority serves, in its words. */
+struct safer_plan_link {
+    const char *kind; /* one of safer_plan_link_kinds */
+    const char *title;
+};
+
 struct safer_plan_group {
     const char *key;    /* the plan's id for it, unique in the plan: "smpeg" */
     const char *name;   /* "Safer Maidstone Partnership Executive Group (SMPEG)" */
@@ -61,6 +94,13 @@ struct safer_plan_group {
     const char *source; /* where in the plan it is described, or NULL */
     const char **remit; /* its duties, one a line, in the plan's order */
     size_t nremit;
+    /* Kept in the workspace (group.h) and in the file alike. */
+    const char *terms;  /* its terms of reference, or NULL */
+    struct safer_plan_member *members; /* chair, members, officers, in order */
+    size_t nmembers;
+    struct safer_plan_outcome *plans;  /* its annual plans' outcomes, by year */
+    size_t nplans;
+    int64_t version;    /* safer_plan_load(): the stored row's version; 0 otherwise */
 };
 
 struct safer_plan_priority {
@@ -75,6 +115,9 @@ struct safer_plan_priority {
     size_t ncategories;
     const char **groups;     /* keys of the groups that deliver it */
     size_t ngroups;
+    struct safer_plan_link *links; /* the county and commissioner priorities it serves */
+    size_t nlinks;
+    int64_t version;         /* safer_plan_load(): the stored row's; 0 otherwise */
 };
 
 /* How candidate priorities are scored: one weight per component
@@ -237,5 +280,15 @@ int safer_plan_load(struct safer_store *st, const char *area, struct safer_plan 
  */
 int safer_plan_current(struct safer_store *st, const char *area, const struct safer_plan **out,
                        struct safer_err *err);
+
+/*
+ * Write `p` to `out` as a plan file (docs/plan.md) that safer_plan_parse()
+ * reads back to the same plan: partnership, plan, groups with their terms,
+ * members and outcomes, priorities with their categories and links,
+ * scoring, harm weights, peers. A plan from safer_plan_load() has no
+ * actions or indicators (they are the workspace's records) and none is
+ * written. Errors are the buffer's (SAFER_ETOOBIG past its limit).
+ */
+int safer_plan_write(const struct safer_plan *p, struct safer_buf *out, struct safer_err *err);
 
 #endif

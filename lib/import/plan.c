@@ -45,6 +45,10 @@ const char *const safer_plan_group_kinds[] = {
     NULL,
 };
 
+const char *const safer_plan_member_roles[] = {"chair", "vice-chair", "member", "secretary",
+                                              NULL};
+const char *const safer_plan_link_kinds[] = {"county", "commissioner", "national", NULL};
+
 const char *const safer_plan_categories[] = {
     "Anti-social behaviour",
     "Bicycle theft",
@@ -643,6 +647,110 @@ static int kind(const struct walk *w, const struct jnode *j, const char *what, c
                          w->path, j->line, what, (int)(j->len > 80 ? 80 : j->len), j->s, known);
 }
 
+static int one_of(const struct walk *w, long i, const char *name, const char *what,
+                  const char *const *allowed, const char **out);
+static int number(const struct walk *w, long i, const char *name, const char *what, double lo,
+                  double hi, double *out);
+
+/* A group's members: {"name", "organisation", "role", "account"}. */
+static int group_members(const struct walk *w, long list, const char *gwhat,
+                         struct safer_plan_group *g)
+{
+    const struct jnode *l = node(w, list);
+    int rc = objects_only(w, list, "members");
+    if (rc < 0 || !l || l->n == 0)
+        return rc;
+    g->members = safer_arena_alloc(&w->p->arena, sizeof(*g->members) * l->n);
+    for (long e = l->first; rc == 0 && e >= 0; e = node(w, e)->next) {
+        char what[64];
+        snprintf(what, sizeof(what), "member %zu of %s", g->nmembers + 1, gwhat);
+        struct field f[] = {{"name", J_STRING, true, -1},
+                            {"organisation", J_STRING, false, -1},
+                            {"role", J_STRING, true, -1},
+                            {"account", J_STRING, false, -1}};
+        struct safer_plan_member *m = &g->members[g->nmembers];
+        memset(m, 0, sizeof(*m));
+        rc = members(w, e, what, f, 4);
+        if (rc == 0)
+            rc = text(w, f[0].at, "name", what, &m->name);
+        if (rc == 0)
+            rc = text(w, f[1].at, "organisation", what, &m->organisation);
+        if (rc == 0)
+            rc = one_of(w, f[2].at, "role", what, safer_plan_member_roles, &m->role);
+        if (rc == 0)
+            rc = text(w, f[3].at, "account", what, &m->account);
+        if (rc == 0 && m->account && (!strchr(m->account, '@') || strchr(m->account, ' ')))
+            rc = safer_err_set(w->err, SAFER_EPARSE,
+                               "%s:%zu: 'account' of %s must be an e-mail address, not '%.80s'",
+                               w->path, node(w, f[3].at)->line, what, m->account);
+        if (rc == 0)
+            g->nmembers++;
+    }
+    return rc;
+}
+
+/* A group's annual plans: {"year", "outcome"}, one a year. */
+static int group_plans(const struct walk *w, long list, const char *gwhat,
+                       struct safer_plan_group *g)
+{
+    const struct jnode *l = node(w, list);
+    int rc = objects_only(w, list, "plans");
+    if (rc < 0 || !l || l->n == 0)
+        return rc;
+    g->plans = safer_arena_alloc(&w->p->arena, sizeof(*g->plans) * l->n);
+    for (long e = l->first; rc == 0 && e >= 0; e = node(w, e)->next) {
+        char what[64];
+        snprintf(what, sizeof(what), "plan %zu of %s", g->nplans + 1, gwhat);
+        struct field f[] = {{"year", J_NUMBER, true, -1}, {"outcome", J_STRING, true, -1}};
+        struct safer_plan_outcome *o = &g->plans[g->nplans];
+        memset(o, 0, sizeof(*o));
+        double y = 0;
+        rc = members(w, e, what, f, 2);
+        if (rc == 0)
+            rc = number(w, f[0].at, "year", what, 1990, 2100, &y);
+        if (rc == 0 && y != (int)y)
+            rc = safer_err_set(w->err, SAFER_EPARSE,
+                               "%s:%zu: 'year' of %s must be a whole year, like 2021",
+                               w->path, node(w, f[0].at)->line, what);
+        o->year = (int)y;
+        for (size_t k = 0; rc == 0 && k < g->nplans; k++) {
+            if (g->plans[k].year == o->year)
+                rc = safer_err_set(w->err, SAFER_EPARSE, "%s:%zu: %s has two plans for %d",
+                                   w->path, node(w, f[0].at)->line, gwhat, o->year);
+        }
+        if (rc == 0)
+            rc = text(w, f[1].at, "outcome", what, &o->outcome);
+        if (rc == 0)
+            g->nplans++;
+    }
+    return rc;
+}
+
+/* A priority's links: {"kind", "title"}. */
+static int priority_links(const struct walk *w, long list, const char *pwhat,
+                          struct safer_plan_priority *r)
+{
+    const struct jnode *l = node(w, list);
+    int rc = objects_only(w, list, "links");
+    if (rc < 0 || !l || l->n == 0)
+        return rc;
+    r->links = safer_arena_alloc(&w->p->arena, sizeof(*r->links) * l->n);
+    for (long e = l->first; rc == 0 && e >= 0; e = node(w, e)->next) {
+        char what[64];
+        snprintf(what, sizeof(what), "link %zu of %s", r->nlinks + 1, pwhat);
+        struct field f[] = {{"kind", J_STRING, true, -1}, {"title", J_STRING, true, -1}};
+        struct safer_plan_link *k = &r->links[r->nlinks];
+        rc = members(w, e, what, f, 2);
+        if (rc == 0)
+            rc = one_of(w, f[0].at, "kind", what, safer_plan_link_kinds, &k->kind);
+        if (rc == 0)
+            rc = text(w, f[1].at, "title", what, &k->title);
+        if (rc == 0)
+            r->nlinks++;
+    }
+    return rc;
+}
+
 static int groups(const struct walk *w, long list)
 {
     struct safer_plan *p = w->p;
@@ -659,10 +767,11 @@ static int groups(const struct walk *w, long list)
         struct field f[] = {{"id", J_STRING, true, -1},        {"name", J_STRING, true, -1},
                             {"kind", J_STRING, true, -1},      {"reports_to", J_STRING, false, -1},
                             {"remit", J_ARRAY, false, -1},     {"meets", J_STRING, false, -1},
-                            {"source", J_STRING, false, -1}};
+                            {"source", J_STRING, false, -1},   {"terms", J_STRING, false, -1},
+                            {"members", J_ARRAY, false, -1},   {"plans", J_ARRAY, false, -1}};
         struct safer_plan_group *g = &p->groups[n];
         memset(g, 0, sizeof(*g));
-        rc = members(w, e, what, f, 7);
+        rc = members(w, e, what, f, 10);
         if (rc == 0)
             rc = ident(w, node(w, f[0].at), "id", what, &g->key);
         if (rc == 0 && safer_plan_group(p, g->key))
@@ -680,6 +789,12 @@ static int groups(const struct walk *w, long list)
             rc = text(w, f[5].at, "meets", what, &g->meets);
         if (rc == 0)
             rc = text(w, f[6].at, "source", what, &g->source);
+        if (rc == 0)
+            rc = text(w, f[7].at, "terms", what, &g->terms);
+        if (rc == 0)
+            rc = group_members(w, f[8].at, what, g);
+        if (rc == 0)
+            rc = group_plans(w, f[9].at, what, g);
         parent_at[n] = f[3].at;
         if (rc == 0)
             p->ngroups = ++n;
@@ -745,10 +860,11 @@ static int priorities(const struct walk *w, long list)
                             {"categories", J_ARRAY, false, -1},
                             {"police_uk_cannot_show", J_STRING, false, -1},
                             {"groups", J_ARRAY, false, -1},
-                            {"source", J_STRING, false, -1}};
+                            {"source", J_STRING, false, -1},
+                            {"links", J_ARRAY, false, -1}};
         struct safer_plan_priority *r = &p->priorities[n];
         memset(r, 0, sizeof(*r));
-        rc = members(w, e, what, f, 9);
+        rc = members(w, e, what, f, 10);
         if (rc == 0)
             rc = ident(w, node(w, f[0].at), "id", what, &r->key);
         for (size_t k = 0; rc == 0 && k < n; k++) {
@@ -773,6 +889,8 @@ static int priorities(const struct walk *w, long list)
             rc = strings(w, f[7].at, "groups", what, group_ref, &r->groups, &r->ngroups);
         if (rc == 0)
             rc = text(w, f[8].at, "source", what, &r->source);
+        if (rc == 0)
+            rc = priority_links(w, f[9].at, what, r);
         if (rc == 0)
             p->npriorities = ++n;
     }

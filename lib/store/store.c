@@ -329,6 +329,31 @@ static const struct digest_table DIGEST_IF_ROWS[] = {
      " ORDER BY p.code, f.funder, f.scheme IS NULL, f.scheme, f.period_from, f.created_at,"
      " a.key IS NULL, a.key, a.title",
      "TTTTTT"},
+    /* groups: what the workspace keeps of the strategy (group.h), by the
+     * partnership's code and the group's or priority's key. A group's
+     * terms and version, and a priority's version, only once set or
+     * changed, so that a plan as imported before they existed hashes as
+     * it did. */
+    {"SELECT p.code, g.key, g.terms, g.version FROM partnership_group g"
+     " JOIN partnership p ON p.id = g.partnership_id"
+     " WHERE g.terms IS NOT NULL OR g.version <> 1 ORDER BY p.code, g.key",
+     "TTTI"},
+    {"SELECT p.code, r.key, r.version FROM plan_priority r"
+     " JOIN partnership_plan l ON l.id = r.plan_id JOIN partnership p ON p.id = l.partnership_id"
+     " WHERE r.version <> 1 ORDER BY p.code, r.key",
+     "TTI"},
+    {"SELECT p.code, g.key, m.seq, m.name, o.name, u.email, m.role FROM group_member m"
+     " JOIN partnership_group g ON g.id = m.group_id JOIN partnership p ON p.id = g.partnership_id"
+     " LEFT JOIN organisation o ON o.id = m.organisation_id"
+     " LEFT JOIN app_user u ON u.id = m.user_id ORDER BY p.code, g.key, m.seq",
+     "TTITTTT"},
+    {"SELECT p.code, r.key, k.seq, k.kind, k.title FROM priority_link k"
+     " JOIN plan_priority r ON r.id = k.priority_id JOIN partnership_plan l ON l.id = r.plan_id"
+     " JOIN partnership p ON p.id = l.partnership_id ORDER BY p.code, r.key, k.seq",
+     "TTITT"},
+    {"SELECT p.code, x.group_key, x.year, x.outcome, x.version FROM group_plan x"
+     " JOIN partnership p ON p.id = x.partnership_id ORDER BY p.code, x.group_key, x.year",
+     "TTITI"},
 };
 
 static void hash_value(XXH3_state_t *h, struct safer__stmt *s, int col, char kind)

@@ -853,7 +853,7 @@ out:
 
 /* The organisation called `name`, added (kind "partner") when new, with
  * its "org-add" audit row as account.h's calls write it. */
-static int org_id(struct safer_store *st, const struct safer_actor *actor, const char *name,
+int safer__org_id(struct safer_store *st, const struct safer_actor *actor, const char *name,
                   int64_t now, int64_t *id, struct safer_err *err)
 {
     int rc = org_find(st, name, id, err);
@@ -908,7 +908,7 @@ int safer__action_import(struct safer_store *st, const struct safer_actor *actor
         const struct safer_plan_action *x = &p->actions[i];
         int64_t org = 0, id = 0;
         if (x->lead) {
-            rc = org_id(st, actor, x->lead, now, &org, err);
+            rc = safer__org_id(st, actor, x->lead, now, &org, err);
             if (rc < 0)
                 break;
         }

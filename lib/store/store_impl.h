@@ -83,6 +83,16 @@ int safer__id_of_key(struct safer_store *st, const char *sql, int64_t pid, const
 int safer__indicator_put(struct safer_store *st, const struct safer_actor *actor,
                          const char *key, const struct safer_indicator_fields *f, int64_t now,
                          int *outcome, struct safer_field_errors *fe, struct safer_err *err);
+/* The stored plan of partnership `pid` (safer_plan_load() by row id), in
+ * the caller's transaction: *out NULL when it has none. */
+int safer__plan_load_pid(struct safer_store *st, int64_t pid, struct safer_plan **out,
+                         struct safer_err *err);
+
+/* The organisation called `name`, added (kind "partner") when new with its
+ * "org-add" audit row by `actor`, inside the open write transaction
+ * (store_action.c). */
+int safer__org_id(struct safer_store *st, const struct safer_actor *actor, const char *name,
+                  int64_t now, int64_t *id, struct safer_err *err);
 
 /* ---- access and audit, for the store's calls about people and plans
  * (store_audit.c) ---- */

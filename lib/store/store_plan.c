@@ -46,6 +46,11 @@ static int step_id(struct safer_store *st, struct safer__stmt *s, int64_t *id,
 /* Everything stored for partnership `id` but the partnership row itself,
  * children before their parents (foreign keys hold on both engines). */
 static const char *const FORGET[] = {
+    "DELETE FROM priority_link WHERE priority_id IN (SELECT r.id FROM plan_priority r"
+    " JOIN partnership_plan l ON l.id = r.plan_id WHERE l.partnership_id = ?)",
+    "DELETE FROM group_member WHERE group_id IN"
+    " (SELECT id FROM partnership_group WHERE partnership_id = ?)",
+    "DELETE FROM group_plan WHERE partnership_id = ?",
     "DELETE FROM priority_group WHERE priority_id IN (SELECT r.id FROM plan_priority r"
     " JOIN partnership_plan l ON l.id = r.plan_id WHERE l.partnership_id = ?)",
     "DELETE FROM priority_category WHERE priority_id IN (SELECT r.id FROM plan_priority r"
@@ -142,13 +147,93 @@ static int seq_rows(struct safer_store *st, const char *sql, int64_t owner, size
     return rc;
 }
 
+/* Group `gid`'s members: organisations added when new, an account linked
+ * when the store has one of that e-mail. */
+static int members_write(struct safer_store *st, const struct safer_actor *op, int64_t gid,
+                         const struct safer_plan_group *g, int64_t now, struct safer_err *err)
+{
+    if (g->nmembers == 0)
+        return 0;
+    struct safer__stmt *s = NULL, *u = NULL;
+    int rc = safer__prep(st,
+                         "INSERT INTO group_member(group_id, seq, name, organisation_id, user_id,"
+                         " role) VALUES(?, ?, ?, ?, ?, ?)",
+                         &s, err);
+    if (rc == 0)
+        rc = safer__prep(st, "SELECT id FROM app_user WHERE email = lower(?)", &u, err);
+    for (size_t k = 0; rc == 0 && k < g->nmembers; k++) {
+        const struct safer_plan_member *m = &g->members[k];
+        int64_t org = 0, user = 0;
+        if (m->organisation)
+            rc = safer__org_id(st, op, m->organisation, now, &org, err);
+        if (rc == 0 && m->account) {
+            safer__stmt_reset(u);
+            safer__bind_text(u, 1, m->account);
+            rc = safer__step(u, err);
+            if (rc == 1)
+                user = safer__col_int64(u, 0);
+            rc = rc < 0 ? rc : 0;
+        }
+        if (rc < 0)
+            break;
+        safer__stmt_reset(s);
+        safer__bind_int64(s, 1, gid);
+        safer__bind_int64(s, 2, (int64_t)k);
+        safer__bind_text(s, 3, m->name);
+        if (org)
+            safer__bind_int64(s, 4, org);
+        else
+            safer__bind_null(s, 4);
+        if (user)
+            safer__bind_int64(s, 5, user);
+        else
+            safer__bind_null(s, 5);
+        safer__bind_text(s, 6, m->role);
+        rc = safer__step_done(s, err);
+    }
+    safer__stmt_finalize(s);
+    safer__stmt_finalize(u);
+    return rc;
+}
+
+/* Group `g`'s annual plans' outcomes. */
+static int outcomes_write(struct safer_store *st, int64_t pid, const struct safer_plan_group *g,
+                          const char *at, struct safer_err *err)
+{
+    if (g->nplans == 0)
+        return 0;
+    struct safer__stmt *s;
+    int rc = safer__prep(st,
+                         "INSERT INTO group_plan(partnership_id, group_key, year, outcome,"
+                         " created_at, updated_at) VALUES(?, ?, ?, ?, ?, ?)",
+                         &s, err);
+    for (size_t k = 0; rc == 0 && k < g->nplans; k++) {
+        safer__stmt_reset(s);
+        safer__bind_int64(s, 1, pid);
+        safer__bind_text(s, 2, g->key);
+        safer__bind_int64(s, 3, g->plans[k].year);
+        safer__bind_text(s, 4, g->plans[k].outcome);
+        safer__bind_text(s, 5, at);
+        safer__bind_text(s, 6, at);
+        rc = safer__step_done(s, err);
+    }
+    safer__stmt_finalize(s);
+    return rc;
+}
+
 static int groups_write(struct safer_store *st, const struct safer_plan *p, int64_t pid,
                         int64_t *gid, struct safer_err *err)
 {
     struct safer__stmt *s = NULL, *up = NULL;
+    struct safer_actor op;
+    safer_actor_operator(&op);
+    op.partnership_id = pid;
+    int64_t now = (int64_t)time(NULL);
+    char at[32];
+    safer__iso_at(now, at);
     int rc = safer__prep(st,
                          "INSERT INTO partnership_group(partnership_id, seq, key, name, kind,"
-                         " meets, source) VALUES(?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                         " meets, source, terms) VALUES(?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                          &s, err);
     for (size_t i = 0; rc == 0 && i < p->ngroups; i++) {
         const struct safer_plan_group *g = &p->groups[i];
@@ -160,10 +245,15 @@ static int groups_write(struct safer_store *st, const struct safer_plan *p, int6
         safer__bind_text(s, 5, g->kind);
         safer__bind_text(s, 6, g->meets);
         safer__bind_text(s, 7, g->source);
+        safer__bind_text(s, 8, g->terms);
         rc = step_id(st, s, &gid[i], err);
         if (rc == 0)
             rc = seq_rows(st, "INSERT INTO group_remit(group_id, seq, duty) VALUES(?, ?, ?)",
                           gid[i], g->nremit, g->remit, NULL, sizeof(char *), err);
+        if (rc == 0)
+            rc = members_write(st, &op, gid[i], g, now, err);
+        if (rc == 0)
+            rc = outcomes_write(st, pid, g, at, err);
     }
     /* The group each reports to: all exist now, whatever their order. */
     if (rc == 0)
@@ -235,7 +325,7 @@ static int plan_row(struct safer_store *st, const struct safer_plan *p, int64_t 
 static int priorities_write(struct safer_store *st, const struct safer_plan *p, int64_t plan_id,
                             const int64_t *gid, struct safer_err *err)
 {
-    struct safer__stmt *s = NULL, *cat = NULL, *grp = NULL;
+    struct safer__stmt *s = NULL, *cat = NULL, *grp = NULL, *lnk = NULL;
     int rc = safer__prep(st,
                          "INSERT INTO plan_priority(plan_id, seq, key, title, cross_cutting,"
                          " objective, description, cannot_show, source)"
@@ -249,6 +339,10 @@ static int priorities_write(struct safer_store *st, const struct safer_plan *p, 
         rc = safer__prep(st, "INSERT INTO priority_group(priority_id, seq, group_id)"
                              " VALUES(?, ?, ?)",
                          &grp, err);
+    if (rc == 0)
+        rc = safer__prep(st, "INSERT INTO priority_link(priority_id, seq, kind, title)"
+                             " VALUES(?, ?, ?, ?)",
+                         &lnk, err);
     for (size_t i = 0; rc == 0 && i < p->npriorities; i++) {
         const struct safer_plan_priority *r = &p->priorities[i];
         int64_t rid = 0;
@@ -283,10 +377,19 @@ static int priorities_write(struct safer_store *st, const struct safer_plan *p, 
             safer__bind_int64(grp, 3, gid[g - p->groups]);
             rc = safer__step_done(grp, err);
         }
+        for (size_t k = 0; rc == 0 && k < r->nlinks; k++) {
+            safer__stmt_reset(lnk);
+            safer__bind_int64(lnk, 1, rid);
+            safer__bind_int64(lnk, 2, (int64_t)k);
+            safer__bind_text(lnk, 3, r->links[k].kind);
+            safer__bind_text(lnk, 4, r->links[k].title);
+            rc = safer__step_done(lnk, err);
+        }
     }
     safer__stmt_finalize(s);
     safer__stmt_finalize(cat);
     safer__stmt_finalize(grp);
+    safer__stmt_finalize(lnk);
     return rc;
 }
 
@@ -532,14 +635,108 @@ static int read_partnership(struct safer_store *st, struct safer_plan *p, int64_
     return rc;
 }
 
+static int read_members(struct safer_store *st, struct safer_plan *p, int64_t gid,
+                        struct safer_plan_group *g, struct safer_err *err)
+{
+    struct safer__stmt *s;
+    int rc = safer__prep(st,
+                         "SELECT m.name, o.name, m.role, u.email, m.user_id FROM group_member m"
+                         " LEFT JOIN organisation o ON o.id = m.organisation_id"
+                         " LEFT JOIN app_user u ON u.id = m.user_id"
+                         " WHERE m.group_id = ? ORDER BY m.seq",
+                         &s, err);
+    if (rc < 0)
+        return rc;
+    safer__bind_int64(s, 1, gid);
+    struct safer_plan_member *v = NULL;
+    size_t cap = 0, n = 0;
+    while ((rc = safer__step(s, err)) == 1) {
+        SAFER__GROW(v, cap, n + 1);
+        v[n].name = col_dup(p, s, 0);
+        v[n].organisation = col_dup(p, s, 1);
+        v[n].role = col_dup(p, s, 2);
+        v[n].account = col_dup(p, s, 3);
+        v[n].user_id = safer__col_is_null(s, 4) ? 0 : safer__col_int64(s, 4);
+        n++;
+    }
+    safer__stmt_finalize(s);
+    if (rc == 0 && n) {
+        g->members = safer_arena_alloc(&p->arena, sizeof(*v) * n);
+        memcpy(g->members, v, sizeof(*v) * n);
+        g->nmembers = n;
+    }
+    free(v);
+    return rc;
+}
+
+static int read_outcomes(struct safer_store *st, struct safer_plan *p, int64_t pid,
+                         struct safer_plan_group *g, struct safer_err *err)
+{
+    struct safer__stmt *s;
+    int rc = safer__prep(st,
+                         "SELECT year, outcome, version FROM group_plan"
+                         " WHERE partnership_id = ? AND group_key = ? ORDER BY year",
+                         &s, err);
+    if (rc < 0)
+        return rc;
+    safer__bind_int64(s, 1, pid);
+    safer__bind_text(s, 2, g->key);
+    struct safer_plan_outcome *v = NULL;
+    size_t cap = 0, n = 0;
+    while ((rc = safer__step(s, err)) == 1) {
+        SAFER__GROW(v, cap, n + 1);
+        v[n].year = (int)safer__col_int64(s, 0);
+        v[n].outcome = col_dup(p, s, 1);
+        v[n].version = safer__col_int64(s, 2);
+        n++;
+    }
+    safer__stmt_finalize(s);
+    if (rc == 0 && n) {
+        g->plans = safer_arena_alloc(&p->arena, sizeof(*v) * n);
+        memcpy(g->plans, v, sizeof(*v) * n);
+        g->nplans = n;
+    }
+    free(v);
+    return rc;
+}
+
+static int read_links(struct safer_store *st, struct safer_plan *p, int64_t rid,
+                      struct safer_plan_priority *r, struct safer_err *err)
+{
+    struct safer__stmt *s;
+    int rc = safer__prep(st,
+                         "SELECT kind, title FROM priority_link WHERE priority_id = ? ORDER BY seq",
+                         &s, err);
+    if (rc < 0)
+        return rc;
+    safer__bind_int64(s, 1, rid);
+    struct safer_plan_link *v = NULL;
+    size_t cap = 0, n = 0;
+    while ((rc = safer__step(s, err)) == 1) {
+        SAFER__GROW(v, cap, n + 1);
+        v[n].kind = col_dup(p, s, 0);
+        v[n].title = col_dup(p, s, 1);
+        n++;
+    }
+    safer__stmt_finalize(s);
+    if (rc == 0 && n) {
+        r->links = safer_arena_alloc(&p->arena, sizeof(*v) * n);
+        memcpy(r->links, v, sizeof(*v) * n);
+        r->nlinks = n;
+    }
+    free(v);
+    return rc;
+}
+
 static int read_groups(struct safer_store *st, struct safer_plan *p, int64_t pid,
                        struct safer_err *err)
 {
     struct safer__stmt *s;
     int rc = safer__prep(st,
-                         "SELECT g.id, g.key, g.name, g.kind, u.key, g.meets, g.source"
-                         " FROM partnership_group g LEFT JOIN partnership_group u"
-                         " ON u.id = g.parent_id WHERE g.partnership_id = ? ORDER BY g.seq",
+                         "SELECT g.id, g.key, g.name, g.kind, u.key, g.meets, g.source,"
+                         " g.terms, g.version FROM partnership_group g"
+                         " LEFT JOIN partnership_group u ON u.id = g.parent_id"
+                         " WHERE g.partnership_id = ? ORDER BY g.seq",
                          &s, err);
     if (rc < 0)
         return rc;
@@ -559,12 +756,19 @@ static int read_groups(struct safer_store *st, struct safer_plan *p, int64_t pid
         g->parent = col_dup(p, s, 4);
         g->meets = col_dup(p, s, 5);
         g->source = col_dup(p, s, 6);
+        g->terms = col_dup(p, s, 7);
+        g->version = safer__col_int64(s, 8);
         n++;
     }
     safer__stmt_finalize(s);
-    for (size_t i = 0; rc == 0 && i < n; i++)
+    for (size_t i = 0; rc == 0 && i < n; i++) {
         rc = text_list(st, p, "SELECT duty FROM group_remit WHERE group_id = ? ORDER BY seq",
                        ids[i], &v[i].remit, &v[i].nremit, err);
+        if (rc == 0)
+            rc = read_members(st, p, ids[i], &v[i], err);
+        if (rc == 0)
+            rc = read_outcomes(st, p, pid, &v[i], err);
+    }
     if (rc == 0 && n) {
         p->groups = safer_arena_alloc(&p->arena, sizeof(*v) * n);
         memcpy(p->groups, v, sizeof(*v) * n);
@@ -649,7 +853,8 @@ static int read_priorities(struct safer_store *st, struct safer_plan *p, int64_t
     struct safer__stmt *s;
     int rc = safer__prep(st,
                          "SELECT id, key, title, cross_cutting, objective, description,"
-                         " cannot_show, source FROM plan_priority WHERE plan_id = ? ORDER BY seq",
+                         " cannot_show, source, version FROM plan_priority WHERE plan_id = ?"
+                         " ORDER BY seq",
                          &s, err);
     if (rc < 0)
         return rc;
@@ -670,6 +875,7 @@ static int read_priorities(struct safer_store *st, struct safer_plan *p, int64_t
         r->description = col_dup(p, s, 5);
         r->cannot_show = col_dup(p, s, 6);
         r->source = col_dup(p, s, 7);
+        r->version = safer__col_int64(s, 8);
         n++;
     }
     safer__stmt_finalize(s);
@@ -683,6 +889,8 @@ static int read_priorities(struct safer_store *st, struct safer_plan *p, int64_t
                            "SELECT g.key FROM priority_group q JOIN partnership_group g"
                            " ON g.id = q.group_id WHERE q.priority_id = ? ORDER BY q.seq",
                            ids[i], &v[i].groups, &v[i].ngroups, err);
+        if (rc == 0)
+            rc = read_links(st, p, ids[i], &v[i], err);
     }
     if (rc == 0 && n) {
         p->priorities = safer_arena_alloc(&p->arena, sizeof(*v) * n);
@@ -706,28 +914,40 @@ int safer_plan_load(struct safer_store *st, const char *area, struct safer_plan 
     int rc = own ? safer__store_begin_read(st, err) : 0;
     if (rc < 0)
         return rc;
-    int64_t pid = 0, plan_id = 0;
-    struct safer_plan *p = NULL;
+    int64_t pid = 0;
     rc = partnership_of(st, area, &pid, err);
-    if (rc == 0) {
-        p = safer__xmalloc(sizeof(*p));
-        safer_plan_init(p);
-        rc = read_plan_row(st, p, pid, &plan_id, err);
-    }
     if (rc == 0)
-        rc = read_partnership(st, p, pid, err);
-    if (rc == 0)
-        rc = read_groups(st, p, pid, err);
-    if (rc == 0)
-        rc = read_priorities(st, p, plan_id, err);
+        rc = safer__plan_load_pid(st, pid, out, err);
     if (own && rc >= 0) {
         int c = safer__store_commit(st, err);
         rc = c < 0 ? c : rc;
     }
     if (own && rc < 0)
         safer__store_rollback(st);
+    if (rc < 0) {
+        safer_plan_free(*out);
+        *out = NULL;
+        return rc;
+    }
+    return 0;
+}
+
+int safer__plan_load_pid(struct safer_store *st, int64_t pid, struct safer_plan **out,
+                         struct safer_err *err)
+{
+    *out = NULL;
+    int64_t plan_id = 0;
+    struct safer_plan *p = safer__xmalloc(sizeof(*p));
+    safer_plan_init(p);
+    int rc = read_plan_row(st, p, pid, &plan_id, err);
+    if (rc == 0)
+        rc = read_partnership(st, p, pid, err);
+    if (rc == 0)
+        rc = read_groups(st, p, pid, err);
+    if (rc == 0)
+        rc = read_priorities(st, p, plan_id, err);
     if (rc != 0) {
-        /* 1: the partnership has no plan, or there is no such partnership. */
+        /* 1: the partnership has no plan. */
         safer_plan_free(p);
         return rc < 0 ? rc : 0;
     }

@@ -114,11 +114,38 @@ for (const path of ['/actions', '/actions/1', '/actions/edit/1', '/indicators', 
     '/groups', '/assessments', '/account/sessions',
     /* equality and money */
     '/equality', '/equality/1', '/equality/new', '/equality/edit/1', '/funding', '/funding/1',
-    '/funding/new', '/funding/edit/1']) {
+    '/funding/new', '/funding/edit/1',
+    // groups: the strategy's pages
+    '/groups/smpeg', '/groups/edit/smpeg', '/priorities', '/priorities/domestic-abuse',
+    '/priorities/edit/domestic-abuse', '/plans/socp/2021', '/plans/edit/socp/2021']) {
     const r = await page.goto(`${base}${path}`);
     check(r.status() === 200, `${path}: ${r.status()}`);
     await axeClean(path);
 }
+
+// groups: change a group's cadence, with a mistake first, and see it on its page.
+await page.goto(`${base}/groups`);
+await page.getByRole('link', { name: 'Serious & Organised Crime Panel (SOCP)' }).click();
+await page.waitForLoadState();
+check((await page.locator('main').textContent()).includes('regularly'), 'the SOCP meets "regularly"');
+await page.getByRole('link', { name: 'Change this group' }).click();
+await page.waitForLoadState();
+await page.locator('#name').fill('');
+await page.getByLabel('How often it meets').fill('Every six weeks');
+await page.getByRole('button', { name: 'Save' }).click();
+await page.waitForLoadState();
+check((await page.locator('.govuk-error-summary').textContent()).includes("Enter the group's name"),
+    'a group without a name: the error summary says so');
+check(await page.getByLabel('How often it meets').inputValue() === 'Every six weeks',
+    'the cadence typed is kept');
+await axeClean('/groups/edit/socp with errors');
+await page.locator('#name').fill('Serious & Organised Crime Panel (SOCP)');
+await page.getByRole('button', { name: 'Save' }).click();
+await page.waitForLoadState();
+check(new URL(page.url()).pathname === '/groups/socp', `saved, the group's page: ${page.url()}`);
+check((await page.locator('.govuk-summary-list').textContent()).includes('Every six weeks'),
+    'the group page shows the new cadence');
+await axeClean('/groups/socp');
 
 // Add an action: first with mistakes, then right.
 await page.goto(`${base}/actions/new`);

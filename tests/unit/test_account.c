@@ -117,7 +117,11 @@ static struct safer_store *workspace(const char *name, bool two, char *target, s
         safer_plan_parse(data, len, path, &plan, &err) < 0)
         fail_msg("%s", err.msg);
     free(data);
+    /* No actions and no groups' members: their organisations would add
+     * rows to the audit log these tests count. */
     plan.nactions = 0;
+    for (size_t i = 0; i < plan.ngroups; i++)
+        plan.groups[i].nmembers = 0;
     if (safer_plan_store(st, &plan, &ps, &err) < 0)
         fail_msg("%s", err.msg);
     safer_plan_release(&plan);
