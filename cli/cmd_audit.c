@@ -58,6 +58,13 @@ static const struct {
     {"action-change", "changed an action"},
     {"action-update", "posted an update"},
     {"assessment-publish", "published an assessment"},
+    /* area: accounts */
+    {"user-role", "changed a person's role"},
+    {"user-join", "added a person to a partnership"},
+    {"user-leave", "took a person out of a partnership"},
+    {"password-changed", "changed their password"},
+    {"password-change-failed", "password not changed"},
+    {"partnership-switch", "switched partnership"},
 };
 
 static const char *plain(const char *action)
