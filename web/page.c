@@ -36,6 +36,9 @@ static const struct nav_item NAV[] = {
     {"/assessments", "Assessments", SAFER_PERM_VIEW_AGGREGATE, 1},
     {"/public", "Public summary", SAFER_PERM_VIEW_PUBLIC, 0},
     {"/account/sessions", "Your sessions", SAFER_PERM_OWN_ACCOUNT, 1},
+    /* area: accounts */
+    {"/people", "People", SAFER_PERM_MANAGE_USERS, 1},
+    {"/account/password", "Change password", SAFER_PERM_OWN_ACCOUNT, 1},
     {"/sign-in", "Sign in", SAFER_PERM_VIEW_PUBLIC, -1},
 };
 
@@ -151,9 +154,11 @@ void web_page_begin(struct web_req *req, struct web_resp *resp, const char *titl
                       "<span class=\"govuk-service-navigation__service-name\">"
                       "<a href=\"/\" class=\"govuk-service-navigation__link\">safer</a></span>");
     if (pname) {
-        safer_html_raw(b, "<span class=\"safer-partnership-name\">");
+        /* The partnership's name leads to choosing another (area: accounts). */
+        safer_html_raw(b, "<span class=\"safer-partnership-name\"><a class=\"govuk-link\" "
+                          "href=\"/account/partnership\">");
         safer_html_text(b, pname);
-        safer_html_raw(b, "</span>");
+        safer_html_raw(b, "</a></span>");
     }
     nav(req, resp, b);
     safer_html_raw(b, "</div></div></section><div class=\"govuk-width-container\">"
@@ -316,6 +321,18 @@ void web_status_tag(struct safer_buf *b, const char *status, const char *label)
         safer_html_raw(b, "<strong class=\"govuk-tag govuk-tag--grey\">");
     safer_html_text(b, label ? label : status);
     safer_html_raw(b, "</strong>");
+}
+
+void web_notice(struct safer_buf *b, const char *text)
+{
+    safer_html_raw(b, "<div class=\"govuk-notification-banner govuk-notification-banner--success\" "
+                      "role=\"alert\" data-module=\"govuk-notification-banner\">"
+                      "<div class=\"govuk-notification-banner__header\"><h2 "
+                      "class=\"govuk-notification-banner__title\">Success</h2></div>"
+                      "<div class=\"govuk-notification-banner__content\"><p "
+                      "class=\"govuk-notification-banner__heading\">");
+    safer_html_text(b, text);
+    safer_html_raw(b, "</p></div></div>");
 }
 
 void web_csrf_input(struct web_req *req, struct web_resp *resp)

@@ -65,6 +65,9 @@ void web_warning(struct safer_buf *b, const char *text);
  * red, complete blue, not-started and withdrawn grey. */
 void web_status_tag(struct safer_buf *b, const char *status, const char *label);
 
+/* A GOV.UK success notification banner saying `text` (area: accounts). */
+void web_notice(struct safer_buf *b, const char *text);
+
 /* The hidden form token input (csrf.c gives the token). */
 void web_csrf_input(struct web_req *req, struct web_resp *resp);
 
