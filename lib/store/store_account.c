@@ -1823,9 +1823,10 @@ int safer_password_change(struct safer_store *st, const struct safer_actor *acto
         rc = login_refuse(st, &l, l.email, "password-change-failed",
                           locked(&l) ? "locked" : "wrong password", ok == 0, now, err);
         explicit_bzero(&l, sizeof(l));
-        return rc == SAFER_EAUTH
-                   ? safer_err_set(err, SAFER_EAUTH, "the current password is not right")
-                   : rc;
+        if (rc != SAFER_EAUTH)
+            return rc;
+        safer_err_clear(err);
+        return safer_err_set(err, SAFER_EAUTH, "the current password is not right");
     }
     char hash[SAFER_PASSWORD_HASH_SIZE];
     rc = safer_password_hash(password, len, hash, err);
