@@ -1,6 +1,6 @@
 /*
- * account.h - people, organisations, sessions and the audit log, kept in
- * the store (schema version 4; docs/workspace.md).
+ * account.h - people, organisations, memberships, sessions and the audit
+ * log, kept in the store (schema version 4; docs/workspace.md).
  *
  * Every call that reads or changes something about people takes the actor
  * doing it, re-reads the actor's role in the partnership inside its own
