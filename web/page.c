@@ -323,6 +323,18 @@ void web_status_tag(struct safer_buf *b, const char *status, const char *label)
     safer_html_raw(b, "</strong>");
 }
 
+void web_new_password_check(struct safer_field_errors *fe, const char *pw, const char *again,
+                            const char *empty)
+{
+    struct safer_err perr = {0};
+    if (!pw || !*pw)
+        web_field_error_add(fe, "password", empty);
+    else if (safer_password_policy(pw, strlen(pw), &perr) < 0)
+        web_field_error_add(fe, "password", safer_err_msg(&perr, SAFER_EINVAL));
+    else if (!again || strcmp(pw, again) != 0)
+        web_field_error_add(fe, "password_confirm", "The two passwords are not the same");
+}
+
 void web_notice(struct safer_buf *b, const char *text)
 {
     safer_html_raw(b, "<div class=\"govuk-notification-banner govuk-notification-banner--success\" "

@@ -66,15 +66,7 @@ int page_password_post(struct web_req *req, struct web_resp *resp)
     struct safer_field_errors fe = {.n = 0};
     if (!current || !*current)
         web_field_error_add(&fe, "current_password", "Enter your current password");
-    if (!pw || !*pw) {
-        web_field_error_add(&fe, "password", "Enter a new password");
-    } else {
-        struct safer_err perr = {0};
-        if (safer_password_policy(pw, strlen(pw), &perr) < 0)
-            web_field_error_add(&fe, "password", safer_err_msg(&perr, SAFER_EINVAL));
-        else if (!again || strcmp(pw, again) != 0)
-            web_field_error_add(&fe, "password_confirm", "The two passwords are not the same");
-    }
+    web_new_password_check(&fe, pw, again, "Enter a new password");
     if (fe.n == 0) {
         char token[SAFER_TOKEN_SIZE];
         struct safer_actor now_as;

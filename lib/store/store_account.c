@@ -177,19 +177,28 @@ static char *json_obj(const char *k, ...)
 
 /* ---- shared steps ---- */
 
-/* The partnership of `code`: its id, or SAFER_ENOTFOUND. */
-static int partnership_by_code(struct safer_store *st, const char *code, int64_t *id,
-                               struct safer_err *err)
+/* The id of the row `sql` (one text parameter, one id column) finds for
+ * `key`: 1 with *id, 0 when none. */
+static int id_of(struct safer_store *st, const char *sql, const char *key, int64_t *id,
+                 struct safer_err *err)
 {
     struct safer__stmt *s;
-    int rc = safer__prep(st, "SELECT id FROM partnership WHERE code = ?", &s, err);
+    int rc = safer__prep(st, sql, &s, err);
     if (rc < 0)
         return rc;
-    safer__bind_text(s, 1, code);
+    safer__bind_text(s, 1, key);
     rc = safer__step(s, err);
     if (rc == 1)
         *id = safer__col_int64(s, 0);
     safer__stmt_finalize(s);
+    return rc;
+}
+
+/* The partnership of `code`: its id, or SAFER_ENOTFOUND. */
+static int partnership_by_code(struct safer_store *st, const char *code, int64_t *id,
+                               struct safer_err *err)
+{
+    int rc = id_of(st, "SELECT id FROM partnership WHERE code = ?", code, id, err);
     if (rc == 0)
         rc = safer_err_set(err, SAFER_ENOTFOUND,
                            "no partnership '%s' in the store (import its plan first: safer "
@@ -1364,15 +1373,7 @@ static int pick_partnership(struct safer_store *st, const struct safer_actor *ac
 static int person_anywhere(struct safer_store *st, const char *mail, int64_t *uid,
                            struct safer_err *err)
 {
-    struct safer__stmt *s;
-    int rc = safer__prep(st, "SELECT id FROM app_user WHERE email = ?", &s, err);
-    if (rc < 0)
-        return rc;
-    safer__bind_text(s, 1, mail);
-    rc = safer__step(s, err);
-    if (rc == 1)
-        *uid = safer__col_int64(s, 0);
-    safer__stmt_finalize(s);
+    int rc = id_of(st, "SELECT id FROM app_user WHERE email = ?", mail, uid, err);
     if (rc == 0)
         rc = safer_err_set(err, SAFER_ENOTFOUND, "no person '%s' here", mail);
     return rc < 0 ? rc : 0;
@@ -1464,9 +1465,12 @@ static int role_check(enum safer_role role, struct safer_err *err)
                          "analyst, coordinator, administrator");
 }
 
-int safer_user_role(struct safer_store *st, const struct safer_actor *actor, const char *email,
-                    const char *partnership_code, enum safer_role role, int64_t now,
-                    char token[SAFER_TOKEN_SIZE], struct safer_err *err)
+/* Join (a new membership) or a role changed (an existing one): what
+ * safer_user_join() and safer_user_role() share. */
+static int membership_set(struct safer_store *st, const struct safer_actor *actor,
+                          const char *email, const char *partnership_code, enum safer_role role,
+                          bool join, int64_t now, char token[SAFER_TOKEN_SIZE],
+                          struct safer_err *err)
 {
     token[0] = '\0';
     char rid[24] = "", code[64];
@@ -1480,19 +1484,29 @@ int safer_user_role(struct safer_store *st, const struct safer_actor *actor, con
     rc = membership_begin(st, actor, email, partnership_code, &pid, code, &uid, rid, err);
     if (rc == 0) {
         rc = role_in(st, uid, pid, &was, err);
-        if (rc == 0)
+        if (rc == 1 && join)
+            rc = safer_err_set(err, SAFER_EINVAL,
+                               "'%s' is in partnership '%s' already, as %s (change it with "
+                               "safer user role)",
+                               email, code, safer_role_name(was));
+        else if (rc == 0 && !join)
             rc = safer_err_set(err, SAFER_ENOTFOUND, "no person '%s' in partnership '%s'", email,
                                code);
-        if (rc == 1)
+        else if (rc >= 0)
             rc = 0;
     }
-    if (rc == 0 && !actor->operator && uid == actor->user_id)
+    if (rc == 0 && !join && !actor->operator && uid == actor->user_id)
         rc = safer_err_set(err, SAFER_EINVAL,
                            "you cannot change your own role: ask another administrator");
-    bool changed = rc == 0 && was != role;
+    /* The same role again writes nothing. */
+    bool changed = rc == 0 && (join || was != role);
     if (changed) {
         struct safer__stmt *s;
-        rc = safer__prep(st, "UPDATE membership SET role = ? WHERE user_id = ? AND partnership_id = ?",
+        rc = safer__prep(st,
+                         join ? "INSERT INTO membership(role, user_id, partnership_id)"
+                                " VALUES(?, ?, ?)"
+                              : "UPDATE membership SET role = ? WHERE user_id = ?"
+                                " AND partnership_id = ?",
                          &s, err);
         if (rc == 0) {
             safer__bind_text(s, 1, safer_role_name(role));
@@ -1505,9 +1519,10 @@ int safer_user_role(struct safer_store *st, const struct safer_actor *actor, con
     if (changed && rc == 0 && role == SAFER_ROLE_ADMINISTRATOR)
         rc = admin_factor(st, uid, now, token, err);
     if (changed && rc == 0) {
-        char *before = json_obj("partnership", code, "role", safer_role_name(was), NULL);
+        char *before =
+            join ? NULL : json_obj("partnership", code, "role", safer_role_name(was), NULL);
         char *after = json_obj("partnership", code, "role", safer_role_name(role), NULL);
-        rc = safer__audit(st, actor, "user-role", "user", rid, before, after,
+        rc = safer__audit(st, actor, join ? "user-join" : "user-role", "user", rid, before, after,
                           token[0] ? "second factor to enrol: sessions ended" : NULL, now, err);
         free(before);
         free(after);
@@ -1518,52 +1533,18 @@ int safer_user_role(struct safer_store *st, const struct safer_actor *actor, con
     return rc;
 }
 
+int safer_user_role(struct safer_store *st, const struct safer_actor *actor, const char *email,
+                    const char *partnership_code, enum safer_role role, int64_t now,
+                    char token[SAFER_TOKEN_SIZE], struct safer_err *err)
+{
+    return membership_set(st, actor, email, partnership_code, role, false, now, token, err);
+}
+
 int safer_user_join(struct safer_store *st, const struct safer_actor *actor, const char *email,
                     const char *partnership_code, enum safer_role role, int64_t now,
                     char token[SAFER_TOKEN_SIZE], struct safer_err *err)
 {
-    token[0] = '\0';
-    char rid[24] = "", code[64];
-    int64_t pid = 0, uid = 0;
-    enum safer_role was = SAFER_ROLE_PUBLIC;
-    int rc = safer_auth_init(err);
-    if (rc == 0)
-        rc = role_check(role, err);
-    if (rc < 0)
-        return rc;
-    rc = membership_begin(st, actor, email, partnership_code, &pid, code, &uid, rid, err);
-    if (rc == 0) {
-        rc = role_in(st, uid, pid, &was, err);
-        if (rc == 1)
-            rc = safer_err_set(err, SAFER_EINVAL,
-                               "'%s' is in partnership '%s' already, as %s (change it with "
-                               "safer user role)",
-                               email, code, safer_role_name(was));
-    }
-    if (rc == 0) {
-        struct safer__stmt *s;
-        rc = safer__prep(
-            st, "INSERT INTO membership(user_id, partnership_id, role) VALUES(?, ?, ?)", &s, err);
-        if (rc == 0) {
-            safer__bind_int64(s, 1, uid);
-            safer__bind_int64(s, 2, pid);
-            safer__bind_text(s, 3, safer_role_name(role));
-            rc = safer__step_done(s, err);
-            safer__stmt_finalize(s);
-        }
-    }
-    if (rc == 0 && role == SAFER_ROLE_ADMINISTRATOR)
-        rc = admin_factor(st, uid, now, token, err);
-    if (rc == 0) {
-        char *after = json_obj("partnership", code, "role", safer_role_name(role), NULL);
-        rc = safer__audit(st, actor, "user-join", "user", rid, NULL, after,
-                          token[0] ? "second factor to enrol: sessions ended" : NULL, now, err);
-        free(after);
-    }
-    rc = finish(st, actor, rc, SAFER_PERM_MANAGE_USERS, "user", rid[0] ? rid : NULL, now, err);
-    if (rc < 0)
-        token[0] = '\0';
-    return rc;
+    return membership_set(st, actor, email, partnership_code, role, true, now, token, err);
 }
 
 int safer_user_leave(struct safer_store *st, const struct safer_actor *actor, const char *email,
