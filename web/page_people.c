@@ -111,7 +111,8 @@ int page_people_get(struct web_req *req, struct web_resp *resp)
     char caption[64];
     snprintf(caption, sizeof(caption), "%zu %s", n, n == 1 ? "person" : "people");
     safer_html_text(b, caption);
-    safer_html_raw(b, "</caption><thead class=\"govuk-table__head\"><tr class=\"govuk-table__row\">");
+    safer_html_raw(b, "</caption><thead class=\"govuk-table__head\">"
+                      "<tr class=\"govuk-table__row\">");
     web_th(b, "Name", false);
     web_th(b, "E-mail address", false);
     web_th(b, "Organisation", false);

@@ -246,7 +246,7 @@ int safer_membership_list(struct safer_store *st, const struct safer_actor *acto
  * Move the actor's session to partnership `partnership_id`, one they
  * belong to (SAFER_ENOTFOUND otherwise, and for no session); `out` gets
  * the actor as the session now is. Logged as partnership-switch with the
- * codes before and after.
+ * codes before and after (nothing is written for the one it is in).
  */
 int safer_session_switch(struct safer_store *st, const struct safer_actor *actor,
                          int64_t partnership_id, int64_t now, struct safer_actor *out,
@@ -282,7 +282,9 @@ struct safer_audit_row {
     const char *action;      /* login, login-failed, login-locked, logout, denied,
                                 org-add, user-add, user-reset, user-disable,
                                 user-enable, password-set, password-set-failed,
-                                session-end, sessions-end, action-add, action-change, action-update...
+                                session-end, sessions-end, action-add, action-change,
+                                action-update, user-role, user-join, user-leave,
+                                password-changed, partnership-switch...
                                 (docs/workspace.md) */
     const char *record_type, *record_id; /* or NULL */
     const char *before, *after;          /* JSON, or NULL */

@@ -1593,8 +1593,8 @@ int safer_user_leave(struct safer_store *st, const struct safer_actor *actor, co
     /* Their sessions in it end now; those in other partnerships go on. */
     if (rc == 0)
         rc = safer__prep(st,
-                         "UPDATE user_session SET ended = ? WHERE user_id = ? AND partnership_id = ?"
-                         " AND ended = 0",
+                         "UPDATE user_session SET ended = ? WHERE user_id = ?"
+                         " AND partnership_id = ? AND ended = 0",
                          &s, err);
     if (rc == 0) {
         safer__bind_int64(s, 1, now > 0 ? now : 1);
@@ -1724,16 +1724,18 @@ int safer_session_switch(struct safer_store *st, const struct safer_actor *actor
         if (rc == 1)
             rc = 0;
     }
-    if (rc == 0)
+    /* Where it is already: nothing to write. */
+    bool same = partnership_id == actor->partnership_id;
+    if (rc == 0 && !same)
         rc = partnership_code_of(st, actor->partnership_id, from, err);
-    if (rc == 0)
+    if (rc == 0 && !same)
         rc = partnership_code_of(st, partnership_id, to, err);
-    if (rc == 0)
+    if (rc == 0 && !same)
         rc = safer__prep(st,
                          "UPDATE user_session SET partnership_id = ? WHERE id = ? AND user_id = ?"
                          " AND ended = 0 RETURNING id",
                          &s, err);
-    if (rc == 0) {
+    if (rc == 0 && !same) {
         safer__bind_int64(s, 1, partnership_id);
         safer__bind_int64(s, 2, actor->session_id);
         safer__bind_int64(s, 3, actor->user_id);
@@ -1747,7 +1749,7 @@ int safer_session_switch(struct safer_store *st, const struct safer_actor *actor
     struct safer_actor now_as = *actor;
     now_as.partnership_id = partnership_id;
     now_as.role = role;
-    if (rc == 0) {
+    if (rc == 0 && !same) {
         char *before = json_obj("partnership", from, NULL);
         char *after = json_obj("partnership", to, NULL);
         rc = safer__audit(st, &now_as, "partnership-switch", "session", rid, before, after, NULL,

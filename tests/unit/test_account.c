@@ -1280,6 +1280,9 @@ static void test_account_switch(void **state)
     assert_int_equal(safer_session_find(st, sid, T0 + 50, &found, &err), 0);
     assert_int_equal(found.partnership_id, test);
     assert_int_equal(found.role, SAFER_ROLE_MEMBER);
+    /* To where it is: nothing written. */
+    assert_int_equal(safer_session_switch(st, &found, test, T0 + 55, &moved, &err), 0);
+    assert_int_equal(moved.partnership_id, test);
     /* The store's calls read the session's partnership: no Maidstone
      * people for a member of the test partnership. */
     struct safer_person *people = NULL;
