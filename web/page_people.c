@@ -420,12 +420,10 @@ int page_person_disable_post(struct web_req *req, struct web_resp *resp)
                           "class=\"govuk-grid-column-two-thirds\"><h1 class=\"govuk-heading-l\">"
                           "Disable ");
         safer_html_text(b, p.name);
-        safer_html_raw(b, "?</h1><div class=\"govuk-warning-text\"><span "
-                          "class=\"govuk-warning-text__icon\" aria-hidden=\"true\">!</span>"
-                          "<strong class=\"govuk-warning-text__text\"><span "
-                          "class=\"govuk-visually-hidden\">Warning</span>Every session of theirs "
-                          "ends now and they cannot sign in, in any partnership, until they are "
-                          "enabled again. What they wrote keeps their name.</strong></div>");
+        safer_html_raw(b, "?</h1>");
+        web_warning(b, "Every session of theirs ends now and they cannot sign in, in any "
+                       "partnership, until they are enabled again. What they wrote keeps "
+                       "their name.");
         button_form(req, resp, "disable", p.id, "Yes, disable them", true, "confirm", "yes");
         char href[48];
         snprintf(href, sizeof(href), "/people/%lld", (long long)p.id);
