@@ -221,6 +221,20 @@ int page_funding_new_post(struct web_req *req, struct web_resp *resp);
 int page_funding_edit_get(struct web_req *req, struct web_resp *resp);
 int page_funding_edit_post(struct web_req *req, struct web_resp *resp);
 int api_funding_get(struct web_req *req, struct web_resp *resp);
+/* area: accounts */
+int page_password_get(struct web_req *req, struct web_resp *resp);
+int page_password_post(struct web_req *req, struct web_resp *resp);
+int page_partnership_get(struct web_req *req, struct web_resp *resp);
+int page_partnership_post(struct web_req *req, struct web_resp *resp);
+int page_people_get(struct web_req *req, struct web_resp *resp);
+int page_person_new_get(struct web_req *req, struct web_resp *resp);
+int page_person_new_post(struct web_req *req, struct web_resp *resp);
+int page_person_get(struct web_req *req, struct web_resp *resp);
+int page_person_reset_post(struct web_req *req, struct web_resp *resp);
+int page_person_disable_post(struct web_req *req, struct web_resp *resp);
+int page_person_enable_post(struct web_req *req, struct web_resp *resp);
+int page_person_role_post(struct web_req *req, struct web_resp *resp);
+int page_person_signout_post(struct web_req *req, struct web_resp *resp);
 
 /* Tables other pages share: the actions (page_action.c) and the
  * indicators (page_indicator.c), each row linking to its page. */
