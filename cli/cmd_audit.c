@@ -63,6 +63,13 @@ static const struct {
     {"priority-change", "changed a priority"},
     {"plan-add", "set a group's outcome for a year"},
     {"plan-change", "changed a group's outcome for a year"},
+    /* area: accounts */
+    {"user-role", "changed a person's role"},
+    {"user-join", "added a person to a partnership"},
+    {"user-leave", "took a person out of a partnership"},
+    {"password-changed", "changed their password"},
+    {"password-change-failed", "password not changed"},
+    {"partnership-switch", "switched partnership"},
 };
 
 static const char *plain(const char *action)

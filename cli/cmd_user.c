@@ -1,5 +1,6 @@
 /*
- * cmd_user.c - `safer user add|reset|disable|sign-out|list`: the people of the
+ * cmd_user.c - `safer user add|join|role|leave|reset|disable|sign-out|list`:
+ * the people of the
  * workspace (account.h, docs/workspace.md), as the operator of the
  * machine. No password passes through the command line: add and reset
  * print a one-time link where the person chooses one.
@@ -66,6 +67,41 @@ static const struct cli_spec signout_spec = {
     "Ends every session of a person at once (a lost laptop, a shared\n"
     "screen): they stay enabled and may sign in again.\n",
     email_opts, 0, 0, 0, NULL};
+
+/* Memberships (area: accounts). */
+enum { M_EMAIL, M_ROLE, M_PARTNERSHIP };
+static const struct cli_opt member_opts[] = {
+    [M_EMAIL] = {"email", "EMAIL", "the person's e-mail address"},
+    [M_ROLE] = {"role", "ROLE", "member, executive, practitioner, analyst, coordinator or\n"
+                                "administrator"},
+    [M_PARTNERSHIP] = {"partnership", "CODE", "the partnership's code (default: the store's only\n"
+                                              "one)"},
+    {NULL, NULL, NULL},
+};
+static const struct cli_spec join_spec = {
+    "usage: safer [--db PATH|URL] user join --email EMAIL --role ROLE --partnership CODE\n",
+    "Adds a person who is already in one partnership to another, with a role\n"
+    "there (a county's server for all its districts). They sign in with the\n"
+    "password they have, and choose the partnership in the workspace.\n",
+    member_opts, 0, 0, 0, NULL};
+static const struct cli_spec role_spec = {
+    "usage: safer [--db PATH|URL] user role --email EMAIL --role ROLE [--partnership CODE]\n",
+    "Changes a person's role in a partnership. It counts at once, for the\n"
+    "sessions they have too. Made an administrator without an authenticator\n"
+    "app, they get a reset link to enrol one (printed), and their sessions end.\n",
+    member_opts, 0, 0, 0, NULL};
+enum { L_EMAIL, L_PARTNERSHIP };
+static const struct cli_opt leave_opts[] = {
+    [L_EMAIL] = {"email", "EMAIL", "the person's e-mail address"},
+    [L_PARTNERSHIP] = {"partnership", "CODE", "the partnership's code (default: the store's only\n"
+                                              "one)"},
+    {NULL, NULL, NULL},
+};
+static const struct cli_spec leave_spec = {
+    "usage: safer [--db PATH|URL] user leave --email EMAIL [--partnership CODE]\n",
+    "Takes a person out of one of their partnerships: their sessions in it\n"
+    "end. Their only partnership cannot be left: disable them instead.\n",
+    leave_opts, 0, 0, 0, NULL};
 
 static const struct cli_opt no_opts[] = {{NULL, NULL, NULL}};
 static const struct cli_spec list_spec = {
@@ -140,7 +176,10 @@ static int run(const struct cli_spec *sp, int argc, char **argv)
                             role, now, token, &err);
         if (rc == SAFER_EINVAL && !(code && *code) && strstr(err.msg, "partnerships ("))
             fputs("safer: choose one with --partnership CODE\n", stderr);
+        bool taken = rc == SAFER_EINVAL && strstr(err.msg, "someone's e-mail already");
         status = rc < 0 ? cli_fail(&err, rc) : print_link(st, "set-up", token);
+        if (taken)
+            fputs("safer: to add them to another partnership: safer user join\n", stderr);
     } else if (sp == &reset_spec) {
         rc = safer_user_reset(st, &op, args.val[E_EMAIL], now, token, &err);
         status = rc < 0 ? cli_fail(&err, rc) : print_link(st, "reset", token);
@@ -176,8 +215,71 @@ static int run(const struct cli_spec *sp, int argc, char **argv)
     return status;
 }
 
+/* join, role and leave: a person's memberships (area: accounts). */
+static int run_member(const struct cli_spec *sp, int argc, char **argv)
+{
+    struct cli_args args;
+    int status = cli_parse(sp, argc, argv, &args);
+    if (status >= 0)
+        return status;
+    bool leave = sp == &leave_spec;
+    const char *email = args.val[leave ? L_EMAIL : M_EMAIL];
+    const char *code = args.val[leave ? L_PARTNERSHIP : M_PARTNERSHIP];
+    enum safer_role role = SAFER_ROLE_PUBLIC;
+    if (!email || !*email)
+        return cli_usage_error(sp, "user %s needs --email", argv[0]);
+    if (!leave && (!args.val[M_ROLE] || !*args.val[M_ROLE]))
+        return cli_usage_error(sp, "user %s needs --role", argv[0]);
+    if (sp == &join_spec && (!code || !*code))
+        return cli_usage_error(sp, "user join needs --partnership");
+    if (!leave) {
+        status = parse_role(sp, args.val[M_ROLE], &role);
+        if (status >= 0)
+            return status;
+    }
+    struct safer_store *st = cli_open_store(CLI_STORE_EXISTING);
+    if (!st)
+        return EXIT_FAILED;
+    struct safer_actor op;
+    safer_actor_operator(&op);
+    struct safer_err err = {0};
+    int64_t now = (int64_t)time(NULL);
+    char token[SAFER_TOKEN_SIZE] = "";
+    int rc;
+    if (leave)
+        rc = safer_user_leave(st, &op, email, code, now, &err);
+    else if (sp == &join_spec)
+        rc = safer_user_join(st, &op, email, code, role, now, token, &err);
+    else
+        rc = safer_user_role(st, &op, email, code, role, now, token, &err);
+    if (rc == SAFER_EINVAL && !(code && *code) && strstr(err.msg, "partnerships ("))
+        fputs("safer: choose one with --partnership CODE\n", stderr);
+    if (rc < 0) {
+        status = cli_fail(&err, rc);
+    } else {
+        if (leave)
+            printf("%s left %s (their sessions there ended)\n", email,
+                   code && *code ? code : "the partnership");
+        else
+            printf("%s is %s in %s\n", email, safer_role_name(role),
+                   code && *code ? code : "the partnership");
+        status = EXIT_OK;
+        if (token[0]) {
+            puts("as an administrator they sign in with an authenticator app: their sessions "
+                 "ended, and this link enrols one");
+            status = print_link(st, "reset", token);
+        }
+    }
+    explicit_bzero(token, sizeof(token));
+    safer_store_close(st);
+    return status;
+}
+
 static const struct cli_kind kinds[] = {
     {"add", &add_spec, run},
+    {"join", &join_spec, run_member},
+    {"role", &role_spec, run_member},
+    {"leave", &leave_spec, run_member},
     {"reset", &reset_spec, run},
     {"disable", &disable_spec, run},
     {"sign-out", &signout_spec, run},

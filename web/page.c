@@ -39,6 +39,9 @@ static const struct nav_item NAV[] = {
     {"/funding", "Funding", SAFER_PERM_VIEW_AGGREGATE, 1},
     {"/public", "Public summary", SAFER_PERM_VIEW_PUBLIC, 0},
     {"/account/sessions", "Your sessions", SAFER_PERM_OWN_ACCOUNT, 1},
+    /* area: accounts */
+    {"/people", "People", SAFER_PERM_MANAGE_USERS, 1},
+    {"/account/password", "Change password", SAFER_PERM_OWN_ACCOUNT, 1},
     {"/sign-in", "Sign in", SAFER_PERM_VIEW_PUBLIC, -1},
 };
 
@@ -154,9 +157,11 @@ void web_page_begin(struct web_req *req, struct web_resp *resp, const char *titl
                       "<span class=\"govuk-service-navigation__service-name\">"
                       "<a href=\"/\" class=\"govuk-service-navigation__link\">safer</a></span>");
     if (pname) {
-        safer_html_raw(b, "<span class=\"safer-partnership-name\">");
+        /* The partnership's name leads to choosing another (area: accounts). */
+        safer_html_raw(b, "<span class=\"safer-partnership-name\"><a class=\"govuk-link\" "
+                          "href=\"/account/partnership\">");
         safer_html_text(b, pname);
-        safer_html_raw(b, "</span>");
+        safer_html_raw(b, "</a></span>");
     }
     nav(req, resp, b);
     safer_html_raw(b, "</div></div></section><div class=\"govuk-width-container\">"
@@ -319,6 +324,30 @@ void web_status_tag(struct safer_buf *b, const char *status, const char *label)
         safer_html_raw(b, "<strong class=\"govuk-tag govuk-tag--grey\">");
     safer_html_text(b, label ? label : status);
     safer_html_raw(b, "</strong>");
+}
+
+void web_new_password_check(struct safer_field_errors *fe, const char *pw, const char *again,
+                            const char *empty)
+{
+    struct safer_err perr = {0};
+    if (!pw || !*pw)
+        web_field_error_add(fe, "password", empty);
+    else if (safer_password_policy(pw, strlen(pw), &perr) < 0)
+        web_field_error_add(fe, "password", safer_err_msg(&perr, SAFER_EINVAL));
+    else if (!again || strcmp(pw, again) != 0)
+        web_field_error_add(fe, "password_confirm", "The two passwords are not the same");
+}
+
+void web_notice(struct safer_buf *b, const char *text)
+{
+    safer_html_raw(b, "<div class=\"govuk-notification-banner govuk-notification-banner--success\" "
+                      "role=\"alert\" data-module=\"govuk-notification-banner\">"
+                      "<div class=\"govuk-notification-banner__header\"><h2 "
+                      "class=\"govuk-notification-banner__title\">Success</h2></div>"
+                      "<div class=\"govuk-notification-banner__content\"><p "
+                      "class=\"govuk-notification-banner__heading\">");
+    safer_html_text(b, text);
+    safer_html_raw(b, "</p></div></div>");
 }
 
 void web_csrf_input(struct web_req *req, struct web_resp *resp)

@@ -65,6 +65,15 @@ void web_warning(struct safer_buf *b, const char *text);
  * red, complete blue, not-started and withdrawn grey. */
 void web_status_tag(struct safer_buf *b, const char *status, const char *label);
 
+/* The checks of a new password typed twice (fields "password" and
+ * "password_confirm"): `empty` when none was typed, the policy's message
+ * (auth.h), or that the two differ (area: accounts). */
+void web_new_password_check(struct safer_field_errors *fe, const char *pw, const char *again,
+                            const char *empty);
+
+/* A GOV.UK success notification banner saying `text` (area: accounts). */
+void web_notice(struct safer_buf *b, const char *text);
+
 /* The hidden form token input (csrf.c gives the token). */
 void web_csrf_input(struct web_req *req, struct web_resp *resp);
 

@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "page.h"
 #include "safer/account.h"
@@ -21,6 +22,9 @@ int page_sessions_get(struct web_req *req, struct web_resp *resp)
         return rc;
     struct safer_buf *b = &resp->body;
     web_page_begin(req, resp, "Your sessions", NULL);
+    const char *changed = web_param(&req->query, "changed");
+    if (changed && strcmp(changed, "1") == 0)
+        web_notice(b, "Your password is changed. Your other sessions have ended.");
     safer_html_raw(b, "<h1 class=\"govuk-heading-l\">Your sessions</h1><p class=\"govuk-body\">"
                       "Where you are signed in now. End any you do not recognise, then change "
                       "your password.</p><table class=\"govuk-table\"><caption "
@@ -55,7 +59,8 @@ int page_sessions_get(struct web_req *req, struct web_resp *resp)
         }
         safer_html_raw(b, "</td></tr>");
     }
-    safer_html_raw(b, "</tbody></table>");
+    safer_html_raw(b, "</tbody></table><p class=\"govuk-body\"><a class=\"govuk-link\" "
+                      "href=\"/account/password\">Change your password</a></p>");
     web_page_end(req, resp);
     free(v);
     return 0;

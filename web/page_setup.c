@@ -100,15 +100,7 @@ int page_setup_post(struct web_req *req, struct web_resp *resp)
         return gone(req, resp);
     if (rc < 0)
         return rc;
-    if (!pw || !*pw) {
-        web_field_error_add(&fe, "password", "Enter a password");
-    } else {
-        struct safer_err perr = {0};
-        if (safer_password_policy(pw, strlen(pw), &perr) < 0)
-            web_field_error_add(&fe, "password", safer_err_msg(&perr, SAFER_EINVAL));
-        else if (!again || strcmp(pw, again) != 0)
-            web_field_error_add(&fe, "password_confirm", "The two passwords are not the same");
-    }
+    web_new_password_check(&fe, pw, again, "Enter a password");
     if (info.needs_totp && (!code || !*code))
         web_field_error_add(&fe, "code", "Enter the code from your authenticator app");
     if (fe.n == 0) {

@@ -6,7 +6,8 @@
  * locked out, disabled): account.h's safer_login() makes them one error
  * and costs them the same time, and the page must not undo that. A
  * success starts a new session (a new id every time: no fixation), sets
- * its cookie, drops the pre-session form token, and answers 303 to "/".
+ * its cookie, drops the pre-session form token, and answers 303 to "/"
+ * (a person in several partnerships to /account/partnership, to choose).
  */
 #include "util/compat.h"
 
@@ -23,16 +24,8 @@ static void form(struct web_req *req, struct web_resp *resp, const struct safer_
     struct safer_buf *b = &resp->body;
     web_page_begin(req, resp, "Sign in", fe);
     safer_html_raw(b, "<div class=\"govuk-grid-row\"><div class=\"govuk-grid-column-two-thirds\">");
-    if (notice) {
-        safer_html_raw(b, "<div class=\"govuk-notification-banner govuk-notification-banner--"
-                          "success\" role=\"alert\" data-module=\"govuk-notification-banner\">"
-                          "<div class=\"govuk-notification-banner__header\"><h2 "
-                          "class=\"govuk-notification-banner__title\">Success</h2></div>"
-                          "<div class=\"govuk-notification-banner__content\"><p "
-                          "class=\"govuk-notification-banner__heading\">");
-        safer_html_text(b, notice);
-        safer_html_raw(b, "</p></div></div>");
-    }
+    if (notice)
+        web_notice(b, notice);
     web_error_summary(b, fe);
     safer_html_raw(b, "<h1 class=\"govuk-heading-l\">Sign in</h1>"
                       "<form method=\"post\" action=\"/sign-in\" novalidate>");
@@ -96,7 +89,14 @@ int page_signin_post(struct web_req *req, struct web_resp *resp)
         return rc;
     web_set_cookie(req, resp, WEB_COOKIE_SESSION, safer_arena_strdup(req->arena, token), -1);
     web_set_cookie(req, resp, WEB_COOKIE_CSRF, "", 0);
-    web_redirect(resp, "/");
+    /* In the first of their partnerships; one of several chooses. */
+    struct safer_membership *m = NULL;
+    size_t n = 0;
+    rc = safer_membership_list(req->st, &actor, &m, &n, &req->err);
+    free(m);
+    if (rc < 0)
+        return rc;
+    web_redirect(resp, n > 1 ? "/account/partnership" : "/");
     return 0;
 }
 

@@ -111,6 +111,24 @@ const struct web_route web_routes[] = {
     {"POST", "/plans/edit/*", WEB_NEED(SAFER_PERM_EDIT_PLAN), page_plan_edit_post, 0},
     {"GET", "/plans/*", WEB_NEED(SAFER_PERM_VIEW_AGGREGATE), page_plan_get, 0},
     {"GET", "/api/groups", WEB_NEED(SAFER_PERM_VIEW_AGGREGATE), api_groups_get, WEB_ROUTE_API},
+    /* area: accounts. One's own password and partnership; the people of
+     * the partnership (the literal /people/new before /people/{id}). */
+    {"GET", "/account/password", WEB_NEED(SAFER_PERM_OWN_ACCOUNT), page_password_get, 0},
+    {"POST", "/account/password", WEB_NEED(SAFER_PERM_OWN_ACCOUNT), page_password_post, 0},
+    {"GET", "/account/partnership", WEB_NEED(SAFER_PERM_OWN_ACCOUNT), page_partnership_get, 0},
+    {"POST", "/account/partnership", WEB_NEED(SAFER_PERM_OWN_ACCOUNT), page_partnership_post, 0},
+    {"GET", "/people", WEB_NEED(SAFER_PERM_MANAGE_USERS), page_people_get, 0},
+    {"GET", "/people/new", WEB_NEED(SAFER_PERM_MANAGE_USERS), page_person_new_get, 0},
+    {"POST", "/people/new", WEB_NEED(SAFER_PERM_MANAGE_USERS), page_person_new_post, 0},
+    {"GET", "/people/{id}", WEB_NEED(SAFER_PERM_MANAGE_USERS), page_person_get, 0},
+    {"POST", "/people/reset/{id}", WEB_NEED(SAFER_PERM_MANAGE_USERS), page_person_reset_post, 0},
+    {"POST", "/people/disable/{id}", WEB_NEED(SAFER_PERM_MANAGE_USERS), page_person_disable_post,
+     0},
+    {"POST", "/people/enable/{id}", WEB_NEED(SAFER_PERM_MANAGE_USERS), page_person_enable_post,
+     0},
+    {"POST", "/people/role/{id}", WEB_NEED(SAFER_PERM_MANAGE_USERS), page_person_role_post, 0},
+    {"POST", "/people/sign-out/{id}", WEB_NEED(SAFER_PERM_MANAGE_USERS),
+     page_person_signout_post, 0},
 
     /* packs: the executive group's and the scrutiny committee's papers,
      * documents of their own to print on A4 (page_pack.c). */

@@ -227,6 +227,20 @@ int page_funding_new_post(struct web_req *req, struct web_resp *resp);
 int page_funding_edit_get(struct web_req *req, struct web_resp *resp);
 int page_funding_edit_post(struct web_req *req, struct web_resp *resp);
 int api_funding_get(struct web_req *req, struct web_resp *resp);
+/* area: accounts */
+int page_password_get(struct web_req *req, struct web_resp *resp);
+int page_password_post(struct web_req *req, struct web_resp *resp);
+int page_partnership_get(struct web_req *req, struct web_resp *resp);
+int page_partnership_post(struct web_req *req, struct web_resp *resp);
+int page_people_get(struct web_req *req, struct web_resp *resp);
+int page_person_new_get(struct web_req *req, struct web_resp *resp);
+int page_person_new_post(struct web_req *req, struct web_resp *resp);
+int page_person_get(struct web_req *req, struct web_resp *resp);
+int page_person_reset_post(struct web_req *req, struct web_resp *resp);
+int page_person_disable_post(struct web_req *req, struct web_resp *resp);
+int page_person_enable_post(struct web_req *req, struct web_resp *resp);
+int page_person_role_post(struct web_req *req, struct web_resp *resp);
+int page_person_signout_post(struct web_req *req, struct web_resp *resp);
 /* packs (page_pack.c) */
 int page_pack_executive_get(struct web_req *req, struct web_resp *resp);
 int page_pack_scrutiny_get(struct web_req *req, struct web_resp *resp);

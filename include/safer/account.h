@@ -1,6 +1,6 @@
 /*
- * account.h - people, organisations, sessions and the audit log, kept in
- * the store (schema version 4; docs/workspace.md).
+ * account.h - people, organisations, memberships, sessions and the audit
+ * log, kept in the store (schema version 4; docs/workspace.md).
  *
  * Every call that reads or changes something about people takes the actor
  * doing it, re-reads the actor's role in the partnership inside its own
@@ -178,12 +178,95 @@ struct safer_person {
     bool disabled;
     bool set_up; /* has chosen a password */
     char partnership[64]; /* the code of the partnership `role` is in */
+    int64_t last_login; /* when their latest session began; 0: never (or not
+                           shown: only to MANAGE_USERS) */
 };
 /* The people of the actor's partnership, by name (MANAGE_USERS or
  * VIEW_PLAN). *out malloc'd. The operator with partnership_id 0 gets every
  * partnership's, a row per membership. */
 int safer_people_list(struct safer_store *st, const struct safer_actor *actor,
                       struct safer_person **out, size_t *n, struct safer_err *err);
+
+/* ---- memberships, one's own password, the partnership of a session ----
+ * (area: accounts) */
+
+/*
+ * Change the role of `email` in partnership `partnership_code` (NULL or
+ * "": the actor's partnership, or for the operator the store's only one)
+ * to `role` (operator or MANAGE_USERS there). The change counts at once:
+ * every call re-reads the role. An administrator cannot change their own
+ * role. Made an administrator without an enrolled authenticator app, the
+ * person gets a secret, their sessions end, and `token` receives a reset
+ * link's token to enrol it (else token is ""). Logged as user-role with
+ * the partnership and role before and after (nothing is written when the
+ * role is the same). SAFER_ENOTFOUND when they are not in the partnership.
+ */
+int safer_user_role(struct safer_store *st, const struct safer_actor *actor, const char *email,
+                    const char *partnership_code, enum safer_role role, int64_t now,
+                    char token[SAFER_TOKEN_SIZE], struct safer_err *err);
+
+/*
+ * Add the existing person `email` to another partnership with `role`
+ * (operator or MANAGE_USERS in that partnership). SAFER_EINVAL when they
+ * are in it already; SAFER_ENOTFOUND for an unknown e-mail or
+ * partnership. `token` as safer_user_role (an administrator's second
+ * factor). Logged as user-join.
+ */
+int safer_user_join(struct safer_store *st, const struct safer_actor *actor, const char *email,
+                    const char *partnership_code, enum safer_role role, int64_t now,
+                    char token[SAFER_TOKEN_SIZE], struct safer_err *err);
+
+/*
+ * Take `email` out of a partnership: their sessions in it end. Refused
+ * (SAFER_EINVAL) for their only partnership (disable them instead) and
+ * for an administrator's own membership. Logged as user-leave.
+ */
+int safer_user_leave(struct safer_store *st, const struct safer_actor *actor, const char *email,
+                     const char *partnership_code, int64_t now, struct safer_err *err);
+
+/* One person of the actor's partnership by id (MANAGE_USERS): the fields
+ * of safer_people_list, last_login included. SAFER_ENOTFOUND for anyone
+ * outside it. */
+int safer_person_get(struct safer_store *st, const struct safer_actor *actor, int64_t id,
+                     struct safer_person *out, struct safer_err *err);
+
+/* The partnerships the actor belongs to, by code (OWN_ACCOUNT): *out
+ * malloc'd, caller frees. */
+struct safer_membership {
+    int64_t partnership_id;
+    char code[64];
+    char name[256];
+    enum safer_role role;
+    bool current; /* the session's */
+};
+int safer_membership_list(struct safer_store *st, const struct safer_actor *actor,
+                          struct safer_membership **out, size_t *n, struct safer_err *err);
+
+/*
+ * Move the actor's session to partnership `partnership_id`, one they
+ * belong to (SAFER_ENOTFOUND otherwise, and for no session); `out` gets
+ * the actor as the session now is. Logged as partnership-switch with the
+ * codes before and after (nothing is written for the one it is in).
+ */
+int safer_session_switch(struct safer_store *st, const struct safer_actor *actor,
+                         int64_t partnership_id, int64_t now, struct safer_actor *out,
+                         struct safer_err *err);
+
+/*
+ * Change one's own password (OWN_ACCOUNT, a session needed): `current` must
+ * be right (a wrong one counts towards the sign-in lock-out, and while
+ * locked even the right one is refused: SAFER_EAUTH, logged as
+ * password-change-failed), `password` must pass safer_password_policy
+ * (SAFER_EINVAL with its message). Then every session of the person ends,
+ * unused links stop working, and a new session in the same partnership
+ * begins: `token` gets its id for the cookie and `out` the actor with its
+ * new session and form token. Logged as password-changed. SAFER_EBUSY as
+ * safer_password_hash.
+ */
+int safer_password_change(struct safer_store *st, const struct safer_actor *actor,
+                          const char *current, size_t curlen, const char *password, size_t len,
+                          int64_t now, char token[SAFER_TOKEN_SIZE], struct safer_actor *out,
+                          struct safer_err *err);
 
 /* ---- the audit log ---- */
 
@@ -199,7 +282,9 @@ struct safer_audit_row {
     const char *action;      /* login, login-failed, login-locked, logout, denied,
                                 org-add, user-add, user-reset, user-disable,
                                 user-enable, password-set, password-set-failed,
-                                session-end, sessions-end, action-add, action-change, action-update...
+                                session-end, sessions-end, action-add, action-change,
+                                action-update, user-role, user-join, user-leave,
+                                password-changed, partnership-switch...
                                 (docs/workspace.md) */
     const char *record_type, *record_id; /* or NULL */
     const char *before, *after;          /* JSON, or NULL */

@@ -51,9 +51,10 @@ enum safer_perm {
     SAFER_PERM_UPDATE_OWN_ACTION,/* post an update on an action one leads */
     SAFER_PERM_UPDATE_ACTION,    /* post an update on any action */
     SAFER_PERM_EDIT_PLAN,        /* add and change actions, groups, priorities */
-    SAFER_PERM_MANAGE_USERS,     /* add, reset and disable people; end their sessions */
+    SAFER_PERM_MANAGE_USERS,     /* add, reset and disable people, change their roles and
+                                    memberships; end their sessions */
     SAFER_PERM_VIEW_AUDIT,       /* read the audit log */
-    SAFER_PERM_OWN_ACCOUNT,      /* see and end one's own sessions; sign out */
+    SAFER_PERM_OWN_ACCOUNT,      /* one's own sessions, password and partnership; sign out */
     SAFER_PERM_EDIT_INDICATOR,   /* define indicators, enter values and comments */
     SAFER_PERM_COUNT
 };

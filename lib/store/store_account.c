@@ -177,19 +177,28 @@ static char *json_obj(const char *k, ...)
 
 /* ---- shared steps ---- */
 
-/* The partnership of `code`: its id, or SAFER_ENOTFOUND. */
-static int partnership_by_code(struct safer_store *st, const char *code, int64_t *id,
-                               struct safer_err *err)
+/* The id of the row `sql` (one text parameter, one id column) finds for
+ * `key`: 1 with *id, 0 when none. */
+static int id_of(struct safer_store *st, const char *sql, const char *key, int64_t *id,
+                 struct safer_err *err)
 {
     struct safer__stmt *s;
-    int rc = safer__prep(st, "SELECT id FROM partnership WHERE code = ?", &s, err);
+    int rc = safer__prep(st, sql, &s, err);
     if (rc < 0)
         return rc;
-    safer__bind_text(s, 1, code);
+    safer__bind_text(s, 1, key);
     rc = safer__step(s, err);
     if (rc == 1)
         *id = safer__col_int64(s, 0);
     safer__stmt_finalize(s);
+    return rc;
+}
+
+/* The partnership of `code`: its id, or SAFER_ENOTFOUND. */
+static int partnership_by_code(struct safer_store *st, const char *code, int64_t *id,
+                               struct safer_err *err)
+{
+    int rc = id_of(st, "SELECT id FROM partnership WHERE code = ?", code, id, err);
     if (rc == 0)
         rc = safer_err_set(err, SAFER_ENOTFOUND,
                            "no partnership '%s' in the store (import its plan first: safer "
@@ -858,9 +867,11 @@ static bool locked(const struct login_row *l)
 
 /* Record a refused sign-in: the failure (when it was a guess at a known
  * account's password or code), its audit row, and the lock-out's when this
- * failure starts one. Returns SAFER_EAUTH, or the store's error. */
+ * failure starts one. `action` names a failure that locks nothing
+ * ("login-failed"). Returns SAFER_EAUTH, or the store's error. */
 static int login_refuse(struct safer_store *st, const struct login_row *l, const char *mail,
-                        const char *reason, bool guess, int64_t now, struct safer_err *err)
+                        const char *action, const char *reason, bool guess, int64_t now,
+                        struct safer_err *err)
 {
     struct safer_actor who;
     safer_actor_public(&who, l->pid);
@@ -887,8 +898,8 @@ static int login_refuse(struct safer_store *st, const struct login_row *l, const
          * (a password typed into the wrong box does not). */
         const char *rt = l->uid ? "user" : mail[0] ? "email" : NULL;
         const char *ri = l->uid ? rid : mail[0] ? mail : NULL;
-        rc = safer__audit(st, &who, was_locked ? "login-locked" : "login-failed", rt, ri, NULL,
-                          NULL, reason, now, err);
+        rc = safer__audit(st, &who, was_locked ? "login-locked" : action, rt, ri, NULL, NULL,
+                          reason, now, err);
     }
     if (rc == 0 && guess && l->uid && !was_locked &&
         (l->failures + 1 >= SAFER_LOGIN_FAILURES ||
@@ -909,6 +920,34 @@ static int login_refuse(struct safer_store *st, const struct login_row *l, const
         return rc;
     }
     return safer_err_set(err, SAFER_EAUTH, "%s", NOT_RIGHT);
+}
+
+/* A new session row: `hash` of its id, and its form token `csrf`. */
+static int session_new(struct safer_store *st, const char *hash, int64_t uid, int64_t pid,
+                       const char *csrf, int64_t now, int64_t *sid, struct safer_err *err)
+{
+    struct safer__stmt *s = NULL;
+    int rc = safer__prep(st,
+                         "INSERT INTO user_session(hash, user_id, partnership_id, created,"
+                         " last_seen, csrf) VALUES(?, ?, ?, ?, ?, ?) RETURNING id",
+                         &s, err);
+    if (rc < 0)
+        return rc;
+    safer__bind_text(s, 1, hash);
+    safer__bind_int64(s, 2, uid);
+    safer__bind_int64(s, 3, pid);
+    safer__bind_int64(s, 4, now);
+    safer__bind_int64(s, 5, now);
+    safer__bind_text(s, 6, csrf);
+    rc = safer__step(s, err);
+    if (rc == 1) {
+        *sid = safer__col_int64(s, 0);
+        rc = safer__step_done(s, err);
+    } else if (rc == 0) {
+        rc = safer__db_fail(st->db, err, "cannot start the session", "no row id");
+    }
+    safer__stmt_finalize(s);
+    return rc;
 }
 
 int safer_login(struct safer_store *st, const char *email, const char *password, size_t len,
@@ -965,7 +1004,7 @@ int safer_login(struct safer_store *st, const char *email, const char *password,
             guess = true;
     }
     if (reason) {
-        rc = login_refuse(st, &l, mail, reason, guess, now, err);
+        rc = login_refuse(st, &l, mail, "login-failed", reason, guess, now, err);
         explicit_bzero(&l, sizeof(l));
         return rc;
     }
@@ -998,33 +1037,14 @@ int safer_login(struct safer_store *st, const char *email, const char *password,
             why = "disabled";
         else if (!again.member)
             why = "not a member of the partnership";
-        rc = login_refuse(st, &again, mail, why, false, now, err);
+        rc = login_refuse(st, &again, mail, "login-failed", why, false, now, err);
         explicit_bzero(&l, sizeof(l));
         explicit_bzero(&again, sizeof(again));
         return rc;
     }
     struct safer__stmt *s = NULL;
     if (rc == 0)
-        rc = safer__prep(st,
-                         "INSERT INTO user_session(hash, user_id, partnership_id, created,"
-                         " last_seen, csrf) VALUES(?, ?, ?, ?, ?, ?) RETURNING id",
-                         &s, err);
-    if (rc == 0) {
-        safer__bind_text(s, 1, hash);
-        safer__bind_int64(s, 2, l.uid);
-        safer__bind_int64(s, 3, l.pid);
-        safer__bind_int64(s, 4, now);
-        safer__bind_int64(s, 5, now);
-        safer__bind_text(s, 6, csrf);
-        rc = safer__step(s, err);
-        if (rc == 1) {
-            sid = safer__col_int64(s, 0);
-            rc = safer__step_done(s, err);
-        } else if (rc == 0) {
-            rc = safer__db_fail(st->db, err, "cannot start the session", "no row id");
-        }
-        safer__stmt_finalize(s);
-    }
+        rc = session_new(st, hash, l.uid, l.pid, csrf, now, &sid, err);
     if (rc == 0 && step)
         rc = safer__prep(st, "UPDATE app_user SET totp_step = ? WHERE id = ?", &s, err);
     if (rc == 0 && step) {
@@ -1279,7 +1299,9 @@ int safer_people_list(struct safer_store *st, const struct safer_actor *actor,
     if (rc == 0)
         rc = safer__prep(st,
                          "SELECT u.id, u.email, u.name, o.name, m.role, u.disabled,"
-                         " u.password_hash IS NOT NULL, p.code FROM app_user u"
+                         " u.password_hash IS NOT NULL, p.code,"
+                         " (SELECT max(created) FROM user_session WHERE user_id = u.id)"
+                         " FROM app_user u"
                          " JOIN organisation o ON o.id = u.organisation_id"
                          " JOIN membership m ON m.user_id = u.id"
                          " JOIN partnership p ON p.id = m.partnership_id"
@@ -1302,8 +1324,555 @@ int safer_people_list(struct safer_store *st, const struct safer_actor *actor,
         p->disabled = safer__col_int64(s, 5) != 0;
         p->set_up = safer__col_int64(s, 6) != 0;
         col_copy(s, 7, p->partnership, sizeof(p->partnership));
+        /* When someone last signed in is for who manages people. */
+        if (actor->operator || safer_role_may(role, SAFER_PERM_MANAGE_USERS))
+            p->last_login = safer__col_int64(s, 8);
         rc = 0;
     }
     safer__stmt_finalize(s);
     return end_list(st, rc, v, (void **)out, n, err);
+}
+
+/* ---- memberships, one's own password, the partnership of a session ---- */
+
+/* The code of partnership `pid`: SAFER_ENOTFOUND when there is none. */
+static int partnership_code_of(struct safer_store *st, int64_t pid, char code[64],
+                               struct safer_err *err)
+{
+    struct safer__stmt *s;
+    int rc = safer__prep(st, "SELECT code FROM partnership WHERE id = ?", &s, err);
+    if (rc < 0)
+        return rc;
+    safer__bind_int64(s, 1, pid);
+    rc = safer__step(s, err);
+    if (rc == 1)
+        col_copy(s, 0, code, 64);
+    safer__stmt_finalize(s);
+    if (rc == 0)
+        rc = safer_err_set(err, SAFER_ENOTFOUND, "no partnership %lld", (long long)pid);
+    return rc < 0 ? rc : 0;
+}
+
+/* The partnership a call about memberships is about: `code` when given,
+ * else the actor's, else (the operator with none) the store's only one. */
+static int pick_partnership(struct safer_store *st, const struct safer_actor *actor,
+                            const char *code, int64_t *pid, char out[64], struct safer_err *err)
+{
+    if (code && *code) {
+        snprintf(out, 64, "%s", code);
+        return partnership_by_code(st, code, pid, err);
+    }
+    if (actor->partnership_id) {
+        *pid = actor->partnership_id;
+        return partnership_code_of(st, *pid, out, err);
+    }
+    return only_partnership(st, pid, out, err);
+}
+
+/* The person of `email` wherever they belong: their id, or SAFER_ENOTFOUND. */
+static int person_anywhere(struct safer_store *st, const char *mail, int64_t *uid,
+                           struct safer_err *err)
+{
+    int rc = id_of(st, "SELECT id FROM app_user WHERE email = ?", mail, uid, err);
+    if (rc == 0)
+        rc = safer_err_set(err, SAFER_ENOTFOUND, "no person '%s' here", mail);
+    return rc < 0 ? rc : 0;
+}
+
+/* The role of person `uid` in partnership `pid`: 1 with *role, 0 when they
+ * are not in it. */
+static int role_in(struct safer_store *st, int64_t uid, int64_t pid, enum safer_role *role,
+                   struct safer_err *err)
+{
+    struct safer__stmt *s;
+    int rc = safer__prep(st, "SELECT role FROM membership WHERE user_id = ? AND partnership_id = ?",
+                         &s, err);
+    if (rc < 0)
+        return rc;
+    safer__bind_int64(s, 1, uid);
+    safer__bind_int64(s, 2, pid);
+    rc = safer__step(s, err);
+    if (rc == 1 && safer_role_parse(safer__col_text(s, 0), role, NULL) < 0)
+        *role = SAFER_ROLE_PUBLIC;
+    safer__stmt_finalize(s);
+    return rc;
+}
+
+/* A person who now holds the administrator's role must sign in with a
+ * second factor: without an enrolled one they get a new secret, their
+ * sessions end, and a reset link (its token in `token`) enrols it. */
+static int admin_factor(struct safer_store *st, int64_t uid, int64_t now,
+                        char token[SAFER_TOKEN_SIZE], struct safer_err *err)
+{
+    struct safer__stmt *s;
+    int rc = safer__prep(st, "SELECT totp_secret FROM app_user WHERE id = ?", &s, err);
+    if (rc < 0)
+        return rc;
+    safer__bind_int64(s, 1, uid);
+    rc = safer__step(s, err);
+    bool has = rc == 1 && safer__col_text(s, 0) && *safer__col_text(s, 0);
+    safer__stmt_finalize(s);
+    if (rc < 0 || has)
+        return rc < 0 ? rc : 0;
+    char secret[SAFER_TOTP_SECRET_SIZE];
+    safer_totp_secret_new(secret);
+    rc = safer__prep(st, "UPDATE app_user SET totp_secret = ?, totp_step = 0 WHERE id = ?", &s,
+                     err);
+    if (rc == 0) {
+        safer__bind_text(s, 1, secret);
+        safer__bind_int64(s, 2, uid);
+        rc = safer__step_done(s, err);
+        safer__stmt_finalize(s);
+    }
+    explicit_bzero(secret, sizeof(secret));
+    if (rc == 0)
+        rc = end_sessions(st, uid, now, NULL, err);
+    if (rc == 0)
+        rc = link_new(st, uid, "reset", now, token, err);
+    return rc;
+}
+
+/* The start of a membership call: the write transaction begun, the
+ * partnership picked (*pid, `code`), MANAGE_USERS there decided, the
+ * person found anywhere (*uid, `rid`). The caller ends with finish(). */
+static int membership_begin(struct safer_store *st, const struct safer_actor *actor,
+                            const char *email, const char *partnership_code, int64_t *pid,
+                            char code[64], int64_t *uid, char rid[24], struct safer_err *err)
+{
+    char mail[256];
+    rid[0] = '\0';
+    code[0] = '\0';
+    int rc = email_norm(email, mail, err);
+    if (rc == 0)
+        rc = safer__store_begin_write(st, err);
+    if (rc == 0)
+        rc = pick_partnership(st, actor, partnership_code, pid, code, err);
+    if (rc == 0)
+        rc = may_in(st, actor, SAFER_PERM_MANAGE_USERS, *pid, err);
+    if (rc == 0)
+        rc = person_anywhere(st, mail, uid, err);
+    if (rc == 0)
+        id_text(*uid, rid);
+    return rc;
+}
+
+static int role_check(enum safer_role role, struct safer_err *err)
+{
+    if (safer_role_name(role))
+        return 0;
+    return safer_err_set(err, SAFER_EINVAL,
+                         "a person's role is one of: public, member, executive, practitioner, "
+                         "analyst, coordinator, administrator");
+}
+
+/* Join (a new membership) or a role changed (an existing one): what
+ * safer_user_join() and safer_user_role() share. */
+static int membership_set(struct safer_store *st, const struct safer_actor *actor,
+                          const char *email, const char *partnership_code, enum safer_role role,
+                          bool join, int64_t now, char token[SAFER_TOKEN_SIZE],
+                          struct safer_err *err)
+{
+    token[0] = '\0';
+    char rid[24] = "", code[64];
+    int64_t pid = 0, uid = 0;
+    enum safer_role was = SAFER_ROLE_PUBLIC;
+    int rc = safer_auth_init(err);
+    if (rc == 0)
+        rc = role_check(role, err);
+    if (rc < 0)
+        return rc;
+    rc = membership_begin(st, actor, email, partnership_code, &pid, code, &uid, rid, err);
+    if (rc == 0) {
+        rc = role_in(st, uid, pid, &was, err);
+        if (rc == 1 && join)
+            rc = safer_err_set(err, SAFER_EINVAL,
+                               "'%s' is in partnership '%s' already, as %s (change it with "
+                               "safer user role)",
+                               email, code, safer_role_name(was));
+        else if (rc == 0 && !join)
+            rc = safer_err_set(err, SAFER_ENOTFOUND, "no person '%s' in partnership '%s'", email,
+                               code);
+        else if (rc >= 0)
+            rc = 0;
+    }
+    if (rc == 0 && !join && !actor->operator && uid == actor->user_id)
+        rc = safer_err_set(err, SAFER_EINVAL,
+                           "you cannot change your own role: ask another administrator");
+    /* The same role again writes nothing. */
+    bool changed = rc == 0 && (join || was != role);
+    if (changed) {
+        struct safer__stmt *s;
+        rc = safer__prep(st,
+                         join ? "INSERT INTO membership(role, user_id, partnership_id)"
+                                " VALUES(?, ?, ?)"
+                              : "UPDATE membership SET role = ? WHERE user_id = ?"
+                                " AND partnership_id = ?",
+                         &s, err);
+        if (rc == 0) {
+            safer__bind_text(s, 1, safer_role_name(role));
+            safer__bind_int64(s, 2, uid);
+            safer__bind_int64(s, 3, pid);
+            rc = safer__step_done(s, err);
+            safer__stmt_finalize(s);
+        }
+    }
+    if (changed && rc == 0 && role == SAFER_ROLE_ADMINISTRATOR)
+        rc = admin_factor(st, uid, now, token, err);
+    if (changed && rc == 0) {
+        char *before =
+            join ? NULL : json_obj("partnership", code, "role", safer_role_name(was), NULL);
+        char *after = json_obj("partnership", code, "role", safer_role_name(role), NULL);
+        rc = safer__audit(st, actor, join ? "user-join" : "user-role", "user", rid, before, after,
+                          token[0] ? "second factor to enrol: sessions ended" : NULL, now, err);
+        free(before);
+        free(after);
+    }
+    rc = finish(st, actor, rc, SAFER_PERM_MANAGE_USERS, "user", rid[0] ? rid : NULL, now, err);
+    if (rc < 0)
+        token[0] = '\0';
+    return rc;
+}
+
+int safer_user_role(struct safer_store *st, const struct safer_actor *actor, const char *email,
+                    const char *partnership_code, enum safer_role role, int64_t now,
+                    char token[SAFER_TOKEN_SIZE], struct safer_err *err)
+{
+    return membership_set(st, actor, email, partnership_code, role, false, now, token, err);
+}
+
+int safer_user_join(struct safer_store *st, const struct safer_actor *actor, const char *email,
+                    const char *partnership_code, enum safer_role role, int64_t now,
+                    char token[SAFER_TOKEN_SIZE], struct safer_err *err)
+{
+    return membership_set(st, actor, email, partnership_code, role, true, now, token, err);
+}
+
+int safer_user_leave(struct safer_store *st, const struct safer_actor *actor, const char *email,
+                     const char *partnership_code, int64_t now, struct safer_err *err)
+{
+    char rid[24] = "", code[64];
+    int64_t pid = 0, uid = 0, count = 0;
+    enum safer_role was = SAFER_ROLE_PUBLIC;
+    int rc = membership_begin(st, actor, email, partnership_code, &pid, code, &uid, rid, err);
+    if (rc == 0) {
+        rc = role_in(st, uid, pid, &was, err);
+        if (rc == 0)
+            rc = safer_err_set(err, SAFER_ENOTFOUND, "no person '%s' in partnership '%s'", email,
+                               code);
+        if (rc == 1)
+            rc = 0;
+    }
+    if (rc == 0 && !actor->operator && uid == actor->user_id)
+        rc = safer_err_set(err, SAFER_EINVAL,
+                           "you cannot take yourself out of a partnership: ask another "
+                           "administrator");
+    struct safer__stmt *s;
+    if (rc == 0)
+        rc = safer__prep(st, "SELECT count(*) FROM membership WHERE user_id = ?", &s, err);
+    if (rc == 0) {
+        safer__bind_int64(s, 1, uid);
+        rc = safer__step(s, err);
+        if (rc == 1)
+            count = safer__col_int64(s, 0), rc = 0;
+        safer__stmt_finalize(s);
+    }
+    if (rc == 0 && count <= 1)
+        rc = safer_err_set(err, SAFER_EINVAL,
+                           "'%s' is in no other partnership: disable them instead (safer user "
+                           "disable)",
+                           email);
+    if (rc == 0)
+        rc = safer__prep(st, "DELETE FROM membership WHERE user_id = ? AND partnership_id = ?", &s,
+                         err);
+    if (rc == 0) {
+        safer__bind_int64(s, 1, uid);
+        safer__bind_int64(s, 2, pid);
+        rc = safer__step_done(s, err);
+        safer__stmt_finalize(s);
+    }
+    /* Their sessions in it end now; those in other partnerships go on. */
+    if (rc == 0)
+        rc = safer__prep(st,
+                         "UPDATE user_session SET ended = ? WHERE user_id = ?"
+                         " AND partnership_id = ? AND ended = 0",
+                         &s, err);
+    if (rc == 0) {
+        safer__bind_int64(s, 1, now > 0 ? now : 1);
+        safer__bind_int64(s, 2, uid);
+        safer__bind_int64(s, 3, pid);
+        rc = safer__step_done(s, err);
+        safer__stmt_finalize(s);
+    }
+    if (rc == 0) {
+        char *before = json_obj("partnership", code, "role", safer_role_name(was), NULL);
+        rc = safer__audit(st, actor, "user-leave", "user", rid, before, NULL, NULL, now, err);
+        free(before);
+    }
+    return finish(st, actor, rc, SAFER_PERM_MANAGE_USERS, "user", rid[0] ? rid : NULL, now, err);
+}
+
+int safer_person_get(struct safer_store *st, const struct safer_actor *actor, int64_t id,
+                     struct safer_person *out, struct safer_err *err)
+{
+    memset(out, 0, sizeof(*out));
+    char rid[24];
+    id_text(id, rid);
+    struct safer__stmt *s = NULL;
+    int rc = safer__store_begin_read(st, err);
+    if (rc == 0)
+        rc = safer__access(st, actor, SAFER_PERM_MANAGE_USERS, NULL, err);
+    if (rc == SAFER_EDENIED)
+        return safer__audit_denied(st, actor, SAFER_PERM_MANAGE_USERS, "user", rid,
+                                   (int64_t)time(NULL), err);
+    if (rc == 0)
+        rc = safer__prep(st,
+                         "SELECT u.email, u.name, o.name, m.role, u.disabled,"
+                         " u.password_hash IS NOT NULL, p.code,"
+                         " (SELECT max(created) FROM user_session WHERE user_id = u.id)"
+                         " FROM app_user u JOIN organisation o ON o.id = u.organisation_id"
+                         " JOIN membership m ON m.user_id = u.id"
+                         " JOIN partnership p ON p.id = m.partnership_id"
+                         " WHERE u.id = ? AND m.partnership_id = ?",
+                         &s, err);
+    if (rc == 0) {
+        safer__bind_int64(s, 1, id);
+        safer__bind_int64(s, 2, actor->partnership_id);
+        rc = safer__step(s, err);
+        if (rc == 1) {
+            out->id = id;
+            col_copy(s, 0, out->email, sizeof(out->email));
+            col_copy(s, 1, out->name, sizeof(out->name));
+            col_copy(s, 2, out->org, sizeof(out->org));
+            if (safer_role_parse(safer__col_text(s, 3), &out->role, NULL) < 0)
+                out->role = SAFER_ROLE_PUBLIC;
+            out->disabled = safer__col_int64(s, 4) != 0;
+            out->set_up = safer__col_int64(s, 5) != 0;
+            col_copy(s, 6, out->partnership, sizeof(out->partnership));
+            out->last_login = safer__col_int64(s, 7);
+            rc = 0;
+        } else if (rc == 0) {
+            rc = safer_err_set(err, SAFER_ENOTFOUND, "no person %lld here", (long long)id);
+        }
+        safer__stmt_finalize(s);
+    }
+    if (rc == 0)
+        rc = safer__store_commit(st, err);
+    if (rc < 0) {
+        safer__store_rollback(st);
+        memset(out, 0, sizeof(*out));
+    }
+    return rc;
+}
+
+int safer_membership_list(struct safer_store *st, const struct safer_actor *actor,
+                          struct safer_membership **out, size_t *n, struct safer_err *err)
+{
+    *out = NULL;
+    *n = 0;
+    struct safer__stmt *s = NULL;
+    struct safer_membership *v = NULL;
+    size_t cap = 0;
+    int rc = safer__store_begin_read(st, err);
+    if (rc == 0)
+        rc = actor->user_id > 0 ? safer__access(st, actor, SAFER_PERM_OWN_ACCOUNT, NULL, err)
+                                : SAFER_EDENIED;
+    if (rc == SAFER_EDENIED)
+        return safer__audit_denied(st, actor, SAFER_PERM_OWN_ACCOUNT, "membership", NULL,
+                                   (int64_t)time(NULL), err);
+    if (rc == 0)
+        rc = safer__prep(st,
+                         "SELECT p.id, p.code, p.name, m.role FROM membership m"
+                         " JOIN partnership p ON p.id = m.partnership_id"
+                         " WHERE m.user_id = ? ORDER BY p.code",
+                         &s, err);
+    if (rc == 0)
+        safer__bind_int64(s, 1, actor->user_id);
+    while (rc == 0 && (rc = safer__step(s, err)) == 1) {
+        SAFER__GROW(v, cap, *n + 1);
+        struct safer_membership *m = &v[(*n)++];
+        memset(m, 0, sizeof(*m));
+        m->partnership_id = safer__col_int64(s, 0);
+        col_copy(s, 1, m->code, sizeof(m->code));
+        col_copy(s, 2, m->name, sizeof(m->name));
+        if (safer_role_parse(safer__col_text(s, 3), &m->role, NULL) < 0)
+            m->role = SAFER_ROLE_PUBLIC;
+        m->current = m->partnership_id == actor->partnership_id;
+        rc = 0;
+    }
+    safer__stmt_finalize(s);
+    return end_list(st, rc, v, (void **)out, n, err);
+}
+
+int safer_session_switch(struct safer_store *st, const struct safer_actor *actor,
+                         int64_t partnership_id, int64_t now, struct safer_actor *out,
+                         struct safer_err *err)
+{
+    char rid[24], from[64] = "", to[64] = "";
+    id_text(actor->session_id, rid);
+    enum safer_role role = SAFER_ROLE_PUBLIC;
+    struct safer__stmt *s = NULL;
+    int rc = safer__store_begin_write(st, err);
+    if (rc == 0)
+        rc = actor->user_id > 0 && actor->session_id > 0
+                 ? safer__access(st, actor, SAFER_PERM_OWN_ACCOUNT, NULL, err)
+                 : SAFER_EDENIED;
+    if (rc == 0) {
+        rc = role_in(st, actor->user_id, partnership_id, &role, err);
+        if (rc == 0)
+            rc = safer_err_set(err, SAFER_ENOTFOUND, "you are not in partnership %lld",
+                               (long long)partnership_id);
+        if (rc == 1)
+            rc = 0;
+    }
+    /* Where it is already: nothing to write. */
+    bool same = partnership_id == actor->partnership_id;
+    if (rc == 0 && !same)
+        rc = partnership_code_of(st, actor->partnership_id, from, err);
+    if (rc == 0 && !same)
+        rc = partnership_code_of(st, partnership_id, to, err);
+    if (rc == 0 && !same)
+        rc = safer__prep(st,
+                         "UPDATE user_session SET partnership_id = ? WHERE id = ? AND user_id = ?"
+                         " AND ended = 0 RETURNING id",
+                         &s, err);
+    if (rc == 0 && !same) {
+        safer__bind_int64(s, 1, partnership_id);
+        safer__bind_int64(s, 2, actor->session_id);
+        safer__bind_int64(s, 3, actor->user_id);
+        rc = safer__step(s, err);
+        if (rc == 1)
+            rc = safer__step_done(s, err);
+        else if (rc == 0)
+            rc = safer_err_set(err, SAFER_ENOTFOUND, "%s", NO_SESSION);
+        safer__stmt_finalize(s);
+    }
+    struct safer_actor now_as = *actor;
+    now_as.partnership_id = partnership_id;
+    now_as.role = role;
+    if (rc == 0 && !same) {
+        char *before = json_obj("partnership", from, NULL);
+        char *after = json_obj("partnership", to, NULL);
+        rc = safer__audit(st, &now_as, "partnership-switch", "session", rid, before, after, NULL,
+                          now, err);
+        free(before);
+        free(after);
+    }
+    rc = finish(st, actor, rc, SAFER_PERM_OWN_ACCOUNT, "session", rid, now, err);
+    if (rc == 0 && out)
+        *out = now_as;
+    return rc;
+}
+
+int safer_password_change(struct safer_store *st, const struct safer_actor *actor,
+                          const char *current, size_t curlen, const char *password, size_t len,
+                          int64_t now, char token[SAFER_TOKEN_SIZE], struct safer_actor *out,
+                          struct safer_err *err)
+{
+    token[0] = '\0';
+    int rc = safer_auth_init(err);
+    if (rc < 0)
+        return rc;
+    if (actor->operator || actor->user_id <= 0 || actor->session_id <= 0)
+        return safer__audit_denied(st, actor, SAFER_PERM_OWN_ACCOUNT, "user", NULL, now, err);
+    rc = safer_password_policy(password, len, err);
+    if (rc < 0)
+        return rc;
+    /* What sign-in would read, then the slow hashes outside any write. */
+    struct login_row l = {0};
+    rc = safer__store_begin_read(st, err);
+    if (rc == 0)
+        rc = safer__access(st, actor, SAFER_PERM_OWN_ACCOUNT, NULL, err);
+    if (rc == 0)
+        rc = login_read(st, actor->email, NULL, now, &l, err);
+    if (rc == 0)
+        rc = safer__store_commit(st, err);
+    if (rc == SAFER_EDENIED)
+        return safer__audit_denied(st, actor, SAFER_PERM_OWN_ACCOUNT, "user", NULL, now, err);
+    if (rc < 0) {
+        safer__store_rollback(st);
+        return rc;
+    }
+    if (l.uid != actor->user_id) {
+        explicit_bzero(&l, sizeof(l));
+        return safer__audit_denied(st, actor, SAFER_PERM_OWN_ACCOUNT, "user", NULL, now, err);
+    }
+    int ok = safer_password_verify(l.hash[0] ? l.hash : NULL, current ? current : "",
+                                   current ? curlen : 0, NULL, err);
+    if (ok < 0) {
+        explicit_bzero(&l, sizeof(l));
+        return ok;
+    }
+    if (!ok || locked(&l)) {
+        rc = login_refuse(st, &l, l.email, "password-change-failed",
+                          locked(&l) ? "locked" : "wrong password", ok == 0, now, err);
+        explicit_bzero(&l, sizeof(l));
+        if (rc != SAFER_EAUTH)
+            return rc;
+        safer_err_clear(err);
+        return safer_err_set(err, SAFER_EAUTH, "the current password is not right");
+    }
+    char hash[SAFER_PASSWORD_HASH_SIZE];
+    rc = safer_password_hash(password, len, hash, err);
+    if (rc < 0) {
+        explicit_bzero(&l, sizeof(l));
+        return rc;
+    }
+    char shash[SAFER_TOKEN_HASH_SIZE], csrf[SAFER_TOKEN_SIZE], rid[24], detail[48];
+    int64_t sid = 0;
+    size_t ended = 0;
+    struct login_row again = {0};
+    id_text(l.uid, rid);
+    safer_token_new(token);
+    safer_token_hash(token, shash);
+    safer_token_new(csrf);
+    struct safer__stmt *s = NULL;
+    rc = safer__store_begin_write(st, err);
+    /* Again inside the write: the session still live, the person still
+     * enabled and not locked meanwhile. */
+    if (rc == 0)
+        rc = safer__access(st, actor, SAFER_PERM_OWN_ACCOUNT, NULL, err);
+    if (rc == 0)
+        rc = login_read(st, actor->email, NULL, now, &again, err);
+    if (rc == 0 && (again.uid != l.uid || again.disabled || locked(&again)))
+        rc = safer_err_set(err, SAFER_EAUTH, "the current password is not right");
+    if (rc == 0)
+        rc = safer__prep(st, "UPDATE app_user SET password_hash = ? WHERE id = ?", &s, err);
+    if (rc == 0) {
+        safer__bind_text(s, 1, hash);
+        safer__bind_int64(s, 2, l.uid);
+        rc = safer__step_done(s, err);
+        safer__stmt_finalize(s);
+    }
+    if (rc == 0)
+        rc = safer__run_id(st, "UPDATE user_token SET used = 1 WHERE user_id = ? AND used = 0",
+                           l.uid, err);
+    /* Whoever knew the old password is signed out; this browser goes on
+     * with a session of a new id. */
+    if (rc == 0)
+        rc = end_sessions(st, l.uid, now, &ended, err);
+    if (rc == 0)
+        rc = session_new(st, shash, l.uid, actor->partnership_id, csrf, now, &sid, err);
+    if (rc == 0)
+        rc = safer__run_id(st, "DELETE FROM login_failure WHERE user_id = ?", l.uid, err);
+    struct safer_actor me = *actor;
+    me.session_id = sid;
+    snprintf(me.csrf, sizeof(me.csrf), "%s", csrf);
+    if (rc == 0) {
+        /* The current session is among those ended. */
+        size_t others = ended > 0 ? ended - 1 : 0;
+        snprintf(detail, sizeof(detail), "%zu other session%s ended", others,
+                 others == 1 ? "" : "s");
+        rc = safer__audit(st, &me, "password-changed", "user", rid, NULL, NULL, detail, now, err);
+    }
+    rc = finish(st, actor, rc, SAFER_PERM_OWN_ACCOUNT, "user", rid, now, err);
+    explicit_bzero(hash, sizeof(hash));
+    explicit_bzero(&l, sizeof(l));
+    explicit_bzero(&again, sizeof(again));
+    if (rc < 0) {
+        token[0] = '\0';
+        return rc;
+    }
+    if (out)
+        *out = me;
+    return 0;
 }

@@ -122,6 +122,12 @@ for (const path of ['/actions', '/actions/1', '/actions/edit/1', '/indicators', 
     check(r.status() === 200, `${path}: ${r.status()}`);
     await axeClean(path);
 }
+// area: accounts
+for (const path of ['/account/password', '/account/partnership']) {
+    const r = await page.goto(`${base}${path}`);
+    check(r.status() === 200, `${path}: ${r.status()}`);
+    await axeClean(path);
+}
 
 // groups: change a group's cadence, with a mistake first, and see it on its page.
 await page.goto(`${base}/groups`);
@@ -272,6 +278,55 @@ for (const path of ['/indicators', '/indicators/1', '/equality/1', '/funding', '
             'a member sees what a grant pays for by title, with no link to an action');
     await axeClean(`the member's ${path}`);
 }
+
+// ---- the administrator: people, and one's own password (area: accounts) ----
+await page.goto(`${base}/`);
+await page.getByRole('button', { name: 'Sign out' }).click();
+await page.waitForLoadState();
+check(logins.administrator, 'the demo prints the administrator\'s login');
+await signIn('administrator');
+await page.getByRole('link', { name: 'People', exact: true }).click();
+await page.waitForLoadState();
+check(new URL(page.url()).pathname === '/people', `the navigation's People: ${page.url()}`);
+check((await page.locator('main').textContent()).includes(logins.coordinator.email),
+    'the people page lists the coordinator');
+await axeClean('/people');
+await page.getByRole('link', { name: 'Add a person' }).click();
+await page.waitForLoadState();
+await axeClean('/people/new');
+await page.getByLabel('Name').fill('Sam Smith');
+await page.getByLabel('E-mail address').fill('not an address');
+await page.getByRole('button', { name: 'Add the person' }).click();
+await page.waitForLoadState();
+check((await page.locator('.govuk-error-summary').textContent()).includes('Enter the organisation'),
+    'a person without an organisation: the error summary says so');
+check(await page.getByLabel('Name').inputValue() === 'Sam Smith', 'the name typed is kept');
+await axeClean('/people/new with errors');
+await page.getByLabel('E-mail address').fill('sam.smith@demo.example');
+await page.getByLabel('Organisation').fill('Kent Fire and Rescue Service');
+await page.getByLabel('Role').selectOption('analyst');
+await page.getByRole('button', { name: 'Add the person' }).click();
+await page.waitForLoadState();
+check(/\/account\/setup\?token=[0-9a-f]{32}/.test(await page.locator('main').textContent()),
+    'the new person\'s set-up link is on the page');
+await axeClean('the set-up link page');
+await page.goto(`${base}/people`);
+await page.getByRole('link', { name: 'Sam Smith' }).click();
+await page.waitForLoadState();
+check(/^\/people\/\d+$/.test(new URL(page.url()).pathname), `a person's page: ${page.url()}`);
+await axeClean('/people/{id}');
+await page.getByRole('button', { name: 'Disable them' }).click();
+await page.waitForLoadState();
+check((await page.locator('h1').textContent()).includes('Disable Sam Smith?'), 'disabling asks first');
+await axeClean('the confirmation to disable');
+await page.getByRole('link', { name: 'No, go back' }).click();
+await page.waitForLoadState();
+await page.goto(`${base}/account/password`);
+await page.getByRole('button', { name: 'Change password' }).click();
+await page.waitForLoadState();
+check((await page.locator('.govuk-error-summary').textContent()).includes('Enter your current password'),
+    'a password change with nothing typed: the error summary');
+await axeClean('/account/password with errors');
 
 // ---- the public's account: signed in, it sees what the public sees ----
 await page.goto(`${base}/`);

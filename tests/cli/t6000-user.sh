@@ -89,6 +89,53 @@ expect_status 0 "$SAFER" user add --email x@test.gov.uk --name X --org TBC --rol
 expect_status 0 "$SAFER" user list
 expect_grep '^x@test.gov.uk	X	TBC	E22000001	administrator	not set up$' "$TMP/out"
 
+# Memberships (area: accounts): join another partnership, change a role
+# there, leave it; what is refused changes nothing.
+expect_status 1 "$SAFER" user add --email jo.bloggs@maidstone.gov.uk --name Jo --org MBC \
+    --role member --partnership E22000001
+expect_grep "^safer: to add them to another partnership: safer user join$" "$TMP/err"
+expect_status 0 "$SAFER" user join --email Jo.Bloggs@maidstone.gov.uk --role analyst \
+    --partnership E22000001
+expect_grep '^Jo.Bloggs@maidstone.gov.uk is analyst in E22000001$' "$TMP/out"
+expect_status 0 "$SAFER" user list
+expect_grep '^jo.bloggs@maidstone.gov.uk	Jo Bloggs	Maidstone Borough Council	E22000001	analyst	not set up$' "$TMP/out"
+expect_grep '^jo.bloggs@maidstone.gov.uk	Jo Bloggs	Maidstone Borough Council	E22000142	coordinator	not set up$' "$TMP/out"
+expect_status 0 "$SAFER" user role --email jo.bloggs@maidstone.gov.uk --role executive \
+    --partnership E22000001
+expect_grep '^jo.bloggs@maidstone.gov.uk is executive in E22000001$' "$TMP/out"
+expect_status 0 "$SAFER" audit --record user
+expect_grep 'user-join (added a person to a partnership) .*{"partnership": "E22000001", "role": "analyst"}' "$TMP/out"
+expect_grep 'user-role (changed a person.s role) .*{"partnership": "E22000001", "role": "analyst"} → {"partnership": "E22000001", "role": "executive"}' "$TMP/out"
+# An administrator without an authenticator app gets a link to enrol one.
+expect_status 0 "$SAFER" user role --email jo.bloggs@maidstone.gov.uk --role administrator \
+    --partnership E22000001
+expect_grep '^as an administrator they sign in with an authenticator app: their sessions ended, and this link enrols one$' "$TMP/out"
+expect_grep '^reset link: https://safer.example.org/account/setup?token=[0-9a-f]\{32\}$' "$TMP/out"
+before=$(digest)
+expect_status 1 "$SAFER" user join --email jo.bloggs@maidstone.gov.uk --role analyst \
+    --partnership E22000001
+expect_grep "^safer: 'jo.bloggs@maidstone.gov.uk' is in partnership 'E22000001' already, as administrator (change it with safer user role)$" "$TMP/err"
+expect_status 1 "$SAFER" user join --email nobody@maidstone.gov.uk --role analyst --partnership E22000001
+expect_grep "^safer: no person 'nobody@maidstone.gov.uk' here$" "$TMP/err"
+expect_status 1 "$SAFER" user role --email x@test.gov.uk --role analyst --partnership E22000142
+expect_grep "^safer: no person 'x@test.gov.uk' in partnership 'E22000142'$" "$TMP/err"
+expect_status 1 "$SAFER" user role --email jo.bloggs@maidstone.gov.uk --role analyst
+expect_grep "^safer: the store has 2 partnerships (E22000001, E22000142): say which one$" "$TMP/err"
+expect_grep "^safer: choose one with --partnership CODE$" "$TMP/err"
+expect_status 2 "$SAFER" user role --email jo.bloggs@maidstone.gov.uk --role boss --partnership E22000001
+expect_status 1 "$SAFER" user leave --email x@test.gov.uk --partnership E22000001
+expect_grep "^safer: 'x@test.gov.uk' is in no other partnership: disable them instead (safer user disable)$" "$TMP/err"
+checks=$((checks + 1))
+[ "$(digest)" = "$before" ] || fail "a refused membership command changed the store"
+expect_status 0 "$SAFER" user leave --email jo.bloggs@maidstone.gov.uk --partnership E22000142
+expect_grep '^jo.bloggs@maidstone.gov.uk left E22000142 (their sessions there ended)$' "$TMP/out"
+expect_status 0 "$SAFER" user list
+expect_grep '^jo.bloggs@maidstone.gov.uk	Jo Bloggs	Maidstone Borough Council	E22000001	administrator	not set up$' "$TMP/out"
+checks=$((checks + 1))
+! grep -q '^jo.bloggs@maidstone.gov.uk.*E22000142' "$TMP/out" || fail "jo is still in E22000142"
+expect_status 0 "$SAFER" audit --record user
+expect_grep 'user-leave (took a person out of a partnership) .*{"partnership": "E22000142", "role": "coordinator"}' "$TMP/out"
+
 # Usage.
 expect_status 2 "$SAFER" user add --email a@b.org --name A --org B
 expect_grep '^safer: user add needs --role$' "$TMP/err"
@@ -96,6 +143,12 @@ expect_status 2 "$SAFER" user reset
 expect_grep '^safer: user reset needs --email$' "$TMP/err"
 expect_status 2 "$SAFER" user disable
 expect_status 2 "$SAFER" user sign-out
+expect_status 2 "$SAFER" user join --email a@b.org --role member
+expect_grep '^safer: user join needs --partnership$' "$TMP/err"
+expect_status 2 "$SAFER" user role --email a@b.org
+expect_grep '^safer: user role needs --role$' "$TMP/err"
+expect_status 2 "$SAFER" user leave
+expect_grep '^safer: user leave needs --email$' "$TMP/err"
 expect_status 2 "$SAFER" user
 expect_status 2 "$SAFER" user remove --email a@b.org
 expect_status 0 "$SAFER" user --help

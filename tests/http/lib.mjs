@@ -268,12 +268,13 @@ export function totp(secret, step) {
 // Add a person with `role` to the store's partnership (safer user add) and
 // set them up through their link, as they would in a browser: the set-up
 // page, a password, and for an administrator a first code from the
-// secret the page shows. Resolves to { email, role, secret }.
-export async function addUser(db, srv, role, email = `${role}@example.org`) {
+// secret the page shows. `extra`: more arguments of safer user add
+// (['--partnership', CODE]). Resolves to { email, role, secret }.
+export async function addUser(db, srv, role, email = `${role}@example.org`, extra = []) {
     let out;
     try {
         out = safer(db, ['user', 'add', '--email', email, '--name', `A ${role}`,
-            '--org', 'Maidstone Borough Council', '--role', role]);
+            '--org', 'Maidstone Borough Council', '--role', role, ...extra]);
     } catch (e) {
         if (/unknown command 'user'/.test(String(e.stderr)))
             skip('this safer has no `safer user add` yet');
@@ -282,12 +283,20 @@ export async function addUser(db, srv, role, email = `${role}@example.org`) {
     const m = out.match(/\/account\/setup\?token=([0-9a-f]+)/);
     if (!m)
         throw new Error(`safer user add printed no link: ${out}`);
+    const secret = await useLink(srv, m[1]);
+    return { email, role, secret };
+}
+
+// Use a set-up or reset link's token as a browser would: choose
+// PASSWORD, and when the page shows an authenticator secret, give its
+// code. Resolves to the secret, or null.
+export async function useLink(srv, token) {
     const jar = new Jar();
-    let r = await jar.get(`${srv.url}/account/setup?token=${m[1]}`);
+    let r = await jar.get(`${srv.url}/account/setup?token=${token}`);
     const html = await r.text();
     if (r.status !== 200)
         throw new Error(`the set-up page answered ${r.status}`);
-    const fields = { csrf_token: csrfOf(html), token: m[1], password: PASSWORD,
+    const fields = { csrf_token: csrfOf(html), token, password: PASSWORD,
         password_confirm: PASSWORD };
     let secret = null;
     const s = html.match(/<p class="safer-secret">([A-Z2-7]{16,})<\/p>/);
@@ -297,8 +306,8 @@ export async function addUser(db, srv, role, email = `${role}@example.org`) {
     }
     r = await jar.post(`${srv.url}/account/setup`, fields);
     if (r.status !== 303)
-        throw new Error(`setting up ${email} answered ${r.status}: ${await r.text()}`);
-    return { email, role, secret };
+        throw new Error(`using the link answered ${r.status}: ${await r.text()}`);
+    return secret;
 }
 
 // Sign `user` in with a new jar; resolves to { jar, r } (r: the answer to

@@ -145,6 +145,35 @@ static void person(struct safer_store *st, const char *email, const char *partne
         fail_msg("%s", err.msg);
 }
 
+/* An administrator: set up with a first code from their secret. */
+static void admin_person(struct safer_store *st, const char *email, const char *partnership)
+{
+    struct safer_actor op;
+    safer_actor_operator(&op);
+    char token[SAFER_TOKEN_SIZE];
+    struct safer_err err = {0};
+    struct safer_link_info info;
+    if (safer_user_add(st, &op, email, "An Administrator", "Maidstone Borough Council",
+                       partnership, SAFER_ROLE_ADMINISTRATOR, T0, token, &err) < 0 ||
+        safer_link_info(st, token, T0, &info, &err) < 0)
+        fail_msg("%s", err.msg);
+    char code[8];
+    snprintf(code, sizeof(code), "%06lld",
+             (long long)safer_totp_code(info.totp_secret, T0 / 30, 6));
+    if (safer_link_use(st, token, GOOD_PW, strlen(GOOD_PW), code, T0, &err) < 0)
+        fail_msg("%s", err.msg);
+}
+
+/* Sign an administrator in, the second factor waived (as the demo's). */
+static void admin_login(struct safer_store *st, const char *email, int64_t now,
+                        char token[SAFER_TOKEN_SIZE], struct safer_actor *a)
+{
+    struct safer_err err = {0};
+    if (safer_login(st, email, GOOD_PW, strlen(GOOD_PW), NULL, true, NULL, now, token, a, &err) <
+        0)
+        fail_msg("sign-in of %s refused: %s", email, err.msg);
+}
+
 static void login_ok(struct safer_store *st, const char *email, int64_t now,
                      char token[SAFER_TOKEN_SIZE], struct safer_actor *a)
 {
@@ -938,6 +967,353 @@ static void test_account_same_time(void **state)
     testfix_done(st, target);
 }
 
+/* ---- memberships, one's own password, the session's partnership ---- */
+
+/* A role changed counts at once for a live session; join, leave, and what
+ * an administrator of one partnership may not do in another. */
+static void test_account_roles(void **state)
+{
+    (void)state;
+    char target[512];
+    struct safer_store *st = workspace("acct_roles", true, target, sizeof(target));
+    struct safer_actor op;
+    safer_actor_operator(&op);
+    struct safer_err err = {0};
+    char tok[SAFER_TOKEN_SIZE], sid[SAFER_TOKEN_SIZE];
+    person(st, "jo@maidstone.gov.uk", MAIDSTONE, SAFER_ROLE_COORDINATOR);
+    admin_person(st, "admin@maidstone.gov.uk", MAIDSTONE);
+    admin_person(st, "admin@test.gov.uk", TESTBOROUGH);
+    struct safer_actor jo, found;
+    login_ok(st, "jo@maidstone.gov.uk", T0 + 10, sid, &jo);
+    struct safer_person *people = NULL;
+    size_t n = 0;
+    assert_int_equal(safer_people_list(st, &jo, &people, &n, &err), 0);
+    free(people);
+
+    /* Made a member: the same session reads as a member at once. */
+    assert_int_equal(safer_user_role(st, &op, "JO@maidstone.gov.uk", MAIDSTONE, SAFER_ROLE_MEMBER,
+                                     T0 + 20, tok, &err),
+                     0);
+    assert_string_equal(tok, "");
+    assert_int_equal(safer_people_list(st, &jo, &people, &n, &err), SAFER_EDENIED);
+    assert_int_equal(safer_session_find(st, sid, T0 + 30, &found, &err), 0);
+    assert_int_equal(found.role, SAFER_ROLE_MEMBER);
+    /* The same role again writes nothing. */
+    struct lines l;
+    audit_lines(st, NULL, &l);
+    int roles = count_lines(&l, " user-role ");
+    assert_int_equal(roles, 1);
+    safer_err_clear(&err);
+    assert_int_equal(safer_user_role(st, &op, "jo@maidstone.gov.uk", NULL, SAFER_ROLE_MEMBER,
+                                     T0 + 20, tok, &err),
+                     SAFER_EINVAL); /* two partnerships: say which */
+    assert_non_null(strstr(err.msg, "2 partnerships"));
+    assert_int_equal(safer_user_role(st, &op, "jo@maidstone.gov.uk", MAIDSTONE, SAFER_ROLE_MEMBER,
+                                     T0 + 20, tok, &err),
+                     0);
+    audit_lines(st, NULL, &l);
+    assert_int_equal(count_lines(&l, " user-role "), roles);
+
+    /* An administrator: within their own partnership (which is the
+     * default), never their own role. */
+    struct safer_actor adm, tadm;
+    admin_login(st, "admin@maidstone.gov.uk", T0 + 40, sid, &adm);
+    admin_login(st, "admin@test.gov.uk", T0 + 40, sid, &tadm);
+    safer_err_clear(&err);
+    assert_int_equal(safer_user_role(st, &adm, "jo@maidstone.gov.uk", NULL, SAFER_ROLE_EXECUTIVE,
+                                     T0 + 50, tok, &err),
+                     0);
+    assert_int_equal(safer_user_role(st, &adm, "admin@maidstone.gov.uk", NULL,
+                                     SAFER_ROLE_MEMBER, T0 + 50, tok, &err),
+                     SAFER_EINVAL);
+    assert_int_equal(safer_user_role(st, &tadm, "jo@maidstone.gov.uk", MAIDSTONE,
+                                     SAFER_ROLE_COORDINATOR, T0 + 50, tok, &err),
+                     SAFER_EDENIED);
+    assert_int_equal(safer_user_role(st, &tadm, "jo@maidstone.gov.uk", NULL,
+                                     SAFER_ROLE_COORDINATOR, T0 + 50, tok, &err),
+                     SAFER_ENOTFOUND);
+    assert_int_equal(safer_user_role(st, &jo, "jo@maidstone.gov.uk", NULL, SAFER_ROLE_COORDINATOR,
+                                     T0 + 50, tok, &err),
+                     SAFER_EDENIED);
+    assert_int_equal(safer_user_role(st, &op, "jo@maidstone.gov.uk", MAIDSTONE,
+                                     (enum safer_role)99, T0 + 50, tok, &err),
+                     SAFER_EINVAL);
+
+    /* Join the test partnership; once only; its administrator may, the
+     * other may not. */
+    assert_int_equal(safer_user_join(st, &adm, "jo@maidstone.gov.uk", TESTBOROUGH,
+                                     SAFER_ROLE_ANALYST, T0 + 60, tok, &err),
+                     SAFER_EDENIED);
+    assert_int_equal(safer_user_join(st, &tadm, "jo@maidstone.gov.uk", NULL, SAFER_ROLE_ANALYST,
+                                     T0 + 60, tok, &err),
+                     0);
+    assert_string_equal(tok, "");
+    safer_err_clear(&err);
+    assert_int_equal(safer_user_join(st, &op, "jo@maidstone.gov.uk", TESTBOROUGH,
+                                     SAFER_ROLE_ANALYST, T0 + 60, tok, &err),
+                     SAFER_EINVAL);
+    assert_non_null(strstr(err.msg, "already, as analyst"));
+    assert_int_equal(safer_user_join(st, &op, "nobody@maidstone.gov.uk", TESTBOROUGH,
+                                     SAFER_ROLE_ANALYST, T0 + 60, tok, &err),
+                     SAFER_ENOTFOUND);
+    assert_int_equal(safer_user_join(st, &op, "jo@maidstone.gov.uk", "E22999999",
+                                     SAFER_ROLE_ANALYST, T0 + 60, tok, &err),
+                     SAFER_ENOTFOUND);
+
+    /* Leave Maidstone: the session there ends, not one in the other. */
+    struct safer_actor jo_m, jo_t;
+    char sid_m[SAFER_TOKEN_SIZE], sid_t[SAFER_TOKEN_SIZE];
+    assert_int_equal(safer_login(st, "jo@maidstone.gov.uk", GOOD_PW, strlen(GOOD_PW), NULL, false,
+                                 MAIDSTONE, T0 + 70, sid_m, &jo_m, &err),
+                     0);
+    assert_int_equal(safer_login(st, "jo@maidstone.gov.uk", GOOD_PW, strlen(GOOD_PW), NULL, false,
+                                 TESTBOROUGH, T0 + 70, sid_t, &jo_t, &err),
+                     0);
+    assert_int_equal(jo_t.role, SAFER_ROLE_ANALYST);
+    assert_int_equal(safer_user_leave(st, &tadm, "jo@maidstone.gov.uk", MAIDSTONE, T0 + 80, &err),
+                     SAFER_EDENIED);
+    assert_int_equal(safer_user_leave(st, &adm, "admin@maidstone.gov.uk", NULL, T0 + 80, &err),
+                     SAFER_EINVAL);
+    assert_int_equal(safer_user_leave(st, &adm, "jo@maidstone.gov.uk", NULL, T0 + 80, &err), 0);
+    assert_int_equal(safer_session_find(st, sid_m, T0 + 90, &found, &err), SAFER_EAUTH);
+    assert_int_equal(safer_session_find(st, sid_t, T0 + 90, &found, &err), 0);
+    /* Not in it now; and the last partnership is not left. */
+    assert_int_equal(safer_user_leave(st, &op, "jo@maidstone.gov.uk", MAIDSTONE, T0 + 90, &err),
+                     SAFER_ENOTFOUND);
+    safer_err_clear(&err);
+    assert_int_equal(safer_user_leave(st, &op, "jo@maidstone.gov.uk", TESTBOROUGH, T0 + 90, &err),
+                     SAFER_EINVAL);
+    assert_non_null(strstr(err.msg, "disable them instead"));
+
+    /* Made an administrator without a second factor: a secret to enrol
+     * through a reset link, and their sessions end. */
+    assert_int_equal(safer_user_role(st, &op, "jo@maidstone.gov.uk", TESTBOROUGH,
+                                     SAFER_ROLE_ADMINISTRATOR, T0 + 100, tok, &err),
+                     0);
+    assert_int_equal(strlen(tok), 32);
+    assert_int_equal(safer_session_find(st, sid_t, T0 + 110, &found, &err), SAFER_EAUTH);
+    struct safer_link_info info;
+    assert_int_equal(safer_link_info(st, tok, T0 + 110, &info, &err), 0);
+    assert_true(info.needs_totp);
+    assert_int_equal(strlen(info.totp_secret), 32);
+    /* Without a code from it, no sign-in. */
+    assert_int_equal(login_as(st, "jo@maidstone.gov.uk", GOOD_PW, T0 + 120, &err), SAFER_EAUTH);
+
+    audit_lines(st, NULL, &l);
+    assert_int_equal(count_lines(&l, "operator user-role user/1 second factor to enrol"), 1);
+    assert_int_equal(count_lines(&l, "admin@test.gov.uk user-join user/1"), 1);
+    assert_int_equal(count_lines(&l, "admin@maidstone.gov.uk user-leave user/1"), 1);
+    assert_int_equal(count_lines(&l, "admin@maidstone.gov.uk user-role user/1"), 1);
+    assert_true(count_lines(&l, " denied ") >= 4);
+    assert_int_equal(safer_audit_verify(st, &err), 0);
+    testfix_done(st, target);
+}
+
+/* The before and after of a role change, as the log keeps them. */
+static int find_role_row(const struct safer_audit_row *r, void *ctx)
+{
+    if (strcmp(r->action, "user-role") == 0) {
+        snprintf(ctx, 512, "%s -> %s", r->before ? r->before : "-", r->after ? r->after : "-");
+        return -1;
+    }
+    return 0;
+}
+
+static void test_account_role_audit(void **state)
+{
+    (void)state;
+    char target[512];
+    struct safer_store *st = workspace("acct_role_audit", false, target, sizeof(target));
+    struct safer_actor op;
+    safer_actor_operator(&op);
+    struct safer_err err = {0};
+    char tok[SAFER_TOKEN_SIZE], got[512] = "";
+    person(st, "jo@maidstone.gov.uk", NULL, SAFER_ROLE_PRACTITIONER);
+    assert_int_equal(safer_user_role(st, &op, "jo@maidstone.gov.uk", NULL, SAFER_ROLE_ANALYST,
+                                     T0 + 1, tok, &err),
+                     0);
+    assert_int_equal(safer_audit_each(st, &op, NULL, find_role_row, got, &err), -1);
+    assert_string_equal(got, "{\"partnership\": \"E22000142\", \"role\": \"practitioner\"} -> "
+                             "{\"partnership\": \"E22000142\", \"role\": \"analyst\"}");
+    testfix_done(st, target);
+}
+
+/* Changing one's own password. */
+static void test_account_password_change(void **state)
+{
+    (void)state;
+    char target[512];
+    struct safer_store *st = workspace("acct_pwchange", false, target, sizeof(target));
+    struct safer_err err = {0};
+    static const char NEWPW[] = "the river runs under Maidstone bridge";
+    person(st, "jo@maidstone.gov.uk", MAIDSTONE, SAFER_ROLE_COORDINATOR);
+    person(st, "ann@maidstone.gov.uk", MAIDSTONE, SAFER_ROLE_ANALYST);
+    struct safer_actor a, b, ann, found, now_as;
+    char sa[SAFER_TOKEN_SIZE], sb[SAFER_TOKEN_SIZE], sann[SAFER_TOKEN_SIZE], tok[SAFER_TOKEN_SIZE];
+    login_ok(st, "jo@maidstone.gov.uk", T0 + 10, sa, &a);
+    login_ok(st, "jo@maidstone.gov.uk", T0 + 10, sb, &b);
+    login_ok(st, "ann@maidstone.gov.uk", T0 + 10, sann, &ann);
+
+    /* The policy, then the current password (a failure of sign-in). */
+    assert_int_equal(safer_password_change(st, &a, GOOD_PW, strlen(GOOD_PW), "Password1234", 12,
+                                           T0 + 20, tok, &now_as, &err),
+                     SAFER_EINVAL);
+    assert_string_equal(err.msg, "This is a commonly used password: choose another");
+    safer_err_clear(&err);
+    assert_int_equal(safer_password_change(st, &a, "not it at all", 13, NEWPW, strlen(NEWPW),
+                                           T0 + 20, tok, &now_as, &err),
+                     SAFER_EAUTH);
+    assert_string_equal(err.msg, "the current password is not right");
+    assert_string_equal(tok, "");
+    char got[64];
+    raw_get(target, "SELECT count(*) FROM login_failure", got, sizeof(got));
+    assert_string_equal(got, "1");
+    /* No session: the operator, the public, refused. */
+    struct safer_actor op, pub;
+    safer_actor_operator(&op);
+    safer_actor_public(&pub, a.partnership_id);
+    assert_int_equal(safer_password_change(st, &op, GOOD_PW, strlen(GOOD_PW), NEWPW, strlen(NEWPW),
+                                           T0 + 20, tok, &now_as, &err),
+                     SAFER_EDENIED);
+    assert_int_equal(safer_password_change(st, &pub, GOOD_PW, strlen(GOOD_PW), NEWPW,
+                                           strlen(NEWPW), T0 + 20, tok, &now_as, &err),
+                     SAFER_EDENIED);
+    /* Both sessions still live. */
+    assert_int_equal(safer_session_find(st, sb, T0 + 25, &found, &err), 0);
+
+    assert_int_equal(safer_password_change(st, &a, GOOD_PW, strlen(GOOD_PW), NEWPW, strlen(NEWPW),
+                                           T0 + 30, tok, &now_as, &err),
+                     0);
+    assert_int_equal(strlen(tok), 32);
+    assert_string_not_equal(tok, sa);
+    assert_true(now_as.session_id > b.session_id);
+    assert_string_not_equal(now_as.csrf, a.csrf);
+    assert_int_equal(now_as.partnership_id, a.partnership_id);
+    /* Every other session of theirs ended, the old id of this one too;
+     * another person's goes on. */
+    assert_int_equal(safer_session_find(st, sa, T0 + 40, &found, &err), SAFER_EAUTH);
+    assert_int_equal(safer_session_find(st, sb, T0 + 40, &found, &err), SAFER_EAUTH);
+    assert_int_equal(safer_session_find(st, sann, T0 + 40, &found, &err), 0);
+    assert_int_equal(safer_session_find(st, tok, T0 + 40, &found, &err), 0);
+    assert_int_equal(found.session_id, now_as.session_id);
+    assert_string_equal(found.csrf, now_as.csrf);
+    /* The failures are forgotten; the old password no longer works. */
+    raw_get(target, "SELECT count(*) FROM login_failure", got, sizeof(got));
+    assert_string_equal(got, "0");
+    assert_int_equal(login_as(st, "jo@maidstone.gov.uk", GOOD_PW, T0 + 50, &err), SAFER_EAUTH);
+    char s2[SAFER_TOKEN_SIZE];
+    struct safer_actor again;
+    assert_int_equal(safer_login(st, "jo@maidstone.gov.uk", NEWPW, strlen(NEWPW), NULL, false,
+                                 NULL, T0 + 50, s2, &again, &err),
+                     0);
+
+    /* Ten wrong current passwords lock the account: the right one is
+     * refused then, at sign-in too, until the window has passed. */
+    for (int i = 0; i < SAFER_LOGIN_FAILURES; i++)
+        assert_int_equal(safer_password_change(st, &ann, "a wrong guess here", 18, NEWPW,
+                                               strlen(NEWPW), T0 + 60 + i, tok, &now_as, &err),
+                         SAFER_EAUTH);
+    assert_int_equal(safer_password_change(st, &ann, GOOD_PW, strlen(GOOD_PW), NEWPW,
+                                           strlen(NEWPW), T0 + 80, tok, &now_as, &err),
+                     SAFER_EAUTH);
+    assert_int_equal(login_as(st, "ann@maidstone.gov.uk", GOOD_PW, T0 + 80, &err), SAFER_EAUTH);
+    assert_int_equal(safer_password_change(st, &ann, GOOD_PW, strlen(GOOD_PW), NEWPW,
+                                           strlen(NEWPW), T0 + 80 + SAFER_LOGIN_WINDOW, tok,
+                                           &now_as, &err),
+                     0);
+
+    struct lines l;
+    audit_lines(st, NULL, &l);
+    assert_int_equal(count_lines(&l, "jo@maidstone.gov.uk password-changed user/1 1 other "
+                                     "session ended"),
+                     1);
+    assert_int_equal(count_lines(&l, "jo@maidstone.gov.uk password-change-failed user/1 wrong "
+                                     "password"),
+                     1);
+    assert_int_equal(count_lines(&l, "ann@maidstone.gov.uk login-locked user/2 10 failures"), 1);
+    assert_int_equal(count_lines(&l, "ann@maidstone.gov.uk password-changed user/2 0 other"), 1);
+    assert_int_equal(safer_audit_verify(st, &err), 0);
+    testfix_done(st, target);
+}
+
+/* A session moves between the person's partnerships, and only those. */
+static void test_account_switch(void **state)
+{
+    (void)state;
+    char target[512];
+    struct safer_store *st = workspace("acct_switch", true, target, sizeof(target));
+    struct safer_actor op;
+    safer_actor_operator(&op);
+    struct safer_err err = {0};
+    char tok[SAFER_TOKEN_SIZE], sid[SAFER_TOKEN_SIZE];
+    person(st, "jo@maidstone.gov.uk", MAIDSTONE, SAFER_ROLE_COORDINATOR);
+    admin_person(st, "admin@maidstone.gov.uk", MAIDSTONE);
+    person(st, "ann@test.gov.uk", TESTBOROUGH, SAFER_ROLE_ANALYST);
+    struct safer_actor jo, found, moved, adm;
+    login_ok(st, "jo@maidstone.gov.uk", T0 + 10, sid, &jo);
+    struct safer_membership *m = NULL;
+    size_t n = 0;
+    assert_int_equal(safer_membership_list(st, &jo, &m, &n, &err), 0);
+    assert_int_equal(n, 1);
+    assert_string_equal(m[0].code, MAIDSTONE);
+    assert_string_equal(m[0].name, "Safer Maidstone Partnership");
+    assert_true(m[0].current);
+    int64_t maid = m[0].partnership_id;
+    free(m);
+    /* Not a member of the test partnership: not found, nothing changed. */
+    assert_int_equal(safer_session_switch(st, &jo, maid + 1, T0 + 20, &moved, &err),
+                     SAFER_ENOTFOUND);
+    assert_int_equal(safer_session_find(st, sid, T0 + 20, &found, &err), 0);
+    assert_int_equal(found.partnership_id, maid);
+
+    assert_int_equal(safer_user_join(st, &op, "jo@maidstone.gov.uk", TESTBOROUGH,
+                                     SAFER_ROLE_MEMBER, T0 + 30, tok, &err),
+                     0);
+    assert_int_equal(safer_membership_list(st, &jo, &m, &n, &err), 0);
+    assert_int_equal(n, 2);
+    assert_string_equal(m[0].code, TESTBOROUGH); /* by code */
+    assert_false(m[0].current);
+    assert_int_equal(m[0].role, SAFER_ROLE_MEMBER);
+    assert_true(m[1].current);
+    int64_t test = m[0].partnership_id;
+    free(m);
+    assert_int_equal(safer_session_switch(st, &jo, test, T0 + 40, &moved, &err), 0);
+    assert_int_equal(moved.partnership_id, test);
+    assert_int_equal(moved.role, SAFER_ROLE_MEMBER);
+    assert_int_equal(moved.session_id, jo.session_id);
+    assert_int_equal(safer_session_find(st, sid, T0 + 50, &found, &err), 0);
+    assert_int_equal(found.partnership_id, test);
+    assert_int_equal(found.role, SAFER_ROLE_MEMBER);
+    /* To where it is: nothing written. */
+    assert_int_equal(safer_session_switch(st, &found, test, T0 + 55, &moved, &err), 0);
+    assert_int_equal(moved.partnership_id, test);
+    /* The store's calls read the session's partnership: no Maidstone
+     * people for a member of the test partnership. */
+    struct safer_person *people = NULL;
+    assert_int_equal(safer_people_list(st, &found, &people, &n, &err), SAFER_EDENIED);
+
+    /* An administrator sees their partnership's people by id only. */
+    admin_login(st, "admin@maidstone.gov.uk", T0 + 60, sid, &adm);
+    struct safer_person p;
+    assert_int_equal(safer_person_get(st, &adm, jo.user_id, &p, &err), 0);
+    assert_string_equal(p.email, "jo@maidstone.gov.uk");
+    assert_int_equal(p.role, SAFER_ROLE_COORDINATOR);
+    assert_true(p.set_up);
+    assert_int_equal(p.last_login, T0 + 10);
+    assert_int_equal(safer_person_get(st, &adm, 3, &p, &err), SAFER_ENOTFOUND);
+    assert_int_equal(safer_person_get(st, &found, 1, &p, &err), SAFER_EDENIED);
+    assert_int_equal(safer_people_list(st, &adm, &people, &n, &err), 0);
+    assert_int_equal(n, 2);
+    assert_true(people[0].last_login > 0);
+    free(people);
+
+    struct lines l;
+    audit_lines(st, NULL, &l);
+    assert_int_equal(count_lines(&l, "jo@maidstone.gov.uk partnership-switch session/"), 1);
+    assert_int_equal(safer_audit_verify(st, &err), 0);
+    testfix_done(st, target);
+}
+
 int main(void)
 {
     if (safer_auth_init(NULL) < 0)
@@ -955,6 +1331,10 @@ int main(void)
         cmocka_unit_test(test_account_digest),
         cmocka_unit_test(test_account_store_faults),
         cmocka_unit_test(test_account_same_time),
+        cmocka_unit_test(test_account_roles),
+        cmocka_unit_test(test_account_role_audit),
+        cmocka_unit_test(test_account_password_change),
+        cmocka_unit_test(test_account_switch),
     };
     return cmocka_run_group_tests_name("account", tests, testfix_setup, testfix_teardown);
 }
