@@ -89,7 +89,7 @@ struct conn {
     const char *arg;
     struct safer_buf body;   /* POST: the form, up to WEB_LIMIT_BODY */
     struct web_req req;
-    char client[WEB_CLIENT_ADDR_SIZE]; /* for the log: web_client_addr() */
+    char client[WEB_CLIENT_ADDR_SIZE]; /* for the audit log: web_client_addr() */
 };
 
 /* ---- store handles: one per worker thread ---- */
@@ -333,12 +333,11 @@ static void log_request(struct conn *c)
     char status[8] = "-";
     if (c->status)
         snprintf(status, sizeof(status), "%d", c->status);
-    fprintf(stderr, "%s %s %s %s %s %ldms\n", at, c->client[0] ? c->client : "-",
-            c->method[0] ? c->method : "-", path, status, ms);
+    fprintf(stderr, "%s %s %s %s %ldms\n", at, c->method[0] ? c->method : "-", path, status, ms);
 }
 
-/* The client's address for the log: the peer's, and behind the proxy the
- * one it forwards (web_client_addr() decides whom to believe). */
+/* The client's address for the audit log: the peer's, and behind the
+ * proxy the one it forwards (web_client_addr() decides whom to believe). */
 static void client_addr(struct conn *c, struct MHD_Connection *mc, const char *xff)
 {
     const union MHD_ConnectionInfo *ci =
@@ -549,6 +548,7 @@ static enum MHD_Result dispatch(struct conn *c, struct MHD_Connection *mc)
                 safer_err_msg(&err, SAFER_EDB));
         return send_error(c, mc, 503, NULL);
     }
+    safer_store_set_client(req->st, c->client);
     resp_init(&resp);
     if (!(c->route->flags & WEB_ROUTE_PUBLIC)) {
         int status = find_session(c, mc, &resp);

@@ -50,6 +50,15 @@ int safer_store_open_existing(struct safer_store **out, const char *target,
 /* Close the store; NULL does nothing. An open transaction is rolled back. */
 void safer_store_close(struct safer_store *st);
 
+/*
+ * The network address of the person the handle acts for now, or NULL for
+ * none: a server sets it for each request (the peer's, or behind its proxy
+ * the address the proxy forwards), and every audit row written through
+ * the handle meanwhile ends its detail with "from ADDR". The request log
+ * names no one; the audit log says who did what from where.
+ */
+void safer_store_set_client(struct safer_store *st, const char *addr);
+
 /* "sqlite" or "postgresql". */
 const char *safer_store_engine(const struct safer_store *st);
 

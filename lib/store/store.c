@@ -83,6 +83,11 @@ void safer_store_close(struct safer_store *st)
     free(st);
 }
 
+void safer_store_set_client(struct safer_store *st, const char *addr)
+{
+    snprintf(st->client, sizeof(st->client), "%s", addr ? addr : "");
+}
+
 const char *safer_store_engine(const struct safer_store *st)
 {
     return st->db->engine == SAFER__SQLITE ? "sqlite" : "postgresql";

@@ -190,6 +190,13 @@ int safer__audit(struct safer_store *st, const struct safer_actor *actor, const 
     if (rc < 0)
         return rc;
     bool person = actor && !actor->operator && actor->user_id > 0;
+    /* Where the request came from, when a server said (store.h). */
+    char with_client[1200];
+    if (st->client[0]) {
+        snprintf(with_client, sizeof(with_client), "%s%sfrom %s", detail ? detail : "",
+                 detail ? "; " : "", st->client);
+        detail = with_client;
+    }
     struct audit_fields f = {
         .id = last + 1,
         .at = at,

@@ -16,6 +16,7 @@ struct safer_store {
     /* What the handle keeps while the store's generation (db.h) stays. */
     struct safer__ind_cache *ind_cache;   /* owned: store_indicator.c */
     struct safer__plan_cache *plan_cache; /* owned: store_plan.c */
+    char client[64]; /* safer_store_set_client(): "" when none */
 };
 
 /* Free a handle's kept plans (store_plan.c). */
