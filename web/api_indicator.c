@@ -18,64 +18,62 @@
 #include "safer/indicator.h"
 #include "web.h"
 
-static void num(struct safer_buf *b, const char *key, double v)
+static void number(struct safer_buf *b, double v)
 {
-    safer_buf_puts(b, ",");
-    web_json_key(b, key);
     if (isnan(v) || isinf(v))
         safer_buf_puts(b, "null");
+    else if (fabs(v) < 1e15 && v == (double)(int64_t)v && !(v == 0 && signbit(v)))
+        web_json_int(b, (int64_t)v); /* what %.17g writes for a whole number */
     else
         safer_buf_putf(b, "%.17g", v);
 }
 
-static void str(struct safer_buf *b, const char *key, const char *v)
-{
-    safer_buf_puts(b, ",");
-    web_json_key(b, key);
-    web_json_str(b, v);
-}
+/* ,"key": and a number or a string (NULL: null); `k` a string literal. */
+#define MEMBER(b, k) safer_buf_put((b), ",\"" k "\":", sizeof(",\"" k "\":") - 1)
+#define MEMBER_NUM(b, k, v) (MEMBER(b, k), number((b), (v)))
+#define MEMBER_STR(b, k, v) (MEMBER(b, k), web_json_str((b), (v)))
 
 static void point(struct safer_buf *b, const struct safer_indicator_point *p)
 {
     safer_buf_puts(b, "{");
-    web_json_key(b, "period");
+    web_json_name(b, "period");
     web_json_str(b, p->period);
     safer_buf_puts(b, ",");
-    web_json_key(b, "months");
+    web_json_name(b, "months");
     web_json_int(b, p->months);
     safer_buf_puts(b, ",");
-    web_json_key(b, "months_with_data");
+    web_json_name(b, "months_with_data");
     web_json_int(b, p->months_with_data);
     safer_buf_puts(b, ",");
-    web_json_key(b, "partial");
+    web_json_name(b, "partial");
     web_json_bool(b, p->partial);
     safer_buf_puts(b, ",");
-    web_json_key(b, "suppressed");
+    web_json_name(b, "suppressed");
     web_json_bool(b, p->suppressed);
     safer_buf_puts(b, ",");
-    web_json_key(b, "count");
+    web_json_name(b, "count");
     if (p->suppressed)
         safer_buf_puts(b, "null");
     else
         web_json_int(b, p->count);
-    num(b, "population", p->population);
-    num(b, "value", p->value);
-    num(b, "variance", p->variance);
-    str(b, "status", p->rag == SAFER_RAG_NONE ? NULL : safer_rag_name(p->rag));
+    MEMBER_NUM(b, "population", p->population);
+    MEMBER_NUM(b, "value", p->value);
+    MEMBER_NUM(b, "variance", p->variance);
+    MEMBER_STR(b, "status", p->rag == SAFER_RAG_NONE ? NULL : safer_rag_name(p->rag));
     safer_buf_puts(b, "}");
 }
 
 static void definition(struct safer_buf *b, const struct safer_indicator *ind)
 {
-    web_json_key(b, "id");
+    web_json_name(b, "id");
     web_json_int(b, ind->id);
-    str(b, "key", ind->key);
-    str(b, "title", ind->title);
-    str(b, "kind", ind->kind);
-    str(b, "priority_key", ind->priority_key);
-    str(b, "group_key", ind->group_key);
+    MEMBER_STR(b, "key", ind->key);
+    MEMBER_STR(b, "title", ind->title);
+    MEMBER_STR(b, "kind", ind->kind);
+    MEMBER_STR(b, "priority_key", ind->priority_key);
+    MEMBER_STR(b, "group_key", ind->group_key);
     safer_buf_puts(b, ",");
-    web_json_key(b, "categories");
+    web_json_name(b, "categories");
     safer_buf_puts(b, "[");
     for (size_t i = 0; i < ind->ncategories; i++) {
         if (i)
@@ -83,14 +81,14 @@ static void definition(struct safer_buf *b, const struct safer_indicator *ind)
         web_json_str(b, ind->categories[i]);
     }
     safer_buf_puts(b, "]");
-    str(b, "ward", *ind->ward ? ind->ward : NULL);
-    str(b, "measure", ind->measure);
-    str(b, "period", ind->period);
-    str(b, "good", ind->good);
-    num(b, "target", ind->has_target ? ind->target : NAN);
-    num(b, "amber", ind->amber);
-    num(b, "red", ind->red);
-    str(b, "unit", ind->unit);
+    MEMBER_STR(b, "ward", *ind->ward ? ind->ward : NULL);
+    MEMBER_STR(b, "measure", ind->measure);
+    MEMBER_STR(b, "period", ind->period);
+    MEMBER_STR(b, "good", ind->good);
+    MEMBER_NUM(b, "target", ind->has_target ? ind->target : NAN);
+    MEMBER_NUM(b, "amber", ind->amber);
+    MEMBER_NUM(b, "red", ind->red);
+    MEMBER_STR(b, "unit", ind->unit);
 }
 
 int api_indicators_get(struct web_req *req, struct web_resp *resp)
@@ -110,13 +108,13 @@ int api_indicators_get(struct web_req *req, struct web_resp *resp)
     struct safer_buf *b = &resp->body;
     resp->content_type = "application/json";
     safer_buf_puts(b, "{");
-    web_json_key(b, "indicators");
+    web_json_name(b, "indicators");
     safer_buf_puts(b, "[");
     for (size_t i = 0; i < n; i++) {
         safer_buf_puts(b, i ? ",{" : "{");
         definition(b, &list[i]);
         safer_buf_puts(b, ",");
-        web_json_key(b, "latest");
+        web_json_name(b, "latest");
         if (list[i].has_latest)
             point(b, &list[i].latest);
         else
@@ -147,7 +145,7 @@ int api_indicator_get(struct web_req *req, struct web_resp *resp)
     safer_buf_puts(b, "{");
     definition(b, &ind);
     safer_buf_puts(b, ",");
-    web_json_key(b, "series");
+    web_json_name(b, "series");
     safer_buf_puts(b, "[");
     for (size_t i = 0; i < npts; i++) {
         if (i)

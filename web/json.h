@@ -23,6 +23,10 @@ void web_json_strn(struct safer_buf *b, const char *s, size_t n);
 void web_json_str(struct safer_buf *b, const char *s);
 /* "key": as an object's member name (escaped the same way). */
 void web_json_key(struct safer_buf *b, const char *key);
+/* The same for a name written in the program: `k` must be a string
+ * literal of plain characters (the "" concatenation refuses anything
+ * else), put as it is. */
+#define web_json_name(b, k) safer_buf_put((b), "\"" k "\":", sizeof("\"" k "\":") - 1)
 void web_json_int(struct safer_buf *b, int64_t v);
 void web_json_bool(struct safer_buf *b, bool v);
 
