@@ -300,6 +300,20 @@ void web_summary_end(struct safer_buf *b)
     safer_html_raw(b, "</dl>");
 }
 
+void web_rag_tag(struct safer_buf *b, enum safer_rag rag, const char *label)
+{
+    if (rag == SAFER_RAG_GREEN)
+        safer_html_raw(b, "<strong class=\"govuk-tag govuk-tag--green\">");
+    else if (rag == SAFER_RAG_AMBER)
+        safer_html_raw(b, "<strong class=\"govuk-tag govuk-tag--yellow\">");
+    else if (rag == SAFER_RAG_RED)
+        safer_html_raw(b, "<strong class=\"govuk-tag govuk-tag--red\">");
+    else
+        safer_html_raw(b, "<strong class=\"govuk-tag govuk-tag--grey\">");
+    safer_html_text(b, label ? label : safer_rag_label(rag));
+    safer_html_raw(b, "</strong>");
+}
+
 void web_warning(struct safer_buf *b, const char *text)
 {
     safer_html_raw(b, "<div class=\"govuk-warning-text\"><span class=\"govuk-warning-text__icon\" "

@@ -14,6 +14,7 @@
 
 #include "safer/action.h"
 #include "safer/html.h"
+#include "safer/indicator.h"
 #include "web.h"
 
 /*
@@ -56,6 +57,10 @@ void web_summary_end(struct safer_buf *b);
  * right-aligned for numbers (GOV.UK's --numeric). */
 void web_th(struct safer_buf *b, const char *text, bool numeric);
 void web_td(struct safer_buf *b, const char *text, bool numeric);
+
+/* A status (RAG) as a GOV.UK tag: grey without one, green, yellow for
+ * amber, red; `label` the words (NULL: safer_rag_label()). */
+void web_rag_tag(struct safer_buf *b, enum safer_rag rag, const char *label);
 
 /* A GOV.UK warning: "!" and the text, as a page says a form was refused. */
 void web_warning(struct safer_buf *b, const char *text);

@@ -51,16 +51,13 @@ static void rag_counts(const struct safer_indicator *v, size_t n, const char *ke
  * counts in words. */
 static void rag_cells(struct safer_buf *b, const size_t count[4])
 {
-    static const char *const tag[4] = {"grey", "green", "yellow", "red"};
     enum safer_rag worst = count[SAFER_RAG_RED]     ? SAFER_RAG_RED
                            : count[SAFER_RAG_AMBER] ? SAFER_RAG_AMBER
                            : count[SAFER_RAG_GREEN] ? SAFER_RAG_GREEN
                                                     : SAFER_RAG_NONE;
-    safer_html_raw(b, "<td class=\"govuk-table__cell\"><strong class=\"govuk-tag govuk-tag--");
-    safer_html_attr(b, tag[worst]);
-    safer_html_raw(b, "\">");
-    safer_html_text(b, safer_rag_label(worst));
-    safer_html_raw(b, "</strong></td><td class=\"govuk-table__cell\">");
+    safer_html_raw(b, "<td class=\"govuk-table__cell\">");
+    web_rag_tag(b, worst, NULL);
+    safer_html_raw(b, "</td><td class=\"govuk-table__cell\">");
     size_t total = count[0] + count[1] + count[2] + count[3];
     if (total == 0) {
         safer_html_raw(b, "None");

@@ -53,17 +53,8 @@ static void rag_tag(struct safer_buf *b, const struct safer_indicator_point *p)
 {
     const char *label = p->partial      ? "Partial period"
                         : p->suppressed ? "Not shown"
-                                        : safer_rag_label(p->rag);
-    if (p->partial || p->suppressed || p->rag == SAFER_RAG_NONE)
-        safer_html_raw(b, "<strong class=\"govuk-tag govuk-tag--grey\">");
-    else if (p->rag == SAFER_RAG_GREEN)
-        safer_html_raw(b, "<strong class=\"govuk-tag govuk-tag--green\">");
-    else if (p->rag == SAFER_RAG_AMBER)
-        safer_html_raw(b, "<strong class=\"govuk-tag govuk-tag--yellow\">");
-    else
-        safer_html_raw(b, "<strong class=\"govuk-tag govuk-tag--red\">");
-    safer_html_text(b, label);
-    safer_html_raw(b, "</strong>");
+                                        : NULL;
+    web_rag_tag(b, label ? SAFER_RAG_NONE : p->rag, label);
 }
 
 /* The table of indicators, shared with the dashboard. */
