@@ -530,12 +530,13 @@ static int find_session(struct conn *c, struct MHD_Connection *mc, struct web_re
     return web_error_status(rc);
 }
 
+static enum MHD_Result answer(struct conn *c, struct MHD_Connection *mc);
+
 /* The last call: the request is whole. */
 static enum MHD_Result dispatch(struct conn *c, struct MHD_Connection *mc)
 {
     struct web_req *req = &c->req;
     struct safer_err err = {0};
-    struct web_resp resp;
     req->now = web_now(c->srv->cfg);
     if (c->req.method == WEB_POST) {
         int rc = web_params_parse(&c->arena, c->body.ptr, c->body.len, &req->form);
@@ -549,6 +550,26 @@ static enum MHD_Result dispatch(struct conn *c, struct MHD_Connection *mc)
         return send_error(c, mc, 503, NULL);
     }
     safer_store_set_client(req->st, c->client);
+    /* A signed-in GET's reads take one snapshot (and one BEGIN and
+     * COMMIT): the session, the access decisions and the page's records.
+     * A public route (health, assets, sign-in) reads a row or none. */
+    bool scope = req->method != WEB_POST && !(c->route->flags & WEB_ROUTE_PUBLIC);
+    if (scope && safer_store_read_begin(req->st, &err) < 0) {
+        fprintf(stderr, "request %s: store: %s\n", req->request_id,
+                safer_err_msg(&err, SAFER_EDB));
+        return send_error(c, mc, 503, NULL);
+    }
+    enum MHD_Result r = answer(c, mc);
+    if (scope)
+        safer_store_read_end(req->st);
+    return r;
+}
+
+/* dispatch(), once the request has its store. */
+static enum MHD_Result answer(struct conn *c, struct MHD_Connection *mc)
+{
+    struct web_req *req = &c->req;
+    struct web_resp resp;
     resp_init(&resp);
     if (!(c->route->flags & WEB_ROUTE_PUBLIC)) {
         int status = find_session(c, mc, &resp);

@@ -59,6 +59,19 @@ void safer_store_close(struct safer_store *st);
  */
 void safer_store_set_client(struct safer_store *st, const char *addr);
 
+/*
+ * A request's reads in one transaction. Between safer_store_read_begin()
+ * and safer_store_read_end() every call that reads the store joins one
+ * read transaction (one snapshot; one BEGIN and COMMIT for the lot), and
+ * what a call learnt in it (the store's generation, an actor's role) is
+ * not asked again. A call that changes the store, or writes an audit row
+ * (a refusal included), ends the snapshot first and writes in its own
+ * transaction, as it would outside; the reads after it take a new one.
+ * read_begin fails inside a transaction; read_end never fails.
+ */
+int safer_store_read_begin(struct safer_store *st, struct safer_err *err);
+void safer_store_read_end(struct safer_store *st);
+
 /* "sqlite" or "postgresql". */
 const char *safer_store_engine(const struct safer_store *st);
 

@@ -57,7 +57,7 @@ int safer__db_prepare(struct safer__db *db, const char *sql, struct safer__stmt 
     return rc < 0 ? rc : db->ops->prepare(db, sql, out, err);
 }
 
-int safer__db_begin(struct safer__db *db, enum safer__tx kind, struct safer_err *err)
+static int real_begin(struct safer__db *db, enum safer__tx kind, struct safer_err *err)
 {
     int rc = injected(db, err);
     if (rc == 0)
@@ -65,12 +65,47 @@ int safer__db_begin(struct safer__db *db, enum safer__tx kind, struct safer_err 
     if (rc == 0) {
         db->in_tx = 1;
         db->tx = kind;
+        db->serial++;
     }
     return rc;
 }
 
+int safer__db_in_scope(const struct safer__db *db)
+{
+    return db->scope && db->in_tx && db->tx == SAFER__TX_READ;
+}
+
+int safer__db_begin(struct safer__db *db, enum safer__tx kind, struct safer_err *err)
+{
+    if (db->scope && kind == SAFER__TX_READ) {
+        if (db->in_tx && db->tx == SAFER__TX_READ) {
+            db->nest++;
+            return 0;
+        }
+        int rc = real_begin(db, kind, err);
+        if (rc == 0)
+            db->nest = 1;
+        return rc;
+    }
+    if (safer__db_in_scope(db)) {
+        /* A write inside a scope: the scope's snapshot ends first. */
+        struct safer_err scratch = {0};
+        if (db->ops->commit(db, &scratch) < 0)
+            db->ops->rollback(db);
+        db->in_tx = 0;
+        db->nest = 0;
+    }
+    return real_begin(db, kind, err);
+}
+
 int safer__db_commit(struct safer__db *db, struct safer_err *err)
 {
+    if (safer__db_in_scope(db)) {
+        /* The scope commits at its end. */
+        if (db->nest > 0)
+            db->nest--;
+        return 0;
+    }
     int rc = injected(db, err);
     if (rc == 0 && db->in_tx && db->tx == SAFER__TX_WRITE)
         rc = db->ops->exec(db,
@@ -90,6 +125,34 @@ void safer__db_rollback(struct safer__db *db)
         return;
     db->ops->rollback(db);
     db->in_tx = 0;
+    db->nest = 0;
+}
+
+int safer__db_scope_begin(struct safer__db *db, struct safer_err *err)
+{
+    if (db->in_tx)
+        return safer_err_set(err, SAFER_EINVAL, "%s: a read scope inside a transaction",
+                             db->name);
+    db->scope = 1;
+    int rc = real_begin(db, SAFER__TX_READ, err);
+    if (rc < 0)
+        db->scope = 0;
+    return rc;
+}
+
+void safer__db_scope_end(struct safer__db *db)
+{
+    if (!db->scope)
+        return;
+    if (db->in_tx) {
+        struct safer_err scratch = {0};
+        /* A read has nothing to keep; a write left open is abandoned. */
+        if (db->tx != SAFER__TX_READ || db->ops->commit(db, &scratch) < 0)
+            db->ops->rollback(db);
+        db->in_tx = 0;
+    }
+    db->scope = 0;
+    db->nest = 0;
 }
 
 void safer__bind_null(struct safer__stmt *s, int i) { s->db->ops->bind_null(s, i); }

@@ -57,7 +57,26 @@ struct safer__db {
     char *name; /* owned: the path, or the URL without its password, for messages */
     int in_tx;
     enum safer__tx tx; /* the kind of the open transaction */
+    /* A read scope (safer__db_scope_begin): reads join one transaction. */
+    int scope;
+    int nest;        /* the scope's reads open inside it */
+    uint64_t serial; /* counts transactions begun: what was read in one is
+                        good for as long as the serial stays */
 };
+
+/*
+ * A read scope: from scope_begin to scope_end, a read transaction begun
+ * inside it (safer__db_begin with SAFER__TX_READ) joins the scope's one
+ * transaction, and its commit leaves that open, so that the reads of a
+ * request take one snapshot and one BEGIN and COMMIT. A rollback inside it
+ * ends the scope's transaction (the next read begins another). A write
+ * inside it first ends the scope's transaction (a write never runs in a
+ * reader's snapshot), and the reads after it begin another.
+ */
+int safer__db_scope_begin(struct safer__db *db, struct safer_err *err);
+void safer__db_scope_end(struct safer__db *db);
+/* Is the open transaction a scope's read transaction? */
+int safer__db_in_scope(const struct safer__db *db);
 
 struct safer__db_ops {
     void (*close)(struct safer__db *db);

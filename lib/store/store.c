@@ -79,6 +79,7 @@ void safer_store_close(struct safer_store *st)
     safer__store_rollback(st);
     safer__ind_cache_free(st);
     safer__plan_cache_free(st);
+    safer__keep_free(st);
     safer__db_close(st->db);
     free(st);
 }
@@ -117,10 +118,27 @@ int safer__store_commit(struct safer_store *st, struct safer_err *err)
 
 void safer__store_rollback(struct safer_store *st) { safer__db_rollback(st->db); }
 
-bool safer__store_in_tx(const struct safer_store *st) { return st->db->in_tx != 0; }
+bool safer__store_in_tx(const struct safer_store *st)
+{
+    /* A read scope's transaction is joined by begin_read: not the caller's. */
+    return st->db->in_tx != 0 && !safer__db_in_scope(st->db);
+}
+
+int safer_store_read_begin(struct safer_store *st, struct safer_err *err)
+{
+    return safer__db_scope_begin(st->db, err);
+}
+
+void safer_store_read_end(struct safer_store *st) { safer__db_scope_end(st->db); }
 
 int safer__store_generation(struct safer_store *st, int64_t *gen, struct safer_err *err)
 {
+    /* Read once a snapshot. */
+    bool snapshot = st->db->in_tx && st->db->tx == SAFER__TX_READ;
+    if (snapshot && st->tx_memo.gen_serial == st->db->serial) {
+        *gen = st->tx_memo.gen;
+        return 0;
+    }
     struct safer__stmt *s;
     int rc = safer__prep(st, "SELECT value FROM meta WHERE key = 'generation'", &s, err);
     if (rc < 0)
@@ -135,6 +153,10 @@ int safer__store_generation(struct safer_store *st, int64_t *gen, struct safer_e
         rc = 0;
     }
     safer__stmt_finalize(s);
+    if (rc == 0 && snapshot) {
+        st->tx_memo.gen_serial = st->db->serial;
+        st->tx_memo.gen = *gen;
+    }
     return rc;
 }
 

@@ -1176,6 +1176,11 @@ int safer_session_find(struct safer_store *st, const char *token, int64_t now,
         memset(out, 0, sizeof(*out));
         return safer_err_set(err, SAFER_EAUTH, "%s", NO_SESSION);
     }
+    /* In a read scope's snapshot (nothing written since the row was read),
+     * the row said all the access decision asks: a member, not disabled,
+     * the session not ended. */
+    if (st->db->in_tx && st->db->tx == SAFER__TX_READ)
+        safer__role_learnt(st, out, 1, out->role);
     return 0;
 }
 

@@ -229,6 +229,16 @@ static const char *dup(struct safer_arena *a, struct safer__stmt *s, int col)
     return t ? safer_arena_strdup(a, t) : NULL;
 }
 
+/* Days past its due date on day `today`, for an action not finished: 0 when
+ * not overdue. */
+static int64_t days_overdue(const struct safer_action *x, int64_t today)
+{
+    int64_t due;
+    if (x->due_date && !finished(x->status) && safer__parse_date(x->due_date, &due) && due < today)
+        return today - due;
+    return 0;
+}
+
 static void read_row(struct safer__stmt *s, struct safer_arena *a, int64_t today,
                      struct safer_action *x)
 {
@@ -250,9 +260,7 @@ static void read_row(struct safer__stmt *s, struct safer_arena *a, int64_t today
     x->progress = (int)safer__col_int64(s, 14);
     x->version = safer__col_int64(s, 15);
     x->updated_at = dup(a, s, 16);
-    int64_t due;
-    if (x->due_date && !finished(x->status) && safer__parse_date(x->due_date, &due) && due < today)
-        x->days_overdue = today - due;
+    x->days_overdue = days_overdue(x, today);
 }
 
 /* One action of partnership `pid`: 0, or SAFER_ENOTFOUND. */
@@ -338,6 +346,32 @@ int safer_action_get(struct safer_store *st, const struct safer_actor *actor, in
     return rc;
 }
 
+/* A copy of `n` actions in `a`, their days overdue as of day `today`. */
+static struct safer_action *copy_actions(struct safer_arena *a, const struct safer_action *v,
+                                         size_t n, int64_t today)
+{
+    struct safer_action *o = safer_arena_alloc(a, sizeof(*o) * (n ? n : 1));
+    for (size_t i = 0; i < n; i++) {
+        struct safer_action *x = &o[i];
+        *x = v[i];
+        x->title = safer__keep_str(a, v[i].title);
+        x->description = safer__keep_str(a, v[i].description);
+        x->priority_key = safer__keep_str(a, v[i].priority_key);
+        x->priority_title = safer__keep_str(a, v[i].priority_title);
+        x->group_key = safer__keep_str(a, v[i].group_key);
+        x->group_name = safer__keep_str(a, v[i].group_name);
+        x->lead_org = safer__keep_str(a, v[i].lead_org);
+        x->lead_name = safer__keep_str(a, v[i].lead_name);
+        x->lead_email = safer__keep_str(a, v[i].lead_email);
+        x->start_date = safer__keep_str(a, v[i].start_date);
+        x->due_date = safer__keep_str(a, v[i].due_date);
+        x->status = safer__keep_str(a, v[i].status);
+        x->updated_at = safer__keep_str(a, v[i].updated_at);
+        x->days_overdue = days_overdue(x, today);
+    }
+    return o;
+}
+
 int safer_action_list(struct safer_store *st, const struct safer_actor *actor,
                       const struct safer_action_query *q, int64_t now, struct safer_arena *arena,
                       struct safer_action **out, size_t *n, struct safer_err *err)
@@ -350,6 +384,26 @@ int safer_action_list(struct safer_store *st, const struct safer_actor *actor,
     rc = safer__may(st, actor, SAFER_PERM_VIEW_PLAN, NULL, err);
     if (rc == SAFER_EDENIED)
         return safer__refuse(st, actor, SAFER_PERM_VIEW_PLAN, "action", 0, now, err);
+    /* Every action of the partnership (the dashboard's): the handle's copy
+     * while the store's generation stays. */
+    bool all = !(q && ((q->priority_key && *q->priority_key) || (q->group_key && *q->group_key) ||
+                       q->lead_user_id || q->due_only));
+    int64_t gen = -1;
+    if (rc == 0 && all)
+        rc = safer__store_generation(st, &gen, err);
+    struct safer__kept *k = NULL;
+    if (rc == 0 && all && (k = safer__keep_find(st, SAFER__KEEP_ACTIONS, actor->partnership_id,
+                                                gen))) {
+        *out = k->n ? copy_actions(arena, k->data, k->n, safer__day_of(now)) : NULL;
+        *n = k->n;
+        rc = safer__store_commit(st, err);
+        if (rc < 0) {
+            safer__store_rollback(st);
+            *out = NULL;
+            *n = 0;
+        }
+        return rc;
+    }
     struct safer__stmt *s = NULL;
     if (rc == 0)
         rc = safer__prep(st,
@@ -371,19 +425,24 @@ int safer_action_list(struct safer_store *st, const struct safer_actor *actor,
         safer__bind_int64(s, 4, q ? q->lead_user_id : 0);
         safer__bind_text(s, 5, q && q->due_only ? soon : NULL);
         struct safer_action *v = NULL;
-        size_t cap = 0, k = 0;
+        size_t cap = 0, j = 0;
         int64_t today = safer__day_of(now);
         while ((rc = safer__step(s, err)) == 1) {
-            SAFER__GROW(v, cap, k + 1);
-            read_row(s, arena, today, &v[k++]);
+            SAFER__GROW(v, cap, j + 1);
+            read_row(s, arena, today, &v[j++]);
         }
         safer__stmt_finalize(s);
-        if (rc == 0 && k) {
-            *out = safer_arena_alloc(arena, sizeof(*v) * k);
-            memcpy(*out, v, sizeof(*v) * k);
-            *n = k;
+        if (rc == 0 && j) {
+            *out = safer_arena_alloc(arena, sizeof(*v) * j);
+            memcpy(*out, v, sizeof(*v) * j);
+            *n = j;
         }
         free(v);
+    }
+    if (rc == 0 && all && (k = safer__keep_put(st, SAFER__KEEP_ACTIONS, actor->partnership_id,
+                                               gen))) {
+        k->data = copy_actions(&k->arena, *out, *n, safer__day_of(now));
+        k->n = *n;
     }
     if (rc == 0)
         rc = safer__store_commit(st, err);

@@ -43,6 +43,54 @@ static const char ZERO_HASH[] = "00000000000000000000000000000000000000000000000
 
 /* ---- access ---- */
 
+/* The actor's membership row, asked once a snapshot: 1 found (its role in
+ * *r), 0 none, or an error. */
+static int membership(struct safer_store *st, const struct safer_actor *actor,
+                      enum safer_role *r, struct safer_err *err)
+{
+    bool snapshot = st->db->in_tx && st->db->tx == SAFER__TX_READ;
+    if (snapshot && st->tx_memo.role_serial == st->db->serial &&
+        st->tx_memo.user_id == actor->user_id &&
+        st->tx_memo.partnership_id == actor->partnership_id &&
+        st->tx_memo.session_id == actor->session_id) {
+        *r = (enum safer_role)st->tx_memo.role;
+        return st->tx_memo.found;
+    }
+    /* Fail closed: no membership, a disabled person, a session ended
+     * meanwhile or a role this program does not know all read as the
+     * public. */
+    struct safer__stmt *s;
+    int rc = safer__prep(st,
+                         "SELECT m.role FROM membership m JOIN app_user u ON u.id = m.user_id"
+                         " WHERE m.user_id = ?1 AND m.partnership_id = ?2 AND u.disabled = 0"
+                         " AND (?3 = 0 OR EXISTS (SELECT 1 FROM user_session s WHERE s.id = ?3"
+                         " AND s.user_id = m.user_id AND s.ended = 0))",
+                         &s, err);
+    if (rc < 0)
+        return rc;
+    safer__bind_int64(s, 1, actor->user_id);
+    safer__bind_int64(s, 2, actor->partnership_id);
+    safer__bind_int64(s, 3, actor->session_id);
+    rc = safer__step(s, err);
+    if (rc == 1 && safer_role_parse(safer__col_text(s, 0), r, NULL) < 0)
+        *r = SAFER_ROLE_PUBLIC;
+    safer__stmt_finalize(s);
+    if (rc >= 0 && snapshot)
+        safer__role_learnt(st, actor, rc, *r);
+    return rc;
+}
+
+void safer__role_learnt(struct safer_store *st, const struct safer_actor *actor, int found,
+                        enum safer_role r)
+{
+    st->tx_memo.role_serial = st->db->serial;
+    st->tx_memo.user_id = actor->user_id;
+    st->tx_memo.partnership_id = actor->partnership_id;
+    st->tx_memo.session_id = actor->session_id;
+    st->tx_memo.found = found;
+    st->tx_memo.role = (int)r;
+}
+
 int safer__access(struct safer_store *st, const struct safer_actor *actor, enum safer_perm perm,
                   enum safer_role *role, struct safer_err *err)
 {
@@ -53,25 +101,7 @@ int safer__access(struct safer_store *st, const struct safer_actor *actor, enum 
         return 0;
     }
     if (actor && actor->user_id > 0) {
-        /* Fail closed: no membership, a disabled person, a session ended
-         * meanwhile or a role this program does not know all read as the
-         * public. */
-        struct safer__stmt *s;
-        int rc = safer__prep(st,
-                             "SELECT m.role FROM membership m JOIN app_user u ON u.id = m.user_id"
-                             " WHERE m.user_id = ?1 AND m.partnership_id = ?2 AND u.disabled = 0"
-                             " AND (?3 = 0 OR EXISTS (SELECT 1 FROM user_session s WHERE s.id = ?3"
-                             " AND s.user_id = m.user_id AND s.ended = 0))",
-                             &s, err);
-        if (rc < 0)
-            return rc;
-        safer__bind_int64(s, 1, actor->user_id);
-        safer__bind_int64(s, 2, actor->partnership_id);
-        safer__bind_int64(s, 3, actor->session_id);
-        rc = safer__step(s, err);
-        if (rc == 1 && safer_role_parse(safer__col_text(s, 0), &r, NULL) < 0)
-            r = SAFER_ROLE_PUBLIC;
-        safer__stmt_finalize(s);
+        int rc = membership(st, actor, &r, err);
         if (rc < 0)
             return rc;
         /* Anyone of the partnership, the public's role included, has an

@@ -11,13 +11,46 @@
 struct safer__ind_cache;
 struct safer__plan_cache;
 
+/* What a handle keeps of one kind of record of one partnership, read at
+ * one generation (store_keep.c). */
+enum { SAFER__KEEP_PARTNERSHIP = 1, SAFER__KEEP_ACTIONS, SAFER__KEEP_INDICATORS };
+struct safer__kept {
+    int kind;           /* SAFER__KEEP_* */
+    int64_t key;        /* the partnership */
+    int64_t generation; /* the store's, when it was read */
+    struct safer_arena arena; /* what is kept lives here */
+    void *data;               /* an array of n records of the kind's type */
+    size_t n;
+};
+
 struct safer_store {
     struct safer__db *db; /* owned */
+    struct safer__keep *keep;             /* owned: store_keep.c */
     /* What the handle keeps while the store's generation (db.h) stays. */
     struct safer__ind_cache *ind_cache;   /* owned: store_indicator.c */
     struct safer__plan_cache *plan_cache; /* owned: store_plan.c */
     char client[64]; /* safer_store_set_client(): "" when none */
+    /* What a transaction learnt, good while db->serial is `serial`. */
+    struct {
+        uint64_t gen_serial;
+        int64_t gen;
+        uint64_t role_serial; /* safer__access()'s answer for: */
+        int64_t user_id, partnership_id, session_id;
+        int found;
+        int role; /* enum safer_role */
+    } tx_memo;
 };
+
+/* The entry kept of (kind, key) at generation `gen` (the caller read it in
+ * its transaction), or NULL. */
+struct safer__kept *safer__keep_find(struct safer_store *st, int kind, int64_t key, int64_t gen);
+/* A new empty entry for (kind, key, gen) for the caller to fill, replacing
+ * the older one of (kind, key), else the one found longest ago; NULL when
+ * gen < 0 (a store without a generation: nothing is kept). */
+struct safer__kept *safer__keep_put(struct safer_store *st, int kind, int64_t key, int64_t gen);
+void safer__keep_free(struct safer_store *st);
+/* A copy of `s` in `a`, NULL for NULL. */
+const char *safer__keep_str(struct safer_arena *a, const char *s);
 
 /* Free a handle's kept plans (store_plan.c). */
 void safer__plan_cache_free(struct safer_store *st);
@@ -109,6 +142,11 @@ struct safer_actor;
  */
 int safer__access(struct safer_store *st, const struct safer_actor *actor, enum safer_perm perm,
                   enum safer_role *role, struct safer_err *err);
+/* What a read of the actor's membership found in the open read transaction
+ * (found 1 with role `r`, or 0: none), so that safer__access() need not
+ * ask again in it: safer_session_find() knows it from the session's row. */
+void safer__role_learnt(struct safer_store *st, const struct safer_actor *actor, int found,
+                        enum safer_role r);
 
 /*
  * Append one row to the audit log inside the caller's open write

@@ -839,9 +839,73 @@ static void split_lines(struct safer_arena *a, const char *text, const char ***o
     *out = v;
 }
 
+/* A copy of definition `d` with its text in `a`. */
+static void copy_def(struct safer_arena *a, struct safer_indicator *o,
+                     const struct safer_indicator *d)
+{
+    *o = *d;
+    o->key = safer__keep_str(a, d->key);
+    o->title = safer__keep_str(a, d->title);
+    o->kind = safer__keep_str(a, d->kind);
+    o->priority_key = safer__keep_str(a, d->priority_key);
+    o->group_key = safer__keep_str(a, d->group_key);
+    o->categories = NULL;
+    if (d->ncategories) {
+        o->categories = safer_arena_alloc(a, sizeof(*o->categories) * d->ncategories);
+        for (size_t k = 0; k < d->ncategories; k++)
+            o->categories[k] = safer__keep_str(a, d->categories[k]);
+    }
+    o->ward = safer__keep_str(a, d->ward);
+    o->measure = safer__keep_str(a, d->measure);
+    o->period = safer__keep_str(a, d->period);
+    o->good = safer__keep_str(a, d->good);
+    o->unit = safer__keep_str(a, d->unit);
+    o->updated_at = safer__keep_str(a, d->updated_at);
+}
+
+static int read_defs_sql(struct safer_store *st, int64_t pid, int64_t id,
+                         const struct safer_indicator_query *q, struct safer_arena *a,
+                         struct safer__ind_snap *out, struct safer_err *err);
+
+/*
+ * The definitions: one (id > 0), or every one of the partnership with q's
+ * filters. Every one unfiltered (the dashboard's) is the handle's copy,
+ * in a read transaction, while the store's generation stays.
+ */
 static int read_defs(struct safer_store *st, int64_t pid, int64_t id,
                      const struct safer_indicator_query *q, struct safer_arena *a,
                      struct safer__ind_snap *out, struct safer_err *err)
+{
+    bool all = id == 0 && !(q && (q->priority_key || q->group_key)) && st->db->in_tx &&
+               st->db->tx == SAFER__TX_READ;
+    int64_t gen = -1;
+    int rc = all ? safer__store_generation(st, &gen, err) : 0;
+    if (rc < 0)
+        return rc;
+    struct safer__kept *k = all ? safer__keep_find(st, SAFER__KEEP_INDICATORS, pid, gen) : NULL;
+    if (k) {
+        const struct safer_indicator *v = k->data;
+        out->defs = k->n ? safer__xcalloc(k->n, sizeof(*out->defs)) : NULL;
+        for (size_t i = 0; i < k->n; i++)
+            copy_def(a, &out->defs[i], &v[i]);
+        out->ndefs = k->n;
+        return 0;
+    }
+    rc = read_defs_sql(st, pid, id, q, a, out, err);
+    if (rc == 0 && all && (k = safer__keep_put(st, SAFER__KEEP_INDICATORS, pid, gen))) {
+        struct safer_indicator *v =
+            safer_arena_alloc(&k->arena, sizeof(*v) * (out->ndefs ? out->ndefs : 1));
+        for (size_t i = 0; i < out->ndefs; i++)
+            copy_def(&k->arena, &v[i], &out->defs[i]);
+        k->data = v;
+        k->n = out->ndefs;
+    }
+    return rc;
+}
+
+static int read_defs_sql(struct safer_store *st, int64_t pid, int64_t id,
+                         const struct safer_indicator_query *q, struct safer_arena *a,
+                         struct safer__ind_snap *out, struct safer_err *err)
 {
     struct safer__stmt *s;
     int rc = safer__prep(st,

@@ -48,8 +48,32 @@ static int one(struct safer_store *st, const char *sql, int64_t id, const char *
 int safer_partnership_info(struct safer_store *st, int64_t id, struct safer_arena *arena,
                            struct safer_partnership *out, struct safer_err *err)
 {
-    return one(st, "SELECT id, code, name FROM partnership WHERE id = ?", id, NULL, arena, out,
-               err);
+    /* In a read transaction (a server's request), the handle's copy while
+     * the generation stays: every page names its partnership. */
+    int64_t gen = -1;
+    bool snapshot = st->db->in_tx && st->db->tx == SAFER__TX_READ;
+    int rc = snapshot ? safer__store_generation(st, &gen, err) : 0;
+    if (rc < 0)
+        return rc;
+    struct safer__kept *k = safer__keep_find(st, SAFER__KEEP_PARTNERSHIP, id, gen);
+    if (k) {
+        const struct safer_partnership *p = k->data;
+        out->id = p->id;
+        out->code = safer_arena_strdup(arena, p->code);
+        out->name = safer_arena_strdup(arena, p->name);
+        return 0;
+    }
+    rc = one(st, "SELECT id, code, name FROM partnership WHERE id = ?", id, NULL, arena, out,
+             err);
+    if (rc == 0 && snapshot && (k = safer__keep_put(st, SAFER__KEEP_PARTNERSHIP, id, gen))) {
+        struct safer_partnership *p = safer_arena_alloc(&k->arena, sizeof(*p));
+        p->id = out->id;
+        p->code = safer_arena_strdup(&k->arena, out->code);
+        p->name = safer_arena_strdup(&k->arena, out->name);
+        k->data = p;
+        k->n = 1;
+    }
+    return rc;
 }
 
 int safer_partnership_find(struct safer_store *st, const char *code, struct safer_arena *arena,

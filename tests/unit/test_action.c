@@ -859,6 +859,77 @@ static void test_action_plan_import_keeps_workspace(void **state)
     safer_arena_release(&a);
 }
 
+
+/* ---- a request's reads in one transaction ---- */
+
+/* The reads of a read scope (safer_store_read_begin) take one snapshot;
+ * the list kept by the handle follows the store's changes, made through
+ * this handle or another; a refusal inside a scope is logged; days overdue
+ * follow the caller's clock even for a kept list. */
+static void test_action_read_scope(void **state)
+{
+    struct fix *f = *state;
+    struct safer_err err = {0};
+    struct safer_store *st2;
+    if (safer_store_open(&st2, f->target, &err) < 0)
+        fail_msg("%s", err.msg);
+    struct safer_arena a;
+    safer_arena_init(&a);
+    struct safer_action *v;
+    size_t n0, n;
+    struct safer_action_fields late = {.title = "Due last month", .due_date = "2026-11-02"};
+    int64_t late_id = add(f, &f->coord, &late);
+
+    assert_int_equal(safer_store_read_begin(f->st, &err), 0);
+    assert_int_equal(safer_action_list(f->st, &f->coord, NULL, NOW, &a, &v, &n0, &err), 0);
+    assert_true(n0 > 0);
+    /* Another handle adds one: this snapshot does not see it, even kept. */
+    struct safer_field_errors fe;
+    struct safer_action_fields in = {.title = "Added by another handle"};
+    int64_t id2 = 0;
+    assert_int_equal(safer_action_add(st2, &f->coord, &in, NOW, &id2, &fe, &err), 0);
+    assert_int_equal(safer_action_list(f->st, &f->coord, NULL, NOW, &a, &v, &n, &err), 0);
+    assert_int_equal(n, n0);
+    /* The clock moves the days overdue of the kept list. */
+    int64_t d0 = -1, d10 = -1;
+    for (size_t i = 0; i < n; i++)
+        if (v[i].id == late_id)
+            d0 = v[i].days_overdue;
+    assert_int_equal(safer_action_list(f->st, &f->coord, NULL, NOW + 10 * DAY, &a, &v, &n, &err),
+                     0);
+    for (size_t i = 0; i < n; i++)
+        if (v[i].id == late_id)
+            d10 = v[i].days_overdue;
+    assert_int_equal(d0, 30);
+    assert_int_equal(d10, 40);
+    safer_store_read_end(f->st);
+
+    /* A new scope sees it. */
+    assert_int_equal(safer_store_read_begin(f->st, &err), 0);
+    assert_int_equal(safer_action_list(f->st, &f->coord, NULL, NOW, &a, &v, &n, &err), 0);
+    assert_int_equal(n, n0 + 1);
+    /* A refusal in a scope is logged, and the scope reads on after it. */
+    struct audit_count c0 = audit(f);
+    assert_int_equal(safer_action_list(f->st, &f->member, NULL, NOW, &a, &v, &n, &err),
+                     SAFER_EDENIED);
+    assert_int_equal(audit(f).denied, c0.denied + 1);
+    assert_int_equal(safer_action_list(f->st, &f->coord, NULL, NOW, &a, &v, &n, &err), 0);
+    assert_int_equal(n, n0 + 1);
+    /* A change through this handle in a scope, then a read in it. */
+    struct safer_action_fields in3 = {.title = "Added inside a scope"};
+    assert_int_equal(safer_action_add(f->st, &f->coord, &in3, NOW, NULL, &fe, &err), 0);
+    assert_int_equal(safer_action_list(f->st, &f->coord, NULL, NOW, &a, &v, &n, &err), 0);
+    assert_int_equal(n, n0 + 2);
+    safer_store_read_end(f->st);
+    safer_store_read_end(f->st); /* a second end does nothing */
+
+    /* Outside any scope, as before. */
+    assert_int_equal(safer_action_list(f->st, &f->coord, NULL, NOW, &a, &v, &n, &err), 0);
+    assert_int_equal(n, n0 + 2);
+    safer_arena_release(&a);
+    safer_store_close(st2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -869,6 +940,7 @@ int main(void)
         cmocka_unit_test(test_action_other_partnership),
         cmocka_unit_test(test_action_list_order_filters_overdue),
         cmocka_unit_test(test_action_plan_import_keeps_workspace),
+        cmocka_unit_test(test_action_read_scope),
     };
     return cmocka_run_group_tests_name("action", tests, setup, teardown);
 }
