@@ -544,7 +544,10 @@ static const char V5_PG[] =
  * - harm_weight: the partnership's own severity weight per police.uk
  *   category, replacing the built-in default for that category, with the
  *   source of the figure;
- * - the problem-solving (OSARA) projects of the workspace.
+ * - the problem-solving (OSARA) projects of the workspace;
+ * - an action or indicator added in the workspace gets the key
+ *   `action-ID` or `indicator-ID` (store_form.c), those added before
+ *   likewise, so that an export imported again changes them.
  */
 static const char V6_SQLITE[] =
     "CREATE TABLE deprivation_domain("
@@ -553,6 +556,12 @@ static const char V6_SQLITE[] =
     "CREATE TABLE harm_weight("
     "  crime_type TEXT PRIMARY KEY, weight REAL NOT NULL CHECK(weight >= 0),"
     "  source TEXT NOT NULL);"
+    "UPDATE action SET key = 'action-' || id WHERE key IS NULL AND NOT EXISTS"
+    "  (SELECT 1 FROM action b WHERE b.partnership_id = action.partnership_id"
+    "   AND b.key = 'action-' || action.id);"
+    "UPDATE indicator SET key = 'indicator-' || id WHERE key IS NULL AND NOT EXISTS"
+    "  (SELECT 1 FROM indicator b WHERE b.partnership_id = indicator.partnership_id"
+    "   AND b.key = 'indicator-' || indicator.id);"
     /* projects: begin */
     /* projects: end */
     ;
@@ -566,6 +575,12 @@ static const char V6_PG[] =
     "CREATE TABLE harm_weight("
     "  crime_type " C " PRIMARY KEY, weight DOUBLE PRECISION NOT NULL CHECK(weight >= 0),"
     "  source " C " NOT NULL);"
+    "UPDATE action SET key = 'action-' || id WHERE key IS NULL AND NOT EXISTS"
+    "  (SELECT 1 FROM action b WHERE b.partnership_id = action.partnership_id"
+    "   AND b.key = 'action-' || action.id);"
+    "UPDATE indicator SET key = 'indicator-' || id WHERE key IS NULL AND NOT EXISTS"
+    "  (SELECT 1 FROM indicator b WHERE b.partnership_id = indicator.partnership_id"
+    "   AND b.key = 'indicator-' || indicator.id);"
     /* projects: begin */
     /* projects: end */
     ;

@@ -539,6 +539,9 @@ static int add_row(struct safer_store *st, const struct safer_actor *actor, cons
         }
         safer__stmt_finalize(s);
     }
+    char made[48];
+    if (rc == 0 && !key)
+        rc = safer__auto_key(st, "action", actor->partnership_id, *id, made, &key, err);
     if (rc == 0) {
         struct safer__jobj after;
         safer__jobj_init(&after);

@@ -166,6 +166,34 @@ int safer__may(struct safer_store *st, const struct safer_actor *actor, enum saf
     return rc;
 }
 
+int safer__auto_key(struct safer_store *st, const char *table, int64_t pid, int64_t id,
+                    char *out, const char **key, struct safer_err *err)
+{
+    static const char ACTION[] =
+        "UPDATE action SET key = ?1 WHERE id = ?2 AND key IS NULL AND NOT EXISTS"
+        " (SELECT 1 FROM action b WHERE b.partnership_id = ?3 AND b.key = ?1) RETURNING id";
+    static const char INDICATOR[] =
+        "UPDATE indicator SET key = ?1 WHERE id = ?2 AND key IS NULL AND NOT EXISTS"
+        " (SELECT 1 FROM indicator b WHERE b.partnership_id = ?3 AND b.key = ?1) RETURNING id";
+    bool action = strcmp(table, "action") == 0;
+    snprintf(out, 48, "%s-%" PRId64, action ? "action" : "indicator", id);
+    struct safer__stmt *s;
+    int rc = safer__prep(st, action ? ACTION : INDICATOR, &s, err);
+    if (rc < 0)
+        return rc;
+    safer__bind_text(s, 1, out);
+    safer__bind_int64(s, 2, id);
+    safer__bind_int64(s, 3, pid);
+    rc = safer__step(s, err);
+    if (rc == 1)
+        rc = safer__step_done(s, err);
+    else if (rc == 0)
+        out[0] = '\0';
+    safer__stmt_finalize(s);
+    *key = rc == 0 && out[0] ? out : NULL;
+    return rc;
+}
+
 int safer__refuse(struct safer_store *st, const struct safer_actor *actor, enum safer_perm perm,
                   const char *type, int64_t id, int64_t now, struct safer_err *err)
 {

@@ -54,6 +54,17 @@ int64_t safer__day_of(int64_t now);
 
 /* 0 when the actor may `perm`; SAFER_EDENIED (nothing logged yet); or the
  * store's error. *role (when not NULL) gets the actor's role. */
+/*
+ * Give a record added without a key (in the workspace) the key
+ * "PREFIX-ID" (`action-17`), so that it exports with one and a file
+ * exported and imported again changes it instead of adding it twice;
+ * unless a record of the partnership has that key already, when it stays
+ * without one. `table` is "action" or "indicator". The key, or NULL, is
+ * written to out (at least 48 bytes) and *key.
+ */
+int safer__auto_key(struct safer_store *st, const char *table, int64_t pid, int64_t id,
+                    char *out, const char **key, struct safer_err *err);
+
 int safer__may(struct safer_store *st, const struct safer_actor *actor, enum safer_perm perm,
                enum safer_role *role, struct safer_err *err);
 

@@ -25,6 +25,7 @@
 #include "safer/auth.h"
 #include "safer/indicator.h"
 #include "safer/plan.h"
+#include "store/store_form.h"
 #include "store/store_impl.h"
 #include "util/internal.h"
 
@@ -409,6 +410,9 @@ static int add_row(struct safer_store *st, const struct safer_actor *actor, cons
     } else if (rc == 0) {
         rc = safer_err_set(err, SAFER_EDB, "%s: no id for the new indicator", safer_store_name(st));
     }
+    char made[48];
+    if (rc == 0 && !key)
+        rc = safer__auto_key(st, "indicator", pid, *id, made, &key, err);
     if (rc < 0)
         goto out;
     def_json(&after, &d, key);

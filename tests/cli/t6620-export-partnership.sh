@@ -17,6 +17,9 @@ setup "$SAFER_DB"
 "$SAFER" template actions >a.csv
 "$SAFER" template indicators >i.csv
 printf '%s\n' 'x-1,"-2+3, a formula?","multi' 'line",domestic-abuse,,,lead@example.org,,,complete,100' >>a.csv
+# A row without a key adds an action as the workspace would: it gets the
+# key action-ID, and exports with it.
+printf '%s\n' ',Added without a key,,,,,,,,not-started,0' >>a.csv
 expect_status 0 "$SAFER" import actions a.csv
 expect_status 0 "$SAFER" import indicators i.csv
 
@@ -30,6 +33,7 @@ for f in groups group_members group_remits priorities priority_categories priori
     [ -s "one/$f.csv" ] || fail "no one/$f.csv"
 done
 expect_grep "^x-1,\"'-2+3, a formula?\",\"multi" one/actions.csv
+expect_grep '^action-[0-9]*,Added without a key,' one/actions.csv
 expect_grep "^'=Lead,lead@example.org,Maidstone Borough Council,practitioner,0" one/people.csv
 expect_no_grep 'password\|totp\|\$argon\|\$2' one/people.csv
 
@@ -46,7 +50,7 @@ done
 # And importing the export into the store it came from changes nothing.
 before=$(digest)
 expect_status 0 "$SAFER" import actions one/actions.csv
-expect_grep ' 0 added, 0 updated, 18 unchanged, 0 rejected$' "$TMP/out"
+expect_grep ' 0 added, 0 updated, 19 unchanged, 0 rejected$' "$TMP/out"
 checks=$((checks + 1))
 [ "$(digest)" = "$before" ] || fail "re-importing the export changed the store"
 

@@ -274,13 +274,15 @@ static void test_action_add_get_change(void **state)
     assert_string_equal(after.last_record, rec);
     assert_string_equal(after.last_before, "NULL");
     char want[1024];
+    /* Added in the workspace: the key action-ID, for a file to name it by. */
     snprintf(want, sizeof(want),
-             "{\"title\": \"Review the one-stop-shop's opening hours\", \"description\": "
+             "{\"key\": \"action-%lld\", "
+             "\"title\": \"Review the one-stop-shop's opening hours\", \"description\": "
              "\"Temporal and geographical data\\nfrom the one-stop-shop.\", \"priority_key\": "
              "\"burglary\", \"group_key\": \"sub\", \"lead_user_id\": %lld, \"start_date\": "
              "\"2026-04-01\", \"due_date\": \"2027-03-31\", \"status\": \"not-started\", "
              "\"progress\": 0}",
-             (long long)f->prac.user_id);
+             (long long)id, (long long)f->prac.user_id);
     assert_string_equal(after.last_after, want);
 
     struct safer_arena a;
