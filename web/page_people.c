@@ -101,8 +101,8 @@ int page_people_get(struct web_req *req, struct web_resp *resp)
     web_page_begin(req, resp, "People", NULL);
     const char *joined = web_param(&req->query, "joined");
     if (joined && strcmp(joined, "1") == 0)
-        web_notice(b, "They are added to this partnership: they sign in with the password they "
-                      "have.");
+        web_notice(b, "They are added to this partnership, under the name and organisation "
+                      "their account has: they sign in with the password they have.");
     safer_html_raw(b, "<h1 class=\"govuk-heading-l\">People</h1><p class=\"govuk-body\">"
                       "<a class=\"govuk-button\" href=\"/people/new\">Add a person</a></p>"
                       "<div class=\"safer-table-scroll\" tabindex=\"0\" role=\"region\" "
@@ -159,7 +159,8 @@ static void new_form(struct web_req *req, struct web_resp *resp, const struct pe
     safer_html_raw(b, "<h1 class=\"govuk-heading-l\">Add a person</h1><p class=\"govuk-body\">"
                       "They get a one-time link, shown on the next page, where they choose "
                       "their password. Someone already in another partnership is added to "
-                      "this one with the role you choose.</p>"
+                      "this one with the role you choose, under the name and organisation "
+                      "their account has.</p>"
                       "<form method=\"post\" action=\"/people/new\" novalidate>");
     web_csrf_input(req, resp);
     web_input(b, fe, "name", "Name", "As others will see it", "text", f->name, "off");
