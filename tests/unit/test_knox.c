@@ -392,7 +392,7 @@ static void test_knox_same_for_any_thread_count(void **state)
     /* another seed gives other draws */
     struct safer_knox o2k;
     struct safer_knox_opts o2 = {sb, 7, tb, 5, 199, 1, 2};
-        assert_int_equal(safer_knox_compute(x, y, t, n, &o2, &o2k, NULL), 0);
+    assert_int_equal(safer_knox_compute(x, y, t, n, &o2, &o2k, NULL), 0);
     int differ = 0;
     for (size_t c = 0; c < 24; c++)
         differ |= o2k.cells[c].mean_sim != k[0].cells[c].mean_sim;
