@@ -45,9 +45,10 @@
 
 #define MAX_T (1LL << 40)
 #define MAX_COORD 1e9
-/* Time-difference table entries: differences below this bound are binned
- * by lookup, larger ones by a scan of the bands. */
-#define DT_TABLE_MAX (1 << 16)
+/* Time-difference table entries: when every difference the times allow
+ * (0 to max t - min t) fits, a pair is binned by one lookup with no
+ * branch; otherwise differences beyond the table scan the bands. */
+#define DT_TABLE_MAX (1 << 20)
 /* Permutations per parallel task. */
 #define PERM_CHUNK 32
 
@@ -238,8 +239,7 @@ static void count_pairs(const struct job *jb, const int64_t *tp, uint32_t *cnt)
         uint32_t *row = cnt + s * w;
         for (size_t k = jb->band_start[s]; k < jb->band_start[s + 1]; k++) {
             int64_t dt = tp[jb->pi[k]] - tp[jb->pj[k]];
-            if (dt < 0)
-                dt = -dt;
+            dt = dt < 0 ? -dt : dt;
             row[time_band(jb, dt)]++;
         }
     }
@@ -540,7 +540,12 @@ int safer_knox_compute(const double *x, const double *y, const int64_t *t, size_
         pj = gj;
     }
 
-    int64_t dtab_n = thi[nt - 1] < DT_TABLE_MAX ? thi[nt - 1] : DT_TABLE_MAX;
+    int64_t tmin = n ? tp[0] : 0, tmax = tmin;
+    for (size_t i = 0; i < n; i++) {
+        tmin = tp[i] < tmin ? tp[i] : tmin;
+        tmax = tp[i] > tmax ? tp[i] : tmax;
+    }
+    int64_t dtab_n = tmax - tmin + 1 < DT_TABLE_MAX ? tmax - tmin + 1 : DT_TABLE_MAX;
     dtab = safer__xmalloc(dtab_n ? (size_t)dtab_n : 1);
     for (int64_t d = 0; d < dtab_n; d++) {
         dtab[d] = (uint8_t)nt;
