@@ -214,6 +214,7 @@ struct job {
     const int64_t *tlo, *thi; /* whole-number time bands [tlo, thi) */
     const uint8_t *dtab;      /* time difference -> band, nt for none */
     int64_t dtab_n;
+    int full_table; /* dtab covers every difference the times allow */
     unsigned perms;
     uint64_t seed;
     uint32_t *sims; /* OUT: perms x ncells */
@@ -230,18 +231,33 @@ static inline size_t time_band(const struct job *jb, int64_t dt)
 }
 
 /* Count the close pairs of times `tp` (place order) into cnt (ns x (nt + 1):
- * the last column of each band is the sink for no time band). */
+ * the last column of each band is the sink for no time band). Four rows of
+ * counters take turns, so that consecutive pairs in the same cell (most go
+ * to the sink) do not wait on each other's increment. */
 static void count_pairs(const struct job *jb, const int64_t *tp, uint32_t *cnt)
 {
     size_t w = jb->nt + 1;
-    memset(cnt, 0, sizeof(uint32_t) * jb->ns * w);
+    const uint32_t *pi = jb->pi, *pj = jb->pj;
     for (size_t s = 0; s < jb->ns; s++) {
-        uint32_t *row = cnt + s * w;
-        for (size_t k = jb->band_start[s]; k < jb->band_start[s + 1]; k++) {
-            int64_t dt = tp[jb->pi[k]] - tp[jb->pj[k]];
-            dt = dt < 0 ? -dt : dt;
-            row[time_band(jb, dt)]++;
+        uint32_t r[4][SAFER_LIMIT_KNOX_BREAKS] = {{0}};
+        size_t k = jb->band_start[s], end = jb->band_start[s + 1];
+        if (jb->full_table) {
+            const uint8_t *tab = jb->dtab;
+            for (; k + 4 <= end; k += 4) {
+                int64_t d0 = tp[pi[k]] - tp[pj[k]], d1 = tp[pi[k + 1]] - tp[pj[k + 1]];
+                int64_t d2 = tp[pi[k + 2]] - tp[pj[k + 2]], d3 = tp[pi[k + 3]] - tp[pj[k + 3]];
+                r[0][tab[d0 < 0 ? -d0 : d0]]++;
+                r[1][tab[d1 < 0 ? -d1 : d1]]++;
+                r[2][tab[d2 < 0 ? -d2 : d2]]++;
+                r[3][tab[d3 < 0 ? -d3 : d3]]++;
+            }
         }
+        for (; k < end; k++) {
+            int64_t dt = tp[pi[k]] - tp[pj[k]];
+            r[0][time_band(jb, dt < 0 ? -dt : dt)]++;
+        }
+        for (size_t b = 0; b < w; b++)
+            cnt[s * w + b] = r[0][b] + r[1][b] + r[2][b] + r[3][b];
     }
 }
 
@@ -557,7 +573,8 @@ int safer_knox_compute(const double *x, const double *y, const int64_t *t, size_
     struct job jb = {
         .n = n, .npairs = npairs, .ns = ns, .nt = nt, .ncells = ncells, .t = tp,
         .pi = pi, .pj = pj, .band_start = band_start, .tlo = tlo, .thi = thi,
-        .dtab = dtab, .dtab_n = dtab_n, .perms = o->perms, .seed = o->seed,
+        .dtab = dtab, .dtab_n = dtab_n,
+        .full_table = dtab_n == tmax - tmin + 1, .perms = o->perms, .seed = o->seed,
     };
     out->cells = safer__xcalloc(ncells, sizeof(*out->cells));
     out->nspace_bands = ns;
