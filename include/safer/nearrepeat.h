@@ -94,12 +94,28 @@ void safer_knox_release(struct safer_knox *k);
 int safer_knox_read_events(FILE *in, const char *path, double **x, double **y, int64_t **t,
                            size_t *n, struct safer_err *err);
 
+/* The defaults of the assessment and `safer nearrepeat --category`: breaks
+ * in metres and in months, permutations and seed. */
+#define SAFER_KNOX_DEFAULT_SPACE {0, 1, 200, 400, 600, 800, 1000}
+#define SAFER_KNOX_DEFAULT_TIME {0, 1, 2, 3, 4}
+#define SAFER_KNOX_DEFAULT_PERMS 999
+#define SAFER_KNOX_DEFAULT_SEED 1
+/* The police.uk category the assessment tests by default. */
+#define SAFER_NEARREPEAT_CATEGORY "Burglary"
+
+/*
+ * Append the table to `b` as CSV (the header and rows that
+ * safer_knox_write_csv() writes); errors are the buffer's sticky one.
+ */
+struct safer_buf;
+void safer_knox_csv(const struct safer_knox *k, struct safer_buf *b);
+
 /*
  * Write the table as CSV with the header
  * space_band,time_band,s_lo,s_hi,t_lo,t_hi,observed,mean_sim,sd_sim,
  * median_sim,knox_ratio,p_value,exact_mean,exact_sd: one row per cell,
  * space band major, reals with 17 significant digits, NaN as "NA".
- * Returns 0 or SAFER_EIO.
+ * Returns 0, SAFER_EIO, or SAFER_ETOOBIG over SAFER_LIMIT_REPORT bytes.
  */
 int safer_knox_write_csv(const struct safer_knox *k, FILE *f, const char *path,
                          struct safer_err *err);

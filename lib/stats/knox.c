@@ -37,6 +37,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "safer/buf.h"
 #include "safer/csv.h"
 #include "safer/limits.h"
 #include "safer/nearrepeat.h"
@@ -799,39 +800,52 @@ out:
     return rc;
 }
 
-static void put_real(FILE *f, double v)
+static void put_real(struct safer_buf *b, double v)
 {
     if (isnan(v))
-        fputs(",NA", f);
+        safer_buf_puts(b, ",NA");
     else
-        fprintf(f, ",%.17g", v);
+        safer_buf_putf(b, ",%.17g", v);
+}
+
+void safer_knox_csv(const struct safer_knox *k, struct safer_buf *b)
+{
+    safer_buf_puts(b, "space_band,time_band,s_lo,s_hi,t_lo,t_hi,observed,mean_sim,sd_sim,"
+                      "median_sim,knox_ratio,p_value,exact_mean,exact_sd\n");
+    size_t nc = k->nspace_bands * k->ntime_bands;
+    for (size_t i = 0; i < nc; i++) {
+        const struct safer_knox_cell *c = &k->cells[i];
+        safer_buf_putf(b, "%zu,%zu", c->space_band, c->time_band);
+        put_real(b, c->s_lo);
+        put_real(b, c->s_hi);
+        put_real(b, c->t_lo);
+        put_real(b, c->t_hi);
+        safer_buf_putf(b, ",%lld", (long long)c->observed);
+        put_real(b, c->mean_sim);
+        put_real(b, c->sd_sim);
+        put_real(b, c->median_sim);
+        put_real(b, c->knox_ratio);
+        put_real(b, c->p_value);
+        put_real(b, c->exact_mean);
+        put_real(b, c->exact_sd);
+        safer_buf_puts(b, "\n");
+    }
 }
 
 int safer_knox_write_csv(const struct safer_knox *k, FILE *f, const char *path,
                          struct safer_err *err)
 {
-    fputs("space_band,time_band,s_lo,s_hi,t_lo,t_hi,observed,mean_sim,sd_sim,median_sim,"
-          "knox_ratio,p_value,exact_mean,exact_sd\n",
-          f);
-    size_t nc = k->nspace_bands * k->ntime_bands;
-    for (size_t i = 0; i < nc; i++) {
-        const struct safer_knox_cell *c = &k->cells[i];
-        fprintf(f, "%zu,%zu", c->space_band, c->time_band);
-        put_real(f, c->s_lo);
-        put_real(f, c->s_hi);
-        put_real(f, c->t_lo);
-        put_real(f, c->t_hi);
-        fprintf(f, ",%lld", (long long)c->observed);
-        put_real(f, c->mean_sim);
-        put_real(f, c->sd_sim);
-        put_real(f, c->median_sim);
-        put_real(f, c->knox_ratio);
-        put_real(f, c->p_value);
-        put_real(f, c->exact_mean);
-        put_real(f, c->exact_sd);
-        fputc('\n', f);
+    struct safer_buf b;
+    safer_buf_init(&b, SAFER_LIMIT_REPORT);
+    safer_knox_csv(k, &b);
+    int rc = safer_buf_error(&b);
+    if (rc < 0) {
+        safer_buf_release(&b);
+        return safer_err_set(err, rc, "%s: the table is too large", path);
     }
-    if (fflush(f) != 0 || ferror(f))
+    size_t len = b.len, put = fwrite(b.ptr, 1, len, f);
+    safer_buf_release(&b);
+    if (put != len || fflush(f) != 0 || ferror(f))
         return safer_err_set(err, SAFER_EIO, "%s: write error", path);
     return 0;
 }
