@@ -134,7 +134,10 @@ void safer__report_nearrepeat(struct safer_buf *h, const struct safer_assessment
     safer__report_int(h, (long long)k->perms);
     safer_html_raw(h, " shuffles of the months over the same places. A cell marked * holds "
                       "significantly more pairs than the shuffles (p &le; 0.05); the ratio is "
-                      "the count over the shuffles' mean. police.uk moves records to anonymous "
+                      "the count over the shuffles' mean. With ");
+    safer__report_int(h, (long long)(k->nspace_bands * k->ntime_bands));
+    safer_html_raw(h, " cells, about one in twenty would be marked by chance alone, so a lone "
+                      "mark is weak evidence. police.uk moves records to anonymous "
                       "map points, so distances under a few hundred metres are approximate.");
     if (a->nr_no_point) {
         safer_html_raw(h, " ");
