@@ -13,7 +13,9 @@
  *   of that run, and the time is the end of the latest significant time
  *   band in it ("in the same month" for a first band [0, 1), else "for
  *   the following N months"), with t in months as the assessment sets it;
- * - none: said so, plainly.
+ * - none: said so, plainly; when cells further out are significant
+ *   but the nearest band beyond the same place is not, "no pattern close
+ *   by", with how many cells further out were marked among how many.
  */
 #include "util/compat.h"
 
@@ -63,6 +65,9 @@ static void sentence(struct safer_buf *h, const struct safer_assessment *a)
         }
     }
     double d = 0, t = 0;
+    size_t far = 0; /* significant cells beyond the same point */
+    for (size_t c = s0 * nt; c < ns * nt; c++)
+        far += significant(&k->cells[c]);
     for (size_t s = s0; s < ns; s++) {
         bool in = false;
         for (size_t b = 0; b < nt; b++) {
@@ -78,10 +83,11 @@ static void sentence(struct safer_buf *h, const struct safer_assessment *a)
         any = true;
     }
     /* "burglary", from police.uk's "Burglary" */
+    const char *cat = a->nr_category ? a->nr_category : SAFER_NEARREPEAT_CATEGORY;
     char name[128];
-    size_t len = strlen(a->nr_category);
+    size_t len = strlen(cat);
     len = len < sizeof(name) - 1 ? len : sizeof(name) - 1;
-    memcpy(name, a->nr_category, len);
+    memcpy(name, cat, len);
     name[len] = 0;
     name[0] = (char)tolower((unsigned char)name[0]);
     safer_html_raw(h, "<p class=\"lede\">");
@@ -97,11 +103,28 @@ static void sentence(struct safer_buf *h, const struct safer_assessment *a)
         months(h, t);
         safer_html_raw(h, ": more pairs of records fell that close in space and time than "
                           "chance would give.");
-    } else {
+    } else if (far == 0) {
         safer_html_raw(h, "No near-repeat pattern: no band of distance beyond the same place "
                           "held more pairs of ");
-        safer_html_text(h, a->nr_category);
+        safer_html_text(h, name);
         safer_html_raw(h, " records close in time than chance would give.");
+    } else {
+        const struct safer_knox_cell *first = &k->cells[s0 * nt];
+        safer_html_raw(h, "No near-repeat pattern close by: the nearest band beyond the same "
+                          "place (");
+        safer__report_level(h, first->s_lo);
+        safer_html_raw(h, "&ndash;");
+        safer__report_level(h, first->s_hi);
+        safer_html_raw(h, " m) held no more pairs of ");
+        safer_html_text(h, name);
+        safer_html_raw(h, " records than chance would give; ");
+        safer__report_int(h, (long long)far);
+        if (far == 1)
+            safer_html_raw(h, " cell further out did, which among ");
+        else
+            safer_html_raw(h, " cells further out did, which among ");
+        safer__report_int(h, (long long)(ns * nt));
+        safer_html_raw(h, " may be chance.");
     }
     if (repeat) {
         safer_html_raw(h, " Repeats at the same map point were also more common than chance, ");
