@@ -153,7 +153,7 @@ int main(int argc, char **argv)
         free(y);
         free(t);
     }
-    printf("\n2000 events, denser squares (1 thread):\nside (m)  pairs<1000m  time (s)  "
+    printf("\n2000 events, denser squares (1 thread, CPU time):\nside (m)  pairs<1000m  time (s)  "
            "us per pair and 1000 perms\n");
     size_t n = 2000;
     double *x = malloc(n * sizeof(double)), *y = malloc(n * sizeof(double));
