@@ -40,6 +40,8 @@ static const struct cmd commands[] = {
     {"template", cmd_template, "print the CSV template of actions or indicators to import"},
     /* packs */
     {"pack", cmd_pack, "the executive group's or the scrutiny committee's pack, for A4"},
+    /* near repeats */
+    {"nearrepeat", cmd_nearrepeat, "the near-repeat (Knox) test of events in space and time"},
 };
 
 enum { G_DB, G_VERSION };

@@ -31,6 +31,7 @@
 
 #include "safer/area.h"
 #include "safer/error.h"
+#include "safer/nearrepeat.h"
 #include "safer/police.h"
 #include "safer/rules.h"
 
@@ -56,6 +57,13 @@ struct safer_assess_opts {
      * counts and those that would give them away (safer_assessment_hide()),
      * and leave out the tables of single places. */
     int public_edition;
+    /* The near-repeat test (docs/assessment.md, Near repeats) of one
+     * category's records with a point in the study wards in the latest
+     * window, t their month index: the category (NULL: "Burglary") and
+     * the breaks, permutations and seed (NULL: SAFER_KNOX_DEFAULT_*;
+     * `threads` there is ignored for this one). */
+    const char *nearrepeat_category;
+    const struct safer_knox_opts *nearrepeat;
 };
 
 /* Coverage of one force's month. */
@@ -368,6 +376,15 @@ struct safer_assessment {
 
     /* The public edition's hidden counts (all NULL in the members' edition). */
     struct safer_hidden hidden;
+
+    /* The near-repeat (Knox) test (docs/assessment.md, Near repeats): the
+     * category tested (owned), its records of the latest window in the
+     * study wards with a point (the events) and without one (left out),
+     * and the table (owned; nr.cells NULL when the category has no such
+     * record). */
+    char *nr_category;
+    size_t nr_events, nr_no_point;
+    struct safer_knox nr;
 };
 
 void safer_assessment_release(struct safer_assessment *a);

@@ -45,4 +45,10 @@
 /* The assessment grid. */
 #define SAFER_LIMIT_GRID_CELLS 20000000 /* cells in the study grid */
 
+/* The near-repeat (Knox) test (nearrepeat.h). */
+#define SAFER_LIMIT_KNOX_EVENTS 1000000      /* events in one test */
+#define SAFER_LIMIT_KNOX_BREAKS 32           /* breaks on each axis */
+#define SAFER_LIMIT_KNOX_PERMS 99999         /* permutations */
+#define SAFER_LIMIT_KNOX_PAIRS 200000000LL   /* pairs within the largest distance */
+
 #endif

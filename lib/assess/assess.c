@@ -28,6 +28,8 @@ void safer_assessment_release(struct safer_assessment *a)
     free(a->area_code);
     free(a->area_name);
     free(a->title);
+    free(a->nr_category);
+    safer_knox_release(&a->nr);
     safer_areas_free(a->wards, a->nwards);
     for (size_t i = 0; i < a->ntypes; i++)
         free(a->types[i]);
@@ -209,6 +211,10 @@ int safer_assess_compute(struct safer_store *st, const struct safer_assess_opts 
     struct safer__task geo_task = {0}, loc_task = {0};
     safer__tasks_init(&tasks, o.threads);
     char **allcodes = NULL;
+    /* The near-repeat test's events: map point and month of each record. */
+    uint32_t *nr_loc = NULL;
+    int32_t *nr_month = NULL;
+    size_t nr_n = 0, nr_cap = 0;
 
     /* Everything is read in one read transaction, one snapshot of the store:
      * an import meanwhile is seen whole or not at all. The ward work starts
@@ -351,6 +357,9 @@ int safer_assess_compute(struct safer_store *st, const struct safer_assess_opts 
 
     /* One pass over the records, a batch (one force, one month) at a time. */
     long asb_type = safer__find_str(c.types, c.ntypes, SAFER_ASB_TYPE);
+    a->nr_category = safer__xstrdup(o.nearrepeat_category ? o.nearrepeat_category
+                                                          : SAFER_NEARREPEAT_CATEGORY);
+    long nr_type = safer__find_str(c.types, c.ntypes, a->nr_category);
     batch_asb = safer__xcalloc(c.nbatches ? c.nbatches : 1, sizeof(int64_t));
     batch_area = safer__xcalloc(c.nbatches ? c.nbatches : 1, sizeof(int64_t));
     batch_unplaced = safer__xcalloc(c.nbatches ? c.nbatches : 1, sizeof(int64_t));
@@ -401,6 +410,18 @@ int safer_assess_compute(struct safer_store *st, const struct safer_assess_opts 
                 a->type_latest[t]++;
                 if (l >= 0)
                     uses[l]++;
+                if (nr_type >= 0 && t == (size_t)nr_type) {
+                    if (l < 0) {
+                        a->nr_no_point++;
+                    } else {
+                        size_t had = nr_cap;
+                        SAFER__GROW(nr_loc, nr_cap, nr_n + 1);
+                        if (nr_cap != had)
+                            nr_month = safer__xreallocarray(nr_month, nr_cap, sizeof(*nr_month));
+                        nr_loc[nr_n] = (uint32_t)l;
+                        nr_month[nr_n++] = m;
+                    }
+                }
             } else if (window == 1) {
                 a->ward_prev[s]++;
                 a->type_prev[t]++;
@@ -431,6 +452,8 @@ int safer_assess_compute(struct safer_store *st, const struct safer_assess_opts 
 
     safer__tasks_join(&tasks, &geo_task);
     rc = safer__assess_statistics(&in, &c, force_in, batch_asb, uses, a, &geo, err);
+    if (rc >= 0)
+        rc = safer__assess_nearrepeat(a, &c, geo.bng, nr_loc, nr_month, nr_n, &o, err);
     if (rc >= 0 && o.public_edition)
         rc = safer_assessment_hide(a, a->rules.public_min, err);
 out:
@@ -441,6 +464,8 @@ out:
     safer__tasks_join(&tasks, &geo_task);
     safer__geo_release(&geo);
     free(allcodes);
+    free(nr_loc);
+    free(nr_month);
     safer_locator_free(lj.loc);
     free(geoms);
     free(lward);

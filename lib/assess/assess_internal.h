@@ -205,4 +205,17 @@ void safer__ward_populations(const struct safer_pairs *lsoa_ward,
  * NaN unless every ward has one (and for no ward). */
 double safer__population_sum(const double *pop, size_t n);
 
+/*
+ * The near-repeat test of the assessment (nearrepeat.c): the n events at
+ * map points loc[] of `c` in months month[], their points taken to metres
+ * by `bng` as the hot spots' are, into a->nr with opts->nearrepeat (or the
+ * defaults) and opts->threads. A point PROJ cannot transform is left out
+ * and counted in a->nr_no_point. No events: a->nr stays empty.
+ */
+struct safer_bng;
+int safer__assess_nearrepeat(struct safer_assessment *a, const struct safer_crimes *c,
+                             struct safer_bng *bng, const uint32_t *loc, const int32_t *month,
+                             size_t n, const struct safer_assess_opts *opts,
+                             struct safer_err *err);
+
 #endif

@@ -556,6 +556,13 @@ after_hotspots:
         rc = write_peers(a, &b, nc, out, err);
     if (rc == 0)
         rc = write_outcomes(a, &b, nc, out, err);
+    /* nearrepeat.csv, when the category has located records; not in the
+     * public edition, whose suppression does not cover counts of pairs */
+    if (rc == 0 && a->nr.cells && !safer__public(a)) {
+        safer_buf_reset(&b);
+        safer_knox_csv(&a->nr, &b);
+        rc = safer_output_add(out, "nearrepeat.csv", &b, err);
+    }
 out:
     free(nc);
     safer_buf_release(&b);
