@@ -152,4 +152,47 @@ void safer_clusters_summary(struct safer_buf *b, const struct safer_attributes *
                             char *const *names, const struct safer_clusters *c,
                             const struct safer_clusters_opts *opts, bool standardised);
 
+/* ---- the assessment's ward clusters ---------------------------------------- */
+
+struct safer_assessment;
+
+/* Cluster size of ward cluster meetings: "up to 4 similar" wards. */
+#define SAFER_CLUSTERS_WARD_SIZE 4
+/* Search nodes for the assessment's clusters: a second or so. */
+#define SAFER_CLUSTERS_WARD_NODES ((uint64_t)2000000)
+
+struct safer_ward_clusters {
+    struct safer_attributes attr; /* the study wards and their attributes, as
+                                     computed (not z-scores) */
+    struct safer_clusters result; /* on the attributes' z-scores */
+    struct safer_clusters_opts opts;
+};
+
+void safer_ward_clusters_init(struct safer_ward_clusters *w);
+void safer_ward_clusters_release(struct safer_ward_clusters *w);
+
+/*
+ * The default attributes of the study wards of `a`, into out (initialised
+ * here; the caller releases it): the records per 1,000 residents in the
+ * latest window of each major category (one holding at least 5% of the
+ * study wards' records in that window; the six largest at most, largest
+ * first), then the wards' mean IMD decile when deprivation is loaded.
+ * Returns 0; SAFER_EINVAL when there is no population for a ward, no
+ * record in the window, or fewer than 2 wards.
+ */
+int safer_ward_cluster_attributes(const struct safer_assessment *a, struct safer_attributes *out,
+                                  struct safer_err *err);
+
+/*
+ * The assessment's ward clusters: the default attributes as z-scores (a
+ * column the same for every ward is left out), the wards' queen contiguity,
+ * and the fewest clusters of at most `max_size` wards that can be made
+ * (K = ceil(n / max_size), or more where the neighbours force it), solved
+ * within SAFER_CLUSTERS_WARD_NODES nodes. `out` is initialised here; the
+ * caller releases it. Errors as safer_ward_cluster_attributes() and
+ * safer_clusters_solve().
+ */
+int safer_ward_clusters(const struct safer_assessment *a, size_t max_size,
+                        struct safer_ward_clusters *out, struct safer_err *err);
+
 #endif
