@@ -52,7 +52,7 @@
 #include "safer/stats.h"
 
 #define REL_TOL 1e-9
-#define BISECT_STEPS 40
+#define BISECT_STEPS 30
 /* Bytes the memo may hold. */
 #define MEMO_BYTES ((size_t)64 << 20)
 
@@ -453,7 +453,7 @@ static double node_bound(struct solver *s, size_t r, double *lambda_out)
         return INFINITY;
     if (s->ucount == 0)
         return 0.0;
-    double inv_kmax = 0.0;
+    double inv_kmax = 0.0, bend_lo = INFINITY, bend_hi = -INFINITY;
     for (uint32_t i = 0; i < s->n; i++) {
         if (s->covered[i])
             continue;
@@ -473,15 +473,33 @@ static double node_bound(struct solver *s, size_t r, double *lambda_out)
             }
         }
         inv_kmax += 1.0 / (double)kmax;
+        /* Where two of the area's lines cross: the envelope bends only there. */
+        for (size_t z = 1; z < m; z++) {
+            if (c[z] == INFINITY)
+                continue;
+            for (size_t y = 0; y < z; y++) {
+                if (c[y] == INFINITY)
+                    continue;
+                double kz = (double)(z + 1), ky = (double)(y + 1);
+                double at = (ky * c[z] - kz * c[y]) / (kz - ky);
+                if (at < bend_lo)
+                    bend_lo = at;
+                if (at > bend_hi)
+                    bend_hi = at;
+            }
+        }
         nu++;
     }
     if (inv_kmax > (double)r + 1e-9)
         return INFINITY;
     if (pieces_need(s) > r)
         return INFINITY;
-    /* Bisection on the slope, which falls from |U| - r >= 0 at lo to
-     * sum 1/kmax - r <= 0 at hi. */
-    double lo = -(double)m * s->cmax - 1.0, hi = (double)m * s->cmax + 1.0;
+    /* Bisection on the slope, which falls from |U| - r >= 0 below every
+     * bend (each area on its singleton line) to sum 1/kmax - r <= 0 above
+     * them all (each on its largest valid size). */
+    if (bend_lo > bend_hi) /* singletons only */
+        bend_lo = bend_hi = 0.0;
+    double lo = bend_lo - 1e-9 * (1.0 + fabs(bend_lo)), hi = bend_hi + 1e-9 * (1.0 + fabs(bend_hi));
     for (int it = 0; it < BISECT_STEPS; it++) {
         double mid = 0.5 * (lo + hi), sl;
         bound_at(s, nu, mid, r, &sl);
