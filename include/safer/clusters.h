@@ -195,4 +195,16 @@ int safer_ward_cluster_attributes(const struct safer_assessment *a, struct safer
 int safer_ward_clusters(const struct safer_assessment *a, size_t max_size,
                         struct safer_ward_clusters *out, struct safer_err *err);
 
+/*
+ * The ward-cluster members' packs of assessment `a` (with a population):
+ * one HTML document, a printed A4 page a cluster of safer_ward_clusters(a,
+ * SAFER_CLUSTERS_WARD_SIZE): its wards with their residents, records,
+ * records per 1,000 and mean IMD decile, its rates of the major categories
+ * beside the area's, and its priorities (the categories at least 10% above
+ * the area's rate, at most three, most above first). Appended to `h`.
+ * Returns 0, safer_ward_clusters()'s error, or SAFER_ETOOBIG over h's cap.
+ */
+int safer_cluster_packs_render(const struct safer_assessment *a, struct safer_buf *h,
+                               struct safer_err *err);
+
 #endif
