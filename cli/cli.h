@@ -64,5 +64,9 @@ int cmd_template(int argc, char **argv);
 int cmd_pack(int argc, char **argv);
 /* near repeats (nearrepeat.h) */
 int cmd_nearrepeat(int argc, char **argv);
+/* ward clusters (clusters.h) */
+int cmd_clusters(int argc, char **argv);
+/* `safer pack clusters`: the ward-cluster members' packs */
+int cli_pack_clusters(int argc, char **argv);
 
 #endif

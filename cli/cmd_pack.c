@@ -8,6 +8,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "cli.h"
@@ -24,7 +25,8 @@ static const struct cli_opt opts[] = {
     {NULL, NULL, NULL},
 };
 static const struct cli_spec spec = {
-    "usage: safer [--db PATH|URL] pack executive|scrutiny [--partnership CODE] --out FILE.html\n",
+    "usage: safer [--db PATH|URL] pack executive|scrutiny [--partnership CODE] --out FILE.html\n"
+    "       safer [--db PATH|URL] pack clusters --help\n",
     "Writes a partnership's pack as one HTML file that prints on A4: a cover,\n"
     "then a section a priority. executive: the status of each priority, the\n"
     "decisions asked of the executive group, indicators off target with their\n"
@@ -36,6 +38,9 @@ static const struct cli_spec spec = {
 
 int cmd_pack(int argc, char **argv)
 {
+    /* The ward-cluster packs come from the assessment, not a plan. */
+    if (argc > 1 && strcmp(argv[1], "clusters") == 0)
+        return cli_pack_clusters(argc - 1, argv + 1);
     struct cli_args args;
     int status = cli_parse(&spec, argc, argv, &args);
     if (status >= 0)

@@ -42,6 +42,7 @@ static const struct cmd commands[] = {
     {"pack", cmd_pack, "the executive group's or the scrutiny committee's pack, for A4"},
     /* near repeats */
     {"nearrepeat", cmd_nearrepeat, "the near-repeat (Knox) test of events in space and time"},
+    {"clusters", cmd_clusters, "group neighbouring, similar wards into K clusters, proved least"},
 };
 
 enum { G_DB, G_VERSION };

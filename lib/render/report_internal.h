@@ -293,5 +293,7 @@ void safer__report_priorities(struct safer_buf *h, const struct safer_assessment
 void safer__report_progress(struct safer_buf *h, const struct safer_assessment *a);
 void safer__report_caveats(struct safer_buf *h, const struct safer_assessment *a);
 void safer__report_method(struct safer_buf *h, const struct safer_assessment *a);
+/* The ward clusters, at the end of section 6 (report_clusters.c). */
+void safer__report_clusters(struct safer_buf *h, const struct safer_assessment *a);
 
 #endif
