@@ -15,6 +15,7 @@
 #include "safer/account.h"
 #include "safer/action.h"
 #include "safer/area.h"
+#include "safer/counts.h"
 #include "safer/assess.h"
 #include "safer/demo.h"
 #include "safer/equality.h"
@@ -24,6 +25,7 @@
 #include "safer/output.h"
 #include "safer/plan.h"
 #include "safer/police.h"
+#include "safer/project.h"
 #include "safer/store.h"
 #include "safer/synth.h"
 
@@ -436,6 +438,82 @@ static int demo_money(struct safer_store *st, const struct safer_plan *plan,
 }
 
 /*
+ * projects: the task force's first problem-solving project. The seed's
+ * focus area was the combined wards of Shepway South and Shepway North;
+ * the synthetic borough has neither, so the demo takes its two wards with
+ * the most burglaries, a response starting 12 months before the last month
+ * of data, so that its assessment has 24 months before and 12 from it.
+ */
+static int demo_project(struct safer_store *st, const struct safer_actor *coord, int64_t now,
+                        struct safer_err *err)
+{
+    struct safer_counts_query q = {.ward = NULL, .crime_type = "Burglary", .from = -1, .to = -1};
+    struct safer_counts c;
+    int rc = safer_counts_query(st, &q, &c, err);
+    if (rc < 0)
+        return rc;
+    char top[2][32] = {"", ""};
+    int64_t best[2] = {-1, -1}, sum = 0;
+    int32_t last = 0;
+    for (size_t i = 0; i <= c.n; i++) {
+        if (i < c.n && c.rows[i].month > last)
+            last = c.rows[i].month;
+        bool end = i == c.n || (i > 0 && strcmp(c.rows[i].ward, c.rows[i - 1].ward) != 0);
+        if (end && i > 0 && *c.rows[i - 1].ward) {
+            const char *w = c.rows[i - 1].ward;
+            if (sum > best[0]) {
+                best[1] = best[0];
+                memcpy(top[1], top[0], sizeof(top[0]));
+                best[0] = sum;
+                snprintf(top[0], sizeof(top[0]), "%s", w);
+            } else if (sum > best[1]) {
+                best[1] = sum;
+                snprintf(top[1], sizeof(top[1]), "%s", w);
+            }
+        }
+        if (end)
+            sum = 0;
+        if (i < c.n)
+            sum += c.rows[i].count;
+    }
+    safer_counts_release(&c);
+    if (best[1] < 0)
+        return safer_err_set(err, SAFER_EINVAL, "the demo has too few wards with burglaries");
+    int32_t start = last - 11;
+    char start_date[32];
+    snprintf(start_date, sizeof(start_date), "%04d-%02d-01", start / 12, start % 12 + 1);
+    const char *wards[2] = {top[0], top[1]};
+    struct safer_project_fields f = {
+        .title = "Task force focus area: burglary",
+        .objective = "Reduce burglary in the task force's first focus area, the two wards "
+                     "with the most burglaries in the borough, and make homes there harder "
+                     "to break into.",
+        .category = "Burglary",
+        .wards = wards,
+        .nwards = 2,
+        .start_date = start_date,
+        .stage = "assessment",
+        .scanning = "The strategic assessment showed disproportionate levels of burglary in "
+                    "these two wards, alongside deprivation and health inequality.",
+        .analysis = "Most burglaries were of homes on a few streets, at night, through rear "
+                    "doors and windows; several homes were burgled more than once.",
+    };
+    struct safer_field_errors fe = {.n = 0};
+    int64_t id = 0;
+    rc = safer_project_add(st, coord, &f, now, &id, &fe, err);
+    if (rc < 0 && fe.n)
+        return safer_err_set(err, rc, "the demo's project: %s: %s", fe.e[0].field,
+                             fe.e[0].message);
+    if (rc == 0)
+        rc = safer_project_response_add(st, coord, id, start_date,
+                                        "Kent Police, Maidstone Borough Council",
+                                        "Target hardening of repeat victims' homes and their "
+                                        "neighbours, and visible patrols at night.",
+                                        now, &fe, err);
+    return rc;
+}
+
+/*
  * The demo partnership's workspace: its partner organisations, one account
  * a role (set up through its link), and leads, dates and updates on the
  * plan's actions. The administrator's second factor is waived at sign-in
@@ -469,6 +547,8 @@ static int demo_workspace(struct safer_store *st, const struct safer_plan *plan,
         rc = demo_actions(st, plan, &coord, &prac, now, err);
     if (rc == 0)
         rc = demo_money(st, plan, &coord, now, err); /* equality and money */
+    if (rc == 0)
+        rc = demo_project(st, &coord, now, err); /* projects */
     if (rc == 0)
         rc = safer_session_end(st, &coord, coord.session_id, now, err);
     if (rc == 0)
