@@ -568,6 +568,7 @@ static void test_project_assess(void **state)
     assert_true(mine > 0.0);
     assert_true(mine == total);
     assert_true(pa.did.lower <= pa.did.estimate && pa.did.estimate <= pa.did.upper);
+    safer_did_release(&pa.did);
 
     /* Before any data: a clear refusal. */
     const char *w1[] = {F.wards[5]};
