@@ -150,7 +150,7 @@ static int assessment_section(struct web_req *req, struct safer_buf *b,
                                              "comparison wards";
     snprintf(line, sizeof(line),
              "From the start, %s in the project area %s: %s crimes a month (95%% interval %s "
-             "to %s), %s of what the comparison wards predict.",
+             "to %s), %s against what the comparison wards predict.",
              p->category, verdict, est, lo, hi, pct);
     safer_html_raw(b, "<p class=\"govuk-body\">");
     safer_html_text(b, line);

@@ -532,6 +532,7 @@ static void test_project_assess(void **state)
     safer_nb_init(&nb);
     must(safer_nb_queen(&nb, g, na, SAFER_NB_SNAP_DEFAULT, &err), &err);
     size_t touching = 0;
+    bool adjacent[12];
     for (size_t i = 0; i < na; i++) {
         bool in = strcmp(areas[i].code, w[0]) == 0 || strcmp(areas[i].code, w[1]) == 0;
         bool adj = false;
@@ -540,6 +541,7 @@ static void test_project_assess(void **state)
             adj = adj || strcmp(o, w[0]) == 0 || strcmp(o, w[1]) == 0;
         }
         touching += !in && adj;
+        adjacent[i] = adj;
         for (size_t j = 0; j < pa.did.k; j++) {
             if (strcmp(pa.comparison_codes[j], areas[i].code) == 0) {
                 assert_false(in);
@@ -549,7 +551,6 @@ static void test_project_assess(void **state)
     }
     assert_int_equal(pa.nexcluded_adjacent, touching);
     safer_nb_release(&nb);
-    safer_areas_free(areas, na);
 
     /* The project's series is the sum of its wards' Burglary counts, each
      * read on its own from the count table (counts.h). */
@@ -568,7 +569,45 @@ static void test_project_assess(void **state)
     assert_true(mine > 0.0);
     assert_true(mine == total);
     assert_true(pa.did.lower <= pa.did.estimate && pa.did.estimate <= pa.did.upper);
+
+    /* The same from series read ward by ward from the count table: the
+     * other wards as candidates in code order, those touching the project
+     * area not eligible; the same wards chosen, the same estimate. */
+    double y[MONTHS] = {0}, x[12 * MONTHS] = {0};
+    bool ok[12];
+    const char *codes[12];
+    size_t nc = 0;
+    for (size_t i = 0; i < na; i++) {
+        bool in = strcmp(areas[i].code, w[0]) == 0 || strcmp(areas[i].code, w[1]) == 0;
+        struct safer_counts_query q = {.ward = areas[i].code, .crime_type = "Burglary",
+                                       .from = -1, .to = -1};
+        struct safer_counts cs;
+        must(safer_counts_query(F.st, &q, &cs, &err), &err);
+        double *row = in ? y : x + nc * MONTHS;
+        for (size_t j = 0; j < cs.n; j++) {
+            int32_t m = cs.rows[j].month - FIRST;
+            assert_true(m >= 0 && m < MONTHS);
+            row[m] += (double)cs.rows[j].count;
+        }
+        safer_counts_release(&cs);
+        if (!in) {
+            ok[nc] = !adjacent[i];
+            codes[nc++] = areas[i].code;
+        }
+    }
+    struct safer_did_input in = {.nmonths = MONTHS, .start = 18, .project = y, .cand = x,
+                                 .eligible = ok, .ncand = nc, .k = 3};
+    struct safer_did d;
+    must(safer_did_compute(&in, &d, &err), &err);
+    assert_int_equal(d.k, pa.did.k);
+    for (size_t j = 0; j < d.k; j++)
+        assert_string_equal(codes[d.chosen[j]], pa.comparison_codes[j]);
+    assert_true(d.estimate == pa.did.estimate && d.se == pa.did.se);
+    for (size_t t = 0; t < MONTHS; t++)
+        assert_true(y[t] == pa.project[t]);
+    safer_did_release(&d);
     safer_did_release(&pa.did);
+    safer_areas_free(areas, na);
 
     /* Before any data: a clear refusal. */
     const char *w1[] = {F.wards[5]};
