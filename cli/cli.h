@@ -62,5 +62,7 @@ int cmd_digest(int argc, char **argv);
 int cmd_template(int argc, char **argv);
 /* packs (pack.h) */
 int cmd_pack(int argc, char **argv);
+/* projects (project.h) */
+int cmd_project(int argc, char **argv);
 
 #endif

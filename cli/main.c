@@ -40,6 +40,8 @@ static const struct cmd commands[] = {
     {"template", cmd_template, "print the CSV template of actions or indicators to import"},
     /* packs */
     {"pack", cmd_pack, "the executive group's or the scrutiny committee's pack, for A4"},
+    /* projects */
+    {"project", cmd_project, "list the problem-solving projects, or assess one"},
 };
 
 enum { G_DB, G_VERSION };
