@@ -221,7 +221,8 @@ static int assessment_section(struct web_req *req, struct safer_buf *b,
              d->k, pa.ncandidates, pa.nexcluded_adjacent, d->df);
     safer_html_raw(b, "<details class=\"govuk-details\"><summary class=\"govuk-details__summary\">"
                       "<span class=\"govuk-details__summary-text\">Method and assumptions"
-                      "</span></summary><div class=\"govuk-details__text\"><p class=\"govuk-body\">");
+                      "</span></summary><div class=\"govuk-details__text\">"
+                      "<p class=\"govuk-body\">");
     safer_html_text(b, method);
     safer_html_raw(b, "</p><p class=\"govuk-body\">It assumes that without the project the "
                       "two series would have moved in parallel (after scaling); that the "

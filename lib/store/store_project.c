@@ -506,6 +506,13 @@ int safer_project_response_add(struct safer_store *st, const struct safer_actor 
 
 /* ---- reading ---- */
 
+/* A refused read, logged at the time of the refusal (reads take no clock). */
+static int refuse_read(struct safer_store *st, const struct safer_actor *actor, int64_t id,
+                       struct safer_err *err)
+{
+    return safer__refuse(st, actor, SAFER_PERM_VIEW_PLAN, "project", id, (int64_t)time(NULL), err);
+}
+
 #define PROJECT_COLUMNS                                                                         \
     "SELECT id, title, objective, category, start_date, stage, scanning, analysis, assessment," \
     " version, updated_at FROM project WHERE partnership_id = ?1"
@@ -566,7 +573,7 @@ int safer_project_get(struct safer_store *st, const struct safer_actor *actor, i
         return rc;
     rc = safer__may(st, actor, SAFER_PERM_VIEW_PLAN, NULL, err);
     if (rc == SAFER_EDENIED)
-        return safer__refuse(st, actor, SAFER_PERM_VIEW_PLAN, "project", id, (int64_t)time(NULL), err);
+        return refuse_read(st, actor, id, err);
     struct safer__stmt *s = NULL;
     if (rc == 0)
         rc = safer__prep(st, PROJECT_COLUMNS " AND id = ?2", &s, err);
@@ -639,7 +646,7 @@ int safer_project_list(struct safer_store *st, const struct safer_actor *actor,
         return rc;
     rc = safer__may(st, actor, SAFER_PERM_VIEW_PLAN, NULL, err);
     if (rc == SAFER_EDENIED)
-        return safer__refuse(st, actor, SAFER_PERM_VIEW_PLAN, "project", 0, (int64_t)time(NULL), err);
+        return refuse_read(st, actor, 0, err);
     struct safer__stmt *s = NULL;
     if (rc == 0)
         rc = safer__prep(st, PROJECT_COLUMNS " ORDER BY start_date DESC, id", &s, err);
@@ -682,7 +689,7 @@ int safer_project_ward_choices(struct safer_store *st, const struct safer_actor 
         return rc;
     rc = safer__may(st, actor, SAFER_PERM_VIEW_PLAN, NULL, err);
     if (rc == SAFER_EDENIED)
-        return safer__refuse(st, actor, SAFER_PERM_VIEW_PLAN, "project", 0, (int64_t)time(NULL), err);
+        return refuse_read(st, actor, 0, err);
     struct safer__stmt *s = NULL;
     if (rc == 0)
         rc = safer__prep(st,
@@ -866,7 +873,7 @@ int safer_project_assess(struct safer_store *st, const struct safer_actor *actor
         return rc;
     rc = safer__may(st, actor, SAFER_PERM_VIEW_PLAN, NULL, err);
     if (rc == SAFER_EDENIED)
-        return safer__refuse(st, actor, SAFER_PERM_VIEW_PLAN, "project", id, (int64_t)time(NULL), err);
+        return refuse_read(st, actor, id, err);
     struct safer_arena a;
     safer_arena_init(&a);
     struct stored p;

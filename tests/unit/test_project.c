@@ -456,7 +456,8 @@ static void test_project_records(void **state)
     assert_string_equal(c.last_before,
                         "{\"title\": \"Shepway burglary task force\", "
                         "\"objective\": \"Fewer burglaries of homes\", \"stage\": \"scanning\"}");
-    assert_string_equal(c.last_after, "{\"title\": \"Renamed\", \"objective\": \"Fewer burglaries\", "
+    assert_string_equal(c.last_after, "{\"title\": \"Renamed\", "
+                                      "\"objective\": \"Fewer burglaries\", "
                                       "\"stage\": \"response\"}");
     g.title = "Stale";
     assert_int_equal(safer_project_change(F.st, &F.coord, id, 1, &g, NOW, &fe, &err),
