@@ -23,7 +23,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "safer/area.h"
+#include "safer/geom.h"
 #include "safer/plan.h"
 #include "safer/project.h"
 #include "safer/stats.h"
@@ -827,28 +827,42 @@ static int read_series(struct safer_store *st, int64_t pid, const char *category
 }
 
 /* Mark the wards touching the project's (queen contiguity of the stored
- * boundaries); a ward without a stored boundary touches nothing. */
-static int mark_neighbours(struct safer_store *st, const struct series *x, const bool *inside,
-                           bool *adjacent, struct safer_err *err)
+ * boundaries of the partnership's wards only); a ward without a stored
+ * boundary touches nothing. */
+static int mark_neighbours(struct safer_store *st, int64_t pid, const struct series *x,
+                           const bool *inside, bool *adjacent, struct safer_err *err)
 {
-    struct safer_area *areas = NULL;
-    size_t na = 0;
-    int rc = safer_areas_load(st, "ward", &areas, &na, err);
+    struct safer__stmt *s;
+    int rc = safer__prep(st,
+                         "SELECT r.code, r.geom FROM area r WHERE r.code IN (" PARTNERSHIP_WARDS
+                         ") AND r.level = 'ward' ORDER BY r.code",
+                         &s, err);
     if (rc < 0)
         return rc;
-    struct safer_geom *g = safer__xmalloc(sizeof(*g) * (x->nwards + 1));
+    safer__bind_int64(s, 1, pid);
+    struct safer_geom *g = safer__xcalloc(x->nwards + 1, sizeof(*g));
     size_t *of = safer__xmalloc(sizeof(*of) * (x->nwards + 1)); /* series index of g[i] */
     size_t ng = 0;
-    for (size_t i = 0; i < na; i++) {
-        long w = find_code(x->codes, x->nwards, areas[i].code);
-        if (w >= 0) {
-            g[ng] = areas[i].geom;
-            of[ng++] = (size_t)w;
+    while (ng < x->nwards && (rc = safer__step(s, err)) == 1) {
+        const char *code = safer__col_text(s, 0);
+        long w = find_code(x->codes, x->nwards, code);
+        size_t len = 0;
+        const void *blob = safer__col_blob(s, 1, &len);
+        if (w < 0)
+            continue;
+        if (!blob || safer__area_geom_decode(blob, len, &g[ng]) < 0) {
+            rc = safer_err_set(err, SAFER_EDB, "%s: the stored geometry of area '%s' is damaged",
+                               safer_store_name(st), code);
+            break;
         }
+        of[ng++] = (size_t)w;
     }
+    safer__stmt_finalize(s);
+    if (rc > 0)
+        rc = 0;
     struct safer_nb nb;
     safer_nb_init(&nb);
-    if (ng >= 2)
+    if (rc == 0 && ng >= 2)
         rc = safer_nb_queen(&nb, g, ng, SAFER_NB_SNAP_DEFAULT, err);
     for (size_t i = 0; rc == 0 && ng >= 2 && i < ng; i++) {
         if (!inside[of[i]])
@@ -857,9 +871,10 @@ static int mark_neighbours(struct safer_store *st, const struct series *x, const
             adjacent[of[nb.adj[e]]] = true;
     }
     safer_nb_release(&nb);
+    for (size_t i = 0; i < ng; i++)
+        safer_geom_release(&g[i]);
     free(g);
     free(of);
-    safer_areas_free(areas, na);
     return rc;
 }
 
@@ -906,7 +921,7 @@ int safer_project_assess(struct safer_store *st, const struct safer_actor *actor
             }
             w = e ? e + 1 : w + len;
         }
-        rc = mark_neighbours(st, &x, inside, adjacent, err);
+        rc = mark_neighbours(st, actor->partnership_id, &x, inside, adjacent, err);
     }
     if (rc == 0)
         rc = safer__store_commit(st, err);
