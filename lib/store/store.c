@@ -364,16 +364,18 @@ static const struct digest_table DIGEST_IF_ROWS[] = {
     {"SELECT p.code, j.title, j.objective, j.category, j.start_date, j.stage, j.scanning,"
      " j.analysis, j.assessment, j.version FROM project j"
      " JOIN partnership p ON p.id = j.partnership_id"
-     " ORDER BY p.code, j.title, j.start_date, j.created_at",
+     " ORDER BY p.code, j.title, j.start_date, j.category, j.objective, j.created_at",
      "TTTTTTTTTI"},
     {"SELECT p.code, j.title, j.start_date, w.area_code FROM project_ward w"
      " JOIN project j ON j.id = w.project_id JOIN partnership p ON p.id = j.partnership_id"
-     " ORDER BY p.code, j.title, j.start_date, j.created_at, w.area_code",
+     " ORDER BY p.code, j.title, j.start_date, j.category, j.objective, j.created_at,"
+     " w.area_code",
      "TTTT"},
     {"SELECT p.code, j.title, j.start_date, r.on_date, r.partners, r.what, u.email"
      " FROM project_response r JOIN project j ON j.id = r.project_id"
      " JOIN partnership p ON p.id = j.partnership_id LEFT JOIN app_user u ON u.id = r.author_id"
-     " ORDER BY p.code, j.title, j.start_date, j.created_at, r.on_date, r.at, r.what",
+     " ORDER BY p.code, j.title, j.start_date, j.category, j.objective, j.created_at,"
+     " r.on_date, r.at, r.what, r.partners",
      "TTTTTTT"},
 };
 
