@@ -68,5 +68,7 @@ int cmd_nearrepeat(int argc, char **argv);
 int cmd_clusters(int argc, char **argv);
 /* `safer pack clusters`: the ward-cluster members' packs */
 int cli_pack_clusters(int argc, char **argv);
+/* projects (project.h) */
+int cmd_project(int argc, char **argv);
 
 #endif

@@ -43,6 +43,8 @@ static const struct cmd commands[] = {
     /* near repeats */
     {"nearrepeat", cmd_nearrepeat, "the near-repeat (Knox) test of events in space and time"},
     {"clusters", cmd_clusters, "group neighbouring, similar wards into K clusters, proved least"},
+    /* projects */
+    {"project", cmd_project, "list the problem-solving projects, or assess one"},
 };
 
 enum { G_DB, G_VERSION };

@@ -32,6 +32,7 @@ static const struct nav_item NAV[] = {
     {"/", "Dashboard", SAFER_PERM_VIEW_AGGREGATE, 1},
     {"/priorities", "Priorities", SAFER_PERM_VIEW_AGGREGATE, 1},
     {"/actions", "Actions", SAFER_PERM_VIEW_PLAN, 1},
+    {"/projects", "Projects", SAFER_PERM_VIEW_PLAN, 1},
     {"/indicators", "Indicators", SAFER_PERM_VIEW_AGGREGATE, 1},
     {"/groups", "Groups", SAFER_PERM_VIEW_AGGREGATE, 1},
     {"/assessments", "Assessments", SAFER_PERM_VIEW_AGGREGATE, 1},

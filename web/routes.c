@@ -134,6 +134,18 @@ const struct web_route web_routes[] = {
      * documents of their own to print on A4 (page_pack.c). */
     {"GET", "/packs/executive", WEB_NEED(SAFER_PERM_VIEW_PLAN), page_pack_executive_get, 0},
     {"GET", "/packs/scrutiny", WEB_NEED(SAFER_PERM_VIEW_AGGREGATE), page_pack_scrutiny_get, 0},
+
+    /* projects: problem-solving projects (page_project.c), read with the
+     * plan in full and kept by those who keep the plan, as actions are;
+     * the literal paths before /projects/{id}. */
+    {"GET", "/projects", WEB_NEED(SAFER_PERM_VIEW_PLAN), page_projects_get, 0},
+    {"GET", "/projects/new", WEB_NEED(SAFER_PERM_EDIT_PLAN), page_project_new_get, 0},
+    {"POST", "/projects/new", WEB_NEED(SAFER_PERM_EDIT_PLAN), page_project_new_post, 0},
+    {"GET", "/projects/edit/{id}", WEB_NEED(SAFER_PERM_EDIT_PLAN), page_project_edit_get, 0},
+    {"POST", "/projects/edit/{id}", WEB_NEED(SAFER_PERM_EDIT_PLAN), page_project_edit_post, 0},
+    {"POST", "/projects/responses/{id}", WEB_NEED(SAFER_PERM_EDIT_PLAN),
+     page_project_response_post, 0},
+    {"GET", "/projects/{id}", WEB_NEED(SAFER_PERM_VIEW_PLAN), page_project_get, 0},
 };
 
 const size_t web_nroutes = sizeof(web_routes) / sizeof(web_routes[0]);

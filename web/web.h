@@ -244,6 +244,14 @@ int page_person_signout_post(struct web_req *req, struct web_resp *resp);
 /* packs (page_pack.c) */
 int page_pack_executive_get(struct web_req *req, struct web_resp *resp);
 int page_pack_scrutiny_get(struct web_req *req, struct web_resp *resp);
+/* projects (page_project.c) */
+int page_projects_get(struct web_req *req, struct web_resp *resp);
+int page_project_get(struct web_req *req, struct web_resp *resp);
+int page_project_new_get(struct web_req *req, struct web_resp *resp);
+int page_project_new_post(struct web_req *req, struct web_resp *resp);
+int page_project_edit_get(struct web_req *req, struct web_resp *resp);
+int page_project_edit_post(struct web_req *req, struct web_resp *resp);
+int page_project_response_post(struct web_req *req, struct web_resp *resp);
 
 /* Tables other pages share: the actions (page_action.c) and the
  * indicators (page_indicator.c), each row linking to its page. */

@@ -15,6 +15,7 @@
 #include "safer/account.h"
 #include "safer/action.h"
 #include "safer/area.h"
+#include "safer/counts.h"
 #include "safer/assess.h"
 #include "safer/demo.h"
 #include "safer/equality.h"
@@ -24,6 +25,8 @@
 #include "safer/output.h"
 #include "safer/plan.h"
 #include "safer/police.h"
+#include "safer/project.h"
+#include "safer/stats.h"
 #include "safer/store.h"
 #include "safer/synth.h"
 
@@ -436,6 +439,99 @@ static int demo_money(struct safer_store *st, const struct safer_plan *plan,
 }
 
 /*
+ * projects: the task force's first problem-solving project. The seed's
+ * focus area was the combined wards of Shepway South and Shepway North,
+ * two neighbours; the synthetic borough has neither, so the demo takes the
+ * two neighbouring wards (queen contiguity of their boundaries) with the
+ * most burglaries between them, ties to the first by code, and a response
+ * starting 12 months before the last month of data, so that its
+ * assessment has 24 months before and 12 from it.
+ */
+static int demo_project(struct safer_store *st, const struct safer_actor *coord, int64_t now,
+                        struct safer_err *err)
+{
+    struct safer_area *areas = NULL;
+    size_t na = 0;
+    int rc = safer_areas_load(st, "ward", &areas, &na, err);
+    if (rc < 0)
+        return rc;
+    int64_t *burglary = safer__xcalloc(na + 1, sizeof(int64_t));
+    int32_t last = 0;
+    struct safer_counts_query q = {.ward = NULL, .crime_type = "Burglary", .from = -1, .to = -1};
+    struct safer_counts c;
+    rc = safer_counts_query(st, &q, &c, err);
+    for (size_t i = 0; rc == 0 && i < c.n; i++) {
+        if (c.rows[i].month > last)
+            last = c.rows[i].month;
+        for (size_t w = 0; w < na; w++) {
+            if (strcmp(areas[w].code, c.rows[i].ward) == 0)
+                burglary[w] += c.rows[i].count;
+        }
+    }
+    if (rc == 0)
+        safer_counts_release(&c);
+    struct safer_geom *g = safer__xmalloc(sizeof(*g) * (na + 1));
+    for (size_t w = 0; w < na; w++)
+        g[w] = areas[w].geom;
+    struct safer_nb nb;
+    safer_nb_init(&nb);
+    if (rc == 0 && na >= 2)
+        rc = safer_nb_queen(&nb, g, na, SAFER_NB_SNAP_DEFAULT, err);
+    free(g);
+    int64_t best = -1;
+    char pair[2][32] = {"", ""};
+    for (size_t i = 0; rc == 0 && na >= 2 && i < na; i++) {
+        for (uint32_t e = nb.start[i]; e < nb.start[i + 1]; e++) {
+            size_t j = nb.adj[e];
+            if (j > i && burglary[i] + burglary[j] > best) {
+                best = burglary[i] + burglary[j];
+                snprintf(pair[0], sizeof(pair[0]), "%s", areas[i].code);
+                snprintf(pair[1], sizeof(pair[1]), "%s", areas[j].code);
+            }
+        }
+    }
+    safer_nb_release(&nb);
+    free(burglary);
+    safer_areas_free(areas, na);
+    if (rc == 0 && best < 0)
+        rc = safer_err_set(err, SAFER_EINVAL, "the demo has no two neighbouring wards");
+    if (rc < 0)
+        return rc;
+    int32_t start = last - 11;
+    char start_date[32];
+    snprintf(start_date, sizeof(start_date), "%04d-%02d-01", start / 12, start % 12 + 1);
+    const char *wards[2] = {pair[0], pair[1]};
+    struct safer_project_fields f = {
+        .title = "Task force focus area: burglary",
+        .objective = "Reduce burglary in the task force's first focus area, the two "
+                     "neighbouring wards with the most burglaries in the borough, and make "
+                     "homes there harder to break into.",
+        .category = "Burglary",
+        .wards = wards,
+        .nwards = 2,
+        .start_date = start_date,
+        .stage = "assessment",
+        .scanning = "The strategic assessment showed disproportionate levels of burglary in "
+                    "these two wards, alongside deprivation and health inequality.",
+        .analysis = "Most burglaries were of homes on a few streets, at night, through rear "
+                    "doors and windows; several homes were burgled more than once.",
+    };
+    struct safer_field_errors fe = {.n = 0};
+    int64_t id = 0;
+    rc = safer_project_add(st, coord, &f, now, &id, &fe, err);
+    if (rc < 0 && fe.n)
+        return safer_err_set(err, rc, "the demo's project: %s: %s", fe.e[0].field,
+                             fe.e[0].message);
+    if (rc == 0)
+        rc = safer_project_response_add(st, coord, id, start_date,
+                                        "Kent Police, Maidstone Borough Council",
+                                        "Target hardening of repeat victims' homes and their "
+                                        "neighbours, and visible patrols at night.",
+                                        now, &fe, err);
+    return rc;
+}
+
+/*
  * The demo partnership's workspace: its partner organisations, one account
  * a role (set up through its link), and leads, dates and updates on the
  * plan's actions. The administrator's second factor is waived at sign-in
@@ -469,6 +565,8 @@ static int demo_workspace(struct safer_store *st, const struct safer_plan *plan,
         rc = demo_actions(st, plan, &coord, &prac, now, err);
     if (rc == 0)
         rc = demo_money(st, plan, &coord, now, err); /* equality and money */
+    if (rc == 0)
+        rc = demo_project(st, &coord, now, err); /* projects */
     if (rc == 0)
         rc = safer_session_end(st, &coord, coord.session_id, now, err);
     if (rc == 0)

@@ -563,6 +563,23 @@ static const char V6_SQLITE[] =
     "  (SELECT 1 FROM indicator b WHERE b.partnership_id = indicator.partnership_id"
     "   AND b.key = 'indicator-' || indicator.id);"
     /* projects: begin */
+    "CREATE TABLE project("
+    "  id INTEGER PRIMARY KEY, partnership_id INTEGER NOT NULL REFERENCES partnership(id),"
+    "  title TEXT NOT NULL, objective TEXT NOT NULL, category TEXT NOT NULL,"
+    "  start_date TEXT NOT NULL,"
+    "  stage TEXT NOT NULL CHECK(stage IN ('scanning', 'analysis', 'response', 'assessment',"
+    "  'closed')),"
+    "  scanning TEXT, analysis TEXT, assessment TEXT,"
+    "  version INTEGER NOT NULL DEFAULT 1, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);"
+    "CREATE INDEX project_partnership ON project(partnership_id);"
+    "CREATE TABLE project_ward("
+    "  project_id INTEGER NOT NULL REFERENCES project(id), area_code TEXT NOT NULL,"
+    "  PRIMARY KEY(project_id, area_code));"
+    "CREATE TABLE project_response("
+    "  id INTEGER PRIMARY KEY, project_id INTEGER NOT NULL REFERENCES project(id),"
+    "  on_date TEXT NOT NULL, partners TEXT NOT NULL, what TEXT NOT NULL,"
+    "  author_id INTEGER REFERENCES app_user(id), at TEXT NOT NULL);"
+    "CREATE INDEX project_response_project ON project_response(project_id, on_date);"
     /* projects: end */
     ;
 
@@ -582,6 +599,23 @@ static const char V6_PG[] =
     "  (SELECT 1 FROM indicator b WHERE b.partnership_id = indicator.partnership_id"
     "   AND b.key = 'indicator-' || indicator.id);"
     /* projects: begin */
+    "CREATE TABLE project("
+    "  id " ID ", partnership_id BIGINT NOT NULL REFERENCES partnership(id),"
+    "  title " C " NOT NULL, objective " C " NOT NULL, category " C " NOT NULL,"
+    "  start_date " C " NOT NULL,"
+    "  stage " C " NOT NULL CHECK(stage IN ('scanning', 'analysis', 'response', 'assessment',"
+    "  'closed')),"
+    "  scanning " C ", analysis " C ", assessment " C ","
+    "  version BIGINT NOT NULL DEFAULT 1, created_at " C " NOT NULL, updated_at " C " NOT NULL);"
+    "CREATE INDEX project_partnership ON project(partnership_id);"
+    "CREATE TABLE project_ward("
+    "  project_id BIGINT NOT NULL REFERENCES project(id), area_code " C " NOT NULL,"
+    "  PRIMARY KEY(project_id, area_code));"
+    "CREATE TABLE project_response("
+    "  id " ID ", project_id BIGINT NOT NULL REFERENCES project(id),"
+    "  on_date " C " NOT NULL, partners " C " NOT NULL, what " C " NOT NULL,"
+    "  author_id BIGINT REFERENCES app_user(id), at " C " NOT NULL);"
+    "CREATE INDEX project_response_project ON project_response(project_id, on_date);"
     /* projects: end */
     ;
 #undef ID

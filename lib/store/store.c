@@ -381,6 +381,24 @@ static const struct digest_table DIGEST_IF_ROWS[] = {
     {"SELECT p.code, x.group_key, x.year, x.outcome, x.version FROM group_plan x"
      " JOIN partnership p ON p.id = x.partnership_id ORDER BY p.code, x.group_key, x.year",
      "TTITI"},
+    /* projects: problem-solving projects by their content (they have no
+     * key), their wards and their responses. */
+    {"SELECT p.code, j.title, j.objective, j.category, j.start_date, j.stage, j.scanning,"
+     " j.analysis, j.assessment, j.version FROM project j"
+     " JOIN partnership p ON p.id = j.partnership_id"
+     " ORDER BY p.code, j.title, j.start_date, j.category, j.objective, j.created_at",
+     "TTTTTTTTTI"},
+    {"SELECT p.code, j.title, j.start_date, w.area_code FROM project_ward w"
+     " JOIN project j ON j.id = w.project_id JOIN partnership p ON p.id = j.partnership_id"
+     " ORDER BY p.code, j.title, j.start_date, j.category, j.objective, j.created_at,"
+     " w.area_code",
+     "TTTT"},
+    {"SELECT p.code, j.title, j.start_date, r.on_date, r.partners, r.what, u.email"
+     " FROM project_response r JOIN project j ON j.id = r.project_id"
+     " JOIN partnership p ON p.id = j.partnership_id LEFT JOIN app_user u ON u.id = r.author_id"
+     " ORDER BY p.code, j.title, j.start_date, j.category, j.objective, j.created_at,"
+     " r.on_date, r.at, r.what, r.partners",
+     "TTTTTTT"},
 };
 
 static void hash_value(XXH3_state_t *h, struct safer__stmt *s, int col, char kind)

@@ -229,3 +229,9 @@ int safer__areas_vintage(struct safer_store *st, const char *level, char **code_
     safer__stmt_finalize(s);
     return rc < 0 ? rc : 0;
 }
+
+/* projects: a stored boundary, for callers that read only some areas. */
+int safer__area_geom_decode(const void *blob, size_t len, struct safer_geom *g)
+{
+    return geom_decode(blob, len, g);
+}

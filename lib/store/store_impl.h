@@ -170,4 +170,9 @@ void safer__now_iso(char out[32]);
 /* Unix time `t` as "YYYY-MM-DDTHH:MM:SSZ" (UTC). */
 void safer__iso_at(int64_t t, char out[32]);
 
+/* projects: decode a boundary as the area table stores it (store_area.c);
+ * 0, or -1 when the blob is damaged. The caller releases `g`. */
+struct safer_geom;
+int safer__area_geom_decode(const void *blob, size_t len, struct safer_geom *g);
+
 #endif

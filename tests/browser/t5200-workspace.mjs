@@ -117,7 +117,9 @@ for (const path of ['/actions', '/actions/1', '/actions/edit/1', '/indicators', 
     '/funding/new', '/funding/edit/1',
     // groups: the strategy's pages
     '/groups/smpeg', '/groups/edit/smpeg', '/priorities', '/priorities/domestic-abuse',
-    '/priorities/edit/domestic-abuse', '/plans/socp/2021', '/plans/edit/socp/2021']) {
+    '/priorities/edit/domestic-abuse', '/plans/socp/2021', '/plans/edit/socp/2021',
+    // projects: the demo's task-force project
+    '/projects', '/projects/1', '/projects/new', '/projects/edit/1']) {
     const r = await page.goto(`${base}${path}`);
     check(r.status() === 200, `${path}: ${r.status()}`);
     await axeClean(path);
