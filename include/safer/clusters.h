@@ -196,6 +196,14 @@ int safer_ward_clusters(const struct safer_assessment *a, size_t max_size,
                         struct safer_ward_clusters *out, struct safer_err *err);
 
 /*
+ * As safer_ward_clusters(), with exactly k clusters (k 0: as it chooses).
+ * SAFER_EINVAL when k is above the wards, or no partition into k exists
+ * (safer_clusters_solve()'s message).
+ */
+int safer_ward_clusters_k(const struct safer_assessment *a, size_t max_size, size_t k,
+                          struct safer_ward_clusters *out, struct safer_err *err);
+
+/*
  * The ward-cluster members' packs of assessment `a` (with a population):
  * one HTML document, a printed A4 page a cluster of safer_ward_clusters(a,
  * SAFER_CLUSTERS_WARD_SIZE): its wards with their residents, records,

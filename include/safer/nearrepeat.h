@@ -51,7 +51,7 @@ struct safer_knox_opts {
 struct safer_knox_cell {
     size_t space_band, time_band;
     double s_lo, s_hi, t_lo, t_hi;
-    int64_t observed;
+    int64_t observed;  /* -1: withheld (safer_knox_hide()) */
     double mean_sim;   /* mean of the simulated counts */
     double sd_sim;     /* their standard deviation, divisor perms - 1 (NaN for perms < 2) */
     double median_sim; /* their median (mean of the middle two for an even perms) */
@@ -109,6 +109,16 @@ int safer_knox_read_events(FILE *in, const char *path, double **x, double **y, i
  */
 struct safer_buf;
 void safer_knox_csv(const struct safer_knox *k, struct safer_buf *b);
+
+/*
+ * Withhold each cell holding from 1 to min - 1 pairs, for a reader who
+ * sees aggregates only: its observed count becomes -1 (printed "NA") and
+ * its simulated figures, ratio and p-value NaN, since they would give the
+ * count away; the exact mean and standard deviation stay (they depend on
+ * the margins of the whole table, not on the cell). Returns the cells
+ * withheld.
+ */
+size_t safer_knox_hide(struct safer_knox *k, int64_t min);
 
 /*
  * Write the table as CSV with the header

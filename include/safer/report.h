@@ -17,4 +17,12 @@
 int safer_report_render(const struct safer_assessment *a, struct safer_buf *out,
                         struct safer_err *err);
 
+/*
+ * The plain sentence the report gives of a's near-repeat table (a->nr,
+ * with cells): HTML text without the enclosing paragraph, appended to h.
+ * A cell counts as raised when its p-value is at most 0.05 and its Knox
+ * ratio above 1 (docs/assessment.md, Near repeats).
+ */
+void safer_report_nearrepeat_sentence(struct safer_buf *h, const struct safer_assessment *a);
+
 #endif

@@ -113,6 +113,12 @@ int safer_ward_cluster_attributes(const struct safer_assessment *a, struct safer
 int safer_ward_clusters(const struct safer_assessment *a, size_t max_size,
                         struct safer_ward_clusters *out, struct safer_err *err)
 {
+    return safer_ward_clusters_k(a, max_size, 0, out, err);
+}
+
+int safer_ward_clusters_k(const struct safer_assessment *a, size_t max_size, size_t k,
+                          struct safer_ward_clusters *out, struct safer_err *err)
+{
     safer_ward_clusters_init(out);
     int rc = safer_ward_cluster_attributes(a, &out->attr, err);
     if (rc < 0)
@@ -151,10 +157,14 @@ int safer_ward_clusters(const struct safer_assessment *a, size_t max_size,
     out->opts.max_size = max_size;
     out->opts.max_nodes = SAFER_CLUSTERS_WARD_NODES;
     out->opts.k = max_size ? (n + max_size - 1) / max_size : 0;
+    if (rc == 0 && k > 0 && k > n)
+        rc = safer_err_set(err, SAFER_EINVAL, "%zu clusters of %zu wards: at most %zu", k, n, n);
+    if (k > 0)
+        out->opts.k = k;
     while (rc == 0) {
         struct safer_err e = {0};
         int src = safer_clusters_solve(z, dz, &nb, &out->opts, &out->result, &e);
-        if (src == SAFER_EINVAL && out->opts.k < n && strstr(e.msg, "no partition")) {
+        if (src == SAFER_EINVAL && k == 0 && out->opts.k < n && strstr(e.msg, "no partition")) {
             out->opts.k++; /* the neighbours force more clusters */
             continue;
         }

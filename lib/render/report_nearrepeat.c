@@ -25,6 +25,7 @@
 
 #include "render/report_internal.h"
 #include "safer/html.h"
+#include "safer/report.h"
 #include "safer/nearrepeat.h"
 
 #define NR_ALPHA 0.05
@@ -48,7 +49,7 @@ static void months(struct safer_buf *h, double t_hi)
     }
 }
 
-static void sentence(struct safer_buf *h, const struct safer_assessment *a)
+void safer_report_nearrepeat_sentence(struct safer_buf *h, const struct safer_assessment *a)
 {
     const struct safer_knox *k = &a->nr;
     size_t ns = k->nspace_bands, nt = k->ntime_bands;
@@ -90,7 +91,6 @@ static void sentence(struct safer_buf *h, const struct safer_assessment *a)
     memcpy(name, cat, len);
     name[len] = 0;
     name[0] = (char)tolower((unsigned char)name[0]);
-    safer_html_raw(h, "<p class=\"lede\">");
     if (any) {
         if (strchr("aeiou", name[0]) && name[0])
             safer_html_raw(h, "After an ");
@@ -131,7 +131,6 @@ static void sentence(struct safer_buf *h, const struct safer_assessment *a)
         months(h, repeat_t);
         safer_html_raw(h, ".");
     }
-    safer_html_raw(h, "</p>");
 }
 
 void safer__report_nearrepeat(struct safer_buf *h, const struct safer_assessment *a)
@@ -147,7 +146,9 @@ void safer__report_nearrepeat(struct safer_buf *h, const struct safer_assessment
         return;
     }
     const struct safer_knox *k = &a->nr;
-    sentence(h, a);
+    safer_html_raw(h, "<p class=\"lede\">");
+    safer_report_nearrepeat_sentence(h, a);
+    safer_html_raw(h, "</p>");
     safer_html_raw(h, "<p>The near-repeat (Knox) test takes every pair of the ");
     safer__report_int(h, (long long)a->nr_events);
     safer_html_raw(h, " records with a location in ");

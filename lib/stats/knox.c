@@ -820,7 +820,10 @@ void safer_knox_csv(const struct safer_knox *k, struct safer_buf *b)
         put_real(b, c->s_hi);
         put_real(b, c->t_lo);
         put_real(b, c->t_hi);
-        safer_buf_putf(b, ",%lld", (long long)c->observed);
+        if (c->observed < 0)
+            safer_buf_puts(b, ",NA");
+        else
+            safer_buf_putf(b, ",%lld", (long long)c->observed);
         put_real(b, c->mean_sim);
         put_real(b, c->sd_sim);
         put_real(b, c->median_sim);
@@ -830,6 +833,21 @@ void safer_knox_csv(const struct safer_knox *k, struct safer_buf *b)
         put_real(b, c->exact_sd);
         safer_buf_puts(b, "\n");
     }
+}
+
+size_t safer_knox_hide(struct safer_knox *k, int64_t min)
+{
+    size_t hidden = 0, nc = k->nspace_bands * k->ntime_bands;
+    for (size_t i = 0; k->cells && i < nc; i++) {
+        struct safer_knox_cell *c = &k->cells[i];
+        if (c->observed >= 1 && c->observed < min) {
+            c->observed = -1;
+            c->mean_sim = c->sd_sim = c->median_sim = NAN;
+            c->knox_ratio = c->p_value = NAN;
+            hidden++;
+        }
+    }
+    return hidden;
 }
 
 int safer_knox_write_csv(const struct safer_knox *k, FILE *f, const char *path,
