@@ -283,6 +283,11 @@ int page_dashboard_get(struct web_req *req, struct web_resp *resp)
                           "group's pack</a> (names leads)</li>");
     safer_html_raw(b, "<li><a class=\"govuk-link\" href=\"/packs/scrutiny\">The scrutiny "
                       "committee's pack</a> (figures only, small counts hidden)</li></ul>");
+    /* analysis: area intelligence (page_analysis.c). */
+    safer_html_raw(b, "<h2 class=\"govuk-heading-m\">Area intelligence</h2><p "
+                      "class=\"govuk-body\"><a class=\"govuk-link\" href=\"/analysis\">Near "
+                      "repeats, ward clusters and the other analyses</a> of the partnership's "
+                      "area.</p>");
     web_page_end(req, resp);
     return 0;
 }

@@ -146,6 +146,19 @@ const struct web_route web_routes[] = {
     {"POST", "/projects/responses/{id}", WEB_NEED(SAFER_PERM_EDIT_PLAN),
      page_project_response_post, 0},
     {"GET", "/projects/{id}", WEB_NEED(SAFER_PERM_VIEW_PLAN), page_project_get, 0},
+
+    /* analysis: area intelligence (page_analysis.c), read with the live
+     * report's permission; small pair counts are withheld by the library
+     * for a role that may not see the plan. */
+    {"GET", "/analysis", WEB_NEED(SAFER_PERM_VIEW_AGGREGATE), page_analysis_get, 0},
+    {"GET", "/analysis/near-repeat", WEB_NEED(SAFER_PERM_VIEW_AGGREGATE),
+     page_analysis_nearrepeat_get, 0},
+    {"GET", "/analysis/near-repeat.csv", WEB_NEED(SAFER_PERM_VIEW_AGGREGATE),
+     page_analysis_nearrepeat_csv_get, 0},
+    {"GET", "/analysis/clusters", WEB_NEED(SAFER_PERM_VIEW_AGGREGATE), page_analysis_clusters_get,
+     0},
+    {"GET", "/analysis/clusters.csv", WEB_NEED(SAFER_PERM_VIEW_AGGREGATE),
+     page_analysis_clusters_csv_get, 0},
 };
 
 const size_t web_nroutes = sizeof(web_routes) / sizeof(web_routes[0]);

@@ -252,6 +252,12 @@ int page_project_new_post(struct web_req *req, struct web_resp *resp);
 int page_project_edit_get(struct web_req *req, struct web_resp *resp);
 int page_project_edit_post(struct web_req *req, struct web_resp *resp);
 int page_project_response_post(struct web_req *req, struct web_resp *resp);
+/* analysis (page_analysis.c) */
+int page_analysis_get(struct web_req *req, struct web_resp *resp);
+int page_analysis_nearrepeat_get(struct web_req *req, struct web_resp *resp);
+int page_analysis_nearrepeat_csv_get(struct web_req *req, struct web_resp *resp);
+int page_analysis_clusters_get(struct web_req *req, struct web_resp *resp);
+int page_analysis_clusters_csv_get(struct web_req *req, struct web_resp *resp);
 
 /* Tables other pages share: the actions (page_action.c) and the
  * indicators (page_indicator.c), each row linking to its page. */
