@@ -119,9 +119,19 @@ for (const path of ['/actions', '/actions/1', '/actions/edit/1', '/indicators', 
     '/groups/smpeg', '/groups/edit/smpeg', '/priorities', '/priorities/domestic-abuse',
     '/priorities/edit/domestic-abuse', '/plans/socp/2021', '/plans/edit/socp/2021',
     // projects: the demo's task-force project
-    '/projects', '/projects/1', '/projects/new', '/projects/edit/1']) {
+    '/projects', '/projects/1', '/projects/new', '/projects/edit/1',
+    // analysis: area intelligence
+    '/analysis', '/analysis/near-repeat', '/analysis/near-repeat?category=Vehicle%20crime',
+    '/analysis/clusters', '/analysis/clusters?k=8']) {
     const r = await page.goto(`${base}${path}`);
     check(r.status() === 200, `${path}: ${r.status()}`);
+    await axeClean(path);
+}
+// analysis: a bad query value comes back with the error summary
+for (const path of ['/analysis/near-repeat?category=Nothing', '/analysis/clusters?k=1']) {
+    const r = await page.goto(`${base}${path}`);
+    check(r.status() === 400 && (await page.locator('.govuk-error-summary').count()) === 1,
+        `${path}: ${r.status()}`);
     await axeClean(path);
 }
 // area: accounts
