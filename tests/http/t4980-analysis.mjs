@@ -141,5 +141,5 @@ check(r.status === 400 && html.includes('govuk-error-summary') && html.includes(
 r = await analyst.get(`${U}/analysis/clusters.csv?k=abc`);
 check(r.status === 400, `a bad K's CSV: ${r.status}`);
 
-await srv.stop();
+check(await srv.stop() === 0, 'SIGTERM: exit 0 (no leak under the sanitizers)');
 doneTesting();
