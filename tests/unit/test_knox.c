@@ -9,6 +9,10 @@
  *   the standard deviations within 1e-12 relative.
  * - Exact enumeration of all n! permutations of the times for n = 7 and 8
  *   (with tied times), against exact_mean and exact_sd within 1e-10.
+ * - R's surveillance::knox (tests/data/knox/make_fixtures.R; versions in
+ *   VERSIONS.txt there): its close pairs and their expected number lambda
+ *   are the observed count and exact_mean of one cell, on 400 events at
+ *   25 thresholds; lambda within 1e-12 relative.
  * - Pairs exactly at a break, and squared distances within an ulp of a
  *   squared break, decided against __float128 arithmetic (exact there).
  * - The same results for 1, 2 and 4 threads; the error paths.
@@ -307,6 +311,56 @@ static void test_knox_exact_moments_by_enumeration(void **state)
     enumerate(2, x7, y7, t7);
 }
 
+/* ---- against R's surveillance::knox (tests/data/knox/make_fixtures.R) ---- */
+
+/* The close pairs (d <= eps_s, dt <= eps_t) and their expected number
+ * lambda must be the observed count and exact_mean of the cell
+ * [0, eps_s + 0.001) x [0, eps_t + 1): the places are whole metres, so no
+ * distance lies in (eps_s, eps_s + 0.001), and the times whole days.
+ * lambda within 1e-12 relative. */
+static void test_knox_matches_surveillance(void **state)
+{
+    (void)state;
+    FILE *f = fopen(SAFER_TEST_DATA "/knox/surveillance_events.csv", "rb");
+    assert_non_null(f);
+    double *x, *y;
+    int64_t *t;
+    size_t n;
+    struct safer_err err = {0};
+    assert_int_equal(safer_knox_read_events(f, "surveillance_events.csv", &x, &y, &t, &n, &err),
+                     0);
+    fclose(f);
+    assert_int_equal(n, 400);
+    f = fopen(SAFER_TEST_DATA "/knox/surveillance_knox.csv", "rb");
+    assert_non_null(f);
+    char line[256];
+    assert_non_null(fgets(line, sizeof(line), f));
+    int rows = 0;
+    double worst = 0;
+    while (fgets(line, sizeof(line), f)) {
+        double eps_t, eps_s, lambda;
+        long long close;
+        assert_int_equal(sscanf(line, "%lf,%lf,%lld,%lf", &eps_t, &eps_s, &close, &lambda), 4);
+        const double sb[] = {0, eps_s + 0.001}, tb[] = {0, eps_t + 1};
+        struct safer_knox_opts o = {sb, 2, tb, 2, 0, 1, 1};
+        struct safer_knox k;
+        assert_int_equal(safer_knox_compute(x, y, t, n, &o, &k, &err), 0);
+        assert_int_equal(k.cells[0].observed, close);
+        double rel = fabs(k.cells[0].exact_mean - lambda) / lambda;
+        worst = rel > worst ? rel : worst;
+        assert_true(rel <= 1e-12);
+        safer_knox_release(&k);
+        rows++;
+    }
+    fclose(f);
+    assert_int_equal(rows, 25);
+    printf("surveillance::knox: 25 thresholds, largest relative difference of lambda %.3g\n",
+           worst);
+    free(x);
+    free(y);
+    free(t);
+}
+
 /* ---- breaks ---- */
 
 static void test_knox_pairs_exactly_at_breaks(void **state)
@@ -544,6 +598,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_knox_matches_brute_force),
         cmocka_unit_test(test_knox_exact_moments_by_enumeration),
+        cmocka_unit_test(test_knox_matches_surveillance),
         cmocka_unit_test(test_knox_pairs_exactly_at_breaks),
         cmocka_unit_test(test_knox_near_break_matches_exact_arithmetic),
         cmocka_unit_test(test_knox_same_for_any_thread_count),
