@@ -564,12 +564,11 @@ int safer_knox_compute(const double *x, const double *y, const int64_t *t, size_
     }
     int64_t dtab_n = tmax - tmin + 1 < DT_TABLE_MAX ? tmax - tmin + 1 : DT_TABLE_MAX;
     dtab = safer__xmalloc(dtab_n ? (size_t)dtab_n : 1);
-    for (int64_t d = 0; d < dtab_n; d++) {
-        dtab[d] = (uint8_t)nt;
-        for (size_t k = 0; k < nt; k++)
-            if (d >= tlo[k] && d < thi[k])
-                dtab[d] = (uint8_t)k;
-    }
+    /* The bands' whole-number ranges [tlo, thi) are disjoint. */
+    memset(dtab, (int)nt, dtab_n ? (size_t)dtab_n : 1);
+    for (size_t k = 0; k < nt; k++)
+        for (int64_t d = tlo[k]; d < thi[k] && d < dtab_n; d++)
+            dtab[d] = (uint8_t)k;
 
     struct job jb = {
         .n = n, .npairs = npairs, .ns = ns, .nt = nt, .ncells = ncells, .t = tp,

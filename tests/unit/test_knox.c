@@ -229,6 +229,40 @@ static void test_knox_matches_brute_force(void **state)
     run_brute(61, 200, 7, 2); /* an even number of permutations: median of two */
 }
 
+/* Times spread wider than the difference table (2^20 entries): the
+ * differences beyond it are binned by a scan of the bands. */
+static void test_knox_wide_times(void **state)
+{
+    (void)state;
+    static const int64_t sb[] = {0, 100, 500};
+    static const int64_t tb[] = {0, 1, 2, 1000001, 2500000};
+    const double sbd[] = {0, 100, 500}, tbd[] = {0, 1, 2, 1000001, 2500000};
+    size_t n = 60;
+    struct rev e[60];
+    double x[60], y[60];
+    int64_t t[60];
+    srand(5);
+    for (size_t i = 0; i < n; i++) {
+        e[i] = (struct rev){rand() % 300, rand() % 300, (rand() % 4) * 1000000 + rand() % 3, i};
+        x[i] = (double)e[i].x;
+        y[i] = (double)e[i].y;
+        t[i] = e[i].t;
+    }
+    struct safer_knox_opts o = {sbd, 3, tbd, 5, 499, 9, 2};
+    struct safer_knox k;
+    assert_int_equal(safer_knox_compute(x, y, t, n, &o, &k, NULL), 0);
+    int64_t tt[60], obs[8];
+    for (size_t i = 0; i < n; i++)
+        tt[i] = e[i].t;
+    ref_table(e, tt, n, sb, 3, tb, 5, obs);
+    for (size_t c = 0; c < 8; c++) {
+        assert_int_equal(k.cells[c].observed, obs[c]);
+        assert_true(fabs(k.cells[c].mean_sim - k.cells[c].exact_mean) <=
+                    5 * k.cells[c].exact_sd / sqrt(499) + 1e-9);
+    }
+    safer_knox_release(&k);
+}
+
 /* ---- exact moments by enumeration ---- */
 
 static void enumerate(size_t n, const double *x, const double *y, const int64_t *t)
@@ -597,6 +631,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_knox_matches_brute_force),
+        cmocka_unit_test(test_knox_wide_times),
         cmocka_unit_test(test_knox_exact_moments_by_enumeration),
         cmocka_unit_test(test_knox_matches_surveillance),
         cmocka_unit_test(test_knox_pairs_exactly_at_breaks),
