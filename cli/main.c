@@ -64,7 +64,7 @@ static void usage(FILE *out)
     cli_opt_help(&global, out);
     fputs("\ncommands:\n", out);
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-        fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].help);
+        fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].help);
     fputs("\nRun 'safer COMMAND --help' for a command's options.\n", out);
 }
 
