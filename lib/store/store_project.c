@@ -745,22 +745,6 @@ static void series_release(struct series *x)
     free(x->counts);
 }
 
-static long find_code(char *const *codes, size_t n, const char *code)
-{
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        int c = strcmp(codes[mid], code);
-        if (c == 0)
-            return (long)mid;
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return -1;
-}
-
 static int read_series(struct safer_store *st, int64_t pid, const char *category,
                        struct series *x, struct safer_err *err)
 {
@@ -816,7 +800,7 @@ static int read_series(struct safer_store *st, int64_t pid, const char *category
     safer__bind_int64(s, 1, pid);
     safer__bind_text(s, 2, category);
     while ((rc = safer__step(s, err)) == 1) {
-        long w = find_code(x->codes, x->nwards, safer__col_text(s, 0));
+        long w = safer__find_str(x->codes, x->nwards, safer__col_text(s, 0));
         int64_t m = safer__col_int64(s, 1);
         if (w < 0 || m < x->first || m > x->last)
             continue;
@@ -845,7 +829,7 @@ static int mark_neighbours(struct safer_store *st, int64_t pid, const struct ser
     size_t ng = 0;
     while (ng < x->nwards && (rc = safer__step(s, err)) == 1) {
         const char *code = safer__col_text(s, 0);
-        long w = find_code(x->codes, x->nwards, code);
+        long w = safer__find_str(x->codes, x->nwards, code);
         size_t len = 0;
         const void *blob = safer__col_blob(s, 1, &len);
         if (w < 0)
@@ -915,7 +899,7 @@ int safer_project_assess(struct safer_store *st, const struct safer_actor *actor
             if (len < sizeof(code)) {
                 memcpy(code, w, len);
                 code[len] = '\0';
-                long i = find_code(x.codes, x.nwards, code);
+                long i = safer__find_str(x.codes, x.nwards, code);
                 if (i >= 0)
                     inside[i] = true;
             }
