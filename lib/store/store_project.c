@@ -662,20 +662,7 @@ int safer_project_list(struct safer_store *st, const struct safer_actor *actor,
     }
     for (size_t i = 0; rc == 0 && i < k; i++)
         rc = read_wards(st, arena, &v[i], err);
-    if (rc == 0 && k) {
-        *out = safer_arena_alloc(arena, sizeof(*v) * k);
-        memcpy(*out, v, sizeof(*v) * k);
-        *n = k;
-    }
-    free(v);
-    if (rc == 0)
-        rc = safer__store_commit(st, err);
-    if (rc < 0) {
-        safer__store_rollback(st);
-        *out = NULL;
-        *n = 0;
-    }
-    return rc;
+    return safer__list_done(st, rc, v, k, sizeof(*v), arena, (void **)out, n, err);
 }
 
 int safer_project_ward_choices(struct safer_store *st, const struct safer_actor *actor,
@@ -708,20 +695,7 @@ int safer_project_ward_choices(struct safer_store *st, const struct safer_actor 
         }
         safer__stmt_finalize(s);
     }
-    if (rc == 0 && k) {
-        *out = safer_arena_alloc(arena, sizeof(*v) * k);
-        memcpy(*out, v, sizeof(*v) * k);
-        *n = k;
-    }
-    free(v);
-    if (rc == 0)
-        rc = safer__store_commit(st, err);
-    if (rc < 0) {
-        safer__store_rollback(st);
-        *out = NULL;
-        *n = 0;
-    }
-    return rc;
+    return safer__list_done(st, rc, v, k, sizeof(*v), arena, (void **)out, n, err);
 }
 
 /* ---- the assessment's series ---- */
