@@ -62,5 +62,7 @@ int cmd_digest(int argc, char **argv);
 int cmd_template(int argc, char **argv);
 /* packs (pack.h) */
 int cmd_pack(int argc, char **argv);
+/* focus areas (profile.h) */
+int cmd_focus(int argc, char **argv);
 
 #endif
