@@ -171,19 +171,18 @@ int cmd_focus(int argc, char **argv)
     }
     struct safer_assessment a;
     memset(&a, 0, sizeof(a));
-    struct safer_profiles p;
-    memset(&p, 0, sizeof(p));
     struct safer_focus f;
     memset(&f, 0, sizeof(f));
     double *values = NULL;
     if (rc == 0)
         rc = safer_assess_compute(st, &ao, &a, &err);
-    if (rc == 0)
-        rc = safer_profiles_compute(st, &a, &p, &err);
     if (st)
         safer_store_close(st);
+    /* The profiles come with the assessment, from the same snapshot. */
+    if (rc == 0 && !a.profiles)
+        rc = safer_err_set(&err, SAFER_ENOTFOUND, "no wards to rank: import ward boundaries");
     if (rc == 0)
-        rc = safer_focus_compute(&p, &fo, &f, &values, &err);
+        rc = safer_focus_compute(a.profiles, &fo, &f, &values, &err);
     struct safer_stream out;
     int opened = 0;
     if (rc == 0) {
@@ -194,7 +193,7 @@ int cmd_focus(int argc, char **argv)
             rc = safer_stream_open(&out, path, &err);
     }
     if (rc == 0) {
-        rc = safer_focus_write_csv(&p, &fo, &f, values, &out.buf);
+        rc = safer_focus_write_csv(a.profiles, &fo, &f, values, &out.buf);
         if (rc < 0)
             rc = safer_err_set(&err, rc, "%s: the CSV is too large", path);
     }
@@ -206,10 +205,9 @@ int cmd_focus(int argc, char **argv)
     if (!fo.weights)
         safer_focus_default_weights(&m);
     if (rc == 0 && strcmp(path, "-") != 0)
-        summary(&p, &f, m, &fo, path);
+        summary(a.profiles, &f, m, &fo, path);
     free(values);
     safer_focus_release(&f);
-    safer_profiles_release(&p);
     safer_assessment_release(&a);
     free(w);
     safer_arena_release(&arena);

@@ -368,6 +368,15 @@ struct safer_assessment {
 
     /* The public edition's hidden counts (all NULL in the members' edition). */
     struct safer_hidden hidden;
+
+    /* Ward profiles and the focus index with the default weights
+     * (profile.h), read in the same snapshot (owned; profiles NULL when
+     * there are no wards, focus NULL when the default indicators cannot be
+     * formed, e.g. without the IoD2019 domains; focus_values is its
+     * matrix). */
+    struct safer_profiles *profiles;
+    struct safer_focus *focus;
+    double *focus_values;
 };
 
 void safer_assessment_release(struct safer_assessment *a);

@@ -85,7 +85,9 @@ struct safer_ward_profile {
 };
 
 struct safer_profiles {
-    const struct safer_assessment *a; /* borrowed: must outlive the set */
+    const struct safer_assessment *a; /* borrowed: the assessment built from (not
+                                         read after safer_profiles_build()) */
+    char *const *types;               /* borrowed from it: its categories */
     struct safer_ward_profile *ward;  /* owned: a->nwards entries, in a's ward order */
     size_t n, ntypes;
     int has_population; /* some ward has a population */

@@ -314,7 +314,7 @@ static int indicator(const struct safer_profiles *p, const char *name, size_t w,
     }
     if (strncmp(name, "rate:", 5) == 0) {
         for (size_t t = 0; t < p->ntypes; t++) {
-            if (strcmp(p->a->types[t], name + 5) == 0) {
+            if (strcmp(p->types[t], name + 5) == 0) {
                 *v = wp->type_rate[t];
                 return 0;
             }

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "assess/assess_internal.h"
 #include "safer/assess.h"
 #include "safer/lookup.h"
 #include "safer/profile.h"
@@ -214,6 +215,7 @@ int safer_profiles_build(const struct safer_assessment *a, const struct safer_pa
                                  dom[r].lsoa, dom[r].domain);
     size_t n = a->nwards, nt = a->ntypes;
     out->a = a;
+    out->types = a->types;
     out->n = n;
     out->ntypes = nt;
     out->ward = safer__xcalloc(n + 1, sizeof(*out->ward));
@@ -307,4 +309,50 @@ int safer_profiles_compute(struct safer_store *st, const struct safer_assessment
     safer_pairs_release(&lw);
     safer_values_release(&pop);
     return rc;
+}
+
+/* ---- inside the assessment ---- */
+
+int safer__assess_profiles(const struct safer__inputs *in, struct safer_assessment *a,
+                           struct safer_err *err)
+{
+    if (a->nwards == 0)
+        return 0;
+    struct safer_profiles *p = safer__xcalloc(1, sizeof(*p));
+    int rc = safer_profiles_build(a, &in->lsoa_ward, &in->pop_lsoa, in->dom, in->ndom, p, err);
+    if (rc < 0) {
+        free(p);
+        return rc;
+    }
+    a->profiles = p;
+    /* The default index needs rates and the domains; without them the
+     * report and the workspace show the profiles alone. */
+    if (!p->has_population || !p->has_domains)
+        return 0;
+    struct safer_focus_opts o = {.top = SAFER_FOCUS_TOP, .draws = SAFER_FOCUS_DRAWS,
+                                 .spread = SAFER_FOCUS_SPREAD, .seed = SAFER_FOCUS_SEED};
+    struct safer_focus *f = safer__xcalloc(1, sizeof(*f));
+    struct safer_err quiet = {0};
+    if (safer_focus_compute(p, &o, f, &a->focus_values, &quiet) < 0) {
+        free(f);
+        return 0;
+    }
+    a->focus = f;
+    return 0;
+}
+
+void safer__assess_profiles_release(struct safer_assessment *a)
+{
+    if (a->profiles) {
+        safer_profiles_release(a->profiles);
+        free(a->profiles);
+    }
+    if (a->focus) {
+        safer_focus_release(a->focus);
+        free(a->focus);
+    }
+    free(a->focus_values);
+    a->profiles = NULL;
+    a->focus = NULL;
+    a->focus_values = NULL;
 }
