@@ -52,6 +52,19 @@ expect_status 0 "$SAFER" focus --out - --seed 7
 checks=$((checks + 1))
 cmp -s d.csv "$TMP/out" || fail "--out - differs from the file"
 
+# The report's section: the ranking with the default weights, the
+# proposed area (the three wards are all in the top 5 and connected through
+# Alpha) and the profiles; the public edition hides the small counts, the
+# rates made from them and the index values.
+expect_status 0 "$SAFER" assess --out rep
+expect_grep '<h2 id="wards">Ward profiles and the focus area</h2>' rep/index.html
+expect_grep 'Proposed focus area:</strong> Alpha, Gamma and Beta, the island: the neighbouring wards' rep/index.html
+expect_grep '<tr><td>Alpha</td><td class="n">4,000</td><td class="n">[0-9]*</td><td class="n">[0-9.]*</td><td class="n">0</td><td class="n">[0-9]*</td><td class="n">7,500</td><td class="n">3,250</td><td class="n">5,775</td><td class="n">1,825</td><td class="n">2</td></tr>' rep/index.html
+expect_status 0 "$SAFER" assess --public --out pub
+expect_grep '<tr><td>Alpha</td><td class="n">4,000</td><td class="n">\[c\]</td><td class="n">\[c\]</td>' pub/index.html
+expect_grep 'The index values are left out of the public edition' pub/index.html
+expect_no_grep '<td class="n">+[0-9]' pub/index.html
+
 # Bad weights and options.
 printf 'indicator,weight\nrate:Burglary,1\nrisk,1\n' > w2.csv
 expect_status 1 "$SAFER" focus --weights w2.csv --out f.csv
