@@ -134,6 +134,10 @@ const struct web_route web_routes[] = {
      * documents of their own to print on A4 (page_pack.c). */
     {"GET", "/packs/executive", WEB_NEED(SAFER_PERM_VIEW_PLAN), page_pack_executive_get, 0},
     {"GET", "/packs/scrutiny", WEB_NEED(SAFER_PERM_VIEW_AGGREGATE), page_pack_scrutiny_get, 0},
+    /* Ward profiles and the focus area (page_wards.c): aggregates, small
+     * counts hidden from roles that may not see them. */
+    {"GET", "/wards", WEB_NEED(SAFER_PERM_VIEW_AGGREGATE), page_wards_get, 0},
+    {"GET", "/wards/{code}", WEB_NEED(SAFER_PERM_VIEW_AGGREGATE), page_ward_get, 0},
 };
 
 const size_t web_nroutes = sizeof(web_routes) / sizeof(web_routes[0]);

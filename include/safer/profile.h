@@ -222,4 +222,18 @@ struct safer_buf;
 int safer_focus_write_csv(const struct safer_profiles *p, const struct safer_focus_opts *opts,
                           const struct safer_focus *f, const double *values, struct safer_buf *b);
 
+/*
+ * The live profiles for the workspace: the assessment of the actor's
+ * partnership's area (as safer_report_live(), publish.h), when the actor
+ * may SAFER_PERM_VIEW_AGGREGATE there (decided and, if refused, audited),
+ * in the public edition (small counts hidden, a->hidden) unless the role
+ * may SAFER_PERM_VIEW_UNSUPPRESSED. On success the caller releases *a with
+ * safer_assessment_release(); a->profiles and a->focus hold the figures.
+ */
+struct safer_actor;
+struct safer_assess_opts;
+int safer_wards_live(struct safer_store *st, const struct safer_actor *actor,
+                     const struct safer_assess_opts *opts, struct safer_assessment *a,
+                     struct safer_err *err);
+
 #endif
