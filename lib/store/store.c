@@ -359,6 +359,10 @@ static const struct digest_table DIGEST_IF_ROWS[] = {
     {"SELECT p.code, x.group_key, x.year, x.outcome, x.version FROM group_plan x"
      " JOIN partnership p ON p.id = x.partnership_id ORDER BY p.code, x.group_key, x.year",
      "TTITI"},
+    /* focus: the IoD2019 domains by LSOA (schema 6, profile.h). */
+    {"SELECT lsoa_code, domain, score, rank, decile, source FROM deprivation_domain"
+     " ORDER BY lsoa_code, domain",
+     "TTRIIT"},
 };
 
 static void hash_value(XXH3_state_t *h, struct safer__stmt *s, int col, char kind)

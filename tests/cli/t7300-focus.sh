@@ -23,6 +23,21 @@ expect_grep "bad.csv:2: Crime decile '0' is not 1 to 10" "$TMP/err"
 expect_status 1 "$SAFER" focus --out f.csv
 expect_status 0 "$SAFER" import deprivation "$F/domains.csv"
 expect_grep 'imported deprivation of 5 LSOAs from .*domains.csv, with 7 domains' "$TMP/out"
+# A bad file after a good one leaves the store as it was, byte for byte.
+before=$(digest)
+sed 's/"26,000",8/"26,000",x/' "$F/domains.csv" > bad2.csv
+expect_status 1 "$SAFER" import deprivation bad2.csv
+expect_grep "bad2.csv:4: Living Environment decile 'x' is not 1 to 10" "$TMP/err"
+checks=$((checks + 1))
+[ "$(digest)" = "$before" ] || fail "a failed File 2 import changed the store"
+# The digest covers the domains: a changed rank (the file's name the
+# same) changes it.
+mkdir c
+sed 's/"26,000",8/"25,999",8/' "$F/domains.csv" > c/domains.csv
+expect_status 0 "$SAFER" import deprivation c/domains.csv
+checks=$((checks + 1))
+[ "$(digest)" != "$before" ] || fail "the digest does not see the domains"
+expect_status 0 "$SAFER" import deprivation "$F/domains.csv"
 
 # One indicator: income deprivation. Ward ranks (population-weighted):
 # Alpha (1000 x 1000 + 3000 x 4000) / 4000 = 3250, Beta 20000, Gamma 32000.
