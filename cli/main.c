@@ -45,6 +45,7 @@ static const struct cmd commands[] = {
     {"clusters", cmd_clusters, "group neighbouring, similar wards into K clusters, proved least"},
     /* projects */
     {"project", cmd_project, "list the problem-solving projects, or assess one"},
+    {"focus", cmd_focus, "rank the wards by a focus index and propose a focus area"},
 };
 
 enum { G_DB, G_VERSION };
