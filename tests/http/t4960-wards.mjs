@@ -39,6 +39,7 @@ const inset = html.split('govuk-inset-text')[1] || '';
 check(area.length >= 2 && area.every((c) => inset.includes(`/wards/${c}"`)),
     `the proposed focus area ${area} is named`);
 check(html.includes('Proposed focus area:'), 'the page says which area is proposed');
+check(html.includes('aria-current="page">Wards</a>'), 'the navigation has Wards, current');
 
 // One ward: its profile, and its neighbours link to wards of the list.
 const top = rows[0][1];
