@@ -136,7 +136,8 @@ int main(int argc, char **argv)
 {
     unsigned threads = argc > 1 ? (unsigned)strtoul(argv[1], NULL, 10) : 2;
     size_t sizes[2] = {2000, 20000};
-    printf("events  pairs<1000m  1 thread, CPU (s)  %u threads, wall (s)  naive, scaled (s)  ratio\n",
+    printf("events  pairs<1000m  1 thread, CPU (s)  %u threads, wall (s)  "
+           "naive, scaled (s)  ratio\n",
            threads);
     for (int s = 0; s < 2; s++) {
         size_t n = sizes[s];

@@ -70,5 +70,7 @@ int cmd_clusters(int argc, char **argv);
 int cli_pack_clusters(int argc, char **argv);
 /* projects (project.h) */
 int cmd_project(int argc, char **argv);
+/* focus areas (profile.h) */
+int cmd_focus(int argc, char **argv);
 
 #endif

@@ -62,7 +62,8 @@ static const struct cli_spec population_spec = {
     1, 1, "import population needs exactly one CSV file"};
 static const struct cli_spec deprivation_spec = {
     "usage: safer [--db PATH] import deprivation PATH.csv\n",
-    "IMD rank and decile by LSOA (IoD2019 File 1).\n" ONE_TRANSACTION, no_opts, 0, 1, 1,
+    "IMD rank and decile by LSOA (IoD2019 File 1), or with the rank and decile\n"
+    "of each domain of deprivation (IoD2019 File 2, recognised by its header).\n" ONE_TRANSACTION, no_opts, 0, 1, 1,
     "import deprivation needs exactly one CSV file"};
 
 static const struct cli_spec plan_spec = {
@@ -211,7 +212,10 @@ static int import_table(const struct cli_spec *spec, int argc, char **argv)
     if (spec == &deprivation_spec) {
         struct safer_deprivation_stats s;
         rc = safer_deprivation_import(st, path, &s, &err);
-        if (rc == 0)
+        if (rc == 0 && s.domains)
+            printf("imported deprivation of %zu LSOAs from %s, with %d domains\n", s.rows, path,
+                   s.domains);
+        else if (rc == 0)
             printf("imported deprivation of %zu LSOAs from %s\n", s.rows, path);
     } else if (spec == &population_spec) {
         struct safer_population_stats s;

@@ -45,6 +45,7 @@ static const struct cmd commands[] = {
     {"clusters", cmd_clusters, "group neighbouring, similar wards into K clusters, proved least"},
     /* projects */
     {"project", cmd_project, "list the problem-solving projects, or assess one"},
+    {"focus", cmd_focus, "rank the wards by a focus index and propose a focus area"},
 };
 
 enum { G_DB, G_VERSION };
@@ -64,7 +65,7 @@ static void usage(FILE *out)
     cli_opt_help(&global, out);
     fputs("\ncommands:\n", out);
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-        fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].help);
+        fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].help);
     fputs("\nRun 'safer COMMAND --help' for a command's options.\n", out);
 }
 

@@ -34,6 +34,8 @@ static const struct nav_item NAV[] = {
     {"/actions", "Actions", SAFER_PERM_VIEW_PLAN, 1},
     {"/projects", "Projects", SAFER_PERM_VIEW_PLAN, 1},
     {"/indicators", "Indicators", SAFER_PERM_VIEW_AGGREGATE, 1},
+    /* Ward profiles and the focus area (page_wards.c). */
+    {"/wards", "Wards", SAFER_PERM_VIEW_AGGREGATE, 1},
     {"/groups", "Groups", SAFER_PERM_VIEW_AGGREGATE, 1},
     {"/assessments", "Assessments", SAFER_PERM_VIEW_AGGREGATE, 1},
     /* Equality and money. */

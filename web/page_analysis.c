@@ -40,6 +40,10 @@ static const struct analysis_link ANALYSES[] = {
      "The partnership's wards grouped into neighbouring, similar clusters of up to 4 wards, "
      "for ward cluster meetings of elected members.",
      SAFER_PERM_VIEW_AGGREGATE},
+    {"/wards", "Ward profiles and the focus area",
+     "Each ward's residents, records, rates and deprivation, and the wards ranked for the task "
+     "force's focus area.",
+     SAFER_PERM_VIEW_AGGREGATE},
     {"/report/index.html#places", "Hot spots",
      "Where records concentrate (Gi* hot spots of 250 m squares): the places section of the "
      "live assessment.",

@@ -146,6 +146,10 @@ const struct web_route web_routes[] = {
     {"POST", "/projects/responses/{id}", WEB_NEED(SAFER_PERM_EDIT_PLAN),
      page_project_response_post, 0},
     {"GET", "/projects/{id}", WEB_NEED(SAFER_PERM_VIEW_PLAN), page_project_get, 0},
+    /* Ward profiles and the focus area (page_wards.c): aggregates, small
+     * counts hidden from roles that may not see them. */
+    {"GET", "/wards", WEB_NEED(SAFER_PERM_VIEW_AGGREGATE), page_wards_get, 0},
+    {"GET", "/wards/{code}", WEB_NEED(SAFER_PERM_VIEW_AGGREGATE), page_ward_get, 0},
 
     /* analysis: area intelligence (page_analysis.c), read with the live
      * report's permission; small pair counts are withheld by the library

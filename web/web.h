@@ -252,6 +252,9 @@ int page_project_new_post(struct web_req *req, struct web_resp *resp);
 int page_project_edit_get(struct web_req *req, struct web_resp *resp);
 int page_project_edit_post(struct web_req *req, struct web_resp *resp);
 int page_project_response_post(struct web_req *req, struct web_resp *resp);
+/* ward profiles and the focus area (page_wards.c) */
+int page_wards_get(struct web_req *req, struct web_resp *resp);
+int page_ward_get(struct web_req *req, struct web_resp *resp);
 /* analysis (page_analysis.c) */
 int page_analysis_get(struct web_req *req, struct web_resp *resp);
 int page_analysis_nearrepeat_get(struct web_req *req, struct web_resp *resp);

@@ -385,6 +385,14 @@ struct safer_assessment {
     char *nr_category;
     size_t nr_events, nr_no_point;
     struct safer_knox nr;
+    /* Ward profiles and the focus index with the default weights
+     * (profile.h), read in the same snapshot (owned; profiles NULL when
+     * there are no wards, focus NULL when the default indicators cannot be
+     * formed, e.g. without the IoD2019 domains; focus_values is its
+     * matrix). */
+    struct safer_profiles *profiles;
+    struct safer_focus *focus;
+    double *focus_values;
 };
 
 void safer_assessment_release(struct safer_assessment *a);

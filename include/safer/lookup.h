@@ -50,9 +50,14 @@ int safer_population_import(struct safer_store *st, const char *path,
  * IoD2019: "LSOA code (2011)", "Index of Multiple Deprivation (IMD) Rank",
  * "Index of Multiple Deprivation (IMD) Decile"; ranks may carry thousands
  * separators). Decile 1 is the most deprived tenth of England's LSOAs.
+ * File 2 of IoD2019 (the domains) is recognised by its domain columns
+ * ("Income Rank (where 1 is most deprived)" ...): then each domain's rank
+ * and decile (profile.h, enum safer_domain) are stored too, for every LSOA
+ * of the file, in the same transaction.
  */
 struct safer_deprivation_stats {
     size_t rows;
+    int domains; /* domains read per LSOA: 0 (File 1) or 7 (File 2) */
 };
 
 int safer_deprivation_import(struct safer_store *st, const char *path,

@@ -56,6 +56,8 @@
  *                   same header text, UTF-8 byte-order mark, one row per
  *                   LSOA, numbers of 1,000 or more quoted with separators.
  *   deprivation.csv the IMD2019 layout (File 1): rank and decile per LSOA.
+ *   deprivation_domains.csv the IoD2019 domains layout (File 2): the same
+ *                   IMD rank and decile, and each domain's rank and decile.
  *
  * Demo features (SAFER_SYNTH_DEMO): violence rises about 60% and burglary
  * falls about half over the period; anti-social behaviour peaks each July;

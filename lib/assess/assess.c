@@ -21,6 +21,7 @@
 
 void safer_assessment_release(struct safer_assessment *a)
 {
+    safer__assess_profiles_release(a);
     if (a->indicator_arena) {
         safer_arena_release(a->indicator_arena);
         free(a->indicator_arena);
@@ -454,6 +455,8 @@ int safer_assess_compute(struct safer_store *st, const struct safer_assess_opts 
     rc = safer__assess_statistics(&in, &c, force_in, batch_asb, uses, a, &geo, err);
     if (rc >= 0)
         rc = safer__assess_nearrepeat(a, &c, geo.bng, nr_loc, nr_month, nr_n, &o, err);
+    if (rc == 0)
+        rc = safer__assess_profiles(&in, a, err);
     if (rc >= 0 && o.public_edition)
         rc = safer_assessment_hide(a, a->rules.public_min, err);
 out:

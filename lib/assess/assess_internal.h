@@ -9,6 +9,7 @@
 #include "safer/assess.h"
 #include "safer/police.h"
 #include "safer/lookup.h"
+#include "safer/profile.h"
 #include "safer/stats.h"
 
 /*
@@ -113,7 +114,17 @@ struct safer__inputs {
     size_t nlater_names;
     uint64_t outcome_rows; /* Crime IDs with a stored outcome */
     struct safer__places places;           /* the records' Locations, tallied */
+    /* LSOA deprivation by domain (profile.h), the codes in dom_arena. */
+    struct safer_lsoa_domain *dom;
+    size_t ndom;
+    struct safer_arena dom_arena;
 };
+
+/* The ward profiles and default focus index of `a` (profile.c) into
+ * a->profiles, a->focus and a->focus_values, from the inputs. */
+int safer__assess_profiles(const struct safer__inputs *in, struct safer_assessment *a,
+                           struct safer_err *err);
+void safer__assess_profiles_release(struct safer_assessment *a);
 
 /* The year of the Ordnance Survey data behind the stored wards, for the
  * licence line: from the property their codes came from ("WD19CD": 2019),

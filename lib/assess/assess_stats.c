@@ -704,6 +704,8 @@ int safer__inputs_read(struct safer_store *st, struct safer__inputs *in,
     if (rc == 0)
         rc = safer_deprivation_list(st, &in->deprivation, err);
     if (rc == 0)
+        rc = safer__deprivation_domains(st, &in->dom_arena, &in->dom, &in->ndom, err);
+    if (rc == 0)
         rc = safer__boundary_year(st, err, &a->boundary_year);
     /* The partnership's plan, for the report: none without an area; and
      * its indicators, for section 11. */
@@ -737,6 +739,8 @@ void safer__inputs_release(struct safer__inputs *in)
     safer_values_release(&in->pop_ward);
     safer_values_release(&in->pop_lsoa);
     safer_values_release(&in->deprivation);
+    free(in->dom);
+    safer_arena_release(&in->dom_arena);
     safer_pairs_release(&in->lsoa_district);
     safer_districts_release(&in->districts);
     free(in->record_lsoa);

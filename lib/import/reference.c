@@ -17,6 +17,7 @@
 #include "safer/csv.h"
 #include "safer/limits.h"
 #include "safer/lookup.h"
+#include "safer/profile.h"
 #include "store/store_internal.h"
 #include "util/internal.h"
 
@@ -294,6 +295,7 @@ int safer_lookup_import(struct safer_store *st, const char *path, struct safer_l
 struct values_read {
     struct safer__value_rows *out;
     int code, value, rank;
+    int dom[SAFER_NDOMAINS][2]; /* deprivation: File 2's rank and decile columns */
 };
 
 static void add_value(struct safer__value_rows *o, const struct safer_csv_field *code, double v,
@@ -317,6 +319,7 @@ void safer__value_rows_release(struct safer__value_rows *r)
     free(r->code);
     free(r->value);
     free(r->value2);
+    free(r->domains);
     free(r->lines);
     memset(r, 0, sizeof(*r));
 }
@@ -388,7 +391,7 @@ int safer_population_import(struct safer_store *st, const char *path,
     memset(stats, 0, sizeof(*stats));
     struct safer__value_rows rows = {0};
     rows.path = path;
-    struct values_read x = {&rows, -1, -1, -1};
+    struct values_read x = {&rows, -1, -1, -1, {{0}}};
     struct reader r = {population_header, population_row, &x};
     long n = read_table(path, &r, err);
     int rc = n < 0 ? (int)n : safer__store_population(st, &rows, err);
@@ -404,36 +407,105 @@ int safer_population_import(struct safer_store *st, const char *path,
 
 /* ---- deprivation ---- */
 
+/*
+ * The domains of IoD2019 File 2, in the order of enum safer_domain
+ * (profile.h) after the IMD itself: each has a column "<title> Rank (where
+ * 1 is most deprived)" and "<title> Decile (where 1 is most deprived 10% of
+ * LSOAs)"; a column is recognised by its start, "<title> Rank" and
+ * "<title> Decile".
+ */
+static const char *const DOMAIN_COLUMN[SAFER_NDOMAINS] = {
+    [SAFER_DOMAIN_INCOME] = "Income",
+    [SAFER_DOMAIN_EMPLOYMENT] = "Employment",
+    [SAFER_DOMAIN_EDUCATION] = "Education, Skills and Training",
+    [SAFER_DOMAIN_HEALTH] = "Health Deprivation and Disability",
+    [SAFER_DOMAIN_CRIME] = "Crime",
+    [SAFER_DOMAIN_BARRIERS] = "Barriers to Housing and Services",
+    [SAFER_DOMAIN_LIVING] = "Living Environment",
+};
+
+/* The column whose heading is `title` + " " + `what`, exactly or followed
+ * by " (" and anything; -1 when none. */
+static int find_prefixed(const struct safer_csv *c, const char *title, const char *what)
+{
+    size_t nt = strlen(title), nw = strlen(what);
+    for (size_t i = 0; i < c->nfields; i++) {
+        const struct safer_csv_field *f = &c->fields[i];
+        if (f->len < nt + 1 + nw || strncasecmp(f->ptr, title, nt) || f->ptr[nt] != ' ' ||
+            strncasecmp(f->ptr + nt + 1, what, nw))
+            continue;
+        size_t rest = f->len - nt - 1 - nw;
+        if (rest == 0 || (rest >= 2 && f->ptr[nt + 1 + nw] == ' ' && f->ptr[nt + 2 + nw] == '('))
+            return (int)i;
+    }
+    return -1;
+}
+
 static int deprivation_header(void *arg, const struct safer_csv *c, const char *path,
                               struct safer_err *err)
 {
     struct values_read *x = arg;
     static const char *const code_names[] = {"LSOA code (2011)", "LSOA code (2021)", "LSOA code",
                                              NULL};
-    static const char *const rank_names[] = {"Index of Multiple Deprivation (IMD) Rank",
-                                             "IMD Rank", NULL};
-    static const char *const decile_names[] = {"Index of Multiple Deprivation (IMD) Decile",
-                                               "IMD Decile", NULL};
     x->code = find_named(c, code_names);
     if (x->code < 0) {
         int rc = find_col(c, path, "LSOA", "CD", &x->code, err);
         if (rc < 0)
             return rc;
     }
-    x->rank = find_named(c, rank_names);
-    x->value = find_named(c, decile_names);
+    /* File 1 says "Index of Multiple Deprivation (IMD) Rank", File 2 adds
+     * "(where 1 is most deprived)". */
+    x->rank = find_prefixed(c, "Index of Multiple Deprivation (IMD)", "Rank");
+    if (x->rank < 0)
+        x->rank = find_prefixed(c, "IMD", "Rank");
+    x->value = find_prefixed(c, "Index of Multiple Deprivation (IMD)", "Decile");
+    if (x->value < 0)
+        x->value = find_prefixed(c, "IMD", "Decile");
     if (x->code < 0 || x->value < 0)
         return safer_err_set(err, SAFER_EPARSE,
                              "%s:1: expected an LSOA code column and an 'Index of Multiple "
                              "Deprivation (IMD) Decile' column",
                              path);
+    /* File 2: any domain column makes it one, and then every domain's rank
+     * and decile must be there. */
+    int any = 0;
+    for (int d = SAFER_DOMAIN_IMD + 1; d < SAFER_NDOMAINS; d++) {
+        x->dom[d][0] = find_prefixed(c, DOMAIN_COLUMN[d], "Rank");
+        x->dom[d][1] = find_prefixed(c, DOMAIN_COLUMN[d], "Decile");
+        any |= x->dom[d][0] >= 0 || x->dom[d][1] >= 0;
+    }
+    x->out->ndomains = 0;
+    if (!any)
+        return 0;
+    for (int d = SAFER_DOMAIN_IMD + 1; d < SAFER_NDOMAINS; d++) {
+        for (int k = 0; k < 2; k++) {
+            if (x->dom[d][k] < 0)
+                return safer_err_set(err, SAFER_EPARSE,
+                                     "%s:1: a domains file (IoD2019 File 2) needs a '%s %s' "
+                                     "column",
+                                     path, DOMAIN_COLUMN[d], k ? "Decile" : "Rank");
+        }
+    }
+    if (x->rank < 0)
+        return safer_err_set(err, SAFER_EPARSE,
+                             "%s:1: a domains file (IoD2019 File 2) needs an 'Index of "
+                             "Multiple Deprivation (IMD) Rank' column",
+                             path);
+    x->out->ndomains = SAFER_NDOMAINS - 1;
     return 0;
+}
+
+/* A rank: a whole number from 1 to 10^9. */
+static int parse_rank(const struct safer_csv_field *f, double *out)
+{
+    return parse_count(f, out) < 0 || *out != floor(*out) || *out < 1 || *out > 1e9 ? -1 : 0;
 }
 
 static int deprivation_row(void *arg, const struct safer_csv *c, const char *path,
                            struct safer_err *err)
 {
     struct values_read *x = arg;
+    struct safer__value_rows *o = x->out;
     const struct safer_csv_field *code = &c->fields[x->code], *dec = &c->fields[x->value];
     double d, rk = NAN;
     int rc = check_code(code, path, c->row_line, "LSOA code", err);
@@ -448,7 +520,27 @@ static int deprivation_row(void *arg, const struct safer_csv *c, const char *pat
             return safer_err_set(err, SAFER_EPARSE, "%s:%zu: IMD rank '%.*s' is not a number",
                                  path, c->row_line, (int)(r->len < 40 ? r->len : 40), r->ptr);
     }
-    add_value(x->out, code, d, rk, c->row_line);
+    if (o->ndomains) {
+        SAFER__GROW(o->domains, o->capd, (o->n + 1) * (size_t)o->ndomains * 2);
+        double *v = o->domains + o->n * (size_t)o->ndomains * 2;
+        for (int dm = SAFER_DOMAIN_IMD + 1; dm < SAFER_NDOMAINS; dm++) {
+            const struct safer_csv_field *fr = &c->fields[x->dom[dm][0]];
+            const struct safer_csv_field *fd = &c->fields[x->dom[dm][1]];
+            double r, dd;
+            if (parse_rank(fr, &r) < 0)
+                return safer_err_set(err, SAFER_EPARSE,
+                                     "%s:%zu: %s rank '%.*s' is not a whole number from 1", path,
+                                     c->row_line, DOMAIN_COLUMN[dm],
+                                     (int)(fr->len < 40 ? fr->len : 40), fr->ptr);
+            if (parse_count(fd, &dd) < 0 || dd < 1 || dd > 10 || dd != floor(dd))
+                return safer_err_set(err, SAFER_EPARSE, "%s:%zu: %s decile '%.*s' is not 1 to 10",
+                                     path, c->row_line, DOMAIN_COLUMN[dm],
+                                     (int)(fd->len < 40 ? fd->len : 40), fd->ptr);
+            v[(dm - 1) * 2] = r;
+            v[(dm - 1) * 2 + 1] = dd;
+        }
+    }
+    add_value(o, code, d, rk, c->row_line);
     return 0;
 }
 
@@ -458,12 +550,14 @@ int safer_deprivation_import(struct safer_store *st, const char *path,
     memset(stats, 0, sizeof(*stats));
     struct safer__value_rows rows = {0};
     rows.path = path;
-    struct values_read x = {&rows, -1, -1, -1};
+    struct values_read x = {&rows, -1, -1, -1, {{0}}};
     struct reader r = {deprivation_header, deprivation_row, &x};
     long n = read_table(path, &r, err);
     int rc = n < 0 ? (int)n : safer__store_deprivation(st, &rows, err);
-    if (rc == 0)
+    if (rc == 0) {
         stats->rows = rows.n;
+        stats->domains = rows.ndomains;
+    }
     safer__value_rows_release(&rows);
     return rc;
 }

@@ -809,6 +809,7 @@ int safer_report_render(const struct safer_assessment *a, struct safer_buf *h,
     safer__report_nearrepeat(h, a);
     safer__report_peers(h, a);
     safer__report_clusters(h, a);
+    safer__report_profiles(h, a);
     safer__report_outcomes(h, a);
     safer__report_public(h, a);
     safer__report_candidates(h, a);

@@ -91,6 +91,13 @@ static int import_all(struct safer_store *st, const char *data, const struct saf
         rc = safer_deprivation_import(st, path, &ds, err);
         free(path);
     }
+    if (rc == 0) {
+        /* The domains of deprivation (File 2), for the ward profiles. */
+        struct safer_deprivation_stats ds;
+        path = path_in(data, "deprivation_domains.csv");
+        rc = safer_deprivation_import(st, path, &ds, err);
+        free(path);
+    }
     if (rc < 0)
         return rc;
     p->lsoas = ps.rows;

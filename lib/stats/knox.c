@@ -425,8 +425,9 @@ static int check_breaks(const double *v, size_t nv, const char *axis, struct saf
                              axis, nv, SAFER_LIMIT_KNOX_BREAKS);
     for (size_t k = 0; k < nv; k++) {
         if (!isfinite(v[k]) || v[k] < 0 || v[k] > (double)MAX_T)
-            return safer_err_set(err, SAFER_EINVAL, "%s break %zu '%g' is not a number from 0 to 2^40",
-                                 axis, k + 1, v[k]);
+            return safer_err_set(err, SAFER_EINVAL,
+                                 "%s break %zu '%g' is not a number from 0 to 2^40", axis, k + 1,
+                                 v[k]);
         if (k && !(v[k] > v[k - 1]))
             return safer_err_set(err, SAFER_EINVAL,
                                  "%s break %zu '%g' is not above the one before it", axis, k + 1,
@@ -564,12 +565,11 @@ int safer_knox_compute(const double *x, const double *y, const int64_t *t, size_
     }
     int64_t dtab_n = tmax - tmin + 1 < DT_TABLE_MAX ? tmax - tmin + 1 : DT_TABLE_MAX;
     dtab = safer__xmalloc(dtab_n ? (size_t)dtab_n : 1);
-    for (int64_t d = 0; d < dtab_n; d++) {
-        dtab[d] = (uint8_t)nt;
-        for (size_t k = 0; k < nt; k++)
-            if (d >= tlo[k] && d < thi[k])
-                dtab[d] = (uint8_t)k;
-    }
+    /* The bands' whole-number ranges [tlo, thi) are disjoint. */
+    memset(dtab, (int)nt, dtab_n ? (size_t)dtab_n : 1);
+    for (size_t k = 0; k < nt; k++)
+        for (int64_t d = tlo[k]; d < thi[k] && d < dtab_n; d++)
+            dtab[d] = (uint8_t)k;
 
     struct job jb = {
         .n = n, .npairs = npairs, .ns = ns, .nt = nt, .ncells = ncells, .t = tp,
@@ -767,7 +767,8 @@ int safer_knox_read_events(FILE *in, const char *path, double **px, double **py,
                 rc = safer_err_set(err, SAFER_EPARSE,
                                    "%s:%zu: field '%s': '%.*s' is not a number of metres "
                                    "(at most 1e9 in size)",
-                                   path, c.row_line, names[k], (int)(c.fields[k].len > 40 ? 40 : c.fields[k].len),
+                                   path, c.row_line, names[k],
+                                   (int)(c.fields[k].len > 40 ? 40 : c.fields[k].len),
                                    c.fields[k].ptr);
                 goto out;
             }

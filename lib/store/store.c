@@ -399,6 +399,10 @@ static const struct digest_table DIGEST_IF_ROWS[] = {
      " ORDER BY p.code, j.title, j.start_date, j.category, j.objective, j.created_at,"
      " r.on_date, r.at, r.what, r.partners",
      "TTTTTTT"},
+    /* focus: the IoD2019 domains by LSOA (schema 6, profile.h). */
+    {"SELECT lsoa_code, domain, score, rank, decile, source FROM deprivation_domain"
+     " ORDER BY lsoa_code, domain",
+     "TTRIIT"},
 };
 
 static void hash_value(XXH3_state_t *h, struct safer__stmt *s, int col, char kind)

@@ -166,6 +166,27 @@ int safer__may(struct safer_store *st, const struct safer_actor *actor, enum saf
     return rc;
 }
 
+int safer__list_done(struct safer_store *st, int rc, void *v, size_t k, size_t size,
+                     struct safer_arena *arena, void **out, size_t *n, struct safer_err *err)
+{
+    *out = NULL;
+    *n = 0;
+    if (rc == 0 && k) {
+        *out = safer_arena_alloc(arena, size * k);
+        memcpy(*out, v, size * k);
+        *n = k;
+    }
+    free(v);
+    if (rc == 0)
+        rc = safer__store_commit(st, err);
+    if (rc < 0) {
+        safer__store_rollback(st);
+        *out = NULL;
+        *n = 0;
+    }
+    return rc;
+}
+
 int safer__auto_key(struct safer_store *st, const char *table, int64_t pid, int64_t id,
                     char *out, const char **key, struct safer_err *err)
 {

@@ -65,6 +65,15 @@ int64_t safer__day_of(int64_t now);
 int safer__auto_key(struct safer_store *st, const char *table, int64_t pid, int64_t id,
                     char *out, const char **key, struct safer_err *err);
 
+/*
+ * End a call that reads a list inside its own read transaction: `v` (on
+ * the heap: k records of `size` bytes; freed here) is copied into `arena`
+ * as *out with *n = k, and the transaction commits; on a failure (rc < 0,
+ * or the commit's) it rolls back, *out is NULL and *n 0, and rc is returned.
+ */
+int safer__list_done(struct safer_store *st, int rc, void *v, size_t k, size_t size,
+                     struct safer_arena *arena, void **out, size_t *n, struct safer_err *err);
+
 int safer__may(struct safer_store *st, const struct safer_actor *actor, enum safer_perm perm,
                enum safer_role *role, struct safer_err *err);
 

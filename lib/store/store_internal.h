@@ -119,8 +119,13 @@ struct safer__value_rows {
     double total;
     char **code; /* owned */
     double *value, *value2;
+    /* deprivation from IoD2019 File 2 (else NULL, ndomains 0): per row,
+     * the rank and decile of each of its ndomains domains, in the order of
+     * enum safer_domain after the IMD (profile.h) */
+    double *domains;
+    int ndomains;
     size_t *lines;
-    size_t n, cap, capv, capv2, capl;
+    size_t n, cap, capv, capv2, capd, capl;
 };
 void safer__value_rows_release(struct safer__value_rows *r);
 
@@ -132,6 +137,13 @@ int safer__store_population(struct safer_store *st, const struct safer__value_ro
                             struct safer_err *err);
 int safer__store_deprivation(struct safer_store *st, const struct safer__value_rows *rows,
                              struct safer_err *err);
+
+/* LSOA deprivation by domain (profile.h): the IMD ranks of the deprivation
+ * table and the domains of IoD2019 File 2, in no particular order;
+ * the LSOA codes are in `arena`, *out is malloc'd. */
+struct safer_lsoa_domain;
+int safer__deprivation_domains(struct safer_store *st, struct safer_arena *arena,
+                               struct safer_lsoa_domain **out, size_t *n, struct safer_err *err);
 
 /* The property the codes of most stored areas of `level` came from
  * ("WD19CD"), which dates the boundaries: *code_field is malloc'd, or NULL

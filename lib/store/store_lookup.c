@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "safer/lookup.h"
+#include "safer/profile.h"
 #include "store/store_impl.h"
 #include "util/internal.h"
 
@@ -140,15 +141,61 @@ static void bind_deprivation(struct safer__stmt *s, const struct safer__value_ro
     safer__bind_text(s, 4, safer__base_name(rows->path));
 }
 
+/* File 2's domains of each row, after the IMD rows, in the same
+ * transaction (an LSOA's stored domains are replaced). */
+static int store_domains(struct safer_store *st, const struct safer__value_rows *rows,
+                         struct safer_err *err)
+{
+    struct safer__stmt *ins = NULL;
+    int rc = safer__prep(st,
+                         "INSERT INTO deprivation_domain(lsoa_code, domain, score, rank, decile,"
+                         " source) VALUES(?, ?, NULL, ?, ?, ?) ON CONFLICT(lsoa_code, domain)"
+                         " DO UPDATE SET score = excluded.score, rank = excluded.rank,"
+                         " decile = excluded.decile, source = excluded.source",
+                         &ins, err);
+    const char *source = safer__base_name(rows->path);
+    for (size_t r = 0; rc == 0 && r < rows->n; r++) {
+        const double *v = rows->domains + r * (size_t)rows->ndomains * 2;
+        for (int d = 0; rc == 0 && d < rows->ndomains; d++) {
+            safer__stmt_reset(ins);
+            safer__bind_text(ins, 1, rows->code[r]);
+            safer__bind_text(ins, 2, safer_domain_key(SAFER_DOMAIN_IMD + 1 + d));
+            safer__bind_int64(ins, 3, (int64_t)v[d * 2]);
+            safer__bind_int64(ins, 4, (int64_t)v[d * 2 + 1]);
+            safer__bind_text(ins, 5, source);
+            rc = safer__step_done(ins, err);
+        }
+    }
+    safer__stmt_finalize(ins);
+    return rc;
+}
+
 int safer__store_deprivation(struct safer_store *st, const struct safer__value_rows *rows,
                              struct safer_err *err)
 {
-    return store_values(st, rows,
-                        "INSERT INTO deprivation(lsoa_code, score, rank, decile, source)"
-                        " VALUES(?, NULL, ?, ?, ?) ON CONFLICT(lsoa_code) DO UPDATE SET"
-                        " score = excluded.score, rank = excluded.rank,"
-                        " decile = excluded.decile, source = excluded.source",
-                        bind_deprivation, err);
+    struct safer__stmt *ins = NULL;
+    int rc = safer__store_begin_write(st, err);
+    if (rc < 0)
+        return rc;
+    rc = safer__prep(st,
+                     "INSERT INTO deprivation(lsoa_code, score, rank, decile, source)"
+                     " VALUES(?, NULL, ?, ?, ?) ON CONFLICT(lsoa_code) DO UPDATE SET"
+                     " score = excluded.score, rank = excluded.rank,"
+                     " decile = excluded.decile, source = excluded.source",
+                     &ins, err);
+    for (size_t r = 0; rc == 0 && r < rows->n; r++) {
+        safer__stmt_reset(ins);
+        bind_deprivation(ins, rows, r);
+        rc = safer__step_done(ins, err);
+    }
+    safer__stmt_finalize(ins);
+    if (rc == 0 && rows->ndomains)
+        rc = store_domains(st, rows, err);
+    if (rc == 0)
+        rc = safer__store_commit(st, err);
+    if (rc < 0)
+        safer__store_rollback(st);
+    return rc;
 }
 
 /* ---- reading back ---- */
@@ -363,5 +410,45 @@ int safer_lookup_districts(struct safer_store *st, struct safer_districts *out,
     safer__stmt_finalize(s);
     if (rc < 0)
         safer_districts_release(out);
+    return rc;
+}
+
+/* ---- deprivation domains (profile.h) ---- */
+
+int safer__deprivation_domains(struct safer_store *st, struct safer_arena *arena,
+                               struct safer_lsoa_domain **out, size_t *n, struct safer_err *err)
+{
+    *out = NULL;
+    *n = 0;
+    struct safer__stmt *s;
+    /* The IMD itself from the deprivation table (File 1 or 2), the
+     * domains from File 2; rows without a rank are of no use here. */
+    int rc = safer__prep(st,
+                         "SELECT lsoa_code, 'imd', rank, decile FROM deprivation"
+                         " WHERE rank IS NOT NULL UNION ALL"
+                         " SELECT lsoa_code, domain, rank, decile FROM deprivation_domain"
+                         " WHERE rank IS NOT NULL",
+                         &s, err);
+    if (rc < 0)
+        return rc;
+    size_t cap = 0;
+    while ((rc = safer__step(s, err)) == 1) {
+        int d = safer_domain_of(safer__col_text(s, 1));
+        if (d < 0)
+            continue;
+        SAFER__GROW(*out, cap, *n + 1);
+        struct safer_lsoa_domain *r = &(*out)[*n];
+        r->lsoa = safer_arena_strdup(arena, safer__col_text(s, 0));
+        r->domain = d;
+        r->rank = safer__col_double(s, 2);
+        r->decile = (int)safer__col_int64(s, 3);
+        (*n)++;
+    }
+    safer__stmt_finalize(s);
+    if (rc < 0) {
+        free(*out);
+        *out = NULL;
+        *n = 0;
+    }
     return rc;
 }

@@ -662,20 +662,7 @@ int safer_project_list(struct safer_store *st, const struct safer_actor *actor,
     }
     for (size_t i = 0; rc == 0 && i < k; i++)
         rc = read_wards(st, arena, &v[i], err);
-    if (rc == 0 && k) {
-        *out = safer_arena_alloc(arena, sizeof(*v) * k);
-        memcpy(*out, v, sizeof(*v) * k);
-        *n = k;
-    }
-    free(v);
-    if (rc == 0)
-        rc = safer__store_commit(st, err);
-    if (rc < 0) {
-        safer__store_rollback(st);
-        *out = NULL;
-        *n = 0;
-    }
-    return rc;
+    return safer__list_done(st, rc, v, k, sizeof(*v), arena, (void **)out, n, err);
 }
 
 int safer_project_ward_choices(struct safer_store *st, const struct safer_actor *actor,
@@ -708,20 +695,7 @@ int safer_project_ward_choices(struct safer_store *st, const struct safer_actor 
         }
         safer__stmt_finalize(s);
     }
-    if (rc == 0 && k) {
-        *out = safer_arena_alloc(arena, sizeof(*v) * k);
-        memcpy(*out, v, sizeof(*v) * k);
-        *n = k;
-    }
-    free(v);
-    if (rc == 0)
-        rc = safer__store_commit(st, err);
-    if (rc < 0) {
-        safer__store_rollback(st);
-        *out = NULL;
-        *n = 0;
-    }
-    return rc;
+    return safer__list_done(st, rc, v, k, sizeof(*v), arena, (void **)out, n, err);
 }
 
 /* ---- the assessment's series ---- */
@@ -743,22 +717,6 @@ static void series_release(struct series *x)
     free(x->codes);
     free(x->names);
     free(x->counts);
-}
-
-static long find_code(char *const *codes, size_t n, const char *code)
-{
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        int c = strcmp(codes[mid], code);
-        if (c == 0)
-            return (long)mid;
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return -1;
 }
 
 static int read_series(struct safer_store *st, int64_t pid, const char *category,
@@ -816,7 +774,7 @@ static int read_series(struct safer_store *st, int64_t pid, const char *category
     safer__bind_int64(s, 1, pid);
     safer__bind_text(s, 2, category);
     while ((rc = safer__step(s, err)) == 1) {
-        long w = find_code(x->codes, x->nwards, safer__col_text(s, 0));
+        long w = safer__find_str(x->codes, x->nwards, safer__col_text(s, 0));
         int64_t m = safer__col_int64(s, 1);
         if (w < 0 || m < x->first || m > x->last)
             continue;
@@ -845,7 +803,7 @@ static int mark_neighbours(struct safer_store *st, int64_t pid, const struct ser
     size_t ng = 0;
     while (ng < x->nwards && (rc = safer__step(s, err)) == 1) {
         const char *code = safer__col_text(s, 0);
-        long w = find_code(x->codes, x->nwards, code);
+        long w = safer__find_str(x->codes, x->nwards, code);
         size_t len = 0;
         const void *blob = safer__col_blob(s, 1, &len);
         if (w < 0)
@@ -915,7 +873,7 @@ int safer_project_assess(struct safer_store *st, const struct safer_actor *actor
             if (len < sizeof(code)) {
                 memcpy(code, w, len);
                 code[len] = '\0';
-                long i = find_code(x.codes, x.nwards, code);
+                long i = safer__find_str(x.codes, x.nwards, code);
                 if (i >= 0)
                     inside[i] = true;
             }

@@ -294,6 +294,29 @@ static const char IOD_IMD_HEADER[] =
 
 #define IMD_NLSOA 32844 /* LSOAs in England, IoD2019 */
 
+/* IoD2019 File 2 (the domains), its header as published. */
+static const char IOD_DOMAINS_HEADER[] =
+    "\xEF\xBB\xBF"
+    "LSOA code (2011),LSOA name (2011),Local Authority District code (2019),"
+    "Local Authority District name (2019),"
+    "Index of Multiple Deprivation (IMD) Rank (where 1 is most deprived),"
+    "Index of Multiple Deprivation (IMD) Decile (where 1 is most deprived 10% of LSOAs),"
+    "Income Rank (where 1 is most deprived),"
+    "Income Decile (where 1 is most deprived 10% of LSOAs),"
+    "Employment Rank (where 1 is most deprived),"
+    "Employment Decile (where 1 is most deprived 10% of LSOAs),"
+    "\"Education, Skills and Training Rank (where 1 is most deprived)\","
+    "\"Education, Skills and Training Decile (where 1 is most deprived 10% of LSOAs)\","
+    "Health Deprivation and Disability Rank (where 1 is most deprived),"
+    "Health Deprivation and Disability Decile (where 1 is most deprived 10% of LSOAs),"
+    "Crime Rank (where 1 is most deprived),"
+    "Crime Decile (where 1 is most deprived 10% of LSOAs),"
+    "Barriers to Housing and Services Rank (where 1 is most deprived),"
+    "Barriers to Housing and Services Decile (where 1 is most deprived 10% of LSOAs),"
+    "Living Environment Rank (where 1 is most deprived),"
+    "Living Environment Decile (where 1 is most deprived 10% of LSOAs)\r\n";
+#define IOD_NDOMAINS 7
+
 static const char LAD_CODE[] = "E07900001";
 static const char CSP_CODE[] = "E22900001";
 static const char PFA_CODE[] = "E23900001";
@@ -1355,7 +1378,7 @@ static int write_tables(struct gen *g, const char *dir, struct safer_synth_resul
                         struct safer_err *err)
 {
     const struct safer_synth_opts *o = g->o;
-    struct out lk = {0}, csp = {0}, pop = {0}, imd = {0};
+    struct out lk = {0}, csp = {0}, pop = {0}, imd = {0}, dom = {0};
     struct rng r;
     char line[1024];
     int rc;
@@ -1368,12 +1391,15 @@ static int write_tables(struct gen *g, const char *dir, struct safer_synth_resul
         rc = out_open(&pop, dir, "population.csv", err);
     if (rc == 0)
         rc = out_open(&imd, dir, "deprivation.csv", err);
+    if (rc == 0)
+        rc = out_open(&dom, dir, "deprivation_domains.csv", err);
     if (rc < 0)
         goto out;
 
     fputs("FID,LSOA11CD,LSOA11NM,WD19CD,WD19NM,LAD19CD,LAD19NM\n", lk.f);
     fputs(IOD_POP_HEADER, pop.f);
     fputs(IOD_IMD_HEADER, imd.f);
+    fputs(IOD_DOMAINS_HEADER, dom.f);
     for (unsigned i = 0; i < g->nlsoas; i++) {
         const struct lsoa *l = &g->lsoas[i];
         const struct sward *sw = &g->wards[l->ward];
@@ -1412,6 +1438,26 @@ static int write_tables(struct gen *g, const char *dir, struct safer_synth_resul
         line[n++] = '\r';
         line[n++] = '\n';
         fwrite(line, 1, n, imd.f);
+
+        /* The domains (File 2): the IMD's rank and decile, then each
+         * domain's rank, near the IMD's (within about a fifth of England's
+         * LSOAs), from a hash of the seed, LSOA and domain so that the other
+         * tables' draws stay as they were. */
+        n -= 2;
+        for (unsigned d = 0; d < IOD_NDOMAINS; d++) {
+            uint64_t h = mix64(mix64(o->seed, 0x10d0 + i), d);
+            double u = (double)(h >> 11) * 0x1.0p-53;
+            double v = (double)rank + (u - 0.5) * 0.4 * IMD_NLSOA;
+            unsigned dr = v < 1 ? 1 + (unsigned)(h % 100)
+                          : v > IMD_NLSOA ? IMD_NLSOA - (unsigned)(h % 100) : (unsigned)v;
+            line[n++] = ',';
+            n += fmt_iod_count(line + n, dr);
+            line[n++] = ',';
+            n += fmt_uint(line + n, (dr - 1) * 10 / IMD_NLSOA + 1);
+        }
+        line[n++] = '\r';
+        line[n++] = '\n';
+        fwrite(line, 1, n, dom.f);
     }
     fputs("FID,LAD19CD,LAD19NM,CSP19CD,CSP19NM,PFA19CD,PFA19NM\n", csp.f);
     fprintf(csp.f, "1,%s,%s,%s,%s,%s,Kent (synthetic)\n", LAD_CODE, g->district_csv, CSP_CODE,
@@ -1431,6 +1477,10 @@ out:
     }
     if (imd.f || imd.path) {
         int r2 = out_close(&imd, res, err);
+        rc = rc < 0 ? rc : r2;
+    }
+    if (dom.f || dom.path) {
+        int r2 = out_close(&dom, res, err);
         rc = rc < 0 ? rc : r2;
     }
     return rc;

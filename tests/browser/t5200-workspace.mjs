@@ -140,6 +140,12 @@ for (const path of ['/account/password', '/account/partnership']) {
     check(r.status() === 200, `${path}: ${r.status()}`);
     await axeClean(path);
 }
+// Ward profiles and the focus area (the demo's ward E05900013, Marshden)
+for (const path of ['/wards', '/wards/E05900013']) {
+    const r = await page.goto(`${base}${path}`);
+    check(r.status() === 200, `${path}: ${r.status()}`);
+    await axeClean(path);
+}
 
 // groups: change a group's cadence, with a mistake first, and see it on its page.
 await page.goto(`${base}/groups`);

@@ -37,7 +37,8 @@ check(rows.length === 24, `the reference has 6 x 4 cells: ${rows.length}`);
 let r = await analyst.get(`${U}/analysis`);
 let html = await r.text();
 check(r.status === 200 && html.includes('href="/analysis/near-repeat"') &&
-    html.includes('href="/analysis/clusters"') && html.includes('href="/projects"'),
+    html.includes('href="/analysis/clusters"') && html.includes('href="/wards"') &&
+    html.includes('href="/projects"'),
 `/analysis lists the analyses: ${r.status}`);
 r = await member.get(`${U}/analysis`);
 html = await r.text();

@@ -9,12 +9,17 @@
  *   the standard deviations within 1e-12 relative.
  * - Exact enumeration of all n! permutations of the times for n = 7 and 8
  *   (with tied times), against exact_mean and exact_sd within 1e-10.
+ * - R's surveillance::knox (tests/data/knox/make_fixtures.R; versions in
+ *   VERSIONS.txt there): its close pairs and their expected number lambda
+ *   are the observed count and exact_mean of one cell, on 400 events at
+ *   25 thresholds; lambda within 1e-12 relative.
  * - Pairs exactly at a break, and squared distances within an ulp of a
  *   squared break, decided against __float128 arithmetic (exact there).
  * - The same results for 1, 2 and 4 threads; the error paths.
  */
 #include "util/compat.h"
 
+#include <float.h>
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -224,6 +229,40 @@ static void test_knox_matches_brute_force(void **state)
     run_brute(61, 200, 7, 2); /* an even number of permutations: median of two */
 }
 
+/* Times spread wider than the difference table (2^20 entries): the
+ * differences beyond it are binned by a scan of the bands. */
+static void test_knox_wide_times(void **state)
+{
+    (void)state;
+    static const int64_t sb[] = {0, 100, 500};
+    static const int64_t tb[] = {0, 1, 2, 1000001, 2500000};
+    const double sbd[] = {0, 100, 500}, tbd[] = {0, 1, 2, 1000001, 2500000};
+    size_t n = 60;
+    struct rev e[60];
+    double x[60], y[60];
+    int64_t t[60];
+    srand(5);
+    for (size_t i = 0; i < n; i++) {
+        e[i] = (struct rev){rand() % 300, rand() % 300, (rand() % 4) * 1000000 + rand() % 3, i};
+        x[i] = (double)e[i].x;
+        y[i] = (double)e[i].y;
+        t[i] = e[i].t;
+    }
+    struct safer_knox_opts o = {sbd, 3, tbd, 5, 499, 9, 2};
+    struct safer_knox k;
+    assert_int_equal(safer_knox_compute(x, y, t, n, &o, &k, NULL), 0);
+    int64_t tt[60], obs[8];
+    for (size_t i = 0; i < n; i++)
+        tt[i] = e[i].t;
+    ref_table(e, tt, n, sb, 3, tb, 5, obs);
+    for (size_t c = 0; c < 8; c++) {
+        assert_int_equal(k.cells[c].observed, obs[c]);
+        assert_true(fabs(k.cells[c].mean_sim - k.cells[c].exact_mean) <=
+                    5 * k.cells[c].exact_sd / sqrt(499) + 1e-9);
+    }
+    safer_knox_release(&k);
+}
+
 /* ---- exact moments by enumeration ---- */
 
 static void enumerate(size_t n, const double *x, const double *y, const int64_t *t)
@@ -306,6 +345,56 @@ static void test_knox_exact_moments_by_enumeration(void **state)
     enumerate(2, x7, y7, t7);
 }
 
+/* ---- against R's surveillance::knox (tests/data/knox/make_fixtures.R) ---- */
+
+/* The close pairs (d <= eps_s, dt <= eps_t) and their expected number
+ * lambda must be the observed count and exact_mean of the cell
+ * [0, eps_s + 0.001) x [0, eps_t + 1): the places are whole metres, so no
+ * distance lies in (eps_s, eps_s + 0.001), and the times whole days.
+ * lambda within 1e-12 relative. */
+static void test_knox_matches_surveillance(void **state)
+{
+    (void)state;
+    FILE *f = fopen(SAFER_TEST_DATA "/knox/surveillance_events.csv", "rb");
+    assert_non_null(f);
+    double *x, *y;
+    int64_t *t;
+    size_t n;
+    struct safer_err err = {0};
+    assert_int_equal(safer_knox_read_events(f, "surveillance_events.csv", &x, &y, &t, &n, &err),
+                     0);
+    fclose(f);
+    assert_int_equal(n, 400);
+    f = fopen(SAFER_TEST_DATA "/knox/surveillance_knox.csv", "rb");
+    assert_non_null(f);
+    char line[256];
+    assert_non_null(fgets(line, sizeof(line), f));
+    int rows = 0;
+    double worst = 0;
+    while (fgets(line, sizeof(line), f)) {
+        double eps_t, eps_s, lambda;
+        long long close;
+        assert_int_equal(sscanf(line, "%lf,%lf,%lld,%lf", &eps_t, &eps_s, &close, &lambda), 4);
+        const double sb[] = {0, eps_s + 0.001}, tb[] = {0, eps_t + 1};
+        struct safer_knox_opts o = {sb, 2, tb, 2, 0, 1, 1};
+        struct safer_knox k;
+        assert_int_equal(safer_knox_compute(x, y, t, n, &o, &k, &err), 0);
+        assert_int_equal(k.cells[0].observed, close);
+        double rel = fabs(k.cells[0].exact_mean - lambda) / lambda;
+        worst = rel > worst ? rel : worst;
+        assert_true(rel <= 1e-12);
+        safer_knox_release(&k);
+        rows++;
+    }
+    fclose(f);
+    assert_int_equal(rows, 25);
+    printf("surveillance::knox: 25 thresholds, largest relative difference of lambda %.3g\n",
+           worst);
+    free(x);
+    free(y);
+    free(t);
+}
+
 /* ---- breaks ---- */
 
 static void test_knox_pairs_exactly_at_breaks(void **state)
@@ -339,11 +428,25 @@ static void test_knox_pairs_exactly_at_breaks(void **state)
     safer_knox_release(&k);
 }
 
+/* A binary floating type with at least 113 bits of precision, in which
+ * the square of a double (106 bits) is exact: GCC's __float128 on x86, or
+ * long double where it is IEEE quadruple (aarch64). */
+#if defined(__SIZEOF_FLOAT128__)
+typedef __float128 quad;
+#define HAVE_QUAD 1
+#elif LDBL_MANT_DIG >= 113
+typedef long double quad;
+#define HAVE_QUAD 1
+#endif
+
 /* Squared distances within an ulp or so of a squared break, decided in
- * __float128, where the squares of these doubles are exact. */
+ * that type. */
 static void test_knox_near_break_matches_exact_arithmetic(void **state)
 {
     (void)state;
+#ifndef HAVE_QUAD
+    skip();
+#else
     const double sb[] = {0, 200, 400}, tb[] = {0, 1};
     struct safer_knox_opts o = {sb, 3, tb, 2, 0, 1, 1};
     srand(11);
@@ -354,8 +457,8 @@ static void test_knox_near_break_matches_exact_arithmetic(void **state)
         double dx = r * cos(th), dy = r * sin(th);
         double x[2] = {0, dx}, y[2] = {0, dy};
         int64_t t[2] = {0, 0};
-        __float128 d2 = (__float128)dx * dx + (__float128)dy * dy;
-        int want_above = d2 >= (__float128)200 * 200;
+        quad d2 = (quad)dx * dx + (quad)dy * dy;
+        int want_above = d2 >= (quad)200 * 200;
         struct safer_knox kk;
         struct safer_err err = {0};
         err = (struct safer_err){0};
@@ -366,6 +469,7 @@ static void test_knox_near_break_matches_exact_arithmetic(void **state)
         safer_knox_release(&kk);
     }
     assert_true(above > 100 && below > 100);
+#endif
 }
 
 static void test_knox_same_for_any_thread_count(void **state)
@@ -527,7 +631,9 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_knox_matches_brute_force),
+        cmocka_unit_test(test_knox_wide_times),
         cmocka_unit_test(test_knox_exact_moments_by_enumeration),
+        cmocka_unit_test(test_knox_matches_surveillance),
         cmocka_unit_test(test_knox_pairs_exactly_at_breaks),
         cmocka_unit_test(test_knox_near_break_matches_exact_arithmetic),
         cmocka_unit_test(test_knox_same_for_any_thread_count),

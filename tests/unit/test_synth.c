@@ -148,7 +148,7 @@ static void test_synth_same_options_same_bytes(void **state)
     assert_int_equal(safer_synth_write(d3, &o, &c, &err), 0);
 
     assert_int_equal(a.nfiles, b.nfiles);
-    assert_int_equal(a.nfiles, 5 + 2 * 14); /* geojson, 4 tables, 14 months x 2 forces */
+    assert_int_equal(a.nfiles, 6 + 2 * 14); /* geojson, 5 tables, 14 months x 2 forces */
     size_t differ = 0;
     for (size_t i = 0; i < a.nfiles; i++) {
         size_t la, lb, lc;
