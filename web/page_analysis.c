@@ -140,7 +140,7 @@ static void nr_form(struct web_req *req, struct safer_buf *b, const struct safer
                       "data-module=\"govuk-button\">Show the table</button></form>");
 }
 
-static void nr_table(struct safer_buf *b, const struct safer_knox *k)
+static void nr_table(struct safer_buf *b, const struct safer_knox *k, long long min)
 {
     safer_html_raw(b, "<div class=\"safer-table-scroll\" tabindex=\"0\" role=\"region\" "
                       "aria-label=\"Knox table\"><table class=\"govuk-table\"><caption "
@@ -169,7 +169,8 @@ static void nr_table(struct safer_buf *b, const struct safer_knox *k)
         snprintf(s, sizeof(s), "%s to under %s", lo, hi);
         web_td(b, s, false);
         if (c->observed < 0) {
-            web_td(b, "fewer than 5", true);
+            snprintf(s, sizeof(s), "fewer than %lld", min);
+            web_td(b, s, true);
         } else {
             snprintf(s, sizeof(s), "%lld", (long long)c->observed);
             web_td(b, s, true);
@@ -222,7 +223,7 @@ int page_analysis_nearrepeat_get(struct web_req *req, struct web_resp *resp)
     safer_html_text(b, category);
     safer_html_raw(b, "</h1>");
     nr_form(req, b, NULL, category);
-    char from[16], to[16], s[64];
+    char from[16], to[16], s[128];
     snprintf(from, sizeof(from), "%04d-%02d", a.l12_start / 12, a.l12_start % 12 + 1);
     snprintf(to, sizeof(to), "%04d-%02d", a.latest / 12, a.latest % 12 + 1);
     if (!a.nr.cells) {
@@ -250,12 +251,16 @@ int page_analysis_nearrepeat_get(struct web_req *req, struct web_resp *resp)
     snprintf(s, sizeof(s), "%u, seed %llu", k->perms, (unsigned long long)k->seed);
     web_summary_row(b, "Shuffles of the months", s);
     web_summary_end(b);
-    if (hidden)
-        safer_html_raw(b, "<div class=\"govuk-inset-text\">A cell holding from 1 to 4 pairs "
-                          "shows \"fewer than 5\", with no ratio or p-value, since those "
-                          "would give its count away. Those who may see the plan see every "
-                          "count.</div>");
-    nr_table(b, k);
+    long long min = (long long)a.rules.public_min;
+    if (hidden) {
+        snprintf(s, sizeof(s), "A cell holding from 1 to %lld pairs shows \"fewer than %lld\"",
+                 min - 1, min);
+        safer_html_raw(b, "<div class=\"govuk-inset-text\">");
+        safer_html_text(b, s);
+        safer_html_raw(b, ", with no ratio or p-value, since those would give its count away. "
+                          "Those who may see the plan see every count.</div>");
+    }
+    nr_table(b, k, min);
     safer_html_raw(b, "<p class=\"govuk-body\"><a class=\"govuk-link\" "
                       "href=\"/analysis/near-repeat.csv?category=");
     safer_html_urlarg(b, category);
