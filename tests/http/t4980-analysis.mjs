@@ -11,11 +11,13 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { addUser, check, doneTesting, serve, signIn, tmp } from './lib.mjs';
+import { addUser, check, doneTesting, newStore, serve, signIn, tmp } from './lib.mjs';
 
-// The demo builds its own SQLite store, also when the run is on PostgreSQL.
-execFileSync(process.env.SAFER, ['demo', '--out', join(tmp, 'demo')], { cwd: tmp });
-const db = join(tmp, 'demo', 'demo.db');
+// The demo's store on the engine the run picks: its own SQLite file, or a
+// PostgreSQL database under SAFER_TEST_PG.
+const db = process.env.SAFER_TEST_PG ? newStore('analysis') : join(tmp, 'demo', 'demo.db');
+execFileSync(process.env.SAFER, ['demo', '--out', join(tmp, 'demo'),
+    ...(process.env.SAFER_TEST_PG ? ['--store', db] : [])], { cwd: tmp });
 const srv = await serve(db);
 const U = srv.url;
 const analyst = (await signIn(srv, await addUser(db, srv, 'analyst', 'analyst@example.org'))).jar;
