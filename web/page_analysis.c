@@ -125,10 +125,8 @@ static const char *category_of(struct web_req *req)
     return c && *c ? c : SAFER_NEARREPEAT_CATEGORY;
 }
 
-static void nr_form(struct web_req *req, struct safer_buf *b, const struct safer_field_errors *fe,
-                    const char *category)
+static void nr_form(struct safer_buf *b, const struct safer_field_errors *fe, const char *category)
 {
-    (void)req;
     const char *values[16];
     size_t n = 0;
     for (; n < 14 && safer_plan_categories[n]; n++)
@@ -197,7 +195,7 @@ static void nr_bad(struct web_req *req, struct web_resp *resp, const char *categ
     web_page_begin(req, resp, "Near repeats", &fe);
     web_error_summary(b, &fe);
     safer_html_raw(b, "<h1 class=\"govuk-heading-l\">Near repeats</h1>");
-    nr_form(req, b, &fe, category);
+    nr_form(b, &fe, category);
     web_page_end(req, resp);
 }
 
@@ -222,7 +220,7 @@ int page_analysis_nearrepeat_get(struct web_req *req, struct web_resp *resp)
                       "<h1 class=\"govuk-heading-l\">Near repeats: ");
     safer_html_text(b, category);
     safer_html_raw(b, "</h1>");
-    nr_form(req, b, NULL, category);
+    nr_form(b, NULL, category);
     char from[16], to[16], s[128];
     snprintf(from, sizeof(from), "%04d-%02d", a.l12_start / 12, a.l12_start % 12 + 1);
     snprintf(to, sizeof(to), "%04d-%02d", a.latest / 12, a.latest % 12 + 1);
