@@ -27,7 +27,8 @@ static const struct cli_opt opts[] = {
     [O_STD] = {"standardise", NULL, "turn each attribute into z-scores (divisor n) first"},
     [O_OUT] = {"out", "FILE.csv", "each area's cluster (area_code,cluster), put in place whole"},
     [O_SUMMARY] = {"summary", "FILE", "the summary (default: standard output)"},
-    [O_NODES] = {"max-nodes", "N", "search nodes before giving up the proof (default 20000000)"},
+    [O_NODES] = {"max-nodes", "N", "search nodes before giving up the proof (default 1e8 / n,\n"
+                                   "from 50000 to 20000000)"},
     {NULL, NULL, NULL},
 };
 static const struct cli_spec spec = {

@@ -793,7 +793,13 @@ int safer_clusters_solve(const double *x, size_t d, const struct safer_nb *nb,
                              k, m, n, (n + m - 1) / m);
 
     struct solver s = {.n = n, .d = d, .m = m, .k = k, .x = x, .nb = nb};
-    s.max_nodes = opts->max_nodes ? opts->max_nodes : SAFER_CLUSTERS_DEFAULT_NODES;
+    s.max_nodes = opts->max_nodes;
+    if (!s.max_nodes) {
+        double budget = 1e8 / (double)n;
+        s.max_nodes = budget >= (double)SAFER_CLUSTERS_DEFAULT_NODES ? SAFER_CLUSTERS_DEFAULT_NODES
+                      : budget <= (double)SAFER_CLUSTERS_MIN_NODES   ? SAFER_CLUSTERS_MIN_NODES
+                                                                      : (uint64_t)budget;
+    }
     rc = list_subsets(&s, err);
     if (rc < 0)
         goto out;
