@@ -23,7 +23,8 @@
 
 enum { O_ATTR, O_MAX, O_K, O_STD, O_OUT, O_SUMMARY, O_NODES, O_AREA };
 static const struct cli_opt opts[] = {
-    [O_ATTR] = {"attributes", "FILE.csv", "the areas: a header, then an area code and numbers a row"},
+    [O_ATTR] = {"attributes", "FILE.csv",
+                "the areas: a header, then an area code and numbers a row"},
     [O_MAX] = {"max-size", "M", "areas in a cluster at most (1 to 8)"},
     [O_K] = {"clusters", "K", "clusters wanted"},
     [O_STD] = {"standardise", NULL, "turn each attribute into z-scores (divisor n) first"},

@@ -192,8 +192,9 @@ int safer_ward_cluster_attributes(const struct safer_assessment *a, struct safer
  * column the same for every ward is left out), the wards' queen contiguity,
  * and the fewest clusters of at most `max_size` wards that can be made
  * (K = ceil(n / max_size), or more where the neighbours force it), solved
- * within SAFER_CLUSTERS_WARD_NODES / n nodes (at least SAFER_CLUSTERS_MIN_NODES). `out` is initialised here; the
- * caller releases it. Errors as safer_ward_cluster_attributes() and
+ * within SAFER_CLUSTERS_WARD_NODES / n nodes (at least
+ * SAFER_CLUSTERS_MIN_NODES). `out` is initialised here; the caller
+ * releases it. Errors as safer_ward_cluster_attributes() and
  * safer_clusters_solve().
  */
 int safer_ward_clusters(const struct safer_assessment *a, size_t max_size,
