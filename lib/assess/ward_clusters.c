@@ -149,7 +149,9 @@ int safer_ward_clusters(const struct safer_assessment *a, size_t max_size,
         rc = safer_nb_queen(&nb, geoms, n, SAFER_NB_SNAP_DEFAULT, err);
     free(geoms);
     out->opts.max_size = max_size;
-    out->opts.max_nodes = SAFER_CLUSTERS_WARD_NODES;
+    double budget = SAFER_CLUSTERS_WARD_NODES / (double)n;
+    out->opts.max_nodes =
+        budget > (double)SAFER_CLUSTERS_MIN_NODES ? (uint64_t)budget : SAFER_CLUSTERS_MIN_NODES;
     out->opts.k = max_size ? (n + max_size - 1) / max_size : 0;
     while (rc == 0) {
         struct safer_err e = {0};
