@@ -62,5 +62,6 @@ int cmd_digest(int argc, char **argv);
 int cmd_template(int argc, char **argv);
 /* packs (pack.h) */
 int cmd_pack(int argc, char **argv);
+int cmd_hotspots(int argc, char **argv);
 
 #endif

@@ -40,6 +40,7 @@ static const struct cmd commands[] = {
     {"template", cmd_template, "print the CSV template of actions or indicators to import"},
     /* packs */
     {"pack", cmd_pack, "the executive group's or the scrutiny committee's pack, for A4"},
+    {"hotspots", cmd_hotspots, "harm, harm hot spots or hot spots over time, as CSV"},
 };
 
 enum { G_DB, G_VERSION };

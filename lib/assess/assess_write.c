@@ -13,6 +13,7 @@
 
 #include "util/internal.h"
 #include "safer/assess.h"
+#include "assess/assess_internal.h"
 #include "safer/buf.h"
 #include "safer/csv.h"
 #include "safer/output.h"
@@ -556,6 +557,8 @@ after_hotspots:
         rc = write_peers(a, &b, nc, out, err);
     if (rc == 0)
         rc = write_outcomes(a, &b, nc, out, err);
+    if (rc == 0)
+        rc = safer__harm_write(a, &b, out, err);
 out:
     free(nc);
     safer_buf_release(&b);
