@@ -405,6 +405,10 @@ struct safer_assessment {
  */
 double safer_assessment_harm(const struct safer_assessment *a, size_t w, size_t t);
 
+/* Study ward w's records of type t in the latest window (the months of it
+ * the counts cover). */
+int64_t safer_assessment_ward_type_latest(const struct safer_assessment *a, size_t w, size_t t);
+
 /*
  * The CSV files of harm and hot spots over time (docs/assessment.md),
  * appended to `b`; each returns 0 or the buffer's error:

@@ -21,14 +21,22 @@
 #include "safer/limits.h"
 #include "util/internal.h"
 
+int64_t safer_assessment_ward_type_latest(const struct safer_assessment *a, size_t w, size_t t)
+{
+    /* The counts cover first_month .. latest, which may start after the
+     * window does (stored data shorter than the window). */
+    int32_t m0 = a->l12_start > a->first_month ? a->l12_start : a->first_month;
+    int64_t n = 0;
+    for (int32_t m = m0; m <= a->latest; m++)
+        n += a->counts[(w * a->ntypes + t) * (size_t)a->nmonths + (size_t)(m - a->first_month)];
+    return n;
+}
+
 double safer_assessment_harm(const struct safer_assessment *a, size_t w, size_t t)
 {
     if (!a->type_weight || w >= a->nwards || t >= a->ntypes || isnan(a->type_weight[t]))
         return NAN;
-    int64_t n = 0;
-    for (int32_t m = a->l12_start; m <= a->latest; m++)
-        n += a->counts[(w * a->ntypes + t) * (size_t)a->nmonths + (size_t)(m - a->first_month)];
-    return (double)n * a->type_weight[t];
+    return (double)safer_assessment_ward_type_latest(a, w, t) * a->type_weight[t];
 }
 
 /*

@@ -43,10 +43,7 @@ int safer_harm_csv_by_ward(const struct safer_assessment *a, struct safer_buf *b
     safer_buf_puts(b, "ward_code,ward_name,crime_type,count_latest,weight,weight_origin,harm\n");
     for (size_t w = 0; w < a->nwards; w++) {
         for (size_t t = 0; t < a->ntypes; t++) {
-            int64_t n = 0;
-            for (int32_t m = a->l12_start; m <= a->latest; m++)
-                n += a->counts[(w * a->ntypes + t) * (size_t)a->nmonths +
-                               (size_t)(m - a->first_month)];
+            int64_t n = safer_assessment_ward_type_latest(a, w, t);
             int k = safer_harm_category(a->types[t]);
             double wt = a->type_weight ? a->type_weight[t] : NAN;
             bool hidden = safer_hidden(a->hidden.ward_type, w * a->ntypes + t);

@@ -248,6 +248,17 @@ static void test_harm_by_ward_is_the_direct_sum(void **state)
                 assert_true(fabs(got - sum) <= 1e-12 * fabs(sum));
         }
     }
+    /* A window that starts before the stored months: only those count. */
+    a.l12_start = 23995;
+    a.latest = 24006;
+    for (size_t w = 0; w < W; w++) {
+        for (size_t t = 0; t < T; t++) {
+            int64_t n = 0;
+            for (size_t m = 0; m < M; m++)
+                n += counts[(w * T + t) * M + m];
+            assert_int_equal(safer_assessment_ward_type_latest(&a, w, t), n);
+        }
+    }
     assert_true(isnan(safer_assessment_harm(&a, W, 0)));
     a.type_weight = NULL;
     assert_true(isnan(safer_assessment_harm(&a, 0, 0)));
