@@ -195,12 +195,19 @@ int safer__harm_cells(const struct safer__harm_tally *ht, size_t nlocs, const in
             a->period_cls[k * np + p] = (signed char)cls[k];
     }
     unsigned char hot[SAFER_LIMIT_WINDOW_MONTHS];
+    /* A period without a score (every square the same count: no records
+     * at all, say, when the stored months do not reach back that far) is
+     * left out of the classification, as sfhotspot leaves out a period
+     * with no points. */
     for (size_t k = 0; k < n; k++) {
+        size_t m = 0;
         for (size_t p = 0; p < np; p++) {
+            if (a->period_no_score[p])
+                continue;
             int cl = a->period_cls[k * np + p];
-            hot[p] = cl == SAFER_GI_HOT95 || cl == SAFER_GI_HOT99;
+            hot[m++] = cl == SAFER_GI_HOT95 || cl == SAFER_GI_HOT99;
         }
-        a->cells[k].persist = (int)safer_persist_classify(hot, np);
+        a->cells[k].persist = (int)safer_persist_classify(hot, m);
     }
 out:
     free(x);

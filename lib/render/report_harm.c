@@ -390,17 +390,25 @@ static void persistence_section(struct safer_buf *h, const struct safer_assessme
     }
     safer_html_raw(h, "<p>The window is split into ");
     safer__report_int(h, (long long)a->nperiods);
-    if (a->period_months == 12)
-        safer_html_raw(h, " years");
-    else
-        safer_html_raw(h, " quarters");
-    safer_html_raw(h, " (");
+    safer_html_raw(h, " periods");
+    /* Only the periods that hold data are named: a report never dates a
+     * span with no stored month as if it had figures. */
+    safer_html_raw(h, " of ");
+    safer__report_int(h, a->period_months);
+    safer_html_raw(h, " months, the last ending with the latest month");
+    size_t named = 0;
     for (size_t p = 0; p < a->nperiods; p++) {
-        if (p)
+        if (a->period_no_score[p])
+            continue;
+        if (named++)
             safer_html_raw(h, ", ");
+        else
+            safer_html_raw(h, " (");
         safer__report_window(h, a->period_first[p], a->period_first[p] + a->period_months - 1);
     }
-    safer_html_raw(h, "), and the hot spots of each are found as in figure 7. A square that was a "
+    if (named)
+        safer_html_raw(h, ")");
+    safer_html_raw(h, ", and the hot spots of each are found as in figure 7. A square that was a "
                       "hot spot (95% confidence or more) in at least 80% of the periods is "
                       "<em>persistent</em>; one that was a hot spot in the latest ");
     size_t r = safer_persist_recent(a->nperiods);
@@ -432,12 +440,19 @@ static void persistence_section(struct safer_buf *h, const struct safer_assessme
         safer_html_text(h, safer_persist_class_name((enum safer_persist_class)listed[i]));
     }
     safer_html_raw(h, ".</p>");
-    for (size_t p = 0; p < a->nperiods; p++) {
-        if (a->period_no_score[p]) {
-            safer_html_raw(h, "<p class=\"warn\">One period has no z-score (every square holds "
-                              "the same count): no square is a hot spot in it.</p>");
-            break;
-        }
+    size_t scored = 0;
+    for (size_t p = 0; p < a->nperiods; p++)
+        scored += !a->period_no_score[p];
+    if (scored < a->nperiods) {
+        safer_html_raw(h, "<p class=\"warn\">");
+        safer__report_int(h, (long long)(a->nperiods - scored));
+        safer_html_raw(h, " of the periods have no z-score (every square holds the same count, "
+                          "as when no records are stored for them) and are left out of the "
+                          "classes");
+        if (scored < 2)
+            safer_html_raw(h, "; with fewer than two periods left, no square can be followed "
+                              "over time and every one is shown as never a hot spot");
+        safer_html_raw(h, ".</p>");
     }
 
     if (a->wards_bng) {

@@ -5,7 +5,8 @@
 # class follows from its periods by the rules of docs/statistics.md
 # (re-implemented here in awk); with every weight 1 the harm hot spots are
 # the count hot spots. Years when the window holds 36 months.
-. "$(dirname "$0")/lib.sh"
+HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/lib.sh"
 
 "$SAFER" demo --out d --store "$SAFER_DB" >/dev/null
 expect_status 0 "$SAFER" hotspots --persistence --out p.csv
@@ -20,23 +21,10 @@ paste -d, p.csv d/hotspots.csv | awk -F, 'NR > 1 && $7 + $9 + $11 + $13 != $19 {
     NR > 1 && ($1 != $15 || $2 != $16) { bad++ } END { exit bad > 0 }' ||
     fail "period counts do not add up to the window's"
 
-# The rules, again: R = max(1, floor(P/5)) recent periods.
+# The rules, again (persistence-rules.awk): every period has a score here.
 checks=$((checks + 1))
-awk -F, 'NR > 1 {
-    P = 4; R = int(P / 5); if (R < 1) R = 1
-    h = 0; old = 0; rec = 0
-    for (p = 1; p <= P; p++) {
-        c = $(6 + 2 * p)
-        if (c == "hot95" || c == "hot99") { h++; if (p <= P - R) old++; else rec++ }
-    }
-    if (5 * h >= 4 * P) k = "persistent"
-    else if (old == 0 && rec >= 1) k = "emerging"
-    else if (old >= 1 && rec == 0) k = "former"
-    else if (h >= 1) k = "intermittent"
-    else k = "never"
-    if (k != $5 || h != $6) bad++
-    n[k]++
-} END { exit bad > 0 }' p.csv || fail "a square's class does not follow from its periods"
+got=$(awk -F, -f "$HERE/persistence-rules.awk" p.csv p.csv)
+[ "$got" = "bad 0 scored 4" ] || fail "a square's class does not follow from its periods: $got"
 for k in persistent never; do
     checks=$((checks + 1))
     grep -q ",$k," p.csv || fail "the demo has no $k square"
