@@ -55,7 +55,8 @@ int cmd_hotspots(int argc, char **argv)
         }
     }
     if (nwhich != 1)
-        return cli_usage_error(&spec, "hotspots needs one of --harm, --harm-by-ward, --persistence");
+        return cli_usage_error(&spec,
+                               "hotspots needs one of --harm, --harm-by-ward, --persistence");
     const char *path = args.val[O_OUT], *from = args.val[O_FROM], *to = args.val[O_TO],
                *cell = args.val[O_CELL];
     if (!path || !*path)
