@@ -1856,7 +1856,7 @@ int safer_svg_hotspot_map(struct safer_buf *b, const struct safer_svg_opts *opts
             i = j + 1;
         }
         safer_html_raw(b, "\"><title>");
-        safer_html_text(b, gi[cls].label);
+        safer_html_text(b, m->styles ? m->styles[cls].label : gi[cls].label);
         safer_html_raw(b, "</title></path>\n");
     }
     safer_html_raw(b, "</g>\n");
