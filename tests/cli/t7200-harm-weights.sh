@@ -45,6 +45,17 @@ awk -F, 'NR > 1 && $7 + 0 != $4 * $5 { bad++ } END { exit bad > 0 }' def.csv ||
 checks=$((checks + 1))
 grep -q '^E05900001,Langton,Burglary,[0-9]*,180,default,' def.csv || fail "burglary's weight"
 
+# The public edition: no single squares, and a hidden count hides its harm.
+expect_status 0 "$SAFER" assess --public --out pub
+checks=$((checks + 1))
+[ ! -e pub/harm_hotspots.csv ] && [ ! -e pub/hotspot_persistence.csv ] ||
+    fail "the public edition publishes single squares"
+checks=$((checks + 1))
+awk -F, 'NR > 1 && (($4 == "[c]") != ($7 == "[c]")) { bad++ }
+         NR > 1 && $4 != "[c]" && $4 > 0 && $4 < 5 { bad++ }
+         END { exit bad > 0 }' pub/harm_by_ward.csv || fail "public harm by ward gives a count away"
+expect_grep '\[c\]' pub/harm_by_ward.csv
+
 # A partnership's weights for two categories: those two change, the rest stay.
 expect_status 0 "$SAFER" import harm-weights "$H/partial.csv"
 expect_grep 'imported harm weights of 2 categories' "$TMP/out"
