@@ -72,5 +72,6 @@ int cli_pack_clusters(int argc, char **argv);
 int cmd_project(int argc, char **argv);
 /* focus areas (profile.h) */
 int cmd_focus(int argc, char **argv);
+int cmd_hotspots(int argc, char **argv);
 
 #endif

@@ -13,26 +13,35 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "safer/assess.h"
 #include "safer/buf.h"
 #include "safer/clusters.h"
+#include "safer/lib.h"
 #include "safer/output.h"
 #include "safer/stats.h"
 #include "safer/store.h"
 
-enum { O_ATTR, O_MAX, O_K, O_STD, O_OUT, O_SUMMARY, O_NODES };
+enum { O_ATTR, O_MAX, O_K, O_STD, O_OUT, O_SUMMARY, O_NODES, O_AREA };
 static const struct cli_opt opts[] = {
-    [O_ATTR] = {"attributes", "FILE.csv", "the areas: a header, then an area code and numbers a row"},
+    [O_ATTR] = {"attributes", "FILE.csv",
+                "the areas: a header, then an area code and numbers a row"},
     [O_MAX] = {"max-size", "M", "areas in a cluster at most (1 to 8)"},
     [O_K] = {"clusters", "K", "clusters wanted"},
     [O_STD] = {"standardise", NULL, "turn each attribute into z-scores (divisor n) first"},
     [O_OUT] = {"out", "FILE.csv", "each area's cluster (area_code,cluster), put in place whole"},
     [O_SUMMARY] = {"summary", "FILE", "the summary (default: standard output)"},
-    [O_NODES] = {"max-nodes", "N", "search nodes before giving up the proof (default 20000000)"},
+    [O_NODES] = {"max-nodes", "N", "search nodes before giving up the proof (default 1e8 / n,\n"
+                                   "from 50000 to 20000000)"},
+    [O_AREA] = {"area", "CODE", "instead of --attributes: the wards of a district or CSP on\n"
+                                "the default attributes (the assessment's: rates of the major\n"
+                                "categories and the mean IMD decile), as z-scores"},
     {NULL, NULL, NULL},
 };
 static const struct cli_spec spec = {
     "usage: safer [--db PATH|URL] clusters --attributes FILE.csv --max-size M --clusters K\n"
-    "                                      [--standardise] --out FILE.csv [--summary FILE]\n",
+    "                                      [--standardise] --out FILE.csv [--summary FILE]\n"
+    "       safer [--db PATH|URL] clusters --area CODE --max-size M --clusters K\n"
+    "                                      --out FILE.csv [--summary FILE]\n",
     "Groups the areas of the attribute file (stored wards, with boundaries)\n"
     "into exactly K clusters, each connected under queen contiguity and of 1\n"
     "to M areas, with the least sum of squared distances of the areas'\n"
@@ -73,6 +82,21 @@ static int write_out(const char *path, const struct safer_buf *b, struct safer_e
     return rc;
 }
 
+/* The default attributes of the study wards of area `code`. */
+static int area_attributes(struct safer_store *st, const char *code, struct safer_attributes *a,
+                           struct safer_err *err)
+{
+    struct safer_assess_opts o = {.to = -1, .area = code, .cell = 250, .threads = safer_cores()};
+    struct safer_assessment as;
+    safer_attributes_init(a);
+    int rc = safer_assess_compute(st, &o, &as, err);
+    if (rc < 0)
+        return rc;
+    rc = safer_ward_cluster_attributes(&as, a, err);
+    safer_assessment_release(&as);
+    return rc;
+}
+
 int cmd_clusters(int argc, char **argv)
 {
     struct cli_args args;
@@ -80,8 +104,8 @@ int cmd_clusters(int argc, char **argv)
     if (status >= 0)
         return status;
     unsigned long long k, m, nodes = 0;
-    if (!args.val[O_ATTR])
-        return cli_usage_error(&spec, "clusters needs --attributes FILE.csv");
+    if (!args.val[O_ATTR] == !args.val[O_AREA])
+        return cli_usage_error(&spec, "clusters needs --attributes FILE.csv or --area CODE");
     if (!args.val[O_OUT])
         return cli_usage_error(&spec, "clusters needs --out FILE.csv");
     if (parse_count(args.val[O_MAX], SAFER_CLUSTERS_MAX_SIZE, &m) < 0 || m == 0)
@@ -92,17 +116,28 @@ int cmd_clusters(int argc, char **argv)
                                SAFER_CLUSTERS_MAX_AREAS);
     if (args.val[O_NODES] && (parse_count(args.val[O_NODES], UINT64_MAX, &nodes) < 0 || !nodes))
         return cli_usage_error(&spec, "--max-nodes needs a positive whole number");
-    bool standardise = args.val[O_STD] != NULL;
+    /* The default attributes are of different units: always z-scores. */
+    bool standardise = args.val[O_STD] != NULL || args.val[O_AREA] != NULL;
 
     struct safer_err err = {0};
     struct safer_attributes a;
-    int rc = safer_attributes_read(args.val[O_ATTR], &a, &err);
-    if (rc < 0)
+    struct safer_store *st = NULL;
+    int rc;
+    if (args.val[O_AREA]) {
+        st = cli_open_store(CLI_STORE_EXISTING);
+        if (!st)
+            return EXIT_FAILED;
+        rc = area_attributes(st, args.val[O_AREA], &a, &err);
+    } else {
+        rc = safer_attributes_read(args.val[O_ATTR], &a, &err);
+    }
+    if (rc < 0) {
+        safer_store_close(st);
         return cli_fail(&err, rc);
+    }
     if (standardise)
         rc = safer_clusters_standardise(a.x, a.n, a.d, (const char *const *)a.name, &err);
-    struct safer_store *st = NULL;
-    if (rc == 0) {
+    if (rc == 0 && !st) {
         st = cli_open_store(CLI_STORE_EXISTING);
         if (!st) {
             safer_attributes_release(&a);

@@ -1,5 +1,6 @@
 /*
  * cmd_import.c - `safer import police|areas|lookup|population|deprivation|plan`,
+ * `safer import harm-weights`,
  * and `safer import actions|indicators` (the CSV templates, docs/exchange.md).
  */
 #include "util/compat.h"
@@ -14,6 +15,7 @@
 #include "safer/lib.h"
 #include "safer/area.h"
 #include "safer/exchange.h"
+#include "safer/harm.h"
 #include "safer/partnership.h"
 #include "safer/lookup.h"
 #include "safer/plan.h"
@@ -77,6 +79,15 @@ static const struct cli_spec plan_spec = {
     "others are left as its workspace keeps them. The assessment of its area\n"
     "then reports on it.\n" ONE_TRANSACTION,
     no_opts, 0, 1, 1, "import plan needs exactly one JSON file"};
+
+static const struct cli_spec harm_spec = {
+    "usage: safer [--db PATH] import harm-weights FILE.csv\n",
+    "The partnership's own harm weights (docs/statistics.md, Harm): a CSV file\n"
+    "with columns crime_type, weight and source, one row per police.uk category\n"
+    "it weights. They replace the built-in default of those categories, and\n"
+    "every weight imported before; the other categories keep the default. A\n"
+    "mistake is reported as FILE:LINE: column: what is wrong.\n" ONE_TRANSACTION,
+    no_opts, 0, 1, 1, "import harm-weights needs exactly one CSV file"};
 
 /* Every import is one transaction: say so when one fails. */
 static int import_failed(const struct safer_err *err, int rc)
@@ -235,6 +246,14 @@ static int import_table(const struct cli_spec *spec, int argc, char **argv)
             printf("%s\n", s.replaced ? " (its stored plan replaced)" : "");
         }
         free(code);
+    } else if (spec == &harm_spec) {
+        rc = safer_harm_import(st, path, &err);
+        if (rc >= 0) {
+            printf("imported harm weights of %d categor%s from %s; the other categories keep "
+                   "the built-in default\n",
+                   rc, rc == 1 ? "y" : "ies", path);
+            rc = 0;
+        }
     } else {
         struct safer_lookup_stats s;
         rc = safer_lookup_import(st, path, &s, &err);
@@ -338,6 +357,7 @@ static const struct cli_kind kinds[] = {
     {"plan", &plan_spec, import_table},
     {"actions", &actions_spec, import_records},
     {"indicators", &indicators_spec, import_records},
+    {"harm-weights", &harm_spec, import_table},
 };
 
 int cmd_import(int argc, char **argv)

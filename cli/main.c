@@ -46,6 +46,7 @@ static const struct cmd commands[] = {
     /* projects */
     {"project", cmd_project, "list the problem-solving projects, or assess one"},
     {"focus", cmd_focus, "rank the wards by a focus index and propose a focus area"},
+    {"hotspots", cmd_hotspots, "harm, harm hot spots or hot spots over time, as CSV"},
 };
 
 enum { G_DB, G_VERSION };

@@ -32,6 +32,7 @@
 #include "safer/area.h"
 #include "safer/error.h"
 #include "safer/nearrepeat.h"
+#include "safer/harm.h"
 #include "safer/police.h"
 #include "safer/rules.h"
 
@@ -125,6 +126,12 @@ struct safer_hotcell {
     int neighbours;
     double z, p, p_adj; /* NaN when no score */
     int cls;            /* enum safer_gi_class from stats.h */
+    /* Harm (docs/statistics.md, Harm): the records counted above weighted
+     * by their category's harm weight (a category without one adds 0),
+     * and Gi* over those totals, as for the counts. */
+    double harm, harm_z, harm_p, harm_p_adj;
+    int harm_cls;
+    int persist; /* enum safer_persist_class (harm.h) over the periods */
 };
 
 /*
@@ -393,7 +400,60 @@ struct safer_assessment {
     struct safer_profiles *profiles;
     struct safer_focus *focus;
     double *focus_values;
+    /* Harm (docs/statistics.md, Harm): the weights in force, read in the
+     * same snapshot (owned, or NULL in an assessment made by hand), and per
+     * type of types[] its weight, NaN for a type with none (owned). */
+    struct safer_harm_weights *harm;
+    double *type_weight;
+    int harm_no_score; /* Gi* of the cells' harm gave no score */
+
+    /* Hot spots over time (docs/statistics.md): nperiods consecutive
+     * periods of period_months months each (3, or 12 when the latest
+     * window holds at least 36 months), the last ending at the latest
+     * month; period p is months period_first[p] .. period_first[p] +
+     * period_months - 1. Per cell k and period p: its count
+     * period_count[k * nperiods + p] and Gi* class period_cls[...] (enum
+     * safer_gi_class), computed as for the latest window's. None (0
+     * periods) when the window holds fewer than 2 periods. Owned. */
+    size_t nperiods;
+    int period_months;
+    int32_t *period_first;
+    int64_t *period_count;
+    signed char *period_cls;
+    unsigned char *period_no_score; /* per period: Gi* gave no score */
 };
+
+/*
+ * The harm of study ward w's records of type t in the latest window: its
+ * count times the type's weight; NaN when the type has no weight or the
+ * assessment none (a->type_weight NULL).
+ */
+double safer_assessment_harm(const struct safer_assessment *a, size_t w, size_t t);
+
+/* Study ward w's records of type t in the latest window (the months of it
+ * the counts cover). */
+int64_t safer_assessment_ward_type_latest(const struct safer_assessment *a, size_t w, size_t t);
+
+/*
+ * The CSV files of harm and hot spots over time (docs/assessment.md),
+ * appended to `b`; each returns 0 or the buffer's error:
+ * - harm_by_ward.csv: a row per study ward and type: ward_code, ward_name,
+ *   crime_type, count_latest, weight, weight_origin ("default",
+ *   "partnership", or empty for a type without a weight), harm (empty
+ *   without a weight); in the public edition a hidden count and its harm
+ *   are "[c]";
+ * - harm_hotspots.csv: a row per grid cell: cell_i, cell_j, e_centre,
+ *   n_centre, count, harm, gi_z, p_value, p_adjusted, class (of the harm);
+ * - hotspot_persistence.csv: a row per grid cell: cell_i, cell_j,
+ *   e_centre, n_centre, persistence, hot_periods, then per period
+ *   count_FIRST_LAST and class_FIRST_LAST (months YYYY-MM); the header
+ *   alone when there are no periods.
+ * Reals are written with %.17g.
+ */
+struct safer_buf;
+int safer_harm_csv_by_ward(const struct safer_assessment *a, struct safer_buf *b);
+int safer_harm_csv_cells(const struct safer_assessment *a, struct safer_buf *b);
+int safer_persistence_csv(const struct safer_assessment *a, struct safer_buf *b);
 
 void safer_assessment_release(struct safer_assessment *a);
 

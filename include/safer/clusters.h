@@ -37,13 +37,16 @@ struct safer_nb;
 #define SAFER_CLUSTERS_MAX_AREAS 5000
 #define SAFER_CLUSTERS_MAX_SIZE 8
 #define SAFER_CLUSTERS_MAX_SUBSETS ((size_t)20 << 20)
-/* Search nodes before the search gives up its proof, unless opts say. */
+/* Search nodes before the search gives up its proof, unless opts say:
+ * 1e8 / n (a node costs time in proportion to the areas), between these
+ * two. */
 #define SAFER_CLUSTERS_DEFAULT_NODES ((uint64_t)20000000)
+#define SAFER_CLUSTERS_MIN_NODES ((uint64_t)50000)
 
 struct safer_clusters_opts {
     size_t k;           /* clusters wanted, 1..n */
     size_t max_size;    /* areas per cluster at most, 1..SAFER_CLUSTERS_MAX_SIZE */
-    uint64_t max_nodes; /* search nodes; 0: SAFER_CLUSTERS_DEFAULT_NODES */
+    uint64_t max_nodes; /* search nodes; 0: the default above */
 };
 
 struct safer_clusters {
@@ -158,8 +161,9 @@ struct safer_assessment;
 
 /* Cluster size of ward cluster meetings: "up to 4 similar" wards. */
 #define SAFER_CLUSTERS_WARD_SIZE 4
-/* Search nodes for the assessment's clusters: a second or so. */
-#define SAFER_CLUSTERS_WARD_NODES ((uint64_t)2000000)
+/* Search nodes for the assessment's clusters, times the wards: a few
+ * seconds at most. */
+#define SAFER_CLUSTERS_WARD_NODES 2e7
 
 struct safer_ward_clusters {
     struct safer_attributes attr; /* the study wards and their attributes, as
@@ -188,8 +192,9 @@ int safer_ward_cluster_attributes(const struct safer_assessment *a, struct safer
  * column the same for every ward is left out), the wards' queen contiguity,
  * and the fewest clusters of at most `max_size` wards that can be made
  * (K = ceil(n / max_size), or more where the neighbours force it), solved
- * within SAFER_CLUSTERS_WARD_NODES nodes. `out` is initialised here; the
- * caller releases it. Errors as safer_ward_cluster_attributes() and
+ * within SAFER_CLUSTERS_WARD_NODES / n nodes (at least
+ * SAFER_CLUSTERS_MIN_NODES). `out` is initialised here; the caller
+ * releases it. Errors as safer_ward_cluster_attributes() and
  * safer_clusters_solve().
  */
 int safer_ward_clusters(const struct safer_assessment *a, size_t max_size,

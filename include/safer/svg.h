@@ -338,6 +338,10 @@ const char *safer_svg_gi_class_name(enum safer_svg_gi_class cls);
  * the map say the same. */
 const char *safer_svg_gi_class_label(enum safer_svg_gi_class cls);
 
+struct safer_svg_class_style {
+    const char *label; /* borrowed; the legend's text */
+    const char *fill;  /* static; "#rrggbb", or NULL for hatching */
+};
 struct safer_svg_cell {
     double x, y; /* lower-left corner: easting, northing in metres */
     enum safer_svg_gi_class cls;
@@ -374,6 +378,13 @@ struct safer_svg_hotspot_map {
                                           * "Figure 8"; may be NULL */
     const struct safer_svg_cell_label *labels; /* borrowed; nlabels texts in cells */
     size_t nlabels;
+    /* Optional: classes of another kind than Gi*'s (hot spots over time,
+     * say): a cell's cls indexes styles[0 .. nstyles) (at most
+     * SAFER_SVG_GI_NCLASSES), drawn in that order, each with its legend
+     * text and fill (NULL: hatched as "No score"), every one in the legend.
+     * NULL: the Gi* classes. */
+    const struct safer_svg_class_style *styles;
+    size_t nstyles;
 };
 
 /*

@@ -82,6 +82,12 @@ void safer_assessment_release(struct safer_assessment *a)
         free(a->outcomes[i].outcome);
     free(a->outcomes);
     safer__hidden_release(&a->hidden);
+    free(a->harm);
+    free(a->type_weight);
+    free(a->period_first);
+    free(a->period_count);
+    free(a->period_cls);
+    free(a->period_no_score);
     memset(a, 0, sizeof(*a));
 }
 
@@ -436,6 +442,7 @@ int safer_assess_compute(struct safer_store *st, const struct safer_assess_opts 
     }
     /* The Locations of the records the hot spots count, for naming them. */
     safer__places_tally(&in.places, &c, a, uses, lward, study_of);
+    safer__harm_tally(&in.harm, &c, a, uses);
     /* The peer comparison and the outcomes read the records again. */
     safer__peers_compute(&in, &c, force_in, o.peers, o.npeers, a);
     safer__outcomes_compute(&in, &c, lward, lsoa_ward, study_of, a);

@@ -92,6 +92,26 @@ void safer__places_release(struct safer__places *pl);
 void safer__crimes_drop_text(struct safer_crimes *c);
 
 /*
+ * Harm and hot spots over time (harm_assess.c), in two steps as the
+ * places are: while the per-record arrays are loaded, safer__harm_tally()
+ * sets a->type_weight (from a->harm) and the periods, and adds up per map
+ * point the weights and the per-period counts of the records the hot spots
+ * count (in the latest window, at a map point l with uses[l] > 0); once
+ * the hot spots have put each map point in its cell (loc_cell, as
+ * safer__places_cells()), safer__harm_cells() adds them up per cell and
+ * runs Gi* on the harm and per period, and classes each cell.
+ */
+struct safer__harm_tally {
+    double *harm;    /* owned: per map point, its records' weights summed */
+    uint32_t *count; /* owned: per map point and period, [l * nperiods + p] */
+};
+void safer__harm_tally(struct safer__harm_tally *ht, const struct safer_crimes *c,
+                       struct safer_assessment *a, const uint32_t *uses);
+int safer__harm_cells(const struct safer__harm_tally *ht, size_t nlocs, const int32_t *loc_cell,
+                      struct safer_assessment *a, struct safer_err *err);
+void safer__harm_tally_release(struct safer__harm_tally *ht);
+
+/*
  * What the assessment reads from the store besides the wards and the
  * records, in the same read transaction (one snapshot); the computation
  * then runs without the store.
@@ -118,6 +138,7 @@ struct safer__inputs {
     struct safer_lsoa_domain *dom;
     size_t ndom;
     struct safer_arena dom_arena;
+    struct safer__harm_tally harm;         /* their harm and periods, tallied */
 };
 
 /* The ward profiles and default focus index of `a` (profile.c) into
@@ -228,5 +249,11 @@ int safer__assess_nearrepeat(struct safer_assessment *a, const struct safer_crim
                              struct safer_bng *bng, const uint32_t *loc, const int32_t *month,
                              size_t n, const struct safer_assess_opts *opts,
                              struct safer_err *err);
+
+/* Add harm_by_ward.csv, and but in the public edition harm_hotspots.csv
+ * and (with periods) hotspot_persistence.csv, to `out`, using `b`. */
+struct safer_output;
+int safer__harm_write(const struct safer_assessment *a, struct safer_buf *b,
+                      struct safer_output *out, struct safer_err *err);
 
 #endif

@@ -713,6 +713,11 @@ int safer__inputs_read(struct safer_store *st, struct safer__inputs *in,
         rc = safer_plan_load(st, a->area_code, &a->plan, err);
     if (rc == 0 && a->plan)
         rc = plan_indicators(st, a, err);
+    /* The harm weights in force, in the same snapshot. */
+    if (rc == 0) {
+        a->harm = safer__xmalloc(sizeof(*a->harm));
+        rc = safer__harm_read(st, a->harm, err);
+    }
     return rc;
 }
 
@@ -749,6 +754,7 @@ void safer__inputs_release(struct safer__inputs *in)
         free(in->later_names[k]);
     free(in->later_names);
     safer__places_release(&in->places);
+    safer__harm_tally_release(&in->harm);
     free(in->basis_ward);
     free(in->basis_lsoa);
     memset(in, 0, sizeof(*in));
@@ -899,6 +905,8 @@ int safer__assess_statistics(const struct safer__inputs *in, const struct safer_
         rc = hotspots(c, uses, loc_cell, a, geo, err);
         if (rc == 0)
             safer__places_cells(&in->places, loc_cell, a);
+        if (rc == 0)
+            rc = safer__harm_cells(&in->harm, c->nlocs, loc_cell, a, err);
         free(loc_cell);
     }
     return rc;

@@ -13,6 +13,7 @@
 
 #include "util/internal.h"
 #include "safer/assess.h"
+#include "assess/assess_internal.h"
 #include "safer/buf.h"
 #include "safer/csv.h"
 #include "safer/output.h"
@@ -563,6 +564,8 @@ after_hotspots:
         safer_knox_csv(&a->nr, &b);
         rc = safer_output_add(out, "nearrepeat.csv", &b, err);
     }
+    if (rc == 0)
+        rc = safer__harm_write(a, &b, out, err);
 out:
     free(nc);
     safer_buf_release(&b);

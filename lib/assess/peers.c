@@ -376,7 +376,7 @@ void safer__peers_compute(const struct safer__inputs *in, const struct safer_cri
     x.has = safer__xcalloc((c->nforces ? c->nforces : 1) * 12, 1);
     for (size_t b = 0; b < c->nbatches; b++) {
         int32_t k = c->batches[b].month - a->l12_start;
-        if (k < 0 || k >= 12)
+        if (k < 0 || k >= 12 || c->batches[b].month > a->latest)
             continue;
         x.has[(size_t)c->batches[b].force * 12 + (size_t)k] = 1;
         if (force_in[c->batches[b].force])

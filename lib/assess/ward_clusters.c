@@ -155,7 +155,9 @@ int safer_ward_clusters_k(const struct safer_assessment *a, size_t max_size, siz
         rc = safer_nb_queen(&nb, geoms, n, SAFER_NB_SNAP_DEFAULT, err);
     free(geoms);
     out->opts.max_size = max_size;
-    out->opts.max_nodes = SAFER_CLUSTERS_WARD_NODES;
+    double budget = SAFER_CLUSTERS_WARD_NODES / (double)n;
+    out->opts.max_nodes =
+        budget > (double)SAFER_CLUSTERS_MIN_NODES ? (uint64_t)budget : SAFER_CLUSTERS_MIN_NODES;
     out->opts.k = max_size ? (n + max_size - 1) / max_size : 0;
     if (rc == 0 && k > 0 && k > n)
         rc = safer_err_set(err, SAFER_EINVAL, "%zu clusters of %zu wards: at most %zu", k, n, n);

@@ -807,6 +807,7 @@ int safer_report_render(const struct safer_assessment *a, struct safer_buf *h,
     safer__report_change(h, a);
     safer__report_places(h, a);
     safer__report_nearrepeat(h, a);
+    safer__report_harm(h, a);
     safer__report_peers(h, a);
     safer__report_clusters(h, a);
     safer__report_profiles(h, a);

@@ -281,6 +281,7 @@ void safer__report_change(struct safer_buf *h, const struct safer_assessment *a)
 void safer__report_places(struct safer_buf *h, const struct safer_assessment *a);
 /* Section 5's near repeats (report_nearrepeat.c). */
 void safer__report_nearrepeat(struct safer_buf *h, const struct safer_assessment *a);
+void safer__report_harm(struct safer_buf *h, const struct safer_assessment *a);
 /* Regulation 5 of the Crime and Disorder (Formulation and Implementation of
  * Strategy) Regulations 2007: the public's views, the matters to prioritise
  * (candidate priorities scored), the partnership's own plan, and changes

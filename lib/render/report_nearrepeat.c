@@ -174,8 +174,11 @@ void safer__report_nearrepeat(struct safer_buf *h, const struct safer_assessment
         return;
     }
     size_t ns = k->nspace_bands, nt = k->ntime_bands;
-    safer_html_raw(h, "<table class=\"govuk-table\"><caption>Pairs of records by distance and "
-                      "months apart: count (ratio to chance)</caption><thead><tr>"
+    /* A scrolling box, named, as every table of the report (report.c). */
+    safer_html_raw(h, "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\""
+                      "Pairs of records by distance and months apart\"><table><caption>Pairs of "
+                      "records by distance and months apart: count (ratio to chance)</caption>"
+                      "<thead><tr>"
                       "<th scope=\"col\">Distance (m)</th>");
     for (size_t b = 0; b < nt; b++) {
         const struct safer_knox_cell *c = &k->cells[b];
@@ -208,7 +211,7 @@ void safer__report_nearrepeat(struct safer_buf *h, const struct safer_assessment
         }
         safer_html_raw(h, "</tr>");
     }
-    safer_html_raw(h, "</tbody></table><p>The whole table, with the shuffles' spread and the "
+    safer_html_raw(h, "</tbody></table></div><p>The whole table, with the shuffles' spread and the "
                       "exact mean and standard deviation of each count, is in "
                       "nearrepeat.csv.</p>");
 }

@@ -1633,7 +1633,8 @@ static int check_hotspot(const struct safer_svg_hotspot_map *m, struct safer_err
         const struct safer_svg_cell *c = &m->cells[i];
         if (!isfinite(c->x) || !isfinite(c->y))
             return safer_err_set(err, SAFER_EINVAL, "cell %zu has a non-finite corner", i);
-        if ((int)c->cls < 0 || c->cls >= SAFER_SVG_GI_NCLASSES)
+        if ((int)c->cls < 0 ||
+            (size_t)c->cls >= (m->styles ? m->nstyles : (size_t)SAFER_SVG_GI_NCLASSES))
             return safer_err_set(err, SAFER_EINVAL, "cell %zu has unknown class %d", i,
                                  (int)c->cls);
     }
@@ -1652,6 +1653,13 @@ static int check_hotspot(const struct safer_svg_hotspot_map *m, struct safer_err
     }
     if (m->nlabels && !m->labels)
         return safer_err_set(err, SAFER_EINVAL, "map has %zu labels but no array", m->nlabels);
+    if (m->styles && (m->nstyles < 1 || m->nstyles > SAFER_SVG_GI_NCLASSES))
+        return safer_err_set(err, SAFER_EINVAL, "map has %zu class styles, not 1 to %d",
+                             m->nstyles, (int)SAFER_SVG_GI_NCLASSES);
+    for (size_t i = 0; m->styles && i < m->nstyles; i++) {
+        if (!m->styles[i].label)
+            return safer_err_set(err, SAFER_EINVAL, "class style %zu has no label", i);
+    }
     for (size_t i = 0; i < m->nlabels; i++) {
         if (!m->labels[i].text || !isfinite(m->labels[i].x) || !isfinite(m->labels[i].y))
             return safer_err_set(err, SAFER_EINVAL, "label %zu has no text or no place", i);
@@ -1703,7 +1711,9 @@ int safer_svg_hotspot_map(struct safer_buf *b, const struct safer_svg_opts *opts
 
     const char *id = opts->id ? opts->id : "svg";
     const char *title = m->frame.legend_title ? m->frame.legend_title : "Hot and cold spots (Gi*)";
-    size_t nentries = SAFER_SVG_GI_NO_SCORE + (count[SAFER_SVG_GI_NO_SCORE] ? 1 : 0) +
+    size_t nentries = (m->styles ? m->nstyles
+                                 : (size_t)SAFER_SVG_GI_NO_SCORE +
+                                       (count[SAFER_SVG_GI_NO_SCORE] ? 1 : 0)) +
                       (m->nwards ? 1 : 0);
     struct layout L;
     layout_map(&L, opts, &m->frame, &bb, title, nentries);
@@ -1711,13 +1721,22 @@ int safer_svg_hotspot_map(struct safer_buf *b, const struct safer_svg_opts *opts
     struct safer_buf desc;
     char size[40], ncells[40];
     safer_buf_init(&desc, 4096);
-    safer_buf_putf(&desc,
-                   "Hot spot map of %s grid cells of %s m: %zu hot spots (%zu at 99%% "
-                   "confidence) and %zu cold spots (%zu at 99%%) at 90%% confidence or more",
-                   safer_svg_format_number(ncells, sizeof(ncells), (double)m->ncells, 0, false),
-                   safer_svg_format_number(size, sizeof(size), m->cell_size, 0, false),
-                   count[0] + count[1] + count[2], count[SAFER_SVG_GI_HOT99],
-                   count[4] + count[5] + count[6], count[SAFER_SVG_GI_COLD99]);
+    if (m->styles) {
+        /* The classes by their legend's words, with their counts. */
+        safer_buf_putf(&desc, "Map of %s grid cells of %s m by class:",
+                       safer_svg_format_number(ncells, sizeof(ncells), (double)m->ncells, 0, false),
+                       safer_svg_format_number(size, sizeof(size), m->cell_size, 0, false));
+        for (size_t k = 0; k < m->nstyles; k++)
+            safer_buf_putf(&desc, "%s %s %zu", k ? "," : "", m->styles[k].label, count[k]);
+    } else {
+        safer_buf_putf(&desc,
+                       "Hot spot map of %s grid cells of %s m: %zu hot spots (%zu at 99%% "
+                       "confidence) and %zu cold spots (%zu at 99%%) at 90%% confidence or more",
+                       safer_svg_format_number(ncells, sizeof(ncells), (double)m->ncells, 0, false),
+                       safer_svg_format_number(size, sizeof(size), m->cell_size, 0, false),
+                       count[0] + count[1] + count[2], count[SAFER_SVG_GI_HOT99],
+                       count[4] + count[5] + count[6], count[SAFER_SVG_GI_COLD99]);
+    }
     if (m->nwards)
         safer_buf_putf(&desc, ", under %zu ward outlines", m->nwards);
     safer_buf_puts(&desc, ".");
@@ -1796,19 +1815,21 @@ int safer_svg_hotspot_map(struct safer_buf *b, const struct safer_svg_opts *opts
 
     /* One path per class; cells that touch along a row merge into one rectangle. */
     safer_html_raw(b, "<g class=\"safer-cells\">\n");
-    for (int o = 0; o < SAFER_SVG_GI_NCLASSES; o++) {
-        int cls = gi_order[o];
+    int nclasses = m->styles ? (int)m->nstyles : SAFER_SVG_GI_NCLASSES;
+    for (int o = 0; o < nclasses; o++) {
+        int cls = m->styles ? o : gi_order[o];
+        const char *fill = m->styles ? m->styles[cls].fill : gi[cls].fill;
         if (!drawn[cls])
             continue;
         safer_html_raw(b, "<path fill=\"");
-        if (gi[cls].fill)
-            safer_buf_puts(b, gi[cls].fill);
+        if (fill)
+            safer_buf_puts(b, fill);
         else
             put_nodata_fill(b, id);
         /* A hairline of the same colour hides anti-aliasing seams between cells. */
-        if (gi[cls].fill) {
+        if (fill) {
             safer_html_raw(b, "\" stroke=\"");
-            safer_buf_puts(b, gi[cls].fill);
+            safer_buf_puts(b, fill);
             safer_html_raw(b, "\" stroke-width=\"0.4");
         }
         safer_html_raw(b, "\" d=\"");
@@ -1835,7 +1856,7 @@ int safer_svg_hotspot_map(struct safer_buf *b, const struct safer_svg_opts *opts
             i = j + 1;
         }
         safer_html_raw(b, "\"><title>");
-        safer_html_text(b, gi[cls].label);
+        safer_html_text(b, m->styles ? m->styles[cls].label : gi[cls].label);
         safer_html_raw(b, "</title></path>\n");
     }
     safer_html_raw(b, "</g>\n");
@@ -1918,12 +1939,13 @@ int safer_svg_hotspot_map(struct safer_buf *b, const struct safer_svg_opts *opts
     /* Legend. */
     safer_html_raw(b, "<g class=\"safer-legend\">\n");
     double y = legend_title(b, &L, title);
-    for (int cls = 0; cls < SAFER_SVG_GI_NCLASSES; cls++) {
-        if (cls == SAFER_SVG_GI_NO_SCORE && !count[cls])
+    for (int cls = 0; cls < nclasses; cls++) {
+        if (!m->styles && cls == SAFER_SVG_GI_NO_SCORE && !count[cls])
             continue;
-        swatch(b, &L, id, L.col_x, y, gi[cls].fill);
+        swatch(b, &L, id, L.col_x, y, m->styles ? m->styles[cls].fill : gi[cls].fill);
         safer_svg_text_lines(b, L.col_x + 30 * L.sc, y + 11.5 * L.sc, L.fs, L.fs,
-                             L.col_w - 30 * L.sc, 1, "start", NULL, gi[cls].label);
+                             L.col_w - 30 * L.sc, 1, "start", NULL,
+                             m->styles ? m->styles[cls].label : gi[cls].label);
         y += LEGEND_ROW * L.sc;
     }
     if (m->nwards) {

@@ -120,10 +120,11 @@ int safer_attributes_read(const char *path, struct safer_attributes *a, struct s
             }
         }
         for (size_t j = 0; j < a->d; j++) {
-            if (parse_number(&c.fields[j + 1], &a->x[a->n * a->d + j]) < 0) {
+            const struct safer_csv_field *f = &c.fields[j + 1];
+            if (parse_number(f, &a->x[a->n * a->d + j]) < 0) {
+                int shown = (int)(f->len > 40 ? 40 : f->len); /* enough to find it */
                 rc = safer_err_set(err, SAFER_EPARSE, "%s:%zu: %s: '%.*s' is not a number", path,
-                                   c.row_line, a->name[j], (int)(c.fields[j + 1].len > 40 ? 40 : c.fields[j + 1].len),
-                                   c.fields[j + 1].ptr);
+                                   c.row_line, a->name[j], shown, f->ptr);
                 free(code);
                 goto out;
             }

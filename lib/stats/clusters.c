@@ -760,6 +760,177 @@ static void solver_setup(struct solver *s)
     s->ub = INFINITY;
 }
 
+/* Is cluster c connected with `drop` taken out and `add` put in (either
+ * may be UINT32_MAX)? `want` areas, searched from `from` (in the cluster). */
+static bool still_connected(const struct safer_nb *nb, const uint32_t *owner, uint32_t c,
+                            uint32_t drop, uint32_t add, uint32_t from, size_t want,
+                            uint8_t *seen, uint32_t *stack)
+{
+    uint32_t visited[SAFER_CLUSTERS_MAX_SIZE + 1];
+    size_t top = 0, nvis = 0;
+    stack[top++] = from;
+    seen[from] = 1;
+    visited[nvis++] = from;
+    while (top) {
+        uint32_t u = stack[--top];
+        for (uint32_t q = nb->start[u]; q < nb->start[u + 1]; q++) {
+            uint32_t w = nb->adj[q];
+            bool in = w == add || (owner[w] == c && w != drop);
+            if (in && !seen[w] && nvis <= SAFER_CLUSTERS_MAX_SIZE) {
+                seen[w] = 1;
+                stack[top++] = w;
+                visited[nvis++] = w;
+            }
+        }
+    }
+    for (size_t t = 0; t < nvis; t++)
+        seen[visited[t]] = 0;
+    return nvis == want;
+}
+
+/* The change in a cluster's cost (sums sum_c, sq_c, cnt_c) when area row
+ * v leaves (sign -1) or joins (+1). */
+static double cost_with(const double *sum_c, double sq_c, size_t cnt_c, const double *v,
+                        const double *w, size_t d)
+{
+    /* v leaves, w joins (either NULL). */
+    double s2 = 0.0, sq = sq_c;
+    size_t cnt = cnt_c;
+    for (size_t j = 0; j < d; j++) {
+        double t = sum_c[j] - (v ? v[j] : 0.0) + (w ? w[j] : 0.0);
+        s2 += t * t;
+        sq += (w ? w[j] * w[j] : 0.0) - (v ? v[j] * v[j] : 0.0);
+    }
+    cnt = cnt - (v ? 1 : 0) + (w ? 1 : 0);
+    return cnt ? sq - s2 / (double)cnt : 0.0;
+}
+
+/*
+ * Improve an unproved partition by moving single areas and swapping
+ * neighbours: an area moves to a neighbouring cluster when that cluster
+ * has room, its own keeps another area and stays connected, and the total
+ * cost falls; or it trades places with a neighbour in another cluster when
+ * both clusters stay connected and the total falls. Repeated until no
+ * change helps (or 100 passes). Costs from each cluster's sums:
+ * |S| sum |x|^2 - |sum x|^2, over |S|.
+ */
+static void polish(const double *x, size_t d, const struct safer_nb *nb, size_t k, size_t m,
+                   uint32_t *owner)
+{
+    size_t n = nb->n;
+    double *sum = safer__xcalloc(k * d, sizeof(double));
+    double *sq = safer__xcalloc(k, sizeof(double));
+    size_t *cnt = safer__xcalloc(k, sizeof(size_t));
+    uint32_t *stack = safer__xmalloc(sizeof(uint32_t) * (SAFER_CLUSTERS_MAX_SIZE + 2));
+    uint8_t *seen = safer__xcalloc(n, 1);
+    for (size_t i = 0; i < n; i++) {
+        uint32_t c = owner[i];
+        cnt[c]++;
+        for (size_t j = 0; j < d; j++) {
+            sum[c * d + j] += x[i * d + j];
+            sq[c] += x[i * d + j] * x[i * d + j];
+        }
+    }
+    for (int pass = 0; pass < 100; pass++) {
+        bool moved = false;
+        for (uint32_t i = 0; i < n; i++) {
+            uint32_t a = owner[i];
+            if (cnt[a] < 2)
+                continue;
+            /* The cost of a without i, and of a as it is. */
+            double xi2 = 0.0, sa = 0.0, sa_out = 0.0;
+            for (size_t j = 0; j < d; j++) {
+                double v = x[(size_t)i * d + j], t = sum[a * d + j];
+                xi2 += v * v;
+                sa += t * t;
+                sa_out += (t - v) * (t - v);
+            }
+            double cost_a = sq[a] - sa / (double)cnt[a];
+            double cost_a_out = (sq[a] - xi2) - sa_out / (double)(cnt[a] - 1);
+            uint32_t best = UINT32_MAX;
+            double best_delta = -1e-12 * (1.0 + cost_a);
+            for (uint32_t q = nb->start[i]; q < nb->start[i + 1]; q++) {
+                uint32_t b = owner[nb->adj[q]];
+                if (b == a || cnt[b] >= m)
+                    continue;
+                double sb = 0.0, sb_in = 0.0;
+                for (size_t j = 0; j < d; j++) {
+                    double v = x[(size_t)i * d + j], t = sum[b * d + j];
+                    sb += t * t;
+                    sb_in += (t + v) * (t + v);
+                }
+                double cost_b = sq[b] - sb / (double)cnt[b];
+                double cost_b_in = (sq[b] + xi2) - sb_in / (double)(cnt[b] + 1);
+                double delta = cost_a_out + cost_b_in - cost_a - cost_b;
+                if (delta < best_delta) {
+                    best_delta = delta;
+                    best = b;
+                }
+            }
+            if (best == UINT32_MAX)
+                continue;
+            /* Does a stay connected without i? */
+            uint32_t start = UINT32_MAX;
+            for (uint32_t q = nb->start[i]; q < nb->start[i + 1] && start == UINT32_MAX; q++)
+                if (owner[nb->adj[q]] == a)
+                    start = nb->adj[q];
+            if (start == UINT32_MAX ||
+                !still_connected(nb, owner, a, i, UINT32_MAX, start, cnt[a] - 1, seen, stack))
+                continue;
+            owner[i] = best;
+            cnt[a]--;
+            cnt[best]++;
+            for (size_t j = 0; j < d; j++) {
+                double v = x[(size_t)i * d + j];
+                sum[a * d + j] -= v;
+                sum[best * d + j] += v;
+            }
+            sq[a] -= xi2;
+            sq[best] += xi2;
+            moved = true;
+        }
+        /* Swaps: i in a and its neighbour j in b change places. */
+        for (uint32_t i = 0; i < n; i++) {
+            for (uint32_t q = nb->start[i]; q < nb->start[i + 1]; q++) {
+                uint32_t j = nb->adj[q], a = owner[i], b = owner[j];
+                if (a == b)
+                    continue;
+                const double *vi = x + (size_t)i * d, *vj = x + (size_t)j * d;
+                double before = cost_with(sum + a * d, sq[a], cnt[a], NULL, NULL, d) +
+                                cost_with(sum + b * d, sq[b], cnt[b], NULL, NULL, d);
+                double after = cost_with(sum + a * d, sq[a], cnt[a], vi, vj, d) +
+                               cost_with(sum + b * d, sq[b], cnt[b], vj, vi, d);
+                if (!(after < before - 1e-12 * (1.0 + before)))
+                    continue;
+                if (!still_connected(nb, owner, a, i, j, j, cnt[a], seen, stack) ||
+                    !still_connected(nb, owner, b, j, i, i, cnt[b], seen, stack))
+                    continue;
+                owner[i] = b;
+                owner[j] = a;
+                for (size_t t = 0; t < d; t++) {
+                    sum[a * d + t] += vj[t] - vi[t];
+                    sum[b * d + t] += vi[t] - vj[t];
+                }
+                double xi2 = 0.0, xj2 = 0.0;
+                for (size_t t = 0; t < d; t++) {
+                    xi2 += vi[t] * vi[t];
+                    xj2 += vj[t] * vj[t];
+                }
+                sq[a] += xj2 - xi2;
+                sq[b] += xi2 - xj2;
+                moved = true;
+            }
+        }
+        if (!moved)
+            break;
+    }
+    free(sum);
+    free(sq);
+    free(cnt);
+    free(stack);
+    free(seen);
+}
+
 int safer_clusters_solve(const double *x, size_t d, const struct safer_nb *nb,
                          const struct safer_clusters_opts *opts, struct safer_clusters *out,
                          struct safer_err *err)
@@ -793,7 +964,13 @@ int safer_clusters_solve(const double *x, size_t d, const struct safer_nb *nb,
                              k, m, n, (n + m - 1) / m);
 
     struct solver s = {.n = n, .d = d, .m = m, .k = k, .x = x, .nb = nb};
-    s.max_nodes = opts->max_nodes ? opts->max_nodes : SAFER_CLUSTERS_DEFAULT_NODES;
+    s.max_nodes = opts->max_nodes;
+    if (!s.max_nodes) {
+        double budget = 1e8 / (double)n;
+        s.max_nodes = budget >= (double)SAFER_CLUSTERS_DEFAULT_NODES ? SAFER_CLUSTERS_DEFAULT_NODES
+                      : budget <= (double)SAFER_CLUSTERS_MIN_NODES   ? SAFER_CLUSTERS_MIN_NODES
+                                                                      : (uint64_t)budget;
+    }
     rc = list_subsets(&s, err);
     if (rc < 0)
         goto out;
@@ -832,6 +1009,8 @@ int safer_clusters_solve(const double *x, size_t d, const struct safer_nb *nb,
     for (size_t c = 0; c < k; c++)
         for (size_t a = 0; a < s.size[s.best[c]]; a++)
             owner[s.mem[(size_t)s.best[c] * m + a]] = (uint32_t)c;
+    if (s.stopped)
+        polish(x, d, nb, k, m, owner);
     uint32_t *num = safer__xmalloc(sizeof(uint32_t) * k);
     for (size_t c = 0; c < k; c++)
         num[c] = UINT32_MAX;
@@ -841,12 +1020,18 @@ int safer_clusters_solve(const double *x, size_t d, const struct safer_nb *nb,
             num[owner[i]] = next++;
         out->cluster[i] = num[owner[i]];
     }
-    for (size_t c = 0; c < k; c++) {
-        uint32_t sub = s.best[c];
-        out->cost[num[c]] = s.cost[sub];
-        out->size[num[c]] = s.size[sub];
-        out->total += s.cost[sub];
+    /* Each cluster's cost about its mean, from its members. */
+    uint32_t *members = safer__xmalloc(sizeof(uint32_t) * n);
+    for (uint32_t c = 0; c < k; c++) {
+        size_t len = 0;
+        for (size_t i = 0; i < n; i++)
+            if (out->cluster[i] == c)
+                members[len++] = (uint32_t)i;
+        out->size[c] = (uint32_t)len;
+        out->cost[c] = safer_clusters_cost(x, d, members, len);
+        out->total += out->cost[c];
     }
+    free(members);
     free(owner);
     free(num);
     out->proved = !s.stopped;

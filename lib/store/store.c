@@ -277,6 +277,8 @@ static const struct digest_table DIGEST[] = {
      " JOIN partnership_plan l ON l.id = r.plan_id JOIN partnership p ON p.id = l.partnership_id"
      " ORDER BY p.code, r.key, q.seq",
      "TTIT"},
+    /* The partnership's own harm weights (harm.h). */
+    {"SELECT crime_type, weight, source FROM harm_weight ORDER BY crime_type", "TRT"},
 };
 
 /*

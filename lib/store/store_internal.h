@@ -234,4 +234,10 @@ int safer__indicator_read(struct safer_store *st, const struct safer_actor *acto
                           struct safer_arena *arena, struct safer__ind_snap *out,
                           struct safer_err *err);
 
+/* The harm weights in force (harm.h, safer_harm_load()), read inside the
+ * caller's transaction: the assessment's snapshot. */
+struct safer_harm_weights;
+int safer__harm_read(struct safer_store *st, struct safer_harm_weights *out,
+                     struct safer_err *err);
+
 #endif

@@ -42,6 +42,13 @@ done <"$REF"
 expect_grep '<h3 id="clusters">Ward clusters</h3>' rep/index.html
 expect_grep 'The 26 wards fall into 7 clusters' rep/index.html
 expect_grep 'the search proved it' rep/index.html
+# The report's attributes from the store: 7 clusters, as the report has.
+expect_status 0 "$SAFER" clusters --area E07000110 --max-size 4 --clusters 7 --out area.csv
+expect_grep '^proved optimal' "$TMP/out"
+expect_grep 'on 7 attributes as z-scores: Violence and sexual offences, Anti-social behaviour' \
+    "$TMP/out"
+checks=$((checks + 1))
+[ "$(tail -n +2 area.csv | cut -d, -f2 | sort -u | wc -l)" = 7 ] || fail "--area: 7 clusters"
 if [ -n "${SAFER_KEEP:-}" ]; then
     mkdir -p "$SAFER_KEEP"
     cp attr.csv k*.csv "$SAFER_KEEP"/

@@ -27,6 +27,23 @@ checks=$((checks + 1))
     fail "the packs' clusters differ from the report's"
     diff report.txt pack.txt >&2 || true
 }
+# safer clusters --area: the default attributes, the report's clusters.
+expect_status 0 "$SAFER" --db "$DB" clusters --area E22900001 --max-size 4 --clusters 7 \
+    --out area.csv
+expect_grep '^proved optimal' "$TMP/out"
+awk '/^cluster [0-9]+:/ { if (line != "") print line; n = $2; sub(":", "", n); line = n ":"; sep = " "; next }
+     /^  E/ { $1 = ""; sub(/^ /, ""); line = line sep $0; sep = ", " }
+     END { print line }' "$TMP/out" >cli.txt
+checks=$((checks + 1))
+cmp -s report.txt cli.txt || {
+    fail "safer clusters --area differs from the report"
+    diff report.txt cli.txt >&2 || true
+}
+checks=$((checks + 1))
+[ "$(wc -l <area.csv)" = 27 ] || fail "26 wards in area.csv"
+expect_status 2 "$SAFER" --db "$DB" clusters --area E22900001 --attributes x.csv --max-size 4 \
+    --clusters 7 --out x.csv
+expect_grep 'clusters needs --attributes FILE.csv or --area CODE' "$TMP/err"
 # The same packs every time.
 expect_status 0 "$SAFER" --db "$DB" pack clusters --out again.html
 checks=$((checks + 1))

@@ -343,6 +343,47 @@ static void test_clusters_node_limit_gives_a_bound(void **state)
     free(nb.adj);
 }
 
+/* Stopped early, the best found (then improved by moves and swaps) is
+ * still a valid partition, no better than the optimum, above its bound. */
+static void test_clusters_stopped_search_stays_valid(void **state)
+{
+    (void)state;
+    rng_state = 4242;
+    size_t checked = 0, unproved = 0;
+    for (int round = 0; round < 30; round++) {
+        size_t n = 7 + (size_t)round % 4;
+        struct graph g;
+        random_graph(&g, n, 0.3);
+        double x[MAXN * 2];
+        for (size_t t = 0; t < n * 2; t++)
+            x[t] = rnd01() * 4.0;
+        double best[MAXN + 1][MAXN + 1];
+        brute(&g, x, 2, best);
+        struct safer_nb nb;
+        to_nb(&g, &nb);
+        for (size_t m = 2; m <= 4; m++) {
+            size_t k = (n + m - 1) / m + (size_t)round % 2;
+            if (best[k][m] == INFINITY)
+                continue;
+            struct safer_clusters c;
+            struct safer_clusters_opts o = {.k = k, .max_size = m, .max_nodes = (uint64_t)k + 2};
+            if (solve(x, 2, &nb, &o, &c) < 0)
+                continue;
+            double total = check_solution(&g, x, 2, k, m, &c);
+            assert_true(total >= best[k][m] - 1e-9 * (1.0 + best[k][m]));
+            assert_true(c.lower_bound <= best[k][m] + 1e-9 * (1.0 + best[k][m]));
+            if (!c.proved)
+                unproved++;
+            safer_clusters_release(&c);
+            checked++;
+        }
+        free(nb.start);
+        free(nb.adj);
+    }
+    assert_true(checked > 20);
+    assert_true(unproved > 10);
+}
+
 static void test_clusters_cost_and_standardise(void **state)
 {
     (void)state;
@@ -421,6 +462,7 @@ int main(void)
         cmocka_unit_test(test_clusters_lists_every_connected_subset_once),
         cmocka_unit_test(test_clusters_infeasible_cases),
         cmocka_unit_test(test_clusters_node_limit_gives_a_bound),
+        cmocka_unit_test(test_clusters_stopped_search_stays_valid),
         cmocka_unit_test(test_clusters_cost_and_standardise),
         cmocka_unit_test(test_clusters_rejects_bad_input),
     };

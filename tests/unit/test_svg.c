@@ -1771,6 +1771,63 @@ static void test_svg_line_months_written_out(void **state)
     safer_buf_release(&b);
 }
 
+/* A hot spot map of classes other than Gi*'s: the caller's labels and
+ * fills, every class in the legend, none of the Gi* words; bad styles. */
+static void test_svg_hotspot_map_class_styles(void **state)
+{
+    (void)state;
+    static const struct safer_svg_class_style styles[3] = {
+        {"Never a hot spot", "#f0f0f0"}, {"Emerging", "#e66101"}, {"Persistent", "#b2182b"}};
+    struct safer_svg_cell cells[4] = {{575000, 155000, 0}, {575250, 155000, 2},
+                                      {575500, 155000, 2}, {575000, 155250, 0}};
+    struct safer_geom g[3];
+    three_areas(g);
+    struct safer_svg_hotspot_map m = {.cells = cells, .ncells = 4, .cell_size = 250, .wards = g,
+                                      .nwards = 3,
+                                      .frame = {.legend_title = "Hot spots over time",
+                                                .attribution = ATTRIBUTION},
+                                      .styles = styles, .nstyles = 3};
+    struct safer_svg_opts o = {.id = "p", .title = "Over time"};
+    struct safer_buf b = render_buf();
+    struct xml_stats st;
+    assert_int_equal(safer_svg_hotspot_map(&b, &o, &m, NULL), 0);
+    check_figure(b.ptr, "p", &st);
+    check_map_furniture(b.ptr);
+    assert_non_null(strstr(b.ptr, ">Never a hot spot</text>"));
+    assert_non_null(strstr(b.ptr, ">Emerging</text>")); /* in the legend though no cell has it */
+    assert_non_null(strstr(b.ptr, ">Persistent</text>"));
+    assert_non_null(strstr(b.ptr, "by class: Never a hot spot 2, Emerging 0, Persistent 2"));
+    assert_null(strstr(b.ptr, "confidence")); /* nor in the cells' tooltips */
+    assert_non_null(strstr(b.ptr, "<title>Persistent</title>"));
+    assert_null(strstr(b.ptr, "<path fill=\"#e66101\" stroke")); /* no cell: no path */
+    /* The two persistent cells touch: one rectangle. */
+    const char *per = strstr(b.ptr, "<path fill=\"#b2182b\"");
+    assert_non_null(per);
+    const char *d = strstr(per, " d=\""), *e = strchr(d + 4, '"');
+    size_t closes = 0;
+    for (const char *q = d; q < e; q++)
+        closes += *q == 'z';
+    assert_int_equal(closes, 1);
+
+    struct safer_err err = {0};
+    cells[1].cls = 3; /* past the styles */
+    safer_buf_reset(&b);
+    assert_int_equal(safer_svg_hotspot_map(&b, &o, &m, &err), SAFER_EINVAL);
+    assert_non_null(strstr(err.msg, "cell 1 has unknown class 3"));
+    cells[1].cls = 1;
+    static const struct safer_svg_class_style unnamed[1] = {{NULL, "#000000"}};
+    m.styles = unnamed;
+    m.nstyles = 1;
+    memset(&err, 0, sizeof(err));
+    assert_int_equal(safer_svg_hotspot_map(&b, &o, &m, &err), SAFER_EINVAL);
+    m.styles = styles;
+    m.nstyles = SAFER_SVG_GI_NCLASSES + 1;
+    memset(&err, 0, sizeof(err));
+    assert_int_equal(safer_svg_hotspot_map(&b, &o, &m, &err), SAFER_EINVAL);
+    assert_non_null(strstr(err.msg, "class styles"));
+    safer_buf_release(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1810,6 +1867,7 @@ int main(void)
         cmocka_unit_test(test_svg_descriptions_state_the_data),
         cmocka_unit_test(test_svg_line_months_written_out),
         cmocka_unit_test(test_svg_hidden_areas_never_show_their_value),
+        cmocka_unit_test(test_svg_hotspot_map_class_styles),
     };
     return cmocka_run_group_tests_name("svg", tests, NULL, NULL);
 }
