@@ -23,6 +23,9 @@
 #include "safer/nearrepeat.h"
 #include "safer/plan.h"
 #include "safer/report.h"
+#include "safer/harm.h"
+#include "safer/stats.h"
+#include "safer/svg.h"
 
 /* ---- GET /analysis ---- */
 
@@ -44,10 +47,10 @@ static const struct analysis_link ANALYSES[] = {
      "Each ward's residents, records, rates and deprivation, and the wards ranked for the task "
      "force's focus area.",
      SAFER_PERM_VIEW_AGGREGATE},
-    {"/report/index.html#places", "Hot spots",
-     "Where records concentrate (Gi* hot spots of 250 m squares): the places section of the "
-     "live assessment.",
-     SAFER_PERM_VIEW_PLAN},
+    {"/analysis/hot-spots", "Hot spots over time and harm",
+     "Which 250 m squares are persistent, emerging, former or intermittent hot spots, and "
+     "where the harm of crime, weighted by severity, concentrates.",
+     SAFER_PERM_VIEW_AGGREGATE},
     {"/projects", "Problem-solving projects",
      "Problems worked through objective, scanning, analysis, response and assessment, with "
      "the change measured against similar wards.",
@@ -467,4 +470,190 @@ int page_analysis_clusters_csv_get(struct web_req *req, struct web_resp *resp)
     resp->attachment = "clusters.csv";
     resp->private_page = true;
     return safer_buf_error(&resp->body) < 0 ? SAFER_ETOOBIG : 0;
+}
+
+/* ---- GET /analysis/hot-spots ---- */
+
+static const struct safer_svg_class_style PERSIST_STYLE[SAFER_PERSIST_NCLASSES] = {
+    [SAFER_PERSIST_NEVER] = {"Never a hot spot", "#f0f0f0"},
+    [SAFER_PERSIST_INTERMITTENT] = {"Intermittent", "#fdb863"},
+    [SAFER_PERSIST_FORMER] = {"Former", "#92c5de"},
+    [SAFER_PERSIST_EMERGING] = {"Emerging", "#e66101"},
+    [SAFER_PERSIST_PERSISTENT] = {"Persistent", "#b2182b"},
+};
+
+static enum safer_svg_gi_class gi_class(int cls)
+{
+    int c = safer_svg_gi_class_from_name(safer_gi_class_name((enum safer_gi_class)cls));
+    return c < 0 ? SAFER_SVG_GI_NO_SCORE : (enum safer_svg_gi_class)c;
+}
+
+/* 0 count map, 1 harm map, 2 persistence map. */
+static int hs_map(struct web_req *req, struct safer_buf *b, const struct safer_assessment *a,
+                  int which, const char **names)
+{
+    static const char *const ids[] = {"count-map", "harm-map", "persist-map"};
+    static const char *const titles[] = {"Hot and cold spots of the count",
+                                         "Hot and cold spots of harm",
+                                         "Hot spots over time"};
+    struct safer_svg_cell *cells = safer_arena_alloc(req->arena, sizeof(*cells) * a->ncells);
+    for (size_t k = 0; k < a->ncells; k++) {
+        const struct safer_hotcell *c = &a->cells[k];
+        int cls = which == 0 ? (int)gi_class(c->cls)
+                  : which == 1 ? (int)gi_class(c->harm_cls)
+                               : c->persist;
+        cells[k] = (struct safer_svg_cell){(double)c->i * a->cell, (double)c->j * a->cell,
+                                           (enum safer_svg_gi_class)cls};
+    }
+    struct safer_svg_hotspot_map map = {
+        .cells = cells,
+        .ncells = a->ncells,
+        .cell_size = a->cell,
+        .wards = a->wards_bng,
+        .ward_names = names,
+        .nwards = a->nwards,
+        .frame = {.legend_title = titles[which],
+                  .caption = which == 2 ? "Each square's class over the periods."
+                                        : "Gi* classes by Benjamini-Hochberg adjusted p-value.",
+                  .attribution = "Contains OS data (c) Crown copyright and database right; "
+                                 "police.uk data under the Open Government Licence."},
+        .styles = which == 2 ? PERSIST_STYLE : NULL,
+        .nstyles = which == 2 ? SAFER_PERSIST_NCLASSES : 0,
+    };
+    struct safer_svg_opts o = {.id = ids[which], .title = titles[which]};
+    safer_html_raw(b, "<figure class=\"safer-figure\">");
+    int rc = safer_svg_hotspot_map(b, &o, &map, &req->err);
+    safer_html_raw(b, "<figcaption class=\"govuk-body-s\">");
+    safer_html_text(b, titles[which]);
+    safer_html_raw(b, ", latest window.</figcaption></figure>");
+    return rc;
+}
+
+int page_analysis_hotspots_get(struct web_req *req, struct web_resp *resp)
+{
+    struct safer_assessment a;
+    bool members = false;
+    int rc = safer_analysis_hotspots(req->st, &req->actor, &a, &members, &req->err);
+    if (rc == SAFER_EINVAL || rc == SAFER_ENOTFOUND)
+        return nothing_yet(req, resp, "Hot spots over time and harm", &req->err, rc);
+    if (rc < 0)
+        return rc;
+    struct safer_buf *b = &resp->body;
+    char s[128];
+    resp->private_page = true;
+    web_page_begin(req, resp, "Hot spots over time and harm", NULL);
+    safer_html_raw(b, "<span class=\"govuk-caption-l\">Area intelligence</span>"
+                      "<h1 class=\"govuk-heading-l\">Hot spots over time and harm</h1>");
+    web_summary_begin(b);
+    snprintf(s, sizeof(s), "%zu of %d months each", a.nperiods, a.period_months);
+    web_summary_row(b, "Periods", a.nperiods ? s : "fewer than 2 periods of data");
+    snprintf(s, sizeof(s), "%.0f m", a.cell);
+    web_summary_row(b, "Grid squares", s);
+    web_summary_end(b);
+
+    /* Squares per persistence class. */
+    size_t per[SAFER_PERSIST_NCLASSES] = {0};
+    for (size_t k = 0; k < a.ncells; k++)
+        if (a.cells[k].persist >= 0 && a.cells[k].persist < SAFER_PERSIST_NCLASSES)
+            per[a.cells[k].persist]++;
+    safer_html_raw(b, "<table class=\"govuk-table\"><caption class=\"govuk-table__caption "
+                      "govuk-table__caption--m\">Squares by their class over the periods"
+                      "</caption><thead class=\"govuk-table__head\"><tr "
+                      "class=\"govuk-table__row\">");
+    web_th(b, "Class", false);
+    web_th(b, "Squares", true);
+    safer_html_raw(b, "</tr></thead><tbody class=\"govuk-table__body\">");
+    for (int c = SAFER_PERSIST_NCLASSES - 1; c >= 0; c--) {
+        safer_html_raw(b, "<tr class=\"govuk-table__row\">");
+        web_td(b, PERSIST_STYLE[c].label, false);
+        snprintf(s, sizeof(s), "%zu", per[c]);
+        web_td(b, s, true);
+        safer_html_raw(b, "</tr>");
+    }
+    safer_html_raw(b, "</tbody></table>");
+
+    const char **names = safer_arena_alloc(req->arena, sizeof(char *) * (a.nwards ? a.nwards : 1));
+    for (size_t w = 0; w < a.nwards; w++)
+        names[w] = a.wards[w].name;
+    if (a.ncells && a.wards_bng) {
+        if (a.nperiods)
+            rc = hs_map(req, b, &a, 2, names);
+        safer_html_raw(b, "<div class=\"govuk-grid-row\"><div "
+                          "class=\"govuk-grid-column-one-half\">");
+        if (rc == 0)
+            rc = hs_map(req, b, &a, 0, names);
+        safer_html_raw(b, "</div><div class=\"govuk-grid-column-one-half\">");
+        if (rc == 0)
+            rc = hs_map(req, b, &a, 1, names);
+        safer_html_raw(b, "</div></div>");
+    }
+
+    /* Harm by category (members: the counts are not hidden there). */
+    if (members && a.type_weight) {
+        safer_html_raw(b, "<table class=\"govuk-table\"><caption class=\"govuk-table__caption "
+                          "govuk-table__caption--m\">Harm by category, latest window</caption>"
+                          "<thead class=\"govuk-table__head\"><tr class=\"govuk-table__row\">");
+        web_th(b, "Category", false);
+        web_th(b, "Records", true);
+        web_th(b, "Weight", true);
+        web_th(b, "Harm", true);
+        safer_html_raw(b, "</tr></thead><tbody class=\"govuk-table__body\">");
+        for (size_t t = 0; t < a.ntypes; t++) {
+            int64_t n = 0;
+            double h = 0;
+            for (size_t w = 0; w < a.nwards; w++) {
+                n += safer_assessment_ward_type_latest(&a, w, t);
+                h += safer_assessment_harm(&a, w, t);
+            }
+            safer_html_raw(b, "<tr class=\"govuk-table__row\">");
+            web_td(b, a.types[t], false);
+            snprintf(s, sizeof(s), "%lld", (long long)n);
+            web_td(b, s, true);
+            num(b, a.type_weight[t], 1, true);
+            num(b, h, 0, true);
+            safer_html_raw(b, "</tr>");
+        }
+        safer_html_raw(b, "</tbody></table>");
+        safer_html_raw(b, "<table class=\"govuk-table\"><caption class=\"govuk-table__caption "
+                          "govuk-table__caption--m\">Harm by ward, latest window</caption>"
+                          "<thead class=\"govuk-table__head\"><tr class=\"govuk-table__row\">");
+        web_th(b, "Ward", false);
+        web_th(b, "Harm", true);
+        safer_html_raw(b, "</tr></thead><tbody class=\"govuk-table__body\">");
+        for (size_t w = 0; w < a.nwards; w++) {
+            double h = 0;
+            for (size_t t = 0; t < a.ntypes; t++) {
+                double v = safer_assessment_harm(&a, w, t);
+                h += isnan(v) ? 0 : v;
+            }
+            safer_html_raw(b, "<tr class=\"govuk-table__row\">");
+            web_td(b, a.wards[w].name, false);
+            num(b, h, 0, true);
+            safer_html_raw(b, "</tr>");
+        }
+        safer_html_raw(b, "</tbody></table><p class=\"govuk-body\">CSV: <a class=\"govuk-link\" "
+                          "href=\"/report/harm_by_ward.csv\">harm by ward and category</a>, "
+                          "<a class=\"govuk-link\" href=\"/report/harm_hotspots.csv\">harm hot "
+                          "spots</a>, <a class=\"govuk-link\" "
+                          "href=\"/report/hotspot_persistence.csv\">hot spots over time</a>."
+                          "</p>");
+    } else {
+        safer_html_raw(b, "<p class=\"govuk-body\">Harm by category and ward, with small counts "
+                          "hidden, is in the <a class=\"govuk-link\" "
+                          "href=\"/report/public/index.html#harm\">public edition of the "
+                          "report</a>.</p>");
+    }
+    safer_html_raw(b, "<details class=\"govuk-details\"><summary class=\"govuk-details__summary\">"
+                      "<span class=\"govuk-details__summary-text\">How to read this</span>"
+                      "</summary><div class=\"govuk-details__text\"><p class=\"govuk-body\">"
+                      "Each period's hot spots are found with Gi* as the assessment finds them; "
+                      "a square is persistent when hot in at least 80% of the periods, emerging "
+                      "when hot only in the recent ones, former when hot only before them, and "
+                      "intermittent otherwise (docs/statistics.md). Harm weighs each record by "
+                      "its category's severity weight.</p></div></details>");
+    safer_assessment_release(&a);
+    if (rc < 0)
+        return rc;
+    web_page_end(req, resp);
+    return 0;
 }

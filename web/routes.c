@@ -163,6 +163,8 @@ const struct web_route web_routes[] = {
      0},
     {"GET", "/analysis/clusters.csv", WEB_NEED(SAFER_PERM_VIEW_AGGREGATE),
      page_analysis_clusters_csv_get, 0},
+    {"GET", "/analysis/hot-spots", WEB_NEED(SAFER_PERM_VIEW_AGGREGATE), page_analysis_hotspots_get,
+     0},
 };
 
 const size_t web_nroutes = sizeof(web_routes) / sizeof(web_routes[0]);

@@ -70,4 +70,14 @@ void safer_analysis_clusters_release(struct safer_analysis_clusters *c);
 int safer_analysis_clusters(struct safer_store *st, const struct safer_actor *actor, size_t k,
                             struct safer_analysis_clusters *out, struct safer_err *err);
 
+/*
+ * The partnership's assessment for the hot spots over time and harm page:
+ * the members' edition when the actor's role may SAFER_PERM_VIEW_PLAN
+ * (*members true), else the public edition (small counts hidden,
+ * safer_assessment_hide()). The caller releases `out` after a 0. Errors
+ * as safer_analysis_nearrepeat() (no category).
+ */
+int safer_analysis_hotspots(struct safer_store *st, const struct safer_actor *actor,
+                            struct safer_assessment *out, bool *members, struct safer_err *err);
+
 #endif

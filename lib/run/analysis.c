@@ -30,7 +30,7 @@ bool safer_analysis_category_ok(const char *name)
 
 /* The partnership's assessment, as the live report makes it. */
 static int assess(struct safer_store *st, const struct safer_actor *actor, const char *category,
-                  struct safer_assessment *out, struct safer_err *err)
+                  int public_edition, struct safer_assessment *out, struct safer_err *err)
 {
     struct safer_arena arena;
     safer_arena_init(&arena);
@@ -43,7 +43,8 @@ static int assess(struct safer_store *st, const struct safer_actor *actor, const
                                       .title = name,
                                       .cell = 250,
                                       .threads = 1,
-                                      .nearrepeat_category = category};
+                                      .nearrepeat_category = category,
+                                      .public_edition = public_edition};
         rc = safer_assess_compute(st, &o, out, err);
     }
     safer_arena_release(&arena);
@@ -60,7 +61,7 @@ int safer_analysis_nearrepeat(struct safer_store *st, const struct safer_actor *
     if (!safer_analysis_category_ok(category))
         return safer_err_set(err, SAFER_EINVAL, "category '%.80s' is not a police.uk category",
                              category);
-    int rc = assess(st, actor, category, out, err);
+    int rc = assess(st, actor, category, 0, out, err);
     if (rc < 0)
         return rc;
     if (!safer_role_may(actor->role, SAFER_PERM_VIEW_PLAN)) {
@@ -92,7 +93,7 @@ int safer_analysis_clusters(struct safer_store *st, const struct safer_actor *ac
     memset(out, 0, sizeof(*out));
     safer_ward_clusters_init(&out->wc);
     struct safer_assessment a;
-    int rc = assess(st, actor, NULL, &a, err);
+    int rc = assess(st, actor, NULL, 0, &a, err);
     if (rc < 0)
         return rc;
     size_t n = a.nwards, max = SAFER_CLUSTERS_WARD_SIZE;
@@ -115,4 +116,11 @@ int safer_analysis_clusters(struct safer_store *st, const struct safer_actor *ac
     }
     safer_assessment_release(&a);
     return rc;
+}
+
+int safer_analysis_hotspots(struct safer_store *st, const struct safer_actor *actor,
+                            struct safer_assessment *out, bool *members, struct safer_err *err)
+{
+    *members = safer_role_may(actor->role, SAFER_PERM_VIEW_PLAN);
+    return assess(st, actor, NULL, !*members, out, err);
 }

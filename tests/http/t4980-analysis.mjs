@@ -144,5 +144,42 @@ check(r.status === 400 && html.includes('govuk-error-summary') && html.includes(
 r = await analyst.get(`${U}/analysis/clusters.csv?k=abc`);
 check(r.status === 400, `a bad K's CSV: ${r.status}`);
 
+// ---- hot spots over time and harm ----
+r = await analyst.get(`${U}/analysis/hot-spots`);
+html = await r.text();
+check(r.status === 200 && (html.match(/<svg/g) || []).length === 3, `the hot spots page and its 3 maps: ${r.status}`);
+const persist = (await (await analyst.get(`${U}/report/hotspot_persistence.csv`)).text()).trim().split('\n');
+const pcol = persist[0].split(',').indexOf('persistence');
+const byClass = new Map();
+for (const l of persist.slice(1)) {
+    const c = l.split(',')[pcol];
+    byClass.set(c, (byClass.get(c) || 0) + 1);
+}
+for (const [label, name] of [['Persistent', 'persistent'], ['Emerging', 'emerging'], ['Former', 'former'],
+    ['Intermittent', 'intermittent'], ['Never a hot spot', 'never']]) {
+    const m = html.match(new RegExp(`<td class="govuk-table__cell">${label}</td><td[^>]*>(\\d+)</td>`));
+    check(m && Number(m[1]) === (byClass.get(name) || 0),
+        `${label} squares as hotspot_persistence.csv: ${m && m[1]} against ${byClass.get(name) || 0}`);
+}
+const hw = (await (await analyst.get(`${U}/report/harm_by_ward.csv`)).text()).trim().split('\n');
+const hh = hw[0].split(',');
+const wardHarm = new Map();
+for (const l of hw.slice(1)) {
+    const f = l.split(',');
+    const v = Number(f[hh.indexOf('harm')]);
+    const name = f[hh.indexOf('ward_name')];
+    if (Number.isFinite(v))
+        wardHarm.set(name, (wardHarm.get(name) || 0) + v);
+}
+check(wardHarm.size > 0, `harm_by_ward.csv has wards: ${wardHarm.size}`);
+for (const [name, v] of wardHarm) {
+    const m = html.match(new RegExp(`<td class="govuk-table__cell">${name}</td><td[^>]*>(\\d+)</td>`));
+    check(m && Number(m[1]) === Math.round(v), `${name}'s harm as harm_by_ward.csv: ${m && m[1]} against ${v}`);
+}
+r = await member.get(`${U}/analysis/hot-spots`);
+html = await r.text();
+check(r.status === 200 && !html.includes('Harm by ward') && html.includes('/report/public/index.html#harm'),
+    `a member sees the maps, and the harm tables in the public edition: ${r.status}`);
+
 check(await srv.stop() === 0, 'SIGTERM: exit 0 (no leak under the sanitizers)');
 doneTesting();
