@@ -131,6 +131,22 @@ int safer_store_read_begin(struct safer_store *st, struct safer_err *err)
 
 void safer_store_read_end(struct safer_store *st) { safer__db_scope_end(st->db); }
 
+/* The generation's text as meta holds it: -1 when it is none. */
+static int64_t generation_of(const char *v)
+{
+    char *end = NULL;
+    long long g = v ? strtoll(v, &end, 10) : -1;
+    return v && *v && !*end && g >= 0 ? g : -1;
+}
+
+void safer__generation_learnt(struct safer_store *st, const char *text)
+{
+    if (!(st->db->in_tx && st->db->tx == SAFER__TX_READ))
+        return;
+    st->tx_memo.gen_serial = st->db->serial;
+    st->tx_memo.gen = generation_of(text);
+}
+
 int safer__store_generation(struct safer_store *st, int64_t *gen, struct safer_err *err)
 {
     /* Read once a snapshot. */
@@ -146,10 +162,7 @@ int safer__store_generation(struct safer_store *st, int64_t *gen, struct safer_e
     *gen = -1;
     rc = safer__step(s, err);
     if (rc == 1) {
-        const char *v = safer__col_text(s, 0);
-        char *end = NULL;
-        long long g = v ? strtoll(v, &end, 10) : -1;
-        *gen = v && *v && !*end && g >= 0 ? g : -1;
+        *gen = generation_of(safer__col_text(s, 0));
         rc = 0;
     }
     safer__stmt_finalize(s);

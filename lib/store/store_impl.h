@@ -13,7 +13,12 @@ struct safer__plan_cache;
 
 /* What a handle keeps of one kind of record of one partnership, read at
  * one generation (store_keep.c). */
-enum { SAFER__KEEP_PARTNERSHIP = 1, SAFER__KEEP_ACTIONS, SAFER__KEEP_INDICATORS };
+enum {
+    SAFER__KEEP_PARTNERSHIP = 1,
+    SAFER__KEEP_ACTIONS,
+    SAFER__KEEP_INDICATORS,
+    SAFER__KEEP_COMMENTS, /* every indicator's comments */
+};
 struct safer__kept {
     int kind;           /* SAFER__KEEP_* */
     int64_t key;        /* the partnership */

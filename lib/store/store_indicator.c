@@ -873,38 +873,52 @@ static int read_defs_sql(struct safer_store *st, int64_t pid, int64_t id,
 
 /*
  * The definitions: one (id > 0), or every one of the partnership with q's
- * filters. Every one unfiltered (the dashboard's) is the handle's copy,
- * in a read transaction, while the store's generation stays.
+ * filters. In a read transaction, one or every one unfiltered (the
+ * dashboard's, an indicator's page) come from the handle's copy of them
+ * all while the store's generation stays.
  */
 static int read_defs(struct safer_store *st, int64_t pid, int64_t id,
                      const struct safer_indicator_query *q, struct safer_arena *a,
                      struct safer__ind_snap *out, struct safer_err *err)
 {
-    bool all = id == 0 && !(q && (q->priority_key || q->group_key)) && st->db->in_tx &&
-               st->db->tx == SAFER__TX_READ;
+    bool snapshot = st->db->in_tx && st->db->tx == SAFER__TX_READ;
+    bool kept = snapshot && (id > 0 || !(q && (q->priority_key || q->group_key)));
+    if (!kept)
+        return read_defs_sql(st, pid, id, q, a, out, err);
     int64_t gen = -1;
-    int rc = all ? safer__store_generation(st, &gen, err) : 0;
+    int rc = safer__store_generation(st, &gen, err);
     if (rc < 0)
         return rc;
-    struct safer__kept *k = all ? safer__keep_find(st, SAFER__KEEP_INDICATORS, pid, gen) : NULL;
-    if (k) {
-        const struct safer_indicator *v = k->data;
-        out->defs = k->n ? safer__xcalloc(k->n, sizeof(*out->defs)) : NULL;
-        for (size_t i = 0; i < k->n; i++)
-            copy_def(a, &out->defs[i], &v[i]);
-        out->ndefs = k->n;
-        return 0;
+    struct safer__kept *k = safer__keep_find(st, SAFER__KEEP_INDICATORS, pid, gen);
+    if (!k) {
+        struct safer__ind_snap all;
+        memset(&all, 0, sizeof(all));
+        rc = read_defs_sql(st, pid, 0, NULL, a, &all, err);
+        if (rc == 0 && (k = safer__keep_put(st, SAFER__KEEP_INDICATORS, pid, gen))) {
+            struct safer_indicator *v =
+                safer_arena_alloc(&k->arena, sizeof(*v) * (all.ndefs ? all.ndefs : 1));
+            for (size_t i = 0; i < all.ndefs; i++)
+                copy_def(&k->arena, &v[i], &all.defs[i]);
+            k->data = v;
+            k->n = all.ndefs;
+        }
+        if (rc < 0 || !k) {
+            /* Not kept (no generation): this read's own. */
+            free(all.defs);
+            return rc < 0 ? rc : read_defs_sql(st, pid, id, q, a, out, err);
+        }
+        free(all.defs);
     }
-    rc = read_defs_sql(st, pid, id, q, a, out, err);
-    if (rc == 0 && all && (k = safer__keep_put(st, SAFER__KEEP_INDICATORS, pid, gen))) {
-        struct safer_indicator *v =
-            safer_arena_alloc(&k->arena, sizeof(*v) * (out->ndefs ? out->ndefs : 1));
-        for (size_t i = 0; i < out->ndefs; i++)
-            copy_def(&k->arena, &v[i], &out->defs[i]);
-        k->data = v;
-        k->n = out->ndefs;
+    const struct safer_indicator *v = k->data;
+    out->defs = k->n ? safer__xcalloc(k->n, sizeof(*out->defs)) : NULL;
+    for (size_t i = 0; i < k->n; i++) {
+        if (id == 0 || v[i].id == id)
+            copy_def(a, &out->defs[out->ndefs++], &v[i]);
     }
-    return rc;
+    if (id && out->ndefs == 0)
+        return safer_err_set(err, SAFER_ENOTFOUND, "no indicator %lld in this partnership",
+                             (long long)id);
+    return 0;
 }
 
 static int read_defs_sql(struct safer_store *st, int64_t pid, int64_t id,
@@ -1244,32 +1258,93 @@ static int read_values(struct safer_store *st, int64_t pid, int64_t id, struct s
     return rc;
 }
 
-static int read_comments(struct safer_store *st, int64_t id, struct safer_arena *a,
-                         struct safer__ind_snap *o, struct safer_err *err)
+/* A comment as the handle keeps it: its indicator, and its author's name
+ * whoever reads it (the copy for a reader leaves it out when they may not
+ * see names). */
+struct kept_comment {
+    int64_t indicator;
+    struct safer_indicator_comment c;
+};
+
+/* Every comment on the partnership's indicators, newest first. */
+static int read_all_comments(struct safer_store *st, int64_t pid, struct safer_arena *a,
+                             struct kept_comment **out, size_t *n, struct safer_err *err)
 {
     struct safer__stmt *s;
     int rc = safer__prep(st,
-                         "SELECT c.id, c.period, c.at, c.author_id, u.name, c.note FROM"
-                         " indicator_comment c LEFT JOIN app_user u ON u.id = c.author_id"
-                         " WHERE c.indicator_id = ? ORDER BY c.at DESC, c.id DESC",
+                         "SELECT c.indicator_id, c.id, c.period, c.at, c.author_id, u.name, c.note"
+                         " FROM indicator_comment c JOIN indicator i ON i.id = c.indicator_id"
+                         " LEFT JOIN app_user u ON u.id = c.author_id WHERE i.partnership_id = ?"
+                         " ORDER BY c.at DESC, c.id DESC",
                          &s, err);
     if (rc < 0)
         return rc;
-    safer__bind_int64(s, 1, id);
-    size_t cap = 0;
+    safer__bind_int64(s, 1, pid);
+    struct kept_comment *v = NULL;
+    size_t cap = 0, k = 0;
     while ((rc = safer__step(s, err)) == 1) {
-        SAFER__GROW(o->comments, cap, o->ncomments + 1);
-        struct safer_indicator_comment *c = &o->comments[o->ncomments++];
-        c->id = safer__col_int64(s, 0);
-        c->period = arena_col(a, s, 1);
-        c->at = arena_col(a, s, 2);
-        c->author = NULL;
-        if (o->names)
-            c->author = safer__col_is_null(s, 3) ? "operator" : arena_col(a, s, 4);
-        c->note = arena_col(a, s, 5);
+        SAFER__GROW(v, cap, k + 1);
+        struct kept_comment *x = &v[k++];
+        x->indicator = safer__col_int64(s, 0);
+        x->c.id = safer__col_int64(s, 1);
+        x->c.period = arena_col(a, s, 2);
+        x->c.at = arena_col(a, s, 3);
+        x->c.author = safer__col_is_null(s, 4) ? "operator" : arena_col(a, s, 5);
+        x->c.note = arena_col(a, s, 6);
     }
     safer__stmt_finalize(s);
+    *out = NULL;
+    *n = 0;
+    if (rc == 0 && k) {
+        *out = safer_arena_alloc(a, sizeof(*v) * k);
+        memcpy(*out, v, sizeof(*v) * k);
+        *n = k;
+    }
+    free(v);
     return rc;
+}
+
+/* Indicator id's comments: the handle's copy of the partnership's while
+ * the store's generation stays. */
+static int read_comments(struct safer_store *st, int64_t pid, int64_t id, struct safer_arena *a,
+                         struct safer__ind_snap *o, struct safer_err *err)
+{
+    int64_t gen = -1;
+    int rc = 0;
+    if (st->db->in_tx && st->db->tx == SAFER__TX_READ)
+        rc = safer__store_generation(st, &gen, err);
+    if (rc < 0)
+        return rc;
+    struct safer__kept *k = safer__keep_find(st, SAFER__KEEP_COMMENTS, pid, gen);
+    struct kept_comment *v;
+    size_t n;
+    if (k) {
+        v = k->data;
+        n = k->n;
+    } else if ((k = safer__keep_put(st, SAFER__KEEP_COMMENTS, pid, gen))) {
+        rc = read_all_comments(st, pid, &k->arena, &v, &n, err);
+        k->data = v;
+        k->n = n;
+        if (rc < 0)
+            k->generation = -1; /* never found */
+    } else {
+        rc = read_all_comments(st, pid, a, &v, &n, err);
+    }
+    if (rc < 0)
+        return rc;
+    size_t cap = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (v[i].indicator != id)
+            continue;
+        SAFER__GROW(o->comments, cap, o->ncomments + 1);
+        struct safer_indicator_comment *c = &o->comments[o->ncomments++];
+        c->id = v[i].c.id;
+        c->period = safer__keep_str(a, v[i].c.period);
+        c->at = safer__keep_str(a, v[i].c.at);
+        c->author = o->names ? safer__keep_str(a, v[i].c.author) : NULL;
+        c->note = safer__keep_str(a, v[i].c.note);
+    }
+    return 0;
 }
 
 int safer__indicator_read(struct safer_store *st, const struct safer_actor *actor, int64_t id,
@@ -1316,7 +1391,7 @@ int safer__indicator_read(struct safer_store *st, const struct safer_actor *acto
     if (rc == 0 && manual)
         rc = read_values(st, pid, id, arena, out, err);
     if (rc == 0 && id)
-        rc = read_comments(st, id, arena, out, err);
+        rc = read_comments(st, pid, id, arena, out, err);
     if (rc == 0 && own)
         rc = safer__store_commit(st, err);
     if (rc < 0) {

@@ -33,6 +33,9 @@ bool safer__store_in_tx(const struct safer_store *st);
 /* The store's generation (db.h): in the open transaction, or as one
  * statement of its own; -1 for a store without one (nothing is kept). */
 int safer__store_generation(struct safer_store *st, int64_t *gen, struct safer_err *err);
+/* A statement of the open read transaction read the generation's text
+ * (meta's value) beside its own columns: keep it for the transaction. */
+void safer__generation_learnt(struct safer_store *st, const char *text);
 
 /* For the length of a large import (SQLite: no memory map while blobs are
  * written, see docs/internals/store.md). */
