@@ -235,8 +235,16 @@ int page_ward_get(struct web_req *req, struct web_resp *resp)
         web_summary_row(b, "In the proposed focus area",
                         f->proposed && f->group[i] == f->proposed ? "Yes" : "No");
     }
-    /* Reserved places, filled by other parts of the assessment. */
-    web_summary_row(b, "Harm", isfinite(w->harm) ? "See the harm figures" : "Not computed yet");
+    /* Harm: the latest window's records weighted by the harm weights
+     * (docs/statistics.md, Harm), hidden with the records it weighs. */
+    snprintf(t, sizeof(t), "%.0f (%.1f per 1,000 residents)", w->harm,
+             1000.0 * w->harm / w->population);
+    if (!isfinite(w->population))
+        snprintf(t, sizeof(t), "%.0f", w->harm);
+    web_summary_row(b, "Harm, latest 12 months",
+                    hid ? "[c]" : isfinite(w->harm) ? t : "No harm weights");
+    /* The ward's cluster is filled by the ward clusters when they are
+     * part of the profile. */
     snprintf(t, sizeof(t), "%d", w->cluster);
     web_summary_row(b, "Ward cluster", w->cluster >= 0 ? t : "Not formed yet");
     web_summary_end(b);

@@ -13,9 +13,9 @@
  * how stable each ward's rank is when the weights vary, and proposes as a
  * focus area the adjacent wards that rank high together.
  *
- * Reserved places: the harm of a ward (harm weights) and its ward cluster
- * are computed elsewhere; a profile holds them as NaN and -1 until then,
- * and the focus indicator "harm" is refused while no ward has a harm.
+ * A ward's harm is its records weighted by the harm weights (harm.h); its
+ * ward cluster is a reserved place (-1). The focus indicator "harm" is
+ * refused while no ward has a harm.
  */
 #ifndef SAFER_PROFILE_H
 #define SAFER_PROFILE_H
@@ -77,9 +77,9 @@ struct safer_ward_profile {
      * set's list), nneighbours entries. */
     const uint32_t *neighbours;
     size_t nneighbours;
-    /* Reserved, filled by others: harm of the latest window (NaN until
-     * harm weights are applied) and the ward cluster (-1 until the
-     * clusters are computed). */
+    /* The latest window's harm (the types' counts times their harm
+     * weights; NaN when no type has a weight), and the ward cluster
+     * (reserved: -1). */
     double harm;
     int cluster;
 };
@@ -134,7 +134,7 @@ long safer_profiles_find(const struct safer_profiles *p, const char *code);
 
 /* One indicator of the index and its weight. Names: "rate" (all records
  * per 1,000), "rate:<category>" (a police.uk category, as stored),
- * "domain:<key>" (safer_domain_key()), "harm" (reserved). */
+ * "domain:<key>" (safer_domain_key()), "harm" (per 1,000 residents). */
 struct safer_focus_weight {
     const char *indicator; /* borrowed */
     double weight;         /* >= 0 */

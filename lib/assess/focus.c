@@ -309,7 +309,8 @@ static int indicator(const struct safer_profiles *p, const char *name, size_t w,
         return 0;
     }
     if (strcmp(name, "harm") == 0) {
-        *v = wp->harm;
+        /* Per 1,000 residents, as the rates. */
+        *v = 1000.0 * wp->harm / wp->population;
         return 0;
     }
     if (strncmp(name, "rate:", 5) == 0) {
@@ -368,7 +369,8 @@ int safer_focus_compute(const struct safer_profiles *p, const struct safer_focus
         if (rc == 0 && n && !any)
             rc = safer_err_set(err, SAFER_EINVAL,
                                strcmp(wt[j].indicator, "harm") == 0
-                                   ? "focus indicator 'harm': no ward has a harm figure yet"
+                                   ? "focus indicator 'harm': no ward has a harm figure (no "
+                                     "harm weights, or no population)"
                                : strncmp(wt[j].indicator, "domain:", 7) == 0
                                    ? "focus indicator '%s': no ward has it (import the IoD2019 "
                                      "domains, File 2, with 'safer import deprivation')"

@@ -246,6 +246,20 @@ int safer_profiles_build(const struct safer_assessment *a, const struct safer_pa
         }
         wp->rate = 1000.0 * (double)wp->latest / wp->population;
         wp->rate_prev = 1000.0 * (double)wp->prev / wp->population;
+        /* Harm: its types' counts of the latest window times their harm
+         * weights, as harm_by_ward.csv adds them (types without a weight
+         * left out); NaN with no weight at all. */
+        bool weighed = false;
+        double harm = 0;
+        for (size_t t = 0; t < nt; t++) {
+            double x = safer_assessment_harm(a, w, t);
+            if (!isnan(x)) {
+                harm += x;
+                weighed = true;
+            }
+        }
+        if (weighed)
+            wp->harm = harm;
         wp->type_latest = out->type_latest + w * nt;
         wp->type_prev = out->type_prev + w * nt;
         wp->type_rate = out->type_rate + w * nt;

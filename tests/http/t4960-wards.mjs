@@ -51,8 +51,9 @@ check((html.match(/<tr class="govuk-table__row"><td class="govuk-table__cell">(I
     'the IMD and its seven domains');
 const nb = [...html.split('Neighbouring wards')[1].matchAll(/href="\/wards\/(E\d+)"/g)].map((m) => m[1]);
 check(nb.length > 0 && nb.every((c) => table.includes(c)), `neighbours: ${nb}`);
-check(html.includes('Not computed yet') && html.includes('Not formed yet'),
-    'harm and the ward cluster have their place');
+check(/Harm, latest 12 months<\/dt><dd class="govuk-summary-list__value">\d+ \(\d+\.\d per 1,000 residents\)/.test(html),
+    'the ward\'s harm, with its rate');
+check(html.includes('Not formed yet'), 'the ward cluster has its place');
 
 r = await analyst.jar.get(`${U}/wards/E05999999`);
 check(r.status === 404, `an unknown ward: ${r.status}`);

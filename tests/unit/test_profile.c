@@ -120,8 +120,15 @@ static void test_profile_domains_population_weighted(void **state)
         assert_int_equal(p.ward[w].prev, a.ward_prev[w]);
         near(p.ward[w].population, a.population[w]);
         near(p.ward[w].rate, 1000.0 * (double)a.ward_latest[w] / a.population[w]);
-        /* The reserved places stay empty here. */
-        assert_true(isnan(p.ward[w].harm));
+        /* Harm: the types' counts times their weights, as
+         * harm_by_ward.csv adds them. */
+        double h = 0;
+        for (size_t t = 0; t < p.ntypes; t++) {
+            double x = safer_assessment_harm(&a, w, t);
+            if (!isnan(x))
+                h += x;
+        }
+        near(p.ward[w].harm, h);
         assert_int_equal(p.ward[w].cluster, -1);
     }
     near(A->population, 4000);
@@ -249,15 +256,26 @@ static void test_profile_focus_of_the_fixture(void **state)
     near(values[al], 3250);
     free(values);
     safer_focus_release(&f);
-    /* Unknown indicators and the reserved harm are refused by name. */
-    struct safer_focus_weight bad[2] = {{"domain:wealth", 1}, {"harm", 1}};
+    /* An unknown indicator is refused by name. */
+    struct safer_focus_weight bad[1] = {{"domain:wealth", 1}};
     o.weights = bad;
     assert_int_equal(safer_focus_compute(&p, &o, &f, &values, &err), SAFER_EINVAL);
     assert_non_null(strstr(err.msg, "'domain:wealth' unknown"));
-    o.weights = bad + 1;
+    /* Harm alone: the wards in order of harm per 1,000 residents. */
+    struct safer_focus_weight hw[1] = {{"harm", 1}};
+    o.weights = hw;
     err = (struct safer_err){0};
-    assert_int_equal(safer_focus_compute(&p, &o, &f, &values, &err), SAFER_EINVAL);
-    assert_non_null(strstr(err.msg, "no ward has a harm figure yet"));
+    assert_int_equal(safer_focus_compute(&p, &o, &f, &values, &err), 0);
+    for (size_t i = 0; i < p.n; i++) {
+        for (size_t j = 0; j < p.n; j++) {
+            double hi = p.ward[i].harm / p.ward[i].population;
+            double hj = p.ward[j].harm / p.ward[j].population;
+            if (hi > hj)
+                assert_true(f.rank[i] < f.rank[j]);
+        }
+    }
+    free(values);
+    safer_focus_release(&f);
     safer_profiles_release(&p);
     safer_assessment_release(&a);
     testfix_done(st, target);
