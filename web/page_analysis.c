@@ -21,6 +21,7 @@
 #include "safer/analysis.h"
 #include "safer/auth.h"
 #include "safer/nearrepeat.h"
+#include "safer/profile.h"
 #include "safer/plan.h"
 #include "safer/report.h"
 #include "safer/harm.h"
@@ -529,6 +530,21 @@ static int hs_map(struct web_req *req, struct safer_buf *b, const struct safer_a
     return rc;
 }
 
+/* A ward of the harm table, and their order: most harm first, then name. */
+struct harm_row {
+    const struct safer_ward_profile *w;
+};
+
+static int by_harm(const void *x, const void *y)
+{
+    const struct safer_ward_profile *a = ((const struct harm_row *)x)->w;
+    const struct safer_ward_profile *b = ((const struct harm_row *)y)->w;
+    double ha = isnan(a->harm) ? -1 : a->harm, hb = isnan(b->harm) ? -1 : b->harm;
+    if (ha != hb)
+        return ha > hb ? -1 : 1;
+    return strcmp(a->name, b->name);
+}
+
 int page_analysis_hotspots_get(struct web_req *req, struct web_resp *resp)
 {
     struct safer_assessment a;
@@ -619,16 +635,21 @@ int page_analysis_hotspots_get(struct web_req *req, struct web_resp *resp)
                           "<thead class=\"govuk-table__head\"><tr class=\"govuk-table__row\">");
         web_th(b, "Ward", false);
         web_th(b, "Harm", true);
+        web_th(b, "Per 1,000 residents", true);
         safer_html_raw(b, "</tr></thead><tbody class=\"govuk-table__body\">");
-        for (size_t w = 0; w < a.nwards; w++) {
-            double h = 0;
-            for (size_t t = 0; t < a.ntypes; t++) {
-                double v = safer_assessment_harm(&a, w, t);
-                h += isnan(v) ? 0 : v;
-            }
+        /* The wards' profiles hold their harm: the most harmed first. */
+        const struct safer_profiles *pr = a.profiles;
+        size_t n = pr ? pr->n : 0;
+        struct harm_row *order = safer_arena_alloc(req->arena, sizeof(*order) * (n ? n : 1));
+        for (size_t w = 0; w < n; w++)
+            order[w] = (struct harm_row){&pr->ward[w]};
+        qsort(order, n, sizeof(*order), by_harm);
+        for (size_t k = 0; k < n; k++) {
+            const struct safer_ward_profile *wp = order[k].w;
             safer_html_raw(b, "<tr class=\"govuk-table__row\">");
-            web_td(b, a.wards[w].name, false);
-            num(b, h, 0, true);
+            web_td(b, wp->name, false);
+            num(b, wp->harm, 0, true);
+            num(b, 1000.0 * wp->harm / wp->population, 1, true);
             safer_html_raw(b, "</tr>");
         }
         safer_html_raw(b, "</tbody></table><p class=\"govuk-body\">CSV: <a class=\"govuk-link\" "
