@@ -243,10 +243,9 @@ int page_ward_get(struct web_req *req, struct web_resp *resp)
         snprintf(t, sizeof(t), "%.0f", w->harm);
     web_summary_row(b, "Harm, latest 12 months",
                     hid ? "[c]" : isfinite(w->harm) ? t : "No harm weights");
-    /* The ward's cluster is filled by the ward clusters when they are
-     * part of the profile. */
-    snprintf(t, sizeof(t), "%d", w->cluster);
-    web_summary_row(b, "Ward cluster", w->cluster >= 0 ? t : "Not formed yet");
+    /* The ward cluster (numbered from 1, as the report's map labels it). */
+    snprintf(t, sizeof(t), "Cluster %d, as in the report", w->cluster + 1);
+    web_summary_row(b, "Ward cluster", w->cluster >= 0 ? t : "None formed");
     web_summary_end(b);
 
     /* By category: the latest window, and the previous one where counts
@@ -308,6 +307,28 @@ int page_ward_get(struct web_req *req, struct web_resp *resp)
             safer_html_raw(b, "</li>");
         }
         safer_html_raw(b, "</ul>");
+    }
+    if (w->cluster >= 0) {
+        /* Its cluster: the wards whose members meet together. */
+        size_t mates = 0;
+        for (size_t k = 0; k < p->n; k++)
+            mates += k != i && p->ward[k].cluster == w->cluster;
+        safer_html_raw(b, "<h2 class=\"govuk-heading-m\">Its ward cluster</h2>");
+        if (mates == 0)
+            safer_html_raw(b, "<p class=\"govuk-body\">It is a cluster of its own.</p>");
+        else
+            safer_html_raw(b, "<p class=\"govuk-body\">The neighbouring wards most like it, "
+                              "for a ward cluster meeting of their elected members:</p>"
+                              "<ul class=\"govuk-list\">");
+        for (size_t k = 0; mates && k < p->n; k++) {
+            if (k == i || p->ward[k].cluster != w->cluster)
+                continue;
+            safer_html_raw(b, "<li>");
+            ward_link(b, &p->ward[k]);
+            safer_html_raw(b, "</li>");
+        }
+        if (mates)
+            safer_html_raw(b, "</ul>");
     }
     safer_html_raw(b, "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/wards\">"
                       "All wards</a></p>");

@@ -14,8 +14,8 @@
  * focus area the adjacent wards that rank high together.
  *
  * A ward's harm is its records weighted by the harm weights (harm.h); its
- * ward cluster is a reserved place (-1). The focus indicator "harm" is
- * refused while no ward has a harm.
+ * ward cluster (clusters.h) is filled by safer_wards_live(), -1 elsewhere.
+ * The focus indicator "harm" is refused while no ward has a harm.
  */
 #ifndef SAFER_PROFILE_H
 #define SAFER_PROFILE_H
@@ -78,8 +78,9 @@ struct safer_ward_profile {
     const uint32_t *neighbours;
     size_t nneighbours;
     /* The latest window's harm (the types' counts times their harm
-     * weights; NaN when no type has a weight), and the ward cluster
-     * (reserved: -1). */
+     * weights; NaN when no type has a weight), and the ward's cluster of
+     * the report's ward clusters, from 0 (safer_wards_live(); -1 when
+     * none is formed). */
     double harm;
     int cluster;
 };

@@ -11,6 +11,7 @@
 #include "safer/arena.h"
 #include "safer/assess.h"
 #include "safer/auth.h"
+#include "safer/clusters.h"
 #include "safer/profile.h"
 #include "safer/publish.h"
 
@@ -35,6 +36,21 @@ int safer_wards_live(struct safer_store *st, const struct safer_actor *actor,
         o.public_edition =
             !(actor->operator || safer_role_may(actor->role, SAFER_PERM_VIEW_UNSUPPRESSED));
         rc = safer_assess_compute(st, &o, a, err);
+    }
+    /* Each ward's cluster of up to four similar neighbours, as the report
+     * and the members' packs form them; wards that cannot be clustered
+     * (no population, fewer than two) stay without one. */
+    if (rc == 0 && a->profiles) {
+        struct safer_ward_clusters wc;
+        struct safer_err scratch = {0};
+        if (safer_ward_clusters(a, SAFER_CLUSTERS_WARD_SIZE, &wc, &scratch) == 0) {
+            for (size_t i = 0; i < wc.attr.n && i < wc.result.n; i++) {
+                long w = safer_profiles_find(a->profiles, wc.attr.code[i]);
+                if (w >= 0)
+                    a->profiles->ward[w].cluster = (int)wc.result.cluster[i];
+            }
+        }
+        safer_ward_clusters_release(&wc);
     }
     safer_arena_release(&arena);
     return rc;

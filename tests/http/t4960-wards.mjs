@@ -53,7 +53,14 @@ const nb = [...html.split('Neighbouring wards')[1].matchAll(/href="\/wards\/(E\d
 check(nb.length > 0 && nb.every((c) => table.includes(c)), `neighbours: ${nb}`);
 check(/Harm, latest 12 months<\/dt><dd class="govuk-summary-list__value">\d+ \(\d+\.\d per 1,000 residents\)/.test(html),
     'the ward\'s harm, with its rate');
-check(html.includes('Not formed yet'), 'the ward cluster has its place');
+// Its ward cluster: as the report's, and its other wards linked.
+const cl = html.match(/Ward cluster<\/dt><dd class="govuk-summary-list__value">Cluster (\d+), as in the report/);
+check(cl !== null, 'the ward\'s cluster is named');
+const mates = html.includes('Its ward cluster')
+    ? [...html.split('Its ward cluster')[1].split('Neighbouring wards')[0].split('All wards')[0]
+        .matchAll(/href="\/wards\/(E\d+)"/g)].map((m) => m[1])
+    : [];
+check(mates.length <= 3 && mates.every((c) => table.includes(c)), `cluster mates: ${mates}`);
 
 r = await analyst.jar.get(`${U}/wards/E05999999`);
 check(r.status === 404, `an unknown ward: ${r.status}`);
