@@ -5,6 +5,7 @@
 #define SAFER_CLI_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "opt.h"
 #include "safer/error.h"
@@ -40,6 +41,13 @@ int cli_find_partnership(struct safer_store *st, const char *code, struct safer_
 
 /* Parse "YYYY-MM" into a month index, or -1. */
 int cli_parse_month(const char *s);
+
+/* The window of --from and --to (each NULL when not given): set *first and
+ * *last to the months given, leaving the others as they are, and return
+ * 0; or print the usage error (a month not YYYY-MM, from after to) and
+ * return its exit status. */
+int cli_parse_window(const struct cli_spec *spec, const char *from, const char *to,
+                     int32_t *first, int32_t *last);
 
 /* Print the summary of an assessment written into folder `out`. */
 void cli_print_assessed(const struct safer_assessment *a, const char *out);

@@ -71,18 +71,9 @@ int cmd_assess(int argc, char **argv)
                                   .title = args.val[O_TITLE],
                                   .threads = safer_cores(),
                                   .public_edition = args.val[O_PUBLIC] != NULL};
-    if (to) {
-        o.to = cli_parse_month(to);
-        if (o.to < 0)
-            return cli_usage_error(&spec, "--to '%s' is not a month (YYYY-MM)", to);
-    }
-    if (from) {
-        o.from = cli_parse_month(from);
-        if (o.from < 0)
-            return cli_usage_error(&spec, "--from '%s' is not a month (YYYY-MM)", from);
-        if (to && o.from > o.to)
-            return cli_usage_error(&spec, "--from '%s' is after --to '%s'", from, to);
-    }
+    int bad = cli_parse_window(&spec, from, to, &o.from, &o.to);
+    if (bad)
+        return bad;
     if (cell) {
         char *end;
         o.cell = strtod(cell, &end);

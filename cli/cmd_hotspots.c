@@ -63,18 +63,9 @@ int cmd_hotspots(int argc, char **argv)
         return cli_usage_error(&spec, "hotspots needs --out FILE.csv");
     struct safer_assess_opts o = {
         .to = -1, .area = args.val[O_AREA], .cell = 250, .threads = safer_cores()};
-    if (to) {
-        o.to = cli_parse_month(to);
-        if (o.to < 0)
-            return cli_usage_error(&spec, "--to '%s' is not a month (YYYY-MM)", to);
-    }
-    if (from) {
-        o.from = cli_parse_month(from);
-        if (o.from < 0)
-            return cli_usage_error(&spec, "--from '%s' is not a month (YYYY-MM)", from);
-        if (to && o.from > o.to)
-            return cli_usage_error(&spec, "--from '%s' is after --to '%s'", from, to);
-    }
+    int bad = cli_parse_window(&spec, from, to, &o.from, &o.to);
+    if (bad)
+        return bad;
     if (cell) {
         char *end;
         o.cell = strtod(cell, &end);

@@ -89,18 +89,9 @@ static int from_store(const char *category, const struct cli_args *args,
                                   .threads = ko->threads,
                                   .nearrepeat_category = category,
                                   .nearrepeat = ko};
-    if (to) {
-        o.to = cli_parse_month(to);
-        if (o.to < 0)
-            return cli_usage_error(&spec, "--to '%s' is not a month (YYYY-MM)", to);
-    }
-    if (from) {
-        o.from = cli_parse_month(from);
-        if (o.from < 0)
-            return cli_usage_error(&spec, "--from '%s' is not a month (YYYY-MM)", from);
-        if (to && o.from > o.to)
-            return cli_usage_error(&spec, "--from '%s' is after --to '%s'", from, to);
-    }
+    int bad = cli_parse_window(&spec, from, to, &o.from, &o.to);
+    if (bad)
+        return bad;
     struct safer_store *st = cli_open_store(CLI_STORE_EXISTING);
     if (!st)
         return EXIT_FAILED;

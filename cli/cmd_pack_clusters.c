@@ -44,12 +44,9 @@ int cli_pack_clusters(int argc, char **argv)
         return cli_usage_error(&spec, "pack clusters needs --out FILE.html");
     struct safer_assess_opts o = {
         .to = -1, .area = args.val[O_AREA], .cell = 250, .threads = safer_cores()};
-    if (to && (o.to = cli_parse_month(to)) < 0)
-        return cli_usage_error(&spec, "--to '%s' is not a month (YYYY-MM)", to);
-    if (from && (o.from = cli_parse_month(from)) < 0)
-        return cli_usage_error(&spec, "--from '%s' is not a month (YYYY-MM)", from);
-    if (from && to && o.from > o.to)
-        return cli_usage_error(&spec, "--from '%s' is after --to '%s'", from, to);
+    int bad = cli_parse_window(&spec, from, to, &o.from, &o.to);
+    if (bad)
+        return bad;
     struct safer_store *st = cli_open_store(CLI_STORE_EXISTING);
     if (!st)
         return EXIT_FAILED;

@@ -54,12 +54,9 @@ int cmd_publish(int argc, char **argv)
         .assess = {.to = -1, .cell = 250, .threads = safer_cores()},
     };
     const char *from = args.val[P_FROM], *to = args.val[P_TO], *cell = args.val[P_CELL];
-    if (to && (o.assess.to = cli_parse_month(to)) < 0)
-        return cli_usage_error(&publish_spec, "--to '%s' is not a month (YYYY-MM)", to);
-    if (from && (o.assess.from = cli_parse_month(from)) < 0)
-        return cli_usage_error(&publish_spec, "--from '%s' is not a month (YYYY-MM)", from);
-    if (from && to && o.assess.from > o.assess.to)
-        return cli_usage_error(&publish_spec, "--from '%s' is after --to '%s'", from, to);
+    int bad = cli_parse_window(&publish_spec, from, to, &o.assess.from, &o.assess.to);
+    if (bad)
+        return bad;
     if (cell) {
         char *end;
         o.assess.cell = strtod(cell, &end);

@@ -136,6 +136,18 @@ int cli_parse_month(const char *s)
     return y * 12 + m - 1;
 }
 
+int cli_parse_window(const struct cli_spec *spec, const char *from, const char *to,
+                     int32_t *first, int32_t *last)
+{
+    if (to && (*last = cli_parse_month(to)) < 0)
+        return cli_usage_error(spec, "--to '%s' is not a month (YYYY-MM)", to);
+    if (from && (*first = cli_parse_month(from)) < 0)
+        return cli_usage_error(spec, "--from '%s' is not a month (YYYY-MM)", from);
+    if (from && to && *first > *last)
+        return cli_usage_error(spec, "--from '%s' is after --to '%s'", from, to);
+    return 0;
+}
+
 /*
  * Fault injection for the tests: SAFER_FAULT=KIND:N (KIND db, alloc or
  * write) fails the Nth such call of this command; with it set, the counts
