@@ -81,5 +81,8 @@ int cmd_project(int argc, char **argv);
 /* focus areas (profile.h) */
 int cmd_focus(int argc, char **argv);
 int cmd_hotspots(int argc, char **argv);
+/* cli: surveys */
+/* cli: visits */
+/* cli: partner */
 
 #endif

@@ -358,6 +358,9 @@ static const struct cli_kind kinds[] = {
     {"actions", &actions_spec, import_records},
     {"indicators", &indicators_spec, import_records},
     {"harm-weights", &harm_spec, import_table},
+    /* import: surveys */
+    /* import: visits */
+    /* import: partner */
 };
 
 int cmd_import(int argc, char **argv)

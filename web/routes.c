@@ -165,6 +165,9 @@ const struct web_route web_routes[] = {
      page_analysis_clusters_csv_get, 0},
     {"GET", "/analysis/hot-spots", WEB_NEED(SAFER_PERM_VIEW_AGGREGATE), page_analysis_hotspots_get,
      0},
+    /* routes: surveys */
+    /* routes: visits */
+    /* routes: partner */
 };
 
 const size_t web_nroutes = sizeof(web_routes) / sizeof(web_routes[0]);

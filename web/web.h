@@ -262,6 +262,9 @@ int page_analysis_nearrepeat_csv_get(struct web_req *req, struct web_resp *resp)
 int page_analysis_clusters_get(struct web_req *req, struct web_resp *resp);
 int page_analysis_clusters_csv_get(struct web_req *req, struct web_resp *resp);
 int page_analysis_hotspots_get(struct web_req *req, struct web_resp *resp);
+/* web: surveys */
+/* web: visits */
+/* web: partner */
 
 /* Tables other pages share: the actions (page_action.c) and the
  * indicators (page_indicator.c), each row linking to its page. */

@@ -421,6 +421,10 @@ struct safer_assessment {
     int64_t *period_count;
     signed char *period_cls;
     unsigned char *period_no_score; /* per period: Gi* gave no score */
+
+    /* assessment: surveys */
+    /* assessment: visits */
+    /* assessment: partner */
 };
 
 /*

@@ -22,6 +22,9 @@
 void safer_assessment_release(struct safer_assessment *a)
 {
     safer__assess_profiles_release(a);
+    /* assess release: surveys */
+    /* assess release: visits */
+    /* assess release: partner */
     if (a->indicator_arena) {
         safer_arena_release(a->indicator_arena);
         free(a->indicator_arena);
@@ -286,6 +289,9 @@ int safer_assess_compute(struct safer_store *st, const struct safer_assess_opts 
         rc = safer__peers_read(st, &c, &in, err);
     if (rc == 0)
         rc = safer__outcomes_read(st, &c, &in, err);
+    /* assess read: surveys */
+    /* assess read: visits */
+    /* assess read: partner */
     if (rc == 0)
         rc = safer__store_commit(st, err);
     if (rc < 0)

@@ -795,7 +795,9 @@ int safer_report_render(const struct safer_assessment *a, struct safer_buf *h,
                       "<li><a href=\"#places\">Places</a></li>"
                       "<li><a href=\"#peers\">How the area compares</a></li>"
                       "<li><a href=\"#outcomes\">What became of the crimes</a></li>"
+                      /* contents: partner */
                       "<li><a href=\"#public\">The public's views</a></li>"
+                      /* contents: visits */
                       "<li><a href=\"#candidates\">Matters to prioritise</a></li>"
                       "<li><a href=\"#priorities\">The partnership's priorities</a></li>"
                       "<li><a href=\"#progress\">Changes since the last assessment</a></li>"
@@ -812,7 +814,9 @@ int safer_report_render(const struct safer_assessment *a, struct safer_buf *h,
     safer__report_clusters(h, a);
     safer__report_profiles(h, a);
     safer__report_outcomes(h, a);
+    /* report: partner */
     safer__report_public(h, a);
+    /* report: visits */
     safer__report_candidates(h, a);
     safer__report_priorities(h, a);
     safer__report_progress(h, a);

@@ -29,6 +29,7 @@
 #include "safer/stats.h"
 #include "safer/store.h"
 #include "safer/synth.h"
+#include "run/demo_internal.h"
 
 /* The demo partnership: the Safer Maidstone Partnership's plan, synthetic data. */
 #define DEMO_TITLE "Safer Maidstone Partnership: strategic assessment (synthetic demo data)"
@@ -647,6 +648,10 @@ int safer_demo_run(const char *dir, const struct safer_demo_opts *opts, struct s
     if (rc == 0)
         rc = demo_workspace(st, &plan, logins, err);
     safer_plan_release(&plan);
+    /* The public's voice, services and partner data, through their importers. */
+    /* demo: surveys */
+    /* demo: visits */
+    /* demo: partner */
     if (rc == 0) {
         struct safer_assess_opts ao = {
             .to = -1, .area = DEMO_CSP, .cell = 250, .title = DEMO_TITLE, .threads = opts->threads};

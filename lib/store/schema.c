@@ -228,6 +228,34 @@ static const char V3_PG[] =
     "  priority_id BIGINT NOT NULL REFERENCES plan_priority(id), seq INTEGER NOT NULL,"
     "  group_id BIGINT NOT NULL REFERENCES partnership_group(id),"
     "  PRIMARY KEY(priority_id, seq));";
+
+/* Version 7: the public's voice, services and partner data. */
+static const char V7_SQLITE[] =
+    "CREATE TABLE postcode("
+    "  postcode TEXT PRIMARY KEY, ward_code TEXT, lsoa_code TEXT, district_code TEXT,"
+    "  lon REAL, lat REAL, x REAL, y REAL, terminated TEXT, source TEXT NOT NULL);"
+    "CREATE INDEX postcode_ward ON postcode(ward_code);"
+    /* surveys: begin */
+    /* surveys: end */
+    /* visits: begin */
+    /* visits: end */
+    /* partner: begin */
+    /* partner: end */
+    ;
+
+static const char V7_PG[] =
+    "CREATE TABLE postcode("
+    "  postcode " C " PRIMARY KEY, ward_code " C ", lsoa_code " C ", district_code " C ","
+    "  lon DOUBLE PRECISION, lat DOUBLE PRECISION, x DOUBLE PRECISION, y DOUBLE PRECISION,"
+    "  terminated " C ", source " C " NOT NULL);"
+    "CREATE INDEX postcode_ward ON postcode(ward_code);"
+    /* surveys: begin */
+    /* surveys: end */
+    /* visits: begin */
+    /* visits: end */
+    /* partner: begin */
+    /* partner: end */
+    ;
 #undef ID
 #undef C
 
@@ -634,6 +662,7 @@ static const struct migration MIGRATIONS[] = {
     {4, V4_SQLITE, V4_PG, NULL},
     {5, V5_SQLITE, V5_PG, NULL},
     {6, V6_SQLITE, V6_PG, NULL},
+    {7, V7_SQLITE, V7_PG, NULL},
 };
 #define NMIGRATIONS (sizeof(MIGRATIONS) / sizeof(MIGRATIONS[0]))
 
