@@ -240,6 +240,16 @@ static const char V7_SQLITE[] =
     /* visits: begin */
     /* visits: end */
     /* partner: begin */
+    "CREATE TABLE partner_dataset("
+    "  id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, title TEXT NOT NULL,"
+    "  agency TEXT NOT NULL, source TEXT NOT NULL, licence TEXT NOT NULL,"
+    "  threshold INTEGER NOT NULL, place_kind TEXT NOT NULL, police_category TEXT,"
+    "  file TEXT NOT NULL, checksum TEXT NOT NULL, rows INTEGER NOT NULL,"
+    "  imported_at TEXT NOT NULL);"
+    "CREATE TABLE partner_record("
+    "  dataset_id INTEGER NOT NULL REFERENCES partner_dataset(id), line INTEGER NOT NULL,"
+    "  month INTEGER NOT NULL, ward_code TEXT NOT NULL, lsoa_code TEXT, x REAL, y REAL,"
+    "  category TEXT NOT NULL, count INTEGER NOT NULL, PRIMARY KEY(dataset_id, line));"
     /* partner: end */
     ;
 
@@ -254,6 +264,17 @@ static const char V7_PG[] =
     /* visits: begin */
     /* visits: end */
     /* partner: begin */
+    "CREATE TABLE partner_dataset("
+    "  id " ID ", key " C " NOT NULL UNIQUE, title " C " NOT NULL,"
+    "  agency " C " NOT NULL, source " C " NOT NULL, licence " C " NOT NULL,"
+    "  threshold BIGINT NOT NULL, place_kind " C " NOT NULL, police_category " C ","
+    "  file " C " NOT NULL, checksum " C " NOT NULL, rows BIGINT NOT NULL,"
+    "  imported_at " C " NOT NULL);"
+    "CREATE TABLE partner_record("
+    "  dataset_id BIGINT NOT NULL REFERENCES partner_dataset(id), line BIGINT NOT NULL,"
+    "  month INTEGER NOT NULL, ward_code " C " NOT NULL, lsoa_code " C ","
+    "  x DOUBLE PRECISION, y DOUBLE PRECISION, category " C " NOT NULL,"
+    "  count BIGINT NOT NULL, PRIMARY KEY(dataset_id, line));"
     /* partner: end */
     ;
 #undef ID

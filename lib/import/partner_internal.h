@@ -1,0 +1,31 @@
+/*
+ * partner_internal.h - what the partner importer hands the store
+ * (lib/import/partner.c to lib/store/store_partner.c).
+ */
+#ifndef SAFER_IMPORT_PARTNER_INTERNAL_H
+#define SAFER_IMPORT_PARTNER_INTERNAL_H
+
+#include <stdint.h>
+
+#include "safer/limits.h"
+#include "safer/partner.h"
+
+/* One row of a partner file, placed. */
+struct safer__partner_rec {
+    int64_t line;
+    int32_t month;
+    char ward[SAFER_LIMIT_CODE + 1];
+    char lsoa[SAFER_LIMIT_CODE + 1]; /* "" when none */
+    double x, y;                     /* BNG metres, NaN when not a point */
+    char *category;                  /* owned */
+    int64_t count;
+};
+
+/* Store a checked file's records as data set map->key in one write
+ * transaction, replacing a data set of the same key (stats->replaced). */
+int safer__partner_store(struct safer_store *st, const struct safer_partner_map *map,
+                         const char *path, const char *checksum,
+                         const struct safer__partner_rec *recs, size_t n,
+                         struct safer_partner_stats *stats, struct safer_err *err);
+
+#endif
