@@ -83,6 +83,10 @@ int cmd_focus(int argc, char **argv);
 int cmd_hotspots(int argc, char **argv);
 /* cli: surveys */
 /* cli: visits */
+/* partner agencies' data (partner.h): `safer import partner`, `safer partner` */
+extern const struct cli_spec cli_partner_import_spec;
+int cli_import_partner(const struct cli_spec *spec, int argc, char **argv);
+int cmd_partner(int argc, char **argv);
 /* cli: partner */
 
 #endif

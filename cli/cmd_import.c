@@ -360,6 +360,7 @@ static const struct cli_kind kinds[] = {
     {"harm-weights", &harm_spec, import_table},
     /* import: surveys */
     /* import: visits */
+    {"partner", &cli_partner_import_spec, cli_import_partner},
     /* import: partner */
 };
 

@@ -49,6 +49,7 @@ static const struct cmd commands[] = {
     {"hotspots", cmd_hotspots, "harm, harm hot spots or hot spots over time, as CSV"},
     /* commands: surveys */
     /* commands: visits */
+    {"partner", cmd_partner, "partner agencies' data: list, counts, change, beside police.uk"},
     /* commands: partner */
 };
 

@@ -115,6 +115,10 @@ struct safer_partner_set {
 int safer_partner_list(struct safer_store *st, struct safer_arena *arena,
                        struct safer_partner_set **out, size_t *n, struct safer_err *err);
 
+/* Data set `key` (strings in `arena`); SAFER_ENOTFOUND when none. */
+int safer_partner_find(struct safer_store *st, const char *key, struct safer_arena *arena,
+                       struct safer_partner_set *out, struct safer_err *err);
+
 /*
  * One data set's counts, or a police.uk category's, by ward and month: a
  * ward x month table over months first..last of every ward of the

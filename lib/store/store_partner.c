@@ -206,6 +206,26 @@ int safer_partner_list(struct safer_store *st, struct safer_arena *arena,
     return 0;
 }
 
+int safer_partner_find(struct safer_store *st, const char *key, struct safer_arena *arena,
+                       struct safer_partner_set *out, struct safer_err *err)
+{
+    struct safer_partner_set *v;
+    size_t n;
+    int rc = safer_partner_list(st, arena, &v, &n, err);
+    if (rc < 0)
+        return rc;
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(v[i].key, key) == 0) {
+            *out = v[i];
+            return 0;
+        }
+    }
+    return safer_err_set(err, SAFER_ENOTFOUND,
+                         "no partner data set '%s' in the store (safer partner list names "
+                         "those held)",
+                         key);
+}
+
 static long ward_index(const struct safer_partner_table *t, const char *code)
 {
     size_t lo = 0, hi = t->nwards;
