@@ -221,7 +221,8 @@ static int read_all(struct safer_store *st, struct safer_places *pl, struct safe
     s = NULL;
     if (rc < 0)
         return rc;
-    qsort(pl->wards, pl->nwards, sizeof(pl->wards[0]), by_code);
+    if (pl->nwards)
+        qsort(pl->wards, pl->nwards, sizeof(pl->wards[0]), by_code);
 
     rc = safer__prep(st, "SELECT lsoa_code, ward_code FROM lookup_lsoa", &s, err);
     cap = 0;
@@ -239,7 +240,8 @@ static int read_all(struct safer_store *st, struct safer_places *pl, struct safe
     s = NULL;
     if (rc < 0)
         return rc;
-    qsort(pl->lsoas, pl->nlsoas, sizeof(pl->lsoas[0]), by_code);
+    if (pl->nlsoas)
+        qsort(pl->lsoas, pl->nlsoas, sizeof(pl->lsoas[0]), by_code);
 
     rc = safer__prep(st,
                      "SELECT postcode, ward_code, lsoa_code, lon, lat, x, y FROM postcode"
@@ -411,7 +413,9 @@ int safer_places_find(struct safer_places *pl, enum safer_place_kind kind, const
             return 1;
         }
         const struct postcode *p =
-            bsearch(pc, pl->postcodes, pl->npostcodes, sizeof(pl->postcodes[0]), postcode_cmp);
+            pl->npostcodes ? bsearch(pc, pl->postcodes, pl->npostcodes, sizeof(pl->postcodes[0]),
+                                     postcode_cmp)
+                           : NULL;
         if (!p) {
             if (pl->npostcodes == 0)
                 snprintf(why, 160, "postcode '%s' cannot be placed: the store holds no postcodes "
