@@ -651,6 +651,8 @@ int safer_demo_run(const char *dir, const struct safer_demo_opts *opts, struct s
     /* The public's voice, services and partner data, through their importers. */
     /* demo: surveys */
     /* demo: visits */
+    if (rc == 0)
+        rc = safer__demo_partner(st, data, err);
     /* demo: partner */
     if (rc == 0) {
         struct safer_assess_opts ao = {

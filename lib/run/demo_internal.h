@@ -12,6 +12,10 @@ struct safer_store;
 
 /* demo: surveys */
 /* demo: visits */
+/* Partner data sets (demo_partner.c): deliberate fires, hospital
+ * admissions for assault and council ASB reports, written under
+ * `data`/partner and imported. */
+int safer__demo_partner(struct safer_store *st, const char *data, struct safer_err *err);
 /* demo: partner */
 
 #endif
