@@ -135,7 +135,9 @@ static const struct cli_opt table_opts[] = {
     [O_UNSUPPRESSED] = {"unsuppressed", NULL,
                         "show the counts under the data set's threshold (not for\n"
                         "passing on)"},
-    [O_WINDOW] = {"window", "MONTHS", "change: months in each window (default 12)"},
+    [O_WINDOW] = {"window", "MONTHS",
+                  "change: months in each window (default 12, or half the\n"
+                  "months held when fewer than 24)"},
     [O_POLICE] = {"police-category", "NAME",
                   "compare: the police.uk category (default: the mapping's;\n"
                   "'all' for every category)"},
@@ -207,7 +209,7 @@ static int partner_table(const struct cli_spec *spec, int argc, char **argv)
     status = cli_parse_window(spec, args.val[O_FROM], args.val[O_TO], &first, &last);
     if (status)
         return status;
-    int window = 12;
+    int window = 0;
     if (args.val[O_WINDOW]) {
         char *end;
         errno = 0;
@@ -236,10 +238,9 @@ static int partner_table(const struct cli_spec *spec, int argc, char **argv)
     int rc = safer_partner_find(st, key, &arena, &set, &err);
     if (rc == 0)
         rc = safer_partner_read(st, key, false, first, last, &t, &err);
-    if (rc == 0 && spec == &change_spec)
-        rc = safer_partner_windows(&t, window, &err);
-    if (rc == 0 && suppress)
-        rc = safer_partner_suppress(&t, set.threshold, &err);
+    if (rc == 0)
+        rc = safer_partner_publish(&t, suppress ? set.threshold : 0,
+                                   spec == &change_spec ? window : 0, &err);
     if (rc == 0 && spec == &compare_spec) {
         police = args.val[O_POLICE] ? args.val[O_POLICE] : set.police_category;
         if (!*police)
@@ -269,10 +270,17 @@ static int partner_table(const struct cli_spec *spec, int argc, char **argv)
         int32_t lm = t.first + (int32_t)t.nmonths - 1;
         snprintf(z, sizeof(z), "%04d-%02d", lm / 12, lm % 12 + 1);
         if (spec == &compare_spec)
-            fprintf(f, "%s against police.uk '%s', %s to %s, by %s: Pearson r = %.4f, "
-                       "Spearman rho = %.4f%s\n",
-                    key, police, a, z, args.val[O_BY_MONTH] ? "month" : "ward", r, rho,
+        {
+            char rs[32] = "none", rhos[32] = "none";
+            if (r == r)
+                snprintf(rs, sizeof(rs), "%.4f", r);
+            if (rho == rho)
+                snprintf(rhos, sizeof(rhos), "%.4f", rho);
+            fprintf(f, "%s against police.uk '%s', %s to %s, by %s: Pearson r = %s, "
+                       "Spearman rho = %s%s\n",
+                    key, police, a, z, args.val[O_BY_MONTH] ? "month" : "ward", rs, rhos,
                     suppress ? " (over the figures shown)" : "");
+        }
         else
             fprintf(f, "%s, %s to %s: %lld records in %zu wards%s%s\n", key, a, z,
                     (long long)t.total, t.nwards,

@@ -424,6 +424,9 @@ struct safer_assessment {
 
     /* assessment: surveys */
     /* assessment: visits */
+    /* Partner agencies' data (partner.h), read in the assessment's
+     * snapshot; NULL in an assessment made by hand. Owned. */
+    struct safer_partner_data *partner;
     /* assessment: partner */
 };
 

@@ -30,11 +30,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "safer/arena.h"
 #include "safer/error.h"
 #include "safer/limits.h"
 
 struct safer_store;
-struct safer_arena;
 struct safer_buf;
 
 /* Bytes in a mapping file, and in a data set's key. */
@@ -176,6 +176,16 @@ int safer_partner_suppress(struct safer_partner_table *t, int64_t min, struct sa
  * safer_partner_suppress() for the windows to be suppressed. */
 int safer_partner_windows(struct safer_partner_table *t, int len, struct safer_err *err);
 
+/*
+ * Make the table ready to publish: set its change windows of `len` months
+ * (0: the default, min(12, nmonths / 2); none when the table holds one
+ * month) and suppress with threshold `min` (<= 1: nothing). Every output
+ * of a data set over the same months goes through this, so that they all
+ * hide the same figures.
+ */
+int safer_partner_publish(struct safer_partner_table *t, int64_t min, int len,
+                          struct safer_err *err);
+
 /* The change test by ward, as for police counts (docs/assessment.md):
  * binom.test(latest, prev + latest, 0.5) on the windows, and the
  * Benjamini-Hochberg adjustment over the wards tested; out[nwards] is
@@ -191,6 +201,30 @@ void safer_partner_change(const struct safer_partner_table *t,
  * ties given their mean rank); NaN when n < 3 or either has no spread. */
 double safer_pearson(const double *x, const double *y, size_t n);
 double safer_spearman(const double *x, const double *y, size_t n);
+
+/*
+ * Months first..last of `src` (a month outside it counts 0) as a new
+ * table `out`, without suppression or windows, of the wards of `src`
+ * whose codes are among keep[0..nkeep) (sorted by strcmp), or of every
+ * ward with keep NULL; the caller releases it.
+ */
+void safer_partner_slice(const struct safer_partner_table *src, int32_t first, int32_t last,
+                         const char *const *keep, size_t nkeep, struct safer_partner_table *out);
+
+/*
+ * What an assessment holds of partner data (assess.h), read in its one
+ * snapshot: every data set, its table over its own months, and the table
+ * of its police.uk category over the same months (empty, nwards 0, when
+ * it names none). Unsuppressed: a renderer suppresses what it shows.
+ */
+struct safer_partner_data {
+    struct safer_arena arena;         /* the sets' strings */
+    struct safer_partner_set *sets;   /* in the arena */
+    size_t n;
+    struct safer_partner_table *table;  /* owned: n */
+    struct safer_partner_table *police; /* owned: n */
+};
+void safer_partner_data_free(struct safer_partner_data *d);
 
 /* ---- CSV ---- */
 

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "assess/assess_internal.h"
+#include "import/partner_internal.h"
 #include "util/internal.h"
 #include "util/tasks.h"
 #include "store/store_internal.h"
@@ -24,6 +25,7 @@ void safer_assessment_release(struct safer_assessment *a)
     safer__assess_profiles_release(a);
     /* assess release: surveys */
     /* assess release: visits */
+    safer_partner_data_free(a->partner);
     /* assess release: partner */
     if (a->indicator_arena) {
         safer_arena_release(a->indicator_arena);
@@ -291,6 +293,8 @@ int safer_assess_compute(struct safer_store *st, const struct safer_assess_opts 
         rc = safer__outcomes_read(st, &c, &in, err);
     /* assess read: surveys */
     /* assess read: visits */
+    if (rc == 0)
+        rc = safer__partner_data_read(st, &a->partner, err);
     /* assess read: partner */
     if (rc == 0)
         rc = safer__store_commit(st, err);

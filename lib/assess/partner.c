@@ -40,6 +40,61 @@ void safer_partner_table_release(struct safer_partner_table *t)
     memset(t, 0, sizeof(*t));
 }
 
+static int kept(const char *code, const char *const *keep, size_t nkeep)
+{
+    if (!keep)
+        return 1;
+    size_t lo = 0, hi = nkeep;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = strcmp(keep[mid], code);
+        if (c == 0)
+            return 1;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return 0;
+}
+
+void safer_partner_slice(const struct safer_partner_table *src, int32_t first, int32_t last,
+                         const char *const *keep, size_t nkeep, struct safer_partner_table *t)
+{
+    memset(t, 0, sizeof(*t));
+    size_t W = 0, M = last >= first ? (size_t)(last - first + 1) : 0;
+    for (size_t w = 0; w < src->nwards; w++)
+        W += (size_t)kept(src->ward[w], keep, nkeep);
+    t->nwards = W;
+    t->nmonths = M;
+    t->first = first;
+    t->ward = safer__xcalloc(W + 1, sizeof(*t->ward));
+    t->ward_name = safer__xcalloc(W + 1, sizeof(*t->ward_name));
+    t->population = safer__xcalloc(W + 1, sizeof(*t->population));
+    t->cell = safer__xcalloc(W * M + 1, sizeof(*t->cell));
+    t->ward_total = safer__xcalloc(W + 1, sizeof(*t->ward_total));
+    t->month_total = safer__xcalloc(M + 1, sizeof(*t->month_total));
+    t->unplaced = src->unplaced;
+    for (size_t sw = 0, w = 0; sw < src->nwards; sw++) {
+        if (!kept(src->ward[sw], keep, nkeep))
+            continue;
+        memcpy(t->ward[w], src->ward[sw], sizeof(t->ward[w]));
+        t->ward_name[w] = safer__xstrdup(src->ward_name[sw]);
+        t->population[w] = src->population[sw];
+        for (size_t m = 0; m < M; m++) {
+            int64_t sm = (int64_t)first + (int64_t)m - src->first;
+            int64_t c = sm >= 0 && (size_t)sm < src->nmonths
+                            ? src->cell[sw * src->nmonths + (size_t)sm]
+                            : 0;
+            t->cell[w * M + m] = c;
+            t->ward_total[w] += c;
+            t->month_total[m] += c;
+            t->total += c;
+        }
+        w++;
+    }
+}
+
 int safer_partner_windows(struct safer_partner_table *t, int len, struct safer_err *err)
 {
     if (len < 1 || len > 60 || (size_t)len * 2 > t->nmonths)
@@ -184,6 +239,17 @@ int safer_partner_suppress(struct safer_partner_table *t, int64_t min, struct sa
     return rc;
 }
 
+int safer_partner_publish(struct safer_partner_table *t, int64_t min, int len,
+                          struct safer_err *err)
+{
+    if (len == 0)
+        len = t->nmonths / 2 < 12 ? (int)(t->nmonths / 2) : 12;
+    int rc = len > 0 ? safer_partner_windows(t, len, err) : 0;
+    if (rc == 0)
+        rc = safer_partner_suppress(t, min, err);
+    return rc;
+}
+
 void safer_partner_change(const struct safer_partner_table *t,
                           struct safer_partner_change *out)
 {
@@ -194,12 +260,14 @@ void safer_partner_change(const struct safer_partner_table *t,
         out[w].prev = a;
         out[w].latest = b;
         out[w].p = t->win && a + b > 0 ? safer_binom_test_half((long)b, (long)(a + b)) : NAN;
+        /* The adjustment counts only the tests shown: a hidden one's
+         * p-value must not move the others'. */
         if (w < W)
-            p[w] = out[w].p;
+            p[w] = t->hid_prev && (t->hid_prev[w] || t->hid_latest[w]) ? NAN : out[w].p;
     }
     safer_p_adjust_bh(p, W, p);
     for (size_t w = 0; w < W; w++)
-        out[w].p_adj = p[w];
+        out[w].p_adj = isnan(p[w]) ? NAN : p[w];
     out[W].p_adj = out[W].p;
     free(p);
 }

@@ -28,4 +28,10 @@ int safer__partner_store(struct safer_store *st, const struct safer_partner_map 
                          const struct safer__partner_rec *recs, size_t n,
                          struct safer_partner_stats *stats, struct safer_err *err);
 
+/* Every data set with its tables (safer_partner_data), read inside the
+ * open read transaction: the assessment's snapshot. *out is freed with
+ * safer_partner_data_free(). */
+int safer__partner_data_read(struct safer_store *st, struct safer_partner_data **out,
+                             struct safer_err *err);
+
 #endif

@@ -61,7 +61,7 @@ static const char CSS[] =
     ".multiples{display:grid;grid-template-columns:repeat(auto-fill,320px);gap:1em 40px;"
     "max-width:680px}"
     ".fig-narrow,.print-only{display:none}"
-    "nav ol{columns:2}nav li{padding:.2em 0}"
+    "nav ol{columns:2}nav li{padding:.2em 0}nav li.unnumbered{list-style:none}"
     ".s-ok{color:#00703c}.s-partial{color:#8a5b00;font-weight:bold}"
     ".s-missing{color:#d4351c;font-weight:bold}"
     "details{margin:.5em 0}summary{cursor:pointer;color:#1d70b8}"
@@ -795,6 +795,8 @@ int safer_report_render(const struct safer_assessment *a, struct safer_buf *h,
                       "<li><a href=\"#places\">Places</a></li>"
                       "<li><a href=\"#peers\">How the area compares</a></li>"
                       "<li><a href=\"#outcomes\">What became of the crimes</a></li>"
+                      "<li class=\"unnumbered\" value=\"7\"><a href=\"#partner\">Partner "
+                      "agencies' data</a></li>"
                       /* contents: partner */
                       "<li><a href=\"#public\">The public's views</a></li>"
                       /* contents: visits */
@@ -814,6 +816,7 @@ int safer_report_render(const struct safer_assessment *a, struct safer_buf *h,
     safer__report_clusters(h, a);
     safer__report_profiles(h, a);
     safer__report_outcomes(h, a);
+    safer__report_partner(h, a);
     /* report: partner */
     safer__report_public(h, a);
     /* report: visits */

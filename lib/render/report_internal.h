@@ -292,6 +292,7 @@ void safer__report_peers(struct safer_buf *h, const struct safer_assessment *a);
 /* Ward profiles and the focus area (report_profiles.c). */
 void safer__report_profiles(struct safer_buf *h, const struct safer_assessment *a);
 void safer__report_outcomes(struct safer_buf *h, const struct safer_assessment *a);
+void safer__report_partner(struct safer_buf *h, const struct safer_assessment *a);
 void safer__report_priorities(struct safer_buf *h, const struct safer_assessment *a);
 void safer__report_progress(struct safer_buf *h, const struct safer_assessment *a);
 void safer__report_caveats(struct safer_buf *h, const struct safer_assessment *a);

@@ -134,18 +134,16 @@ int safer__partner_store(struct safer_store *st, const struct safer_partner_map 
     return rc;
 }
 
-int safer_partner_list(struct safer_store *st, struct safer_arena *arena,
-                       struct safer_partner_set **out, size_t *n, struct safer_err *err)
+/* The data sets, inside the open read transaction. */
+static int list_tx(struct safer_store *st, struct safer_arena *arena,
+                   struct safer_partner_set **out, size_t *n, struct safer_err *err)
 {
     *out = NULL;
     *n = 0;
     struct safer__stmt *s = NULL, *m = NULL;
     size_t cap = 0;
     struct safer_partner_set *v = NULL;
-    int rc = safer__store_begin_read(st, err);
-    if (rc < 0)
-        return rc;
-    rc = safer__prep(st,
+    int rc = safer__prep(st,
                      "SELECT d.id, d.key, d.title, d.agency, d.source, d.licence, d.file,"
                      " d.police_category, d.place_kind, d.threshold, d.rows,"
                      " (SELECT CAST(COALESCE(SUM(count), 0) AS BIGINT) FROM partner_record r"
@@ -189,10 +187,6 @@ int safer_partner_list(struct safer_store *st, struct safer_arena *arena,
     }
     safer__stmt_finalize(s);
     safer__stmt_finalize(m);
-    if (rc == 0)
-        rc = safer__store_commit(st, err);
-    else
-        safer__store_rollback(st);
     if (rc < 0) {
         free(v);
         *n = 0;
@@ -204,6 +198,20 @@ int safer_partner_list(struct safer_store *st, struct safer_arena *arena,
     }
     free(v);
     return 0;
+}
+
+int safer_partner_list(struct safer_store *st, struct safer_arena *arena,
+                       struct safer_partner_set **out, size_t *n, struct safer_err *err)
+{
+    int rc = safer__store_begin_read(st, err);
+    if (rc < 0)
+        return rc;
+    rc = list_tx(st, arena, out, n, err);
+    if (rc == 0)
+        rc = safer__store_commit(st, err);
+    else
+        safer__store_rollback(st);
+    return rc;
 }
 
 int safer_partner_find(struct safer_store *st, const char *key, struct safer_arena *arena,
@@ -281,15 +289,14 @@ static int read_counts(struct safer_store *st, const char *key, bool police, int
     return rc < 0 ? rc : 0;
 }
 
-int safer_partner_read(struct safer_store *st, const char *key, bool police, int32_t first,
-                       int32_t last, struct safer_partner_table *t, struct safer_err *err)
+/* The table, inside the open read transaction. */
+static int read_tx(struct safer_store *st, const char *key, bool police, int32_t first,
+                   int32_t last, struct safer_partner_table *t, struct safer_err *err)
 {
     memset(t, 0, sizeof(*t));
     struct safer__stmt *s = NULL;
     int64_t id = -1;
-    int rc = safer__store_begin_read(st, err);
-    if (rc < 0)
-        return rc;
+    int rc = 0;
     /* The months: those given, else the data's own. */
     if (police)
         rc = safer__prep(st,
@@ -353,9 +360,8 @@ int safer_partner_read(struct safer_store *st, const char *key, bool police, int
         t->ward_name[t->nwards] = safer__xstrdup(nm ? nm : "");
         t->population[t->nwards] = safer__col_is_null(s, 2) ? NAN : safer__col_double(s, 2);
         t->nwards++;
-    }
-    if (rc == 1)
         rc = 0;
+    }
     safer__stmt_finalize(s);
     if (rc == 0) {
         t->first = first;
@@ -363,10 +369,6 @@ int safer_partner_read(struct safer_store *st, const char *key, bool police, int
         t->cell = safer__xcalloc(t->nwards * t->nmonths + 1, sizeof(*t->cell));
         rc = read_counts(st, key, police, id, first, last, t, err);
     }
-    if (rc == 0)
-        rc = safer__store_commit(st, err);
-    else
-        safer__store_rollback(st);
     if (rc < 0) {
         safer_partner_table_release(t);
         return rc;
@@ -381,5 +383,69 @@ int safer_partner_read(struct safer_store *st, const char *key, bool police, int
             t->total += c;
         }
     }
+    return 0;
+}
+
+int safer_partner_read(struct safer_store *st, const char *key, bool police, int32_t first,
+                       int32_t last, struct safer_partner_table *t, struct safer_err *err)
+{
+    int rc = safer__store_begin_read(st, err);
+    if (rc < 0) {
+        memset(t, 0, sizeof(*t));
+        return rc;
+    }
+    rc = read_tx(st, key, police, first, last, t, err);
+    if (rc == 0)
+        rc = safer__store_commit(st, err);
+    else
+        safer__store_rollback(st);
+    if (rc < 0)
+        safer_partner_table_release(t);
+    return rc;
+}
+
+void safer_partner_data_free(struct safer_partner_data *d)
+{
+    if (!d)
+        return;
+    for (size_t i = 0; i < d->n; i++) {
+        safer_partner_table_release(&d->table[i]);
+        safer_partner_table_release(&d->police[i]);
+    }
+    free(d->table);
+    free(d->police);
+    safer_arena_release(&d->arena);
+    free(d);
+}
+
+int safer__partner_data_read(struct safer_store *st, struct safer_partner_data **out,
+                             struct safer_err *err)
+{
+    struct safer_partner_data *d = safer__xcalloc(1, sizeof(*d));
+    safer_arena_init(&d->arena);
+    int rc = list_tx(st, &d->arena, &d->sets, &d->n, err);
+    if (rc == 0) {
+        d->table = safer__xcalloc(d->n + 1, sizeof(*d->table));
+        d->police = safer__xcalloc(d->n + 1, sizeof(*d->police));
+    }
+    for (size_t i = 0; rc == 0 && i < d->n; i++) {
+        const struct safer_partner_set *p = &d->sets[i];
+        if (p->first < 0)
+            continue; /* no records: an empty table */
+        rc = read_tx(st, p->key, false, p->first, p->last, &d->table[i], err);
+        if (rc == 0 && p->police_category[0]) {
+            struct safer_err e2 = {0};
+            /* No police records of the category: no police series. */
+            int r2 = read_tx(st, p->police_category, true, p->first, p->last, &d->police[i], &e2);
+            if (r2 < 0 && r2 != SAFER_ENOTFOUND)
+                rc = safer_err_set(err, r2, "%s", e2.msg);
+        }
+    }
+    if (rc < 0) {
+        /* Tables not read are zeroed: release them all. */
+        safer_partner_data_free(d);
+        return rc;
+    }
+    *out = d;
     return 0;
 }
