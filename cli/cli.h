@@ -87,6 +87,8 @@ int cmd_hotspots(int argc, char **argv);
 extern const struct cli_spec cli_partner_import_spec;
 int cli_import_partner(const struct cli_spec *spec, int argc, char **argv);
 int cmd_partner(int argc, char **argv);
+/* `safer pack data-share`: the quarterly data-share pack */
+int cli_pack_datashare(int argc, char **argv);
 /* cli: partner */
 
 #endif

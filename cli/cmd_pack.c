@@ -26,7 +26,8 @@ static const struct cli_opt opts[] = {
 };
 static const struct cli_spec spec = {
     "usage: safer [--db PATH|URL] pack executive|scrutiny [--partnership CODE] --out FILE.html\n"
-    "       safer [--db PATH|URL] pack clusters --help\n",
+    "       safer [--db PATH|URL] pack clusters --help\n"
+    "       safer [--db PATH|URL] pack data-share --help\n",
     "Writes a partnership's pack as one HTML file that prints on A4: a cover,\n"
     "then a section a priority. executive: the status of each priority, the\n"
     "decisions asked of the executive group, indicators off target with their\n"
@@ -41,6 +42,9 @@ int cmd_pack(int argc, char **argv)
     /* The ward-cluster packs come from the assessment, not a plan. */
     if (argc > 1 && strcmp(argv[1], "clusters") == 0)
         return cli_pack_clusters(argc - 1, argv + 1);
+    /* The data-share pack comes from the partners' data, by quarter. */
+    if (argc > 1 && strcmp(argv[1], "data-share") == 0)
+        return cli_pack_datashare(argc - 1, argv + 1);
     struct cli_args args;
     int status = cli_parse(&spec, argc, argv, &args);
     if (status >= 0)

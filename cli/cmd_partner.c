@@ -13,12 +13,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "safer/arena.h"
 #include "safer/buf.h"
+#include "safer/account.h"
 #include "safer/output.h"
+#include "safer/partnership.h"
 #include "safer/partner.h"
 #include "safer/store.h"
 
@@ -97,6 +100,67 @@ int cli_import_partner(const struct cli_spec *spec, int argc, char **argv)
     free(s);
     safer_partner_map_release(&map);
     return EXIT_OK;
+}
+
+/* ---- safer pack data-share ---- */
+
+enum { D_QUARTER, D_OUT, D_PARTNERSHIP, D_UNSUPPRESSED };
+static const struct cli_opt ds_opts[] = {
+    [D_QUARTER] = {"quarter", "YYYY-QN", "the quarter, e.g. 2024-Q2; required"},
+    [D_OUT] = {"out", "FILE.html", "where to write the pack; required"},
+    [D_PARTNERSHIP] = {"partnership", "CODE", "the partnership (default: the store's only one)"},
+    [D_UNSUPPRESSED] = {"unsuppressed", NULL,
+                        "show the counts under each data set's threshold (not for\n"
+                        "passing on)"},
+    {NULL, NULL, NULL},
+};
+static const struct cli_spec ds_spec = {
+    "usage: safer [--db PATH|URL] pack data-share --quarter YYYY-QN --out FILE.html\n"
+    "                                          [--partnership CODE] [--unsuppressed]\n",
+    "The quarterly data-share pack (docs/partner-data.md): one HTML file that\n"
+    "prints on A4, with every partner data set's figures by ward and month of\n"
+    "the quarter beside its police.uk category, and the police.uk figures of the\n"
+    "quarter by category. Counts under each data set's threshold are suppressed.\n",
+    ds_opts, 0, 0, 0, NULL};
+
+int cli_pack_datashare(int argc, char **argv)
+{
+    struct cli_args args;
+    int status = cli_parse(&ds_spec, argc, argv, &args);
+    if (status >= 0)
+        return status;
+    const char *qs = args.val[D_QUARTER], *path = args.val[D_OUT];
+    if (!qs)
+        return cli_usage_error(&ds_spec, "pack data-share needs --quarter YYYY-QN");
+    int32_t q = safer_quarter_parse(qs);
+    if (q < 0)
+        return cli_usage_error(&ds_spec, "--quarter '%s' is not a quarter such as 2024-Q2", qs);
+    if (!path || !*path)
+        return cli_usage_error(&ds_spec, "pack data-share needs --out FILE.html");
+    struct safer_store *st = cli_open_store(CLI_STORE_EXISTING);
+    if (!st)
+        return EXIT_FAILED;
+    struct safer_err err = {0};
+    struct safer_arena arena;
+    safer_arena_init(&arena);
+    struct safer_partnership p;
+    struct safer_actor op;
+    int rc = cli_find_partnership(st, args.val[D_PARTNERSHIP], &arena, &p, &op, &err);
+    if (rc == 0) {
+        struct safer_stream out;
+        rc = safer_stream_open(&out, path, &err);
+        if (rc == 0)
+            rc = safer_pack_datashare(st, &op, q, !args.val[D_UNSUPPRESSED], (int64_t)time(NULL),
+                                      &out.buf, &err);
+        if (rc == 0)
+            rc = safer_stream_commit(&out, &err);
+        safer_stream_release(&out);
+    }
+    safer_store_close(st);
+    if (rc == 0)
+        printf("data-share pack of %s for %s: %s\n", p.code, qs, path);
+    safer_arena_release(&arena);
+    return rc < 0 ? cli_fail(&err, rc) : EXIT_OK;
 }
 
 /* ---- safer partner ---- */

@@ -218,13 +218,47 @@ void safer_partner_slice(const struct safer_partner_table *src, int32_t first, i
  * it names none). Unsuppressed: a renderer suppresses what it shows.
  */
 struct safer_partner_data {
-    struct safer_arena arena;         /* the sets' strings */
+    struct safer_arena arena;         /* the sets' and the partnership's strings */
+    const char *partnership;          /* its name, "" when read without one */
     struct safer_partner_set *sets;   /* in the arena */
     size_t n;
     struct safer_partner_table *table;  /* owned: n */
     struct safer_partner_table *police; /* owned: n */
 };
 void safer_partner_data_free(struct safer_partner_data *d);
+
+/* ---- the workspace ---- */
+
+struct safer_actor;
+
+/*
+ * Every data set for the workspace of the actor's partnership, when the
+ * actor may SAFER_PERM_VIEW_AGGREGATE there (decided and, if refused,
+ * audited: SAFER_EDENIED), read in one snapshot. *unsuppressed says
+ * whether the role may SAFER_PERM_VIEW_UNSUPPRESSED: when not, every
+ * figure shown must go through safer_partner_publish() with the data
+ * set's threshold. *out is freed with safer_partner_data_free().
+ */
+int safer_partner_live(struct safer_store *st, const struct safer_actor *actor,
+                       struct safer_partner_data **out, bool *unsuppressed,
+                       struct safer_err *err);
+
+/*
+ * The quarterly data-share pack (docs/partner-data.md): one self-contained
+ * HTML document that prints on A4, of quarter `quarter` (the month index
+ * of its first month: January, April, July or October), with every partner
+ * data set's figures by ward and month and the police.uk figures for the
+ * same months. Access as safer_partner_live(); partner figures are
+ * suppressed unless the role may SAFER_PERM_VIEW_UNSUPPRESSED and
+ * `suppress` is false. Appends to `out`.
+ */
+int safer_pack_datashare(struct safer_store *st, const struct safer_actor *actor, int32_t quarter,
+                         bool suppress, int64_t now, struct safer_buf *out,
+                         struct safer_err *err);
+
+/* "2024-Q2" to the month index of the quarter's first month; -1 when
+ * malformed. */
+int32_t safer_quarter_parse(const char *s);
 
 /* ---- CSV ---- */
 

@@ -34,4 +34,11 @@ int safer__partner_store(struct safer_store *st, const struct safer_partner_map 
 int safer__partner_data_read(struct safer_store *st, struct safer_partner_data **out,
                              struct safer_err *err);
 
+/* Police.uk records by category and month over months first..last, all
+ * wards (the count table), inside the open read transaction: *types
+ * (malloc'd, each malloc'd) and counts[t * (last - first + 1) + m]. */
+int safer__partner_police_types(struct safer_store *st, int32_t first, int32_t last,
+                                char ***types, size_t *ntypes, int64_t **counts,
+                                struct safer_err *err);
+
 #endif

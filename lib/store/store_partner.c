@@ -423,6 +423,7 @@ int safer__partner_data_read(struct safer_store *st, struct safer_partner_data *
 {
     struct safer_partner_data *d = safer__xcalloc(1, sizeof(*d));
     safer_arena_init(&d->arena);
+    d->partnership = "";
     int rc = list_tx(st, &d->arena, &d->sets, &d->n, err);
     if (rc == 0) {
         d->table = safer__xcalloc(d->n + 1, sizeof(*d->table));
@@ -448,4 +449,51 @@ int safer__partner_data_read(struct safer_store *st, struct safer_partner_data *
     }
     *out = d;
     return 0;
+}
+
+int safer__partner_police_types(struct safer_store *st, int32_t first, int32_t last,
+                                char ***types, size_t *ntypes, int64_t **counts,
+                                struct safer_err *err)
+{
+    *types = NULL;
+    *ntypes = 0;
+    *counts = NULL;
+    size_t M = (size_t)(last - first + 1), cap = 0;
+    struct safer__stmt *s;
+    int rc = safer__prep(st,
+                         "SELECT crime_type, month, CAST(SUM(count) AS BIGINT) FROM crime_count"
+                         " WHERE month >= ? AND month <= ? GROUP BY crime_type, month"
+                         " ORDER BY crime_type, month",
+                         &s, err);
+    if (rc < 0)
+        return rc;
+    safer__bind_int64(s, 1, first);
+    safer__bind_int64(s, 2, last);
+    while ((rc = safer__step(s, err)) == 1) {
+        const char *t = safer__col_text(s, 0);
+        int32_t m = (int32_t)safer__col_int64(s, 1);
+        if (!t)
+            continue;
+        if (*ntypes == 0 || strcmp((*types)[*ntypes - 1], t) != 0) {
+            size_t c2 = cap;
+            safer__grow((void **)types, sizeof(**types), &cap, *ntypes + 1);
+            safer__grow((void **)counts, M * sizeof(**counts), &c2, *ntypes + 1);
+            (*types)[*ntypes] = safer__xstrdup(t);
+            memset(*counts + *ntypes * M, 0, M * sizeof(**counts));
+            (*ntypes)++;
+        }
+        if (m >= first && m <= last)
+            (*counts)[(*ntypes - 1) * M + (size_t)(m - first)] = safer__col_int64(s, 2);
+    }
+    safer__stmt_finalize(s);
+    if (rc < 0) {
+        for (size_t i = 0; i < *ntypes; i++)
+            free((*types)[i]);
+        free(*types);
+        free(*counts);
+        *types = NULL;
+        *counts = NULL;
+        *ntypes = 0;
+    }
+    return rc < 0 ? rc : 0;
 }
