@@ -56,6 +56,10 @@ static const struct analysis_link ANALYSES[] = {
      "Problems worked through objective, scanning, analysis, response and assessment, with "
      "the change measured against similar wards.",
      SAFER_PERM_VIEW_PLAN},
+    {"/partners", "Partner agencies' data",
+     "Deliberate fires, hospital admissions for assault and the other data partners share, by "
+     "ward and month beside the police.uk figures, and the quarterly data-share pack.",
+     SAFER_PERM_VIEW_AGGREGATE},
 };
 
 int page_analysis_get(struct web_req *req, struct web_resp *resp)

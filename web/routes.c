@@ -167,6 +167,12 @@ const struct web_route web_routes[] = {
      0},
     /* routes: surveys */
     /* routes: visits */
+    /* partner agencies' data (page_partner.c): aggregates, small counts
+     * suppressed by the library for a role that may not see them. */
+    {"GET", "/partners", WEB_NEED(SAFER_PERM_VIEW_AGGREGATE), page_partners_get, 0},
+    {"GET", "/partners/csv/{key}", WEB_NEED(SAFER_PERM_VIEW_AGGREGATE), page_partner_csv_get, 0},
+    {"GET", "/partners/{key}", WEB_NEED(SAFER_PERM_VIEW_AGGREGATE), page_partner_get, 0},
+    {"GET", "/packs/data-share", WEB_NEED(SAFER_PERM_VIEW_AGGREGATE), page_pack_datashare_get, 0},
     /* routes: partner */
 };
 

@@ -264,6 +264,11 @@ int page_analysis_clusters_csv_get(struct web_req *req, struct web_resp *resp);
 int page_analysis_hotspots_get(struct web_req *req, struct web_resp *resp);
 /* web: surveys */
 /* web: visits */
+/* partner agencies' data (page_partner.c) */
+int page_partners_get(struct web_req *req, struct web_resp *resp);
+int page_partner_get(struct web_req *req, struct web_resp *resp);
+int page_partner_csv_get(struct web_req *req, struct web_resp *resp);
+int page_pack_datashare_get(struct web_req *req, struct web_resp *resp);
 /* web: partner */
 
 /* Tables other pages share: the actions (page_action.c) and the
