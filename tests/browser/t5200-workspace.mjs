@@ -122,13 +122,17 @@ for (const path of ['/actions', '/actions/1', '/actions/edit/1', '/indicators', 
     '/projects', '/projects/1', '/projects/new', '/projects/edit/1',
     // analysis: area intelligence
     '/analysis', '/analysis/near-repeat', '/analysis/near-repeat?category=Vehicle%20crime',
-    '/analysis/clusters', '/analysis/clusters?k=8', '/analysis/hot-spots']) {
+    '/analysis/clusters', '/analysis/clusters?k=8', '/analysis/hot-spots',
+    // partner agencies' data
+    '/partners', '/partners/assault-admissions', '/partners/deliberate-fires',
+    '/packs/data-share']) {
     const r = await page.goto(`${base}${path}`);
     check(r.status() === 200, `${path}: ${r.status()}`);
     await axeClean(path);
 }
 // analysis: a bad query value comes back with the error summary
-for (const path of ['/analysis/near-repeat?category=Nothing', '/analysis/clusters?k=1']) {
+for (const path of ['/analysis/near-repeat?category=Nothing', '/analysis/clusters?k=1',
+    '/packs/data-share?quarter=2019-Q9']) {
     const r = await page.goto(`${base}${path}`);
     check(r.status() === 400 && (await page.locator('.govuk-error-summary').count()) === 1,
         `${path}: ${r.status()}`);
