@@ -142,7 +142,8 @@ static void dataset(struct safer_buf *h, const struct safer_partner_data *d, siz
             safer__report_count(h, t.total, t.hid_total);
         safer_html_raw(h, "</td>");
         if (police) {
-            safer_html_raw(h, "<td class=\"n\">");
+            /* Published open data, marked apart from the partner's figures. */
+            safer_html_raw(h, "<td class=\"n police\">");
             safer__report_int(h, w < p.nwards ? p.ward_total[w] : p.total);
             safer_html_raw(h, "</td>");
         }
