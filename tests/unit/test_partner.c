@@ -160,6 +160,44 @@ static void test_correlation(void **state)
     assert_true(isnan(safer_pearson(x, y, 2)));
 }
 
+/* Against R 4.2.2's cor() on tests/data/partner/correlation.csv (made by
+ * make_correlation.R there): within 1e-13. */
+static void test_correlation_r(void **state)
+{
+    (void)state;
+    const char *path = SAFER_TEST_DATA "/partner/correlation.csv";
+    FILE *f = fopen(path, "r");
+    if (!f)
+        fail_msg("cannot read %s", path);
+    char line[8192];
+    size_t cases = 0;
+    assert_non_null(fgets(line, sizeof(line), f)); /* the header */
+    while (fgets(line, sizeof(line), f)) {
+        char *save = NULL;
+        char *tok = strtok_r(line, ",", &save);
+        size_t n = (size_t)strtoul(tok, NULL, 10);
+        char *xs = strtok_r(NULL, ",", &save), *ys = strtok_r(NULL, ",", &save);
+        double pr = strtod(strtok_r(NULL, ",", &save), NULL);
+        double sp = strtod(strtok_r(NULL, ",\n", &save), NULL);
+        double *x = calloc(n, sizeof(*x)), *y = calloc(n, sizeof(*y));
+        char *e = xs;
+        for (size_t i = 0; i < n; i++)
+            x[i] = strtod(e, &e);
+        e = ys;
+        for (size_t i = 0; i < n; i++)
+            y[i] = strtod(e, &e);
+        double r = safer_pearson(x, y, n), rho = safer_spearman(x, y, n);
+        if (fabs(r - pr) > 1e-13 || fabs(rho - sp) > 1e-13)
+            fail_msg("case %zu (n %zu): r %.17g rho %.17g, R %.17g %.17g", cases, n, r, rho, pr,
+                     sp);
+        free(x);
+        free(y);
+        cases++;
+    }
+    fclose(f);
+    assert_int_equal(cases, 9);
+}
+
 /* ---- suppression, by brute force ---- */
 
 struct fig {
@@ -400,6 +438,7 @@ int main(void)
         cmocka_unit_test(test_map_good),
         cmocka_unit_test(test_map_errors),
         cmocka_unit_test(test_correlation),
+        cmocka_unit_test(test_correlation_r),
         cmocka_unit_test(test_suppress_brute_force),
         cmocka_unit_test(test_suppress_none_under_one),
         cmocka_unit_test(test_change),
