@@ -1,6 +1,6 @@
 /*
  * cmd_partner.c - `safer import partner FILE.csv --map MAP.json` and
- * `safer partner list|counts|change|compare`: partner agencies' data
+ * `safer partner list|counts|change|compare|hotspots`: partner agencies' data
  * (partner.h, docs/partner-data.md) in and out as CSV.
  *
  * Every figure written is suppressed with the data set's threshold
@@ -186,7 +186,7 @@ static int write_out(const char *path, const struct safer_buf *b, struct safer_e
 
 static bool to_stdout(const char *path) { return !path || strcmp(path, "-") == 0; }
 
-enum { O_OUT, O_FROM, O_TO, O_BY_MONTH, O_UNSUPPRESSED, O_WINDOW, O_POLICE };
+enum { O_OUT, O_FROM, O_TO, O_BY_MONTH, O_UNSUPPRESSED, O_WINDOW, O_POLICE, O_CELL };
 static const struct cli_opt list_opts[] = {
     [O_OUT] = {"out", "FILE.csv", "the file to write (default: standard output)"},
     {NULL, NULL, NULL},
@@ -205,6 +205,7 @@ static const struct cli_opt table_opts[] = {
     [O_POLICE] = {"police-category", "NAME",
                   "compare: the police.uk category (default: the mapping's;\n"
                   "'all' for every category)"},
+    [O_CELL] = {"cell", "METRES", "hotspots: grid cell size in metres (default 250)"},
     {NULL, NULL, NULL},
 };
 static const struct cli_spec list_spec = {
@@ -233,6 +234,82 @@ static const struct cli_spec compare_spec = {
     "(counts and rates per 1,000) or by month, with Pearson's r and Spearman's\n"
     "rho of the two (docs/statistics.md, Partner data).\n",
     table_opts, 0, 1, 1, "partner compare needs the data set's key"};
+
+static const struct cli_spec hotspots_spec = {
+    "usage: safer [--db PATH|URL] partner hotspots KEY [--cell METRES] [--from YYYY-MM]\n"
+    "                                     [--to YYYY-MM] [--unsuppressed] [--out FILE.csv]\n",
+    "Gi* hot spots of record-level data set KEY (its points, or its postcodes'\n"
+    "grid references) on squares of METRES over the points' bounding box, as\n"
+    "the assessment finds police.uk hot spots. Suppressed, only the hot squares\n"
+    "are listed, without z or p, and their counts under the threshold as [c].\n",
+    table_opts, 0, 1, 1, "partner hotspots needs the data set's key"};
+
+static int partner_hotspots(const struct cli_spec *spec, int argc, char **argv)
+{
+    struct cli_args args;
+    int status = cli_parse(spec, argc, argv, &args);
+    if (status >= 0)
+        return status;
+    int32_t first = -1, last = -1;
+    status = cli_parse_window(spec, args.val[O_FROM], args.val[O_TO], &first, &last);
+    if (status)
+        return status;
+    double cell = 250;
+    if (args.val[O_CELL]) {
+        char *end;
+        cell = strtod(args.val[O_CELL], &end);
+        if (*end || !(cell >= 10 && cell <= 100000))
+            return cli_usage_error(spec, "--cell '%s' must be metres between 10 and 100000",
+                                   args.val[O_CELL]);
+    }
+    struct safer_store *st = cli_open_store(CLI_STORE_EXISTING);
+    if (!st)
+        return EXIT_FAILED;
+    struct safer_err err = {0};
+    struct safer_arena arena;
+    safer_arena_init(&arena);
+    struct safer_partner_set set;
+    double *x = NULL, *y = NULL;
+    int64_t *w = NULL;
+    size_t n = 0;
+    struct safer_partner_hot h;
+    memset(&h, 0, sizeof(h));
+    struct safer_buf b;
+    safer_buf_init(&b, (size_t)1 << 30);
+    const char *key = args.args[0];
+    int rc = safer_partner_find(st, key, &arena, &set, &err);
+    if (rc == 0)
+        rc = safer_partner_points(st, key, first, last, &x, &y, &w, &n, &err);
+    safer_store_close(st);
+    if (rc == 0 && n == 0)
+        rc = safer_err_set(&err, SAFER_EINVAL,
+                           "data set '%s' holds no points in the window: hot spots need "
+                           "record-level data placed by point or postcode",
+                           key);
+    if (rc == 0)
+        rc = safer_partner_hotspots(x, y, w, n, cell, &h, &err);
+    int64_t min = args.val[O_UNSUPPRESSED] ? 0 : set.threshold;
+    if (rc == 0 && safer_partner_csv_hotspots(&h, min, &b) < 0)
+        rc = safer_err_set(&err, SAFER_ETOOBIG, "the hot spots are too large to write");
+    if (rc == 0)
+        rc = write_out(args.val[O_OUT], &b, &err);
+    if (rc == 0) {
+        size_t hot = 0;
+        for (size_t k = 0; k < h.n; k++)
+            hot += h.cls[k] >= 1 && h.cls[k] <= 3;
+        fprintf(to_stdout(args.val[O_OUT]) ? stderr : stdout,
+                "%s: %zu points on %zu squares of %g m, %zu hot spots (Gi*, BH-adjusted p < "
+                "0.10)%s\n",
+                key, n, h.n, cell, hot, h.no_score ? "; no score: every count alike" : "");
+    }
+    safer_partner_hot_release(&h);
+    free(x);
+    free(y);
+    free(w);
+    safer_buf_release(&b);
+    safer_arena_release(&arena);
+    return rc < 0 ? cli_fail(&err, rc) : EXIT_OK;
+}
 
 static int partner_list(const struct cli_spec *spec, int argc, char **argv)
 {
@@ -363,6 +440,7 @@ static const struct cli_kind kinds[] = {
     {"counts", &counts_spec, partner_table},
     {"change", &change_spec, partner_table},
     {"compare", &compare_spec, partner_table},
+    {"hotspots", &hotspots_spec, partner_hotspots},
 };
 
 int cmd_partner(int argc, char **argv)

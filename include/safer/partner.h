@@ -260,6 +260,43 @@ int safer_pack_datashare(struct safer_store *st, const struct safer_actor *actor
  * malformed. */
 int32_t safer_quarter_parse(const char *s);
 
+/* ---- hot spots of record-level data ---- */
+
+/*
+ * Gi* hot spots (stats.h, safer_gistar(): queen weights with the cell
+ * itself) of a data set's points (British National Grid metres) on a grid
+ * of `cell` metres whose corners lie on multiples of `cell`, over the
+ * cells of the points' bounding box, empty cells included; a point counts
+ * its record's count. p-values adjusted by Benjamini-Hochberg over the
+ * grid (safer_gi_classify()).
+ */
+struct safer_partner_hot {
+    size_t n;             /* cells */
+    double cell;          /* metres */
+    int32_t *ci, *cj;     /* owned: column and row (floor(x / cell)) */
+    int64_t *count;       /* owned */
+    double *z, *p_adj;    /* owned: NaN when no score */
+    signed char *cls;     /* owned: enum safer_gi_class */
+    int no_score;         /* Gi* gave no score (every count alike) */
+};
+void safer_partner_hot_release(struct safer_partner_hot *h);
+/* SAFER_EINVAL for fewer than 2 cells or a bad cell size, SAFER_ETOOBIG
+ * past SAFER_LIMIT_GRID_CELLS cells. */
+int safer_partner_hotspots(const double *x, const double *y, const int64_t *w, size_t n,
+                           double cell, struct safer_partner_hot *out, struct safer_err *err);
+
+/* Data set `key`'s placed points over months first..last (-1: open), in
+ * one read transaction: x, y (BNG metres) and counts, malloc'd. Records
+ * without a point (an LSOA or ward) are left out. */
+int safer_partner_points(struct safer_store *st, const char *key, int32_t first, int32_t last,
+                         double **x, double **y, int64_t **w, size_t *n, struct safer_err *err);
+
+/* The hot spots as CSV: every cell with its count, z, adjusted p and class;
+ * or with `min` > 1 (a suppressed output) only the hot cells (hot90 and
+ * above), their counts from 1 to min - 1 as "[c]", no z or p. */
+int safer_partner_csv_hotspots(const struct safer_partner_hot *h, int64_t min,
+                               struct safer_buf *b);
+
 /* ---- CSV ---- */
 
 /* The table by ward (code, name, population, count, rate per 1,000) and,

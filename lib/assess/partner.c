@@ -539,3 +539,100 @@ int safer_partner_csv_change(const struct safer_partner_table *t, struct safer_b
     free(c);
     return safer_buf_error(b);
 }
+
+/* ---- hot spots ---- */
+
+void safer_partner_hot_release(struct safer_partner_hot *h)
+{
+    free(h->ci);
+    free(h->cj);
+    free(h->count);
+    free(h->z);
+    free(h->p_adj);
+    free(h->cls);
+    memset(h, 0, sizeof(*h));
+}
+
+int safer_partner_hotspots(const double *x, const double *y, const int64_t *w, size_t n,
+                           double cell, struct safer_partner_hot *out, struct safer_err *err)
+{
+    memset(out, 0, sizeof(*out));
+    if (!(cell >= 10 && cell <= 100000))
+        return safer_err_set(err, SAFER_EINVAL, "a cell of %g metres: give 10 to 100000", cell);
+    if (n == 0)
+        return safer_err_set(err, SAFER_EINVAL, "no points to find hot spots among");
+    double i0 = INFINITY, i1 = -INFINITY, j0 = INFINITY, j1 = -INFINITY;
+    for (size_t k = 0; k < n; k++) {
+        double ci = floor(x[k] / cell), cj = floor(y[k] / cell);
+        i0 = ci < i0 ? ci : i0;
+        i1 = ci > i1 ? ci : i1;
+        j0 = cj < j0 ? cj : j0;
+        j1 = cj > j1 ? cj : j1;
+    }
+    double cells = (i1 - i0 + 1) * (j1 - j0 + 1);
+    if (!(cells <= (double)SAFER_LIMIT_GRID_CELLS))
+        return safer_err_set(err, SAFER_ETOOBIG,
+                             "the points' bounding box holds %.0f cells of %g m, over the "
+                             "limit of %d (SAFER_LIMIT_GRID_CELLS)",
+                             cells, cell, SAFER_LIMIT_GRID_CELLS);
+    if (cells < 2)
+        return safer_err_set(err, SAFER_EINVAL, "the points lie in one cell of %g m", cell);
+    size_t ni = (size_t)(i1 - i0 + 1), nc = (size_t)cells;
+    out->n = nc;
+    out->cell = cell;
+    out->ci = safer__xcalloc(nc, sizeof(*out->ci));
+    out->cj = safer__xcalloc(nc, sizeof(*out->cj));
+    out->count = safer__xcalloc(nc, sizeof(*out->count));
+    out->z = safer__xcalloc(nc, sizeof(*out->z));
+    out->p_adj = safer__xcalloc(nc, sizeof(*out->p_adj));
+    out->cls = safer__xcalloc(nc, sizeof(*out->cls));
+    for (size_t k = 0; k < nc; k++) {
+        out->ci[k] = (int32_t)i0 + (int32_t)(k % ni);
+        out->cj[k] = (int32_t)j0 + (int32_t)(k / ni);
+    }
+    for (size_t k = 0; k < n; k++) {
+        size_t a = (size_t)(floor(x[k] / cell) - i0), b = (size_t)(floor(y[k] / cell) - j0);
+        out->count[b * ni + a] += w ? w[k] : 1;
+    }
+    double *v = safer__xcalloc(nc, sizeof(*v));
+    enum safer_gi_class *cls = safer__xcalloc(nc, sizeof(*cls));
+    for (size_t k = 0; k < nc; k++)
+        v[k] = (double)out->count[k];
+    int rc = safer_gistar(out->ci, out->cj, v, nc, out->z, NULL, err);
+    if (rc >= 0) {
+        out->no_score = rc == SAFER_STATS_NO_SCORE;
+        safer_gi_classify(out->z, nc, out->p_adj, cls);
+        for (size_t k = 0; k < nc; k++)
+            out->cls[k] = (signed char)cls[k];
+        rc = 0;
+    }
+    free(v);
+    free(cls);
+    if (rc < 0)
+        safer_partner_hot_release(out);
+    return rc;
+}
+
+int safer_partner_csv_hotspots(const struct safer_partner_hot *h, int64_t min,
+                               struct safer_buf *b)
+{
+    bool sup = min > 1;
+    safer_buf_puts(b, sup ? "cell_i,cell_j,e_centre,n_centre,count,class\n"
+                          : "cell_i,cell_j,e_centre,n_centre,count,z,p_adj,class\n");
+    for (size_t k = 0; k < h->n; k++) {
+        if (sup && !(h->cls[k] >= SAFER_GI_HOT90 && h->cls[k] <= SAFER_GI_HOT99))
+            continue;
+        safer_buf_putf(b, "%d,%d,%.0f,%.0f,", (int)h->ci[k], (int)h->cj[k],
+                       ((double)h->ci[k] + 0.5) * h->cell, ((double)h->cj[k] + 0.5) * h->cell);
+        put_count(b, h->count[k], sup && h->count[k] >= 1 && h->count[k] < min);
+        if (!sup) {
+            safer_buf_puts(b, ",");
+            if (isfinite(h->z[k]))
+                safer_buf_putf(b, "%.6f", h->z[k]);
+            safer_buf_puts(b, ",");
+            put_p(b, h->p_adj[k]);
+        }
+        safer_buf_putf(b, ",%s\n", safer_gi_class_name((enum safer_gi_class)h->cls[k]));
+    }
+    return safer_buf_error(b);
+}

@@ -497,3 +497,52 @@ int safer__partner_police_types(struct safer_store *st, int32_t first, int32_t l
     }
     return rc < 0 ? rc : 0;
 }
+
+int safer_partner_points(struct safer_store *st, const char *key, int32_t first, int32_t last,
+                         double **x, double **y, int64_t **w, size_t *n, struct safer_err *err)
+{
+    *x = *y = NULL;
+    *w = NULL;
+    *n = 0;
+    size_t cx = 0, cy = 0, cw = 0;
+    struct safer__stmt *s;
+    int rc = safer__store_begin_read(st, err);
+    if (rc < 0)
+        return rc;
+    rc = safer__prep(st,
+                     "SELECT r.x, r.y, r.count FROM partner_record r"
+                     " JOIN partner_dataset d ON d.id = r.dataset_id WHERE d.key = ?"
+                     " AND r.x IS NOT NULL AND r.y IS NOT NULL AND (? < 0 OR r.month >= ?)"
+                     " AND (? < 0 OR r.month <= ?) ORDER BY r.line",
+                     &s, err);
+    if (rc == 0) {
+        safer__bind_text(s, 1, key);
+        safer__bind_int64(s, 2, first);
+        safer__bind_int64(s, 3, first);
+        safer__bind_int64(s, 4, last);
+        safer__bind_int64(s, 5, last);
+        while ((rc = safer__step(s, err)) == 1) {
+            safer__grow((void **)x, sizeof(**x), &cx, *n + 1);
+            safer__grow((void **)y, sizeof(**y), &cy, *n + 1);
+            safer__grow((void **)w, sizeof(**w), &cw, *n + 1);
+            (*x)[*n] = safer__col_double(s, 0);
+            (*y)[*n] = safer__col_double(s, 1);
+            (*w)[*n] = safer__col_int64(s, 2);
+            (*n)++;
+        }
+        safer__stmt_finalize(s);
+    }
+    if (rc == 0)
+        rc = safer__store_commit(st, err);
+    else
+        safer__store_rollback(st);
+    if (rc < 0) {
+        free(*x);
+        free(*y);
+        free(*w);
+        *x = *y = NULL;
+        *w = NULL;
+        *n = 0;
+    }
+    return rc;
+}

@@ -111,4 +111,17 @@ expect_grep 'by month: Pearson r = 0\.99[0-9]*, Spearman rho = 1\.0000$' "$TMP/e
 # Suppressed, the correlation uses the wards shown: Alpha alone is too few.
 expect_status 0 "$SAFER" partner compare deliberate-fires --police-category all
 expect_grep 'by ward: Pearson r = none, Spearman rho = none (over the figures shown)$' "$TMP/err"
+
+# Hot spots of the fires' points: every square of the bounding box, the
+# counts adding up to the 8 fires; a data set without points is refused.
+expect_status 0 "$SAFER" partner hotspots deliberate-fires --cell 500 --unsuppressed --out hot.csv
+expect_grep '^deliberate-fires: 8 points on [0-9]* squares of 500 m, [0-9]* hot spots' "$TMP/out"
+checks=$((checks + 1))
+[ "$(awk -F, 'NR > 1 { s += $5 } END { print s }' hot.csv)" = 8 ] || fail "the squares do not hold the 8 fires"
+expect_grep '^cell_i,cell_j,e_centre,n_centre,count,z,p_adj,class$' hot.csv
+expect_status 0 "$SAFER" partner hotspots deliberate-fires --cell 500
+expect_no_grep ',none$' "$TMP/out"
+expect_status 1 "$SAFER" partner hotspots assault-admissions
+expect_grep 'hot spots need record-level data placed by point or postcode' "$TMP/err"
+expect_status 2 "$SAFER" partner hotspots deliberate-fires --cell 5
 done_testing

@@ -432,6 +432,29 @@ static void test_change(void **state)
     safer_partner_table_release(&t);
 }
 
+static void test_hotspots_grid(void **state)
+{
+    (void)state;
+    /* Squares of 250 m: (10, 10) twice in (0, 0), (260, 10) in (1, 0),
+     * (510, 510) in (2, 2); the bounding box is 3 x 3 squares. */
+    const double x[] = {10, 10, 260, 510}, y[] = {10, 10, 10, 510};
+    const int64_t w[] = {1, 1, 1, 1};
+    struct safer_partner_hot h;
+    struct safer_err err = {0};
+    assert_int_equal(safer_partner_hotspots(x, y, w, 4, 250, &h, &err), 0);
+    assert_int_equal(h.n, 9);
+    int64_t want[9] = {2, 1, 0, 0, 0, 0, 0, 0, 1};
+    for (size_t k = 0; k < 9; k++) {
+        assert_int_equal(h.ci[k], (int32_t)(k % 3));
+        assert_int_equal(h.cj[k], (int32_t)(k / 3));
+        assert_int_equal(h.count[k], want[k]);
+    }
+    safer_partner_hot_release(&h);
+    /* One square, and a bad size. */
+    assert_int_equal(safer_partner_hotspots(x, y, w, 2, 250, &h, &err), SAFER_EINVAL);
+    assert_int_equal(safer_partner_hotspots(x, y, w, 4, 1, &h, &err), SAFER_EINVAL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -442,6 +465,7 @@ int main(void)
         cmocka_unit_test(test_suppress_brute_force),
         cmocka_unit_test(test_suppress_none_under_one),
         cmocka_unit_test(test_change),
+        cmocka_unit_test(test_hotspots_grid),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
