@@ -98,10 +98,13 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-static int check_fields(struct safer_store *st, int64_t pid, const struct safer_project_fields *f,
-                        bool adding, struct safer_arena *a, struct clean *c,
-                        struct safer_field_errors *fe, struct safer_err *err)
+static int check_fields(struct safer_store *st, int64_t pid, int64_t id, const void *fields,
+                        struct safer_arena *a, void *clean, struct safer_field_errors *fe,
+                        struct safer_err *err)
 {
+    const struct safer_project_fields *f = fields;
+    struct clean *c = clean;
+    bool adding = id == 0;
     memset(c, 0, sizeof(*c));
     c->title = safer__text_field(a, fe, "title", "Title", f->title, true, "Enter a title",
                                  SAFER_PROJECT_TITLE_MAX, false);
@@ -219,90 +222,6 @@ static int write_wards(struct safer_store *st, int64_t id, const struct clean *c
 
 /* ---- adding and changing ---- */
 
-int safer_project_add(struct safer_store *st, const struct safer_actor *actor,
-                      const struct safer_project_fields *f, int64_t now, int64_t *id,
-                      struct safer_field_errors *fe, struct safer_err *err)
-{
-    struct safer_field_errors local;
-    safer__fe_init(&fe, &local);
-    if (id)
-        *id = 0;
-    int64_t new_id = 0;
-    int rc = safer__store_begin_write(st, err);
-    if (rc < 0)
-        return rc;
-    rc = safer__may(st, actor, SAFER_PERM_EDIT_PLAN, NULL, err);
-    if (rc == SAFER_EDENIED)
-        return safer__refuse(st, actor, SAFER_PERM_EDIT_PLAN, "project", 0, now, err);
-    struct safer_arena a;
-    safer_arena_init(&a);
-    struct clean c;
-    if (rc == 0 && actor->partnership_id <= 0)
-        rc = safer_err_set(err, SAFER_EINVAL, "no partnership to add the project to");
-    if (rc == 0)
-        rc = check_fields(st, actor->partnership_id, f, true, &a, &c, fe, err);
-    if (rc == 0 && fe->n)
-        rc = safer__fe_fail(fe, "the project's form", err);
-    struct safer__stmt *s = NULL;
-    if (rc == 0)
-        rc = safer__prep(st,
-                         "INSERT INTO project(partnership_id, title, objective, category,"
-                         " start_date, stage, scanning, analysis, assessment, version,"
-                         " created_at, updated_at, place)"
-                         " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?) RETURNING id",
-                         &s, err);
-    if (rc == 0) {
-        char at[32];
-        safer__iso_at(now, at);
-        safer__bind_int64(s, 1, actor->partnership_id);
-        safer__bind_text(s, 2, c.title);
-        safer__bind_text(s, 3, c.objective);
-        safer__bind_text(s, 4, c.category);
-        safer__bind_text(s, 5, c.start_date);
-        safer__bind_text(s, 6, c.stage);
-        safer__bind_text(s, 7, c.scanning);
-        safer__bind_text(s, 8, c.analysis);
-        safer__bind_text(s, 9, c.assessment);
-        safer__bind_text(s, 10, at);
-        safer__bind_text(s, 11, at);
-        safer__bind_text(s, 12, c.place);
-        rc = safer__step(s, err);
-        if (rc == 1) {
-            new_id = safer__col_int64(s, 0);
-            rc = safer__step_done(s, err);
-        } else if (rc == 0) {
-            rc = safer__db_fail(st->db, err, "cannot store the project", "no row id");
-        }
-        safer__stmt_finalize(s);
-    }
-    if (rc == 0)
-        rc = write_wards(st, new_id, &c, err);
-    if (rc == 0) {
-        struct safer__jobj after;
-        safer__jobj_init(&after);
-        safer__diff_str(NULL, &after, "title", NULL, c.title);
-        safer__diff_str(NULL, &after, "objective", NULL, c.objective);
-        safer__diff_str(NULL, &after, "category", NULL, c.category);
-        safer__diff_str(NULL, &after, "wards", NULL, c.wards_text);
-        safer__diff_str(NULL, &after, "place", NULL, c.place);
-        safer__diff_str(NULL, &after, "start_date", NULL, c.start_date);
-        safer__diff_str(NULL, &after, "stage", NULL, c.stage);
-        safer__diff_str(NULL, &after, "scanning", NULL, c.scanning);
-        safer__diff_str(NULL, &after, "analysis", NULL, c.analysis);
-        safer__diff_str(NULL, &after, "assessment", NULL, c.assessment);
-        rc = safer__audit_change(st, actor, "project-add", "project", new_id, NULL, &after, now,
-                                 err);
-    }
-    if (rc == 0)
-        rc = safer__store_commit(st, err);
-    if (rc < 0)
-        safer__store_rollback(st);
-    else if (id)
-        *id = new_id;
-    safer_arena_release(&a);
-    return rc;
-}
-
 /* The stored project `id` of `pid`: fields as a form gives them, version. */
 struct stored {
     struct clean c;
@@ -366,95 +285,101 @@ static int read_stored(struct safer_store *st, int64_t pid, int64_t id, struct s
     return rc;
 }
 
+static void diff(struct safer__jobj *before, struct safer__jobj *after, const void *old_,
+                 const void *clean)
+{
+    static const struct clean none = {.title = NULL};
+    const struct clean *old = old_ ? old_ : &none, *c = clean;
+    safer__diff_str(before, after, "title", old->title, c->title);
+    safer__diff_str(before, after, "objective", old->objective, c->objective);
+    safer__diff_str(before, after, "category", old->category, c->category);
+    safer__diff_str(before, after, "wards", old->wards_text, c->wards_text);
+    safer__diff_str(before, after, "place", old->place, c->place);
+    safer__diff_str(before, after, "start_date", old->start_date, c->start_date);
+    safer__diff_str(before, after, "stage", old->stage, c->stage);
+    safer__diff_str(before, after, "scanning", old->scanning, c->scanning);
+    safer__diff_str(before, after, "analysis", old->analysis, c->analysis);
+    safer__diff_str(before, after, "assessment", old->assessment, c->assessment);
+}
+
+/* Insert (*id 0) or update project *id at `version`, and its wards. */
+static int write_row(struct safer_store *st, int64_t pid, int64_t *id, int64_t version,
+                     const void *clean, const char *at, struct safer_err *err)
+{
+    const struct clean *c = clean;
+    struct safer__stmt *s = NULL;
+    int rc = safer__prep(st,
+                         *id ? "UPDATE project SET title = ?1, objective = ?2, category = ?3,"
+                               " start_date = ?4, stage = ?5, scanning = ?6, analysis = ?7,"
+                               " assessment = ?8, place = ?9, updated_at = ?10,"
+                               " version = version + 1"
+                               " WHERE partnership_id = ?11 AND id = ?12 AND version = ?13"
+                             : "INSERT INTO project(title, objective, category, start_date,"
+                               " stage, scanning, analysis, assessment, place, updated_at,"
+                               " created_at, partnership_id, version)"
+                               " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, 1)"
+                               " RETURNING id",
+                         &s, err);
+    if (rc < 0)
+        return rc;
+    safer__bind_text(s, 1, c->title);
+    safer__bind_text(s, 2, c->objective);
+    safer__bind_text(s, 3, c->category);
+    safer__bind_text(s, 4, c->start_date);
+    safer__bind_text(s, 5, c->stage);
+    safer__bind_text(s, 6, c->scanning);
+    safer__bind_text(s, 7, c->analysis);
+    safer__bind_text(s, 8, c->assessment);
+    safer__bind_text(s, 9, c->place);
+    safer__bind_text(s, 10, at);
+    safer__bind_int64(s, 11, pid);
+    if (*id) {
+        safer__bind_int64(s, 12, *id);
+        safer__bind_int64(s, 13, version);
+        rc = safer__step_done(s, err);
+    } else {
+        rc = safer__insert_id(st, s, "the project", id, err);
+    }
+    safer__stmt_finalize(s);
+    if (rc == 0)
+        rc = write_wards(st, *id, c, err);
+    return rc;
+}
+
+static int read_any(struct safer_store *st, int64_t pid, int64_t id, struct safer_arena *a,
+                    void *clean, int64_t *version, struct safer_err *err)
+{
+    struct stored old;
+    int rc = read_stored(st, pid, id, a, &old, err);
+    memcpy(clean, &old.c, sizeof(old.c));
+    *version = old.version;
+    return rc;
+}
+
+static const struct safer__form_kind PROJECT = {
+    .type = "project",
+    .noun = "project",
+    .form = "the project's form",
+    .orphan = "no partnership to add the project to",
+    .size = sizeof(struct clean),
+    .check = check_fields,
+    .read = read_any,
+    .diff = diff,
+    .write = write_row,
+};
+
+int safer_project_add(struct safer_store *st, const struct safer_actor *actor,
+                      const struct safer_project_fields *f, int64_t now, int64_t *id,
+                      struct safer_field_errors *fe, struct safer_err *err)
+{
+    return safer__form_add(st, actor, &PROJECT, f, now, id, fe, err);
+}
+
 int safer_project_change(struct safer_store *st, const struct safer_actor *actor, int64_t id,
                          int64_t version, const struct safer_project_fields *f, int64_t now,
                          struct safer_field_errors *fe, struct safer_err *err)
 {
-    struct safer_field_errors local;
-    safer__fe_init(&fe, &local);
-    int rc = safer__store_begin_write(st, err);
-    if (rc < 0)
-        return rc;
-    rc = safer__may(st, actor, SAFER_PERM_EDIT_PLAN, NULL, err);
-    if (rc == SAFER_EDENIED)
-        return safer__refuse(st, actor, SAFER_PERM_EDIT_PLAN, "project", id, now, err);
-    struct safer_arena a;
-    safer_arena_init(&a);
-    struct stored old;
-    struct clean c;
-    if (rc == 0)
-        rc = read_stored(st, actor->partnership_id, id, &a, &old, err);
-    if (rc == 0 && old.version != version)
-        rc = safer_err_set(err, SAFER_ECONFLICT,
-                           "project %" PRId64 " was changed by someone else since the form was "
-                           "opened (version %" PRId64 ", now %" PRId64 ")",
-                           id, version, old.version);
-    if (rc == 0)
-        rc = check_fields(st, actor->partnership_id, f, false, &a, &c, fe, err);
-    if (rc == 0 && fe->n)
-        rc = safer__fe_fail(fe, "the project's form", err);
-    if (rc < 0)
-        goto out;
-    struct safer__jobj before, after;
-    safer__jobj_init(&before);
-    safer__jobj_init(&after);
-    safer__diff_str(&before, &after, "title", old.c.title, c.title);
-    safer__diff_str(&before, &after, "objective", old.c.objective, c.objective);
-    safer__diff_str(&before, &after, "category", old.c.category, c.category);
-    safer__diff_str(&before, &after, "wards", old.c.wards_text, c.wards_text);
-    safer__diff_str(&before, &after, "place", old.c.place, c.place);
-    safer__diff_str(&before, &after, "start_date", old.c.start_date, c.start_date);
-    safer__diff_str(&before, &after, "stage", old.c.stage, c.stage);
-    safer__diff_str(&before, &after, "scanning", old.c.scanning, c.scanning);
-    safer__diff_str(&before, &after, "analysis", old.c.analysis, c.analysis);
-    safer__diff_str(&before, &after, "assessment", old.c.assessment, c.assessment);
-    if (safer__jobj_count(&after) == 0) {
-        safer__jobj_release(&before);
-        safer__jobj_release(&after);
-        goto out;
-    }
-    struct safer__stmt *s = NULL;
-    rc = safer__prep(st,
-                     "UPDATE project SET title = ?, objective = ?, category = ?, start_date = ?,"
-                     " stage = ?, scanning = ?, analysis = ?, assessment = ?,"
-                     " version = version + 1, updated_at = ?, place = ?"
-                     " WHERE id = ? AND partnership_id = ? AND version = ?",
-                     &s, err);
-    if (rc == 0) {
-        char at[32];
-        safer__iso_at(now, at);
-        safer__bind_text(s, 1, c.title);
-        safer__bind_text(s, 2, c.objective);
-        safer__bind_text(s, 3, c.category);
-        safer__bind_text(s, 4, c.start_date);
-        safer__bind_text(s, 5, c.stage);
-        safer__bind_text(s, 6, c.scanning);
-        safer__bind_text(s, 7, c.analysis);
-        safer__bind_text(s, 8, c.assessment);
-        safer__bind_text(s, 9, at);
-        safer__bind_text(s, 10, c.place);
-        safer__bind_int64(s, 11, id);
-        safer__bind_int64(s, 12, actor->partnership_id);
-        safer__bind_int64(s, 13, old.version);
-        rc = safer__step_done(s, err);
-        safer__stmt_finalize(s);
-    }
-    if (rc == 0)
-        rc = write_wards(st, id, &c, err);
-    if (rc == 0) {
-        rc = safer__audit_change(st, actor, "project-change", "project", id, &before, &after, now,
-                                 err);
-    } else {
-        safer__jobj_release(&before);
-        safer__jobj_release(&after);
-    }
-out:
-    if (rc == 0)
-        rc = safer__store_commit(st, err);
-    if (rc < 0)
-        safer__store_rollback(st);
-    safer_arena_release(&a);
-    return rc;
+    return safer__form_change(st, actor, &PROJECT, id, version, f, now, fe, err);
 }
 
 int safer_project_response_add(struct safer_store *st, const struct safer_actor *actor,
