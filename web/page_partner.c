@@ -81,7 +81,7 @@ int page_partners_get(struct web_req *req, struct web_resp *resp)
 {
     struct safer_partner_data *d;
     bool unsuppressed;
-    int rc = safer_partner_live(req->st, &req->actor, &d, &unsuppressed, &req->err);
+    int rc = safer_partner_live(req->st, &req->actor, -1, -1, &d, &unsuppressed, &req->err);
     if (rc < 0)
         return rc;
     struct safer_buf *b = &resp->body;
@@ -160,7 +160,7 @@ static int one_set(struct web_req *req, struct safer_partner_data **d, size_t *i
                    struct safer_partner_table *t, bool *unsuppressed)
 {
     memset(t, 0, sizeof(*t));
-    int rc = safer_partner_live(req->st, &req->actor, d, unsuppressed, &req->err);
+    int rc = safer_partner_live(req->st, &req->actor, -1, -1, d, unsuppressed, &req->err);
     if (rc < 0)
         return rc;
     const char *key = req->arg ? req->arg : "";

@@ -224,6 +224,13 @@ struct safer_partner_data {
     size_t n;
     struct safer_partner_table *table;  /* owned: n */
     struct safer_partner_table *police; /* owned: n */
+    /* Police.uk records of every stored ward by category and month, when
+     * asked for (safer_partner_live()): type_name[t] (in the arena) and
+     * type_count[t * type_months + m] for months type_first + m. Owned. */
+    const char **type_name;
+    int64_t *type_count;
+    size_t ntypes, type_months;
+    int32_t type_first;
 };
 void safer_partner_data_free(struct safer_partner_data *d);
 
@@ -237,11 +244,13 @@ struct safer_actor;
  * audited: SAFER_EDENIED), read in one snapshot. *unsuppressed says
  * whether the role may SAFER_PERM_VIEW_UNSUPPRESSED: when not, every
  * figure shown must go through safer_partner_publish() with the data
- * set's threshold. *out is freed with safer_partner_data_free().
+ * set's threshold. With types_first >= 0, the police.uk records by
+ * category and month over months types_first..types_last are read in the
+ * same snapshot (d->types). *out is freed with safer_partner_data_free().
  */
 int safer_partner_live(struct safer_store *st, const struct safer_actor *actor,
-                       struct safer_partner_data **out, bool *unsuppressed,
-                       struct safer_err *err);
+                       int32_t types_first, int32_t types_last, struct safer_partner_data **out,
+                       bool *unsuppressed, struct safer_err *err);
 
 /*
  * The quarterly data-share pack (docs/partner-data.md): one self-contained

@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "assess/assess_internal.h"
-#include "import/partner_internal.h"
 #include "util/internal.h"
 #include "util/tasks.h"
 #include "store/store_internal.h"

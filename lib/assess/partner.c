@@ -636,3 +636,19 @@ int safer_partner_csv_hotspots(const struct safer_partner_hot *h, int64_t min,
     }
     return safer_buf_error(b);
 }
+
+int32_t safer_quarter_parse(const char *s)
+{
+    if (strlen(s) != 7 || s[4] != '-' || (s[5] != 'Q' && s[5] != 'q') || s[6] < '1' ||
+        s[6] > '4')
+        return -1;
+    int y = 0;
+    for (int i = 0; i < 4; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        y = y * 10 + (s[i] - '0');
+    }
+    if (y < 1900)
+        return -1;
+    return (int32_t)(y * 12 + (s[6] - '1') * 3);
+}

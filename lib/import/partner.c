@@ -20,8 +20,8 @@
 
 #include <xxhash.h>
 
-#include "import/partner_internal.h"
 #include "safer/csv.h"
+#include "store/store_internal.h"
 #include "safer/place.h"
 #include "util/internal.h"
 

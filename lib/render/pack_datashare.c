@@ -22,12 +22,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "import/partner_internal.h"
 #include "render/report_internal.h"
 #include "safer/account.h"
 #include "safer/html.h"
 #include "safer/partner.h"
-#include "store/store_internal.h"
 #include "util/internal.h"
 
 static const char CSS[] =
@@ -164,24 +162,14 @@ int safer_pack_datashare(struct safer_store *st, const struct safer_actor *actor
                                                 "October");
     struct safer_partner_data *d = NULL;
     bool unsuppressed = false;
-    int rc = safer_partner_live(st, actor, &d, &unsuppressed, err);
+    int rc = safer_partner_live(st, actor, quarter, quarter + 2, &d, &unsuppressed, err);
     if (rc < 0)
         return rc;
     if (!unsuppressed)
         suppress = true;
-    char **types = NULL;
-    size_t ntypes = 0;
-    int64_t *counts = NULL;
-    rc = safer__store_begin_read(st, err);
-    if (rc == 0) {
-        rc = safer__partner_police_types(st, quarter, quarter + 2, &types, &ntypes, &counts, err);
-        if (rc == 0)
-            rc = safer__store_commit(st, err);
-        else
-            safer__store_rollback(st);
-    }
-    if (rc < 0)
-        goto done;
+    const char **types = d->type_name;
+    size_t ntypes = d->ntypes;
+    const int64_t *counts = d->type_count;
     char qname[16], day[16] = "";
     snprintf(qname, sizeof(qname), "%04d-Q%d", quarter / 12, quarter % 12 / 3 + 1);
     time_t tt = (time_t)now;
@@ -264,11 +252,6 @@ int safer_pack_datashare(struct safer_store *st, const struct safer_actor *actor
     safer_html_raw(h, "</section></main></body></html>\n");
     if (safer_buf_error(h))
         rc = safer_err_set(err, safer_buf_error(h), "the data-share pack is too large");
-done:
-    for (size_t k = 0; k < ntypes; k++)
-        free(types[k]);
-    free(types);
-    free(counts);
     safer_partner_data_free(d);
     return rc;
 }

@@ -418,6 +418,14 @@ static const struct digest_table DIGEST_IF_ROWS[] = {
     {"SELECT lsoa_code, domain, score, rank, decile, source FROM deprivation_domain"
      " ORDER BY lsoa_code, domain",
      "TTRIIT"},
+    /* partner: the partner agencies' data sets (schema 7, partner.h), less
+     * the time of their import. */
+    {"SELECT key, title, agency, source, licence, threshold, place_kind, police_category, file,"
+     " checksum, rows FROM partner_dataset ORDER BY key",
+     "TTTTTITTTTI"},
+    {"SELECT d.key, r.line, r.month, r.ward_code, r.lsoa_code, r.x, r.y, r.category, r.count"
+     " FROM partner_record r JOIN partner_dataset d ON d.id = r.dataset_id ORDER BY d.key, r.line",
+     "TIITTRRTI"},
 };
 
 static void hash_value(XXH3_state_t *h, struct safer__stmt *s, int col, char kind)

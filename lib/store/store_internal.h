@@ -13,6 +13,7 @@
 #include "safer/arena.h"
 #include "safer/buf.h"
 #include "safer/lookup.h"
+#include "safer/partner.h"
 #include "safer/police.h"
 #include "safer/store.h"
 
@@ -265,5 +266,31 @@ void safer__postcodes_release(struct safer__postcodes *p);
  * *replaced counts those (store_place.c). */
 int safer__store_postcodes(struct safer_store *st, const struct safer__postcodes *p,
                            size_t *replaced, struct safer_err *err);
+
+/* ---- partner agencies' data (partner.h; store_partner.c) ---- */
+
+/* One row of a partner file, placed. */
+struct safer__partner_rec {
+    int64_t line;
+    int32_t month;
+    char ward[SAFER_LIMIT_CODE + 1];
+    char lsoa[SAFER_LIMIT_CODE + 1]; /* "" when none */
+    double x, y;                     /* BNG metres, NaN when not a point */
+    char *category;                  /* owned */
+    int64_t count;
+};
+
+/* Store a checked file's records as data set map->key in one write
+ * transaction, replacing a data set of the same key (stats->replaced). */
+int safer__partner_store(struct safer_store *st, const struct safer_partner_map *map,
+                         const char *path, const char *checksum,
+                         const struct safer__partner_rec *recs, size_t n,
+                         struct safer_partner_stats *stats, struct safer_err *err);
+
+/* Every data set with its tables (safer_partner_data), read inside the
+ * open read transaction: the assessment's snapshot. *out is freed with
+ * safer_partner_data_free(). */
+int safer__partner_data_read(struct safer_store *st, struct safer_partner_data **out,
+                             struct safer_err *err);
 
 #endif

@@ -11,10 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "import/partner_internal.h"
+#include "safer/account.h"
 #include "safer/arena.h"
+#include "safer/auth.h"
 #include "safer/partner.h"
 #include "safer/place.h"
+#include "safer/publish.h"
 #include "store/store_impl.h"
 #include "store/store_internal.h"
 #include "util/internal.h"
@@ -414,6 +416,7 @@ void safer_partner_data_free(struct safer_partner_data *d)
     }
     free(d->table);
     free(d->police);
+    free(d->type_count);
     safer_arena_release(&d->arena);
     free(d);
 }
@@ -451,13 +454,19 @@ int safer__partner_data_read(struct safer_store *st, struct safer_partner_data *
     return 0;
 }
 
-int safer__partner_police_types(struct safer_store *st, int32_t first, int32_t last,
-                                char ***types, size_t *ntypes, int64_t **counts,
-                                struct safer_err *err)
+/* Police.uk records by category and month over months first..last, all
+ * wards (the count table), inside the open read transaction, into d. */
+static int police_types(struct safer_store *st, int32_t first, int32_t last,
+                        struct safer_partner_data *d, struct safer_err *err)
 {
-    *types = NULL;
+    char **tmp = NULL;
+    char ***types = &tmp;
+    size_t *ntypes = &d->ntypes;
+    int64_t **counts = &d->type_count;
     *ntypes = 0;
     *counts = NULL;
+    d->type_first = first;
+    d->type_months = (size_t)(last - first + 1);
     size_t M = (size_t)(last - first + 1), cap = 0;
     struct safer__stmt *s;
     int rc = safer__prep(st,
@@ -486,16 +495,58 @@ int safer__partner_police_types(struct safer_store *st, int32_t first, int32_t l
             (*counts)[(*ntypes - 1) * M + (size_t)(m - first)] = safer__col_int64(s, 2);
     }
     safer__stmt_finalize(s);
+    /* The names move to the data's arena. */
+    d->type_name = safer_arena_alloc(&d->arena, (*ntypes + 1) * sizeof(*d->type_name));
+    for (size_t i = 0; i < *ntypes; i++) {
+        d->type_name[i] = safer_arena_strdup(&d->arena, tmp[i]);
+        free(tmp[i]);
+    }
+    free(tmp);
     if (rc < 0) {
-        for (size_t i = 0; i < *ntypes; i++)
-            free((*types)[i]);
-        free(*types);
         free(*counts);
-        *types = NULL;
         *counts = NULL;
         *ntypes = 0;
     }
     return rc < 0 ? rc : 0;
+}
+
+int safer_partner_live(struct safer_store *st, const struct safer_actor *actor,
+                       int32_t types_first, int32_t types_last, struct safer_partner_data **out,
+                       bool *unsuppressed, struct safer_err *err)
+{
+    *out = NULL;
+    *unsuppressed = false;
+    struct safer_arena arena;
+    safer_arena_init(&arena);
+    const char *code, *name, *area;
+    int rc = safer_publish_target(st, actor, NULL, SAFER_PERM_VIEW_AGGREGATE, &arena, &code,
+                                  &name, &area, err);
+    if (rc == 0 && types_first >= 0 &&
+        (types_last < types_first || types_last - types_first >= SAFER_LIMIT_WINDOW_MONTHS))
+        rc = safer_err_set(err, SAFER_EINVAL, "police.uk months %d to %d: not a window",
+                           (int)types_first, (int)types_last);
+    if (rc == 0)
+        rc = safer__store_begin_read(st, err);
+    if (rc == 0) {
+        rc = safer__partner_data_read(st, out, err);
+        if (rc == 0 && types_first >= 0)
+            rc = police_types(st, types_first, types_last, *out, err);
+        if (rc == 0)
+            rc = safer__store_commit(st, err);
+        else
+            safer__store_rollback(st);
+        if (rc < 0 && *out) {
+            safer_partner_data_free(*out);
+            *out = NULL;
+        }
+    }
+    if (rc == 0) {
+        (*out)->partnership = safer_arena_strdup(&(*out)->arena, name ? name : code);
+        *unsuppressed =
+            actor->operator || safer_role_may(actor->role, SAFER_PERM_VIEW_UNSUPPRESSED);
+    }
+    safer_arena_release(&arena);
+    return rc;
 }
 
 int safer_partner_points(struct safer_store *st, const char *key, int32_t first, int32_t last,
