@@ -127,7 +127,7 @@ int safer_visits_trend(const struct safer_visits *v, int32_t *first, int64_t **c
                        size_t *n);
 
 /* Distance bands of the ward analysis: lower edges in metres. */
-#define SAFER_VISITS_NBANDS 5
+#define SAFER_VISITS_NBANDS 7
 extern const double safer_visits_band_lo[SAFER_VISITS_NBANDS];
 
 struct safer_visits_band {

@@ -19,7 +19,7 @@
 #include "safer/visits.h"
 #include "util/internal.h"
 
-const double safer_visits_band_lo[SAFER_VISITS_NBANDS] = {0, 2000, 4000, 6000, 8000};
+const double safer_visits_band_lo[SAFER_VISITS_NBANDS] = {0, 2000, 4000, 6000, 8000, 10000, 12000};
 
 static const char *const WEEKDAYS[7] = {"Monday", "Tuesday", "Wednesday", "Thursday",
                                         "Friday", "Saturday", "Sunday"};

@@ -45,4 +45,15 @@ int32_t safer__days_from_civil(int y, int m, int d);
 /* And back. */
 void safer__civil_from_days(int32_t z, int *y, int *m, int *d);
 
+/* A ward of the store, for the demo's synthetic postcodes: its district
+ * (NULL when unknown), the first of its LSOAs in the lookup (NULL when
+ * none), its residents (NaN when unknown) and its polygon's centroid. */
+struct safer__geo_ward {
+    char *code, *name, *district, *lsoa; /* in the arena */
+    double residents, lon, lat, x, y;
+};
+struct safer_arena;
+int safer__visits_geography(struct safer_store *st, struct safer_arena *arena,
+                            struct safer__geo_ward **out, size_t *n, struct safer_err *err);
+
 #endif

@@ -419,3 +419,59 @@ int safer_visits_load(struct safer_store *st, struct safer_visits *out, struct s
         safer_visits_release(out);
     return rc;
 }
+
+int safer__visits_geography(struct safer_store *st, struct safer_arena *arena,
+                            struct safer__geo_ward **out, size_t *n, struct safer_err *err)
+{
+    *out = NULL;
+    *n = 0;
+    size_t cap = 0;
+    struct safer__stmt *s = NULL;
+    int rc = safer__store_begin_read(st, err);
+    if (rc < 0)
+        return rc;
+    rc = safer__prep(st,
+                     "SELECT a.code, a.name, COALESCE(a.district_code, w.district_code),"
+                     " (SELECT MIN(l.lsoa_code) FROM lookup_lsoa l WHERE l.ward_code = a.code),"
+                     " (SELECT SUM(p.population) FROM lookup_lsoa l JOIN population p"
+                     "  ON p.code = l.lsoa_code AND p.level = 'lsoa' WHERE l.ward_code = a.code)"
+                     " FROM area a LEFT JOIN lookup_ward w ON w.ward_code = a.code"
+                     " WHERE a.level = 'ward' ORDER BY a.code",
+                     &s, err);
+    while (rc == 0 && (rc = safer__step(s, err)) == 1) {
+        rc = 0;
+        SAFER__GROW(*out, cap, *n + 1);
+        struct safer__geo_ward *w = &(*out)[(*n)++];
+        const char *d = safer__col_text(s, 2), *l = safer__col_text(s, 3);
+        w->code = safer_arena_strdup(arena, safer__col_text(s, 0));
+        w->name = safer_arena_strdup(arena, safer__col_text(s, 1));
+        w->district = d ? safer_arena_strdup(arena, d) : NULL;
+        w->lsoa = l ? safer_arena_strdup(arena, l) : NULL;
+        w->residents = safer__col_is_null(s, 4) ? NAN : safer__col_double(s, 4);
+        w->lon = w->lat = w->x = w->y = NAN;
+    }
+    safer__stmt_finalize(s);
+    if (rc == 0)
+        rc = safer__store_commit(st, err);
+    else
+        safer__store_rollback(st);
+    struct safer_places *pl = NULL;
+    if (rc == 0 && *n)
+        rc = safer_places_open(st, &pl, err);
+    for (size_t i = 0; rc == 0 && i < *n; i++) {
+        struct safer__geo_ward *w = &(*out)[i];
+        struct safer_place p;
+        char why[160];
+        if (safer_places_find(pl, SAFER_PLACE_WARD, w->code, strlen(w->code), &p, why) == 0) {
+            w->lon = p.lon, w->lat = p.lat, w->x = p.x, w->y = p.y;
+        }
+    }
+    if (pl)
+        safer_places_close(pl);
+    if (rc < 0) {
+        free(*out);
+        *out = NULL;
+        *n = 0;
+    }
+    return rc;
+}
