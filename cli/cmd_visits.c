@@ -120,7 +120,8 @@ static const struct cli_opt opts[] = {
     [O_OBJECTIVE] = {"objective", "cover|median",
                      "--popup: demand within the distance (default), or p-median"},
     [O_DEMAND] = {"demand", "residents|visitors", "--popup: what is weighed (default residents)"},
-    [O_HIDE] = {"hide-below", "N", "--wards: leave out a ward's count of 1 to N - 1 (default 0)"},
+    [O_HIDE] = {"hide-below", "N", "--wards, --distance: leave out a ward's count of 1 to N - 1,\n"
+                                   "and what would give it away (default 0: none)"},
     {NULL, NULL, NULL},
 };
 static const struct cli_spec spec = {
@@ -206,7 +207,7 @@ int cmd_visits(int argc, char **argv)
     case O_HEATMAP: rc = safer_visits_csv_heatmap(&v, &b); break;
     case O_TREND: rc = safer_visits_csv_trend(&v, &b); break;
     case O_WARDS: rc = safer_visits_csv_wards(&v, (int)hide, &b); break;
-    case O_DISTANCE: rc = safer_visits_csv_bands(&v, &b); break;
+    case O_DISTANCE: rc = safer_visits_csv_bands(&v, (int)hide, &b); break;
     case O_REPEAT: rc = safer_visits_csv_repeat(&v, (int)window, &b); break;
     default: rc = safer_visits_csv_popup(&v, &po, &ans, &b); break;
     }

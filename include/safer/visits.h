@@ -132,14 +132,26 @@ extern const double safer_visits_band_lo[SAFER_VISITS_NBANDS];
 
 struct safer_visits_band {
     double lo, hi; /* metres: lo <= distance < hi (hi INFINITY for the last) */
+    bool hidden;   /* holds a hidden ward (safer_visits_hide) */
     size_t wards;
     int64_t visits;
     double residents; /* of the wards with a population */
     double rate;      /* visits per 1,000 of those residents; NaN when none */
 };
 /* The wards grouped by the distance from their centroid to the nearest
- * existing venue (wards without a distance are left out). */
-void safer_visits_bands(const struct safer_visits *v, struct safer_visits_band out[SAFER_VISITS_NBANDS]);
+ * existing venue (wards without a distance are left out). `hidden` (NULL:
+ * none) marks the wards safer_visits_hide() hid: their bands are hidden. */
+void safer_visits_bands(const struct safer_visits *v, const bool *hidden,
+                        struct safer_visits_band out[SAFER_VISITS_NBANDS]);
+
+/*
+ * Small counts (docs/statistics.md, Service usage): set hidden[i] for each
+ * ward whose count of visits is from 1 to min - 1, and, when that hides
+ * exactly one ward, for the ward with the fewest visits above 0 among the
+ * others as well, so that the total cannot give the hidden one away.
+ * min <= 1 hides nothing. Returns the count hidden.
+ */
+size_t safer_visits_hide(const struct safer_visits *v, int64_t min, bool *hidden);
 
 struct safer_visits_repeat {
     size_t visits_with_id, visitors;
@@ -153,13 +165,27 @@ struct safer_visits_repeat {
 void safer_visits_repeat(const struct safer_visits *v, int window, struct safer_visits_repeat *out);
 
 /* CSV of each analysis (header line first), as the CLI writes them.
- * `hide_below` > 0: a ward's count of 1 .. hide_below - 1 visits is
- * written as an empty field (small counts, docs/statistics.md). */
+ * `hide_below` > 1: the counts safer_visits_hide() hides, the rates from
+ * them and the bands that hold them are written as empty fields. */
 int safer_visits_csv_heatmap(const struct safer_visits *v, struct safer_buf *b);
 int safer_visits_csv_trend(const struct safer_visits *v, struct safer_buf *b);
 int safer_visits_csv_wards(const struct safer_visits *v, int hide_below, struct safer_buf *b);
-int safer_visits_csv_bands(const struct safer_visits *v, struct safer_buf *b);
+int safer_visits_csv_bands(const struct safer_visits *v, int hide_below, struct safer_buf *b);
 int safer_visits_csv_repeat(const struct safer_visits *v, int window, struct safer_buf *b);
+
+/*
+ * Append the weekday x hour heat map as an inline SVG (svg.h's rules:
+ * role img, <title> from opts->title, <desc> naming the busiest hour),
+ * cells shaded from light to dark blue by count, each with a tooltip.
+ * `cells` is what safer_visits_heatmap() gives. The numbers belong in a
+ * table beside it too.
+ */
+struct safer_svg_opts;
+int safer_visits_svg_heatmap(struct safer_buf *b, const struct safer_svg_opts *opts,
+                             const int64_t cells[7][24], struct safer_err *err);
+
+/* "Monday" .. "Sunday" for 0 .. 6. */
+const char *safer_visits_weekday(int d);
 
 /* ---- pop-up sites (docs/statistics.md, Pop-up sites) ---- */
 

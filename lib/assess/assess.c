@@ -13,6 +13,7 @@
 #include "util/tasks.h"
 #include "store/store_internal.h"
 #include "safer/assess.h"
+#include "import/visits_internal.h"
 #include "safer/limits.h"
 #include "safer/locate.h"
 #include "safer/plan.h"
@@ -23,6 +24,7 @@ void safer_assessment_release(struct safer_assessment *a)
 {
     safer__assess_profiles_release(a);
     /* assess release: surveys */
+    safer__visits_assess_release(a);
     /* assess release: visits */
     /* assess release: partner */
     if (a->indicator_arena) {
@@ -290,6 +292,8 @@ int safer_assess_compute(struct safer_store *st, const struct safer_assess_opts 
     if (rc == 0)
         rc = safer__outcomes_read(st, &c, &in, err);
     /* assess read: surveys */
+    if (rc == 0)
+        rc = safer__visits_assess_read(st, a, err);
     /* assess read: visits */
     /* assess read: partner */
     if (rc == 0)

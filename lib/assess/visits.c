@@ -71,7 +71,29 @@ static int band_of(double distance)
     return b;
 }
 
-void safer_visits_bands(const struct safer_visits *v, struct safer_visits_band out[SAFER_VISITS_NBANDS])
+size_t safer_visits_hide(const struct safer_visits *v, int64_t min, bool *hidden)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < v->nwards; i++) {
+        hidden[i] = min > 1 && v->wards[i].visits > 0 && v->wards[i].visits < min;
+        n += hidden[i];
+    }
+    if (n == 1) {
+        long least = -1;
+        for (size_t i = 0; i < v->nwards; i++)
+            if (!hidden[i] && v->wards[i].visits > 0 &&
+                (least < 0 || v->wards[i].visits < v->wards[least].visits))
+                least = (long)i;
+        if (least >= 0) {
+            hidden[least] = true;
+            n++;
+        }
+    }
+    return n;
+}
+
+void safer_visits_bands(const struct safer_visits *v, const bool *hidden,
+                        struct safer_visits_band out[SAFER_VISITS_NBANDS])
 {
     for (int b = 0; b < SAFER_VISITS_NBANDS; b++) {
         memset(&out[b], 0, sizeof(out[b]));
@@ -86,6 +108,8 @@ void safer_visits_bands(const struct safer_visits *v, struct safer_visits_band o
             continue;
         out[b].wards++;
         out[b].visits += w->visits;
+        if (hidden && hidden[i])
+            out[b].hidden = true;
         if (isfinite(w->residents)) {
             out[b].residents += w->residents;
             counted[b] += w->visits;
@@ -184,10 +208,12 @@ int safer_visits_csv_trend(const struct safer_visits *v, struct safer_buf *b)
 
 int safer_visits_csv_wards(const struct safer_visits *v, int hide_below, struct safer_buf *b)
 {
+    bool *hide = safer__xcalloc(v->nwards + 1, sizeof(bool));
+    safer_visits_hide(v, hide_below, hide);
     safer_buf_puts(b, "ward_code,ward_name,visits,residents,rate_per_1000,distance_m,band\n");
     for (size_t i = 0; i < v->nwards; i++) {
         const struct safer_visit_ward *w = &v->wards[i];
-        bool hidden = hide_below > 0 && w->visits > 0 && w->visits < hide_below;
+        bool hidden = hide[i];
         safer_csv_put_text(b, w->code, strlen(w->code));
         safer_buf_puts(b, ",");
         safer_csv_put_text(b, w->name, strlen(w->name));
@@ -212,13 +238,17 @@ int safer_visits_csv_wards(const struct safer_visits *v, int hide_below, struct 
         }
         safer_buf_puts(b, "\n");
     }
+    free(hide);
     return safer_buf_error(b);
 }
 
-int safer_visits_csv_bands(const struct safer_visits *v, struct safer_buf *b)
+int safer_visits_csv_bands(const struct safer_visits *v, int hide_below, struct safer_buf *b)
 {
+    bool *hide = safer__xcalloc(v->nwards + 1, sizeof(bool));
+    safer_visits_hide(v, hide_below, hide);
     struct safer_visits_band bands[SAFER_VISITS_NBANDS];
-    safer_visits_bands(v, bands);
+    safer_visits_bands(v, hide, bands);
+    free(hide);
     safer_buf_puts(b, "band,from_m,to_m,wards,visits,residents,rate_per_1000\n");
     for (int i = 0; i < SAFER_VISITS_NBANDS; i++) {
         const struct safer_visits_band *x = &bands[i];
@@ -226,10 +256,14 @@ int safer_visits_csv_bands(const struct safer_visits *v, struct safer_buf *b)
             safer_buf_putf(b, "%g-%g km,%.0f,%.0f,", x->lo / 1000, x->hi / 1000, x->lo, x->hi);
         else
             safer_buf_putf(b, "%g km+,%.0f,,", x->lo / 1000, x->lo);
-        safer_buf_putf(b, "%zu,%lld,", x->wards, (long long)x->visits);
+        safer_buf_putf(b, "%zu,", x->wards);
+        if (!x->hidden)
+            safer_buf_putf(b, "%lld", (long long)x->visits);
+        safer_buf_puts(b, ",");
         put_num(b, x->residents, 0);
         safer_buf_puts(b, ",");
-        put_num(b, x->rate, 2);
+        if (!x->hidden)
+            put_num(b, x->rate, 2);
         safer_buf_puts(b, "\n");
     }
     return safer_buf_error(b);

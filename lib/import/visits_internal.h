@@ -52,6 +52,14 @@ struct safer__geo_ward {
     char *code, *name, *district, *lsoa; /* in the arena */
     double residents, lon, lat, x, y;
 };
+/* The assessment's service usage (assess.h): its visits read inside the
+ * assessment's open read transaction (the same snapshot), and the default
+ * pop-up proposal (p 2, cover within 3,000 m, residents); and their release. */
+struct safer_assessment;
+int safer__visits_assess_read(struct safer_store *st, struct safer_assessment *a,
+                              struct safer_err *err);
+void safer__visits_assess_release(struct safer_assessment *a);
+
 struct safer_arena;
 int safer__visits_geography(struct safer_store *st, struct safer_arena *arena,
                             struct safer__geo_ward **out, size_t *n, struct safer_err *err);

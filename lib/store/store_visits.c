@@ -16,8 +16,10 @@
 #include <string.h>
 
 #include "import/visits_internal.h"
+#include "safer/assess.h"
 #include "safer/place.h"
 #include "safer/visits.h"
+#include "store/db.h"
 #include "store/store_impl.h"
 #include "store/store_internal.h"
 #include "util/internal.h"
@@ -373,16 +375,11 @@ out:
     return rc;
 }
 
-int safer_visits_load(struct safer_store *st, struct safer_visits *out, struct safer_err *err)
+/* The reads of a snapshot; inside a read scope (safer_visits_load) or the
+ * assessment's transaction joined (safer__visits_assess_read). */
+static int load(struct safer_store *st, struct safer_visits *out, struct safer_err *err)
 {
-    memset(out, 0, sizeof(*out));
-    safer_arena_init(&out->arena);
-    out->last_day = -1;
-    bool scoped = !safer__store_in_tx(st);
-    int rc = scoped ? safer_store_read_begin(st, err) : 0;
-    if (rc < 0)
-        return rc;
-    rc = safer__store_begin_read(st, err);
+    int rc = safer__store_begin_read(st, err);
     if (rc == 0) {
         rc = read_snapshot(st, out, err);
         if (rc == 0)
@@ -413,11 +410,74 @@ int safer_visits_load(struct safer_store *st, struct safer_visits *out, struct s
     }
     if (pl)
         safer_places_close(pl);
+    return rc;
+}
+
+int safer_visits_load(struct safer_store *st, struct safer_visits *out, struct safer_err *err)
+{
+    memset(out, 0, sizeof(*out));
+    safer_arena_init(&out->arena);
+    out->last_day = -1;
+    bool scoped = !safer__store_in_tx(st) && !safer__db_in_scope(st->db);
+    int rc = scoped ? safer_store_read_begin(st, err) : 0;
+    if (rc < 0)
+        return rc;
+    rc = load(st, out, err);
     if (scoped)
         safer_store_read_end(st);
     if (rc < 0)
         safer_visits_release(out);
     return rc;
+}
+
+int safer__visits_assess_read(struct safer_store *st, struct safer_assessment *a,
+                              struct safer_err *err)
+{
+    a->visits = safer__xcalloc(1, sizeof(*a->visits));
+    safer_arena_init(&a->visits->arena);
+    a->visits->last_day = -1;
+    /*
+     * The assessment holds a read transaction open. Its reads here (the
+     * place resolver's among them) join it as the reads of a read scope
+     * do, so the section's figures come from the assessment's snapshot;
+     * the assessment's own commit ends it.
+     */
+    struct safer__db *db = st->db;
+    bool join = !db->scope && db->in_tx && db->tx == SAFER__TX_READ;
+    if (join) {
+        db->scope = 1;
+        db->nest = 1;
+    }
+    int rc = load(st, a->visits, err);
+    if (join) {
+        db->scope = 0;
+        db->nest = 0;
+    }
+    if (rc < 0)
+        return rc;
+    if (a->visits->n == 0)
+        return 0;
+    struct safer_popup_opts o = {.p = 2, .distance = 3000, .objective = SAFER_POPUP_COVER,
+                                 .demand = SAFER_POPUP_RESIDENTS};
+    a->popup = safer__xcalloc(1, sizeof(*a->popup));
+    struct safer_err why = {0};
+    if (safer_visits_popup(a->visits, &o, a->popup, &why) < 0) {
+        snprintf(a->popup_why, sizeof(a->popup_why), "%.200s", why.msg);
+        free(a->popup);
+        a->popup = NULL;
+    }
+    return 0;
+}
+
+void safer__visits_assess_release(struct safer_assessment *a)
+{
+    if (a->visits) {
+        safer_visits_release(a->visits);
+        free(a->visits);
+    }
+    free(a->popup);
+    a->visits = NULL;
+    a->popup = NULL;
 }
 
 int safer__visits_geography(struct safer_store *st, struct safer_arena *arena,
