@@ -116,6 +116,20 @@ struct safer_visits {
 int safer_visits_load(struct safer_store *st, struct safer_visits *out, struct safer_err *err);
 void safer_visits_release(struct safer_visits *v);
 
+/*
+ * The stored wards (level ward) with what a synthetic postcode extract
+ * needs (the demo, lib/run/demo_visits.c): the district (NULL when
+ * unknown), the first of the ward's LSOAs in the lookup (NULL when none),
+ * its residents (the sum of its LSOAs' populations; NaN when unknown) and
+ * its polygon's centroid (place.h). Strings in `arena`; *out malloc'd.
+ */
+struct safer_visits_geo_ward {
+    char *code, *name, *district, *lsoa;
+    double residents, lon, lat, x, y;
+};
+int safer_visits_geography(struct safer_store *st, struct safer_arena *arena,
+                           struct safer_visits_geo_ward **out, size_t *n, struct safer_err *err);
+
 /* ---- analyses (docs/statistics.md, Service usage) ---- */
 
 /* Visits by weekday (0 Monday .. 6 Sunday) and hour (0..23). */

@@ -13,7 +13,6 @@
 #include "util/tasks.h"
 #include "store/store_internal.h"
 #include "safer/assess.h"
-#include "import/visits_internal.h"
 #include "safer/limits.h"
 #include "safer/locate.h"
 #include "safer/plan.h"

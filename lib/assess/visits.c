@@ -14,22 +14,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "import/visits_internal.h"
 #include "safer/csv.h"
 #include "safer/visits.h"
+#include "util/civil.h"
 #include "util/internal.h"
 
 const double safer_visits_band_lo[SAFER_VISITS_NBANDS] = {0, 2000, 4000, 6000, 8000, 10000, 12000};
 
 static const char *const WEEKDAYS[7] = {"Monday", "Tuesday", "Wednesday", "Thursday",
                                         "Friday", "Saturday", "Sunday"};
-
-/* 1970-01-01 was a Thursday: day 0 is weekday 3 when Monday is 0. */
-static int weekday(int32_t day)
-{
-    int w = (int)((day + 3) % 7);
-    return w < 0 ? w + 7 : w;
-}
 
 static int32_t month_of(int32_t day)
 {
@@ -42,7 +35,7 @@ void safer_visits_heatmap(const struct safer_visits *v, int64_t out[7][24])
 {
     memset(out, 0, sizeof(int64_t) * 7 * 24);
     for (size_t i = 0; i < v->n; i++)
-        out[weekday(v->v[i].day)][v->v[i].minute / 60]++;
+        out[safer__weekday(v->v[i].day)][v->v[i].minute / 60]++;
 }
 
 int safer_visits_trend(const struct safer_visits *v, int32_t *first, int64_t **counts, size_t *n)

@@ -17,11 +17,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "import/visits_internal.h"
 #include "render/report_internal.h"
 #include "safer/html.h"
 #include "safer/svg.h"
 #include "safer/visits.h"
+#include "util/civil.h"
 #include "util/internal.h"
 
 static void date(struct safer_buf *h, int32_t day)
@@ -272,7 +272,7 @@ void safer__report_visits(struct safer_buf *h, const struct safer_assessment *a)
     if (!v || v->n == 0) {
         safer_html_raw(h, "<div class=\"inset\"><p><strong>Not loaded.</strong> No service "
                           "visits are loaded, so this report cannot say when or from where "
-                          "people use services such as the domestic abuse one-stop-shop, or "
+                          "people use services such as a domestic abuse advice service, or "
                           "where pop-up sessions would reach those who do not come. Import "
                           "them with <code>safer import visits</code> (docs/services.md).</p>"
                           "</div>");

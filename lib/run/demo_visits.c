@@ -23,13 +23,13 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "import/visits_internal.h"
 #include "run/demo_internal.h"
 #include "safer/arena.h"
 #include "safer/buf.h"
 #include "safer/place.h"
 #include "safer/proj.h"
 #include "safer/visits.h"
+#include "util/civil.h"
 #include "util/internal.h"
 
 #define PER_WARD 12   /* postcodes written for each ward */
@@ -91,7 +91,7 @@ static int write_file(const char *dir, const char *name, const struct safer_buf 
 /* Inward codes use digits and the letters Royal Mail allows there. */
 static const char INWARD_LETTERS[] = "ABDEFGHJLNPQRSTUWXYZ";
 
-static void onspd_row(struct safer_buf *b, const struct pc *p, const struct safer__geo_ward *w)
+static void onspd_row(struct safer_buf *b, const struct pc *p, const struct safer_visits_geo_ward *w)
 {
     for (size_t c = 0; c < NONSPD; c++) {
         const char *k = ONSPD[c];
@@ -146,7 +146,7 @@ int safer__demo_visits(struct safer_store *st, const char *data, int32_t first_m
 {
     struct safer_arena arena;
     safer_arena_init(&arena);
-    struct safer__geo_ward *w = NULL;
+    struct safer_visits_geo_ward *w = NULL;
     size_t nw = 0;
     struct safer_places *pl = NULL;
     struct safer_bng *bng = NULL;
@@ -160,7 +160,7 @@ int safer__demo_visits(struct safer_store *st, const char *data, int32_t first_m
     safer_buf_init(&b, 16u << 20);
     struct rng r = {20210611};
 
-    int rc = safer__visits_geography(st, &arena, &w, &nw, err);
+    int rc = safer_visits_geography(st, &arena, &w, &nw, err);
     if (rc < 0)
         goto out;
     if (nw == 0) {

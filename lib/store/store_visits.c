@@ -15,7 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "import/visits_internal.h"
 #include "safer/assess.h"
 #include "safer/place.h"
 #include "safer/visits.h"
@@ -480,8 +479,8 @@ void safer__visits_assess_release(struct safer_assessment *a)
     a->popup = NULL;
 }
 
-int safer__visits_geography(struct safer_store *st, struct safer_arena *arena,
-                            struct safer__geo_ward **out, size_t *n, struct safer_err *err)
+int safer_visits_geography(struct safer_store *st, struct safer_arena *arena,
+                            struct safer_visits_geo_ward **out, size_t *n, struct safer_err *err)
 {
     *out = NULL;
     *n = 0;
@@ -501,7 +500,7 @@ int safer__visits_geography(struct safer_store *st, struct safer_arena *arena,
     while (rc == 0 && (rc = safer__step(s, err)) == 1) {
         rc = 0;
         SAFER__GROW(*out, cap, *n + 1);
-        struct safer__geo_ward *w = &(*out)[(*n)++];
+        struct safer_visits_geo_ward *w = &(*out)[(*n)++];
         const char *d = safer__col_text(s, 2), *l = safer__col_text(s, 3);
         w->code = safer_arena_strdup(arena, safer__col_text(s, 0));
         w->name = safer_arena_strdup(arena, safer__col_text(s, 1));
@@ -519,7 +518,7 @@ int safer__visits_geography(struct safer_store *st, struct safer_arena *arena,
     if (rc == 0 && *n)
         rc = safer_places_open(st, &pl, err);
     for (size_t i = 0; rc == 0 && i < *n; i++) {
-        struct safer__geo_ward *w = &(*out)[i];
+        struct safer_visits_geo_ward *w = &(*out)[i];
         struct safer_place p;
         char why[160];
         if (safer_places_find(pl, SAFER_PLACE_WARD, w->code, strlen(w->code), &p, why) == 0) {
