@@ -56,6 +56,10 @@ static const struct analysis_link ANALYSES[] = {
      "Problems worked through objective, scanning, analysis, response and assessment, with "
      "the change measured against similar wards.",
      SAFER_PERM_VIEW_PLAN},
+    {"/services", "Services and who uses them",
+     "When and from where people use a service such as the one-stop-shop, who does not come, "
+     "and where pop-up sessions would reach more people.",
+     SAFER_PERM_VIEW_AGGREGATE},
 };
 
 int page_analysis_get(struct web_req *req, struct web_resp *resp)

@@ -130,6 +130,18 @@ struct safer_visits_geo_ward {
 int safer_visits_geography(struct safer_store *st, struct safer_arena *arena,
                            struct safer_visits_geo_ward **out, size_t *n, struct safer_err *err);
 
+/*
+ * The visits as `actor` may see them (the workspace): the actor must be
+ * allowed SAFER_PERM_VIEW_AGGREGATE in their partnership (decided and, if
+ * refused, audited by safer_publish_target: SAFER_EACCES or the like).
+ * *hide_min is what safer_visits_hide() should be given for the actor's
+ * role: 0 when it may see small counts (SAFER_PERM_VIEW_UNSUPPRESSED),
+ * else the public threshold (rules.h, public_min). Release `out` after.
+ */
+struct safer_actor;
+int safer_visits_live(struct safer_store *st, const struct safer_actor *actor,
+                      struct safer_visits *out, int64_t *hide_min, struct safer_err *err);
+
 /* ---- analyses (docs/statistics.md, Service usage) ---- */
 
 /* Visits by weekday (0 Monday .. 6 Sunday) and hour (0..23). */
