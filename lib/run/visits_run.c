@@ -30,6 +30,7 @@ int safer_visits_live(struct safer_store *st, const struct safer_actor *actor,
      * here), or for the operator, who may do everything. */
     if (rc < 0 && rc != SAFER_EINVAL)
         return rc;
+    safer_err_clear(err);
     if (!(actor->operator || safer_role_may(actor->role, SAFER_PERM_VIEW_UNSUPPRESSED))) {
         struct safer_rules r;
         safer_rules_init(&r);
