@@ -119,7 +119,9 @@ static const struct cli_opt opts[] = {
     [O_WITHIN] = {"within", "METRES", "--popup cover: the travel distance (default 3000)"},
     [O_OBJECTIVE] = {"objective", "cover|median",
                      "--popup: demand within the distance (default), or p-median"},
-    [O_DEMAND] = {"demand", "residents|visitors", "--popup: what is weighed (default residents)"},
+    [O_DEMAND] = {"demand", "residents|visitors|records",
+                  "--popup: what is weighed (default residents); records: police.uk\n"
+                  "Violence and sexual offences by ward, the latest 12 months"},
     [O_HIDE] = {"hide-below", "N", "--wards, --distance: leave out a ward's count of 1 to N - 1,\n"
                                    "and what would give it away (default 0: none)"},
     {NULL, NULL, NULL},
@@ -128,7 +130,8 @@ static const struct cli_spec spec = {
     "usage: safer [--db PATH|URL] visits --heatmap|--trend|--wards|--distance|--repeat|--popup\n"
     "                                    [--out FILE.csv] [--window DAYS] [--p N]\n"
     "                                    [--within METRES] [--objective cover|median]\n"
-    "                                    [--demand residents|visitors] [--hide-below N]\n",
+    "                                    [--demand residents|visitors|records]\n"
+    "                                    [--hide-below N]\n",
     "Service usage from the visits and venues imported (docs/services.md;\n"
     "definitions in docs/statistics.md, Service usage and Pop-up sites).\n"
     "Distances are straight lines in British National Grid metres. The pop-up\n"
@@ -180,7 +183,7 @@ int cmd_visits(int argc, char **argv)
         return cli_usage_error(&spec, "--objective '%s' must be cover or median",
                                args.val[O_OBJECTIVE]);
     if (args.val[O_DEMAND] && !(po.demand = safer_popup_demand_parse(args.val[O_DEMAND])))
-        return cli_usage_error(&spec, "--demand '%s' must be residents or visitors",
+        return cli_usage_error(&spec, "--demand '%s' must be residents, visitors or records",
                                args.val[O_DEMAND]);
     struct safer_store *st = cli_open_store(CLI_STORE_EXISTING);
     if (!st)

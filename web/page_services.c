@@ -299,9 +299,10 @@ static const char *const P_VALUES[] = {"1", "2", "3", "4"};
 static const char *const OBJ_VALUES[] = {"cover", "median"};
 static const char *const OBJ_LABELS[] = {"Most demand within the distance",
                                          "Least demand-weighted distance (p-median)"};
-static const char *const DEM_VALUES[] = {"residents", "visitors"};
-static const char *const DEM_LABELS[] = {"Residents of each ward, at its centre",
-                                         "Past visitors, at their home postcode"};
+static const char *const DEM_VALUES[] = {"residents", "visitors", "records"};
+static const char *const DEM_LABELS[] = {
+    "Residents of each ward, at its centre", "Past visitors, at their home postcode",
+    "Police-recorded violence and sexual offences of the latest 12 months, by ward"};
 
 static void popup_form_html(struct safer_buf *b, const struct safer_field_errors *fe,
                             const struct popup_form *f)
@@ -314,7 +315,10 @@ static void popup_form_html(struct safer_buf *b, const struct safer_field_errors
               "text", f->distance, NULL);
     web_select(b, fe, "objective", "Objective", NULL, OBJ_VALUES, OBJ_LABELS, 2, NULL,
                f->objective);
-    web_select(b, fe, "demand", "Demand", NULL, DEM_VALUES, DEM_LABELS, 2, NULL, f->demand);
+    web_select(b, fe, "demand", "Demand",
+               "police.uk has no domestic abuse flag: violence and sexual offences hold most "
+               "of the domestic abuse the police record, and other violence too",
+               DEM_VALUES, DEM_LABELS, 3, NULL, f->demand);
     safer_html_raw(b, "<button type=\"submit\" class=\"govuk-button govuk-button--secondary\" "
                       "data-module=\"govuk-button\">Choose sites</button></form>");
 }

@@ -95,6 +95,9 @@ struct safer_visit_ward {
     double x, y;        /* the ward's centroid (place.h), NaN when unknown */
     double distance;    /* metres to the nearest existing venue, NaN when unknown */
     int64_t visits;
+    /* police.uk records of SAFER_POPUP_RECORDS_CATEGORY in the 12 months to
+     * records_last (struct safer_visits) recorded in the ward */
+    int64_t records;
 };
 
 struct safer_visits {
@@ -110,6 +113,7 @@ struct safer_visits {
     struct safer_visit_ward *wards; /* malloc'd */
     size_t nwards;
     int32_t first_day, last_day; /* of the visits; 0 and -1 when none */
+    int32_t records_last; /* the latest month of police.uk records held (month index), -1: none */
 };
 
 /* Read the visits, venues, wards and populations in one read transaction. */
@@ -263,7 +267,14 @@ uint64_t safer_popup_sets(size_t n, int k);
 enum safer_popup_demand {
     SAFER_POPUP_RESIDENTS = 1, /* each ward's residents at its centroid */
     SAFER_POPUP_VISITORS,      /* past visits at their home's point */
+    /* police.uk records of SAFER_POPUP_RECORDS_CATEGORY in each ward in the
+     * 12 months to the latest month held, at the ward's centroid: police.uk
+     * has no domestic abuse flag, and most domestic abuse crimes the police
+     * record are violence against the person, which this category holds
+     * (with other violence and sexual offences). */
+    SAFER_POPUP_RECORDS,
 };
+#define SAFER_POPUP_RECORDS_CATEGORY "Violence and sexual offences"
 
 struct safer_popup_opts {
     int p;
@@ -289,7 +300,7 @@ int safer_visits_popup(struct safer_visits *v, const struct safer_popup_opts *o,
 int safer_visits_csv_popup(const struct safer_visits *v, const struct safer_popup_opts *o,
                            const struct safer_popup_answer *a, struct safer_buf *b);
 
-/* Parse the names the CLI and web use: "cover"/"median", "residents"/"visitors". */
+/* Parse the names the CLI and web use: "cover"/"median", "residents"/"visitors"/"records". */
 int safer_popup_objective_parse(const char *s);
 int safer_popup_demand_parse(const char *s);
 const char *safer_popup_objective_name(enum safer_popup_objective o);

@@ -314,15 +314,17 @@ int safer_visits_popup(struct safer_visits *v, const struct safer_popup_opts *o,
     memset(out, 0, sizeof(*out));
     struct pt *d = NULL;
     size_t m = 0;
-    if (o->demand == SAFER_POPUP_RESIDENTS) {
+    if (o->demand == SAFER_POPUP_RESIDENTS || o->demand == SAFER_POPUP_RECORDS) {
+        bool records = o->demand == SAFER_POPUP_RECORDS;
         d = safer__xcalloc(v->nwards ? v->nwards : 1, sizeof(*d));
-        for (size_t i = 0; i < v->nwards; i++) {
+        for (size_t i = 0; i < v->nwards && !(records && v->records_last < 0); i++) {
             const struct safer_visit_ward *w = &v->wards[i];
-            if (!isfinite(w->x) || !isfinite(w->y) || !isfinite(w->residents)) {
+            double weight = records ? (double)w->records : w->residents;
+            if (!isfinite(w->x) || !isfinite(w->y) || !isfinite(weight)) {
                 out->dropped++;
                 continue;
             }
-            d[m++] = (struct pt){w->x, w->y, w->residents};
+            d[m++] = (struct pt){w->x, w->y, weight};
         }
     } else if (o->demand == SAFER_POPUP_VISITORS) {
         d = safer__xcalloc(v->n ? v->n : 1, sizeof(*d));
@@ -377,6 +379,9 @@ int safer_visits_popup(struct safer_visits *v, const struct safer_popup_opts *o,
     if (nc == 0)
         rc = safer_err_set(err, SAFER_ENOTFOUND,
                            "the store holds no candidate venues (safer import venues)");
+    else if (m == 0 && o->demand == SAFER_POPUP_RECORDS && v->records_last < 0)
+        rc = safer_err_set(err, SAFER_ENOTFOUND,
+                           "the store holds no police.uk records to weigh (safer import police)");
     else if (m == 0)
         rc = safer_err_set(err, SAFER_ENOTFOUND, "there is no %s demand with a place to weigh",
                            safer_popup_demand_name(o->demand));

@@ -195,6 +195,8 @@ int safer_popup_demand_parse(const char *s)
         return SAFER_POPUP_RESIDENTS;
     if (!strcmp(s, "visitors"))
         return SAFER_POPUP_VISITORS;
+    if (!strcmp(s, "records"))
+        return SAFER_POPUP_RECORDS;
     return 0;
 }
 
@@ -205,5 +207,7 @@ const char *safer_popup_objective_name(enum safer_popup_objective o)
 
 const char *safer_popup_demand_name(enum safer_popup_demand d)
 {
-    return d == SAFER_POPUP_VISITORS ? "visitors" : "residents";
+    return d == SAFER_POPUP_VISITORS ? "visitors"
+           : d == SAFER_POPUP_RECORDS ? "records"
+                                      : "residents";
 }

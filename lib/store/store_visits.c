@@ -346,6 +346,38 @@ static int read_snapshot(struct safer_store *st, struct safer_visits *out, struc
     }
     if (rc < 0)
         goto out;
+    /* police.uk records of the category in the 12 months to the latest
+     * month held (crime_count: per force, month, ward and category). */
+    out->records_last = -1;
+    rc = safer__prep(st, "SELECT MAX(month) FROM crime_count", &s, err);
+    if (rc == 0 && (rc = safer__step(s, err)) == 1) {
+        if (!safer__col_is_null(s, 0))
+            out->records_last = (int32_t)safer__col_int64(s, 0);
+        rc = 0;
+    }
+    safer__stmt_finalize(s);
+    s = NULL;
+    if (rc == 0 && out->records_last >= 0) {
+        rc = safer__prep(st,
+                         "SELECT area_code, SUM(count) FROM crime_count WHERE crime_type = ?"
+                         " AND month > ? GROUP BY area_code",
+                         &s, err);
+        if (rc == 0) {
+            safer__bind_text(s, 1, SAFER_POPUP_RECORDS_CATEGORY);
+            safer__bind_int64(s, 2, (int64_t)out->records_last - 12);
+        }
+        while (rc == 0 && (rc = safer__step(s, err)) == 1) {
+            rc = 0;
+            const char *code = safer__col_text(s, 0);
+            for (size_t i = 0; code && i < out->nwards; i++)
+                if (!strcmp(out->wards[i].code, code))
+                    out->wards[i].records = safer__col_int64(s, 1);
+        }
+        safer__stmt_finalize(s);
+        s = NULL;
+    }
+    if (rc < 0)
+        goto out;
     /* Each visit's ward index. */
     for (size_t i = 0; i < out->n; i++) {
         if (!vcodes[i])

@@ -149,7 +149,7 @@ for (const path of ['/wards', '/wards/E05900013']) {
 // Service usage and pop-up sites (the demo's one-stop-shop); a bad value
 // comes back with the error summary
 for (const path of ['/services', '/services/pop-up', '/services/pop-up?p=3&objective=median',
-    '/services/pop-up?demand=visitors&distance=2000']) {
+    '/services/pop-up?demand=visitors&distance=2000', '/services/pop-up?demand=records']) {
     const r = await page.goto(`${base}${path}`);
     check(r.status() === 200, `${path}: ${r.status()}`);
     await axeClean(path);

@@ -72,4 +72,6 @@ for kv in site_1=Library mean_distance_existing_m=288 mean_distance_with_sites_m
 done
 expect_status 1 "$SAFER" visits --popup --p 4
 expect_grep 'p 4 is more than the 3 candidate venues' "$TMP/err"
+expect_status 1 "$SAFER" visits --popup --demand records
+expect_grep 'the store holds no police.uk records to weigh' "$TMP/err"
 done_testing

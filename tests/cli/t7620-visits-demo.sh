@@ -47,6 +47,17 @@ checks=$((checks + 1))
 [ "$(metric pop.csv covered_with_sites)" -gt "$(metric pop.csv covered_existing)" ] ||
     fail "four pop-up sites reach no more residents"
 cat pop.csv
+# Weighed by police-recorded violence and sexual offences instead.
+expect_status 0 "$SAFER" visits --popup --p 2 --demand records --out rec.csv
+expect_grep '^demand,records$' rec.csv
+expect_grep '^proof,all 190 sets of 2 of 20 candidates evaluated$' rec.csv
+# The demand in all is the assessment's count of the category in its
+# latest 12 months (the demo's data end in 2019-02).
+want=$(awk -F, 'NR > 1 && $2 == "Violence and sexual offences" && $3 >= "2018-03" { s += $4 }
+    END { print s }' demo/counts_ward_type_month.csv)
+checks=$((checks + 1))
+[ "$(metric rec.csv demand_total)" = "$want" ] ||
+    fail "records demand $(metric rec.csv demand_total), the assessment counts $want"
 
 # The report's section, members' and public editions.
 expect_grep '<h2 id="services">Services and who uses them</h2>' demo/index.html

@@ -98,7 +98,7 @@ check(wards.some((w) => Number(w[2]) >= 1 && Number(w[2]) <= 4), 'the analyst se
 
 // ---- /services/pop-up ----
 for (const q of [{}, { p: '4' }, { p: '3', objective: 'median' },
-    { p: '2', demand: 'visitors', distance: '2000' }]) {
+    { p: '2', demand: 'visitors', distance: '2000' }, { p: '3', demand: 'records' }]) {
     const args = ['--popup', '--p', q.p || '2', '--within', q.distance || '3000',
         '--objective', q.objective || 'cover', '--demand', q.demand || 'residents'];
     const ref = csv(cli(args));
