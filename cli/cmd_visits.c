@@ -114,7 +114,8 @@ static const struct cli_opt opts[] = {
     [O_REPEAT] = {"repeat", NULL, "repeat visitors (exports with a visitor id)"},
     [O_POPUP] = {"popup", NULL, "choose pop-up sites among the candidate venues"},
     [O_OUT] = {"out", "FILE.csv", "write there (default: standard output)"},
-    [O_WINDOW] = {"window", "DAYS", "--repeat: a return within DAYS of the first visit (default 28)"},
+    [O_WINDOW] = {"window", "DAYS",
+                  "--repeat: a return within DAYS of the first visit (default 28)"},
     [O_P] = {"p", "N", "--popup: sites to choose, 1 to 4 (default 2)"},
     [O_WITHIN] = {"within", "METRES", "--popup cover: the travel distance (default 3000)"},
     [O_OBJECTIVE] = {"objective", "cover|median",
@@ -179,10 +180,14 @@ int cmd_visits(int argc, char **argv)
                                    args.val[O_WITHIN]);
         po.distance = (double)d;
     }
-    if (args.val[O_OBJECTIVE] && !(po.objective = safer_popup_objective_parse(args.val[O_OBJECTIVE])))
+    if (args.val[O_OBJECTIVE])
+        po.objective = safer_popup_objective_parse(args.val[O_OBJECTIVE]);
+    if (args.val[O_DEMAND])
+        po.demand = safer_popup_demand_parse(args.val[O_DEMAND]);
+    if (!po.objective)
         return cli_usage_error(&spec, "--objective '%s' must be cover or median",
                                args.val[O_OBJECTIVE]);
-    if (args.val[O_DEMAND] && !(po.demand = safer_popup_demand_parse(args.val[O_DEMAND])))
+    if (!po.demand)
         return cli_usage_error(&spec, "--demand '%s' must be residents, visitors or records",
                                args.val[O_DEMAND]);
     struct safer_store *st = cli_open_store(CLI_STORE_EXISTING);

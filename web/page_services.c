@@ -51,7 +51,8 @@ static void table_begin(struct safer_buf *b, const char *caption)
     safer_html_raw(b, "\"><table class=\"govuk-table\"><caption class=\"govuk-table__caption "
                       "govuk-table__caption--m\">");
     safer_html_text(b, caption);
-    safer_html_raw(b, "</caption><thead class=\"govuk-table__head\"><tr class=\"govuk-table__row\">");
+    safer_html_raw(b, "</caption><thead class=\"govuk-table__head\">"
+                      "<tr class=\"govuk-table__row\">");
 }
 
 static void table_body(struct safer_buf *b)

@@ -442,8 +442,9 @@ int safer_visits_csv_popup(const struct safer_visits *v, const struct safer_popu
         put_num(b, a->r.total > 0 ? a->r.objective / a->r.total : NAN, 0);
         safer_buf_puts(b, "\n");
     }
-    safer_buf_putf(b, "candidates,%zu\ndemand_points,%zu\ndemand_left_out,%zu\nsets_evaluated,%llu\n"
-                      "proof,",
+    safer_buf_putf(b,
+                   "candidates,%zu\ndemand_points,%zu\ndemand_left_out,%zu\n"
+                   "sets_evaluated,%llu\nproof,",
                    a->ncandidates, a->ndemand, a->dropped, (unsigned long long)a->r.sets);
     safer_csv_put_text(b, a->proof, strlen(a->proof));
     safer_buf_puts(b, "\n");

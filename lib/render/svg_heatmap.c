@@ -123,7 +123,8 @@ int safer_visits_svg_heatmap(struct safer_buf *b, const struct safer_svg_opts *o
     safer_svg_num(b, left + 170);
     safer_html_raw(b, "\" y=\"");
     safer_svg_num(b, ly);
-    safer_html_raw(b, "\" width=\"16\" height=\"12\" fill=\"#ffffff\" stroke=\"#b1b4b6\"/><text x=\"");
+    safer_html_raw(b, "\" width=\"16\" height=\"12\" fill=\"#ffffff\" stroke=\"#b1b4b6\"/>"
+                      "<text x=\"");
     safer_svg_num(b, left + 192);
     safer_html_raw(b, "\" y=\"");
     safer_svg_num(b, ly + 10);

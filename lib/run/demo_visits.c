@@ -91,7 +91,8 @@ static int write_file(const char *dir, const char *name, const struct safer_buf 
 /* Inward codes use digits and the letters Royal Mail allows there. */
 static const char INWARD_LETTERS[] = "ABDEFGHJLNPQRSTUWXYZ";
 
-static void onspd_row(struct safer_buf *b, const struct pc *p, const struct safer_visits_geo_ward *w)
+static void onspd_row(struct safer_buf *b, const struct pc *p,
+                      const struct safer_visits_geo_ward *w)
 {
     for (size_t c = 0; c < NONSPD; c++) {
         const char *k = ONSPD[c];
@@ -264,7 +265,8 @@ int safer__demo_visits(struct safer_store *st, const char *data, int32_t first_m
         for (size_t a = 1; a < no; a++) {
             size_t t = order[a], q = a;
             double dt = hypot(w[t].x - venue->x, w[t].y - venue->y);
-            while (q > 0 && hypot(w[order[q - 1]].x - venue->x, w[order[q - 1]].y - venue->y) < dt) {
+            while (q > 0 &&
+                   hypot(w[order[q - 1]].x - venue->x, w[order[q - 1]].y - venue->y) < dt) {
                 order[q] = order[q - 1];
                 q--;
             }

@@ -197,7 +197,8 @@ static int read_snapshot(struct safer_store *st, struct safer_visits *out, struc
 
     /* Visitor ids, in byte order (both engines compare them so). */
     rc = safer__prep(st,
-                     "SELECT DISTINCT visitor FROM visit WHERE visitor IS NOT NULL ORDER BY visitor",
+                     "SELECT DISTINCT visitor FROM visit WHERE visitor IS NOT NULL"
+                     " ORDER BY visitor",
                      &s, err);
     while (rc == 0 && (rc = safer__step(s, err)) == 1) {
         SAFER__GROW(visitors, capvis, nvis + 1);
@@ -359,8 +360,8 @@ static int read_snapshot(struct safer_store *st, struct safer_visits *out, struc
     s = NULL;
     if (rc == 0 && out->records_last >= 0) {
         rc = safer__prep(st,
-                         "SELECT area_code, SUM(count) FROM crime_count WHERE crime_type = ?"
-                         " AND month > ? GROUP BY area_code",
+                         "SELECT area_code, CAST(SUM(count) AS BIGINT) FROM crime_count"
+                         " WHERE crime_type = ? AND month > ? GROUP BY area_code",
                          &s, err);
         if (rc == 0) {
             safer__bind_text(s, 1, SAFER_POPUP_RECORDS_CATEGORY);
