@@ -42,7 +42,7 @@ struct safer_visits_import_stats {
     size_t unresolved; /* of those, whose home area did not resolve (stored without a ward) */
     size_t replaced;   /* visits of the same source stored before, now replaced */
     size_t with_id;    /* visits with a visitor id */
-    char source[128];  /* the source the visits are stored under */
+    char source[208];  /* the source the visits are stored under (at most 200 bytes) */
     size_t nnotes;
     char notes[SAFER_VISITS_NOTES][224]; /* "FILE:LINE: home: 'X' ..." */
 };
