@@ -109,7 +109,8 @@ struct safer_visits {
     struct safer_venue *venues; /* malloc'd */
     size_t nvenues;
     /* The wards of the districts the visitors' home wards are in (so a
-     * ward none came from is listed), in code order. */
+     * ward none came from is listed), in code order; every stored ward
+     * when no visit has a ward. */
     struct safer_visit_ward *wards; /* malloc'd */
     size_t nwards;
     int32_t first_day, last_day; /* of the visits; 0 and -1 when none */

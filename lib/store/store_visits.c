@@ -294,10 +294,12 @@ static int read_snapshot(struct safer_store *st, struct safer_visits *out, struc
     s = NULL;
     if (rc < 0)
         goto out;
-    /* Keep the wards of the visitors' districts, and every visited ward. */
+    /* Keep the wards of the visitors' districts, and every visited ward;
+     * with no visit placed, every stored ward (the residents a pop-up
+     * choice weighs before any visit is loaded). */
     size_t capw = 0;
     for (size_t i = 0; i < nall; i++) {
-        bool keep = safer__find_str(vwards, nvw, all[i].code) >= 0;
+        bool keep = nvw == 0 || safer__find_str(vwards, nvw, all[i].code) >= 0;
         for (size_t j = 0; !keep && all[i].district && j < nall; j++)
             keep = all[j].district && !strcmp(all[j].district, all[i].district) &&
                    safer__find_str(vwards, nvw, all[j].code) >= 0;
