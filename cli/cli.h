@@ -82,6 +82,12 @@ int cmd_project(int argc, char **argv);
 int cmd_focus(int argc, char **argv);
 int cmd_hotspots(int argc, char **argv);
 /* cli: surveys */
+/* service usage and pop-up sites (visits.h) */
+struct cli_spec;
+extern const struct cli_spec cli_visits_import_spec, cli_venues_import_spec;
+int cli_import_visits(const struct cli_spec *spec, int argc, char **argv);
+int cli_import_venues(const struct cli_spec *spec, int argc, char **argv);
+int cmd_visits(int argc, char **argv);
 /* cli: visits */
 /* partner agencies' data (partner.h): `safer import partner`, `safer partner` */
 extern const struct cli_spec cli_partner_import_spec;

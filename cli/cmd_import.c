@@ -378,6 +378,8 @@ static const struct cli_kind kinds[] = {
     {"harm-weights", &harm_spec, import_table},
     {"postcodes", &postcodes_spec, import_table},
     /* import: surveys */
+    {"visits", &cli_visits_import_spec, cli_import_visits},
+    {"venues", &cli_venues_import_spec, cli_import_venues},
     /* import: visits */
     {"partner", &cli_partner_import_spec, cli_import_partner},
     /* import: partner */

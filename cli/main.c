@@ -48,6 +48,7 @@ static const struct cmd commands[] = {
     {"focus", cmd_focus, "rank the wards by a focus index and propose a focus area"},
     {"hotspots", cmd_hotspots, "harm, harm hot spots or hot spots over time, as CSV"},
     /* commands: surveys */
+    {"visits", cmd_visits, "service usage by time and home ward, and pop-up sites, as CSV"},
     /* commands: visits */
     {"partner", cmd_partner, "partner agencies' data: list, counts, change, beside police.uk"},
     /* commands: partner */

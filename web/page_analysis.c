@@ -60,6 +60,10 @@ static const struct analysis_link ANALYSES[] = {
      "Deliberate fires, hospital admissions for assault and the other data partners share, by "
      "ward and month beside the police.uk figures, and the quarterly data-share pack.",
      SAFER_PERM_VIEW_AGGREGATE},
+    {"/services", "Services and who uses them",
+     "When and from where people use a service such as the one-stop-shop, who does not come, "
+     "and where pop-up sessions would reach more people.",
+     SAFER_PERM_VIEW_AGGREGATE},
 };
 
 int page_analysis_get(struct web_req *req, struct web_resp *resp)

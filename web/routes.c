@@ -166,6 +166,10 @@ const struct web_route web_routes[] = {
     {"GET", "/analysis/hot-spots", WEB_NEED(SAFER_PERM_VIEW_AGGREGATE), page_analysis_hotspots_get,
      0},
     /* routes: surveys */
+    /* Service usage and pop-up sites (page_services.c): aggregates, small
+     * ward counts hidden from roles that may not see them. */
+    {"GET", "/services", WEB_NEED(SAFER_PERM_VIEW_AGGREGATE), page_services_get, 0},
+    {"GET", "/services/pop-up", WEB_NEED(SAFER_PERM_VIEW_AGGREGATE), page_services_popup_get, 0},
     /* routes: visits */
     /* partner agencies' data (page_partner.c): aggregates, small counts
      * suppressed by the library for a role that may not see them. */

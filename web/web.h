@@ -263,6 +263,9 @@ int page_analysis_clusters_get(struct web_req *req, struct web_resp *resp);
 int page_analysis_clusters_csv_get(struct web_req *req, struct web_resp *resp);
 int page_analysis_hotspots_get(struct web_req *req, struct web_resp *resp);
 /* web: surveys */
+/* service usage and pop-up sites (page_services.c) */
+int page_services_get(struct web_req *req, struct web_resp *resp);
+int page_services_popup_get(struct web_req *req, struct web_resp *resp);
 /* web: visits */
 /* partner agencies' data (page_partner.c) */
 int page_partners_get(struct web_req *req, struct web_resp *resp);

@@ -423,6 +423,13 @@ struct safer_assessment {
     unsigned char *period_no_score; /* per period: Gi* gave no score */
 
     /* assessment: surveys */
+    /* Service usage (visits.h): the visits, venues and wards held, read in
+     * the assessment's snapshot (owned; none loaded: n is 0), and the
+     * default pop-up proposal from them (owned; NULL with popup_why set
+     * when none could be made). */
+    struct safer_visits *visits;
+    struct safer_popup_answer *popup;
+    char popup_why[224];
     /* assessment: visits */
     /* Partner agencies' data (partner.h), read in the assessment's
      * snapshot; NULL in an assessment made by hand. Owned. */

@@ -23,6 +23,7 @@ void safer_assessment_release(struct safer_assessment *a)
 {
     safer__assess_profiles_release(a);
     /* assess release: surveys */
+    safer__visits_assess_release(a);
     /* assess release: visits */
     safer_partner_data_free(a->partner);
     /* assess release: partner */
@@ -291,6 +292,8 @@ int safer_assess_compute(struct safer_store *st, const struct safer_assess_opts 
     if (rc == 0)
         rc = safer__outcomes_read(st, &c, &in, err);
     /* assess read: surveys */
+    if (rc == 0)
+        rc = safer__visits_assess_read(st, a, err);
     /* assess read: visits */
     if (rc == 0)
         rc = safer__partner_data_read(st, &a->partner, err);

@@ -799,6 +799,7 @@ int safer_report_render(const struct safer_assessment *a, struct safer_buf *h,
                       "agencies' data</a></li>"
                       /* contents: partner */
                       "<li><a href=\"#public\">The public's views</a></li>"
+                      "<li><a href=\"#services\">Services and who uses them</a></li>"
                       /* contents: visits */
                       "<li><a href=\"#candidates\">Matters to prioritise</a></li>"
                       "<li><a href=\"#priorities\">The partnership's priorities</a></li>"
@@ -819,6 +820,7 @@ int safer_report_render(const struct safer_assessment *a, struct safer_buf *h,
     safer__report_partner(h, a);
     /* report: partner */
     safer__report_public(h, a);
+    safer__report_visits(h, a);
     /* report: visits */
     safer__report_candidates(h, a);
     safer__report_priorities(h, a);

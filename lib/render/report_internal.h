@@ -300,4 +300,7 @@ void safer__report_method(struct safer_buf *h, const struct safer_assessment *a)
 /* The ward clusters, at the end of section 6 (report_clusters.c). */
 void safer__report_clusters(struct safer_buf *h, const struct safer_assessment *a);
 
+/* Services and who uses them (report_visits.c). */
+void safer__report_visits(struct safer_buf *h, const struct safer_assessment *a);
+
 #endif

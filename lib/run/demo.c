@@ -650,6 +650,8 @@ int safer_demo_run(const char *dir, const struct safer_demo_opts *opts, struct s
     safer_plan_release(&plan);
     /* The public's voice, services and partner data, through their importers. */
     /* demo: surveys */
+    if (rc == 0)
+        rc = safer__demo_visits(st, data, so.first_month + so.months - 12, err);
     /* demo: visits */
     if (rc == 0)
         rc = safer__demo_partner(st, data, err);

@@ -6,11 +6,17 @@
 #ifndef SAFER_RUN_DEMO_INTERNAL_H
 #define SAFER_RUN_DEMO_INTERNAL_H
 
+#include <stdint.h>
+
 #include "safer/error.h"
 
 struct safer_store;
 
 /* demo: surveys */
+/* The one-stop-shop (demo_visits.c): postcodes of the demo's wards, a year
+ * of visits from `first_month` (a month index) and candidate venues. */
+int safer__demo_visits(struct safer_store *st, const char *data, int32_t first_month,
+                       struct safer_err *err);
 /* demo: visits */
 /* Partner data sets (demo_partner.c): deliberate fires, hospital
  * admissions for assault and council ASB reports, written under

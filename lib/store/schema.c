@@ -240,6 +240,18 @@ static const char V7_SQLITE[] =
     /* surveys: begin */
     /* surveys: end */
     /* visits: begin */
+    "CREATE TABLE visit_source("
+    "  source TEXT PRIMARY KEY, file TEXT NOT NULL, rows INTEGER NOT NULL,"
+    "  unresolved INTEGER NOT NULL, imported_at TEXT NOT NULL);"
+    "CREATE TABLE visit("
+    "  source TEXT NOT NULL REFERENCES visit_source(source), line INTEGER NOT NULL,"
+    "  day INTEGER NOT NULL, minute INTEGER NOT NULL, home_kind TEXT NOT NULL,"
+    "  home TEXT NOT NULL, ward_code TEXT, lsoa_code TEXT, x REAL, y REAL,"
+    "  service TEXT NOT NULL, venue TEXT NOT NULL, visitor TEXT,"
+    "  PRIMARY KEY(source, line));"
+    "CREATE TABLE venue("
+    "  name TEXT PRIMARY KEY, kind TEXT NOT NULL, x REAL NOT NULL, y REAL NOT NULL,"
+    "  lon REAL, lat REAL, postcode TEXT, source TEXT NOT NULL);"
     /* visits: end */
     /* partner: begin */
     "CREATE TABLE partner_dataset("
@@ -265,6 +277,19 @@ static const char V7_PG[] =
     /* surveys: begin */
     /* surveys: end */
     /* visits: begin */
+    "CREATE TABLE visit_source("
+    "  source " C " PRIMARY KEY, file " C " NOT NULL, rows BIGINT NOT NULL,"
+    "  unresolved BIGINT NOT NULL, imported_at " C " NOT NULL);"
+    "CREATE TABLE visit("
+    "  source " C " NOT NULL REFERENCES visit_source(source), line BIGINT NOT NULL,"
+    "  day BIGINT NOT NULL, minute BIGINT NOT NULL, home_kind " C " NOT NULL,"
+    "  home " C " NOT NULL, ward_code " C ", lsoa_code " C ", x DOUBLE PRECISION,"
+    "  y DOUBLE PRECISION, service " C " NOT NULL, venue " C " NOT NULL, visitor " C ","
+    "  PRIMARY KEY(source, line));"
+    "CREATE TABLE venue("
+    "  name " C " PRIMARY KEY, kind " C " NOT NULL, x DOUBLE PRECISION NOT NULL,"
+    "  y DOUBLE PRECISION NOT NULL, lon DOUBLE PRECISION, lat DOUBLE PRECISION,"
+    "  postcode " C ", source " C " NOT NULL);"
     /* visits: end */
     /* partner: begin */
     "CREATE TABLE partner_dataset("

@@ -292,5 +292,41 @@ int safer__partner_store(struct safer_store *st, const struct safer_partner_map 
  * safer_partner_data_free(). */
 int safer__partner_data_read(struct safer_store *st, struct safer_partner_data **out,
                              struct safer_err *err);
+/* ---- service visits and venues (visits.h), as their importers hand them
+ * over checked and placed (lib/import/visits.c, lib/store/store_visits.c) ---- */
+
+struct safer__visit_row {
+    int64_t line;
+    int32_t day;    /* days since 1970-01-01 */
+    int32_t minute; /* minute of the day */
+    const char *home_kind, *home;  /* the kind's name; the value as normalised */
+    const char *ward, *lsoa;       /* NULL when the home did not resolve (lsoa: or a ward) */
+    double x, y;                   /* NaN when no point */
+    const char *service, *venue;   /* "" when not mapped */
+    const char *visitor;           /* NULL when none */
+};
+
+/* Replace the visits of `source` with `rows` in one write transaction;
+ * *replaced counts the visits it held before. */
+int safer__store_visits(struct safer_store *st, const char *source, const char *file,
+                        const struct safer__visit_row *rows, size_t n, size_t unresolved,
+                        size_t *replaced, struct safer_err *err);
+
+struct safer__venue_row {
+    const char *name, *kind, *postcode; /* postcode NULL when not given */
+    double x, y, lon, lat;              /* lon, lat NaN when not given */
+};
+
+int safer__store_venues(struct safer_store *st, const char *source,
+                        const struct safer__venue_row *rows, size_t n, size_t *replaced,
+                        struct safer_err *err);
+
+/* The assessment's service usage (assess.h): its visits read inside the
+ * assessment's open read transaction (the same snapshot), and the default
+ * pop-up proposal (p 2, cover within 3,000 m, residents); and their release. */
+struct safer_assessment;
+int safer__visits_assess_read(struct safer_store *st, struct safer_assessment *a,
+                              struct safer_err *err);
+void safer__visits_assess_release(struct safer_assessment *a);
 
 #endif

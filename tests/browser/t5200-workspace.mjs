@@ -150,6 +150,21 @@ for (const path of ['/wards', '/wards/E05900013']) {
     check(r.status() === 200, `${path}: ${r.status()}`);
     await axeClean(path);
 }
+// Service usage and pop-up sites (the demo's one-stop-shop); a bad value
+// comes back with the error summary
+for (const path of ['/services', '/services/pop-up', '/services/pop-up?p=3&objective=median',
+    '/services/pop-up?demand=visitors&distance=2000', '/services/pop-up?demand=records']) {
+    const r = await page.goto(`${base}${path}`);
+    check(r.status() === 200, `${path}: ${r.status()}`);
+    await axeClean(path);
+}
+{
+    const path = '/services/pop-up?p=9&distance=far';
+    const r = await page.goto(`${base}${path}`);
+    check(r.status() === 400 && (await page.locator('.govuk-error-summary').count()) === 1,
+        `${path}: ${r.status()}`);
+    await axeClean(path);
+}
 
 // groups: change a group's cadence, with a mistake first, and see it on its page.
 await page.goto(`${base}/groups`);

@@ -73,5 +73,8 @@ walk "import police" full "$SAFER" import police "$P/2018-01-kent-street-republi
     "$P/2019-01-btp-street-bad-rows.csv"
 walk "assess" full "$SAFER" assess --out "$TMP/rep" --area E22000001
 walk "export" full "$SAFER" export police --out "$TMP/export.csv"
+walk "import visits" full "$SAFER" import visits "$DATA/visits/visits-uk.csv" \
+    --map "$DATA/visits/map-uk.json"
+walk "import venues" full "$SAFER" import venues "$DATA/visits/venues-grid.csv"
 echo "$injected faults injected"
 done_testing

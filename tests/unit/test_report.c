@@ -272,6 +272,7 @@ static void test_report_sections_in_order(void **state)
         "<h2 id=\"outcomes\">7. What became of the crimes</h2>",
         "<h2 id=\"partner\">Partner agencies' data</h2>",
         "<h2 id=\"public\">8. The public's views</h2>",
+        "<h2 id=\"services\">Services and who uses them</h2>",
         "<h2 id=\"candidates\">9. Matters to prioritise</h2>",
         "<h2 id=\"priorities\">10. The partnership's priorities</h2>",
         "<h2 id=\"progress\">11. Changes since the last assessment</h2>",
