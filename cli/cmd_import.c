@@ -358,6 +358,7 @@ static const struct cli_kind kinds[] = {
     {"actions", &actions_spec, import_records},
     {"indicators", &indicators_spec, import_records},
     {"harm-weights", &harm_spec, import_table},
+    {"survey", &cli_survey_import_spec, cli_import_survey},
     /* import: surveys */
     /* import: visits */
     /* import: partner */

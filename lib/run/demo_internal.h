@@ -10,6 +10,9 @@
 
 struct safer_store;
 
+/* The residents' survey: two fictional waves written under `data` and
+ * stored through safer_survey_import (demo_survey.c). */
+int safer__demo_survey(struct safer_store *st, const char *data, struct safer_err *err);
 /* demo: surveys */
 /* demo: visits */
 /* demo: partner */
