@@ -143,6 +143,7 @@ struct safer_survey_import_opts {
 };
 
 #define SAFER_SURVEY_MAX_WAVES 8
+#define SAFER_SURVEY_MAX_QUESTIONS 40
 
 struct safer_survey_wave_stats {
     char name[64];

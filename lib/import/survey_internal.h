@@ -13,6 +13,7 @@
 
 #include "safer/arena.h"
 #include "safer/error.h"
+#include "safer/survey.h"
 
 struct safer_store;
 
@@ -20,7 +21,7 @@ struct safer_store;
 #define SAFER__SURVEY_FILE (256ULL << 20)  /* bytes in a survey CSV: 256 MiB */
 #define SAFER__SURVEY_MAP_FILE (1u << 20)  /* bytes in a mapping: 1 MiB */
 #define SAFER__SURVEY_ROWS 1000000         /* respondents in one file */
-#define SAFER__SURVEY_QUESTIONS 40         /* questions in one mapping */
+#define SAFER__SURVEY_QUESTIONS SAFER_SURVEY_MAX_QUESTIONS /* questions in one mapping */
 #define SAFER__SURVEY_VALUES 200           /* answers or values listed for one column */
 
 /* One margin row: margin "age_sex" (category "SEX|AGE BAND") or "ward". */
@@ -65,7 +66,9 @@ struct safer__survey_geo {
 int safer__survey_geo_read(struct safer_store *st, struct safer_arena *arena,
                            struct safer__survey_geo *g, struct safer_err *err);
 
-/* Every stored wave, ordered by name, in `arena` (the arrays too). */
+/* Every stored wave, ordered by name, in `arena` (the arrays too), and
+ * the store's wards when there is a wave. With `in_tx`, in the caller's
+ * open read transaction. */
 struct safer__survey_stored {
     char *name, *margins;
     size_t n;
@@ -79,6 +82,14 @@ struct safer__survey_stored {
 };
 int safer__survey_read(struct safer_store *st, struct safer_arena *arena,
                        struct safer__survey_stored **out, size_t *n,
-                       struct safer__survey_geo *geo, struct safer_err *err);
+                       struct safer__survey_geo *geo, bool in_tx, struct safer_err *err);
+
+/* safer_survey_results_load() inside the caller's read transaction (the
+ * assessment's one snapshot): *out is NULL when no wave is stored, else a
+ * heap object freed with safer__survey_results_free(). */
+struct safer_survey_results;
+int safer__survey_results_read(struct safer_store *st, struct safer_survey_results **out,
+                               struct safer_err *err);
+void safer__survey_results_free(struct safer_survey_results *r);
 
 #endif

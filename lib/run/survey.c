@@ -135,8 +135,8 @@ static int wave_estimates(struct safer_survey_results *out, const struct safer__
     return rc;
 }
 
-int safer_survey_results_load(struct safer_store *st, bool public_only,
-                              struct safer_survey_results *out, struct safer_err *err)
+static int load(struct safer_store *st, bool public_only, bool in_tx,
+                struct safer_survey_results *out, struct safer_err *err)
 {
     memset(out, 0, sizeof(*out));
     safer_arena_init(&out->arena);
@@ -144,7 +144,7 @@ int safer_survey_results_load(struct safer_store *st, bool public_only,
     size_t n = 0;
     struct safer__survey_geo geo;
     memset(&geo, 0, sizeof(geo));
-    int rc = safer__survey_read(st, &out->arena, &v, &n, &geo, err);
+    int rc = safer__survey_read(st, &out->arena, &v, &n, &geo, in_tx, err);
     if (rc < 0)
         return rc;
     struct safer_survey_row *rows = NULL;
@@ -192,6 +192,36 @@ int safer_survey_results_load(struct safer_store *st, bool public_only,
         out->nchanges = c;
     }
     return 0;
+}
+
+int safer_survey_results_load(struct safer_store *st, bool public_only,
+                              struct safer_survey_results *out, struct safer_err *err)
+{
+    return load(st, public_only, false, out, err);
+}
+
+int safer__survey_results_read(struct safer_store *st, struct safer_survey_results **out,
+                               struct safer_err *err)
+{
+    *out = NULL;
+    struct safer_survey_results *r = safer__xcalloc(1, sizeof(*r));
+    int rc = load(st, false, true, r, err);
+    if (rc < 0 || r->nwaves == 0) {
+        if (rc == 0)
+            safer_survey_results_release(r);
+        free(r);
+        return rc;
+    }
+    *out = r;
+    return 0;
+}
+
+void safer__survey_results_free(struct safer_survey_results *r)
+{
+    if (!r)
+        return;
+    safer_survey_results_release(r);
+    free(r);
 }
 
 void safer_survey_results_release(struct safer_survey_results *r)

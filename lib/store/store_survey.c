@@ -425,16 +425,18 @@ static int read_waves(struct safer_store *st, struct safer_arena *a,
 
 int safer__survey_read(struct safer_store *st, struct safer_arena *arena,
                        struct safer__survey_stored **out, size_t *n,
-                       struct safer__survey_geo *geo, struct safer_err *err)
+                       struct safer__survey_geo *geo, bool in_tx, struct safer_err *err)
 {
     *out = NULL;
     *n = 0;
-    int rc = safer__store_begin_read(st, err);
+    int rc = in_tx ? 0 : safer__store_begin_read(st, err);
     if (rc < 0)
         return rc;
     rc = read_waves(st, arena, out, n, err);
-    if (rc == 0 && geo)
+    if (rc == 0 && geo && *n)
         rc = read_geo(st, arena, geo, err);
+    if (in_tx)
+        return rc;
     if (rc == 0)
         rc = safer__store_commit(st, err);
     else
