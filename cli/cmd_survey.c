@@ -63,7 +63,7 @@ int cli_import_survey(const struct cli_spec *spec, int argc, char **argv)
                                      "above 1, as multiples of the mean weight",
                                args.val[S_TRIM]);
     const char *path = args.args[0];
-    struct safer_store *st = cli_open_store(CLI_STORE_EXISTING);
+    struct safer_store *st = cli_open_store(CLI_STORE_CREATE);
     if (!st)
         return EXIT_FAILED;
     struct safer_err err = {0};
@@ -80,7 +80,8 @@ int cli_import_survey(const struct cli_spec *spec, int argc, char **argv)
     if (s.rejected)
         printf(" (%zu without an area that resolves, %zu without an age band or sex; first: %s)",
                s.rejected_area, s.rejected_age_sex, s.first_rejected);
-    printf("; %zu blank answers left out of the base\n", s.no_answer);
+    printf("; %zu blank answer%s left out of the base\n", s.no_answer,
+           s.no_answer == 1 ? "" : "s");
     printf("weighted by raking to %s", s.margins);
     if (o.trim_lo > 0 || o.trim_hi > 0)
         printf(", weights trimmed to %g..%g times the mean", o.trim_lo, o.trim_hi);
@@ -89,8 +90,8 @@ int cli_import_survey(const struct cli_spec *spec, int argc, char **argv)
     printf("\n");
     for (size_t k = 0; k < s.nwaves; k++) {
         const struct safer_survey_wave_stats *w = &s.waves[k];
-        printf("wave %s: %zu respondents, raked in %d passes, design effect %.3f", w->name,
-               w->respondents, w->iterations, w->deff);
+        printf("wave %s: %zu respondents, raked in %d pass%s, design effect %.3f", w->name,
+               w->respondents, w->iterations, w->iterations == 1 ? "" : "es", w->deff);
         if (o.trim_lo > 0 || o.trim_hi > 0)
             printf(", %zu weights trimmed", w->trimmed);
         printf("%s\n", w->replaced ? " (replaces the stored wave)" : "");
