@@ -225,6 +225,18 @@ int safer_survey_results_load(struct safer_store *st, bool public_only,
                               struct safer_survey_results *out, struct safer_err *err);
 void safer_survey_results_release(struct safer_survey_results *r);
 
+/*
+ * The estimates as `actor` may see them: a role that may
+ * SAFER_PERM_VIEW_AGGREGATE in its partnership (decided, and a refusal
+ * audited, as the live report decides: SAFER_EDENIED); without
+ * SAFER_PERM_VIEW_UNSUPPRESSED (elected members, the public) no ward
+ * estimate on a small base, and *public_view says so.
+ */
+struct safer_actor;
+int safer_survey_results_for(struct safer_store *st, const struct safer_actor *actor,
+                             struct safer_survey_results *out, bool *public_view,
+                             struct safer_err *err);
+
 /* The estimates as CSV: question,wave,domain,domain_name,base,weighted_pct,
  * lower,upper,small_base: percentages to one decimal place, or with
  * `exact` to 17 significant figures. */

@@ -16,7 +16,10 @@
 #include <string.h>
 
 #include "import/survey_internal.h"
+#include "safer/account.h"
+#include "safer/auth.h"
 #include "safer/csv.h"
+#include "safer/publish.h"
 #include "safer/survey.h"
 #include "util/internal.h"
 
@@ -198,6 +201,24 @@ int safer_survey_results_load(struct safer_store *st, bool public_only,
                               struct safer_survey_results *out, struct safer_err *err)
 {
     return load(st, public_only, false, out, err);
+}
+
+int safer_survey_results_for(struct safer_store *st, const struct safer_actor *actor,
+                             struct safer_survey_results *out, bool *public_view,
+                             struct safer_err *err)
+{
+    memset(out, 0, sizeof(*out));
+    safer_arena_init(&out->arena);
+    struct safer_arena arena;
+    safer_arena_init(&arena);
+    const char *code, *name, *area;
+    int rc = safer_publish_target(st, actor, NULL, SAFER_PERM_VIEW_AGGREGATE, &arena, &code,
+                                  &name, &area, err);
+    safer_arena_release(&arena);
+    if (rc < 0)
+        return rc;
+    *public_view = !(actor->operator || safer_role_may(actor->role, SAFER_PERM_VIEW_UNSUPPRESSED));
+    return load(st, *public_view, false, out, err);
 }
 
 int safer__survey_results_read(struct safer_store *st, struct safer_survey_results **out,

@@ -122,7 +122,9 @@ for (const path of ['/actions', '/actions/1', '/actions/edit/1', '/indicators', 
     '/projects', '/projects/1', '/projects/new', '/projects/edit/1',
     // analysis: area intelligence
     '/analysis', '/analysis/near-repeat', '/analysis/near-repeat?category=Vehicle%20crime',
-    '/analysis/clusters', '/analysis/clusters?k=8', '/analysis/hot-spots']) {
+    '/analysis/clusters', '/analysis/clusters?k=8', '/analysis/hot-spots',
+    // surveys: the demo's residents' survey
+    '/surveys']) {
     const r = await page.goto(`${base}${path}`);
     check(r.status() === 200, `${path}: ${r.status()}`);
     await axeClean(path);
