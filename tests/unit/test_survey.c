@@ -156,9 +156,12 @@ static void check_against_r(bool trim)
     struct table rw, re, rd;
     table_load(&rw, FIX "weights.csv");
     assert_int_equal(rw.n, f.n);
+    double dw = 0, dp = 0, dse = 0;
     for (size_t i = 0; i < f.n; i++) {
         double ref = strtod(rw.rows[i][trim ? 2 : 1], NULL);
         assert_true(fabs(w[i] - ref) <= 1e-9 * ref);
+        if (fabs(w[i] - ref) / ref > dw)
+            dw = fabs(w[i] - ref) / ref;
     }
     table_load(&rd, FIX "deff.csv");
     assert_true(fabs(res.deff - strtod(rd.rows[trim][1], NULL)) < 1e-9);
@@ -179,9 +182,14 @@ static void check_against_r(bool trim)
             fail_msg("q%d ward %d: p %.17g se %.17g, R %.17g %.17g", q + 1, ward, e.p, e.se,
                      mean, se);
         assert_true(e.base > 0);
+        dp = fmax(dp, fabs(e.p - mean));
+        dse = fmax(dse, fabs(e.se - se));
         checked++;
     }
     assert_int_equal(checked, 12);
+    print_message("%s: weights within %.2g (relative), proportions %.2g, standard errors %.2g "
+                  "of R's; %d raking passes\n",
+                  trim ? "trimmed" : "untrimmed", dw, dp, dse, res.iterations);
     safer_survey_design_release(&d);
     table_free(&rw);
     table_free(&re);
