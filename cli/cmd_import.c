@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "safer/place.h"
 #include "safer/lib.h"
 #include "safer/area.h"
 #include "safer/exchange.h"
@@ -88,6 +89,16 @@ static const struct cli_spec harm_spec = {
     "every weight imported before; the other categories keep the default. A\n"
     "mistake is reported as FILE:LINE: column: what is wrong.\n" ONE_TRANSACTION,
     no_opts, 0, 1, 1, "import harm-weights needs exactly one CSV file"};
+
+static const struct cli_spec postcodes_spec = {
+    "usage: safer [--db PATH] import postcodes ONSPD.csv\n",
+    "The ONS Postcode Directory (ONSPD) as ONS publishes it, whole or any extract\n"
+    "with its header: columns pcds (or pcd), doterm, osward, lsoa21 (or lsoa11),\n"
+    "oseast1m, osnrth1m, lat and long are read; the others are left. Each\n"
+    "postcode is stored with its ward, LSOA and grid reference, replacing the one\n"
+    "held; surveys, visits and partner data then place a postcode by it. A\n"
+    "mistake is reported as FILE:LINE: column: what is wrong.\n" ONE_TRANSACTION,
+    no_opts, 0, 1, 1, "import postcodes needs exactly one CSV file"};
 
 /* Every import is one transaction: say so when one fails. */
 static int import_failed(const struct safer_err *err, int rc)
@@ -254,6 +265,13 @@ static int import_table(const struct cli_spec *spec, int argc, char **argv)
                    rc, rc == 1 ? "y" : "ies", path);
             rc = 0;
         }
+    } else if (spec == &postcodes_spec) {
+        struct safer_postcode_stats s;
+        rc = safer_postcodes_import(st, path, &s, &err);
+        if (rc == 0)
+            printf("imported %zu postcodes (%zu replaced, %zu terminated) from %s; LSOAs from "
+                   "column %s; %zu rows without a ward not stored\n",
+                   s.rows, s.replaced, s.terminated, path, s.lsoa_column, s.skipped);
     } else {
         struct safer_lookup_stats s;
         rc = safer_lookup_import(st, path, &s, &err);
@@ -358,6 +376,7 @@ static const struct cli_kind kinds[] = {
     {"actions", &actions_spec, import_records},
     {"indicators", &indicators_spec, import_records},
     {"harm-weights", &harm_spec, import_table},
+    {"postcodes", &postcodes_spec, import_table},
     {"survey", &cli_survey_import_spec, cli_import_survey},
     /* import: surveys */
     /* import: visits */

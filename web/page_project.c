@@ -35,9 +35,20 @@ static void stage_tag(struct safer_buf *b, const char *stage)
     safer_html_raw(b, "</strong>");
 }
 
-/* "Shepway North, Shepway South" into the arena. */
+/* "Shepway North, Shepway South", or what the drawn polygon is, into the arena. */
 static const char *ward_names(struct web_req *req, const struct safer_project *p)
 {
+    if (p->place) {
+        size_t corners = 0;
+        for (const char *c = p->place; *c; c++)
+            corners += *c == '\n';
+        char *s = safer_arena_alloc(req->arena, 64);
+        if (p->place[0] == '{')
+            snprintf(s, 64, "A drawn polygon with holes");
+        else
+            snprintf(s, 64, "A drawn polygon of %zu corners", corners);
+        return s;
+    }
     size_t len = 1;
     for (size_t i = 0; i < p->nwards; i++)
         len += strlen(p->wards[i].name) + 2;
@@ -224,6 +235,11 @@ static int assessment_section(struct web_req *req, struct safer_buf *b,
                       "</span></summary><div class=\"govuk-details__text\">"
                       "<p class=\"govuk-body\">");
     safer_html_text(b, method);
+    if (p->place)
+        safer_html_raw(b, " The project area is the drawn polygon: its counts are the records "
+                          "whose point lies inside it or on its edge (records without a point "
+                          "are in no polygon). The wards it meets are not comparison wards, "
+                          "and the wards touching those are left out as neighbours.");
     safer_html_raw(b, "</p><p class=\"govuk-body\">It assumes that without the project the "
                       "two series would have moved in parallel (after scaling); that the "
                       "response did not move crime into the comparison wards (neighbours are "
@@ -263,6 +279,15 @@ static int project_page(struct web_req *req, struct web_resp *resp, int64_t id,
     web_summary_row(b, "Response started", p.start_date);
     web_summary_row(b, "Last changed", p.updated_at);
     web_summary_end(b);
+    if (p.place) {
+        safer_html_raw(b, "<details class=\"govuk-details\"><summary "
+                          "class=\"govuk-details__summary\"><span "
+                          "class=\"govuk-details__summary-text\">The polygon's corners"
+                          "</span></summary><div class=\"govuk-details__text\"><pre "
+                          "class=\"govuk-body\">");
+        safer_html_text(b, p.place);
+        safer_html_raw(b, "</pre></div></details>");
+    }
     if (safer_role_may(req->actor.role, SAFER_PERM_EDIT_PLAN)) {
         char href[48];
         snprintf(href, sizeof(href), "/projects/edit/%lld", (long long)p.id);
@@ -374,6 +399,7 @@ static void fields_of(const struct safer_project *p, struct web_req *req,
         w[i] = p->wards[i].code;
     f->wards = w;
     f->nwards = p->nwards;
+    f->place = p->place;
     f->start_date = p->start_date;
     f->stage = p->stage;
     f->scanning = p->scanning;
@@ -388,6 +414,7 @@ static void fields_from_form(struct web_req *req, struct safer_project_fields *f
     f->objective = web_param(&req->form, "objective");
     f->category = web_param(&req->form, "category");
     f->wards = web_param_all(req, "wards", &f->nwards);
+    f->place = web_param(&req->form, "place");
     f->start_date = web_param(&req->form, "start_date");
     f->stage = web_param(&req->form, "stage");
     f->scanning = web_param(&req->form, "scanning");
@@ -427,6 +454,11 @@ static int project_form(struct web_req *req, struct web_resp *resp, const char *
                f->category);
     web_checkboxes(b, fe, "wards", "Place", "The wards the project works in", codes, names, nw,
                    f->wards, f->nwards);
+    web_textarea(b, fe, "place", "Or draw the place as a polygon",
+                 "Instead of wards: the polygon's corners, one \"longitude, latitude\" a line "
+                 "(for example 0.5221, 51.2716), or a GeoJSON Polygon from a map tool. The "
+                 "assessment then counts the records inside it.",
+                 6, f->place);
     web_input(b, fe, "start_date", "Start date",
               "The day the response began, for example 2026-04-01", "text", f->start_date, NULL);
     web_select(b, fe, "stage", "Stage", NULL, safer_project_stages, stage_labels, 5, NULL,

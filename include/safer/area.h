@@ -59,4 +59,16 @@ int safer_areas_import(struct safer_store *st, const char *path, const struct sa
 int safer_areas_load(struct safer_store *st, const char *level, struct safer_area **out, size_t *n,
                      struct safer_err *err);
 
+/*
+ * A polygon a person gives (a problem-solving project's place): its
+ * corners as "longitude, latitude" lines (closed for them), or a GeoJSON
+ * Polygon geometry. Checked as an imported area is. On success *out holds
+ * it (lon/lat; release with safer_geom_release) and *canon its canonical
+ * text (malloc'd): corners to 6 decimals one a line, or GeoJSON for a
+ * polygon with holes. SAFER_EINVAL with what is wrong (no file or
+ * feature in the message).
+ */
+int safer_area_polygon_parse(const char *text, struct safer_geom *out, char **canon,
+                             struct safer_err *err);
+
 #endif

@@ -85,7 +85,7 @@ struct safer_postcode_stats {
     size_t replaced;   /* of those, ones the store held already */
     size_t terminated; /* of those, terminated ones (doterm set) */
     size_t skipped;    /* rows without a ward (e.g. Crown dependencies), counted */
-    char lsoa_column[16]; /* the LSOA vintage read: "lsoa21" or "lsoa11" */
+    char lsoa_column[64]; /* the LSOA column read, e.g. "lsoa21"; "none" without */
 };
 
 /*

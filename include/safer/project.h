@@ -4,9 +4,9 @@
  * (docs/workspace.md, "Problem-solving projects").
  *
  * A project belongs to one partnership. Its problem is one police.uk
- * category in a place, and the place is a set of the partnership's wards
- * (one to SAFER_PROJECT_WARDS_MAX): the assessment compares monthly counts
- * by ward, which the store keeps, so a place is made of whole wards. It
+ * category in a place: a set of the partnership's wards (one to
+ * SAFER_PROJECT_WARDS_MAX), counted from the count table, or a polygon
+ * drawn for it, counted from the records' points. It
  * has a title, an objective, scanning and analysis notes, a start date
  * (the day the response began: the assessment's "before" ends the month
  * before it), a stage (safer_project_stages) and assessment notes.
@@ -51,6 +51,10 @@ struct safer_project_fields {
     const char *category;   /* a police.uk crime type, "Burglary" */
     const char *const *wards; /* ward codes of the partnership; nwards */
     size_t nwards;
+    /* Or, instead of wards, the place drawn as a polygon: its corners as
+     * "longitude, latitude" lines, or a GeoJSON Polygon geometry
+     * (safer_area_polygon_parse); NULL or "" for none. */
+    const char *place;
     const char *start_date;
     const char *stage;      /* NULL on add: "scanning" */
     const char *scanning, *analysis, *assessment; /* notes, or NULL */
@@ -74,6 +78,7 @@ struct safer_project {
     const char *title, *objective, *category;
     struct safer_project_ward *wards; /* by code */
     size_t nwards;
+    const char *place; /* the drawn polygon's canonical text, or NULL */
     const char *start_date, *stage;
     const char *scanning, *analysis, *assessment; /* or NULL */
     int64_t version;

@@ -235,6 +235,8 @@ static const char V7_SQLITE[] =
     "  postcode TEXT PRIMARY KEY, ward_code TEXT, lsoa_code TEXT, district_code TEXT,"
     "  lon REAL, lat REAL, x REAL, y REAL, terminated TEXT, source TEXT NOT NULL);"
     "CREATE INDEX postcode_ward ON postcode(ward_code);"
+    /* A project's place drawn as a polygon (docs/workspace.md). */
+    "ALTER TABLE project ADD COLUMN place TEXT;"
     /* surveys: begin */
     "CREATE TABLE survey_wave("
     "  id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, file TEXT NOT NULL,"
@@ -264,6 +266,7 @@ static const char V7_PG[] =
     "  lon DOUBLE PRECISION, lat DOUBLE PRECISION, x DOUBLE PRECISION, y DOUBLE PRECISION,"
     "  terminated " C ", source " C " NOT NULL);"
     "CREATE INDEX postcode_ward ON postcode(ward_code);"
+    "ALTER TABLE project ADD COLUMN place " C ";"
     /* surveys: begin */
     "CREATE TABLE survey_wave("
     "  id " ID ", name " C " NOT NULL UNIQUE, file " C " NOT NULL,"

@@ -93,10 +93,12 @@ static int found(struct safer_store *st, const char *sql, int64_t pid, const cha
 
 /* Check form `f` for partnership `pid` (assessment `id`, 0 when new):
  * every mistake into fe, in the form's order. Negative: the store failed. */
-static int check_fields(struct safer_store *st, int64_t pid, int64_t id,
-                        const struct safer_equality_fields *f, struct safer_arena *a,
-                        struct clean *c, struct safer_field_errors *fe, struct safer_err *err)
+static int check_fields(struct safer_store *st, int64_t pid, int64_t id, const void *fields,
+                        struct safer_arena *a, void *clean, struct safer_field_errors *fe,
+                        struct safer_err *err)
 {
+    const struct safer_equality_fields *f = fields;
+    struct clean *c = clean;
     memset(c, 0, sizeof(*c));
     int rc = 0;
     c->group_key = safer__trimmed(a, f->group_key);
@@ -300,8 +302,9 @@ int safer_equality_list(struct safer_store *st, const struct safer_actor *actor,
 
 /* The stored fields of assessment `id` of `pid`, as check_fields gives. */
 static int read_stored(struct safer_store *st, int64_t pid, int64_t id, struct safer_arena *a,
-                       struct clean *out, int64_t *version, struct safer_err *err)
+                       void *clean, int64_t *version, struct safer_err *err)
 {
+    struct clean *out = clean;
     memset(out, 0, sizeof(*out));
     struct safer__stmt *s;
     int rc = safer__prep(st,
@@ -333,9 +336,10 @@ static int read_stored(struct safer_store *st, int64_t pid, int64_t id, struct s
 }
 
 /* The members of a change from `old` (NULL: an addition) to `c`. */
-static void diff(struct safer__jobj *before, struct safer__jobj *after, const struct clean *old,
-                 const struct clean *c)
+static void diff(struct safer__jobj *before, struct safer__jobj *after, const void *old_,
+                 const void *clean)
 {
+    const struct clean *old = old_, *c = clean;
     static const struct clean none = {.year = 0};
     const struct clean *o = old ? old : &none;
     safer__diff_str(before, after, "group_key", old ? o->group_key : NULL, c->group_key);
@@ -348,159 +352,68 @@ static void diff(struct safer__jobj *before, struct safer__jobj *after, const st
     safer__diff_str(before, after, "review_date", o->review_date, c->review_date);
 }
 
+/* Insert (*id 0) or update assessment *id at `version`. */
+static int write_row(struct safer_store *st, int64_t pid, int64_t *id, int64_t version,
+                     const void *clean, const char *at, struct safer_err *err)
+{
+    const struct clean *c = clean;
+    struct safer__stmt *s = NULL;
+    int rc = safer__prep(st,
+                         *id ? "UPDATE equality_assessment SET group_key = ?1, year = ?2,"
+                               " characteristics = ?3, evidence = ?4, findings = ?5,"
+                               " mitigations = ?6, review_date = ?7, version = version + 1,"
+                               " updated_at = ?8 WHERE id = ?9 AND partnership_id = ?10"
+                               " AND version = ?11"
+                             : "INSERT INTO equality_assessment(group_key, year, characteristics,"
+                               " evidence, findings, mitigations, review_date, updated_at,"
+                               " created_at, partnership_id, version)"
+                               " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9, 1) RETURNING id",
+                         &s, err);
+    if (rc < 0)
+        return rc;
+    safer__bind_text(s, 1, c->group_key);
+    safer__bind_int64(s, 2, c->year);
+    safer__bind_text(s, 3, c->characteristics);
+    safer__bind_text(s, 4, c->evidence);
+    safer__bind_text(s, 5, c->findings);
+    safer__bind_text(s, 6, c->mitigations);
+    safer__bind_text(s, 7, c->review_date);
+    safer__bind_text(s, 8, at);
+    if (*id) {
+        safer__bind_int64(s, 9, *id);
+        safer__bind_int64(s, 10, pid);
+        safer__bind_int64(s, 11, version);
+        rc = safer__step_done(s, err);
+    } else {
+        safer__bind_int64(s, 9, pid);
+        rc = safer__insert_id(st, s, "the assessment", id, err);
+    }
+    safer__stmt_finalize(s);
+    return rc;
+}
+
+static const struct safer__form_kind EQUALITY = {
+    .type = "equality",
+    .noun = "equality impact assessment",
+    .form = "the assessment's form",
+    .orphan = "no partnership to add the assessment to",
+    .size = sizeof(struct clean),
+    .check = check_fields,
+    .read = read_stored,
+    .diff = diff,
+    .write = write_row,
+};
+
 int safer_equality_add(struct safer_store *st, const struct safer_actor *actor,
                        const struct safer_equality_fields *f, int64_t now, int64_t *id,
                        struct safer_field_errors *fe, struct safer_err *err)
 {
-    struct safer_field_errors local;
-    safer__fe_init(&fe, &local);
-    if (id)
-        *id = 0;
-    struct safer_arena a;
-    safer_arena_init(&a);
-    struct clean c;
-    int64_t new_id = 0;
-    int rc = safer__store_begin_write(st, err);
-    if (rc < 0)
-        goto out;
-    rc = safer__may(st, actor, SAFER_PERM_EDIT_PLAN, NULL, err);
-    if (rc == SAFER_EDENIED) {
-        rc = safer__refuse(st, actor, SAFER_PERM_EDIT_PLAN, "equality", 0, now, err);
-        goto out;
-    }
-    if (rc == 0 && actor->partnership_id <= 0)
-        rc = safer_err_set(err, SAFER_EINVAL, "no partnership to add the assessment to");
-    if (rc == 0)
-        rc = check_fields(st, actor->partnership_id, 0, f, &a, &c, fe, err);
-    if (rc == 0 && fe->n)
-        rc = safer__fe_fail(fe, "the assessment's form", err);
-    struct safer__stmt *s = NULL;
-    if (rc == 0)
-        rc = safer__prep(st,
-                         "INSERT INTO equality_assessment(partnership_id, group_key, year,"
-                         " characteristics, evidence, findings, mitigations, review_date, version,"
-                         " created_at, updated_at) VALUES(?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)"
-                         " RETURNING id",
-                         &s, err);
-    if (rc == 0) {
-        char at[32];
-        safer__iso_at(now, at);
-        safer__bind_int64(s, 1, actor->partnership_id);
-        safer__bind_text(s, 2, c.group_key);
-        safer__bind_int64(s, 3, c.year);
-        safer__bind_text(s, 4, c.characteristics);
-        safer__bind_text(s, 5, c.evidence);
-        safer__bind_text(s, 6, c.findings);
-        safer__bind_text(s, 7, c.mitigations);
-        safer__bind_text(s, 8, c.review_date);
-        safer__bind_text(s, 9, at);
-        safer__bind_text(s, 10, at);
-        rc = safer__step(s, err);
-        if (rc == 1) {
-            new_id = safer__col_int64(s, 0);
-            rc = safer__step_done(s, err);
-        } else if (rc == 0) {
-            rc = safer__db_fail(st->db, err, "cannot store the assessment", "no row id");
-        }
-        safer__stmt_finalize(s);
-    }
-    if (rc == 0) {
-        struct safer__jobj after;
-        safer__jobj_init(&after);
-        diff(NULL, &after, NULL, &c);
-        rc = safer__audit_change(st, actor, "equality-add", "equality", new_id, NULL, &after, now,
-                                 err);
-    }
-    if (rc == 0)
-        rc = safer__store_commit(st, err);
-    if (rc < 0)
-        safer__store_rollback(st);
-    else if (id)
-        *id = new_id;
-out:
-    safer_arena_release(&a);
-    return rc;
+    return safer__form_add(st, actor, &EQUALITY, f, now, id, fe, err);
 }
 
 int safer_equality_change(struct safer_store *st, const struct safer_actor *actor, int64_t id,
                           int64_t version, const struct safer_equality_fields *f, int64_t now,
                           struct safer_field_errors *fe, struct safer_err *err)
 {
-    struct safer_field_errors local;
-    safer__fe_init(&fe, &local);
-    struct safer_arena a;
-    safer_arena_init(&a);
-    struct clean c, old;
-    int64_t stored_version = 0;
-    int rc = safer__store_begin_write(st, err);
-    if (rc < 0)
-        goto out;
-    rc = safer__may(st, actor, SAFER_PERM_EDIT_PLAN, NULL, err);
-    if (rc == SAFER_EDENIED) {
-        rc = safer__refuse(st, actor, SAFER_PERM_EDIT_PLAN, "equality", id, now, err);
-        goto out;
-    }
-    if (rc == 0)
-        rc = read_stored(st, actor->partnership_id, id, &a, &old, &stored_version, err);
-    if (rc == 0 && stored_version != version)
-        rc = safer_err_set(err, SAFER_ECONFLICT,
-                           "equality impact assessment %" PRId64 " was changed by someone else "
-                           "since the form was opened (version %" PRId64 ", now %" PRId64 ")",
-                           id, version, stored_version);
-    if (rc == 0)
-        rc = check_fields(st, actor->partnership_id, id, f, &a, &c, fe, err);
-    if (rc == 0 && fe->n)
-        rc = safer__fe_fail(fe, "the assessment's form", err);
-    struct safer__jobj before, after;
-    safer__jobj_init(&before);
-    safer__jobj_init(&after);
-    if (rc == 0)
-        diff(&before, &after, &old, &c);
-    if (rc == 0 && safer__jobj_count(&after) == 0) {
-        /* Nothing changed: nothing to write or log. */
-        rc = safer__store_commit(st, err);
-        goto done;
-    }
-    struct safer__stmt *s = NULL;
-    if (rc == 0)
-        rc = safer__prep(st,
-                         "UPDATE equality_assessment SET group_key = ?, year = ?,"
-                         " characteristics = ?, evidence = ?, findings = ?, mitigations = ?,"
-                         " review_date = ?, version = version + 1, updated_at = ?"
-                         " WHERE id = ? AND partnership_id = ? AND version = ?",
-                         &s, err);
-    if (rc == 0) {
-        char at[32];
-        safer__iso_at(now, at);
-        safer__bind_text(s, 1, c.group_key);
-        safer__bind_int64(s, 2, c.year);
-        safer__bind_text(s, 3, c.characteristics);
-        safer__bind_text(s, 4, c.evidence);
-        safer__bind_text(s, 5, c.findings);
-        safer__bind_text(s, 6, c.mitigations);
-        safer__bind_text(s, 7, c.review_date);
-        safer__bind_text(s, 8, at);
-        safer__bind_int64(s, 9, id);
-        safer__bind_int64(s, 10, actor->partnership_id);
-        safer__bind_int64(s, 11, version);
-        rc = safer__step_done(s, err);
-        safer__stmt_finalize(s);
-    }
-    if (rc == 0) {
-        rc = safer__audit_change(st, actor, "equality-change", "equality", id, &before, &after,
-                                 now, err);
-        if (rc == 0)
-            rc = safer__store_commit(st, err);
-        if (rc < 0)
-            safer__store_rollback(st);
-        goto out;
-    }
-done:
-    safer__jobj_release(&before);
-    safer__jobj_release(&after);
-    if (rc < 0)
-        safer__store_rollback(st);
-out:
-    safer_arena_release(&a);
-    return rc;
+    return safer__form_change(st, actor, &EQUALITY, id, version, f, now, fe, err);
 }

@@ -271,3 +271,126 @@ int safer__audit_change(struct safer_store *st, const struct safer_actor *actor,
     free(a);
     return rc;
 }
+
+/* ---- adding and changing a form's record ---- */
+
+int safer__insert_id(struct safer_store *st, struct safer__stmt *s, const char *what, int64_t *id,
+                     struct safer_err *err)
+{
+    int rc = safer__step(s, err);
+    if (rc == 1) {
+        *id = safer__col_int64(s, 0);
+        return safer__step_done(s, err);
+    }
+    if (rc == 0) {
+        char msg[96];
+        snprintf(msg, sizeof(msg), "cannot store %s", what);
+        rc = safer__db_fail(st->db, err, msg, "no row id");
+    }
+    return rc;
+}
+
+int safer__form_add(struct safer_store *st, const struct safer_actor *actor,
+                    const struct safer__form_kind *kind, const void *fields, int64_t now,
+                    int64_t *id, struct safer_field_errors *fe, struct safer_err *err)
+{
+    struct safer_field_errors local;
+    safer__fe_init(&fe, &local);
+    if (id)
+        *id = 0;
+    int rc = safer__store_begin_write(st, err);
+    if (rc < 0)
+        return rc;
+    rc = safer__may(st, actor, SAFER_PERM_EDIT_PLAN, NULL, err);
+    if (rc == SAFER_EDENIED)
+        return safer__refuse(st, actor, SAFER_PERM_EDIT_PLAN, kind->type, 0, now, err);
+    struct safer_arena a;
+    safer_arena_init(&a);
+    void *c = safer_arena_alloc(&a, kind->size);
+    memset(c, 0, kind->size);
+    int64_t new_id = 0;
+    if (rc == 0 && actor->partnership_id <= 0)
+        rc = safer_err_set(err, SAFER_EINVAL, "%s", kind->orphan);
+    if (rc == 0)
+        rc = kind->check(st, actor->partnership_id, 0, fields, &a, c, fe, err);
+    if (rc == 0 && fe->n)
+        rc = safer__fe_fail(fe, kind->form, err);
+    char at[32];
+    safer__iso_at(now, at);
+    if (rc == 0)
+        rc = kind->write(st, actor->partnership_id, &new_id, 0, c, at, err);
+    if (rc == 0) {
+        struct safer__jobj after;
+        safer__jobj_init(&after);
+        kind->diff(NULL, &after, NULL, c);
+        char what[64];
+        snprintf(what, sizeof(what), "%s-add", kind->type);
+        rc = safer__audit_change(st, actor, what, kind->type, new_id, NULL, &after, now, err);
+    }
+    if (rc == 0)
+        rc = safer__store_commit(st, err);
+    if (rc < 0)
+        safer__store_rollback(st);
+    else if (id)
+        *id = new_id;
+    safer_arena_release(&a);
+    return rc;
+}
+
+int safer__form_change(struct safer_store *st, const struct safer_actor *actor,
+                       const struct safer__form_kind *kind, int64_t id, int64_t version,
+                       const void *fields, int64_t now, struct safer_field_errors *fe,
+                       struct safer_err *err)
+{
+    struct safer_field_errors local;
+    safer__fe_init(&fe, &local);
+    int rc = safer__store_begin_write(st, err);
+    if (rc < 0)
+        return rc;
+    rc = safer__may(st, actor, SAFER_PERM_EDIT_PLAN, NULL, err);
+    if (rc == SAFER_EDENIED)
+        return safer__refuse(st, actor, SAFER_PERM_EDIT_PLAN, kind->type, id, now, err);
+    struct safer_arena a;
+    safer_arena_init(&a);
+    void *old = safer_arena_alloc(&a, kind->size);
+    void *c = safer_arena_alloc(&a, kind->size);
+    memset(old, 0, kind->size);
+    memset(c, 0, kind->size);
+    int64_t stored = 0;
+    if (rc == 0)
+        rc = kind->read(st, actor->partnership_id, id, &a, old, &stored, err);
+    if (rc == 0 && stored != version)
+        rc = safer_err_set(err, SAFER_ECONFLICT,
+                           "%s %" PRId64 " was changed by someone else since the form was "
+                           "opened (version %" PRId64 ", now %" PRId64 ")",
+                           kind->noun, id, version, stored);
+    if (rc == 0)
+        rc = kind->check(st, actor->partnership_id, id, fields, &a, c, fe, err);
+    if (rc == 0 && fe->n)
+        rc = safer__fe_fail(fe, kind->form, err);
+    struct safer__jobj before, after;
+    safer__jobj_init(&before);
+    safer__jobj_init(&after);
+    if (rc == 0)
+        kind->diff(&before, &after, old, c);
+    /* Nothing changed: nothing to write or log. */
+    bool same = rc == 0 && safer__jobj_count(&after) == 0;
+    char at[32];
+    safer__iso_at(now, at);
+    if (rc == 0 && !same)
+        rc = kind->write(st, actor->partnership_id, &id, version, c, at, err);
+    if (rc == 0 && !same) {
+        char what[64];
+        snprintf(what, sizeof(what), "%s-change", kind->type);
+        rc = safer__audit_change(st, actor, what, kind->type, id, &before, &after, now, err);
+    } else {
+        safer__jobj_release(&before);
+        safer__jobj_release(&after);
+    }
+    if (rc == 0)
+        rc = safer__store_commit(st, err);
+    if (rc < 0)
+        safer__store_rollback(st);
+    safer_arena_release(&a);
+    return rc;
+}

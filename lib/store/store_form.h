@@ -97,4 +97,47 @@ int safer__audit_change(struct safer_store *st, const struct safer_actor *actor,
                         struct safer__jobj *before, struct safer__jobj *after, int64_t now,
                         struct safer_err *err);
 
+/*
+ * A record a form keeps (an equality impact assessment, a grant, a
+ * project): what differs between kinds. Adding and changing one are the
+ * same steps for every kind (safer__form_add, safer__form_change): one
+ * write transaction; the access decided (SAFER_PERM_EDIT_PLAN), a refusal
+ * logged; the form checked, every mistake into `fe` and nothing written;
+ * a change checked against the version the form was opened at; the row
+ * written and its audit row ("TYPE-add", "TYPE-change") beside it. A change
+ * that changes nothing writes and logs nothing.
+ */
+struct safer__form_kind {
+    const char *type;   /* the audit's record type: "equality" */
+    const char *noun;   /* "equality impact assessment", for a stale change */
+    const char *form;   /* "the assessment's form" */
+    const char *orphan; /* "no partnership to add the assessment to" */
+    size_t size;        /* of the kind's checked fields (`clean`) */
+    /* Check `fields` into `clean`, in the arena; id 0 when adding. */
+    int (*check)(struct safer_store *st, int64_t pid, int64_t id, const void *fields,
+                 struct safer_arena *a, void *clean, struct safer_field_errors *fe,
+                 struct safer_err *err);
+    /* The stored record as check gives it, and its version. */
+    int (*read)(struct safer_store *st, int64_t pid, int64_t id, struct safer_arena *a,
+                void *clean, int64_t *version, struct safer_err *err);
+    /* What changed, into the two objects (old NULL when adding). */
+    void (*diff)(struct safer__jobj *before, struct safer__jobj *after, const void *old,
+                 const void *clean);
+    /* Insert (*id 0: set it) or update record *id at `version`. */
+    int (*write)(struct safer_store *st, int64_t pid, int64_t *id, int64_t version,
+                 const void *clean, const char *at, struct safer_err *err);
+};
+
+/* Step an INSERT ... RETURNING id to its end: *id the new row's. */
+int safer__insert_id(struct safer_store *st, struct safer__stmt *s, const char *what, int64_t *id,
+                     struct safer_err *err);
+
+int safer__form_add(struct safer_store *st, const struct safer_actor *actor,
+                    const struct safer__form_kind *kind, const void *fields, int64_t now,
+                    int64_t *id, struct safer_field_errors *fe, struct safer_err *err);
+int safer__form_change(struct safer_store *st, const struct safer_actor *actor,
+                       const struct safer__form_kind *kind, int64_t id, int64_t version,
+                       const void *fields, int64_t now, struct safer_field_errors *fe,
+                       struct safer_err *err);
+
 #endif

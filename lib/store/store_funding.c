@@ -181,10 +181,13 @@ static int found(struct safer_store *st, const char *sql, int64_t pid, const cha
     return rc;
 }
 
-static int check_fields(struct safer_store *st, int64_t pid, const struct safer_funding_fields *f,
-                        bool adding, struct safer_arena *a, struct clean *c,
-                        struct safer_field_errors *fe, struct safer_err *err)
+static int check_fields(struct safer_store *st, int64_t pid, int64_t id, const void *fields,
+                        struct safer_arena *a, void *clean, struct safer_field_errors *fe,
+                        struct safer_err *err)
 {
+    const struct safer_funding_fields *f = fields;
+    struct clean *c = clean;
+    bool adding = id == 0;
     memset(c, 0, sizeof(*c));
     c->funder = safer__text_field(a, fe, "funder", "Funder", f->funder, true,
                                   "Enter who gives the grant", SAFER_FUNDING_NAME_MAX, false);
@@ -488,8 +491,9 @@ int safer_funding_list(struct safer_store *st, const struct safer_actor *actor, 
 
 /* The stored fields of grant `id` of `pid`, as check_fields gives. */
 static int read_stored(struct safer_store *st, int64_t pid, int64_t id, struct safer_arena *a,
-                       struct clean *out, int64_t *version, struct safer_err *err)
+                       void *clean, int64_t *version, struct safer_err *err)
 {
+    struct clean *out = clean;
     memset(out, 0, sizeof(*out));
     struct safer__stmt *s;
     int rc = safer__prep(st,
@@ -540,9 +544,10 @@ static int read_stored(struct safer_store *st, int64_t pid, int64_t id, struct s
     return rc;
 }
 
-static void diff(struct safer__jobj *before, struct safer__jobj *after, const struct clean *old,
-                 const struct clean *c)
+static void diff(struct safer__jobj *before, struct safer__jobj *after, const void *old_,
+                 const void *clean)
 {
+    const struct clean *old = old_, *c = clean;
     static const struct clean none = {.funder = NULL};
     const struct clean *o = old ? old : &none;
     safer__diff_str(before, after, "funder", o->funder, c->funder);
@@ -593,151 +598,64 @@ static int set_actions(struct safer_store *st, int64_t id, const struct clean *c
     return rc;
 }
 
+/* Insert (*id 0) or update grant *id at `version`, and its actions. */
+static int write_row(struct safer_store *st, int64_t pid, int64_t *id, int64_t version,
+                     const void *clean, const char *at, struct safer_err *err)
+{
+    const struct clean *c = clean;
+    struct safer__stmt *s = NULL;
+    int rc = safer__prep(st,
+                         *id ? "UPDATE funding SET funder = ?1, scheme = ?2, amount = ?3,"
+                               " spent = ?4, period_from = ?5, period_to = ?6,"
+                               " priority_key = ?7, status = ?8, delivered = ?9,"
+                               " version = version + 1, updated_at = ?10"
+                               " WHERE partnership_id = ?11 AND id = ?12 AND version = ?13"
+                             : "INSERT INTO funding(funder, scheme, amount, spent, period_from,"
+                               " period_to, priority_key, status, delivered, updated_at,"
+                               " created_at, partnership_id, version)"
+                               " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, 1)"
+                               " RETURNING id",
+                         &s, err);
+    if (rc < 0)
+        return rc;
+    bind_fields(s, c);
+    safer__bind_text(s, 10, at);
+    safer__bind_int64(s, 11, pid);
+    if (*id) {
+        safer__bind_int64(s, 12, *id);
+        safer__bind_int64(s, 13, version);
+        rc = safer__step_done(s, err);
+    } else {
+        rc = safer__insert_id(st, s, "the grant", id, err);
+    }
+    safer__stmt_finalize(s);
+    if (rc == 0)
+        rc = set_actions(st, *id, c, err);
+    return rc;
+}
+
+static const struct safer__form_kind FUNDING = {
+    .type = "funding",
+    .noun = "grant",
+    .form = "the grant's form",
+    .orphan = "no partnership to add the grant to",
+    .size = sizeof(struct clean),
+    .check = check_fields,
+    .read = read_stored,
+    .diff = diff,
+    .write = write_row,
+};
+
 int safer_funding_add(struct safer_store *st, const struct safer_actor *actor,
                       const struct safer_funding_fields *f, int64_t now, int64_t *id,
                       struct safer_field_errors *fe, struct safer_err *err)
 {
-    struct safer_field_errors local;
-    safer__fe_init(&fe, &local);
-    if (id)
-        *id = 0;
-    struct safer_arena a;
-    safer_arena_init(&a);
-    struct clean c;
-    int64_t new_id = 0;
-    int rc = safer__store_begin_write(st, err);
-    if (rc < 0)
-        goto out;
-    rc = safer__may(st, actor, SAFER_PERM_EDIT_PLAN, NULL, err);
-    if (rc == SAFER_EDENIED) {
-        rc = safer__refuse(st, actor, SAFER_PERM_EDIT_PLAN, "funding", 0, now, err);
-        goto out;
-    }
-    if (rc == 0 && actor->partnership_id <= 0)
-        rc = safer_err_set(err, SAFER_EINVAL, "no partnership to add the grant to");
-    if (rc == 0)
-        rc = check_fields(st, actor->partnership_id, f, true, &a, &c, fe, err);
-    if (rc == 0 && fe->n)
-        rc = safer__fe_fail(fe, "the grant's form", err);
-    struct safer__stmt *s = NULL;
-    if (rc == 0)
-        rc = safer__prep(st,
-                         "INSERT INTO funding(funder, scheme, amount, spent, period_from,"
-                         " period_to, priority_key, status, delivered, partnership_id, version,"
-                         " created_at, updated_at) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)"
-                         " RETURNING id",
-                         &s, err);
-    if (rc == 0) {
-        char at[32];
-        safer__iso_at(now, at);
-        bind_fields(s, &c);
-        safer__bind_int64(s, 10, actor->partnership_id);
-        safer__bind_text(s, 11, at);
-        safer__bind_text(s, 12, at);
-        rc = safer__step(s, err);
-        if (rc == 1) {
-            new_id = safer__col_int64(s, 0);
-            rc = safer__step_done(s, err);
-        } else if (rc == 0) {
-            rc = safer__db_fail(st->db, err, "cannot store the grant", "no row id");
-        }
-        safer__stmt_finalize(s);
-    }
-    if (rc == 0)
-        rc = set_actions(st, new_id, &c, err);
-    if (rc == 0) {
-        struct safer__jobj after;
-        safer__jobj_init(&after);
-        diff(NULL, &after, NULL, &c);
-        rc = safer__audit_change(st, actor, "funding-add", "funding", new_id, NULL, &after, now,
-                                 err);
-    }
-    if (rc == 0)
-        rc = safer__store_commit(st, err);
-    if (rc < 0)
-        safer__store_rollback(st);
-    else if (id)
-        *id = new_id;
-out:
-    safer_arena_release(&a);
-    return rc;
+    return safer__form_add(st, actor, &FUNDING, f, now, id, fe, err);
 }
 
 int safer_funding_change(struct safer_store *st, const struct safer_actor *actor, int64_t id,
                          int64_t version, const struct safer_funding_fields *f, int64_t now,
                          struct safer_field_errors *fe, struct safer_err *err)
 {
-    struct safer_field_errors local;
-    safer__fe_init(&fe, &local);
-    struct safer_arena a;
-    safer_arena_init(&a);
-    struct clean c, old;
-    int64_t stored_version = 0;
-    int rc = safer__store_begin_write(st, err);
-    if (rc < 0)
-        goto out;
-    rc = safer__may(st, actor, SAFER_PERM_EDIT_PLAN, NULL, err);
-    if (rc == SAFER_EDENIED) {
-        rc = safer__refuse(st, actor, SAFER_PERM_EDIT_PLAN, "funding", id, now, err);
-        goto out;
-    }
-    if (rc == 0)
-        rc = read_stored(st, actor->partnership_id, id, &a, &old, &stored_version, err);
-    if (rc == 0 && stored_version != version)
-        rc = safer_err_set(err, SAFER_ECONFLICT,
-                           "grant %" PRId64 " was changed by someone else since the form was "
-                           "opened (version %" PRId64 ", now %" PRId64 ")",
-                           id, version, stored_version);
-    if (rc == 0)
-        rc = check_fields(st, actor->partnership_id, f, false, &a, &c, fe, err);
-    if (rc == 0 && fe->n)
-        rc = safer__fe_fail(fe, "the grant's form", err);
-    struct safer__jobj before, after;
-    safer__jobj_init(&before);
-    safer__jobj_init(&after);
-    if (rc == 0)
-        diff(&before, &after, &old, &c);
-    if (rc == 0 && safer__jobj_count(&after) == 0) {
-        /* Nothing changed: nothing to write or log. */
-        rc = safer__store_commit(st, err);
-        goto done;
-    }
-    struct safer__stmt *s = NULL;
-    if (rc == 0)
-        rc = safer__prep(st,
-                         "UPDATE funding SET funder = ?, scheme = ?, amount = ?, spent = ?,"
-                         " period_from = ?, period_to = ?, priority_key = ?, status = ?,"
-                         " delivered = ?, version = version + 1, updated_at = ?"
-                         " WHERE id = ? AND partnership_id = ? AND version = ?",
-                         &s, err);
-    if (rc == 0) {
-        char at[32];
-        safer__iso_at(now, at);
-        bind_fields(s, &c);
-        safer__bind_text(s, 10, at);
-        safer__bind_int64(s, 11, id);
-        safer__bind_int64(s, 12, actor->partnership_id);
-        safer__bind_int64(s, 13, version);
-        rc = safer__step_done(s, err);
-        safer__stmt_finalize(s);
-    }
-    if (rc == 0 && strcmp(old.actions, c.actions) != 0)
-        rc = set_actions(st, id, &c, err);
-    if (rc == 0) {
-        rc = safer__audit_change(st, actor, "funding-change", "funding", id, &before, &after, now,
-                                 err);
-        if (rc == 0)
-            rc = safer__store_commit(st, err);
-        if (rc < 0)
-            safer__store_rollback(st);
-        goto out;
-    }
-done:
-    safer__jobj_release(&before);
-    safer__jobj_release(&after);
-    if (rc < 0)
-        safer__store_rollback(st);
-out:
-    safer_arena_release(&a);
-    return rc;
+    return safer__form_change(st, actor, &FUNDING, id, version, f, now, fe, err);
 }

@@ -243,4 +243,27 @@ struct safer_harm_weights;
 int safer__harm_read(struct safer_store *st, struct safer_harm_weights *out,
                      struct safer_err *err);
 
+/* ---- postcodes of the ONS Postcode Directory (import/postcode.c) ---- */
+
+struct safer__postcode {
+    char postcode[9]; /* in its one form (safer_postcode_normalise) */
+    char *ward, *lsoa, *district, *terminated; /* owned, or NULL */
+    double lon, lat, x, y; /* NaN without a grid reference */
+    size_t line;
+};
+
+struct safer__postcodes {
+    const char *path;
+    struct safer__postcode *rows;
+    size_t n, cap;
+    size_t terminated, skipped;
+};
+
+void safer__postcodes_release(struct safer__postcodes *p);
+
+/* Store `p` in one transaction, each postcode replacing the one held;
+ * *replaced counts those (store_place.c). */
+int safer__store_postcodes(struct safer_store *st, const struct safer__postcodes *p,
+                           size_t *replaced, struct safer_err *err);
+
 #endif

@@ -18,11 +18,15 @@
 #include "util/compat.h"
 
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "safer/police.h"
+#include "safer/area.h"
+#include "safer/geom.h"
 #include "safer/geom.h"
 #include "safer/plan.h"
 #include "safer/project.h"
@@ -86,6 +90,7 @@ struct clean {
     const char **wards; /* sorted, distinct */
     size_t nwards;
     const char *wards_text; /* joined by commas, for the audit */
+    const char *place;      /* a drawn polygon's canonical text, or NULL */
 };
 
 static int cmp_str(const void *a, const void *b)
@@ -93,10 +98,13 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-static int check_fields(struct safer_store *st, int64_t pid, const struct safer_project_fields *f,
-                        bool adding, struct safer_arena *a, struct clean *c,
-                        struct safer_field_errors *fe, struct safer_err *err)
+static int check_fields(struct safer_store *st, int64_t pid, int64_t id, const void *fields,
+                        struct safer_arena *a, void *clean, struct safer_field_errors *fe,
+                        struct safer_err *err)
 {
+    const struct safer_project_fields *f = fields;
+    struct clean *c = clean;
+    bool adding = id == 0;
     memset(c, 0, sizeof(*c));
     c->title = safer__text_field(a, fe, "title", "Title", f->title, true, "Enter a title",
                                  SAFER_PROJECT_TITLE_MAX, false);
@@ -124,8 +132,25 @@ static int check_fields(struct safer_store *st, int64_t pid, const struct safer_
     }
     c->nwards = k;
     int rc = 0;
-    if (c->nwards == 0) {
-        safer__fe_add(fe, "wards", "Choose at least one ward");
+    const char *place = safer__trimmed(a, f->place);
+    if (place) {
+        struct safer_geom g;
+        char *canon = NULL;
+        struct safer_err perr = {0};
+        if (safer_area_polygon_parse(place, &g, &canon, &perr) < 0) {
+            safer__fe_add(fe, "place", "The polygon: %s", perr.msg);
+        } else {
+            c->place = safer_arena_strdup(a, canon);
+            safer_geom_release(&g);
+        }
+        free(canon);
+    }
+    if (place && c->nwards) {
+        safer__fe_add(fe, "place", "Choose wards or draw the place as a polygon, not both");
+    } else if (place) {
+        /* The place is the polygon. */
+    } else if (c->nwards == 0) {
+        safer__fe_add(fe, "wards", "Choose at least one ward, or draw the place as a polygon");
     } else if (c->nwards > SAFER_PROJECT_WARDS_MAX) {
         safer__fe_add(fe, "wards", "Choose at most %d wards", SAFER_PROJECT_WARDS_MAX);
     } else {
@@ -197,88 +222,6 @@ static int write_wards(struct safer_store *st, int64_t id, const struct clean *c
 
 /* ---- adding and changing ---- */
 
-int safer_project_add(struct safer_store *st, const struct safer_actor *actor,
-                      const struct safer_project_fields *f, int64_t now, int64_t *id,
-                      struct safer_field_errors *fe, struct safer_err *err)
-{
-    struct safer_field_errors local;
-    safer__fe_init(&fe, &local);
-    if (id)
-        *id = 0;
-    int64_t new_id = 0;
-    int rc = safer__store_begin_write(st, err);
-    if (rc < 0)
-        return rc;
-    rc = safer__may(st, actor, SAFER_PERM_EDIT_PLAN, NULL, err);
-    if (rc == SAFER_EDENIED)
-        return safer__refuse(st, actor, SAFER_PERM_EDIT_PLAN, "project", 0, now, err);
-    struct safer_arena a;
-    safer_arena_init(&a);
-    struct clean c;
-    if (rc == 0 && actor->partnership_id <= 0)
-        rc = safer_err_set(err, SAFER_EINVAL, "no partnership to add the project to");
-    if (rc == 0)
-        rc = check_fields(st, actor->partnership_id, f, true, &a, &c, fe, err);
-    if (rc == 0 && fe->n)
-        rc = safer__fe_fail(fe, "the project's form", err);
-    struct safer__stmt *s = NULL;
-    if (rc == 0)
-        rc = safer__prep(st,
-                         "INSERT INTO project(partnership_id, title, objective, category,"
-                         " start_date, stage, scanning, analysis, assessment, version,"
-                         " created_at, updated_at)"
-                         " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING id",
-                         &s, err);
-    if (rc == 0) {
-        char at[32];
-        safer__iso_at(now, at);
-        safer__bind_int64(s, 1, actor->partnership_id);
-        safer__bind_text(s, 2, c.title);
-        safer__bind_text(s, 3, c.objective);
-        safer__bind_text(s, 4, c.category);
-        safer__bind_text(s, 5, c.start_date);
-        safer__bind_text(s, 6, c.stage);
-        safer__bind_text(s, 7, c.scanning);
-        safer__bind_text(s, 8, c.analysis);
-        safer__bind_text(s, 9, c.assessment);
-        safer__bind_text(s, 10, at);
-        safer__bind_text(s, 11, at);
-        rc = safer__step(s, err);
-        if (rc == 1) {
-            new_id = safer__col_int64(s, 0);
-            rc = safer__step_done(s, err);
-        } else if (rc == 0) {
-            rc = safer__db_fail(st->db, err, "cannot store the project", "no row id");
-        }
-        safer__stmt_finalize(s);
-    }
-    if (rc == 0)
-        rc = write_wards(st, new_id, &c, err);
-    if (rc == 0) {
-        struct safer__jobj after;
-        safer__jobj_init(&after);
-        safer__diff_str(NULL, &after, "title", NULL, c.title);
-        safer__diff_str(NULL, &after, "objective", NULL, c.objective);
-        safer__diff_str(NULL, &after, "category", NULL, c.category);
-        safer__diff_str(NULL, &after, "wards", NULL, c.wards_text);
-        safer__diff_str(NULL, &after, "start_date", NULL, c.start_date);
-        safer__diff_str(NULL, &after, "stage", NULL, c.stage);
-        safer__diff_str(NULL, &after, "scanning", NULL, c.scanning);
-        safer__diff_str(NULL, &after, "analysis", NULL, c.analysis);
-        safer__diff_str(NULL, &after, "assessment", NULL, c.assessment);
-        rc = safer__audit_change(st, actor, "project-add", "project", new_id, NULL, &after, now,
-                                 err);
-    }
-    if (rc == 0)
-        rc = safer__store_commit(st, err);
-    if (rc < 0)
-        safer__store_rollback(st);
-    else if (id)
-        *id = new_id;
-    safer_arena_release(&a);
-    return rc;
-}
-
 /* The stored project `id` of `pid`: fields as a form gives them, version. */
 struct stored {
     struct clean c;
@@ -292,7 +235,7 @@ static int read_stored(struct safer_store *st, int64_t pid, int64_t id, struct s
     struct safer__stmt *s;
     int rc = safer__prep(st,
                          "SELECT title, objective, category, start_date, stage, scanning,"
-                         " analysis, assessment, version FROM project"
+                         " analysis, assessment, version, place FROM project"
                          " WHERE id = ? AND partnership_id = ?",
                          &s, err);
     if (rc < 0)
@@ -310,6 +253,7 @@ static int read_stored(struct safer_store *st, int64_t pid, int64_t id, struct s
         out->c.analysis = dup(a, s, 6);
         out->c.assessment = dup(a, s, 7);
         out->version = safer__col_int64(s, 8);
+        out->c.place = dup(a, s, 9);
         rc = 0;
     } else if (rc == 0) {
         rc = safer_err_set(err, SAFER_ENOTFOUND, "no project %" PRId64 " in this partnership", id);
@@ -341,93 +285,101 @@ static int read_stored(struct safer_store *st, int64_t pid, int64_t id, struct s
     return rc;
 }
 
+static void diff(struct safer__jobj *before, struct safer__jobj *after, const void *old_,
+                 const void *clean)
+{
+    static const struct clean none = {.title = NULL};
+    const struct clean *old = old_ ? old_ : &none, *c = clean;
+    safer__diff_str(before, after, "title", old->title, c->title);
+    safer__diff_str(before, after, "objective", old->objective, c->objective);
+    safer__diff_str(before, after, "category", old->category, c->category);
+    safer__diff_str(before, after, "wards", old->wards_text, c->wards_text);
+    safer__diff_str(before, after, "place", old->place, c->place);
+    safer__diff_str(before, after, "start_date", old->start_date, c->start_date);
+    safer__diff_str(before, after, "stage", old->stage, c->stage);
+    safer__diff_str(before, after, "scanning", old->scanning, c->scanning);
+    safer__diff_str(before, after, "analysis", old->analysis, c->analysis);
+    safer__diff_str(before, after, "assessment", old->assessment, c->assessment);
+}
+
+/* Insert (*id 0) or update project *id at `version`, and its wards. */
+static int write_row(struct safer_store *st, int64_t pid, int64_t *id, int64_t version,
+                     const void *clean, const char *at, struct safer_err *err)
+{
+    const struct clean *c = clean;
+    struct safer__stmt *s = NULL;
+    int rc = safer__prep(st,
+                         *id ? "UPDATE project SET title = ?1, objective = ?2, category = ?3,"
+                               " start_date = ?4, stage = ?5, scanning = ?6, analysis = ?7,"
+                               " assessment = ?8, place = ?9, updated_at = ?10,"
+                               " version = version + 1"
+                               " WHERE partnership_id = ?11 AND id = ?12 AND version = ?13"
+                             : "INSERT INTO project(title, objective, category, start_date,"
+                               " stage, scanning, analysis, assessment, place, updated_at,"
+                               " created_at, partnership_id, version)"
+                               " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, 1)"
+                               " RETURNING id",
+                         &s, err);
+    if (rc < 0)
+        return rc;
+    safer__bind_text(s, 1, c->title);
+    safer__bind_text(s, 2, c->objective);
+    safer__bind_text(s, 3, c->category);
+    safer__bind_text(s, 4, c->start_date);
+    safer__bind_text(s, 5, c->stage);
+    safer__bind_text(s, 6, c->scanning);
+    safer__bind_text(s, 7, c->analysis);
+    safer__bind_text(s, 8, c->assessment);
+    safer__bind_text(s, 9, c->place);
+    safer__bind_text(s, 10, at);
+    safer__bind_int64(s, 11, pid);
+    if (*id) {
+        safer__bind_int64(s, 12, *id);
+        safer__bind_int64(s, 13, version);
+        rc = safer__step_done(s, err);
+    } else {
+        rc = safer__insert_id(st, s, "the project", id, err);
+    }
+    safer__stmt_finalize(s);
+    if (rc == 0)
+        rc = write_wards(st, *id, c, err);
+    return rc;
+}
+
+static int read_any(struct safer_store *st, int64_t pid, int64_t id, struct safer_arena *a,
+                    void *clean, int64_t *version, struct safer_err *err)
+{
+    struct stored old;
+    int rc = read_stored(st, pid, id, a, &old, err);
+    memcpy(clean, &old.c, sizeof(old.c));
+    *version = old.version;
+    return rc;
+}
+
+static const struct safer__form_kind PROJECT = {
+    .type = "project",
+    .noun = "project",
+    .form = "the project's form",
+    .orphan = "no partnership to add the project to",
+    .size = sizeof(struct clean),
+    .check = check_fields,
+    .read = read_any,
+    .diff = diff,
+    .write = write_row,
+};
+
+int safer_project_add(struct safer_store *st, const struct safer_actor *actor,
+                      const struct safer_project_fields *f, int64_t now, int64_t *id,
+                      struct safer_field_errors *fe, struct safer_err *err)
+{
+    return safer__form_add(st, actor, &PROJECT, f, now, id, fe, err);
+}
+
 int safer_project_change(struct safer_store *st, const struct safer_actor *actor, int64_t id,
                          int64_t version, const struct safer_project_fields *f, int64_t now,
                          struct safer_field_errors *fe, struct safer_err *err)
 {
-    struct safer_field_errors local;
-    safer__fe_init(&fe, &local);
-    int rc = safer__store_begin_write(st, err);
-    if (rc < 0)
-        return rc;
-    rc = safer__may(st, actor, SAFER_PERM_EDIT_PLAN, NULL, err);
-    if (rc == SAFER_EDENIED)
-        return safer__refuse(st, actor, SAFER_PERM_EDIT_PLAN, "project", id, now, err);
-    struct safer_arena a;
-    safer_arena_init(&a);
-    struct stored old;
-    struct clean c;
-    if (rc == 0)
-        rc = read_stored(st, actor->partnership_id, id, &a, &old, err);
-    if (rc == 0 && old.version != version)
-        rc = safer_err_set(err, SAFER_ECONFLICT,
-                           "project %" PRId64 " was changed by someone else since the form was "
-                           "opened (version %" PRId64 ", now %" PRId64 ")",
-                           id, version, old.version);
-    if (rc == 0)
-        rc = check_fields(st, actor->partnership_id, f, false, &a, &c, fe, err);
-    if (rc == 0 && fe->n)
-        rc = safer__fe_fail(fe, "the project's form", err);
-    if (rc < 0)
-        goto out;
-    struct safer__jobj before, after;
-    safer__jobj_init(&before);
-    safer__jobj_init(&after);
-    safer__diff_str(&before, &after, "title", old.c.title, c.title);
-    safer__diff_str(&before, &after, "objective", old.c.objective, c.objective);
-    safer__diff_str(&before, &after, "category", old.c.category, c.category);
-    safer__diff_str(&before, &after, "wards", old.c.wards_text, c.wards_text);
-    safer__diff_str(&before, &after, "start_date", old.c.start_date, c.start_date);
-    safer__diff_str(&before, &after, "stage", old.c.stage, c.stage);
-    safer__diff_str(&before, &after, "scanning", old.c.scanning, c.scanning);
-    safer__diff_str(&before, &after, "analysis", old.c.analysis, c.analysis);
-    safer__diff_str(&before, &after, "assessment", old.c.assessment, c.assessment);
-    if (safer__jobj_count(&after) == 0) {
-        safer__jobj_release(&before);
-        safer__jobj_release(&after);
-        goto out;
-    }
-    struct safer__stmt *s = NULL;
-    rc = safer__prep(st,
-                     "UPDATE project SET title = ?, objective = ?, category = ?, start_date = ?,"
-                     " stage = ?, scanning = ?, analysis = ?, assessment = ?,"
-                     " version = version + 1, updated_at = ?"
-                     " WHERE id = ? AND partnership_id = ? AND version = ?",
-                     &s, err);
-    if (rc == 0) {
-        char at[32];
-        safer__iso_at(now, at);
-        safer__bind_text(s, 1, c.title);
-        safer__bind_text(s, 2, c.objective);
-        safer__bind_text(s, 3, c.category);
-        safer__bind_text(s, 4, c.start_date);
-        safer__bind_text(s, 5, c.stage);
-        safer__bind_text(s, 6, c.scanning);
-        safer__bind_text(s, 7, c.analysis);
-        safer__bind_text(s, 8, c.assessment);
-        safer__bind_text(s, 9, at);
-        safer__bind_int64(s, 10, id);
-        safer__bind_int64(s, 11, actor->partnership_id);
-        safer__bind_int64(s, 12, old.version);
-        rc = safer__step_done(s, err);
-        safer__stmt_finalize(s);
-    }
-    if (rc == 0)
-        rc = write_wards(st, id, &c, err);
-    if (rc == 0) {
-        rc = safer__audit_change(st, actor, "project-change", "project", id, &before, &after, now,
-                                 err);
-    } else {
-        safer__jobj_release(&before);
-        safer__jobj_release(&after);
-    }
-out:
-    if (rc == 0)
-        rc = safer__store_commit(st, err);
-    if (rc < 0)
-        safer__store_rollback(st);
-    safer_arena_release(&a);
-    return rc;
+    return safer__form_change(st, actor, &PROJECT, id, version, f, now, fe, err);
 }
 
 int safer_project_response_add(struct safer_store *st, const struct safer_actor *actor,
@@ -515,7 +467,7 @@ static int refuse_read(struct safer_store *st, const struct safer_actor *actor, 
 
 #define PROJECT_COLUMNS                                                                         \
     "SELECT id, title, objective, category, start_date, stage, scanning, analysis, assessment," \
-    " version, updated_at FROM project WHERE partnership_id = ?1"
+    " version, updated_at, place FROM project WHERE partnership_id = ?1"
 
 static void read_row(struct safer__stmt *s, struct safer_arena *a, struct safer_project *x)
 {
@@ -531,6 +483,7 @@ static void read_row(struct safer__stmt *s, struct safer_arena *a, struct safer_
     x->assessment = dup(a, s, 8);
     x->version = safer__col_int64(s, 9);
     x->updated_at = dup(a, s, 10);
+    x->place = dup(a, s, 11);
 }
 
 /* The wards of project x, by code, with their names. */
@@ -836,6 +789,114 @@ static int mark_neighbours(struct safer_store *st, int64_t pid, const struct ser
     return rc;
 }
 
+/* Do segments ab and cd share a point? */
+static bool segments_meet(const double *a, const double *b, const double *c, const double *d)
+{
+    int o1 = safer_orient2d(a[0], a[1], b[0], b[1], c[0], c[1]);
+    int o2 = safer_orient2d(a[0], a[1], b[0], b[1], d[0], d[1]);
+    int o3 = safer_orient2d(c[0], c[1], d[0], d[1], a[0], a[1]);
+    int o4 = safer_orient2d(c[0], c[1], d[0], d[1], b[0], b[1]);
+    if (o1 != o2 && o3 != o4 && o1 && o2 && o3 && o4)
+        return true;
+    /* Collinear or touching: a point of one on the other. */
+    const double *p[4][3] = {{a, b, c}, {a, b, d}, {c, d, a}, {c, d, b}};
+    int o[4] = {o1, o2, o3, o4};
+    for (int k = 0; k < 4; k++) {
+        const double *u = p[k][0], *v = p[k][1], *w = p[k][2];
+        if (o[k] == 0 && w[0] >= fmin(u[0], v[0]) && w[0] <= fmax(u[0], v[0]) &&
+            w[1] >= fmin(u[1], v[1]) && w[1] <= fmax(u[1], v[1]))
+            return true;
+    }
+    return false;
+}
+
+/* Do polygons g and h share any point (interior or boundary)? */
+static bool polygons_meet(const struct safer_geom *g, const struct safer_geom *h)
+{
+    if (g->maxx < h->minx || h->maxx < g->minx || g->maxy < h->miny || h->maxy < g->miny)
+        return false;
+    if (g->npoints && safer_geom_locate(h, g->xy[0], g->xy[1]) >= 0)
+        return true;
+    if (h->npoints && safer_geom_locate(g, h->xy[0], h->xy[1]) >= 0)
+        return true;
+    for (uint32_t r = 0; r < g->nrings; r++)
+        for (uint32_t i = g->ring_start[r]; i + 1 < g->ring_start[r + 1]; i++)
+            for (uint32_t q = 0; q < h->nrings; q++)
+                for (uint32_t j = h->ring_start[q]; j + 1 < h->ring_start[q + 1]; j++)
+                    if (segments_meet(&g->xy[2 * i], &g->xy[2 * i + 2], &h->xy[2 * j],
+                                      &h->xy[2 * j + 2]))
+                        return true;
+    return false;
+}
+
+/* A drawn place: the wards it meets (inside[]), and its own monthly
+ * counts of `category`, from the records whose point lies in the polygon
+ * (interior or boundary); records without a point are in no polygon. */
+static int polygon_series(struct safer_store *st, int64_t pid, const char *place,
+                          const char *category, const struct series *x, bool *inside,
+                          double *counts, struct safer_err *err)
+{
+    struct safer_geom poly;
+    char *canon = NULL;
+    int rc = safer_area_polygon_parse(place, &poly, &canon, err);
+    free(canon);
+    if (rc < 0)
+        return safer_err_set(err, SAFER_EDB, "the project's stored polygon is damaged: %s",
+                             err->msg);
+    struct safer__stmt *s;
+    rc = safer__prep(st,
+                     "SELECT r.code, r.geom FROM area r WHERE r.code IN (" PARTNERSHIP_WARDS
+                     ") AND r.level = 'ward' ORDER BY r.code",
+                     &s, err);
+    if (rc == 0) {
+        safer__bind_int64(s, 1, pid);
+        while ((rc = safer__step(s, err)) == 1) {
+            const char *code = safer__col_text(s, 0);
+            long w = safer__find_str(x->codes, x->nwards, code);
+            size_t len = 0;
+            const void *blob = safer__col_blob(s, 1, &len);
+            struct safer_geom g;
+            if (w < 0)
+                continue;
+            if (!blob || safer__area_geom_decode(blob, len, &g) < 0) {
+                rc = safer_err_set(err, SAFER_EDB,
+                                   "%s: the stored geometry of area '%s' is damaged",
+                                   safer_store_name(st), code);
+                break;
+            }
+            inside[w] = polygons_meet(&poly, &g);
+            safer_geom_release(&g);
+        }
+        safer__stmt_finalize(s);
+    }
+    struct safer_crimes c = {0};
+    if (rc == 0)
+        rc = safer_crimes_load(st, &c, err);
+    long type = -1;
+    for (size_t t = 0; rc == 0 && t < c.ntypes; t++)
+        if (strcmp(c.types[t], category) == 0)
+            type = (long)t;
+    signed char *in = rc == 0 ? safer__xcalloc(c.nlocs + 1, 1) : NULL; /* 0 unknown, 1, -1 */
+    for (size_t b = 0; rc == 0 && type >= 0 && b < c.nbatches; b++) {
+        const struct safer_crime_batch *cb = &c.batches[b];
+        if (cb->month < x->first || cb->month > x->last)
+            continue;
+        for (size_t r = cb->first; r < cb->first + cb->count; r++) {
+            int32_t k = c.loc[r];
+            if (c.type[r] != (uint16_t)type || k < 0)
+                continue;
+            if (!in[k])
+                in[k] = safer_geom_locate(&poly, c.xy[2 * k], c.xy[2 * k + 1]) >= 0 ? 1 : -1;
+            if (in[k] > 0)
+                counts[(size_t)(cb->month - x->first)] += 1.0;
+        }
+    }
+    free(in);
+    safer_crimes_release(&c);
+    safer_geom_release(&poly);
+    return rc;
+}
+
 int safer_project_assess(struct safer_store *st, const struct safer_actor *actor, int64_t id,
                          size_t k, struct safer_arena *arena,
                          struct safer_project_assessment *out, struct safer_err *err)
@@ -862,7 +923,22 @@ int safer_project_assess(struct safer_store *st, const struct safer_actor *actor
         rc = safer_err_set(err, SAFER_EINVAL, "the store holds no police.uk data for the "
                            "partnership's wards");
     size_t T = rc == 0 ? (size_t)(x.last - x.first + 1) : 0;
-    if (rc == 0) {
+    double *drawn = NULL; /* a drawn place's own counts */
+    if (rc == 0 && p.c.place) {
+        inside = safer__xcalloc(x.nwards, sizeof(bool));
+        adjacent = safer__xcalloc(x.nwards, sizeof(bool));
+        drawn = safer__xcalloc(T + 1, sizeof(double));
+        rc = polygon_series(st, actor->partnership_id, p.c.place, p.c.category, &x, inside,
+                            drawn, err);
+        bool meets = false;
+        for (size_t w = 0; rc == 0 && w < x.nwards; w++)
+            meets = meets || inside[w];
+        if (rc == 0 && !meets)
+            rc = safer_err_set(err, SAFER_EINVAL, "the project's polygon lies outside the "
+                               "partnership's wards");
+        if (rc == 0)
+            rc = mark_neighbours(st, actor->partnership_id, &x, inside, adjacent, err);
+    } else if (rc == 0) {
         inside = safer__xcalloc(x.nwards, sizeof(bool));
         adjacent = safer__xcalloc(x.nwards, sizeof(bool));
         const char *w = p.c.wards_text;
@@ -905,7 +981,7 @@ int safer_project_assess(struct safer_store *st, const struct safer_actor *actor
     for (size_t w = 0; w < x.nwards; w++) {
         const double *row = x.counts + w * T;
         if (inside[w]) {
-            for (size_t t = 0; t < T; t++)
+            for (size_t t = 0; !drawn && t < T; t++)
                 out->project[t] += row[t];
             continue;
         }
@@ -915,6 +991,8 @@ int safer_project_assess(struct safer_store *st, const struct safer_actor *actor
         cand_ward[nc++] = w;
     }
     out->ncandidates = nc;
+    for (size_t t = 0; drawn && t < T; t++)
+        out->project[t] = drawn[t];
     int64_t day = 0;
     (void)safer__parse_date(p.c.start_date, &day);
     char sd[11];
@@ -944,6 +1022,7 @@ int safer_project_assess(struct safer_store *st, const struct safer_actor *actor
     }
     free(cand_ward);
 out:
+    free(drawn);
     free(cand);
     free(eligible);
     free(inside);

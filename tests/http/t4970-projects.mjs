@@ -109,5 +109,25 @@ check(r.status === 403, `an executive may not add a response: ${r.status}`);
 r = await exec.get(`${U}/projects`);
 check(r.status === 200 && (await r.text()).includes('Shepway burglary task force'), 'the list');
 
+// ---- a place drawn as a polygon ----
+const corners = '0.535, 51.252\n0.545, 51.252\n0.545, 51.258\n0.535, 51.258';
+r = await coord.post(`${U}/projects/new`, form([['place', corners]]));
+html = await r.text();
+check(r.status === 400 && html.includes('Choose wards or draw the place as a polygon, not both') &&
+    html.includes('0.545, 51.258'), `wards and a polygon: ${r.status}, what was typed is kept`);
+r = await coord.post(`${U}/projects/new`, form([['wards', ''], ['place', '0.535, 51.252\n0.545, 51.258\n0.545, 51.252\n0.535, 51.258']]));
+html = await r.text();
+check(r.status === 400 && html.includes('crosses itself'), `a polygon that crosses itself: ${r.status}`);
+r = await coord.post(`${U}/projects/new`, form([['wards', ''], ['place', corners]]));
+check(r.status === 303, `a project drawn as a polygon: ${r.status}`);
+const drawn = r.headers.get('location');
+r = await coord.get(`${U}${drawn}`);
+html = await r.text();
+check(r.status === 200 && html.includes('A drawn polygon of 4 corners') &&
+    html.includes('0.545000, 51.258000'), 'its page names the drawn place and its corners');
+r = await coord.get(`${U}/projects/edit/${drawn.split('/').pop()}`);
+html = await r.text();
+check(r.status === 200 && html.includes('0.535000, 51.252000'), 'its form holds the corners');
+
 check(await srv.stop() === 0, 'SIGTERM: exit 0');
 doneTesting();

@@ -31,6 +31,7 @@
 #include "safer/auth.h"
 #include "safer/counts.h"
 #include "safer/plan.h"
+#include "safer/police.h"
 #include "safer/project.h"
 #include "safer/stats.h"
 #include "safer/synth.h"
@@ -620,6 +621,156 @@ static void test_project_assess(void **state)
     safer_arena_release(&a);
 }
 
+/* ---- a place drawn as a polygon ---- */
+
+static void test_polygon_parse(void **state)
+{
+    (void)state;
+    struct safer_geom g;
+    char *canon = NULL;
+    struct safer_err err = {0};
+    /* Corners a line, closed for the writer; commas or spaces. */
+    assert_int_equal(safer_area_polygon_parse("0.50, 51.20\n0.52 51.20\n\n0.52,51.22\n0.50, 51.22\n",
+                                              &g, &canon, &err),
+                     0);
+    assert_int_equal(g.nparts, 1);
+    assert_int_equal(g.nrings, 1);
+    assert_int_equal(g.npoints, 5);
+    assert_string_equal(canon, "0.500000, 51.200000\n0.520000, 51.200000\n0.520000, 51.220000\n"
+                               "0.500000, 51.220000\n");
+    safer_geom_release(&g);
+    /* Its own canonical text reads back the same. */
+    char *again = NULL;
+    assert_int_equal(safer_area_polygon_parse(canon, &g, &again, &err), 0);
+    assert_string_equal(again, canon);
+    safer_geom_release(&g);
+    free(again);
+    free(canon);
+    /* A GeoJSON geometry with a hole keeps it, as GeoJSON. */
+    assert_int_equal(
+        safer_area_polygon_parse("{\"type\": \"Polygon\", \"coordinates\": [[[0.5, 51.2], [0.52, "
+                                 "51.2], [0.52, 51.22], [0.5, 51.22], [0.5, 51.2]], [[0.505, "
+                                 "51.205], [0.51, 51.205], [0.51, 51.21], [0.505, 51.205]]]}",
+                                 &g, &canon, &err),
+        0);
+    assert_int_equal(g.nrings, 2);
+    assert_true(strncmp(canon, "{\"type\":\"Polygon\"", 17) == 0);
+    safer_geom_release(&g);
+    free(canon);
+
+    static const char *const bad[][2] = {
+        {"", "no corners given"},
+        {"0.5, 51.2\n0.52, 51.2\n", "a polygon needs at least 3 corners"},
+        {"0.5, 51.2\nbarn\n0.5, 51.3\n", "line 2 is not a corner"},
+        {"0.5, 51.2, 7\n0.52, 51.2\n0.5, 51.3\n", "line 1 holds more than a longitude"},
+        {"0.50, 51.20\n0.52, 51.22\n0.52, 51.20\n0.50, 51.22\n", "crosses itself"},
+        {"51.20, 0.50\n51.20, 0.52\n51.22, 0.52\n", "latitude first"},
+        {"{\"type\": \"MultiPolygon\", \"coordinates\": [[[[0.5, 51.2], [0.52, 51.2], [0.52, "
+         "51.22], [0.5, 51.2]]], [[[0.6, 51.2], [0.62, 51.2], [0.62, 51.22], [0.6, 51.2]]]]}",
+         "not a MultiPolygon"},
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        canon = NULL;
+        memset(&err, 0, sizeof(err));
+        assert_true(safer_area_polygon_parse(bad[i][0], &g, &canon, &err) < 0);
+        if (!strstr(err.msg, bad[i][1]))
+            fail_msg("%zu: '%s' does not say '%s'", i, err.msg, bad[i][1]);
+        assert_null(canon);
+        assert_int_equal(g.npoints, 0);
+    }
+}
+
+static void test_project_polygon(void **state)
+{
+    (void)state;
+    struct safer_err err = {0};
+    struct safer_arena a;
+    safer_arena_init(&a);
+    /* A rectangle over the middle of the fourth ward and beyond it. */
+    struct safer_area *areas;
+    size_t na;
+    must(safer_areas_load(F.st, "ward", &areas, &na, &err), &err);
+    const struct safer_geom *w3 = NULL;
+    for (size_t i = 0; i < na; i++)
+        if (strcmp(areas[i].code, F.wards[3]) == 0)
+            w3 = &areas[i].geom;
+    assert_non_null(w3);
+    double cx = (w3->minx + w3->maxx) / 2, cy = (w3->miny + w3->maxy) / 2;
+    double hx = (w3->maxx - w3->minx) * 0.4, hy = (w3->maxy - w3->miny) * 0.4;
+    double x0 = cx - hx, x1 = cx + hx, y0 = cy - hy, y1 = cy + hy;
+    char place[256];
+    snprintf(place, sizeof(place), "%.6f, %.6f\n%.6f, %.6f\n%.6f, %.6f\n%.6f, %.6f\n", x0, y0, x1,
+             y0, x1, y1, x0, y1);
+    char start[16];
+    snprintf(start, sizeof(start), "%04d-%02d-01", (FIRST + 18) / 12, (FIRST + 18) % 12 + 1);
+
+    /* Wards or a polygon, not both; a bad polygon is the form's mistake. */
+    const char *w[] = {F.wards[3]};
+    struct safer_project_fields f = {.title = "Station Road burglary",
+                                     .objective = "Fewer burglaries by the station",
+                                     .category = "Burglary",
+                                     .wards = w,
+                                     .nwards = 1,
+                                     .place = place,
+                                     .start_date = start};
+    struct safer_field_errors fe;
+    int64_t id = 0;
+    assert_int_equal(safer_project_add(F.st, &F.coord, &f, NOW, &id, &fe, &err), SAFER_EINVAL);
+    assert_int_equal(fe.n, 1);
+    assert_string_equal(fe.e[0].field, "place");
+    f.nwards = 0;
+    f.place = "0.50, 51.20\n0.52, 51.22\n0.52, 51.20\n0.50, 51.22\n";
+    assert_int_equal(safer_project_add(F.st, &F.coord, &f, NOW, &id, &fe, &err), SAFER_EINVAL);
+    assert_non_null(strstr(fe.e[0].message, "crosses itself"));
+    f.place = NULL;
+    assert_int_equal(safer_project_add(F.st, &F.coord, &f, NOW, &id, &fe, &err), SAFER_EINVAL);
+    assert_string_equal(fe.e[0].field, "wards");
+
+    f.place = place;
+    must(safer_project_add(F.st, &F.coord, &f, NOW, &id, &fe, &err), &err);
+    struct safer_project p;
+    struct safer_project_response *r;
+    size_t nr;
+    must(safer_project_get(F.st, &F.exec, id, &a, &p, &r, &nr, &err), &err);
+    assert_string_equal(p.place, place);
+    assert_int_equal(p.nwards, 0);
+
+    struct safer_project_assessment pa;
+    must(safer_project_assess(F.st, &F.exec, id, 3, &a, &pa, &err), &err);
+    assert_int_equal(pa.nmonths, MONTHS);
+    assert_int_equal(pa.did.npre, 18);
+    /* The oracle: every Burglary record whose point is in the rectangle,
+     * by month, counted directly. */
+    struct safer_crimes c = {0};
+    must(safer_crimes_load(F.st, &c, &err), &err);
+    double want[MONTHS] = {0};
+    double sum = 0;
+    for (size_t b = 0; b < c.nbatches; b++) {
+        for (size_t i = c.batches[b].first; i < c.batches[b].first + c.batches[b].count; i++) {
+            int32_t k = c.loc[i];
+            if (k < 0 || strcmp(c.types[c.type[i]], "Burglary") != 0)
+                continue;
+            double x = c.xy[2 * k], y = c.xy[2 * k + 1];
+            int m = c.batches[b].month - FIRST;
+            if (x >= x0 && x <= x1 && y >= y0 && y <= y1 && m >= 0 && m < MONTHS)
+                want[m] += 1;
+        }
+    }
+    safer_crimes_release(&c);
+    for (size_t t = 0; t < MONTHS; t++) {
+        assert_true(pa.project[t] == want[t]);
+        sum += want[t];
+    }
+    assert_true(sum > 0);
+    /* The ward it lies in is no comparison ward. */
+    for (size_t j = 0; j < pa.did.k; j++)
+        assert_string_not_equal(pa.comparison_codes[j], F.wards[3]);
+    assert_true(pa.ncandidates < F.nwards);
+    safer_did_release(&pa.did);
+    safer_areas_free(areas, na);
+    safer_arena_release(&a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -628,6 +779,8 @@ int main(void)
         cmocka_unit_test(test_did_refuses),
         cmocka_unit_test(test_project_records),
         cmocka_unit_test(test_project_assess),
+        cmocka_unit_test(test_polygon_parse),
+        cmocka_unit_test(test_project_polygon),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
