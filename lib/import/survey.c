@@ -28,6 +28,7 @@
 
 #include "import/survey_internal.h"
 #include "safer/csv.h"
+#include "safer/place.h"
 #include "safer/survey.h"
 #include "util/internal.h"
 
@@ -504,6 +505,7 @@ struct resp {
 struct reader {
     const struct safer_survey_map *m;
     const struct safer__survey_geo *geo;
+    struct safer_places *pl;
     const char *path;
     struct safer_arena *a;
     struct safer_survey_import_stats *stats;
@@ -534,34 +536,23 @@ static void reject(struct reader *r, size_t line, const char *why)
                  r->path, line, why);
 }
 
-/* The ward of an area value, or NULL with `why`. */
+/* The ward of an area value, or NULL with `why` (place.h's resolver). The
+ * code returned is the geography's copy when it has one, else the arena's. */
 static const char *resolve(struct reader *r, const char *p, size_t len, char *why, size_t wn)
 {
-    char code[SAFER_LIMIT_CODE + 1];
-    if (len == 0 || len > SAFER_LIMIT_CODE) {
-        snprintf(why, wn, len ? "area '%.*s' is too long" : "no area", (int)(len > 60 ? 60 : len),
-                 p);
+    static const enum safer_place_kind kinds[] = {
+        [AREA_WARD] = SAFER_PLACE_WARD,
+        [AREA_LSOA] = SAFER_PLACE_LSOA,
+        [AREA_POSTCODE] = SAFER_PLACE_POSTCODE,
+    };
+    struct safer_place place;
+    char reason[160];
+    if (safer_places_find(r->pl, kinds[r->m->area_kind], p, len, &place, reason) != 0) {
+        snprintf(why, wn, "%s", reason);
         return NULL;
     }
-    memcpy(code, p, len);
-    code[len] = '\0';
-    const struct safer__survey_geo *g = r->geo;
-    if (r->m->area_kind == AREA_WARD) {
-        long k = safer__find_str(g->ward, g->nward, code);
-        if (k >= 0)
-            return g->ward[k];
-        snprintf(why, wn, "'%s' is not a ward the store holds", code);
-        return NULL;
-    }
-    if (r->m->area_kind == AREA_LSOA) {
-        long k = safer__find_str(g->lsoa, g->nlsoa, code);
-        if (k >= 0)
-            return g->lsoa_ward[k];
-        snprintf(why, wn, "'%s' is not an LSOA of the lookups the store holds", code);
-        return NULL;
-    }
-    snprintf(why, wn, "postcode '%s' cannot be placed: no ONS Postcode Directory is held", code);
-    return NULL;
+    long k = safer__find_str(r->geo->ward, r->geo->nward, place.ward);
+    return k >= 0 ? r->geo->ward[k] : safer_arena_strdup(r->a, place.ward);
 }
 
 static const char *recode(struct reader *r, const struct smap_recode *rc, const char *p,
@@ -916,6 +907,8 @@ int safer_survey_import(struct safer_store *st, const char *path,
         rc = safer_err_set(err, SAFER_EINVAL, "the store holds no wards: import the lookups or "
                                               "ward boundaries first");
     r.geo = &geo;
+    if (rc == 0)
+        rc = safer_places_open(st, &r.pl, err);
     if (rc == 0 && opts->margins)
         rc = read_margins(opts->margins, &a, &mg, err);
     if (rc == 0)
@@ -992,6 +985,8 @@ int safer_survey_import(struct safer_store *st, const char *path,
     }
     free(data);
     free(r.resp);
+    if (r.pl)
+        safer_places_close(r.pl);
     safer_buf_release(&r.more);
     safer_arena_release(&a);
     safer_survey_map_free(m);

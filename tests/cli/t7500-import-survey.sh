@@ -72,4 +72,27 @@ expect_status 0 "$SAFER" import survey "$S/survey.csv" --map "$S/map.json" --mar
 expect_grep 'weights trimmed to 0.5..1.5 times the mean$' "$TMP/out"
 expect_grep '^wave 2023: 24 respondents, .* weights trimmed (replaces the stored wave)$' "$TMP/out"
 
+# Postcodes, placed through the ONS Postcode Directory held (place.h),
+# one wave named by the mapping, weighted to the wards only.
+expect_status 0 "$SAFER" import postcodes "$DATA/postcodes/onspd.csv"
+cat >pc.json <<'JSON'
+{"wave": {"value": "2024"}, "area": {"column": "Postcode", "kind": "postcode"},
+ "questions": [{"key": "safe", "column": "Safe", "label": "feel safe",
+                "count": ["Yes"], "other": ["No"]}]}
+JSON
+cat >pc.csv <<'CSV'
+Postcode,Safe
+me11aa,Yes
+ME1 1AB,No
+ME1  2AA,Yes
+ME9 9ZZ,Yes
+XX,No
+CSV
+expect_status 0 "$SAFER" import survey pc.csv --map pc.json
+expect_grep ': 5 rows, 3 respondents, 2 rejected (2 without an area that resolves, 0 without an age band or sex; first: pc.csv:5: .ME9 9ZZ. is not a postcode' "$TMP/out"
+expect_grep '^weighted by raking to ward (2 wards, the store.s ward populations), no trimming$' "$TMP/out"
+expect_status 0 "$SAFER" survey
+expect_grep '^safe,2024,,All respondents,3,' "$TMP/out"
+expect_grep '^safe,2024,E05000002,"Beta, the island",1,0\.0,0\.0,0\.0,yes$' "$TMP/out"
+
 done_testing
