@@ -106,20 +106,41 @@ static int store_wave(struct safer_store *st, const struct safer__survey_wave *w
         rc = safer__step_done(s, err);
     }
     safer__stmt_finalize(s);
+    s = NULL;
     if (rc < 0)
         return rc;
-    rc = safer__prep(st,
-                     "INSERT INTO survey_respondent(wave_id, seq, ward_code, age_sex, weight,"
-                     " answers) VALUES(?, ?, ?, ?, ?, ?)",
-                     &s, err);
-    for (size_t i = 0; rc == 0 && i < w->n; i++) {
-        safer__stmt_reset(s);
-        safer__bind_int64(s, 1, id);
-        safer__bind_int64(s, 2, (int64_t)i);
-        safer__bind_text(s, 3, w->ward[i]);
-        safer__bind_text(s, 4, w->age_sex[i]);
-        safer__bind_double(s, 5, w->w[i]);
-        safer__bind_text(s, 6, w->answers[i]);
+    /* Respondents, BATCH rows a statement: one round trip each on PostgreSQL. */
+    enum { BATCH = 100 };
+    for (size_t first = 0; rc == 0 && first < w->n; first += BATCH) {
+        size_t k = w->n - first < BATCH ? w->n - first : BATCH;
+        if (k == BATCH && s)
+            safer__stmt_reset(s);
+        if (k < BATCH || !s) {
+            safer__stmt_finalize(s);
+            s = NULL;
+            struct safer_buf sql;
+            safer_buf_init(&sql, 1u << 20);
+            safer_buf_puts(&sql, "INSERT INTO survey_respondent(wave_id, seq, ward_code, age_sex,"
+                                 " weight, answers) VALUES");
+            for (size_t i = 0; i < k; i++)
+                safer_buf_puts(&sql, i ? ", (?, ?, ?, ?, ?, ?)" : " (?, ?, ?, ?, ?, ?)");
+            rc = safer_buf_error(&sql);
+            if (rc == 0)
+                rc = safer__prep(st, sql.ptr, &s, err);
+            safer_buf_release(&sql);
+            if (rc < 0)
+                break;
+        }
+        for (size_t i = 0; i < k; i++) {
+            int c = (int)i * 6;
+            size_t r = first + i;
+            safer__bind_int64(s, c + 1, id);
+            safer__bind_int64(s, c + 2, (int64_t)r);
+            safer__bind_text(s, c + 3, w->ward[r]);
+            safer__bind_text(s, c + 4, w->age_sex[r]);
+            safer__bind_double(s, c + 5, w->w[r]);
+            safer__bind_text(s, c + 6, w->answers[r]);
+        }
         rc = safer__step_done(s, err);
     }
     safer__stmt_finalize(s);
