@@ -134,6 +134,9 @@ void safer_survey_change(const struct safer_survey_est *a, const struct safer_su
 /* A mapping read and checked; SAFER_EPARSE with "MAP.json: what is wrong". */
 struct safer_survey_map;
 int safer_survey_map_load(const char *path, struct safer_survey_map **out, struct safer_err *err);
+/* The same from `len` bytes in memory; `path` names them in messages. */
+int safer_survey_map_parse(const char *data, size_t len, const char *path,
+                           struct safer_survey_map **out, struct safer_err *err);
 void safer_survey_map_free(struct safer_survey_map *m);
 
 struct safer_survey_import_opts {

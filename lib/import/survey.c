@@ -312,21 +312,25 @@ static int parse_map(struct safer_survey_map *m, yajl_val root, struct safer_err
     return 0;
 }
 
-int safer_survey_map_load(const char *path, struct safer_survey_map **out, struct safer_err *err)
+int safer_survey_map_parse(const char *data, size_t len, const char *path,
+                           struct safer_survey_map **out, struct safer_err *err)
 {
     *out = NULL;
-    char *data = NULL;
-    size_t len = 0;
-    int rc = safer__read_file(path, SAFER__SURVEY_MAP_FILE, "1 MiB for a survey mapping", &data,
-                              &len, err);
-    if (rc < 0)
-        return rc;
+    if (len > SAFER__SURVEY_MAP_FILE)
+        return safer_err_set(err, SAFER_ETOOBIG, "%s: larger than 1 MiB for a survey mapping",
+                             path);
+    /* yajl_tree_parse reads a NUL-terminated string: a copy, and a NUL
+     * inside the bytes ends the text early, which yajl then reports. */
+    char *text = safer__xmalloc(len + 1);
+    memcpy(text, data, len);
+    text[len] = '\0';
     struct safer_survey_map *m = safer__xcalloc(1, sizeof(*m));
     safer_arena_init(&m->arena);
     m->path = safer_arena_strdup(&m->arena, path);
     char ebuf[256] = "";
-    yajl_val root = yajl_tree_parse(data, ebuf, sizeof(ebuf));
-    free(data);
+    yajl_val root = yajl_tree_parse(text, ebuf, sizeof(ebuf));
+    free(text);
+    int rc;
     if (!root) {
         for (char *p = ebuf; *p; p++)
             if (*p == '\n' || *p == '\r')
@@ -345,6 +349,20 @@ int safer_survey_map_load(const char *path, struct safer_survey_map **out, struc
     }
     *out = m;
     return 0;
+}
+
+int safer_survey_map_load(const char *path, struct safer_survey_map **out, struct safer_err *err)
+{
+    *out = NULL;
+    char *data = NULL;
+    size_t len = 0;
+    int rc = safer__read_file(path, SAFER__SURVEY_MAP_FILE, "1 MiB for a survey mapping", &data,
+                              &len, err);
+    if (rc < 0)
+        return rc;
+    rc = safer_survey_map_parse(data, len, path, out, err);
+    free(data);
+    return rc;
 }
 
 void safer_survey_map_free(struct safer_survey_map *m)

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <dirent.h>
 
 #include <cmocka.h>
 
@@ -122,11 +123,50 @@ static void test_survey_map_missing_file(void **state)
     safer_survey_map_free(NULL);
 }
 
+/* The fuzz corpus of the mapping reader replays without a fuzzer: each file
+ * parses or fails with a message naming it. */
+static void test_survey_map_corpus(void **state)
+{
+    (void)state;
+    const char *dir = SAFER_FUZZ_CORPUS "/survey-map";
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    size_t parsed = 0, failed = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        char path[4096];
+        snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+        struct safer_survey_map *m = NULL;
+        struct safer_err err = {0};
+        if (safer_survey_map_load(path, &m, &err) == 0) {
+            assert_non_null(m);
+            safer_survey_map_free(m);
+            parsed++;
+        } else {
+            assert_null(m);
+            assert_non_null(strstr(err.msg, e->d_name));
+            failed++;
+        }
+    }
+    closedir(d);
+    assert_true(parsed > 0 && failed > 0);
+    /* In memory, with a NUL inside: the text ends there, and fails. */
+    static const char nul[] = "{\"wave\"\0: 1}";
+    struct safer_survey_map *m = NULL;
+    struct safer_err err = {0};
+    assert_int_equal(safer_survey_map_parse(nul, sizeof(nul) - 1, "nul.json", &m, &err),
+                     SAFER_EPARSE);
+    assert_null(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_survey_map_cases),
         cmocka_unit_test(test_survey_map_missing_file),
+        cmocka_unit_test(test_survey_map_corpus),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
