@@ -45,7 +45,7 @@ allowed lib/import "util/[a-z_]+\.h|import/[a-z_]+\.h|store/(store_internal|colb
 allowed lib/assess "util/[a-z_]+\.h|assess/[a-z_]+\.h|geo/geo_internal\.h|store/store_internal\.h|$PUB"
 allowed lib/render "util/[a-z_]+\.h|render/[a-z_]+\.h|$PUB"
 allowed lib/synth  "util/[a-z_]+\.h|$PUB"
-allowed lib/run    "util/[a-z_]+\.h|$PUB"
+allowed lib/run    "util/[a-z_]+\.h|run/[a-z_]+\.h|$PUB"
 allowed cli        "cli\.h|[a-z_]+\.h|util/compat\.h|$PUB"
 allowed web        "[a-z_]+\.h|util/compat\.h|$PUB"
 only sqlite3.h lib/store/sqlite.c
