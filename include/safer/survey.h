@@ -180,7 +180,7 @@ int safer_survey_import(struct safer_store *st, const char *path,
                         const struct safer_survey_import_opts *opts,
                         struct safer_survey_import_stats *stats, struct safer_err *err);
 
-/* ---- estimates (lib/run/survey.c) ---- */
+/* ---- estimates (lib/assess/survey.c) ---- */
 
 struct safer_survey_row {
     const char *question; /* the question's key */

@@ -18,7 +18,7 @@
 #include "safer/plan.h"
 #include "safer/lookup.h"
 #include "safer/police.h"
-#include "import/survey_internal.h"
+#include "assess/survey_internal.h"
 
 void safer_assessment_release(struct safer_assessment *a)
 {

@@ -26,11 +26,18 @@
 
 #include <yajl/yajl_tree.h>
 
-#include "import/survey_internal.h"
+#include "store/store_internal.h"
 #include "safer/csv.h"
 #include "safer/place.h"
 #include "safer/survey.h"
 #include "util/internal.h"
+
+/* Limits of one survey file. */
+#define SAFER__SURVEY_FILE (256ULL << 20) /* bytes in a survey CSV: 256 MiB */
+#define SAFER__SURVEY_MAP_FILE (1u << 20) /* bytes in a mapping: 1 MiB */
+#define SAFER__SURVEY_ROWS 1000000        /* respondents in one file */
+#define SAFER__SURVEY_QUESTIONS SAFER_SURVEY_MAX_QUESTIONS
+#define SAFER__SURVEY_VALUES 200 /* answers or values listed for one column */
 
 /* ---- the mapping ---- */
 

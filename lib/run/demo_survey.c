@@ -21,9 +21,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "import/survey_internal.h"
 #include "run/demo_internal.h"
 #include "safer/buf.h"
+#include "safer/lookup.h"
 #include "safer/survey.h"
 #include "util/internal.h"
 
@@ -145,20 +145,17 @@ static double expit(double x)
 
 /* One wave's rows: `shift` moves every answer towards feeling safe. */
 static void write_wave(struct safer_buf *b, uint64_t *s, const char *year, size_t rows,
-                       double shift, const struct safer__survey_geo *g)
+                       double shift, const struct safer_pairs *g)
 {
     size_t nage = sizeof(AGES) / sizeof(AGES[0]);
     for (size_t i = 0; i < rows; i++) {
         /* Where: an LSOA, every one as likely, so small wards answer less. */
-        size_t l = (size_t)(unif(s) * (double)g->nlsoa);
-        long w = safer__find_str(g->ward, g->nward, g->lsoa_ward[l]);
+        size_t l = (size_t)(unif(s) * (double)g->n);
         /* A ward's own feeling of safety, fixed by its code. */
         uint64_t h = 0x5AFE;
-        for (const char *c = g->lsoa_ward[l]; *c; c++)
+        for (const char *c = g->b[l]; *c; c++)
             h = h * 31 + (unsigned char)*c;
         double ward_eff = (double)(next(&h) % 1000) / 1000.0 * 1.2 - 0.6;
-        if (w < 0)
-            ward_eff = 0;
         size_t age = pick(s, AGE_DRAW, nage);
         bool female = unif(s) < 0.56;
         double u = unif(s);
@@ -183,21 +180,20 @@ static void write_wave(struct safer_buf *b, uint64_t *s, const char *year, size_
                 ans[q] = yes ? (r < 0.45 ? 0 : 1) : (r < 0.4 ? 2 : r < 0.8 ? 3 : 4);
         }
         bool blank_night = unif(s) < 0.01;
-        safer_buf_putf(b, "%s,%s,%s,%s,%s,%s,%s\n", year, g->lsoa[l], agetext, sex,
+        safer_buf_putf(b, "%s,%s,%s,%s,%s,%s,%s\n", year, g->a[l], agetext, sex,
                        SCALE[ans[0]], blank_night ? "" : SCALE[ans[1]], ASB[ans[2]]);
     }
 }
 
 int safer__demo_survey(struct safer_store *st, const char *data, struct safer_err *err)
 {
-    struct safer_arena a;
-    safer_arena_init(&a);
-    struct safer__survey_geo g;
+    struct safer_pairs g;
+    memset(&g, 0, sizeof(g));
     char *csv = NULL, *map = NULL, *margins = NULL;
     struct safer_buf b;
     safer_buf_init(&b, 16u << 20);
-    int rc = safer__survey_geo_read(st, &a, &g, err);
-    if (rc == 0 && g.nlsoa == 0)
+    int rc = safer_lookup_lsoa_wards(st, &g, err);
+    if (rc == 0 && g.n == 0)
         rc = safer_err_set(err, SAFER_EINVAL, "the demo store has no LSOAs for its survey");
     if (rc == 0) {
         uint64_t s = 20210601;
@@ -222,6 +218,6 @@ int safer__demo_survey(struct safer_store *st, const char *data, struct safer_er
     free(map);
     free(margins);
     safer_buf_release(&b);
-    safer_arena_release(&a);
+    safer_pairs_release(&g);
     return rc;
 }

@@ -6,7 +6,7 @@
  * A respondent's row holds only what the weights and estimates need: the
  * ward, the age band and sex cell, the weight and one character for each
  * question's answer (counts, does not, out of the base). It never leaves
- * the library: lib/run/survey.c turns the rows into aggregates.
+ * the library: lib/assess/survey.c turns the rows into aggregates.
  */
 #include "util/compat.h"
 
@@ -16,7 +16,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "import/survey_internal.h"
 #include "store/store_impl.h"
 #include "store/store_internal.h"
 #include "util/internal.h"

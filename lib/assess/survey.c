@@ -15,7 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "import/survey_internal.h"
+#include "assess/survey_internal.h"
+#include "store/store_internal.h"
 #include "safer/account.h"
 #include "safer/auth.h"
 #include "safer/csv.h"
