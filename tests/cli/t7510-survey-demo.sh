@@ -18,5 +18,13 @@ expect_grep '^safe_night,,All respondents,2019,2021,' "$TMP/out"
 expect_grep '<h2 id="public">8. The public.s views</h2>' demo/index.html
 expect_grep '94.3% who feel safe in their local area during the day (95% confidence interval 93.2% to 95.3%)' demo/index.html
 expect_no_grep 'Not loaded' demo/index.html
+# The members' edition marks a small base; the public edition shows no
+# ward estimate on one, and says so.
+expect_grep '<p class="note">\* A small base (under 50 respondents)' demo/index.html
+expect_grep '%) \*</td>' demo/index.html
+expect_status 0 "$SAFER" assess --area E22900001 --public --out pub
+expect_grep '<td class="n">not shown</td>' pub/index.html
+expect_grep 'a base under 50 respondents, too few to publish' pub/index.html
+expect_no_grep '%) \*</td>' pub/index.html
 
 done_testing
