@@ -5,7 +5,8 @@
  * The reference values come from tests/data/survey/make_fixtures.R (R 4.2,
  * survey 4.1.1; see VERSIONS.txt there), which also wrote the fictional
  * respondents and margins: calibrate(..., calfun = "raking") weights,
- * svymean and svyby(..., svymean) proportions and standard errors, with and
+ * svymean and svyby(..., svymean) proportions, standard errors and 95%
+ * intervals (confint), with and
  * without trimming, each compared here to 1e-9 (relative for weights,
  * absolute for proportions and standard errors).
  */
@@ -182,6 +183,11 @@ static void check_against_r(bool trim)
             fail_msg("q%d ward %d: p %.17g se %.17g, R %.17g %.17g", q + 1, ward, e.p, e.se,
                      mean, se);
         assert_true(e.base > 0);
+        /* R's confint(), cut to [0, 1] as safer cuts it. */
+        double lo = fmax(0, strtod(re.rows[i][5], NULL)), hi = fmin(1, strtod(re.rows[i][6], NULL));
+        if (fabs(e.lo - lo) > 1e-9 || fabs(e.hi - hi) > 1e-9)
+            fail_msg("q%d ward %d: interval %.17g %.17g, R %.17g %.17g", q + 1, ward, e.lo, e.hi,
+                     lo, hi);
         dp = fmax(dp, fabs(e.p - mean));
         dse = fmax(dse, fabs(e.se - se));
         checked++;

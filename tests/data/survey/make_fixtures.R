@@ -8,7 +8,7 @@
 # survey package computes from them for a design raked to both margins with
 # calibrate(..., calfun = "raking"): each respondent's weight (weights.csv),
 # and the weighted proportion answering yes with its linearisation standard
-# error, overall (svymean, na.rm = TRUE) and by ward (svyby ... svymean,
+# error and 95% interval (confint), overall (svymean, na.rm = TRUE) and by ward (svyby ... svymean,
 # na.rm = TRUE), untrimmed and with the weights trimmed to [0.5, 2] times
 # the mean weight (calibrate's `trim`), in estimates.csv; Kish's design
 # effect of each set of weights in deff.csv.
@@ -69,11 +69,15 @@ for (trim in c("none", "0.5:2")) {
     for (q in c("q1", "q2")) {
         f <- as.formula(paste0("~", q))
         e <- svymean(f, des, na.rm = TRUE)
+        ci <- confint(e)
         rows[[length(rows) + 1]] <- data.frame(trim = trim, question = q, ward = -1,
-                                               mean = num(coef(e)), se = num(SE(e)))
+                                               mean = num(coef(e)), se = num(SE(e)),
+                                               lower = num(ci[, 1]), upper = num(ci[, 2]))
         b <- svyby(f, ~ward, des, svymean, na.rm = TRUE)
+        ci <- confint(b)
         rows[[length(rows) + 1]] <- data.frame(trim = trim, question = q, ward = b$ward,
-                                               mean = num(b[[q]]), se = num(SE(b)))
+                                               mean = num(b[[q]]), se = num(SE(b)),
+                                               lower = num(ci[, 1]), upper = num(ci[, 2]))
     }
 }
 names(wts) <- c("id", "w_none", "w_trim")
