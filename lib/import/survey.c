@@ -871,14 +871,22 @@ static int weigh_wave(struct reader *r, uint32_t wv, const struct margins *mg,
             ww->cat[j][i] = (uint32_t)k;
             seen[k]++;
         }
-        for (size_t k = 0; k < count[j] && rc == 0; k++)
-            if (seen[k] == 0)
-                rc = safer_err_set(err, SAFER_EINVAL,
-                                   "wave '%s': no respondent in %s '%s' (population %.0f), so the "
-                                   "weights cannot reach it: merge categories or give margins "
-                                   "without it",
-                                   wname, names[j], ww->mrow[first[j] + k].category,
-                                   ww->mrow[first[j] + k].population);
+        for (size_t k = 0; k < count[j] && rc == 0; k++) {
+            if (seen[k] > 0)
+                continue;
+            /* "Female|16-34" reads "sex 'Female', age band '16-34'". */
+            const char *c = ww->mrow[first[j] + k].category, *bar = strchr(c, '|');
+            char what[200];
+            if (bar)
+                snprintf(what, sizeof(what), "sex '%.*s', age band '%s'", (int)(bar - c), c,
+                         bar + 1);
+            else
+                snprintf(what, sizeof(what), "ward '%s'", c);
+            rc = safer_err_set(err, SAFER_EINVAL,
+                               "wave '%s': no respondent of %s (population %.0f), so the weights "
+                               "cannot reach it: merge categories or give margins without it",
+                               wname, what, ww->mrow[first[j] + k].population);
+        }
         free(seen);
         if (rc < 0)
             return rc;

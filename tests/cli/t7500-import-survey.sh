@@ -67,6 +67,12 @@ expect_status 0 "$SAFER" survey --changes
 expect_grep '^question,domain,domain_name,from,to,pct_from,pct_to,change_points,z,p_value$' "$TMP/out"
 expect_grep '^safe_night,,All respondents,2023,2025,' "$TMP/out"
 
+# A margins file with a cell nobody is in: the weights cannot reach it.
+cp "$S/margins.csv" extra.csv
+echo 'Female,0-15,,300' >>extra.csv
+expect_status 1 "$SAFER" import survey "$S/survey.csv" --map "$S/map.json" --margins extra.csv
+expect_grep "^safer: wave '2023': no respondent of sex 'Female', age band '0-15' (population " "$TMP/err"
+
 # Again, trimmed: the waves are replaced, the trimming stated.
 expect_status 0 "$SAFER" import survey "$S/survey.csv" --map "$S/map.json" --margins "$S/margins.csv" --trim 0.5:1.5
 expect_grep 'weights trimmed to 0.5..1.5 times the mean$' "$TMP/out"
