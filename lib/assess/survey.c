@@ -149,8 +149,10 @@ static int load(struct safer_store *st, bool public_only, bool in_tx,
     struct safer__survey_geo geo;
     memset(&geo, 0, sizeof(geo));
     int rc = safer__survey_read(st, &out->arena, &v, &n, &geo, in_tx, err);
-    if (rc < 0)
+    if (rc < 0) {
+        safer_survey_results_release(out);
         return rc;
+    }
     struct safer_survey_row *rows = NULL;
     size_t nrows = 0, cap = 0;
     out->waves = safer_arena_alloc(&out->arena, (n + 1) * sizeof(*out->waves));
@@ -229,8 +231,7 @@ int safer__survey_results_read(struct safer_store *st, struct safer_survey_resul
     struct safer_survey_results *r = safer__xcalloc(1, sizeof(*r));
     int rc = load(st, false, true, r, err);
     if (rc < 0 || r->nwaves == 0) {
-        if (rc == 0)
-            safer_survey_results_release(r);
+        safer_survey_results_release(r); /* a second release does nothing */
         free(r);
         return rc;
     }

@@ -37,14 +37,6 @@ sed 's/"column": "Q1"/"column": "Q9"/' "$S/map.json" >m5.json
 expect_status 1 "$SAFER" import survey "$S/survey.csv" --map m5.json
 expect_grep "survey.csv:1: no column 'Q9', which m5.json names$" "$TMP/err"
 
-# Unknown answers: every line named, nothing stored.
-before=$(digest)
-expect_status 1 "$SAFER" import survey "$S/survey-bad.csv" --map "$S/map.json" --margins "$S/margins.csv"
-expect_grep "survey-bad.csv:4: answer 'Vry safe' in column 'Q1' is not in .*map.json; 1 more unknown values, at lines 8$" "$TMP/err"
-expect_grep '^safer: nothing was imported$' "$TMP/err"
-checks=$((checks + 1))
-[ "$(digest)" = "$before" ] || fail "a failed survey import changed the store"
-
 # A margins file whose cells miss the respondents' ones.
 head -3 "$S/margins.csv" >short.csv
 expect_status 1 "$SAFER" import survey "$S/survey.csv" --map "$S/map.json" --margins short.csv
@@ -54,6 +46,17 @@ expect_status 0 "$SAFER" import survey "$S/survey.csv" --map "$S/map.json" --mar
 expect_grep ': 57 rows, 55 respondents, 2 rejected (1 without an area that resolves, 1 without an age band or sex; first: .*survey.csv:56: no age band given); 1 blank answer left out of the base$' "$TMP/out"
 expect_grep '^weighted by raking to age band x sex (4 cells, the margins file) and ward (2 wards, the store.s ward populations), no trimming$' "$TMP/out"
 expect_grep '^wave 2025: 31 respondents, raked in [0-9]* passes, design effect 1\.[0-9]*$' "$TMP/out"
+
+# Unknown answers: every line named, and nothing changed. The store's
+# digest leaves the survey tables out, so the estimates are compared.
+expect_status 0 "$SAFER" survey --exact
+cp "$TMP/out" before.csv
+expect_status 1 "$SAFER" import survey "$S/survey-bad.csv" --map "$S/map.json" --trim 0.5:1.5
+expect_grep "survey-bad.csv:4: answer 'Vry safe' in column 'Q1' is not in .*map.json; 1 more unknown values, at lines 8$" "$TMP/err"
+expect_grep '^safer: nothing was imported$' "$TMP/err"
+expect_status 0 "$SAFER" survey --exact
+checks=$((checks + 1))
+cmp -s "$TMP/out" before.csv || fail "a failed survey import changed the stored waves"
 
 expect_status 0 "$SAFER" survey
 expect_grep '^question,wave,domain,domain_name,base,weighted_pct,lower,upper,small_base$' "$TMP/out"
