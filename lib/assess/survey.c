@@ -177,11 +177,22 @@ static int load(struct safer_store *st, bool public_only, bool in_tx,
         const char *from = v[n - 2].name, *to = v[n - 1].name;
         size_t c = 0;
         out->changes = safer_arena_alloc(&out->arena, (nrows + 1) * sizeof(*out->changes));
+        /* Rows are by wave: the earlier wave's are one run, searched alone. */
+        size_t lo = nrows, hi = 0;
+        for (size_t i = 0; i < nrows; i++)
+            if (out->rows[i].wave == from) {
+                lo = i < lo ? i : lo;
+                hi = i + 1;
+            }
         for (size_t i = 0; i < nrows; i++) {
             const struct safer_survey_row *b = &out->rows[i];
-            if (strcmp(b->wave, to) != 0)
+            if (b->wave != to)
                 continue;
-            const struct safer_survey_row *a = safer_survey_find(out, b->question, from, b->domain);
+            const struct safer_survey_row *a = NULL;
+            for (size_t j = lo; j < hi && !a; j++)
+                if (strcmp(out->rows[j].question, b->question) == 0 &&
+                    strcmp(out->rows[j].domain, b->domain) == 0)
+                    a = &out->rows[j];
             if (!a || a->e.base == 0 || b->e.base == 0)
                 continue;
             struct safer_survey_change_row *r = &out->changes[c++];
