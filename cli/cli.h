@@ -81,6 +81,10 @@ int cmd_project(int argc, char **argv);
 /* focus areas (profile.h) */
 int cmd_focus(int argc, char **argv);
 int cmd_hotspots(int argc, char **argv);
+/* surveys (survey.h) */
+extern const struct cli_spec cli_survey_import_spec;
+int cli_import_survey(const struct cli_spec *spec, int argc, char **argv);
+int cmd_survey(int argc, char **argv);
 /* cli: surveys */
 /* service usage and pop-up sites (visits.h) */
 struct cli_spec;

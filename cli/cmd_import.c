@@ -377,6 +377,7 @@ static const struct cli_kind kinds[] = {
     {"indicators", &indicators_spec, import_records},
     {"harm-weights", &harm_spec, import_table},
     {"postcodes", &postcodes_spec, import_table},
+    {"survey", &cli_survey_import_spec, cli_import_survey},
     /* import: surveys */
     {"visits", &cli_visits_import_spec, cli_import_visits},
     {"venues", &cli_venues_import_spec, cli_import_venues},

@@ -47,6 +47,7 @@ static const struct cmd commands[] = {
     {"project", cmd_project, "list the problem-solving projects, or assess one"},
     {"focus", cmd_focus, "rank the wards by a focus index and propose a focus area"},
     {"hotspots", cmd_hotspots, "harm, harm hot spots or hot spots over time, as CSV"},
+    {"survey", cmd_survey, "survey estimates: weighted % with 95% intervals, by ward and wave"},
     /* commands: surveys */
     {"visits", cmd_visits, "service usage by time and home ward, and pop-up sites, as CSV"},
     /* commands: visits */

@@ -52,6 +52,10 @@ static const struct analysis_link ANALYSES[] = {
      "Which 250 m squares are persistent, emerging, former or intermittent hot spots, and "
      "where the harm of crime, weighted by severity, concentrates.",
      SAFER_PERM_VIEW_AGGREGATE},
+    {"/surveys", "Residents' surveys",
+     "What residents said, weighted to the population: the percentage who feel safe and "
+     "other questions, with 95% confidence intervals, by ward and between waves.",
+     SAFER_PERM_VIEW_AGGREGATE},
     {"/projects", "Problem-solving projects",
      "Problems worked through objective, scanning, analysis, response and assessment, with "
      "the change measured against similar wards.",

@@ -165,6 +165,10 @@ const struct web_route web_routes[] = {
      page_analysis_clusters_csv_get, 0},
     {"GET", "/analysis/hot-spots", WEB_NEED(SAFER_PERM_VIEW_AGGREGATE), page_analysis_hotspots_get,
      0},
+    /* Residents' surveys (page_surveys.c): aggregates only; a ward's
+     * estimate on a small base is left out by the library for a role that
+     * may not see small counts. */
+    {"GET", "/surveys", WEB_NEED(SAFER_PERM_VIEW_AGGREGATE), page_surveys_get, 0},
     /* routes: surveys */
     /* Service usage and pop-up sites (page_services.c): aggregates, small
      * ward counts hidden from roles that may not see them. */

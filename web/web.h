@@ -262,6 +262,8 @@ int page_analysis_nearrepeat_csv_get(struct web_req *req, struct web_resp *resp)
 int page_analysis_clusters_get(struct web_req *req, struct web_resp *resp);
 int page_analysis_clusters_csv_get(struct web_req *req, struct web_resp *resp);
 int page_analysis_hotspots_get(struct web_req *req, struct web_resp *resp);
+/* residents' surveys: page_surveys.c */
+int page_surveys_get(struct web_req *req, struct web_resp *resp);
 /* web: surveys */
 /* service usage and pop-up sites (page_services.c) */
 int page_services_get(struct web_req *req, struct web_resp *resp);

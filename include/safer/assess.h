@@ -422,6 +422,9 @@ struct safer_assessment {
     signed char *period_cls;
     unsigned char *period_no_score; /* per period: Gi* gave no score */
 
+    /* Residents' surveys (survey.h), read in the assessment's snapshot:
+     * every stored wave's estimates, or NULL when none is loaded (owned). */
+    struct safer_survey_results *survey;
     /* assessment: surveys */
     /* Service usage (visits.h): the visits, venues and wards held, read in
      * the assessment's snapshot (owned; none loaded: n is 0), and the

@@ -18,10 +18,12 @@
 #include "safer/plan.h"
 #include "safer/lookup.h"
 #include "safer/police.h"
+#include "assess/survey_internal.h"
 
 void safer_assessment_release(struct safer_assessment *a)
 {
     safer__assess_profiles_release(a);
+    safer__survey_results_free(a->survey);
     /* assess release: surveys */
     safer__visits_assess_release(a);
     /* assess release: visits */
@@ -291,6 +293,8 @@ int safer_assess_compute(struct safer_store *st, const struct safer_assess_opts 
         rc = safer__peers_read(st, &c, &in, err);
     if (rc == 0)
         rc = safer__outcomes_read(st, &c, &in, err);
+    if (rc == 0)
+        rc = safer__survey_results_read(st, &a->survey, err);
     /* assess read: surveys */
     if (rc == 0)
         rc = safer__visits_assess_read(st, a, err);

@@ -22,7 +22,8 @@
  *   harm     100 x latest 12 x weight / the largest such product, with the
  *            plan's published weights; safer has none of its own (see
  *            docs/plan.md for why), so without them harm is left out
- *   concern  survey results, which cannot be imported yet
+ *   concern  survey results (section 8); left out, as a survey asks no
+ *            question of each crime category
  *
  * score = sum(weight x component) / sum(weight), over the components scored.
  */
@@ -312,7 +313,11 @@ static void comp_how(struct safer_buf *h, const void *data, size_t k)
         safer_html_raw(h, " Left out: every category's weighted count is 0.");
         break;
     case R_NO_SURVEY:
-        safer_html_raw(h, " Left out: no survey results are loaded (section 8).");
+        if (a->survey)
+            safer_html_raw(h, " Left out: the survey loaded (section 8) asks no question of "
+                              "each crime category, so it gives no concern to score.");
+        else
+            safer_html_raw(h, " Left out: no survey results are loaded (section 8).");
         break;
     }
 }

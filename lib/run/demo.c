@@ -649,6 +649,8 @@ int safer_demo_run(const char *dir, const struct safer_demo_opts *opts, struct s
         rc = demo_workspace(st, &plan, logins, err);
     safer_plan_release(&plan);
     /* The public's voice, services and partner data, through their importers. */
+    if (rc == 0)
+        rc = safer__demo_survey(st, data, err);
     /* demo: surveys */
     if (rc == 0)
         rc = safer__demo_visits(st, data, so.first_month + so.months - 12, err);

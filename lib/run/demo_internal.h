@@ -12,6 +12,9 @@
 
 struct safer_store;
 
+/* The residents' survey: two fictional waves written under `data` and
+ * stored through safer_survey_import (demo_survey.c). */
+int safer__demo_survey(struct safer_store *st, const char *data, struct safer_err *err);
 /* demo: surveys */
 /* The one-stop-shop (demo_visits.c): postcodes of the demo's wards, a year
  * of visits from `first_month` (a month index) and candidate venues. */

@@ -238,6 +238,21 @@ static const char V7_SQLITE[] =
     /* A project's place drawn as a polygon (docs/workspace.md). */
     "ALTER TABLE project ADD COLUMN place TEXT;"
     /* surveys: begin */
+    "CREATE TABLE survey_wave("
+    "  id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, file TEXT NOT NULL,"
+    "  imported_at TEXT NOT NULL, respondents INTEGER NOT NULL, iterations INTEGER NOT NULL,"
+    "  deff REAL NOT NULL, trim_lo REAL NOT NULL, trim_hi REAL NOT NULL, margins TEXT NOT NULL);"
+    "CREATE TABLE survey_question("
+    "  wave_id INTEGER NOT NULL REFERENCES survey_wave(id), seq INTEGER NOT NULL,"
+    "  key TEXT NOT NULL, label TEXT NOT NULL, text TEXT NOT NULL, PRIMARY KEY(wave_id, seq));"
+    "CREATE TABLE survey_margin("
+    "  wave_id INTEGER NOT NULL REFERENCES survey_wave(id), margin TEXT NOT NULL,"
+    "  seq INTEGER NOT NULL, category TEXT NOT NULL, population REAL NOT NULL,"
+    "  PRIMARY KEY(wave_id, margin, seq));"
+    "CREATE TABLE survey_respondent("
+    "  wave_id INTEGER NOT NULL REFERENCES survey_wave(id), seq INTEGER NOT NULL,"
+    "  ward_code TEXT NOT NULL, age_sex TEXT NOT NULL, weight REAL NOT NULL,"
+    "  answers TEXT NOT NULL, PRIMARY KEY(wave_id, seq));"
     /* surveys: end */
     /* visits: begin */
     "CREATE TABLE visit_source("
@@ -275,6 +290,22 @@ static const char V7_PG[] =
     "CREATE INDEX postcode_ward ON postcode(ward_code);"
     "ALTER TABLE project ADD COLUMN place " C ";"
     /* surveys: begin */
+    "CREATE TABLE survey_wave("
+    "  id " ID ", name " C " NOT NULL UNIQUE, file " C " NOT NULL,"
+    "  imported_at " C " NOT NULL, respondents INTEGER NOT NULL, iterations INTEGER NOT NULL,"
+    "  deff DOUBLE PRECISION NOT NULL, trim_lo DOUBLE PRECISION NOT NULL,"
+    "  trim_hi DOUBLE PRECISION NOT NULL, margins " C " NOT NULL);"
+    "CREATE TABLE survey_question("
+    "  wave_id BIGINT NOT NULL REFERENCES survey_wave(id), seq INTEGER NOT NULL,"
+    "  key " C " NOT NULL, label " C " NOT NULL, text " C " NOT NULL, PRIMARY KEY(wave_id, seq));"
+    "CREATE TABLE survey_margin("
+    "  wave_id BIGINT NOT NULL REFERENCES survey_wave(id), margin " C " NOT NULL,"
+    "  seq INTEGER NOT NULL, category " C " NOT NULL, population DOUBLE PRECISION NOT NULL,"
+    "  PRIMARY KEY(wave_id, margin, seq));"
+    "CREATE TABLE survey_respondent("
+    "  wave_id BIGINT NOT NULL REFERENCES survey_wave(id), seq INTEGER NOT NULL,"
+    "  ward_code " C " NOT NULL, age_sex " C " NOT NULL, weight DOUBLE PRECISION NOT NULL,"
+    "  answers " C " NOT NULL, PRIMARY KEY(wave_id, seq));"
     /* surveys: end */
     /* visits: begin */
     "CREATE TABLE visit_source("

@@ -126,6 +126,8 @@ for (const path of ['/actions', '/actions/1', '/actions/edit/1', '/indicators', 
     // partner agencies' data
     '/partners', '/partners/assault-admissions', '/partners/deliberate-fires',
     '/packs/data-share']) {
+    // surveys: the demo's residents' survey
+    '/surveys']) {
     const r = await page.goto(`${base}${path}`);
     check(r.status() === 200, `${path}: ${r.status()}`);
     await axeClean(path);

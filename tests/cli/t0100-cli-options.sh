@@ -44,7 +44,7 @@ expect_grep '^usage: safer \[--db PATH\] import lookup' "$TMP/err"
 expect_status 2 "$SAFER" import --strict police x.csv
 expect_grep 'the kind comes first' "$TMP/err"
 expect_status 2 "$SAFER" import
-expect_grep '^safer: import needs a kind: police, areas, lookup, population, deprivation, plan, actions, indicators, harm-weights, postcodes, visits or venues' "$TMP/err"
+expect_grep '^safer: import needs a kind: police, areas, lookup, population, deprivation, plan, actions, indicators, harm-weights, postcodes, survey, visits, venues or partner' "$TMP/err"
 expect_status 2 "$SAFER" export
 expect_status 2 "$SAFER" export nonsense
 expect_grep "^safer: unknown export kind 'nonsense'" "$TMP/err"

@@ -1,0 +1,20 @@
+/*
+ * survey_internal.h - the survey estimates as the assessment reads them
+ * (lib/assess/survey.c), inside its one read snapshot.
+ */
+#ifndef SAFER_ASSESS_SURVEY_INTERNAL_H
+#define SAFER_ASSESS_SURVEY_INTERNAL_H
+
+#include "safer/error.h"
+
+struct safer_store;
+struct safer_survey_results;
+
+/* safer_survey_results_load() inside the caller's read transaction (the
+ * assessment's one snapshot): *out is NULL when no wave is stored, else a
+ * heap object freed with safer__survey_results_free(). */
+int safer__survey_results_read(struct safer_store *st, struct safer_survey_results **out,
+                               struct safer_err *err);
+void safer__survey_results_free(struct safer_survey_results *r);
+
+#endif
