@@ -48,6 +48,7 @@ static const char CSS[] =
     "border-top:2px solid #0b0c0c;padding-top:.4em}h3{font-size:1.15em;margin-top:1.2em}"
     ".lede{font-size:1.2em}.meta{color:#505a5f}"
     ".table-wrap{overflow-x:auto;margin:.6em 0 1.2em}"
+    ".fig-scroll{overflow-x:auto}.fig-scroll svg{width:680px;max-width:none!important;height:auto}"
     ".table-wrap:focus{outline:3px solid #fd0;outline-offset:0;box-shadow:0 0 0 6px #0b0c0c}"
     "table{border-collapse:collapse;margin:0;font-size:.9em;width:100%}"
     "caption{text-align:left;font-weight:bold;padding:.3em 0}"

@@ -48,9 +48,11 @@ static void heatmap(struct safer_buf *h, const struct safer_visits *v)
     struct safer_svg_opts o = {.id = "services-heatmap",
                                .title = "Visits by weekday and hour of the day"};
     struct safer_err e = {0};
-    safer_html_raw(h, "<figure>");
+    safer_html_raw(h, "<figure><div class=\"fig-scroll\" tabindex=\"0\" role=\"region\" "
+                      "aria-label=\"Heat map of visits, scrolls sideways\">");
     int rc = safer_visits_svg_heatmap(h, &o, cells, &e);
     safer__report_figure_drawn(h, rc, &e);
+    safer_html_raw(h, "</div>");
     safer_html_raw(h, "<figcaption>Visits by weekday and hour of the day, all visits loaded: "
                       "the darker the square, the more visits began in that hour.</figcaption>"
                       "</figure><details><summary>Table behind the heat map</summary>");

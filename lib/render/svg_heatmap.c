@@ -40,7 +40,7 @@ static void shade(char out[8], double t)
 int safer_visits_svg_heatmap(struct safer_buf *b, const struct safer_svg_opts *opts,
                              const int64_t cells[7][24], struct safer_err *err)
 {
-    const double left = 84, top = 22, cw = 24, ch = 26, width = left + 24 * cw + 8;
+    const double left = 84, top = 22, cw = 24.5, ch = 26, width = left + 24 * cw + 8; /* 680 px, as every figure */
     const double height = top + 7 * ch + 40;
     int64_t max = 0, total = 0;
     int bd = 0, bh = 0;

@@ -125,7 +125,7 @@ for (const path of ['/actions', '/actions/1', '/actions/edit/1', '/indicators', 
     '/analysis/clusters', '/analysis/clusters?k=8', '/analysis/hot-spots',
     // partner agencies' data
     '/partners', '/partners/assault-admissions', '/partners/deliberate-fires',
-    '/packs/data-share']) {
+    '/packs/data-share',
     // surveys: the demo's residents' survey
     '/surveys']) {
     const r = await page.goto(`${base}${path}`);
