@@ -4,6 +4,7 @@
  */
 #include "util/compat.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -160,6 +161,17 @@ void safer__bind_int64(struct safer__stmt *s, int i, int64_t v) { s->db->ops->bi
 void safer__bind_double(struct safer__stmt *s, int i, double v)
 {
     s->db->ops->bind_double(s, i, v);
+}
+
+void safer__bind_point(struct safer__stmt *s, int i, double x, double y)
+{
+    if (isfinite(x) && isfinite(y)) {
+        s->db->ops->bind_double(s, i, x);
+        s->db->ops->bind_double(s, i + 1, y);
+    } else {
+        s->db->ops->bind_null(s, i);
+        s->db->ops->bind_null(s, i + 1);
+    }
 }
 
 void safer__bind_textn(struct safer__stmt *s, int i, const char *p, size_t len)

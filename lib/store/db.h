@@ -126,6 +126,8 @@ void safer__bind_null(struct safer__stmt *s, int i);
 void safer__bind_int64(struct safer__stmt *s, int i, int64_t v);
 void safer__bind_double(struct safer__stmt *s, int i, double v);
 void safer__bind_text(struct safer__stmt *s, int i, const char *p);
+/* A point's two coordinates into i and i + 1: both NULL unless both are finite. */
+void safer__bind_point(struct safer__stmt *s, int i, double x, double y);
 void safer__bind_textn(struct safer__stmt *s, int i, const char *p, size_t len);
 void safer__bind_blob(struct safer__stmt *s, int i, const void *p, size_t len);
 

@@ -96,13 +96,7 @@ int safer__partner_store(struct safer_store *st, const struct safer_partner_map 
         safer__bind_int64(s, 3, r->month);
         safer__bind_text(s, 4, r->ward);
         safer__bind_text(s, 5, r->lsoa[0] ? r->lsoa : NULL);
-        if (isfinite(r->x) && isfinite(r->y)) {
-            safer__bind_double(s, 6, r->x);
-            safer__bind_double(s, 7, r->y);
-        } else {
-            safer__bind_null(s, 6);
-            safer__bind_null(s, 7);
-        }
+        safer__bind_point(s, 6, r->x, r->y);
         safer__bind_text(s, 8, r->category);
         safer__bind_int64(s, 9, r->count);
         rc = safer__step_done(s, err);

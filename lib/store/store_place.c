@@ -40,14 +40,6 @@ const char *safer_place_kind_name(enum safer_place_kind kind)
     return kind >= SAFER_PLACE_WARD && kind <= SAFER_PLACE_POINT ? KIND_NAMES[kind] : "?";
 }
 
-static void bind_coord(struct safer__stmt *s, int i, double v)
-{
-    if (isfinite(v))
-        safer__bind_double(s, i, v);
-    else
-        safer__bind_null(s, i);
-}
-
 int safer__store_postcodes(struct safer_store *st, const struct safer__postcodes *p,
                            size_t *replaced, struct safer_err *err)
 {
@@ -80,10 +72,8 @@ int safer__store_postcodes(struct safer_store *st, const struct safer__postcodes
         safer__bind_text(put, 2, r->ward);
         safer__bind_text(put, 3, r->lsoa);
         safer__bind_text(put, 4, r->district);
-        bind_coord(put, 5, r->lon);
-        bind_coord(put, 6, r->lat);
-        bind_coord(put, 7, r->x);
-        bind_coord(put, 8, r->y);
+        safer__bind_point(put, 5, r->lon, r->lat);
+        safer__bind_point(put, 7, r->x, r->y);
         safer__bind_text(put, 9, r->terminated);
         safer__bind_text(put, 10, source);
         rc = safer__step_done(put, err);

@@ -92,13 +92,7 @@ int safer__store_visits(struct safer_store *st, const char *source, const char *
         safer__bind_text(s, 6, r->home);
         safer__bind_text(s, 7, r->ward);
         safer__bind_text(s, 8, r->lsoa);
-        if (isfinite(r->x) && isfinite(r->y)) {
-            safer__bind_double(s, 9, r->x);
-            safer__bind_double(s, 10, r->y);
-        } else {
-            safer__bind_null(s, 9);
-            safer__bind_null(s, 10);
-        }
+        safer__bind_point(s, 9, r->x, r->y);
         safer__bind_text(s, 11, r->service);
         safer__bind_text(s, 12, r->venue);
         safer__bind_text(s, 13, r->visitor);
@@ -140,13 +134,7 @@ int safer__store_venues(struct safer_store *st, const char *source,
         safer__bind_text(ins, 2, r->kind);
         safer__bind_double(ins, 3, r->x);
         safer__bind_double(ins, 4, r->y);
-        if (isfinite(r->lon) && isfinite(r->lat)) {
-            safer__bind_double(ins, 5, r->lon);
-            safer__bind_double(ins, 6, r->lat);
-        } else {
-            safer__bind_null(ins, 5);
-            safer__bind_null(ins, 6);
-        }
+        safer__bind_point(ins, 5, r->lon, r->lat);
         safer__bind_text(ins, 7, r->postcode);
         safer__bind_text(ins, 8, source);
         rc = safer__step_done(ins, err);
