@@ -34,7 +34,7 @@
 struct safer_store;
 
 /* The schema version this program writes. */
-#define SAFER_STORE_SCHEMA 7
+#define SAFER_STORE_SCHEMA 8
 
 /* Open (creating or migrating as needed) the store `target`; *out is freed
  * with safer_store_close(). */

@@ -729,6 +729,71 @@ static const char V6_PG[] =
 #undef ID
 #undef C
 
+/*
+ * Version 8: survey indicators and residents' concern.
+ * - indicator: `kind` may be 'survey', a question of the residents' survey
+ *   (`question`, its key) with one point per wave, the weighted per cent
+ *   who give a counted answer, overall or in `ward`; `measure` 'percent'
+ *   and `period` 'wave' go with it. SQLite cannot change a CHECK in place,
+ *   so the table is rebuilt, its values and comments set aside and put
+ *   back; PostgreSQL replaces the constraints.
+ * - survey_question: `concern` names the police.uk categories (one a line,
+ *   '' none) a question measures residents' concern about, for the
+ *   public-concern component of a candidate priority's score.
+ */
+static const char V8_SQLITE[] =
+    "CREATE TABLE indicator_v8("
+    "  id INTEGER PRIMARY KEY, partnership_id INTEGER NOT NULL REFERENCES partnership(id),"
+    "  key TEXT, priority_key TEXT, group_key TEXT, title TEXT NOT NULL,"
+    "  kind TEXT NOT NULL CHECK(kind IN ('computed', 'manual', 'survey')),"
+    "  categories TEXT NOT NULL DEFAULT '', ward TEXT NOT NULL DEFAULT '',"
+    "  measure TEXT NOT NULL CHECK(measure IN ('count', 'rate', 'percent')),"
+    "  period TEXT NOT NULL CHECK(period IN ('month', 'quarter', 'rolling12', 'wave')),"
+    "  good TEXT NOT NULL CHECK(good IN ('down', 'up')), target REAL, amber REAL NOT NULL,"
+    "  red REAL NOT NULL, unit TEXT, version INTEGER NOT NULL DEFAULT 1,"
+    "  created_at TEXT NOT NULL, updated_at TEXT NOT NULL, question TEXT,"
+    "  UNIQUE(partnership_id, key));"
+    "INSERT INTO indicator_v8(id, partnership_id, key, priority_key, group_key, title, kind,"
+    "  categories, ward, measure, period, good, target, amber, red, unit, version, created_at,"
+    "  updated_at)"
+    "  SELECT id, partnership_id, key, priority_key, group_key, title, kind, categories, ward,"
+    "  measure, period, good, target, amber, red, unit, version, created_at, updated_at"
+    "  FROM indicator;"
+    "CREATE TEMP TABLE indicator_value_v7 AS SELECT * FROM indicator_value;"
+    "CREATE TEMP TABLE indicator_comment_v7 AS SELECT * FROM indicator_comment;"
+    "DROP TABLE indicator_comment;"
+    "DROP TABLE indicator_value;"
+    "DROP TABLE indicator;"
+    "ALTER TABLE indicator_v8 RENAME TO indicator;"
+    "CREATE TABLE indicator_value("
+    "  indicator_id INTEGER NOT NULL REFERENCES indicator(id), period TEXT NOT NULL,"
+    "  value REAL NOT NULL, author_id INTEGER REFERENCES app_user(id), at TEXT NOT NULL,"
+    "  PRIMARY KEY(indicator_id, period));"
+    "CREATE TABLE indicator_comment("
+    "  id INTEGER PRIMARY KEY, indicator_id INTEGER NOT NULL REFERENCES indicator(id),"
+    "  period TEXT NOT NULL, author_id INTEGER REFERENCES app_user(id), at TEXT NOT NULL,"
+    "  note TEXT NOT NULL);"
+    "CREATE INDEX indicator_comment_period ON indicator_comment(indicator_id, period);"
+    "INSERT INTO indicator_value(indicator_id, period, value, author_id, at)"
+    "  SELECT indicator_id, period, value, author_id, at FROM temp.indicator_value_v7;"
+    "INSERT INTO indicator_comment(id, indicator_id, period, author_id, at, note)"
+    "  SELECT id, indicator_id, period, author_id, at, note FROM temp.indicator_comment_v7;"
+    "DROP TABLE temp.indicator_value_v7;"
+    "DROP TABLE temp.indicator_comment_v7;"
+    "ALTER TABLE survey_question ADD COLUMN concern TEXT NOT NULL DEFAULT '';";
+
+#define C "TEXT COLLATE \"C\""
+static const char V8_PG[] =
+    "ALTER TABLE indicator DROP CONSTRAINT indicator_kind_check,"
+    "  DROP CONSTRAINT indicator_measure_check, DROP CONSTRAINT indicator_period_check,"
+    "  ADD CONSTRAINT indicator_kind_check CHECK(kind IN ('computed', 'manual', 'survey')),"
+    "  ADD CONSTRAINT indicator_measure_check CHECK(measure IN ('count', 'rate', 'percent')),"
+    "  ADD CONSTRAINT indicator_period_check"
+    "    CHECK(period IN ('month', 'quarter', 'rolling12', 'wave')),"
+    "  ADD COLUMN question " C ";"
+    "ALTER TABLE survey_question ADD COLUMN concern " C " NOT NULL DEFAULT '';";
+#undef C
+
 struct migration {
     int version;
     const char *sqlite, *pg;
@@ -743,6 +808,7 @@ static const struct migration MIGRATIONS[] = {
     {5, V5_SQLITE, V5_PG, NULL},
     {6, V6_SQLITE, V6_PG, NULL},
     {7, V7_SQLITE, V7_PG, NULL},
+    {8, V8_SQLITE, V8_PG, NULL},
 };
 #define NMIGRATIONS (sizeof(MIGRATIONS) / sizeof(MIGRATIONS[0]))
 

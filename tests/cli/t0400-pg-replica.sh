@@ -174,7 +174,7 @@ REPLICA="postgresql://safer@127.0.0.1:$P2/safer?$TLS"
 # Imports go to the primary; the store is made there once.
 expect_status 0 "$SAFER" --db "$PRIMARY" store init
 expect_grep '^engine: postgresql$' "$TMP/out"
-expect_grep '^schema version: 7$' "$TMP/out"
+expect_grep '^schema version: 8$' "$TMP/out"
 checks=$((checks + 1))
 grep -q "$pw_safer" "$TMP/out" "$TMP/err" && fail "a password was printed"
 expect_status 0 "$SAFER" --db "$PRIMARY" import areas "$DATA/areas/wards.geojson"
@@ -244,7 +244,7 @@ rec=$(admin "$P2" -c "SELECT pg_is_in_recovery(), pg_last_wal_replay_lsn(), now(
 
 # --- What may read from the replica: the digest, the assessment, the export.
 expect_status 0 "$SAFER" --db "$REPLICA" store info
-expect_grep '^schema version: 7$' "$TMP/out"
+expect_grep '^schema version: 8$' "$TMP/out"
 d1=$(digest "$PRIMARY")
 d2=$(digest "$REPLICA")
 checks=$((checks + 1))
@@ -352,7 +352,7 @@ checks=$((checks + 1))
 admin "$P1" -c 'ALTER DATABASE safer_old RENAME TO safer_drill'
 admin "$P1" -d safer_drill -c "UPDATE meta SET value = '99' WHERE key = 'schema_version'"
 expect_status 1 "$SAFER" --db "$DRILL" store info
-expect_grep 'the store has schema version 99, newer than the 7 of this program' "$TMP/err"
+expect_grep 'the store has schema version 99, newer than the 8 of this program' "$TMP/err"
 cp "$TMP/err" newer-store.err
 
 # --- Failover: the primary is gone; promote the replica, which becomes
