@@ -61,7 +61,9 @@ static const struct cli_spec lookup_spec = {
     no_opts, 0, 1, 1, "import lookup needs exactly one CSV file"};
 static const struct cli_spec population_spec = {
     "usage: safer [--db PATH] import population PATH.csv\n",
-    "Population by LSOA or ward (e.g. the IoD2019 denominators).\n" ONE_TRANSACTION, no_opts, 0,
+    "Population by LSOA or ward (e.g. the IoD2019 denominators). An ONS\n"
+    "mid-year estimate by single year of age (columns F0..F90, M0..M90) is\n"
+    "kept by age and sex too, to weight residents' surveys to.\n" ONE_TRANSACTION, no_opts, 0,
     1, 1, "import population needs exactly one CSV file"};
 static const struct cli_spec deprivation_spec = {
     "usage: safer [--db PATH] import deprivation PATH.csv\n",
@@ -243,8 +245,9 @@ static int import_table(const struct cli_spec *spec, int argc, char **argv)
         struct safer_population_stats s;
         rc = safer_population_import(st, path, &s, &err);
         if (rc == 0)
-            printf("imported population of %zu %s areas (total %.0f) from %s; basis '%s'\n", s.rows,
-                   s.level, s.total, path, s.basis);
+            printf("imported population of %zu %s areas (total %.0f) from %s; basis '%s'%s\n",
+                   s.rows, s.level, s.total, path, s.basis,
+                   s.by_age_sex ? "; by sex and single year of age" : "");
     } else if (spec == &plan_spec) {
         struct safer_plan_stats s;
         char *code = NULL;

@@ -8,7 +8,7 @@
 /* CSV input (police.uk files, lookups, populations). */
 #define SAFER_LIMIT_CSV_FIELD 4096          /* bytes in one field */
 #define SAFER_LIMIT_CSV_ROW 65536           /* bytes in one row, line breaks included */
-#define SAFER_LIMIT_CSV_FIELDS 64           /* fields in one row */
+#define SAFER_LIMIT_CSV_FIELDS 512          /* fields in one row: ONS estimates by age have 187 */
 #define SAFER_LIMIT_CSV_FILE (4ULL << 30)   /* bytes in one input file: 4 GiB */
 #define SAFER_LIMIT_IMPORT_FILES 100000     /* files in one import command */
 #define SAFER_LIMIT_DICT 16777216           /* distinct values of one column in one file */

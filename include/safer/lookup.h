@@ -11,6 +11,7 @@
 #ifndef SAFER_LOOKUP_H
 #define SAFER_LOOKUP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "safer/arena.h"
@@ -29,21 +30,42 @@ int safer_lookup_import(struct safer_store *st, const char *path, struct safer_l
 
 /*
  * Population by LSOA or ward from a CSV with a code column (LSOA code,
- * LSOAyyCD, WDyyCD, "LSOA code (2011)") and a total population column (the
- * first whose name starts with "Total population", or is "population" /
- * "All Ages"). Numbers may carry thousands separators ("1,296").
- * The column's heading is kept as the population's basis ("Total population:
- * mid 2015 (excluding prisoners)").
+ * LSOAyyCD, WDyyCD, "LSOA code (2011)", "LSOA 2021 Code", "Ward 2022
+ * Code") and a total population column (the first whose name starts with
+ * "Total population", or is "population", "All Ages" or "Total"). Numbers
+ * may carry thousands separators ("1,296"). The column's heading is kept
+ * as the population's basis ("Total population: mid 2015 (excluding
+ * prisoners)").
+ *
+ * An ONS mid-year estimate by single year of age (the layout of ONS's
+ * "Lower layer Super Output Area population estimates" from mid-2022:
+ * columns F0 to F90 and M0 to M90, 90 meaning 90 and over) is stored by
+ * age and sex too, for weighting surveys (survey.h); the ages of each row
+ * must sum to its total.
  */
+#define SAFER_POPULATION_AGE_MAX 90 /* the last age: 90 and over */
+#define SAFER_POPULATION_AGES (2 * (SAFER_POPULATION_AGE_MAX + 1)) /* F0..F90, M0..M90 */
+
 struct safer_population_stats {
     char level[16];   /* "lsoa" or "ward" */
     char basis[256];  /* the population column's heading */
     size_t rows;
     double total;
+    bool by_age_sex;  /* F0..M90 were read and stored */
 };
 
 int safer_population_import(struct safer_store *st, const char *path,
                             struct safer_population_stats *stats, struct safer_err *err);
+
+/*
+ * The residents of the n wards by sex and single year of age, summed into
+ * out[SAFER_POPULATION_AGES] (females aged 0..90, then males): each ward's
+ * stored estimate, else the sum of its LSOAs' when every LSOA of the
+ * lookup has one. 1 when every ward has one; 0, with *missing the first
+ * ward that has none; or a negative code.
+ */
+int safer_population_ages(struct safer_store *st, const char *const *wards, size_t n,
+                          double *out, const char **missing, struct safer_err *err);
 
 /*
  * Deprivation by LSOA from the English Indices of Deprivation (File 1 of

@@ -296,7 +296,51 @@ struct values_read {
     struct safer__value_rows *out;
     int code, value, rank;
     int dom[SAFER_NDOMAINS][2]; /* deprivation: File 2's rank and decile columns */
+    int age[SAFER_POPULATION_AGES]; /* population: F0..F90, M0..M90, or -1 */
 };
+
+/* The columns of an ONS estimate by single year of age: F0..F90 and
+ * M0..M90 (-1 in age[0] when the file has none of them). Some but not all
+ * is an error naming the first missing. */
+static int age_columns(const struct safer_csv *c, const char *path, int *age,
+                       struct safer_err *err)
+{
+    int found = 0, missing = -1;
+    for (int k = 0; k < SAFER_POPULATION_AGES; k++) {
+        char name[8];
+        snprintf(name, sizeof(name), "%c%d", k <= SAFER_POPULATION_AGE_MAX ? 'F' : 'M',
+                 k % (SAFER_POPULATION_AGE_MAX + 1));
+        const char *names[] = {name, NULL};
+        age[k] = find_named(c, names);
+        if (age[k] >= 0)
+            found++;
+        else if (missing < 0)
+            missing = k;
+    }
+    if (found && missing >= 0)
+        return safer_err_set(err, SAFER_EPARSE,
+                             "%s:1: column '%c%d' is missing: an estimate by single year of age "
+                             "has F0 to F%d and M0 to M%d",
+                             path, missing <= SAFER_POPULATION_AGE_MAX ? 'F' : 'M',
+                             missing % (SAFER_POPULATION_AGE_MAX + 1), SAFER_POPULATION_AGE_MAX,
+                             SAFER_POPULATION_AGE_MAX);
+    if (!found)
+        age[0] = -1;
+    return 0;
+}
+
+/* A column named PREFIX ... SUFFIX (any case), as "LSOA 2021 Code"; -1. */
+static int find_affix(const struct safer_csv *c, const char *prefix, const char *suffix)
+{
+    size_t np = strlen(prefix), ns = strlen(suffix);
+    for (size_t i = 0; i < c->nfields; i++) {
+        const struct safer_csv_field *f = &c->fields[i];
+        if (f->len > np + ns && strncasecmp(f->ptr, prefix, np) == 0 &&
+            strncasecmp(f->ptr + f->len - ns, suffix, ns) == 0)
+            return (int)i;
+    }
+    return -1;
+}
 
 static void add_value(struct safer__value_rows *o, const struct safer_csv_field *code, double v,
                       double v2, size_t line)
@@ -320,6 +364,7 @@ void safer__value_rows_release(struct safer__value_rows *r)
     free(r->value);
     free(r->value2);
     free(r->domains);
+    free(r->ages);
     free(r->lines);
     memset(r, 0, sizeof(*r));
 }
@@ -332,6 +377,8 @@ static int population_header(void *arg, const struct safer_csv *c, const char *p
                                              NULL};
     static const char *const ward_names[] = {"Ward code", NULL};
     x->code = find_named(c, lsoa_names);
+    if (x->code < 0)
+        x->code = find_affix(c, "LSOA ", " Code"); /* "LSOA 2021 Code" */
     int rc = 0;
     if (x->code < 0)
         rc = find_col(c, path, "LSOA", "CD", &x->code, err);
@@ -341,6 +388,8 @@ static int population_header(void *arg, const struct safer_csv *c, const char *p
         snprintf(x->out->level, sizeof(x->out->level), "lsoa");
     } else {
         x->code = find_named(c, ward_names);
+        if (x->code < 0)
+            x->code = find_affix(c, "Ward ", " Code"); /* "Ward 2022 Code" */
         if (x->code < 0)
             rc = find_col(c, path, "WD", "CD", &x->code, err);
         if (rc < 0)
@@ -353,15 +402,20 @@ static int population_header(void *arg, const struct safer_csv *c, const char *p
         const struct safer_csv_field *f = &c->fields[i];
         if ((f->len >= 16 && strncasecmp(f->ptr, "Total population", 16) == 0) ||
             (f->len == 10 && strncasecmp(f->ptr, "population", 10) == 0) ||
-            (f->len == 8 && strncasecmp(f->ptr, "All Ages", 8) == 0))
+            (f->len == 8 && strncasecmp(f->ptr, "All Ages", 8) == 0) ||
+            (f->len == 5 && strncasecmp(f->ptr, "Total", 5) == 0))
             x->value = (int)i;
     }
     if (x->code < 0 || x->value < 0)
         return safer_err_set(err, SAFER_EPARSE,
-                             "%s:1: expected an area code column ('LSOA code (2011)', LSOAyyCD "
-                             "or WDyyCD) and a total population column ('Total population...', "
-                             "'population' or 'All Ages')",
+                             "%s:1: expected an area code column ('LSOA code (2011)', 'LSOA "
+                             "2021 Code', LSOAyyCD or WDyyCD) and a total population column "
+                             "('Total population...', 'population', 'All Ages' or 'Total')",
                              path);
+    rc = age_columns(c, path, x->age, err);
+    if (rc < 0)
+        return rc;
+    x->out->nages = x->age[0] >= 0 ? SAFER_POPULATION_AGES : 0;
     const struct safer_csv_field *f = &c->fields[x->value];
     snprintf(x->out->basis, sizeof(x->out->basis), "%.*s", (int)(f->len < 200 ? f->len : 200),
              f->ptr);
@@ -380,6 +434,27 @@ static int population_row(void *arg, const struct safer_csv *c, const char *path
     if (parse_count(pop, &v) < 0)
         return safer_err_set(err, SAFER_EPARSE, "%s:%zu: population '%.*s' is not a number", path,
                              c->row_line, (int)(pop->len < 40 ? pop->len : 40), pop->ptr);
+    if (x->out->nages) {
+        struct safer__value_rows *o = x->out;
+        SAFER__GROW(o->ages, o->capa, (o->n + 1) * SAFER_POPULATION_AGES);
+        double *a = o->ages + o->n * SAFER_POPULATION_AGES, sum = 0;
+        for (int k = 0; k < SAFER_POPULATION_AGES; k++) {
+            const struct safer_csv_field *f = &c->fields[x->age[k]];
+            if (parse_count(f, &a[k]) < 0)
+                return safer_err_set(err, SAFER_EPARSE,
+                                     "%s:%zu: population '%.*s' in column '%c%d' is not a number",
+                                     path, c->row_line, (int)(f->len < 40 ? f->len : 40), f->ptr,
+                                     k <= SAFER_POPULATION_AGE_MAX ? 'F' : 'M',
+                                     k % (SAFER_POPULATION_AGE_MAX + 1));
+            sum += a[k];
+        }
+        /* The ONS total is the sum of its ages: anything else is a file
+         * cut or shifted. */
+        if (fabs(sum - v) > 0.5)
+            return safer_err_set(err, SAFER_EPARSE,
+                                 "%s:%zu: the ages F0 to M%d sum to %.0f, not the total %.0f",
+                                 path, c->row_line, SAFER_POPULATION_AGE_MAX, sum, v);
+    }
     add_value(x->out, code, v, NAN, c->row_line);
     x->out->total += v;
     return 0;
@@ -391,7 +466,7 @@ int safer_population_import(struct safer_store *st, const char *path,
     memset(stats, 0, sizeof(*stats));
     struct safer__value_rows rows = {0};
     rows.path = path;
-    struct values_read x = {&rows, -1, -1, -1, {{0}}};
+    struct values_read x = {&rows, -1, -1, -1, {{0}}, {0}};
     struct reader r = {population_header, population_row, &x};
     long n = read_table(path, &r, err);
     int rc = n < 0 ? (int)n : safer__store_population(st, &rows, err);
@@ -400,6 +475,7 @@ int safer_population_import(struct safer_store *st, const char *path,
         snprintf(stats->basis, sizeof(stats->basis), "%s", rows.basis);
         stats->rows = rows.n;
         stats->total = rows.total;
+        stats->by_age_sex = rows.nages > 0;
     }
     safer__value_rows_release(&rows);
     return rc;
@@ -550,7 +626,7 @@ int safer_deprivation_import(struct safer_store *st, const char *path,
     memset(stats, 0, sizeof(*stats));
     struct safer__value_rows rows = {0};
     rows.path = path;
-    struct values_read x = {&rows, -1, -1, -1, {{0}}};
+    struct values_read x = {&rows, -1, -1, -1, {{0}}, {0}};
     struct reader r = {deprivation_header, deprivation_row, &x};
     long n = read_table(path, &r, err);
     int rc = n < 0 ? (int)n : safer__store_deprivation(st, &rows, err);

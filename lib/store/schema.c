@@ -740,6 +740,10 @@ static const char V6_PG[] =
  * - survey_question: `concern` names the police.uk categories (one a line,
  *   '' none) a question measures residents' concern about, for the
  *   public-concern component of a candidate priority's score.
+ * - population_age: an ONS mid-year estimate by single year of age and
+ *   sex (lookup.h) for an LSOA or ward: `ages` holds 182 little-endian
+ *   doubles, females aged 0 to 90 (90 meaning 90 and over) then males, the
+ *   age x sex margin a survey is weighted to.
  */
 static const char V8_SQLITE[] =
     "CREATE TABLE indicator_v8("
@@ -780,7 +784,10 @@ static const char V8_SQLITE[] =
     "  SELECT id, indicator_id, period, author_id, at, note FROM temp.indicator_comment_v7;"
     "DROP TABLE temp.indicator_value_v7;"
     "DROP TABLE temp.indicator_comment_v7;"
-    "ALTER TABLE survey_question ADD COLUMN concern TEXT NOT NULL DEFAULT '';";
+    "ALTER TABLE survey_question ADD COLUMN concern TEXT NOT NULL DEFAULT '';"
+    "CREATE TABLE population_age("
+    "  code TEXT NOT NULL, level TEXT NOT NULL, ages BLOB NOT NULL, source TEXT NOT NULL,"
+    "  PRIMARY KEY(code, level));";
 
 #define C "TEXT COLLATE \"C\""
 static const char V8_PG[] =
@@ -791,7 +798,10 @@ static const char V8_PG[] =
     "  ADD CONSTRAINT indicator_period_check"
     "    CHECK(period IN ('month', 'quarter', 'rolling12', 'wave')),"
     "  ADD COLUMN question " C ";"
-    "ALTER TABLE survey_question ADD COLUMN concern " C " NOT NULL DEFAULT '';";
+    "ALTER TABLE survey_question ADD COLUMN concern " C " NOT NULL DEFAULT '';"
+    "CREATE TABLE population_age("
+    "  code " C " NOT NULL, level " C " NOT NULL, ages BYTEA NOT NULL, source " C " NOT NULL,"
+    "  PRIMARY KEY(code, level));";
 #undef C
 
 struct migration {

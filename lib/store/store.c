@@ -462,6 +462,8 @@ static const struct digest_table DIGEST_IF_ROWS[] = {
      " JOIN partnership p ON p.id = i.partnership_id WHERE i.question IS NOT NULL"
      " ORDER BY p.code, i.key IS NULL, i.key, i.title, i.created_at",
      "TTTT"},
+    /* Populations by sex and single year of age (schema 8, lookup.h). */
+    {"SELECT code, level, ages, source FROM population_age ORDER BY code, level", "TTBT"},
     /* Published assessments: what was published, by partnership and
      * edition, less the time of publishing (publish.h). */
     {"SELECT p.code, a.edition, a.title, a.area, a.period_from, a.period_to, a.approved_by,"

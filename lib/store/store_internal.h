@@ -128,8 +128,12 @@ struct safer__value_rows {
      * enum safer_domain after the IMD (profile.h) */
     double *domains;
     int ndomains;
+    /* population by single year of age and sex (else NULL, nages 0): per
+     * row SAFER_POPULATION_AGES values, F0..F90 then M0..M90 */
+    double *ages;
+    int nages;
     size_t *lines;
-    size_t n, cap, capv, capv2, capd, capl;
+    size_t n, cap, capv, capv2, capd, capl, capa;
 };
 void safer__value_rows_release(struct safer__value_rows *r);
 

@@ -85,31 +85,6 @@ int safer__store_lookup(struct safer_store *st, const struct safer__lookup_rows 
     return rc;
 }
 
-/* Write code/value rows with `sql`, whose parameters `bind` fills. */
-static int store_values(struct safer_store *st, const struct safer__value_rows *rows,
-                        const char *sql,
-                        void (*bind)(struct safer__stmt *s, const struct safer__value_rows *rows,
-                                     size_t r),
-                        struct safer_err *err)
-{
-    struct safer__stmt *ins = NULL;
-    int rc = safer__store_begin_write(st, err);
-    if (rc < 0)
-        return rc;
-    rc = safer__prep(st, sql, &ins, err);
-    for (size_t r = 0; rc == 0 && r < rows->n; r++) {
-        safer__stmt_reset(ins);
-        bind(ins, rows, r);
-        rc = safer__step_done(ins, err);
-    }
-    safer__stmt_finalize(ins);
-    if (rc == 0)
-        rc = safer__store_commit(st, err);
-    if (rc < 0)
-        safer__store_rollback(st);
-    return rc;
-}
-
 static void bind_population(struct safer__stmt *s, const struct safer__value_rows *rows, size_t r)
 {
     safer__bind_text(s, 1, rows->code[r]);
@@ -119,15 +94,156 @@ static void bind_population(struct safer__stmt *s, const struct safer__value_row
     safer__bind_text(s, 5, safer__base_name(rows->path));
 }
 
+static void bind_population_age(struct safer__stmt *s, const struct safer__value_rows *rows,
+                                size_t r)
+{
+    unsigned char blob[SAFER_POPULATION_AGES * 8];
+    const double *a = rows->ages + r * SAFER_POPULATION_AGES;
+    for (int k = 0; k < SAFER_POPULATION_AGES; k++) {
+        uint64_t u;
+        memcpy(&u, &a[k], 8);
+        for (int b = 0; b < 8; b++)
+            blob[k * 8 + b] = (unsigned char)(u >> (8 * b));
+    }
+    safer__bind_text(s, 1, rows->code[r]);
+    safer__bind_text(s, 2, rows->level);
+    safer__bind_blob(s, 3, blob, sizeof(blob));
+    safer__bind_text(s, 4, safer__base_name(rows->path));
+}
+
+/* An estimate by age and sex as stored: 0, or -1 when malformed. */
+static int decode_ages(const void *p, size_t len, double *out)
+{
+    if (len != SAFER_POPULATION_AGES * 8)
+        return -1;
+    const unsigned char *b = p;
+    for (int k = 0; k < SAFER_POPULATION_AGES; k++) {
+        uint64_t u = 0;
+        for (int j = 0; j < 8; j++)
+            u |= (uint64_t)b[k * 8 + j] << (8 * j);
+        memcpy(&out[k], &u, 8);
+    }
+    return 0;
+}
+
 int safer__store_population(struct safer_store *st, const struct safer__value_rows *rows,
                             struct safer_err *err)
 {
-    return store_values(st, rows,
-                        "INSERT INTO population(code, level, population, basis, source)"
-                        " VALUES(?, ?, ?, ?, ?) ON CONFLICT(code, level) DO UPDATE SET"
-                        " population = excluded.population, basis = excluded.basis,"
-                        " source = excluded.source",
-                        bind_population, err);
+    int rc = safer__store_begin_write(st, err);
+    if (rc < 0)
+        return rc;
+    struct safer__stmt *ins = NULL, *age = NULL;
+    rc = safer__prep(st,
+                     "INSERT INTO population(code, level, population, basis, source)"
+                     " VALUES(?, ?, ?, ?, ?) ON CONFLICT(code, level) DO UPDATE SET"
+                     " population = excluded.population, basis = excluded.basis,"
+                     " source = excluded.source",
+                     &ins, err);
+    if (rc == 0 && rows->nages)
+        rc = safer__prep(st,
+                         "INSERT INTO population_age(code, level, ages, source) VALUES(?, ?, ?, ?)"
+                         " ON CONFLICT(code, level) DO UPDATE SET ages = excluded.ages,"
+                         " source = excluded.source",
+                         &age, err);
+    for (size_t r = 0; rc == 0 && r < rows->n; r++) {
+        safer__stmt_reset(ins);
+        bind_population(ins, rows, r);
+        rc = safer__step_done(ins, err);
+        if (rc == 0 && age) {
+            safer__stmt_reset(age);
+            bind_population_age(age, rows, r);
+            rc = safer__step_done(age, err);
+        }
+    }
+    safer__stmt_finalize(ins);
+    safer__stmt_finalize(age);
+    if (rc == 0)
+        rc = safer__store_commit(st, err);
+    if (rc < 0)
+        safer__store_rollback(st);
+    return rc;
+}
+
+/* Add one ward's estimate by age and sex to `sum`: its own, else its
+ * LSOAs' when every one has one. 1 when added, 0 when it has none. */
+static int add_ward_ages(struct safer_store *st, const char *ward, double *sum,
+                         struct safer_err *err)
+{
+    double a[SAFER_POPULATION_AGES], t[SAFER_POPULATION_AGES] = {0};
+    struct safer__stmt *s;
+    int rc = safer__prep(st,
+                         "SELECT ages FROM population_age WHERE code = ? AND level = 'ward'", &s,
+                         err);
+    if (rc < 0)
+        return rc;
+    safer__bind_text(s, 1, ward);
+    rc = safer__step(s, err);
+    int found = 0;
+    if (rc == 1) {
+        size_t len;
+        const void *p = safer__col_blob(s, 0, &len);
+        if (decode_ages(p, len, t) < 0)
+            rc = safer_err_set(err, SAFER_EDB, "the stored estimate by age of ward %s is "
+                               "malformed", ward);
+        else
+            found = 1;
+    }
+    safer__stmt_finalize(s);
+    if (rc < 0)
+        return rc;
+    if (!found) {
+        rc = safer__prep(st,
+                         "SELECT l.lsoa_code, p.ages FROM lookup_lsoa l LEFT JOIN population_age p"
+                         " ON p.code = l.lsoa_code AND p.level = 'lsoa' WHERE l.ward_code = ?"
+                         " ORDER BY l.lsoa_code",
+                         &s, err);
+        if (rc < 0)
+            return rc;
+        safer__bind_text(s, 1, ward);
+        size_t n = 0;
+        bool all = true;
+        while ((rc = safer__step(s, err)) == 1) {
+            size_t len = 0;
+            const void *p = safer__col_is_null(s, 1) ? NULL : safer__col_blob(s, 1, &len);
+            if (!p || decode_ages(p, len, a) < 0) {
+                all = false;
+                continue;
+            }
+            for (int k = 0; k < SAFER_POPULATION_AGES; k++)
+                t[k] += a[k];
+            n++;
+        }
+        safer__stmt_finalize(s);
+        if (rc < 0)
+            return rc;
+        found = n > 0 && all;
+    }
+    if (found)
+        for (int k = 0; k < SAFER_POPULATION_AGES; k++)
+            sum[k] += t[k];
+    return found;
+}
+
+int safer_population_ages(struct safer_store *st, const char *const *wards, size_t n,
+                          double *out, const char **missing, struct safer_err *err)
+{
+    memset(out, 0, sizeof(double) * SAFER_POPULATION_AGES);
+    *missing = NULL;
+    int rc = safer__store_begin_read(st, err);
+    if (rc < 0)
+        return rc;
+    for (size_t i = 0; rc >= 0 && i < n && !*missing; i++) {
+        rc = add_ward_ages(st, wards[i], out, err);
+        if (rc == 0)
+            *missing = wards[i];
+    }
+    if (rc >= 0)
+        rc = safer__store_commit(st, err);
+    else
+        safer__store_rollback(st);
+    if (rc < 0)
+        return rc;
+    return *missing ? 0 : 1;
 }
 
 static void bind_deprivation(struct safer__stmt *s, const struct safer__value_rows *rows, size_t r)

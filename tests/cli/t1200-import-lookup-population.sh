@@ -93,6 +93,47 @@ E05000002,Beta,1004,1,yes,0.99601593625498008
 E05000003,Gamma,800,2,yes,2.5'
 expect_grep 'Gamma had the highest rate, 2.5 per 1,000 residents (2 records in 1 month with data); 1 ward has no population figure, so no rate' r2/index.html
 
+# An ONS estimate by single year of age and sex (the LSOA layout from
+# mid-2022: Total, F0..F90, M0..M90) is stored by age and sex as well; the
+# ages must sum to the total, and a file with some age columns but not all
+# is refused. A refused file changes nothing.
+SAFER_DB=$(new_store ages)
+sape() { # sape LSOA... : a row each; a woman of age k counts 1 + k mod 3, a man 2
+    awk -v lsoas="$*" 'BEGIN {
+        printf "LAD 2021 Code,LAD 2021 Name,LSOA 2021 Code,LSOA 2021 Name,Total"
+        for (k = 0; k <= 90; k++) printf ",F%d", k
+        for (k = 0; k <= 90; k++) printf ",M%d", k
+        printf "\n"
+        n = split(lsoas, l, " ")
+        for (i = 1; i <= n; i++) {
+            t = 0; row = ""
+            for (k = 0; k <= 90; k++) { v = 1 + k % 3; t += v; row = row "," v }
+            for (k = 0; k <= 90; k++) { t += 2; row = row ",2" }
+            printf "E07000001,Testborough,%s,Test %d,%d%s\n", l[i], i, t, row
+        }
+    }'
+}
+sape E01000001 E01000002 > sape.csv
+expect_status 0 "$SAFER" import population sape.csv
+expect_grep "^imported population of 2 lsoa areas (total 726) from .*sape.csv; basis 'Total'; by sex and single year of age$" "$TMP/out"
+before=$(digest)
+sed '2s/,2$/,3/' sape.csv > sape-sum.csv
+expect_status 1 "$SAFER" import population sape-sum.csv
+expect_grep 'sape-sum.csv:2: the ages F0 to M90 sum to 364, not the total 363$' "$TMP/err"
+sed '1s/,M45,/,Age45,/' sape.csv > sape-col.csv
+expect_status 1 "$SAFER" import population sape-col.csv
+expect_grep "sape-col.csv:1: column 'M45' is missing: an estimate by single year of age has F0 to F90 and M0 to M90$" "$TMP/err"
+sed '3s/,2,2$/,x,2/' sape.csv > sape-num.csv
+expect_status 1 "$SAFER" import population sape-num.csv
+expect_grep "sape-num.csv:3: population 'x' in column 'M89' is not a number$" "$TMP/err"
+checks=$((checks + 1))
+[ "$(digest)" = "$before" ] || fail "a refused estimate by age changed the store"
+# Again with another woman of 0 (and so another total): the digest sees it.
+sed '2s/,363,1,/,364,2,/' sape.csv > sape2.csv
+expect_status 0 "$SAFER" import population sape2.csv
+checks=$((checks + 1))
+[ "$(digest)" != "$before" ] || fail "the digest does not see a population by age"
+
 # The real IoD2019 denominators, when the shared data is beside the checkout
 # (with CI=true they must be there).
 IMD=${SAFER_SHARED_DATA:-}/imd/File_6_-_IoD2019_Population_Denominators.csv
