@@ -17,6 +17,7 @@
  */
 #include "util/compat.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -528,6 +529,7 @@ struct resp {
 };
 
 struct reader {
+    struct safer_store *st;
     const struct safer_survey_map *m;
     const struct safer__survey_geo *geo;
     struct safer_places *pl;
@@ -765,6 +767,142 @@ static long find_cat(const struct safer__survey_margin_row *rows, size_t n, cons
     return -1;
 }
 
+/* An age band of the mapping as ages: "16-34", "16 to 34", "75+", "75 and
+ * over"; -1 when it is none of these. */
+static int band_ages(const char *band, int *lo, int *hi)
+{
+    char *end;
+    long a = strtol(band, &end, 10);
+    if (end == band || a < 0 || a > 200)
+        return -1;
+    while (*end == ' ')
+        end++;
+    if (strcmp(end, "+") == 0 || strcasecmp(end, "and over") == 0 ||
+        strcasecmp(end, "or over") == 0 || strcasecmp(end, "and older") == 0) {
+        *lo = (int)a;
+        *hi = INT_MAX;
+        return 0;
+    }
+    if (*end == '-')
+        end++;
+    else if (strncasecmp(end, "to ", 3) == 0)
+        end += 3;
+    else
+        return -1;
+    while (*end == ' ')
+        end++;
+    char *end2;
+    long b = strtol(end, &end2, 10);
+    while (end2 != end && *end2 == ' ')
+        end2++;
+    if (end2 == end || *end2 || b < a || b > 200)
+        return -1;
+    *lo = (int)a;
+    *hi = (int)b;
+    return 0;
+}
+
+/* A sex of the mapping as the estimate's: 0 female, 1 male, -1 neither. */
+static int sex_index(const char *sex)
+{
+    static const char *const female[] = {"female", "f", "woman", "women", "girl", NULL};
+    static const char *const male[] = {"male", "m", "man", "men", "boy", NULL};
+    for (size_t k = 0; female[k]; k++)
+        if (strcasecmp(sex, female[k]) == 0)
+            return 0;
+    for (size_t k = 0; male[k]; k++)
+        if (strcasecmp(sex, male[k]) == 0)
+            return 1;
+    return -1;
+}
+
+/* The distinct values the mapping recodes to, in their first order. */
+static size_t recode_targets(const struct smap_recode *rc, const char **out, size_t cap)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < rc->n; i++) {
+        size_t k = 0;
+        while (k < n && strcmp(out[k], rc->to[i]) != 0)
+            k++;
+        if (k == n && n < cap)
+            out[n++] = rc->to[i];
+    }
+    return n;
+}
+
+/*
+ * The age x sex margin from the ONS estimate by single year of age held in
+ * the store (lookup.h), for the nward wards of the ward margin: a cell for
+ * every sex and age band the mapping recodes to. 1 with the cells appended
+ * to ww->mrow; 0 when the store holds no estimate by age for any of the
+ * wards (then the wave is weighted to its wards only); an error when it
+ * holds one for some wards only, or a band or sex cannot be matched to it.
+ */
+static int store_age_margin(struct reader *r, const char *wname, struct wave_work *ww,
+                            size_t nward, struct safer_err *err)
+{
+    const char **wards = safer_arena_alloc(r->a, (nward + 1) * sizeof(char *));
+    for (size_t k = 0; k < nward; k++)
+        wards[k] = ww->mrow[k].category;
+    double ages[SAFER_POPULATION_AGES];
+    const char *missing = NULL;
+    int rc = safer_population_ages(r->st, wards, nward, ages, &missing, err);
+    if (rc < 0)
+        return rc;
+    if (rc == 0 && !missing)
+        return 0;
+    if (rc == 0)
+        return safer_err_set(err, SAFER_EINVAL,
+                             "wave '%s': the store holds a population by age for some wards but "
+                             "not ward '%s': import an estimate by age that covers it, or give "
+                             "--margins",
+                             wname, missing);
+    const char *band[SAFER__SURVEY_VALUES], *sex[SAFER__SURVEY_VALUES];
+    size_t nb = recode_targets(&r->m->age, band, SAFER__SURVEY_VALUES);
+    size_t ns = recode_targets(&r->m->sex, sex, SAFER__SURVEY_VALUES);
+    int lo[SAFER__SURVEY_VALUES], hi[SAFER__SURVEY_VALUES];
+    for (size_t b = 0; b < nb; b++) {
+        if (band_ages(band[b], &lo[b], &hi[b]) < 0)
+            return safer_err_set(err, SAFER_EPARSE,
+                                 "%s: age band '%s' is not of the form 16-34 or 75+, so it cannot "
+                                 "be matched to the population by age: rename it, or give "
+                                 "--margins",
+                                 r->m->path, band[b]);
+        if (lo[b] > SAFER_POPULATION_AGE_MAX)
+            return safer_err_set(err, SAFER_EPARSE,
+                                 "%s: age band '%s' starts above %d, the oldest age of the ONS "
+                                 "estimate (%d and over): merge it, or give --margins",
+                                 r->m->path, band[b], SAFER_POPULATION_AGE_MAX,
+                                 SAFER_POPULATION_AGE_MAX);
+        for (size_t c = 0; c < b; c++)
+            if (lo[b] <= hi[c] && lo[c] <= hi[b])
+                return safer_err_set(err, SAFER_EPARSE, "%s: age bands '%s' and '%s' overlap",
+                                     r->m->path, band[c], band[b]);
+    }
+    for (size_t k = 0; k < ns; k++)
+        if (sex_index(sex[k]) < 0)
+            return safer_err_set(err, SAFER_EPARSE,
+                                 "%s: sex '%s' cannot be matched to the ONS estimate's females "
+                                 "and males: give --margins",
+                                 r->m->path, sex[k]);
+    for (size_t k = 0; k < ns; k++) {
+        int si = sex_index(sex[k]);
+        for (size_t b = 0; b < nb; b++) {
+            double pop = 0;
+            int top = hi[b] < SAFER_POPULATION_AGE_MAX ? hi[b] : SAFER_POPULATION_AGE_MAX;
+            for (int age = lo[b]; age <= top; age++)
+                pop += ages[si * (SAFER_POPULATION_AGE_MAX + 1) + age];
+            size_t ls = strlen(sex[k]), lb = strlen(band[b]);
+            char *cat = safer_arena_alloc(r->a, ls + lb + 2);
+            memcpy(cat, sex[k], ls);
+            cat[ls] = '|';
+            memcpy(cat + ls + 1, band[b], lb + 1);
+            ww->mrow[ww->nmrow++] = (struct safer__survey_margin_row){"age_sex", cat, pop};
+        }
+    }
+    return 1;
+}
+
 static int weigh_wave(struct reader *r, uint32_t wv, const struct margins *mg,
                       const struct safer_survey_import_opts *opts, struct wave_work *ww,
                       struct safer_rake_result *res, struct safer_err *err)
@@ -776,8 +914,11 @@ static int weigh_wave(struct reader *r, uint32_t wv, const struct margins *mg,
         if (r->resp[i].wave == wv)
             ww->idx[ww->n++] = i;
     size_t cap = (mg ? mg->n : 0) + g->nward + 1;
+    if (r->m->age.column)
+        cap += r->m->age.n * r->m->sex.n;
     ww->mrow = safer_arena_alloc(r->a, cap * sizeof(*ww->mrow));
     bool use_age = r->m->age.column && mg && mg->nage > 0;
+    bool age_store = false;
     bool ward_file = mg && mg->nward > 0;
     /* The ward margin: the file's, else the store's populations of every
      * ward in the districts the respondents live in. */
@@ -827,12 +968,21 @@ static int weigh_wave(struct reader *r, uint32_t wv, const struct margins *mg,
     for (size_t k = 0; k < nward; k++)
         ward_total += ww->mrow[k].population;
     double age_total = 0;
-    if (use_age) {
+    if (r->m->age.column && !use_age) {
+        int got = store_age_margin(r, wname, ww, nward, err);
+        if (got < 0)
+            return got;
+        use_age = age_store = got == 1;
+        for (size_t k = nward; k < ww->nmrow; k++)
+            age_total += ww->mrow[k].population;
+    } else if (use_age) {
         for (size_t k = 0; k < mg->n; k++)
             if (strcmp(mg->row[k].margin, "age_sex") == 0) {
                 ww->mrow[ww->nmrow++] = mg->row[k];
                 age_total += mg->row[k].population;
             }
+    }
+    if (use_age) {
         /* One population: the age x sex cells are taken as shares, scaled
          * to the wards' total. */
         for (size_t k = nward; k < ww->nmrow; k++)
@@ -903,8 +1053,8 @@ static int weigh_wave(struct reader *r, uint32_t wv, const struct margins *mg,
     const char *src = ward_file ? "the margins file" : "the store's ward populations";
     if (use_age)
         snprintf(ww->margins, sizeof(ww->margins),
-                 "age band x sex (%zu cells, the margins file) and ward (%zu wards, %s)", count[0],
-                 nward, src);
+                 "age band x sex (%zu cells, %s) and ward (%zu wards, %s)", count[0],
+                 age_store ? "the store's population by age" : "the margins file", nward, src);
     else
         snprintf(ww->margins, sizeof(ww->margins), "ward (%zu wards, %s)", nward, src);
     return 0;
@@ -927,7 +1077,7 @@ int safer_survey_import(struct safer_store *st, const char *path,
         return rc;
     struct safer_arena a;
     safer_arena_init(&a);
-    struct reader r = {.m = m, .path = path, .a = &a, .stats = stats};
+    struct reader r = {.st = st, .m = m, .path = path, .a = &a, .stats = stats};
     safer_buf_init(&r.more, 4096);
     struct safer__survey_geo geo;
     struct margins mg;

@@ -109,4 +109,51 @@ expect_status 0 "$SAFER" survey
 expect_grep '^safe,2024,,All respondents,3,' "$TMP/out"
 expect_grep '^safe,2024,E05000002,"Beta, the island",1,0\.0,0\.0,0\.0,yes$' "$TMP/out"
 
+# Without --margins, the age x sex margin comes from an ONS estimate by
+# single year of age held in the store (import population, lookup.h): the
+# mapping's bands summed over its ages, for the wards of the ward margin
+# (each from its LSOAs). The estimates equal those from a margins file of
+# the same sums, worked out here independently.
+SAFER_DB=$(new_store ages)
+expect_status 0 "$SAFER" import lookup "$DATA/lookup_lsoa_ward.csv"
+expect_status 0 "$SAFER" import population "$DATA/population.csv"
+sape() { # sape LSOA...: a row each; a woman of age k counts 1 + k mod 3, a man 2
+    awk -v lsoas="$*" 'BEGIN {
+        printf "LSOA 2021 Code,Total"
+        for (k = 0; k <= 90; k++) printf ",F%d", k
+        for (k = 0; k <= 90; k++) printf ",M%d", k
+        printf "\n"
+        n = split(lsoas, l, " ")
+        for (i = 1; i <= n; i++) {
+            printf "%s,363", l[i]
+            for (k = 0; k <= 90; k++) printf ",%d", 1 + k % 3
+            for (k = 0; k <= 90; k++) printf ",2"
+            printf "\n"
+        }
+    }'
+}
+sape E01000001 > one.csv
+expect_status 0 "$SAFER" import population one.csv
+expect_status 1 "$SAFER" import survey "$S/survey.csv" --map "$S/map.json"
+expect_grep "^safer: wave '2023': the store holds a population by age for some wards but not ward 'E05000002': import an estimate by age that covers it, or give --margins$" "$TMP/err"
+sape E01000001 E01000002 > both.csv
+expect_status 0 "$SAFER" import population both.csv
+sed 's/"45+": "45+"/"45+": "Older"/' "$S/map.json" >older.json
+expect_status 1 "$SAFER" import survey "$S/survey.csv" --map older.json
+expect_grep "^safer: older.json: age band 'Older' is not of the form 16-34 or 75+" "$TMP/err"
+expect_status 0 "$SAFER" import survey "$S/survey.csv" --map "$S/map.json"
+expect_grep '^weighted by raking to age band x sex (4 cells, the store.s population by age) and ward (2 wards, the store.s ward populations), no trimming$' "$TMP/out"
+expect_status 0 "$SAFER" survey --exact
+cp "$TMP/out" from-store.csv
+awk 'BEGIN {
+    for (k = 16; k <= 90; k++) { b = k <= 44 ? "16-44" : "45+"; f[b] += 2 * (1 + k % 3); m[b] += 2 * 2 }
+    print "sex,age_band,ward,population"
+    printf "Female,16-44,,%d\nFemale,45+,,%d\nMale,16-44,,%d\nMale,45+,,%d\n", f["16-44"], f["45+"], m["16-44"], m["45+"]
+}' > sums.csv
+expect_status 0 "$SAFER" import survey "$S/survey.csv" --map "$S/map.json" --margins sums.csv
+expect_grep '^weighted by raking to age band x sex (4 cells, the margins file)' "$TMP/out"
+expect_status 0 "$SAFER" survey --exact
+checks=$((checks + 1))
+cmp -s "$TMP/out" from-store.csv || fail "the store's population by age does not weight as its sums do"
+
 done_testing
