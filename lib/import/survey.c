@@ -210,26 +210,35 @@ static int get_recode(struct safer_survey_map *m, yajl_val root, const char *key
 static int get_concern(struct safer_survey_map *m, yajl_val v, const char *where, struct smap_q *q,
                        struct safer_err *err)
 {
+    yajl_val c = member(v, "concern");
+    if (c && !YAJL_IS_ARRAY(c))
+        return map_fail(m, err, "'%s.concern' must be a list of police.uk categories", where);
     int rc = get_list(m, v, "concern", where, &q->concern, err);
     if (rc < 0)
         return rc;
     struct safer_buf b;
     safer_buf_init(&b, 4096);
     for (size_t i = 0; i < q->concern.n; i++) {
-        const char *c = q->concern.v[i];
+        const char *cat = q->concern.v[i];
         bool known = false;
         for (size_t k = 0; safer_plan_categories[k] && !known; k++)
-            known = strcmp(c, safer_plan_categories[k]) == 0;
-        if (!known)
-            rc = map_fail(m, err, "%s.concern: '%s' is not a police.uk category (they are: "
-                                  "Anti-social behaviour, Bicycle theft, Burglary, ...; "
-                                  "docs/surveys.md)", where, c);
+            known = strcmp(cat, safer_plan_categories[k]) == 0;
+        if (!known) {
+            /* Name today's fourteen (the older two are admitted too). */
+            struct safer_buf names;
+            safer_buf_init(&names, 1024);
+            for (size_t k = 0; safer_plan_categories[k] && k < 14; k++)
+                safer_buf_putf(&names, "%s%s", k ? ", " : "", safer_plan_categories[k]);
+            rc = map_fail(m, err, "%s.concern: '%s' is not a police.uk category (%s)", where,
+                          cat, names.ptr);
+            safer_buf_release(&names);
+        }
         for (size_t j = 0; rc == 0 && j < i; j++)
-            if (strcmp(q->concern.v[j], c) == 0)
-                rc = map_fail(m, err, "%s.concern: '%s' is listed twice", where, c);
+            if (strcmp(q->concern.v[j], cat) == 0)
+                rc = map_fail(m, err, "%s.concern: '%s' is listed twice", where, cat);
         if (rc < 0)
             break;
-        safer_buf_putf(&b, "%s%s", i ? "\n" : "", c);
+        safer_buf_putf(&b, "%s%s", i ? "\n" : "", cat);
     }
     if (rc == 0)
         q->concern_lines = safer_arena_strdup(&m->arena, b.ptr);
