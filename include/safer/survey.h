@@ -30,6 +30,7 @@
 #include "safer/limits.h"
 
 struct safer_store;
+struct safer_actor;
 
 /* A base under this many respondents carries the small-base warning; a
  * ward's estimate on such a base is not shown to members or the public. */
@@ -270,6 +271,25 @@ int safer_survey_results_groups(const struct safer_survey_results *src, bool pub
 int safer_survey_results_load_groups(struct safer_store *st, bool public_only,
                                      const struct safer_survey_groups *g,
                                      struct safer_survey_results *out, struct safer_err *err);
+
+/*
+ * The estimates by the ward clusters of the assessment of `area` (a
+ * district or CSP code, as `safer assess --area`): the clusters of its
+ * study wards that the report shows (safer_ward_clusters() with
+ * SAFER_CLUSTERS_WARD_SIZE), as groups of the survey's waves
+ * (safer_survey_results_groups()). No waves: 0 with everything empty.
+ * Errors of the assessment, of safer_ward_clusters() (no population, fewer
+ * than two wards) and of the store.
+ */
+int safer_survey_results_clusters(struct safer_store *st, const char *area, bool public_only,
+                                  struct safer_survey_results *out, struct safer_err *err);
+
+/* The same for `actor`'s partnership, decided as safer_survey_results_for()
+ * decides (SAFER_EDENIED audited; *public_view without
+ * SAFER_PERM_VIEW_UNSUPPRESSED). */
+int safer_survey_results_clusters_for(struct safer_store *st, const struct safer_actor *actor,
+                                      struct safer_survey_results *out, bool *public_view,
+                                      struct safer_err *err);
 
 /*
  * The estimates as `actor` may see them: a role that may

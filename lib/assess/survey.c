@@ -390,6 +390,19 @@ int safer__survey_results_read(struct safer_store *st, struct safer_survey_resul
     return 0;
 }
 
+void safer__survey_results_adopt(struct safer_survey_results *r,
+                                 struct safer_survey_results **src)
+{
+    if (!r->data) {
+        safer__survey_results_free(*src);
+    } else {
+        struct safer__survey_data *sd = (struct safer__survey_data *)r->data;
+        safer__survey_results_free(sd->src_owned);
+        sd->src_owned = *src;
+    }
+    *src = NULL;
+}
+
 void safer__survey_results_free(struct safer_survey_results *r)
 {
     if (!r)
