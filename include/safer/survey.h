@@ -8,7 +8,8 @@
  * "Fairly safe"), the others in the base, and those left out of the base
  * ("Don't know"). Each wave is raked once, as a whole, to population margins
  * (age band x sex, and ward) and its weights stored; estimates are then
- * computed from the stored weights, overall and for each ward as domains of
+ * computed from the stored weights, overall and for each ward (or each
+ * group of wards, such as the assessment's ward clusters) as domains of
  * the wave's one raked design, with standard errors by Taylor linearisation
  * as R's survey package computes them for calibrate(..., calfun =
  * "raking") (docs/statistics.md, "Surveys: raking and intervals").
