@@ -63,7 +63,8 @@ int cmd_serve(int argc, char **argv);
 
 /* Serve store `db` as `safer serve` does (listen: "HOST:PORT" or NULL for
  * 127.0.0.1:8080) until SIGTERM or SIGINT; the exit status. */
-int cli_serve(const char *db, const char *listen, bool behind_proxy, const char *clock_file);
+int cli_serve(const char *db, const char *listen, bool behind_proxy, unsigned threads,
+              const char *clock_file);
 int cmd_user(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_digest(int argc, char **argv);

@@ -94,5 +94,5 @@ int cmd_demo(int argc, char **argv)
     else if ((size_t)snprintf(db, sizeof(db), "%s/demo.db", dir) >= sizeof(db))
         return cli_usage_error(&spec, "--out DIR is too long");
     fflush(stdout);
-    return cli_serve(db, args.val[O_LISTEN], false, NULL);
+    return cli_serve(db, args.val[O_LISTEN], false, 0, NULL);
 }

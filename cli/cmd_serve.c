@@ -18,20 +18,22 @@
 #include "safer/store.h"
 #include "server.h"
 
-enum { O_LISTEN, O_BEHIND_PROXY, O_CLOCK_OFFSET_FILE, O_LIST_ROUTES };
+enum { O_LISTEN, O_BEHIND_PROXY, O_THREADS, O_CLOCK_OFFSET_FILE, O_LIST_ROUTES };
 static const struct cli_opt opts[] = {
     [O_LISTEN] = {"listen", "HOST:PORT", "the IPv4 address and port to listen on (default\n"
                                          "127.0.0.1:8080; port 0: any free port)"},
     [O_BEHIND_PROXY] = {"behind-proxy", NULL,
                         "a TLS proxy forwards to it: cookies are Secure (__Host-),\n"
                         "HSTS is sent, and connections are not limited per address"},
+    [O_THREADS] = {"threads", "N", "worker threads, 1 to 64 (default one per core on SQLite,\n"
+                                   "four per core on PostgreSQL)"},
     /* Test options, left out of the help. */
     [O_CLOCK_OFFSET_FILE] = {"clock-offset-file", "PATH", NULL},
     [O_LIST_ROUTES] = {"list-routes", NULL, NULL},
     {NULL, NULL, NULL},
 };
 static const struct cli_spec spec = {
-    "usage: safer [--db PATH|URL] serve [--listen HOST:PORT] [--behind-proxy]\n",
+    "usage: safer [--db PATH|URL] serve [--listen HOST:PORT] [--behind-proxy] [--threads N]\n",
     "Serves the partnerships of the store to their people in a web browser,\n"
     "and a read-only JSON API under /api/, until SIGTERM or SIGINT. Put a TLS\n"
     "proxy in front of it for anything but this machine (docs/deploy.md).\n"
@@ -67,7 +69,8 @@ static int list_routes(void)
     return EXIT_OK;
 }
 
-int cli_serve(const char *db, const char *listen, bool behind_proxy, const char *clock_file)
+int cli_serve(const char *db, const char *listen, bool behind_proxy, unsigned threads,
+              const char *clock_file)
 {
     char host[64] = "127.0.0.1";
     unsigned port = 8080;
@@ -96,6 +99,7 @@ int cli_serve(const char *db, const char *listen, bool behind_proxy, const char 
         .host = host,
         .port = port,
         .behind_proxy = behind_proxy,
+        .threads = threads,
         .clock_offset_file = clock_file,
     };
     struct web_server *srv;
@@ -118,6 +122,16 @@ int cmd_serve(int argc, char **argv)
         return status;
     if (args.val[O_LIST_ROUTES])
         return list_routes();
-    return cli_serve(cli_db_path, args.val[O_LISTEN], args.val[O_BEHIND_PROXY] != NULL,
+    unsigned threads = 0;
+    if (args.val[O_THREADS]) {
+        char *end;
+        errno = 0;
+        unsigned long t = strtoul(args.val[O_THREADS], &end, 10);
+        if (errno || end == args.val[O_THREADS] || *end || t < 1 || t > WEB_THREADS_MAX)
+            return cli_usage_error(&spec, "--threads '%s' must be a whole number from 1 to %d",
+                                   args.val[O_THREADS], WEB_THREADS_MAX);
+        threads = (unsigned)t;
+    }
+    return cli_serve(cli_db_path, args.val[O_LISTEN], args.val[O_BEHIND_PROXY] != NULL, threads,
                      args.val[O_CLOCK_OFFSET_FILE]);
 }

@@ -129,6 +129,21 @@ void safer__db_rollback(struct safer__db *db)
     db->nest = 0;
 }
 
+int safer__db_scope_join(struct safer__db *db)
+{
+    if (db->scope || !db->in_tx || db->tx != SAFER__TX_READ)
+        return 0;
+    db->scope = 1;
+    db->nest = 1;
+    return 1;
+}
+
+void safer__db_scope_leave(struct safer__db *db)
+{
+    db->scope = 0;
+    db->nest = 0;
+}
+
 int safer__db_scope_begin(struct safer__db *db, struct safer_err *err)
 {
     if (db->in_tx)

@@ -77,6 +77,12 @@ int safer__db_scope_begin(struct safer__db *db, struct safer_err *err);
 void safer__db_scope_end(struct safer__db *db);
 /* Is the open transaction a scope's read transaction? */
 int safer__db_in_scope(const struct safer__db *db);
+/* Let a read transaction already open act as a read scope, so that calls
+ * which begin and commit their own reads join its snapshot: 1 when it
+ * did (end with safer__db_scope_leave(), which leaves the transaction
+ * open for its owner to commit); 0 when none is open or a scope is. */
+int safer__db_scope_join(struct safer__db *db);
+void safer__db_scope_leave(struct safer__db *db);
 
 struct safer__db_ops {
     void (*close)(struct safer__db *db);

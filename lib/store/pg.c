@@ -9,6 +9,13 @@
  * blobs as their bytes. A writer serialises with the other writers through a
  * transaction-scoped advisory lock, as SQLite's single writer does; a
  * reader's transaction is REPEATABLE READ, one snapshot for all its reads.
+ *
+ * A reader's transaction costs no round trip of its own: its BEGIN goes
+ * with its first statement, and its COMMIT is sent without waiting, its
+ * answer read before the connection's next command (libpq's pipeline
+ * mode). PostgreSQL takes the snapshot at the first statement either way,
+ * and a read-only transaction has nothing to lose at COMMIT; so a page
+ * whose reads the server keeps (web/server.c) is one round trip, not three.
  */
 #include "util/compat.h"
 
@@ -44,7 +51,13 @@ struct pg_db {
     PGconn *c;
     struct prepared *cache;
     size_t ncache, capcache;
+    bool begin_pending;  /* a reader's BEGIN, not yet sent */
+    bool read_tx;        /* the open transaction is a reader's */
+    bool commit_pending; /* a reader's COMMIT sent, its answer unread (pipeline mode) */
 };
+
+#define READ_BEGIN "BEGIN ISOLATION LEVEL REPEATABLE READ"
+
 
 struct param {
     Oid type;      /* 0 while unbound or NULL */
@@ -115,6 +128,37 @@ static int fail_res(struct safer__db *db, struct safer_err *err, const char *wha
     return fail_msg(db, err, what, r ? PQresultErrorMessage(r) : PQerrorMessage(conn(db)));
 }
 
+/* Read the answer to a reader's COMMIT sent earlier, and leave pipeline
+ * mode: every synchronous command needs this first. */
+static int settle(struct safer__db *db, struct safer_err *err)
+{
+    struct pg_db *d = (struct pg_db *)db;
+    if (!d->commit_pending)
+        return 0;
+    d->commit_pending = false;
+    int rc = 0;
+    for (;;) {
+        PGresult *r = PQgetResult(d->c);
+        if (!r) {
+            if (PQstatus(d->c) != CONNECTION_OK) {
+                rc = fail_msg(db, err, "the connection was lost", PQerrorMessage(d->c));
+                break;
+            }
+            continue;
+        }
+        ExecStatusType st = PQresultStatus(r);
+        if (st == PGRES_PIPELINE_SYNC) {
+            PQclear(r);
+            break;
+        }
+        if (st != PGRES_COMMAND_OK && rc == 0)
+            rc = fail_res(db, err, "a read's commit failed", r);
+        PQclear(r);
+    }
+    PQexitPipelineMode(d->c);
+    return rc;
+}
+
 static void pg_close(struct safer__db *db)
 {
     struct pg_db *p = (struct pg_db *)db;
@@ -131,7 +175,23 @@ static void pg_close(struct safer__db *db)
 
 static int pg_exec(struct safer__db *db, const char *sql, struct safer_err *err)
 {
-    PGresult *r = PQexec(conn(db), sql);
+    struct pg_db *d = (struct pg_db *)db;
+    int rc0 = settle(db, err);
+    if (rc0 < 0)
+        return rc0;
+    PGresult *r;
+    if (d->begin_pending) {
+        /* One simple query may hold several statements: one round trip. */
+        d->begin_pending = false;
+        size_t n = strlen(sql);
+        char *both = safer__xmalloc(sizeof(READ_BEGIN ";") + n);
+        memcpy(both, READ_BEGIN ";", sizeof(READ_BEGIN ";") - 1);
+        memcpy(both + sizeof(READ_BEGIN ";") - 1, sql, n + 1);
+        r = PQexec(d->c, both);
+        free(both);
+    } else {
+        r = PQexec(d->c, sql);
+    }
     ExecStatusType st = PQresultStatus(r);
     int rc = 0;
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
@@ -287,6 +347,8 @@ static const char *prepared_name(struct safer__stmt *s, const Oid *types, struct
             (p->n == 0 || memcmp(c->types, types, sizeof(Oid) * (size_t)p->n) == 0))
             return c->name;
     }
+    if (settle(s->db, err) < 0)
+        return NULL;
     SAFER__GROW(d->cache, d->capcache, d->ncache + 1);
     struct prepared *c = &d->cache[d->ncache];
     snprintf(c->name, sizeof(c->name), "s%zu", d->ncache);
@@ -326,6 +388,77 @@ static int check_columns(struct safer__stmt *s, struct safer_err *err)
     return 0;
 }
 
+/*
+ * Run a prepared statement. When a reader's BEGIN waits to be sent, or its
+ * COMMIT's answer to be read, it all goes in one pipeline: COMMIT's answer,
+ * BEGIN, the statement, one sync; so one round trip. *rc < 0 (with `err`
+ * set) when the pipeline itself failed; a failed statement comes back as
+ * its result, as PQexecPrepared returns it.
+ */
+static PGresult *run_prepared(struct safer__db *db, const char *name, int n,
+                              const char *const *values, const int *lengths, const int *formats,
+                              struct safer_err *err, int *rc)
+{
+    struct pg_db *d = (struct pg_db *)db;
+    *rc = 0;
+    if (!d->begin_pending && !d->commit_pending)
+        return PQexecPrepared(d->c, name, n, values, lengths, formats, 1);
+    bool begin = d->begin_pending, commit = d->commit_pending;
+    d->begin_pending = d->commit_pending = false;
+    if (!commit && !PQenterPipelineMode(d->c)) {
+        *rc = fail_msg(db, err, "a statement failed", PQerrorMessage(d->c));
+        return NULL;
+    }
+    if ((begin && !PQsendQueryParams(d->c, READ_BEGIN, 0, NULL, NULL, NULL, NULL, 0)) ||
+        !PQsendQueryPrepared(d->c, name, n, values, lengths, formats, 1) ||
+        !PQpipelineSync(d->c)) {
+        *rc = fail_msg(db, err, "a statement failed", PQerrorMessage(d->c));
+        PQexitPipelineMode(d->c);
+        return NULL;
+    }
+    /* The answers, in order: COMMIT (then a sync) when it was pending,
+     * BEGIN when sent, the statement, the sync. Each but the syncs ends
+     * with a NULL. */
+    int syncs = commit ? 2 : 1;
+    int results = (commit ? 1 : 0) + (begin ? 1 : 0); /* before the statement's */
+    PGresult *mine = NULL, *bad = NULL;
+    while (syncs > 0) {
+        PGresult *r = PQgetResult(d->c);
+        if (!r) {
+            if (PQstatus(d->c) != CONNECTION_OK)
+                break;
+            continue;
+        }
+        ExecStatusType st = PQresultStatus(r);
+        if (st == PGRES_PIPELINE_SYNC) {
+            syncs--;
+            PQclear(r);
+        } else if (results > 0) {
+            results--;
+            if (st != PGRES_COMMAND_OK && !bad)
+                bad = r;
+            else
+                PQclear(r);
+        } else if (!mine) {
+            mine = r;
+        } else {
+            PQclear(r);
+        }
+    }
+    PQexitPipelineMode(d->c);
+    if (bad) {
+        *rc = fail_res(db, err, "a statement failed", bad);
+        PQclear(bad);
+        PQclear(mine);
+        return NULL;
+    }
+    if (!mine) {
+        *rc = fail_msg(db, err, "a statement failed", PQerrorMessage(d->c));
+        return NULL;
+    }
+    return mine;
+}
+
 static int execute(struct safer__stmt *s, struct safer_err *err)
 {
     struct pg_stmt *p = ps(s);
@@ -346,7 +479,9 @@ static int execute(struct safer__stmt *s, struct safer_err *err)
     if (!name) {
         rc = SAFER_EDB;
     } else {
-        p->res = PQexecPrepared(conn(s->db), name, p->n, values, lengths, formats, 1);
+        p->res = run_prepared(s->db, name, p->n, values, lengths, formats, err, &rc);
+    }
+    if (rc == 0) {
         ExecStatusType st = PQresultStatus(p->res);
         if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK)
             rc = fail_res(s->db, err, "a statement failed", p->res);
@@ -482,8 +617,12 @@ static void pg_finalize(struct safer__stmt *s)
 
 static int pg_begin(struct safer__db *db, enum safer__tx kind, struct safer_err *err)
 {
-    if (kind == SAFER__TX_READ)
-        return pg_exec(db, "BEGIN ISOLATION LEVEL REPEATABLE READ", err);
+    struct pg_db *d = (struct pg_db *)db;
+    d->read_tx = kind == SAFER__TX_READ;
+    if (d->read_tx) {
+        d->begin_pending = true; /* sent with the first statement */
+        return 0;
+    }
     int rc = pg_exec(db, "BEGIN", err);
     if (rc == 0)
         rc = pg_exec(db, "SELECT pg_advisory_xact_lock(" WRITER_LOCK ")", err);
@@ -494,10 +633,43 @@ static int pg_begin(struct safer__db *db, enum safer__tx kind, struct safer_err 
 
 static int pg_commit(struct safer__db *db, struct safer_err *err)
 {
-    return pg_exec(db, "COMMIT", err);
+    struct pg_db *d = (struct pg_db *)db;
+    bool read = d->read_tx;
+    d->read_tx = false;
+    if (d->begin_pending) { /* a read that read nothing */
+        d->begin_pending = false;
+        return 0;
+    }
+    if (!read)
+        return pg_exec(db, "COMMIT", err);
+    int rc = settle(db, err);
+    if (rc < 0)
+        return rc;
+    /* Sent, not waited for: settle() reads the answer before the next
+     * command. */
+    if (!PQenterPipelineMode(d->c) ||
+        !PQsendQueryParams(d->c, "COMMIT", 0, NULL, NULL, NULL, NULL, 0) ||
+        !PQpipelineSync(d->c)) {
+        rc = fail_msg(db, err, "cannot commit", PQerrorMessage(d->c));
+        PQexitPipelineMode(d->c);
+        return rc;
+    }
+    d->commit_pending = true;
+    return 0;
 }
 
-static void pg_rollback(struct safer__db *db) { PQclear(PQexec(conn(db), "ROLLBACK")); }
+static void pg_rollback(struct safer__db *db)
+{
+    struct pg_db *d = (struct pg_db *)db;
+    d->read_tx = false;
+    if (d->begin_pending) {
+        d->begin_pending = false;
+        return;
+    }
+    struct safer_err scratch = {0};
+    settle(db, &scratch);
+    PQclear(PQexec(d->c, "ROLLBACK"));
+}
 
 static const struct safer__db_ops PG_OPS = {
     pg_close,     pg_exec,      pg_prepare, pg_bind_null, pg_bind_int64, pg_bind_double,

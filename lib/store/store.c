@@ -426,6 +426,56 @@ static const struct digest_table DIGEST_IF_ROWS[] = {
     {"SELECT d.key, r.line, r.month, r.ward_code, r.lsoa_code, r.x, r.y, r.category, r.count"
      " FROM partner_record r JOIN partner_dataset d ON d.id = r.dataset_id ORDER BY d.key, r.line",
      "TIITTRRTI"},
+    /* places: the ONS Postcode Directory's postcodes (schema 7, place.h). */
+    {"SELECT postcode, ward_code, lsoa_code, district_code, lon, lat, x, y, terminated, source"
+     " FROM postcode ORDER BY postcode",
+     "TTTTRRRRTT"},
+    /* surveys: each wave by its name, less the time of its import, with
+     * its questions, margins and weighted respondents (survey.h). */
+    {"SELECT name, file, respondents, iterations, deff, trim_lo, trim_hi, margins"
+     " FROM survey_wave ORDER BY name",
+     "TTIIRRRT"},
+    {"SELECT w.name, q.seq, q.key, q.label, q.text, q.concern FROM survey_question q"
+     " JOIN survey_wave w ON w.id = q.wave_id ORDER BY w.name, q.seq",
+     "TITTTT"},
+    {"SELECT w.name, m.margin, m.seq, m.category, m.population FROM survey_margin m"
+     " JOIN survey_wave w ON w.id = m.wave_id ORDER BY w.name, m.margin, m.seq",
+     "TTITR"},
+    {"SELECT w.name, r.seq, r.ward_code, r.age_sex, r.weight, r.answers"
+     " FROM survey_respondent r JOIN survey_wave w ON w.id = r.wave_id ORDER BY w.name, r.seq",
+     "TITTRT"},
+    /* visits: services' visits and venues (visits.h), less the time of
+     * their import. */
+    {"SELECT source, file, rows, unresolved FROM visit_source ORDER BY source", "TTII"},
+    {"SELECT source, line, day, minute, home_kind, home, ward_code, lsoa_code, x, y, service,"
+     " venue, visitor FROM visit ORDER BY source, line",
+     "TIIITTTTRRTTT"},
+    {"SELECT name, kind, x, y, lon, lat, postcode, source FROM venue ORDER BY name", "TTRRRRTT"},
+    /* A project's drawn place and a survey indicator's question (schemas
+     * 7 and 8), only where set, so that a store without them hashes as it
+     * did before the columns existed. */
+    {"SELECT p.code, j.title, j.start_date, j.place FROM project j"
+     " JOIN partnership p ON p.id = j.partnership_id WHERE j.place IS NOT NULL"
+     " ORDER BY p.code, j.title, j.start_date, j.category, j.objective, j.created_at",
+     "TTTT"},
+    {"SELECT p.code, i.key, i.title, i.question FROM indicator i"
+     " JOIN partnership p ON p.id = i.partnership_id WHERE i.question IS NOT NULL"
+     " ORDER BY p.code, i.key IS NULL, i.key, i.title, i.created_at",
+     "TTTT"},
+    /* Published assessments: what was published, by partnership and
+     * edition, less the time of publishing (publish.h). */
+    {"SELECT p.code, a.edition, a.title, a.area, a.period_from, a.period_to, a.approved_by,"
+     " a.approved_on, a.published_by, a.records, a.digest FROM published_assessment a"
+     " JOIN partnership p ON p.id = a.partnership_id ORDER BY p.code, a.edition",
+     "TITTTTTTTIT"},
+    {"SELECT p.code, a.edition, i.seq, i.force, i.month, i.file, i.checksum, i.records"
+     " FROM published_input i JOIN published_assessment a ON a.id = i.assessment_id"
+     " JOIN partnership p ON p.id = a.partnership_id ORDER BY p.code, a.edition, i.seq",
+     "TIITTTTI"},
+    {"SELECT p.code, a.edition, f.public, f.name, f.data FROM published_file f"
+     " JOIN published_assessment a ON a.id = f.assessment_id"
+     " JOIN partnership p ON p.id = a.partnership_id ORDER BY p.code, a.edition, f.public, f.name",
+     "TIITB"},
 };
 
 static void hash_value(XXH3_state_t *h, struct safer__stmt *s, int col, char kind)

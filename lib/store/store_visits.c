@@ -464,17 +464,10 @@ int safer__visits_assess_read(struct safer_store *st, struct safer_assessment *a
      * do, so the section's figures come from the assessment's snapshot;
      * the assessment's own commit ends it.
      */
-    struct safer__db *db = st->db;
-    bool join = !db->scope && db->in_tx && db->tx == SAFER__TX_READ;
-    if (join) {
-        db->scope = 1;
-        db->nest = 1;
-    }
+    int joined = safer__db_scope_join(st->db);
     int rc = load(st, a->visits, err);
-    if (join) {
-        db->scope = 0;
-        db->nest = 0;
-    }
+    if (joined)
+        safer__db_scope_leave(st->db);
     if (rc < 0)
         return rc;
     if (a->visits->n == 0)

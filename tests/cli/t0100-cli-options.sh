@@ -90,6 +90,12 @@ done
 expect_status 0 env SAFER_DB= "$SAFER" import areas "$A"
 expect_grep '(3 replaced' "$TMP/out"
 
+# The server's worker threads: 1 to 64.
+for t in 0 65 two; do
+    expect_status 2 "$SAFER" serve --threads "$t"
+    expect_grep "^safer: --threads '$t' must be a whole number from 1 to 64$" "$TMP/err"
+done
+
 # A failed command exits 1 and says why, naming file and line.
 expect_status 1 "$SAFER" import lookup "$DATA/lookup-bad.csv"
 expect_grep '^safer: .*lookup-bad.csv:3: ' "$TMP/err"

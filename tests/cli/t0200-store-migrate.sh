@@ -7,7 +7,7 @@ gzip -dc "$V1/store-v1.db.gz" >old.db
 
 expect_status 0 "$SAFER" --db old.db store info
 expect_grep '^engine: sqlite$' "$TMP/out"
-expect_grep '^schema version: 7$' "$TMP/out"
+expect_grep '^schema version: 8$' "$TMP/out"
 first=$(digest old.db)
 
 # Opening it again migrates nothing more.

@@ -47,16 +47,19 @@ expect_grep ': 57 rows, 55 respondents, 2 rejected (1 without an area that resol
 expect_grep '^weighted by raking to age band x sex (4 cells, the margins file) and ward (2 wards, the store.s ward populations), no trimming$' "$TMP/out"
 expect_grep '^wave 2025: 31 respondents, raked in [0-9]* passes, design effect 1\.[0-9]*$' "$TMP/out"
 
-# Unknown answers: every line named, and nothing changed. The store's
-# digest leaves the survey tables out, so the estimates are compared.
+# Unknown answers: every line named, and nothing changed: the store's
+# digest (the survey tables in it) and the estimates.
 expect_status 0 "$SAFER" survey --exact
 cp "$TMP/out" before.csv
+before=$(digest)
 expect_status 1 "$SAFER" import survey "$S/survey-bad.csv" --map "$S/map.json" --trim 0.5:1.5
 expect_grep "survey-bad.csv:4: answer 'Vry safe' in column 'Q1' is not in .*map.json; 1 more unknown values, at lines 8$" "$TMP/err"
 expect_grep '^safer: nothing was imported$' "$TMP/err"
 expect_status 0 "$SAFER" survey --exact
 checks=$((checks + 1))
 cmp -s "$TMP/out" before.csv || fail "a failed survey import changed the stored waves"
+checks=$((checks + 1))
+[ "$(digest)" = "$before" ] || fail "a failed survey import changed the store's digest"
 
 expect_status 0 "$SAFER" survey
 expect_grep '^question,wave,domain,domain_name,base,weighted_pct,lower,upper,small_base$' "$TMP/out"
@@ -80,6 +83,8 @@ expect_grep "^safer: wave '2023': no respondent of sex 'Female', age band '0-15'
 expect_status 0 "$SAFER" import survey "$S/survey.csv" --map "$S/map.json" --margins "$S/margins.csv" --trim 0.5:1.5
 expect_grep 'weights trimmed to 0.5..1.5 times the mean$' "$TMP/out"
 expect_grep '^wave 2023: 24 respondents, .* weights trimmed (replaces the stored wave)$' "$TMP/out"
+checks=$((checks + 1))
+[ "$(digest)" != "$before" ] || fail "the store's digest does not see the survey's new weights"
 
 # Postcodes, placed through the ONS Postcode Directory held (place.h),
 # one wave named by the mapping, weighted to the wards only.
