@@ -99,19 +99,26 @@ int cli_import_survey(const struct cli_spec *spec, int argc, char **argv)
     return EXIT_OK;
 }
 
-enum { V_CHANGES, V_PUBLIC, V_EXACT };
+enum { V_CHANGES, V_PUBLIC, V_EXACT, V_CLUSTERS, V_AREA };
 static const struct cli_opt survey_opts[] = {
     [V_CHANGES] = {"changes", NULL, "the change between the last two waves, with its test"},
     [V_PUBLIC] = {"public", NULL,
-                  "as members and the public see it: no ward estimate on a base under 50"},
+                  "as members and the public see it: no ward (or cluster) estimate on a\n"
+                  "base under 50"},
     [V_EXACT] = {"exact", NULL, "percentages to 17 significant figures"},
+    [V_CLUSTERS] = {"clusters", NULL,
+                    "by ward cluster instead of by ward: the clusters of the report of\n"
+                    "--area (domain cluster-K, as the report numbers them)"},
+    [V_AREA] = {"area", "CODE", "with --clusters: the district or CSP whose wards are clustered"},
     {NULL, NULL, NULL},
 };
 static const struct cli_spec survey_spec = {
-    "usage: safer [--db PATH] survey [--changes] [--public] [--exact]\n",
+    "usage: safer [--db PATH] survey [--changes] [--public] [--exact]\n"
+    "       safer [--db PATH] survey --clusters --area CODE [--changes] [--public] [--exact]\n",
     "The stored survey waves' estimates as CSV: each question's weighted percentage\n"
-    "with its 95% confidence interval, overall and by ward, and small_base 'yes'\n"
-    "for a base under 50 respondents (docs/surveys.md).\n",
+    "with its 95% confidence interval, overall and by ward (or, with --clusters, by\n"
+    "ward cluster, each a domain of the wave's one raked design), and small_base\n"
+    "'yes' for a base under 50 respondents (docs/surveys.md).\n",
     survey_opts, 0, 0, 0, "survey takes no arguments"};
 
 int cmd_survey(int argc, char **argv)
@@ -120,12 +127,19 @@ int cmd_survey(int argc, char **argv)
     int status = cli_parse(&survey_spec, argc, argv, &args);
     if (status >= 0)
         return status;
+    bool by_cluster = args.val[V_CLUSTERS] != NULL;
+    if (by_cluster && !args.val[V_AREA])
+        return cli_usage_error(&survey_spec, "survey --clusters needs --area CODE");
+    if (!by_cluster && args.val[V_AREA])
+        return cli_usage_error(&survey_spec, "--area goes with --clusters");
     struct safer_store *st = cli_open_store(CLI_STORE_EXISTING);
     if (!st)
         return EXIT_FAILED;
     struct safer_err err = {0};
     struct safer_survey_results r;
-    int rc = safer_survey_results_load(st, args.val[V_PUBLIC] != NULL, &r, &err);
+    bool pub = args.val[V_PUBLIC] != NULL;
+    int rc = by_cluster ? safer_survey_results_clusters(st, args.val[V_AREA], pub, &r, &err)
+                        : safer_survey_results_load(st, pub, &r, &err);
     safer_store_close(st);
     if (rc < 0)
         return cli_fail(&err, rc);

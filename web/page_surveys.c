@@ -1,8 +1,10 @@
 /*
  * page_surveys.c - the residents' surveys (GET /surveys): each question's
  * weighted percentage with its 95% confidence interval and base, overall
- * and by ward, for every stored wave, and the change between the last two
- * waves with its test (survey.h, docs/surveys.md).
+ * and by ward and by ward cluster (the clusters of the partnership's report,
+ * each a domain of the wave's one raked design), for every stored wave, and
+ * the change between the last two waves with its test (survey.h,
+ * docs/surveys.md).
  *
  * The library computes the estimates and decides the view: a role without
  * SAFER_PERM_VIEW_UNSUPPRESSED (elected members, the public) gets no ward
@@ -98,6 +100,74 @@ static void question_cell(struct safer_buf *b, const char *label)
     safer_html_raw(b, "<th scope=\"row\" class=\"govuk-table__header\">% who ");
     safer_html_text(b, label);
     safer_html_raw(b, "</th>");
+}
+
+/* The latest wave by the report's ward clusters: one table per question.
+ * The library makes the partnership's assessment and decides the view
+ * again; a failure to cluster (no population, one ward) is said, not an
+ * error of the page. */
+static void by_cluster(struct web_req *req, struct safer_buf *b, const char *wave)
+{
+    struct safer_survey_results r;
+    bool public_view = true;
+    struct safer_err err = {0};
+    int rc = safer_survey_results_clusters_for(req->st, &req->actor, &r, &public_view, &err);
+    safer_html_raw(b, "<h2 class=\"govuk-heading-m\">By ward cluster</h2>");
+    if (rc < 0 || r.nwaves == 0) {
+        safer_html_raw(b, "<p class=\"govuk-body\">No estimates by ward cluster: ");
+        safer_html_text(b, rc < 0 ? safer_err_msg(&err, rc) : "no survey wave");
+        safer_html_raw(b, ".</p>");
+        safer_survey_results_release(&r);
+        return;
+    }
+    safer_html_raw(b, "<p class=\"govuk-body\">The partnership's <a class=\"govuk-link\" "
+                      "href=\"/analysis/clusters\">ward clusters</a> as its report forms them "
+                      "(up to 4 similar, neighbouring wards each); each cluster is a domain of "
+                      "the whole wave's weighting, as a ward is.");
+    if (public_view)
+        safer_html_raw(b, " A cluster's estimate on a base under 50 respondents is not shown.");
+    safer_html_raw(b, "</p>");
+    char t[256];
+    for (size_t i = 0; i < r.nrows; i++) {
+        const struct safer_survey_row *q = &r.rows[i];
+        if (strcmp(q->wave, wave) != 0 || *q->domain)
+            continue;
+        snprintf(t, sizeof(t), "%% who %s, by ward cluster, wave %s", q->label, wave);
+        table_begin(b, t);
+        web_th(b, "Cluster", false);
+        web_th(b, "Weighted %", true);
+        web_th(b, "95% confidence interval", true);
+        web_th(b, "Base", true);
+        if (r.nwaves >= 2)
+            web_th(b, "Change since the wave before", true);
+        table_body(b);
+        size_t shown = 0;
+        for (size_t j = 0; j < r.nrows; j++) {
+            const struct safer_survey_row *x = &r.rows[j];
+            if (strcmp(x->wave, wave) != 0 || strcmp(x->question, q->question) != 0 ||
+                !*x->domain)
+                continue;
+            safer_html_raw(b, "<tr class=\"govuk-table__row\"><th scope=\"row\" "
+                              "class=\"govuk-table__header\">");
+            /* "cluster-K": the report's number, then its wards. */
+            snprintf(t, sizeof(t), "Cluster %s: ", x->domain + strlen("cluster-"));
+            safer_html_text(b, t);
+            safer_html_text(b, x->domain_name);
+            safer_html_raw(b, "</th>");
+            pct_td(b, x->e.p);
+            ci_td(b, &x->e);
+            base_td(b, &x->e);
+            if (r.nwaves >= 2)
+                change_td(b, change_of(&r, x->question, x->domain));
+            safer_html_raw(b, "</tr>");
+            shown++;
+        }
+        table_end(b);
+        if (shown == 0)
+            safer_html_raw(b, "<p class=\"govuk-body\">No cluster's base is large enough to "
+                              "show.</p>");
+    }
+    safer_survey_results_release(&r);
 }
 
 int page_surveys_get(struct web_req *req, struct web_resp *resp)
@@ -218,6 +288,7 @@ int page_surveys_get(struct web_req *req, struct web_resp *resp)
             safer_html_raw(b, "<p class=\"govuk-body\">No ward's base is large enough to "
                               "show.</p>");
     }
+    by_cluster(req, b, last->name);
     web_page_end(req, resp);
     safer_survey_results_release(&r);
     return 0;

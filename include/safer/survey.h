@@ -8,7 +8,8 @@
  * "Fairly safe"), the others in the base, and those left out of the base
  * ("Don't know"). Each wave is raked once, as a whole, to population margins
  * (age band x sex, and ward) and its weights stored; estimates are then
- * computed from the stored weights, overall and for each ward as domains of
+ * computed from the stored weights, overall and for each ward (or each
+ * group of wards, such as the assessment's ward clusters) as domains of
  * the wave's one raked design, with standard errors by Taylor linearisation
  * as R's survey package computes them for calibrate(..., calfun =
  * "raking") (docs/statistics.md, "Surveys: raking and intervals").
@@ -30,6 +31,7 @@
 #include "safer/limits.h"
 
 struct safer_store;
+struct safer_actor;
 
 /* A base under this many respondents carries the small-base warning; a
  * ward's estimate on such a base is not shown to members or the public. */
@@ -186,9 +188,13 @@ struct safer_survey_row {
     const char *question; /* the question's key */
     const char *label;    /* "feel safe in their local area during the day" */
     const char *wave;
-    const char *domain;      /* "" overall, else the ward's code */
-    const char *domain_name; /* "All respondents" or the ward's name */
+    const char *domain;      /* "" overall, else the ward's code, or "cluster-K" for
+                                group K (from 1) of safer_survey_results_groups() */
+    const char *domain_name; /* "All respondents", the ward's name, or the group's
+                                wards' names ("Langton, Oakford") */
     struct safer_survey_est e;
+    const char *concern; /* the police.uk categories the question measures concern
+                            about, one a line; "" none (docs/surveys.md) */
 };
 
 struct safer_survey_change_row {
@@ -207,6 +213,8 @@ struct safer_survey_wave_info {
     const char *margins;     /* what it was raked to, in words */
 };
 
+struct safer__survey_data;
+
 struct safer_survey_results {
     struct safer_arena arena; /* every string and array below */
     size_t nwaves;
@@ -215,6 +223,8 @@ struct safer_survey_results {
     struct safer_survey_row *rows; /* by wave, question, then overall and wards by code */
     size_t nchanges;
     struct safer_survey_change_row *changes; /* the last two waves, questions in both */
+    /* The waves as stored, for safer_survey_results_groups(); library-private. */
+    const struct safer__survey_data *data;
 };
 
 /*
@@ -227,6 +237,60 @@ struct safer_survey_results {
 int safer_survey_results_load(struct safer_store *st, bool public_only,
                               struct safer_survey_results *out, struct safer_err *err);
 void safer_survey_results_release(struct safer_survey_results *r);
+
+/*
+ * A grouping of wards, such as the assessment's ward clusters: ward ward[i]
+ * is in group group[i] (0..ngroup-1). A ward not listed is in no group.
+ */
+struct safer_survey_groups {
+    size_t nward;
+    const char *const *ward; /* borrowed: nward ward codes, each once */
+    const uint32_t *group;   /* borrowed: nward groups, each < ngroup */
+    size_t ngroup;
+};
+
+/*
+ * The estimates of the results `src` (loaded by safer_survey_results_load()
+ * or _for()) by group, into `out` (the caller releases it): for every wave
+ * and question the overall row, then one row per group in group order, with
+ * domain "cluster-K" (K = group + 1) and domain_name the names of its wards
+ * in the grouping's order; and the changes between the last two waves,
+ * overall and by group. Each group is a domain of its wave's one raked
+ * design, as svyby(~y, ~cluster, design, svymean) treats it: never a
+ * separate raking. A group without respondents has base 0 and no estimate.
+ * With `public_only` (or when `src` was loaded so), a group's estimate on a
+ * base under SAFER_SURVEY_SMALL_BASE is left out, as a ward's is.
+ * SAFER_EINVAL when a group is out of range or a ward is listed twice.
+ * `out` borrows the waves' strings from `src`: release `out` first.
+ */
+int safer_survey_results_groups(const struct safer_survey_results *src, bool public_only,
+                                const struct safer_survey_groups *g,
+                                struct safer_survey_results *out, struct safer_err *err);
+
+/* safer_survey_results_load() then safer_survey_results_groups(); `out`
+ * owns everything (release it alone). */
+int safer_survey_results_load_groups(struct safer_store *st, bool public_only,
+                                     const struct safer_survey_groups *g,
+                                     struct safer_survey_results *out, struct safer_err *err);
+
+/*
+ * The estimates by the ward clusters of the assessment of `area` (a
+ * district or CSP code, as `safer assess --area`): the clusters of its
+ * study wards that the report shows (safer_ward_clusters() with
+ * SAFER_CLUSTERS_WARD_SIZE), as groups of the survey's waves
+ * (safer_survey_results_groups()). No waves: 0 with everything empty.
+ * Errors of the assessment, of safer_ward_clusters() (no population, fewer
+ * than two wards) and of the store.
+ */
+int safer_survey_results_clusters(struct safer_store *st, const char *area, bool public_only,
+                                  struct safer_survey_results *out, struct safer_err *err);
+
+/* The same for `actor`'s partnership, decided as safer_survey_results_for()
+ * decides (SAFER_EDENIED audited; *public_view without
+ * SAFER_PERM_VIEW_UNSUPPRESSED). */
+int safer_survey_results_clusters_for(struct safer_store *st, const struct safer_actor *actor,
+                                      struct safer_survey_results *out, bool *public_view,
+                                      struct safer_err *err);
 
 /*
  * The estimates as `actor` may see them: a role that may
@@ -249,6 +313,42 @@ int safer_survey_results_csv(const struct safer_survey_results *r, bool exact,
  * change_points,z,p_value. */
 int safer_survey_changes_csv(const struct safer_survey_results *r, bool exact,
                              struct safer_buf *out);
+
+/* ---- public concern (lib/assess/concern.c) ---- */
+
+/* At most this many categories asked about (the police.uk categories). */
+#define SAFER_SURVEY_MAX_CONCERN 16
+
+/*
+ * The public-concern component of a candidate priority's score
+ * (docs/plan.md, "scoring"). For the latest wave, each police.uk category
+ * that a question's "concern" names is asked about; its pct is the overall
+ * weighted proportion counted ("a problem") of the question naming it, the
+ * highest when several do (a question without an estimate is passed over).
+ * component = 100 x pct / the largest pct among the categories asked about
+ * (0 for all when that is 0); a category asked about by no question takes
+ * `neutral`, the mean component of those asked about.
+ */
+struct safer_survey_concern {
+    const char *wave; /* the latest wave, NULL without results */
+    size_t n;         /* categories asked about; 0: the component is left out */
+    const char *category[SAFER_SURVEY_MAX_CONCERN]; /* borrowed from the results, in
+                                                       the order first named */
+    const char *question[SAFER_SURVEY_MAX_CONCERN]; /* the question whose pct it takes */
+    double pct[SAFER_SURVEY_MAX_CONCERN];           /* 0..1 */
+    double component[SAFER_SURVEY_MAX_CONCERN];     /* 0..100 */
+    double max;     /* the largest pct */
+    double neutral; /* the mean component of the categories asked about */
+};
+
+/* Work out `out` from `r` (NULL: no survey, n 0). Borrowed strings live as
+ * long as `r`. */
+void safer_survey_concern(const struct safer_survey_results *r, struct safer_survey_concern *out);
+
+/* Category `category`'s component: its own when asked about (*asked true),
+ * else the neutral one (*asked false). NaN when c->n is 0. */
+double safer_survey_concern_component(const struct safer_survey_concern *c,
+                                      const char *category, bool *asked);
 
 /* Find a row: NULL when none. */
 const struct safer_survey_row *safer_survey_find(const struct safer_survey_results *r,

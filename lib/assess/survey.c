@@ -24,16 +24,53 @@
 #include "safer/survey.h"
 #include "util/internal.h"
 
+/* What the results keep of the stored waves, for estimates by group. */
+struct safer__survey_data {
+    const struct safer__survey_stored *v; /* in the results' arena */
+    size_t n;
+    struct safer__survey_geo geo; /* zeroed when not read */
+    bool public_only;
+    /* safer_survey_results_load_groups(): the results the waves are
+     * borrowed from, released with these (heap, owned). */
+    struct safer_survey_results *src_owned;
+};
+
 static int cmp_str(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* A grouping's ward, for finding a respondent's group. */
+struct ward_group {
+    const char *ward;
+    uint32_t group;
+};
+
+static int cmp_ward_group(const void *a, const void *b)
+{
+    return strcmp(((const struct ward_group *)a)->ward, ((const struct ward_group *)b)->ward);
+}
+
+/* The domains estimated beside the overall row: each ward with
+ * respondents (groups NULL), or each group of a grouping. */
+struct domains {
+    const struct safer_survey_groups *g; /* NULL: the wards */
+    size_t nd;
+    const char **code, **name; /* group mode: nd each, in the arena */
+    struct ward_group *look;   /* group mode: g->nward, sorted by ward */
+};
+
+static const char *ward_name(const struct safer__survey_geo *geo, const char *code)
+{
+    long k = geo && geo->nward ? safer__find_str(geo->ward, geo->nward, code) : -1;
+    return k >= 0 && geo->name[k] ? geo->name[k] : code;
+}
+
 /* The estimates of wave `v` into `rows` (appended). */
 static int wave_estimates(struct safer_survey_results *out, const struct safer__survey_stored *v,
-                          const struct safer__survey_geo *geo, bool public_only,
-                          struct safer_survey_row **rows, size_t *nrows, size_t *cap,
-                          struct safer_err *err)
+                          const struct safer__survey_geo *geo, const struct domains *dm,
+                          bool public_only, struct safer_survey_row **rows, size_t *nrows,
+                          size_t *cap, struct safer_err *err)
 {
     struct safer_arena *a = &out->arena;
     /* Margins: the stored rows, grouped by margin name (stored sorted). */
@@ -59,7 +96,6 @@ static int wave_estimates(struct safer_survey_results *out, const struct safer__
         cat[j] = safer__xcalloc(v->n + 1, sizeof(uint32_t));
         pop[j] = safer__xcalloc(mcount[j] + 1, sizeof(double));
         char **keys = safer__xcalloc(mcount[j] + 1, sizeof(char *));
-        size_t *pos = safer__xcalloc(mcount[j] + 1, sizeof(size_t));
         for (size_t k = 0; k < mcount[j]; k++) {
             pop[j][k] = v->margin[mfirst[j] + k].population;
             keys[k] = (char *)v->margin[mfirst[j] + k].category;
@@ -79,52 +115,64 @@ static int wave_estimates(struct safer_survey_results *out, const struct safer__
             cat[j][i] = (uint32_t)k;
         }
         free(keys);
-        free(pos);
         rm[j] = (struct safer_rake_margin){mname[j], mcount[j], pop[j], cat[j]};
     }
     struct safer_survey_design d;
     memset(&d, 0, sizeof(d));
     if (rc == 0)
         rc = safer_survey_design_init(&d, v->n, v->w, rm, nm, err);
-    /* Domains: the respondents' wards, sorted. */
+    /* Domains: the respondents' wards, sorted; or the grouping's groups,
+     * a respondent outside every group in none (UINT32_MAX). */
     char **wards = safer__xcalloc(v->n + 1, sizeof(char *));
-    size_t nw = 0;
+    size_t nd = 0;
     uint32_t *dom = safer__xcalloc(v->n + 1, sizeof(uint32_t));
-    if (rc == 0) {
+    if (rc == 0 && !dm->g) {
         memcpy(wards, v->ward, v->n * sizeof(char *));
         qsort(wards, v->n, sizeof(char *), cmp_str);
         for (size_t i = 0; i < v->n; i++)
-            if (nw == 0 || strcmp(wards[nw - 1], wards[i]) != 0)
-                wards[nw++] = wards[i];
+            if (nd == 0 || strcmp(wards[nd - 1], wards[i]) != 0)
+                wards[nd++] = wards[i];
         for (size_t i = 0; i < v->n; i++)
-            dom[i] = (uint32_t)safer__find_str(wards, nw, v->ward[i]);
+            dom[i] = (uint32_t)safer__find_str(wards, nd, v->ward[i]);
+    } else if (rc == 0) {
+        nd = dm->nd;
+        for (size_t i = 0; i < v->n; i++) {
+            struct ward_group key = {v->ward[i], 0};
+            const struct ward_group *f =
+                dm->g->nward ? bsearch(&key, dm->look, dm->g->nward, sizeof(key), cmp_ward_group)
+                             : NULL;
+            dom[i] = f ? f->group : UINT32_MAX;
+        }
     }
     signed char *y = safer__xcalloc(v->n + 1, 1);
     for (size_t q = 0; rc == 0 && q < v->nq; q++) {
         for (size_t i = 0; i < v->n; i++)
             y[i] = v->answers[i][q] == '1' ? 1 : v->answers[i][q] == '0' ? 0 : -1;
-        for (size_t k = 0; k <= nw; k++) {
+        for (size_t k = 0; k <= nd; k++) {
             struct safer_survey_est e;
-            const char *code = k == 0 ? "" : wards[k - 1];
             if (k == 0)
                 safer_survey_estimate(&d, y, NULL, 0, &e);
             else
                 safer_survey_estimate(&d, y, dom, (uint32_t)(k - 1), &e);
             if (k > 0 && public_only && e.small)
                 continue;
-            const char *name = "All respondents";
-            if (k > 0) {
-                long g = geo ? safer__find_str(geo->ward, geo->nward, code) : -1;
-                name = g >= 0 && geo->name[g] ? geo->name[g] : code;
+            const char *code = "", *name = "All respondents";
+            if (k > 0 && dm->g) {
+                code = dm->code[k - 1];
+                name = dm->name[k - 1];
+            } else if (k > 0) {
+                code = safer_arena_strdup(a, wards[k - 1]);
+                name = safer_arena_strdup(a, ward_name(geo, wards[k - 1]));
             }
             SAFER__GROW(*rows, *cap, *nrows + 1);
             (*rows)[(*nrows)++] = (struct safer_survey_row){
                 .question = v->qkey[q],
                 .label = v->qlabel[q],
                 .wave = v->name,
-                .domain = safer_arena_strdup(a, code),
-                .domain_name = safer_arena_strdup(a, name),
+                .domain = code,
+                .domain_name = name,
                 .e = e,
+                .concern = v->qconcern ? v->qconcern[q] : "",
             };
         }
     }
@@ -139,32 +187,26 @@ static int wave_estimates(struct safer_survey_results *out, const struct safer__
     return rc;
 }
 
-static int load(struct safer_store *st, bool public_only, bool in_tx,
-                struct safer_survey_results *out, struct safer_err *err)
+/* Every wave's estimates and the change between the last two into `out`
+ * (its arena and data set up). */
+static int estimate_all(struct safer_survey_results *out, const struct domains *dm,
+                        bool public_only, struct safer_err *err)
 {
-    memset(out, 0, sizeof(*out));
-    safer_arena_init(&out->arena);
-    struct safer__survey_stored *v = NULL;
-    size_t n = 0;
-    struct safer__survey_geo geo;
-    memset(&geo, 0, sizeof(geo));
-    int rc = safer__survey_read(st, &out->arena, &v, &n, &geo, in_tx, err);
-    if (rc < 0) {
-        safer_survey_results_release(out);
-        return rc;
-    }
+    const struct safer__survey_data *sd = out->data;
+    const struct safer__survey_stored *v = sd->v;
+    size_t n = sd->n;
     struct safer_survey_row *rows = NULL;
     size_t nrows = 0, cap = 0;
+    int rc = 0;
     out->waves = safer_arena_alloc(&out->arena, (n + 1) * sizeof(*out->waves));
     for (size_t k = 0; k < n && rc == 0; k++) {
         out->waves[k] = (struct safer_survey_wave_info){v[k].name, v[k].n, v[k].deff,
                                                         v[k].trim_lo, v[k].trim_hi, v[k].margins};
-        rc = wave_estimates(out, &v[k], &geo, public_only, &rows, &nrows, &cap, err);
+        rc = wave_estimates(out, &v[k], &sd->geo, dm, public_only, &rows, &nrows, &cap, err);
     }
     out->nwaves = n;
     if (rc < 0) {
         free(rows);
-        safer_survey_results_release(out);
         return rc;
     }
     out->rows = safer_arena_alloc(&out->arena, (nrows + 1) * sizeof(*rows));
@@ -211,6 +253,104 @@ static int load(struct safer_store *st, bool public_only, bool in_tx,
     return 0;
 }
 
+static int load(struct safer_store *st, bool public_only, bool in_tx,
+                struct safer_survey_results *out, struct safer_err *err)
+{
+    memset(out, 0, sizeof(*out));
+    safer_arena_init(&out->arena);
+    struct safer__survey_data *sd = safer_arena_alloc(&out->arena, sizeof(*sd));
+    memset(sd, 0, sizeof(*sd));
+    struct safer__survey_stored *v = NULL;
+    int rc = safer__survey_read(st, &out->arena, &v, &sd->n, &sd->geo, in_tx, err);
+    sd->v = v;
+    sd->public_only = public_only;
+    out->data = sd;
+    struct domains dm = {0};
+    if (rc == 0)
+        rc = estimate_all(out, &dm, public_only, err);
+    if (rc < 0) {
+        safer_survey_results_release(out);
+        return rc;
+    }
+    return 0;
+}
+
+int safer_survey_results_groups(const struct safer_survey_results *src, bool public_only,
+                                const struct safer_survey_groups *g,
+                                struct safer_survey_results *out, struct safer_err *err)
+{
+    memset(out, 0, sizeof(*out));
+    safer_arena_init(&out->arena);
+    if (!src->data || src->nwaves == 0)
+        return 0;
+    /* The waves, and the strings of the rows that come from them, are
+     * borrowed from `src`; the grouping's are copied. */
+    struct safer__survey_data *sd = safer_arena_alloc(&out->arena, sizeof(*sd));
+    *sd = *src->data;
+    sd->src_owned = NULL;
+    sd->public_only = public_only || src->data->public_only;
+    out->data = sd;
+    struct domains dm = {.g = g, .nd = g->ngroup};
+    dm.code = safer_arena_alloc(&out->arena, (g->ngroup + 1) * sizeof(char *));
+    dm.name = safer_arena_alloc(&out->arena, (g->ngroup + 1) * sizeof(char *));
+    dm.look = safer__xcalloc(g->nward + 1, sizeof(*dm.look));
+    int rc = 0;
+    for (size_t i = 0; i < g->nward && rc == 0; i++) {
+        if (g->group[i] >= g->ngroup)
+            rc = safer_err_set(err, SAFER_EINVAL, "ward '%s' is in group %u of %zu",
+                               g->ward[i], g->group[i] + 1, g->ngroup);
+        dm.look[i] = (struct ward_group){g->ward[i], g->group[i]};
+    }
+    if (rc == 0 && g->nward)
+        qsort(dm.look, g->nward, sizeof(*dm.look), cmp_ward_group);
+    for (size_t i = 1; rc == 0 && i < g->nward; i++)
+        if (strcmp(dm.look[i - 1].ward, dm.look[i].ward) == 0)
+            rc = safer_err_set(err, SAFER_EINVAL, "ward '%s' is in the grouping twice",
+                               dm.look[i].ward);
+    for (size_t k = 0; rc == 0 && k < g->ngroup; k++) {
+        struct safer_buf b;
+        safer_buf_init(&b, 1 << 16);
+        safer_buf_putf(&b, "cluster-%zu", k + 1);
+        dm.code[k] = safer_arena_strdup(&out->arena, b.ptr);
+        safer_buf_reset(&b);
+        for (size_t i = 0; i < g->nward; i++)
+            if (g->group[i] == k)
+                safer_buf_putf(&b, "%s%s", b.len ? ", " : "", ward_name(&sd->geo, g->ward[i]));
+        dm.name[k] = safer_arena_strdup(&out->arena, b.ptr);
+        safer_buf_release(&b);
+    }
+    if (rc == 0)
+        rc = estimate_all(out, &dm, sd->public_only, err);
+    free(dm.look);
+    if (rc < 0) {
+        safer_survey_results_release(out);
+        return rc;
+    }
+    return 0;
+}
+
+int safer_survey_results_load_groups(struct safer_store *st, bool public_only,
+                                     const struct safer_survey_groups *g,
+                                     struct safer_survey_results *out, struct safer_err *err)
+{
+    struct safer_survey_results *all = safer__xcalloc(1, sizeof(*all));
+    int rc = load(st, public_only, false, all, err);
+    if (rc == 0)
+        rc = safer_survey_results_groups(all, public_only, g, out, err);
+    else {
+        memset(out, 0, sizeof(*out));
+        safer_arena_init(&out->arena);
+    }
+    /* The group rows borrow the waves from `all`, which lives as long. */
+    if (rc == 0 && out->data)
+        ((struct safer__survey_data *)out->data)->src_owned = all;
+    else {
+        safer_survey_results_release(all);
+        free(all);
+    }
+    return rc;
+}
+
 int safer_survey_results_load(struct safer_store *st, bool public_only,
                               struct safer_survey_results *out, struct safer_err *err)
 {
@@ -250,6 +390,19 @@ int safer__survey_results_read(struct safer_store *st, struct safer_survey_resul
     return 0;
 }
 
+void safer__survey_results_adopt(struct safer_survey_results *r,
+                                 struct safer_survey_results **src)
+{
+    if (!r->data) {
+        safer__survey_results_free(*src);
+    } else {
+        struct safer__survey_data *sd = (struct safer__survey_data *)r->data;
+        safer__survey_results_free(sd->src_owned);
+        sd->src_owned = *src;
+    }
+    *src = NULL;
+}
+
 void safer__survey_results_free(struct safer_survey_results *r)
 {
     if (!r)
@@ -260,7 +413,12 @@ void safer__survey_results_free(struct safer_survey_results *r)
 
 void safer_survey_results_release(struct safer_survey_results *r)
 {
+    struct safer_survey_results *src = r->data ? r->data->src_owned : NULL;
     safer_arena_release(&r->arena);
+    if (src) {
+        safer_survey_results_release(src);
+        free(src);
+    }
     memset(r, 0, sizeof(*r));
 }
 

@@ -17,4 +17,10 @@ int safer__survey_results_read(struct safer_store *st, struct safer_survey_resul
                                struct safer_err *err);
 void safer__survey_results_free(struct safer_survey_results *r);
 
+/* Hand *src (a heap object of safer__survey_results_read(), whose waves
+ * `r`'s rows borrow after safer_survey_results_groups()) over to `r`: it
+ * is freed when `r` is released, and *src becomes NULL. */
+void safer__survey_results_adopt(struct safer_survey_results *r,
+                                 struct safer_survey_results **src);
+
 #endif

@@ -30,6 +30,7 @@
 #include "store/store_internal.h"
 #include "safer/csv.h"
 #include "safer/place.h"
+#include "safer/plan.h"
 #include "safer/survey.h"
 #include "util/internal.h"
 
@@ -57,6 +58,8 @@ struct smap_recode {
 struct smap_q {
     char *key, *column, *text, *label;
     struct smap_list count, other, out;
+    struct smap_list concern; /* police.uk categories, each checked */
+    char *concern_lines;      /* the same, one a line, "" none (as stored) */
 };
 
 enum area_kind { AREA_WARD = 1, AREA_LSOA, AREA_POSTCODE };
@@ -203,11 +206,52 @@ static int get_recode(struct safer_survey_map *m, yajl_val root, const char *key
     return 0;
 }
 
+/* "concern": the police.uk categories the question measures concern about
+ * (survey.h), each a category name as police.uk spells it, once. */
+static int get_concern(struct safer_survey_map *m, yajl_val v, const char *where, struct smap_q *q,
+                       struct safer_err *err)
+{
+    yajl_val c = member(v, "concern");
+    if (c && !YAJL_IS_ARRAY(c))
+        return map_fail(m, err, "'%s.concern' must be a list of police.uk categories", where);
+    int rc = get_list(m, v, "concern", where, &q->concern, err);
+    if (rc < 0)
+        return rc;
+    struct safer_buf b;
+    safer_buf_init(&b, 4096);
+    for (size_t i = 0; i < q->concern.n; i++) {
+        const char *cat = q->concern.v[i];
+        bool known = false;
+        for (size_t k = 0; safer_plan_categories[k] && !known; k++)
+            known = strcmp(cat, safer_plan_categories[k]) == 0;
+        if (!known) {
+            /* Name today's fourteen (the older two are admitted too). */
+            struct safer_buf names;
+            safer_buf_init(&names, 1024);
+            for (size_t k = 0; safer_plan_categories[k] && k < 14; k++)
+                safer_buf_putf(&names, "%s%s", k ? ", " : "", safer_plan_categories[k]);
+            rc = map_fail(m, err, "%s.concern: '%s' is not a police.uk category (%s)", where,
+                          cat, names.ptr);
+            safer_buf_release(&names);
+        }
+        for (size_t j = 0; rc == 0 && j < i; j++)
+            if (strcmp(q->concern.v[j], cat) == 0)
+                rc = map_fail(m, err, "%s.concern: '%s' is listed twice", where, cat);
+        if (rc < 0)
+            break;
+        safer_buf_putf(&b, "%s%s", i ? "\n" : "", cat);
+    }
+    if (rc == 0)
+        q->concern_lines = safer_arena_strdup(&m->arena, b.ptr);
+    safer_buf_release(&b);
+    return rc;
+}
+
 static int get_question(struct safer_survey_map *m, yajl_val v, size_t i, struct smap_q *q,
                         struct safer_err *err)
 {
     static const char *const keys[] = {"key", "column", "text", "label", "count", "other",
-                                       "out", NULL};
+                                       "out", "concern", NULL};
     char where[64];
     snprintf(where, sizeof(where), "questions[%zu]", i);
     if (!YAJL_IS_OBJECT(v))
@@ -227,6 +271,8 @@ static int get_question(struct safer_survey_map *m, yajl_val v, size_t i, struct
         rc = get_list(m, v, "other", where, &q->other, err);
     if (rc == 0)
         rc = get_list(m, v, "out", where, &q->out, err);
+    if (rc == 0)
+        rc = get_concern(m, v, where, q, err);
     if (rc < 0)
         return rc;
     if (!q->text)
@@ -1105,11 +1151,12 @@ int safer_survey_import(struct safer_store *st, const char *path,
     }
     struct safer__survey_wave sw[SAFER_SURVEY_MAX_WAVES];
     const char *qkey[SAFER__SURVEY_QUESTIONS], *qlabel[SAFER__SURVEY_QUESTIONS],
-        *qtext[SAFER__SURVEY_QUESTIONS];
+        *qtext[SAFER__SURVEY_QUESTIONS], *qconcern[SAFER__SURVEY_QUESTIONS];
     for (size_t q = 0; q < m->nq; q++) {
         qkey[q] = m->q[q].key;
         qlabel[q] = m->q[q].label;
         qtext[q] = m->q[q].text;
+        qconcern[q] = m->q[q].concern_lines;
     }
     for (uint32_t wv = 0; rc == 0 && wv < r.nwaves; wv++) {
         struct safer_rake_result res;
@@ -1138,6 +1185,7 @@ int safer_survey_import(struct safer_store *st, const char *path,
             .qkey = qkey,
             .qlabel = qlabel,
             .qtext = qtext,
+            .qconcern = qconcern,
             .iterations = res.iterations,
             .deff = res.deff,
             .trim_lo = opts->trim_lo,

@@ -22,8 +22,12 @@
  *   harm     100 x latest 12 x weight / the largest such product, with the
  *            plan's published weights; safer has none of its own (see
  *            docs/plan.md for why), so without them harm is left out
- *   concern  survey results (section 8); left out, as a survey asks no
- *            question of each crime category
+ *   concern  100 x pct / the largest pct among the categories asked about,
+ *            pct the latest survey wave's weighted proportion calling the
+ *            category a problem (safer_survey_concern(), lib/assess/
+ *            concern.c); a category no question asks about takes the mean
+ *            of those asked about (neutral); left out when no question of
+ *            the survey names a category
  *
  * score = sum(weight x component) / sum(weight), over the components scored.
  */
@@ -39,12 +43,15 @@
 #include "util/internal.h"
 #include "safer/html.h"
 #include "safer/plan.h"
+#include "safer/survey.h"
 
 enum { C_VOLUME, C_RATE, C_TREND, C_HARM, C_CONCERN, NCOMP };
 
 struct candidate {
     size_t type;                /* index in a->types */
     double volume, trend, harm; /* component scores, 0 to 100 */
+    double concern;             /* 0 to 100; NaN when not scored */
+    bool asked;                 /* a survey question asks about its concern */
     double rate;                /* records per 1,000 residents, NaN when unknown */
     double score;               /* NaN when no component is scored */
     /* The public edition: which figures are worked out from a hidden
@@ -77,6 +84,7 @@ struct scoring {
     enum reason why[NCOMP];
     const char *harm_missing; /* the first category without a harm weight */
     bool have_rate;           /* every study ward has a population */
+    struct safer_survey_concern concern; /* borrowed from a->survey */
     size_t unranked;          /* candidates not ranked (public edition) */
 };
 
@@ -151,6 +159,7 @@ static void score(struct scoring *s)
     double pop = safer_assessment_area_population(a);
     s->have_rate = !isnan(pop);
 
+    safer_survey_concern(a->survey, &s->concern);
     bool comparable = s->n > 0;
     double max_harm = 0;
     size_t max_harm_i = 0;
@@ -168,6 +177,7 @@ static void score(struct scoring *s)
         if (hw < 0 && !s->harm_missing)
             s->harm_missing = name;
         c->harm = hw >= 0 ? latest * hw : 0;
+        c->concern = safer_survey_concern_component(&s->concern, name, &c->asked);
         if (c->harm > max_harm) {
             max_harm = c->harm;
             max_harm_i = i;
@@ -187,7 +197,7 @@ static void score(struct scoring *s)
                      : s->harm_missing ? R_WEIGHT_MISSING
                      : max_harm > 0    ? R_SCORED
                                        : R_ALL_ZERO;
-    s->why[C_CONCERN] = R_NO_SURVEY;
+    s->why[C_CONCERN] = s->concern.n ? R_SCORED : R_NO_SURVEY;
     for (int k = 0; k < NCOMP; k++) {
         if (s->why[k] == R_SCORED && s->weight[k] == 0)
             s->why[k] = R_WEIGHT_ZERO;
@@ -198,7 +208,7 @@ static void score(struct scoring *s)
         wsum += s->why[k] == R_SCORED ? s->weight[k] : 0;
     for (size_t i = 0; i < s->n; i++) {
         struct candidate *c = &s->c[i];
-        double v[NCOMP] = {c->volume, 0, c->trend, c->harm, 0};
+        double v[NCOMP] = {c->volume, 0, c->trend, c->harm, c->concern};
         double sum = 0;
         for (int k = 0; k < NCOMP; k++)
             sum += s->why[k] == R_SCORED ? s->weight[k] * v[k] : 0;
@@ -276,7 +286,27 @@ static void comp_how(struct safer_buf *h, const void *data, size_t k)
         }
         break;
     default:
-        safer_html_raw(h, "Residents' concern, from survey results.");
+        safer_html_raw(h, "Residents' concern, from the survey (section 8): the weighted % of "
+                          "respondents who call the category a problem (the answers its "
+                          "mapping counts), the highest where several questions ask about it: "
+                          "100 for the category of most concern.");
+        if (s->concern.n) {
+            safer_html_raw(h, " Wave ");
+            safer_html_text(h, s->concern.wave);
+            safer_html_raw(h, " asked about ");
+            for (size_t j = 0; j < s->concern.n; j++) {
+                if (j)
+                    safer_html_text(h, j + 1 == s->concern.n ? " and " : ", ");
+                safer_html_text(h, s->concern.category[j]);
+                safer_html_raw(h, " (");
+                safer__report_dec(h, 100 * s->concern.pct[j], 1, false);
+                safer_html_raw(h, "%)");
+            }
+            safer_html_raw(h, "; every other category is scored neutral, at the mean of "
+                              "those asked about (");
+            safer__report_dec(h, s->concern.neutral, 1, false);
+            safer_html_raw(h, ").");
+        }
         break;
     }
     switch (s->why[k]) {
@@ -314,8 +344,10 @@ static void comp_how(struct safer_buf *h, const void *data, size_t k)
         break;
     case R_NO_SURVEY:
         if (a->survey)
-            safer_html_raw(h, " Left out: the survey loaded (section 8) asks no question of "
-                              "each crime category, so it gives no concern to score.");
+            safer_html_raw(h, " Left out: no question of the survey loaded (section 8) names "
+                              "a police.uk category it measures concern about (\"concern\" "
+                              "in its mapping, docs/surveys.md), so it gives no concern to "
+                              "score.");
         else
             safer_html_raw(h, " Left out: no survey results are loaded (section 8).");
         break;
@@ -388,6 +420,13 @@ static void c_trend(struct safer_buf *h, const void *s, size_t i)
 static void c_harm(struct safer_buf *h, const void *s, size_t i)
 {
     figure(h, CAND(s, i)->harm, 1, CAND(s, i)->harm_hidden);
+}
+
+static void c_concern(struct safer_buf *h, const void *s, size_t i)
+{
+    safer__report_dec(h, CAND(s, i)->concern, 1, false);
+    if (!CAND(s, i)->asked)
+        safer_html_raw(h, " (not asked)");
 }
 
 static void c_score(struct safer_buf *h, const void *s, size_t i)
@@ -506,7 +545,7 @@ void safer__report_candidates(struct safer_buf *h, const struct safer_assessment
     safer__report_window_heading(&window, a, 0);
     safer_buf_puts(&rate, "Rate per 1,000, ");
     safer__report_window_heading(&rate, a, 0);
-    struct safer__report_col cols[10];
+    struct safer__report_col cols[11];
     size_t nc = 0;
     cols[nc++] = (struct safer__report_col){.heading = "Rank", .numeric = true, .cell = c_rank};
     cols[nc++] = (struct safer__report_col){.heading = "Category", .cell = c_name};
@@ -526,6 +565,9 @@ void safer__report_candidates(struct safer_buf *h, const struct safer_assessment
     if (s.why[C_HARM] == R_SCORED)
         cols[nc++] = (struct safer__report_col){.heading = "Harm", .numeric = true,
                                                 .cell = c_harm};
+    if (s.why[C_CONCERN] == R_SCORED)
+        cols[nc++] = (struct safer__report_col){.heading = "Public concern", .numeric = true,
+                                                .cell = c_concern};
     cols[nc++] = (struct safer__report_col){.heading = "Score", .numeric = true,
                                             .cell = c_score};
     if (a->plan)

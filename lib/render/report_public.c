@@ -10,8 +10,11 @@
  * the wave before with its test, and the same by ward where the bases
  * allow. A base under 50 respondents carries the small-base warning; the
  * public edition leaves a ward's estimate on such a base out altogether,
- * and says so. Without a survey the section says plainly that none is
- * loaded, rather than leave the regulation's matter out unseen.
+ * and says so. Then the same by ward cluster: the clusters of the report's
+ * cluster section (safer_ward_clusters()), each a domain of the wave's one
+ * raked design (safer_survey_results_groups()), with the same rules.
+ * Without a survey the section says plainly that none is loaded, rather
+ * than leave the regulation's matter out unseen.
  */
 #include "util/compat.h"
 
@@ -21,6 +24,7 @@
 #include <string.h>
 
 #include "render/report_internal.h"
+#include "safer/clusters.h"
 #include "safer/html.h"
 #include "safer/survey.h"
 #include "util/internal.h"
@@ -137,6 +141,118 @@ static bool study_ward(const struct safer_assessment *a, const char *code)
         if (strcmp(a->wards[w].code, code) == 0)
             return true;
     return false;
+}
+
+/* One estimate's cell: "-" without a base, "not shown" when the public
+ * edition hides it (*hidden counted), else the estimate (*small counted). */
+static void estimate_td(struct safer_buf *h, const struct safer_survey_row *y, bool pub,
+                        size_t *hidden, size_t *small)
+{
+    safer_html_raw(h, "<td class=\"n\">");
+    if (pub && (!y || y->e.small)) {
+        safer_html_raw(h, "not shown");
+        ++*hidden;
+    } else if (!y || y->e.base == 0) {
+        safer_html_raw(h, "-");
+    } else {
+        estimate(h, &y->e);
+        *small += y->e.small;
+    }
+    safer_html_raw(h, "</td>");
+}
+
+/* The latest wave by ward cluster: one row per cluster of the report's
+ * cluster section, one column per question. */
+static void by_cluster(struct safer_buf *h, const struct safer_assessment *a,
+                       const struct safer_survey_results *r, const struct safer_survey_row **rows,
+                       size_t nq, bool pub)
+{
+    const char *wave = r->waves[r->nwaves - 1].name;
+    safer_html_raw(h, "<h3>By ward cluster</h3>");
+    struct safer_ward_clusters wc;
+    struct safer_err err = {0};
+    int rc = safer_ward_clusters(a, SAFER_CLUSTERS_WARD_SIZE, &wc, &err);
+    struct safer_survey_results cr;
+    memset(&cr, 0, sizeof(cr));
+    safer_arena_init(&cr.arena);
+    if (rc == 0) {
+        struct safer_survey_groups g = {wc.attr.n, (const char *const *)wc.attr.code,
+                                        wc.result.cluster, wc.result.k};
+        rc = safer_survey_results_groups(r, pub, &g, &cr, &err);
+    }
+    if (rc < 0) {
+        safer_html_raw(h, "<p>No estimates by ward cluster: ");
+        safer_html_text(h, safer_err_msg(&err, rc));
+        safer_html_raw(h, ".</p>");
+        safer_survey_results_release(&cr);
+        safer_ward_clusters_release(&wc);
+        return;
+    }
+    safer_html_raw(h, "<p>The <a href=\"#clusters\">ward clusters</a> of section 6, each a "
+                      "domain of the whole wave's weighting, as the wards are, not a separate "
+                      "one.");
+    if (pub)
+        safer_html_raw(h, " In this edition a cluster's estimate on a base under 50 "
+                          "respondents is not shown at all (\"not shown\").");
+    safer_html_raw(h, "</p>");
+    struct safer__report_col cols[2 + SAFER_SURVEY_MAX_QUESTIONS];
+    char heads[SAFER_SURVEY_MAX_QUESTIONS][200];
+    size_t ncol = 0;
+    cols[ncol++] = (struct safer__report_col){"Cluster", false, NULL, NULL, NULL};
+    cols[ncol++] = (struct safer__report_col){"Wards", false, NULL, NULL, NULL};
+    for (size_t q = 0; q < nq && q < SAFER_SURVEY_MAX_QUESTIONS; q++) {
+        snprintf(heads[q], sizeof(heads[q]), "%% who %s", rows[q]->label);
+        cols[ncol++] = (struct safer__report_col){heads[q], true, NULL, NULL, NULL};
+    }
+    char caption[160];
+    snprintf(caption, sizeof(caption),
+             "%% of respondents by ward cluster, wave %s, with the 95%% confidence interval",
+             wave);
+    safer__report_table_head(h, SAFER__REPORT_TEXT(caption), cols, ncol);
+    size_t hidden = 0, small = 0;
+    for (size_t k = 0; k < wc.result.k; k++) {
+        char code[32];
+        snprintf(code, sizeof(code), "cluster-%zu", k + 1);
+        safer_html_raw(h, "<tr><th scope=\"row\">");
+        safer__report_int(h, (long long)k + 1);
+        safer_html_raw(h, "</th><td>");
+        const struct safer_survey_row *first = NULL;
+        for (size_t i = 0; i < cr.nrows && !first; i++)
+            if (strcmp(cr.rows[i].domain, code) == 0)
+                first = &cr.rows[i];
+        if (first) {
+            safer_html_text(h, first->domain_name);
+        } else {
+            bool any = false;
+            for (size_t w = 0; w < wc.attr.n; w++) {
+                if (wc.result.cluster[w] != k)
+                    continue;
+                long x = -1;
+                for (size_t j = 0; j < a->nwards && x < 0; j++)
+                    if (strcmp(a->wards[j].code, wc.attr.code[w]) == 0)
+                        x = (long)j;
+                if (any)
+                    safer_html_text(h, ", ");
+                safer_html_text(h, x >= 0 && a->wards[x].name ? a->wards[x].name
+                                                              : wc.attr.code[w]);
+                any = true;
+            }
+        }
+        safer_html_raw(h, "</td>");
+        for (size_t q = 0; q + 2 < ncol; q++)
+            estimate_td(h, safer_survey_find(&cr, rows[q]->question, wave, code), pub, &hidden,
+                        &small);
+        safer_html_raw(h, "</tr>");
+    }
+    safer__report_table_end(h);
+    if (small)
+        safer_html_raw(h, "<p class=\"note\">* A small base (under 50 respondents): read the "
+                          "estimate with care.</p>");
+    if (hidden)
+        safer_html_raw(h, "<p class=\"note\">Not shown: a base under 50 respondents, too few "
+                          "to publish a cluster's estimate.</p>");
+    safer_survey_results_release(&cr);
+    safer_ward_clusters_release(&wc);
 }
 
 void safer__report_public(struct safer_buf *h, const struct safer_assessment *a)
@@ -277,5 +393,7 @@ void safer__report_public(struct safer_buf *h, const struct safer_assessment *a)
     if (hidden)
         safer_html_raw(h, "<p class=\"note\">Not shown: a base under 50 respondents, too few "
                           "to publish a ward's estimate.</p>");
+    if (nq)
+        by_cluster(h, a, r, rows, nq, pub);
     free(rows);
 }

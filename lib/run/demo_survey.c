@@ -13,6 +13,12 @@
  * over-represents older residents, as postal surveys do, so that the
  * weights have work to do. The draws use a fixed seed: the demo is the
  * same every time.
+ *
+ * Five questions ask how much of a problem a kind of crime is in the local
+ * area, each naming the police.uk category it measures concern about (the
+ * public-concern component of section 9's scores). Their answers come
+ * from a second seeded stream, so that the answers drawn before them, and
+ * the headline figures, are as they were.
  */
 #include "util/compat.h"
 
@@ -52,6 +58,25 @@ static const char *const SCALE[] = {"Very safe", "Fairly safe", "Neither safe no
 static const char *const ASB[] = {"A very big problem", "A fairly big problem",
                                   "Not a very big problem", "Not a problem at all", "Don't know"};
 
+/* One of the "how much of a problem" questions, in the mapping. */
+#define CONCERN_Q(key, column, what, category)                                                  \
+    "    {\"key\": \"" key "\", \"column\": \"" column "\",\n"                                  \
+    "     \"text\": \"How much of a problem are the following in your local area? " what "\",\n" \
+    "     \"label\": \"think " what " is a big problem in their local area\",\n"               \
+    "     \"count\": [\"A very big problem\", \"A fairly big problem\"],\n"                     \
+    "     \"other\": [\"Not a very big problem\", \"Not a problem at all\"],\n"                 \
+    "     \"out\": [\"Don't know\"],\n"                                                         \
+    "     \"concern\": [\"" category "\"]}"
+
+/* The concern questions' columns and their levels on the logit scale:
+ * how likely an average ward's resident is to call each a big problem. */
+#define NCONCERN 5
+static const char *const CONCERN_COLUMNS = "Q8a Drug dealing or use,Q8b Burglary,"
+                                           "Q8c Vehicle crime,Q8d Vandalism,Q8e Violence";
+static const double CONCERN_LEVEL[NCONCERN] = {-0.55, -1.45, -1.0, -1.2, -1.75};
+/* How much more a ward that feels less safe sees each as a problem. */
+static const double CONCERN_WARD[NCONCERN] = {-0.9, -0.4, -0.5, -0.8, -0.7};
+
 static const char MAP[] =
     "{\n"
     "  \"description\": \"Residents' Survey export (fictional demo data)\",\n"
@@ -89,7 +114,17 @@ static const char MAP[] =
     "     \"label\": \"think anti-social behaviour is a big problem in their local area\",\n"
     "     \"count\": [\"A very big problem\", \"A fairly big problem\"],\n"
     "     \"other\": [\"Not a very big problem\", \"Not a problem at all\"],\n"
-    "     \"out\": [\"Don't know\"]}\n"
+    "     \"out\": [\"Don't know\"],\n"
+    "     \"concern\": [\"Anti-social behaviour\"]},\n"
+    CONCERN_Q("drugs_problem", "Q8a Drug dealing or use", "drug dealing or drug use",
+              "Drugs") ",\n"
+    CONCERN_Q("burglary_problem", "Q8b Burglary", "burglary", "Burglary") ",\n"
+    CONCERN_Q("vehicle_problem", "Q8c Vehicle crime",
+              "vehicle crime (theft of or from vehicles)", "Vehicle crime") ",\n"
+    CONCERN_Q("damage_problem", "Q8d Vandalism", "vandalism or criminal damage",
+              "Criminal damage and arson") ",\n"
+    CONCERN_Q("violence_problem", "Q8e Violence", "violence or assault",
+              "Violence and sexual offences") "\n"
     "  ]\n"
     "}\n";
 
@@ -143,9 +178,10 @@ static double expit(double x)
     return 1 / (1 + exp(-x));
 }
 
-/* One wave's rows: `shift` moves every answer towards feeling safe. */
-static void write_wave(struct safer_buf *b, uint64_t *s, const char *year, size_t rows,
-                       double shift, const struct safer_pairs *g)
+/* One wave's rows: `shift` moves every answer towards feeling safe. The
+ * concern questions' answers come from `s2`. */
+static void write_wave(struct safer_buf *b, uint64_t *s, uint64_t *s2, const char *year,
+                       size_t rows, double shift, const struct safer_pairs *g)
 {
     size_t nage = sizeof(AGES) / sizeof(AGES[0]);
     for (size_t i = 0; i < rows; i++) {
@@ -180,8 +216,22 @@ static void write_wave(struct safer_buf *b, uint64_t *s, const char *year, size_
                 ans[q] = yes ? (r < 0.45 ? 0 : 1) : (r < 0.4 ? 2 : r < 0.8 ? 3 : 4);
         }
         bool blank_night = unif(s) < 0.01;
-        safer_buf_putf(b, "%s,%s,%s,%s,%s,%s,%s\n", year, g->a[l], agetext, sex,
-                       SCALE[ans[0]], blank_night ? "" : SCALE[ans[1]], ASB[ans[2]]);
+        safer_buf_putf(b, "%s,%s,%s,%s,%s,%s,%s", year, g->a[l], agetext, sex, SCALE[ans[0]],
+                       blank_night ? "" : SCALE[ans[1]], ASB[ans[2]]);
+        for (int q = 0; q < NCONCERN; q++) {
+            double x = CONCERN_LEVEL[q] + CONCERN_WARD[q] * ward_eff - 0.4 * shift +
+                       (age <= 1 ? 0.15 : 0);
+            int a;
+            if (unif(s2) < 0.04) {
+                a = 4; /* Don't know */
+            } else {
+                bool yes = unif(s2) < expit(x);
+                double r = unif(s2);
+                a = yes ? (r < 0.3 ? 0 : 1) : (r < 0.55 ? 2 : 3);
+            }
+            safer_buf_putf(b, ",%s", ASB[a]);
+        }
+        safer_buf_puts(b, "\n");
     }
 }
 
@@ -196,11 +246,13 @@ int safer__demo_survey(struct safer_store *st, const char *data, struct safer_er
     if (rc == 0 && g.n == 0)
         rc = safer_err_set(err, SAFER_EINVAL, "the demo store has no LSOAs for its survey");
     if (rc == 0) {
-        uint64_t s = 20210601;
+        uint64_t s = 20210601, s2 = 20211203;
         safer_buf_puts(&b, "Survey year,LSOA,Age,Sex,Q5a Safety during the day,"
-                           "Q5b Safety after dark,Q7 Anti-social behaviour\n");
-        write_wave(&b, &s, "2019", 2180, -0.3, &g);
-        write_wave(&b, &s, "2021", 2350, 0, &g);
+                           "Q5b Safety after dark,Q7 Anti-social behaviour,");
+        safer_buf_puts(&b, CONCERN_COLUMNS);
+        safer_buf_puts(&b, "\n");
+        write_wave(&b, &s, &s2, "2019", 2180, -0.3, &g);
+        write_wave(&b, &s, &s2, "2021", 2350, 0, &g);
         rc = safer_buf_error(&b);
     }
     if (rc == 0)

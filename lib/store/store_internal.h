@@ -353,6 +353,7 @@ struct safer__survey_wave {
                                    not, '-' out of the base */
     size_t nq;
     const char *const *qkey, *const *qlabel, *const *qtext;
+    const char *const *qconcern; /* police.uk categories, one a line, "" none */
     int iterations;
     double deff, trim_lo, trim_hi;
     size_t nmargin;
@@ -387,7 +388,7 @@ struct safer__survey_stored {
     char **ward, **age_sex, **answers;
     double *w;
     size_t nq;
-    char **qkey, **qlabel;
+    char **qkey, **qlabel, **qconcern;
     double deff, trim_lo, trim_hi;
     size_t nmargin;
     struct safer__survey_margin_row *margin;

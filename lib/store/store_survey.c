@@ -76,8 +76,8 @@ static int store_wave(struct safer_store *st, const struct safer__survey_wave *w
         return rc;
 
     rc = safer__prep(st,
-                     "INSERT INTO survey_question(wave_id, seq, key, label, text)"
-                     " VALUES(?, ?, ?, ?, ?)",
+                     "INSERT INTO survey_question(wave_id, seq, key, label, text, concern)"
+                     " VALUES(?, ?, ?, ?, ?, ?)",
                      &s, err);
     for (size_t q = 0; rc == 0 && q < w->nq; q++) {
         safer__stmt_reset(s);
@@ -86,6 +86,7 @@ static int store_wave(struct safer_store *st, const struct safer__survey_wave *w
         safer__bind_text(s, 3, w->qkey[q]);
         safer__bind_text(s, 4, w->qlabel[q]);
         safer__bind_text(s, 5, w->qtext[q]);
+        safer__bind_text(s, 6, w->qconcern && w->qconcern[q] ? w->qconcern[q] : "");
         rc = safer__step_done(s, err);
     }
     safer__stmt_finalize(s);
@@ -344,33 +345,39 @@ static int read_waves(struct safer_store *st, struct safer_arena *a,
         struct safer__survey_stored *v = &w[k];
         /* Questions. */
         rc = safer__prep(st,
-                         "SELECT key, label FROM survey_question WHERE wave_id = ? ORDER BY seq",
+                         "SELECT key, label, concern FROM survey_question WHERE wave_id = ?"
+                         " ORDER BY seq",
                          &s, err);
         size_t qcap = 0;
-        char **qk = NULL, **ql = NULL;
+        char **qk = NULL, **ql = NULL, **qc = NULL;
         if (rc == 0)
             safer__bind_int64(s, 1, ids[k]);
         while (rc == 0 && (rc = safer__step(s, err)) == 1) {
             rc = 0;
             if (v->nq + 1 > qcap) {
-                size_t c1 = qcap, c2 = qcap;
+                size_t c1 = qcap, c2 = qcap, c3 = qcap;
                 SAFER__GROW(qk, c1, v->nq + 1);
                 SAFER__GROW(ql, c2, v->nq + 1);
+                SAFER__GROW(qc, c3, v->nq + 1);
                 qcap = c1;
             }
             qk[v->nq] = safer_arena_strdup(a, safer__col_text(s, 0));
             ql[v->nq] = safer_arena_strdup(a, safer__col_text(s, 1));
+            qc[v->nq] = safer_arena_strdup(a, safer__col_text(s, 2));
             v->nq++;
         }
         safer__stmt_finalize(s);
         v->qkey = safer_arena_alloc(a, (v->nq + 1) * sizeof(char *));
         v->qlabel = safer_arena_alloc(a, (v->nq + 1) * sizeof(char *));
+        v->qconcern = safer_arena_alloc(a, (v->nq + 1) * sizeof(char *));
         if (v->nq) {
             memcpy(v->qkey, qk, v->nq * sizeof(char *));
             memcpy(v->qlabel, ql, v->nq * sizeof(char *));
+            memcpy(v->qconcern, qc, v->nq * sizeof(char *));
         }
         free(qk);
         free(ql);
+        free(qc);
         if (rc < 0)
             break;
         /* Margins. */

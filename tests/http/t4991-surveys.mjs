@@ -49,7 +49,12 @@ const want = latest.filter((x) => !x.code);
 check(overall.length === want.length, `one overall row per question: ${overall.length}`);
 const labels = { safe_day: 'feel safe in their local area during the day',
     safe_night: 'feel safe in their local area at night',
-    asb_problem: 'think anti-social behaviour is a big problem in their local area' };
+    asb_problem: 'think anti-social behaviour is a big problem in their local area',
+    drugs_problem: 'think drug dealing or drug use is a big problem in their local area',
+    burglary_problem: 'think burglary is a big problem in their local area',
+    vehicle_problem: 'think vehicle crime (theft of or from vehicles) is a big problem in their local area',
+    damage_problem: 'think vandalism or criminal damage is a big problem in their local area',
+    violence_problem: 'think violence or assault is a big problem in their local area' };
 for (const w of want) {
     const o = overall.find((x) => x.head === `% who ${labels[w.q]}`);
     check(o && o.pct === `${w.pct}%` && o.ci === `${w.lo}% to ${w.hi}%` && o.base === w.base,

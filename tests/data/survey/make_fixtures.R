@@ -11,7 +11,11 @@
 # error and 95% interval (confint), overall (svymean, na.rm = TRUE) and by ward (svyby ... svymean,
 # na.rm = TRUE), untrimmed and with the weights trimmed to [0.5, 2] times
 # the mean weight (calibrate's `trim`), in estimates.csv; Kish's design
-# effect of each set of weights in deff.csv.
+# effect of each set of weights in deff.csv. By ward cluster (the five
+# wards in three clusters: {0, 3}, {1}, {2, 4}), each cluster a domain of
+# the one raked design, svyby(~q, ~cluster, design, svymean, na.rm = TRUE)
+# with each cluster's base, untrimmed, in estimates_clusters.csv
+# (tests/unit/test_survey_clusters.c).
 #
 # Run from anywhere:  Rscript tests/data/survey/make_fixtures.R
 # Needs the Debian packages r-base-core and r-cran-survey. The script is
@@ -80,6 +84,26 @@ for (trim in c("none", "0.5:2")) {
                                                lower = num(ci[, 1]), upper = num(ci[, 2]))
     }
 }
+# Ward clusters: domains of the untrimmed raked design (svyby), not a
+# separate raking of each cluster.
+cluster_of_ward <- c(0, 1, 2, 0, 2)
+d$cluster <- cluster_of_ward[d$ward + 1]
+des0c <- svydesign(ids = ~1, data = d, weights = ~rep(1, n))
+desc <- suppressMessages(calibrate(des0c, ~fcell + fward, population = totals,
+                                   calfun = "raking", epsilon = 1e-14, maxit = 500))
+crows <- list()
+for (q in c("q1", "q2")) {
+    f <- as.formula(paste0("~", q))
+    b <- svyby(f, ~cluster, desc, svymean, na.rm = TRUE)
+    ci <- confint(b)
+    base <- as.vector(table(factor(d$cluster[!is.na(d[[q]])], levels = 0:2)))
+    crows[[length(crows) + 1]] <- data.frame(question = q, cluster = b$cluster, base = base,
+                                             mean = num(b[[q]]), se = num(SE(b)),
+                                             lower = num(ci[, 1]), upper = num(ci[, 2]))
+}
+write.csv(do.call(rbind, crows), out("estimates_clusters.csv"), row.names = FALSE,
+          quote = FALSE)
+
 names(wts) <- c("id", "w_none", "w_trim")
 write.csv(wts, out("weights.csv"), row.names = FALSE, quote = FALSE)
 write.csv(do.call(rbind, rows), out("estimates.csv"), row.names = FALSE, quote = FALSE)
