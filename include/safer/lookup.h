@@ -61,8 +61,9 @@ int safer_population_import(struct safer_store *st, const char *path,
  * The residents of the n wards by sex and single year of age, summed into
  * out[SAFER_POPULATION_AGES] (females aged 0..90, then males): each ward's
  * stored estimate, else the sum of its LSOAs' when every LSOA of the
- * lookup has one. 1 when every ward has one; 0, with *missing the first
- * ward that has none; or a negative code.
+ * lookup has one. 1 when every ward has one; 0 with *missing the first
+ * ward that has none when some have one, or *missing NULL when none has;
+ * or a negative code.
  */
 int safer_population_ages(struct safer_store *st, const char *const *wards, size_t n,
                           double *out, const char **missing, struct safer_err *err);

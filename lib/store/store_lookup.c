@@ -232,18 +232,23 @@ int safer_population_ages(struct safer_store *st, const char *const *wards, size
     int rc = safer__store_begin_read(st, err);
     if (rc < 0)
         return rc;
-    for (size_t i = 0; rc >= 0 && i < n && !*missing; i++) {
+    size_t found = 0;
+    for (size_t i = 0; rc >= 0 && i < n; i++) {
         rc = add_ward_ages(st, wards[i], out, err);
-        if (rc == 0)
+        if (rc == 1)
+            found++;
+        else if (rc == 0 && !*missing)
             *missing = wards[i];
     }
+    if (found == 0)
+        *missing = NULL; /* none held: not a gap */
     if (rc >= 0)
         rc = safer__store_commit(st, err);
     else
         safer__store_rollback(st);
     if (rc < 0)
         return rc;
-    return *missing ? 0 : 1;
+    return n > 0 && found == n ? 1 : 0;
 }
 
 static void bind_deprivation(struct safer__stmt *s, const struct safer__value_rows *rows, size_t r)
