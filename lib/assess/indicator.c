@@ -24,6 +24,7 @@
 #include "assess/assess_internal.h"
 #include "safer/indicator.h"
 #include "safer/rules.h"
+#include "safer/survey.h"
 #include "store/store_internal.h"
 #include "util/internal.h"
 
@@ -169,6 +170,7 @@ static void computed(const struct ctx *c, const struct safer_indicator *d, struc
                            ? (pop > 0 ? 1000.0 * (double)count / pop : NAN)
                            : (double)count;
         }
+        p->lo = p->hi = NAN;
         status(d, p);
     }
     *out = pts;
@@ -198,15 +200,62 @@ static void manual(const struct ctx *c, const struct safer_indicator *d,
         p->months = p->months_with_data = p->last - p->first + 1;
         p->population = NAN;
         p->value = v->value;
+        p->lo = p->hi = NAN;
         status(d, p);
     }
 }
 
-static void series(const struct ctx *c, const struct safer_indicator *d, struct safer_arena *a,
+/*
+ * A survey indicator's points: one per stored wave that asks its question,
+ * in the waves' order (by name), each the survey estimate of the question
+ * in the indicator's domain exactly as safer_survey_find() gives it, in
+ * per cent. A ward's estimate on a small base is suppressed for a reader
+ * who may not see it, as the survey estimates leave it out for them.
+ * d->question_label gets the label of the latest wave that asks it.
+ */
+static void survey(const struct ctx *c, struct safer_indicator *d, struct safer_arena *a,
+                   struct safer_indicator_point **out, size_t *n)
+{
+    const struct safer_survey_results *r = c->s->survey;
+    *out = NULL;
+    *n = 0;
+    if (!r || !d->question)
+        return;
+    const char *domain = d->ward ? d->ward : "";
+    *out = safer__xcalloc(r->nwaves ? r->nwaves : 1, sizeof(**out));
+    for (size_t w = 0; w < r->nwaves; w++) {
+        const struct safer_survey_row *row =
+            safer_survey_find(r, d->question, r->waves[w].name, domain);
+        if (!row)
+            continue;
+        struct safer_indicator_point *p = &(*out)[(*n)++];
+        /* The estimates are the store handle's: the page's copies. */
+        p->period = safer_arena_strdup(a, row->wave);
+        d->question_label = row->label;
+        p->population = NAN;
+        p->small = row->e.small;
+        p->suppressed = domain[0] && row->e.small && !c->s->unsuppressed;
+        if (p->suppressed) {
+            p->value = p->lo = p->hi = NAN;
+        } else {
+            p->base = (int64_t)row->e.base;
+            p->value = 100.0 * row->e.p;
+            p->lo = 100.0 * row->e.lo;
+            p->hi = 100.0 * row->e.hi;
+        }
+        status(d, p);
+    }
+    if (d->question_label)
+        d->question_label = safer_arena_strdup(a, d->question_label);
+}
+
+static void series(const struct ctx *c, struct safer_indicator *d, struct safer_arena *a,
                    struct safer_indicator_point **out, size_t *n)
 {
     if (strcmp(d->kind, "computed") == 0)
         computed(c, d, a, out, n);
+    else if (strcmp(d->kind, "survey") == 0)
+        survey(c, d, a, out, n);
     else
         manual(c, d, out, n);
 }

@@ -218,6 +218,10 @@ struct safer__ind_snap {
     /* Borrowed from the store handle's cache; NULL unless a definition is
      * computed. */
     const struct safer__ind_evidence *ev;
+    /* Borrowed from the store handle's cache, like ev: the stored survey
+     * waves' estimates, unsuppressed (lib/assess/survey.c); NULL unless a
+     * definition is a survey one and a wave is stored. */
+    const struct safer_survey_results *survey;
     struct safer__ind_value *values; /* malloc'd; manual definitions' values */
     size_t nvalues;
     struct safer_indicator_comment *comments; /* malloc'd; only for one indicator */
