@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "assess/assess_internal.h"
+#include "assess/survey_internal.h"
 #include "safer/indicator.h"
 #include "safer/rules.h"
 #include "safer/survey.h"
@@ -70,6 +71,10 @@ void safer__ind_derive(struct safer__ind_evidence *ev)
                             ev->pop, &used_ward, &used_lsoa);
     ev->area_pop = safer__population_sum(ev->pop, ev->nwards);
 }
+
+/* The survey estimates, for the store to read in its snapshot and keep. */
+static const struct safer__ind_survey_src SURVEY_SRC = {safer__survey_results_read,
+                                                        safer__survey_results_free};
 
 /* What every indicator of one snapshot shares. */
 struct ctx {
@@ -284,7 +289,7 @@ int safer_indicator_list(struct safer_store *st, const struct safer_actor *actor
     *out = NULL;
     *n = 0;
     struct safer__ind_snap s;
-    int rc = safer__indicator_read(st, actor, 0, q, now, arena, &s, err);
+    int rc = safer__indicator_read(st, actor, 0, q, now, &SURVEY_SRC, arena, &s, err);
     if (rc < 0)
         return rc;
     struct ctx c;
@@ -326,7 +331,7 @@ int safer_indicator_get(struct safer_store *st, const struct safer_actor *actor,
         return safer_err_set(err, SAFER_ENOTFOUND, "no indicator %lld in this partnership",
                              (long long)id);
     struct safer__ind_snap s;
-    int rc = safer__indicator_read(st, actor, id, q, now, arena, &s, err);
+    int rc = safer__indicator_read(st, actor, id, q, now, &SURVEY_SRC, arena, &s, err);
     if (rc < 0)
         return rc;
     struct ctx c;

@@ -22,11 +22,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "assess/survey_internal.h"
 #include "safer/auth.h"
 #include "safer/indicator.h"
 #include "safer/plan.h"
-#include "safer/survey.h"
 #include "store/store_form.h"
 #include "store/store_impl.h"
 #include "util/internal.h"
@@ -1063,8 +1061,17 @@ struct safer__ind_cache {
      * store's), read at generation survey_gen; survey NULL with
      * survey_gen >= 0: no wave stored then. */
     struct safer_survey_results *survey;
+    void (*survey_release)(struct safer_survey_results *r);
     int64_t survey_gen; /* -1: not read */
 };
+
+static void survey_drop(struct safer__ind_cache *c)
+{
+    if (c->survey && c->survey_release)
+        c->survey_release(c->survey);
+    c->survey = NULL;
+    c->survey_gen = -1;
+}
 
 static void evidence_free(struct safer__ind_evidence *ev)
 {
@@ -1090,7 +1097,7 @@ void safer__ind_cache_free(struct safer_store *st)
         return;
     for (size_t i = 0; i < EVIDENCE_KEPT; i++)
         evidence_free(c->ev[i]);
-    safer__survey_results_free(c->survey);
+    survey_drop(c);
     free(c);
     st->ind_cache = NULL;
 }
@@ -1112,10 +1119,12 @@ static struct safer__ind_cache *cache_of(struct safer_store *st)
  * (safer__survey_results_read), so a survey indicator's point is their
  * figure. *out is NULL when no wave is stored.
  */
-static int survey_evidence(struct safer_store *st, const struct safer_survey_results **out,
-                           struct safer_err *err)
+static int survey_evidence(struct safer_store *st, const struct safer__ind_survey_src *src,
+                           const struct safer_survey_results **out, struct safer_err *err)
 {
     *out = NULL;
+    if (!src || !src->read)
+        return 0;
     int64_t gen;
     int rc = safer__store_generation(st, &gen, err);
     if (rc < 0)
@@ -1125,14 +1134,13 @@ static int survey_evidence(struct safer_store *st, const struct safer_survey_res
         *out = c->survey;
         return 0;
     }
-    safer__survey_results_free(c->survey);
-    c->survey = NULL;
-    c->survey_gen = -1;
+    survey_drop(c);
     struct safer_survey_results *r = NULL;
-    rc = safer__survey_results_read(st, &r, err);
+    rc = src->read(st, &r, err);
     if (rc < 0)
         return rc;
     c->survey = r;
+    c->survey_release = src->release;
     c->survey_gen = gen;
     *out = r;
     return 0;
@@ -1478,6 +1486,7 @@ static int read_comments(struct safer_store *st, int64_t pid, int64_t id, struct
 
 int safer__indicator_read(struct safer_store *st, const struct safer_actor *actor, int64_t id,
                           const struct safer_indicator_query *q, int64_t now,
+                          const struct safer__ind_survey_src *survey_src,
                           struct safer_arena *arena, struct safer__ind_snap *out,
                           struct safer_err *err)
 {
@@ -1520,7 +1529,7 @@ int safer__indicator_read(struct safer_store *st, const struct safer_actor *acto
     if (rc == 0 && computed)
         rc = evidence(st, pid, &out->ev, err);
     if (rc == 0 && survey)
-        rc = survey_evidence(st, &out->survey, err);
+        rc = survey_evidence(st, survey_src, &out->survey, err);
     if (rc == 0 && manual)
         rc = read_values(st, pid, id, arena, out, err);
     if (rc == 0 && id)
