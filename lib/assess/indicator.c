@@ -14,6 +14,11 @@
  * period, never annualised. So a rolling-12 indicator ending at month L
  * equals, to the last bit, what `safer assess --to L` reports for the same
  * wards and categories.
+ *
+ * A survey indicator's points are the survey estimates themselves
+ * (lib/assess/survey.c, read once per store generation and kept by the
+ * store handle): one per wave, the estimate of its question in its domain,
+ * scaled to per cent and never recomputed here.
  */
 #include "util/compat.h"
 
