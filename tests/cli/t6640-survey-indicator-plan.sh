@@ -3,7 +3,8 @@
 # plan's "% of residents who feel safe in their local area after dark"
 # loads before any survey, and its mistakes name file, line and key; in
 # `safer demo` it reads the demo survey's 60.1% against a target of 65%:
-# amber (7.5% under target: beyond amber at 5, within red at 10).
+# amber (7.5% under target: beyond amber at 5, within red at 10), in the
+# report, its public edition and the scrutiny pack.
 . "$(dirname "$0")/lib.sh"
 PLANS=$DATA/../../data/plans
 
@@ -53,5 +54,12 @@ expect_status 0 "$SAFER" import plan p9.json
 # The demo: the survey indicator is amber in the report's progress table.
 expect_status 0 "$SAFER" demo --out demo
 expect_grep 'after dark</th><td>The general duty to reduce anti-social behaviour (ASB)</td><td>2021</td><td class="n">60.1%</td><td class="n">65.0% (up is better)</td><td>Amber</td>' demo/index.html
+# The public edition shows the whole area's estimate; the scrutiny pack
+# gives each wave as a per cent with its variance and status.
+expect_status 0 "$SAFER" --db demo/demo.db assess --area E22900001 --public --out pub
+expect_grep 'after dark</th><td>[^<]*</td><td>2021</td><td class="n">60.1%</td>' pub/index.html
+expect_status 0 "$SAFER" --db demo/demo.db pack scrutiny --out scrutiny.html
+expect_grep 'Target: 65% or more' scrutiny.html
+expect_grep '>2021</td><td[^>]*>60.1%</td><td[^>]*>+7.5%</td>' scrutiny.html
 
 done_testing
