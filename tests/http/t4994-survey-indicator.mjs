@@ -103,6 +103,20 @@ r = await member.get(`${U}/indicators/${id}`);
 html = await r.text();
 check(r.status === 200 && html.includes('Fewer than 50'), 'the member\'s page says the base is too small');
 
+// The change form keeps the kind and the question; a new target is saved.
+r = await analyst.get(`${U}/indicators/edit/${id}`);
+html = await r.text();
+check(r.status === 200 && html.includes('<option value="safe_night" selected>') &&
+    html.includes('name="kind" value="survey"'), `the change form of a survey indicator: ${r.status}`);
+const version = (html.match(/name="version" value="(\d+)"/) || [])[1];
+r = await analyst.post(`${U}/indicators/edit/${id}`, form([['question', 'safe_night'], ['target', '70'],
+    ['version', version]]));
+check(r.status === 303, `changed: ${r.status}`);
+r = await analyst.get(`${U}/api/indicators/${id}`);
+const changed = await r.json();
+check(changed.target === 70 && changed.question === 'safe_night' && changed.series.length === 2,
+    `the change kept the question: ${JSON.stringify({ t: changed.target, q: changed.question })}`);
+
 // The demo plan's indicator: amber, and on the dashboard's list.
 r = await analyst.get(`${U}/api/indicators`);
 const list = (await r.json()).indicators;
