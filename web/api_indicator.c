@@ -6,6 +6,9 @@
  * Numbers as the library computed them: %.17g, so they read back as the
  * same doubles; a value there is none of (no data, suppressed, no target)
  * is null, never NaN. A suppressed point says so and carries no count.
+ * A survey indicator's points add the 95% confidence interval (lo, hi, in
+ * per cent), the base (respondents; null when suppressed) and small (the
+ * small-base warning).
  */
 #include "util/compat.h"
 
@@ -33,7 +36,7 @@ static void number(struct safer_buf *b, double v)
 #define MEMBER_NUM(b, k, v) (MEMBER(b, k), number((b), (v)))
 #define MEMBER_STR(b, k, v) (MEMBER(b, k), web_json_str((b), (v)))
 
-static void point(struct safer_buf *b, const struct safer_indicator_point *p)
+static void point(struct safer_buf *b, const struct safer_indicator_point *p, bool survey)
 {
     safer_buf_puts(b, "{");
     web_json_name(b, "period");
@@ -60,7 +63,23 @@ static void point(struct safer_buf *b, const struct safer_indicator_point *p)
     MEMBER_NUM(b, "value", p->value);
     MEMBER_NUM(b, "variance", p->variance);
     MEMBER_STR(b, "status", p->rag == SAFER_RAG_NONE ? NULL : safer_rag_name(p->rag));
+    if (survey) {
+        MEMBER_NUM(b, "lo", p->suppressed ? NAN : p->lo);
+        MEMBER_NUM(b, "hi", p->suppressed ? NAN : p->hi);
+        MEMBER(b, "base");
+        if (p->suppressed)
+            safer_buf_puts(b, "null");
+        else
+            web_json_int(b, p->base);
+        MEMBER(b, "small");
+        web_json_bool(b, p->small);
+    }
     safer_buf_puts(b, "}");
+}
+
+static bool is_survey(const struct safer_indicator *ind)
+{
+    return strcmp(ind->kind, "survey") == 0;
 }
 
 static void definition(struct safer_buf *b, const struct safer_indicator *ind)
@@ -89,6 +108,10 @@ static void definition(struct safer_buf *b, const struct safer_indicator *ind)
     MEMBER_NUM(b, "amber", ind->amber);
     MEMBER_NUM(b, "red", ind->red);
     MEMBER_STR(b, "unit", ind->unit);
+    if (is_survey(ind)) {
+        MEMBER_STR(b, "question", ind->question);
+        MEMBER_STR(b, "question_label", ind->question_label);
+    }
 }
 
 int api_indicators_get(struct web_req *req, struct web_resp *resp)
@@ -116,7 +139,7 @@ int api_indicators_get(struct web_req *req, struct web_resp *resp)
         safer_buf_puts(b, ",");
         web_json_name(b, "latest");
         if (list[i].has_latest)
-            point(b, &list[i].latest);
+            point(b, &list[i].latest, is_survey(&list[i]));
         else
             safer_buf_puts(b, "null");
         safer_buf_puts(b, "}");
@@ -150,7 +173,7 @@ int api_indicator_get(struct web_req *req, struct web_resp *resp)
     for (size_t i = 0; i < npts; i++) {
         if (i)
             safer_buf_puts(b, ",");
-        point(b, &pts[i]);
+        point(b, &pts[i], is_survey(&ind));
     }
     safer_buf_puts(b, "]}\n");
     return 0;

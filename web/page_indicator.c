@@ -6,7 +6,8 @@
  * and commenting on a period (POST /indicators/comment/{id}).
  *
  * The numbers are the library's (indicator.h): computed live from the
- * store's count table, suppressed for roles that may only see aggregates.
+ * store's count table or the residents' survey estimates, suppressed for
+ * roles that may only see aggregates.
  * The chart is a picture of the table beside it, which carries every
  * number for a screen reader and for print.
  */
@@ -20,9 +21,15 @@
 #include "page.h"
 #include "safer/indicator.h"
 #include "safer/plan.h"
+#include "safer/survey.h"
 
 /* A value as a page shows it: whole numbers without decimals, rates to one
  * decimal place; "[c]" when suppressed, "No data" without one. */
+static bool is_survey(const struct safer_indicator *ind)
+{
+    return strcmp(ind->kind, "survey") == 0;
+}
+
 static void value_text(const struct safer_indicator *ind, const struct safer_indicator_point *p,
                        char *out, size_t size)
 {
@@ -30,6 +37,8 @@ static void value_text(const struct safer_indicator *ind, const struct safer_ind
         snprintf(out, size, "[c]");
     else if (isnan(p->value))
         snprintf(out, size, "No data");
+    else if (is_survey(ind))
+        snprintf(out, size, "%.1f%%", p->value);
     else if (strcmp(ind->measure, "rate") == 0)
         snprintf(out, size, "%.1f per 1,000", p->value);
     else if (p->value == floor(p->value) && fabs(p->value) < 1e15)
@@ -42,6 +51,8 @@ static void target_text(const struct safer_indicator *ind, char *out, size_t siz
 {
     if (!ind->has_target)
         snprintf(out, size, "No target");
+    else if (is_survey(ind))
+        snprintf(out, size, "%g%% (%s is better)", ind->target, ind->good);
     else if (strcmp(ind->measure, "rate") == 0)
         snprintf(out, size, "%.1f per 1,000 (%s is better)", ind->target, ind->good);
     else
@@ -125,10 +136,11 @@ int page_indicators_get(struct web_req *req, struct web_resp *resp)
                           "href=\"/indicators/new\">Add an indicator</a></p>");
     safer_html_raw(b, "<p class=\"govuk-body\">"
                       "Computed from the police.uk records in the store when the page is "
-                      "drawn, or entered by hand. A period without data for all its months is "
-                      "partial and has no status. ");
+                      "drawn, from the residents' survey, or entered by hand. A period without "
+                      "data for all its months is partial and has no status. ");
     if (!safer_role_may(req->actor.role, SAFER_PERM_VIEW_UNSUPPRESSED))
-        safer_html_raw(b, "Counts from 1 to 4 are not shown ([c]).");
+        safer_html_raw(b, "Counts from 1 to 4, and a ward's survey results from fewer than 50 "
+                          "respondents, are not shown ([c]).");
     safer_html_raw(b, "</p><p class=\"govuk-body\">");
     if (q.off_target)
         safer_html_raw(b, "Showing those off target. <a class=\"govuk-link\" href=\"/indicators\">"
@@ -186,12 +198,31 @@ static int indicator_page(struct web_req *req, struct web_resp *resp, int64_t id
         if (len < sizeof(what))
             snprintf(what + len, sizeof(what) - len, ", %s",
                      *ind.ward ? ind.ward : "the whole area");
+    } else if (is_survey(&ind)) {
+        /* "% who feel safe in their area at night, residents' survey
+         * (question safe_night), the whole area". */
+        const char *where = *ind.ward ? ind.ward : "the whole area";
+        struct safer_indicator_ward *wards;
+        size_t nwards;
+        if (*ind.ward && safer_indicator_wards(req->st, &req->actor, req->now, req->arena, &wards,
+                                               &nwards, &err) == 0) {
+            for (size_t i = 0; i < nwards; i++)
+                if (strcmp(wards[i].code, ind.ward) == 0)
+                    where = wards[i].name;
+        }
+        if (ind.question_label)
+            snprintf(what, sizeof(what), "%% who %s, residents' survey (question %s), %s",
+                     ind.question_label, ind.question, where);
+        else
+            snprintf(what, sizeof(what), "Residents' survey, question %s, %s", ind.question,
+                     where);
     } else {
         snprintf(what, sizeof(what), "Entered by hand%s%s", ind.unit ? ", in " : "",
                  ind.unit ? ind.unit : "");
     }
     const char *period = strcmp(ind.period, "rolling12") == 0 ? "Rolling 12 months"
                          : strcmp(ind.period, "quarter") == 0 ? "Quarterly"
+                         : strcmp(ind.period, "wave") == 0    ? "Each wave of the survey"
                                                               : "Monthly";
     web_summary_begin(b);
     web_summary_row(b, "Measures", what);
@@ -199,6 +230,15 @@ static int indicator_page(struct web_req *req, struct web_resp *resp, int64_t id
     web_summary_row(b, "Target", target);
     web_summary_row(b, "Status", thresholds);
     web_summary_end(b);
+    if (is_survey(&ind) && npts == 0)
+        safer_html_raw(b, "<div class=\"govuk-inset-text\">No stored wave of the residents' "
+                          "survey asks this question yet. Its results will show here once a "
+                          "wave that asks it is imported.</div>");
+    else if (is_survey(&ind))
+        safer_html_raw(b, "<p class=\"govuk-body\">Each value is the weighted percentage of "
+                          "the respondents who answered, with its 95% confidence interval: the "
+                          "range the true figure for all residents is likely to be in. A base "
+                          "under 50 respondents is a small base: read it with care.</p>");
 
     if (npts > 0) {
         char title[400];
@@ -211,11 +251,18 @@ static int indicator_page(struct web_req *req, struct web_resp *resp, int64_t id
             return rc;
     }
 
+    bool survey = is_survey(&ind);
     safer_html_raw(b, "<table class=\"govuk-table\"><caption class=\"govuk-table__caption "
-                      "govuk-table__caption--m\">Periods</caption><thead "
-                      "class=\"govuk-table__head\"><tr class=\"govuk-table__row\">");
-    web_th(b, "Period", false);
-    web_th(b, "Value", true);
+                      "govuk-table__caption--m\">");
+    safer_html_raw(b, "Periods");
+    safer_html_raw(b, "</caption><thead class=\"govuk-table__head\"><tr "
+                      "class=\"govuk-table__row\">");
+    web_th(b, survey ? "Wave" : "Period", false);
+    web_th(b, survey ? "%" : "Value", true);
+    if (survey) {
+        web_th(b, "95% confidence interval", true);
+        web_th(b, "Base (respondents)", true);
+    }
     web_th(b, "Variance from target", true);
     web_th(b, "Status", false);
     safer_html_raw(b, "</tr></thead><tbody class=\"govuk-table__body\">");
@@ -229,12 +276,28 @@ static int indicator_page(struct web_req *req, struct web_resp *resp, int64_t id
         safer_html_raw(b, "<tr class=\"govuk-table__row\">");
         web_td(b, p->period, false);
         web_td(b, value, true);
+        if (survey) {
+            char ci[64] = "", base[64] = "";
+            if (p->suppressed) {
+                snprintf(base, sizeof(base), "Fewer than %d", SAFER_SURVEY_SMALL_BASE);
+            } else {
+                if (isfinite(p->lo) && isfinite(p->hi))
+                    snprintf(ci, sizeof(ci), "%.1f%% to %.1f%%", p->lo, p->hi);
+                snprintf(base, sizeof(base), "%lld%s", (long long)p->base,
+                         p->small ? " (small base)" : "");
+            }
+            web_td(b, ci, true);
+            web_td(b, base, true);
+        }
         web_td(b, variance, true);
         safer_html_raw(b, "<td class=\"govuk-table__cell\">");
         rag_tag(b, p);
         safer_html_raw(b, "</td></tr>");
     }
-    if (npts == 0)
+    if (npts == 0 && survey)
+        safer_html_raw(b, "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\" "
+                          "colspan=\"6\">No waves yet.</td></tr>");
+    else if (npts == 0)
         safer_html_raw(b, "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\" "
                           "colspan=\"4\">No periods yet.</td></tr>");
     safer_html_raw(b, "</tbody></table>");
@@ -280,8 +343,11 @@ static int indicator_page(struct web_req *req, struct web_resp *resp, int64_t id
         safer_html_attr(b, action);
         safer_html_raw(b, "\">");
         web_csrf_input(req, resp);
-        web_input(b, fe, "comment_period", "Period the comment is about",
-                  "For example, 2026-04 or 2026-Q2", "text",
+        web_input(b, fe, "comment_period", survey ? "Wave the comment is about"
+                                                  : "Period the comment is about",
+                  survey ? "The wave's name, as the table gives it"
+                         : "For example, 2026-04 or 2026-Q2",
+                  "text",
                   t ? t->comment_period : (npts ? pts[npts - 1].period : NULL), NULL);
         web_textarea(b, fe, "note", "Comment", NULL, 3, t ? t->note : NULL);
         safer_html_raw(b, "<button type=\"submit\" class=\"govuk-button govuk-button--secondary\" "
@@ -418,6 +484,31 @@ static int indicator_form(struct web_req *req, struct web_resp *resp, const char
                                    &err);
     if (rc < 0)
         return rc;
+    struct safer_indicator_question *qs = NULL;
+    size_t nq = 0;
+    rc = safer_indicator_questions(req->st, &req->actor, req->now, req->arena, &qs, &nq, &err);
+    if (rc < 0)
+        return rc;
+    /* The stored questions by label, and the form's own when no stored
+     * wave asks it yet (a plan loaded before its survey). */
+    const char **qkeys = safer_arena_alloc(req->arena, (nq + 2) * sizeof(char *));
+    const char **qlabels = safer_arena_alloc(req->arena, (nq + 2) * sizeof(char *));
+    bool have_q = false;
+    for (size_t i = 0; i < nq; i++) {
+        qkeys[i] = qs[i].key;
+        size_t len = strlen(qs[i].label) + 12;
+        char *label = safer_arena_alloc(req->arena, len);
+        snprintf(label, len, "%% who %s", qs[i].label);
+        qlabels[i] = label;
+        have_q = have_q || (f->question && strcmp(f->question, qs[i].key) == 0);
+    }
+    if (f->question && *f->question && !have_q) {
+        qkeys[nq] = f->question;
+        size_t len = strlen(f->question) + 64;
+        char *label = safer_arena_alloc(req->arena, len);
+        snprintf(label, len, "%s (no stored wave asks it yet)", f->question);
+        qlabels[nq++] = label;
+    }
     const char **wcodes = safer_arena_alloc(req->arena, (nwards + 1) * sizeof(char *));
     const char **wnames = safer_arena_alloc(req->arena, (nwards + 1) * sizeof(char *));
     for (size_t i = 0; i < nwards; i++) {
@@ -438,9 +529,9 @@ static int indicator_form(struct web_req *req, struct web_resp *resp, const char
     web_csrf_input(req, resp);
     web_input(b, fe, "title", "Title", "What it measures, as a page heads it", "text", f->title,
               NULL);
-    static const char *const kinds[] = {"computed", "manual"};
+    static const char *const kinds[] = {"computed", "survey", "manual"};
     static const char *const kind_labels[] = {"Computed from police.uk records",
-                                              "Entered by hand"};
+                                              "From the residents' survey", "Entered by hand"};
     if (version > 0) {
         /* A definition keeps its kind: its values are of that kind. */
         char v[24];
@@ -450,11 +541,14 @@ static int indicator_form(struct web_req *req, struct web_resp *resp, const char
         safer_html_raw(b, "\"><input type=\"hidden\" name=\"kind\" value=\"");
         safer_html_attr(b, f->kind ? f->kind : "");
         safer_html_raw(b, "\"><p class=\"govuk-body\">How it is measured: ");
-        safer_html_text(b, f->kind && strcmp(f->kind, "manual") == 0 ? kind_labels[1]
-                                                                     : kind_labels[0]);
+        size_t kk = 0;
+        for (size_t i = 0; i < 3; i++)
+            if (f->kind && strcmp(f->kind, kinds[i]) == 0)
+                kk = i;
+        safer_html_text(b, kind_labels[kk]);
         safer_html_raw(b, "</p>");
     } else {
-        radios(b, fe, "kind", "How it is measured", kinds, kind_labels, 2,
+        radios(b, fe, "kind", "How it is measured", kinds, kind_labels, 3,
                f->kind ? f->kind : "computed");
     }
     web_select(b, fe, "priority_key", "Priority", NULL, c.prio_keys, c.prio_titles, c.nprio,
@@ -503,23 +597,30 @@ static int indicator_form(struct web_req *req, struct web_resp *resp, const char
     }
     safer_html_raw(b, "</div></fieldset></div>");
 
-    web_select(b, fe, "ward", "Ward", "Computed indicators only", wcodes, wnames, nwards,
-               "The whole area", f->ward);
+    web_select(b, fe, "question", "Survey question",
+               "From the residents' survey only: the stored waves' questions", qkeys, qlabels,
+               nq, "None", f->question);
+    web_select(b, fe, "ward", "Ward",
+               "Computed and survey indicators only. A ward's survey results from fewer than "
+               "50 respondents are not shown to members or the public",
+               wcodes, wnames, nwards, "The whole area", f->ward);
     static const char *const measures[] = {"count", "rate"};
     static const char *const measure_labels[] = {"Count of records",
                                                  "Records per 1,000 residents"};
-    radios(b, fe, "measure", "Measure", measures, measure_labels, 2,
+    radios(b, fe, "measure", "Measure (computed indicators)", measures, measure_labels, 2,
            f->measure ? f->measure : "count");
     static const char *const periods[] = {"month", "quarter", "rolling12"};
     static const char *const period_labels[] = {"Monthly", "Quarterly", "Rolling 12 months"};
-    radios(b, fe, "period", "Period", periods, period_labels, 3,
+    radios(b, fe, "period", "Period (survey indicators: each wave)", periods, period_labels, 3,
            f->period ? f->period : "rolling12");
     static const char *const goods[] = {"down", "up"};
     static const char *const good_labels[] = {"Down is better", "Up is better"};
     radios(b, fe, "good", "Which way is better", goods, good_labels, 2,
            f->good ? f->good : "down");
-    web_input(b, fe, "target", "Target", "A number above 0; leave empty for no status", "text",
-              f->target, NULL);
+    web_input(b, fe, "target", "Target",
+              "A number above 0 (for a survey indicator, a per cent up to 100); leave empty "
+              "for no status",
+              "text", f->target, NULL);
     web_input(b, fe, "amber", "Amber beyond (per cent from target)", NULL, "text",
               f->amber ? f->amber : "5", NULL);
     web_input(b, fe, "red", "Red beyond (per cent from target)", NULL, "text",
@@ -563,7 +664,17 @@ static void fields_from_form(struct web_req *req, struct safer_indicator_fields 
         .amber = web_param(&req->form, "amber"),
         .red = web_param(&req->form, "red"),
         .unit = web_param(&req->form, "unit"),
+        .question = web_param(&req->form, "question"),
     };
+    /* The form's measure and period radios are a computed indicator's:
+     * a survey one's are its waves' per cent, whatever they say. */
+    if (f->kind && strcmp(f->kind, "survey") == 0) {
+        f->measure = NULL;
+        f->period = NULL;
+        f->unit = NULL;
+    } else {
+        f->question = NULL;
+    }
 }
 
 /* The stored definition as the form shows it. */
@@ -594,6 +705,7 @@ static void fields_of(struct web_req *req, const struct safer_indicator *ind,
         .amber = num[1],
         .red = num[2],
         .unit = ind->unit,
+        .question = ind->question,
     };
 }
 

@@ -12,11 +12,20 @@
  *    months; its value for a period equals what `safer assess` reports for
  *    the same wards, categories and months (the count table, counts.h, and
  *    the assessment's populations; no publication is decoded); or
- *  - manual: values typed in per period, in a unit the indicator names.
+ *  - manual: values typed in per period, in a unit the indicator names; or
+ *  - survey: the residents' survey (survey.h): the weighted per cent of
+ *    respondents who give a counted answer to one question (its key), in
+ *    the whole area or in one ward (a domain of the wave's one raked
+ *    design), one point per stored wave that asks it, ordered by the
+ *    wave's name; each point equals safer_survey_find()'s row for the same
+ *    question, wave and domain exactly (100 x p, with the 95% interval,
+ *    the base and the small-base warning). A question no stored wave asks
+ *    yet is accepted: the series is empty until one does.
  *
  * A period is named by text: a month "2019-04", a calendar quarter
  * "2019-Q2" (April to June), or for rolling 12 months the last month,
- * "2019-04" meaning May 2018 to April 2019.
+ * "2019-04" meaning May 2018 to April 2019. A survey indicator's period is
+ * the wave, named by the wave's name ("2023").
  *
  * The status of a period (RAG): variance = (value - target) / target x 100,
  * its sign turned round when up is good, so that a positive variance is
@@ -28,14 +37,17 @@
  * comments need SAFER_PERM_EDIT_INDICATOR; lists and series
  * SAFER_PERM_VIEW_AGGREGATE, and a computed point whose count lies from 1
  * to public_min - 1 is suppressed (no count, value, variance or status)
- * unless the role may SAFER_PERM_VIEW_UNSUPPRESSED. Each call re-reads the
+ * unless the role may SAFER_PERM_VIEW_UNSUPPRESSED; so is a survey point
+ * of one ward on a base under SAFER_SURVEY_SMALL_BASE, as the survey
+ * estimates leave it out for such roles. Each call re-reads the
  * actor's role inside its one transaction and writes the audit row of a
  * change (or a refusal) there. An indicator of another partnership is
  * SAFER_ENOTFOUND, never SAFER_EDENIED.
  *
  * Strings and arrays handed back live in the caller's arena. A form's
  * mistakes name its fields: title, kind, priority_key, group_key,
- * categories, ward, measure, period, good, target, amber, red, unit; a
+ * categories, ward, measure, period, good, target, amber, red, unit,
+ * question; a
  * value's period and value; a comment's period and note.
  */
 #ifndef SAFER_INDICATOR_H
@@ -55,6 +67,7 @@
 /* Limits on what a form may hold. */
 #define SAFER_INDICATOR_TITLE_MAX 300
 #define SAFER_INDICATOR_UNIT_MAX 60
+#define SAFER_INDICATOR_QUESTION_MAX 64
 #define SAFER_INDICATOR_NOTE_MAX 10000
 /* Thresholds are variances in per cent, within +-this. */
 #define SAFER_INDICATOR_THRESHOLD_MAX 1000.0
@@ -78,18 +91,23 @@ enum safer_rag safer_indicator_rag(double value, double target, double amber, do
 /* What a person fills in: text as the form posts it. */
 struct safer_indicator_fields {
     const char *title;
-    const char *kind;         /* "computed" or "manual" */
+    const char *kind;         /* "computed", "manual" or "survey" */
     const char *priority_key; /* a priority of the partnership's plan, or NULL/"" */
     const char *group_key;    /* a group of the partnership's plan, or NULL/"" */
     const char *const *categories; /* computed: police.uk categories, none for all */
     size_t ncategories;
-    const char *ward;    /* computed: a ward code of the area, or NULL/"" for the whole area */
-    const char *measure; /* "count" or "rate" (computed; manual ones are "count") */
-    const char *period;  /* "month", "quarter" or "rolling12" */
+    const char *ward;    /* computed, survey: a ward code of the area, or NULL/"" for
+                            the whole area */
+    const char *measure; /* "count" or "rate" (computed; manual ones are "count");
+                            survey: "percent", or NULL/"" */
+    const char *period;  /* "month", "quarter" or "rolling12"; survey: "wave" or NULL/"" */
     const char *good;    /* "down" or "up" */
-    const char *target;  /* a number above 0, or NULL/"" for none */
+    const char *target;  /* a number above 0 (survey: up to 100), or NULL/"" for none */
     const char *amber, *red; /* variances in per cent, amber < red */
-    const char *unit;    /* manual: what the values are ("%", "people"), or NULL */
+    const char *unit;    /* manual: what the values are ("%", "people"), or NULL;
+                            a survey indicator's is "%" */
+    const char *question; /* survey: the question's key (letters, digits, '_', '-';
+                             up to SAFER_INDICATOR_QUESTION_MAX), required */
 };
 
 /* One period of an indicator's series. */
@@ -107,6 +125,13 @@ struct safer_indicator_point {
                             value entered; NaN when there is none */
     double variance;     /* per cent, positive when worse; NaN without a status */
     enum safer_rag rag;
+    /* Survey: the 95% confidence interval of value (per cent; NaN when
+     * none or suppressed), the respondents in the base (0 when suppressed)
+     * and the small-base warning (base < SAFER_SURVEY_SMALL_BASE). The
+     * value is 100 x the weighted proportion; first, last and months are 0. */
+    double lo, hi;
+    int64_t base;
+    bool small;
 };
 
 struct safer_indicator {
@@ -122,6 +147,10 @@ struct safer_indicator {
     bool has_target;
     double target, amber, red;
     const char *unit; /* or NULL */
+    const char *question; /* survey: the question's key; else NULL */
+    const char *question_label; /* survey: its label in the latest stored wave that
+                                   asks it ("feel safe in their area at night"), or
+                                   NULL when none does yet */
     int64_t version;
     const char *updated_at;
     /* From safer_indicator_list(): the latest period with a status, else
@@ -203,6 +232,18 @@ int safer_indicator_get(struct safer_store *st, const struct safer_actor *actor,
                         struct safer_indicator *out, struct safer_indicator_point **points,
                         size_t *npoints, struct safer_indicator_comment **comments,
                         size_t *ncomments, struct safer_err *err);
+
+/* A question of the stored survey waves, for a form's choice. */
+struct safer_indicator_question {
+    const char *key, *label; /* the label of the latest wave (by name) that asks it */
+};
+
+/* The questions the stored survey waves ask (SAFER_PERM_VIEW_AGGREGATE),
+ * by label; strings and the array in `arena`. */
+int safer_indicator_questions(struct safer_store *st, const struct safer_actor *actor,
+                              int64_t now, struct safer_arena *arena,
+                              struct safer_indicator_question **out, size_t *n,
+                              struct safer_err *err);
 
 /* A ward of the partnership's area, for a form's choice of ward. */
 struct safer_indicator_ward {

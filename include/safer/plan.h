@@ -163,11 +163,13 @@ struct safer_plan_indicator {
     const char **categories;
     size_t ncategories;
     const char *ward;     /* a ward code, or NULL for the partnership's whole area */
-    const char *measure;  /* "count" or "rate" */
-    const char *period;   /* "month", "quarter" or "rolling12" */
+    const char *kind;     /* "computed" (the default) or "survey" */
+    const char *question; /* survey: a question's key, "safe_night"; else NULL */
+    const char *measure;  /* "count" or "rate"; survey: "percent" */
+    const char *period;   /* "month", "quarter" or "rolling12"; survey: "wave" */
     const char *good;     /* "down" or "up" */
     bool has_target;
-    double target;        /* > 0 */
+    double target;        /* > 0; survey: up to 100 */
     double amber, red;    /* variances from target in per cent, amber < red */
 };
 

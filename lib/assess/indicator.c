@@ -14,6 +14,11 @@
  * period, never annualised. So a rolling-12 indicator ending at month L
  * equals, to the last bit, what `safer assess --to L` reports for the same
  * wards and categories.
+ *
+ * A survey indicator's points are the survey estimates themselves
+ * (lib/assess/survey.c, read once per store generation and kept by the
+ * store handle): one per wave, the estimate of its question in its domain,
+ * scaled to per cent and never recomputed here.
  */
 #include "util/compat.h"
 
@@ -22,8 +27,10 @@
 #include <string.h>
 
 #include "assess/assess_internal.h"
+#include "assess/survey_internal.h"
 #include "safer/indicator.h"
 #include "safer/rules.h"
+#include "safer/survey.h"
 #include "store/store_internal.h"
 #include "util/internal.h"
 
@@ -69,6 +76,10 @@ void safer__ind_derive(struct safer__ind_evidence *ev)
                             ev->pop, &used_ward, &used_lsoa);
     ev->area_pop = safer__population_sum(ev->pop, ev->nwards);
 }
+
+/* The survey estimates, for the store to read in its snapshot and keep. */
+static const struct safer__ind_survey_src SURVEY_SRC = {safer__survey_results_read,
+                                                        safer__survey_results_free};
 
 /* What every indicator of one snapshot shares. */
 struct ctx {
@@ -169,6 +180,7 @@ static void computed(const struct ctx *c, const struct safer_indicator *d, struc
                            ? (pop > 0 ? 1000.0 * (double)count / pop : NAN)
                            : (double)count;
         }
+        p->lo = p->hi = NAN;
         status(d, p);
     }
     *out = pts;
@@ -198,15 +210,62 @@ static void manual(const struct ctx *c, const struct safer_indicator *d,
         p->months = p->months_with_data = p->last - p->first + 1;
         p->population = NAN;
         p->value = v->value;
+        p->lo = p->hi = NAN;
         status(d, p);
     }
 }
 
-static void series(const struct ctx *c, const struct safer_indicator *d, struct safer_arena *a,
+/*
+ * A survey indicator's points: one per stored wave that asks its question,
+ * in the waves' order (by name), each the survey estimate of the question
+ * in the indicator's domain exactly as safer_survey_find() gives it, in
+ * per cent. A ward's estimate on a small base is suppressed for a reader
+ * who may not see it, as the survey estimates leave it out for them.
+ * d->question_label gets the label of the latest wave that asks it.
+ */
+static void survey(const struct ctx *c, struct safer_indicator *d, struct safer_arena *a,
+                   struct safer_indicator_point **out, size_t *n)
+{
+    const struct safer_survey_results *r = c->s->survey;
+    *out = NULL;
+    *n = 0;
+    if (!r || !d->question)
+        return;
+    const char *domain = d->ward ? d->ward : "";
+    *out = safer__xcalloc(r->nwaves ? r->nwaves : 1, sizeof(**out));
+    for (size_t w = 0; w < r->nwaves; w++) {
+        const struct safer_survey_row *row =
+            safer_survey_find(r, d->question, r->waves[w].name, domain);
+        if (!row)
+            continue;
+        struct safer_indicator_point *p = &(*out)[(*n)++];
+        /* The estimates are the store handle's: the page's copies. */
+        p->period = safer_arena_strdup(a, row->wave);
+        d->question_label = row->label;
+        p->population = NAN;
+        p->small = row->e.small;
+        p->suppressed = domain[0] && row->e.small && !c->s->unsuppressed;
+        if (p->suppressed) {
+            p->value = p->lo = p->hi = NAN;
+        } else {
+            p->base = (int64_t)row->e.base;
+            p->value = 100.0 * row->e.p;
+            p->lo = 100.0 * row->e.lo;
+            p->hi = 100.0 * row->e.hi;
+        }
+        status(d, p);
+    }
+    if (d->question_label)
+        d->question_label = safer_arena_strdup(a, d->question_label);
+}
+
+static void series(const struct ctx *c, struct safer_indicator *d, struct safer_arena *a,
                    struct safer_indicator_point **out, size_t *n)
 {
     if (strcmp(d->kind, "computed") == 0)
         computed(c, d, a, out, n);
+    else if (strcmp(d->kind, "survey") == 0)
+        survey(c, d, a, out, n);
     else
         manual(c, d, out, n);
 }
@@ -235,7 +294,7 @@ int safer_indicator_list(struct safer_store *st, const struct safer_actor *actor
     *out = NULL;
     *n = 0;
     struct safer__ind_snap s;
-    int rc = safer__indicator_read(st, actor, 0, q, now, arena, &s, err);
+    int rc = safer__indicator_read(st, actor, 0, q, now, &SURVEY_SRC, arena, &s, err);
     if (rc < 0)
         return rc;
     struct ctx c;
@@ -277,7 +336,7 @@ int safer_indicator_get(struct safer_store *st, const struct safer_actor *actor,
         return safer_err_set(err, SAFER_ENOTFOUND, "no indicator %lld in this partnership",
                              (long long)id);
     struct safer__ind_snap s;
-    int rc = safer__indicator_read(st, actor, id, q, now, arena, &s, err);
+    int rc = safer__indicator_read(st, actor, id, q, now, &SURVEY_SRC, arena, &s, err);
     if (rc < 0)
         return rc;
     struct ctx c;

@@ -416,6 +416,26 @@ static int text(const struct walk *w, long i, const char *name, const char *what
     return i >= 0 ? text_of(w, node(w, i), name, what, out) : 0;
 }
 
+/* A survey question's key, as the survey mapping names it: letters,
+ * digits, '_' and '-' (64 at most), beginning with a letter or digit. */
+static int question_key(const struct walk *w, const struct jnode *j, const char *what,
+                        const char **out)
+{
+    bool ok = j->type == J_STRING && j->len >= 1 && j->len <= 64;
+    for (size_t k = 0; ok && k < j->len; k++) {
+        char c = j->s[k];
+        ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+             (k > 0 && (c == '-' || c == '_'));
+    }
+    if (!ok)
+        return safer_err_set(w->err, SAFER_EPARSE,
+                             "%s:%zu: 'question' in %s must be a survey question's key of "
+                             "letters, digits, '_' and '-' (64 at most), like 'safe_night'",
+                             w->path, j->line, what);
+    *out = safer_arena_strndup(&w->p->arena, j->s, j->len);
+    return 0;
+}
+
 /* A GSS code, as the ONS writes them: a capital letter and eight digits. */
 static int code(const struct walk *w, const struct jnode *j, const char *name, const char *what,
                 const char **out)
@@ -1118,13 +1138,17 @@ static int one_of(const struct walk *w, long i, const char *name, const char *wh
 
 /*
  * The plan's indicators (docs/plan.md, indicators): measures computed from
- * police.uk records, each tied to one of the plan's priorities and groups.
+ * police.uk records, or from the residents' survey ("kind": "survey", a
+ * question's key), each tied to one of the plan's priorities and groups.
  * Storing the plan adds those whose id the partnership does not have yet.
  */
 static int indicators(const struct walk *w, long list)
 {
+    static const char *const kinds[] = {"computed", "survey", NULL};
     static const char *const measures[] = {"count", "rate", NULL};
     static const char *const periods[] = {"month", "quarter", "rolling12", NULL};
+    static const char *const survey_measures[] = {"percent", NULL};
+    static const char *const survey_periods[] = {"wave", NULL};
     static const char *const goods[] = {"down", "up", NULL};
     struct safer_plan *p = w->p;
     const struct jnode *l = node(w, list);
@@ -1138,12 +1162,17 @@ static int indicators(const struct walk *w, long list)
         struct field f[] = {{"id", J_STRING, true, -1},       {"title", J_STRING, true, -1},
                             {"priority", J_STRING, false, -1}, {"group", J_STRING, false, -1},
                             {"categories", J_ARRAY, false, -1}, {"ward", J_STRING, false, -1},
-                            {"measure", J_STRING, true, -1},  {"period", J_STRING, true, -1},
+                            {"measure", J_STRING, false, -1}, {"period", J_STRING, false, -1},
                             {"good", J_STRING, true, -1},     {"target", J_NUMBER, false, -1},
-                            {"amber", J_NUMBER, true, -1},    {"red", J_NUMBER, true, -1}};
+                            {"amber", J_NUMBER, true, -1},    {"red", J_NUMBER, true, -1},
+                            {"kind", J_STRING, false, -1},    {"question", J_STRING, false, -1}};
         struct safer_plan_indicator *r = &p->indicators[p->nindicators];
         memset(r, 0, sizeof(*r));
-        rc = members(w, e, what, f, 12);
+        rc = members(w, e, what, f, 14);
+        r->kind = "computed";
+        if (rc == 0 && f[12].at >= 0)
+            rc = one_of(w, f[12].at, "kind", what, kinds, &r->kind);
+        bool survey = strcmp(r->kind, "survey") == 0;
         if (rc == 0)
             rc = ident(w, node(w, f[0].at), "id", what, &r->key);
         for (size_t k = 0; rc == 0 && k < p->nindicators; k++) {
@@ -1172,12 +1201,39 @@ static int indicators(const struct walk *w, long list)
         if (rc == 0)
             rc = strings(w, f[4].at, "categories", what, category, &r->categories,
                          &r->ncategories);
+        if (rc == 0 && survey && r->ncategories)
+            rc = safer_err_set(w->err, SAFER_EPARSE,
+                               "%s:%zu: %s is a survey indicator: it has no 'categories'",
+                               w->path, node(w, f[4].at)->line, what);
         if (rc == 0 && f[5].at >= 0)
             rc = code(w, node(w, f[5].at), "ward", what, &r->ward);
-        if (rc == 0)
-            rc = one_of(w, f[6].at, "measure", what, measures, &r->measure);
-        if (rc == 0)
-            rc = one_of(w, f[7].at, "period", what, periods, &r->period);
+        /* A computed indicator names its measure and period; a survey
+         * one's are "percent" and "wave", which it may say. */
+        for (int k = 6; rc == 0 && k <= 7 && !survey; k++) {
+            if (f[k].at < 0)
+                rc = safer_err_set(w->err, SAFER_EPARSE, "%s: %s has no '%s'", w->path, what,
+                                   f[k].name);
+        }
+        r->measure = survey ? "percent" : NULL;
+        r->period = survey ? "wave" : NULL;
+        if (rc == 0 && f[6].at >= 0)
+            rc = one_of(w, f[6].at, "measure", what, survey ? survey_measures : measures,
+                        &r->measure);
+        if (rc == 0 && f[7].at >= 0)
+            rc = one_of(w, f[7].at, "period", what, survey ? survey_periods : periods,
+                        &r->period);
+        if (rc == 0 && survey && f[13].at < 0)
+            rc = safer_err_set(w->err, SAFER_EPARSE,
+                               "%s: %s is a survey indicator: it needs a 'question' (the key "
+                               "of a question of the survey mapping, like 'safe_night')",
+                               w->path, what);
+        if (rc == 0 && f[13].at >= 0 && !survey)
+            rc = safer_err_set(w->err, SAFER_EPARSE,
+                               "%s:%zu: only a survey indicator (\"kind\": \"survey\") has a "
+                               "'question'",
+                               w->path, node(w, f[13].at)->line);
+        if (rc == 0 && survey)
+            rc = question_key(w, node(w, f[13].at), what, &r->question);
         if (rc == 0)
             rc = one_of(w, f[8].at, "good", what, goods, &r->good);
         if (rc == 0 && f[9].at >= 0) {
@@ -1186,6 +1242,10 @@ static int indicators(const struct walk *w, long list)
             if (rc == 0 && !(r->target > 0))
                 rc = safer_err_set(w->err, SAFER_EPARSE,
                                    "%s:%zu: 'target' of %s must be more than 0", w->path,
+                                   node(w, f[9].at)->line, what);
+            if (rc == 0 && survey && r->target > 100)
+                rc = safer_err_set(w->err, SAFER_EPARSE,
+                                   "%s:%zu: 'target' of %s is a per cent: at most 100", w->path,
                                    node(w, f[9].at)->line, what);
         }
         if (rc == 0)

@@ -166,6 +166,10 @@ static void point_value(struct safer_buf *h, const struct safer_indicator *ind,
     } else if (strcmp(ind->measure, "rate") == 0 && strcmp(ind->kind, "computed") == 0) {
         safer__report_dec(h, p->value, 1, false);
         safer_html_raw(h, " per 1,000");
+    } else if (strcmp(ind->kind, "survey") == 0) {
+        /* A survey's weighted per cent, as its page gives it. */
+        safer__report_dec(h, p->value, 1, false);
+        safer_html_raw(h, "%");
     } else {
         safer__report_dec(h, p->value, p->value == floor(p->value) ? 0 : 2, false);
         if (ind->unit) {
@@ -184,6 +188,8 @@ static void target_text(struct safer_buf *h, const struct safer_indicator *ind)
     safer__report_dec(h, ind->target, ind->target == floor(ind->target) ? 0 : 2, false);
     if (strcmp(ind->measure, "rate") == 0 && strcmp(ind->kind, "computed") == 0) {
         safer_html_raw(h, " per 1,000");
+    } else if (strcmp(ind->kind, "survey") == 0) {
+        safer_html_raw(h, "%");
     } else if (ind->unit) {
         safer_html_raw(h, " ");
         safer_html_text(h, ind->unit);

@@ -27,8 +27,13 @@
 static bool point_hidden(const struct safer_assessment *a, const struct safer_indicator *d)
 {
     const struct safer_indicator_point *p = &d->latest;
-    return safer__report_public_edition(a) && strcmp(d->kind, "computed") == 0 &&
-           p->count >= 1 && p->count < a->hidden.min;
+    if (!safer__report_public_edition(a))
+        return false;
+    /* A ward's survey estimate on a small base, as the survey section
+     * leaves it out of this edition. */
+    if (strcmp(d->kind, "survey") == 0)
+        return d->ward[0] && (p->small || p->suppressed);
+    return strcmp(d->kind, "computed") == 0 && p->count >= 1 && p->count < a->hidden.min;
 }
 
 static const char *priority_title(const struct safer_plan *p, const char *key)
@@ -47,6 +52,8 @@ static void value_cell(struct safer_buf *h, const struct safer_indicator *d, dou
         snprintf(t, sizeof(t), "\u2014");
     else if (strcmp(d->measure, "rate") == 0)
         snprintf(t, sizeof(t), "%.1f per 1,000", v);
+    else if (strcmp(d->kind, "survey") == 0)
+        snprintf(t, sizeof(t), "%.1f%%", v); /* a survey's weighted per cent */
     else if (v == floor(v) && fabs(v) < 1e15)
         snprintf(t, sizeof(t), "%.0f%s%s", v, d->unit ? " " : "", d->unit ? d->unit : "");
     else

@@ -9,7 +9,9 @@
  * point is a dot coloured by its status: filled for a status, hollow for a
  * period without one (partial, or no target), and a hollow square on the
  * axis for a suppressed point, whose value is not shown anywhere in the
- * figure. Every dot has a tooltip saying all of this in words, so colour
+ * figure. A survey indicator's points carry their 95% confidence
+ * intervals as vertical bars with caps. Every dot has a tooltip saying all
+ * of this in words, so colour
  * is never the only carrier. The numbers themselves go in the page's
  * table beside the chart.
  */
@@ -21,6 +23,7 @@
 
 #include "safer/html.h"
 #include "safer/indicator.h"
+#include "safer/survey.h"
 #include "safer/svg.h"
 #include "util/internal.h"
 
@@ -55,18 +58,34 @@ static int value_decimals(const struct safer_indicator *ind,
     return 0;
 }
 
-static void tooltip(struct safer_buf *b, const struct safer_indicator_point *p, int decimals)
+/* Does the point carry a 95% confidence interval (a survey's)? */
+static bool has_interval(bool survey, const struct safer_indicator_point *p)
+{
+    return survey && !p->suppressed && isfinite(p->value) && isfinite(p->lo) && isfinite(p->hi);
+}
+
+static void tooltip(struct safer_buf *b, const struct safer_indicator_point *p, int decimals,
+                    bool survey)
 {
     char num[48];
     safer_buf_puts(b, "<title>");
     safer_html_text(b, p->period);
-    if (p->suppressed) {
+    if (p->suppressed && survey) {
+        safer_buf_putf(b, ": not published (fewer than %d respondents in the ward)",
+                       SAFER_SURVEY_SMALL_BASE);
+    } else if (p->suppressed) {
         safer_buf_puts(b, ": not published (a count under the threshold)");
     } else if (!isfinite(p->value)) {
         safer_buf_puts(b, ": no value");
     } else {
         safer_buf_puts(b, ": ");
         safer_html_text(b, safer_svg_format_number(num, sizeof(num), p->value, decimals, false));
+        if (survey)
+            safer_buf_puts(b, "%");
+        if (has_interval(survey, p)) {
+            safer_buf_putf(b, " (95%% confidence interval %.1f%% to %.1f%%, %lld respondents%s)",
+                           p->lo, p->hi, (long long)p->base, p->small ? ", a small base" : "");
+        }
         if (p->partial)
             safer_buf_putf(b, ", partial (%d of %d months with data)", p->months_with_data,
                            p->months);
@@ -87,11 +106,16 @@ int safer_indicator_svg(struct safer_buf *b, const struct safer_indicator *ind,
         return safer_err_set(err, SAFER_EINVAL, "no indicator to draw");
     double width = opts->width ? opts->width : DEFAULT_WIDTH;
     double height = opts->height ? opts->height : DEFAULT_HEIGHT;
+    bool survey = ind->kind && strcmp(ind->kind, "survey") == 0;
     double lo = INFINITY, hi = -INFINITY;
     for (size_t i = 0; i < n; i++) {
         if (isfinite(points[i].value)) {
             lo = fmin(lo, points[i].value);
             hi = fmax(hi, points[i].value);
+        }
+        if (has_interval(survey, &points[i])) {
+            lo = fmin(lo, points[i].lo);
+            hi = fmax(hi, points[i].hi);
         }
     }
     if (!(hi >= lo)) {
@@ -203,8 +227,34 @@ int safer_indicator_svg(struct safer_buf *b, const struct safer_indicator *ind,
         open = true;
     }
     safer_buf_puts(b, "\"/>");
-    /* The points. */
+    /* The points: a survey's intervals first, under the dots. */
     double r = fmin(4 * k, band * 0.4);
+    for (size_t i = 0; survey && i < n; i++) {
+        const struct safer_indicator_point *p = &points[i];
+        if (!has_interval(survey, p))
+            continue;
+        double x = X(i), y0 = Y(p->lo), y1 = Y(p->hi), cap = r * 1.5;
+        safer_buf_puts(b, "<path class=\"safer-interval\" fill=\"none\" stroke=\"#505a5f\" "
+                          "stroke-width=\"1.5\" d=\"M");
+        safer_svg_num(b, x);
+        safer_buf_puts(b, " ");
+        safer_svg_num(b, y0);
+        safer_buf_puts(b, "V");
+        safer_svg_num(b, y1);
+        safer_buf_puts(b, "M");
+        safer_svg_num(b, x - cap);
+        safer_buf_puts(b, " ");
+        safer_svg_num(b, y0);
+        safer_buf_puts(b, "H");
+        safer_svg_num(b, x + cap);
+        safer_buf_puts(b, "M");
+        safer_svg_num(b, x - cap);
+        safer_buf_puts(b, " ");
+        safer_svg_num(b, y1);
+        safer_buf_puts(b, "H");
+        safer_svg_num(b, x + cap);
+        safer_buf_puts(b, "\"/>");
+    }
     for (size_t i = 0; i < n; i++) {
         const struct safer_indicator_point *p = &points[i];
         if (p->suppressed) {
@@ -217,7 +267,7 @@ int safer_indicator_svg(struct safer_buf *b, const struct safer_indicator *ind,
             safer_buf_puts(b, "\" height=\"");
             safer_svg_num(b, 2 * r);
             safer_buf_puts(b, "\" fill=\"#ffffff\" stroke=\"#505a5f\" stroke-width=\"1.5\">");
-            tooltip(b, p, decimals);
+            tooltip(b, p, decimals, survey);
             safer_buf_puts(b, "</rect>");
             continue;
         }
@@ -232,7 +282,7 @@ int safer_indicator_svg(struct safer_buf *b, const struct safer_indicator *ind,
         safer_svg_num(b, r);
         safer_buf_putf(b, "\" fill=\"%s\" stroke=\"%s\" stroke-width=\"1.5\">",
                        p->rag == SAFER_RAG_NONE ? "#ffffff" : colour, colour);
-        tooltip(b, p, decimals);
+        tooltip(b, p, decimals, survey);
         safer_buf_puts(b, "</circle>");
     }
     /* The first and last periods under the axis. */

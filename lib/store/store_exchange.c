@@ -55,7 +55,7 @@ static const struct column ACTION_COLUMNS[A_NCOLS] = {
 };
 
 enum { I_KEY, I_TITLE, I_PRIORITY, I_GROUP, I_KIND, I_CATEGORIES, I_WARD, I_MEASURE, I_PERIOD,
-       I_GOOD, I_TARGET, I_AMBER, I_RED, I_UNIT, I_NCOLS };
+       I_GOOD, I_TARGET, I_AMBER, I_RED, I_UNIT, I_QUESTION, I_NCOLS };
 static const struct column INDICATOR_COLUMNS[I_NCOLS] = {
     [I_KEY] = {"key", "key"},
     [I_TITLE] = {"title", "title"},
@@ -71,6 +71,7 @@ static const struct column INDICATOR_COLUMNS[I_NCOLS] = {
     [I_AMBER] = {"amber", "amber"},
     [I_RED] = {"red", "red"},
     [I_UNIT] = {"unit", "unit"},
+    [I_QUESTION] = {"question", "question"},
 };
 
 /* The templates: the header, then example rows from the Safer Maidstone
@@ -85,11 +86,12 @@ static const char ACTION_TEMPLATE[] =
     "community-safety-unit,Kent Police,,2021-04-01,2021-09-30,not-started,0\r\n";
 
 static const char INDICATOR_TEMPLATE[] =
-    "key,title,priority,group,kind,categories,ward,measure,period,good,target,amber,red,unit\r\n"
+    "key,title,priority,group,kind,categories,ward,measure,period,good,target,amber,red,unit,"
+    "question\r\n"
     "asb-quarter,Anti-social behaviour and criminal damage,anti-social-behaviour,,computed,"
-    "Anti-social behaviour;Criminal damage and arson,,count,quarter,down,400,5,10,\r\n"
+    "Anti-social behaviour;Criminal damage and arson,,count,quarter,down,400,5,10,,\r\n"
     "da-referrals,Referrals to the domestic abuse one-stop shop,domestic-abuse,"
-    "domestic-abuse-forum,manual,,,count,quarter,up,120,5,15,referrals\r\n";
+    "domestic-abuse-forum,manual,,,count,quarter,up,120,5,15,referrals,\r\n";
 
 const char *safer_exchange_template(enum safer_exchange_kind kind)
 {
@@ -244,7 +246,9 @@ static int read_header(struct imp *m, struct safer_err *err)
             seen[m->at[i]] = true;
     }
     for (size_t c = 0; c < m->ncols; c++) {
-        if (!seen[c])
+        /* A file from before survey indicators has no question column. */
+        bool optional = m->kind == SAFER_EXCHANGE_INDICATORS && c == I_QUESTION;
+        if (!seen[c] && !optional)
             mistake(m, "header", "no column '%s'", m->cols[c].name);
     }
     return 0;
@@ -556,6 +560,7 @@ static int indicator_row(struct safer_store *st, const struct safer_actor *actor
         .amber = v[I_AMBER],
         .red = v[I_RED],
         .unit = v[I_UNIT],
+        .question = v[I_QUESTION],
     };
     const char *key = plan_refs(m, v[I_KEY], v[I_PRIORITY], v[I_GROUP], &f.priority_key,
                                 &f.group_key, &told[I_PRIORITY], &told[I_GROUP]);
@@ -572,9 +577,15 @@ static int indicator_row(struct safer_store *st, const struct safer_actor *actor
             mistake(m, "ward", "a manual indicator has no ward: leave it blank");
         if (f.measure && strcmp(f.measure, "count") != 0)
             mistake(m, "measure", "a manual indicator's measure is count");
+    } else if (f.kind && strcmp(f.kind, "survey") == 0) {
+        /* Its unit is the survey's per cent: say so rather than drop another. */
+        if (v[I_UNIT] && strcmp(v[I_UNIT], "%") != 0)
+            mistake(m, "unit", "a survey indicator's unit is %%: leave it blank");
     } else if (v[I_UNIT]) {
         mistake(m, "unit", "only a manual indicator has a unit: leave it blank");
     }
+    if (v[I_QUESTION] && !(f.kind && strcmp(f.kind, "survey") == 0))
+        mistake(m, "question", "only a survey indicator has a question: leave it blank");
     struct safer_field_errors fe = {.n = 0};
     int outcome = 0;
     struct safer_err rerr = {0};

@@ -139,10 +139,10 @@ static const struct table TABLES[T_COUNT] = {
     /* The columns of the indicators template (store_exchange.c). */
     [T_INDICATORS] = {"indicators.csv", "indicators", -1, 0,
                       "key,title,priority,group,kind,categories,ward,measure,period,good,target,"
-                      "amber,red,unit",
-                      "TTTTTLTTTTRRRT",
+                      "amber,red,unit,question",
+                      "TTTTTLTTTTRRRTT",
                       "SELECT id, key, title, priority_key, group_key, kind, categories, ward,"
-                      " measure, period, good, target, amber, red, unit FROM indicator"
+                      " measure, period, good, target, amber, red, unit, question FROM indicator"
                       " WHERE partnership_id = ?1 ORDER BY key IS NULL, key, title, id"},
     [T_VALUES] = {"indicator_values.csv", "values", T_INDICATORS, 2,
                   "indicator_key,indicator_title,period,value,author", "TTTRT",

@@ -38,7 +38,7 @@
 
 #define COLUMNS                                                                                  \
     "id, key, priority_key, group_key, title, kind, categories, ward, measure, period, good,"  \
-    " target, amber, red, unit, version, updated_at"
+    " target, amber, red, unit, version, updated_at, question"
 
 /* ---- small helpers ---- */
 
@@ -133,6 +133,7 @@ static void json_num(struct safer_buf *b, const char *key, bool has, double v, b
 
 struct def {
     const char *title, *kind, *priority, *group, *ward, *measure, *period, *good, *unit;
+    const char *question; /* survey: the question's key; else NULL */
     char *categories; /* malloc'd: one a line, "" for all */
     bool has_target;
     double target, amber, red;
@@ -157,6 +158,8 @@ static void def_json(struct safer_buf *b, const struct def *d, const char *key)
     json_num(b, "amber", true, d->amber, &first);
     json_num(b, "red", true, d->red, &first);
     json_str(b, "unit", d->unit, &first);
+    if (d->question)
+        json_str(b, "question", d->question, &first);
     safer_buf_puts(b, "}");
 }
 
@@ -178,6 +181,22 @@ static int exists(struct safer_store *st, const char *sql, int64_t id, const cha
 
 static const char *or_null(const char *s) { return s && !blank(s) ? s : NULL; }
 
+/* A survey question's key as the survey mapping names it: letters, digits,
+ * '_' and '-', beginning with a letter or digit. */
+static bool question_key(const char *k)
+{
+    size_t n = strlen(k);
+    if (n == 0 || n > SAFER_INDICATOR_QUESTION_MAX)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)k[i];
+        bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+        if (!alnum && (i == 0 || (c != '_' && c != '-')))
+            return false;
+    }
+    return true;
+}
+
 /*
  * Check a form into `d` (kind: the stored one on a change, else the
  * form's). Mistakes go into fe; a negative return is the store's error.
@@ -196,9 +215,10 @@ static int check(struct safer_store *st, int64_t pid, const struct safer_indicat
 
     d->kind = kind ? kind : f->kind;
     bool manual = d->kind && strcmp(d->kind, "manual") == 0;
-    if (!d->kind || (!manual && strcmp(d->kind, "computed") != 0))
-        fe_add(fe, "kind", "Select whether the indicator is computed from police.uk data or "
-                           "entered by hand");
+    bool survey = d->kind && strcmp(d->kind, "survey") == 0;
+    if (!d->kind || (!manual && !survey && strcmp(d->kind, "computed") != 0))
+        fe_add(fe, "kind", "Select whether the indicator is computed from police.uk data, "
+                           "from the residents' survey or entered by hand");
 
     d->priority = or_null(f->priority_key);
     if (d->priority) {
@@ -226,8 +246,10 @@ static int check(struct safer_store *st, int64_t pid, const struct safer_indicat
     safer_buf_init(&cats, 1 << 16);
     d->ward = "";
     d->measure = "count";
+    if (survey && f->ncategories)
+        fe_add(fe, "categories", "A survey indicator has no police.uk categories");
     if (!manual) {
-        for (size_t i = 0; i < f->ncategories; i++) {
+        for (size_t i = 0; !survey && i < f->ncategories; i++) {
             const char *c = f->categories[i];
             bool known = false, twice = false;
             for (size_t k = 0; c && safer_plan_categories[k]; k++)
@@ -255,15 +277,26 @@ static int check(struct safer_store *st, int64_t pid, const struct safer_indicat
             d->ward = ward;
         }
         d->measure = f->measure;
-        if (!f->measure || (strcmp(f->measure, "count") != 0 && strcmp(f->measure, "rate") != 0))
+        if (survey) {
+            d->measure = "percent";
+            if (!blank(f->measure) && strcmp(f->measure, "percent") != 0)
+                fe_add(fe, "measure", "A survey indicator's measure is percent");
+        } else if (!f->measure ||
+                   (strcmp(f->measure, "count") != 0 && strcmp(f->measure, "rate") != 0)) {
             fe_add(fe, "measure", "Select whether to count records or give a rate per 1,000 "
                                   "residents");
+        }
     }
     d->categories = safer_buf_detach(&cats, NULL);
 
     d->period = f->period;
-    if (safer__period_kind(f->period) < 0)
+    if (survey) {
+        d->period = "wave";
+        if (!blank(f->period) && strcmp(f->period, "wave") != 0)
+            fe_add(fe, "period", "A survey indicator has one value for each wave of the survey");
+    } else if (safer__period_kind(f->period) < 0) {
         fe_add(fe, "period", "Select monthly, quarterly or rolling 12 months");
+    }
     d->good = f->good;
     if (!f->good || (strcmp(f->good, "down") != 0 && strcmp(f->good, "up") != 0))
         fe_add(fe, "good", "Select whether a fall or a rise is good");
@@ -274,6 +307,8 @@ static int check(struct safer_store *st, int64_t pid, const struct safer_indicat
             fe_add(fe, "target", "Target must be a number, like 150 or 2.5");
         else if (!(d->target > 0))
             fe_add(fe, "target", "Target must be more than 0");
+        else if (survey && d->target > 100)
+            fe_add(fe, "target", "Target must be a per cent from more than 0 up to 100");
     }
     bool amber_ok = false, red_ok = false;
     if (blank(f->amber))
@@ -300,6 +335,20 @@ static int check(struct safer_store *st, int64_t pid, const struct safer_indicat
         d->unit = f->unit;
         if (chars(f->unit) > SAFER_INDICATOR_UNIT_MAX)
             fe_add(fe, "unit", "Unit must be %d characters or fewer", SAFER_INDICATOR_UNIT_MAX);
+    }
+    d->question = NULL;
+    if (survey) {
+        d->unit = "%";
+        /* A question no stored wave asks yet is accepted: a plan may be
+         * loaded before the survey it measures by. */
+        d->question = or_null(f->question);
+        if (!d->question)
+            fe_add(fe, "question", "Select the survey question");
+        else if (!question_key(d->question))
+            fe_add(fe, "question",
+                   "'%.70s' is not a survey question's key: use letters, digits, '_' and '-', "
+                   "like safe_night",
+                   d->question);
     }
     return 0;
 }
@@ -392,8 +441,8 @@ static int add_row(struct safer_store *st, const struct safer_actor *actor, cons
     rc = safer__prep(st,
                      "INSERT INTO indicator(partnership_id, key, priority_key, group_key, title,"
                      " categories, ward, measure, period, good, target, amber, red, unit, kind,"
-                     " created_at, updated_at)"
-                     " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                     " created_at, updated_at, question)"
+                     " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                      &s, err);
     if (rc < 0)
         goto out;
@@ -403,6 +452,7 @@ static int add_row(struct safer_store *st, const struct safer_actor *actor, cons
     safer__bind_text(s, 15, d.kind);
     safer__bind_text(s, 16, at);
     safer__bind_text(s, 17, at);
+    safer__bind_text(s, 18, d.question);
     rc = safer__step(s, err);
     if (rc == 1) {
         *id = safer__col_int64(s, 0);
@@ -477,6 +527,7 @@ static int stored(struct safer_store *st, int64_t pid, int64_t id, int64_t *vers
             .amber = safer__col_double(s, 12),
             .red = safer__col_double(s, 13),
             .unit = safer__col_text(s, 14),
+            .question = safer__col_text(s, 17),
         };
         *version = safer__col_int64(s, 15);
         snprintf(kind, 16, "%s", d.kind ? d.kind : "");
@@ -544,16 +595,17 @@ static int change_row(struct safer_store *st, const struct safer_actor *actor, i
     rc = safer__prep(st,
                      "UPDATE indicator SET priority_key = ?, group_key = ?, title = ?,"
                      " categories = ?, ward = ?, measure = ?, period = ?, good = ?, target = ?,"
-                     " amber = ?, red = ?, unit = ?, version = version + 1, updated_at = ?"
-                     " WHERE id = ? AND partnership_id = ? AND version = ?",
+                     " amber = ?, red = ?, unit = ?, version = version + 1, updated_at = ?,"
+                     " question = ? WHERE id = ? AND partnership_id = ? AND version = ?",
                      &s, err);
     if (rc < 0)
         goto out;
     bind_def(s, 1, &d);
     safer__bind_text(s, 13, at);
-    safer__bind_int64(s, 14, id);
-    safer__bind_int64(s, 15, pid);
-    safer__bind_int64(s, 16, have);
+    safer__bind_text(s, 14, d.question);
+    safer__bind_int64(s, 15, id);
+    safer__bind_int64(s, 16, pid);
+    safer__bind_int64(s, 17, have);
     rc = safer__step_done(s, err);
     if (rc == 0) {
         char rid[24];
@@ -609,11 +661,28 @@ int safer__indicator_put(struct safer_store *st, const struct safer_actor *actor
     return rc;
 }
 
+/* A period's label: a month's or quarter's, or a survey wave's name. */
+#define LABEL_MAX 72
+
+/* Is `name` a stored survey wave's? 1, 0 or a negative code. */
+static int wave_exists(struct safer_store *st, const char *name, struct safer_err *err)
+{
+    struct safer__stmt *s;
+    int rc = safer__prep(st, "SELECT 1 FROM survey_wave WHERE name = ?", &s, err);
+    if (rc < 0)
+        return rc;
+    safer__bind_text(s, 1, name);
+    rc = safer__step(s, err);
+    safer__stmt_finalize(s);
+    return rc;
+}
+
 /* The period a form names for indicator `id` of the partnership: its
- * label in `label`; a mistake goes into fe. */
+ * label in `label`; a mistake goes into fe. A survey indicator's period is
+ * a stored wave, by name. */
 static int period_of(struct safer_store *st, int64_t pid, int64_t id, const char *text,
-                     char kind_out[16], char label[SAFER__PERIOD_LABEL],
-                     struct safer_field_errors *fe, struct safer_err *err)
+                     char kind_out[16], char label[LABEL_MAX], struct safer_field_errors *fe,
+                     struct safer_err *err)
 {
     struct safer__stmt *s;
     int rc = safer__prep(
@@ -632,6 +701,8 @@ static int period_of(struct safer_store *st, int64_t pid, int64_t id, const char
         int32_t m;
         if (blank(text))
             fe_add(fe, "period", "Enter the period");
+        else if (strcmp(kind_out, "survey") == 0)
+            snprintf(label, LABEL_MAX, "%s", text); /* checked below */
         else if (safer__period_parse(kind, text, &m) < 0)
             fe_add(fe, "period",
                    kind == SAFER__PERIOD_QUARTER
@@ -642,6 +713,12 @@ static int period_of(struct safer_store *st, int64_t pid, int64_t id, const char
         rc = 0;
     }
     safer__stmt_finalize(s);
+    if (rc == 0 && strcmp(kind_out, "survey") == 0 && !blank(text)) {
+        rc = strlen(text) < LABEL_MAX ? wave_exists(st, text, err) : 0;
+        if (rc == 0)
+            fe_add(fe, "period", "Period must be the name of a stored wave of the survey");
+        rc = rc < 0 ? rc : 0;
+    }
     return rc;
 }
 
@@ -654,7 +731,7 @@ int safer_indicator_set_value(struct safer_store *st, const struct safer_actor *
     if (rc < 0)
         return rc;
     int64_t pid = actor->partnership_id;
-    char kind[16] = "", label[SAFER__PERIOD_LABEL] = "";
+    char kind[16] = "", label[LABEL_MAX] = "";
     struct safer__stmt *s = NULL;
     struct safer_buf before, after;
     safer_buf_init(&before, 4096);
@@ -748,7 +825,7 @@ int safer_indicator_comment(struct safer_store *st, const struct safer_actor *ac
     if (rc < 0)
         return rc;
     int64_t pid = actor->partnership_id;
-    char kind[16] = "", label[SAFER__PERIOD_LABEL] = "";
+    char kind[16] = "", label[LABEL_MAX] = "";
     struct safer__stmt *s = NULL;
     struct safer_buf after;
     safer_buf_init(&after, 1 << 16);
@@ -864,6 +941,8 @@ static void copy_def(struct safer_arena *a, struct safer_indicator *o,
     o->period = safer__keep_str(a, d->period);
     o->good = safer__keep_str(a, d->good);
     o->unit = safer__keep_str(a, d->unit);
+    o->question = safer__keep_str(a, d->question);
+    o->question_label = NULL;
     o->updated_at = safer__keep_str(a, d->updated_at);
 }
 
@@ -961,6 +1040,7 @@ static int read_defs_sql(struct safer_store *st, int64_t pid, int64_t id,
         d->unit = arena_col(a, s, 14);
         d->version = safer__col_int64(s, 15);
         d->updated_at = arena_col(a, s, 16);
+        d->question = arena_col(a, s, 17);
     }
     safer__stmt_finalize(s);
     if (rc == 0 && id && out->ndefs == 0)
@@ -977,7 +1057,21 @@ struct safer__ind_cache {
     struct safer__ind_evidence *ev[EVIDENCE_KEPT]; /* NULL: free */
     uint64_t used[EVIDENCE_KEPT];                  /* when last read, for eviction */
     uint64_t clock;
+    /* The survey estimates (every partnership's: the waves are the
+     * store's), read at generation survey_gen; survey NULL with
+     * survey_gen >= 0: no wave stored then. */
+    struct safer_survey_results *survey;
+    void (*survey_release)(struct safer_survey_results *r);
+    int64_t survey_gen; /* -1: not read */
 };
+
+static void survey_drop(struct safer__ind_cache *c)
+{
+    if (c->survey && c->survey_release)
+        c->survey_release(c->survey);
+    c->survey = NULL;
+    c->survey_gen = -1;
+}
 
 static void evidence_free(struct safer__ind_evidence *ev)
 {
@@ -1003,8 +1097,53 @@ void safer__ind_cache_free(struct safer_store *st)
         return;
     for (size_t i = 0; i < EVIDENCE_KEPT; i++)
         evidence_free(c->ev[i]);
+    survey_drop(c);
     free(c);
     st->ind_cache = NULL;
+}
+
+static struct safer__ind_cache *cache_of(struct safer_store *st)
+{
+    if (!st->ind_cache) {
+        st->ind_cache = safer__xcalloc(1, sizeof(*st->ind_cache));
+        st->ind_cache->survey_gen = -1;
+    }
+    return st->ind_cache;
+}
+
+/*
+ * The stored survey waves' estimates, unsuppressed, inside the caller's
+ * read transaction: the handle's copy while the store's generation stays
+ * (a survey import, like every write, moves it on), else read now. The
+ * estimates are those of the /surveys page and the assessment
+ * (safer__survey_results_read), so a survey indicator's point is their
+ * figure. *out is NULL when no wave is stored.
+ */
+static int survey_evidence(struct safer_store *st, const struct safer__ind_survey_src *src,
+                           const struct safer_survey_results **out, struct safer_err *err)
+{
+    *out = NULL;
+    if (!src || !src->read)
+        return 0;
+    int64_t gen;
+    int rc = safer__store_generation(st, &gen, err);
+    if (rc < 0)
+        return rc;
+    struct safer__ind_cache *c = cache_of(st);
+    if (gen >= 0 && c->survey_gen == gen) {
+        *out = c->survey;
+        return 0;
+    }
+    survey_drop(c);
+    struct safer_survey_results *r = NULL;
+    rc = src->read(st, &r, err);
+    if (rc < 0)
+        return rc;
+    c->survey = r;
+    c->survey_release = src->release;
+    c->survey_gen = gen;
+    *out = r;
+    return 0;
 }
 
 /* A row of the count table, before the rows are summed. */
@@ -1190,9 +1329,7 @@ static int evidence(struct safer_store *st, int64_t pid, const struct safer__ind
     int rc = safer__store_generation(st, &gen, err);
     if (rc < 0)
         return rc;
-    if (!st->ind_cache)
-        st->ind_cache = safer__xcalloc(1, sizeof(*st->ind_cache));
-    struct safer__ind_cache *c = st->ind_cache;
+    struct safer__ind_cache *c = cache_of(st);
     size_t slot = 0;
     for (size_t i = 0; i < EVIDENCE_KEPT; i++) {
         struct safer__ind_evidence *e = c->ev[i];
@@ -1349,6 +1486,7 @@ static int read_comments(struct safer_store *st, int64_t pid, int64_t id, struct
 
 int safer__indicator_read(struct safer_store *st, const struct safer_actor *actor, int64_t id,
                           const struct safer_indicator_query *q, int64_t now,
+                          const struct safer__ind_survey_src *survey_src,
                           struct safer_arena *arena, struct safer__ind_snap *out,
                           struct safer_err *err)
 {
@@ -1380,14 +1518,18 @@ int safer__indicator_read(struct safer_store *st, const struct safer_actor *acto
     out->names = actor->operator || safer_role_may(role, SAFER_PERM_VIEW_PLAN);
     int64_t pid = actor->partnership_id;
     rc = read_defs(st, pid, id, q, arena, out, err);
-    bool computed = false, manual = false;
+    bool computed = false, manual = false, survey = false;
     for (size_t i = 0; rc == 0 && i < out->ndefs; i++) {
         bool c = strcmp(out->defs[i].kind, "computed") == 0;
+        bool v = strcmp(out->defs[i].kind, "survey") == 0;
         computed = computed || c;
-        manual = manual || !c;
+        survey = survey || v;
+        manual = manual || (!c && !v);
     }
     if (rc == 0 && computed)
         rc = evidence(st, pid, &out->ev, err);
+    if (rc == 0 && survey)
+        rc = survey_evidence(st, survey_src, &out->survey, err);
     if (rc == 0 && manual)
         rc = read_values(st, pid, id, arena, out, err);
     if (rc == 0 && id)
@@ -1439,6 +1581,64 @@ int safer_indicator_wards(struct safer_store *st, const struct safer_actor *acto
         safer__store_rollback(st);
         *n = 0;
     } else if (*n) {
+        *out = safer_arena_alloc(arena, sizeof(**out) * *n);
+        memcpy(*out, v, sizeof(**out) * *n);
+    }
+    free(v);
+    return rc;
+}
+
+static int cmp_question(const void *a, const void *b)
+{
+    const struct safer_indicator_question *x = a, *y = b;
+    int c = strcmp(x->label, y->label);
+    return c ? c : strcmp(x->key, y->key);
+}
+
+int safer_indicator_questions(struct safer_store *st, const struct safer_actor *actor,
+                              int64_t now, struct safer_arena *arena,
+                              struct safer_indicator_question **out, size_t *n,
+                              struct safer_err *err)
+{
+    *out = NULL;
+    *n = 0;
+    int rc = safer__store_begin_read(st, err);
+    if (rc < 0)
+        return rc;
+    rc = safer__access(st, actor, SAFER_PERM_VIEW_AGGREGATE, NULL, err);
+    if (rc == SAFER_EDENIED) {
+        safer__store_rollback(st);
+        return safer__audit_denied(st, actor, SAFER_PERM_VIEW_AGGREGATE, "survey", NULL, now,
+                                   err);
+    }
+    struct safer__stmt *s = NULL;
+    /* Each key's label in the latest wave (by name) that asks it. */
+    if (rc == 0)
+        rc = safer__prep(st,
+                         "SELECT q.key, q.label FROM survey_question q JOIN survey_wave w"
+                         " ON w.id = q.wave_id ORDER BY q.key, w.name DESC",
+                         &s, err);
+    struct safer_indicator_question *v = NULL;
+    size_t cap = 0;
+    if (rc == 0) {
+        while ((rc = safer__step(s, err)) == 1) {
+            const char *key = safer__col_text(s, 0);
+            if (!key || (*n && strcmp(v[*n - 1].key, key) == 0))
+                continue;
+            SAFER__GROW(v, cap, *n + 1);
+            v[*n].key = arena_col(arena, s, 0);
+            const char *label = safer__col_text(s, 1);
+            v[(*n)++].label = safer_arena_strdup(arena, label ? label : key);
+        }
+    }
+    safer__stmt_finalize(s);
+    if (rc == 0)
+        rc = safer__store_commit(st, err);
+    if (rc < 0) {
+        safer__store_rollback(st);
+        *n = 0;
+    } else if (*n) {
+        qsort(v, *n, sizeof(*v), cmp_question);
         *out = safer_arena_alloc(arena, sizeof(**out) * *n);
         memcpy(*out, v, sizeof(**out) * *n);
     }

@@ -222,6 +222,10 @@ struct safer__ind_snap {
     /* Borrowed from the store handle's cache; NULL unless a definition is
      * computed. */
     const struct safer__ind_evidence *ev;
+    /* Borrowed from the store handle's cache, like ev: the stored survey
+     * waves' estimates, unsuppressed (lib/assess/survey.c); NULL unless a
+     * definition is a survey one and a wave is stored. */
+    const struct safer_survey_results *survey;
     struct safer__ind_value *values; /* malloc'd; manual definitions' values */
     size_t nvalues;
     struct safer_indicator_comment *comments; /* malloc'd; only for one indicator */
@@ -237,8 +241,18 @@ void safer__ind_cache_free(struct safer_store *st);
  * q's priority and group. SAFER_EDENIED (the refusal audited) when the role
  * may not; SAFER_ENOTFOUND for an id not of the partnership.
  */
+struct safer_survey_results;
+/* How a snapshot gets the survey estimates: `read` inside its transaction
+ * (lib/assess: safer__survey_results_read, *out NULL without waves), and
+ * `release` for the copy the handle keeps. */
+struct safer__ind_survey_src {
+    int (*read)(struct safer_store *st, struct safer_survey_results **out,
+                struct safer_err *err);
+    void (*release)(struct safer_survey_results *r);
+};
 int safer__indicator_read(struct safer_store *st, const struct safer_actor *actor, int64_t id,
                           const struct safer_indicator_query *q, int64_t now,
+                          const struct safer__ind_survey_src *survey,
                           struct safer_arena *arena, struct safer__ind_snap *out,
                           struct safer_err *err);
 

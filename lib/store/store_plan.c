@@ -410,9 +410,9 @@ static int indicators_write(struct safer_store *st, const struct safer_plan *p, 
     int rc = safer__prep(st,
                          "INSERT INTO indicator(partnership_id, key, priority_key, group_key,"
                          " title, kind, categories, ward, measure, period, good, target, amber,"
-                         " red, created_at, updated_at) VALUES(?, ?, ?, ?, ?, 'computed', ?, ?,"
-                         " ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(partnership_id, key) DO NOTHING"
-                         " RETURNING id",
+                         " red, created_at, updated_at, question, unit) VALUES(?, ?, ?, ?, ?, ?,"
+                         " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(partnership_id, key)"
+                         " DO NOTHING RETURNING id",
                          &s, err);
     if (rc < 0)
         return rc;
@@ -433,19 +433,23 @@ static int indicators_write(struct safer_store *st, const struct safer_plan *p, 
         safer__bind_text(s, 3, r->priority);
         safer__bind_text(s, 4, r->group);
         safer__bind_text(s, 5, r->title);
-        safer__bind_text(s, 6, cats.ptr);
-        safer__bind_text(s, 7, r->ward ? r->ward : "");
-        safer__bind_text(s, 8, r->measure);
-        safer__bind_text(s, 9, r->period);
-        safer__bind_text(s, 10, r->good);
+        bool survey = r->kind && strcmp(r->kind, "survey") == 0;
+        safer__bind_text(s, 6, survey ? "survey" : "computed");
+        safer__bind_text(s, 7, cats.ptr);
+        safer__bind_text(s, 8, r->ward ? r->ward : "");
+        safer__bind_text(s, 9, r->measure);
+        safer__bind_text(s, 10, r->period);
+        safer__bind_text(s, 11, r->good);
         if (r->has_target)
-            safer__bind_double(s, 11, r->target);
+            safer__bind_double(s, 12, r->target);
         else
-            safer__bind_null(s, 11);
-        safer__bind_double(s, 12, r->amber);
-        safer__bind_double(s, 13, r->red);
-        safer__bind_text(s, 14, now);
+            safer__bind_null(s, 12);
+        safer__bind_double(s, 13, r->amber);
+        safer__bind_double(s, 14, r->red);
         safer__bind_text(s, 15, now);
+        safer__bind_text(s, 16, now);
+        safer__bind_text(s, 17, survey ? r->question : NULL);
+        safer__bind_text(s, 18, survey ? "%" : NULL);
         rc = safer__step(s, err);
         safer_buf_release(&cats);
         if (rc == 1) {

@@ -384,6 +384,32 @@ check(pr.status() === 403, `the public's account asks for the indicators: ${pr.s
 await page.goto(`${base}/account/sessions`);
 check(new URL(page.url()).pathname === '/account/sessions', 'the public\'s account sees its sessions');
 
+// ---- a survey indicator: the form's survey states, its page, the demo's ----
+await page.goto(`${base}/`);
+await page.getByRole('button', { name: 'Sign out' }).click();
+await page.waitForLoadState();
+await signIn('analyst');
+await page.goto(`${base}/indicators/new`);
+await page.getByLabel('Title').fill('% who feel safe after dark, the whole area');
+await page.getByLabel('From the residents\' survey').check();
+await page.getByRole('button', { name: 'Save' }).click();
+await page.waitForLoadState();
+check((await page.locator('.govuk-error-summary').textContent()).includes('Select the survey question'),
+    'a survey indicator without its question: the error summary says so');
+await axeClean('/indicators/new, a survey indicator without its question');
+await page.getByLabel('Survey question').selectOption('safe_night');
+await page.getByLabel('Target', { exact: true }).fill('65');
+await page.getByRole('button', { name: 'Save' }).click();
+await page.waitForLoadState();
+check(/^\/indicators\/\d+$/.test(new URL(page.url()).pathname), `saved, the survey indicator's page: ${page.url()}`);
+check((await page.locator('thead').last().textContent()).includes('95% confidence interval'),
+    'the survey indicator\'s table gives the 95% confidence interval');
+await axeClean('a survey indicator');
+await page.goto(`${base}/indicators`);
+await page.getByRole('link', { name: '% of residents who feel safe in their local area after dark' }).click();
+await page.waitForLoadState();
+await axeClean('the demo plan\'s survey indicator');
+
 await ctx.close();
 srv.kill('SIGTERM');
 check(await exited === 0, 'the server stops on SIGTERM with status 0');
