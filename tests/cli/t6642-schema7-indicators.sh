@@ -16,7 +16,8 @@ if [ -n "${SAFER_TEST_PG:-}" ]; then
         ADD CONSTRAINT indicator_kind_check CHECK(kind IN ('computed', 'manual')),
         ADD CONSTRAINT indicator_measure_check CHECK(measure IN ('count', 'rate')),
         ADD CONSTRAINT indicator_period_check CHECK(period IN ('month', 'quarter', 'rolling12'));
-        ALTER TABLE survey_question DROP COLUMN concern;"
+        ALTER TABLE survey_question DROP COLUMN concern;
+        DROP TABLE population_age;"
 else
     command -v sqlite3 >/dev/null || skip "sqlite3 is needed"
     sql() { sqlite3 -batch "$SAFER_DB" "$1"; }
@@ -36,7 +37,8 @@ else
           created_at, updated_at FROM indicator;
         DROP TABLE indicator;
         ALTER TABLE indicator_v7 RENAME TO indicator;
-        ALTER TABLE survey_question DROP COLUMN concern;"
+        ALTER TABLE survey_question DROP COLUMN concern;
+        DROP TABLE population_age;"
 fi
 
 # A store at schema 8 with the demo plan's computed indicators only (the
