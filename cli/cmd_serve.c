@@ -25,8 +25,7 @@ static const struct cli_opt opts[] = {
     [O_BEHIND_PROXY] = {"behind-proxy", NULL,
                         "a TLS proxy forwards to it: cookies are Secure (__Host-),\n"
                         "HSTS is sent, and connections are not limited per address"},
-    [O_THREADS] = {"threads", "N", "worker threads, 1 to 64 (default one per core on SQLite,\n"
-                                   "four per core on PostgreSQL)"},
+    [O_THREADS] = {"threads", "N", "worker threads, 1 to 64 (default one per core)"},
     /* Test options, left out of the help. */
     [O_CLOCK_OFFSET_FILE] = {"clock-offset-file", "PATH", NULL},
     [O_LIST_ROUTES] = {"list-routes", NULL, NULL},
