@@ -17,6 +17,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <ctype.h>
 #include <string.h>
 
 #include "page.h"
@@ -102,6 +103,56 @@ static void question_cell(struct safer_buf *b, const char *label)
     safer_html_raw(b, "</th>");
 }
 
+/* One question's estimates in wave q->wave for each domain of `r` (a
+ * ward, or "cluster-K" with its wards), `what` naming them in the caption
+ * ("ward cluster") and `column` in the table ("Cluster"), with the change
+ * since the wave before when there is one. */
+static void domain_table(struct safer_buf *b, const struct safer_survey_results *r,
+                         const struct safer_survey_row *q, const char *what, const char *column)
+{
+    char t[256];
+    snprintf(t, sizeof(t), "%% who %s, by %s, wave %s", q->label, what, q->wave);
+    table_begin(b, t);
+    web_th(b, column, false);
+    web_th(b, "Weighted %", true);
+    web_th(b, "95% confidence interval", true);
+    web_th(b, "Base", true);
+    if (r->nwaves >= 2)
+        web_th(b, "Change since the wave before", true);
+    table_body(b);
+    size_t shown = 0;
+    for (size_t j = 0; j < r->nrows; j++) {
+        const struct safer_survey_row *x = &r->rows[j];
+        if (strcmp(x->wave, q->wave) != 0 || strcmp(x->question, q->question) != 0 ||
+            !*x->domain)
+            continue;
+        safer_html_raw(b, "<tr class=\"govuk-table__row\"><th scope=\"row\" "
+                          "class=\"govuk-table__header\">");
+        if (strncmp(x->domain, "cluster-", 8) == 0) {
+            /* "cluster-K": the report's number, then its wards. */
+            snprintf(t, sizeof(t), "Cluster %s: ", x->domain + strlen("cluster-"));
+            safer_html_text(b, t);
+        }
+        safer_html_text(b, x->domain_name);
+        safer_html_raw(b, "</th>");
+        pct_td(b, x->e.p);
+        ci_td(b, &x->e);
+        base_td(b, &x->e);
+        if (r->nwaves >= 2)
+            change_td(b, change_of(r, x->question, x->domain));
+        safer_html_raw(b, "</tr>");
+        shown++;
+    }
+    table_end(b);
+    if (shown == 0) {
+        snprintf(t, sizeof(t), "No %c%s's base is large enough to show.", tolower(*column),
+                 column + 1);
+        safer_html_raw(b, "<p class=\"govuk-body\">");
+        safer_html_text(b, t);
+        safer_html_raw(b, "</p>");
+    }
+}
+
 /* The latest wave by the report's ward clusters: one table per question.
  * The library makes the partnership's assessment and decides the view
  * again; a failure to cluster (no population, one ward) is said, not an
@@ -127,45 +178,11 @@ static void by_cluster(struct web_req *req, struct safer_buf *b, const char *wav
     if (public_view)
         safer_html_raw(b, " A cluster's estimate on a base under 50 respondents is not shown.");
     safer_html_raw(b, "</p>");
-    char t[256];
     for (size_t i = 0; i < r.nrows; i++) {
         const struct safer_survey_row *q = &r.rows[i];
         if (strcmp(q->wave, wave) != 0 || *q->domain)
             continue;
-        snprintf(t, sizeof(t), "%% who %s, by ward cluster, wave %s", q->label, wave);
-        table_begin(b, t);
-        web_th(b, "Cluster", false);
-        web_th(b, "Weighted %", true);
-        web_th(b, "95% confidence interval", true);
-        web_th(b, "Base", true);
-        if (r.nwaves >= 2)
-            web_th(b, "Change since the wave before", true);
-        table_body(b);
-        size_t shown = 0;
-        for (size_t j = 0; j < r.nrows; j++) {
-            const struct safer_survey_row *x = &r.rows[j];
-            if (strcmp(x->wave, wave) != 0 || strcmp(x->question, q->question) != 0 ||
-                !*x->domain)
-                continue;
-            safer_html_raw(b, "<tr class=\"govuk-table__row\"><th scope=\"row\" "
-                              "class=\"govuk-table__header\">");
-            /* "cluster-K": the report's number, then its wards. */
-            snprintf(t, sizeof(t), "Cluster %s: ", x->domain + strlen("cluster-"));
-            safer_html_text(b, t);
-            safer_html_text(b, x->domain_name);
-            safer_html_raw(b, "</th>");
-            pct_td(b, x->e.p);
-            ci_td(b, &x->e);
-            base_td(b, &x->e);
-            if (r.nwaves >= 2)
-                change_td(b, change_of(&r, x->question, x->domain));
-            safer_html_raw(b, "</tr>");
-            shown++;
-        }
-        table_end(b);
-        if (shown == 0)
-            safer_html_raw(b, "<p class=\"govuk-body\">No cluster's base is large enough to "
-                              "show.</p>");
+        domain_table(b, &r, q, "ward cluster", "Cluster");
     }
     safer_survey_results_release(&r);
 }
@@ -256,37 +273,7 @@ int page_surveys_get(struct web_req *req, struct web_resp *resp)
         const struct safer_survey_row *q = &r.rows[i];
         if (strcmp(q->wave, last->name) != 0 || *q->domain)
             continue;
-        snprintf(t, sizeof(t), "%% who %s, by ward, wave %s", q->label, last->name);
-        table_begin(b, t);
-        web_th(b, "Ward", false);
-        web_th(b, "Weighted %", true);
-        web_th(b, "95% confidence interval", true);
-        web_th(b, "Base", true);
-        if (r.nwaves >= 2)
-            web_th(b, "Change since the wave before", true);
-        table_body(b);
-        size_t shown = 0;
-        for (size_t j = 0; j < r.nrows; j++) {
-            const struct safer_survey_row *x = &r.rows[j];
-            if (strcmp(x->wave, last->name) != 0 || strcmp(x->question, q->question) != 0 ||
-                !*x->domain)
-                continue;
-            safer_html_raw(b, "<tr class=\"govuk-table__row\"><th scope=\"row\" "
-                              "class=\"govuk-table__header\">");
-            safer_html_text(b, x->domain_name);
-            safer_html_raw(b, "</th>");
-            pct_td(b, x->e.p);
-            ci_td(b, &x->e);
-            base_td(b, &x->e);
-            if (r.nwaves >= 2)
-                change_td(b, change_of(&r, x->question, x->domain));
-            safer_html_raw(b, "</tr>");
-            shown++;
-        }
-        table_end(b);
-        if (shown == 0)
-            safer_html_raw(b, "<p class=\"govuk-body\">No ward's base is large enough to "
-                              "show.</p>");
+        domain_table(b, &r, q, "ward", "Ward");
     }
     by_cluster(req, b, last->name);
     web_page_end(req, resp);
