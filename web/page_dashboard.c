@@ -84,8 +84,10 @@ static void overdue(struct safer_buf *b, const struct safer_action *v, size_t n)
         safer_html_raw(b, "<p class=\"govuk-body\">No action is overdue.</p>");
         return;
     }
-    safer_html_raw(b, "<table class=\"govuk-table\"><caption class=\"govuk-table__caption "
-                      "govuk-visually-hidden\">Overdue actions</caption><thead "
+    safer_html_raw(b, "<div class=\"safer-table-scroll\" tabindex=\"0\" role=\"region\" "
+                      "aria-label=\"Overdue actions\"><table class=\"govuk-table\"><caption "
+                      "class=\"govuk-table__caption govuk-visually-hidden\">Overdue actions"
+                      "</caption><thead "
                       "class=\"govuk-table__head\"><tr class=\"govuk-table__row\">"
                       "<th scope=\"col\" class=\"govuk-table__header\">Action</th>"
                       "<th scope=\"col\" class=\"govuk-table__header\">Lead</th>"
@@ -115,7 +117,7 @@ static void overdue(struct safer_buf *b, const struct safer_action *v, size_t n)
         web_status_tag(b, a->status, safer_action_status_label(a->status));
         safer_html_raw(b, "</td></tr>");
     }
-    safer_html_raw(b, "</tbody></table>");
+    safer_html_raw(b, "</tbody></table></div>");
 }
 
 /* One row of the status table: `title` (NULL: "No priority") and counts. */
@@ -154,7 +156,9 @@ static void by_priority(struct web_req *req, struct safer_buf *b, const struct s
         c[row][status_index(v[i].status)]++;
     }
     safer_html_raw(b, "<h2 class=\"govuk-heading-m\">Actions by priority</h2>"
-                      "<table class=\"govuk-table\"><caption class=\"govuk-table__caption "
+                      "<div class=\"safer-table-scroll\" tabindex=\"0\" role=\"region\" "
+                      "aria-label=\"Actions by priority\"><table class=\"govuk-table\">"
+                      "<caption class=\"govuk-table__caption "
                       "govuk-visually-hidden\">Actions by priority and status</caption><thead "
                       "class=\"govuk-table__head\"><tr class=\"govuk-table__row\">"
                       "<th scope=\"col\" class=\"govuk-table__header\">Priority</th>");
@@ -175,7 +179,7 @@ static void by_priority(struct web_req *req, struct safer_buf *b, const struct s
         rest += c[np][k];
     if (rest)
         count_row(b, NULL, c[np]);
-    safer_html_raw(b, "</tbody></table>");
+    safer_html_raw(b, "</tbody></table></div>");
 }
 
 int page_dashboard_get(struct web_req *req, struct web_resp *resp)

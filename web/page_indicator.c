@@ -252,8 +252,11 @@ static int indicator_page(struct web_req *req, struct web_resp *resp, int64_t id
     }
 
     bool survey = is_survey(&ind);
-    safer_html_raw(b, "<table class=\"govuk-table\"><caption class=\"govuk-table__caption "
-                      "govuk-table__caption--m\">");
+    /* Six columns for a survey: wider than a phone, so it scrolls in its
+     * own box, as the dashboard's table does. */
+    safer_html_raw(b, "<div class=\"safer-table-scroll\" tabindex=\"0\" role=\"region\" "
+                      "aria-label=\"Periods\"><table class=\"govuk-table\"><caption "
+                      "class=\"govuk-table__caption govuk-table__caption--m\">");
     safer_html_raw(b, "Periods");
     safer_html_raw(b, "</caption><thead class=\"govuk-table__head\"><tr "
                       "class=\"govuk-table__row\">");
@@ -300,7 +303,7 @@ static int indicator_page(struct web_req *req, struct web_resp *resp, int64_t id
     else if (npts == 0)
         safer_html_raw(b, "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\" "
                           "colspan=\"4\">No periods yet.</td></tr>");
-    safer_html_raw(b, "</tbody></table>");
+    safer_html_raw(b, "</tbody></table></div>");
 
     bool may_edit = safer_role_may(req->actor.role, SAFER_PERM_EDIT_INDICATOR);
     char action[64];
