@@ -19,6 +19,7 @@
 #include "form.h"
 #include "json.h"
 #include "safer/indicator.h"
+#include "safer/view.h"
 #include "web.h"
 
 static void number(struct safer_buf *b, double v)
@@ -153,18 +154,28 @@ int api_indicator_get(struct web_req *req, struct web_resp *resp)
     int64_t id = web_id(req->arg);
     if (!id)
         return SAFER_ENOTFOUND;
-    struct safer_indicator ind;
-    struct safer_indicator_point *pts = NULL;
-    struct safer_indicator_comment *comments = NULL;
-    size_t npts = 0, ncomments = 0;
-    struct safer_err err = {0};
-    struct safer_indicator_query q = {.priority_key = NULL};
-    int rc = safer_indicator_get(req->st, &req->actor, id, &q, req->now, req->arena, &ind, &pts,
-                                 &npts, &comments, &ncomments, &err);
-    if (rc < 0)
-        return rc;
+    /* The same for everyone of the actor's role in the partnership that
+     * day, until the store changes: the store keeps it (view.h). */
+    const char *kept;
+    size_t nkept;
     struct safer_buf *b = &resp->body;
     resp->content_type = "application/json";
+    int rc = safer_view_find(req->st, &req->actor, SAFER_VIEW_INDICATOR_JSON, id,
+                             SAFER_PERM_VIEW_AGGREGATE, req->now, &kept, &nkept, &req->err);
+    if (rc < 0)
+        return rc;
+    if (rc == 1) {
+        safer_buf_put(b, kept, nkept);
+        return 0;
+    }
+    struct safer_indicator ind;
+    struct safer_indicator_point *pts = NULL;
+    size_t npts = 0;
+    struct safer_indicator_query q = {.priority_key = NULL};
+    rc = safer_indicator_get(req->st, &req->actor, id, &q, req->now, req->arena, &ind, &pts,
+                             &npts, NULL, NULL, &req->err);
+    if (rc < 0)
+        return rc;
     safer_buf_puts(b, "{");
     definition(b, &ind);
     safer_buf_puts(b, ",");
@@ -176,5 +187,8 @@ int api_indicator_get(struct web_req *req, struct web_resp *resp)
         point(b, &pts[i], is_survey(&ind));
     }
     safer_buf_puts(b, "]}\n");
+    if (!safer_buf_error(b))
+        safer_view_keep(req->st, &req->actor, SAFER_VIEW_INDICATOR_JSON, id, req->now, b->ptr,
+                        b->len);
     return 0;
 }

@@ -20,6 +20,7 @@
 #include "safer/indicator.h"
 #include "safer/partnership.h"
 #include "safer/plan.h"
+#include "safer/view.h"
 
 #define NSTATUS 6
 
@@ -182,24 +183,10 @@ static void by_priority(struct web_req *req, struct safer_buf *b, const struct s
     safer_html_raw(b, "</tbody></table></div>");
 }
 
-int page_dashboard_get(struct web_req *req, struct web_resp *resp)
+/* The dashboard below the header: drawn from the store's records only. */
+static int dashboard(struct web_req *req, const struct safer_partnership *p, struct safer_buf *b)
 {
-    if (!req->signed_in) {
-        web_redirect(resp, "/sign-in");
-        return 0;
-    }
-    const struct safer_partnership *p;
-    int rc = web_partnership(req, &p);
-    if (rc < 0)
-        return rc;
-    if (!safer_actor_may(&req->actor, SAFER_PERM_VIEW_AGGREGATE)) {
-        /* A person whose role is the public's: their dashboard is what the
-         * public sees of their partnership. */
-        char to[128];
-        snprintf(to, sizeof(to), "/public/%s", p->code);
-        web_redirect(resp, safer_arena_strdup(req->arena, to));
-        return 0;
-    }
+    int rc;
     const struct safer_plan *plan;
     rc = web_plan(req, &plan);
     if (rc < 0)
@@ -210,8 +197,6 @@ int page_dashboard_get(struct web_req *req, struct web_resp *resp)
                               &req->err);
     if (rc < 0)
         return rc;
-    struct safer_buf *b = &resp->body;
-    web_page_begin(req, resp, "Dashboard", NULL);
     safer_html_raw(b, "<span class=\"govuk-caption-l\">Dashboard</span><h1 "
                       "class=\"govuk-heading-l\">");
     safer_html_text(b, p->name);
@@ -292,6 +277,49 @@ int page_dashboard_get(struct web_req *req, struct web_resp *resp)
                       "class=\"govuk-body\"><a class=\"govuk-link\" href=\"/analysis\">Near "
                       "repeats, ward clusters and the other analyses</a> of the partnership's "
                       "area.</p>");
+    return 0;
+}
+
+int page_dashboard_get(struct web_req *req, struct web_resp *resp)
+{
+    if (!req->signed_in) {
+        web_redirect(resp, "/sign-in");
+        return 0;
+    }
+    const struct safer_partnership *p;
+    int rc = web_partnership(req, &p);
+    if (rc < 0)
+        return rc;
+    if (!safer_actor_may(&req->actor, SAFER_PERM_VIEW_AGGREGATE)) {
+        /* A person whose role is the public's: their dashboard is what the
+         * public sees of their partnership. */
+        char to[128];
+        snprintf(to, sizeof(to), "/public/%s", p->code);
+        web_redirect(resp, safer_arena_strdup(req->arena, to));
+        return 0;
+    }
+    /* The page below the header is the same for everyone of the actor's
+     * role in the partnership that day, until the store changes: the store
+     * keeps it (view.h). */
+    const char *kept;
+    size_t nkept;
+    rc = safer_view_find(req->st, &req->actor, SAFER_VIEW_DASHBOARD, 0,
+                         SAFER_PERM_VIEW_AGGREGATE, req->now, &kept, &nkept, &req->err);
+    if (rc < 0)
+        return rc;
+    struct safer_buf *b = &resp->body;
+    web_page_begin(req, resp, "Dashboard", NULL);
+    if (rc == 1) {
+        safer_buf_put(b, kept, nkept);
+    } else {
+        size_t from = b->len;
+        rc = dashboard(req, p, b);
+        if (rc < 0)
+            return rc;
+        if (!safer_buf_error(b))
+            safer_view_keep(req->st, &req->actor, SAFER_VIEW_DASHBOARD, 0, req->now,
+                            b->ptr + from, b->len - from);
+    }
     web_page_end(req, resp);
     return 0;
 }

@@ -392,7 +392,7 @@ int safer_action_list(struct safer_store *st, const struct safer_actor *actor,
     if (rc == 0 && all)
         rc = safer__store_generation(st, &gen, err);
     struct safer__kept *k = NULL;
-    if (rc == 0 && all && (k = safer__keep_find(st, SAFER__KEEP_ACTIONS, actor->partnership_id,
+    if (rc == 0 && all && (k = safer__keep_find(st, SAFER__KEEP_ACTIONS, actor->partnership_id, 0,
                                                 gen))) {
         *out = k->n ? copy_actions(arena, k->data, k->n, safer__day_of(now)) : NULL;
         *n = k->n;
@@ -439,7 +439,7 @@ int safer_action_list(struct safer_store *st, const struct safer_actor *actor,
         }
         free(v);
     }
-    if (rc == 0 && all && (k = safer__keep_put(st, SAFER__KEEP_ACTIONS, actor->partnership_id,
+    if (rc == 0 && all && (k = safer__keep_put(st, SAFER__KEEP_ACTIONS, actor->partnership_id, 0,
                                                gen))) {
         k->data = copy_actions(&k->arena, *out, *n, safer__day_of(now));
         k->n = *n;

@@ -10,6 +10,7 @@
 
 struct safer__ind_cache;
 struct safer__plan_cache;
+struct safer__people;
 
 /* What a handle keeps of one kind of record of one partnership, read at
  * one generation (store_keep.c). */
@@ -18,10 +19,14 @@ enum {
     SAFER__KEEP_ACTIONS,
     SAFER__KEEP_INDICATORS,
     SAFER__KEEP_COMMENTS, /* every indicator's comments */
+    /* From here on, views (store_view.c): one kind for each page, role and
+     * operator flag, so that one entry holds one view of a partnership. */
+    SAFER__KEEP_VIEWS = 256,
 };
 struct safer__kept {
     int kind;           /* SAFER__KEEP_* */
     int64_t key;        /* the partnership */
+    int64_t sub;        /* within it: a view's record (store_view.c); 0 */
     int64_t generation; /* the store's, when it was read */
     struct safer_arena arena; /* what is kept lives here */
     void *data;               /* an array of n records of the kind's type */
@@ -34,6 +39,7 @@ struct safer_store {
     /* What the handle keeps while the store's generation (db.h) stays. */
     struct safer__ind_cache *ind_cache;   /* owned: store_indicator.c */
     struct safer__plan_cache *plan_cache; /* owned: store_plan.c */
+    struct safer__people *people;         /* owned: store_account.c */
     char client[64]; /* safer_store_set_client(): "" when none */
     /* What a transaction learnt, good while db->serial is `serial`. */
     struct {
@@ -44,19 +50,34 @@ struct safer_store {
         int found;
         int role; /* enum safer_role */
     } tx_memo;
+    /* Where safer_view_find() last found no view: safer_view_keep() keeps
+     * one only for that page, in that read transaction (db->serial; 0:
+     * none), for the role the access decision found. */
+    struct {
+        uint64_t serial;
+        int page;
+        int64_t item;
+        int role; /* enum safer_role */
+    } view_missed;
 };
 
-/* The entry kept of (kind, key) at generation `gen` (the caller read it in
- * its transaction), or NULL. */
-struct safer__kept *safer__keep_find(struct safer_store *st, int kind, int64_t key, int64_t gen);
+/* The entry kept of (kind, key, sub) at generation `gen` (the caller read
+ * it in its transaction), or NULL. */
+struct safer__kept *safer__keep_find(struct safer_store *st, int kind, int64_t key, int64_t sub,
+                                     int64_t gen);
 /* A new empty entry for (kind, key, gen) for the caller to fill, replacing
  * the older one of (kind, key), else the one found longest ago; NULL when
  * gen < 0 (a store without a generation: nothing is kept). */
-struct safer__kept *safer__keep_put(struct safer_store *st, int kind, int64_t key, int64_t gen);
+struct safer__kept *safer__keep_put(struct safer_store *st, int kind, int64_t key, int64_t sub,
+                                    int64_t gen);
 void safer__keep_free(struct safer_store *st);
 /* A copy of `s` in `a`, NULL for NULL. */
 const char *safer__keep_str(struct safer_arena *a, const char *s);
 
+/* The generation as meta holds it in text (NULL: none): -1 when none. */
+int64_t safer__generation_of(const char *text);
+/* Free what a handle keeps of people's accounts (store_account.c). */
+void safer__people_free(struct safer_store *st);
 /* Free a handle's kept plans (store_plan.c). */
 void safer__plan_cache_free(struct safer_store *st);
 

@@ -968,12 +968,12 @@ static int read_defs(struct safer_store *st, int64_t pid, int64_t id,
     int rc = safer__store_generation(st, &gen, err);
     if (rc < 0)
         return rc;
-    struct safer__kept *k = safer__keep_find(st, SAFER__KEEP_INDICATORS, pid, gen);
+    struct safer__kept *k = safer__keep_find(st, SAFER__KEEP_INDICATORS, pid, 0, gen);
     if (!k) {
         struct safer__ind_snap all;
         memset(&all, 0, sizeof(all));
         rc = read_defs_sql(st, pid, 0, NULL, a, &all, err);
-        if (rc == 0 && (k = safer__keep_put(st, SAFER__KEEP_INDICATORS, pid, gen))) {
+        if (rc == 0 && (k = safer__keep_put(st, SAFER__KEEP_INDICATORS, pid, 0, gen))) {
             struct safer_indicator *v =
                 safer_arena_alloc(&k->arena, sizeof(*v) * (all.ndefs ? all.ndefs : 1));
             for (size_t i = 0; i < all.ndefs; i++)
@@ -1452,13 +1452,13 @@ static int read_comments(struct safer_store *st, int64_t pid, int64_t id, struct
         rc = safer__store_generation(st, &gen, err);
     if (rc < 0)
         return rc;
-    struct safer__kept *k = safer__keep_find(st, SAFER__KEEP_COMMENTS, pid, gen);
+    struct safer__kept *k = safer__keep_find(st, SAFER__KEEP_COMMENTS, pid, 0, gen);
     struct kept_comment *v;
     size_t n;
     if (k) {
         v = k->data;
         n = k->n;
-    } else if ((k = safer__keep_put(st, SAFER__KEEP_COMMENTS, pid, gen))) {
+    } else if ((k = safer__keep_put(st, SAFER__KEEP_COMMENTS, pid, 0, gen))) {
         rc = read_all_comments(st, pid, &k->arena, &v, &n, err);
         k->data = v;
         k->n = n;

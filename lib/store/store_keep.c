@@ -14,7 +14,7 @@
 #include "store/store_impl.h"
 #include "util/internal.h"
 
-#define KEPT 16 /* entries a handle keeps: a few kinds for a few partnerships */
+#define KEPT 64 /* entries a handle keeps: a few kinds and views for a few partnerships */
 
 struct safer__keep {
     struct safer__kept e[KEPT];
@@ -23,14 +23,16 @@ struct safer__keep {
     uint64_t clock;
 };
 
-struct safer__kept *safer__keep_find(struct safer_store *st, int kind, int64_t key, int64_t gen)
+struct safer__kept *safer__keep_find(struct safer_store *st, int kind, int64_t key, int64_t sub,
+                                     int64_t gen)
 {
     struct safer__keep *k = st->keep;
     if (!k || gen < 0)
         return NULL;
     for (size_t i = 0; i < KEPT; i++) {
         struct safer__kept *e = &k->e[i];
-        if (k->in_use[i] && e->kind == kind && e->key == key && e->generation == gen) {
+        if (k->in_use[i] && e->kind == kind && e->key == key && e->sub == sub &&
+            e->generation == gen) {
             k->used[i] = ++k->clock;
             return e;
         }
@@ -38,7 +40,8 @@ struct safer__kept *safer__keep_find(struct safer_store *st, int kind, int64_t k
     return NULL;
 }
 
-struct safer__kept *safer__keep_put(struct safer_store *st, int kind, int64_t key, int64_t gen)
+struct safer__kept *safer__keep_put(struct safer_store *st, int kind, int64_t key, int64_t sub,
+                                    int64_t gen)
 {
     if (gen < 0)
         return NULL;
@@ -49,7 +52,7 @@ struct safer__kept *safer__keep_put(struct safer_store *st, int kind, int64_t ke
      * found longest ago. */
     size_t slot = KEPT;
     for (size_t i = 0; i < KEPT && slot == KEPT; i++) {
-        if (k->in_use[i] && k->e[i].kind == kind && k->e[i].key == key)
+        if (k->in_use[i] && k->e[i].kind == kind && k->e[i].key == key && k->e[i].sub == sub)
             slot = i;
     }
     for (size_t i = 0; i < KEPT && slot == KEPT; i++) {
@@ -70,6 +73,7 @@ struct safer__kept *safer__keep_put(struct safer_store *st, int kind, int64_t ke
     safer_arena_init(&e->arena);
     e->kind = kind;
     e->key = key;
+    e->sub = sub;
     e->generation = gen;
     k->in_use[slot] = true;
     k->used[slot] = ++k->clock;

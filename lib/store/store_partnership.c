@@ -55,7 +55,7 @@ int safer_partnership_info(struct safer_store *st, int64_t id, struct safer_aren
     int rc = snapshot ? safer__store_generation(st, &gen, err) : 0;
     if (rc < 0)
         return rc;
-    struct safer__kept *k = safer__keep_find(st, SAFER__KEEP_PARTNERSHIP, id, gen);
+    struct safer__kept *k = safer__keep_find(st, SAFER__KEEP_PARTNERSHIP, id, 0, gen);
     if (k) {
         const struct safer_partnership *p = k->data;
         out->id = p->id;
@@ -65,7 +65,7 @@ int safer_partnership_info(struct safer_store *st, int64_t id, struct safer_aren
     }
     rc = one(st, "SELECT id, code, name FROM partnership WHERE id = ?", id, NULL, arena, out,
              err);
-    if (rc == 0 && snapshot && (k = safer__keep_put(st, SAFER__KEEP_PARTNERSHIP, id, gen))) {
+    if (rc == 0 && snapshot && (k = safer__keep_put(st, SAFER__KEEP_PARTNERSHIP, id, 0, gen))) {
         struct safer_partnership *p = safer_arena_alloc(&k->arena, sizeof(*p));
         p->id = out->id;
         p->code = safer_arena_strdup(&k->arena, out->code);
