@@ -10,12 +10,17 @@
  * transaction-scoped advisory lock, as SQLite's single writer does; a
  * reader's transaction is REPEATABLE READ, one snapshot for all its reads.
  *
- * A reader's transaction costs no round trip of its own: its BEGIN goes
- * with its first statement, and its COMMIT is sent without waiting, its
- * answer read before the connection's next command (libpq's pipeline
- * mode). PostgreSQL takes the snapshot at the first statement either way,
- * and a read-only transaction has nothing to lose at COMMIT; so a page
- * whose reads the server keeps (web/server.c) is one round trip, not three.
+ * A reader's transaction costs no round trip and no statement of its own
+ * (libpq's pipeline mode): its statements go in one pipeline, each with a
+ * flush request so that its rows come back at once, and the pipeline's
+ * sync, sent without waiting when the reader ends, ends the transaction;
+ * its answer is read with the connection's next command. PostgreSQL runs
+ * the statements of a pipeline before its sync as one implicit
+ * transaction, and the connection's default isolation is REPEATABLE READ,
+ * so they share one snapshot, taken at the first, as BEGIN ISOLATION
+ * LEVEL REPEATABLE READ would give them. A writer says READ COMMITTED in
+ * its BEGIN. So a page whose reads the server keeps (web/server.c) is one
+ * round trip and one statement.
  */
 #include "util/compat.h"
 
@@ -51,12 +56,11 @@ struct pg_db {
     PGconn *c;
     struct prepared *cache;
     size_t ncache, capcache;
-    bool begin_pending;  /* a reader's BEGIN, not yet sent */
-    bool read_tx;        /* the open transaction is a reader's */
-    bool commit_pending; /* a reader's COMMIT sent, its answer unread (pipeline mode) */
+    bool read_tx;       /* the open transaction is a reader's */
+    bool begin_pending; /* a reader's, nothing sent for it yet */
+    bool in_pipeline;   /* a reader's, its statements sent in the pipeline */
+    bool sync_pending;  /* a reader's sync sent, its answer unread (still in pipeline mode) */
 };
-
-#define READ_BEGIN "BEGIN ISOLATION LEVEL REPEATABLE READ"
 
 
 struct param {
@@ -108,7 +112,7 @@ static int fail_res(struct safer__db *db, struct safer_err *err, const char *wha
     /* 55P03: lock_not_available, when lock_timeout runs out waiting for
      * another writer: say who it is. The failed transaction must end
      * first, or the server answers nothing more. */
-    if (code && strcmp(code, "55P03") == 0) {
+    if (code && strcmp(code, "55P03") == 0 && PQpipelineStatus(conn(db)) == PQ_PIPELINE_OFF) {
         PQclear(PQexec(conn(db), "ROLLBACK"));
         PGresult *who = PQexec(conn(db),
                                "SELECT a.application_name || ' (pid ' || a.pid || ', since ' ||"
@@ -128,35 +132,95 @@ static int fail_res(struct safer__db *db, struct safer_err *err, const char *wha
     return fail_msg(db, err, what, r ? PQresultErrorMessage(r) : PQerrorMessage(conn(db)));
 }
 
-/* Read the answer to a reader's COMMIT sent earlier, and leave pipeline
- * mode: every synchronous command needs this first. */
-static int settle(struct safer__db *db, struct safer_err *err)
+/* Read the answer to the sync that ended a reader's transaction. */
+static int read_sync(struct safer__db *db, struct safer_err *err)
 {
     struct pg_db *d = (struct pg_db *)db;
-    if (!d->commit_pending)
+    if (!d->sync_pending)
         return 0;
-    d->commit_pending = false;
-    int rc = 0;
+    d->sync_pending = false;
     for (;;) {
         PGresult *r = PQgetResult(d->c);
         if (!r) {
-            if (PQstatus(d->c) != CONNECTION_OK) {
-                rc = fail_msg(db, err, "the connection was lost", PQerrorMessage(d->c));
-                break;
-            }
+            if (PQstatus(d->c) != CONNECTION_OK)
+                return fail_msg(db, err, "the connection was lost", PQerrorMessage(d->c));
             continue;
         }
         ExecStatusType st = PQresultStatus(r);
-        if (st == PGRES_PIPELINE_SYNC) {
-            PQclear(r);
-            break;
-        }
-        if (st != PGRES_COMMAND_OK && rc == 0)
-            rc = fail_res(db, err, "a read's commit failed", r);
         PQclear(r);
+        if (st == PGRES_PIPELINE_SYNC)
+            return 0;
     }
-    PQexitPipelineMode(d->c);
+}
+
+/* Leave pipeline mode, the last reader's sync answered: every synchronous
+ * command needs this first. */
+static int settle(struct safer__db *db, struct safer_err *err)
+{
+    struct pg_db *d = (struct pg_db *)db;
+    if (PQpipelineStatus(d->c) == PQ_PIPELINE_OFF)
+        return 0;
+    int rc = read_sync(db, err);
+    if (!PQexitPipelineMode(d->c) && rc == 0)
+        rc = fail_msg(db, err, "a statement failed", PQerrorMessage(d->c));
     return rc;
+}
+
+/* In a reader's transaction, its statements go in the pipeline. */
+static bool reading(struct safer__db *db)
+{
+    struct pg_db *d = (struct pg_db *)db;
+    return d->read_tx && (d->begin_pending || d->in_pipeline);
+}
+
+/* Send what the caller queued in the pipeline with a flush request, so
+ * that its answer comes back before the sync; read the last reader's sync
+ * first when it is still to come. */
+static int pipe_send(struct safer__db *db, struct safer_err *err)
+{
+    struct pg_db *d = (struct pg_db *)db;
+    if (!PQsendFlushRequest(d->c) || PQflush(d->c) != 0)
+        return fail_msg(db, err, "a statement failed", PQerrorMessage(d->c));
+    return read_sync(db, err);
+}
+
+/* Begin a reader's statements in the pipeline: the first one enters it (a
+ * sync still to be answered leaves the connection there already). */
+static int pipe_begin(struct safer__db *db, struct safer_err *err)
+{
+    struct pg_db *d = (struct pg_db *)db;
+    if (d->in_pipeline)
+        return 0;
+    if (PQpipelineStatus(d->c) == PQ_PIPELINE_OFF && !PQenterPipelineMode(d->c))
+        return fail_msg(db, err, "a statement failed", PQerrorMessage(d->c));
+    d->begin_pending = false;
+    d->in_pipeline = true;
+    return 0;
+}
+
+/* One statement's answer in the pipeline: its result (the caller clears
+ * it), then the NULL that ends it. NULL when the connection failed. */
+static PGresult *pipe_result(struct safer__db *db)
+{
+    PGconn *c = conn(db);
+    PGresult *r = PQgetResult(c);
+    if (r) {
+        PGresult *more;
+        while ((more = PQgetResult(c)) != NULL)
+            PQclear(more);
+    }
+    return r;
+}
+
+/* A statement's result that is no answer. */
+static int fail_pipe(struct safer__db *db, struct safer_err *err, PGresult *r)
+{
+    if (!r)
+        return fail_msg(db, err, "a statement failed", PQerrorMessage(conn(db)));
+    if (PQresultStatus(r) == PGRES_PIPELINE_ABORTED)
+        return fail_msg(db, err, "a statement failed",
+                        "an earlier statement of the same read failed");
+    return fail_res(db, err, "a statement failed", r);
 }
 
 static void pg_close(struct safer__db *db)
@@ -175,27 +239,27 @@ static void pg_close(struct safer__db *db)
 
 static int pg_exec(struct safer__db *db, const char *sql, struct safer_err *err)
 {
-    struct pg_db *d = (struct pg_db *)db;
-    int rc0 = settle(db, err);
-    if (rc0 < 0)
-        return rc0;
     PGresult *r;
-    if (d->begin_pending) {
-        /* One simple query may hold several statements: one round trip. */
-        d->begin_pending = false;
-        size_t n = strlen(sql);
-        char *both = safer__xmalloc(sizeof(READ_BEGIN ";") + n);
-        memcpy(both, READ_BEGIN ";", sizeof(READ_BEGIN ";") - 1);
-        memcpy(both + sizeof(READ_BEGIN ";") - 1, sql, n + 1);
-        r = PQexec(d->c, both);
-        free(both);
+    int rc = 0;
+    if (reading(db)) {
+        /* One statement, in the reader's pipeline. */
+        rc = pipe_begin(db, err);
+        if (rc == 0 && !PQsendQueryParams(conn(db), sql, 0, NULL, NULL, NULL, NULL, 0))
+            rc = fail_msg(db, err, "a statement failed", PQerrorMessage(conn(db)));
+        if (rc == 0)
+            rc = pipe_send(db, err);
+        if (rc < 0)
+            return rc;
+        r = pipe_result(db);
     } else {
-        r = PQexec(d->c, sql);
+        rc = settle(db, err);
+        if (rc < 0)
+            return rc;
+        r = PQexec(conn(db), sql);
     }
     ExecStatusType st = PQresultStatus(r);
-    int rc = 0;
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
-        rc = fail_res(db, err, "a statement failed", r);
+        rc = fail_pipe(db, err, r);
     PQclear(r);
     return rc;
 }
@@ -347,14 +411,27 @@ static const char *prepared_name(struct safer__stmt *s, const Oid *types, struct
             (p->n == 0 || memcmp(c->types, types, sizeof(Oid) * (size_t)p->n) == 0))
             return c->name;
     }
-    if (settle(s->db, err) < 0)
-        return NULL;
     SAFER__GROW(d->cache, d->capcache, d->ncache + 1);
     struct prepared *c = &d->cache[d->ncache];
     snprintf(c->name, sizeof(c->name), "s%zu", d->ncache);
-    PGresult *r = PQprepare(d->c, c->name, p->sql, p->n, types);
+    PGresult *r = NULL;
+    if (reading(s->db)) {
+        if (pipe_begin(s->db, err) < 0)
+            return NULL;
+        if (!PQsendPrepare(d->c, c->name, p->sql, p->n, types)) {
+            fail_msg(s->db, err, "cannot prepare a statement", PQerrorMessage(d->c));
+            return NULL;
+        }
+        if (pipe_send(s->db, err) < 0)
+            return NULL;
+        r = pipe_result(s->db);
+    } else {
+        if (settle(s->db, err) < 0)
+            return NULL;
+        r = PQprepare(d->c, c->name, p->sql, p->n, types);
+    }
     if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-        fail_res(s->db, err, "cannot prepare a statement", r);
+        fail_pipe(s->db, err, r);
         PQclear(r);
         return NULL;
     }
@@ -389,74 +466,31 @@ static int check_columns(struct safer__stmt *s, struct safer_err *err)
 }
 
 /*
- * Run a prepared statement. When a reader's BEGIN waits to be sent, or its
- * COMMIT's answer to be read, it all goes in one pipeline: COMMIT's answer,
- * BEGIN, the statement, one sync; so one round trip. *rc < 0 (with `err`
- * set) when the pipeline itself failed; a failed statement comes back as
- * its result, as PQexecPrepared returns it.
+ * Run a prepared statement: in a reader's transaction, in its pipeline
+ * (one round trip, the last reader's sync answered on the way); else on
+ * its own. *rc < 0 (with `err` set) when the connection failed; a failed
+ * statement comes back as its result, as PQexecPrepared returns it.
  */
 static PGresult *run_prepared(struct safer__db *db, const char *name, int n,
                               const char *const *values, const int *lengths, const int *formats,
                               struct safer_err *err, int *rc)
 {
-    struct pg_db *d = (struct pg_db *)db;
-    *rc = 0;
-    if (!d->begin_pending && !d->commit_pending)
-        return PQexecPrepared(d->c, name, n, values, lengths, formats, 1);
-    bool begin = d->begin_pending, commit = d->commit_pending;
-    d->begin_pending = d->commit_pending = false;
-    if (!commit && !PQenterPipelineMode(d->c)) {
-        *rc = fail_msg(db, err, "a statement failed", PQerrorMessage(d->c));
+    PGconn *c = conn(db);
+    if (!reading(db)) {
+        *rc = settle(db, err);
+        return *rc < 0 ? NULL : PQexecPrepared(c, name, n, values, lengths, formats, 1);
+    }
+    *rc = pipe_begin(db, err);
+    if (*rc == 0 && !PQsendQueryPrepared(c, name, n, values, lengths, formats, 1))
+        *rc = fail_msg(db, err, "a statement failed", PQerrorMessage(c));
+    if (*rc == 0)
+        *rc = pipe_send(db, err);
+    if (*rc < 0)
         return NULL;
-    }
-    if ((begin && !PQsendQueryParams(d->c, READ_BEGIN, 0, NULL, NULL, NULL, NULL, 0)) ||
-        !PQsendQueryPrepared(d->c, name, n, values, lengths, formats, 1) ||
-        !PQpipelineSync(d->c)) {
-        *rc = fail_msg(db, err, "a statement failed", PQerrorMessage(d->c));
-        PQexitPipelineMode(d->c);
-        return NULL;
-    }
-    /* The answers, in order: COMMIT (then a sync) when it was pending,
-     * BEGIN when sent, the statement, the sync. Each but the syncs ends
-     * with a NULL. */
-    int syncs = commit ? 2 : 1;
-    int results = (commit ? 1 : 0) + (begin ? 1 : 0); /* before the statement's */
-    PGresult *mine = NULL, *bad = NULL;
-    while (syncs > 0) {
-        PGresult *r = PQgetResult(d->c);
-        if (!r) {
-            if (PQstatus(d->c) != CONNECTION_OK)
-                break;
-            continue;
-        }
-        ExecStatusType st = PQresultStatus(r);
-        if (st == PGRES_PIPELINE_SYNC) {
-            syncs--;
-            PQclear(r);
-        } else if (results > 0) {
-            results--;
-            if (st != PGRES_COMMAND_OK && !bad)
-                bad = r;
-            else
-                PQclear(r);
-        } else if (!mine) {
-            mine = r;
-        } else {
-            PQclear(r);
-        }
-    }
-    PQexitPipelineMode(d->c);
-    if (bad) {
-        *rc = fail_res(db, err, "a statement failed", bad);
-        PQclear(bad);
-        PQclear(mine);
-        return NULL;
-    }
-    if (!mine) {
-        *rc = fail_msg(db, err, "a statement failed", PQerrorMessage(d->c));
-        return NULL;
-    }
-    return mine;
+    PGresult *r = pipe_result(db);
+    if (!r)
+        *rc = fail_pipe(db, err, NULL);
+    return r;
 }
 
 static int execute(struct safer__stmt *s, struct safer_err *err)
@@ -484,7 +518,7 @@ static int execute(struct safer__stmt *s, struct safer_err *err)
     if (rc == 0) {
         ExecStatusType st = PQresultStatus(p->res);
         if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK)
-            rc = fail_res(s->db, err, "a statement failed", p->res);
+            rc = fail_pipe(s->db, err, p->res);
         else
             rc = check_columns(s, err);
         if (rc == 0) {
@@ -620,10 +654,10 @@ static int pg_begin(struct safer__db *db, enum safer__tx kind, struct safer_err 
     struct pg_db *d = (struct pg_db *)db;
     d->read_tx = kind == SAFER__TX_READ;
     if (d->read_tx) {
-        d->begin_pending = true; /* sent with the first statement */
+        d->begin_pending = true; /* its first statement begins it */
         return 0;
     }
-    int rc = pg_exec(db, "BEGIN", err);
+    int rc = pg_exec(db, "BEGIN ISOLATION LEVEL READ COMMITTED", err);
     if (rc == 0)
         rc = pg_exec(db, "SELECT pg_advisory_xact_lock(" WRITER_LOCK ")", err);
     if (rc < 0)
@@ -631,42 +665,41 @@ static int pg_begin(struct safer__db *db, enum safer__tx kind, struct safer_err 
     return rc;
 }
 
+/* End a reader's transaction: its pipeline's sync, sent, its answer read
+ * with the next command. A read-only transaction has nothing to keep, so
+ * this is its commit and its rollback (a failed statement's transaction
+ * ends at the sync too). */
+static int end_read(struct safer__db *db, struct safer_err *err)
+{
+    struct pg_db *d = (struct pg_db *)db;
+    bool sent = d->in_pipeline;
+    d->read_tx = d->begin_pending = d->in_pipeline = false;
+    if (!sent) /* a read that read nothing */
+        return 0;
+    if (!PQpipelineSync(d->c)) {
+        int rc = fail_msg(db, err, "cannot end a read", PQerrorMessage(d->c));
+        return rc;
+    }
+    d->sync_pending = true;
+    return 0;
+}
+
 static int pg_commit(struct safer__db *db, struct safer_err *err)
 {
     struct pg_db *d = (struct pg_db *)db;
-    bool read = d->read_tx;
-    d->read_tx = false;
-    if (d->begin_pending) { /* a read that read nothing */
-        d->begin_pending = false;
-        return 0;
-    }
-    if (!read)
-        return pg_exec(db, "COMMIT", err);
-    int rc = settle(db, err);
-    if (rc < 0)
-        return rc;
-    /* Sent, not waited for: settle() reads the answer before the next
-     * command. */
-    if (!PQenterPipelineMode(d->c) ||
-        !PQsendQueryParams(d->c, "COMMIT", 0, NULL, NULL, NULL, NULL, 0) ||
-        !PQpipelineSync(d->c)) {
-        rc = fail_msg(db, err, "cannot commit", PQerrorMessage(d->c));
-        PQexitPipelineMode(d->c);
-        return rc;
-    }
-    d->commit_pending = true;
-    return 0;
+    if (d->read_tx)
+        return end_read(db, err);
+    return pg_exec(db, "COMMIT", err);
 }
 
 static void pg_rollback(struct safer__db *db)
 {
     struct pg_db *d = (struct pg_db *)db;
-    d->read_tx = false;
-    if (d->begin_pending) {
-        d->begin_pending = false;
+    struct safer_err scratch = {0};
+    if (d->read_tx) {
+        end_read(db, &scratch);
         return;
     }
-    struct safer_err scratch = {0};
     settle(db, &scratch);
     PQclear(PQexec(d->c, "ROLLBACK"));
 }
@@ -729,6 +762,7 @@ int safer__db_open_pg(struct safer__db **out, const char *url, struct safer_err 
     char set[300];
     snprintf(set, sizeof(set),
              "SET client_encoding = 'UTF8'; SET lock_timeout = '%ds';"
+             " SET default_transaction_isolation = 'repeatable read';"
              " SET client_min_messages = warning;"
              " SET application_name = 'safer %s';",
              SAFER_LIMIT_STORE_WAIT, safer_version());

@@ -79,6 +79,7 @@ void safer_store_close(struct safer_store *st)
     safer__store_rollback(st);
     safer__ind_cache_free(st);
     safer__plan_cache_free(st);
+    safer__people_free(st);
     safer__keep_free(st);
     safer__db_close(st->db);
     free(st);
@@ -132,7 +133,7 @@ int safer_store_read_begin(struct safer_store *st, struct safer_err *err)
 void safer_store_read_end(struct safer_store *st) { safer__db_scope_end(st->db); }
 
 /* The generation's text as meta holds it: -1 when it is none. */
-static int64_t generation_of(const char *v)
+int64_t safer__generation_of(const char *v)
 {
     char *end = NULL;
     long long g = v ? strtoll(v, &end, 10) : -1;
@@ -144,7 +145,7 @@ void safer__generation_learnt(struct safer_store *st, const char *text)
     if (!(st->db->in_tx && st->db->tx == SAFER__TX_READ))
         return;
     st->tx_memo.gen_serial = st->db->serial;
-    st->tx_memo.gen = generation_of(text);
+    st->tx_memo.gen = safer__generation_of(text);
 }
 
 int safer__store_generation(struct safer_store *st, int64_t *gen, struct safer_err *err)
@@ -162,7 +163,7 @@ int safer__store_generation(struct safer_store *st, int64_t *gen, struct safer_e
     *gen = -1;
     rc = safer__step(s, err);
     if (rc == 1) {
-        *gen = generation_of(safer__col_text(s, 0));
+        *gen = safer__generation_of(safer__col_text(s, 0));
         rc = 0;
     }
     safer__stmt_finalize(s);
@@ -182,17 +183,25 @@ void safer__store_large_writes(struct safer_store *st, int on)
 int safer_store_set_meta(struct safer_store *st, const char *key, const char *value,
                          struct safer_err *err)
 {
-    struct safer__stmt *s;
-    int rc = safer__prep(st,
+    /* A writer's transaction of its own, unless the caller has one. */
+    bool own = !safer__store_in_tx(st);
+    int rc = own ? safer__store_begin_write(st, err) : 0;
+    struct safer__stmt *s = NULL;
+    if (rc == 0)
+        rc = safer__prep(st,
                          "INSERT INTO meta(key, value) VALUES(?, ?)"
                          " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                          &s, err);
-    if (rc < 0)
-        return rc;
-    safer__bind_text(s, 1, key);
-    safer__bind_text(s, 2, value);
-    rc = safer__step_done(s, err);
-    safer__stmt_finalize(s);
+    if (rc == 0) {
+        safer__bind_text(s, 1, key);
+        safer__bind_text(s, 2, value);
+        rc = safer__step_done(s, err);
+        safer__stmt_finalize(s);
+    }
+    if (own && rc == 0)
+        rc = safer__store_commit(st, err);
+    if (own && rc < 0)
+        safer__store_rollback(st);
     return rc;
 }
 

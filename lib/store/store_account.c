@@ -551,8 +551,10 @@ static int person_begin(struct safer_store *st, const struct safer_actor *actor,
     char mail[256];
     rid[0] = '\0';
     int rc = email_norm(email, mail, err);
+    /* A write that moves the generation: a disabling changes what access
+     * decisions read of a person (person_kept()). */
     if (rc == 0)
-        rc = safer__store_begin_bookkeeping(st, err);
+        rc = safer__store_begin_write(st, err);
     if (rc == 0)
         rc = safer__access(st, actor, SAFER_PERM_MANAGE_USERS, NULL, err);
     if (rc == 0)
@@ -1096,6 +1098,94 @@ static bool is_token(const char *t)
            strspn(t, "0123456789abcdef") == SAFER_TOKEN_SIZE - 1;
 }
 
+/*
+ * What an access decision reads of a person beside their session: whether
+ * they are disabled, their name, and their role in the session's
+ * partnership. These change only in writes that move the store's
+ * generation (a disabling, a change of membership or role), so a handle
+ * keeps what it read, with the generation it read it at, and a session
+ * read in a snapshot of the same generation uses it: the same answer a
+ * read in that snapshot would give, one index lookup instead of three.
+ */
+#define PEOPLE 64
+
+struct person {
+    int64_t user_id, partnership_id, generation; /* user_id 0: a free entry */
+    bool disabled, member;
+    enum safer_role role;
+    char email[256], name[256];
+};
+
+struct safer__people {
+    struct person e[PEOPLE];
+    size_t next; /* the entry replaced next */
+};
+
+void safer__people_free(struct safer_store *st)
+{
+    free(st->people);
+    st->people = NULL;
+}
+
+static struct person *person_kept(struct safer_store *st, int64_t uid, int64_t pid, int64_t gen)
+{
+    for (size_t i = 0; st->people && gen >= 0 && i < PEOPLE; i++) {
+        struct person *p = &st->people->e[i];
+        if (p->user_id == uid && p->partnership_id == pid && p->generation == gen)
+            return p;
+    }
+    return NULL;
+}
+
+static void person_keep(struct safer_store *st, const struct person *p)
+{
+    if (p->generation < 0)
+        return;
+    if (!st->people)
+        st->people = safer__xcalloc(1, sizeof(*st->people));
+    struct safer__people *k = st->people;
+    size_t slot = k->next;
+    for (size_t i = 0; i < PEOPLE; i++) {
+        if (k->e[i].user_id == p->user_id && k->e[i].partnership_id == p->partnership_id) {
+            slot = i;
+            break;
+        }
+    }
+    if (slot == k->next)
+        k->next = (k->next + 1) % PEOPLE;
+    k->e[slot] = *p;
+}
+
+/* Read the person of (uid, pid) as the open snapshot has them. */
+static int person_read(struct safer_store *st, int64_t uid, int64_t pid, struct person *p,
+                       struct safer_err *err)
+{
+    struct safer__stmt *s;
+    int rc = safer__prep(st,
+                         "SELECT u.disabled, u.email, u.name, m.role FROM app_user u"
+                         " LEFT JOIN membership m ON m.user_id = u.id AND m.partnership_id = ?"
+                         " WHERE u.id = ?",
+                         &s, err);
+    if (rc < 0)
+        return rc;
+    safer__bind_int64(s, 1, pid);
+    safer__bind_int64(s, 2, uid);
+    rc = safer__step(s, err);
+    if (rc == 1) {
+        p->disabled = safer__col_int64(s, 0) != 0;
+        col_copy(s, 1, p->email, sizeof(p->email));
+        col_copy(s, 2, p->name, sizeof(p->name));
+        p->member = safer_role_parse(safer__col_text(s, 3), &p->role, NULL) == 0;
+        rc = 0;
+    } else if (rc == 0) {
+        /* No such person (a foreign key forbids it): no access. */
+        p->disabled = true;
+        p->member = false;
+    }
+    safer__stmt_finalize(s);
+    return rc;
+}
+
 int safer_session_find(struct safer_store *st, const char *token, int64_t now,
                        struct safer_actor *out, struct safer_err *err)
 {
@@ -1105,17 +1195,14 @@ int safer_session_find(struct safer_store *st, const char *token, int64_t now,
     char hash[SAFER_TOKEN_HASH_SIZE];
     safer_token_hash(token, hash);
     struct safer__stmt *s = NULL;
-    int64_t created = 0, last_seen = 0, ended = 0;
+    int64_t created = 0, last_seen = 0, ended = 0, gen = -1;
     bool found = false, disabled = false, member = false;
-    /* One statement: its own snapshot, no transaction needed (a request
-     * spends none of its round trips on one). */
+    /* One statement, its own snapshot when no transaction is open: the
+     * session and the generation its person is kept at. */
     int rc = safer__prep(st,
                          "SELECT s.id, s.user_id, s.partnership_id, s.created, s.last_seen,"
-                         " s.csrf, s.ended, u.disabled, u.email, u.name, m.role,"
-                         " (SELECT value FROM meta WHERE key = 'generation')"
-                         " FROM user_session s JOIN app_user u ON u.id = s.user_id"
-                         " LEFT JOIN membership m ON m.user_id = s.user_id"
-                         " AND m.partnership_id = s.partnership_id WHERE s.hash = ?",
+                         " s.csrf, s.ended, (SELECT value FROM meta WHERE key = 'generation')"
+                         " FROM user_session s WHERE s.hash = ?",
                          &s, err);
     if (rc == 0) {
         safer__bind_text(s, 1, hash);
@@ -1129,16 +1216,33 @@ int safer_session_find(struct safer_store *st, const char *token, int64_t now,
             last_seen = safer__col_int64(s, 4);
             col_copy(s, 5, out->csrf, sizeof(out->csrf));
             ended = safer__col_int64(s, 6);
-            disabled = safer__col_int64(s, 7) != 0;
-            col_copy(s, 8, out->email, sizeof(out->email));
-            col_copy(s, 9, out->name, sizeof(out->name));
-            member = safer_role_parse(safer__col_text(s, 10), &out->role, NULL) == 0;
+            const char *g = safer__col_text(s, 7);
+            gen = safer__generation_of(g);
             /* In a read scope, the page's reads need the generation: one
              * round trip the fewer. */
-            safer__generation_learnt(st, safer__col_text(s, 11));
+            safer__generation_learnt(st, g);
             rc = 0;
         }
         safer__stmt_finalize(s);
+    }
+    if (rc == 0 && found) {
+        const struct person *kept = person_kept(st, out->user_id, out->partnership_id, gen);
+        struct person p = {.user_id = out->user_id, .partnership_id = out->partnership_id,
+                           .generation = gen};
+        if (kept) {
+            p = *kept;
+        } else {
+            rc = person_read(st, out->user_id, out->partnership_id, &p, err);
+            /* Read in the session's snapshot only (a read transaction), or
+             * the generation would not be theirs. */
+            if (rc == 0 && st->db->in_tx && st->db->tx == SAFER__TX_READ)
+                person_keep(st, &p);
+        }
+        disabled = p.disabled;
+        member = p.member;
+        out->role = p.role;
+        memcpy(out->email, p.email, sizeof(out->email));
+        memcpy(out->name, p.name, sizeof(out->name));
     }
     if (rc < 0) {
         memset(out, 0, sizeof(*out));

@@ -1014,6 +1014,31 @@ static void test_account_roles(void **state)
     audit_lines(st, NULL, &l);
     assert_int_equal(count_lines(&l, " user-role "), roles);
 
+    /* In read scopes a handle keeps what a session's access decision read
+     * of the person while the store's generation stays; a change of role
+     * through another handle is seen in its next scope. */
+    struct safer_store *st2;
+    if (safer_store_open(&st2, target, &err) < 0)
+        fail_msg("%s", err.msg);
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(safer_store_read_begin(st, &err), 0);
+        assert_int_equal(safer_session_find(st, sid, T0 + 30, &found, &err), 0);
+        assert_int_equal(found.role, SAFER_ROLE_MEMBER);
+        assert_string_equal(found.email, "jo@maidstone.gov.uk");
+        safer_store_read_end(st);
+    }
+    assert_int_equal(safer_user_role(st2, &op, "jo@maidstone.gov.uk", MAIDSTONE,
+                                     SAFER_ROLE_ANALYST, T0 + 31, tok, &err),
+                     0);
+    assert_int_equal(safer_store_read_begin(st, &err), 0);
+    assert_int_equal(safer_session_find(st, sid, T0 + 32, &found, &err), 0);
+    assert_int_equal(found.role, SAFER_ROLE_ANALYST);
+    safer_store_read_end(st);
+    assert_int_equal(safer_user_role(st2, &op, "jo@maidstone.gov.uk", MAIDSTONE,
+                                     SAFER_ROLE_MEMBER, T0 + 33, tok, &err),
+                     0);
+    safer_store_close(st2);
+
     /* An administrator: within their own partnership (which is the
      * default), never their own role. */
     struct safer_actor adm, tadm;
