@@ -25,9 +25,19 @@
  * (a request line it cannot parse, headers over its memory limit): those
  * answers carry its short fixed bodies and none of our headers.
  *
+ * Threads: libmicrohttpd's one thread reads and writes every connection
+ * and never waits for the store. A request read whole (steps 1-5) is
+ * suspended and queued; a pool of workers, one store handle each, takes
+ * the queue in order of arrival (steps 6-8) and resumes the connection
+ * with its answer, which the connection's thread sends. So a request
+ * waits behind the requests that came before it, not behind the ones that
+ * happen to share its connection's thread, and a slow one (a sign-in's
+ * password hash) holds one worker, not every connection of a thread.
+ *
  * State: the server object holds everything (settings, the daemon, the
- * store handles, the count of requests in flight); there is no global
- * variable. Signals are taken synchronously with sigwait().
+ * workers and their store handles, the queue, the count of requests in
+ * flight); there is no global variable. Signals are taken synchronously
+ * with sigwait().
  */
 #include "util/compat.h"
 
@@ -63,16 +73,25 @@ struct store_slot {
     struct safer_store *st; /* owned; NULL when it could not be opened */
 };
 
+struct conn;
+
 struct web_server {
     const struct web_config *cfg; /* borrowed */
     struct MHD_Daemon *daemon;
     unsigned port;
-    unsigned threads;
+    unsigned threads;   /* workers */
     pthread_mutex_t mu; /* guards slots and nslots */
     struct store_slot slots[WEB_THREADS_MAX + 1];
     size_t nslots;
     atomic_int inflight; /* requests begun and not yet completed */
     sigset_t sigs;       /* SIGTERM, SIGINT */
+    /* The requests read whole, oldest first, for the workers. */
+    pthread_mutex_t qmu; /* guards the queue and stopping */
+    pthread_cond_t qcv;
+    struct conn *qhead, *qtail;
+    bool stopping; /* the workers finish the queue and end */
+    pthread_t workers[WEB_THREADS_MAX];
+    unsigned nworkers; /* started */
 };
 
 /* One request, from its URI to its completion. */
@@ -90,6 +109,15 @@ struct conn {
     struct safer_buf body;   /* POST: the form, up to WEB_LIMIT_BODY */
     struct web_req req;
     char client[WEB_CLIENT_ADDR_SIZE]; /* for the audit log: web_client_addr() */
+    /* Handed to a worker: the headers it reads (libmicrohttpd's, which stay
+     * while the connection is suspended), the queue's link, and the answer
+     * it leaves for the connection's thread to send. */
+    struct MHD_Connection *mc;
+    const char *cookie, *fetch_site, *origin, *host;
+    bool queued;
+    struct conn *next;
+    struct web_resp out;
+    atomic_bool answered;
 };
 
 /* ---- store handles: one per worker thread ---- */
@@ -279,26 +307,31 @@ static bool is_api(const struct conn *c)
 }
 
 /* An error answer: a JSON object for the API, else the error page. */
+static void error_resp(struct conn *c, struct web_resp *resp, int status, const char *allow)
+{
+    resp_init(resp);
+    if (is_api(c)) {
+        resp->status = status;
+        resp->content_type = "application/json";
+        safer_buf_putf(&resp->body, "{\"error\":%d}\n", status);
+    } else {
+        web_error_page(&c->req, resp, status);
+        if (safer_buf_error(&resp->body)) {
+            safer_buf_reset(&resp->body);
+            resp->body.err = 0;
+            resp->content_type = "text/plain; charset=utf-8";
+            safer_buf_putf(&resp->body, "error %d\n", status);
+        }
+    }
+    resp->status = status;
+    resp->allow = allow;
+}
+
 static enum MHD_Result send_error(struct conn *c, struct MHD_Connection *mc, int status,
                                   const char *allow)
 {
     struct web_resp resp;
-    resp_init(&resp);
-    if (is_api(c)) {
-        resp.status = status;
-        resp.content_type = "application/json";
-        safer_buf_putf(&resp.body, "{\"error\":%d}\n", status);
-    } else {
-        web_error_page(&c->req, &resp, status);
-        if (safer_buf_error(&resp.body)) {
-            safer_buf_reset(&resp.body);
-            resp.body.err = 0;
-            resp.content_type = "text/plain; charset=utf-8";
-            safer_buf_putf(&resp.body, "error %d\n", status);
-        }
-    }
-    resp.status = status;
-    resp.allow = allow;
+    error_resp(c, &resp, status, allow);
     return send_resp(c, mc, &resp);
 }
 
@@ -487,13 +520,11 @@ static int begin(struct conn *c, struct MHD_Connection *mc, const char *method, 
  * null" proves nothing either way: browsers send it for every form post
  * from a page with Referrer-Policy: no-referrer, as ours are. The form
  * token and SameSite=Strict cookies stay the defence; this is one more. */
-static bool cross_site(struct MHD_Connection *mc)
+static bool cross_site(const struct conn *c)
 {
-    const char *sfs = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Sec-Fetch-Site");
+    const char *sfs = c->fetch_site, *origin = c->origin, *host = c->host;
     if (sfs)
         return strcasecmp(sfs, "same-origin") != 0 && strcasecmp(sfs, "none") != 0;
-    const char *origin = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Origin");
-    const char *host = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Host");
     if (!origin || strcmp(origin, "null") == 0)
         return false;
     const char *sep = strstr(origin, "://");
@@ -504,10 +535,10 @@ static bool cross_site(struct MHD_Connection *mc)
 
 /* The session of the request's cookie, if any: 0 (signed in or not), or an
  * error status when the store cannot say. */
-static int find_session(struct conn *c, struct MHD_Connection *mc, struct web_resp *resp)
+static int find_session(struct conn *c, struct web_resp *resp)
 {
     struct web_req *req = &c->req;
-    const char *cookie = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Cookie");
+    const char *cookie = c->cookie;
     req->pre_csrf = web_cookie_get(&c->arena, cookie, web_cookie_name(req, WEB_COOKIE_CSRF));
     const char *token =
         web_cookie_get(&c->arena, cookie, web_cookie_name(req, WEB_COOKIE_SESSION));
@@ -530,24 +561,33 @@ static int find_session(struct conn *c, struct MHD_Connection *mc, struct web_re
     return web_error_status(rc);
 }
 
-static enum MHD_Result answer(struct conn *c, struct MHD_Connection *mc);
+static void answer(struct conn *c);
 
-/* The last call: the request is whole. */
-static enum MHD_Result dispatch(struct conn *c, struct MHD_Connection *mc)
+/* The worker's answer to a request read whole: c->out. */
+static void error_out(struct conn *c, int status)
+{
+    error_resp(c, &c->out, status, NULL);
+}
+
+/* A worker's part: the request is whole. */
+static void dispatch(struct conn *c)
 {
     struct web_req *req = &c->req;
     struct safer_err err = {0};
     req->now = web_now(c->srv->cfg);
     if (c->req.method == WEB_POST) {
         int rc = web_params_parse(&c->arena, c->body.ptr, c->body.len, &req->form);
-        if (rc < 0)
-            return send_error(c, mc, rc == SAFER_ETOOBIG ? 413 : 400, NULL);
+        if (rc < 0) {
+            error_out(c, rc == SAFER_ETOOBIG ? 413 : 400);
+            return;
+        }
     }
     req->st = thread_store(c->srv, &err);
     if (!req->st) {
         fprintf(stderr, "request %s: store: %s\n", req->request_id,
                 safer_err_msg(&err, SAFER_EDB));
-        return send_error(c, mc, 503, NULL);
+        error_out(c, 503);
+        return;
     }
     safer_store_set_client(req->st, c->client);
     /* A signed-in GET's reads take one snapshot (and one BEGIN and
@@ -557,42 +597,42 @@ static enum MHD_Result dispatch(struct conn *c, struct MHD_Connection *mc)
     if (scope && safer_store_read_begin(req->st, &err) < 0) {
         fprintf(stderr, "request %s: store: %s\n", req->request_id,
                 safer_err_msg(&err, SAFER_EDB));
-        return send_error(c, mc, 503, NULL);
+        error_out(c, 503);
+        return;
     }
-    enum MHD_Result r = answer(c, mc);
+    answer(c);
     if (scope)
         safer_store_read_end(req->st);
-    return r;
 }
 
 /* dispatch(), once the request has its store. */
-static enum MHD_Result answer(struct conn *c, struct MHD_Connection *mc)
+static void answer(struct conn *c)
 {
     struct web_req *req = &c->req;
     struct web_resp resp;
     resp_init(&resp);
     if (!(c->route->flags & WEB_ROUTE_PUBLIC)) {
-        int status = find_session(c, mc, &resp);
+        int status = find_session(c, &resp);
         if (status) {
             safer_buf_release(&resp.body);
-            return send_error(c, mc, status, NULL);
+            error_out(c, status);
+            return;
         }
     }
-    if (req->method == WEB_POST && (cross_site(mc) || !web_csrf_ok(req))) {
+    if (req->method == WEB_POST && (cross_site(c) || !web_csrf_ok(req))) {
         safer_buf_release(&resp.body);
-        return send_error(c, mc, 403, NULL);
+        error_out(c, 403);
+        return;
     }
     if (!safer_actor_may(&req->actor, web_route_perm(c->route))) {
-        if (req->signed_in || req->method == WEB_POST) {
+        if (req->signed_in || req->method == WEB_POST || is_api(c)) {
             safer_buf_release(&resp.body);
-            return send_error(c, mc, 403, NULL);
+            error_out(c, req->signed_in || req->method == WEB_POST ? 403 : 401);
+        } else {
+            web_redirect(&resp, "/sign-in");
+            c->out = resp;
         }
-        if (is_api(c)) {
-            safer_buf_release(&resp.body);
-            return send_error(c, mc, 401, NULL);
-        }
-        web_redirect(&resp, "/sign-in");
-        return send_resp(c, mc, &resp);
+        return;
     }
     if (req->signed_in)
         resp.private_page = true;
@@ -626,8 +666,56 @@ static enum MHD_Result answer(struct conn *c, struct MHD_Connection *mc)
     }
     if (resp.private_page && !resp.cache)
         resp.cache = "no-store";
-    return send_resp(c, mc, &resp);
+    c->out = resp;
 }
+
+/* ---- the workers ---- */
+
+static void *worker(void *arg)
+{
+    struct web_server *s = arg;
+    pthread_mutex_lock(&s->qmu);
+    for (;;) {
+        while (!s->qhead && !s->stopping)
+            pthread_cond_wait(&s->qcv, &s->qmu);
+        struct conn *c = s->qhead;
+        if (!c)
+            break; /* stopping, and the queue done */
+        s->qhead = c->next;
+        if (!s->qhead)
+            s->qtail = NULL;
+        pthread_mutex_unlock(&s->qmu);
+        dispatch(c);
+        atomic_store_explicit(&c->answered, true, memory_order_release);
+        MHD_resume_connection(c->mc);
+        pthread_mutex_lock(&s->qmu);
+    }
+    pthread_mutex_unlock(&s->qmu);
+    return NULL;
+}
+
+/* Hand a request read whole to the workers: suspended first, so that a
+ * worker's resume always finds it so. */
+static void enqueue(struct conn *c, struct MHD_Connection *mc)
+{
+    struct web_server *s = c->srv;
+    c->mc = mc;
+    c->cookie = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Cookie");
+    c->fetch_site = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Sec-Fetch-Site");
+    c->origin = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Origin");
+    c->host = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Host");
+    c->queued = true;
+    MHD_suspend_connection(mc);
+    pthread_mutex_lock(&s->qmu);
+    if (s->qtail)
+        s->qtail->next = c;
+    else
+        s->qhead = c;
+    s->qtail = c;
+    pthread_cond_signal(&s->qcv);
+    pthread_mutex_unlock(&s->qmu);
+}
+
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const char *url,
                                   const char *method, const char *version,
@@ -666,7 +754,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
     }
     if (c->status)
         return MHD_YES;
-    return dispatch(c, mc);
+    if (!c->queued) {
+        enqueue(c, mc);
+        return MHD_YES;
+    }
+    /* Resumed: the worker's answer. */
+    if (!atomic_load_explicit(&c->answered, memory_order_acquire))
+        return MHD_YES;
+    return send_resp(c, mc, &c->out);
 }
 
 /* ---- the daemon ---- */
@@ -689,26 +784,38 @@ int web_server_start(struct web_server **out, const struct web_config *cfg,
     if (!s)
         return safer_err_set(err, SAFER_ENOMEM, "out of memory");
     s->cfg = cfg;
-    /* One worker a core. On PostgreSQL a page the server keeps is one
-     * round trip (pg.c), so more workers than cores only queue for the
-     * cores: with wrk on the demo (2 cores), 8 workers gave the dashboard
-     * a p99 of 170-250 ms, 2 gave 25-36 ms at more requests a second. */
-    s->threads = cfg->threads ? cfg->threads : safer_cores();
+    /* One worker a core, and on PostgreSQL one more: a worker there
+     * spends part of each request waiting for its round trip, and another
+     * then has the core. Many more only queue for the cores (wrk on the
+     * demo, 2 cores: 3 workers on PostgreSQL, 10-13k dashboards a second;
+     * docs/benchmarks.md). */
+    bool pg = strncmp(cfg->db, "postgres", 8) == 0;
+    s->threads = cfg->threads ? cfg->threads : safer_cores() + (pg ? 1u : 0u);
     if (s->threads > WEB_THREADS_MAX)
         s->threads = WEB_THREADS_MAX;
     if (s->threads < 1)
         s->threads = 1;
     pthread_mutex_init(&s->mu, NULL);
+    pthread_mutex_init(&s->qmu, NULL);
+    pthread_cond_init(&s->qcv, NULL);
     atomic_init(&s->inflight, 0);
     sigemptyset(&s->sigs);
     sigaddset(&s->sigs, SIGTERM);
     sigaddset(&s->sigs, SIGINT);
     pthread_sigmask(SIG_BLOCK, &s->sigs, NULL);
     signal(SIGPIPE, SIG_IGN);
+    /* The workers block the signals too (they inherit the mask). */
+    for (; s->nworkers < s->threads; s->nworkers++) {
+        int e = pthread_create(&s->workers[s->nworkers], NULL, worker, s);
+        if (e) {
+            web_server_free(s);
+            return safer_err_set(err, SAFER_EIO, "cannot start a worker: %s", strerror(e));
+        }
+    }
     s->daemon = MHD_start_daemon(
-        MHD_USE_AUTO | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC, 0, NULL, NULL, on_request,
-        s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE,
-        (unsigned int)s->threads, MHD_OPTION_CONNECTION_LIMIT, (unsigned int)WEB_CONNECTIONS,
+        MHD_USE_AUTO | MHD_USE_INTERNAL_POLLING_THREAD | MHD_ALLOW_SUSPEND_RESUME, 0, NULL,
+        NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned int)WEB_CONNECTIONS,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT,
         /* Behind the proxy every connection comes from its address: a limit
          * per address would be a limit on everyone. The proxy limits. */
@@ -734,6 +841,18 @@ unsigned web_server_port(const struct web_server *s)
     return s->port;
 }
 
+/* The workers finish what is queued and end. */
+static void stop_workers(struct web_server *s)
+{
+    pthread_mutex_lock(&s->qmu);
+    s->stopping = true;
+    pthread_cond_broadcast(&s->qcv);
+    pthread_mutex_unlock(&s->qmu);
+    for (unsigned i = 0; i < s->nworkers; i++)
+        pthread_join(s->workers[i], NULL);
+    s->nworkers = 0;
+}
+
 static void stop(struct web_server *s)
 {
     if (!s->daemon)
@@ -744,6 +863,9 @@ static void stop(struct web_server *s)
         struct timespec ts = {0, 10 * 1000 * 1000};
         nanosleep(&ts, NULL);
     }
+    /* A request still with a worker is waited for: libmicrohttpd may not
+     * stop with a connection suspended. */
+    stop_workers(s);
     MHD_stop_daemon(s->daemon);
     s->daemon = NULL;
     /* After MHD_quiesce_daemon() the listening socket is ours to close. */
@@ -765,8 +887,11 @@ void web_server_free(struct web_server *s)
     if (!s)
         return;
     stop(s);
+    stop_workers(s);
     for (size_t i = 0; i < s->nslots; i++)
         safer_store_close(s->slots[i].st);
     pthread_mutex_destroy(&s->mu);
+    pthread_mutex_destroy(&s->qmu);
+    pthread_cond_destroy(&s->qcv);
     free(s);
 }

@@ -37,7 +37,7 @@ struct web_route;
 #define WEB_CONNECTIONS 256            /* connections at once */
 #define WEB_CONNECTIONS_PER_IP 128     /* connections at once from one address (no proxy) */
 #define WEB_TIMEOUT 30                 /* seconds an idle connection is kept */
-#define WEB_CONNECTION_MEMORY 65536    /* bytes libmicrohttpd may use per connection */
+#define WEB_CONNECTION_MEMORY 32768    /* bytes libmicrohttpd may use per connection */
 #define WEB_THREADS_MAX 64             /* worker threads at most */
 #define WEB_SHUTDOWN_WAIT 10           /* seconds requests in flight get to finish on SIGTERM */
 
