@@ -405,6 +405,7 @@ static void on_completed(void *cls, struct MHD_Connection *mc, void **con_cls,
         return;
     log_request(c);
     safer_buf_release(&c->body);
+    safer_buf_release(&c->out.body); /* a worker's answer never sent */
     safer_arena_release(&c->arena);
     free(c);
     *con_cls = NULL;
