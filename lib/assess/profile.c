@@ -314,7 +314,7 @@ int safer_profiles_compute(struct safer_store *st, const struct safer_assessment
         rc = safer_population_list(st, "lsoa", &pop, &basis, err);
     if (rc == 0)
         rc = safer__deprivation_domains(st, &arena, &dom, &ndom, err);
-    safer__store_rollback(st);
+    rc = safer__store_read_done(st, rc, err);
     if (rc == 0)
         rc = safer_profiles_build(a, &lw, &pop, dom, ndom, out, err);
     free(basis);

@@ -119,6 +119,15 @@ int safer__store_commit(struct safer_store *st, struct safer_err *err)
 
 void safer__store_rollback(struct safer_store *st) { safer__db_rollback(st->db); }
 
+int safer__store_read_done(struct safer_store *st, int rc, struct safer_err *err)
+{
+    if (rc == 0)
+        rc = safer__store_commit(st, err);
+    if (rc < 0)
+        safer__store_rollback(st);
+    return rc;
+}
+
 bool safer__store_in_tx(const struct safer_store *st)
 {
     /* A read scope's transaction is joined by begin_read: not the caller's. */

@@ -29,6 +29,11 @@ int safer__store_begin_bookkeeping(struct safer_store *st, struct safer_err *err
 int safer__store_begin_read(struct safer_store *st, struct safer_err *err);
 int safer__store_commit(struct safer_store *st, struct safer_err *err);
 void safer__store_rollback(struct safer_store *st);
+/* End a read begun with safer__store_begin_read() that ended with `rc`:
+ * committed when rc is 0 (a read has nothing to undo, and in a read scope
+ * the scope's snapshot then holds for the reads after it), rolled back on
+ * an error. Returns rc, or the commit's error. */
+int safer__store_read_done(struct safer_store *st, int rc, struct safer_err *err);
 /* Is a transaction open on the handle? */
 bool safer__store_in_tx(const struct safer_store *st);
 /* The store's generation (db.h): in the open transaction, or as one

@@ -328,7 +328,7 @@ int safer_publish_target(struct safer_store *st, const struct safer_actor *actor
         }
     }
     safer__stmt_finalize(s);
-    safer__store_rollback(st);
+    rc = safer__store_read_done(st, rc, err);
     if (rc < 0)
         return rc;
     *code = p.code;
@@ -410,7 +410,7 @@ int safer_published_list(struct safer_store *st, const struct safer_actor *actor
         }
     }
     safer__stmt_finalize(s);
-    safer__store_rollback(st);
+    rc = safer__store_read_done(st, rc, err);
     return rc < 0 ? rc : 0;
 }
 
@@ -518,7 +518,7 @@ int safer_published_get(struct safer_store *st, const struct safer_actor *actor,
         rc = edition_id(st, &p, edition, arena, out, &aid, err);
     if (rc == 0)
         rc = read_inputs(st, aid, arena, out, err);
-    safer__store_rollback(st);
+    rc = safer__store_read_done(st, rc, err);
     return rc;
 }
 
@@ -567,6 +567,6 @@ int safer_published_file(struct safer_store *st, const struct safer_actor *actor
         }
     }
     safer__stmt_finalize(s);
-    safer__store_rollback(st);
+    rc = safer__store_read_done(st, rc, err);
     return rc;
 }
