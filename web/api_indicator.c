@@ -160,7 +160,7 @@ int api_indicator_get(struct web_req *req, struct web_resp *resp)
     size_t nkept;
     struct safer_buf *b = &resp->body;
     resp->content_type = "application/json";
-    int rc = safer_view_find(req->st, &req->actor, SAFER_VIEW_INDICATOR_JSON, id,
+    int rc = safer_view_find(req->st, &req->actor, SAFER_VIEW_INDICATOR_JSON, req->arg,
                              SAFER_PERM_VIEW_AGGREGATE, req->now, &kept, &nkept, &req->err);
     if (rc < 0)
         return rc;
@@ -188,7 +188,7 @@ int api_indicator_get(struct web_req *req, struct web_resp *resp)
     }
     safer_buf_puts(b, "]}\n");
     if (!safer_buf_error(b))
-        safer_view_keep(req->st, &req->actor, SAFER_VIEW_INDICATOR_JSON, id, req->now, b->ptr,
-                        b->len);
+        safer_view_keep(req->st, &req->actor, SAFER_VIEW_INDICATOR_JSON, req->arg, req->now,
+                        b->ptr, b->len);
     return 0;
 }

@@ -191,6 +191,40 @@ void web_page_end(struct web_req *req, struct web_resp *resp)
     safer_html_raw(b, "\"></script></body></html>\n");
 }
 
+int web_view_find(struct web_req *req, struct web_resp *resp, enum safer_view_page page,
+                  const char *item, enum safer_perm perm)
+{
+    const char *kept;
+    size_t n;
+    int rc = safer_view_find(req->st, &req->actor, page, item, perm, req->now, &kept, &n,
+                             &req->err);
+    if (rc != 1)
+        return rc;
+    /* The title, its NUL, the body (web_view_keep()). */
+    const char *end = memchr(kept, '\0', n);
+    if (!end)
+        return 0;
+    web_page_begin(req, resp, kept, NULL);
+    safer_buf_put(&resp->body, end + 1, n - (size_t)(end + 1 - kept));
+    web_page_end(req, resp);
+    return 1;
+}
+
+void web_view_keep(struct web_req *req, struct web_resp *resp, enum safer_view_page page,
+                   const char *item, const char *title, size_t from)
+{
+    struct safer_buf *b = &resp->body;
+    if (resp->status != 200 || safer_buf_error(b) || from > b->len)
+        return;
+    struct safer_buf v;
+    safer_buf_init(&v, WEB_LIMIT_PAGE);
+    safer_buf_put(&v, title, strlen(title) + 1);
+    safer_buf_put(&v, b->ptr + from, b->len - from);
+    if (!safer_buf_error(&v))
+        safer_view_keep(req->st, &req->actor, page, item, req->now, v.ptr, v.len);
+    safer_buf_release(&v);
+}
+
 const char *web_field_message(const struct safer_field_errors *fe, const char *field)
 {
     if (!fe)

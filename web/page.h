@@ -15,6 +15,7 @@
 #include "safer/action.h"
 #include "safer/html.h"
 #include "safer/indicator.h"
+#include "safer/view.h"
 #include "web.h"
 
 /*
@@ -28,6 +29,20 @@ void web_page_begin(struct web_req *req, struct web_resp *resp, const char *titl
 
 /* Close <main> and write the footer. */
 void web_page_end(struct web_req *req, struct web_resp *resp);
+
+/*
+ * A page the store keeps as a view (safer/view.h): its title and its body
+ * below the header, the same for everyone of the actor's role in the
+ * partnership that day until the store changes. web_view_find() answers
+ * the page from the view (1), or returns 0 for the handler to draw it:
+ * after web_page_begin() it notes resp->body's length, and before
+ * web_page_end() it calls web_view_keep() with it. Or an error (the
+ * store's access decision for `perm` included).
+ */
+int web_view_find(struct web_req *req, struct web_resp *resp, enum safer_view_page page,
+                  const char *item, enum safer_perm perm);
+void web_view_keep(struct web_req *req, struct web_resp *resp, enum safer_view_page page,
+                   const char *item, const char *title, size_t from);
 
 /* The error summary of a form, linking to each field ("#title"); nothing
  * when `fe` is NULL or empty. */

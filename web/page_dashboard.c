@@ -20,7 +20,6 @@
 #include "safer/indicator.h"
 #include "safer/partnership.h"
 #include "safer/plan.h"
-#include "safer/view.h"
 
 #define NSTATUS 6
 
@@ -301,25 +300,16 @@ int page_dashboard_get(struct web_req *req, struct web_resp *resp)
     /* The page below the header is the same for everyone of the actor's
      * role in the partnership that day, until the store changes: the store
      * keeps it (view.h). */
-    const char *kept;
-    size_t nkept;
-    rc = safer_view_find(req->st, &req->actor, SAFER_VIEW_DASHBOARD, 0,
-                         SAFER_PERM_VIEW_AGGREGATE, req->now, &kept, &nkept, &req->err);
-    if (rc < 0)
-        return rc;
+    rc = web_view_find(req, resp, SAFER_VIEW_DASHBOARD, NULL, SAFER_PERM_VIEW_AGGREGATE);
+    if (rc != 0)
+        return rc < 0 ? rc : 0;
     struct safer_buf *b = &resp->body;
     web_page_begin(req, resp, "Dashboard", NULL);
-    if (rc == 1) {
-        safer_buf_put(b, kept, nkept);
-    } else {
-        size_t from = b->len;
-        rc = dashboard(req, p, b);
-        if (rc < 0)
-            return rc;
-        if (!safer_buf_error(b))
-            safer_view_keep(req->st, &req->actor, SAFER_VIEW_DASHBOARD, 0, req->now,
-                            b->ptr + from, b->len - from);
-    }
+    size_t from = b->len;
+    rc = dashboard(req, p, b);
+    if (rc < 0)
+        return rc;
+    web_view_keep(req, resp, SAFER_VIEW_DASHBOARD, NULL, "Dashboard", from);
     web_page_end(req, resp);
     return 0;
 }

@@ -189,16 +189,22 @@ static void by_cluster(struct web_req *req, struct safer_buf *b, const char *wav
 
 int page_surveys_get(struct web_req *req, struct web_resp *resp)
 {
+    /* The ward clusters come from the live assessment, a quarter of a
+     * second: the store keeps the page (view.h). */
+    resp->private_page = true;
+    int rc = web_view_find(req, resp, SAFER_VIEW_SURVEYS, NULL, SAFER_PERM_VIEW_AGGREGATE);
+    if (rc != 0)
+        return rc < 0 ? rc : 0;
     struct safer_survey_results r;
     bool public_view = true;
-    int rc = safer_survey_results_for(req->st, &req->actor, &r, &public_view, &req->err);
+    rc = safer_survey_results_for(req->st, &req->actor, &r, &public_view, &req->err);
     if (rc < 0) {
         safer_survey_results_release(&r);
         return rc;
     }
     struct safer_buf *b = &resp->body;
-    resp->private_page = true;
     web_page_begin(req, resp, "Residents' surveys", NULL);
+    size_t from = b->len;
     safer_html_raw(b, "<h1 class=\"govuk-heading-l\">Residents' surveys</h1>");
     if (r.nwaves == 0) {
         safer_html_raw(b, "<p class=\"govuk-body\">No survey is loaded. An analyst imports a "
@@ -276,6 +282,7 @@ int page_surveys_get(struct web_req *req, struct web_resp *resp)
         domain_table(b, &r, q, "ward", "Ward");
     }
     by_cluster(req, b, last->name);
+    web_view_keep(req, resp, SAFER_VIEW_SURVEYS, NULL, "Residents' surveys", from);
     web_page_end(req, resp);
     safer_survey_results_release(&r);
     return 0;

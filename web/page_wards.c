@@ -128,14 +128,20 @@ static void focus_area(struct safer_buf *b, const struct safer_assessment *a)
 
 int page_wards_get(struct web_req *req, struct web_resp *resp)
 {
+    /* The live assessment takes a quarter of a second: the store keeps
+     * the page (view.h). */
+    int rc = web_view_find(req, resp, SAFER_VIEW_WARDS, NULL, SAFER_PERM_VIEW_AGGREGATE);
+    if (rc != 0)
+        return rc < 0 ? rc : 0;
     struct safer_assessment a;
-    int rc = load(req, resp, &a);
+    rc = load(req, resp, &a);
     if (rc != 0)
         return rc < 0 ? rc : 0;
     const struct safer_profiles *p = a.profiles;
     const struct safer_focus *f = a.focus;
     struct safer_buf *b = &resp->body;
     web_page_begin(req, resp, "Wards", NULL);
+    size_t from = b->len;
     safer_html_raw(b, "<span class=\"govuk-caption-l\">");
     safer_html_text(b, a.title);
     safer_html_raw(b, "</span><h1 class=\"govuk-heading-l\">Wards</h1>"
@@ -185,6 +191,7 @@ int page_wards_get(struct web_req *req, struct web_resp *resp)
     }
     table_end(b);
     hidden_note(b, &a);
+    web_view_keep(req, resp, SAFER_VIEW_WARDS, NULL, "Wards", from);
     web_page_end(req, resp);
     safer_assessment_release(&a);
     return 0;
@@ -192,13 +199,17 @@ int page_wards_get(struct web_req *req, struct web_resp *resp)
 
 int page_ward_get(struct web_req *req, struct web_resp *resp)
 {
+    const char *code = req->arg ? req->arg : "";
+    int rc = web_view_find(req, resp, SAFER_VIEW_WARDS, code, SAFER_PERM_VIEW_AGGREGATE);
+    if (rc != 0)
+        return rc < 0 ? rc : 0;
     struct safer_assessment a;
-    int rc = load(req, resp, &a);
+    rc = load(req, resp, &a);
     if (rc != 0)
         return rc < 0 ? rc : 0;
     const struct safer_profiles *p = a.profiles;
     const struct safer_focus *f = a.focus;
-    long wi = safer_profiles_find(p, req->arg ? req->arg : "");
+    long wi = safer_profiles_find(p, code);
     if (wi < 0) {
         safer_assessment_release(&a);
         return SAFER_ENOTFOUND;
@@ -208,7 +219,9 @@ int page_ward_get(struct web_req *req, struct web_resp *resp)
     bool hid = safer_hidden(a.hidden.ward_latest, i), hidp = safer_hidden(a.hidden.ward_prev, i);
     struct safer_buf *b = &resp->body;
     char t[160];
-    web_page_begin(req, resp, w->name && *w->name ? w->name : w->code, NULL);
+    const char *title = w->name && *w->name ? w->name : w->code;
+    web_page_begin(req, resp, title, NULL);
+    size_t from = b->len;
     safer_html_raw(b, "<span class=\"govuk-caption-l\">Ward profile</span>"
                       "<h1 class=\"govuk-heading-l\">");
     safer_html_text(b, w->name && *w->name ? w->name : w->code);
@@ -332,6 +345,7 @@ int page_ward_get(struct web_req *req, struct web_resp *resp)
     }
     safer_html_raw(b, "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/wards\">"
                       "All wards</a></p>");
+    web_view_keep(req, resp, SAFER_VIEW_WARDS, code, title, from);
     web_page_end(req, resp);
     safer_assessment_release(&a);
     return 0;

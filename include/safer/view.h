@@ -32,24 +32,26 @@ struct safer_store;
 enum safer_view_page {
     SAFER_VIEW_DASHBOARD = 1,
     SAFER_VIEW_INDICATOR_JSON, /* one indicator's series (`item`: its id) */
+    SAFER_VIEW_WARDS,          /* the wards; one ward's profile (`item`: its code) */
+    SAFER_VIEW_SURVEYS,
 };
 
 /*
- * The view of `page` (of record `item` on a page of one record, else 0)
+ * The view of `page` (of record `item` on a page of one record, else NULL)
  * kept for those who see what `actor` sees, at `now` (Unix time): 1 with
  * *bytes and *len set (valid until the next call on the handle), 0 when
  * none is kept (draw the page, then safer_view_keep()), or an error:
  * SAFER_EDENIED when the actor may not have `perm`.
  */
 int safer_view_find(struct safer_store *st, const struct safer_actor *actor,
-                    enum safer_view_page page, int64_t item, enum safer_perm perm, int64_t now,
-                    const char **bytes, size_t *len, struct safer_err *err);
+                    enum safer_view_page page, const char *item, enum safer_perm perm,
+                    int64_t now, const char **bytes, size_t *len, struct safer_err *err);
 
 /* Keep `len` bytes as that view. Only after a find that answered 0 in the
  * same read scope, with nothing changed between: then it is what those
  * actors would be shown. Keeping nothing is not an error. */
 void safer_view_keep(struct safer_store *st, const struct safer_actor *actor,
-                     enum safer_view_page page, int64_t item, int64_t now, const char *bytes,
-                     size_t len);
+                     enum safer_view_page page, const char *item, int64_t now,
+                     const char *bytes, size_t len);
 
 #endif

@@ -65,6 +65,17 @@ check(mates.length <= 3 && mates.every((c) => table.includes(c)), `cluster mates
 r = await analyst.jar.get(`${U}/wards/E05999999`);
 check(r.status === 404, `an unknown ward: ${r.status}`);
 
+// The store keeps a page for everyone of the role (view.h): the second
+// view is the first's page (apart from the header's form token), and a
+// change to the store draws it again.
+const below = (t) => t.split('<main')[1];
+const first = below(await (await analyst.jar.get(`${U}/wards/${top}`)).text());
+const again = below(await (await analyst.jar.get(`${U}/wards/${top}`)).text());
+check(first && first === again, 'a ward page seen twice is the same page');
+const second = await signIn(srv, await addUser(db, srv, 'analyst', 'analyst2@example.org'));
+r = await second.jar.get(`${U}/wards/${top}`);
+check(below(await r.text()) === first, "another analyst sees the same ward page");
+
 await srv.stop();
 
 // Small counts, on the hand-made wards of the test partnership (district

@@ -943,51 +943,51 @@ static void test_action_view(void **state)
     const enum safer_view_page page = SAFER_VIEW_DASHBOARD;
     const enum safer_perm perm = SAFER_PERM_VIEW_AGGREGATE;
     /* Outside a read scope nothing is kept. */
-    assert_int_equal(safer_view_find(f->st, &f->coord, page, 0, perm, NOW, &b, &n, &err), 0);
-    safer_view_keep(f->st, &f->coord, page, 0, NOW, "outside", 7);
+    assert_int_equal(safer_view_find(f->st, &f->coord, page, NULL, perm, NOW, &b, &n, &err), 0);
+    safer_view_keep(f->st, &f->coord, page, NULL, NOW, "outside", 7);
     assert_int_equal(safer_store_read_begin(f->st, &err), 0);
-    assert_int_equal(safer_view_find(f->st, &f->coord, page, 0, perm, NOW, &b, &n, &err), 0);
-    safer_view_keep(f->st, &f->coord, page, 0, NOW, "coordinator's", 13);
-    assert_int_equal(safer_view_find(f->st, &f->coord, page, 0, perm, NOW, &b, &n, &err), 1);
+    assert_int_equal(safer_view_find(f->st, &f->coord, page, NULL, perm, NOW, &b, &n, &err), 0);
+    safer_view_keep(f->st, &f->coord, page, NULL, NOW, "coordinator's", 13);
+    assert_int_equal(safer_view_find(f->st, &f->coord, page, NULL, perm, NOW, &b, &n, &err), 1);
     assert_int_equal(n, 13);
     assert_memory_equal(b, "coordinator's", 13);
     /* A page of one record: kept for each record apart. */
-    assert_int_equal(safer_view_find(f->st, &f->coord, page, 7, perm, NOW, &b, &n, &err), 0);
-    safer_view_keep(f->st, &f->coord, page, 7, NOW, "record 7", 8);
-    assert_int_equal(safer_view_find(f->st, &f->coord, page, 7, perm, NOW, &b, &n, &err), 1);
+    assert_int_equal(safer_view_find(f->st, &f->coord, page, "7", perm, NOW, &b, &n, &err), 0);
+    safer_view_keep(f->st, &f->coord, page, "7", NOW, "record 7", 8);
+    assert_int_equal(safer_view_find(f->st, &f->coord, page, "7", perm, NOW, &b, &n, &err), 1);
     assert_memory_equal(b, "record 7", 8);
-    assert_int_equal(safer_view_find(f->st, &f->coord, page, 8, perm, NOW, &b, &n, &err), 0);
-    assert_int_equal(safer_view_find(f->st, &f->coord, page, 0, perm, NOW, &b, &n, &err), 1);
+    assert_int_equal(safer_view_find(f->st, &f->coord, page, "8", perm, NOW, &b, &n, &err), 0);
+    assert_int_equal(safer_view_find(f->st, &f->coord, page, NULL, perm, NOW, &b, &n, &err), 1);
     assert_memory_equal(b, "coordinator's", 13);
     /* Another role, another partnership: their own. */
-    assert_int_equal(safer_view_find(f->st, &f->analyst, page, 0, perm, NOW, &b, &n, &err), 0);
-    assert_int_equal(safer_view_find(f->st, &f->coord_b, page, 0, perm, NOW, &b, &n, &err), 0);
+    assert_int_equal(safer_view_find(f->st, &f->analyst, page, NULL, perm, NOW, &b, &n, &err), 0);
+    assert_int_equal(safer_view_find(f->st, &f->coord_b, page, NULL, perm, NOW, &b, &n, &err), 0);
     /* Partnership B's coordinator's, kept apart from A's. */
-    safer_view_keep(f->st, &f->coord_b, page, 0, NOW, "partnership B's", 15);
-    assert_int_equal(safer_view_find(f->st, &f->coord_b, page, 0, perm, NOW, &b, &n, &err), 1);
+    safer_view_keep(f->st, &f->coord_b, page, NULL, NOW, "partnership B's", 15);
+    assert_int_equal(safer_view_find(f->st, &f->coord_b, page, NULL, perm, NOW, &b, &n, &err), 1);
     assert_memory_equal(b, "partnership B's", 15);
-    assert_int_equal(safer_view_find(f->st, &f->analyst, page, 0, perm, NOW, &b, &n, &err), 0);
+    assert_int_equal(safer_view_find(f->st, &f->analyst, page, NULL, perm, NOW, &b, &n, &err), 0);
     safer_store_read_end(f->st);
 
     /* The next scope, nothing changed: kept, for that day only. */
     assert_int_equal(safer_store_read_begin(f->st, &err), 0);
-    assert_int_equal(safer_view_find(f->st, &f->coord, page, 0, perm, NOW, &b, &n, &err), 1);
-    assert_int_equal(safer_view_find(f->st, &f->coord, page, 0, perm, NOW + DAY, &b, &n, &err), 0);
+    assert_int_equal(safer_view_find(f->st, &f->coord, page, NULL, perm, NOW, &b, &n, &err), 1);
+    assert_int_equal(safer_view_find(f->st, &f->coord, page, NULL, perm, NOW + DAY, &b, &n, &err), 0);
     safer_store_read_end(f->st);
     /* A change to the store (through any handle) and it is gone. */
     struct safer_field_errors fe;
     struct safer_action_fields in = {.title = "A change"};
     assert_int_equal(safer_action_add(f->st, &f->coord, &in, NOW, NULL, &fe, &err), 0);
     assert_int_equal(safer_store_read_begin(f->st, &err), 0);
-    assert_int_equal(safer_view_find(f->st, &f->coord, page, 0, perm, NOW, &b, &n, &err), 0);
+    assert_int_equal(safer_view_find(f->st, &f->coord, page, NULL, perm, NOW, &b, &n, &err), 0);
     /* A person who may not see it is refused, and the refusal logged. */
     struct audit_count c0 = audit(f);
-    assert_int_equal(safer_view_find(f->st, &f->pub, page, 0, perm, NOW, &b, &n, &err),
+    assert_int_equal(safer_view_find(f->st, &f->pub, page, NULL, perm, NOW, &b, &n, &err),
                      SAFER_EDENIED);
     assert_int_equal(audit(f).denied, c0.denied + 1);
     /* A keep with no find that missed before it keeps nothing. */
-    safer_view_keep(f->st, &f->coord, page, 0, NOW, "stale", 5);
-    assert_int_equal(safer_view_find(f->st, &f->coord, page, 0, perm, NOW, &b, &n, &err), 0);
+    safer_view_keep(f->st, &f->coord, page, NULL, NOW, "stale", 5);
+    assert_int_equal(safer_view_find(f->st, &f->coord, page, NULL, perm, NOW, &b, &n, &err), 0);
     safer_store_read_end(f->st);
 }
 
