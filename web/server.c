@@ -696,8 +696,10 @@ static void *worker(void *arg)
 }
 
 /* Hand a request read whole to the workers: suspended first, so that a
- * worker's resume always finds it so. */
-static void enqueue(struct conn *c, struct MHD_Connection *mc)
+ * worker's resume always finds it so. False when the workers have been
+ * told to stop (a request still being read when the stop's wait ran out):
+ * it is answered 503 on the spot, not left suspended with no worker. */
+static bool enqueue(struct conn *c, struct MHD_Connection *mc)
 {
     struct web_server *s = c->srv;
     c->mc = mc;
@@ -705,16 +707,20 @@ static void enqueue(struct conn *c, struct MHD_Connection *mc)
     c->fetch_site = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Sec-Fetch-Site");
     c->origin = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Origin");
     c->host = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Host");
-    c->queued = true;
-    MHD_suspend_connection(mc);
     pthread_mutex_lock(&s->qmu);
-    if (s->qtail)
-        s->qtail->next = c;
-    else
-        s->qhead = c;
-    s->qtail = c;
-    pthread_cond_signal(&s->qcv);
+    bool open = !s->stopping;
+    if (open) {
+        c->queued = true;
+        MHD_suspend_connection(mc);
+        if (s->qtail)
+            s->qtail->next = c;
+        else
+            s->qhead = c;
+        s->qtail = c;
+        pthread_cond_signal(&s->qcv);
+    }
     pthread_mutex_unlock(&s->qmu);
+    return open;
 }
 
 
@@ -755,10 +761,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
     }
     if (c->status)
         return MHD_YES;
-    if (!c->queued) {
-        enqueue(c, mc);
-        return MHD_YES;
-    }
+    if (!c->queued)
+        return enqueue(c, mc) ? MHD_YES : send_error(c, mc, 503, NULL);
     /* Resumed: the worker's answer. */
     if (!atomic_load_explicit(&c->answered, memory_order_acquire))
         return MHD_YES;
